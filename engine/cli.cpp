@@ -1,0 +1,162 @@
+// The command line: the only translation unit that includes CLI11.
+#include "engine/cli.hpp"
+
+#include <mpi.h>
+
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "engine/config.hpp"
+#include "engine/grid_run.hpp"
+#include "engine/provenance.hpp"
+#include "engine/rothc_official.hpp"
+#include "engine/session.hpp"
+#include "grids/input_error.hpp"
+#include "models/registry.hpp"
+
+namespace alamod::engine {
+
+namespace {
+
+void print_models() {
+  std::printf("%-10s %-6s %s\n", "model", "step", "description");
+  for (const auto& m : models::registered_models())
+    std::printf("%-10s %-6s %s\n", m.name.c_str(), m.time_step.c_str(), m.title.c_str());
+  std::printf("\n`alamod models show NAME` prints a model's pools, inputs and parameters.\n");
+}
+
+void print_model(const models::ModelInfo& m) {
+  std::printf("%s: %s\ntime step: %s\npools:", m.name.c_str(), m.title.c_str(), m.time_step.c_str());
+  for (const auto& p : m.pools) std::printf(" %s", p.c_str());
+  std::printf(" (t ha-1)\ninputs:\n");
+  for (const auto& i : m.inputs) std::printf("  %s\n", i.c_str());
+  std::printf("parameters ([%s.parameters] in a run configuration):\n", m.name.c_str());
+  std::printf("  %-16s %12s  %-13s %-22s %s\n", "name", "default", "unit", "bounds", "description [source]");
+  for (const auto& p : m.parameters) {
+    char bounds[64];
+    std::snprintf(bounds, sizeof bounds, "[%g, %g]", p.lower, p.upper);
+    std::printf("  %-16s %12g  %-13s %-22s %s [%s]\n", p.name.c_str(), p.default_value, p.unit.c_str(), bounds,
+                p.description.c_str(), p.source.c_str());
+  }
+  std::printf("reference: %s\n", m.reference.c_str());
+}
+
+}  // namespace
+
+int run_command_line(int argc, char** argv, int rank) {
+  CLI::App app{
+      "alamod simulates how carbon stocks in soils change, from one long-term field site to the whole of\n"
+      "France, on a laptop or on many MPI ranks.\n\n"
+      "Examples:\n"
+      "  mpiexec -n 2 alamod run configs/france_default.toml --out results/france\n"
+      "  alamod run configs/france_default.toml --out results/short --set run.end_year=2000\n"
+      "  alamod rothc --official-input RothC_input.dat --out results/rothc\n"
+      "  alamod models show rothc\n\n"
+      "Options that start with a single dash (-log_view, -tao_*) are passed to PETSc.",
+      "alamod"};
+  app.allow_extras();
+  app.require_subcommand(0, 1);
+  bool show_version = false;
+  app.add_flag("--version", show_version, "print the version, git commit and library versions, then exit");
+
+  // run
+  auto* run = app.add_subcommand("run", "run a model on a grid (France by default), in parallel under mpiexec");
+  std::string config_path, out_dir;
+  bool overwrite = false, quiet = false, config_help = false;
+  std::vector<std::string> sets;
+  run->add_option("config", config_path, "run configuration (TOML), e.g. configs/france_default.toml");
+  run->add_option("--out", out_dir, "output folder; the yearly NetCDF file is written there");
+  run->add_flag("--overwrite", overwrite, "replace an existing output file");
+  run->add_option("--set", sets, "override a configuration key, TOML syntax: --set run.end_year=2000")
+      ->take_all();
+  run->add_flag("--quiet", quiet, "no progress lines");
+  run->add_flag("--config-help", config_help, "describe every configuration key, then exit");
+
+  // rothc (official file format)
+  auto* roth = app.add_subcommand("rothc", "run RothC-26.3 on an input file of the official RothC program");
+  std::string official_input, official_out;
+  roth->add_option("--official-input", official_input, "official RothC input file (e.g. RothC_input.dat)")
+      ->required();
+  roth->add_option("--out", official_out, "folder for month_results.csv and year_results.csv")->required();
+
+  // models
+  auto* models_cmd = app.add_subcommand("models", "list the models, or show one: alamod models show rothc");
+  auto* show = models_cmd->add_subcommand("show", "print a model's pools, inputs, parameters and references");
+  std::string model_name;
+  show->add_option("name", model_name, "model name")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (rank == 0) return app.exit(e);
+    return e.get_exit_code();
+  }
+  std::vector<std::string> petsc_args = app.remaining();
+  for (auto* sub : {run, roth, models_cmd}) {
+    auto extra = sub->remaining();
+    petsc_args.insert(petsc_args.end(), extra.begin(), extra.end());
+  }
+  for (const auto& a : petsc_args) {
+    if (a.rfind("--", 0) == 0) {
+      if (rank == 0) std::fprintf(stderr, "alamod: error: unknown option '%s' (see alamod --help)\n", a.c_str());
+      return 2;
+    }
+  }
+  PetscSession petsc(petsc_args);
+
+  if (show_version) {
+    if (rank == 0) std::printf("%s", version_text().c_str());
+    return 0;
+  }
+  try {
+    if (*run) {
+      if (config_help) {
+        if (rank == 0) std::printf("%s", config_reference().c_str());
+        return 0;
+      }
+      if (config_path.empty() || out_dir.empty()) {
+        if (rank == 0)
+          std::fprintf(stderr, "alamod run: error: a configuration file and --out DIR are both required\n"
+                               "  e.g. mpiexec -n 2 alamod run configs/france_default.toml --out results/france\n");
+        return 2;
+      }
+      RunConfig cfg = load_config(config_path, sets);
+      GridRun grid_run(MPI_COMM_WORLD, std::move(cfg), GridRunOptions{out_dir, overwrite, quiet});
+      grid_run.run();
+    } else if (*roth) {
+      if (rank == 0) {
+        try {
+          run_rothc_official({official_input, official_out});
+        } catch (const std::runtime_error& e) {
+          std::fprintf(stderr, "alamod: error: %s\n", e.what());
+          return 1;
+        }
+      }
+    } else if (*models_cmd) {
+      if (rank == 0) {
+        if (*show) print_model(models::find_model(model_name));
+        else print_models();
+      }
+    } else {
+      if (rank == 0) std::printf("%s", app.help().c_str());
+    }
+  } catch (const InputError& e) {
+    if (rank == 0) std::fprintf(stderr, "alamod: error: %s\n", e.what());
+    return 1;
+  } catch (const std::invalid_argument& e) {
+    if (rank == 0) std::fprintf(stderr, "alamod: error: %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    // Only one rank may know: abort the communicator so no rank hangs.
+    std::fprintf(stderr, "alamod: fatal error on rank %d: %s\n", rank, e.what());
+    MPI_Abort(MPI_COMM_WORLD, 3);
+  }
+  return 0;
+}
+
+}  // namespace alamod::engine

@@ -1,0 +1,337 @@
+#include "engine/config.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "grids/input_error.hpp"
+#include "grids/sha256.hpp"
+
+namespace alamod::engine {
+
+namespace {
+
+struct KeyDoc {
+  const char* key;      ///< dotted path; "*" matches one user-chosen name
+  const char* type;
+  const char* fallback; ///< default, "required" or "-"
+  const char* unit;
+  const char* help;
+};
+
+// The one list of configuration keys.
+const std::vector<KeyDoc>& schema() {
+  static const std::vector<KeyDoc> keys = {
+      {"model", "string", "\"rothc\"", "-", "model to run (see `alamod models`)"},
+      {"run.start_year", "integer", "1990", "yr", "first simulated calendar year"},
+      {"run.end_year", "integer", "2100", "yr", "last simulated calendar year (inclusive)"},
+      {"grid.crs", "string", "\"EPSG:2154\"", "-", "projected CRS of the run grid (anything GDAL/PROJ accepts)"},
+      {"grid.resolution", "number", "required", "m", "cell size"},
+      {"grid.xmin", "number", "required", "m", "west edge of the grid"},
+      {"grid.ymin", "number", "required", "m", "south edge of the grid"},
+      {"grid.xmax", "number", "required", "m", "east edge of the grid"},
+      {"grid.ymax", "number", "required", "m", "north edge of the grid"},
+      {"inputs.land_mask", "path", "required", "1", "raster, 1 on land cells (any GDAL format/CRS; nearest)"},
+      {"inputs.land_use", "path", "required", "1", "raster of land-use codes matching [land_use.*] code (nearest)"},
+      {"inputs.clay", "path", "required", "percent", "raster of topsoil clay content, 0-100"},
+      {"inputs.soc_stock", "path", "required", "t ha-1", "raster of observed SOC stock (sets IOM by Falloon 1998)"},
+      {"inputs.carbon_input", "path", "required", "t ha-1 yr-1", "raster of annual plant carbon input to soil"},
+      {"inputs.climate", "path", "required", "-", "CF NetCDF monthly climate (tas degC|K, pr and pet mm month-1|mm d-1|kg m-2 s-1)"},
+      {"inputs.cost_weight", "path", "\"\"", "1", "optional raster of per-cell cost weights for load balancing"},
+      {"inputs.resampling", "string", "\"average\"", "-", "resampling of continuous rasters: nearest|bilinear|average"},
+      {"inputs.tas_variable", "string", "\"tas\"", "-", "air temperature variable in the climate file"},
+      {"inputs.pr_variable", "string", "\"pr\"", "-", "precipitation variable in the climate file"},
+      {"inputs.pet_variable", "string", "\"pet\"", "-", "potential evapotranspiration variable in the climate file"},
+      {"spinup.years", "integer", "10", "yr", "the mean monthly climate of this many first forcing years drives the equilibrium"},
+      {"rothc.moisture_option", "integer", "1", "-", "1 RothC-26.3 deficit; 2, 3 Farina et al. 2013 (need site soil water data)"},
+      {"rothc.soil_depth_cm", "number", "30", "cm", "depth of the simulated topsoil layer"},
+      {"rothc.parameters.*", "number", "see `alamod models show rothc`", "-", "override a RothC parameter"},
+      {"land_use.*.code", "integer", "required", "1", "value of this class in the land-use raster"},
+      {"land_use.*.dpm_rpm_ratio", "number", "1.44", "1", "DPM/RPM ratio of plant inputs (1.44 crops, 0.67 grassland, 0.25 woodland)"},
+      {"land_use.*.input_share", "array of 12 numbers", "1/12 each", "1", "share of annual input per month, sums to 1"},
+      {"land_use.*.covered", "array of 12 0/1", "all 1", "1", "months with plant cover (1) or bare soil (0)"},
+      {"land_use.*.fym", "number", "0", "t ha-1 yr-1", "farmyard manure carbon, spread like plant inputs"},
+      {"output.file", "string", "\"carbon_yearly.nc\"", "-", "name of the yearly output file in --out DIR"},
+      {"output.deflate_level", "integer", "4", "-", "NetCDF deflate level 0-9"},
+      {"output.precision", "string", "\"float\"", "-", "float or double data variables"},
+      {"checks.balance_tolerance", "number", "1e-9", "1", "relative tolerance of the per-cell yearly carbon balance"},
+  };
+  return keys;
+}
+
+bool key_matches(const std::string& pattern, const std::string& key) {
+  std::istringstream p(pattern), k(key);
+  std::string a, b;
+  while (true) {
+    const bool ha = static_cast<bool>(std::getline(p, a, '.'));
+    const bool hb = static_cast<bool>(std::getline(k, b, '.'));
+    if (!ha || !hb) return ha == hb;
+    if (a != "*" && a != b) return false;
+  }
+}
+
+// Every leaf key path of a table (arrays are leaves).
+void collect(const toml::table& t, const std::string& prefix, std::vector<std::string>& out) {
+  for (const auto& [k, v] : t) {
+    const std::string path = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    if (const auto* sub = v.as_table()) collect(*sub, path, out);
+    else out.push_back(path);
+  }
+}
+
+std::string nearest_key(const std::string& key) {
+  std::string best;
+  std::size_t bestd = std::string::npos;
+  for (const auto& d : schema()) {
+    std::string candidate = d.key;
+    // fill wildcards from the user's key so land_use.crop.cod -> land_use.crop.code
+    std::istringstream p(d.key), k(key);
+    std::string a, b, built;
+    while (std::getline(p, a, '.')) {
+      const bool hb = static_cast<bool>(std::getline(k, b, '.'));
+      built += (built.empty() ? "" : ".") + ((a == "*" && hb) ? b : a);
+    }
+    candidate = built;
+    const std::size_t dist = edit_distance(candidate, key);
+    if (dist < bestd) {
+      bestd = dist;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+class Reader {
+ public:
+  Reader(const toml::table& t, std::string file) : t_(t), file_(std::move(file)) {}
+  [[noreturn]] void fail(const std::string& key, const std::string& what) const {
+    throw InputError(file_ + ": key '" + key + "' " + what);
+  }
+  bool has(const std::string& key) const { return static_cast<bool>(t_.at_path(key)); }
+  double number(const std::string& key, double fallback, bool required = false) const {
+    auto n = t_.at_path(key);
+    if (!n) {
+      if (required) fail(key, "is required (see `alamod run --config-help`)");
+      return fallback;
+    }
+    if (auto v = n.value<double>()) return *v;
+    fail(key, "must be a number");
+  }
+  int integer(const std::string& key, int fallback) const {
+    auto n = t_.at_path(key);
+    if (!n) return fallback;
+    if (auto v = n.as_integer()) return static_cast<int>(v->get());
+    fail(key, "must be an integer");
+  }
+  std::string text(const std::string& key, const std::string& fallback, bool required = false) const {
+    auto n = t_.at_path(key);
+    if (!n) {
+      if (required) fail(key, "is required (see `alamod run --config-help`)");
+      return fallback;
+    }
+    if (auto v = n.value<std::string>()) return *v;
+    fail(key, "must be a string");
+  }
+  std::array<double, 12> month_array(const std::string& key, double fallback) const {
+    std::array<double, 12> a;
+    a.fill(fallback);
+    auto n = t_.at_path(key);
+    if (!n) return a;
+    const auto* arr = n.as_array();
+    if (!arr || arr->size() != 12) fail(key, "must be an array of 12 numbers (January to December)");
+    for (std::size_t i = 0; i < 12; ++i) {
+      auto v = (*arr)[i].value<double>();
+      if (!v) fail(key, "element " + std::to_string(i + 1) + " is not a number");
+      a[i] = *v;
+    }
+    return a;
+  }
+
+ private:
+  const toml::table& t_;
+  std::string file_;
+};
+
+std::string resolve_path(const std::string& base_dir, const std::string& p) {
+  if (p.empty() || p.front() == '/') return p;
+  return base_dir.empty() ? p : base_dir + "/" + p;
+}
+
+}  // namespace
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string config_reference() {
+  std::ostringstream os;
+  os << "Run configuration keys (TOML). Paths are relative to the configuration file.\n"
+        "`*` stands for a name you choose (e.g. [land_use.cropland]).\n\n";
+  for (const auto& d : schema()) {
+    os << "  " << d.key << "  (" << d.type << ", default " << d.fallback;
+    if (std::string(d.unit) != "-") os << ", unit " << d.unit;
+    os << ")\n      " << d.help << "\n";
+  }
+  return os.str();
+}
+
+RunConfig load_config(const std::string& path, const std::vector<std::string>& overrides) {
+  toml::table t;
+  {
+    std::ifstream in(path);
+    if (!in) throw InputError(path + ": configuration file not found or not readable");
+    try {
+      t = toml::parse(in, path);
+    } catch (const toml::parse_error& e) {
+      throw InputError(path + ":" + std::to_string(e.source().begin.line) + ":" +
+                       std::to_string(e.source().begin.column) + ": " + std::string(e.description()));
+    }
+  }
+  for (const auto& o : overrides) {
+    toml::table extra;
+    try {
+      extra = toml::parse(o);
+    } catch (const toml::parse_error& e) {
+      throw InputError("--set '" + o + "': " + std::string(e.description()) + " (expected key=value in TOML syntax)");
+    }
+    std::vector<std::string> leaves;
+    collect(extra, "", leaves);
+    for (const auto& leaf : leaves) {
+      // walk/create tables and replace the leaf
+      toml::table* cur = &t;
+      std::istringstream ks(leaf);
+      std::string part;
+      std::vector<std::string> parts;
+      while (std::getline(ks, part, '.')) parts.push_back(part);
+      for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+        auto* next = (*cur)[parts[i]].as_table();
+        if (!next) {
+          cur->insert_or_assign(parts[i], toml::table{});
+          next = (*cur)[parts[i]].as_table();
+        }
+        cur = next;
+      }
+      cur->insert_or_assign(parts.back(), *extra.at_path(leaf).node());
+    }
+  }
+  // unknown keys
+  std::vector<std::string> leaves;
+  collect(t, "", leaves);
+  for (const auto& key : leaves) {
+    bool known = false;
+    for (const auto& d : schema()) known = known || key_matches(d.key, key);
+    if (!known) throw InputError(path + ": unknown key '" + key + "' (did you mean '" + nearest_key(key) + "'?)");
+    if (key.rfind("rothc.parameters.", 0) == 0) {
+      const std::string name = key.substr(std::string("rothc.parameters.").size());
+      bool ok = false;
+      std::string best;
+      std::size_t bestd = std::string::npos;
+      for (const auto& p : models::rothc::kParameterInfo) {
+        ok = ok || p.name == name;
+        const auto dist = edit_distance(std::string(p.name), name);
+        if (dist < bestd) {
+          bestd = dist;
+          best = std::string(p.name);
+        }
+      }
+      if (!ok)
+        throw InputError(path + ": unknown RothC parameter '" + name + "' (did you mean '" + best +
+                         "'? see `alamod models show rothc`)");
+    }
+  }
+  const Reader r(t, path);
+  RunConfig c;
+  c.path = path;
+  const auto slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? std::string(".") : path.substr(0, slash);
+  c.model = r.text("model", "rothc");
+  c.start_year = r.integer("run.start_year", 1990);
+  c.end_year = r.integer("run.end_year", 2100);
+  if (c.end_year < c.start_year)
+    throw InputError(path + ": run.end_year (" + std::to_string(c.end_year) + ") is before run.start_year (" +
+                     std::to_string(c.start_year) + ")");
+  c.grid = grids::GridSpec::from_extent(r.text("grid.crs", "EPSG:2154"), r.number("grid.xmin", 0, true),
+                                        r.number("grid.ymin", 0, true), r.number("grid.xmax", 0, true),
+                                        r.number("grid.ymax", 0, true), r.number("grid.resolution", 0, true));
+  c.land_mask = resolve_path(dir, r.text("inputs.land_mask", "", true));
+  c.land_use = resolve_path(dir, r.text("inputs.land_use", "", true));
+  c.clay = resolve_path(dir, r.text("inputs.clay", "", true));
+  c.soc_stock = resolve_path(dir, r.text("inputs.soc_stock", "", true));
+  c.carbon_input = resolve_path(dir, r.text("inputs.carbon_input", "", true));
+  c.climate = resolve_path(dir, r.text("inputs.climate", "", true));
+  c.cost_weight = resolve_path(dir, r.text("inputs.cost_weight", ""));
+  c.resampling_continuous = grids::parse_resampling(r.text("inputs.resampling", "average"), path + ": inputs.resampling");
+  c.var_tas = r.text("inputs.tas_variable", "tas");
+  c.var_pr = r.text("inputs.pr_variable", "pr");
+  c.var_pet = r.text("inputs.pet_variable", "pet");
+  c.spinup_years = r.integer("spinup.years", 10);
+  if (c.spinup_years < 1) throw InputError(path + ": key 'spinup.years' must be >= 1");
+  c.moisture_option = r.integer("rothc.moisture_option", 1);
+  if (c.moisture_option != 1)
+    throw InputError(path + ": key 'rothc.moisture_option' = " + std::to_string(c.moisture_option) +
+                     " needs silt, bulk density and organic carbon layers, which grid runs do not read yet "
+                     "(use 1; options 2 and 3 work in `alamod rothc --official-input`)");
+  c.soil_depth_cm = r.number("rothc.soil_depth_cm", 30.0);
+  if (!(c.soil_depth_cm > 0.0 && c.soil_depth_cm <= 300.0))
+    throw InputError(path + ": key 'rothc.soil_depth_cm' must be within (0, 300] cm");
+  for (const auto& p : models::rothc::kParameterInfo) {
+    const std::string key = "rothc.parameters." + std::string(p.name);
+    double& v = c.rothc.*(p.member);
+    v = r.number(key, v);
+    if (!(v >= p.lower && v <= p.upper))
+      throw InputError(path + ": key '" + key + "' = " + std::to_string(v) + " " + std::string(p.unit) +
+                       " is outside its bounds [" + std::to_string(p.lower) + ", " + std::to_string(p.upper) + "]");
+  }
+  if (const auto* lu = t["land_use"].as_table()) {
+    for (const auto& [name, node] : *lu) {
+      const std::string base = "land_use." + std::string(name.str());
+      LandUseClass k;
+      k.name = std::string(name.str());
+      if (!node.is_table()) r.fail(base, "must be a table");
+      if (!r.has(base + ".code")) r.fail(base + ".code", "is required");
+      k.code = r.integer(base + ".code", 0);
+      k.dpm_rpm_ratio = r.number(base + ".dpm_rpm_ratio", 1.44);
+      if (!(k.dpm_rpm_ratio > 0.0)) r.fail(base + ".dpm_rpm_ratio", "must be > 0");
+      k.input_share = r.month_array(base + ".input_share", 1.0 / 12.0);
+      double sum = 0.0;
+      for (double s : k.input_share) {
+        if (s < 0.0) r.fail(base + ".input_share", "must not hold negative shares");
+        sum += s;
+      }
+      if (std::fabs(sum - 1.0) > 1e-6) r.fail(base + ".input_share", "must sum to 1, sums to " + std::to_string(sum));
+      k.covered = r.month_array(base + ".covered", 1.0);
+      for (double s : k.covered)
+        if (s != 0.0 && s != 1.0) r.fail(base + ".covered", "must hold only 0 (bare) or 1 (vegetated)");
+      k.fym = r.number(base + ".fym", 0.0);
+      if (k.fym < 0.0) r.fail(base + ".fym", "must be >= 0 t ha-1 yr-1");
+      c.land_uses.push_back(k);
+    }
+  }
+  if (c.land_uses.empty()) throw InputError(path + ": no [land_use.NAME] table: at least one land-use class is needed");
+  c.output_name = r.text("output.file", "carbon_yearly.nc");
+  if (c.output_name.find('/') != std::string::npos) r.fail("output.file", "must be a file name, not a path");
+  c.deflate_level = r.integer("output.deflate_level", 4);
+  if (c.deflate_level < 0 || c.deflate_level > 9) r.fail("output.deflate_level", "must be within 0-9");
+  const std::string prec = r.text("output.precision", "float");
+  if (prec != "float" && prec != "double") r.fail("output.precision", "must be \"float\" or \"double\"");
+  c.double_precision = prec == "double";
+  c.balance_tolerance = r.number("checks.balance_tolerance", 1e-9);
+  std::ostringstream os;
+  os << t;
+  c.resolved = os.str();
+  c.sha256 = grids::sha256_hex(c.resolved);
+  return c;
+}
+
+}  // namespace alamod::engine

@@ -1,0 +1,60 @@
+#pragma once
+/// The run configuration (TOML): every key declared once in a schema with its
+/// unit, default and help; unknown keys are rejected with the nearest valid key.
+#include <array>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "grids/grid_spec.hpp"
+#include "grids/raster.hpp"
+#include "models/rothc/rothc.hpp"
+
+namespace alamod::engine {
+
+/// How a land-use class drives RothC.
+struct LandUseClass {
+  std::string name;                  ///< e.g. "cropland"
+  int code = 0;                      ///< value in the land-use raster
+  double dpm_rpm_ratio = 1.44;       ///< DPM/RPM ratio of plant inputs (1)
+  std::array<double, 12> input_share{};  ///< share of the annual C input in each month (1, sums to 1)
+  std::array<double, 12> covered{};      ///< 1 where the soil is vegetated in that month
+  double fym = 0.0;                  ///< farmyard manure C (t ha-1 yr-1), spread like plant input
+};
+
+struct RunConfig {
+  std::string path;         ///< config file
+  std::string sha256;       ///< of the resolved configuration text
+  std::string resolved;     ///< resolved configuration, TOML text (echoed and stored in the output)
+  std::string model = "rothc";
+  int start_year = 1990, end_year = 2100;
+  grids::GridSpec grid;
+  // inputs (absolute paths after resolution)
+  std::string land_mask, land_use, clay, soc_stock, carbon_input, climate, cost_weight;
+  grids::Resampling resampling_continuous = grids::Resampling::average;
+  std::string var_tas = "tas", var_pr = "pr", var_pet = "pet";
+  // spin-up
+  int spinup_years = 10;
+  // RothC
+  models::rothc::Parameters rothc;
+  int moisture_option = 1;
+  double soil_depth_cm = 30.0;
+  std::vector<LandUseClass> land_uses;
+  // output
+  std::string output_name = "carbon_yearly.nc";
+  int deflate_level = 4;
+  bool double_precision = false;
+  double balance_tolerance = 1e-9;  ///< relative carbon-balance tolerance per cell and year
+};
+
+/// Read, validate and resolve a configuration. `overrides` are "key=value"
+/// pairs in TOML syntax (from --set). Throws InputError naming the file and key.
+RunConfig load_config(const std::string& path, const std::vector<std::string>& overrides = {});
+
+/// Text describing every configuration key (for `alamod run --config-help`).
+std::string config_reference();
+
+/// Levenshtein distance, for "did you mean" suggestions.
+std::size_t edit_distance(const std::string& a, const std::string& b);
+
+}  // namespace alamod::engine

@@ -1,0 +1,579 @@
+#include "engine/grid_run.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <sstream>
+#include <sys/stat.h>
+
+#include <ogr_spatialref.h>
+
+#include "engine/collective.hpp"
+#include "engine/provenance.hpp"
+#include "grids/cf_writer.hpp"
+#include "grids/input_error.hpp"
+#include "grids/raster.hpp"
+#include "grids/sha256.hpp"
+#include "models/registry.hpp"
+#include "models/rothc/rothc.hpp"
+
+namespace alamod::engine {
+
+namespace rothc = models::rothc;
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+bool is_directory(const std::string& p) {
+  struct stat st {};
+  return stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+bool exists(const std::string& p) {
+  struct stat st {};
+  return stat(p.c_str(), &st) == 0;
+}
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+/// Solve the 4x4 system A x = b by Gaussian elimination with partial pivoting.
+std::array<double, 4> solve4(std::array<std::array<double, 4>, 4> a, std::array<double, 4> b) {
+  for (int c = 0; c < 4; ++c) {
+    int piv = c;
+    for (int r = c + 1; r < 4; ++r)
+      if (std::fabs(a[r][c]) > std::fabs(a[piv][c])) piv = r;
+    std::swap(a[c], a[piv]);
+    std::swap(b[c], b[piv]);
+    for (int r = c + 1; r < 4; ++r) {
+      const double f = a[r][c] / a[c][c];
+      for (int k = c; k < 4; ++k) a[r][k] -= f * a[c][k];
+      b[r] -= f * b[c];
+    }
+  }
+  std::array<double, 4> x{};
+  for (int r = 3; r >= 0; --r) {
+    double s = b[r];
+    for (int k = r + 1; k < 4; ++k) s -= a[r][k] * x[k];
+    x[r] = s / a[r][r];
+  }
+  return x;
+}
+
+}  // namespace
+
+GridRun::GridRun(MPI_Comm comm, RunConfig config, GridRunOptions options)
+    : comm_(comm), cfg_(std::move(config)), opt_(std::move(options)) {
+  MPI_Comm_rank(comm_, &rank_);
+  MPI_Comm_size(comm_, &size_);
+}
+
+GridRun::~GridRun() = default;
+
+void GridRun::log(const std::string& line) const {
+  if (rank_ == 0) {
+    std::printf("%s\n", line.c_str());
+    std::fflush(stdout);
+  }
+}
+
+void GridRun::run() {
+  const double t0 = MPI_Wtime();
+  collectively(comm_, [&] { models::find_model(cfg_.model); });
+  log("alamod " + alamod_version() + " (git " + alamod_git_commit() + "), " + std::to_string(size_) +
+      " MPI rank(s)\nconfiguration " + cfg_.path + " (sha256 " + cfg_.sha256.substr(0, 16) + "...):\n" +
+      cfg_.resolved);
+  check_output_folder();
+  double t = MPI_Wtime();
+  partition_land();
+  read_static_layers();
+  open_forcing();
+  times_.input += MPI_Wtime() - t;
+  t = MPI_Wtime();
+  spin_up();
+  times_.spinup += MPI_Wtime() - t;
+  simulate();
+  times_.total = MPI_Wtime() - t0;
+  report_phases();
+}
+
+void GridRun::check_output_folder() {
+  out_path_ = opt_.out_dir + "/" + cfg_.output_name;
+  collectively(comm_, [&] {
+    if (rank_ != 0) return;
+    if (!is_directory(opt_.out_dir) && mkdir(opt_.out_dir.c_str(), 0775) != 0)
+      throw InputError(opt_.out_dir + ": cannot create the output folder");
+    if (exists(out_path_) && !opt_.overwrite)
+      throw InputError(out_path_ + ": output already exists; choose another --out folder or pass --overwrite");
+  });
+}
+
+void GridRun::partition_land() {
+  const auto& g = cfg_.grid;
+  std::vector<std::uint8_t> land(static_cast<size_t>(g.cells()), 0);
+  std::vector<double> weight;
+  collectively(comm_, [&] {
+    const auto mask = grids::read_raster_window(cfg_.land_mask, g, 0, g.ny, grids::Resampling::nearest);
+    std::int64_t n = 0;
+    for (size_t i = 0; i < land.size(); ++i) {
+      land[i] = mask.values[i] > 0.5 ? 1 : 0;
+      n += land[i];
+    }
+    if (n == 0) throw InputError(cfg_.land_mask + ": no land cell (value 1) on the run grid");
+    if (!cfg_.cost_weight.empty()) {
+      const auto w = grids::read_raster_window(cfg_.cost_weight, g, 0, g.ny, cfg_.resampling_continuous);
+      for (size_t i = 0; i < land.size(); ++i) {
+        if (!land[i]) continue;
+        const double v = w.values[i];
+        if (!(v >= 0.0) || !std::isfinite(v))
+          throw InputError(cfg_.cost_weight + ": cost weight " + fmt("%g", v) + " at land " +
+                           g.describe_cell(static_cast<std::int64_t>(i)) + " (expected a finite value >= 0)");
+        weight.push_back(v);
+      }
+    }
+  });
+  partition_ = std::make_unique<decomposition::LandPartition>(land, g.cells(), weight, size_);
+  const auto& p = *partition_;
+  for (std::int64_t k = p.first_land(rank_); k < p.first_land(rank_ + 1); ++k) cells_.push_back(p.grid_index(k));
+  range_begin_ = p.grid_begin(rank_);
+  range_end_ = p.grid_end(rank_);
+  std::int64_t mn = p.owned_count(0), mx = mn;
+  for (int r = 0; r < size_; ++r) {
+    mn = std::min(mn, p.owned_count(r));
+    mx = std::max(mx, p.owned_count(r));
+  }
+  log("grid " + std::to_string(g.nx) + " x " + std::to_string(g.ny) + " cells of " + fmt("%g", g.resolution) +
+      " m (" + g.crs + "), " + std::to_string(p.land_cells()) + " land cells over " + std::to_string(size_) +
+      " rank(s): " + std::to_string(mn) + "-" + std::to_string(mx) + " cells per rank, load imbalance " +
+      fmt("%.2f", 100.0 * p.imbalance()) + " %");
+}
+
+void GridRun::read_static_layers() {
+  const auto& g = cfg_.grid;
+  const size_t n = cells_.size();
+  const int row0 = n ? static_cast<int>(cells_.front() / g.nx) : 0;
+  const int nrows = n ? static_cast<int>(cells_.back() / g.nx) - row0 + 1 : 0;
+  collectively(comm_, [&] {
+    const auto lu = grids::read_raster_window(cfg_.land_use, g, row0, nrows, grids::Resampling::nearest);
+    const auto clay = grids::read_raster_window(cfg_.clay, g, row0, nrows, cfg_.resampling_continuous);
+    const auto soc = grids::read_raster_window(cfg_.soc_stock, g, row0, nrows, cfg_.resampling_continuous);
+    const auto input = grids::read_raster_window(cfg_.carbon_input, g, row0, nrows, cfg_.resampling_continuous);
+    auto value_at = [&](const grids::RasterWindow& w, std::int64_t cell) {
+      return w.at(static_cast<int>(cell / g.nx), static_cast<int>(cell % g.nx));
+    };
+    land_class_.resize(n);
+    annual_input_.resize(n);
+    soc_observed_.resize(n);
+    co2_fraction_.resize(n);
+    bio_fraction_.resize(n);
+    hum_fraction_.resize(n);
+    smd_max_.resize(n);
+    smd_1bar_.resize(n);
+    smd_15bar_.resize(n);
+    smd_bare_.resize(n);
+    min_rm_.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      const std::int64_t c = cells_[i];
+      const double code = value_at(lu, c);
+      int k = -1;
+      for (size_t j = 0; j < cfg_.land_uses.size(); ++j)
+        if (std::isfinite(code) && static_cast<int>(std::lround(code)) == cfg_.land_uses[j].code) k = static_cast<int>(j);
+      if (k < 0) {
+        std::string codes;
+        for (const auto& u : cfg_.land_uses) codes += (codes.empty() ? "" : ", ") + std::to_string(u.code) + " " + u.name;
+        throw InputError(cfg_.land_use + ": land-use code " + fmt("%g", code) + " at land " + g.describe_cell(c) +
+                         " has no [land_use.*] class in the configuration (classes: " + codes + ")");
+      }
+      land_class_[i] = k;
+      const double cl = value_at(clay, c);
+      if (!(cl >= 0.0 && cl <= 100.0))
+        throw InputError(cfg_.clay + ": clay = " + fmt("%g", cl) + " % at land " + g.describe_cell(c) +
+                         " (expected 0-100 %)");
+      const double s = value_at(soc, c);
+      if (!(s > 0.0 && s < 2000.0))
+        throw InputError(cfg_.soc_stock + ": soc_stock = " + fmt("%g", s) + " t ha-1 at land " + g.describe_cell(c) +
+                         " (expected > 0 and < 2000 t ha-1)");
+      const double in = value_at(input, c);
+      if (!(in >= 0.0 && in < 100.0))
+        throw InputError(cfg_.carbon_input + ": carbon_input = " + fmt("%g", in) + " t ha-1 yr-1 at land " +
+                         g.describe_cell(c) + " (expected 0-100 t ha-1 yr-1)");
+      soc_observed_[i] = s;
+      annual_input_[i] = in;
+      rothc::SoilProperties soil;
+      soil.clay_pct = cl;
+      soil.depth_cm = cfg_.soil_depth_cm;
+      const auto sc = rothc::derive_soil_constants(cfg_.rothc, soil);
+      co2_fraction_[i] = sc.co2_fraction;
+      bio_fraction_[i] = sc.bio_fraction;
+      hum_fraction_[i] = sc.hum_fraction;
+      smd_max_[i] = sc.smd_max;
+      smd_1bar_[i] = sc.smd_1bar;
+      smd_15bar_[i] = sc.smd_15bar;
+      smd_bare_[i] = sc.smd_bare;
+      min_rm_[i] = sc.min_rm_moist;
+    }
+  });
+}
+
+void GridRun::open_forcing() {
+  collectively(comm_, [&] {
+    forcing_ = std::make_unique<grids::MonthlyForcing>(
+        cfg_.climate, cfg_.grid, cells_,
+        std::vector<grids::ForcingVariable>{{cfg_.var_tas, grids::ForcingQuantity::temperature},
+                                            {cfg_.var_pr, grids::ForcingQuantity::water_amount},
+                                            {cfg_.var_pet, grids::ForcingQuantity::water_amount}});
+    const int need_end = std::max(cfg_.end_year, cfg_.start_year + cfg_.spinup_years - 1);
+    if (cfg_.start_year < forcing_->first_year() || need_end > forcing_->last_year())
+      throw InputError(cfg_.climate + ": covers " + std::to_string(forcing_->first_year()) + "-" +
+                       std::to_string(forcing_->last_year()) + " but the run needs " +
+                       std::to_string(cfg_.start_year) + "-" + std::to_string(need_end) +
+                       " (run.start_year..run.end_year and spinup.years)");
+  });
+}
+
+void GridRun::spin_up() {
+  const size_t n = cells_.size();
+  // Mean monthly climate of the first spin-up years.
+  std::vector<std::vector<double>> year, mean(3, std::vector<double>(12 * n, 0.0));
+  for (int y = 0; y < cfg_.spinup_years; ++y) {
+    collectively(comm_, [&] { forcing_->read_year(cfg_.start_year + y, year); });
+    for (int v = 0; v < 3; ++v)
+      for (size_t k = 0; k < 12 * n; ++k) mean[v][k] += year[v][k];
+  }
+  for (int v = 0; v < 3; ++v)
+    for (auto& x : mean[v]) x /= cfg_.spinup_years;
+  dpm_.assign(n, 0.0);
+  rpm_.assign(n, 0.0);
+  bio_.assign(n, 0.0);
+  hum_.assign(n, 0.0);
+  iom_.assign(n, 0.0);
+  smd_.assign(n, 0.0);
+  spinup_residual_.assign(n, 0.0);
+  const auto& p = cfg_.rothc;
+  double worst = 0.0;
+  std::int64_t worst_cell = -1;
+  for (size_t i = 0; i < n; ++i) {
+    const auto& lu = cfg_.land_uses[static_cast<size_t>(land_class_[i])];
+    const rothc::SoilConstants s{co2_fraction_[i], bio_fraction_[i], hum_fraction_[i], smd_max_[i],
+                                 smd_1bar_[i],     smd_15bar_[i],    smd_bare_[i],     min_rm_[i]};
+    const double dpm_fraction = lu.dpm_rpm_ratio / (lu.dpm_rpm_ratio + 1.0);
+    auto forcing = [&](int m, bool with_inputs) {
+      return rothc::CellForcing{mean[0][m * n + i],
+                                mean[1][m * n + i],
+                                mean[2][m * n + i] / p.evap_factor,
+                                with_inputs ? annual_input_[i] * lu.input_share[m] : 0.0,
+                                with_inputs ? lu.fym * lu.input_share[m] : 0.0,
+                                lu.covered[m],
+                                dpm_fraction};
+    };
+    // 1. periodic soil-moisture deficit of the cycle (independent of the pools)
+    double smd0 = 0.0;
+    for (int it = 0; it < 1000; ++it) {
+      double smd = smd0;
+      for (int m = 0; m < 12; ++m) {
+        const auto f = forcing(m, false);
+        smd = rothc::update_deficit(p, s, smd, f.rain_mm, f.evap_mm, f.covered);
+      }
+      const bool periodic = smd == smd0;
+      smd0 = smd;
+      if (periodic) break;
+    }
+    // 2. the year is affine in the pools: x1 = M x0 + v. v from zero pools with inputs,
+    //    the columns of M from unit pools without inputs.
+    auto year_from = [&](rothc::CellState x, bool with_inputs) {
+      x.smd = smd0;
+      for (int m = 0; m < 12; ++m) rothc::step_cell(p, s, forcing(m, with_inputs), x);
+      return x;
+    };
+    const auto v = year_from({0, 0, 0, 0, 0}, true);
+    std::array<std::array<double, 4>, 4> a{};
+    for (int j = 0; j < 4; ++j) {
+      rothc::CellState e{0, 0, 0, 0, 0};
+      (j == 0 ? e.dpm : j == 1 ? e.rpm : j == 2 ? e.bio : e.hum) = 1.0;
+      const auto col = year_from(e, false);
+      const double c[4] = {col.dpm, col.rpm, col.bio, col.hum};
+      for (int r = 0; r < 4; ++r) a[r][j] = (r == j ? 1.0 : 0.0) - c[r];
+    }
+    const auto x = solve4(a, {v.dpm, v.rpm, v.bio, v.hum});
+    dpm_[i] = x[0];
+    rpm_[i] = x[1];
+    bio_[i] = x[2];
+    hum_[i] = x[3];
+    smd_[i] = smd0;
+    iom_[i] = rothc::falloon_iom(soc_observed_[i]);
+    // 3. residual: largest relative change of a pool over one more cycle
+    const auto y1 = year_from({x[0], x[1], x[2], x[3], smd0}, true);
+    const double before[4] = {x[0], x[1], x[2], x[3]}, after[4] = {y1.dpm, y1.rpm, y1.bio, y1.hum};
+    double res = 0.0;
+    for (int k = 0; k < 4; ++k)
+      res = std::max(res, std::fabs(after[k] - before[k]) / std::max(std::fabs(before[k]), 1e-12));
+    spinup_residual_[i] = res;
+    if (res > worst) {
+      worst = res;
+      worst_cell = cells_[i];
+    }
+  }
+  double global_worst = 0.0;
+  MPI_Allreduce(&worst, &global_worst, 1, MPI_DOUBLE, MPI_MAX, comm_);
+  log("spin-up: exact periodic equilibrium of the " + std::to_string(cfg_.spinup_years) +
+      "-year mean climate (7 simulated years per cell); largest relative residual over one more cycle " +
+      fmt("%.2e", global_worst));
+  (void)worst_cell;
+}
+
+std::vector<double> GridRun::to_grid_range(const std::vector<double>& owned) const {
+  std::vector<double> out(static_cast<size_t>(range_end_ - range_begin_), kNaN);
+  for (size_t i = 0; i < cells_.size(); ++i) out[static_cast<size_t>(cells_[i] - range_begin_)] = owned[i];
+  return out;
+}
+
+void GridRun::simulate() {
+  const size_t n = cells_.size();
+  const int n_years = cfg_.end_year - cfg_.start_year + 1;
+  const auto& p = cfg_.rothc;
+  const auto& g = cfg_.grid;
+
+  // ---- output file
+  grids::OutputFileSpec spec;
+  spec.path = out_path_;
+  spec.grid = g;
+  spec.first_year = cfg_.start_year;
+  spec.n_years = n_years;
+  for (auto pn : rothc::kPoolNames) spec.pools.emplace_back(pn);
+  spec.depth_top_m = 0.0;
+  spec.depth_bottom_m = cfg_.soil_depth_cm / 100.0;
+  spec.deflate_level = cfg_.deflate_level;
+  const bool dbl = cfg_.double_precision;
+  const std::string stock_methods = "area: mean where land time: point";
+  const std::string flux_methods = "area: mean where land time: mean";
+  spec.variables = {
+      {"cSoilPools", "carbon mass in each soil pool (RothC DPM RPM BIO HUM IOM), end of year",
+       "soil_mass_content_of_carbon", "t ha-1", stock_methods, true, true, true, dbl, ""},
+      {"cSoil", "carbon mass in soil organic matter, end of year", "soil_mass_content_of_carbon", "t ha-1",
+       stock_methods, false, true, true, dbl, ""},
+      {"rh", "heterotrophic respiration carbon flux, yearly mean",
+       "surface_upward_mass_flux_of_carbon_dioxide_expressed_as_carbon_due_to_heterotrophic_respiration",
+       "t ha-1 yr-1", flux_methods, false, true, false, dbl, ""},
+      {"fCarbonInput", "carbon input to soil from plant residues and manure, yearly mean", "", "t ha-1 yr-1",
+       flux_methods, false, true, false, dbl, ""},
+      {"spinup_residual", "largest relative change of any pool over one more spin-up cycle", "", "1",
+       "area: point", false, false, false, true, ""},
+  };
+  // ACDD discovery and provenance
+  double lat_min = 90, lat_max = -90, lon_min = 180, lon_max = -180;
+  {
+    OGRSpatialReference src, wgs;
+    src.SetFromUserInput(g.crs_wkt.c_str());
+    src.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    wgs.SetFromUserInput("EPSG:4326");
+    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&src, &wgs));
+    std::vector<double> xs, ys;
+    for (int c = 0; c < g.nx; ++c) {
+      xs.push_back(g.x_center(c)), ys.push_back(g.y_center(0));
+      xs.push_back(g.x_center(c)), ys.push_back(g.y_center(g.ny - 1));
+    }
+    for (int r = 0; r < g.ny; ++r) {
+      xs.push_back(g.x_center(0)), ys.push_back(g.y_center(r));
+      xs.push_back(g.x_center(g.nx - 1)), ys.push_back(g.y_center(r));
+    }
+    if (ct && ct->Transform(static_cast<int>(xs.size()), xs.data(), ys.data())) {
+      for (size_t k = 0; k < xs.size(); ++k) {
+        lon_min = std::min(lon_min, xs[k]);
+        lon_max = std::max(lon_max, xs[k]);
+        lat_min = std::min(lat_min, ys[k]);
+        lat_max = std::max(lat_max, ys[k]);
+      }
+    }
+  }
+  std::string checksums;
+  if (rank_ == 0) {
+    for (const auto* f : {&cfg_.land_mask, &cfg_.land_use, &cfg_.clay, &cfg_.soc_stock, &cfg_.carbon_input,
+                          &cfg_.climate, &cfg_.cost_weight}) {
+      if (f->empty()) continue;
+      checksums += *f + " sha256:" + grids::sha256_file(*f) + "\n";
+    }
+  }
+  {
+    int len = static_cast<int>(checksums.size());
+    MPI_Bcast(&len, 1, MPI_INT, 0, comm_);
+    checksums.resize(static_cast<size_t>(len));
+    MPI_Bcast(checksums.data(), len, MPI_CHAR, 0, comm_);
+  }
+  std::string params;
+  for (const auto& info : rothc::kParameterInfo)
+    params += std::string(info.name) + " = " + fmt("%.17g", p.*(info.member)) + " " + std::string(info.unit) + "\n";
+  const std::string now = utc_now_iso();
+  spec.global_text = {
+      {"Conventions", "CF-1.8 ACDD-1.3"},
+      {"title", "alamod " + cfg_.model + " soil organic carbon, yearly, " + std::to_string(cfg_.start_year) + "-" +
+                    std::to_string(cfg_.end_year)},
+      {"summary", "Soil organic carbon stocks (0-" + fmt("%g", cfg_.soil_depth_cm) +
+                      " cm), pools, heterotrophic respiration and carbon inputs simulated by the RothC-26.3 model "
+                      "on a regular grid, from the model's equilibrium with the first years' climate."},
+      {"keywords", "soil organic carbon, RothC, carbon stock, heterotrophic respiration, France"},
+      {"standard_name_vocabulary", "CF Standard Name Table v83"},
+      {"institution", "alamod project"},
+      {"source", "alamod " + alamod_version() + " (git " + alamod_git_commit() + "), model " + cfg_.model},
+      {"history", now + ": alamod run " + cfg_.path + " --out " + opt_.out_dir},
+      {"date_created", now},
+      {"creator_name", "alamod"},
+      {"product_version", alamod_version()},
+      {"processing_level", "model output"},
+      {"license", "output of alamod; the licences of the inputs apply (see alamod_input_checksums)"},
+      {"time_coverage_start", std::to_string(cfg_.start_year) + "-01-01T00:00:00Z"},
+      {"time_coverage_end", std::to_string(cfg_.end_year + 1) + "-01-01T00:00:00Z"},
+      {"time_coverage_resolution", "P1Y"},
+      {"geospatial_bounds_crs", "EPSG:4326"},
+      {"alamod_version", alamod_version()},
+      {"alamod_git_commit", alamod_git_commit()},
+      {"alamod_model", cfg_.model},
+      {"alamod_model_parameters", params},
+      {"alamod_config_file", cfg_.path},
+      {"alamod_config_sha256", cfg_.sha256},
+      {"alamod_config", cfg_.resolved},
+      {"alamod_input_checksums", checksums},
+      {"alamod_library_versions", library_versions()},
+      {"alamod_spinup", "exact periodic equilibrium of the mean monthly climate of " +
+                            std::to_string(cfg_.spinup_years) + " years from " + std::to_string(cfg_.start_year) +
+                            " (affine year map, 4x4 solve); IOM from the observed SOC stock (Falloon et al. 1998)"},
+  };
+  spec.global_numbers = {{"geospatial_lat_min", lat_min}, {"geospatial_lat_max", lat_max},
+                         {"geospatial_lon_min", lon_min}, {"geospatial_lon_max", lon_max},
+                         {"alamod_mpi_ranks", static_cast<double>(size_)},
+                         {"alamod_land_cells", static_cast<double>(partition_->land_cells())}};
+  double t = MPI_Wtime();
+  std::unique_ptr<grids::CfWriter> writer;
+  try {
+    writer = std::make_unique<grids::CfWriter>(comm_, spec, range_begin_, range_end_);
+  } catch (const std::runtime_error& e) {
+    throw InputError(std::string(e.what()) + " (is the output folder writable?)");
+  }
+  writer->write_static("spinup_residual", to_grid_range(spinup_residual_));
+  times_.output += MPI_Wtime() - t;
+
+  // ---- time loop
+  std::vector<std::vector<double>> clim;
+  std::vector<double> tas(n), rain(n), evap(n), cin(n), fym(n), cov(n), dfrac(n), co2(n);
+  std::vector<double> rh_year(n), in_year(n), start_stock(n);
+  for (size_t i = 0; i < n; ++i) {
+    const auto& lu = cfg_.land_uses[static_cast<size_t>(land_class_[i])];
+    dfrac[i] = lu.dpm_rpm_ratio / (lu.dpm_rpm_ratio + 1.0);
+  }
+  rothc::Block b;
+  b.n = n;
+  b.co2_fraction = co2_fraction_.data();
+  b.bio_fraction = bio_fraction_.data();
+  b.hum_fraction = hum_fraction_.data();
+  b.smd_max = smd_max_.data();
+  b.smd_1bar = smd_1bar_.data();
+  b.smd_15bar = smd_15bar_.data();
+  b.smd_bare = smd_bare_.data();
+  b.min_rm_moist = min_rm_.data();
+  b.tas_c = tas.data();
+  b.rain_mm = rain.data();
+  b.evap_mm = evap.data();
+  b.c_input = cin.data();
+  b.fym = fym.data();
+  b.covered = cov.data();
+  b.dpm_fraction = dfrac.data();
+  b.dpm = dpm_.data();
+  b.rpm = rpm_.data();
+  b.bio = bio_.data();
+  b.hum = hum_.data();
+  b.smd = smd_.data();
+  b.co2 = co2.data();
+
+  const double loop_start = MPI_Wtime();
+  double last_report = loop_start;
+  try {
+    for (int yi = 0; yi < n_years; ++yi) {
+      const int year = cfg_.start_year + yi;
+      t = MPI_Wtime();
+      collectively(comm_, [&] { forcing_->read_year(year, clim); });
+      times_.input += MPI_Wtime() - t;
+      t = MPI_Wtime();
+      for (size_t i = 0; i < n; ++i) {
+        start_stock[i] = dpm_[i] + rpm_[i] + bio_[i] + hum_[i];
+        rh_year[i] = 0.0;
+        in_year[i] = 0.0;
+      }
+      for (int m = 0; m < 12; ++m) {
+        const double* tm = clim[0].data() + m * n;
+        const double* pm = clim[1].data() + m * n;
+        const double* em = clim[2].data() + m * n;
+        for (size_t i = 0; i < n; ++i) {
+          const auto& lu = cfg_.land_uses[static_cast<size_t>(land_class_[i])];
+          tas[i] = tm[i];
+          rain[i] = pm[i];
+          evap[i] = em[i] / p.evap_factor;
+          cin[i] = annual_input_[i] * lu.input_share[m];
+          fym[i] = lu.fym * lu.input_share[m];
+          cov[i] = lu.covered[m];
+        }
+        rothc::step_block(p, b);
+        for (size_t i = 0; i < n; ++i) {
+          rh_year[i] += co2[i];
+          in_year[i] += cin[i] + fym[i];
+        }
+      }
+      // carbon balance per cell: change in stock = inputs - respiration
+      collectively(comm_, [&] {
+        for (size_t i = 0; i < n; ++i) {
+          const double stock = dpm_[i] + rpm_[i] + bio_[i] + hum_[i];
+          const double err = (stock - start_stock[i]) - (in_year[i] - rh_year[i]);
+          if (!(std::fabs(err) <= cfg_.balance_tolerance * std::max(1.0, stock)))
+            throw InputError("carbon balance violated in " + std::to_string(year) + " at land " +
+                             g.describe_cell(cells_[i]) + ": stock change - (inputs - respiration) = " +
+                             fmt("%.3e", err) + " t ha-1 (tolerance checks.balance_tolerance)");
+        }
+      });
+      times_.compute += MPI_Wtime() - t;
+      t = MPI_Wtime();
+      std::vector<double> pool(n), total(n);
+      const std::vector<double>* pools[5] = {&dpm_, &rpm_, &bio_, &hum_, &iom_};
+      for (int k = 0; k < 5; ++k) writer->write("cSoilPools", yi, to_grid_range(*pools[k]), k);
+      for (size_t i = 0; i < n; ++i) total[i] = dpm_[i] + rpm_[i] + bio_[i] + hum_[i] + iom_[i];
+      writer->write("cSoil", yi, to_grid_range(total));
+      writer->write("rh", yi, to_grid_range(rh_year));
+      writer->write("fCarbonInput", yi, to_grid_range(in_year));
+      times_.output += MPI_Wtime() - t;
+      const double now_t = MPI_Wtime();
+      if (!opt_.quiet && (now_t - last_report >= 2.0 || yi + 1 == n_years || yi == 0)) {
+        last_report = now_t;
+        const double elapsed = now_t - loop_start;
+        const double rate = static_cast<double>(partition_->land_cells()) * 12.0 * (yi + 1) / elapsed;
+        const double left = elapsed / (yi + 1) * (n_years - yi - 1);
+        char line[200];
+        std::snprintf(line, sizeof line, "year %d done (%d/%d), %.3g cell-months/s, elapsed %.1f s, about %.0f s left",
+                      year, yi + 1, n_years, rate, elapsed, left);
+        log(line);
+      }
+    }
+    t = MPI_Wtime();
+    writer->commit();
+    times_.output += MPI_Wtime() - t;
+  } catch (...) {
+    writer->abandon();
+    throw;
+  }
+  log("wrote " + out_path_);
+}
+
+void GridRun::report_phases() {
+  double local[6] = {times_.input, times_.spinup, times_.compute, times_.output, times_.communication, times_.total};
+  double mx[6];
+  MPI_Reduce(local, mx, 6, MPI_DOUBLE, MPI_MAX, 0, comm_);
+  char line[300];
+  std::snprintf(line, sizeof line,
+                "time per phase (s, max over ranks): input %.2f, spin-up %.2f, compute %.2f, output %.2f, total %.2f",
+                mx[0], mx[1], mx[2], mx[3], mx[5]);
+  log(line);
+}
+
+}  // namespace alamod::engine

@@ -1,0 +1,69 @@
+#pragma once
+/// A gridded run: land cells of the run grid spread over MPI ranks, RothC from
+/// its equilibrium, monthly steps year by year, yearly CF NetCDF output written
+/// in parallel.
+#include <mpi.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "decomposition/land_partition.hpp"
+#include "engine/config.hpp"
+#include "grids/forcing.hpp"
+
+namespace alamod::engine {
+
+struct GridRunOptions {
+  std::string out_dir;     ///< output folder (created if missing)
+  bool overwrite = false;  ///< replace an existing output file
+  bool quiet = false;      ///< no progress lines
+};
+
+/// Seconds spent per phase on this rank.
+struct PhaseTimes {
+  double input = 0, spinup = 0, compute = 0, output = 0, communication = 0, total = 0;
+};
+
+class GridRun {
+ public:
+  GridRun(MPI_Comm comm, RunConfig config, GridRunOptions options);
+  ~GridRun();
+  /// The whole run. Throws InputError (same message on every rank) on bad input.
+  void run();
+
+ private:
+  void check_output_folder();
+  void partition_land();
+  void read_static_layers();
+  void open_forcing();
+  void spin_up();
+  void simulate();
+  void report_phases();
+
+  void log(const std::string& line) const;  ///< rank 0 only
+  std::vector<double> to_grid_range(const std::vector<double>& owned) const;
+
+  MPI_Comm comm_;
+  int rank_ = 0, size_ = 1;
+  RunConfig cfg_;
+  GridRunOptions opt_;
+  std::string out_path_;
+  std::unique_ptr<decomposition::LandPartition> partition_;
+  std::vector<std::int64_t> cells_;  ///< grid linear index of each owned land cell
+  std::int64_t range_begin_ = 0, range_end_ = 0;
+  std::unique_ptr<grids::MonthlyForcing> forcing_;
+
+  // per owned cell (structure of arrays)
+  std::vector<double> co2_fraction_, bio_fraction_, hum_fraction_, smd_max_, smd_1bar_, smd_15bar_, smd_bare_,
+      min_rm_;
+  std::vector<int> land_class_;       ///< index into cfg_.land_uses
+  std::vector<double> annual_input_;  ///< t ha-1 yr-1
+  std::vector<double> soc_observed_;  ///< t ha-1
+  std::vector<double> dpm_, rpm_, bio_, hum_, iom_, smd_;
+  std::vector<double> spinup_residual_;
+  PhaseTimes times_;
+};
+
+}  // namespace alamod::engine

@@ -1,0 +1,374 @@
+#include "grids/cf_writer.hpp"
+
+#include <netcdf_meta.h>
+#if !NC_HAS_PARALLEL4
+#error "alamod needs the parallel netCDF-4 headers (libnetcdf-mpi-dev), not the serial ones"
+#endif
+#include <netcdf.h>
+#include <netcdf_par.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <stdexcept>
+
+#include <ogr_spatialref.h>
+
+namespace alamod::grids {
+
+namespace {
+
+constexpr float kFillFloat = 1.0e20f;
+constexpr double kFillDouble = 1.0e20;
+
+void check(int rc, const std::string& what) {
+  if (rc != NC_NOERR) throw std::runtime_error(what + ": " + nc_strerror(rc));
+}
+
+void put_text(int ncid, int varid, const std::string& name, const std::string& value) {
+  check(nc_put_att_text(ncid, varid, name.c_str(), value.size(), value.c_str()), "attribute " + name);
+}
+
+long days_from_civil(long y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const long era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<long>(doe) - 719468;
+}
+
+struct Rect {
+  size_t row, col, nrows, ncols;
+  std::int64_t offset;  // index into the rank's buffer
+};
+
+// The three rectangles of [begin, end) in a grid nx wide (some may be empty).
+std::vector<Rect> rectangles(std::int64_t begin, std::int64_t end, int nx) {
+  std::vector<Rect> r(3, Rect{0, 0, 0, 0, 0});
+  if (end <= begin) return r;
+  const std::int64_t rb = begin / nx, cb = begin % nx, re = (end - 1) / nx, ce = (end - 1) % nx;
+  if (rb == re) {
+    r[0] = {size_t(rb), size_t(cb), 1, size_t(ce - cb + 1), 0};
+    return r;
+  }
+  r[0] = {size_t(rb), size_t(cb), 1, size_t(nx - cb), 0};
+  std::int64_t off = nx - cb;
+  if (re - rb > 1) r[1] = {size_t(rb + 1), 0, size_t(re - rb - 1), size_t(nx), off};
+  off += (re - rb - 1) * nx;
+  r[2] = {size_t(re), 0, 1, size_t(ce + 1), off};
+  return r;
+}
+
+}  // namespace
+
+CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::int64_t end)
+    : comm_(comm), spec_(std::move(spec)), begin_(begin), end_(end) {
+  MPI_Comm_rank(comm_, &rank_);
+  const GridSpec& g = spec_.grid;
+  const auto slash = spec_.path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? std::string() : spec_.path.substr(0, slash + 1);
+  const std::string base = slash == std::string::npos ? spec_.path : spec_.path.substr(slash + 1);
+  tmp_path_ = dir + "." + base + ".incomplete";
+  check(nc_create_par(tmp_path_.c_str(), NC_NETCDF4 | NC_CLOBBER, comm_, MPI_INFO_NULL, &ncid_),
+        "creating " + tmp_path_);
+  int dim_time, dim_y, dim_x, dim_bnds, dim_pool = -1, dim_str = -1;
+  check(nc_def_dim(ncid_, "time", static_cast<size_t>(spec_.n_years), &dim_time), "dim time");
+  check(nc_def_dim(ncid_, "bnds", 2, &dim_bnds), "dim bnds");
+  check(nc_def_dim(ncid_, "y", static_cast<size_t>(g.ny), &dim_y), "dim y");
+  check(nc_def_dim(ncid_, "x", static_cast<size_t>(g.nx), &dim_x), "dim x");
+  size_t strlen_max = 1;
+  for (const auto& p : spec_.pools) strlen_max = std::max(strlen_max, p.size());
+  if (!spec_.pools.empty()) {
+    check(nc_def_dim(ncid_, "pool", spec_.pools.size(), &dim_pool), "dim pool");
+    check(nc_def_dim(ncid_, "pool_strlen", strlen_max, &dim_str), "dim pool_strlen");
+  }
+  auto def = [&](const char* name, nc_type t, std::vector<int> dims) {
+    int id;
+    check(nc_def_var(ncid_, name, t, static_cast<int>(dims.size()), dims.empty() ? nullptr : dims.data(), &id),
+          std::string("defining ") + name);
+    varids_[name] = id;
+    return id;
+  };
+  // coordinates
+  const int vx = def("x", NC_DOUBLE, {dim_x});
+  put_text(ncid_, vx, "standard_name", "projection_x_coordinate");
+  put_text(ncid_, vx, "long_name", "x coordinate of projection (cell centre)");
+  put_text(ncid_, vx, "units", "m");
+  put_text(ncid_, vx, "axis", "X");
+  const int vy = def("y", NC_DOUBLE, {dim_y});
+  put_text(ncid_, vy, "standard_name", "projection_y_coordinate");
+  put_text(ncid_, vy, "long_name", "y coordinate of projection (cell centre)");
+  put_text(ncid_, vy, "units", "m");
+  put_text(ncid_, vy, "axis", "Y");
+  const int vt = def("time", NC_DOUBLE, {dim_time});
+  put_text(ncid_, vt, "standard_name", "time");
+  put_text(ncid_, vt, "long_name", "end of the simulated year");
+  put_text(ncid_, vt, "units", "days since 1900-01-01 00:00:00");
+  put_text(ncid_, vt, "calendar", "standard");
+  put_text(ncid_, vt, "axis", "T");
+  put_text(ncid_, vt, "bounds", "time_bnds");
+  def("time_bnds", NC_DOUBLE, {dim_time, dim_bnds});
+  const int vyear = def("year", NC_INT, {dim_time});
+  put_text(ncid_, vyear, "long_name", "calendar year simulated");
+  put_text(ncid_, vyear, "units", "1");
+  const int vlat = def("lat", NC_DOUBLE, {dim_y, dim_x});
+  put_text(ncid_, vlat, "standard_name", "latitude");
+  put_text(ncid_, vlat, "long_name", "latitude of the cell centre");
+  put_text(ncid_, vlat, "units", "degrees_north");
+  const int vlon = def("lon", NC_DOUBLE, {dim_y, dim_x});
+  put_text(ncid_, vlon, "standard_name", "longitude");
+  put_text(ncid_, vlon, "long_name", "longitude of the cell centre");
+  put_text(ncid_, vlon, "units", "degrees_east");
+  const int vdepth = def("depth", NC_DOUBLE, {});
+  put_text(ncid_, vdepth, "standard_name", "depth");
+  put_text(ncid_, vdepth, "long_name", "depth of the soil layer (midpoint)");
+  put_text(ncid_, vdepth, "units", "m");
+  put_text(ncid_, vdepth, "positive", "down");
+  put_text(ncid_, vdepth, "axis", "Z");
+  put_text(ncid_, vdepth, "bounds", "depth_bnds");
+  def("depth_bnds", NC_DOUBLE, {dim_bnds});
+  if (dim_pool >= 0) {
+    const int vp = def("pool_name", NC_CHAR, {dim_pool, dim_str});
+    put_text(ncid_, vp, "long_name", "soil carbon pool");
+  }
+  // grid mapping
+  {
+    const int vc = def("crs", NC_INT, {});
+    OGRSpatialReference srs;
+    srs.SetFromUserInput(g.crs_wkt.c_str());
+    srs.AutoIdentifyEPSG();
+    char* wkt1 = nullptr;
+    srs.exportToWkt(&wkt1);
+    const std::string wkt = wkt1;
+    CPLFree(wkt1);
+    const char* proj = srs.GetAttrValue("PROJECTION");
+    if (proj && std::string(proj) == SRS_PT_LAMBERT_CONFORMAL_CONIC_2SP) {
+      put_text(ncid_, vc, "grid_mapping_name", "lambert_conformal_conic");
+      const double sp[2] = {srs.GetNormProjParm(SRS_PP_STANDARD_PARALLEL_2, 0.0),
+                            srs.GetNormProjParm(SRS_PP_STANDARD_PARALLEL_1, 0.0)};
+      const double sp_sorted[2] = {std::min(sp[0], sp[1]), std::max(sp[0], sp[1])};
+      nc_put_att_double(ncid_, vc, "standard_parallel", NC_DOUBLE, 2, sp_sorted);
+      const double lat0 = srs.GetNormProjParm(SRS_PP_LATITUDE_OF_ORIGIN, 0.0);
+      const double lon0 = srs.GetNormProjParm(SRS_PP_CENTRAL_MERIDIAN, 0.0);
+      const double fe = srs.GetNormProjParm(SRS_PP_FALSE_EASTING, 0.0);
+      const double fn = srs.GetNormProjParm(SRS_PP_FALSE_NORTHING, 0.0);
+      nc_put_att_double(ncid_, vc, "latitude_of_projection_origin", NC_DOUBLE, 1, &lat0);
+      nc_put_att_double(ncid_, vc, "longitude_of_central_meridian", NC_DOUBLE, 1, &lon0);
+      nc_put_att_double(ncid_, vc, "false_easting", NC_DOUBLE, 1, &fe);
+      nc_put_att_double(ncid_, vc, "false_northing", NC_DOUBLE, 1, &fn);
+    } else {
+      put_text(ncid_, vc, "grid_mapping_name", "unknown");
+    }
+    OGRErr err;
+    const double a = srs.GetSemiMajor(&err), invf = srs.GetInvFlattening(&err);
+    nc_put_att_double(ncid_, vc, "semi_major_axis", NC_DOUBLE, 1, &a);
+    nc_put_att_double(ncid_, vc, "inverse_flattening", NC_DOUBLE, 1, &invf);
+    const double pm = 0.0;
+    nc_put_att_double(ncid_, vc, "longitude_of_prime_meridian", NC_DOUBLE, 1, &pm);
+    const char* code = srs.GetAuthorityCode(nullptr);
+    if (code) put_text(ncid_, vc, "epsg_code", std::string("EPSG:") + code);
+    put_text(ncid_, vc, "crs_wkt", wkt);
+    put_text(ncid_, vc, "spatial_ref", wkt);
+    char gt[256];
+    std::snprintf(gt, sizeof gt, "%.17g %.17g 0 %.17g 0 %.17g", g.x_min, g.resolution, g.y_max, -g.resolution);
+    put_text(ncid_, vc, "GeoTransform", gt);
+  }
+  // data variables
+  const size_t cy = static_cast<size_t>(std::max(1, std::min(g.ny, 262144 / std::max(1, g.nx))));
+  for (const auto& v : spec_.variables) {
+    std::vector<int> dims;
+    std::vector<size_t> chunk;
+    if (v.time_varying) {
+      dims.push_back(dim_time);
+      chunk.push_back(1);
+    }
+    if (v.per_pool) {
+      dims.push_back(dim_pool);
+      chunk.push_back(1);
+    }
+    dims.push_back(dim_y);
+    chunk.push_back(cy);
+    dims.push_back(dim_x);
+    chunk.push_back(static_cast<size_t>(g.nx));
+    const int id = def(v.name.c_str(), v.double_precision ? NC_DOUBLE : NC_FLOAT, dims);
+    check(nc_def_var_chunking(ncid_, id, NC_CHUNKED, chunk.data()), "chunking " + v.name);
+    if (spec_.deflate_level > 0) check(nc_def_var_deflate(ncid_, id, 1, 1, spec_.deflate_level), "deflate " + v.name);
+    if (v.double_precision) check(nc_def_var_fill(ncid_, id, NC_FILL, &kFillDouble), "fill " + v.name);
+    else check(nc_def_var_fill(ncid_, id, NC_FILL, &kFillFloat), "fill " + v.name);
+    put_text(ncid_, id, "long_name", v.long_name);
+    if (!v.standard_name.empty()) put_text(ncid_, id, "standard_name", v.standard_name);
+    put_text(ncid_, id, "units", v.units);
+    if (!v.cell_methods.empty()) put_text(ncid_, id, "cell_methods", v.cell_methods);
+    put_text(ncid_, id, "grid_mapping", "crs");
+    std::string coords = "lat lon";
+    if (v.with_depth) coords += " depth";
+    if (v.per_pool) coords += " pool_name";
+    put_text(ncid_, id, "coordinates", coords);
+    if (!v.comment.empty()) put_text(ncid_, id, "comment", v.comment);
+    vars_[v.name] = v;
+  }
+  for (const auto& [k, val] : spec_.global_text) put_text(ncid_, NC_GLOBAL, k, val);
+  for (const auto& [k, val] : spec_.global_numbers)
+    check(nc_put_att_double(ncid_, NC_GLOBAL, k.c_str(), NC_DOUBLE, 1, &val), "attribute " + k);
+  check(nc_enddef(ncid_), "ending definitions of " + tmp_path_);
+  for (const auto& [name, id] : varids_) check(nc_var_par_access(ncid_, id, NC_COLLECTIVE), "collective " + name);
+
+  // coordinate values: rank 0 writes, the others take part with empty counts
+  const bool root = rank_ == 0;
+  std::vector<double> xs(g.nx), ys(g.ny);
+  for (int i = 0; i < g.nx; ++i) xs[i] = g.x_center(i);
+  for (int j = 0; j < g.ny; ++j) ys[j] = g.y_center(j);
+  size_t st0 = 0, cnt = root ? xs.size() : 0;
+  check(nc_put_vara_double(ncid_, vx, &st0, &cnt, xs.data()), "writing x");
+  cnt = root ? ys.size() : 0;
+  check(nc_put_vara_double(ncid_, vy, &st0, &cnt, ys.data()), "writing y");
+  std::vector<double> tv(spec_.n_years), tb(2 * spec_.n_years);
+  std::vector<int> yrs(spec_.n_years);
+  const long epoch = days_from_civil(1900, 1, 1);
+  for (int i = 0; i < spec_.n_years; ++i) {
+    const int y = spec_.first_year + i;
+    tb[2 * i] = static_cast<double>(days_from_civil(y, 1, 1) - epoch);
+    tb[2 * i + 1] = static_cast<double>(days_from_civil(y + 1, 1, 1) - epoch);
+    tv[i] = tb[2 * i + 1];
+    yrs[i] = y;
+  }
+  cnt = root ? tv.size() : 0;
+  check(nc_put_vara_double(ncid_, vt, &st0, &cnt, tv.data()), "writing time");
+  check(nc_put_vara_int(ncid_, vyear, &st0, &cnt, yrs.data()), "writing year");
+  size_t st2[2] = {0, 0}, cnt2[2] = {root ? tv.size() : 0, 2};
+  check(nc_put_vara_double(ncid_, varids_["time_bnds"], st2, cnt2, tb.data()), "writing time_bnds");
+  const double depth_mid = 0.5 * (spec_.depth_top_m + spec_.depth_bottom_m);
+  const double depth_b[2] = {spec_.depth_top_m, spec_.depth_bottom_m};
+  {
+    size_t s = 0, c = root ? 1 : 0;
+    check(nc_put_vara_double(ncid_, vdepth, &s, &c, &depth_mid), "writing depth");
+    c = root ? 2 : 0;
+    check(nc_put_vara_double(ncid_, varids_["depth_bnds"], &s, &c, depth_b), "writing depth_bnds");
+  }
+  if (dim_pool >= 0) {
+    std::vector<char> names(spec_.pools.size() * strlen_max, '\0');
+    for (size_t p = 0; p < spec_.pools.size(); ++p)
+      std::copy(spec_.pools[p].begin(), spec_.pools[p].end(), names.begin() + static_cast<long>(p * strlen_max));
+    size_t s[2] = {0, 0}, c[2] = {root ? spec_.pools.size() : 0, strlen_max};
+    check(nc_put_vara_text(ncid_, varids_["pool_name"], s, c, names.data()), "writing pool_name");
+  }
+  // lat/lon of this rank's range
+  {
+    OGRSpatialReference src, wgs;
+    src.SetFromUserInput(g.crs_wkt.c_str());
+    src.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    wgs.SetFromUserInput("EPSG:4326");
+    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&src, &wgs));
+    const size_t n = static_cast<size_t>(end_ - begin_);
+    std::vector<double> lon(n), lat(n);
+    for (size_t i = 0; i < n; ++i) {
+      const std::int64_t k = begin_ + static_cast<std::int64_t>(i);
+      lon[i] = g.x_center(static_cast<int>(k % g.nx));
+      lat[i] = g.y_center(static_cast<int>(k / g.nx));
+    }
+    if (n > 0 && (!ct || !ct->Transform(static_cast<int>(n), lon.data(), lat.data())))
+      throw std::runtime_error("cannot compute latitude/longitude of the grid");
+    put(vlat, false, false, 0, -1, lat, true);
+    put(vlon, false, false, 0, -1, lon, true);
+  }
+}
+
+CfWriter::~CfWriter() {
+  if (ncid_ >= 0) {
+    nc_close(ncid_);
+    ncid_ = -1;
+    if (rank_ == 0) std::remove(tmp_path_.c_str());
+  }
+}
+
+int CfWriter::varid_of(const std::string& name) const {
+  const auto it = varids_.find(name);
+  if (it == varids_.end()) throw std::logic_error("output variable '" + name + "' was not defined");
+  return it->second;
+}
+
+void CfWriter::put(int varid, bool per_pool, bool time_varying, int time_index, int pool,
+                   const std::vector<double>& values, bool dbl) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto rects = rectangles(begin_, end_, spec_.grid.nx);
+  std::vector<float> fbuf;
+  std::vector<double> dbuf;
+  for (const auto& r : rects) {
+    size_t start[4], count[4];
+    int nd = 0;
+    if (time_varying) {
+      start[nd] = static_cast<size_t>(time_index);
+      count[nd++] = r.nrows ? 1 : 0;
+    }
+    if (per_pool) {
+      start[nd] = static_cast<size_t>(pool);
+      count[nd++] = r.nrows ? 1 : 0;
+    }
+    start[nd] = r.row;
+    count[nd++] = r.nrows;
+    start[nd] = r.col;
+    count[nd++] = r.ncols;
+    const size_t n = r.nrows * r.ncols;
+    int rc;
+    if (dbl) {
+      dbuf.resize(n);
+      for (size_t i = 0; i < n; ++i) {
+        const double v = values[static_cast<size_t>(r.offset) + i];
+        dbuf[i] = std::isnan(v) ? kFillDouble : v;
+      }
+      rc = nc_put_vara_double(ncid_, varid, start, count, dbuf.data());
+    } else {
+      fbuf.resize(n);
+      for (size_t i = 0; i < n; ++i) {
+        const double v = values[static_cast<size_t>(r.offset) + i];
+        fbuf[i] = std::isnan(v) ? kFillFloat : static_cast<float>(v);
+      }
+      rc = nc_put_vara_float(ncid_, varid, start, count, fbuf.data());
+    }
+    check(rc, "writing to " + tmp_path_);
+    bytes_ += static_cast<double>(n) * (dbl ? 8.0 : 4.0);
+  }
+  write_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void CfWriter::write(const std::string& name, int time_index, const std::vector<double>& values, int pool) {
+  const auto& v = vars_.at(name);
+  put(varid_of(name), v.per_pool, true, time_index, pool, values, v.double_precision);
+}
+
+void CfWriter::write_static(const std::string& name, const std::vector<double>& values) {
+  const auto& v = vars_.at(name);
+  put(varid_of(name), false, false, 0, -1, values, v.double_precision);
+}
+
+void CfWriter::set_global(const std::string& name, const std::string& value) {
+  check(nc_redef(ncid_), "redef");
+  put_text(ncid_, NC_GLOBAL, name, value);
+  check(nc_enddef(ncid_), "enddef");
+}
+
+void CfWriter::commit() {
+  const int rc = nc_close(ncid_);
+  ncid_ = -1;
+  check(rc, "closing " + tmp_path_);
+  MPI_Barrier(comm_);
+  int ok = 1;
+  if (rank_ == 0 && std::rename(tmp_path_.c_str(), spec_.path.c_str()) != 0) ok = 0;
+  MPI_Bcast(&ok, 1, MPI_INT, 0, comm_);
+  if (!ok) throw std::runtime_error("cannot rename " + tmp_path_ + " to " + spec_.path);
+}
+
+void CfWriter::abandon() {
+  if (ncid_ >= 0) {
+    nc_close(ncid_);
+    ncid_ = -1;
+  }
+  MPI_Barrier(comm_);
+  if (rank_ == 0) std::remove(tmp_path_.c_str());
+}
+
+}  // namespace alamod::grids

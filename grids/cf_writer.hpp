@@ -1,0 +1,87 @@
+#pragma once
+/// CF-1.8 NetCDF-4 output written in parallel (collective, chunked, deflated).
+///
+/// Each rank covers a contiguous range [begin, end) of the grid's row-major
+/// linear index (the ranges of all ranks tile the grid; see LandPartition), and
+/// writes it as at most three rectangles: a partial first row, whole rows, a
+/// partial last row. The file is created under a temporary name in the output
+/// folder and renamed by commit() once complete; abandon() removes it.
+#include <mpi.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "grids/grid_spec.hpp"
+
+namespace alamod::grids {
+
+/// Metadata of one output variable.
+struct OutputVariable {
+  std::string name;           ///< e.g. "cSoil"
+  std::string long_name;      ///< says "carbon" where units cannot
+  std::string standard_name;  ///< CF standard name, empty if none
+  std::string units;          ///< UDUNITS-parsable, e.g. "t ha-1"
+  std::string cell_methods;   ///< e.g. "time: point area: mean where land"
+  bool per_pool = false;      ///< has a `pool` dimension
+  bool time_varying = true;   ///< (time, [pool,] y, x) or (y, x)
+  bool with_depth = false;    ///< soil variable: add the scalar `depth` coordinate
+  bool double_precision = false;
+  std::string comment;
+};
+
+struct OutputFileSpec {
+  std::string path;                 ///< final file name
+  GridSpec grid;
+  int first_year = 0;               ///< calendar year of time index 0
+  int n_years = 0;
+  std::vector<std::string> pools;   ///< labels of the pool dimension (may be empty)
+  double depth_top_m = 0.0, depth_bottom_m = 0.3;  ///< soil layer of the stocks (m)
+  int deflate_level = 4;            ///< 0 = no compression
+  std::vector<OutputVariable> variables;
+  std::map<std::string, std::string> global_text;    ///< global text attributes
+  std::map<std::string, double> global_numbers;      ///< global numeric attributes
+};
+
+class CfWriter {
+ public:
+  /// Collective: creates the temporary file and defines everything.
+  /// Throws std::runtime_error with the netCDF message on failure (all ranks).
+  CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::int64_t end);
+  ~CfWriter();  ///< abandons the file if neither commit() nor abandon() ran
+  CfWriter(const CfWriter&) = delete;
+  CfWriter& operator=(const CfWriter&) = delete;
+
+  /// Collective: write one year (time index) of a variable. `values` holds
+  /// end - begin values (sea cells = NaN, written as _FillValue) per pool.
+  void write(const std::string& name, int time_index, const std::vector<double>& values, int pool = -1);
+  /// Collective: write a static 2-D variable.
+  void write_static(const std::string& name, const std::vector<double>& values);
+  /// Collective: add or replace a global text attribute before commit (e.g. timings).
+  void set_global(const std::string& name, const std::string& value);
+  /// Collective: close, then rank 0 renames the temporary file to the final name.
+  void commit();
+  /// Collective: close and remove the temporary file.
+  void abandon();
+  const std::string& temporary_path() const { return tmp_path_; }
+  /// Seconds spent in write calls and bytes of variable data written by this rank.
+  double write_seconds() const { return write_seconds_; }
+  double bytes_written() const { return bytes_; }
+
+ private:
+  void put(int varid, bool per_pool, bool time_varying, int time_index, int pool, const std::vector<double>& values,
+           bool dbl);
+  int varid_of(const std::string& name) const;
+  MPI_Comm comm_;
+  OutputFileSpec spec_;
+  std::int64_t begin_, end_;
+  std::string tmp_path_;
+  int ncid_ = -1;
+  int rank_ = 0;
+  std::map<std::string, int> varids_;
+  std::map<std::string, OutputVariable> vars_;
+  double write_seconds_ = 0.0, bytes_ = 0.0;
+};
+
+}  // namespace alamod::grids

@@ -1,0 +1,302 @@
+#include "grids/forcing.hpp"
+
+#include <netcdf_meta.h>
+#if !NC_HAS_PARALLEL4
+#error "alamod needs the parallel netCDF-4 headers (libnetcdf-mpi-dev), not the serial ones"
+#endif
+#include <netcdf.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <memory>
+#include <sstream>
+
+#include <ogr_spatialref.h>
+
+#include "grids/input_error.hpp"
+
+namespace alamod::grids {
+
+namespace {
+
+std::string get_text_att(int ncid, int varid, const char* name) {
+  size_t len = 0;
+  nc_type type;
+  if (nc_inq_att(ncid, varid, name, &type, &len) != NC_NOERR || type != NC_CHAR) return {};
+  std::string s(len, '\0');
+  nc_get_att_text(ncid, varid, name, s.data());
+  while (!s.empty() && s.back() == '\0') s.pop_back();
+  return s;
+}
+
+std::string trim(std::string s) {
+  const auto b = s.find_first_not_of(" \t");
+  const auto e = s.find_last_not_of(" \t");
+  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+// Days since 0000-03-01 style civil conversion (H. Hinnant's public-domain algorithm).
+long days_from_civil(long y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const long era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<long>(doe) - 719468;
+}
+void civil_from_days(long z, int& y, int& m) {
+  z += 719468;
+  const long era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  y = static_cast<int>(static_cast<long>(yoe) + era * 400 + (m <= 2));
+}
+
+}  // namespace
+
+int days_in_month(int year, int month) {
+  static const int d[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : d[month - 1];
+}
+
+MonthlyForcing::MonthlyForcing(const std::string& path, const GridSpec& grid, const std::vector<std::int64_t>& cells,
+                               std::vector<ForcingVariable> variables)
+    : path_(path), grid_(grid), cells_(cells), vars_(std::move(variables)) {
+  if (nc_open(path.c_str(), NC_NOWRITE, &ncid_) != NC_NOERR) {
+    ncid_ = -1;
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) throw InputError(path + ": forcing file not found or not readable (expected CF NetCDF)");
+    std::fclose(f);
+    throw InputError(path + ": not a NetCDF file (expected CF NetCDF monthly forcing)");
+  }
+  // --- variables and units
+  for (const auto& v : vars_) {
+    int id;
+    if (nc_inq_varid(ncid_, v.name.c_str(), &id) != NC_NOERR)
+      throw InputError(path + ": variable '" + v.name + "' not found (expected a (time, y, x) " +
+                       (v.quantity == ForcingQuantity::temperature ? "air temperature" : "monthly water amount") +
+                       " variable)");
+    int ndims;
+    nc_inq_varndims(ncid_, id, &ndims);
+    if (ndims != 3) throw InputError(path + ": variable '" + v.name + "' has " + std::to_string(ndims) +
+                                     " dimensions (expected 3: time, y, x)");
+    varids_.push_back(id);
+    const std::string units = trim(get_text_att(ncid_, id, "units"));
+    double scale = 1.0, offset = 0.0;
+    int per = 0;
+    if (v.quantity == ForcingQuantity::temperature) {
+      if (units == "degC" || units == "degree_Celsius" || units == "degrees_Celsius" || units == "Celsius" ||
+          units == "celsius" || units == "deg_C")
+        ;
+      else if (units == "K" || units == "kelvin" || units == "degK")
+        offset = -273.15;
+      else
+        throw InputError(path + ": variable '" + v.name + "' has units '" + units +
+                         "' (expected degC or K)" + (units.empty() ? ": the units attribute is missing" : ""));
+    } else {
+      if (units == "mm month-1" || units == "mm/month" || units == "mm mon-1" || units == "kg m-2 month-1")
+        ;
+      else if (units == "mm d-1" || units == "mm day-1" || units == "mm/day" || units == "kg m-2 d-1")
+        per = 1;
+      else if (units == "kg m-2 s-1" || units == "mm s-1")
+        per = 2;
+      else
+        throw InputError(path + ": variable '" + v.name + "' has units '" + units +
+                         "' (expected mm month-1, mm d-1 or kg m-2 s-1)" +
+                         (units.empty() ? ": the units attribute is missing" : ""));
+    }
+    scale_.push_back(scale);
+    offset_.push_back(offset);
+    per_day_.push_back(per);
+    double fill = std::numeric_limits<double>::quiet_NaN();
+    nc_type t;
+    size_t len;
+    if (nc_inq_att(ncid_, id, "_FillValue", &t, &len) == NC_NOERR) nc_get_att_double(ncid_, id, "_FillValue", &fill);
+    else if (nc_inq_att(ncid_, id, "missing_value", &t, &len) == NC_NOERR)
+      nc_get_att_double(ncid_, id, "missing_value", &fill);
+    fill_.push_back(fill);
+  }
+  // --- dimensions: (time, y, x) by position
+  int dimids[3];
+  nc_inq_vardimid(ncid_, varids_[0], dimids);
+  char dname[3][NC_MAX_NAME + 1];
+  size_t dlen[3];
+  for (int i = 0; i < 3; ++i) nc_inq_dim(ncid_, dimids[i], dname[i], &dlen[i]);
+  // --- time axis
+  int tid;
+  if (nc_inq_varid(ncid_, dname[0], &tid) != NC_NOERR)
+    throw InputError(path + ": no coordinate variable for the time dimension '" + std::string(dname[0]) + "'");
+  const std::string tunits = get_text_att(ncid_, tid, "units");
+  std::string calendar = get_text_att(ncid_, tid, "calendar");
+  if (calendar.empty()) calendar = "standard";
+  const bool noleap = calendar == "noleap" || calendar == "365_day";
+  const bool d360 = calendar == "360_day";
+  if (!(noleap || d360 || calendar == "standard" || calendar == "gregorian" || calendar == "proleptic_gregorian"))
+    throw InputError(path + ": time calendar '" + calendar + "' is not supported (standard, proleptic_gregorian, "
+                     "noleap, 365_day, 360_day)");
+  double unit_days = 0.0;
+  int ry = 0, rm = 0, rd = 0;
+  {
+    std::istringstream is(tunits);
+    std::string u, since, date;
+    is >> u >> since >> date;
+    if (u == "days") unit_days = 1.0;
+    else if (u == "hours") unit_days = 1.0 / 24.0;
+    else if (u == "seconds") unit_days = 1.0 / 86400.0;
+    else if (u == "minutes") unit_days = 1.0 / 1440.0;
+    if (unit_days == 0.0 || since != "since" || std::sscanf(date.c_str(), "%d-%d-%d", &ry, &rm, &rd) != 3)
+      throw InputError(path + ": time units '" + tunits + "' not understood (expected e.g. \"days since 1990-01-01\")");
+  }
+  std::vector<double> tv(dlen[0]);
+  nc_get_var_double(ncid_, tid, tv.data());
+  std::vector<std::pair<int, int>> ym(dlen[0]);
+  for (size_t i = 0; i < dlen[0]; ++i) {
+    const double days = tv[i] * unit_days;
+    int y, m;
+    if (d360) {
+      const long total = static_cast<long>(std::floor(days)) + (rd - 1) + 30L * (rm - 1) + 360L * ry;
+      y = static_cast<int>(total / 360);
+      m = static_cast<int>((total % 360) / 30) + 1;
+    } else if (noleap) {
+      static const int cum[13] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365};
+      const long total = static_cast<long>(std::floor(days)) + cum[rm - 1] + (rd - 1) + 365L * ry;
+      y = static_cast<int>(total / 365);
+      const int doy = static_cast<int>(total % 365);
+      m = 1;
+      while (m < 12 && doy >= cum[m]) ++m;
+    } else {
+      civil_from_days(days_from_civil(ry, rm, rd) + static_cast<long>(std::floor(days)), y, m);
+    }
+    ym[i] = {y, m};
+  }
+  base_year_ = ym.front().first;
+  const int span = ym.back().first - base_year_ + 1;
+  if (span <= 0 || span > 100000) throw InputError(path + ": time axis is not increasing");
+  month_index_.assign(static_cast<size_t>(span) * 12, -1);
+  for (size_t i = 0; i < ym.size(); ++i) {
+    const int k = (ym[i].first - base_year_) * 12 + ym[i].second - 1;
+    if (k < 0 || k >= static_cast<int>(month_index_.size()))
+      throw InputError(path + ": time axis is not increasing at index " + std::to_string(i));
+    if (month_index_[k] >= 0)
+      throw InputError(path + ": time axis has two values in " + std::to_string(ym[i].first) + "-" +
+                       std::to_string(ym[i].second) + " (expected monthly values)");
+    month_index_[k] = static_cast<int>(i);
+  }
+  first_year_ = -1;
+  for (int y = 0; y < span; ++y) {
+    bool full = true;
+    for (int m = 0; m < 12; ++m) full = full && month_index_[y * 12 + m] >= 0;
+    if (full) {
+      if (first_year_ < 0) first_year_ = base_year_ + y;
+      last_year_ = base_year_ + y;
+    }
+  }
+  if (first_year_ < 0) throw InputError(path + ": the time axis holds no complete year of 12 monthly values");
+  // --- spatial axes and CRS
+  std::vector<double> xs(dlen[2]), ys(dlen[1]);
+  int xid, yid;
+  if (nc_inq_varid(ncid_, dname[2], &xid) != NC_NOERR || nc_inq_varid(ncid_, dname[1], &yid) != NC_NOERR)
+    throw InputError(path + ": no coordinate variables for the dimensions '" + std::string(dname[1]) + "', '" +
+                     std::string(dname[2]) + "'");
+  nc_get_var_double(ncid_, xid, xs.data());
+  nc_get_var_double(ncid_, yid, ys.data());
+  OGRSpatialReference src;
+  src.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  const std::string gm = get_text_att(ncid_, varids_[0], "grid_mapping");
+  if (!gm.empty()) {
+    int gid;
+    if (nc_inq_varid(ncid_, gm.c_str(), &gid) != NC_NOERR)
+      throw InputError(path + ": variable '" + vars_[0].name + "' names grid_mapping '" + gm + "' which is absent");
+    std::string wkt = get_text_att(ncid_, gid, "crs_wkt");
+    if (wkt.empty()) wkt = get_text_att(ncid_, gid, "spatial_ref");
+    if (wkt.empty() || src.importFromWkt(wkt.c_str()) != OGRERR_NONE)
+      throw InputError(path + ": grid mapping '" + gm + "' has no usable crs_wkt attribute (expected OGC WKT)");
+  } else {
+    const std::string xu = get_text_att(ncid_, xid, "units");
+    if (xu.rfind("degree", 0) == 0) src.SetFromUserInput("EPSG:4326");
+    else
+      throw InputError(path + ": variable '" + vars_[0].name +
+                       "' has no grid_mapping attribute and its x axis is not in degrees: the CRS is unknown");
+  }
+  OGRSpatialReference dst;
+  dst.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  dst.SetFromUserInput(grid.crs_wkt.c_str());
+  std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&dst, &src));
+  if (!ct) throw InputError(path + ": the forcing CRS cannot be transformed to the run grid's " + grid.crs);
+  const auto axis_index = [](const std::vector<double>& a, double v) -> long {
+    if (a.size() == 1) return 0;
+    const double step = (a.back() - a.front()) / static_cast<double>(a.size() - 1);
+    const long k = std::lround((v - a.front()) / step);
+    if (k < 0 || k >= static_cast<long>(a.size())) return -1;
+    return std::fabs(v - a[k]) <= 0.5 * std::fabs(step) * (1.0 + 1e-9) ? k : -1;
+  };
+  std::vector<long> fr(cells_.size()), fc(cells_.size());
+  int rmin = static_cast<int>(dlen[1]), rmax = -1, cmin = static_cast<int>(dlen[2]), cmax = -1;
+  for (size_t i = 0; i < cells_.size(); ++i) {
+    const int row = static_cast<int>(cells_[i] / grid.nx), col = static_cast<int>(cells_[i] % grid.nx);
+    double x = grid.x_center(col), y = grid.y_center(row);
+    if (!ct->Transform(1, &x, &y))
+      throw InputError(path + ": " + grid.describe_cell(cells_[i]) + " cannot be transformed to the forcing CRS");
+    fc[i] = axis_index(xs, x);
+    fr[i] = axis_index(ys, y);
+    if (fc[i] < 0 || fr[i] < 0)
+      throw InputError(path + ": land " + grid.describe_cell(cells_[i]) + " lies outside the forcing grid");
+    rmin = std::min<int>(rmin, fr[i]);
+    rmax = std::max<int>(rmax, fr[i]);
+    cmin = std::min<int>(cmin, fc[i]);
+    cmax = std::max<int>(cmax, fc[i]);
+  }
+  if (!cells_.empty()) {
+    row0_ = rmin;
+    nrows_ = rmax - rmin + 1;
+    col0_ = cmin;
+    ncols_ = cmax - cmin + 1;
+  }
+  src_index_.resize(cells_.size());
+  for (size_t i = 0; i < cells_.size(); ++i) src_index_[i] = (fr[i] - row0_) * static_cast<long>(ncols_) + (fc[i] - col0_);
+}
+
+MonthlyForcing::~MonthlyForcing() {
+  if (ncid_ >= 0) nc_close(ncid_);
+}
+
+void MonthlyForcing::read_year(int year, std::vector<std::vector<double>>& out) const {
+  const size_t n = cells_.size();
+  out.resize(vars_.size());
+  if (year < first_year_ || year > last_year_)
+    throw InputError(path_ + ": no forcing for year " + std::to_string(year) + " (the file covers " +
+                     std::to_string(first_year_) + "-" + std::to_string(last_year_) + ")");
+  std::vector<double> buf(static_cast<size_t>(nrows_) * ncols_);
+  for (size_t v = 0; v < vars_.size(); ++v) {
+    out[v].resize(12 * n);
+    for (int m = 0; m < 12; ++m) {
+      const int t = month_index_[(year - base_year_) * 12 + m];
+      if (n == 0) continue;
+      const size_t start[3] = {static_cast<size_t>(t), static_cast<size_t>(row0_), static_cast<size_t>(col0_)};
+      const size_t count[3] = {1, static_cast<size_t>(nrows_), static_cast<size_t>(ncols_)};
+      const int rc = nc_get_vara_double(ncid_, varids_[v], start, count, buf.data());
+      if (rc != NC_NOERR)
+        throw InputError(path_ + ": reading variable '" + vars_[v].name + "' failed: " + nc_strerror(rc));
+      const double days = days_in_month(year, m + 1);
+      const double factor = per_day_[v] == 1 ? days : per_day_[v] == 2 ? days * 86400.0 : scale_[v];
+      for (size_t i = 0; i < n; ++i) {
+        const double raw = buf[src_index_[i]];
+        if (std::isnan(raw) || raw == fill_[v] || std::fabs(raw) > 1e30) {
+          char when[32];
+          std::snprintf(when, sizeof when, "%04d-%02d", year, m + 1);
+          throw InputError(path_ + ": variable '" + vars_[v].name + "' is missing (fill value or NaN) at " + when +
+                           " over land " + grid_.describe_cell(cells_[i]));
+        }
+        out[v][m * n + i] = raw * factor + offset_[v];
+      }
+    }
+  }
+}
+
+}  // namespace alamod::grids

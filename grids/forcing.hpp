@@ -1,0 +1,65 @@
+#pragma once
+/// Monthly climate forcing from a CF NetCDF file, read one year at a time for
+/// the cells a rank owns. The forcing may be on another (coarser) grid or CRS:
+/// each run cell takes the forcing cell that contains its centre.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "grids/grid_spec.hpp"
+
+namespace alamod::grids {
+
+/// What a forcing variable measures; decides the accepted units.
+enum class ForcingQuantity {
+  temperature,   ///< returned in degC; accepts degC, K
+  water_amount,  ///< returned in mm month-1; accepts mm month-1, mm d-1, kg m-2 s-1
+};
+
+struct ForcingVariable {
+  std::string name;          ///< NetCDF variable name (e.g. "tas")
+  ForcingQuantity quantity;  ///< decides unit conversion
+};
+
+class MonthlyForcing {
+ public:
+  /// Opens `path`, checks every variable exists with known units and the time axis
+  /// is monthly, and maps `cells` (linear indices of the run grid) to forcing cells.
+  /// Throws InputError naming the file, variable and what was expected.
+  MonthlyForcing(const std::string& path, const GridSpec& grid, const std::vector<std::int64_t>& cells,
+                 std::vector<ForcingVariable> variables);
+  ~MonthlyForcing();
+  MonthlyForcing(const MonthlyForcing&) = delete;
+  MonthlyForcing& operator=(const MonthlyForcing&) = delete;
+
+  /// Read the 12 months of `year`: out[v][month * ncells + i], in the units of
+  /// ForcingQuantity. Throws InputError naming file, variable, month and cell on
+  /// a missing month or a fill/NaN value over a land cell.
+  void read_year(int year, std::vector<std::vector<double>>& out) const;
+
+  int first_year() const { return first_year_; }
+  int last_year() const { return last_year_; }  ///< last year with all 12 months
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  const GridSpec& grid_;
+  std::vector<std::int64_t> cells_;
+  std::vector<ForcingVariable> vars_;
+  std::vector<int> varids_;
+  std::vector<double> scale_;        ///< per variable multiplicative conversion (or per-day marker)
+  std::vector<double> offset_;       ///< per variable additive conversion
+  std::vector<int> per_day_;         ///< 1: value per day -> times days in month; 2: per second
+  std::vector<double> fill_;         ///< fill value per variable (NaN if none)
+  std::vector<int> month_index_;     ///< time index of (year - base_year_) * 12 + month, -1 if absent
+  int base_year_ = 0, first_year_ = 0, last_year_ = -1;
+  std::vector<std::int64_t> src_index_;  ///< per cell: row * width + col within the read window
+  int row0_ = 0, nrows_ = 0, col0_ = 0, ncols_ = 0;
+  bool y_is_first_ = true;  ///< dims are (time, y, x)
+  int ncid_ = -1;
+};
+
+/// Days in a month of the proleptic Gregorian calendar.
+int days_in_month(int year, int month);
+
+}  // namespace alamod::grids

@@ -1,0 +1,106 @@
+#include "grids/raster.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <memory>
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <gdal_priv.h>
+#include <gdal_utils.h>
+#include <ogr_spatialref.h>
+
+#include "grids/input_error.hpp"
+#include "grids/sha256.hpp"
+
+namespace alamod::grids {
+
+namespace {
+
+struct GdalInit {
+  GdalInit() {
+    GDALAllRegister();
+    CPLSetErrorHandler(CPLQuietErrorHandler);  // errors come back as exceptions with context
+  }
+};
+
+void ensure_gdal() { static GdalInit init; }
+
+std::string last_gdal_error() {
+  const char* m = CPLGetLastErrorMsg();
+  return (m && *m) ? std::string(": ") + m : std::string();
+}
+
+}  // namespace
+
+Resampling parse_resampling(const std::string& name, const std::string& context) {
+  if (name == "nearest") return Resampling::nearest;
+  if (name == "bilinear") return Resampling::bilinear;
+  if (name == "average") return Resampling::average;
+  if (name == "mode") return Resampling::mode;
+  throw InputError(context + ": resampling '" + name + "' is not one of nearest, bilinear, average, mode");
+}
+
+RasterWindow read_raster_window(const std::string& path, const GridSpec& grid, int row0, int nrows,
+                                Resampling resampling) {
+  ensure_gdal();
+  RasterWindow w;
+  w.row0 = row0;
+  w.nrows = nrows;
+  w.nx = grid.nx;
+  if (nrows <= 0) return w;
+  CPLErrorReset();
+  std::unique_ptr<GDALDataset> src(static_cast<GDALDataset*>(GDALOpen(path.c_str(), GA_ReadOnly)));
+  if (!src) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) throw InputError(path + ": file not found or not readable (expected a raster GDAL can open)");
+    std::fclose(f);
+    throw InputError(path + ": not a raster GDAL can open" + last_gdal_error());
+  }
+  if (src->GetRasterCount() < 1) throw InputError(path + ": has no raster band");
+  const OGRSpatialReference* srs = src->GetSpatialRef();
+  if (!srs || srs->IsEmpty())
+    throw InputError(path + ": has no coordinate reference system (assign one, e.g. gdal_edit.py -a_srs EPSG:2154)");
+  OGRSpatialReference dst;
+  dst.SetFromUserInput(grid.crs_wkt.c_str());
+  {
+    std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(srs, &dst));
+    if (!ct)
+      throw InputError(path + ": its CRS cannot be transformed to the run grid's " + grid.crs + last_gdal_error());
+  }
+  const char* alg = resampling == Resampling::nearest    ? "near"
+                    : resampling == Resampling::bilinear ? "bilinear"
+                    : resampling == Resampling::average  ? "average"
+                                                         : "mode";
+  const double ymax = grid.y_max - row0 * grid.resolution;
+  const double ymin = ymax - nrows * grid.resolution;
+  char te[4][64], tr[64], ts[2][32];
+  std::snprintf(te[0], 64, "%.17g", grid.x_min);
+  std::snprintf(te[1], 64, "%.17g", ymin);
+  std::snprintf(te[2], 64, "%.17g", grid.x_max());
+  std::snprintf(te[3], 64, "%.17g", ymax);
+  std::snprintf(tr, 64, "%.17g", grid.resolution);
+  std::snprintf(ts[0], 32, "%d", grid.nx);
+  std::snprintf(ts[1], 32, "%d", nrows);
+  (void)tr;
+  std::vector<const char*> args = {"-of", "MEM", "-t_srs", grid.crs_wkt.c_str(), "-te", te[0], te[1], te[2], te[3],
+                                   "-ts", ts[0], ts[1], "-r", alg, "-ot", "Float64", "-dstnodata", "nan",
+                                   "-b", "1", nullptr};
+  GDALWarpAppOptions* opts = GDALWarpAppOptionsNew(const_cast<char**>(args.data()), nullptr);
+  GDALDatasetH srcs[1] = {src.get()};
+  int usage_error = 0;
+  CPLErrorReset();
+  std::unique_ptr<GDALDataset> out(static_cast<GDALDataset*>(GDALWarp("", nullptr, 1, srcs, opts, &usage_error)));
+  GDALWarpAppOptionsFree(opts);
+  if (!out) throw InputError(path + ": could not be warped to the run grid (" + grid.crs + ")" + last_gdal_error());
+  w.values.assign(static_cast<std::size_t>(nrows) * grid.nx, std::numeric_limits<double>::quiet_NaN());
+  if (out->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, grid.nx, nrows, w.values.data(), grid.nx, nrows, GDT_Float64, 0,
+                                      0) != CE_None)
+    throw InputError(path + ": read failed" + last_gdal_error());
+  return w;
+}
+
+std::string file_sha256(const std::string& path) { return sha256_file(path); }
+
+}  // namespace alamod::grids

@@ -1,0 +1,87 @@
+#include "models/rothc/rothc.hpp"
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace alamod::models::rothc {
+
+namespace {
+void require(bool ok, const std::string& what) {
+  if (!ok) throw std::invalid_argument(what);
+}
+}  // namespace
+
+double water_content_woesten(const SoilProperties& soil, double h_mbar) {
+  const double C = soil.clay_pct, S = soil.silt_pct, BD = soil.bulk_density;
+  const double OM = 1.72 * soil.organic_carbon_pct;  // organic matter (percent)
+  const double t = 1.0;                              // topsoil
+  const double alpha = std::exp(-14.96 + 0.03135 * C + 0.0351 * S + 0.646 * OM + 15.29 * BD - 0.192 * t -
+                                4.671 * BD * BD - 0.000781 * C * C - 0.00687 * OM * OM + 0.0449 / OM +
+                                0.0663 * std::log(S) + 0.1482 * std::log(OM) - 0.04546 * BD * S -
+                                0.4852 * BD * OM + 0.00673 * C * t);
+  const double theta_s = 0.7919 + 0.001691 * C - 0.29619 * BD - 0.000001491 * S * S + 0.0000821 * OM * OM +
+                         0.02427 / C + 0.01113 / S + 0.01472 * std::log(S) - 0.0000733 * OM * C -
+                         0.000619 * BD * C - 0.001183 * BD * OM - 0.0001664 * S * t;
+  const double n = 1.0 + std::exp(-25.23 - 0.02195 * C + 0.0074 * S - 0.194 * OM + 45.5 * BD - 7.24 * BD * BD +
+                                  0.0003658 * C * C + 0.002885 * OM * OM - 12.81 / BD - 0.1524 / S -
+                                  0.01958 / OM - 0.2876 * std::log(S) - 0.0709 * std::log(OM) -
+                                  44.6 * std::log(BD) - 0.02264 * BD * C + 0.0896 * BD * OM + 0.00718 * C * t);
+  const double theta_r = 0.01;
+  const double m = 1.0 - 1.0 / n;
+  return theta_r + (theta_s - theta_r) / std::pow(1.0 + std::pow(alpha * h_mbar, n), m);
+}
+
+SoilConstants derive_soil_constants(const Parameters& p, const SoilProperties& soil, MoistureOption moisture,
+                                    BareLimitOption bare) {
+  require(soil.clay_pct >= 0.0 && soil.clay_pct <= 100.0,
+          "clay must be within 0-100 %, got " + std::to_string(soil.clay_pct));
+  require(soil.depth_cm > 0.0 && soil.depth_cm <= 300.0,
+          "depth must be within (0, 300] cm, got " + std::to_string(soil.depth_cm));
+  const double x = p.co2_ratio_a * (p.co2_ratio_b + p.co2_ratio_c * std::exp(-p.co2_ratio_d * soil.clay_pct));
+  SoilConstants s{};
+  s.co2_fraction = x / (x + 1.0);
+  s.bio_fraction = p.bio_share / (x + 1.0);
+  s.hum_fraction = (1.0 - p.bio_share) / (x + 1.0);
+  const double smd15_standard =
+      -(p.smd_a + p.smd_b * soil.clay_pct - p.smd_c * soil.clay_pct * soil.clay_pct) * soil.depth_cm / p.smd_depth_ref;
+  if (moisture == MoistureOption::standard) {
+    s.smd_15bar = smd15_standard;
+    s.smd_1bar = p.smd_1bar_share * smd15_standard;
+    s.smd_max = smd15_standard;
+    s.smd_bare = p.smd_bare_share * smd15_standard;
+    s.min_rm_moist = p.rm_moist_min;
+  } else {
+    require(soil.clay_pct > 0.0, "clay must be > 0 % for moisture options 2 and 3");
+    require(soil.silt_pct > 0.0 && soil.silt_pct <= 100.0,
+            "silt must be within (0, 100] % for moisture options 2 and 3, got " + std::to_string(soil.silt_pct));
+    require(soil.bulk_density > 0.5 && soil.bulk_density < 2.5,
+            "bulk density must be within (0.5, 2.5) g cm-3, got " + std::to_string(soil.bulk_density));
+    require(soil.organic_carbon_pct > 0.0 && soil.organic_carbon_pct < 60.0,
+            "organic carbon must be within (0, 60) %, got " + std::to_string(soil.organic_carbon_pct));
+    require(soil.min_rm_moist >= 0.0 && soil.min_rm_moist <= 1.0,
+            "minimum moisture modifier must be within 0-1, got " + std::to_string(soil.min_rm_moist));
+    const double fc = water_content_woesten(soil, 50.0);
+    const double th_1bar = water_content_woesten(soil, 1000.0);
+    const double th_wp = water_content_woesten(soil, 15000.0);
+    const double th_1000bar = water_content_woesten(soil, 1.0e6);
+    const double x1 = (th_1bar - fc) * 10.0 * soil.depth_cm;
+    const double x2 = (th_wp - fc) * 10.0 * soil.depth_cm;
+    const double x3 = (th_1000bar - fc) * 10.0 * soil.depth_cm;
+    s.smd_15bar = x2;
+    s.smd_1bar = x1;
+    // Option 2 lets the soil dry to -1000 bar; option 3 stops at the van Genuchten wilting point
+    // (the official SMDMaxAdj = SMD15barAdj = X2 for both options 1 and 3).
+    s.smd_max = moisture == MoistureOption::farina_vg ? x3 : x2;
+    s.smd_bare = x2 - (0.6388 / 0.8) * (x2 - x1);
+    s.min_rm_moist = soil.min_rm_moist;
+  }
+  if (bare == BareLimitOption::wilting_point) s.smd_bare = s.smd_15bar;
+  require(std::isfinite(s.smd_max) && std::isfinite(s.smd_1bar) && s.smd_max <= s.smd_15bar &&
+              s.smd_15bar <= s.smd_1bar && s.smd_1bar < 0.0,
+          "derived deficits are not ordered (need max <= 15 bar <= 1 bar < 0 mm): max " + std::to_string(s.smd_max) +
+              ", 15 bar " + std::to_string(s.smd_15bar) + ", 1 bar " + std::to_string(s.smd_1bar) + " mm");
+  return s;
+}
+
+}  // namespace alamod::models::rothc

@@ -1,0 +1,267 @@
+// The RothC monthly kernel: carbon balance, bitwise block/cell invariance, the deterministic exp,
+// and the soil constants of the three moisture options.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "models/common/det_math.hpp"
+#include "models/rothc/rothc.hpp"
+
+namespace rc = alamod::models::rothc;
+using alamod::models::bits_of;
+using alamod::models::det_exp;
+
+namespace {
+
+/// Reproducible forcing of one cell-month: seasonal temperature, wet and dry spells, bare months,
+/// manure now and then.
+struct ForcingGenerator {
+  std::mt19937_64 rng;
+  explicit ForcingGenerator(std::uint64_t seed) : rng(seed) {}
+  double uniform(double lo, double hi) { return lo + (hi - lo) * (static_cast<double>(rng() >> 11) * 0x1.0p-53); }
+  rc::CellForcing next(int month) {
+    rc::CellForcing f{};
+    f.tas_c = 8.0 - 12.0 * std::cos(2.0 * M_PI * (month % 12) / 12.0) + uniform(-6.0, 6.0);  // -10..26 degC
+    f.rain_mm = uniform(0.0, 150.0);
+    f.evap_mm = uniform(-5.0, 160.0);
+    f.c_input = uniform(0.0, 0.8);
+    f.fym = uniform(0.0, 1.0) < 0.05 ? uniform(0.0, 3.0) : 0.0;
+    f.covered = uniform(0.0, 1.0) < 0.7 ? 1.0 : 0.0;
+    const double ratio = uniform(0.0, 1.0) < 0.5 ? rc::kDpmRpmCrop : rc::kDpmRpmWoodland;
+    f.dpm_fraction = ratio / (ratio + 1.0);
+    return f;
+  }
+};
+
+rc::SoilProperties loam() {
+  rc::SoilProperties s;
+  s.clay_pct = 23.4;
+  s.depth_cm = 23.0;
+  s.silt_pct = 58.6;
+  s.bulk_density = 1.27;
+  s.organic_carbon_pct = 0.94;
+  s.min_rm_moist = 0.2;
+  return s;
+}
+
+double stock(const rc::CellState& x) { return x.dpm + x.rpm + x.bio + x.hum; }
+
+TEST(RothCKernel, CarbonBalanceEveryMonth) {
+  const rc::Parameters p{};
+  for (auto option : {rc::MoistureOption::standard, rc::MoistureOption::farina_vg,
+                      rc::MoistureOption::farina_vg_smd15}) {
+    const rc::SoilConstants s = rc::derive_soil_constants(p, loam(), option);
+    ForcingGenerator gen(42);
+    rc::CellState x{0.3, 6.0, 0.9, 33.0, -10.0};
+    double inputs = 0.0, respired = 0.0;
+    const double start = stock(x);
+    for (int m = 0; m < 1000; ++m) {
+      const rc::CellForcing f = gen.next(m);
+      const double before = stock(x);
+      const double co2 = rc::step_cell(p, s, f, x);
+      const double change = stock(x) - before;
+      const double budget = f.c_input + f.fym - co2;
+      ASSERT_GE(co2, 0.0);
+      ASSERT_NEAR(change, budget, 1e-13 * before) << "month " << m;
+      ASSERT_TRUE(x.smd <= 0.0 && x.smd >= s.smd_max) << "month " << m << " deficit " << x.smd;
+      inputs += f.c_input + f.fym;
+      respired += co2;
+    }
+    EXPECT_NEAR(stock(x) - start, inputs - respired, 1e-11 * stock(x));
+  }
+}
+
+/// A block of n cells with their own soils and forcing (structure of arrays).
+struct BlockData {
+  std::vector<double> co2f, biof, humf, smax, s1, s15, sbare, minrm;
+  std::vector<double> tas, rain, evap, cin, fym, cov, dpmf;
+  std::vector<double> dpm, rpm, bio, hum, smd, co2;
+  explicit BlockData(std::size_t n) {
+    for (auto* v : {&co2f, &biof, &humf, &smax, &s1, &s15, &sbare, &minrm, &tas, &rain, &evap, &cin, &fym, &cov,
+                    &dpmf, &dpm, &rpm, &bio, &hum, &smd, &co2})
+      v->assign(n, 0.0);
+  }
+  rc::Block block(std::size_t first, std::size_t count) {
+    rc::Block b;
+    b.n = count;
+    b.co2_fraction = &co2f[first];
+    b.bio_fraction = &biof[first];
+    b.hum_fraction = &humf[first];
+    b.smd_max = &smax[first];
+    b.smd_1bar = &s1[first];
+    b.smd_15bar = &s15[first];
+    b.smd_bare = &sbare[first];
+    b.min_rm_moist = &minrm[first];
+    b.tas_c = &tas[first];
+    b.rain_mm = &rain[first];
+    b.evap_mm = &evap[first];
+    b.c_input = &cin[first];
+    b.fym = &fym[first];
+    b.covered = &cov[first];
+    b.dpm_fraction = &dpmf[first];
+    b.dpm = &dpm[first];
+    b.rpm = &rpm[first];
+    b.bio = &bio[first];
+    b.hum = &hum[first];
+    b.smd = &smd[first];
+    b.co2 = &co2[first];
+    return b;
+  }
+};
+
+bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+}
+
+TEST(RothCKernel, BlockIsBitwiseIdenticalToCellWhateverTheBlocking) {
+  const rc::Parameters p{};
+  constexpr std::size_t n = 1000;
+  BlockData whole(n), sevens(n), odd(n);
+  std::vector<rc::SoilConstants> soil(n);
+  std::vector<rc::CellState> cells(n);
+  ForcingGenerator gen(7);
+  for (std::size_t i = 0; i < n; ++i) {
+    rc::SoilProperties sp = loam();
+    sp.clay_pct = gen.uniform(1.0, 80.0);
+    sp.silt_pct = gen.uniform(5.0, 100.0 - sp.clay_pct);
+    sp.depth_cm = gen.uniform(10.0, 40.0);
+    soil[i] = rc::derive_soil_constants(p, sp, static_cast<rc::MoistureOption>(1 + i % 3));
+    cells[i] = {gen.uniform(0, 1), gen.uniform(1, 10), gen.uniform(0, 2), gen.uniform(10, 80), 0.0};
+    for (BlockData* d : {&whole, &sevens, &odd}) {
+      const auto& s = soil[i];
+      d->co2f[i] = s.co2_fraction, d->biof[i] = s.bio_fraction, d->humf[i] = s.hum_fraction;
+      d->smax[i] = s.smd_max, d->s1[i] = s.smd_1bar, d->s15[i] = s.smd_15bar, d->sbare[i] = s.smd_bare;
+      d->minrm[i] = s.min_rm_moist;
+      d->dpm[i] = cells[i].dpm, d->rpm[i] = cells[i].rpm, d->bio[i] = cells[i].bio, d->hum[i] = cells[i].hum;
+      d->smd[i] = cells[i].smd;
+    }
+  }
+  std::vector<double> co2_cell(n);
+  for (int month = 0; month < 36; ++month) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const rc::CellForcing f = gen.next(month);
+      for (BlockData* d : {&whole, &sevens, &odd}) {
+        d->tas[i] = f.tas_c, d->rain[i] = f.rain_mm, d->evap[i] = f.evap_mm, d->cin[i] = f.c_input;
+        d->fym[i] = f.fym, d->cov[i] = f.covered, d->dpmf[i] = f.dpm_fraction;
+      }
+      co2_cell[i] = rc::step_cell(p, soil[i], f, cells[i]);
+    }
+    rc::step_block(p, whole.block(0, n));
+    for (std::size_t first = 0; first < n; first += 7) rc::step_block(p, sevens.block(first, std::min<std::size_t>(7, n - first)));
+    // uneven blocks at odd offsets: 1, 2, 3, ... cells
+    for (std::size_t first = 0, len = 1; first < n; first += len, ++len)
+      rc::step_block(p, odd.block(first, std::min(len, n - first)));
+    std::vector<double> dpm(n), rpm(n), bio(n), hum(n), smd(n);
+    for (std::size_t i = 0; i < n; ++i)
+      dpm[i] = cells[i].dpm, rpm[i] = cells[i].rpm, bio[i] = cells[i].bio, hum[i] = cells[i].hum, smd[i] = cells[i].smd;
+    for (BlockData* d : {&whole, &sevens, &odd}) {
+      ASSERT_TRUE(same_bits(d->dpm, dpm)) << "month " << month;
+      ASSERT_TRUE(same_bits(d->rpm, rpm)) << "month " << month;
+      ASSERT_TRUE(same_bits(d->bio, bio)) << "month " << month;
+      ASSERT_TRUE(same_bits(d->hum, hum)) << "month " << month;
+      ASSERT_TRUE(same_bits(d->smd, smd)) << "month " << month;
+      ASSERT_TRUE(same_bits(d->co2, co2_cell)) << "month " << month;
+    }
+  }
+}
+
+/// Distance in units in the last place between two positive finite doubles.
+std::int64_t ulp_distance(double a, double b) {
+  const auto ia = static_cast<std::int64_t>(bits_of(a)), ib = static_cast<std::int64_t>(bits_of(b));
+  return ia > ib ? ia - ib : ib - ia;
+}
+
+TEST(DetExp, WithinFourUlpOfStdExp) {
+  std::int64_t worst = 0;
+  double worst_x = 0.0;
+  auto check = [&](double x) {
+    const std::int64_t d = ulp_distance(det_exp(x), std::exp(x));
+    if (d > worst) worst = d, worst_x = x;
+  };
+  std::mt19937_64 rng(2024);
+  for (int i = 0; i < 2000000; ++i) check(-700.0 + 1400.0 * (static_cast<double>(rng() >> 11) * 0x1.0p-53));
+  for (int i = 0; i < 200000; ++i) check(-1.0 + 2.0 * (static_cast<double>(rng() >> 11) * 0x1.0p-53));  // rates
+  for (double x : {-700.0, -1.0, -0.5 * M_LN2, 0.0, 1e-300, 0.5 * M_LN2, 1.0, 700.0}) check(x);
+  EXPECT_EQ(det_exp(0.0), 1.0);
+  std::printf("[ det_exp ] max distance to std::exp over [-700, 700]: %lld ulp at x = %.17g\n",
+              static_cast<long long>(worst), worst_x);
+  EXPECT_LT(worst, 4);
+}
+
+TEST(RothCSoil, StandardOptionFollowsTheOfficialFormulas) {
+  const rc::Parameters p{};
+  const rc::SoilConstants s = rc::derive_soil_constants(p, loam());
+  const double max = -(20.0 + 1.3 * 23.4 - 0.01 * 23.4 * 23.4) * 23.0 / 23.0;
+  EXPECT_DOUBLE_EQ(s.smd_max, max);
+  EXPECT_DOUBLE_EQ(s.smd_15bar, max);
+  EXPECT_DOUBLE_EQ(s.smd_1bar, 0.444 * max);
+  EXPECT_DOUBLE_EQ(s.smd_bare, 0.556 * max);
+  const double x = 1.67 * (1.85 + 1.60 * std::exp(-0.0786 * 23.4));
+  EXPECT_DOUBLE_EQ(s.co2_fraction, x / (x + 1.0));
+  EXPECT_NEAR(s.co2_fraction + s.bio_fraction + s.hum_fraction, 1.0, 1e-15);
+}
+
+TEST(RothCSoil, FarinaOptionsGiveOrderedNegativeDeficits) {
+  const rc::Parameters p{};
+  for (double clay : {5.0, 23.4, 45.0}) {
+    rc::SoilProperties sp = loam();
+    sp.clay_pct = clay;
+    sp.silt_pct = std::min(58.6, 95.0 - clay);
+    for (auto bare : {rc::BareLimitOption::standard, rc::BareLimitOption::wilting_point}) {
+      const rc::SoilConstants s2 = rc::derive_soil_constants(p, sp, rc::MoistureOption::farina_vg, bare);
+      const rc::SoilConstants s3 = rc::derive_soil_constants(p, sp, rc::MoistureOption::farina_vg_smd15, bare);
+      for (const auto& s : {s2, s3}) {
+        EXPECT_TRUE(std::isfinite(s.smd_max) && std::isfinite(s.smd_15bar) && std::isfinite(s.smd_1bar));
+        EXPECT_LE(s.smd_max, s.smd_15bar) << "clay " << clay;
+        EXPECT_LE(s.smd_15bar, s.smd_1bar) << "clay " << clay;
+        EXPECT_LT(s.smd_1bar, 0.0) << "clay " << clay;
+        EXPECT_TRUE(s.smd_bare >= s.smd_15bar && s.smd_bare <= s.smd_1bar) << "clay " << clay;
+        EXPECT_EQ(s.min_rm_moist, sp.min_rm_moist);
+      }
+      // option 2 dries to -1000 bar; option 3 stops at the van Genuchten wilting point (official SMDMaxAdj)
+      EXPECT_LT(s2.smd_max, s2.smd_15bar);
+      EXPECT_EQ(s3.smd_max, s3.smd_15bar);
+      EXPECT_EQ(s2.smd_15bar, s3.smd_15bar);
+      EXPECT_EQ(s2.smd_1bar, s3.smd_1bar);
+      if (bare == rc::BareLimitOption::wilting_point) {
+        EXPECT_EQ(s2.smd_bare, s2.smd_15bar);
+      }
+    }
+  }
+}
+
+TEST(RothCSoil, RejectsImpossibleSoils) {
+  const rc::Parameters p{};
+  rc::SoilProperties sp = loam();
+  sp.clay_pct = 150.0;
+  EXPECT_THROW(rc::derive_soil_constants(p, sp), std::invalid_argument);
+  sp = loam();
+  sp.bulk_density = 0.0;
+  EXPECT_THROW(rc::derive_soil_constants(p, sp, rc::MoistureOption::farina_vg), std::invalid_argument);
+}
+
+TEST(RothCRates, TemperatureMoistureCover) {
+  const rc::Parameters p{};
+  EXPECT_EQ(rc::rate_temperature(p, -5.01), 0.0);
+  EXPECT_NEAR(rc::rate_temperature(p, 10.0), 47.91 / (1.0 + std::exp(106.06 / 28.27)), 1e-15);
+  EXPECT_GT(rc::rate_temperature(p, -5.0), 0.0);
+  const rc::SoilConstants s = rc::derive_soil_constants(p, loam());
+  EXPECT_EQ(rc::rate_moisture(s, 0.0), 1.0);
+  EXPECT_DOUBLE_EQ(rc::rate_moisture(s, s.smd_max), p.rm_moist_min);
+  EXPECT_DOUBLE_EQ(rc::rate_moisture(s, 0.5 * (s.smd_1bar + s.smd_15bar)), 0.5 * (1.0 + p.rm_moist_min));
+  // covered soil dries to the maximum deficit; bare soil stops at smd_bare unless already drier
+  EXPECT_EQ(rc::update_deficit(p, s, 0.0, 0.0, 1000.0, 1.0), s.smd_max);
+  EXPECT_EQ(rc::update_deficit(p, s, 0.0, 0.0, 1000.0, 0.0), s.smd_bare);
+  EXPECT_EQ(rc::update_deficit(p, s, s.smd_max, 0.0, 1000.0, 0.0), s.smd_max);
+  EXPECT_EQ(rc::update_deficit(p, s, -10.0, 100.0, 0.0, 1.0), 0.0);
+  EXPECT_EQ(rc::rate_cover(p, 1.0), 0.6);
+  EXPECT_EQ(rc::rate_cover(p, 0.0), 1.0);
+}
+
+TEST(RothCIom, Falloon) { EXPECT_NEAR(rc::falloon_iom(40.0), 0.049 * std::pow(40.0, 1.139), 1e-15); }
+
+}  // namespace
