@@ -485,6 +485,18 @@ OfficialResults run_official_procedure(const OfficialInput& in) {
   res.year_rows.push_back(initial);
 
   // 1. Spin-up: cycle the first year from empty pools until the active C changes < 1e-6 t C/ha a year.
+  //    Without any decomposition in that year (all months below temp_min) it would never end.
+  bool decomposes = false, receives = false;
+  for (int k = 0; k < kSpinupRows; ++k) {
+    decomposes = decomposes || rothc::rate_temperature(p, in.months[k].tas_c) > 0.0;
+    receives = receives || in.months[k].c_input > 0.0 || in.months[k].fym > 0.0;
+  }
+  if (receives && !decomposes)
+    throw OfficialInputError(in.path + ":" + std::to_string(in.months.front().line) + "-" +
+                             std::to_string(in.months[kSpinupRows - 1].line) +
+                             ": the spin-up cannot reach equilibrium: every month of the first 12 rows is below " +
+                             number_text(p.temp_min) + " C, so nothing decomposes; expected first 12 monthly rows "
+                             "(the spin-up year) with at least one month at or above " + number_text(p.temp_min) + " C");
   double toc_last_year = 0.0;
   for (long years = 0;; ++years) {
     if (years == kMaxSpinupYears)

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <limits>
 #include <memory>
+#include <stdexcept>
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -86,8 +87,9 @@ RasterWindow read_raster_window(const std::string& path, const GridSpec& grid, i
   (void)tr;
   std::vector<const char*> args = {"-of", "MEM", "-t_srs", grid.crs_wkt.c_str(), "-te", te[0], te[1], te[2], te[3],
                                    "-ts", ts[0], ts[1], "-r", alg, "-ot", "Float64", "-dstnodata", "nan",
-                                   "-b", "1", nullptr};
+                                   nullptr};
   GDALWarpAppOptions* opts = GDALWarpAppOptionsNew(const_cast<char**>(args.data()), nullptr);
+  if (!opts) throw std::logic_error("gdalwarp options rejected" + last_gdal_error());
   GDALDatasetH srcs[1] = {src.get()};
   int usage_error = 0;
   CPLErrorReset();

@@ -269,6 +269,18 @@ TEST(OfficialDriverInput, TooManySteps) {
                   {":811:", "more monthly rows than nsteps = 800"});
 }
 
+TEST(OfficialDriverInput, SpinupWithoutDecomposition) {
+  expect_rejected([](auto& l) {
+        for (int i = 10; i < 22; ++i) {
+          auto t = split_ws(l[i]);
+          t[3] = "-10";
+          t[6] = "0.1";
+          l[i] = join(t);
+        }
+      },
+      {":11-22:", "spin-up cannot reach equilibrium"});
+}
+
 TEST(OfficialDriverInput, BadOptions) {
   expect_rejected([](auto& l) { l[4] = "    4          1"; }, {":5:", "field 1 (opt_RMmoist)"});
 }
