@@ -31,6 +31,18 @@ bool is_directory(const std::string& p) {
   struct stat st {};
   return stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
+/// mkdir -p
+bool make_directories(const std::string& path) {
+  std::string partial;
+  std::size_t pos = 0;
+  while (pos != std::string::npos) {
+    pos = path.find('/', pos + 1);
+    partial = path.substr(0, pos);
+    if (!partial.empty() && !is_directory(partial) && mkdir(partial.c_str(), 0775) != 0 && !is_directory(partial))
+      return false;
+  }
+  return is_directory(path);
+}
 bool exists(const std::string& p) {
   struct stat st {};
   return stat(p.c_str(), &st) == 0;
@@ -106,7 +118,7 @@ void GridRun::check_output_folder() {
   out_path_ = opt_.out_dir + "/" + cfg_.output_name;
   collectively(comm_, [&] {
     if (rank_ != 0) return;
-    if (!is_directory(opt_.out_dir) && mkdir(opt_.out_dir.c_str(), 0775) != 0)
+    if (!make_directories(opt_.out_dir))
       throw InputError(opt_.out_dir + ": cannot create the output folder");
     if (exists(out_path_) && !opt_.overwrite)
       throw InputError(out_path_ + ": output already exists; choose another --out folder or pass --overwrite");
@@ -353,7 +365,8 @@ void GridRun::simulate() {
   const std::string flux_methods = "area: mean where land time: mean";
   spec.variables = {
       {"cSoilPools", "carbon mass in each soil pool (RothC DPM RPM BIO HUM IOM), end of year",
-       "soil_mass_content_of_carbon", "t ha-1", stock_methods, true, true, true, dbl, ""},
+       "soil_mass_content_of_carbon", "t ha-1", stock_methods, true, true, true, dbl,
+       "pools of the 0-" + fmt("%g", cfg_.soil_depth_cm) + " cm layer (see depth_bnds); pool labels in pool:flag_meanings"},
       {"cSoil", "carbon mass in soil organic matter, end of year", "soil_mass_content_of_carbon", "t ha-1",
        stock_methods, false, true, true, dbl, ""},
       {"rh", "heterotrophic respiration carbon flux, yearly mean",

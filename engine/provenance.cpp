@@ -18,10 +18,8 @@ std::string library_versions() {
   std::string m(mpi, static_cast<size_t>(len));
   m = m.substr(0, m.find(','));
   while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
-  char petsc[256];
-  PetscGetVersion(petsc, sizeof petsc);
-  std::string p = petsc;
-  p = p.substr(0, p.find(','));
+  const std::string p = "PETSc " + std::to_string(PETSC_VERSION_MAJOR) + "." + std::to_string(PETSC_VERSION_MINOR) +
+                        "." + std::to_string(PETSC_VERSION_SUBMINOR);
   return m + ", " + p + ", " + grids::io_library_versions();
 }
 

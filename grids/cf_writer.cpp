@@ -74,16 +74,15 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
   tmp_path_ = dir + "." + base + ".incomplete";
   check(nc_create_par(tmp_path_.c_str(), NC_NETCDF4 | NC_CLOBBER, comm_, MPI_INFO_NULL, &ncid_),
         "creating " + tmp_path_);
-  int dim_time, dim_y, dim_x, dim_bnds, dim_pool = -1, dim_str = -1;
+  int dim_time, dim_y, dim_x, dim_bnds, dim_pool = -1;
   check(nc_def_dim(ncid_, "time", static_cast<size_t>(spec_.n_years), &dim_time), "dim time");
   check(nc_def_dim(ncid_, "bnds", 2, &dim_bnds), "dim bnds");
   check(nc_def_dim(ncid_, "y", static_cast<size_t>(g.ny), &dim_y), "dim y");
   check(nc_def_dim(ncid_, "x", static_cast<size_t>(g.nx), &dim_x), "dim x");
-  size_t strlen_max = 1;
-  for (const auto& p : spec_.pools) strlen_max = std::max(strlen_max, p.size());
+  int dim_nv;
+  check(nc_def_dim(ncid_, "nv4", 4, &dim_nv), "dim nv4");
   if (!spec_.pools.empty()) {
     check(nc_def_dim(ncid_, "pool", spec_.pools.size(), &dim_pool), "dim pool");
-    check(nc_def_dim(ncid_, "pool_strlen", strlen_max, &dim_str), "dim pool_strlen");
   }
   auto def = [&](const char* name, nc_type t, std::vector<int> dims) {
     int id;
@@ -111,17 +110,18 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
   put_text(ncid_, vt, "axis", "T");
   put_text(ncid_, vt, "bounds", "time_bnds");
   def("time_bnds", NC_DOUBLE, {dim_time, dim_bnds});
-  const int vyear = def("year", NC_INT, {dim_time});
-  put_text(ncid_, vyear, "long_name", "calendar year simulated");
-  put_text(ncid_, vyear, "units", "1");
   const int vlat = def("lat", NC_DOUBLE, {dim_y, dim_x});
   put_text(ncid_, vlat, "standard_name", "latitude");
   put_text(ncid_, vlat, "long_name", "latitude of the cell centre");
   put_text(ncid_, vlat, "units", "degrees_north");
+  put_text(ncid_, vlat, "bounds", "lat_bnds");
+  def("lat_bnds", NC_DOUBLE, {dim_y, dim_x, dim_nv});
   const int vlon = def("lon", NC_DOUBLE, {dim_y, dim_x});
   put_text(ncid_, vlon, "standard_name", "longitude");
   put_text(ncid_, vlon, "long_name", "longitude of the cell centre");
   put_text(ncid_, vlon, "units", "degrees_east");
+  put_text(ncid_, vlon, "bounds", "lon_bnds");
+  def("lon_bnds", NC_DOUBLE, {dim_y, dim_x, dim_nv});
   const int vdepth = def("depth", NC_DOUBLE, {});
   put_text(ncid_, vdepth, "standard_name", "depth");
   put_text(ncid_, vdepth, "long_name", "depth of the soil layer (midpoint)");
@@ -131,8 +131,18 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
   put_text(ncid_, vdepth, "bounds", "depth_bnds");
   def("depth_bnds", NC_DOUBLE, {dim_bnds});
   if (dim_pool >= 0) {
-    const int vp = def("pool_name", NC_CHAR, {dim_pool, dim_str});
+    // Pools as a numeric coordinate with CF flag labels: CDO 2.1 warns on any
+    // character coordinate, and flag_meanings gives every reader the names.
+    const int vp = def("pool", NC_INT, {dim_pool});
     put_text(ncid_, vp, "long_name", "soil carbon pool");
+    std::vector<int> codes(spec_.pools.size());
+    std::string meanings;
+    for (size_t p = 0; p < spec_.pools.size(); ++p) {
+      codes[p] = static_cast<int>(p) + 1;
+      meanings += (p ? " " : "") + spec_.pools[p];
+    }
+    check(nc_put_att_int(ncid_, vp, "flag_values", NC_INT, codes.size(), codes.data()), "pool flag_values");
+    put_text(ncid_, vp, "flag_meanings", meanings);
   }
   // grid mapping
   {
@@ -203,9 +213,9 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
     put_text(ncid_, id, "units", v.units);
     if (!v.cell_methods.empty()) put_text(ncid_, id, "cell_methods", v.cell_methods);
     put_text(ncid_, id, "grid_mapping", "crs");
+    // (CDO 2.1 rejects a variable with both a pool axis and the scalar depth axis)
     std::string coords = "lat lon";
-    if (v.with_depth) coords += " depth";
-    if (v.per_pool) coords += " pool_name";
+    if (v.with_depth && !v.per_pool) coords += " depth";
     put_text(ncid_, id, "coordinates", coords);
     if (!v.comment.empty()) put_text(ncid_, id, "comment", v.comment);
     vars_[v.name] = v;
@@ -226,18 +236,15 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
   cnt = root ? ys.size() : 0;
   check(nc_put_vara_double(ncid_, vy, &st0, &cnt, ys.data()), "writing y");
   std::vector<double> tv(spec_.n_years), tb(2 * spec_.n_years);
-  std::vector<int> yrs(spec_.n_years);
   const long epoch = days_from_civil(1900, 1, 1);
   for (int i = 0; i < spec_.n_years; ++i) {
     const int y = spec_.first_year + i;
     tb[2 * i] = static_cast<double>(days_from_civil(y, 1, 1) - epoch);
     tb[2 * i + 1] = static_cast<double>(days_from_civil(y + 1, 1, 1) - epoch);
     tv[i] = tb[2 * i + 1];
-    yrs[i] = y;
   }
   cnt = root ? tv.size() : 0;
   check(nc_put_vara_double(ncid_, vt, &st0, &cnt, tv.data()), "writing time");
-  check(nc_put_vara_int(ncid_, vyear, &st0, &cnt, yrs.data()), "writing year");
   size_t st2[2] = {0, 0}, cnt2[2] = {root ? tv.size() : 0, 2};
   check(nc_put_vara_double(ncid_, varids_["time_bnds"], st2, cnt2, tb.data()), "writing time_bnds");
   const double depth_mid = 0.5 * (spec_.depth_top_m + spec_.depth_bottom_m);
@@ -249,11 +256,10 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
     check(nc_put_vara_double(ncid_, varids_["depth_bnds"], &s, &c, depth_b), "writing depth_bnds");
   }
   if (dim_pool >= 0) {
-    std::vector<char> names(spec_.pools.size() * strlen_max, '\0');
-    for (size_t p = 0; p < spec_.pools.size(); ++p)
-      std::copy(spec_.pools[p].begin(), spec_.pools[p].end(), names.begin() + static_cast<long>(p * strlen_max));
-    size_t s[2] = {0, 0}, c[2] = {root ? spec_.pools.size() : 0, strlen_max};
-    check(nc_put_vara_text(ncid_, varids_["pool_name"], s, c, names.data()), "writing pool_name");
+    std::vector<int> codes(spec_.pools.size());
+    for (size_t p = 0; p < codes.size(); ++p) codes[p] = static_cast<int>(p) + 1;
+    size_t s = 0, c = root ? codes.size() : 0;
+    check(nc_put_vara_int(ncid_, varids_["pool"], &s, &c, codes.data()), "writing pool");
   }
   // lat/lon of this rank's range
   {
@@ -274,6 +280,24 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
       throw std::runtime_error("cannot compute latitude/longitude of the grid");
     put(vlat, false, false, 0, -1, lat, true);
     put(vlon, false, false, 0, -1, lon, true);
+    // cell vertices, counter-clockwise from the south-west corner
+    std::vector<double> blon(4 * n), blat(4 * n);
+    const double h = 0.5 * g.resolution;
+    const double dx[4] = {-h, h, h, -h}, dy[4] = {-h, -h, h, h};
+    for (size_t i = 0; i < n; ++i) {
+      const std::int64_t k = begin_ + static_cast<std::int64_t>(i);
+      for (int v = 0; v < 4; ++v) {
+        blon[4 * i + v] = g.x_center(static_cast<int>(k % g.nx)) + dx[v];
+        blat[4 * i + v] = g.y_center(static_cast<int>(k / g.nx)) + dy[v];
+      }
+    }
+    if (n > 0 && !ct->Transform(static_cast<int>(4 * n), blon.data(), blat.data()))
+      throw std::runtime_error("cannot compute the cell vertices of the grid");
+    for (const auto& r : rectangles(begin_, end_, g.nx)) {
+      size_t start[3] = {r.row, r.col, 0}, count[3] = {r.nrows, r.ncols, 4};
+      check(nc_put_vara_double(ncid_, varids_["lat_bnds"], start, count, blat.data() + 4 * r.offset), "writing lat_bnds");
+      check(nc_put_vara_double(ncid_, varids_["lon_bnds"], start, count, blon.data() + 4 * r.offset), "writing lon_bnds");
+    }
   }
 }
 

@@ -605,12 +605,9 @@ class ClimModel:
         w = self._kernel(self.cx, self.cy, L)[keep]
         return alpha.T @ w
 
-    def _kernel(self, x, y, L, exclude=None):
+    def _kernel(self, x, y, L):
         d2 = (self.ox[:, None] - x[None, :]) ** 2 + (self.oy[:, None] - y[None, :]) ** 2
-        w = np.exp(-d2 / (L * L))
-        if exclude is not None:
-            w[exclude] = 0.0
-        return w  # (ncatch, n)
+        return np.exp(-d2 / (L * L))  # (ncatch, n)
 
     @staticmethod
     def background(lon, lat, elev, da, dm, cfrac):

@@ -1,0 +1,156 @@
+#!/usr/bin/python3
+"""Checks of alamod grid output with real readers (netCDF4, xarray, CDO, GDAL).
+
+  check_grid_output.py identical A.nc B.nc [C.nc ...]   data variables bitwise equal
+  check_grid_output.py readers FILE.nc --mask MASK.tif   CF/ACDD metadata, readers open it without warnings
+"""
+import argparse
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import netCDF4
+
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append(ok)
+    print(("PASS " if ok else "FAIL ") + name + ("" if ok else f": {detail}"))
+
+
+def data_variables(ds):
+    return [v for v in ds.variables if ds.variables[v].ndim >= 2 and v not in ("lat", "lon", "lat_bnds", "lon_bnds",
+                                                                               "time_bnds")]
+
+
+def identical(files):
+    ref = netCDF4.Dataset(files[0])
+    ref.set_auto_maskandscale(False)
+    names = data_variables(ref)
+    check("reference has data variables", len(names) >= 4, str(names))
+    for other in files[1:]:
+        ds = netCDF4.Dataset(other)
+        ds.set_auto_maskandscale(False)
+        check(f"{other}: same variables", sorted(data_variables(ds)) == sorted(names))
+        check(f"{other}: rank count recorded", int(ds.alamod_mpi_ranks) != int(ref.alamod_mpi_ranks) or other == files[0],
+              "files come from the same rank count")
+        for v in names:
+            a, b = ref.variables[v][:], ds.variables[v][:]
+            same = a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
+            detail = ""
+            if not same and a.shape == b.shape:
+                diff = np.nonzero(a != b)
+                detail = f"{len(diff[0])} values differ, first at index {tuple(int(d[0]) for d in diff)}"
+            check(f"{other}: {v} bitwise identical to {files[0]}", same, detail)
+        ds.close()
+
+
+def run(cmd):
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    return p.returncode, p.stdout + p.stderr
+
+
+def readers(path, mask_path):
+    # --- netCDF4: metadata contract
+    ds = netCDF4.Dataset(path)
+    g = {k: ds.getncattr(k) for k in ds.ncattrs()}
+    check("Conventions CF-1.8 ACDD-1.3", g.get("Conventions") == "CF-1.8 ACDD-1.3", g.get("Conventions"))
+    for k in ("title", "summary", "keywords", "history", "source", "date_created", "geospatial_lat_min",
+              "geospatial_lat_max", "geospatial_lon_min", "geospatial_lon_max", "time_coverage_start",
+              "time_coverage_end", "alamod_config_sha256", "alamod_input_checksums", "alamod_version",
+              "alamod_git_commit", "alamod_mpi_ranks", "alamod_library_versions"):
+        check(f"global attribute {k}", k in g)
+    check("provenance names the libraries", all(s in g.get("alamod_library_versions", "")
+                                                for s in ("Open MPI", "PETSc", "GDAL", "netCDF", "HDF5")),
+          g.get("alamod_library_versions"))
+    check("geospatial bounds around France", 41 < g["geospatial_lat_min"] < 43 and 50 < g["geospatial_lat_max"] < 52
+          and -7 < g["geospatial_lon_min"] < -4 and 9 < g["geospatial_lon_max"] < 12)
+    crs = ds.variables["crs"]
+    check("crs lambert_conformal_conic", crs.grid_mapping_name == "lambert_conformal_conic")
+    check("crs Lambert-93 parameters", list(crs.standard_parallel) == [44.0, 49.0] and
+          crs.latitude_of_projection_origin == 46.5 and crs.longitude_of_central_meridian == 3.0 and
+          crs.false_easting == 700000.0 and crs.false_northing == 6600000.0 and
+          abs(crs.inverse_flattening - 298.257222101) < 1e-9)
+    check("crs_wkt present", "Lambert" in crs.crs_wkt)
+    check("x/y projection coordinates in m", ds["x"].standard_name == "projection_x_coordinate" and
+          ds["y"].standard_name == "projection_y_coordinate" and ds["x"].units == "m" and ds["y"].units == "m")
+    check("time has units, calendar and bounds", "since" in ds["time"].units and ds["time"].calendar == "standard"
+          and ds["time"].bounds == "time_bnds")
+    expected = {"cSoil": ("soil_mass_content_of_carbon", "t ha-1"),
+                "cSoilPools": ("soil_mass_content_of_carbon", "t ha-1"),
+                "rh": ("surface_upward_mass_flux_of_carbon_dioxide_expressed_as_carbon_due_to_heterotrophic_respiration",
+                       "t ha-1 yr-1")}
+    for v, (sn, units) in expected.items():
+        var = ds[v]
+        check(f"{v} standard_name and units", var.standard_name == sn and var.units == units,
+              f"{getattr(var, 'standard_name', None)} {var.units}")
+        check(f"{v} grid_mapping and coordinates", var.grid_mapping == "crs" and "lat lon" in var.coordinates)
+        check(f"{v} has _FillValue", "_FillValue" in var.ncattrs())
+        filters = var.filters()
+        check(f"{v} deflated and chunked", filters.get("zlib") and var.chunking() != "contiguous", str(filters))
+    check("cSoil carries the depth coordinate", "depth" in ds["cSoil"].coordinates and
+          list(ds["depth_bnds"][:]) == [0.0, 0.3])
+    check("pool labels", ds["pool"].flag_meanings == "DPM RPM BIO HUM IOM")
+    # fill exactly outside land
+    try:
+        from osgeo import gdal
+        mask = gdal.Open(mask_path).ReadAsArray() == 1
+        csoil = ds["cSoil"][0]
+        land_ok = not np.ma.is_masked(csoil[mask]) or not csoil[mask].mask.any()
+        sea_ok = bool(np.all(np.ma.getmaskarray(csoil)[~mask]))
+        check("values on every land cell", land_ok)
+        check("_FillValue on every non-land cell", sea_ok)
+        pools = ds["cSoilPools"][0]
+        total = pools.sum(axis=0)
+        check("cSoil = sum of pools", float(np.max(np.abs(total[mask] - csoil[mask]))) < 1e-6 * float(csoil[mask].max()))
+        rh = ds["rh"][:]
+        check("rh positive on land", bool(np.all(rh[:, mask] > 0)))
+    except ImportError as e:
+        check("osgeo available", False, str(e))
+    ds.close()
+    # --- xarray: opens and decodes without any warning
+    import xarray as xr
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            x = xr.open_dataset(path)
+            years = x["time"].dt.year.values
+            check("xarray opens without warnings and decodes time", len(years) > 0)
+            check("xarray sees the pool dimension", x["cSoilPools"].dims == ("time", "pool", "y", "x"))
+            x.close()
+        except Exception as e:  # noqa: BLE001
+            check("xarray opens without warnings", False, repr(e))
+    # --- CDO: no warnings, area mean works
+    rc, out = run(["cdo", "-s", "sinfo", path])
+    check("cdo sinfo runs without warnings", rc == 0 and "Warning" not in out and "rror" not in out, out[-500:])
+    check("cdo sees the Lambert grid", "lambert_conformal_conic" in out, out[-300:])
+    rc, out = run(["cdo", "-s", "outputf,%.6g,1", "-fldmean", "-selvar,cSoil", path])
+    vals = [float(v) for v in out.split() if v.replace(".", "", 1).replace("e", "").replace("-", "").replace("+", "").isdigit()]
+    check("cdo fldmean of cSoil without warnings", rc == 0 and "Warning" not in out and len(vals) > 0 and
+          all(20 < v < 200 for v in vals), out[-500:])
+    # --- GDAL: sees EPSG:2154 without warnings
+    rc, out = run(["gdalinfo", f'NETCDF:"{path}":cSoil'])
+    check("gdalinfo opens cSoil without warnings", rc == 0 and "Warning" not in out, out[-500:])
+    check("gdalinfo reports EPSG:2154", 'ID["EPSG",2154]' in out or 'AUTHORITY["EPSG","2154"]' in out, out[:400])
+    check("gdalinfo geotransform origin", "Origin = (80000.000000000000000,7120000.000000000000000)" in out,
+          [l for l in out.splitlines() if "Origin" in l])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("mode", choices=["identical", "readers"])
+    ap.add_argument("files", nargs="+")
+    ap.add_argument("--mask")
+    a = ap.parse_args()
+    if a.mode == "identical":
+        identical(a.files)
+    else:
+        readers(a.files[0], a.mask)
+    n_fail = results.count(False)
+    print(f"{len(results) - n_fail} passed, {n_fail} failed")
+    sys.exit(1 if n_fail or not results else 0)
+
+
+main()
