@@ -9,6 +9,7 @@
 
 #include "grids/input_error.hpp"
 #include "grids/sha256.hpp"
+#include "models/registry.hpp"
 
 namespace alamod::engine {
 
@@ -55,7 +56,7 @@ const std::vector<KeyDoc>& schema() {
       {"land_use.*.covered", "array of 12 0/1", "all 1", "1", "months with plant cover (1) or bare soil (0)"},
       {"land_use.*.fym", "number", "0", "t ha-1 yr-1", "farmyard manure carbon, spread like plant inputs"},
       {"output.file", "string", "\"carbon_yearly.nc\"", "-", "name of the yearly output file in --out DIR"},
-      {"output.deflate_level", "integer", "4", "-", "NetCDF deflate level 0-9"},
+      {"output.deflate_level", "integer", "1", "-", "NetCDF deflate level 0-9 (1: most of the size gain for a fraction of the time)"},
       {"output.precision", "string", "\"float\"", "-", "float or double data variables"},
       {"checks.balance_tolerance", "number", "1e-9", "1", "relative tolerance of the per-cell yearly carbon balance"},
   };
@@ -256,6 +257,11 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
   const auto slash = path.find_last_of('/');
   const std::string dir = slash == std::string::npos ? std::string(".") : path.substr(0, slash);
   c.model = r.text("model", "rothc");
+  try {
+    models::find_model(c.model);
+  } catch (const std::invalid_argument&) {
+    r.fail("model", "= '" + c.model + "' is not a registered model; valid models: " + models::model_names());
+  }
   c.start_year = r.integer("run.start_year", 1990);
   c.end_year = r.integer("run.end_year", 2100);
   if (c.end_year < c.start_year)
@@ -321,7 +327,7 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
   if (c.land_uses.empty()) throw InputError(path + ": no [land_use.NAME] table: at least one land-use class is needed");
   c.output_name = r.text("output.file", "carbon_yearly.nc");
   if (c.output_name.find('/') != std::string::npos) r.fail("output.file", "must be a file name, not a path");
-  c.deflate_level = r.integer("output.deflate_level", 4);
+  c.deflate_level = r.integer("output.deflate_level", 1);
   if (c.deflate_level < 0 || c.deflate_level > 9) r.fail("output.deflate_level", "must be within 0-9");
   const std::string prec = r.text("output.precision", "float");
   if (prec != "float" && prec != "double") r.fail("output.precision", "must be \"float\" or \"double\"");

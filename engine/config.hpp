@@ -42,7 +42,7 @@ struct RunConfig {
   std::vector<LandUseClass> land_uses;
   // output
   std::string output_name = "carbon_yearly.nc";
-  int deflate_level = 4;
+  int deflate_level = 1;
   bool double_precision = false;
   double balance_tolerance = 1e-9;  ///< relative carbon-balance tolerance per cell and year
 };

@@ -10,6 +10,7 @@
 
 #include <ogr_spatialref.h>
 
+#include "decomposition/row_io_layout.hpp"
 #include "engine/collective.hpp"
 #include "engine/provenance.hpp"
 #include "grids/cf_writer.hpp"
@@ -246,6 +247,11 @@ void GridRun::open_forcing() {
                        std::to_string(cfg_.start_year) + "-" + std::to_string(need_end) +
                        " (run.start_year..run.end_year and spinup.years)");
   });
+  long local = forcing_->coastal_fallbacks(), total = 0;
+  MPI_Reduce(&local, &total, 1, MPI_LONG, MPI_SUM, 0, comm_);
+  if (total > 0)
+    log("forcing " + cfg_.climate + ": " + std::to_string(total) +
+        " coastal land cells take the nearest forcing cell with data (theirs is missing at every time)");
 }
 
 void GridRun::spin_up() {
@@ -461,13 +467,19 @@ void GridRun::simulate() {
                          {"alamod_mpi_ranks", static_cast<double>(size_)},
                          {"alamod_land_cells", static_cast<double>(partition_->land_cells())}};
   double t = MPI_Wtime();
+  const decomposition::RowIoLayout io(*partition_, g.nx, g.ny, comm_);
+  std::vector<double> io_buf;
+  auto to_io = [&](const std::vector<double>& owned) {
+    io.to_io(to_grid_range(owned), io_buf);
+    return io_buf;
+  };
   std::unique_ptr<grids::CfWriter> writer;
   try {
-    writer = std::make_unique<grids::CfWriter>(comm_, spec, range_begin_, range_end_);
+    writer = std::make_unique<grids::CfWriter>(comm_, spec, io.io_begin(), io.io_end());
   } catch (const std::runtime_error& e) {
     throw InputError(std::string(e.what()) + " (is the output folder writable?)");
   }
-  writer->write_static("spinup_residual", to_grid_range(spinup_residual_));
+  writer->write_static("spinup_residual", to_io(spinup_residual_));
   times_.output += MPI_Wtime() - t;
 
   // ---- time loop
@@ -548,13 +560,15 @@ void GridRun::simulate() {
       });
       times_.compute += MPI_Wtime() - t;
       t = MPI_Wtime();
-      std::vector<double> pool(n), total(n);
+      std::vector<double> total(n);
       const std::vector<double>* pools[5] = {&dpm_, &rpm_, &bio_, &hum_, &iom_};
-      for (int k = 0; k < 5; ++k) writer->write("cSoilPools", yi, to_grid_range(*pools[k]), k);
+      std::vector<std::vector<double>> pool_io(5);
+      for (int k = 0; k < 5; ++k) pool_io[k] = to_io(*pools[k]);
+      writer->write_pools("cSoilPools", yi, pool_io);
       for (size_t i = 0; i < n; ++i) total[i] = dpm_[i] + rpm_[i] + bio_[i] + hum_[i] + iom_[i];
-      writer->write("cSoil", yi, to_grid_range(total));
-      writer->write("rh", yi, to_grid_range(rh_year));
-      writer->write("fCarbonInput", yi, to_grid_range(in_year));
+      writer->write("cSoil", yi, to_io(total));
+      writer->write("rh", yi, to_io(rh_year));
+      writer->write("fCarbonInput", yi, to_io(in_year));
       times_.output += MPI_Wtime() - t;
       const double now_t = MPI_Wtime();
       if (!opt_.quiet && (now_t - last_report >= 2.0 || yi + 1 == n_years || yi == 0)) {
@@ -575,6 +589,7 @@ void GridRun::simulate() {
     writer->abandon();
     throw;
   }
+  times_.communication += io.seconds();
   log("wrote " + out_path_);
 }
 

@@ -68,6 +68,9 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
     : comm_(comm), spec_(std::move(spec)), begin_(begin), end_(end) {
   MPI_Comm_rank(comm_, &rank_);
   const GridSpec& g = spec_.grid;
+  int aligned = (begin_ % g.nx == 0 && end_ % g.nx == 0) ? 1 : 0;
+  MPI_Allreduce(MPI_IN_PLACE, &aligned, 1, MPI_INT, MPI_MIN, comm_);
+  row_aligned_ = aligned == 1;
   const auto slash = spec_.path.find_last_of('/');
   const std::string dir = slash == std::string::npos ? std::string() : spec_.path.substr(0, slash + 1);
   const std::string base = slash == std::string::npos ? spec_.path : spec_.path.substr(slash + 1);
@@ -206,8 +209,13 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
     const int id = def(v.name.c_str(), v.double_precision ? NC_DOUBLE : NC_FLOAT, dims);
     check(nc_def_var_chunking(ncid_, id, NC_CHUNKED, chunk.data()), "chunking " + v.name);
     if (spec_.deflate_level > 0) check(nc_def_var_deflate(ncid_, id, 1, 1, spec_.deflate_level), "deflate " + v.name);
-    if (v.double_precision) check(nc_def_var_fill(ncid_, id, NC_FILL, &kFillDouble), "fill " + v.name);
-    else check(nc_def_var_fill(ncid_, id, NC_FILL, &kFillFloat), "fill " + v.name);
+    // _FillValue marks non-land cells; every cell is written, so HDF5 need not
+    // pre-fill the chunks (in parallel it would write the whole dataset twice).
+    check(nc_def_var_fill(ncid_, id, NC_NOFILL, nullptr), "no pre-fill " + v.name);
+    if (v.double_precision)
+      check(nc_put_att_double(ncid_, id, "_FillValue", NC_DOUBLE, 1, &kFillDouble), "_FillValue " + v.name);
+    else
+      check(nc_put_att_float(ncid_, id, "_FillValue", NC_FLOAT, 1, &kFillFloat), "_FillValue " + v.name);
     put_text(ncid_, id, "long_name", v.long_name);
     if (!v.standard_name.empty()) put_text(ncid_, id, "standard_name", v.standard_name);
     put_text(ncid_, id, "units", v.units);
@@ -293,7 +301,7 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
     }
     if (n > 0 && !ct->Transform(static_cast<int>(4 * n), blon.data(), blat.data()))
       throw std::runtime_error("cannot compute the cell vertices of the grid");
-    for (const auto& r : rectangles(begin_, end_, g.nx)) {
+    for (const auto& r : blocks()) {
       size_t start[3] = {r.row, r.col, 0}, count[3] = {r.nrows, r.ncols, 4};
       check(nc_put_vara_double(ncid_, varids_["lat_bnds"], start, count, blat.data() + 4 * r.offset), "writing lat_bnds");
       check(nc_put_vara_double(ncid_, varids_["lon_bnds"], start, count, blon.data() + 4 * r.offset), "writing lon_bnds");
@@ -315,10 +323,21 @@ int CfWriter::varid_of(const std::string& name) const {
   return it->second;
 }
 
+std::vector<CfWriter::Block> CfWriter::blocks() const {
+  std::vector<Block> out;
+  if (row_aligned_) {
+    const size_t nx = static_cast<size_t>(spec_.grid.nx);
+    out.push_back({static_cast<size_t>(begin_) / nx, 0, static_cast<size_t>(end_ - begin_) / nx, nx, 0});
+    return out;
+  }
+  for (const auto& r : rectangles(begin_, end_, spec_.grid.nx)) out.push_back({r.row, r.col, r.nrows, r.ncols, r.offset});
+  return out;
+}
+
 void CfWriter::put(int varid, bool per_pool, bool time_varying, int time_index, int pool,
                    const std::vector<double>& values, bool dbl) {
   const auto t0 = std::chrono::steady_clock::now();
-  const auto rects = rectangles(begin_, end_, spec_.grid.nx);
+  const auto rects = blocks();
   std::vector<float> fbuf;
   std::vector<double> dbuf;
   for (const auto& r : rects) {
@@ -362,6 +381,39 @@ void CfWriter::put(int varid, bool per_pool, bool time_varying, int time_index, 
 void CfWriter::write(const std::string& name, int time_index, const std::vector<double>& values, int pool) {
   const auto& v = vars_.at(name);
   put(varid_of(name), v.per_pool, true, time_index, pool, values, v.double_precision);
+}
+
+void CfWriter::write_pools(const std::string& name, int time_index, const std::vector<std::vector<double>>& pools) {
+  const auto& v = vars_.at(name);
+  const int varid = varid_of(name);
+  const auto t0 = std::chrono::steady_clock::now();
+  const size_t np = pools.size();
+  for (const auto& r : blocks()) {
+    const size_t n = r.nrows * r.ncols;
+    size_t start[4] = {static_cast<size_t>(time_index), 0, r.row, r.col};
+    size_t count[4] = {n ? size_t(1) : 0, n ? np : 0, r.nrows, r.ncols};
+    int rc;
+    if (v.double_precision) {
+      std::vector<double> buf(np * n);
+      for (size_t p = 0; p < np; ++p)
+        for (size_t i = 0; i < n; ++i) {
+          const double x = pools[p][static_cast<size_t>(r.offset) + i];
+          buf[p * n + i] = std::isnan(x) ? kFillDouble : x;
+        }
+      rc = nc_put_vara_double(ncid_, varid, start, count, buf.data());
+    } else {
+      std::vector<float> buf(np * n);
+      for (size_t p = 0; p < np; ++p)
+        for (size_t i = 0; i < n; ++i) {
+          const double x = pools[p][static_cast<size_t>(r.offset) + i];
+          buf[p * n + i] = std::isnan(x) ? kFillFloat : static_cast<float>(x);
+        }
+      rc = nc_put_vara_float(ncid_, varid, start, count, buf.data());
+    }
+    check(rc, "writing " + name + " to " + tmp_path_);
+    bytes_ += static_cast<double>(np * n) * (v.double_precision ? 8.0 : 4.0);
+  }
+  write_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 void CfWriter::write_static(const std::string& name, const std::vector<double>& values) {

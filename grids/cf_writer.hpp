@@ -38,7 +38,7 @@ struct OutputFileSpec {
   int n_years = 0;
   std::vector<std::string> pools;   ///< labels of the pool dimension (may be empty)
   double depth_top_m = 0.0, depth_bottom_m = 0.3;  ///< soil layer of the stocks (m)
-  int deflate_level = 4;            ///< 0 = no compression
+  int deflate_level = 1;            ///< 0 = no compression
   std::vector<OutputVariable> variables;
   std::map<std::string, std::string> global_text;    ///< global text attributes
   std::map<std::string, double> global_numbers;      ///< global numeric attributes
@@ -56,6 +56,9 @@ class CfWriter {
   /// Collective: write one year (time index) of a variable. `values` holds
   /// end - begin values (sea cells = NaN, written as _FillValue) per pool.
   void write(const std::string& name, int time_index, const std::vector<double>& values, int pool = -1);
+  /// Collective: write every pool of a per-pool variable in one call; pools[p]
+  /// holds end - begin values.
+  void write_pools(const std::string& name, int time_index, const std::vector<std::vector<double>>& pools);
   /// Collective: write a static 2-D variable.
   void write_static(const std::string& name, const std::vector<double>& values);
   /// Collective: add or replace a global text attribute before commit (e.g. timings).
@@ -73,6 +76,13 @@ class CfWriter {
   void put(int varid, bool per_pool, bool time_varying, int time_index, int pool, const std::vector<double>& values,
            bool dbl);
   int varid_of(const std::string& name) const;
+  struct Block {
+    size_t row, col, nrows, ncols;
+    std::int64_t offset;
+  };
+  /// The hyperslabs this rank writes: one when every rank's range is whole rows.
+  std::vector<Block> blocks() const;
+  bool row_aligned_ = false;
   MPI_Comm comm_;
   OutputFileSpec spec_;
   std::int64_t begin_, end_;

@@ -252,14 +252,60 @@ MonthlyForcing::MonthlyForcing(const std::string& path, const GridSpec& grid, co
     cmin = std::min<int>(cmin, fc[i]);
     cmax = std::max<int>(cmax, fc[i]);
   }
+  // Window with a margin, so coastal cells can borrow from a neighbour.
+  constexpr int kMargin = 8;
   if (!cells_.empty()) {
-    row0_ = rmin;
-    nrows_ = rmax - rmin + 1;
-    col0_ = cmin;
-    ncols_ = cmax - cmin + 1;
+    row0_ = std::max(0, rmin - kMargin);
+    col0_ = std::max(0, cmin - kMargin);
+    nrows_ = std::min<int>(static_cast<int>(dlen[1]) - 1, rmax + kMargin) - row0_ + 1;
+    ncols_ = std::min<int>(static_cast<int>(dlen[2]) - 1, cmax + kMargin) - col0_ + 1;
   }
   src_index_.resize(cells_.size());
   for (size_t i = 0; i < cells_.size(); ++i) src_index_[i] = (fr[i] - row0_) * static_cast<long>(ncols_) + (fc[i] - col0_);
+  if (cells_.empty()) return;
+  // Forcing cells that are missing in every variable at the first and the last
+  // time step are sea (or outside the forcing's own land mask). A run cell on the
+  // coast whose forcing cell is sea takes the nearest forcing cell that is not,
+  // within kMargin forcing cells. Any other missing value is an error at read time.
+  const size_t wn = static_cast<size_t>(nrows_) * ncols_;
+  std::vector<char> sea(wn, 1);
+  std::vector<double> buf(wn);
+  for (size_t v = 0; v < vars_.size(); ++v) {
+    for (const size_t t : {size_t(0), size_t(dlen[0] - 1)}) {
+      const size_t start[3] = {t, static_cast<size_t>(row0_), static_cast<size_t>(col0_)};
+      const size_t count[3] = {1, static_cast<size_t>(nrows_), static_cast<size_t>(ncols_)};
+      const int rc = nc_get_vara_double(ncid_, varids_[v], start, count, buf.data());
+      if (rc != NC_NOERR)
+        throw InputError(path + ": reading variable '" + vars_[v].name + "' failed: " + nc_strerror(rc));
+      for (size_t k = 0; k < wn; ++k) {
+        const bool missing = std::isnan(buf[k]) || buf[k] == fill_[v] || std::fabs(buf[k]) > 1e30;
+        if (!missing) sea[k] = 0;
+      }
+    }
+  }
+  for (size_t i = 0; i < cells_.size(); ++i) {
+    if (!sea[static_cast<size_t>(src_index_[i])]) continue;
+    const long r0 = fr[i] - row0_, c0 = fc[i] - col0_;
+    long best = -1;
+    double bestd = 1e300;
+    for (long dr = -kMargin; dr <= kMargin; ++dr)
+      for (long dc = -kMargin; dc <= kMargin; ++dc) {
+        const long r = r0 + dr, c = c0 + dc;
+        if (r < 0 || c < 0 || r >= nrows_ || c >= ncols_) continue;
+        const long k = r * ncols_ + c;
+        const double d = double(dr * dr + dc * dc) + 1e-6 * double(k);  // ties broken by position: deterministic
+        if (!sea[static_cast<size_t>(k)] && d < bestd) {
+          bestd = d;
+          best = k;
+        }
+      }
+    if (best < 0)
+      throw InputError(path + ": land " + grid.describe_cell(cells_[i]) +
+                       " has no forcing within " + std::to_string(kMargin) +
+                       " forcing cells (all variables are missing there at the first and last time step)");
+    src_index_[i] = best;
+    ++coastal_fallbacks_;
+  }
 }
 
 MonthlyForcing::~MonthlyForcing() {

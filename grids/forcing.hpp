@@ -40,6 +40,8 @@ class MonthlyForcing {
   int first_year() const { return first_year_; }
   int last_year() const { return last_year_; }  ///< last year with all 12 months
   const std::string& path() const { return path_; }
+  /// Owned cells whose forcing cell is sea and that take the nearest valid one.
+  long coastal_fallbacks() const { return coastal_fallbacks_; }
 
  private:
   std::string path_;
@@ -57,6 +59,7 @@ class MonthlyForcing {
   int row0_ = 0, nrows_ = 0, col0_ = 0, ncols_ = 0;
   bool y_is_first_ = true;  ///< dims are (time, y, x)
   int ncid_ = -1;
+  long coastal_fallbacks_ = 0;
 };
 
 /// Days in a month of the proleptic Gregorian calendar.

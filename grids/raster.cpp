@@ -66,9 +66,12 @@ RasterWindow read_raster_window(const std::string& path, const GridSpec& grid, i
   OGRSpatialReference dst;
   dst.SetFromUserInput(grid.crs_wkt.c_str());
   {
+    CPLErrorReset();
     std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(srs, &dst));
     if (!ct)
-      throw InputError(path + ": its CRS cannot be transformed to the run grid's " + grid.crs + last_gdal_error());
+      throw InputError(path + ": its CRS '" + std::string(srs->GetName() ? srs->GetName() : "?") +
+                       "' cannot be transformed to the run grid's " + grid.crs +
+                       " (PROJ finds no coordinate operation between them)");
   }
   const char* alg = resampling == Resampling::nearest    ? "near"
                     : resampling == Resampling::bilinear ? "bilinear"
