@@ -23,11 +23,12 @@ namespace {
 constexpr double kRelTol = 1e-7;   // relative, against the double-literal reference
 constexpr double kAbsTol = 1e-12;  // absolute, for values near zero
 
-fs::path shared_dir() {
-  if (const char* env = std::getenv("ALAMOD_SHARED_DIR"); env && *env) return env;
-  return ALAMOD_TEST_SHARED_DIR;
+// The repository carries a copy of the reference runs (tests/data/rothc/refs);
+// ALAMOD_ROTHC_REFS points elsewhere, e.g. at ../shared/refs/models/rothc.
+fs::path rothc_refs() {
+  if (const char* env = std::getenv("ALAMOD_ROTHC_REFS"); env && *env) return env;
+  return ALAMOD_TEST_ROTHC_REFS;
 }
-fs::path rothc_refs() { return shared_dir() / "refs" / "models" / "rothc"; }
 
 /// A fresh folder under the system temp dir, removed at scope exit.
 class TempDir {
