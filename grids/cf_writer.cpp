@@ -118,13 +118,13 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
   put_text(ncid_, vlat, "long_name", "latitude of the cell centre");
   put_text(ncid_, vlat, "units", "degrees_north");
   put_text(ncid_, vlat, "bounds", "lat_bnds");
-  def("lat_bnds", NC_DOUBLE, {dim_y, dim_x, dim_nv});
+  def("lat_bnds", NC_FLOAT, {dim_y, dim_x, dim_nv});
   const int vlon = def("lon", NC_DOUBLE, {dim_y, dim_x});
   put_text(ncid_, vlon, "standard_name", "longitude");
   put_text(ncid_, vlon, "long_name", "longitude of the cell centre");
   put_text(ncid_, vlon, "units", "degrees_east");
   put_text(ncid_, vlon, "bounds", "lon_bnds");
-  def("lon_bnds", NC_DOUBLE, {dim_y, dim_x, dim_nv});
+  def("lon_bnds", NC_FLOAT, {dim_y, dim_x, dim_nv});
   const int vdepth = def("depth", NC_DOUBLE, {});
   put_text(ncid_, vdepth, "standard_name", "depth");
   put_text(ncid_, vdepth, "long_name", "depth of the soil layer (midpoint)");
@@ -303,8 +303,11 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
       throw std::runtime_error("cannot compute the cell vertices of the grid");
     for (const auto& r : blocks()) {
       size_t start[3] = {r.row, r.col, 0}, count[3] = {r.nrows, r.ncols, 4};
-      check(nc_put_vara_double(ncid_, varids_["lat_bnds"], start, count, blat.data() + 4 * r.offset), "writing lat_bnds");
-      check(nc_put_vara_double(ncid_, varids_["lon_bnds"], start, count, blon.data() + 4 * r.offset), "writing lon_bnds");
+      // single precision is 1e-7 degrees (about 1 cm): plenty for cell vertices
+      std::vector<float> flat(blat.begin() + 4 * r.offset, blat.begin() + 4 * (r.offset + std::int64_t(r.nrows * r.ncols)));
+      std::vector<float> flon(blon.begin() + 4 * r.offset, blon.begin() + 4 * (r.offset + std::int64_t(r.nrows * r.ncols)));
+      check(nc_put_vara_float(ncid_, varids_["lat_bnds"], start, count, flat.data()), "writing lat_bnds");
+      check(nc_put_vara_float(ncid_, varids_["lon_bnds"], start, count, flon.data()), "writing lon_bnds");
     }
   }
 }
