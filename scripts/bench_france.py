@@ -1,0 +1,95 @@
+#!/usr/bin/python3
+"""Time the France runs end to end (a benchmark, not a test).
+
+  /usr/bin/python3 scripts/bench_france.py [--cases 8km,1km] [--ranks 1,2] [--end-year 2100]
+
+For each case and rank count it runs `mpiexec -n N alamod run configs/france_<case>.toml`,
+records the wall time, alamod's own phase times (max over ranks), the peak memory of one
+rank, and the output size, then writes results/bench/france_runs.csv and prints a table
+with the strong-scaling efficiency against 1 rank. It also times `dd` writing the same
+number of bytes to the same disk, for the parallel write rate ratio."""
+import argparse
+import csv
+import os
+import re
+import subprocess
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+           OMPI_MCA_rmaps_base_oversubscribe="1")
+PHASES = re.compile(r"input ([\d.]+), spin-up ([\d.]+), compute ([\d.]+), output ([\d.]+), total ([\d.]+)")
+
+
+def run_case(case, ranks, end_year, out_root):
+    cfg = os.path.join(REPO, "configs", "france_default.toml" if case == "8km" else f"france_{case}.toml")
+    out = os.path.join(out_root, f"{case}_np{ranks}")
+    cmd = ["/usr/bin/time", "-f", "MAXRSS_KB %M", "mpiexec", "-n", str(ranks), os.path.join(REPO, "build/engine/alamod"),
+           "run", cfg, "--out", out, "--overwrite", "--quiet", "--set", f"run.end_year={end_year}"]
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, env=ENV, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if p.returncode != 0:
+        sys.exit(f"{case} on {ranks} ranks failed:\n{p.stdout}\n{p.stderr}")
+    m = PHASES.search(p.stdout)
+    rss = re.search(r"MAXRSS_KB (\d+)", p.stderr)
+    cells = re.search(r"(\d+) land cells", p.stdout)
+    nc = os.path.join(out, "carbon_yearly.nc")
+    return {"case": case, "ranks": ranks, "years": end_year - 1989, "land_cells": int(cells.group(1)),
+            "wall_s": round(wall, 2), "input_s": float(m.group(1)), "spinup_s": float(m.group(2)),
+            "compute_s": float(m.group(3)), "output_s": float(m.group(4)), "alamod_total_s": float(m.group(5)),
+            "max_rss_mib_one_rank": round(int(rss.group(1)) / 1024, 1), "output_mib": round(os.path.getsize(nc) / 2**20, 1)}
+
+
+def dd_rate(path, mib):
+    t0 = time.perf_counter()
+    subprocess.run(["dd", "if=/dev/zero", f"of={path}", "bs=1M", f"count={int(mib)}", "conv=fdatasync"],
+                   capture_output=True, check=True)
+    dt = time.perf_counter() - t0
+    os.remove(path)
+    return mib / dt
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cases", default="8km,1km")
+    ap.add_argument("--ranks", default="1,2")
+    ap.add_argument("--end-year", type=int, default=2100)
+    ap.add_argument("--out", default=os.path.join(REPO, "results", "bench"))
+    a = ap.parse_args()
+    os.makedirs(a.out, exist_ok=True)
+    rows = []
+    for case in a.cases.split(","):
+        for r in [int(x) for x in a.ranks.split(",")]:
+            row = run_case(case, r, a.end_year, a.out)
+            rows.append(row)
+            print(row, flush=True)
+    for row in rows:
+        base = next(x for x in rows if x["case"] == row["case"] and x["ranks"] == min(
+            y["ranks"] for y in rows if y["case"] == row["case"]))
+        row["speedup"] = round(base["wall_s"] / row["wall_s"] * base["ranks"], 3)
+        row["efficiency"] = round(row["speedup"] / row["ranks"], 3)
+        row["cell_months_per_s"] = round(row["land_cells"] * 12 * row["years"] / row["alamod_total_s"])
+        row["bytes_per_cell"] = round(row["max_rss_mib_one_rank"] * 2**20 * row["ranks"] / row["land_cells"])
+        # write rate of the output phase vs dd writing the same bytes on the same disk
+        write_rate = row["output_mib"] / row["output_s"] if row["output_s"] > 0 else 0
+        dd = dd_rate(os.path.join(a.out, "dd.tmp"), max(64, row["output_mib"]))
+        row["write_mib_s"] = round(write_rate, 1)
+        row["dd_mib_s"] = round(dd, 1)
+        row["write_vs_dd"] = round(write_rate / dd, 3)
+    path = os.path.join(a.out, "france_runs.csv")
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+        w.writeheader()
+        w.writerows(rows)
+    keys = ["case", "ranks", "years", "wall_s", "input_s", "spinup_s", "compute_s", "output_s", "efficiency",
+            "cell_months_per_s", "bytes_per_cell", "output_mib", "write_vs_dd"]
+    print("| " + " | ".join(keys) + " |")
+    print("|" + "---|" * len(keys))
+    for row in rows:
+        print("| " + " | ".join(str(row[k]) for k in keys) + " |")
+    print(f"wrote {path}")
+
+
+main()
