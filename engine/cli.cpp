@@ -49,6 +49,8 @@ void print_model(const models::ModelInfo& m) {
 }  // namespace
 
 int run_command_line(int argc, char** argv, int rank) {
+  // Exit codes: 0 done, 1 bad input, 2 bad command line, 3 internal error (communicator aborted),
+  // 75 stopped by SIGTERM/SIGUSR1 after writing a checkpoint (continue with --restart).
   CLI::App app{
       "alamod simulates how carbon stocks in soils change, from one long-term field site to the whole of\n"
       "France, on a laptop or on many MPI ranks.\n\n"
@@ -76,6 +78,13 @@ int run_command_line(int argc, char** argv, int rank) {
       ->take_all();
   run->add_flag("--quiet", quiet, "no progress lines");
   run->add_flag("--config-help", config_help, "describe every configuration key, then exit");
+  int checkpoint_every = -1;
+  std::string restart;
+  run->add_option("--checkpoint-every", checkpoint_every,
+                  "write a restart checkpoint every N simulated years into --out (overrides checkpoint.every_years)");
+  auto* restart_opt = run->add_option("--restart", restart,
+                                      "continue an interrupted run from the newest checkpoint in --out, or from FILE")
+                          ->expected(0, 1);
 
   // rothc (official file format)
   auto* roth = app.add_subcommand("rothc", "run RothC-26.3 on an input file of the official RothC program");
@@ -126,8 +135,15 @@ int run_command_line(int argc, char** argv, int rank) {
         return 2;
       }
       RunConfig cfg = load_config(config_path, sets);
-      GridRun grid_run(MPI_COMM_WORLD, std::move(cfg), GridRunOptions{out_dir, overwrite, quiet});
-      grid_run.run();
+      if (restart_opt->count() > 0 && restart.empty()) restart = "latest";
+      GridRun grid_run(MPI_COMM_WORLD, std::move(cfg),
+                       GridRunOptions{out_dir, overwrite, quiet, checkpoint_every, restart});
+      try {
+        grid_run.run();
+      } catch (const StoppedForRestart& e) {
+        if (rank == 0) std::fprintf(stderr, "alamod: %s\n", e.what());
+        return kExitStoppedForRestart;
+      }
     } else if (*roth) {
       if (rank == 0) {
         try {

@@ -59,6 +59,7 @@ const std::vector<KeyDoc>& schema() {
       {"output.deflate_level", "integer", "1", "-", "NetCDF deflate level 0-9 (1: most of the size gain for a fraction of the time)"},
       {"output.precision", "string", "\"float\"", "-", "float or double data variables"},
       {"checks.balance_tolerance", "number", "1e-9", "1", "relative tolerance of the per-cell yearly carbon balance"},
+      {"checkpoint.every_years", "integer", "0", "yr", "write a restart checkpoint every N simulated years (0: only when SIGTERM/SIGUSR1 arrive); --checkpoint-every overrides"},
   };
   return keys;
 }
@@ -333,10 +334,19 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
   if (prec != "float" && prec != "double") r.fail("output.precision", "must be \"float\" or \"double\"");
   c.double_precision = prec == "double";
   c.balance_tolerance = r.number("checks.balance_tolerance", 1e-9);
+  c.checkpoint_every_years = r.integer("checkpoint.every_years", 0);
+  if (c.checkpoint_every_years < 0) r.fail("checkpoint.every_years", "must be >= 0");
   std::ostringstream os;
   os << t;
   c.resolved = os.str();
   c.sha256 = grids::sha256_hex(c.resolved);
+  {
+    toml::table science = t;
+    science.erase("checkpoint");
+    std::ostringstream ss;
+    ss << science;
+    c.science_sha256 = grids::sha256_hex(ss.str());
+  }
   return c;
 }
 

@@ -25,6 +25,7 @@ struct LandUseClass {
 struct RunConfig {
   std::string path;         ///< config file
   std::string sha256;       ///< of the resolved configuration text
+  std::string science_sha256;  ///< of everything but [checkpoint]: what a restart must match
   std::string resolved;     ///< resolved configuration, TOML text (echoed and stored in the output)
   std::string model = "rothc";
   int start_year = 1990, end_year = 2100;
@@ -45,6 +46,7 @@ struct RunConfig {
   int deflate_level = 1;
   bool double_precision = false;
   double balance_tolerance = 1e-9;  ///< relative carbon-balance tolerance per cell and year
+  int checkpoint_every_years = 0;   ///< write a checkpoint every N simulated years (0: only on SIGTERM/SIGUSR1)
 };
 
 /// Read, validate and resolve a configuration. `overrides` are "key=value"

@@ -1,12 +1,15 @@
 #include "engine/grid_run.hpp"
 
 #include <algorithm>
+#include <map>
 #include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
 #include <sstream>
+#include <csignal>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include <ogr_spatialref.h>
@@ -15,6 +18,7 @@
 #include "engine/collective.hpp"
 #include "engine/provenance.hpp"
 #include "grids/cf_writer.hpp"
+#include "grids/checkpoint_file.hpp"
 #include "grids/input_error.hpp"
 #include "grids/raster.hpp"
 #include "grids/sha256.hpp"
@@ -28,6 +32,19 @@ namespace rothc = models::rothc;
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Set by SIGTERM/SIGUSR1 (what SLURM sends before a time limit); read at year boundaries.
+volatile std::sig_atomic_t g_stop_signal = 0;
+extern "C" void on_stop_signal(int signum) { g_stop_signal = signum; }
+
+void install_stop_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGUSR1, &sa, nullptr);
+}
 
 bool is_directory(const std::string& p) {
   struct stat st {};
@@ -102,6 +119,7 @@ void GridRun::run() {
   log("alamod " + alamod_version() + " (git " + alamod_git_commit() + "), " + std::to_string(size_) +
       " MPI rank(s)\nconfiguration " + cfg_.path + " (sha256 " + cfg_.sha256.substr(0, 16) + "...):\n" +
       cfg_.resolved);
+  install_stop_handlers();
   check_output_folder();
   double t = MPI_Wtime();
   partition_land();
@@ -109,8 +127,13 @@ void GridRun::run() {
   open_forcing();
   times_.input += MPI_Wtime() - t;
   t = MPI_Wtime();
-  spin_up();
-  times_.spinup += MPI_Wtime() - t;
+  if (opt_.restart.empty()) {
+    spin_up();
+    times_.spinup += MPI_Wtime() - t;
+  } else {
+    restore_checkpoint();
+    times_.input += MPI_Wtime() - t;
+  }
   simulate();
   times_.total = MPI_Wtime() - t0;
   report_phases();
@@ -122,7 +145,9 @@ void GridRun::check_output_folder() {
     if (rank_ != 0) return;
     if (!make_directories(opt_.out_dir))
       throw InputError(opt_.out_dir + ": cannot create the output folder");
-    if (exists(out_path_) && !opt_.overwrite)
+    if (!opt_.restart.empty() && exists(out_path_))
+      throw InputError(out_path_ + ": this run is already complete; nothing to restart");
+    if (opt_.restart.empty() && exists(out_path_) && !opt_.overwrite)
       throw InputError(out_path_ + ": output already exists; choose another --out folder or pass --overwrite");
   });
 }
@@ -378,6 +403,96 @@ void GridRun::spin_up() {
                        : std::string()));
 }
 
+std::string GridRun::latest_checkpoint() const {
+  std::string best;
+  int best_year = -1;
+  if (DIR* d = opendir(opt_.out_dir.c_str())) {
+    while (const dirent* e = readdir(d)) {
+      int year = 0;
+      char tail[8] = {0};
+      if (std::sscanf(e->d_name, "checkpoint_%d.n%2s", &year, tail) == 2 && std::string(tail) == "c" &&
+          year > best_year) {
+        best_year = year;
+        best = opt_.out_dir + "/" + e->d_name;
+      }
+    }
+    closedir(d);
+  }
+  return best;
+}
+
+void GridRun::write_checkpoint(int year_done) {
+  const std::string path = opt_.out_dir + "/checkpoint_" + std::to_string(year_done) + ".nc";
+  grids::CheckpointSlice slice{partition_->land_cells(), partition_->first_land(rank_),
+                               partition_->owned_count(rank_)};
+  grids::write_checkpoint(comm_, path, slice,
+                          {{"dpm", dpm_}, {"rpm", rpm_}, {"bio", bio_}, {"hum", hum_}, {"iom", iom_}, {"smd", smd_}},
+                          {{"alamod_checkpoint_next_year", std::to_string(year_done + 1)},
+                           {"alamod_config_science_sha256", cfg_.science_sha256},
+                           {"alamod_output_file", cfg_.output_name},
+                           {"alamod_version", alamod_version()},
+                           {"alamod_mpi_ranks", std::to_string(size_)},
+                           {"comment", "alamod restart checkpoint: pools (t ha-1) and moisture deficit (mm) of every "
+                                       "land cell in row-major land order, state at the end of the year " +
+                                           std::to_string(year_done)}});
+  // keep the two newest checkpoints
+  if (rank_ == 0) {
+    if (DIR* d = opendir(opt_.out_dir.c_str())) {
+      std::vector<int> years;
+      while (const dirent* e = readdir(d)) {
+        int year = 0;
+        char tail[8] = {0};
+        if (std::sscanf(e->d_name, "checkpoint_%d.n%2s", &year, tail) == 2 && std::string(tail) == "c")
+          years.push_back(year);
+      }
+      closedir(d);
+      std::sort(years.begin(), years.end());
+      for (size_t k = 0; k + 2 < years.size(); ++k)
+        std::remove((opt_.out_dir + "/checkpoint_" + std::to_string(years[k]) + ".nc").c_str());
+    }
+  }
+  log("checkpoint " + path + " (state at the end of " + std::to_string(year_done) + ")");
+}
+
+void GridRun::restore_checkpoint() {
+  std::string path = opt_.restart;
+  if (path == "latest") {
+    if (rank_ == 0) path = latest_checkpoint();
+    int len = static_cast<int>(path.size());
+    MPI_Bcast(&len, 1, MPI_INT, 0, comm_);
+    path.resize(static_cast<size_t>(len));
+    MPI_Bcast(path.data(), len, MPI_CHAR, 0, comm_);
+    if (path.empty())
+      throw InputError(opt_.out_dir + ": no checkpoint_YEAR.nc to restart from (run without --restart)");
+  }
+  const size_t n = cells_.size();
+  std::map<std::string, std::vector<double>> f;
+  std::map<std::string, std::string> attrs;
+  grids::CheckpointSlice slice{partition_->land_cells(), partition_->first_land(rank_),
+                               partition_->owned_count(rank_)};
+  collectively(comm_, [&] {
+    grids::read_checkpoint(comm_, path, slice, {"dpm", "rpm", "bio", "hum", "iom", "smd"}, f, attrs);
+    if (attrs["alamod_config_science_sha256"] != cfg_.science_sha256)
+      throw InputError(path + ": the checkpoint was made with another configuration (sha256 " +
+                       attrs["alamod_config_science_sha256"].substr(0, 16) + "... vs " +
+                       cfg_.science_sha256.substr(0, 16) + "...); restart with the same file and --set options");
+  });
+  const int next_year = std::atoi(attrs["alamod_checkpoint_next_year"].c_str());
+  if (next_year <= cfg_.start_year || next_year > cfg_.end_year)
+    throw InputError(path + ": its next year " + std::to_string(next_year) + " is outside this run's " +
+                     std::to_string(cfg_.start_year) + "-" + std::to_string(cfg_.end_year));
+  dpm_ = f["dpm"];
+  rpm_ = f["rpm"];
+  bio_ = f["bio"];
+  hum_ = f["hum"];
+  iom_ = f["iom"];
+  smd_ = f["smd"];
+  (void)n;
+  first_year_index_ = next_year - cfg_.start_year;
+  restored_from_ = path;
+  log("restart from " + path + ": continuing with year " + std::to_string(next_year));
+}
+
 std::vector<double> GridRun::to_grid_range(const std::vector<double>& owned) const {
   std::vector<double> out(static_cast<size_t>(range_end_ - range_begin_), kNaN);
   for (size_t i = 0; i < cells_.size(); ++i) out[static_cast<size_t>(cells_[i] - range_begin_)] = owned[i];
@@ -508,12 +623,20 @@ void GridRun::simulate() {
     return io_buf;
   };
   std::unique_ptr<grids::CfWriter> writer;
-  try {
-    writer = std::make_unique<grids::CfWriter>(comm_, spec, io.io_begin(), io.io_end());
-  } catch (const std::runtime_error& e) {
-    throw InputError(std::string(e.what()) + " (is the output folder writable?)");
+  if (first_year_index_ > 0) {
+    collectively(comm_, [&] {
+      writer = std::make_unique<grids::CfWriter>(comm_, spec, io.io_begin(), io.io_end(), grids::CfWriter::Resume{});
+    });
+  } else {
+    try {
+      writer = std::make_unique<grids::CfWriter>(comm_, spec, io.io_begin(), io.io_end());
+    } catch (const std::runtime_error& e) {
+      throw InputError(std::string(e.what()) + " (is the output folder writable?)");
+    }
+    writer->write_static("spinup_residual", to_io(spinup_residual_));
   }
-  writer->write_static("spinup_residual", to_io(spinup_residual_));
+  const int every = opt_.checkpoint_every >= 0 ? opt_.checkpoint_every : cfg_.checkpoint_every_years;
+  bool checkpointed = !restored_from_.empty();
   times_.output += MPI_Wtime() - t;
 
   // ---- time loop
@@ -551,7 +674,7 @@ void GridRun::simulate() {
   const double loop_start = MPI_Wtime();
   double last_report = loop_start;
   try {
-    for (int yi = 0; yi < n_years; ++yi) {
+    for (int yi = first_year_index_; yi < n_years; ++yi) {
       const int year = cfg_.start_year + yi;
       t = MPI_Wtime();
       collectively(comm_, [&] { forcing_->read_year(year, clim); });
@@ -604,12 +727,31 @@ void GridRun::simulate() {
       writer->write("rh", yi, to_io(rh_year));
       writer->write("fCarbonInput", yi, to_io(in_year));
       times_.output += MPI_Wtime() - t;
+      // checkpoint at this year boundary: every N years, or when a signal arrived
+      int stop = g_stop_signal;
+      MPI_Allreduce(MPI_IN_PLACE, &stop, 1, MPI_INT, MPI_MAX, comm_);
+      const bool last = yi + 1 == n_years;
+      if (!last && (stop || (every > 0 && (yi + 1) % every == 0))) {
+        t = MPI_Wtime();
+        writer->sync();
+        write_checkpoint(year);
+        checkpointed = true;
+        times_.output += MPI_Wtime() - t;
+        if (stop) {
+          writer->detach();
+          throw StoppedForRestart("stopped by signal " + std::to_string(stop) + " after year " +
+                                  std::to_string(year) + "; checkpoint " + opt_.out_dir + "/checkpoint_" +
+                                  std::to_string(year) + ".nc; continue with: alamod run " + cfg_.path +
+                                  " --out " + opt_.out_dir + " --restart");
+        }
+      }
       const double now_t = MPI_Wtime();
-      if (!opt_.quiet && (now_t - last_report >= 2.0 || yi + 1 == n_years || yi == 0)) {
+      if (!opt_.quiet && (now_t - last_report >= 2.0 || yi + 1 == n_years || yi == first_year_index_)) {
         last_report = now_t;
         const double elapsed = now_t - loop_start;
-        const double rate = static_cast<double>(partition_->land_cells()) * 12.0 * (yi + 1) / elapsed;
-        const double left = elapsed / (yi + 1) * (n_years - yi - 1);
+        const int done_here = yi + 1 - first_year_index_;
+        const double rate = static_cast<double>(partition_->land_cells()) * 12.0 * done_here / elapsed;
+        const double left = elapsed / done_here * (n_years - yi - 1);
         char line[200];
         std::snprintf(line, sizeof line, "year %d done (%d/%d), %.3g cell-months/s, elapsed %.1f s, about %.0f s left",
                       year, yi + 1, n_years, rate, elapsed, left);
@@ -617,11 +759,28 @@ void GridRun::simulate() {
       }
     }
     t = MPI_Wtime();
+    char phases[256];
+    std::snprintf(phases, sizeof phases,
+                  "rank 0 seconds: input %.2f, spin-up %.2f, compute %.2f, output %.2f, communication %.2f",
+                  times_.input, times_.spinup, times_.compute, times_.output, io.seconds());
+    writer->set_global("alamod_phase_times", phases);
+    if (!restored_from_.empty()) writer->set_global("alamod_restarted_from", restored_from_);
     writer->commit();
     times_.output += MPI_Wtime() - t;
-  } catch (...) {
-    writer->abandon();
+  } catch (const StoppedForRestart&) {
     throw;
+  } catch (...) {
+    // keep the partial output when checkpoints refer to it, so a restart can continue
+    if (checkpointed) writer->detach();
+    else writer->abandon();
+    throw;
+  }
+  // the run is complete: its checkpoints are no longer needed
+  if (rank_ == 0) {
+    const std::string latest = latest_checkpoint();
+    for (std::string c = latest; !c.empty(); c = latest_checkpoint()) {
+      if (std::remove(c.c_str()) != 0) break;
+    }
   }
   times_.communication += io.seconds();
   log("wrote " + out_path_);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,16 @@ struct GridRunOptions {
   std::string out_dir;     ///< output folder (created if missing)
   bool overwrite = false;  ///< replace an existing output file
   bool quiet = false;      ///< no progress lines
+  int checkpoint_every = -1;  ///< years between checkpoints; -1: from the configuration
+  std::string restart;        ///< "" fresh run, "latest" newest checkpoint in out_dir, or a checkpoint file
+};
+
+/// Exit code of a run stopped by SIGTERM or SIGUSR1 after writing a checkpoint.
+inline constexpr int kExitStoppedForRestart = 75;
+
+/// Thrown on every rank when a signal stopped the run at a year boundary.
+struct StoppedForRestart : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 /// Seconds spent per phase on this rank.
@@ -39,7 +50,10 @@ class GridRun {
   void read_static_layers();
   void open_forcing();
   void spin_up();
+  void restore_checkpoint();
   void simulate();
+  void write_checkpoint(int year_done);
+  std::string latest_checkpoint() const;
   void report_phases();
 
   void log(const std::string& line) const;  ///< rank 0 only
@@ -64,6 +78,8 @@ class GridRun {
   std::vector<double> dpm_, rpm_, bio_, hum_, iom_, smd_;
   std::vector<double> spinup_residual_;
   PhaseTimes times_;
+  int first_year_index_ = 0;  ///< 0, or the year index a restart continues from
+  std::string restored_from_;
 };
 
 }  // namespace alamod::engine

@@ -16,6 +16,8 @@
 
 #include <ogr_spatialref.h>
 
+#include "grids/input_error.hpp"
+
 namespace alamod::grids {
 
 namespace {
@@ -71,10 +73,7 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
   int aligned = (begin_ % g.nx == 0 && end_ % g.nx == 0) ? 1 : 0;
   MPI_Allreduce(MPI_IN_PLACE, &aligned, 1, MPI_INT, MPI_MIN, comm_);
   row_aligned_ = aligned == 1;
-  const auto slash = spec_.path.find_last_of('/');
-  const std::string dir = slash == std::string::npos ? std::string() : spec_.path.substr(0, slash + 1);
-  const std::string base = slash == std::string::npos ? spec_.path : spec_.path.substr(slash + 1);
-  tmp_path_ = dir + "." + base + ".incomplete";
+  set_paths();
   check(nc_create_par(tmp_path_.c_str(), NC_NETCDF4 | NC_CLOBBER, comm_, MPI_INFO_NULL, &ncid_),
         "creating " + tmp_path_);
   int dim_time, dim_y, dim_x, dim_bnds, dim_pool = -1;
@@ -312,6 +311,47 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
   }
 }
 
+void CfWriter::set_paths() {
+  const auto slash = spec_.path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? std::string() : spec_.path.substr(0, slash + 1);
+  const std::string base = slash == std::string::npos ? spec_.path : spec_.path.substr(slash + 1);
+  tmp_path_ = dir + "." + base + ".incomplete";
+}
+
+CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::int64_t end, Resume)
+    : comm_(comm), spec_(std::move(spec)), begin_(begin), end_(end) {
+  MPI_Comm_rank(comm_, &rank_);
+  const GridSpec& g = spec_.grid;
+  int aligned = (begin_ % g.nx == 0 && end_ % g.nx == 0) ? 1 : 0;
+  MPI_Allreduce(MPI_IN_PLACE, &aligned, 1, MPI_INT, MPI_MIN, comm_);
+  row_aligned_ = aligned == 1;
+  set_paths();
+  if (nc_open_par(tmp_path_.c_str(), NC_WRITE, comm_, MPI_INFO_NULL, &ncid_) != NC_NOERR) {
+    ncid_ = -1;
+    throw InputError(tmp_path_ + ": the partial output of the interrupted run is missing or unreadable; "
+                     "start again without --restart");
+  }
+  size_t nt = 0;
+  int dim;
+  if (nc_inq_dimid(ncid_, "time", &dim) != NC_NOERR || nc_inq_dimlen(ncid_, dim, &nt) != NC_NOERR ||
+      static_cast<int>(nt) != spec_.n_years)
+    throw InputError(tmp_path_ + ": the partial output covers another period than this configuration");
+  for (const auto& v : spec_.variables) {
+    int id;
+    if (nc_inq_varid(ncid_, v.name.c_str(), &id) != NC_NOERR)
+      throw InputError(tmp_path_ + ": the partial output has no variable '" + v.name + "'");
+    varids_[v.name] = id;
+    vars_[v.name] = v;
+    check(nc_var_par_access(ncid_, id, NC_COLLECTIVE), "collective " + v.name);
+  }
+}
+
+void CfWriter::sync() {
+  const auto t0 = std::chrono::steady_clock::now();
+  check(nc_sync(ncid_), "flushing " + tmp_path_);
+  write_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
 CfWriter::~CfWriter() {
   if (ncid_ >= 0) {
     nc_close(ncid_);
@@ -439,6 +479,13 @@ void CfWriter::commit() {
   if (rank_ == 0 && std::rename(tmp_path_.c_str(), spec_.path.c_str()) != 0) ok = 0;
   MPI_Bcast(&ok, 1, MPI_INT, 0, comm_);
   if (!ok) throw std::runtime_error("cannot rename " + tmp_path_ + " to " + spec_.path);
+}
+
+void CfWriter::detach() {
+  if (ncid_ >= 0) {
+    nc_close(ncid_);
+    ncid_ = -1;
+  }
 }
 
 void CfWriter::abandon() {

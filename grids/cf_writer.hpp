@@ -49,6 +49,10 @@ class CfWriter {
   /// Collective: creates the temporary file and defines everything.
   /// Throws std::runtime_error with the netCDF message on failure (all ranks).
   CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::int64_t end);
+  /// Collective: reopen the temporary file of an interrupted run to continue it
+  /// (restart). Throws InputError when it is missing or does not match `spec`.
+  struct Resume {};
+  CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::int64_t end, Resume);
   ~CfWriter();  ///< abandons the file if neither commit() nor abandon() ran
   CfWriter(const CfWriter&) = delete;
   CfWriter& operator=(const CfWriter&) = delete;
@@ -63,10 +67,14 @@ class CfWriter {
   void write_static(const std::string& name, const std::vector<double>& values);
   /// Collective: add or replace a global text attribute before commit (e.g. timings).
   void set_global(const std::string& name, const std::string& value);
+  /// Collective: flush everything written so far to disk (before a checkpoint).
+  void sync();
   /// Collective: close, then rank 0 renames the temporary file to the final name.
   void commit();
   /// Collective: close and remove the temporary file.
   void abandon();
+  /// Collective: close and keep the temporary file, for a restart from a checkpoint.
+  void detach();
   const std::string& temporary_path() const { return tmp_path_; }
   /// Seconds spent in write calls and bytes of variable data written by this rank.
   double write_seconds() const { return write_seconds_; }
@@ -76,6 +84,7 @@ class CfWriter {
   void put(int varid, bool per_pool, bool time_varying, int time_index, int pool, const std::vector<double>& values,
            bool dbl);
   int varid_of(const std::string& name) const;
+  void set_paths();
   struct Block {
     size_t row, col, nrows, ncols;
     std::int64_t offset;

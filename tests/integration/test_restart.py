@@ -1,0 +1,132 @@
+#!/usr/bin/python3
+"""Checkpoint and restart, for real: an uninterrupted run, a run stopped by SIGTERM
+then restarted on another rank count, and a run killed by SIGKILL at a random year
+then restarted from its last checkpoint. All three must give bitwise identical
+output variables, with every year present once.
+
+  test_restart.py --alamod PATH --source-dir DIR --work DIR
+"""
+import argparse
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import netCDF4
+
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append(ok)
+    print(("PASS " if ok else "FAIL ") + name + ("" if ok else f": {detail}"), flush=True)
+
+
+def alamod_cmd(a, ranks, out, extra=()):
+    return ["mpiexec", "-n", str(ranks), a.alamod, "run", os.path.join(a.source_dir, "configs/france_default.toml"),
+            "--out", out, "--set", "run.end_year=2030", "--set", 'output.precision="double"', *extra]
+
+
+def rank_pids(out):
+    """PIDs of the alamod rank processes writing into `out` (not mpiexec)."""
+    p = subprocess.run(["pgrep", "-f", f"alamod run .* --out {out} "], capture_output=True, text=True)
+    me = {os.getpid()}
+    pids = []
+    for pid in p.stdout.split():
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                argv0 = f.read().split(b"\0")[0]
+        except OSError:
+            continue
+        if os.path.basename(argv0) == b"alamod" and int(pid) not in me:
+            pids.append(int(pid))
+    return pids
+
+
+def run_until(a, ranks, out, marker, sig, extra=()):
+    """Start a run, wait for a stdout line containing `marker`, send `sig` to every rank."""
+    p = subprocess.Popen(alamod_cmd(a, ranks, out, extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen = False
+    for line in p.stdout:
+        if marker in line:
+            seen = True
+            for pid in rank_pids(out):
+                os.kill(pid, sig)
+            break
+    out_rest, err = p.communicate(timeout=120)
+    return seen, p.returncode, err
+
+
+def read_vars(path):
+    ds = netCDF4.Dataset(path)
+    ds.set_auto_maskandscale(False)
+    d = {v: ds.variables[v][:].tobytes() for v in ("cSoilPools", "cSoil", "rh", "fCarbonInput", "spinup_residual",
+                                                   "time", "time_bnds")}
+    years = ds.variables["time"][:]
+    ds.close()
+    return d, years
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--alamod", required=True)
+    ap.add_argument("--source-dir", required=True)
+    ap.add_argument("--work", required=True)
+    a = ap.parse_args()
+    shutil.rmtree(a.work, ignore_errors=True)
+    os.makedirs(a.work)
+    ref_dir, term_dir, kill_dir = (os.path.join(a.work, d) for d in ("reference", "sigterm", "sigkill"))
+
+    r = subprocess.run(alamod_cmd(a, 2, ref_dir, ["--quiet"]), capture_output=True, text=True, timeout=300)
+    check("uninterrupted run", r.returncode == 0, r.stderr[-800:])
+    ref, ref_years = read_vars(os.path.join(ref_dir, "carbon_yearly.nc"))
+    check("reference has 41 consecutive years", len(ref_years) == 41 and np.all(np.diff(ref_years) > 0))
+
+    # SIGTERM mid-run on 2 ranks, restart on 3
+    seen, rc, err = run_until(a, 2, term_dir, "year 1990 done", signal.SIGTERM)
+    check("SIGTERM run reached year 1990", seen)
+    check("SIGTERM: exit code 75 (stopped for restart)", rc == 75, f"rc={rc} {err[-600:]}")
+    check("SIGTERM: message says how to continue", "--restart" in err and "checkpoint" in err, err[-600:])
+    check("SIGTERM: no final output yet", not os.path.exists(os.path.join(term_dir, "carbon_yearly.nc")))
+    ckpts = [f for f in os.listdir(term_dir) if f.startswith("checkpoint_")]
+    check("SIGTERM: a checkpoint file was written", len(ckpts) >= 1, os.listdir(term_dir))
+    r = subprocess.run(alamod_cmd(a, 3, term_dir, ["--restart", "--quiet"]), capture_output=True, text=True,
+                       timeout=300)
+    check("restart on 3 ranks", r.returncode == 0, r.stderr[-800:])
+    got, years = read_vars(os.path.join(term_dir, "carbon_yearly.nc"))
+    for v in ref:
+        check(f"SIGTERM+restart: {v} bitwise identical to the uninterrupted run", got[v] == ref[v])
+    check("SIGTERM+restart: checkpoints removed after completion",
+          not any(f.startswith("checkpoint_") for f in os.listdir(term_dir)), os.listdir(term_dir))
+
+    # SIGKILL at a random year with a checkpoint every 3 years, restart on 1 rank
+    rng = random.Random(int(time.time()))
+    target = 1991 + 3 * rng.randint(1, 8)  # the end of a checkpoint interval, 1994..2015
+    seen, rc, err = run_until(a, 2, kill_dir, f"(state at the end of {target})", signal.SIGKILL,
+                              ["--checkpoint-every", "3"])
+    check(f"SIGKILL delivered just after the checkpoint of {target}", seen)
+    check("SIGKILL: run did not complete", rc != 0 and not os.path.exists(os.path.join(kill_dir, "carbon_yearly.nc")),
+          f"rc={rc}")
+    r = subprocess.run(alamod_cmd(a, 1, kill_dir, ["--restart", "--checkpoint-every", "3"]), capture_output=True,
+                       text=True, timeout=300)
+    check("restart after SIGKILL on 1 rank", r.returncode == 0, r.stdout[-400:] + r.stderr[-800:])
+    restart_line = [l for l in r.stdout.splitlines() if l.startswith("restart from")]
+    print(restart_line)
+    got, years = read_vars(os.path.join(kill_dir, "carbon_yearly.nc"))
+    for v in ref:
+        check(f"SIGKILL+restart: {v} bitwise identical to the uninterrupted run", got[v] == ref[v])
+
+    # restart when the run is complete, and with another configuration
+    r = subprocess.run(alamod_cmd(a, 1, kill_dir, ["--restart"]), capture_output=True, text=True, timeout=120)
+    check("restart of a complete run is refused", r.returncode == 1 and "already complete" in r.stderr, r.stderr[-300:])
+
+    n_fail = results.count(False)
+    print(f"{len(results) - n_fail} passed, {n_fail} failed")
+    sys.exit(1 if n_fail else 0)
+
+
+main()
