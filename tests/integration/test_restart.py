@@ -105,7 +105,7 @@ def main():
 
     # SIGKILL at a random year with a checkpoint every 3 years, restart on 1 rank
     rng = random.Random(int(time.time()))
-    target = 1991 + 3 * rng.randint(1, 8)  # the end of a checkpoint interval, 1994..2015
+    target = 1989 + 3 * rng.randint(1, 8)  # the end of a checkpoint interval (every 3 years from 1990): 1992..2013
     seen, rc, err = run_until(a, 2, kill_dir, f"(state at the end of {target})", signal.SIGKILL,
                               ["--checkpoint-every", "3"])
     check(f"SIGKILL delivered just after the checkpoint of {target}", seen)
