@@ -1,6 +1,12 @@
+// The vector kernels below pass GCC vector types between always_inline
+// functions compiled for AVX2/AVX-512; GCC notes that such types would change
+// the calling convention of a non-inlined call. None is left after inlining.
+#pragma GCC diagnostic ignored "-Wpsabi"
+
 #include "models/rothc/rothc.hpp"
 
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -82,6 +88,162 @@ SoilConstants derive_soil_constants(const Parameters& p, const SoilProperties& s
           "derived deficits are not ordered (need max <= 15 bar <= 1 bar < 0 mm): max " + std::to_string(s.smd_max) +
               ", 15 bar " + std::to_string(s.smd_15bar) + ", 1 bar " + std::to_string(s.smd_1bar) + " mm");
   return s;
+}
+
+}  // namespace alamod::models::rothc
+
+// ---- the block kernel ------------------------------------------------------
+//
+// One source, three instruction sets: step_block_lanes<V> processes the block in
+// vectors of W cells (V = v2d for baseline x86-64/SSE2, v4d for AVX2, v8d for
+// AVX-512) and the remaining n mod W cells with the scalar instance, which runs
+// the same operations per lane (detail::rates, detail::decay and det_exp_lanes
+// are templates, the same ones step_cell instantiates for double).
+// The build forbids FMA contraction (-ffp-contract=off), so the target
+// attributes below change the instructions, never the rounding.
+
+namespace alamod::models::rothc {
+
+namespace {
+
+template <class V> [[gnu::always_inline]] inline V load(const double* p) {
+  V v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+template <class V> [[gnu::always_inline]] inline void store(double* p, const V& v) { std::memcpy(p, &v, sizeof v); }
+
+template <class V> struct SoilLanes {
+  V co2_fraction, bio_fraction, hum_fraction, smd_max, smd_1bar, smd_15bar, smd_bare, min_rm_moist;
+};
+template <class V> struct ForcingLanes {
+  V tas_c, rain_mm, evap_mm, c_input, fym, covered, dpm_fraction;
+};
+template <class V> struct StateLanes {
+  V dpm, rpm, bio, hum, smd;
+};
+
+template <class V> [[gnu::always_inline]] inline SoilLanes<V> load_soil(const Block& b, std::size_t i) {
+  return {load<V>(b.co2_fraction + i), load<V>(b.bio_fraction + i), load<V>(b.hum_fraction + i),
+          load<V>(b.smd_max + i),      load<V>(b.smd_1bar + i),     load<V>(b.smd_15bar + i),
+          load<V>(b.smd_bare + i),     load<V>(b.min_rm_moist + i)};
+}
+template <class V> [[gnu::always_inline]] inline ForcingLanes<V> load_forcing(const Block& b, std::size_t i) {
+  return {load<V>(b.tas_c + i),   load<V>(b.rain_mm + i), load<V>(b.evap_mm + i), load<V>(b.c_input + i),
+          load<V>(b.fym + i),     load<V>(b.covered + i), load<V>(b.dpm_fraction + i)};
+}
+template <class V> [[gnu::always_inline]] inline StateLanes<V> load_state(const Block& b, std::size_t i) {
+  return {load<V>(b.dpm + i), load<V>(b.rpm + i), load<V>(b.bio + i), load<V>(b.hum + i), load<V>(b.smd + i)};
+}
+
+/// First half of the month for cells i .. i + W - 1 (W = 1: the scalar
+/// instance): updates their deficits and writes their rate modifiers to `rate`.
+template <class V>
+[[gnu::always_inline]] inline void rates_cells(const Parameters& p, const Block& b, std::size_t i, double* rate) {
+  const SoilLanes<V> s = load_soil<V>(b, i);
+  const ForcingLanes<V> f = load_forcing<V>(b, i);
+  StateLanes<V> x = load_state<V>(b, i);
+  V ra, rb, rc;
+  store(rate, detail::rates<V>(p, s, f, x, ra, rb, rc));
+  store(b.smd + i, x.smd);
+}
+
+/// Second half of the month for cells i .. i + W - 1, with their rate modifiers.
+template <class V>
+[[gnu::always_inline]] inline void decay_cells(const Parameters& p, const detail::PoolRates& k,
+                                               const Block& b, std::size_t i, const double* rate) {
+  const SoilLanes<V> s = load_soil<V>(b, i);
+  const ForcingLanes<V> f = load_forcing<V>(b, i);
+  StateLanes<V> x = load_state<V>(b, i);
+  store(b.co2 + i, detail::decay<V>(p, k, s, f, x, load<V>(rate)));
+  store(b.dpm + i, x.dpm);
+  store(b.rpm + i, x.rpm);
+  store(b.bio + i, x.bio);
+  store(b.hum + i, x.hum);
+}
+
+/// The block in chunks of kChunk cells, each in two passes of W-cell vectors (the
+/// rate modifiers, then the decay: two short dependency chains keep more vectors
+/// in flight than one long one), then the remaining whole vectors, then single
+/// cells. Which path a cell takes changes nothing: each lane runs the scalar
+/// operations.
+template <class V>
+[[gnu::always_inline]] inline void step_block_lanes(const Parameters& params, const Block& block) {
+  // Local copies: the stores to the state arrays cannot alias them, so the
+  // parameters and pointers stay in registers.
+  const Parameters p = params;
+  const Block b = block;
+  const detail::PoolRates k = detail::pool_rates(p);
+  constexpr std::size_t kWidth = Lanes<V>::kWidth;
+  constexpr std::size_t kChunk = 128;
+  static_assert(kChunk % kWidth == 0);
+  alignas(64) double rate[kChunk];
+  std::size_t i = 0;
+  for (; i + kChunk <= b.n; i += kChunk) {
+    for (std::size_t j = 0; j < kChunk; j += kWidth) rates_cells<V>(p, b, i + j, rate + j);
+    for (std::size_t j = 0; j < kChunk; j += kWidth) decay_cells<V>(p, k, b, i + j, rate + j);
+  }
+  for (; i + kWidth <= b.n; i += kWidth) {
+    rates_cells<V>(p, b, i, rate);
+    decay_cells<V>(p, k, b, i, rate);
+  }
+  for (; i < b.n; ++i) {
+    rates_cells<double>(p, b, i, rate);
+    decay_cells<double>(p, k, b, i, rate);
+  }
+}
+
+void step_block_baseline(const Parameters& p, const Block& b) { step_block_lanes<v2d>(p, b); }
+
+__attribute__((target("avx2"))) void step_block_avx2(const Parameters& p, const Block& b) {
+  step_block_lanes<v4d>(p, b);
+}
+
+__attribute__((target("avx512f"))) void step_block_avx512(const Parameters& p, const Block& b) {
+  step_block_lanes<v8d>(p, b);
+}
+
+using Kernel = void (*)(const Parameters&, const Block&);
+
+Kernel kernel_of(KernelIsa isa) {
+  switch (isa) {
+    case KernelIsa::avx512: return step_block_avx512;
+    case KernelIsa::avx2: return step_block_avx2;
+    case KernelIsa::baseline: break;
+  }
+  return step_block_baseline;
+}
+
+}  // namespace
+
+bool kernel_isa_supported(KernelIsa isa) {
+  __builtin_cpu_init();
+  switch (isa) {
+    case KernelIsa::avx512: return __builtin_cpu_supports("avx512f");
+    case KernelIsa::avx2: return __builtin_cpu_supports("avx2");
+    case KernelIsa::baseline: return true;
+  }
+  return false;
+}
+
+KernelIsa kernel_isa() {
+  static const KernelIsa best = [] {
+    for (KernelIsa isa : {KernelIsa::avx512, KernelIsa::avx2})
+      if (kernel_isa_supported(isa)) return isa;
+    return KernelIsa::baseline;
+  }();
+  return best;
+}
+
+void step_block(const Parameters& p, const Block& b) {
+  static const Kernel kernel = kernel_of(kernel_isa());
+  kernel(p, b);
+}
+
+void step_block(const Parameters& p, const Block& b, KernelIsa isa) {
+  require(kernel_isa_supported(isa),
+          "this CPU cannot run RothC kernel variant " + std::to_string(static_cast<int>(isa)));
+  kernel_of(isa)(p, b);
 }
 
 }  // namespace alamod::models::rothc

@@ -116,32 +116,102 @@ SoilConstants derive_soil_constants(const Parameters& p, const SoilProperties& s
                                     MoistureOption moisture = MoistureOption::standard,
                                     BareLimitOption bare = BareLimitOption::standard);
 
-/// Temperature rate modifier a(T) (1); T is the monthly mean air temperature (degC).
-inline double rate_temperature(const Parameters& p, double tas_c) {
-  const double a = p.temp_a / (1.0 + det_exp(p.temp_b / (tas_c + p.temp_c)));
-  return tas_c < p.temp_min ? 0.0 : a;
+/// The monthly equations, written once for one cell (V = double) and for a
+/// vector of cells (V = v2d, v4d, v8d): every lane of a vector runs exactly the
+/// scalar operations in the same order (IEEE +, -, *, /, comparisons and
+/// selections, det_exp_lanes), so a cell gets the same bits whichever path and
+/// whichever lane computes it. S, F and X are any structures with the members of
+/// SoilConstants, CellForcing and CellState, of type V.
+namespace detail {
+
+template <class V> [[gnu::always_inline]] inline V rate_temperature(const Parameters& p, const V& tas_c) {
+  const V a = p.temp_a / (1.0 + det_exp_lanes<V>(p.temp_b / (tas_c + p.temp_c)));
+  return tas_c < p.temp_min ? splat<V>(0.0) : a;
 }
+
+template <class S, class V>
+[[gnu::always_inline]] inline V update_deficit(const Parameters& p, const S& s, const V& smd, const V& rain_mm,
+                                               const V& evap_mm, const V& covered) {
+  const V wet = smd + (rain_mm - p.evap_factor * evap_mm);
+  const V wetted = wet < 0.0 ? wet : splat<V>(0.0);              // min(0, wet)
+  const V smd_covered = wetted > s.smd_max ? wetted : s.smd_max;  // max(smd_max, wetted)
+  const V held = smd < s.smd_bare ? smd : s.smd_bare;             // min(smd_bare, smd)
+  const V smd_bare = wetted > held ? wetted : held;               // max(held, wetted)
+  return covered > 0.5 ? smd_covered : smd_bare;
+}
+
+template <class S, class V> [[gnu::always_inline]] inline V rate_moisture(const S& s, const V& smd) {
+  const V falling =
+      s.min_rm_moist + (1.0 - s.min_rm_moist) * (s.smd_15bar - smd) / (s.smd_15bar - s.smd_1bar);
+  const V below = smd > s.smd_15bar ? falling : s.min_rm_moist;
+  return smd > s.smd_1bar ? splat<V>(1.0) : below;
+}
+
+template <class V> [[gnu::always_inline]] inline V rate_cover(const Parameters& p, const V& covered) {
+  return covered > 0.5 ? splat<V>(p.cover_rate) : splat<V>(1.0);
+}
+
+/// First half of a month: updates the deficit, writes the three rate modifiers
+/// to a, b, c and returns the combined rate modifier a b c.
+template <class V, class S, class F, class X>
+[[gnu::always_inline]] inline V rates(const Parameters& p, const S& s, const F& f, X& x, V& a, V& b, V& c) {
+  a = rate_temperature<V>(p, f.tas_c);
+  x.smd = update_deficit<S, V>(p, s, x.smd, f.rain_mm, f.evap_mm, f.covered);
+  b = rate_moisture<S, V>(s, x.smd);
+  c = rate_cover<V>(p, f.covered);
+  return a * b * c;
+}
+
+/// The decomposition rate constants k (yr-1) of the four pools as the decay
+/// uses them: a negative k (invalid) counts as 0, so no pool ever grows.
+struct PoolRates {
+  double dpm, rpm, bio, hum;
+};
+inline PoolRates pool_rates(const Parameters& p) {
+  auto valid = [](double k) { return k > 0.0 ? k : 0.0; };
+  return {valid(p.k_dpm), valid(p.k_rpm), valid(p.k_bio), valid(p.k_hum)};
+}
+
+/// Second half of a month: the pools decay with the combined rate modifier,
+/// the products and this month's inputs are added; returns the C respired.
+template <class V, class S, class F, class X>
+[[gnu::always_inline]] inline V decay(const Parameters& p, const PoolRates& k, const S& s, const F& f, X& x,
+                                      const V& rate) {
+  // Retention exp(-rate k t), written as det_exp(-rate * k * kMonth) is anywhere
+  // else (same operands, same bits). The guard on rate changes nothing for valid
+  // inputs (rate >= 0; a NaN stays NaN) and makes every argument <= 0, so the exp
+  // needs no upper clamp.
+  const V minus_rate = -(rate < 0.0 ? splat<V>(0.0) : rate);
+  const V dpm1 = x.dpm * det_exp_upto709_lanes<V>(minus_rate * k.dpm * kMonth);
+  const V rpm1 = x.rpm * det_exp_upto709_lanes<V>(minus_rate * k.rpm * kMonth);
+  const V bio1 = x.bio * det_exp_upto709_lanes<V>(minus_rate * k.bio * kMonth);
+  const V hum1 = x.hum * det_exp_upto709_lanes<V>(minus_rate * k.hum * kMonth);
+  const V decomposed = (x.dpm - dpm1) + (x.rpm - rpm1) + (x.bio - bio1) + (x.hum - hum1);
+  const V co2 = decomposed * s.co2_fraction;
+  x.dpm = dpm1 + f.c_input * f.dpm_fraction + p.fym_dpm * f.fym;
+  x.rpm = rpm1 + f.c_input * (1.0 - f.dpm_fraction) + p.fym_rpm * f.fym;
+  x.bio = bio1 + decomposed * s.bio_fraction;
+  x.hum = hum1 + decomposed * s.hum_fraction + p.fym_hum * f.fym;
+  return co2;
+}
+
+}  // namespace detail
+
+/// Temperature rate modifier a(T) (1); T is the monthly mean air temperature (degC).
+inline double rate_temperature(const Parameters& p, double tas_c) { return detail::rate_temperature(p, tas_c); }
 
 /// Update the topsoil moisture deficit (mm, <= 0) with one month of rain and
 /// open-pan evaporation (mm month-1); `covered` is 1 under plants, 0 bare.
 inline double update_deficit(const Parameters& p, const SoilConstants& s, double smd, double rain_mm,
                              double evap_mm, double covered) {
-  const double wetted = std::fmin(0.0, smd + (rain_mm - p.evap_factor * evap_mm));
-  const double smd_covered = std::fmax(s.smd_max, wetted);
-  const double smd_bare = std::fmax(std::fmin(s.smd_bare, smd), wetted);
-  return covered > 0.5 ? smd_covered : smd_bare;
+  return detail::update_deficit(p, s, smd, rain_mm, evap_mm, covered);
 }
 
 /// Moisture rate modifier b (1) from the updated deficit (mm).
-inline double rate_moisture(const SoilConstants& s, double smd) {
-  const double falling =
-      s.min_rm_moist + (1.0 - s.min_rm_moist) * (s.smd_15bar - smd) / (s.smd_15bar - s.smd_1bar);
-  const double below = smd > s.smd_15bar ? falling : s.min_rm_moist;
-  return smd > s.smd_1bar ? 1.0 : below;
-}
+inline double rate_moisture(const SoilConstants& s, double smd) { return detail::rate_moisture(s, smd); }
 
 /// Plant cover rate modifier c (1).
-inline double rate_cover(const Parameters& p, double covered) { return covered > 0.5 ? p.cover_rate : 1.0; }
+inline double rate_cover(const Parameters& p, double covered) { return detail::rate_cover(p, covered); }
 
 /// State of one cell: the four active pools (t C ha-1) and the deficit (mm).
 struct CellState {
@@ -167,30 +237,19 @@ struct RateModifiers {
 /// One official RothC month for one cell: deficit update, the four pools decay
 /// with exp(-a b c k t), the decomposed C splits into CO2, BIO and HUM, products
 /// are added after all pools decayed, then this month's inputs are added.
-/// Returns the C respired this month (t C ha-1).
+/// Returns the C respired this month (t C ha-1). Bitwise identical to the same
+/// cell in step_block.
 inline double step_cell(const Parameters& p, const SoilConstants& s, const CellForcing& f, CellState& x,
                         RateModifiers* rm = nullptr) {
-  const double a = rate_temperature(p, f.tas_c);
-  x.smd = update_deficit(p, s, x.smd, f.rain_mm, f.evap_mm, f.covered);
-  const double b = rate_moisture(s, x.smd);
-  const double c = rate_cover(p, f.covered);
+  double a, b, c;
+  const double rate = detail::rates<double>(p, s, f, x, a, b, c);
   if (rm) *rm = {a, b, c};
-  const double rate = a * b * c;
-  const double dpm1 = x.dpm * det_exp(-rate * p.k_dpm * kMonth);
-  const double rpm1 = x.rpm * det_exp(-rate * p.k_rpm * kMonth);
-  const double bio1 = x.bio * det_exp(-rate * p.k_bio * kMonth);
-  const double hum1 = x.hum * det_exp(-rate * p.k_hum * kMonth);
-  const double decomposed = (x.dpm - dpm1) + (x.rpm - rpm1) + (x.bio - bio1) + (x.hum - hum1);
-  const double co2 = decomposed * s.co2_fraction;
-  x.dpm = dpm1 + f.c_input * f.dpm_fraction + p.fym_dpm * f.fym;
-  x.rpm = rpm1 + f.c_input * (1.0 - f.dpm_fraction) + p.fym_rpm * f.fym;
-  x.bio = bio1 + decomposed * s.bio_fraction;
-  x.hum = hum1 + decomposed * s.hum_fraction + p.fym_hum * f.fym;
-  return co2;
+  return detail::decay<double>(p, detail::pool_rates(p), s, f, x, rate);
 }
 
 /// Structure-of-arrays block of cells for the grid kernel. Every pointer
-/// addresses n values; pools and deficit are updated in place.
+/// addresses n values; pools and deficit are updated in place. The arrays must
+/// not overlap one another.
 struct Block {
   std::size_t n = 0;
   // soil constants (see SoilConstants)
@@ -219,23 +278,25 @@ struct Block {
   double* co2 = nullptr;  ///< [out] t C ha-1 respired this month
 };
 
+/// Instruction sets step_block can run on. Every variant gives the same bits.
+enum class KernelIsa : int { baseline = 0, avx2 = 1, avx512 = 2 };
+
+/// Whether this CPU can run the given variant.
+bool kernel_isa_supported(KernelIsa isa);
+
+/// The variant step_block picks on this CPU (the widest supported).
+KernelIsa kernel_isa();
+
 /// One month over a block of cells. Each cell's result depends only on its own
-/// values: the same bits whatever the block size or the cell's position.
-inline void step_block(const Parameters& p, const Block& b) {
-  for (std::size_t i = 0; i < b.n; ++i) {
-    const SoilConstants s{b.co2_fraction[i], b.bio_fraction[i], b.hum_fraction[i], b.smd_max[i],
-                          b.smd_1bar[i],     b.smd_15bar[i],    b.smd_bare[i],     b.min_rm_moist[i]};
-    const CellForcing f{b.tas_c[i], b.rain_mm[i], b.evap_mm[i], b.c_input[i], b.fym[i], b.covered[i],
-                        b.dpm_fraction[i]};
-    CellState x{b.dpm[i], b.rpm[i], b.bio[i], b.hum[i], b.smd[i]};
-    b.co2[i] = step_cell(p, s, f, x);
-    b.dpm[i] = x.dpm;
-    b.rpm[i] = x.rpm;
-    b.bio[i] = x.bio;
-    b.hum[i] = x.hum;
-    b.smd[i] = x.smd;
-  }
-}
+/// values: the same bits whatever the block size, the cell's position or the
+/// instruction set, and the same bits as step_cell. Vectors of cells run the
+/// lane-wise instances of detail::rates and detail::decay; the remainder runs
+/// the scalar ones.
+void step_block(const Parameters& p, const Block& b);
+
+/// step_block with a chosen variant (tests, benchmarks); throws
+/// std::invalid_argument if this CPU cannot run it.
+void step_block(const Parameters& p, const Block& b, KernelIsa isa);
 
 /// Inert organic matter from total organic carbon (Falloon et al. 1998):
 /// IOM = 0.049 TOC^1.139, both in t C ha-1.

@@ -1,5 +1,9 @@
 // RothC kernel throughput in cell-months per second on one core.
-//   build/tests/benchmarks/bench_rothc_kernel --benchmark_counters_tabular=true
+//   build/tests/benchmarks/bench_rothc_kernel --benchmark_counters_tabular=true --benchmark_min_time=0.5
+// BM_RothcStepBlock runs the variant step_block picks on this CPU (its label);
+// BM_RothcStepBlockIsa/n/isa forces one (0 baseline SSE2, 1 AVX2, 2 AVX-512). The
+// 21 arrays of the 262144-cell block (44 MB) do not fit in cache: that size is
+// bound by memory bandwidth, the smaller ones by arithmetic.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -47,9 +51,19 @@ struct Cells {
   rothc::Block b;
 };
 
+const char* isa_name(rothc::KernelIsa isa) {
+  switch (isa) {
+    case rothc::KernelIsa::avx512: return "avx512";
+    case rothc::KernelIsa::avx2: return "avx2";
+    case rothc::KernelIsa::baseline: break;
+  }
+  return "baseline";
+}
+
 void BM_RothcStepBlock(benchmark::State& state) {
   Cells cells(static_cast<std::size_t>(state.range(0)));
   const rothc::Parameters p;
+  state.SetLabel(isa_name(rothc::kernel_isa()));
   for (auto _ : state) {
     rothc::step_block(p, cells.b);
     benchmark::DoNotOptimize(cells.out.data());
@@ -59,6 +73,26 @@ void BM_RothcStepBlock(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(state.iterations()) * state.range(0), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_RothcStepBlock)->Arg(1024)->Arg(16384)->Arg(262144);
+
+/// One instruction-set variant of the kernel: range(1) = 0 baseline (SSE2), 1 AVX2, 2 AVX-512.
+void BM_RothcStepBlockIsa(benchmark::State& state) {
+  const auto isa = static_cast<rothc::KernelIsa>(state.range(1));
+  if (!rothc::kernel_isa_supported(isa)) {
+    state.SkipWithError("instruction set not supported by this CPU");
+    return;
+  }
+  Cells cells(static_cast<std::size_t>(state.range(0)));
+  const rothc::Parameters p;
+  state.SetLabel(isa_name(isa));
+  for (auto _ : state) {
+    rothc::step_block(p, cells.b, isa);
+    benchmark::DoNotOptimize(cells.out.data());
+    benchmark::ClobberMemory();
+  }
+  state.counters["cell_months_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * state.range(0), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_RothcStepBlockIsa)->ArgsProduct({{16384}, {0, 1, 2}});
 
 void BM_DetExp(benchmark::State& state) {
   std::vector<double> x(4096), y(4096);

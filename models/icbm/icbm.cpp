@@ -1,0 +1,41 @@
+#include "models/icbm/icbm.hpp"
+
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+namespace alamod::models::icbm {
+
+void validate(const Parameters& p) {
+  for (const auto& info : kParameterInfo) {
+    const double v = p.*(info.member);
+    if (!(v >= info.lower && v <= info.upper)) {  // also rejects NaN
+      std::ostringstream msg;
+      msg.precision(17);
+      msg << "icbm parameter '" << info.name << "' = " << v << " " << info.unit << " is outside its bounds ["
+          << info.lower << ", " << info.upper << "]";
+      throw std::invalid_argument(msg.str());
+    }
+  }
+}
+
+ModelInfo model_info() {
+  ModelInfo m;
+  m.name = "icbm";
+  m.title = "ICBM Introductory Carbon Balance Model, two pools (young, old), exact solution per step";
+  m.time_step = "year";
+  for (auto n : kPoolNames) m.pools.emplace_back(n);
+  m.inputs = {"carbon_input: carbon input to the young pool (t ha-1 yr-1)",
+              "re: climate/soil factor r_e scaling both decay rates (1; 1 at Ultuna)"};
+  const Parameters defaults{};
+  for (const auto& info : kParameterInfo) {
+    m.parameters.push_back({std::string(info.name), std::string(info.unit), std::string(info.description),
+                            std::string(info.source), defaults.*(info.member), info.lower, info.upper});
+  }
+  m.reference =
+      "Andrén O, Kätterer T (1997) ICBM: the Introductory Carbon Balance Model for exploration of soil carbon "
+      "balances. Ecological Applications 7, 1226-1236";
+  return m;
+}
+
+}  // namespace alamod::models::icbm

@@ -1,0 +1,201 @@
+#!/usr/bin/python3
+"""The national jobscript on a real single-node SLURM started by this test.
+
+Starts munged, slurmctld and slurmd in a private folder (root, no systemd), submits
+jobscripts/national_run.sbatch on a small case with a short time limit, and checks that
+SLURM signalled the job before its limit, that the job checkpointed and requeued itself,
+that the requeued job finished from the checkpoint, and that the result is bitwise
+identical to an uninterrupted run.
+
+  test_slurm.py --alamod PATH --source-dir DIR --work DIR
+"""
+import argparse
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import netCDF4
+
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append(ok)
+    print(("PASS " if ok else "FAIL ") + name + ("" if ok else f": {detail}"), flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LocalSlurm:
+    """munged + slurmctld + slurmd for one node called localhost, all under `root_dir`."""
+
+    def __init__(self, root_dir):
+        self.d = root_dir
+        self.procs = []
+        self.env = dict(os.environ, SLURM_CONF=os.path.join(root_dir, "slurm.conf"))
+
+    def start(self):
+        d = self.d
+        shutil.rmtree(d, ignore_errors=True)
+        for sub in ("", "state", "spool", "tmp", "munge"):
+            os.makedirs(os.path.join(d, sub), exist_ok=True)
+            os.chmod(os.path.join(d, sub), 0o755)
+        key = os.path.join(d, "munge", "munge.key")
+        with open(key, "wb") as f:
+            f.write(os.urandom(1024))
+        os.chmod(key, 0o400)
+        sock = os.path.join(d, "munge", "munge.socket")
+        self.munged = subprocess.Popen(["munged", "-F", "--force", f"--key-file={key}", f"--socket={sock}",
+                                        f"--pid-file={d}/munge/munged.pid", f"--log-file={d}/munge/munged.log",
+                                        f"--seed-file={d}/munge/munged.seed"],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.procs.append(self.munged)
+        for _ in range(50):
+            if os.path.exists(sock):
+                break
+            time.sleep(0.1)
+        ctld, slurmd = free_port(), free_port()
+        ncpu = os.cpu_count() or 2
+        with open(os.path.join(d, "slurm.conf"), "w") as f:
+            f.write(f"""ClusterName=alamodtest
+SlurmctldHost=localhost
+SlurmUser=root
+SlurmdUser=root
+AuthType=auth/munge
+AuthInfo=socket={sock}
+CredType=cred/munge
+SlurmctldPort={ctld}
+SlurmdPort={slurmd}
+StateSaveLocation={d}/state
+SlurmdSpoolDir={d}/spool
+TmpFS={d}/tmp
+SlurmctldPidFile={d}/slurmctld.pid
+SlurmdPidFile={d}/slurmd.pid
+SlurmctldLogFile={d}/slurmctld.log
+SlurmdLogFile={d}/slurmd.log
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+MpiDefault=none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+SchedulerType=sched/builtin
+JobCompType=jobcomp/none
+AccountingStorageType=accounting_storage/none
+JobAcctGatherType=jobacct_gather/none
+JobRequeue=1
+ReturnToService=2
+InactiveLimit=0
+KillWait=10
+MinJobAge=600
+OverTimeLimit=0
+NodeName=localhost CPUs={ncpu} State=UNKNOWN
+PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP OverSubscribe=YES
+""")
+        self.procs.append(subprocess.Popen(["slurmctld", "-D", "-i"], env=self.env,
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        time.sleep(0.5)
+        self.procs.append(subprocess.Popen(["slurmd", "-D", "-N", "localhost"], env=self.env,
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        for _ in range(100):
+            p = subprocess.run(["sinfo", "-h", "-o", "%T"], env=self.env, capture_output=True, text=True)
+            if p.stdout.strip() in ("idle", "mixed", "allocated"):
+                return True
+            time.sleep(0.2)
+        return False
+
+    def stop(self):
+        for p in reversed(self.procs):
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in reversed(self.procs):
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+    def log(self, name):
+        try:
+            with open(os.path.join(self.d, name)) as f:
+                return f.read()
+        except OSError:
+            return ""
+
+
+def read_vars(path):
+    ds = netCDF4.Dataset(path)
+    ds.set_auto_maskandscale(False)
+    d = {v: ds.variables[v][:].tobytes() for v in ("cSoilPools", "cSoil", "rh", "fCarbonInput", "time")}
+    ds.close()
+    return d
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--alamod", required=True)
+    ap.add_argument("--source-dir", required=True)
+    ap.add_argument("--work", required=True)
+    a = ap.parse_args()
+    for tool in ("munged", "slurmctld", "slurmd", "sbatch"):
+        if shutil.which(tool) is None:
+            print(f"FAIL {tool} is not installed (scripts/install_deps.sh --with-slurm installs SLURM)")
+            print("0 passed, 1 failed")
+            sys.exit(1)
+    shutil.rmtree(a.work, ignore_errors=True)
+    os.makedirs(a.work)
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_rmaps_base_oversubscribe="1")
+    # The case: France 1 km, 1990-2025, 2 ranks. Long enough to meet the time-limit warning.
+    case = ["--set", "run.end_year=2025", "--set", "output.deflate_level=0"]
+    cfg = os.path.join(a.source_dir, "configs/france_1km.toml")
+    ref_dir = os.path.join(a.work, "reference")
+    t0 = time.time()
+    r = subprocess.run(["mpiexec", "-n", "2", a.alamod, "run", cfg, "--out", ref_dir, "--quiet", *case], env=env,
+                       capture_output=True, text=True)
+    ref_seconds = time.time() - t0
+    check("uninterrupted reference run", r.returncode == 0, r.stderr[-600:])
+    print(f"reference run: {ref_seconds:.1f} s")
+
+    slurm = LocalSlurm(os.path.join(a.work, "slurm"))
+    try:
+        check("single-node SLURM is up", slurm.start(), slurm.log("slurmctld.log")[-800:])
+        out = os.path.join(a.work, "national")
+        log = os.path.join(a.work, "national.log")
+        job_env = dict(env, SLURM_CONF=slurm.env["SLURM_CONF"], ALAMOD_HOME=a.source_dir, ALAMOD_BIN=a.alamod,
+                       ALAMOD_CONFIG=cfg, ALAMOD_OUT=out, ALAMOD_RANKS="2", ALAMOD_CHECKPOINT_EVERY="0",
+                       ALAMOD_EXTRA_ARGS=" ".join(case), ALAMOD_LAUNCH="mpirun")
+        # A 1-minute limit with the warning 55 s before it: SLURM signals the job early in its life
+        # (slurmctld checks time limits about every 30 s), the job checkpoints and requeues itself.
+        p = subprocess.run(["sbatch", "--parsable", "--wait", "-n", "2", "--time=1", "--signal=B:USR1@55",
+                            f"--output={log}", os.path.join(a.source_dir, "jobscripts/national_run.sbatch")],
+                           env=job_env, capture_output=True, text=True, timeout=900)
+        with open(log) as f:
+            text = f.read()
+        print(text)
+        check("sbatch --wait returned 0 (the job finished)", p.returncode == 0, p.stderr[-600:])
+        check("SLURM signalled the job before its time limit", "time limit near (SIGUSR1)" in text, text[-800:])
+        check("alamod stopped with a checkpoint (exit 75)", "alamod exited with 75" in text)
+        check("the job requeued itself", "requeueing job" in text and "restart count 1" in text)
+        check("the requeued job restarted from the checkpoint", "--restart" in text or "restart from" in text)
+        check("the final run exited 0", "alamod exited with 0" in text)
+        final = os.path.join(out, "carbon_yearly.nc")
+        check("final output exists", os.path.exists(final))
+        if os.path.exists(final):
+            ref, got = read_vars(os.path.join(ref_dir, "carbon_yearly.nc")), read_vars(final)
+            for v in ref:
+                check(f"{v} bitwise identical to the uninterrupted run", ref[v] == got[v])
+    finally:
+        slurm.stop()
+    n_fail = results.count(False)
+    print(f"{len(results) - n_fail} passed, {n_fail} failed")
+    sys.exit(1 if n_fail else 0)
+
+
+main()
