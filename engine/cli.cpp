@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "engine/amg_official.hpp"
 #include "engine/config.hpp"
 #include "engine/grid_run.hpp"
 #include "engine/provenance.hpp"
@@ -24,9 +25,11 @@ namespace alamod::engine {
 namespace {
 
 void print_models() {
-  std::printf("%-10s %-6s %s\n", "model", "step", "description");
-  for (const auto& m : models::registered_models())
-    std::printf("%-10s %-6s %s\n", m.name.c_str(), m.time_step.c_str(), m.title.c_str());
+  std::printf("%-11s %-6s %s\n", "model", "step", "description");
+  for (const auto& m : models::registered_models()) {
+    const std::string step = m.time_step.substr(0, m.time_step.find(' '));
+    std::printf("%-11s %-6s %s\n", m.name.c_str(), step.c_str(), m.title.c_str());
+  }
   std::printf("\n`alamod models show NAME` prints a model's pools, inputs and parameters.\n");
 }
 
@@ -58,6 +61,7 @@ int run_command_line(int argc, char** argv, int rank) {
       "  mpiexec -n 2 alamod run configs/france_default.toml --out results/france\n"
       "  alamod run configs/france_default.toml --out results/short --set run.end_year=2000\n"
       "  alamod rothc --official-input RothC_input.dat --out results/rothc\n"
+      "  alamod amg --official-inputs tests/data/amg/shipped/inputs --out results/amg\n"
       "  alamod models show rothc\n\n"
       "Options that start with a single dash (-log_view, -tao_*) are passed to PETSc.",
       "alamod"};
@@ -93,6 +97,17 @@ int run_command_line(int argc, char** argv, int rank) {
       ->required();
   roth->add_option("--out", official_out, "folder for month_results.csv and year_results.csv")->required();
 
+  // amg (official file format)
+  auto* amg = app.add_subcommand("amg", "run AMG v2 on the input tables of the official INRAE AMG code");
+  std::string amg_inputs, amg_out, amg_rounding = "official";
+  amg->add_option("--official-inputs", amg_inputs,
+                  "folder with inputs_SOIL.csv, inputs_METEO.csv, inputs_MANAGEMENT.csv and parameters_*.csv")
+      ->required();
+  amg->add_option("--out", amg_out, "folder for SOC_STOCKS.csv and C_SUPPLY.csv")->required();
+  amg->add_option("--rounding", amg_rounding,
+                  "official: round as the official code does (4 decimals); none: full precision")
+      ->check(CLI::IsMember({"official", "none"}));
+
   // models
   auto* models_cmd = app.add_subcommand("models", "list the models, or show one: alamod models show rothc");
   auto* show = models_cmd->add_subcommand("show", "print a model's pools, inputs, parameters and references");
@@ -106,7 +121,7 @@ int run_command_line(int argc, char** argv, int rank) {
     return e.get_exit_code();
   }
   std::vector<std::string> petsc_args = app.remaining();
-  for (auto* sub : {run, roth, models_cmd}) {
+  for (auto* sub : {run, roth, amg, models_cmd}) {
     auto extra = sub->remaining();
     petsc_args.insert(petsc_args.end(), extra.begin(), extra.end());
   }
@@ -148,6 +163,15 @@ int run_command_line(int argc, char** argv, int rank) {
       if (rank == 0) {
         try {
           run_rothc_official({official_input, official_out});
+        } catch (const std::runtime_error& e) {
+          std::fprintf(stderr, "alamod: error: %s\n", e.what());
+          return 1;
+        }
+      }
+    } else if (*amg) {
+      if (rank == 0) {
+        try {
+          run_amg_official({amg_inputs, amg_out, amg_rounding == "official"});
         } catch (const std::runtime_error& e) {
           std::fprintf(stderr, "alamod: error: %s\n", e.what());
           return 1;

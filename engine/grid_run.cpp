@@ -115,7 +115,12 @@ void GridRun::log(const std::string& line) const {
 
 void GridRun::run() {
   const double t0 = MPI_Wtime();
-  collectively(comm_, [&] { models::find_model(cfg_.model); });
+  collectively(comm_, [&] {
+    models::find_model(cfg_.model);
+    if (cfg_.model != "rothc")
+      throw InputError(cfg_.path + ": model '" + cfg_.model +
+                       "' has no grid driver yet (grid runs: rothc); run it with its own command, e.g. `alamod amg`");
+  });
   log("alamod " + alamod_version() + " (git " + alamod_git_commit() + "), " + std::to_string(size_) +
       " MPI rank(s)\nconfiguration " + cfg_.path + " (sha256 " + cfg_.sha256.substr(0, 16) + "...):\n" +
       cfg_.resolved);

@@ -2,7 +2,13 @@
 
 #include <stdexcept>
 
+#include "models/amg/amg.hpp"
+#include "models/century/century.hpp"
+#include "models/icbm/icbm.hpp"
+#include "models/millennial/millennial.hpp"
+#include "models/mimics/mimics.hpp"
 #include "models/rothc/rothc.hpp"
+#include "models/yasso/yasso.hpp"
 
 namespace alamod::models {
 
@@ -35,6 +41,14 @@ std::vector<ModelInfo> make_registry() {
                   "Springer, 237-246; Farina R et al. (2013) Geoderma 200-201, 18-30";
     models.push_back(std::move(m));
   }
+  // The explicit list: one line per model, in the order `alamod models` shows them.
+  models.push_back(amg::model_info());
+  models.push_back(icbm::model_info());
+  models.push_back(yasso15::model_info());
+  models.push_back(yasso07::model_info());
+  models.push_back(century::model_info());
+  models.push_back(millennial::model_info());
+  models.push_back(mimics::model_info());
   return models;
 }
 

@@ -11,7 +11,7 @@ void validate(const Parameters& p) {
     const double v = p.*(info.member);
     if (!(v >= info.lower && v <= info.upper)) {
       std::ostringstream msg;
-      msg.precision(17);
+      msg.precision(15);
       msg << "AMG parameter " << info.name << " = " << v << " (" << info.unit << ") is outside its bounds ["
           << info.lower << ", " << info.upper << "]";
       throw std::invalid_argument(msg.str());

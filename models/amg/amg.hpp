@@ -208,13 +208,15 @@ inline Stocks initial_stocks(const Parameters& p, double soc0, Rounding r) {
 
 /// One year: the active stock decays with this year's k (yr-1) and receives the humified C of the
 /// previous year, `humified_input` (t C ha-1 yr-1), as the exact solution of dA/dt = h - k A over
-/// one year: A' = (QC - QCS) e^-k + (h/k)(1 - e^-k); QC' = QCS + A'. k = 0 (only reachable through
-/// the 7-decimal rounding of a tiny k) takes the limit A' = A + h. Returns the C mineralised from
-/// the active pool during the year (t C ha-1 yr-1): A + h - A' (before the official rounding).
+/// one year: A' = (QC - QCS) e^-k + (h/k)(1 - e^-k); QC' = QCS + A'. Returns the C mineralised
+/// from the active pool during the year (t C ha-1 yr-1): A + h - A' (before the official rounding).
+/// k = 0 (reachable when the official 7-decimal rounding meets a tiny k, e.g. fT = 1e-6 in a cold
+/// year) gives NaN with Rounding::official, as the official code (h/0 times 0), and the limit
+/// A' = A + h with Rounding::none.
 inline double step_year(double k, double humified_input, Stocks& s, Rounding r) {
   const double active = s.total - s.stable;
   double next;
-  if (k > 0.0) {
+  if (k != 0.0 || r == Rounding::official) {
     next = (active * std::exp(-k)) + ((humified_input / k) * (1.0 - std::exp(-k)));
   } else {
     next = active + humified_input;

@@ -160,13 +160,12 @@ StepFluxes step(const Parameters& p, const Climate& c, const Site& s, const Pool
     g[kLeached][j] = d.leaching[j] * dt;
   }
   for (int i = 0; i < kNumPools; ++i) g[i][kUnit] = input[i] * dt;
-  const matrix::SquareMatrix<kSize> e = matrix::exp_minus_identity<kSize>(g);  // e^{G dt} - I
-  // z(dt) = z(0) + (e^{G dt} - I) z(0), with z(0) = (x, 0, 0, 1).
+  const matrix::SquareMatrix<kSize> e = matrix::exp<kSize>(g);  // e^{G dt}
+  // z(dt) = e^{G dt} z(0), z(0) = (x, 0, 0, 1).
   Pools next{};
   for (int i = 0; i < kNumPools; ++i) {
-    double change = e[i][kUnit];
-    for (int j = 0; j < kNumPools; ++j) change += e[i][j] * x[j];
-    next[i] = x[i] + change;
+    next[i] = e[i][kUnit];
+    for (int j = 0; j < kNumPools; ++j) next[i] += e[i][j] * x[j];
   }
   flux.respired = e[kRespired][kUnit];
   flux.leached = e[kLeached][kUnit];

@@ -1,0 +1,161 @@
+#pragma once
+/// CENTURY soil organic matter submodel (Parton et al. 1987), in its linear form:
+/// surface and soil structural and metabolic litter, active, slow and passive
+/// SOM, first-order decay scaled by an abiotic factor xi (temperature x
+/// moisture), as SoilR's CenturyModel codes it (see models/century/README.md).
+///
+///   dx/dt = xi A x + b,   A = T K
+///
+/// Pools in t C ha-1 (linear: any mass-per-area unit works if the inputs use the
+/// same unit per year). Time step: one month (1/12 yr) in CENTURY, or any dt (yr):
+/// each step is the exact solution for inputs and xi constant over the step,
+/// through the matrix exponential of models/yasso/small_matrix.hpp.
+/// Pure functions: no I/O, no MPI.
+#include <array>
+#include <string_view>
+
+#include "models/common/parameter.hpp"
+#include "models/registry.hpp"
+
+namespace alamod::models::century {
+
+inline constexpr int kNumPools = 7;
+inline constexpr std::array<std::string_view, kNumPools> kPoolNames = {
+    "surface_structural", "surface_metabolic", "soil_structural", "soil_metabolic", "active", "slow", "passive"};
+enum Pool : int {
+  kSurfaceStructural = 0,
+  kSurfaceMetabolic = 1,
+  kSoilStructural = 2,
+  kSoilMetabolic = 3,
+  kActive = 4,
+  kSlow = 5,
+  kPassive = 6
+};
+using Pools = std::array<double, kNumPools>;  ///< t C ha-1, in kPoolNames order
+inline constexpr double kMonth = 1.0 / 12.0;   ///< CENTURY's time step (yr)
+
+/// Model parameters; defaults are Parton et al. (1987) as coded in SoilR's
+/// CenturyModel (whose rates are these per week, rounded: see the README).
+struct Parameters {
+  double k_surface_structural = 3.9;  ///< maximum decay rate of surface structural litter (yr-1)
+  double k_surface_metabolic = 14.8;  ///< maximum decay rate of surface metabolic litter (yr-1)
+  double k_soil_structural = 4.9;     ///< maximum decay rate of soil structural litter (yr-1)
+  double k_soil_metabolic = 18.5;     ///< maximum decay rate of soil metabolic litter (yr-1)
+  double k_active = 7.3;              ///< maximum decay rate of active SOM (yr-1)
+  double k_slow = 0.2;                ///< maximum decay rate of slow SOM (yr-1)
+  double k_passive = 0.0045;          ///< maximum decay rate of passive SOM (yr-1)
+  double lignin_inhibition = 3.0;     ///< structural rates x exp(-lignin_inhibition Ls) (1)
+  double texture_active = 0.75;       ///< active rate x (1 - texture_active (silt + clay)) (1)
+  double metabolic_intercept = 0.85;  ///< metabolic share of litter Fm = intercept - slope L/N (1)
+  double metabolic_slope = 0.018;     ///< (1 per unit of lignin:N ratio)
+  double lignin_respired = 0.3;       ///< share respired when structural lignin goes to slow (1)
+  double surface_structural_respired = 0.45;  ///< share respired when surface structural non-lignin goes to active (1)
+  double soil_structural_respired = 0.55;     ///< share respired when soil structural non-lignin goes to active (1)
+  double surface_metabolic_respired = 0.55;   ///< share respired when surface metabolic goes to active (1)
+  double soil_metabolic_respired = 0.55;      ///< share respired when soil metabolic goes to active (1)
+  double active_respired_intercept = 0.85;    ///< active respired share Es = intercept - slope (silt + clay) (1)
+  double active_respired_slope = 0.68;        ///< (1)
+  double active_to_passive = 0.004;  ///< share of decomposed active going to passive (1)
+  double slow_respired = 0.55;       ///< share of decomposed slow respired (1)
+  double slow_to_passive = 0.03;     ///< share of decomposed slow going to passive; the rest goes to active (1)
+  double passive_respired = 0.55;    ///< share of decomposed passive respired; the rest goes to active (1)
+  double temp_max = 45.0;            ///< temperature factor: maximum temperature (degC)
+  double temp_opt = 35.0;            ///< temperature factor: optimum temperature (degC)
+  double temp_shape_a = 0.2;         ///< temperature factor: first shape exponent (1)
+  double temp_shape_b = 2.63;        ///< temperature factor: second shape exponent (1)
+  double moisture_a = 30.0;          ///< moisture factor 1/(1 + a exp(-b PPT/PET)) (1)
+  double moisture_b = 8.5;           ///< moisture factor (1)
+};
+
+/// The one declaration of every CENTURY parameter.
+inline constexpr std::array<ParameterInfo<Parameters>, 28> kParameterInfo = {{
+    {"k_surface_structural", &Parameters::k_surface_structural, "yr-1", 0.0, 100.0, "maximum decay rate of surface structural litter", "Parton et al. 1987"},
+    {"k_surface_metabolic", &Parameters::k_surface_metabolic, "yr-1", 0.0, 100.0, "maximum decay rate of surface metabolic litter", "Parton et al. 1987"},
+    {"k_soil_structural", &Parameters::k_soil_structural, "yr-1", 0.0, 100.0, "maximum decay rate of soil structural litter", "Parton et al. 1987"},
+    {"k_soil_metabolic", &Parameters::k_soil_metabolic, "yr-1", 0.0, 100.0, "maximum decay rate of soil metabolic litter", "Parton et al. 1987"},
+    {"k_active", &Parameters::k_active, "yr-1", 0.0, 100.0, "maximum decay rate of active SOM", "Parton et al. 1987"},
+    {"k_slow", &Parameters::k_slow, "yr-1", 0.0, 10.0, "maximum decay rate of slow SOM", "Parton et al. 1987"},
+    {"k_passive", &Parameters::k_passive, "yr-1", 0.0, 1.0, "maximum decay rate of passive SOM", "Parton et al. 1987"},
+    {"lignin_inhibition", &Parameters::lignin_inhibition, "1", 0.0, 20.0, "structural rates x exp(-lignin_inhibition Ls), Ls lignin share of structural C", "Parton et al. 1987"},
+    {"texture_active", &Parameters::texture_active, "1", 0.0, 1.0, "active rate x (1 - texture_active T), T silt + clay fraction", "Parton et al. 1987"},
+    {"metabolic_intercept", &Parameters::metabolic_intercept, "1", 0.0, 1.0, "metabolic share of litter Fm = intercept - slope L/N", "Parton et al. 1987"},
+    {"metabolic_slope", &Parameters::metabolic_slope, "1", 0.0, 0.1, "Fm decrease per unit of lignin:N ratio", "Parton et al. 1987"},
+    {"lignin_respired", &Parameters::lignin_respired, "1", 0.0, 1.0, "respired share of structural lignin going to slow", "Parton et al. 1987"},
+    {"surface_structural_respired", &Parameters::surface_structural_respired, "1", 0.0, 1.0, "respired share of surface structural non-lignin going to active", "Parton et al. 1987"},
+    {"soil_structural_respired", &Parameters::soil_structural_respired, "1", 0.0, 1.0, "respired share of soil structural non-lignin going to active", "Parton et al. 1987"},
+    {"surface_metabolic_respired", &Parameters::surface_metabolic_respired, "1", 0.0, 1.0, "respired share of surface metabolic going to active", "Parton et al. 1987"},
+    {"soil_metabolic_respired", &Parameters::soil_metabolic_respired, "1", 0.0, 1.0, "respired share of soil metabolic going to active", "Parton et al. 1987"},
+    {"active_respired_intercept", &Parameters::active_respired_intercept, "1", 0.0, 1.0, "active respired share Es = intercept - slope T", "Parton et al. 1987"},
+    {"active_respired_slope", &Parameters::active_respired_slope, "1", 0.0, 1.0, "Es decrease per unit of silt + clay fraction", "Parton et al. 1987"},
+    {"active_to_passive", &Parameters::active_to_passive, "1", 0.0, 0.1, "share of decomposed active going to passive (the rest not respired goes to slow)", "Parton et al. 1987"},
+    {"slow_respired", &Parameters::slow_respired, "1", 0.0, 1.0, "respired share of decomposed slow", "Parton et al. 1987"},
+    {"slow_to_passive", &Parameters::slow_to_passive, "1", 0.0, 1.0, "share of decomposed slow going to passive (the rest goes to active)", "Parton et al. 1987"},
+    {"passive_respired", &Parameters::passive_respired, "1", 0.0, 1.0, "respired share of decomposed passive (the rest goes to active)", "Parton et al. 1987"},
+    {"temp_max", &Parameters::temp_max, "degC", 20.0, 80.0, "temperature factor ((t_max - T)/(t_max - t_opt))^a exp(a/b (1 - ((t_max - T)/(t_max - t_opt))^b))", "Burke et al. 2003"},
+    {"temp_opt", &Parameters::temp_opt, "degC", 10.0, 60.0, "optimum temperature of decomposition", "Burke et al. 2003"},
+    {"temp_shape_a", &Parameters::temp_shape_a, "1", 0.01, 5.0, "temperature factor shape a", "Burke et al. 2003"},
+    {"temp_shape_b", &Parameters::temp_shape_b, "1", 0.1, 10.0, "temperature factor shape b", "Burke et al. 2003"},
+    {"moisture_a", &Parameters::moisture_a, "1", 0.0, 1000.0, "moisture factor 1/(1 + a exp(-b PPT/PET))", "Parton et al. 2001; Adair et al. 2008"},
+    {"moisture_b", &Parameters::moisture_b, "1", 0.0, 100.0, "moisture factor shape b", "Parton et al. 2001; Adair et al. 2008"},
+}};
+
+/// Throws std::invalid_argument naming the first parameter outside its bounds
+/// (value and bounds), or shares that sum above 1 (slow, temperature optimum).
+void validate(const Parameters& p);
+
+/// Soil and litter quality of a cell.
+struct Site {
+  double clay = 0.2;               ///< [in] clay fraction of the mineral soil (1)
+  double silt = 0.45;              ///< [in] silt fraction of the mineral soil (1)
+  double lignin_to_nitrogen = 0.5; ///< [in] lignin:N ratio of the plant residues L/N (1)
+  double structural_lignin = 0.1;  ///< [in] lignin share of the structural litter Ls (1)
+};
+
+/// Per-cell constants derived once from the site: the decay matrix at xi = 1,
+/// the respired share of each pool and the split of the litter inputs.
+struct SiteConstants {
+  std::array<std::array<double, kNumPools>, kNumPools> matrix;  ///< A = T K, [row = to][column = from] (yr-1)
+  Pools respiration;         ///< share of each pool respired per year at xi = 1 (yr-1)
+  double metabolic_fraction; ///< Fm, share of litter C entering the metabolic pools (1)
+};
+
+/// Derive the site constants. Throws std::invalid_argument naming the offending
+/// site value (fractions outside [0, 1], a metabolic share outside [0, 1], an
+/// active pool passing more than it decomposes).
+SiteConstants derive_site_constants(const Parameters& p, const Site& s);
+
+/// Forcing of one cell, constant over a step.
+struct CellForcing {
+  double surface_input;  ///< [in] aboveground litter carbon to the surface pools (t C ha-1 yr-1)
+  double soil_input;     ///< [in] belowground litter carbon to the soil pools (t C ha-1 yr-1)
+  double xi;             ///< [in] abiotic decomposition factor (1), e.g. temperature_factor x moisture_factor
+};
+
+/// Carbon fluxes of one step (t C ha-1 per step).
+struct StepFluxes {
+  double input;     ///< [out] (surface_input + soil_input) dt
+  double respired;  ///< [out] carbon respired over the step
+};
+
+/// Advance the pools by dt years with the exact solution for constant inputs and
+/// xi: one exponential of the augmented matrix [[xi A, 0, b], [xi r^T, 0, 0],
+/// [0, 0, 0]] dt, which also integrates the respired carbon. The litter inputs
+/// split into structural (1 - Fm) and metabolic (Fm) shares.
+StepFluxes step(const SiteConstants& s, const CellForcing& f, double dt, Pools& x);
+
+/// Steady state for constant forcing, x = -(xi A)^-1 b (t C ha-1). Throws
+/// std::invalid_argument if xi <= 0 or a pool does not decay.
+Pools steady_state(const SiteConstants& s, const CellForcing& f);
+
+/// Temperature factor fT.Century1 of SoilR (Burke et al. 2003), T in degC (1):
+/// ((t_max - T)/(t_max - t_opt))^a exp((a/b)(1 - ((t_max - T)/(t_max - t_opt))^b)); 0 at and above t_max.
+double temperature_factor(const Parameters& p, double temp_c);
+
+/// Moisture factor fW.Century of SoilR: 1/(1 + a exp(-b PPT/PET)), PPT and PET
+/// in the same unit (e.g. mm month-1) (1).
+double moisture_factor(const Parameters& p, double precip, double pet);
+
+/// The registry entry of CENTURY (name "century").
+ModelInfo model_info();
+
+}  // namespace alamod::models::century
