@@ -122,8 +122,8 @@ void GridRun::run() {
                        "' has no grid driver yet (grid runs: rothc); run it with its own command, e.g. `alamod amg`");
   });
   log("alamod " + alamod_version() + " (git " + alamod_git_commit() + "), " + std::to_string(size_) +
-      " MPI rank(s)\nconfiguration " + cfg_.path + " (sha256 " + cfg_.sha256.substr(0, 16) + "...):\n" +
-      cfg_.resolved);
+      " MPI rank(s), configuration " + cfg_.path + " (sha256 " + cfg_.sha256.substr(0, 16) + "...)");
+  if (!opt_.quiet) log("resolved configuration:\n" + cfg_.resolved);
   install_stop_handlers();
   check_output_folder();
   double t = MPI_Wtime();

@@ -25,7 +25,8 @@ PHASES = re.compile(r"input ([\d.]+), spin-up ([\d.]+), compute ([\d.]+), output
 def run_case(case, ranks, end_year, out_root):
     cfg = os.path.join(REPO, "configs", "france_default.toml" if case == "8km" else f"france_{case}.toml")
     out = os.path.join(out_root, f"{case}_np{ranks}")
-    cmd = ["/usr/bin/time", "-f", "MAXRSS_KB %M", "mpiexec", "-n", str(ranks), os.path.join(REPO, "build/engine/alamod"),
+    launch = os.environ.get("ALAMOD_LAUNCH", "mpiexec").split()
+    cmd = ["/usr/bin/time", "-f", "MAXRSS_KB %M", *launch, "-n", str(ranks), os.environ.get("ALAMOD_BIN", os.path.join(REPO, "build/engine/alamod")),
            "run", cfg, "--out", out, "--overwrite", "--quiet", "--set", f"run.end_year={end_year}"]
     t0 = time.perf_counter()
     p = subprocess.run(cmd, env=ENV, capture_output=True, text=True)
@@ -35,11 +36,13 @@ def run_case(case, ranks, end_year, out_root):
     m = PHASES.search(p.stdout)
     rss = re.search(r"MAXRSS_KB (\d+)", p.stderr)
     cells = re.search(r"(\d+) land cells", p.stdout)
+    imb = re.search(r"load imbalance ([\d.]+) %", p.stdout)
     nc = os.path.join(out, "carbon_yearly.nc")
     return {"case": case, "ranks": ranks, "years": end_year - 1989, "land_cells": int(cells.group(1)),
             "wall_s": round(wall, 2), "input_s": float(m.group(1)), "spinup_s": float(m.group(2)),
             "compute_s": float(m.group(3)), "output_s": float(m.group(4)), "alamod_total_s": float(m.group(5)),
-            "max_rss_mib_one_rank": round(int(rss.group(1)) / 1024, 1), "output_mib": round(os.path.getsize(nc) / 2**20, 1)}
+            "max_rss_mib_one_rank": round(int(rss.group(1)) / 1024, 1), "output_mib": round(os.path.getsize(nc) / 2**20, 1),
+            "load_imbalance_pct": float(imb.group(1))}
 
 
 def dd_rate(path, mib):
@@ -51,12 +54,43 @@ def dd_rate(path, mib):
     return mib / dt
 
 
+def plot(rows, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    cases = sorted({r["case"] for r in rows})
+    fig, ax = plt.subplots(1, 3, figsize=(15, 4.5))
+    for c in cases:
+        rr = sorted((r for r in rows if r["case"] == c), key=lambda r: r["ranks"])
+        n = [r["ranks"] for r in rr]
+        ax[0].plot(n, [r["speedup"] for r in rr], "o-", label=c)
+        ax[1].plot(n, [r["efficiency"] for r in rr], "o-", label=c)
+    ranks = sorted({r["ranks"] for r in rows})
+    ax[0].plot(ranks, ranks, "k--", lw=0.8, label="ideal")
+    ax[0].set(xlabel="MPI ranks", ylabel="speed-up (wall time)", title="strong scaling")
+    ax[1].set(xlabel="MPI ranks", ylabel="parallel efficiency", ylim=(0, 1.1), title="efficiency")
+    labels = [f"{r['case']} np{r['ranks']}" for r in rows]
+    bottom = [0.0] * len(rows)
+    for ph in ("input_s", "spinup_s", "compute_s", "output_s"):
+        vals = [r[ph] for r in rows]
+        ax[2].bar(labels, vals, bottom=bottom, label=ph[:-2])
+        bottom = [b + v for b, v in zip(bottom, vals)]
+    ax[2].set(ylabel="seconds (max over ranks)", title="time per phase")
+    ax[2].tick_params(axis="x", rotation=45)
+    for x in ax:
+        x.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    print(f"wrote {path}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cases", default="8km,1km")
     ap.add_argument("--ranks", default="1,2")
     ap.add_argument("--end-year", type=int, default=2100)
     ap.add_argument("--out", default=os.path.join(REPO, "results", "bench"))
+    ap.add_argument("--plot", action="store_true", help="also write france_runs.png (speed-up, efficiency, phases)")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     rows = []
@@ -84,7 +118,9 @@ def main():
         w.writeheader()
         w.writerows(rows)
     keys = ["case", "ranks", "years", "wall_s", "input_s", "spinup_s", "compute_s", "output_s", "efficiency",
-            "cell_months_per_s", "bytes_per_cell", "output_mib", "write_vs_dd"]
+            "load_imbalance_pct", "cell_months_per_s", "bytes_per_cell", "output_mib", "write_vs_dd"]
+    if a.plot:
+        plot(rows, os.path.join(a.out, "france_runs.png"))
     print("| " + " | ".join(keys) + " |")
     print("|" + "---|" * len(keys))
     for row in rows:
