@@ -36,6 +36,7 @@ struct RunConfig {
   std::string var_tas = "tas", var_pr = "pr", var_pet = "pet";
   // spin-up
   int spinup_years = 10;
+  std::string spinup_method = "equilibrium";  ///< "equilibrium" with the given inputs, or "inverse" to the observed stock
   // RothC
   models::rothc::Parameters rothc;
   int moisture_option = 1;

@@ -299,6 +299,7 @@ void GridRun::spin_up() {
   const auto& p = cfg_.rothc;
   iom_.resize(n);
   spinup_residual_.assign(n, 0.0);
+  input_scale_.assign(n, 1.0);
   for (size_t i = 0; i < n; ++i) iom_[i] = rothc::falloon_iom(soc_observed_[i]);
 
   // Monthly forcing of the cycle, structure of arrays, for the block kernel.
@@ -381,6 +382,21 @@ void GridRun::spin_up() {
     const auto sol = solve4(a, {v[0][i], v[1][i], v[2][i], v[3][i]});
     for (int k = 0; k < 4; ++k) x[k][i] = sol[k];
   }
+  if (cfg_.spinup_method == "inverse") {
+    // The equilibrium is linear in the inputs: scale them per cell so that the
+    // equilibrium SOC (active pools + IOM) equals the observed stock.
+    for (size_t i = 0; i < n; ++i) {
+      const double active = x[0][i] + x[1][i] + x[2][i] + x[3][i];
+      const double target = soc_observed_[i] - iom_[i];
+      const double scale = active > 0.0 ? target / active : 0.0;
+      for (int k = 0; k < 4; ++k) x[k][i] *= scale;
+      input_scale_[i] = scale;
+      for (int m = 0; m < 12; ++m) {
+        cin[m * n + i] *= scale;
+        fym[m * n + i] *= scale;
+      }
+    }
+  }
   dpm_ = x[0];
   rpm_ = x[1];
   bio_ = x[2];
@@ -401,6 +417,23 @@ void GridRun::spin_up() {
   long global_drifting = 0;
   MPI_Allreduce(&worst, &global_worst, 1, MPI_DOUBLE, MPI_MAX, comm_);
   MPI_Allreduce(&drifting, &global_drifting, 1, MPI_LONG, MPI_SUM, comm_);
+  if (cfg_.spinup_method == "inverse") {
+    double lo = 1e300, hi = -1e300, sum = 0.0;
+    for (size_t i = 0; i < n; ++i) {
+      lo = std::min(lo, annual_input_[i] * input_scale_[i]);
+      hi = std::max(hi, annual_input_[i] * input_scale_[i]);
+      sum += annual_input_[i] * input_scale_[i];
+    }
+    double glo = 0, ghi = 0, gsum = 0;
+    const long ln = static_cast<long>(n);
+    long gn = 0;
+    MPI_Allreduce(&lo, &glo, 1, MPI_DOUBLE, MPI_MIN, comm_);
+    MPI_Allreduce(&hi, &ghi, 1, MPI_DOUBLE, MPI_MAX, comm_);
+    MPI_Allreduce(&sum, &gsum, 1, MPI_DOUBLE, MPI_SUM, comm_);
+    MPI_Allreduce(&ln, &gn, 1, MPI_LONG, MPI_SUM, comm_);
+    log("inverse spin-up: equilibrium carbon inputs that reproduce " + cfg_.soc_stock + ": " + fmt("%.2f", glo) +
+        "-" + fmt("%.2f", ghi) + " t ha-1 yr-1, mean " + fmt("%.2f", gsum / std::max(1L, gn)));
+  }
   log("spin-up: exact periodic equilibrium of the " + std::to_string(cfg_.spinup_years) +
       "-year mean climate (6 simulated years per cell); largest relative residual over one more cycle " +
       fmt("%.2e", global_worst) +
@@ -431,7 +464,13 @@ void GridRun::write_checkpoint(int year_done) {
   grids::CheckpointSlice slice{partition_->land_cells(), partition_->first_land(rank_),
                                partition_->owned_count(rank_)};
   grids::write_checkpoint(comm_, path, slice,
-                          {{"dpm", dpm_}, {"rpm", rpm_}, {"bio", bio_}, {"hum", hum_}, {"iom", iom_}, {"smd", smd_}},
+                          {{"dpm", dpm_},
+                           {"rpm", rpm_},
+                           {"bio", bio_},
+                           {"hum", hum_},
+                           {"iom", iom_},
+                           {"smd", smd_},
+                           {"input_scale", input_scale_}},
                           {{"alamod_checkpoint_next_year", std::to_string(year_done + 1)},
                            {"alamod_config_science_sha256", cfg_.science_sha256},
                            {"alamod_output_file", cfg_.output_name},
@@ -476,7 +515,7 @@ void GridRun::restore_checkpoint() {
   grids::CheckpointSlice slice{partition_->land_cells(), partition_->first_land(rank_),
                                partition_->owned_count(rank_)};
   collectively(comm_, [&] {
-    grids::read_checkpoint(comm_, path, slice, {"dpm", "rpm", "bio", "hum", "iom", "smd"}, f, attrs);
+    grids::read_checkpoint(comm_, path, slice, {"dpm", "rpm", "bio", "hum", "iom", "smd", "input_scale"}, f, attrs);
     if (attrs["alamod_config_science_sha256"] != cfg_.science_sha256)
       throw InputError(path + ": the checkpoint was made with another configuration (sha256 " +
                        attrs["alamod_config_science_sha256"].substr(0, 16) + "... vs " +
@@ -492,6 +531,7 @@ void GridRun::restore_checkpoint() {
   hum_ = f["hum"];
   iom_ = f["iom"];
   smd_ = f["smd"];
+  input_scale_ = f["input_scale"];
   (void)n;
   first_year_index_ = next_year - cfg_.start_year;
   restored_from_ = path;
@@ -536,6 +576,9 @@ void GridRun::simulate() {
        flux_methods, false, true, false, dbl, ""},
       {"spinup_residual", "largest relative change of any pool over one more spin-up cycle", "", "1",
        "area: point", false, false, false, true, ""},
+      {"cSoilInitial", "carbon mass in soil organic matter at the start of the run (spin-up result)",
+       "soil_mass_content_of_carbon", "t ha-1", "area: mean where land", false, false, true, dbl,
+       "state on " + std::to_string(cfg_.start_year) + "-01-01 after the spin-up (" + cfg_.spinup_method + ")"},
   };
   // ACDD discovery and provenance
   double lat_min = 90, lat_max = -90, lon_min = 180, lon_max = -180;
@@ -639,6 +682,9 @@ void GridRun::simulate() {
       throw InputError(std::string(e.what()) + " (is the output folder writable?)");
     }
     writer->write_static("spinup_residual", to_io(spinup_residual_));
+    std::vector<double> initial(n);
+    for (size_t i = 0; i < n; ++i) initial[i] = dpm_[i] + rpm_[i] + bio_[i] + hum_[i] + iom_[i];
+    writer->write_static("cSoilInitial", to_io(initial));
   }
   const int every = opt_.checkpoint_every >= 0 ? opt_.checkpoint_every : cfg_.checkpoint_every_years;
   bool checkpointed = !restored_from_.empty();
@@ -699,8 +745,8 @@ void GridRun::simulate() {
           tas[i] = tm[i];
           rain[i] = pm[i];
           evap[i] = em[i] / p.evap_factor;
-          cin[i] = annual_input_[i] * lu.input_share[m];
-          fym[i] = lu.fym * lu.input_share[m];
+          cin[i] = annual_input_[i] * input_scale_[i] * lu.input_share[m];
+          fym[i] = lu.fym * input_scale_[i] * lu.input_share[m];
           cov[i] = lu.covered[m];
         }
         rothc::step_block(p, b);

@@ -74,6 +74,7 @@ class GridRun {
       min_rm_;
   std::vector<int> land_class_;       ///< index into cfg_.land_uses
   std::vector<double> annual_input_;  ///< t ha-1 yr-1
+  std::vector<double> input_scale_;   ///< 1, or the inverse spin-up's per-cell input factor
   std::vector<double> soc_observed_;  ///< t ha-1
   std::vector<double> dpm_, rpm_, bio_, hum_, iom_, smd_;
   std::vector<double> spinup_residual_;

@@ -31,3 +31,15 @@ set_tests_properties(grid_output_readers PROPERTIES FIXTURES_REQUIRED grid_runs)
 # The models library must not reach MPI, PETSc, GDAL or netCDF.
 alamod_script_test(models_isolation /usr/bin/python3
   ${CMAKE_SOURCE_DIR}/tests/integration/check_models_isolation.py ${CMAKE_SOURCE_DIR}/models)
+
+# Inverse spin-up (GSOCseq): per-cell inputs such that the equilibrium equals the RMQS-based stocks.
+add_test(NAME grid_run_inverse_spinup
+  COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} 2 $<TARGET_FILE:alamod>
+    run ${CMAKE_SOURCE_DIR}/configs/france_default.toml --out ${ALAMOD_RUN_DIR}/inverse --overwrite --quiet
+    --set run.end_year=1991 --set spinup.method="inverse" --set output.precision="double")
+set_tests_properties(grid_run_inverse_spinup PROPERTIES ENVIRONMENT "${ALAMOD_TEST_ENV}" PROCESSORS 2
+  FIXTURES_REQUIRED france_data FIXTURES_SETUP inverse_run TIMEOUT 300)
+alamod_script_test(grid_inverse_spinup_matches_observed /usr/bin/python3
+  ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py inverse ${ALAMOD_RUN_DIR}/inverse/carbon_yearly.nc
+  --soc ${CMAKE_SOURCE_DIR}/data/france/soc_stock_8km.tif)
+set_tests_properties(grid_inverse_spinup_matches_observed PROPERTIES FIXTURES_REQUIRED inverse_run)
