@@ -413,6 +413,18 @@ void GridRun::spin_up() {
     spinup_residual_[i] = res;
     worst = std::max(worst, res);
   }
+  // cells whose residual exceeds 1e-9 are named (the first few, on rank 0)
+  long failed = 0;
+  std::string failed_cells;
+  for (size_t i = 0; i < n; ++i)
+    if (!(spinup_residual_[i] <= 1e-9)) {
+      if (++failed <= 5) failed_cells += " " + cfg_.grid.describe_cell(cells_[i]);
+    }
+  long global_failed = 0;
+  MPI_Allreduce(&failed, &global_failed, 1, MPI_LONG, MPI_SUM, comm_);
+  if (global_failed > 0 && failed > 0)
+    std::fprintf(stderr, "alamod: warning: spin-up residual above 1e-9 in %ld cells of rank %d:%s\n", failed, rank_,
+                 failed_cells.c_str());
   double global_worst = 0.0;
   long global_drifting = 0;
   MPI_Allreduce(&worst, &global_worst, 1, MPI_DOUBLE, MPI_MAX, comm_);
@@ -576,6 +588,8 @@ void GridRun::simulate() {
        flux_methods, false, true, false, dbl, ""},
       {"spinup_residual", "largest relative change of any pool over one more spin-up cycle", "", "1",
        "area: point", false, false, false, true, ""},
+      {"spinup_iterations", "model cycles simulated by the spin-up of the cell (5 for the year map, 1 for the residual)",
+       "", "1", "area: point", false, false, false, false, "method: exact periodic equilibrium of the affine year map"},
       {"cSoilInitial", "carbon mass in soil organic matter at the start of the run (spin-up result)",
        "soil_mass_content_of_carbon", "t ha-1", "area: mean where land", false, false, true, dbl,
        "state on " + std::to_string(cfg_.start_year) + "-01-01 after the spin-up (" + cfg_.spinup_method + ")"},
@@ -682,6 +696,7 @@ void GridRun::simulate() {
       throw InputError(std::string(e.what()) + " (is the output folder writable?)");
     }
     writer->write_static("spinup_residual", to_io(spinup_residual_));
+    writer->write_static("spinup_iterations", to_io(std::vector<double>(n, 6.0)));
     std::vector<double> initial(n);
     for (size_t i = 0; i < n; ++i) initial[i] = dpm_[i] + rpm_[i] + bio_[i] + hum_[i] + iom_[i];
     writer->write_static("cSoilInitial", to_io(initial));
