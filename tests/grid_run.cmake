@@ -43,3 +43,8 @@ alamod_script_test(grid_inverse_spinup_matches_observed /usr/bin/python3
   ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py inverse ${ALAMOD_RUN_DIR}/inverse/carbon_yearly.nc
   --soc ${CMAKE_SOURCE_DIR}/data/france/soc_stock_8km.tif)
 set_tests_properties(grid_inverse_spinup_matches_observed PROPERTIES FIXTURES_REQUIRED inverse_run)
+
+# Static layers in other CRSs, resolutions and formats are warped to the run grid.
+alamod_script_test(grid_inputs_any_crs /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/integration/test_any_crs_inputs.py
+  --alamod $<TARGET_FILE:alamod> --source-dir ${CMAKE_SOURCE_DIR} --work ${CMAKE_BINARY_DIR}/test_output/any_crs)
+set_tests_properties(grid_inputs_any_crs PROPERTIES FIXTURES_REQUIRED france_data TIMEOUT 300 PROCESSORS 2)
