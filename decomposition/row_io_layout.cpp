@@ -5,15 +5,17 @@
 
 namespace alamod::decomposition {
 
-RowIoLayout::RowIoLayout(const LandPartition& p, int nx, int ny, MPI_Comm comm) : comm_(comm) {
+RowIoLayout::RowIoLayout(const LandPartition& p, int nx, int ny, MPI_Comm comm, int row_quantum) : comm_(comm) {
+  const std::int64_t q = std::max(1, row_quantum);
   MPI_Comm_rank(comm_, &rank_);
   MPI_Comm_size(comm_, &size_);
   if (p.ranks() != size_) throw std::invalid_argument("RowIoLayout: partition made for another rank count");
   const std::int64_t cells = static_cast<std::int64_t>(nx) * ny;
   io_begin_.resize(static_cast<size_t>(size_) + 1);
   for (int r = 0; r < size_; ++r) {
-    const std::int64_t b = p.grid_begin(r);
-    io_begin_[r] = std::min<std::int64_t>(cells, (b + nx - 1) / nx * nx);
+    const std::int64_t row = (p.grid_begin(r) + nx - 1) / nx;
+    const std::int64_t snapped = (row + q / 2) / q * q;
+    io_begin_[r] = std::min<std::int64_t>(cells, snapped * nx);
   }
   io_begin_[0] = 0;
   io_begin_[size_] = cells;

@@ -4,7 +4,8 @@
 /// Compute layout: rank r holds the contiguous grid range [grid_begin(r),
 /// grid_end(r)) of its land cells (LandPartition), which starts and ends
 /// mid-row. I/O layout: rank r holds whole rows [row_begin(r), row_end(r)),
-/// row_begin(r) = ceil(grid_begin(r) / nx), so each rank writes one hyperslab
+/// row_begin(r) = grid_begin(r) / nx rounded to the nearest multiple of the
+/// chunk height, so each rank writes one hyperslab
 /// per variable and no two ranks write the same row. The few cells of the
 /// partial rows move to the neighbouring rank with one MPI_Alltoallv.
 #include <mpi.h>
@@ -18,7 +19,9 @@ namespace alamod::decomposition {
 
 class RowIoLayout {
  public:
-  RowIoLayout(const LandPartition& partition, int nx, int ny, MPI_Comm comm);
+  /// `row_quantum`: rank boundaries fall on multiples of this many rows (the output
+  /// chunk height), so no compressed chunk is shared by two ranks.
+  RowIoLayout(const LandPartition& partition, int nx, int ny, MPI_Comm comm, int row_quantum = 1);
   std::int64_t io_begin() const { return io_begin_[rank_]; }  ///< linear, row aligned
   std::int64_t io_end() const { return io_begin_[rank_ + 1]; }
   std::int64_t compute_size() const { return compute_end_ - compute_begin_; }

@@ -678,7 +678,7 @@ void GridRun::simulate() {
                          {"alamod_mpi_ranks", static_cast<double>(size_)},
                          {"alamod_land_cells", static_cast<double>(partition_->land_cells())}};
   double t = MPI_Wtime();
-  const decomposition::RowIoLayout io(*partition_, g.nx, g.ny, comm_);
+  const decomposition::RowIoLayout io(*partition_, g.nx, g.ny, comm_, grids::output_chunk_rows(g));
   std::vector<double> io_buf;
   auto to_io = [&](const std::vector<double>& owned) {
     io.to_io(to_grid_range(owned), io_buf);
@@ -849,7 +849,12 @@ void GridRun::simulate() {
     }
   }
   times_.communication += io.seconds();
-  log("wrote " + out_path_);
+  double bytes = writer->bytes_written(), total_bytes = 0.0, out_s = times_.output, max_out_s = 0.0;
+  MPI_Reduce(&bytes, &total_bytes, 1, MPI_DOUBLE, MPI_SUM, 0, comm_);
+  MPI_Reduce(&out_s, &max_out_s, 1, MPI_DOUBLE, MPI_MAX, 0, comm_);
+  log("wrote " + out_path_ + ": " + fmt("%.1f", total_bytes / 1048576.0) + " MiB of variables (before compression) in " +
+      fmt("%.2f", max_out_s) + " s of output phase, " + fmt("%.1f", total_bytes / 1048576.0 / std::max(max_out_s, 1e-9)) +
+      " MiB/s");
 }
 
 void GridRun::report_phases() {

@@ -66,6 +66,8 @@ std::vector<Rect> rectangles(std::int64_t begin, std::int64_t end, int nx) {
 
 }  // namespace
 
+int output_chunk_rows(const GridSpec& g) { return std::max(1, std::min({g.ny, 64, 262144 / std::max(1, g.nx)})); }
+
 CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::int64_t end)
     : comm_(comm), spec_(std::move(spec)), begin_(begin), end_(end) {
   MPI_Comm_rank(comm_, &rank_);
@@ -189,7 +191,7 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
     put_text(ncid_, vc, "GeoTransform", gt);
   }
   // data variables
-  const size_t cy = static_cast<size_t>(std::max(1, std::min(g.ny, 262144 / std::max(1, g.nx))));
+  const size_t cy = static_cast<size_t>(output_chunk_rows(g));
   for (const auto& v : spec_.variables) {
     std::vector<int> dims;
     std::vector<size_t> chunk;

@@ -44,6 +44,11 @@ struct OutputFileSpec {
   std::map<std::string, double> global_numbers;      ///< global numeric attributes
 };
 
+/// Rows per chunk of the gridded output variables (whole rows, at most 64; about
+/// 300 KB at 1 km). The I/O layout puts rank boundaries on chunk boundaries, so
+/// each compressed chunk is written by one rank.
+int output_chunk_rows(const GridSpec& grid);
+
 class CfWriter {
  public:
   /// Collective: creates the temporary file and defines everything.

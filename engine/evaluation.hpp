@@ -1,0 +1,88 @@
+#pragma once
+// Evaluation of simulated SOC stocks against observations (`alamod evaluate`): goodness-of-fit
+// metrics, the multi-model mean, metrics.csv and a self-contained HTML report (inline CSS and
+// inline SVG drawn here; no script, no network, no external file).
+
+#include <cstddef>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace alamod::engine {
+
+/// One observation and the simulated value at the same time. Stocks in t C ha-1.
+struct SeriesPoint {
+  double time_years;  ///< time of the observation (calendar year, fractional allowed)
+  double observed, simulated;
+  double observed_sd = std::numeric_limits<double>::quiet_NaN();  ///< NaN when unknown
+};
+
+/// One model at one site under one treatment.
+struct Series {
+  std::string model, site, treatment;
+  std::vector<SeriesPoint> points;
+  /// (time, SOC) for plotting, may be denser than points; when empty the plots join the
+  /// simulated values of points.
+  std::vector<std::pair<double, double>> simulated_curve;
+};
+
+/// Goodness of fit of n paired values o (observed) and s (simulated):
+///   rmse          = sqrt(mean((s - o)^2))                       [t C ha-1]
+///   relative_rmse = rmse / mean(o)                              [1]
+///   bias          = mean(s - o)                                 [t C ha-1]
+///   efficiency    = 1 - sum((s - o)^2) / sum((o - mean(o))^2)   [1] Nash-Sutcliffe; NaN if o is constant
+///   r2            = squared Pearson correlation of o and s      [1] NaN if o or s is constant
+///   willmott_d    = 1 - sum((s - o)^2) / sum((|s - mean(o)| + |o - mean(o)|)^2)  [1] 1 when s = o = mean(o)
+struct Metrics {
+  std::size_t n;
+  double rmse, relative_rmse, bias, efficiency, r2, willmott_d;
+};
+
+/// Throws std::invalid_argument if n < 2 or an observed or simulated value is not finite.
+Metrics compute_metrics(const std::vector<SeriesPoint>& points);
+
+/// The name given to the multi-model mean series.
+inline constexpr const char* kMultiModelMean = "multi-model mean";
+
+/// The multi-model mean: for each (site, treatment) present for every listed model, average the
+/// simulated values at each observation time (and curve) into a Series with model =
+/// "multi-model mean". Observation times are those of the first listed model that every other
+/// model also has (times match within 1e-6 yr); observed values and sd come from the first listed
+/// model. The curve is sampled at the first model's curve times inside every model's curve range
+/// (other models linearly interpolated); it is empty if a model has no curve. Output follows the
+/// order in which (site, treatment) first appears in `all`. Throws std::invalid_argument if
+/// `all` holds two series with the same model, site and treatment.
+std::vector<Series> multi_model_mean(const std::vector<Series>& all, const std::vector<std::string>& models);
+
+/// metrics.csv: one row per model, site, treatment and metric (rmse, relative_rmse, bias,
+/// efficiency, r2, willmott_d), columns model,site,treatment,metric,value,unit,n (units: t ha-1
+/// for rmse and bias, 1 for the others; undefined values written NaN). Written to
+/// DIR/.NAME.incomplete and renamed. Throws std::invalid_argument (writing nothing) if a series
+/// has fewer than 2 points or non-finite values, std::runtime_error on I/O failure.
+void write_metrics_csv(const std::string& path, const std::vector<Series>& series);
+
+/// report.html: self-contained (inline CSS and SVG, opens offline): title, provenance block
+/// (given text, shown verbatim), a heat map of `heatmap_metric` (models x site/treatment, colour
+/// scale with legend, values in cells), one observed-vs-simulated time-series plot per site and
+/// treatment (observed points with sd error bars, one line per model), a 1:1 scatter of observed
+/// vs simulated per model, and the metrics table. `heatmap_metric` is one of rmse,
+/// relative_rmse, bias, efficiency, r2, willmott_d. Series with fewer than 2 points are plotted but
+/// get no metrics ("n/a"). Written to DIR/.NAME.incomplete and renamed. Throws
+/// std::invalid_argument for an unknown metric, std::runtime_error on I/O failure.
+void write_report_html(const std::string& path, const std::vector<Series>& series, const std::string& title,
+                       const std::string& provenance_text, const std::string& heatmap_metric = "rmse");
+
+/// Axis ticks by the nice-number algorithm (Heckbert, Graphics Gems 1990): about `target`
+/// ticks at a step of 1, 2 or 5 x 10^k, covering [lo, hi] (first tick <= lo, last >= hi).
+struct AxisTicks {
+  double lo, hi, step;
+  std::vector<double> ticks;
+  int decimals;  ///< digits after the point needed to print the ticks
+};
+AxisTicks nice_ticks(double lo, double hi, int target = 5);
+
+/// HTML/XML escaping of & < > " '.
+std::string html_escape(const std::string& s);
+
+}  // namespace alamod::engine

@@ -1,0 +1,91 @@
+#pragma once
+/// The alamod site forcing format, version 1 (data/sites/FORMAT.md): one CSV file per site with
+/// `# key: value [unit]` metadata lines, a header row, a units row and one row per year, month or
+/// day. The reader checks every name, unit and value and converts them to the canonical units below,
+/// so that the model adapters (engine/site_run.cpp) never see a user's unit.
+///
+/// Canonical units after reading (per step = per row of the file):
+///   temperatures tas, tsoil, tas_amplitude       degC
+///   water pr, pet, evap                          mm per step
+///   carbon c_input, fym                          t ha-1 per step
+///   yield                                        t ha-1 (dry matter)
+///   swc                                          m3 m-3
+///   fractions cover, lignin_fraction, n_fraction, awen_*   1
+///   dpm_rpm_ratio, re, ph, cn_ratio              1
+///   clay, silt, sand, organic_carbon             percent
+///   depth cm; bulk_density g cm-3; soc_initial, iom t ha-1; caco3 g kg-1; elevation m;
+///   latitude degrees_north; longitude degrees_east; spinup_years yr
+///
+/// Every problem is reported as one alamod::InputError line:
+///   `FILE:LINE:COLUMN (NAME): what was found, expected ...`
+#include <map>
+#include <string>
+#include <vector>
+
+namespace alamod::engine {
+
+/// The time step of a forcing file (decided by its time columns) or of a model.
+enum class TimeStep { year, month, day };
+
+/// "year", "month" or "day".
+const char* time_step_name(TimeStep s);
+
+/// A site forcing file, read, validated and converted to canonical units.
+struct SiteForcing {
+  std::string path;                  ///< the file, as given (for messages)
+  TimeStep step = TimeStep::month;   ///< one row per year, month or day
+  std::vector<int> year;             ///< calendar year of each row
+  std::vector<int> month;            ///< 1-12; 0 in annual files
+  std::vector<int> day;              ///< 1-31; 0 in annual and monthly files
+  std::vector<int> line;             ///< line of the file of each row (1-based), for messages
+  std::map<std::string, std::vector<double>> columns;  ///< forcing variables, canonical units
+  std::map<std::string, double> numbers;               ///< numeric metadata, canonical units
+  std::map<std::string, std::string> texts;            ///< text metadata (site_id, land_use, ...)
+  std::map<std::string, int> metadata_line;            ///< line of each metadata key
+  int header_line = 0;                                 ///< line of the column names
+
+  std::size_t rows() const { return year.size(); }
+  bool has_column(const std::string& name) const { return columns.count(name) != 0; }
+  bool has_number(const std::string& key) const { return numbers.count(key) != 0; }
+  /// The column called name; throws InputError naming the file and the model that needs it.
+  const std::vector<double>& column(const std::string& name, const std::string& needed_by) const;
+  /// The numeric metadata `key`; throws InputError naming the file, the key, its unit and the model.
+  double number(const std::string& key, const std::string& needed_by) const;
+  /// A site property given as metadata or, failing that, as the mean of its column; `fallback`
+  /// when it is neither (NaN fallback: InputError naming the model that needs it).
+  double property(const std::string& key, double fallback, const std::string& needed_by) const;
+};
+
+/// Read and validate a site forcing file. Throws alamod::InputError (see the header comment).
+SiteForcing read_site_forcing(const std::string& path);
+
+/// The canonical unit of a variable or metadata key of the format ("" for text keys).
+std::string canonical_unit(const std::string& name);
+
+/// The candidate closest to name (Levenshtein distance), for "did you mean" messages.
+std::string nearest_name(const std::string& name, const std::vector<std::string>& candidates);
+
+/// Days in a month of the proleptic Gregorian calendar.
+int days_in_month(int year, int month);
+
+/// The forcing on a model's time step. Finer model steps repeat means and spread sums uniformly
+/// over the sub-steps (a month's sum over its days, a year's over 12 months or its days); coarser
+/// ones average means and add sums over whole months or years (a partial first or last period is an
+/// error naming its rows). Columns keep the names of SiteForcing; amounts are per model step.
+struct StepSeries {
+  TimeStep step = TimeStep::month;
+  std::vector<int> year, month, day;  ///< time of each model step (month/day 0 where coarser)
+  std::vector<int> first_line;        ///< first forcing line feeding each step (messages)
+  std::map<std::string, std::vector<double>> columns;
+
+  std::size_t steps() const { return year.size(); }
+  bool has(const std::string& name) const { return columns.count(name) != 0; }
+  const std::vector<double>& at(const std::string& name) const { return columns.at(name); }
+  /// Number of model steps in the first `years` calendar years.
+  std::size_t steps_in_first_years(int years) const;
+};
+
+/// Resample the forcing to a model step (see StepSeries).
+StepSeries resample(const SiteForcing& f, TimeStep target);
+
+}  // namespace alamod::engine

@@ -1,0 +1,335 @@
+// Fast spin-up: exact linear equilibria, the SNES fixed point of nonlinear cycles, inverse RothC.
+#include "engine/spinup.hpp"
+
+#include <petscsnes.h>
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <string>
+#include <vector>
+
+namespace alamod::engine::spinup {
+
+namespace rothc = models::rothc;
+
+double relative_change(int n, const double* before, const double* after) {
+  double total = 0.0;
+  for (int i = 0; i < n; ++i) total += std::fabs(before[i]);
+  const double floor = 1e-12 * total;
+  double worst = 0.0;
+  for (int i = 0; i < n; ++i) {
+    const double change = std::fabs(after[i] - before[i]) / std::max({std::fabs(before[i]), floor, 1e-300});
+    if (!std::isfinite(change)) return std::numeric_limits<double>::infinity();
+    worst = std::max(worst, change);
+  }
+  return worst;
+}
+
+bool solve_dense(int n, double* a, double* b) {
+  for (int k = 0; k < n; ++k) {
+    int pivot = k;
+    for (int i = k + 1; i < n; ++i)
+      if (std::fabs(a[i * n + k]) > std::fabs(a[pivot * n + k])) pivot = i;
+    if (!(std::fabs(a[pivot * n + k]) > 0.0) || !std::isfinite(a[pivot * n + k])) return false;
+    if (pivot != k) {
+      for (int j = 0; j < n; ++j) std::swap(a[k * n + j], a[pivot * n + j]);
+      std::swap(b[k], b[pivot]);
+    }
+    for (int i = k + 1; i < n; ++i) {
+      const double l = a[i * n + k] / a[k * n + k];
+      for (int j = k + 1; j < n; ++j) a[i * n + j] -= l * a[k * n + j];
+      b[i] -= l * b[k];
+    }
+  }
+  for (int k = n - 1; k >= 0; --k) {
+    double sum = b[k];
+    for (int j = k + 1; j < n; ++j) sum -= a[k * n + j] * b[j];
+    b[k] = sum / a[k * n + k];
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Nonlinear: SNES on G(z) = z - ln F(exp z)
+
+struct NonlinearSpinup::Impl {
+  int n = 0;
+  NonlinearOptions options;
+  SNES snes = nullptr;
+  Mat jacobian = nullptr;
+  Vec z = nullptr, g = nullptr;
+  // the cell being solved
+  const CycleMap* map = nullptr;
+  long evaluations = 0;
+  std::exception_ptr error;
+
+  static PetscErrorCode residual(SNES snes, Vec zv, Vec gv, void* ctx);
+  static PetscErrorCode converged(SNES snes, PetscInt it, PetscReal xnorm, PetscReal snorm, PetscReal fnorm,
+                                  SNESConvergedReason* reason, void* ctx);
+  PetscErrorCode create();
+  PetscErrorCode destroy();
+  PetscErrorCode run(const double* guess, Pools& x, int& iterations, int& reason);
+};
+
+PetscErrorCode NonlinearSpinup::Impl::residual(SNES snes, Vec zv, Vec gv, void* ctx) {
+  auto* self = static_cast<Impl*>(ctx);
+  const PetscScalar* zz;
+  PetscScalar* gg;
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArrayRead(zv, &zz));
+  PetscCall(VecGetArray(gv, &gg));
+  Pools x{}, fx{};
+  for (int i = 0; i < self->n; ++i) x[i] = std::exp(zz[i]);
+  bool ok = !self->error;
+  if (ok) {
+    try {
+      (*self->map)(x.data(), fx.data());
+      ++self->evaluations;
+    } catch (...) {
+      self->error = std::current_exception();
+      ok = false;
+    }
+  }
+  for (int i = 0; i < self->n && ok; ++i) ok = fx[i] > 0.0 && std::isfinite(fx[i]);
+  for (int i = 0; i < self->n; ++i) gg[i] = ok ? zz[i] - std::log(fx[i]) : NAN;
+  PetscCall(VecRestoreArray(gv, &gg));
+  PetscCall(VecRestoreArrayRead(zv, &zz));
+  if (!ok) PetscCall(SNESSetFunctionDomainError(snes));
+  PetscFunctionReturn(0);
+}
+
+// Converged when every pool changes by at most the tolerance (relative) over one cycle: |expm1(G_i)|.
+// PETSc's norm tests are kept for divergence only; its own "converged" verdicts (small step, small
+// relative norm) are not accepted.
+PetscErrorCode NonlinearSpinup::Impl::converged(SNES snes, PetscInt it, PetscReal xnorm, PetscReal snorm,
+                                                PetscReal fnorm, SNESConvergedReason* reason, void* ctx) {
+  auto* self = static_cast<Impl*>(ctx);
+  PetscFunctionBeginUser;
+  Vec gv;
+  PetscCall(SNESGetFunction(snes, &gv, nullptr, nullptr));
+  const PetscScalar* gg;
+  PetscCall(VecGetArrayRead(gv, &gg));
+  double worst = 0.0;
+  for (int i = 0; i < self->n; ++i) {
+    const double c = std::fabs(std::expm1(-gg[i]));
+    worst = std::isfinite(c) ? std::max(worst, c) : INFINITY;
+  }
+  PetscCall(VecRestoreArrayRead(gv, &gg));
+  if (worst <= self->options.tolerance) {
+    *reason = SNES_CONVERGED_FNORM_ABS;
+    PetscFunctionReturn(0);
+  }
+  PetscCall(SNESConvergedDefault(snes, it, xnorm, snorm, fnorm, reason, nullptr));
+  if (*reason > 0) *reason = SNES_CONVERGED_ITERATING;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NonlinearSpinup::Impl::create() {
+  KSP ksp;
+  PC pc;
+  PetscFunctionBeginUser;
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, n, &z));
+  PetscCall(VecDuplicate(z, &g));
+  PetscCall(SNESCreate(PETSC_COMM_SELF, &snes));
+  PetscCall(SNESSetOptionsPrefix(snes, options.prefix.c_str()));
+  PetscCall(SNESSetType(snes, SNESNEWTONLS));
+  PetscCall(SNESSetFunction(snes, g, residual, this));
+  PetscCall(MatCreateSNESMF(snes, &jacobian));
+  PetscCall(SNESSetJacobian(snes, jacobian, jacobian, MatMFFDComputeJacobian, nullptr));
+  PetscCall(SNESGetKSP(snes, &ksp));
+  PetscCall(KSPSetType(ksp, KSPGMRES));
+  PetscCall(KSPSetTolerances(ksp, 1e-6, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT));
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(PCSetType(pc, PCNONE));
+  PetscCall(SNESSetTolerances(snes, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, options.max_iterations, 100000));
+  PetscCall(SNESSetConvergenceTest(snes, converged, this, nullptr));
+  PetscCall(SNESSetFromOptions(snes));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NonlinearSpinup::Impl::destroy() {
+  PetscFunctionBeginUser;
+  PetscCall(MatDestroy(&jacobian));
+  PetscCall(SNESDestroy(&snes));
+  PetscCall(VecDestroy(&g));
+  PetscCall(VecDestroy(&z));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NonlinearSpinup::Impl::run(const double* guess, Pools& x, int& iterations, int& reason) {
+  PetscScalar* zz;
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArray(z, &zz));
+  for (int i = 0; i < n; ++i) zz[i] = std::log(guess[i]);
+  PetscCall(VecRestoreArray(z, &zz));
+  PetscCall(SNESSolve(snes, nullptr, z));
+  PetscInt it;
+  SNESConvergedReason why;
+  PetscCall(SNESGetIterationNumber(snes, &it));
+  PetscCall(SNESGetConvergedReason(snes, &why));
+  iterations = static_cast<int>(it);
+  reason = static_cast<int>(why);
+  const PetscScalar* zr;
+  PetscCall(VecGetArrayRead(z, &zr));
+  for (int i = 0; i < n; ++i) x[i] = std::exp(zr[i]);
+  PetscCall(VecRestoreArrayRead(z, &zr));
+  PetscFunctionReturn(0);
+}
+
+namespace {
+void check_petsc(PetscErrorCode ierr, const char* what) {
+  if (ierr) throw std::runtime_error(std::string("NonlinearSpinup: PETSc error ") + std::to_string(ierr) + " in " + what);
+}
+}  // namespace
+
+NonlinearSpinup::NonlinearSpinup(int n, NonlinearOptions options) : impl_(new Impl) {
+  if (n < 1 || n > kMaxPools) {
+    delete impl_;
+    throw std::invalid_argument("NonlinearSpinup: " + std::to_string(n) + " pools (expected 1.." +
+                                std::to_string(kMaxPools) + ")");
+  }
+  impl_->n = n;
+  impl_->options = std::move(options);
+  const PetscErrorCode ierr = impl_->create();
+  if (ierr) {
+    impl_->destroy();
+    delete impl_;
+    check_petsc(ierr, "setting up the SNES");
+  }
+}
+
+NonlinearSpinup::~NonlinearSpinup() {
+  impl_->destroy();
+  delete impl_;
+}
+
+std::string NonlinearSpinup::method() const {
+  SNESType type = nullptr;
+  check_petsc(SNESGetType(impl_->snes, &type), "SNESGetType");
+  return type ? type : "";
+}
+
+NonlinearSteadyState NonlinearSpinup::solve(const CycleMap& map, const double* guess) {
+  const int n = impl_->n;
+  for (int i = 0; i < n; ++i)
+    if (!(guess[i] > 0.0) || !std::isfinite(guess[i]))
+      throw std::invalid_argument("NonlinearSpinup::solve: initial pool " + std::to_string(i) + " is " +
+                                  std::to_string(guess[i]) + " (expected a finite value > 0)");
+  NonlinearSteadyState r;
+  impl_->map = &map;
+  impl_->evaluations = 0;
+  impl_->error = nullptr;
+  Pools x{};
+  const PetscErrorCode ierr = impl_->run(guess, x, r.snes_iterations, r.snes_reason);
+  impl_->map = nullptr;
+  if (impl_->error) std::rethrow_exception(impl_->error);
+  check_petsc(ierr, "SNESSolve");
+  r.snes_cycles = impl_->evaluations;
+
+  // The check cycle. A cell still above the tolerance is cycled plainly from the SNES iterate or from
+  // the guess, whichever changes less over one cycle (a diverged SNES can leave a wild iterate).
+  const double tolerance = impl_->options.tolerance;
+  auto positive = [n](const double* y) {
+    for (int i = 0; i < n; ++i)
+      if (!(y[i] > 0.0) || !std::isfinite(y[i])) return false;
+    return true;
+  };
+  Pools next{};
+  r.residual = std::numeric_limits<double>::infinity();
+  if (positive(x.data())) {
+    map(x.data(), next.data());
+    ++r.cycles;
+    r.residual = relative_change(n, x.data(), next.data());
+  }
+  r.cycles += r.snes_cycles;
+  r.state = x;
+  if (!(r.residual <= tolerance)) {
+    Pools from_guess{};
+    map(guess, from_guess.data());
+    ++r.fallback_cycles;
+    if (!(relative_change(n, guess, from_guess.data()) < r.residual)) from_guess = next;
+    const CyclingResult c =
+        cycle_to_steady_state(n, map, from_guess.data(), tolerance, impl_->options.max_fallback_cycles);
+    r.fallback_cycles += c.cycles;
+    r.cycles += r.fallback_cycles;
+    r.residual = positive(c.state.data()) ? c.residual : std::numeric_limits<double>::infinity();
+    r.state = c.state;
+  }
+  r.converged = r.residual <= impl_->options.tolerance;
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// RothC
+
+double rothc_periodic_deficit(const rothc::Parameters& p, const rothc::SoilConstants& s,
+                              const rothc::CellForcing* months, int n_months, int max_cycles) {
+  double smd0 = 0.0;
+  for (int it = 0; it < max_cycles; ++it) {
+    double smd = smd0;
+    for (int m = 0; m < n_months; ++m)
+      smd = rothc::update_deficit(p, s, smd, months[m].rain_mm, months[m].evap_mm, months[m].covered);
+    const bool periodic = smd == smd0;
+    smd0 = smd;
+    if (periodic) break;
+  }
+  return smd0;
+}
+
+void rothc_cycle(const rothc::Parameters& p, const rothc::SoilConstants& s, const rothc::CellForcing* months,
+                 int n_months, double smd0, const double* in, double* out, bool with_inputs) {
+  rothc::CellState x{in[0], in[1], in[2], in[3], smd0};
+  for (int m = 0; m < n_months; ++m) {
+    rothc::CellForcing f = months[m];
+    if (!with_inputs) f.c_input = f.fym = 0.0;
+    rothc::step_cell(p, s, f, x);
+  }
+  out[0] = x.dpm;
+  out[1] = x.rpm;
+  out[2] = x.bio;
+  out[3] = x.hum;
+}
+
+double rothc_inverse_input(const rothc::Parameters& p, const rothc::SoilConstants& s,
+                           const rothc::CellForcing* months, int n_months, double observed_soc, Pools* equilibrium) {
+  if (!(observed_soc > 0.0) || !std::isfinite(observed_soc))
+    throw std::invalid_argument("rothc_inverse_input: observed SOC " + std::to_string(observed_soc) +
+                                " t C ha-1 (expected a finite value > 0)");
+  const double smd0 = rothc_periodic_deficit(p, s, months, n_months);
+  // The cycle with one input kind only: plant (manure zeroed) or manure (plant zeroed).
+  std::vector<rothc::CellForcing> plant(months, months + n_months), manure = plant;
+  double annual = 0.0, annual_fym = 0.0;
+  for (int m = 0; m < n_months; ++m) {
+    annual += months[m].c_input;
+    annual_fym += months[m].fym;
+    plant[m].fym = 0.0;
+    manure[m].c_input = 0.0;
+  }
+  if (!(annual > 0.0))
+    throw std::invalid_argument("rothc_inverse_input: the cycle has no plant carbon input (sum " +
+                                std::to_string(annual) + " t C ha-1) to scale");
+  auto equilibrium_of = [&](const std::vector<rothc::CellForcing>& f) {
+    return linear_periodic_steady_state(rothc::kNumPools - 1, [&](const double* in, double* out, bool with_inputs) {
+      rothc_cycle(p, s, f.data(), n_months, smd0, in, out, with_inputs);
+    });
+  };
+  const LinearSteadyState xp = equilibrium_of(plant);
+  LinearSteadyState xm;
+  if (annual_fym != 0.0) xm = equilibrium_of(manure);
+  const double active_plant = xp.state[0] + xp.state[1] + xp.state[2] + xp.state[3];
+  const double active_manure = xm.state[0] + xm.state[1] + xm.state[2] + xm.state[3];
+  const double target = observed_soc - rothc::falloon_iom(observed_soc) - active_manure;  // t C ha-1
+  if (!(target > 0.0) || !(active_plant > 0.0))
+    throw std::invalid_argument("rothc_inverse_input: observed SOC " + std::to_string(observed_soc) +
+                                " t C ha-1 is not above IOM " + std::to_string(rothc::falloon_iom(observed_soc)) +
+                                " plus the manure equilibrium " + std::to_string(active_manure) + " t C ha-1");
+  const double scale = target / active_plant;  // (1)
+  if (equilibrium) {
+    *equilibrium = Pools{};
+    for (int k = 0; k < 4; ++k) (*equilibrium)[k] = scale * xp.state[k] + xm.state[k];
+  }
+  return scale * annual;
+}
+
+}  // namespace alamod::engine::spinup

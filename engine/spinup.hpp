@@ -1,0 +1,196 @@
+#pragma once
+/// Fast spin-up: the periodic steady state of a soil carbon model under a repeated forcing cycle
+/// (usually one year), per cell, without cycling the model for thousands of years.
+///
+///  1. Linear pool models (RothC, ICBM, Yasso, CENTURY): one cycle is affine in the pools,
+///     x1 = M x0 + v. linear_periodic_steady_state builds M and v from n + 1 cycles (v from zero pools
+///     with inputs, column j of M from the unit pool e_j without inputs), solves (I - M) x = v by dense
+///     LU with partial pivoting and checks the answer with one more cycle: n + 2 cycles in all.
+///  2. Nonlinear models (Millennial, MIMICS): the fixed point of the cycle map F, solved per cell by a
+///     PETSc SNES on PETSC_COMM_SELF (NonlinearSpinup), in log-pool variables z = ln x:
+///       G(z) = z - ln F(exp z) = 0,
+///     so that every component of G is the relative change of a pool over one cycle, pools stay
+///     positive, and x - G is exactly one plain cycle (what SNESANDERSON mixes). Cells the solver does
+///     not bring below the tolerance are finished by plain cycling.
+///  3. Inverse RothC spin-up (GSOCseq): the plant carbon input whose equilibrium reproduces an
+///     observed SOC stock (rothc_inverse_input).
+///
+/// Convergence everywhere: the largest relative change of a pool over one more cycle,
+/// max_i |F(x)_i - x_i| / max(|x_i|, 1e-12 sum_j |x_j|) <= tolerance (default 1e-9); the floor keeps a
+/// pool that is negligible beside the total stock from deciding it. See docs/SPINUP.md for the methods
+/// and measured costs. The kernels see nothing of this: a cycle is a callable the caller writes.
+#include <array>
+#include <cstddef>
+#include <functional>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+#include "models/rothc/rothc.hpp"
+
+namespace alamod::engine::spinup {
+
+inline constexpr int kMaxPools = 8;              ///< largest pool count the solvers take
+inline constexpr double kDefaultTolerance = 1e-9;  ///< largest relative change of a pool over a cycle (1)
+
+/// Pools of one cell; the first n entries are used (units of the model).
+using Pools = std::array<double, kMaxPools>;
+
+/// Largest relative change of a pool between `before` and `after` (n pools), each change divided by
+/// max(|before_i|, 1e-12 sum_j |before_j|); NaN or infinity anywhere gives infinity.
+double relative_change(int n, const double* before, const double* after);
+
+/// Solve a x = b for x in place of b: dense LU with partial pivoting, a row-major n x n (overwritten),
+/// n <= kMaxPools. Returns false (b unspecified) when a pivot is zero or not finite.
+bool solve_dense(int n, double* a, double* b);
+
+/// Result of the exact linear spin-up of one cell.
+struct LinearSteadyState {
+  Pools state{};          ///< [out] periodic equilibrium at the start of the cycle (first n entries)
+  double residual = 0.0;  ///< [out] largest relative change of a pool over one more cycle (1)
+  int cycles = 0;         ///< [out] cycles run: n + 1 for the affine map, 1 for the check
+};
+
+/// Exact periodic steady state of a linear pool model for one cell.
+///
+/// `cycle(const double* in, double* out, bool with_inputs)` advances n pools over one full forcing
+/// cycle from `in` to `out`; with_inputs = false runs the same cycle with every carbon input set to 0
+/// (climate, moisture and any other state held as in the real cycle). Nothing else may carry over
+/// between calls: the cycle must be affine in the pools. Throws std::invalid_argument for n outside
+/// 1..kMaxPools, std::runtime_error when I - M is singular (a pool that never decays).
+template <class Cycle>
+LinearSteadyState linear_periodic_steady_state(int n, Cycle&& cycle) {
+  if (n < 1 || n > kMaxPools)
+    throw std::invalid_argument("linear_periodic_steady_state: " + std::to_string(n) + " pools (expected 1.." +
+                                std::to_string(kMaxPools) + ")");
+  LinearSteadyState r;
+  Pools zero{}, v{}, column{};
+  cycle(zero.data(), v.data(), true);  // v = F(0)
+  std::array<double, kMaxPools * kMaxPools> a{};
+  for (int j = 0; j < n; ++j) {
+    Pools unit{};
+    unit[j] = 1.0;
+    cycle(unit.data(), column.data(), false);  // column j of M = M e_j
+    for (int i = 0; i < n; ++i) a[i * n + j] = (i == j ? 1.0 : 0.0) - column[i];
+  }
+  r.state = v;
+  if (!solve_dense(n, a.data(), r.state.data()))
+    throw std::runtime_error("linear_periodic_steady_state: I - M is singular (a pool does not decay over the cycle)");
+  Pools next{};
+  cycle(r.state.data(), next.data(), true);
+  r.residual = relative_change(n, r.state.data(), next.data());
+  r.cycles = n + 2;
+  return r;
+}
+
+/// Result of plain cycling (brute force, or the fall-back of the nonlinear solver).
+struct CyclingResult {
+  Pools state{};          ///< [out] pools after the last cycle (first n entries)
+  double residual = 0.0;  ///< [out] relative change over the last cycle (1)
+  long cycles = 0;        ///< [out] cycles run
+  bool converged = false; ///< [out] residual <= tolerance within max_cycles
+};
+
+/// Brute-force spin-up: x <- F(x) from x0 until one cycle changes every pool by <= tolerance (relative)
+/// or max_cycles cycles ran. `map(const double* in, double* out)` is one cycle with inputs. The
+/// returned state is the last one, whose own change over the last cycle was below the tolerance.
+template <class Map>
+CyclingResult cycle_to_steady_state(int n, Map&& map, const double* x0, double tolerance, long max_cycles) {
+  CyclingResult r;
+  Pools x{}, next{};
+  for (int i = 0; i < n; ++i) x[i] = x0[i];
+  r.residual = std::numeric_limits<double>::infinity();
+  while (r.cycles < max_cycles) {
+    map(x.data(), next.data());
+    ++r.cycles;
+    r.residual = relative_change(n, x.data(), next.data());
+    x = next;
+    if (r.residual <= tolerance) {
+      r.converged = true;
+      break;
+    }
+  }
+  r.state = x;
+  return r;
+}
+
+/// One cycle of a nonlinear model for one cell: n pools in, n pools out.
+using CycleMap = std::function<void(const double* in, double* out)>;
+
+/// Settings of NonlinearSpinup. The SNES itself is configured through the PETSc options database
+/// under `prefix` (e.g. -spinup_snes_type anderson, -spinup_snes_monitor, -spinup_ksp_rtol 1e-6).
+struct NonlinearOptions {
+  double tolerance = kDefaultTolerance;  ///< largest relative change of a pool over one more cycle (1)
+  int max_iterations = 40;               ///< SNES iterations (overridden by -<prefix>snes_max_it)
+  long max_fallback_cycles = 200000;     ///< plain cycles at most for a cell the SNES did not converge
+  std::string prefix = "spinup_";        ///< options prefix of the SNES
+};
+
+/// Result of the nonlinear spin-up of one cell.
+struct NonlinearSteadyState {
+  Pools state{};              ///< [out] periodic equilibrium at the start of the cycle (first n entries)
+  double residual = 0.0;      ///< [out] largest relative change of a pool over one more cycle (1)
+  int snes_iterations = 0;    ///< [out] nonlinear iterations of the SNES
+  int snes_reason = 0;        ///< [out] SNESConvergedReason (> 0 converged)
+  long snes_cycles = 0;       ///< [out] cycle evaluations inside the SNES (residuals, Jacobian-vector products)
+  long fallback_cycles = 0;   ///< [out] plain cycles after the SNES (0 when it converged)
+  long cycles = 0;            ///< [out] all cycle evaluations: SNES, the check cycle and the fall-back
+  bool converged = false;     ///< [out] residual <= tolerance
+};
+
+/// Accelerated periodic steady state of a nonlinear model, one cell at a time, with one SNES on
+/// PETSC_COMM_SELF reused for every cell (create one per rank and per pool count). Default method:
+/// Newton with a backtracking line search, a matrix-free finite-difference Jacobian (MatCreateSNESMF)
+/// and unpreconditioned GMRES; any SNES type can be chosen with -spinup_snes_type. PETSc must be
+/// initialised by the caller and outlive this object. Not copyable.
+class NonlinearSpinup {
+ public:
+  /// n pools (1..kMaxPools). Reads the options database once, here.
+  explicit NonlinearSpinup(int n, NonlinearOptions options = {});
+  ~NonlinearSpinup();
+  NonlinearSpinup(const NonlinearSpinup&) = delete;
+  NonlinearSpinup& operator=(const NonlinearSpinup&) = delete;
+
+  /// The periodic steady state of `map` from `guess` (n positive pools). The SNES stops when the
+  /// largest relative change over one cycle is below the tolerance; one more cycle checks the answer;
+  /// a cell still above the tolerance is cycled plainly from the best iterate. Exceptions thrown by
+  /// `map` propagate; a map that returns a non-positive or non-finite pool is a domain error the SNES
+  /// backs away from.
+  NonlinearSteadyState solve(const CycleMap& map, const double* guess);
+
+  /// The SNES type in use (after the options database), e.g. "newtonls".
+  std::string method() const;
+
+ private:
+  struct Impl;
+  Impl* impl_;
+};
+
+// ---------------------------------------------------------------------------------------------------
+// RothC cycles (used by the tests, the benchmark and the inverse spin-up)
+
+/// The periodic topsoil moisture deficit (mm) at the start of the cycle of `n_months` months: the
+/// deficit does not depend on the pools and is clamped at 0 and at its floor, so repeating the cycle
+/// from 0 becomes exactly periodic within a few cycles. Returns after `max_cycles` cycles at most.
+double rothc_periodic_deficit(const models::rothc::Parameters& p, const models::rothc::SoilConstants& s,
+                              const models::rothc::CellForcing* months, int n_months, int max_cycles = 200);
+
+/// One RothC cycle of the four active pools DPM RPM BIO HUM (t C ha-1) from the deficit smd0 (mm);
+/// with_inputs = false sets the plant and manure inputs to 0. Affine in the pools.
+void rothc_cycle(const models::rothc::Parameters& p, const models::rothc::SoilConstants& s,
+                 const models::rothc::CellForcing* months, int n_months, double smd0, const double* in, double* out,
+                 bool with_inputs);
+
+/// Inverse spin-up (GSOCseq protocol): the annual plant carbon input (t C ha-1 yr-1) whose periodic
+/// equilibrium reproduces the observed SOC stock `observed_soc` (t C ha-1), with
+/// IOM = falloon_iom(observed_soc). The monthly split of the input is that of months[].c_input (any
+/// scale); manure (months[].fym) is held as given. The equilibrium is affine in the plant-input scale
+/// c, x(c) = c x_plant + x_manure (x_manure = 0 without manure), so c follows exactly from
+/// sum(x(c)) = observed - IOM. `equilibrium`, if given, receives DPM RPM BIO HUM (t C ha-1) at that
+/// input. Throws std::invalid_argument (with the values) when the observed stock cannot be reached:
+/// not above IOM plus the manure equilibrium, or no plant input in the cycle.
+double rothc_inverse_input(const models::rothc::Parameters& p, const models::rothc::SoilConstants& s,
+                           const models::rothc::CellForcing* months, int n_months, double observed_soc,
+                           Pools* equilibrium = nullptr);
+
+}  // namespace alamod::engine::spinup
