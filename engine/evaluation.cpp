@@ -325,7 +325,22 @@ struct Range {
   bool empty() const { return !(lo <= hi); }
 };
 
-AxisTicks ticks_for(const Range& r, int target) { return r.empty() ? nice_ticks(0, 1, target) : nice_ticks(r.lo, r.hi, target); }
+/// An axis over the data range padded by 4 % at each end (so no point sits on an axis line), with
+/// the nice ticks that fall inside it.
+AxisTicks ticks_for(const Range& r, int target) {
+  AxisTicks t = r.empty() ? nice_ticks(0, 1, target) : nice_ticks(r.lo, r.hi, target);
+  if (r.empty()) return t;
+  const double span = r.hi > r.lo ? r.hi - r.lo : t.hi - t.lo;
+  const double lo = r.lo - 0.04 * span, hi = r.hi + 0.04 * span;
+  std::vector<double> inside;
+  for (double v : t.ticks)
+    if (v >= lo - 1e-9 * span && v <= hi + 1e-9 * span) inside.push_back(v);
+  if (inside.size() < 2) return t;
+  t.lo = lo;
+  t.hi = hi;
+  t.ticks = std::move(inside);
+  return t;
+}
 
 struct Key {
   std::string site, treatment;
@@ -536,7 +551,7 @@ void draw_heatmap(std::ostringstream& o, const std::vector<Series>& series, cons
   const double legend_w = std::clamp(grid_w, 260.0, 420.0);
   const double W = std::max(grid_left + grid_w, grid_left + legend_w + 20) + 10;
   const double legend_top = grid_top + grid_h + 22;
-  const double H = legend_top + 62;
+  const double H = legend_top + 36;
 
   o << "<svg class=\"heatmap\" data-metric=\"" << mi.key << "\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 "
     << px(W) << " " << px(H) << "\" width=\"" << px(W) << "\" height=\"" << px(H)
@@ -666,15 +681,14 @@ AxisTicks nice_ticks(double lo, double hi, int target) {
     lo -= pad;
     hi += pad;
   }
-  auto nice = [](double x, bool round) {
+  // The nearest of 1, 2, 5 x 10^k (Heckbert's rounded nice number).
+  auto nice = [](double x) {
     const double e = std::floor(std::log10(x));
     const double f = x / std::pow(10.0, e);
-    double nf;
-    if (round) nf = f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10;
-    else nf = f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10;
+    const double nf = f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10;
     return nf * std::pow(10.0, e);
   };
-  const double step = nice(nice(hi - lo, false) / double(target - 1), true);
+  const double step = nice((hi - lo) / double(target - 1));
   const double first = std::floor(lo / step + 1e-9), last = std::ceil(hi / step - 1e-9);
   AxisTicks t;
   t.step = step;

@@ -73,7 +73,7 @@ void write_metrics_csv(const std::string& path, const std::vector<Series>& serie
 void write_report_html(const std::string& path, const std::vector<Series>& series, const std::string& title,
                        const std::string& provenance_text, const std::string& heatmap_metric = "rmse");
 
-/// Axis ticks by the nice-number algorithm (Heckbert, Graphics Gems 1990): about `target`
+/// Axis ticks by the nice-number algorithm (after Heckbert, Graphics Gems 1990): about `target`
 /// ticks at a step of 1, 2 or 5 x 10^k, covering [lo, hi] (first tick <= lo, last >= hi).
 struct AxisTicks {
   double lo, hi, step;

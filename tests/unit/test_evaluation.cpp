@@ -1,0 +1,357 @@
+// Evaluation: goodness-of-fit metrics against values computed by hand, input errors, the
+// multi-model mean, metrics.csv rows and the structure of the self-contained HTML report.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "engine/evaluation.hpp"
+
+namespace ev = alamod::engine;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::vector<ev::SeriesPoint> pairs(const std::vector<double>& obs, const std::vector<double>& sim) {
+  std::vector<ev::SeriesPoint> p;
+  for (std::size_t i = 0; i < obs.size(); ++i) p.push_back({2000.0 + double(i), obs[i], sim[i]});
+  return p;
+}
+
+std::size_t count(const std::string& hay, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto pos = hay.find(needle); pos != std::string::npos; pos = hay.find(needle, pos + needle.size())) ++n;
+  return n;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+/// A fresh, empty folder per test.
+class TempDir {
+ public:
+  TempDir() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    path_ = fs::temp_directory_path() /
+            ("alamod_test_evaluation_" + std::to_string(::getpid()) + "_" + info->name());
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+/// Synthetic series: models x sites x treatments, 6 observations each, a yearly curve.
+std::vector<ev::Series> example(const std::vector<std::string>& models, const std::vector<std::string>& sites,
+                                const std::vector<std::string>& treatments) {
+  std::vector<ev::Series> out;
+  for (std::size_t m = 0; m < models.size(); ++m)
+    for (std::size_t s = 0; s < sites.size(); ++s)
+      for (std::size_t t = 0; t < treatments.size(); ++t) {
+        ev::Series x{models[m], sites[s], treatments[t], {}, {}};
+        for (int i = 0; i < 6; ++i) {
+          const double year = 1990 + 4 * i;
+          x.points.push_back({year, 40.0 + 3 * double(s) + 0.5 * i + (i % 2), 40.0 + 3 * double(s) + 0.6 * i +
+                                                                               double(m), 1.5});
+        }
+        for (int y = 1990; y <= 2010; ++y)
+          x.simulated_curve.emplace_back(y, 40.0 + 3 * double(s) + 0.6 * (y - 1990) / 4.0 + double(m));
+        out.push_back(std::move(x));
+      }
+  return out;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Metrics
+
+TEST(EvaluationMetrics, PerfectFit) {
+  const auto m = ev::compute_metrics(pairs({10, 12, 15, 11}, {10, 12, 15, 11}));
+  EXPECT_EQ(m.n, 4u);
+  EXPECT_DOUBLE_EQ(m.rmse, 0.0);
+  EXPECT_DOUBLE_EQ(m.relative_rmse, 0.0);
+  EXPECT_DOUBLE_EQ(m.bias, 0.0);
+  EXPECT_DOUBLE_EQ(m.efficiency, 1.0);
+  EXPECT_DOUBLE_EQ(m.r2, 1.0);
+  EXPECT_DOUBLE_EQ(m.willmott_d, 1.0);
+}
+
+TEST(EvaluationMetrics, ConstantBias) {
+  // o = 10, 20, 30; s = o + 2. mean(o) = 20.
+  // rmse = 2, bias = 2, relative rmse = 2/20 = 0.1.
+  // EF = 1 - 3*4 / (100 + 0 + 100) = 0.94. r2 = 1 (s is a shift of o).
+  // d = 1 - 12 / ((8+10)^2 + (2+0)^2 + (12+10)^2) = 1 - 12/812.
+  const auto m = ev::compute_metrics(pairs({10, 20, 30}, {12, 22, 32}));
+  EXPECT_EQ(m.n, 3u);
+  EXPECT_NEAR(m.rmse, 2.0, 1e-12);
+  EXPECT_NEAR(m.relative_rmse, 0.1, 1e-12);
+  EXPECT_NEAR(m.bias, 2.0, 1e-12);
+  EXPECT_NEAR(m.efficiency, 0.94, 1e-12);
+  EXPECT_NEAR(m.r2, 1.0, 1e-12);
+  EXPECT_NEAR(m.willmott_d, 1.0 - 12.0 / 812.0, 1e-12);
+}
+
+TEST(EvaluationMetrics, FivePointsByHand) {
+  // o = 10 12 14 16 18 (mean 14), s = 11 12 13 17 20 (mean 14.6).
+  // s - o = 1 0 -1 1 2: sum 3, sum of squares 7.
+  //   rmse = sqrt(7/5) = 1.1832159566..., relative rmse = rmse / 14, bias = 3/5 = 0.6.
+  // o - mean(o) = -4 -2 0 2 4: sum of squares 40. EF = 1 - 7/40 = 0.825.
+  // s - mean(s) = -3.6 -2.6 -1.6 2.4 5.4: sum of squares 57.2; cross products with o - mean(o):
+  //   14.4 + 5.2 + 0 + 4.8 + 21.6 = 46. r2 = 46^2 / (40 * 57.2) = 2116 / 2288.
+  // |s - mean(o)| = 3 2 1 3 6, |o - mean(o)| = 4 2 0 2 4: sums 7 4 1 5 10, squares 49 16 1 25 100 = 191.
+  //   d = 1 - 7/191 = 184/191.
+  const auto m = ev::compute_metrics(pairs({10, 12, 14, 16, 18}, {11, 12, 13, 17, 20}));
+  EXPECT_EQ(m.n, 5u);
+  EXPECT_NEAR(m.rmse, std::sqrt(1.4), 1e-12);
+  EXPECT_NEAR(m.rmse, 1.1832159566, 1e-9);
+  EXPECT_NEAR(m.relative_rmse, std::sqrt(1.4) / 14.0, 1e-12);
+  EXPECT_NEAR(m.bias, 0.6, 1e-12);
+  EXPECT_NEAR(m.efficiency, 0.825, 1e-12);
+  EXPECT_NEAR(m.r2, 2116.0 / 2288.0, 1e-12);
+  EXPECT_NEAR(m.willmott_d, 184.0 / 191.0, 1e-12);
+}
+
+TEST(EvaluationMetrics, WorseThanTheMeanGivesNegativeEfficiency) {
+  // o = 1 2 3, s = 3 2 1: sse = 8, sum (o - 2)^2 = 2, EF = 1 - 8/2 = -3; r = -1 so r2 = 1.
+  // d = 1 - 8 / ((1+1)^2 + 0 + (1+1)^2) = 0.
+  const auto m = ev::compute_metrics(pairs({1, 2, 3}, {3, 2, 1}));
+  EXPECT_NEAR(m.efficiency, -3.0, 1e-12);
+  EXPECT_NEAR(m.r2, 1.0, 1e-12);
+  EXPECT_NEAR(m.willmott_d, 0.0, 1e-12);
+  EXPECT_NEAR(m.bias, 0.0, 1e-12);
+}
+
+TEST(EvaluationMetrics, ConstantObservationsLeaveEfficiencyAndR2Undefined) {
+  // 0.1 three times: the mean is not exactly 0.1 in binary, the variance must still count as zero.
+  const auto m = ev::compute_metrics(pairs({0.1, 0.1, 0.1}, {0.2, 0.1, 0.3}));
+  EXPECT_TRUE(std::isnan(m.efficiency));
+  EXPECT_TRUE(std::isnan(m.r2));
+  EXPECT_NEAR(m.bias, 0.1, 1e-12);
+  EXPECT_TRUE(std::isfinite(m.willmott_d));
+  const auto p = ev::compute_metrics(pairs({5, 5}, {5, 5}));
+  EXPECT_DOUBLE_EQ(p.rmse, 0.0);
+  EXPECT_DOUBLE_EQ(p.willmott_d, 1.0);
+}
+
+TEST(EvaluationMetrics, ShortOrNonFiniteInputThrows) {
+  EXPECT_THROW(ev::compute_metrics({}), std::invalid_argument);
+  EXPECT_THROW(ev::compute_metrics(pairs({1}, {1})), std::invalid_argument);
+  EXPECT_THROW(ev::compute_metrics(pairs({1, kNaN, 3}, {1, 2, 3})), std::invalid_argument);
+  EXPECT_THROW(ev::compute_metrics(pairs({1, 2, 3}, {1, 2, std::numeric_limits<double>::infinity()})),
+               std::invalid_argument);
+  // An unknown sd is fine.
+  EXPECT_NO_THROW(ev::compute_metrics(pairs({1, 2, 3}, {1, 2, 4})));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Axis ticks
+
+TEST(EvaluationTicks, NiceNumbers) {
+  auto t = ev::nice_ticks(1960, 2010, 7);
+  EXPECT_DOUBLE_EQ(t.step, 10.0);
+  EXPECT_DOUBLE_EQ(t.lo, 1960.0);
+  EXPECT_DOUBLE_EQ(t.hi, 2010.0);
+  EXPECT_EQ(t.ticks.size(), 6u);
+  EXPECT_EQ(t.decimals, 0);
+
+  t = ev::nice_ticks(0.03, 0.97, 6);
+  EXPECT_DOUBLE_EQ(t.step, 0.2);
+  EXPECT_DOUBLE_EQ(t.lo, 0.0);
+  EXPECT_NEAR(t.hi, 1.0, 1e-12);
+  EXPECT_EQ(t.decimals, 1);
+  EXPECT_EQ(t.ticks.size(), 6u);
+
+  t = ev::nice_ticks(31.7, 58.2, 6);  // range 26.5 / 5 intervals = 5.3 -> step 5 (1, 2 or 5 x 10^k)
+  EXPECT_DOUBLE_EQ(t.step, 5.0);
+  EXPECT_EQ(t.ticks.size(), 7u);
+  EXPECT_DOUBLE_EQ(t.lo, 30.0);
+  EXPECT_DOUBLE_EQ(t.hi, 60.0);
+
+  t = ev::nice_ticks(5, 5);  // a flat range still gives an axis
+  EXPECT_LT(t.lo, 5.0);
+  EXPECT_GT(t.hi, 5.0);
+  EXPECT_GE(t.ticks.size(), 2u);
+  EXPECT_THROW(ev::nice_ticks(0, kNaN), std::invalid_argument);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Multi-model mean
+
+TEST(EvaluationMultiModelMean, AveragesPointsAndCurves) {
+  ev::Series a{"A", "S1", "T1", {{2000, 10, 11, 1}, {2005, 12, 13, 1}, {2010, 14, 15, 1}}, {{2000, 11}, {2010, 15}}};
+  ev::Series b{"B", "S1", "T1", {{2000, 10, 9}, {2010, 14, 17}}, {{2000, 9}, {2004, 13}, {2010, 17}}};
+  ev::Series a2{"A", "S2", "T1", {{2000, 1, 2}, {2001, 2, 3}}, {}};  // no B for S2: skipped
+  const auto mean = ev::multi_model_mean({a, b, a2}, {"A", "B"});
+  ASSERT_EQ(mean.size(), 1u);
+  const auto& m = mean[0];
+  EXPECT_EQ(m.model, "multi-model mean");
+  EXPECT_EQ(m.site, "S1");
+  EXPECT_EQ(m.treatment, "T1");
+  // 2005 is missing in B: only the common times.
+  ASSERT_EQ(m.points.size(), 2u);
+  EXPECT_DOUBLE_EQ(m.points[0].time_years, 2000);
+  EXPECT_DOUBLE_EQ(m.points[0].observed, 10);
+  EXPECT_DOUBLE_EQ(m.points[0].simulated, 10);  // (11 + 9) / 2
+  EXPECT_DOUBLE_EQ(m.points[0].observed_sd, 1);
+  EXPECT_DOUBLE_EQ(m.points[1].simulated, 16);  // (15 + 17) / 2
+  // Curve at A's times; B interpolated: at 2000 (11 + 9)/2 = 10, at 2010 (15 + 17)/2 = 16.
+  ASSERT_EQ(m.simulated_curve.size(), 2u);
+  EXPECT_DOUBLE_EQ(m.simulated_curve[0].second, 10);
+  EXPECT_DOUBLE_EQ(m.simulated_curve[1].second, 16);
+  // Interpolation in between: with B listed first, curve times are B's; at 2004 A = 11 + 0.4*4 = 12.6.
+  const auto mb = ev::multi_model_mean({a, b}, {"B", "A"});
+  ASSERT_EQ(mb.size(), 1u);
+  ASSERT_EQ(mb[0].simulated_curve.size(), 3u);
+  EXPECT_NEAR(mb[0].simulated_curve[1].second, (13 + 12.6) / 2, 1e-12);
+}
+
+TEST(EvaluationMultiModelMean, OrderMissingModelsAndDuplicates) {
+  const auto all = example({"A", "B", "C"}, {"S1", "S2"}, {"T1", "T2"});
+  const auto mean = ev::multi_model_mean(all, {"A", "B", "C"});
+  ASSERT_EQ(mean.size(), 4u);
+  EXPECT_EQ(mean[0].site, "S1");
+  EXPECT_EQ(mean[0].treatment, "T1");
+  EXPECT_EQ(mean[3].site, "S2");
+  EXPECT_EQ(mean[3].treatment, "T2");
+  EXPECT_EQ(mean[0].points.size(), 6u);
+  EXPECT_EQ(mean[0].simulated_curve.size(), 21u);
+  // Models offset by 0, 1, 2: the mean is model B.
+  for (std::size_t i = 0; i < 6; ++i) EXPECT_NEAR(mean[0].points[i].simulated, all[4].points[i].simulated, 1e-12);
+  EXPECT_TRUE(ev::multi_model_mean(all, {"A", "Z"}).empty());
+  EXPECT_TRUE(ev::multi_model_mean(all, {}).empty());
+  EXPECT_THROW(ev::multi_model_mean(all, {"A", "A"}), std::invalid_argument);
+  auto dup = all;
+  dup.push_back(all[0]);
+  EXPECT_THROW(ev::multi_model_mean(dup, {"A"}), std::invalid_argument);
+}
+
+// ---------------------------------------------------------------------------------------------
+// metrics.csv
+
+TEST(EvaluationCsv, OneRowPerSeriesAndMetric) {
+  TempDir dir;
+  auto all = example({"A", "B, the \"second\""}, {"S1", "S2"}, {"T1", "T2"});
+  const auto csv = dir.path() / "metrics.csv";
+  ev::write_metrics_csv(csv.string(), all);
+  std::ifstream in(csv);
+  std::string line;
+  std::vector<std::string> lines;
+  while (std::getline(in, line)) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 1u + 6u * all.size());
+  EXPECT_EQ(lines[0], "model,site,treatment,metric,value,unit,n");
+  EXPECT_EQ(lines[1].rfind("A,S1,T1,rmse,", 0), 0u) << lines[1];
+  EXPECT_NE(lines[1].find(",t ha-1,6"), std::string::npos) << lines[1];
+  EXPECT_EQ(lines[2].rfind("A,S1,T1,relative_rmse,", 0), 0u);
+  EXPECT_NE(lines[2].find(",1,6"), std::string::npos);
+  EXPECT_EQ(lines[3].rfind("A,S1,T1,bias,", 0), 0u);
+  EXPECT_NE(lines[3].find(",t ha-1,6"), std::string::npos);
+  EXPECT_EQ(lines[4].rfind("A,S1,T1,efficiency,", 0), 0u);
+  EXPECT_EQ(lines[5].rfind("A,S1,T1,r2,", 0), 0u);
+  EXPECT_EQ(lines[6].rfind("A,S1,T1,willmott_d,", 0), 0u);
+  // A name with a comma and quotes is quoted (RFC 4180).
+  EXPECT_EQ(lines[25].rfind("\"B, the \"\"second\"\"\",S1,T1,rmse,", 0), 0u) << lines[25];
+  // The value written is the metric.
+  const auto m = ev::compute_metrics(all[0].points);
+  const std::string v = lines[1].substr(std::string("A,S1,T1,rmse,").size());
+  EXPECT_NEAR(std::stod(v.substr(0, v.find(','))), m.rmse, 1e-5 * m.rmse);
+  // No temporary left behind.
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path())) ++files;
+  EXPECT_EQ(files, 1u);
+}
+
+TEST(EvaluationCsv, ErrorsWriteNothing) {
+  TempDir dir;
+  auto all = example({"A"}, {"S1"}, {"T1"});
+  all.push_back({"A", "S9", "T1", {{2000, 1, 1}}, {}});  // one point only
+  const auto csv = dir.path() / "metrics.csv";
+  EXPECT_THROW(ev::write_metrics_csv(csv.string(), all), std::invalid_argument);
+  EXPECT_TRUE(fs::is_empty(dir.path()));
+  EXPECT_THROW(ev::write_metrics_csv((dir.path() / "no" / "such" / "m.csv").string(), example({"A"}, {"S"}, {"T"})),
+               std::runtime_error);
+}
+
+// ---------------------------------------------------------------------------------------------
+// report.html
+
+TEST(EvaluationHtml, StructureAndEscaping) {
+  TempDir dir;
+  auto all = example({"RothC", "ICBM <v2>"}, {"Askov & co", "Versailles"}, {"control", "manure \"FYM\""});
+  const auto mean = ev::multi_model_mean(all, {"RothC", "ICBM <v2>"});
+  all.insert(all.end(), mean.begin(), mean.end());
+  const auto html_path = dir.path() / "report.html";
+  ev::write_report_html(html_path.string(), all, "Test <report>", "config: a.toml\ncommit: <abc> & more", "efficiency");
+  const std::string html = slurp(html_path);
+  ASSERT_FALSE(html.empty());
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(html.find("</html>"), std::string::npos);
+  // Balanced SVG and figure elements.
+  EXPECT_EQ(count(html, "<svg"), count(html, "</svg>"));
+  EXPECT_EQ(count(html, "<figure"), count(html, "</figure>"));
+  EXPECT_EQ(count(html, "<table"), count(html, "</table>"));
+  // One time-series plot per site and treatment, one scatter per model (3 with the mean), one heat map.
+  EXPECT_EQ(count(html, "class=\"plot timeseries\""), 4u);
+  EXPECT_EQ(count(html, "class=\"plot scatter\""), 3u);
+  EXPECT_EQ(count(html, "class=\"heatmap\" data-metric=\"efficiency\""), 1u);
+  EXPECT_EQ(count(html, "<rect class=\"cell\""), 3u * 4u);
+  EXPECT_EQ(count(html, "<svg"), 4u + 3u + 1u);
+  // Every time-series plot has one line per model and the observed points.
+  EXPECT_EQ(count(html, "<path class=\"sim\""), 4u * 3u);
+  EXPECT_EQ(count(html, "<circle class=\"obs\""), 4u * 6u);
+  EXPECT_EQ(count(html, "class=\"errorbar\""), 4u * 6u + 3u * 4u * 6u);
+  EXPECT_NE(html.find("SOC stock (t C ha-1)"), std::string::npos);
+  EXPECT_NE(html.find(">year</text>"), std::string::npos);
+  EXPECT_NE(html.find("class=\"colour-legend\""), std::string::npos);
+  // Metrics table: a row per series.
+  EXPECT_EQ(count(html, "<tr"), 1u + all.size());
+  // Escaping: names, title and provenance never appear raw.
+  EXPECT_EQ(html.find("ICBM <v2>"), std::string::npos);
+  EXPECT_NE(html.find("ICBM &lt;v2&gt;"), std::string::npos);
+  EXPECT_EQ(html.find("Askov & co"), std::string::npos);
+  EXPECT_NE(html.find("Askov &amp; co"), std::string::npos);
+  EXPECT_NE(html.find("manure &quot;FYM&quot;"), std::string::npos);
+  EXPECT_NE(html.find("<title>Test &lt;report&gt;</title>"), std::string::npos);
+  EXPECT_NE(html.find("commit: &lt;abc&gt; &amp; more"), std::string::npos);
+  // Self-contained: no script, no external resource.
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+  EXPECT_EQ(html.find("src="), std::string::npos);
+  EXPECT_EQ(html.find("@import"), std::string::npos);
+  EXPECT_EQ(html.find("href=\"http"), std::string::npos);
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path())) ++files;
+  EXPECT_EQ(files, 1u);
+}
+
+TEST(EvaluationHtml, ShortSeriesAndBadMetric) {
+  TempDir dir;
+  auto all = example({"A"}, {"S1"}, {"T1"});
+  all.push_back({"A", "S2", "T1", {{2000, 1, 1, kNaN}}, {}});  // plotted, no metrics
+  const auto path = dir.path() / "report.html";
+  ev::write_report_html(path.string(), all, "t", "p");
+  const std::string html = slurp(path);
+  EXPECT_EQ(count(html, "class=\"plot timeseries\""), 2u);
+  EXPECT_NE(html.find("n/a"), std::string::npos);
+  EXPECT_NE(html.find("data-metric=\"rmse\""), std::string::npos);
+  for (const char* m : {"rmse", "relative_rmse", "bias", "efficiency", "r2", "willmott_d"})
+    EXPECT_NO_THROW(ev::write_report_html(path.string(), all, "t", "p", m)) << m;
+  EXPECT_THROW(ev::write_report_html(path.string(), all, "t", "p", "mae"), std::invalid_argument);
+}
