@@ -27,6 +27,12 @@ constexpr const char* kOptionsPrefix = "calib_";
 /// PETSc's default stalls on small problems (PLATFORM.md).
 constexpr const char* kPoundersDeltaOption = "-calib_tao_pounders_delta";
 constexpr const char* kDefaultPoundersDelta = "0.1";
+/// Default iteration limit (-calib_tao_max_it overrides): every iteration costs model runs.
+constexpr PetscInt kDefaultMaxIterations = 200;
+/// Gauss-Newton stops once its next step is below this many standard errors in every parameter
+/// (a forward-difference Jacobian cannot drive the gradient to TAO's default gatol).
+constexpr double kStepToleranceSe = 1e-3;
+constexpr const char* kStepConvergedReason = "CONVERGED_STEP_WITHIN_SE";
 
 struct SolverChoice {
   const char* name;  ///< value of `solver`
@@ -165,6 +171,67 @@ class ResidualGather {
   std::size_t total_ = 0;
 };
 
+/// Inverse of a small symmetric positive definite matrix (row-major n x n) by Cholesky. Returns false
+/// if it is not numerically positive definite.
+bool invert_spd(std::vector<double> a, std::size_t n, std::vector<double>& inverse) {
+  double max_diag = 0.0;
+  for (std::size_t j = 0; j < n; ++j) max_diag = std::max(max_diag, std::fabs(a[j * n + j]));
+  // a = L L^T, L stored in the lower triangle of a.
+  for (std::size_t j = 0; j < n; ++j) {
+    double d = a[j * n + j];
+    for (std::size_t k = 0; k < j; ++k) d -= a[j * n + k] * a[j * n + k];
+    if (!(d > 1e-14 * max_diag)) return false;
+    a[j * n + j] = std::sqrt(d);
+    for (std::size_t i = j + 1; i < n; ++i) {
+      double s = a[i * n + j];
+      for (std::size_t k = 0; k < j; ++k) s -= a[i * n + k] * a[j * n + k];
+      a[i * n + j] = s / a[j * n + j];
+    }
+  }
+  inverse.assign(n * n, 0.0);
+  std::vector<double> y(n);
+  for (std::size_t c = 0; c < n; ++c) {  // solve L L^T x = e_c
+    for (std::size_t i = 0; i < n; ++i) {
+      double s = (i == c) ? 1.0 : 0.0;
+      for (std::size_t k = 0; k < i; ++k) s -= a[i * n + k] * y[k];
+      y[i] = s / a[i * n + i];
+    }
+    for (std::size_t i = n; i-- > 0;) {
+      double s = y[i];
+      for (std::size_t k = i + 1; k < n; ++k) s -= a[k * n + i] * inverse[k * n + c];
+      inverse[i * n + c] = s / a[i * n + i];
+    }
+  }
+  return true;
+}
+
+/// Gauss-Newton quantities at a point: (J^T J)^-1 and the next step (J^T J)^-1 J^T r, from the residuals
+/// r and the Jacobian jac (m x n, column-major). Returns false if J^T J is singular.
+bool gauss_newton(const std::vector<double>& r, const std::vector<double>& jac, std::size_t n,
+                  std::vector<double>& inverse, std::vector<double>& step) {
+  const std::size_t m = r.size();
+  std::vector<double> jtj(n * n, 0.0), jtr(n, 0.0);
+  for (std::size_t a = 0; a < n; ++a) {
+    for (std::size_t i = 0; i < m; ++i) jtr[a] += jac[a * m + i] * r[i];
+    for (std::size_t b = a; b < n; ++b) {
+      double s = 0.0;
+      for (std::size_t i = 0; i < m; ++i) s += jac[a * m + i] * jac[b * m + i];
+      jtj[a * n + b] = jtj[b * n + a] = s;
+    }
+  }
+  if (!invert_spd(jtj, n, inverse)) return false;
+  step.assign(n, 0.0);
+  for (std::size_t a = 0; a < n; ++a)
+    for (std::size_t b = 0; b < n; ++b) step[a] += inverse[a * n + b] * jtr[b];
+  return true;
+}
+
+double sum_of_squares(const std::vector<double>& r) {
+  double ssr = 0.0;
+  for (double v : r) ssr += v * v;
+  return ssr;
+}
+
 /// What TAO's callbacks see. TAO works on x_j = p_j / typical_j.
 struct FitContext {
   const CalibrationProblem* problem = nullptr;
@@ -173,8 +240,12 @@ struct FitContext {
   std::vector<double> base_p;   ///< parameters of the last residual evaluation
   std::vector<double> base_r;   ///< its residuals
   bool have_base = false;
+  std::vector<double> jac_p;    ///< parameters of the last Jacobian
+  std::vector<double> jac;      ///< its value dr/dp (m x n, column-major, parameter units)
+  bool have_jac = false;
   std::vector<double> trial_r;  ///< scratch: residuals at a perturbed point
   std::string error;            ///< why the last callback failed
+  bool converged_on_step = false;  ///< the step test below, not TAO's, stopped the solve
 
   std::size_t n() const { return typical.size(); }
 
@@ -197,9 +268,12 @@ struct FitContext {
     have_base = true;
   }
 
-  /// Forward-difference Jacobian dr/dp at base_p (m x n, column-major, parameter units): step
-  /// sqrt(eps) max(|p_j|, typical_j), backward where the forward step leaves the bounds. Collective.
-  void jacobian(std::vector<double>& jac) {
+  /// Forward-difference Jacobian dr/dp at p into jac (cached): step sqrt(eps) max(|p_j|, typical_j),
+  /// backward where the forward step leaves the bounds. Collective.
+  void jacobian_at(const std::vector<double>& p) {
+    if (have_jac && p == jac_p) return;
+    residuals_at(p);
+    have_jac = false;
     const std::size_t m = base_r.size();
     jac.assign(m * n(), 0.0);
     const std::vector<double> p0 = base_p, r0 = base_r;
@@ -218,6 +292,22 @@ struct FitContext {
       gather->evaluate(p, trial_r);
       for (std::size_t i = 0; i < m; ++i) jac[j * m + i] = (trial_r[i] - r0[i]) / h;
     }
+    jac_p = p0;
+    have_jac = true;
+  }
+
+  /// True if the Gauss-Newton step at p is below kStepToleranceSe standard errors in every parameter.
+  /// Needs the Jacobian at p already computed (it is, by TAOBRGN, at every iterate).
+  bool step_within_se(const std::vector<double>& p) const {
+    if (!have_jac || p != jac_p || !have_base || p != base_p) return false;
+    const std::size_t m = base_r.size();
+    if (m <= n()) return false;
+    std::vector<double> inverse, step;
+    if (!gauss_newton(base_r, jac, n(), inverse, step)) return false;
+    const double s2 = sum_of_squares(base_r) / static_cast<double>(m - n());
+    for (std::size_t j = 0; j < n(); ++j)
+      if (!(std::fabs(step[j]) <= kStepToleranceSe * std::sqrt(s2 * inverse[j * n() + j]))) return false;
+    return true;
   }
 };
 
@@ -249,10 +339,8 @@ PetscErrorCode jacobian_callback(Tao, Vec x, Mat jac, Mat, void* ctx) {
   PetscCall(VecGetArrayRead(x, &xa));
   const std::vector<double> p = fit.to_parameters(xa);
   PetscCall(VecRestoreArrayRead(x, &xa));
-  std::vector<double> dense;
   try {
-    fit.residuals_at(p);
-    fit.jacobian(dense);
+    fit.jacobian_at(p);
   } catch (const std::exception& e) {
     fit.error = e.what();
     SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER, "%s", e.what());
@@ -264,10 +352,31 @@ PetscErrorCode jacobian_callback(Tao, Vec x, Mat jac, Mat, void* ctx) {
   PetscCall(MatDenseGetArrayWrite(jac, &ja));
   for (std::size_t j = 0; j < fit.n(); ++j)
     for (std::size_t i = 0; i < m; ++i)
-      ja[j * static_cast<std::size_t>(lda) + i] = dense[j * m + i] * fit.typical[j];
+      ja[j * static_cast<std::size_t>(lda) + i] = fit.jac[j * m + i] * fit.typical[j];
   PetscCall(MatDenseRestoreArrayWrite(jac, &ja));
   PetscCall(MatAssemblyBegin(jac, MAT_FINAL_ASSEMBLY));
   PetscCall(MatAssemblyEnd(jac, MAT_FINAL_ASSEMBLY));
+  PetscFunctionReturn(0);
+}
+
+/// TAO's own test, then: stop when the Gauss-Newton step is within kStepToleranceSe standard errors.
+PetscErrorCode step_convergence_test(Tao tao, void* ctx) {
+  PetscFunctionBeginUser;
+  FitContext& fit = *static_cast<FitContext*>(ctx);
+  PetscCall(TaoDefaultConvergenceTest(tao, nullptr));
+  TaoConvergedReason reason = TAO_CONTINUE_ITERATING;
+  PetscCall(TaoGetConvergedReason(tao, &reason));
+  if (reason != TAO_CONTINUE_ITERATING) PetscFunctionReturn(0);
+  Vec x = nullptr;
+  PetscCall(TaoGetSolution(tao, &x));
+  const PetscScalar* xa = nullptr;
+  PetscCall(VecGetArrayRead(x, &xa));
+  const std::vector<double> p = fit.to_parameters(xa);
+  PetscCall(VecRestoreArrayRead(x, &xa));
+  if (fit.step_within_se(p)) {
+    fit.converged_on_step = true;
+    PetscCall(TaoSetConvergedReason(tao, TAO_CONVERGED_USER));
+  }
   PetscFunctionReturn(0);
 }
 
@@ -330,6 +439,7 @@ PetscErrorCode solve_with_tao(FitContext& fit, TaoType type, TaoObjects& o, TaoO
   PetscCall(TaoSetResidualRoutine(o.tao, o.residual, residual_callback, &fit));
   // Always given, so that -calib_tao_type brgn works whatever `solver` said; POUNDERS ignores it.
   PetscCall(TaoSetJacobianResidualRoutine(o.tao, o.jacobian, o.jacobian, jacobian_callback, &fit));
+  PetscCall(TaoSetMaximumIterations(o.tao, kDefaultMaxIterations));
 
   PetscBool delta_given = PETSC_FALSE;
   PetscCall(PetscOptionsHasName(nullptr, nullptr, kPoundersDeltaOption, &delta_given));
@@ -337,6 +447,13 @@ PetscErrorCode solve_with_tao(FitContext& fit, TaoType type, TaoObjects& o, TaoO
   const PetscErrorCode set_from_options = TaoSetFromOptions(o.tao);
   if (!delta_given) PetscCall(PetscOptionsClearValue(nullptr, kPoundersDeltaOption));
   PetscCall(set_from_options);
+  PetscBool is_brgn = PETSC_FALSE;
+  PetscCall(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(o.tao), TAOBRGN, &is_brgn));
+  if (is_brgn) {  // BRGN iterates in its subsolver: the test goes there
+    Tao inner = nullptr;
+    PetscCall(TaoBRGNGetSubsolver(o.tao, &inner));
+    PetscCall(TaoSetConvergenceTest(inner, step_convergence_test, &fit));
+  }
 
   PetscCall(TaoSolve(o.tao));
 
@@ -352,69 +469,26 @@ PetscErrorCode solve_with_tao(FitContext& fit, TaoType type, TaoObjects& o, TaoO
   PetscFunctionReturn(0);
 }
 
-/// Inverse of a small symmetric positive definite matrix (row-major n x n) by Cholesky. Returns false
-/// if it is not numerically positive definite.
-bool invert_spd(std::vector<double> a, std::size_t n, std::vector<double>& inverse) {
-  double max_diag = 0.0;
-  for (std::size_t j = 0; j < n; ++j) max_diag = std::max(max_diag, std::fabs(a[j * n + j]));
-  // a = L L^T, L stored in the lower triangle of a.
-  for (std::size_t j = 0; j < n; ++j) {
-    double d = a[j * n + j];
-    for (std::size_t k = 0; k < j; ++k) d -= a[j * n + k] * a[j * n + k];
-    if (!(d > 1e-14 * max_diag)) return false;
-    a[j * n + j] = std::sqrt(d);
-    for (std::size_t i = j + 1; i < n; ++i) {
-      double s = a[i * n + j];
-      for (std::size_t k = 0; k < j; ++k) s -= a[i * n + k] * a[j * n + k];
-      a[i * n + j] = s / a[j * n + j];
-    }
-  }
-  inverse.assign(n * n, 0.0);
-  std::vector<double> y(n);
-  for (std::size_t c = 0; c < n; ++c) {  // solve L L^T x = e_c
-    for (std::size_t i = 0; i < n; ++i) {
-      double s = (i == c) ? 1.0 : 0.0;
-      for (std::size_t k = 0; k < i; ++k) s -= a[i * n + k] * y[k];
-      y[i] = s / a[i * n + i];
-    }
-    for (std::size_t i = n; i-- > 0;) {
-      double s = y[i];
-      for (std::size_t k = i + 1; k < n; ++k) s -= a[k * n + i] * inverse[k * n + c];
-      inverse[i * n + c] = s / a[i * n + i];
-    }
-  }
-  return true;
-}
-
 /// SSR, RMSE, standard errors and correlations at the optimum from the residuals r and the
 /// Jacobian jac (m x n, column-major, parameter units).
 void fill_statistics(const std::vector<double>& r, const std::vector<double>& jac, std::size_t n,
                      CalibrationResult& result) {
   const std::size_t m = r.size();
-  double ssr = 0.0;
-  for (double v : r) ssr += v * v;
-  result.ssr = ssr;
-  result.rmse = std::sqrt(ssr / static_cast<double>(m));
+  result.ssr = sum_of_squares(r);
+  result.rmse = std::sqrt(result.ssr / static_cast<double>(m));
   result.observations = m;
-
-  std::vector<double> jtj(n * n, 0.0);
-  for (std::size_t a = 0; a < n; ++a)
-    for (std::size_t b = a; b < n; ++b) {
-      double s = 0.0;
-      for (std::size_t i = 0; i < m; ++i) s += jac[a * m + i] * jac[b * m + i];
-      jtj[a * n + b] = jtj[b * n + a] = s;
-    }
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  const double s2 = m > n ? ssr / static_cast<double>(m - n) : nan;
-  std::vector<double> inv;
-  const bool invertible = invert_spd(jtj, n, inv);
   result.standard_errors.assign(n, nan);
   result.correlation.assign(n, std::vector<double>(n, nan));
-  if (!invertible) return;
+  std::vector<double> inv, step;
+  if (!gauss_newton(r, jac, n, inv, step)) return;
+  const double s2 = m > n ? result.ssr / static_cast<double>(m - n) : nan;
   for (std::size_t a = 0; a < n; ++a) {
     result.standard_errors[a] = std::sqrt(s2 * inv[a * n + a]);
-    for (std::size_t b = 0; b < n; ++b)
-      result.correlation[a][b] = a == b ? 1.0 : inv[a * n + b] / std::sqrt(inv[a * n + a] * inv[b * n + b]);
+    result.correlation[a][a] = 1.0;
+    for (std::size_t b = a + 1; b < n; ++b)  // symmetric by construction
+      result.correlation[a][b] = result.correlation[b][a] =
+          0.5 * (inv[a * n + b] + inv[b * n + a]) / std::sqrt(inv[a * n + a] * inv[b * n + b]);
   }
 }
 
@@ -497,11 +571,11 @@ CalibrationResult calibrate(MPI_Comm comm, const CalibrationProblem& problem, co
   result.values = fit.to_parameters(outcome.x.data());
   result.iterations = static_cast<int>(outcome.iterations);
   result.solver = outcome.type;
-  result.converged_reason = TaoConvergedReasons[outcome.reason];
-  fit.residuals_at(result.values);  // collective on every rank alike
-  std::vector<double> jac;
-  fit.jacobian(jac);
-  fill_statistics(fit.base_r, jac, fit.n(), result);
+  result.converged_reason = outcome.reason == TAO_CONVERGED_USER && fit.converged_on_step
+                                ? kStepConvergedReason
+                                : TaoConvergedReasons[outcome.reason];
+  fit.jacobian_at(result.values);  // collective on every rank alike; cached after BRGN
+  fill_statistics(fit.base_r, fit.jac, fit.n(), result);
   return result;
 }
 

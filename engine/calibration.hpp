@@ -16,9 +16,13 @@
 /// Solvers (TAO type, options prefix "calib_", e.g. -calib_tao_monitor):
 ///   "brgn"     TAOBRGN, bounded Gauss-Newton; the Jacobian is computed here by
 ///              forward differences (step sqrt(eps) max(|p_j|, typical_j), backward
-///              where the forward step would leave the bounds).
+///              where the forward step would leave the bounds). It stops on TAO's
+///              tests or once the next Gauss-Newton step is below 1e-3 standard
+///              errors in every parameter (reason "CONVERGED_STEP_WITHIN_SE"): a
+///              finite-difference gradient never reaches TAO's default gatol.
 ///   "pounders" TAOPOUNDERS, derivative-free; initial trust-region radius
 ///              -calib_tao_pounders_delta (default 0.1, in units of typical_j).
+/// At most 200 iterations unless -calib_tao_max_it says otherwise.
 /// TAO works on scaled variables x_j = p_j / typical_j, typical_j = |initial_j|
 /// (or upper_j - lower_j where the initial value is 0), so parameters of very
 /// different magnitude (k_old ~ 0.006 yr-1, k_young ~ 0.8 yr-1) are treated alike.
@@ -68,7 +72,8 @@ struct CalibrationResult {
   std::size_t observations = 0;  ///< m, residuals over all ranks
   int iterations = 0;         ///< TAO iterations
   std::string solver;         ///< TAO type actually used, e.g. "brgn"
-  std::string converged_reason;  ///< TAO's reason, e.g. "CONVERGED_GATOL" (DIVERGED_* is returned, not thrown)
+  std::string converged_reason;  ///< TAO's reason, e.g. "CONVERGED_GATOL", or "CONVERGED_STEP_WITHIN_SE";
+                                 ///< DIVERGED_* is returned, not thrown: the caller decides
 };
 
 /// Fit the parameters. Collective over comm; PETSc must be initialised. Every rank returns the same result.
