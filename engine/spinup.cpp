@@ -13,6 +13,10 @@ namespace alamod::engine::spinup {
 
 namespace rothc = models::rothc;
 
+namespace {
+constexpr double kMaxLogStep = 3.0;  ///< largest Newton step, 2-norm in ln(pool) (1)
+}  // namespace
+
 double relative_change(int n, const double* before, const double* after) {
   double total = 0.0;
   for (int i = 0; i < n; ++i) total += std::fabs(before[i]);
@@ -134,6 +138,12 @@ PetscErrorCode NonlinearSpinup::Impl::create() {
   PetscCall(SNESCreate(PETSC_COMM_SELF, &snes));
   PetscCall(SNESSetOptionsPrefix(snes, options.prefix.c_str()));
   PetscCall(SNESSetType(snes, SNESNEWTONLS));
+  // Newton steps of at most 3 in the 2-norm of ln x (a factor e^3 on one pool): from a poor guess the
+  // cycle's Jacobian is nearly singular (microbes near collapse) and the full step is useless.
+  SNESLineSearch line_search;
+  PetscCall(SNESGetLineSearch(snes, &line_search));
+  PetscCall(SNESLineSearchSetTolerances(line_search, PETSC_DEFAULT, kMaxLogStep, PETSC_DEFAULT, PETSC_DEFAULT,
+                                        PETSC_DEFAULT, PETSC_DEFAULT));
   PetscCall(SNESSetFunction(snes, g, residual, this));
   PetscCall(MatCreateSNESMF(snes, &jacobian));
   PetscCall(SNESSetJacobian(snes, jacobian, jacobian, MatMFFDComputeJacobian, nullptr));

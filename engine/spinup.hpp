@@ -140,8 +140,10 @@ struct NonlinearSteadyState {
 
 /// Accelerated periodic steady state of a nonlinear model, one cell at a time, with one SNES on
 /// PETSC_COMM_SELF reused for every cell (create one per rank and per pool count). Default method:
-/// Newton with a backtracking line search, a matrix-free finite-difference Jacobian (MatCreateSNESMF)
-/// and unpreconditioned GMRES; any SNES type can be chosen with -spinup_snes_type. PETSc must be
+/// Newton with a backtracking line search whose step is capped at 3 in the 2-norm of ln x
+/// (-spinup_snes_linesearch_maxstep), a matrix-free finite-difference Jacobian (MatCreateSNESMF) and
+/// unpreconditioned GMRES (KSP rtol 1e-6); any SNES type can be chosen with -spinup_snes_type
+/// (docs/SPINUP.md compares them). PETSc must be
 /// initialised by the caller and outlive this object. Not copyable.
 class NonlinearSpinup {
  public:

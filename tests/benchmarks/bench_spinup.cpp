@@ -1,0 +1,280 @@
+// Spin-up cost per cell: the fast methods of engine/spinup against brute-force cycling to the same
+// tolerance (one more cycle changes every pool by <= 1e-9, relative), for each model. The counter
+// `years` is the number of simulated cycles (years) per cell; time is per cell.
+//
+//   ./bench_spinup                                  # all models
+//   ./bench_spinup --benchmark_filter=Millennial    # one model
+//   ./bench_spinup -spinup_snes_type anderson -spinup_snes_anderson_m 5   # another SNES (PETSc options)
+#include <benchmark/benchmark.h>
+#include <petscsys.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "engine/rothc_official.hpp"
+#include "engine/spinup.hpp"
+#include "models/century/century.hpp"
+#include "models/icbm/icbm.hpp"
+#include "models/millennial/millennial.hpp"
+#include "models/mimics/mimics.hpp"
+#include "models/rothc/rothc.hpp"
+#include "models/yasso/yasso.hpp"
+
+namespace su = alamod::engine::spinup;
+namespace rothc = alamod::models::rothc;
+namespace icbm = alamod::models::icbm;
+namespace yasso = alamod::models::yasso;
+namespace century = alamod::models::century;
+namespace mil = alamod::models::millennial;
+namespace mm = alamod::models::mimics;
+
+namespace {
+
+const std::string kData = ALAMOD_BENCH_DATA;
+constexpr double kTol = su::kDefaultTolerance;
+constexpr long kMaxCycles = 1000000;
+
+void report(benchmark::State& state, long cycles, double residual) {
+  state.counters["years"] = static_cast<double>(cycles);
+  state.counters["residual"] = residual;
+}
+
+// --- RothC: the official example's spin-up year --------------------------------------------------
+
+struct RothcCell {
+  rothc::Parameters p;
+  rothc::SoilConstants s;
+  std::array<rothc::CellForcing, 12> months;
+  double smd0;
+};
+
+const RothcCell& rothc_cell() {
+  static const RothcCell cell = [] {
+    const auto in = alamod::engine::read_official_input(kData + "/rothc/refs/official_example/input_RothC_input.dat");
+    RothcCell c;
+    c.s = rothc::derive_soil_constants(c.p, in.soil, in.moisture, in.bare);
+    for (int m = 0; m < 12; ++m) {
+      const auto& r = in.months[m];
+      c.months[m] = {r.tas_c, r.rain_mm, r.evap_mm, r.c_input, r.fym, static_cast<double>(r.covered),
+                     r.dpm_rpm_ratio / (r.dpm_rpm_ratio + 1.0)};
+    }
+    c.smd0 = su::rothc_periodic_deficit(c.p, c.s, c.months.data(), 12);
+    return c;
+  }();
+  return cell;
+}
+
+void RothcExact(benchmark::State& state) {
+  const RothcCell& c = rothc_cell();
+  su::LinearSteadyState r;
+  for (auto _ : state) {
+    const double smd0 = su::rothc_periodic_deficit(c.p, c.s, c.months.data(), 12);
+    r = su::linear_periodic_steady_state(4, [&](const double* in, double* out, bool w) {
+      su::rothc_cycle(c.p, c.s, c.months.data(), 12, smd0, in, out, w);
+    });
+    benchmark::DoNotOptimize(r);
+  }
+  report(state, r.cycles, r.residual);
+}
+
+void RothcBruteForce(benchmark::State& state) {
+  const RothcCell& c = rothc_cell();
+  su::CyclingResult r;
+  const double zero[4] = {};
+  for (auto _ : state) {
+    r = su::cycle_to_steady_state(
+        4, [&](const double* in, double* out) { su::rothc_cycle(c.p, c.s, c.months.data(), 12, c.smd0, in, out, true); },
+        zero, kTol, kMaxCycles);
+    benchmark::DoNotOptimize(r);
+  }
+  report(state, r.cycles, r.residual);
+}
+
+void RothcInverse(benchmark::State& state) {
+  const RothcCell& c = rothc_cell();
+  double input = 0.0;
+  for (auto _ : state) {
+    input = su::rothc_inverse_input(c.p, c.s, c.months.data(), 12, 62.5);
+    benchmark::DoNotOptimize(input);
+  }
+  report(state, 6, 0.0);
+}
+
+// --- ICBM, Yasso15: annual steps; CENTURY: 12 monthly steps of seasonal xi ------------------------
+
+void IcbmExact(benchmark::State& state) {
+  const icbm::Parameters p{};
+  const icbm::CellForcing f{1.1, 1.3};
+  su::LinearSteadyState r;
+  for (auto _ : state) {
+    r = su::linear_periodic_steady_state(2, [&](const double* in, double* out, bool w) {
+      icbm::CellState x{in[0], in[1]};
+      icbm::step_cell(p, {w ? f.c_input : 0.0, f.re}, 1.0, x);
+      out[0] = x.young, out[1] = x.old;
+    });
+    benchmark::DoNotOptimize(r);
+  }
+  report(state, r.cycles, r.residual);
+}
+
+template <bool kExact>
+void Yasso(benchmark::State& state) {
+  const yasso::Parameters p = yasso::yasso15_parameters();
+  const yasso::Climate climate{9.0, 800.0, 9.5};
+  const yasso::Site site{2.0, 0.0};
+  const yasso::Pools litter{1.2, 0.3, 0.1, 0.9, 0.0};
+  auto cycle = [&](const double* in, double* out, bool w) {
+    yasso::Pools x;
+    std::copy(in, in + 5, x.begin());
+    yasso::step(p, climate, site, w ? litter : yasso::Pools{}, 1.0, x);
+    std::copy(x.begin(), x.end(), out);
+  };
+  long cycles = 0;
+  double residual = 0.0;
+  for (auto _ : state) {
+    if constexpr (kExact) {
+      const su::LinearSteadyState r = su::linear_periodic_steady_state(5, cycle);
+      cycles = r.cycles, residual = r.residual;
+    } else {
+      const double zero[5] = {};
+      const su::CyclingResult r = su::cycle_to_steady_state(
+          5, [&](const double* in, double* out) { cycle(in, out, true); }, zero, kTol, kMaxCycles);
+      cycles = r.cycles, residual = r.residual;
+    }
+    benchmark::DoNotOptimize(residual);
+  }
+  report(state, cycles, residual);
+}
+
+template <bool kExact>
+void Century(benchmark::State& state) {
+  const century::Parameters p{};
+  const century::SiteConstants s = century::derive_site_constants(p, {0.25, 0.35, 4.0, 0.12});
+  std::array<century::CellForcing, 12> year;
+  for (int m = 0; m < 12; ++m)
+    year[m] = {m >= 8 && m <= 10 ? 8.0 : 0.5, 3.0, 0.15 + 0.6 * std::max(0.0, std::sin(M_PI * m / 11.0))};
+  auto cycle = [&](const double* in, double* out, bool w) {
+    century::Pools x;
+    std::copy(in, in + 7, x.begin());
+    for (const auto& f : year)
+      century::step(s, {w ? f.surface_input : 0.0, w ? f.soil_input : 0.0, f.xi}, century::kMonth, x);
+    std::copy(x.begin(), x.end(), out);
+  };
+  long cycles = 0;
+  double residual = 0.0;
+  for (auto _ : state) {
+    if constexpr (kExact) {
+      const su::LinearSteadyState r = su::linear_periodic_steady_state(7, cycle);
+      cycles = r.cycles, residual = r.residual;
+    } else {
+      const double zero[7] = {};
+      const su::CyclingResult r = su::cycle_to_steady_state(
+          7, [&](const double* in, double* out) { cycle(in, out, true); }, zero, kTol, kMaxCycles);
+      cycles = r.cycles, residual = r.residual;
+    }
+    benchmark::DoNotOptimize(residual);
+  }
+  report(state, cycles, residual);
+}
+
+// --- Millennial: the official global-average year, clay 80 %; MIMICS: seasonal temperature --------
+
+std::vector<mil::DailyForcing> millennial_forcing() {
+  std::ifstream in(kData + "/millennial/globalaverage.txt");
+  std::vector<mil::DailyForcing> days(365);
+  for (auto& d : days)
+    if (!(in >> d.soil_temperature >> d.soil_moisture >> d.npp)) throw std::runtime_error("short globalaverage.txt");
+  return days;
+}
+
+template <bool kSnes>
+void Millennial(benchmark::State& state) {
+  const mil::Parameters p{};
+  const auto days = millennial_forcing();
+  const mil::SoilConstants s = mil::derive_soil_constants(p, {80.0, 7.0, 1000.0});
+  const su::CycleMap map = [&](const double* in, double* out) {
+    mil::State x{in[0], in[1], in[2], in[3], in[4]};
+    mil::step_year(p, s, days.data(), x);
+    out[0] = x.pom, out[1] = x.lmwc, out[2] = x.agg, out[3] = x.mic, out[4] = x.maom;
+  };
+  const double guess[5] = {100.0, 10.0, 100.0, 10.0, 1000.0};
+  su::NonlinearSpinup solver(5);  // once per rank, as a grid run would
+  long cycles = 0;
+  double residual = 0.0;
+  for (auto _ : state) {
+    if constexpr (kSnes) {
+      const su::NonlinearSteadyState r = solver.solve(map, guess);
+      cycles = r.cycles, residual = r.residual;
+      state.counters["iterations"] = r.snes_iterations;
+    } else {
+      const su::CyclingResult r = su::cycle_to_steady_state(5, map, guess, kTol, kMaxCycles);
+      cycles = r.cycles, residual = r.residual;
+    }
+    benchmark::DoNotOptimize(residual);
+  }
+  report(state, cycles, residual);
+}
+
+template <bool kSnes>
+void Mimics(benchmark::State& state) {
+  const mm::Parameters p{};
+  const mm::SiteConstants c = mm::derive_site_constants(p, {40.0, 16.6, 1.37, 500.0});
+  std::vector<mm::DailyForcing> days(365);
+  for (int d = 0; d < 365; ++d) {
+    const double t = 12.0 - 9.0 * std::cos(2.0 * M_PI * d / 365.0);
+    const double input = (d > 270 && d < 330) ? 500.0 * 365.0 / 59.0 * 0.6 : 500.0 * 0.4 * 365.0 / 306.0;
+    days[d] = {t, mm::litter_input(p, c, input)};
+  }
+  const su::CycleMap map = [&](const double* in, double* out) {
+    mm::State x{in[0], in[1], in[2], in[3], in[4], in[5], in[6]};
+    mm::step_year(p, c, days.data(), x);
+    out[0] = x.lit_m, out[1] = x.lit_s, out[2] = x.mic_r, out[3] = x.mic_k;
+    out[4] = x.som_p, out[5] = x.som_c, out[6] = x.som_a;
+  };
+  const mm::State g = mm::steady_state(p, c, mm::kinetics(p, c, 12.0), mm::litter_input(p, c, 500.0));
+  const double guess[7] = {g.lit_m, g.lit_s, g.mic_r, g.mic_k, g.som_p, g.som_c, g.som_a};
+  su::NonlinearSpinup solver(7);
+  long cycles = 0;
+  double residual = 0.0;
+  for (auto _ : state) {
+    if constexpr (kSnes) {
+      const su::NonlinearSteadyState r = solver.solve(map, guess);
+      cycles = r.cycles, residual = r.residual;
+      state.counters["iterations"] = r.snes_iterations;
+    } else {
+      const su::CyclingResult r = su::cycle_to_steady_state(7, map, guess, kTol, kMaxCycles);
+      cycles = r.cycles, residual = r.residual;
+    }
+    benchmark::DoNotOptimize(residual);
+  }
+  report(state, cycles, residual);
+}
+
+}  // namespace
+
+BENCHMARK(RothcExact)->Unit(benchmark::kMicrosecond);
+BENCHMARK(RothcBruteForce)->Unit(benchmark::kMicrosecond);
+BENCHMARK(RothcInverse)->Unit(benchmark::kMicrosecond);
+BENCHMARK(IcbmExact)->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(Yasso, true)->Name("YassoExact")->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(Yasso, false)->Name("YassoBruteForce")->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(Century, true)->Name("CenturyExact")->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(Century, false)->Name("CenturyBruteForce")->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(Millennial, true)->Name("MillennialSnes")->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(Millennial, false)->Name("MillennialBruteForce")->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(Mimics, true)->Name("MimicsSnes")->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(Mimics, false)->Name("MimicsBruteForce")->Unit(benchmark::kMillisecond)->Iterations(3);
+
+// Benchmark flags first (they are removed from argv), then the rest goes to PETSc's options database.
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (PetscInitialize(&argc, &argv, nullptr, nullptr)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return PetscFinalize() ? 1 : 0;
+}
