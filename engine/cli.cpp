@@ -16,6 +16,8 @@
 #include "engine/grid_run.hpp"
 #include "engine/provenance.hpp"
 #include "engine/rothc_official.hpp"
+#include "engine/site_evaluate.hpp"
+#include "engine/site_run.hpp"
 #include "engine/session.hpp"
 #include "grids/input_error.hpp"
 #include "models/registry.hpp"
@@ -62,6 +64,9 @@ int run_command_line(int argc, char** argv, int rank) {
       "  alamod run configs/france_default.toml --out results/short --set run.end_year=2000\n"
       "  alamod rothc --official-input RothC_input.dat --out results/rothc\n"
       "  alamod amg --official-inputs tests/data/amg/shipped/inputs --out results/amg\n"
+      "  alamod site --model rothc --forcing data/sites/broadbalk/forcing_nil.csv --out nil.csv\n"
+      "  mpiexec -n 2 alamod evaluate --sites data/sites --models rothc,icbm --out results/evaluation\n"
+      "  alamod calibrate --model rothc --sites data/sites --parameters k_hum,k_rpm --out fitted.toml\n"
       "  alamod models show rothc\n\n"
       "Options that start with a single dash (-log_view, -tao_*) are passed to PETSc.",
       "alamod"};
@@ -83,7 +88,10 @@ int run_command_line(int argc, char** argv, int rank) {
   run->add_flag("--quiet", quiet, "no progress lines");
   run->add_flag("--config-help", config_help, "describe every configuration key, then exit");
   int checkpoint_every = -1;
-  std::string restart;
+  std::string restart, run_parameters;
+  run->add_option("--parameters", run_parameters,
+                  "parameter file (TOML [parameters] table, e.g. from `alamod calibrate`) applied over the "
+                  "configuration's model parameters");
   run->add_option("--checkpoint-every", checkpoint_every,
                   "write a restart checkpoint every N simulated years into --out (overrides checkpoint.every_years)");
   auto* restart_opt = run->add_option("--restart", restart,
@@ -108,6 +116,57 @@ int run_command_line(int argc, char** argv, int rank) {
                   "official: round as the official code does (4 decimals); none: full precision")
       ->check(CLI::IsMember({"official", "none"}));
 
+  // site
+  auto* site = app.add_subcommand(
+      "site", "run one model at one site from a site forcing file (data/sites/FORMAT.md); pools and fluxes per step");
+  SiteRunOptions so;
+  site->add_option("--model", so.model, "model name (`alamod models` lists them)")->required();
+  site->add_option("--forcing", so.forcing, "site forcing CSV (data/sites/FORMAT.md)")->required();
+  site->add_option("--parameters", so.parameters,
+                   "TOML file with a [parameters] table (names and units as `alamod models show NAME`), e.g. "
+                   "written by `alamod calibrate`; [fit] and [provenance] are ignored");
+  site->add_option("--spinup", so.spinup,
+                   "none: start from soc_initial (or empty pools); equilibrium: periodic equilibrium of the first "
+                   "spinup_years years; cycle: official RothC rule, cycle until |annual change| < 1e-6 t ha-1")
+      ->check(CLI::IsMember({"none", "equilibrium", "cycle"}))
+      ->capture_default_str();
+  site->add_option("--out", so.out, "output CSV (written under a temporary name, then renamed)")->required();
+  site->add_flag("--overwrite", so.overwrite, "replace an existing output file");
+
+  // evaluate
+  auto* eval = app.add_subcommand(
+      "evaluate", "run models on every site and treatment of a site collection; metrics.csv and report.html");
+  EvaluateOptions eo;
+  std::string eval_models = "rothc,icbm,yasso15,century";
+  eval->add_option("--sites", eo.sites_dir, "folder of site datasets (e.g. data/sites)")->required();
+  eval->add_option("--models", eval_models, "comma-separated model names")->capture_default_str();
+  eval->add_option("--out", eo.out_dir, "output folder for metrics.csv and report.html")->required();
+  eval->add_option("--only-sites", eo.only_sites, "comma-separated site ids (default: all)");
+  eval->add_option("--spinup", eo.spinup, "spin-up of every run: equilibrium, cycle or none")
+      ->check(CLI::IsMember({"none", "equilibrium", "cycle"}))
+      ->capture_default_str();
+  eval->add_option("--parameters", eo.parameters, "parameter file (from alamod calibrate) for a single model");
+
+  // calibrate
+  auto* cal = app.add_subcommand(
+      "calibrate", "fit parameters of one model to the SOC observations of a site collection with PETSc TAO");
+  CalibrateOptions co;
+  std::string cal_params;
+  cal->add_option("--model", co.model, "model name")->required();
+  cal->add_option("--sites", co.sites_dir, "folder of site datasets (e.g. data/sites)")->required();
+  cal->add_option("--parameters", cal_params, "comma-separated parameter names to fit (bounds from their declarations)")
+      ->required();
+  cal->add_option("--out", co.out, "parameter file to write (TOML: values, standard errors, fit, provenance)")
+      ->required();
+  cal->add_option("--only-sites", co.only_sites, "comma-separated site ids (default: all)");
+  cal->add_option("--solver", co.solver, "brgn (Gauss-Newton, finite-difference Jacobian) or pounders")
+      ->check(CLI::IsMember({"brgn", "pounders"}))
+      ->capture_default_str();
+  cal->add_option("--spinup", co.spinup, "spin-up of every run: equilibrium, cycle or none")
+      ->check(CLI::IsMember({"none", "equilibrium", "cycle"}))
+      ->capture_default_str();
+  cal->add_flag("--cross-validate", co.cross_validate, "also leave-one-site-out: OUT.crossval.csv");
+
   // models
   auto* models_cmd = app.add_subcommand("models", "list the models, or show one: alamod models show rothc");
   auto* show = models_cmd->add_subcommand("show", "print a model's pools, inputs, parameters and references");
@@ -121,7 +180,7 @@ int run_command_line(int argc, char** argv, int rank) {
     return e.get_exit_code();
   }
   std::vector<std::string> petsc_args = app.remaining();
-  for (auto* sub : {run, roth, amg, models_cmd}) {
+  for (auto* sub : {run, roth, amg, site, eval, cal, models_cmd}) {
     auto extra = sub->remaining();
     petsc_args.insert(petsc_args.end(), extra.begin(), extra.end());
   }
@@ -150,6 +209,7 @@ int run_command_line(int argc, char** argv, int rank) {
         return 2;
       }
       RunConfig cfg = load_config(config_path, sets);
+      if (!run_parameters.empty()) apply_parameter_file(cfg, run_parameters);
       if (restart_opt->count() > 0 && restart.empty()) restart = "latest";
       GridRun grid_run(MPI_COMM_WORLD, std::move(cfg),
                        GridRunOptions{out_dir, overwrite, quiet, checkpoint_every, restart});
@@ -177,6 +237,18 @@ int run_command_line(int argc, char** argv, int rank) {
           return 1;
         }
       }
+    } else if (*site) {
+      if (rank == 0) run_site(so);
+    } else if (*eval) {
+      std::stringstream ss(eval_models);
+      for (std::string m; std::getline(ss, m, ',');)
+        if (!m.empty()) eo.models.push_back(m);
+      run_evaluate(MPI_COMM_WORLD, eo);
+    } else if (*cal) {
+      std::stringstream ss(cal_params);
+      for (std::string p; std::getline(ss, p, ',');)
+        if (!p.empty()) co.parameters.push_back(p);
+      run_calibrate(MPI_COMM_WORLD, co);
     } else if (*models_cmd) {
       if (rank == 0) {
         if (*show) print_model(models::find_model(model_name));

@@ -177,6 +177,42 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
   return prev[b.size()];
 }
 
+void apply_parameter_file(RunConfig& cfg, const std::string& path) {
+  toml::table t;
+  {
+    std::ifstream in(path);
+    if (!in) throw InputError(path + ": parameter file not found or not readable");
+    try {
+      t = toml::parse(in, path);
+    } catch (const toml::parse_error& e) {
+      throw InputError(path + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
+    }
+  }
+  if (auto m = t["model"].value<std::string>(); m && *m != cfg.model)
+    throw InputError(path + ": parameters of model '" + *m + "' cannot drive a " + cfg.model + " run");
+  const auto* params = t["parameters"].as_table();
+  if (!params) throw InputError(path + ": no [parameters] table");
+  if (cfg.model != "rothc") throw InputError(path + ": grid runs take parameters of rothc only");
+  std::ostringstream applied;
+  for (const auto& [k, v] : *params) {
+    const std::string name(k.str());
+    const auto* info = static_cast<const models::ParameterInfo<models::rothc::Parameters>*>(nullptr);
+    for (const auto& p : models::rothc::kParameterInfo)
+      if (p.name == name) info = &p;
+    if (!info) throw InputError(path + ":" + std::to_string(k.source().begin.line) + ": unknown rothc parameter '" + name + "'");
+    const auto value = v.value<double>();
+    if (!value || !(*value >= info->lower && *value <= info->upper))
+      throw InputError(path + ":" + std::to_string(k.source().begin.line) + ": " + name +
+                       " must be a number within [" + std::to_string(info->lower) + ", " +
+                       std::to_string(info->upper) + "] " + std::string(info->unit));
+    cfg.rothc.*(info->member) = *value;
+    applied << "\n# parameter file " << path << ": " << name << " = " << *value << " " << info->unit << "\n";
+  }
+  cfg.resolved += applied.str();
+  cfg.sha256 = grids::sha256_hex(cfg.resolved);
+  cfg.science_sha256 = grids::sha256_hex(cfg.science_sha256 + applied.str());
+}
+
 std::string config_reference() {
   std::ostringstream os;
   os << "Run configuration keys (TOML). Paths are relative to the configuration file.\n"

@@ -54,6 +54,10 @@ struct RunConfig {
 /// pairs in TOML syntax (from --set). Throws InputError naming the file and key.
 RunConfig load_config(const std::string& path, const std::vector<std::string>& overrides = {});
 
+/// Apply a parameter file (TOML with a [parameters] table, as `alamod calibrate` writes) to the
+/// configuration's model parameters; the file's `model` must be the run's model. Throws InputError.
+void apply_parameter_file(RunConfig& cfg, const std::string& path);
+
 /// Text describing every configuration key (for `alamod run --config-help`).
 std::string config_reference();
 

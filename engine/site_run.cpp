@@ -91,6 +91,7 @@ ParameterFile read_parameter_file(const std::string& path) {
     const std::string key(k.str());
     const int line = static_cast<int>(k.source().begin.line), col = static_cast<int>(k.source().begin.column);
     if (key == "fit" || key == "provenance") continue;  // written by alamod calibrate, not read here
+    if (key == "model") continue;  // checked by the caller against --model (written by alamod calibrate)
     if (key != "parameters" || !node.is_table())
       throw InputError(path + ":" + std::to_string(line) + ":" + std::to_string(col) + " (" + key +
                        "): unknown table or key, expected a [parameters] table (and optionally [fit], [provenance])");
@@ -483,7 +484,15 @@ struct CenturySite {
     const auto& s = in.s;
     const auto temp = soil_temperature(in);
     const auto pr = series_or(in, "pr", NAN, "");
-    const auto pet = series_or(in, "pet", NAN, "");
+    // potential evapotranspiration: the pet column, else 0.75 x open-pan evaporation (the RothC relation)
+    std::vector<double> pet;
+    if (!s.has("pet") && s.has("evap")) {
+      pet = series_or(in, "evap", NAN, "");
+      for (auto& v : pet) v *= 0.75;
+      in.notes.push_back("pet = 0.75 evap (open-pan evaporation to evapotranspiration, as RothC)");
+    } else {
+      pet = series_or(in, "pet", NAN, "");
+    }
     const auto cin = series_or(in, "c_input", NAN, "");
     const auto fym = series_or(in, "fym", 0.0, "");
     in.notes.push_back("half of c_input to the surface litter pools, half to the soil litter pools; fym to the surface");
@@ -927,7 +936,8 @@ SiteRunResult simulate_site(const SiteRunOptions& opt) {
   if (opt.spinup != "none" && opt.spinup != "equilibrium" && opt.spinup != "cycle")
     throw InputError("--spinup: unknown value '" + opt.spinup + "', expected none, equilibrium or cycle");
   const SiteForcing f = read_site_forcing(opt.forcing);
-  const ParameterFile pf = read_parameter_file(opt.parameters);
+  ParameterFile pf = read_parameter_file(opt.parameters);
+  for (const auto& [name, value] : opt.parameter_values) pf.entries.push_back({name, value, 0, 0});
 
   SiteRunResult r;
   r.model = opt.model;

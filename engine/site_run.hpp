@@ -11,6 +11,7 @@
 /// simulate with a carbon-balance check every step; write the output under a temporary name and
 /// rename it. Nothing is written when anything fails. Plain C++: no MPI, no PETSc.
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace alamod::engine {
@@ -22,6 +23,8 @@ struct SiteRunOptions {
   std::string out;         ///< [in] output CSV file
   std::string spinup = "equilibrium";  ///< [in] none | equilibrium | cycle
   bool overwrite = false;  ///< [in] replace an existing output file
+  /// [in] parameter values set after the parameter file (name, value in the declared unit), e.g. by calibration
+  std::vector<std::pair<std::string, double>> parameter_values;
 };
 
 /// Pools and fluxes of one model step, in t ha-1 (fluxes per step).

@@ -1,0 +1,456 @@
+#include "engine/site_evaluate.hpp"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "engine/calibration.hpp"
+#include "engine/collective.hpp"
+#include "engine/provenance.hpp"
+#include "engine/site_run.hpp"
+#include "grids/input_error.hpp"
+#include "models/registry.hpp"
+
+namespace alamod::engine {
+
+namespace {
+
+/// A CSV table (RFC 4180 quoting) with its header, read whole.
+struct CsvTable {
+  std::string path;
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;  // data rows
+  std::vector<int> lines;                      // 1-based line of each row
+  int column(const std::string& name, bool required = true) const {
+    for (size_t i = 0; i < header.size(); ++i)
+      if (header[i] == name) return static_cast<int>(i);
+    if (required) throw InputError(path + ":1: no column '" + name + "' in the header");
+    return -1;
+  }
+};
+
+std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> out;
+  std::string cur;
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        cur += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        cur += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      out.push_back(cur);
+      cur.clear();
+    } else if (c != '\r') {
+      cur += c;
+    }
+  }
+  out.push_back(cur);
+  return out;
+}
+
+CsvTable read_csv(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": file not found or not readable");
+  CsvTable t;
+  t.path = path;
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.empty() || line[0] == '#') continue;
+    auto fields = split_csv_line(line);
+    if (t.header.empty()) {
+      t.header = fields;
+      continue;
+    }
+    if (fields.size() != t.header.size())
+      throw InputError(path + ":" + std::to_string(n) + ": " + std::to_string(fields.size()) + " fields, the header has " +
+                       std::to_string(t.header.size()));
+    t.rows.push_back(std::move(fields));
+    t.lines.push_back(n);
+  }
+  if (t.header.empty()) throw InputError(path + ": empty table (expected a header line)");
+  return t;
+}
+
+double parse_number(const CsvTable& t, size_t row, int col) {
+  const std::string& s = t.rows[row][static_cast<size_t>(col)];
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (s.empty() || end == s.c_str() || *end != '\0' || !std::isfinite(v))
+    throw InputError(t.path + ":" + std::to_string(t.lines[row]) + ":" + std::to_string(col + 1) + " (" +
+                     t.header[static_cast<size_t>(col)] + "): '" + s + "' is not a number");
+  return v;
+}
+
+bool exists(const std::string& p) {
+  struct stat st {};
+  return stat(p.c_str(), &st) == 0;
+}
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ','))
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+/// Simulated end-of-year SOC (t ha-1) per calendar year from a site run.
+std::map<int, double> yearly_soc(const SiteRunResult& r) {
+  std::map<int, double> soc;
+  for (const auto& s : r.steps) soc[s.year] = s.soc;  // the last step of each year wins
+  return soc;
+}
+
+/// Contiguous block of [0, n) for `rank` of `size`.
+std::pair<size_t, size_t> block_of(size_t n, int rank, int size) {
+  const size_t b = n * static_cast<size_t>(rank) / static_cast<size_t>(size);
+  const size_t e = n * static_cast<size_t>(rank + 1) / static_cast<size_t>(size);
+  return {b, e};
+}
+
+/// Serialise series for gathering on rank 0 (text: robust and small).
+std::string pack(const std::vector<Series>& all) {
+  std::ostringstream os;
+  os.precision(17);
+  for (const auto& s : all) {
+    os << s.model << '\t' << s.site << '\t' << s.treatment << '\t' << s.points.size() << '\t'
+       << s.simulated_curve.size() << '\n';
+    for (const auto& p : s.points) os << p.time_years << ' ' << p.observed << ' ' << p.simulated << ' ' << p.observed_sd << '\n';
+    for (const auto& c : s.simulated_curve) os << c.first << ' ' << c.second << '\n';
+  }
+  return os.str();
+}
+
+std::vector<Series> unpack(const std::string& text) {
+  std::vector<Series> out;
+  std::istringstream is(text);
+  std::string head;
+  while (std::getline(is, head)) {
+    if (head.empty()) continue;
+    std::istringstream hs(head);
+    Series s;
+    size_t np = 0, nc = 0;
+    std::getline(hs, s.model, '\t');
+    std::getline(hs, s.site, '\t');
+    std::getline(hs, s.treatment, '\t');
+    hs >> np >> nc;
+    for (size_t i = 0; i < np; ++i) {
+      SeriesPoint p;
+      std::string sd;
+      is >> p.time_years >> p.observed >> p.simulated >> sd;
+      p.observed_sd = sd == "nan" ? std::nan("") : std::stod(sd);
+      s.points.push_back(p);
+    }
+    for (size_t i = 0; i < nc; ++i) {
+      std::pair<double, double> c;
+      is >> c.first >> c.second;
+      s.simulated_curve.push_back(c);
+    }
+    std::getline(is, head);  // end of the last line
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+/// Gather every rank's text on rank 0 (rank order).
+std::string gather_text(MPI_Comm comm, const std::string& mine) {
+  int rank = 0, size = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
+  int len = static_cast<int>(mine.size());
+  std::vector<int> lens(static_cast<size_t>(size)), displs(static_cast<size_t>(size), 0);
+  MPI_Gather(&len, 1, MPI_INT, lens.data(), 1, MPI_INT, 0, comm);
+  std::string all;
+  if (rank == 0) {
+    int total = 0;
+    for (int r = 0; r < size; ++r) {
+      displs[static_cast<size_t>(r)] = total;
+      total += lens[static_cast<size_t>(r)];
+    }
+    all.resize(static_cast<size_t>(total));
+  }
+  MPI_Gatherv(mine.data(), len, MPI_CHAR, all.data(), lens.data(), displs.data(), MPI_CHAR, 0, comm);
+  return all;
+}
+
+/// Simulate one model on one site and treatment and pair it with the observations.
+Series simulate_series(const std::string& model, const SiteTreatment& st, const std::string& spinup,
+                       const std::string& parameters,
+                       const std::vector<std::pair<std::string, double>>& parameter_values = {}) {
+  SiteRunOptions o;
+  o.model = model;
+  o.forcing = st.forcing;
+  o.parameters = parameters;
+  o.spinup = spinup;
+  o.parameter_values = parameter_values;
+  const SiteRunResult r = simulate_site(o);
+  const auto soc = yearly_soc(r);
+  Series s;
+  s.model = model;
+  s.site = st.site;
+  s.treatment = st.treatment;
+  for (const auto& ob : st.observations) {
+    const auto it = soc.find(ob.year);
+    if (it == soc.end()) continue;  // observation outside the forcing period
+    s.points.push_back({ob.year + 1.0, ob.soc_stock, it->second,
+                        ob.soc_stock_sd >= 0 ? ob.soc_stock_sd : std::nan("")});
+  }
+  for (const auto& [y, v] : soc) s.simulated_curve.emplace_back(y + 1.0, v);
+  return s;
+}
+
+/// The models named in a parameter file's [parameters] table are applied to that model only.
+std::string parameters_for(const std::string& model, const std::string& file, const std::vector<std::string>& models) {
+  if (file.empty()) return "";
+  return models.size() == 1 ? file : (file.find(model) != std::string::npos ? file : "");
+}
+
+}  // namespace
+
+std::vector<SiteTreatment> discover_site_treatments(const std::string& sites_dir, const std::string& only_sites) {
+  std::vector<std::string> dirs;
+  DIR* d = opendir(sites_dir.c_str());
+  if (!d) throw InputError(sites_dir + ": site collection folder not found");
+  while (const dirent* e = readdir(d)) {
+    const std::string name = e->d_name;
+    if (name.empty() || name[0] == '.') continue;
+    const std::string p = sites_dir + "/" + name;
+    if (exists(p + "/soc_observations.csv") && exists(p + "/treatments.csv")) dirs.push_back(p);
+  }
+  closedir(d);
+  std::sort(dirs.begin(), dirs.end());
+  const auto wanted = split_list(only_sites);
+  std::vector<SiteTreatment> out;
+  for (const auto& dir : dirs) {
+    const CsvTable tr = read_csv(dir + "/treatments.csv");
+    const CsvTable ob = read_csv(dir + "/soc_observations.csv");
+    const int tr_site = tr.column("site_id"), tr_id = tr.column("treatment_id");
+    const int ob_site = ob.column("site_id"), ob_tr = ob.column("treatment_id"), ob_stock = ob.column("soc_stock");
+    const int ob_year = ob.column("observation_year", false), ob_date = ob.column("observation_date");
+    const int ob_sd = ob.column("soc_stock_sd", false), ob_qc = ob.column("qc_flag", false);
+    for (size_t i = 0; i < tr.rows.size(); ++i) {
+      SiteTreatment st;
+      st.site = tr.rows[i][static_cast<size_t>(tr_site)];
+      st.treatment = tr.rows[i][static_cast<size_t>(tr_id)];
+      if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), st.site) == wanted.end()) continue;
+      st.forcing = dir + "/forcing_" + st.treatment + ".csv";
+      if (!exists(st.forcing)) continue;
+      for (size_t k = 0; k < ob.rows.size(); ++k) {
+        const auto& row = ob.rows[k];
+        if (row[static_cast<size_t>(ob_site)] != st.site || row[static_cast<size_t>(ob_tr)] != st.treatment) continue;
+        if (row[static_cast<size_t>(ob_stock)].empty()) continue;
+        if (ob_qc >= 0 && row[static_cast<size_t>(ob_qc)].rfind("reject", 0) == 0) continue;
+        SocObservation o;
+        const int ycol = ob_year >= 0 && !row[static_cast<size_t>(ob_year)].empty() ? ob_year : ob_date;
+        o.year = static_cast<int>(std::lround(std::strtod(row[static_cast<size_t>(ycol)].substr(0, 4).c_str(), nullptr)));
+        if (o.year < 1000 || o.year > 3000)
+          throw InputError(ob.path + ":" + std::to_string(ob.lines[k]) + ": observation year '" +
+                           row[static_cast<size_t>(ycol)] + "' is not a calendar year");
+        o.soc_stock = parse_number(ob, k, ob_stock);
+        if (ob_sd >= 0 && !row[static_cast<size_t>(ob_sd)].empty()) o.soc_stock_sd = parse_number(ob, k, ob_sd);
+        st.observations.push_back(o);
+      }
+      if (st.observations.size() >= 2) out.push_back(std::move(st));
+    }
+  }
+  if (out.empty())
+    throw InputError(sites_dir + ": no site with a forcing file and at least two SOC stock observations" +
+                     (only_sites.empty() ? std::string() : " among sites " + only_sites));
+  return out;
+}
+
+void run_evaluate(MPI_Comm comm, const EvaluateOptions& opt) {
+  int rank = 0, size = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
+  std::vector<SiteTreatment> sts;
+  collectively(comm, [&] {
+    for (const auto& m : opt.models) {
+      try {
+        models::find_model(m);
+      } catch (const std::invalid_argument& e) {
+        throw InputError(std::string("--models: ") + e.what());
+      }
+    }
+    sts = discover_site_treatments(opt.sites_dir, opt.only_sites);
+  });
+  // tasks: every model on every site and treatment, contiguous blocks per rank
+  std::vector<std::pair<std::string, size_t>> tasks;
+  for (const auto& m : opt.models)
+    for (size_t i = 0; i < sts.size(); ++i) tasks.emplace_back(m, i);
+  const auto [b, e] = block_of(tasks.size(), rank, size);
+  std::vector<Series> mine;
+  std::string failures;
+  for (size_t t = b; t < e; ++t) {
+    const auto& [model, i] = tasks[t];
+    try {
+      Series s = simulate_series(model, sts[i], opt.spinup, parameters_for(model, opt.parameters, opt.models));
+      if (s.points.size() >= 2) mine.push_back(std::move(s));
+    } catch (const InputError& err) {
+      failures += model + " on " + sts[i].site + "/" + sts[i].treatment + ": " + err.what() + "\n";
+    }
+  }
+  const std::string all = gather_text(comm, pack(mine));
+  const std::string all_failures = gather_text(comm, failures);
+  if (rank == 0) {
+    std::vector<Series> series = unpack(all);
+    if (!all_failures.empty()) std::fprintf(stderr, "alamod evaluate: runs that failed:\n%s", all_failures.c_str());
+    if (series.empty()) throw InputError("no model run produced comparable results (see the failures above)");
+    if (opt.models.size() > 1) {
+      try {
+        auto mean = multi_model_mean(series, opt.models);
+        series.insert(series.end(), mean.begin(), mean.end());
+      } catch (const std::invalid_argument&) {
+      }
+    }
+    mkdir(opt.out_dir.c_str(), 0775);
+    std::string models;
+    for (const auto& m : opt.models) models += (models.empty() ? "" : ", ") + m;
+    const std::string prov = "alamod " + alamod_version() + " (git " + alamod_git_commit() + "), " + utc_now_iso() +
+                             "; models: " + models + "; sites: " + opt.sites_dir + "; spin-up: " + opt.spinup +
+                             "; " + std::to_string(size) + " MPI rank(s); " + library_versions();
+    write_metrics_csv(opt.out_dir + "/metrics.csv", series);
+    write_report_html(opt.out_dir + "/report.html", series, "alamod model evaluation against site SOC stocks", prov);
+    std::printf("evaluated %zu model x site x treatment series (%zu runs over %d ranks); wrote %s/metrics.csv and %s/report.html\n",
+                series.size(), tasks.size(), size, opt.out_dir.c_str(), opt.out_dir.c_str());
+  }
+  MPI_Barrier(comm);
+}
+
+void run_calibrate(MPI_Comm comm, const CalibrateOptions& opt) {
+  int rank = 0, size = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
+  std::vector<SiteTreatment> sts;
+  std::vector<CalibratedParameter> params;
+  collectively(comm, [&] {
+    const models::ModelInfo* info = nullptr;
+    try {
+      info = &models::find_model(opt.model);
+    } catch (const std::invalid_argument& e) {
+      throw InputError(std::string("--model: ") + e.what());
+    }
+    std::vector<std::string> names;
+    for (const auto& p : info->parameters) names.push_back(p.name);
+    try {
+      validate_calibration_request(names, opt.parameters);
+    } catch (const std::invalid_argument& e) {
+      throw InputError(std::string("--parameters: ") + e.what());
+    }
+    for (const auto& want : opt.parameters)
+      for (const auto& p : info->parameters)
+        if (p.name == want) {
+          if (!(p.lower < p.upper))
+            throw InputError("--parameters: '" + p.name + "' has reversed bounds [" + std::to_string(p.lower) + ", " +
+                             std::to_string(p.upper) + "]");
+          params.push_back({p.name, p.unit, p.lower, p.upper, p.default_value});
+        }
+    sts = discover_site_treatments(opt.sites_dir, opt.only_sites);
+  });
+  // observations in a global order (site/treatment, then year); each rank owns a contiguous block of
+  // whole site-treatments, so the residual vector is the same whatever the rank count
+  auto fit = [&](const std::vector<size_t>& use, CalibrationResult& result) {
+    const auto [b, e] = block_of(use.size(), rank, size);
+    CalibrationProblem prob;
+    prob.parameters = params;
+    size_t local = 0;
+    for (size_t k = b; k < e; ++k) local += sts[use[k]].observations.size();
+    prob.local_count = local;
+    prob.residuals = [&, b = b, e = e](const std::vector<double>& values, std::vector<double>& res) {
+      res.clear();
+      std::vector<std::pair<std::string, double>> pv;
+      for (size_t j = 0; j < params.size(); ++j) pv.emplace_back(params[j].name, values[j]);
+      for (size_t k = b; k < e; ++k) {
+        const auto& st = sts[use[k]];
+        SiteRunOptions o;
+        o.model = opt.model;
+        o.forcing = st.forcing;
+        o.spinup = opt.spinup;
+        o.parameter_values = pv;
+        const auto soc = yearly_soc(simulate_site(o));
+        for (const auto& ob : st.observations) {
+          const auto it = soc.find(ob.year);
+          // an observation outside the forcing period counts as a zero residual (documented)
+          res.push_back(it == soc.end() ? 0.0 : it->second - ob.soc_stock);
+        }
+      }
+    };
+    result = calibrate(comm, prob, opt.solver);
+  };
+  std::vector<size_t> all(sts.size());
+  for (size_t i = 0; i < sts.size(); ++i) all[i] = i;
+  CalibrationResult result;
+  fit(all, result);
+  if (rank == 0) {
+    std::ostringstream prov;
+    prov << "alamod calibrate --model " << opt.model << " --sites " << opt.sites_dir << " --solver " << opt.solver
+         << "; site treatments:";
+    for (const auto& st : sts) prov << " " << st.site << "/" << st.treatment << "(" << st.observations.size() << ")";
+    write_parameter_file(opt.out, opt.model, result, params, prov.str());
+    std::printf("calibrated %s on %zu site treatments (%zu observations): ", opt.model.c_str(), sts.size(),
+                result.observations);
+    for (size_t j = 0; j < params.size(); ++j)
+      std::printf("%s = %.6g +- %.2g %s; ", params[j].name.c_str(), result.values[j], result.standard_errors[j],
+                  params[j].unit.c_str());
+    std::printf("RMSE %.4g t ha-1, %d iterations (%s); wrote %s\n", result.rmse, result.iterations,
+                result.converged_reason.c_str(), opt.out.c_str());
+  }
+  if (opt.cross_validate) {
+    // leave one site out: fit on the others, score the left-out site's treatments
+    std::vector<std::string> sites;
+    for (const auto& st : sts)
+      if (std::find(sites.begin(), sites.end(), st.site) == sites.end()) sites.push_back(st.site);
+    std::ostringstream csv;
+    csv << "left_out_site,parameter_values,n,rmse_t_ha,bias_t_ha,efficiency\n";
+    for (const auto& left : sites) {
+      std::vector<size_t> train;
+      for (size_t i = 0; i < sts.size(); ++i)
+        if (sts[i].site != left) train.push_back(i);
+      if (train.empty()) continue;
+      CalibrationResult r;
+      fit(train, r);
+      std::vector<std::pair<std::string, double>> pv;
+      std::string values;
+      for (size_t j = 0; j < params.size(); ++j) {
+        pv.emplace_back(params[j].name, r.values[j]);
+        values += (j ? " " : "") + params[j].name + "=" + std::to_string(r.values[j]);
+      }
+      std::vector<SeriesPoint> pts;
+      for (const auto& st : sts) {
+        if (st.site != left) continue;
+        const Series s = simulate_series(opt.model, st, opt.spinup, "", pv);
+        pts.insert(pts.end(), s.points.begin(), s.points.end());
+      }
+      if (rank == 0 && pts.size() >= 2) {
+        const Metrics m = compute_metrics(pts);
+        csv << left << "," << values << "," << m.n << "," << m.rmse << "," << m.bias << "," << m.efficiency << "\n";
+      }
+    }
+    if (rank == 0) {
+      const std::string path = opt.out + ".crossval.csv";
+      std::ofstream(path) << csv.str();
+      std::printf("leave-one-site-out cross-validation: wrote %s\n", path.c_str());
+    }
+  }
+  MPI_Barrier(comm);
+}
+
+}  // namespace alamod::engine

@@ -1,0 +1,62 @@
+#pragma once
+/// Models against site measurements: `alamod evaluate` (every model on every site and
+/// treatment, metrics and a report) and `alamod calibrate` (TAO least squares on chosen
+/// parameters of one model, a TOML parameter file for `alamod run`/`alamod site`).
+///
+/// Sites are folders of a site-dataset collection (data/sites/, see data/sites/README.md):
+/// `treatments.csv`, `soc_observations.csv` and one `forcing_<treatment_id>.csv` per treatment.
+/// The (model, site, treatment) runs are spread over the MPI ranks in contiguous blocks.
+#include <mpi.h>
+
+#include <string>
+#include <vector>
+
+#include "engine/evaluation.hpp"
+
+namespace alamod::engine {
+
+/// One SOC stock measurement (t ha-1) of a site and treatment.
+struct SocObservation {
+  int year = 0;                ///< calendar year of sampling
+  double soc_stock = 0.0;      ///< t ha-1
+  double soc_stock_sd = -1.0;  ///< t ha-1, < 0 when unknown
+};
+
+/// A site and treatment with its forcing file and its observations.
+struct SiteTreatment {
+  std::string site, treatment, forcing;
+  std::vector<SocObservation> observations;
+};
+
+/// Every site and treatment under `sites_dir` that has a forcing file and at least two
+/// SOC stock observations; `only_sites` (comma list, empty = all) filters by site id.
+/// Throws InputError naming the file, line and column of anything malformed.
+std::vector<SiteTreatment> discover_site_treatments(const std::string& sites_dir, const std::string& only_sites = "");
+
+struct EvaluateOptions {
+  std::string sites_dir;            ///< collection of site datasets
+  std::vector<std::string> models;  ///< registry names
+  std::string out_dir;              ///< metrics.csv and report.html are written here
+  std::string only_sites;           ///< comma list of site ids, empty = all
+  std::string spinup = "none";      ///< start from the first observed stock (soc_initial of the forcing)
+  std::string parameters;           ///< optional parameter file applied to every model it names
+};
+
+/// Collective: run, score, write metrics.csv and report.html (rank 0). Throws InputError.
+void run_evaluate(MPI_Comm comm, const EvaluateOptions& opt);
+
+struct CalibrateOptions {
+  std::string model;
+  std::string sites_dir;
+  std::vector<std::string> parameters;  ///< names of the parameters to fit
+  std::string out;                      ///< TOML parameter file
+  std::string only_sites;
+  std::string solver = "brgn";          ///< brgn | pounders
+  std::string spinup = "none";          ///< start from the first observed stock (soc_initial of the forcing)
+  bool cross_validate = false;          ///< leave-one-site-out, writes OUT.crossval.csv
+};
+
+/// Collective: fit, write the parameter file (rank 0). Throws InputError / std::invalid_argument.
+void run_calibrate(MPI_Comm comm, const CalibrateOptions& opt);
+
+}  // namespace alamod::engine

@@ -1,0 +1,5 @@
+# alamod evaluate / calibrate on the shipped site datasets, over MPI ranks, and the upscaling path.
+alamod_script_test(evaluate_calibrate_sites /usr/bin/python3
+  ${CMAKE_SOURCE_DIR}/tests/integration/test_evaluate_calibrate.py --alamod $<TARGET_FILE:alamod>
+  --source-dir ${CMAKE_SOURCE_DIR} --work ${CMAKE_BINARY_DIR}/test_output/evaluate)
+set_tests_properties(evaluate_calibrate_sites PROPERTIES FIXTURES_REQUIRED france_data TIMEOUT 600 PROCESSORS 3)
