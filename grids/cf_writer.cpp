@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <stdexcept>
 
@@ -76,8 +77,23 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
   MPI_Allreduce(MPI_IN_PLACE, &aligned, 1, MPI_INT, MPI_MIN, comm_);
   row_aligned_ = aligned == 1;
   set_paths();
-  check(nc_create_par(tmp_path_.c_str(), NC_NETCDF4 | NC_CLOBBER, comm_, MPI_INFO_NULL, &ncid_),
-        "creating " + tmp_path_);
+  // MPI-IO hints from ALAMOD_MPIIO_HINTS="key=value,key=value" (e.g. romio_cb_write=enable,
+  // striping_factor=16 on Lustre); none by default.
+  MPI_Info info = MPI_INFO_NULL;
+  if (const char* hints = std::getenv("ALAMOD_MPIIO_HINTS"); hints && *hints) {
+    MPI_Info_create(&info);
+    std::string h = hints;
+    for (size_t pos = 0; pos <= h.size();) {
+      const size_t comma = std::min(h.find(',', pos), h.size());
+      const std::string kv = h.substr(pos, comma - pos);
+      const size_t eq = kv.find('=');
+      if (eq != std::string::npos) MPI_Info_set(info, kv.substr(0, eq).c_str(), kv.substr(eq + 1).c_str());
+      pos = comma + 1;
+    }
+  }
+  const int rc_create = nc_create_par(tmp_path_.c_str(), NC_NETCDF4 | NC_CLOBBER, comm_, info, &ncid_);
+  if (info != MPI_INFO_NULL) MPI_Info_free(&info);
+  check(rc_create, "creating " + tmp_path_);
   int dim_time, dim_y, dim_x, dim_bnds, dim_pool = -1;
   check(nc_def_dim(ncid_, "time", static_cast<size_t>(spec_.n_years), &dim_time), "dim time");
   check(nc_def_dim(ncid_, "bnds", 2, &dim_bnds), "dim bnds");
