@@ -88,6 +88,17 @@ def main():
         check("grid output records the fitted k_hum", f"k_hum = {p1['k_hum']:.17g}" in ds.alamod_model_parameters,
               ds.alamod_model_parameters[:200])
 
+    # leave-one-site-out cross-validation: one row of out-of-sample metrics per left-out site
+    out = os.path.join(a.work, "loo.toml")
+    r = alamod(2, "calibrate", "--model", "rothc", "--sites", sites, "--only-sites", "broadbalk,hoosfield",
+               "--parameters", "k_hum", "--cross-validate", "--out", out)
+    check("calibrate --cross-validate", r.returncode == 0, r.stderr[-400:])
+    if r.returncode == 0:
+        loo = list(csv.DictReader(open(out + ".crossval.csv")))
+        check("one cross-validation row per left-out site", sorted(x["left_out_site"] for x in loo) ==
+              ["broadbalk", "hoosfield"], loo)
+        check("out-of-sample RMSE is finite and positive", all(0 < float(x["rmse_t_ha"]) < 100 for x in loo), loo)
+
     # bad calibration input: clear one-line errors, non-zero exit
     r = alamod(2, "calibrate", "--model", "rothc", "--sites", sites, "--parameters", "k_hum,k_foo", "--out",
                os.path.join(a.work, "bad.toml"))

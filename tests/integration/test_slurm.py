@@ -212,6 +212,20 @@ def main():
             ref, got = read_vars(os.path.join(ref_dir, "carbon_yearly.nc")), read_vars(final)
             for v in ref:
                 check(f"{v} bitwise identical to the uninterrupted run", ref[v] == got[v])
+        # the calibration jobscript through the same SLURM
+        cal_out = os.path.join(a.work, "calibration", "rothc_fitted.toml")
+        cal_log = os.path.join(a.work, "calibration.log")
+        cal_env = dict(job_env, ALAMOD_RANKS="2", ALAMOD_CAL_MODEL="rothc", ALAMOD_CAL_PARAMETERS="k_hum",
+                       ALAMOD_CAL_SITES=os.path.join(a.source_dir, "data/sites"), ALAMOD_CAL_OUT=cal_out,
+                       ALAMOD_CAL_EXTRA_ARGS="--only-sites broadbalk --cross-validate")
+        p = subprocess.run(["sbatch", "--parsable", "--wait", "-n", "2", "--time=5", f"--output={cal_log}",
+                            os.path.join(a.source_dir, "jobscripts/calibration.sbatch")], env=cal_env,
+                           capture_output=True, text=True, timeout=600)
+        cal_text = open(cal_log).read() if os.path.exists(cal_log) else ""
+        check("calibration jobscript finished through SLURM", p.returncode == 0, p.stderr[-400:] + cal_text[-800:])
+        check("calibration wrote a parameter file with k_hum", os.path.exists(cal_out) and
+              "k_hum" in open(cal_out).read())
+        check("leave-one-site-out file written", os.path.exists(cal_out + ".crossval.csv"))
     finally:
         slurm.stop()
     n_fail = results.count(False)
