@@ -9,6 +9,7 @@
 #include <limits>
 #include <sstream>
 #include <csignal>
+#include <filesystem>
 #include <dirent.h>
 #include <sys/stat.h>
 
@@ -453,6 +454,10 @@ void GridRun::spin_up() {
                        : std::string()));
 }
 
+std::string GridRun::output_snapshot(int year) const {
+  return opt_.out_dir + "/." + cfg_.output_name + ".checkpoint_" + std::to_string(year);
+}
+
 std::string GridRun::latest_checkpoint() const {
   std::string best;
   int best_year = -1;
@@ -503,8 +508,10 @@ void GridRun::write_checkpoint(int year_done) {
       }
       closedir(d);
       std::sort(years.begin(), years.end());
-      for (size_t k = 0; k + 2 < years.size(); ++k)
+      for (size_t k = 0; k + 2 < years.size(); ++k) {
         std::remove((opt_.out_dir + "/checkpoint_" + std::to_string(years[k]) + ".nc").c_str());
+        std::remove(output_snapshot(years[k]).c_str());
+      }
     }
   }
   log("checkpoint " + path + " (state at the end of " + std::to_string(year_done) + ")");
@@ -545,6 +552,17 @@ void GridRun::restore_checkpoint() {
   smd_ = f["smd"];
   input_scale_ = f["input_scale"];
   (void)n;
+  // the output as it was at the checkpoint replaces the working file, which a kill may have damaged
+  collectively(comm_, [&] {
+    if (rank_ != 0) return;
+    const std::string snap = output_snapshot(next_year - 1);
+    const std::string tmp = opt_.out_dir + "/." + cfg_.output_name + ".incomplete";
+    std::error_code ec;
+    std::filesystem::copy_file(snap, tmp, std::filesystem::copy_options::overwrite_existing, ec);
+    if (ec)
+      throw InputError(snap + ": the output snapshot of checkpoint " + path + " cannot be restored (" + ec.message() +
+                       "); start again without --restart");
+  });
   first_year_index_ = next_year - cfg_.start_year;
   restored_from_ = path;
   log("restart from " + path + ": continuing with year " + std::to_string(next_year));
@@ -799,7 +817,7 @@ void GridRun::simulate() {
       const bool last = yi + 1 == n_years;
       if (!last && (stop || (every > 0 && (yi + 1) % every == 0))) {
         t = MPI_Wtime();
-        writer->sync();
+        writer->snapshot_to(output_snapshot(year));
         write_checkpoint(year);
         checkpointed = true;
         times_.output += MPI_Wtime() - t;
@@ -843,8 +861,10 @@ void GridRun::simulate() {
   }
   // the run is complete: its checkpoints are no longer needed
   if (rank_ == 0) {
-    const std::string latest = latest_checkpoint();
-    for (std::string c = latest; !c.empty(); c = latest_checkpoint()) {
+    for (std::string c = latest_checkpoint(); !c.empty(); c = latest_checkpoint()) {
+      int y = 0;
+      std::sscanf(c.substr(c.find_last_of('/') + 1).c_str(), "checkpoint_%d", &y);
+      std::remove(output_snapshot(y).c_str());
       if (std::remove(c.c_str()) != 0) break;
     }
   }

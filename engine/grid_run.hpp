@@ -54,6 +54,7 @@ class GridRun {
   void simulate();
   void write_checkpoint(int year_done);
   std::string latest_checkpoint() const;
+  std::string output_snapshot(int year) const;  ///< copy of the output file as of a checkpoint
   void report_phases();
 
   void log(const std::string& line) const;  ///< rank 0 only

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <cstdlib>
 #include <memory>
 #include <stdexcept>
@@ -344,6 +345,10 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
   MPI_Allreduce(MPI_IN_PLACE, &aligned, 1, MPI_INT, MPI_MIN, comm_);
   row_aligned_ = aligned == 1;
   set_paths();
+  open_existing();
+}
+
+void CfWriter::open_existing() {
   if (nc_open_par(tmp_path_.c_str(), NC_WRITE, comm_, MPI_INFO_NULL, &ncid_) != NC_NOERR) {
     ncid_ = -1;
     throw InputError(tmp_path_ + ": the partial output of the interrupted run is missing or unreadable; "
@@ -362,6 +367,29 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
     vars_[v.name] = v;
     check(nc_var_par_access(ncid_, id, NC_COLLECTIVE), "collective " + v.name);
   }
+}
+
+void CfWriter::snapshot_to(const std::string& path) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const int rc = nc_close(ncid_);
+  ncid_ = -1;
+  check(rc, "closing " + tmp_path_);
+  MPI_Barrier(comm_);
+  int ok = 1;
+  std::string why;
+  if (rank_ == 0) {
+    std::error_code ec;
+    std::filesystem::copy_file(tmp_path_, path + ".incomplete", std::filesystem::copy_options::overwrite_existing, ec);
+    if (!ec) std::filesystem::rename(path + ".incomplete", path, ec);
+    if (ec) {
+      ok = 0;
+      why = ec.message();
+    }
+  }
+  MPI_Bcast(&ok, 1, MPI_INT, 0, comm_);
+  if (!ok) throw std::runtime_error("cannot copy " + tmp_path_ + " to " + path + ": " + why);
+  open_existing();
+  write_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 void CfWriter::sync() {

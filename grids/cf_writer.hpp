@@ -72,8 +72,12 @@ class CfWriter {
   void write_static(const std::string& name, const std::vector<double>& values);
   /// Collective: add or replace a global text attribute before commit (e.g. timings).
   void set_global(const std::string& name, const std::string& value);
-  /// Collective: flush everything written so far to disk (before a checkpoint).
+  /// Collective: flush everything written so far to disk.
   void sync();
+  /// Collective: close the file (so it is consistent on disk), copy it to `path` (rank 0), reopen it
+  /// to continue. A restart copies the snapshot back: a kill between checkpoints can leave the working
+  /// HDF5 file damaged, never the snapshot.
+  void snapshot_to(const std::string& path);
   /// Collective: close, then rank 0 renames the temporary file to the final name.
   void commit();
   /// Collective: close and remove the temporary file.
@@ -90,6 +94,7 @@ class CfWriter {
            bool dbl);
   int varid_of(const std::string& name) const;
   void set_paths();
+  void open_existing();  ///< open tmp_path_ for writing and look up every variable
   struct Block {
     size_t row, col, nrows, ncols;
     std::int64_t offset;
