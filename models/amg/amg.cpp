@@ -6,18 +6,7 @@
 
 namespace alamod::models::amg {
 
-void validate(const Parameters& p) {
-  for (const auto& info : kParameterInfo) {
-    const double v = p.*(info.member);
-    if (!(v >= info.lower && v <= info.upper)) {
-      std::ostringstream msg;
-      msg.precision(15);
-      msg << "AMG parameter " << info.name << " = " << v << " (" << info.unit << ") is outside its bounds ["
-          << info.lower << ", " << info.upper << "]";
-      throw std::invalid_argument(msg.str());
-    }
-  }
-}
+void validate(const Parameters& p) { check_bounds("AMG", kParameterInfo, p); }
 
 ModelInfo model_info() {
   ModelInfo m;

@@ -28,12 +28,7 @@ void require_fraction(double v, const char* name) {
 }  // namespace
 
 void validate(const Parameters& p) {
-  for (const auto& info : kParameterInfo) {
-    const double v = p.*(info.member);
-    if (!(v >= info.lower && v <= info.upper))  // also rejects NaN
-      reject("century parameter '" + std::string(info.name) + "' = " + text(v) + " " + std::string(info.unit) +
-             " is outside its bounds [" + text(info.lower) + ", " + text(info.upper) + "]");
-  }
+  check_bounds("century", kParameterInfo, p);
   if (!(p.slow_respired + p.slow_to_passive <= 1.0))
     reject("century parameters: slow_respired + slow_to_passive = " + text(p.slow_respired + p.slow_to_passive) +
            " > 1 (would create carbon)");

@@ -6,18 +6,7 @@
 
 namespace alamod::models::icbm {
 
-void validate(const Parameters& p) {
-  for (const auto& info : kParameterInfo) {
-    const double v = p.*(info.member);
-    if (!(v >= info.lower && v <= info.upper)) {  // also rejects NaN
-      std::ostringstream msg;
-      msg.precision(17);
-      msg << "icbm parameter '" << info.name << "' = " << v << " " << info.unit << " is outside its bounds ["
-          << info.lower << ", " << info.upper << "]";
-      throw std::invalid_argument(msg.str());
-    }
-  }
-}
+void validate(const Parameters& p) { check_bounds("icbm", kParameterInfo, p); }
 
 ModelInfo model_info() {
   ModelInfo m;

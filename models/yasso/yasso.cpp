@@ -79,12 +79,7 @@ Parameters parameters_from_theta(const std::array<double, 35>& theta, SizeFuncti
 }
 
 void validate(const Parameters& p) {
-  for (const auto& info : kParameterInfo) {
-    const double v = p.*(info.member);
-    if (!(v >= info.lower && v <= info.upper))  // also rejects NaN
-      reject("yasso parameter '" + std::string(info.name) + "' = " + text(v) + " " + std::string(info.unit) +
-             " is outside its bounds [" + text(info.lower) + ", " + text(info.upper) + "]");
-  }
+  check_bounds("yasso", kParameterInfo, p);
   const Outflow outflows[4] = {{"A", &Parameters::p_aw, &Parameters::p_ae, &Parameters::p_an},
                                {"W", &Parameters::p_wa, &Parameters::p_we, &Parameters::p_wn},
                                {"E", &Parameters::p_ea, &Parameters::p_ew, &Parameters::p_en},
