@@ -303,116 +303,134 @@ void GridRun::spin_up() {
   input_scale_.assign(n, 1.0);
   for (size_t i = 0; i < n; ++i) iom_[i] = rothc::falloon_iom(soc_observed_[i]);
 
-  // Monthly forcing of the cycle, structure of arrays, for the block kernel.
-  std::vector<double> evap(12 * n), cin(12 * n), fym(12 * n), cov(12 * n), dfrac(n), zero(n, 0.0);
-  for (size_t i = 0; i < n; ++i) {
-    const auto& lu = cfg_.land_uses[static_cast<size_t>(land_class_[i])];
-    dfrac[i] = lu.dpm_rpm_ratio / (lu.dpm_rpm_ratio + 1.0);
-    for (int m = 0; m < 12; ++m) {
-      evap[m * n + i] = mean[2][m * n + i] / p.evap_factor;
-      cin[m * n + i] = annual_input_[i] * lu.input_share[m];
-      fym[m * n + i] = lu.fym * lu.input_share[m];
-      cov[m * n + i] = lu.covered[m];
-    }
-  }
-  // 1. periodic soil-moisture deficit of the cycle (independent of the pools):
-  //    the deficit is clamped at 0 and at its floor, so the cycle becomes exactly
-  //    periodic after a few years; cells still drifting after 200 cycles are reported.
-  std::vector<double> smd0(n, 0.0);
+  dpm_.assign(n, 0.0);
+  rpm_.assign(n, 0.0);
+  bio_.assign(n, 0.0);
+  hum_.assign(n, 0.0);
+  smd_.assign(n, 0.0);
   long drifting = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const rothc::SoilConstants s{co2_fraction_[i], bio_fraction_[i], hum_fraction_[i], smd_max_[i],
-                                 smd_1bar_[i],     smd_15bar_[i],    smd_bare_[i],     min_rm_[i]};
-    bool periodic = false;
-    for (int it = 0; it < 200 && !periodic; ++it) {
-      double smd = smd0[i];
-      for (int m = 0; m < 12; ++m)
-        smd = rothc::update_deficit(p, s, smd, mean[1][m * n + i], evap[m * n + i], cov[m * n + i]);
-      periodic = smd == smd0[i];
-      smd0[i] = smd;
-    }
-    drifting += periodic ? 0 : 1;
-  }
-  // 2. one year is affine in the pools, x1 = M x0 + v (the rate modifiers depend on
-  //    climate and deficit only): v from zero pools with inputs, the columns of M
-  //    from unit pools without inputs; then x = (I - M)^-1 v per cell.
-  std::vector<double> co2(n), smd(n);
-  rothc::Block b;
-  b.n = n;
-  b.co2_fraction = co2_fraction_.data();
-  b.bio_fraction = bio_fraction_.data();
-  b.hum_fraction = hum_fraction_.data();
-  b.smd_max = smd_max_.data();
-  b.smd_1bar = smd_1bar_.data();
-  b.smd_15bar = smd_15bar_.data();
-  b.smd_bare = smd_bare_.data();
-  b.min_rm_moist = min_rm_.data();
-  b.dpm_fraction = dfrac.data();
-  b.smd = smd.data();
-  b.co2 = co2.data();
-  auto run_year = [&](std::array<std::vector<double>, 4>& x, bool with_inputs) {
-    smd = smd0;
-    b.dpm = x[0].data();
-    b.rpm = x[1].data();
-    b.bio = x[2].data();
-    b.hum = x[3].data();
-    for (int m = 0; m < 12; ++m) {
-      b.tas_c = mean[0].data() + m * n;
-      b.rain_mm = mean[1].data() + m * n;
-      b.evap_mm = evap.data() + m * n;
-      b.c_input = with_inputs ? cin.data() + m * n : zero.data();
-      b.fym = with_inputs ? fym.data() + m * n : zero.data();
-      b.covered = cov.data() + m * n;
-      rothc::step_block(p, b);
-    }
-  };
-  std::array<std::vector<double>, 4> v{std::vector<double>(n, 0.0), std::vector<double>(n, 0.0),
-                                       std::vector<double>(n, 0.0), std::vector<double>(n, 0.0)};
-  run_year(v, true);
+  double worst = 0.0;
+  // Cells are independent: work through them in chunks, so the spin-up's temporary
+  // arrays stay small (and in cache) whatever the number of cells.
+  constexpr size_t kChunk = 8192;
+  std::vector<double> evap(12 * kChunk), cin(12 * kChunk), fym(12 * kChunk), cov(12 * kChunk), dfrac(kChunk),
+      zero(kChunk, 0.0), co2(kChunk), smd(kChunk), smd0(kChunk), tas(12 * kChunk), rain(12 * kChunk);
+  std::array<std::vector<double>, 4> v, x;
   std::array<std::array<std::vector<double>, 4>, 4> cols;
-  for (int j = 0; j < 4; ++j) {
-    for (int k = 0; k < 4; ++k) cols[j][k].assign(n, k == j ? 1.0 : 0.0);
-    run_year(cols[j], false);
-  }
-  std::array<std::vector<double>, 4> x{std::vector<double>(n), std::vector<double>(n), std::vector<double>(n),
-                                       std::vector<double>(n)};
-  for (size_t i = 0; i < n; ++i) {
-    std::array<std::array<double, 4>, 4> a{};
-    for (int r = 0; r < 4; ++r)
-      for (int j = 0; j < 4; ++j) a[r][j] = (r == j ? 1.0 : 0.0) - cols[j][r][i];
-    const auto sol = solve4(a, {v[0][i], v[1][i], v[2][i], v[3][i]});
-    for (int k = 0; k < 4; ++k) x[k][i] = sol[k];
-  }
-  if (cfg_.spinup_method == "inverse") {
-    // The equilibrium is linear in the inputs: scale them per cell so that the
-    // equilibrium SOC (active pools + IOM) equals the observed stock.
-    for (size_t i = 0; i < n; ++i) {
-      const double active = x[0][i] + x[1][i] + x[2][i] + x[3][i];
-      const double target = soc_observed_[i] - iom_[i];
-      const double scale = active > 0.0 ? target / active : 0.0;
-      for (int k = 0; k < 4; ++k) x[k][i] *= scale;
-      input_scale_[i] = scale;
+  for (size_t c0 = 0; c0 < n; c0 += kChunk) {
+    const size_t nc = std::min(kChunk, n - c0);
+    // Monthly forcing of the cycle, structure of arrays, for the block kernel.
+    for (size_t j = 0; j < nc; ++j) {
+      const size_t i = c0 + j;
+      const auto& lu = cfg_.land_uses[static_cast<size_t>(land_class_[i])];
+      dfrac[j] = lu.dpm_rpm_ratio / (lu.dpm_rpm_ratio + 1.0);
       for (int m = 0; m < 12; ++m) {
-        cin[m * n + i] *= scale;
-        fym[m * n + i] *= scale;
+        tas[m * nc + j] = mean[0][m * n + i];
+        rain[m * nc + j] = mean[1][m * n + i];
+        evap[m * nc + j] = mean[2][m * n + i] / p.evap_factor;
+        cin[m * nc + j] = annual_input_[i] * lu.input_share[m];
+        fym[m * nc + j] = lu.fym * lu.input_share[m];
+        cov[m * nc + j] = lu.covered[m];
       }
     }
-  }
-  dpm_ = x[0];
-  rpm_ = x[1];
-  bio_ = x[2];
-  hum_ = x[3];
-  smd_ = smd0;
-  // 3. residual: largest relative change of a pool over one more cycle
-  run_year(x, true);
-  double worst = 0.0;
-  for (size_t i = 0; i < n; ++i) {
-    const double before[4] = {dpm_[i], rpm_[i], bio_[i], hum_[i]}, after[4] = {x[0][i], x[1][i], x[2][i], x[3][i]};
-    double res = 0.0;
-    for (int k = 0; k < 4; ++k)
-      res = std::max(res, std::fabs(after[k] - before[k]) / std::max(std::fabs(before[k]), 1e-12));
-    spinup_residual_[i] = res;
-    worst = std::max(worst, res);
+    // 1. periodic soil-moisture deficit of the cycle (independent of the pools):
+    //    the deficit is clamped at 0 and at its floor, so the cycle becomes exactly
+    //    periodic after a few years; cells still drifting after 200 cycles are reported.
+    for (size_t j = 0; j < nc; ++j) {
+      const size_t i = c0 + j;
+      const rothc::SoilConstants s{co2_fraction_[i], bio_fraction_[i], hum_fraction_[i], smd_max_[i],
+                                   smd_1bar_[i],     smd_15bar_[i],    smd_bare_[i],     min_rm_[i]};
+      bool periodic = false;
+      smd0[j] = 0.0;
+      for (int it = 0; it < 200 && !periodic; ++it) {
+        double d = smd0[j];
+        for (int m = 0; m < 12; ++m)
+          d = rothc::update_deficit(p, s, d, rain[m * nc + j], evap[m * nc + j], cov[m * nc + j]);
+        periodic = d == smd0[j];
+        smd0[j] = d;
+      }
+      drifting += periodic ? 0 : 1;
+    }
+    // 2. one year is affine in the pools, x1 = M x0 + v (the rate modifiers depend on
+    //    climate and deficit only): v from zero pools with inputs, the columns of M
+    //    from unit pools without inputs; then x = (I - M)^-1 v per cell.
+    rothc::Block b;
+    b.n = nc;
+    b.co2_fraction = co2_fraction_.data() + c0;
+    b.bio_fraction = bio_fraction_.data() + c0;
+    b.hum_fraction = hum_fraction_.data() + c0;
+    b.smd_max = smd_max_.data() + c0;
+    b.smd_1bar = smd_1bar_.data() + c0;
+    b.smd_15bar = smd_15bar_.data() + c0;
+    b.smd_bare = smd_bare_.data() + c0;
+    b.min_rm_moist = min_rm_.data() + c0;
+    b.dpm_fraction = dfrac.data();
+    b.smd = smd.data();
+    b.co2 = co2.data();
+    auto run_year = [&](std::array<std::vector<double>, 4>& pools, bool with_inputs) {
+      std::copy(smd0.begin(), smd0.begin() + static_cast<long>(nc), smd.begin());
+      b.dpm = pools[0].data();
+      b.rpm = pools[1].data();
+      b.bio = pools[2].data();
+      b.hum = pools[3].data();
+      for (int m = 0; m < 12; ++m) {
+        b.tas_c = tas.data() + m * nc;
+        b.rain_mm = rain.data() + m * nc;
+        b.evap_mm = evap.data() + m * nc;
+        b.c_input = with_inputs ? cin.data() + m * nc : zero.data();
+        b.fym = with_inputs ? fym.data() + m * nc : zero.data();
+        b.covered = cov.data() + m * nc;
+        rothc::step_block(p, b);
+      }
+    };
+    for (int k = 0; k < 4; ++k) v[k].assign(nc, 0.0);
+    run_year(v, true);
+    for (int j = 0; j < 4; ++j) {
+      for (int k = 0; k < 4; ++k) cols[j][k].assign(nc, k == j ? 1.0 : 0.0);
+      run_year(cols[j], false);
+    }
+    for (int k = 0; k < 4; ++k) x[k].assign(nc, 0.0);
+    for (size_t j = 0; j < nc; ++j) {
+      std::array<std::array<double, 4>, 4> a{};
+      for (int r = 0; r < 4; ++r)
+        for (int c = 0; c < 4; ++c) a[r][c] = (r == c ? 1.0 : 0.0) - cols[c][r][j];
+      const auto sol = solve4(a, {v[0][j], v[1][j], v[2][j], v[3][j]});
+      for (int k = 0; k < 4; ++k) x[k][j] = sol[k];
+    }
+    if (cfg_.spinup_method == "inverse") {
+      // The equilibrium is linear in the inputs: scale them per cell so that the
+      // equilibrium SOC (active pools + IOM) equals the observed stock.
+      for (size_t j = 0; j < nc; ++j) {
+        const size_t i = c0 + j;
+        const double active = x[0][j] + x[1][j] + x[2][j] + x[3][j];
+        const double target = soc_observed_[i] - iom_[i];
+        const double scale = active > 0.0 ? target / active : 0.0;
+        for (int k = 0; k < 4; ++k) x[k][j] *= scale;
+        input_scale_[i] = scale;
+        for (int m = 0; m < 12; ++m) {
+          cin[m * nc + j] *= scale;
+          fym[m * nc + j] *= scale;
+        }
+      }
+    }
+    for (size_t j = 0; j < nc; ++j) {
+      dpm_[c0 + j] = x[0][j];
+      rpm_[c0 + j] = x[1][j];
+      bio_[c0 + j] = x[2][j];
+      hum_[c0 + j] = x[3][j];
+      smd_[c0 + j] = smd0[j];
+    }
+    // 3. residual: largest relative change of a pool over one more cycle
+    run_year(x, true);
+    for (size_t j = 0; j < nc; ++j) {
+      const size_t i = c0 + j;
+      const double before[4] = {dpm_[i], rpm_[i], bio_[i], hum_[i]}, after[4] = {x[0][j], x[1][j], x[2][j], x[3][j]};
+      double res = 0.0;
+      for (int k = 0; k < 4; ++k)
+        res = std::max(res, std::fabs(after[k] - before[k]) / std::max(std::fabs(before[k]), 1e-12));
+      spinup_residual_[i] = res;
+      worst = std::max(worst, res);
+    }
   }
   // cells whose residual exceeds 1e-9 are named (the first few, on rank 0)
   long failed = 0;
