@@ -1,4 +1,5 @@
 #include "engine/amg_official.hpp"
+#include "engine/temporary_file.hpp"
 
 #include <unistd.h>
 
@@ -1129,21 +1130,6 @@ std::string stocks_csv(const Results& res) {
   return out;
 }
 
-/// Write `content` to a temporary file beside `target`; returns its path.
-fs::path write_temporary(const fs::path& target, const std::string& content) {
-  const fs::path tmp = target.parent_path() / ("." + target.filename().string() + "." +
-                                               std::to_string(static_cast<long>(::getpid())) + ".tmp");
-  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-  out << content;
-  out.close();
-  if (!out) {
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    throw std::runtime_error(tmp.string() + ": cannot write the AMG results (disk full or no permission?)");
-  }
-  return tmp;
-}
-
 void write_results(const Results& res, const std::string& out_dir) {
   const fs::path dir(out_dir.empty() ? "." : out_dir);
   std::error_code ec;
@@ -1152,10 +1138,10 @@ void write_results(const Results& res, const std::string& out_dir) {
     throw std::runtime_error(dir.string() + ": cannot create the output folder (" + ec.message() + ")");
   const fs::path stocks_path = dir / "SOC_STOCKS.csv";
   const fs::path supply_path = dir / "C_SUPPLY.csv";
-  const fs::path stocks_tmp = write_temporary(stocks_path, stocks_csv(res));
+  const fs::path stocks_tmp = write_temporary(stocks_path, stocks_csv(res), "AMG results");
   fs::path supply_tmp;
   try {
-    supply_tmp = write_temporary(supply_path, supply_csv(res));
+    supply_tmp = write_temporary(supply_path, supply_csv(res), "AMG results");
   } catch (...) {
     fs::remove(stocks_tmp, ec);
     throw;

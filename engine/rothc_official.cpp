@@ -1,4 +1,5 @@
 #include "engine/rothc_official.hpp"
+#include "engine/temporary_file.hpp"
 
 #include <unistd.h>
 
@@ -380,21 +381,6 @@ std::string year_csv(const std::vector<OfficialYearRow>& rows) {
   return out;
 }
 
-/// Write `content` to a temporary file beside `target`; returns its path.
-fs::path write_temporary(const fs::path& target, const std::string& content) {
-  const fs::path tmp = target.parent_path() / ("." + target.filename().string() + "." +
-                                               std::to_string(static_cast<long>(::getpid())) + ".tmp");
-  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-  out << content;
-  out.close();
-  if (!out) {
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    throw std::runtime_error(tmp.string() + ": cannot write the RothC results (disk full or no permission?)");
-  }
-  return tmp;
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -542,10 +528,10 @@ void write_official_results(const OfficialResults& results, const std::string& o
     throw std::runtime_error(dir.string() + ": cannot create the output folder (" + ec.message() + ")");
   const fs::path month_path = dir / "month_results.csv";
   const fs::path year_path = dir / "year_results.csv";
-  const fs::path month_tmp = write_temporary(month_path, month_csv(results.month_rows));
+  const fs::path month_tmp = write_temporary(month_path, month_csv(results.month_rows), "RothC results");
   fs::path year_tmp;
   try {
-    year_tmp = write_temporary(year_path, year_csv(results.year_rows));
+    year_tmp = write_temporary(year_path, year_csv(results.year_rows), "RothC results");
   } catch (...) {
     fs::remove(month_tmp, ec);
     throw;
