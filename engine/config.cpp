@@ -51,11 +51,21 @@ const std::vector<KeyDoc>& schema() {
       {"rothc.moisture_option", "integer", "1", "-", "1 RothC-26.3 deficit; 2, 3 Farina et al. 2013 (need site soil water data)"},
       {"rothc.soil_depth_cm", "number", "30", "cm", "depth of the simulated topsoil layer"},
       {"rothc.parameters.*", "number", "see `alamod models show rothc`", "-", "override a RothC parameter"},
+      {"amg.parameters.*", "number", "see `alamod models show amg`", "-", "override an AMG parameter (model = \"amg\")"},
+      {"icbm.parameters.*", "number", "see `alamod models show icbm`", "-", "override an ICBM parameter (model = \"icbm\")"},
+      {"yasso15.parameters.*", "number", "see `alamod models show yasso15`", "-", "override a Yasso15 parameter (model = \"yasso15\")"},
+      {"yasso07.parameters.*", "number", "see `alamod models show yasso07`", "-", "override a Yasso07 parameter (model = \"yasso07\")"},
+      {"century.parameters.*", "number", "see `alamod models show century`", "-", "override a CENTURY parameter (model = \"century\")"},
+      {"millennial.parameters.*", "number", "see `alamod models show millennial`", "-", "override a Millennial parameter (model = \"millennial\")"},
+      {"mimics.parameters.*", "number", "see `alamod models show mimics`", "-", "override a MIMICS parameter (model = \"mimics\")"},
       {"land_use.*.code", "integer", "required", "1", "value of this class in the land-use raster"},
       {"land_use.*.dpm_rpm_ratio", "number", "1.44", "1", "DPM/RPM ratio of plant inputs (1.44 crops, 0.67 grassland, 0.25 woodland)"},
       {"land_use.*.input_share", "array of 12 numbers", "1/12 each", "1", "share of annual input per month, sums to 1"},
       {"land_use.*.covered", "array of 12 0/1", "all 1", "1", "months with plant cover (1) or bare soil (0)"},
       {"land_use.*.fym", "number", "0", "t ha-1 yr-1", "farmyard manure carbon, spread like plant inputs"},
+      {"land_use.*.lignin_fraction", "number", "0.15", "1", "lignin share of the plant inputs (CENTURY lignin:N, MIMICS litter quality)"},
+      {"land_use.*.n_fraction", "number", "0.01", "1", "nitrogen share of the plant inputs (CENTURY lignin:N, MIMICS litter quality)"},
+      {"land_use.*.awen", "array of 4 numbers", "[0.52, 0.18, 0.08, 0.22]", "1", "Yasso shares of the inputs: acid-, water-, ethanol-soluble, non-soluble (sum 1; default non-woody litter)"},
       {"output.file", "string", "\"carbon_yearly.nc\"", "-", "name of the yearly output file in --out DIR"},
       {"output.deflate_level", "integer", "1", "-", "NetCDF deflate level 0-9 (1: most of the size gain for a fraction of the time)"},
       {"output.precision", "string", "\"float\"", "-", "float or double data variables"},
@@ -192,21 +202,27 @@ void apply_parameter_file(RunConfig& cfg, const std::string& path) {
     throw InputError(path + ": parameters of model '" + *m + "' cannot drive a " + cfg.model + " run");
   const auto* params = t["parameters"].as_table();
   if (!params) throw InputError(path + ": no [parameters] table");
-  if (cfg.model != "rothc") throw InputError(path + ": grid runs take parameters of rothc only");
   std::ostringstream applied;
+  const auto& model = models::find_model(cfg.model);
   for (const auto& [k, v] : *params) {
     const std::string name(k.str());
-    const auto* info = static_cast<const models::ParameterInfo<models::rothc::Parameters>*>(nullptr);
-    for (const auto& p : models::rothc::kParameterInfo)
-      if (p.name == name) info = &p;
-    if (!info) throw InputError(path + ":" + std::to_string(k.source().begin.line) + ": unknown rothc parameter '" + name + "'");
+    const auto row = std::find_if(model.parameters.begin(), model.parameters.end(),
+                                  [&](const models::ParameterRow& p) { return p.name == name; });
+    if (row == model.parameters.end())
+      throw InputError(path + ":" + std::to_string(k.source().begin.line) + ": unknown " + cfg.model + " parameter '" +
+                       name + "' (see `alamod models show " + cfg.model + "`)");
     const auto value = v.value<double>();
-    if (!value || !(*value >= info->lower && *value <= info->upper))
+    if (!value || !(*value >= row->lower && *value <= row->upper))
       throw InputError(path + ":" + std::to_string(k.source().begin.line) + ": " + name +
-                       " must be a number within [" + std::to_string(info->lower) + ", " +
-                       std::to_string(info->upper) + "] " + std::string(info->unit));
-    cfg.rothc.*(info->member) = *value;
-    applied << "\n# parameter file " << path << ": " << name << " = " << *value << " " << info->unit << "\n";
+                       " must be a number within [" + std::to_string(row->lower) + ", " +
+                       std::to_string(row->upper) + "] " + row->unit);
+    if (cfg.model == "rothc") {
+      for (const auto& p : models::rothc::kParameterInfo)
+        if (p.name == name) cfg.rothc.*(p.member) = *value;
+    } else {
+      cfg.model_parameters.emplace_back(name, *value);
+    }
+    applied << "\n# parameter file " << path << ": " << name << " = " << *value << " " << row->unit << "\n";
   }
   cfg.resolved += applied.str();
   cfg.sha256 = grids::sha256_hex(cfg.resolved);
@@ -340,6 +356,32 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
       throw InputError(path + ": key '" + key + "' = " + std::to_string(v) + " " + std::string(p.unit) +
                        " is outside its bounds [" + std::to_string(p.lower) + ", " + std::to_string(p.upper) + "]");
   }
+  for (const auto& info : models::registered_models()) {
+    if (info.name == "rothc") continue;
+    const auto* table = t.at_path(info.name + ".parameters").as_table();
+    if (!table) continue;
+    if (info.name != c.model)
+      throw InputError(path + ": [" + info.name + ".parameters] sets parameters of " + info.name + ", but model = \"" +
+                       c.model + "\"");
+    for (const auto& [k, v] : *table) {
+      const std::string name(k.str()), key = info.name + ".parameters." + name;
+      const auto row = std::find_if(info.parameters.begin(), info.parameters.end(),
+                                    [&](const models::ParameterRow& p) { return p.name == name; });
+      if (row == info.parameters.end()) {
+        std::string best;
+        std::size_t bestd = std::string::npos;
+        for (const auto& p : info.parameters)
+          if (edit_distance(p.name, name) < bestd) bestd = edit_distance(p.name, name), best = p.name;
+        throw InputError(path + ": unknown " + info.name + " parameter '" + name + "' (did you mean '" + best +
+                         "'? see `alamod models show " + info.name + "`)");
+      }
+      const double value = r.number(key, 0.0);
+      if (!(value >= row->lower && value <= row->upper))
+        throw InputError(path + ": key '" + key + "' = " + std::to_string(value) + " " + row->unit +
+                         " is outside its bounds [" + std::to_string(row->lower) + ", " + std::to_string(row->upper) + "]");
+      c.model_parameters.emplace_back(name, value);
+    }
+  }
   if (const auto* lu = t["land_use"].as_table()) {
     for (const auto& [name, node] : *lu) {
       const std::string base = "land_use." + std::string(name.str());
@@ -362,6 +404,22 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
         if (s != 0.0 && s != 1.0) r.fail(base + ".covered", "must hold only 0 (bare) or 1 (vegetated)");
       k.fym = r.number(base + ".fym", 0.0);
       if (k.fym < 0.0) r.fail(base + ".fym", "must be >= 0 t ha-1 yr-1");
+      k.lignin_fraction = r.number(base + ".lignin_fraction", k.lignin_fraction);
+      if (!(k.lignin_fraction > 0.0 && k.lignin_fraction < 1.0)) r.fail(base + ".lignin_fraction", "must be within (0, 1)");
+      k.n_fraction = r.number(base + ".n_fraction", k.n_fraction);
+      if (!(k.n_fraction > 0.0 && k.n_fraction < 1.0)) r.fail(base + ".n_fraction", "must be within (0, 1)");
+      if (r.has(base + ".awen")) {
+        const auto* a = t.at_path(base + ".awen").as_array();
+        if (!a || a->size() != 4) r.fail(base + ".awen", "must be an array of 4 numbers (A, W, E, N shares)");
+        double sum = 0.0;
+        for (std::size_t j = 0; j < 4; ++j) {
+          const auto v = (*a)[j].value<double>();
+          if (!v || *v < 0.0) r.fail(base + ".awen", "must hold 4 numbers >= 0");
+          k.awen[j] = *v;
+          sum += *v;
+        }
+        if (std::fabs(sum - 1.0) > 1e-6) r.fail(base + ".awen", "must sum to 1, sums to " + std::to_string(sum));
+      }
       c.land_uses.push_back(k);
     }
   }

@@ -20,6 +20,9 @@ struct LandUseClass {
   std::array<double, 12> input_share{};  ///< share of the annual C input in each month (1, sums to 1)
   std::array<double, 12> covered{};      ///< 1 where the soil is vegetated in that month
   double fym = 0.0;                  ///< farmyard manure C (t ha-1 yr-1), spread like plant input
+  double lignin_fraction = 0.15;     ///< lignin share of the plant inputs (1): CENTURY, MIMICS
+  double n_fraction = 0.01;          ///< nitrogen share of the plant inputs (1): CENTURY, MIMICS
+  std::array<double, 4> awen{0.52, 0.18, 0.08, 0.22};  ///< Yasso A W E N shares of the inputs (1, sum 1)
 };
 
 struct RunConfig {
@@ -39,6 +42,9 @@ struct RunConfig {
   std::string spinup_method = "equilibrium";  ///< "equilibrium" with the given inputs, or "inverse" to the observed stock
   // RothC
   models::rothc::Parameters rothc;
+  /// Parameters of the run's model other than RothC, from [MODEL.parameters] and parameter files
+  /// (name as declared by the model, value in its declared unit; names and bounds checked).
+  std::vector<std::pair<std::string, double>> model_parameters;
   int moisture_option = 1;
   double soil_depth_cm = 30.0;
   std::vector<LandUseClass> land_uses;

@@ -24,11 +24,9 @@
 #include "grids/raster.hpp"
 #include "grids/sha256.hpp"
 #include "models/registry.hpp"
-#include "models/rothc/rothc.hpp"
 
 namespace alamod::engine {
 
-namespace rothc = models::rothc;
 
 namespace {
 
@@ -74,29 +72,6 @@ std::string fmt(const char* f, double v) {
   return buf;
 }
 
-/// Solve the 4x4 system A x = b by Gaussian elimination with partial pivoting.
-std::array<double, 4> solve4(std::array<std::array<double, 4>, 4> a, std::array<double, 4> b) {
-  for (int c = 0; c < 4; ++c) {
-    int piv = c;
-    for (int r = c + 1; r < 4; ++r)
-      if (std::fabs(a[r][c]) > std::fabs(a[piv][c])) piv = r;
-    std::swap(a[c], a[piv]);
-    std::swap(b[c], b[piv]);
-    for (int r = c + 1; r < 4; ++r) {
-      const double f = a[r][c] / a[c][c];
-      for (int k = c; k < 4; ++k) a[r][k] -= f * a[c][k];
-      b[r] -= f * b[c];
-    }
-  }
-  std::array<double, 4> x{};
-  for (int r = 3; r >= 0; --r) {
-    double s = b[r];
-    for (int k = r + 1; k < 4; ++k) s -= a[r][k] * x[k];
-    x[r] = s / a[r][r];
-  }
-  return x;
-}
-
 }  // namespace
 
 GridRun::GridRun(MPI_Comm comm, RunConfig config, GridRunOptions options)
@@ -118,9 +93,7 @@ void GridRun::run() {
   const double t0 = MPI_Wtime();
   collectively(comm_, [&] {
     models::find_model(cfg_.model);
-    if (cfg_.model != "rothc")
-      throw InputError(cfg_.path + ": model '" + cfg_.model +
-                       "' has no grid driver yet (grid runs: rothc); run it with its own command, e.g. `alamod amg`");
+    model_ = make_grid_model(cfg_);
   });
   log("alamod " + alamod_version() + " (git " + alamod_git_commit() + "), " + std::to_string(size_) +
       " MPI rank(s), configuration " + cfg_.path + " (sha256 " + cfg_.sha256.substr(0, 16) + "...)");
@@ -211,17 +184,11 @@ void GridRun::read_static_layers() {
     auto value_at = [&](const grids::RasterWindow& w, std::int64_t cell) {
       return w.at(static_cast<int>(cell / g.nx), static_cast<int>(cell % g.nx));
     };
-    land_class_.resize(n);
-    annual_input_.resize(n);
-    soc_observed_.resize(n);
-    co2_fraction_.resize(n);
-    bio_fraction_.resize(n);
-    hum_fraction_.resize(n);
-    smd_max_.resize(n);
-    smd_1bar_.resize(n);
-    smd_15bar_.resize(n);
-    smd_bare_.resize(n);
-    min_rm_.resize(n);
+    auto& st = statics_;
+    st.land_class.resize(n);
+    st.clay.resize(n);
+    st.annual_input.resize(n);
+    st.soc_observed.resize(n);
     for (size_t i = 0; i < n; ++i) {
       const std::int64_t c = cells_[i];
       const double code = value_at(lu, c);
@@ -234,7 +201,7 @@ void GridRun::read_static_layers() {
         throw InputError(cfg_.land_use + ": land-use code " + fmt("%g", code) + " at land " + g.describe_cell(c) +
                          " has no [land_use.*] class in the configuration (classes: " + codes + ")");
       }
-      land_class_[i] = k;
+      st.land_class[i] = k;
       const double cl = value_at(clay, c);
       if (!(cl >= 0.0 && cl <= 100.0))
         throw InputError(cfg_.clay + ": clay = " + fmt("%g", cl) + " % at land " + g.describe_cell(c) +
@@ -247,21 +214,11 @@ void GridRun::read_static_layers() {
       if (!(in >= 0.0 && in < 100.0))
         throw InputError(cfg_.carbon_input + ": carbon_input = " + fmt("%g", in) + " t ha-1 yr-1 at land " +
                          g.describe_cell(c) + " (expected 0-100 t ha-1 yr-1)");
-      soc_observed_[i] = s;
-      annual_input_[i] = in;
-      rothc::SoilProperties soil;
-      soil.clay_pct = cl;
-      soil.depth_cm = cfg_.soil_depth_cm;
-      const auto sc = rothc::derive_soil_constants(cfg_.rothc, soil);
-      co2_fraction_[i] = sc.co2_fraction;
-      bio_fraction_[i] = sc.bio_fraction;
-      hum_fraction_[i] = sc.hum_fraction;
-      smd_max_[i] = sc.smd_max;
-      smd_1bar_[i] = sc.smd_1bar;
-      smd_15bar_[i] = sc.smd_15bar;
-      smd_bare_[i] = sc.smd_bare;
-      min_rm_[i] = sc.min_rm_moist;
+      st.clay[i] = cl;
+      st.soc_observed[i] = s;
+      st.annual_input[i] = in;
     }
+    model_->set_cells(st, [&](std::size_t i) { return g.describe_cell(cells_[i]); });
   });
 }
 
@@ -297,146 +254,15 @@ void GridRun::spin_up() {
   }
   for (int v = 0; v < 3; ++v)
     for (auto& x : mean[v]) x /= cfg_.spinup_years;
-  const auto& p = cfg_.rothc;
-  iom_.resize(n);
-  spinup_residual_.assign(n, 0.0);
-  input_scale_.assign(n, 1.0);
-  for (size_t i = 0; i < n; ++i) iom_[i] = rothc::falloon_iom(soc_observed_[i]);
-
-  dpm_.assign(n, 0.0);
-  rpm_.assign(n, 0.0);
-  bio_.assign(n, 0.0);
-  hum_.assign(n, 0.0);
-  smd_.assign(n, 0.0);
-  long drifting = 0;
+  collectively(comm_, [&] { spinup_ = model_->spin_up(mean, cfg_.spinup_method == "inverse"); });
   double worst = 0.0;
-  // Cells are independent: work through them in chunks, so the spin-up's temporary
-  // arrays stay small (and in cache) whatever the number of cells.
-  constexpr size_t kChunk = 8192;
-  std::vector<double> evap(12 * kChunk), cin(12 * kChunk), fym(12 * kChunk), cov(12 * kChunk), dfrac(kChunk),
-      zero(kChunk, 0.0), co2(kChunk), smd(kChunk), smd0(kChunk), tas(12 * kChunk), rain(12 * kChunk);
-  std::array<std::vector<double>, 4> v, x;
-  std::array<std::array<std::vector<double>, 4>, 4> cols;
-  for (size_t c0 = 0; c0 < n; c0 += kChunk) {
-    const size_t nc = std::min(kChunk, n - c0);
-    // Monthly forcing of the cycle, structure of arrays, for the block kernel.
-    for (size_t j = 0; j < nc; ++j) {
-      const size_t i = c0 + j;
-      const auto& lu = cfg_.land_uses[static_cast<size_t>(land_class_[i])];
-      dfrac[j] = lu.dpm_rpm_ratio / (lu.dpm_rpm_ratio + 1.0);
-      for (int m = 0; m < 12; ++m) {
-        tas[m * nc + j] = mean[0][m * n + i];
-        rain[m * nc + j] = mean[1][m * n + i];
-        evap[m * nc + j] = mean[2][m * n + i] / p.evap_factor;
-        cin[m * nc + j] = annual_input_[i] * lu.input_share[m];
-        fym[m * nc + j] = lu.fym * lu.input_share[m];
-        cov[m * nc + j] = lu.covered[m];
-      }
-    }
-    // 1. periodic soil-moisture deficit of the cycle (independent of the pools):
-    //    the deficit is clamped at 0 and at its floor, so the cycle becomes exactly
-    //    periodic after a few years; cells still drifting after 200 cycles are reported.
-    for (size_t j = 0; j < nc; ++j) {
-      const size_t i = c0 + j;
-      const rothc::SoilConstants s{co2_fraction_[i], bio_fraction_[i], hum_fraction_[i], smd_max_[i],
-                                   smd_1bar_[i],     smd_15bar_[i],    smd_bare_[i],     min_rm_[i]};
-      bool periodic = false;
-      smd0[j] = 0.0;
-      for (int it = 0; it < 200 && !periodic; ++it) {
-        double d = smd0[j];
-        for (int m = 0; m < 12; ++m)
-          d = rothc::update_deficit(p, s, d, rain[m * nc + j], evap[m * nc + j], cov[m * nc + j]);
-        periodic = d == smd0[j];
-        smd0[j] = d;
-      }
-      drifting += periodic ? 0 : 1;
-    }
-    // 2. one year is affine in the pools, x1 = M x0 + v (the rate modifiers depend on
-    //    climate and deficit only): v from zero pools with inputs, the columns of M
-    //    from unit pools without inputs; then x = (I - M)^-1 v per cell.
-    rothc::Block b;
-    b.n = nc;
-    b.co2_fraction = co2_fraction_.data() + c0;
-    b.bio_fraction = bio_fraction_.data() + c0;
-    b.hum_fraction = hum_fraction_.data() + c0;
-    b.smd_max = smd_max_.data() + c0;
-    b.smd_1bar = smd_1bar_.data() + c0;
-    b.smd_15bar = smd_15bar_.data() + c0;
-    b.smd_bare = smd_bare_.data() + c0;
-    b.min_rm_moist = min_rm_.data() + c0;
-    b.dpm_fraction = dfrac.data();
-    b.smd = smd.data();
-    b.co2 = co2.data();
-    auto run_year = [&](std::array<std::vector<double>, 4>& pools, bool with_inputs) {
-      std::copy(smd0.begin(), smd0.begin() + static_cast<long>(nc), smd.begin());
-      b.dpm = pools[0].data();
-      b.rpm = pools[1].data();
-      b.bio = pools[2].data();
-      b.hum = pools[3].data();
-      for (int m = 0; m < 12; ++m) {
-        b.tas_c = tas.data() + m * nc;
-        b.rain_mm = rain.data() + m * nc;
-        b.evap_mm = evap.data() + m * nc;
-        b.c_input = with_inputs ? cin.data() + m * nc : zero.data();
-        b.fym = with_inputs ? fym.data() + m * nc : zero.data();
-        b.covered = cov.data() + m * nc;
-        rothc::step_block(p, b);
-      }
-    };
-    for (int k = 0; k < 4; ++k) v[k].assign(nc, 0.0);
-    run_year(v, true);
-    for (int j = 0; j < 4; ++j) {
-      for (int k = 0; k < 4; ++k) cols[j][k].assign(nc, k == j ? 1.0 : 0.0);
-      run_year(cols[j], false);
-    }
-    for (int k = 0; k < 4; ++k) x[k].assign(nc, 0.0);
-    for (size_t j = 0; j < nc; ++j) {
-      std::array<std::array<double, 4>, 4> a{};
-      for (int r = 0; r < 4; ++r)
-        for (int c = 0; c < 4; ++c) a[r][c] = (r == c ? 1.0 : 0.0) - cols[c][r][j];
-      const auto sol = solve4(a, {v[0][j], v[1][j], v[2][j], v[3][j]});
-      for (int k = 0; k < 4; ++k) x[k][j] = sol[k];
-    }
-    if (cfg_.spinup_method == "inverse") {
-      // The equilibrium is linear in the inputs: scale them per cell so that the
-      // equilibrium SOC (active pools + IOM) equals the observed stock.
-      for (size_t j = 0; j < nc; ++j) {
-        const size_t i = c0 + j;
-        const double active = x[0][j] + x[1][j] + x[2][j] + x[3][j];
-        const double target = soc_observed_[i] - iom_[i];
-        const double scale = active > 0.0 ? target / active : 0.0;
-        for (int k = 0; k < 4; ++k) x[k][j] *= scale;
-        input_scale_[i] = scale;
-        for (int m = 0; m < 12; ++m) {
-          cin[m * nc + j] *= scale;
-          fym[m * nc + j] *= scale;
-        }
-      }
-    }
-    for (size_t j = 0; j < nc; ++j) {
-      dpm_[c0 + j] = x[0][j];
-      rpm_[c0 + j] = x[1][j];
-      bio_[c0 + j] = x[2][j];
-      hum_[c0 + j] = x[3][j];
-      smd_[c0 + j] = smd0[j];
-    }
-    // 3. residual: largest relative change of a pool over one more cycle
-    run_year(x, true);
-    for (size_t j = 0; j < nc; ++j) {
-      const size_t i = c0 + j;
-      const double before[4] = {dpm_[i], rpm_[i], bio_[i], hum_[i]}, after[4] = {x[0][j], x[1][j], x[2][j], x[3][j]};
-      double res = 0.0;
-      for (int k = 0; k < 4; ++k)
-        res = std::max(res, std::fabs(after[k] - before[k]) / std::max(std::fabs(before[k]), 1e-12));
-      spinup_residual_[i] = res;
-      worst = std::max(worst, res);
-    }
-  }
+  for (double r : spinup_.residual) worst = std::max(worst, r);
+  long drifting = spinup_.flagged;
   // cells whose residual exceeds 1e-9 are named (the first few, on rank 0)
   long failed = 0;
   std::string failed_cells;
   for (size_t i = 0; i < n; ++i)
-    if (!(spinup_residual_[i] <= 1e-9)) {
+    if (!(spinup_.residual[i] <= 1e-9)) {
       if (++failed <= 5) failed_cells += " " + cfg_.grid.describe_cell(cells_[i]);
     }
   long global_failed = 0;
@@ -450,10 +276,12 @@ void GridRun::spin_up() {
   MPI_Allreduce(&drifting, &global_drifting, 1, MPI_LONG, MPI_SUM, comm_);
   if (cfg_.spinup_method == "inverse") {
     double lo = 1e300, hi = -1e300, sum = 0.0;
+    const auto& scale = model_->input_scale();
     for (size_t i = 0; i < n; ++i) {
-      lo = std::min(lo, annual_input_[i] * input_scale_[i]);
-      hi = std::max(hi, annual_input_[i] * input_scale_[i]);
-      sum += annual_input_[i] * input_scale_[i];
+      const double input = statics_.annual_input[i] * scale[i];
+      lo = std::min(lo, input);
+      hi = std::max(hi, input);
+      sum += input;
     }
     double glo = 0, ghi = 0, gsum = 0;
     const long ln = static_cast<long>(n);
@@ -465,11 +293,14 @@ void GridRun::spin_up() {
     log("inverse spin-up: equilibrium carbon inputs that reproduce " + cfg_.soc_stock + ": " + fmt("%.2f", glo) +
         "-" + fmt("%.2f", ghi) + " t ha-1 yr-1, mean " + fmt("%.2f", gsum / std::max(1L, gn)));
   }
-  log("spin-up: exact periodic equilibrium of the " + std::to_string(cfg_.spinup_years) +
-      "-year mean climate (6 simulated years per cell); largest relative residual over one more cycle " +
+  double cycles = 0.0, global_cycles = 0.0;
+  for (double c : spinup_.cycles) cycles += c;
+  MPI_Allreduce(&cycles, &global_cycles, 1, MPI_DOUBLE, MPI_SUM, comm_);
+  log("spin-up of the " + std::to_string(cfg_.spinup_years) + "-year mean climate: " + spinup_.method + "; " +
+      fmt("%.1f", global_cycles / static_cast<double>(partition_->land_cells())) +
+      " simulated years per cell on average; largest relative residual over one more cycle " +
       fmt("%.2e", global_worst) +
-      (global_drifting ? ", " + std::to_string(global_drifting) + " cells whose moisture deficit is not yet periodic"
-                       : std::string()));
+      (global_drifting ? ", " + std::to_string(global_drifting) + " " + spinup_.flagged_what : std::string()));
 }
 
 std::string GridRun::output_snapshot(int year) const {
@@ -498,21 +329,16 @@ void GridRun::write_checkpoint(int year_done) {
   const std::string path = opt_.out_dir + "/checkpoint_" + std::to_string(year_done) + ".nc";
   grids::CheckpointSlice slice{partition_->land_cells(), partition_->first_land(rank_),
                                partition_->owned_count(rank_)};
-  grids::write_checkpoint(comm_, path, slice,
-                          {{"dpm", dpm_},
-                           {"rpm", rpm_},
-                           {"bio", bio_},
-                           {"hum", hum_},
-                           {"iom", iom_},
-                           {"smd", smd_},
-                           {"input_scale", input_scale_}},
+  std::map<std::string, std::vector<double>> fields;
+  for (const auto& [name, values] : model_->state()) fields[name] = *values;
+  grids::write_checkpoint(comm_, path, slice, fields,
                           {{"alamod_checkpoint_next_year", std::to_string(year_done + 1)},
                            {"alamod_config_science_sha256", cfg_.science_sha256},
                            {"alamod_output_file", cfg_.output_name},
                            {"alamod_version", alamod_version()},
                            {"alamod_mpi_ranks", std::to_string(size_)},
-                           {"comment", "alamod restart checkpoint: pools (t ha-1) and moisture deficit (mm) of every "
-                                       "land cell in row-major land order, state at the end of the year " +
+                           {"comment", "alamod restart checkpoint: the " + cfg_.model + " state of every land cell in "
+                                       "row-major land order (model units), state at the end of the year " +
                                            std::to_string(year_done)}});
   // keep the two newest checkpoints
   if (rank_ == 0) {
@@ -552,7 +378,9 @@ void GridRun::restore_checkpoint() {
   grids::CheckpointSlice slice{partition_->land_cells(), partition_->first_land(rank_),
                                partition_->owned_count(rank_)};
   collectively(comm_, [&] {
-    grids::read_checkpoint(comm_, path, slice, {"dpm", "rpm", "bio", "hum", "iom", "smd", "input_scale"}, f, attrs);
+    std::vector<std::string> names;
+    for (const auto& kv : model_->state()) names.push_back(kv.first);
+    grids::read_checkpoint(comm_, path, slice, names, f, attrs);
     if (attrs["alamod_config_science_sha256"] != cfg_.science_sha256)
       throw InputError(path + ": the checkpoint was made with another configuration (sha256 " +
                        attrs["alamod_config_science_sha256"].substr(0, 16) + "... vs " +
@@ -562,13 +390,8 @@ void GridRun::restore_checkpoint() {
   if (next_year <= cfg_.start_year || next_year > cfg_.end_year)
     throw InputError(path + ": its next year " + std::to_string(next_year) + " is outside this run's " +
                      std::to_string(cfg_.start_year) + "-" + std::to_string(cfg_.end_year));
-  dpm_ = f["dpm"];
-  rpm_ = f["rpm"];
-  bio_ = f["bio"];
-  hum_ = f["hum"];
-  iom_ = f["iom"];
-  smd_ = f["smd"];
-  input_scale_ = f["input_scale"];
+  for (const auto& [name, values] : model_->state()) *values = f[name];
+  model_->state_restored();
   (void)n;
   // the output as it was at the checkpoint replaces the working file, which a kill may have damaged
   collectively(comm_, [&] {
@@ -595,8 +418,11 @@ std::vector<double> GridRun::to_grid_range(const std::vector<double>& owned) con
 void GridRun::simulate() {
   const size_t n = cells_.size();
   const int n_years = cfg_.end_year - cfg_.start_year + 1;
-  const auto& p = cfg_.rothc;
   const auto& g = cfg_.grid;
+  const auto& info = models::find_model(cfg_.model);
+  const std::vector<std::string> pool_names = model_->pool_names();
+  std::string pool_list;
+  for (const auto& pn : pool_names) pool_list += (pool_list.empty() ? "" : " ") + pn;
 
   // ---- output file
   grids::OutputFileSpec spec;
@@ -604,7 +430,7 @@ void GridRun::simulate() {
   spec.grid = g;
   spec.first_year = cfg_.start_year;
   spec.n_years = n_years;
-  for (auto pn : rothc::kPoolNames) spec.pools.emplace_back(pn);
+  spec.pools = pool_names;
   spec.depth_top_m = 0.0;
   spec.depth_bottom_m = cfg_.soil_depth_cm / 100.0;
   spec.deflate_level = cfg_.deflate_level;
@@ -612,7 +438,7 @@ void GridRun::simulate() {
   const std::string stock_methods = "area: mean where land time: point";
   const std::string flux_methods = "area: mean where land time: mean";
   spec.variables = {
-      {"cSoilPools", "carbon mass in each soil pool (RothC DPM RPM BIO HUM IOM), end of year",
+      {"cSoilPools", "carbon mass in each soil pool (" + info.name + " " + pool_list + "), end of year",
        "soil_mass_content_of_carbon", "t ha-1", stock_methods, true, true, true, dbl,
        "pools of the 0-" + fmt("%g", cfg_.soil_depth_cm) + " cm layer (see depth_bnds); pool labels in pool:flag_meanings"},
       {"cSoil", "carbon mass in soil organic matter, end of year", "soil_mass_content_of_carbon", "t ha-1",
@@ -624,12 +450,15 @@ void GridRun::simulate() {
        flux_methods, false, true, false, dbl, ""},
       {"spinup_residual", "largest relative change of any pool over one more spin-up cycle", "", "1",
        "area: point", false, false, false, true, ""},
-      {"spinup_iterations", "model cycles simulated by the spin-up of the cell (5 for the year map, 1 for the residual)",
-       "", "1", "area: point", false, false, false, false, "method: exact periodic equilibrium of the affine year map"},
+      {"spinup_iterations", "model years simulated by the spin-up of the cell (building the equilibrium and checking it)",
+       "", "1", "area: point", false, false, false, false, "method: " + spinup_.method},
       {"cSoilInitial", "carbon mass in soil organic matter at the start of the run (spin-up result)",
        "soil_mass_content_of_carbon", "t ha-1", "area: mean where land", false, false, true, dbl,
        "state on " + std::to_string(cfg_.start_year) + "-01-01 after the spin-up (" + cfg_.spinup_method + ")"},
   };
+  if (info.name == "millennial" || info.name == "yasso15" || info.name == "yasso07" || info.name == "mimics")
+    spec.variables.push_back({"fCarbonLeaching", "carbon leached below the simulated layer, yearly mean", "",
+                              "t ha-1 yr-1", flux_methods, false, true, false, dbl, ""});
   // ACDD discovery and provenance
   double lat_min = 90, lat_max = -90, lon_min = 180, lon_max = -180;
   {
@@ -671,18 +500,16 @@ void GridRun::simulate() {
     checksums.resize(static_cast<size_t>(len));
     MPI_Bcast(checksums.data(), len, MPI_CHAR, 0, comm_);
   }
-  std::string params;
-  for (const auto& info : rothc::kParameterInfo)
-    params += std::string(info.name) + " = " + fmt("%.17g", p.*(info.member)) + " " + std::string(info.unit) + "\n";
+  const std::string params = model_->parameters_text();
   const std::string now = utc_now_iso();
   spec.global_text = {
       {"Conventions", "CF-1.8 ACDD-1.3"},
       {"title", "alamod " + cfg_.model + " soil organic carbon, yearly, " + std::to_string(cfg_.start_year) + "-" +
                     std::to_string(cfg_.end_year)},
       {"summary", "Soil organic carbon stocks (0-" + fmt("%g", cfg_.soil_depth_cm) +
-                      " cm), pools, heterotrophic respiration and carbon inputs simulated by the RothC-26.3 model "
-                      "on a regular grid, from the model's equilibrium with the first years' climate."},
-      {"keywords", "soil organic carbon, RothC, carbon stock, heterotrophic respiration, France"},
+                      " cm), pools, heterotrophic respiration and carbon inputs simulated by " + info.title +
+                      " on a regular grid, from the model's equilibrium with the first years' climate."},
+      {"keywords", "soil organic carbon, " + info.name + ", carbon stock, heterotrophic respiration, France"},
       {"standard_name_vocabulary", "CF Standard Name Table v83"},
       {"institution", "alamod project"},
       {"source", "alamod " + alamod_version() + " (git " + alamod_git_commit() + "), model " + cfg_.model},
@@ -705,9 +532,9 @@ void GridRun::simulate() {
       {"alamod_config", cfg_.resolved},
       {"alamod_input_checksums", checksums},
       {"alamod_library_versions", library_versions()},
-      {"alamod_spinup", "exact periodic equilibrium of the mean monthly climate of " +
-                            std::to_string(cfg_.spinup_years) + " years from " + std::to_string(cfg_.start_year) +
-                            " (affine year map, 4x4 solve); IOM from the observed SOC stock (Falloon et al. 1998)"},
+      {"alamod_spinup", spinup_.method + "; mean monthly climate of " + std::to_string(cfg_.spinup_years) +
+                            " years from " + std::to_string(cfg_.start_year) +
+                            (info.name == "rothc" ? "; IOM from the observed SOC stock (Falloon et al. 1998)" : "")},
   };
   spec.global_numbers = {{"geospatial_lat_min", lat_min}, {"geospatial_lat_max", lat_max},
                          {"geospatial_lon_min", lon_min}, {"geospatial_lon_max", lon_max},
@@ -731,10 +558,13 @@ void GridRun::simulate() {
     } catch (const std::runtime_error& e) {
       throw InputError(std::string(e.what()) + " (is the output folder writable?)");
     }
-    writer->write_static("spinup_residual", to_io(spinup_residual_));
-    writer->write_static("spinup_iterations", to_io(std::vector<double>(n, 6.0)));
-    std::vector<double> initial(n);
-    for (size_t i = 0; i < n; ++i) initial[i] = dpm_[i] + rpm_[i] + bio_[i] + hum_[i] + iom_[i];
+    writer->write_static("spinup_residual", to_io(spinup_.residual));
+    writer->write_static("spinup_iterations", to_io(spinup_.cycles));
+    std::vector<std::vector<double>> start_pools;
+    model_->pools(start_pools);
+    std::vector<double> initial(n, 0.0);
+    for (const auto& pool : start_pools)
+      for (size_t i = 0; i < n; ++i) initial[i] += pool[i];
     writer->write_static("cSoilInitial", to_io(initial));
   }
   const int every = opt_.checkpoint_every >= 0 ? opt_.checkpoint_every : cfg_.checkpoint_every_years;
@@ -742,36 +572,13 @@ void GridRun::simulate() {
   times_.output += MPI_Wtime() - t;
 
   // ---- time loop
-  std::vector<std::vector<double>> clim;
-  std::vector<double> tas(n), rain(n), evap(n), cin(n), fym(n), cov(n), dfrac(n), co2(n);
-  std::vector<double> rh_year(n), in_year(n), start_stock(n);
-  for (size_t i = 0; i < n; ++i) {
-    const auto& lu = cfg_.land_uses[static_cast<size_t>(land_class_[i])];
-    dfrac[i] = lu.dpm_rpm_ratio / (lu.dpm_rpm_ratio + 1.0);
-  }
-  rothc::Block b;
-  b.n = n;
-  b.co2_fraction = co2_fraction_.data();
-  b.bio_fraction = bio_fraction_.data();
-  b.hum_fraction = hum_fraction_.data();
-  b.smd_max = smd_max_.data();
-  b.smd_1bar = smd_1bar_.data();
-  b.smd_15bar = smd_15bar_.data();
-  b.smd_bare = smd_bare_.data();
-  b.min_rm_moist = min_rm_.data();
-  b.tas_c = tas.data();
-  b.rain_mm = rain.data();
-  b.evap_mm = evap.data();
-  b.c_input = cin.data();
-  b.fym = fym.data();
-  b.covered = cov.data();
-  b.dpm_fraction = dfrac.data();
-  b.dpm = dpm_.data();
-  b.rpm = rpm_.data();
-  b.bio = bio_.data();
-  b.hum = hum_.data();
-  b.smd = smd_.data();
-  b.co2 = co2.data();
+  std::vector<std::vector<double>> clim, pools;
+  YearFluxes flux;
+  std::vector<double> start_stock(n, 0.0), total(n);
+  model_->pools(pools);
+  for (const auto& pool : pools)
+    for (size_t i = 0; i < n; ++i) start_stock[i] += pool[i];
+  const bool leaching_output = spec.variables.back().name == "fCarbonLeaching";
 
   const double loop_start = MPI_Wtime();
   double last_report = loop_start;
@@ -782,52 +589,31 @@ void GridRun::simulate() {
       collectively(comm_, [&] { forcing_->read_year(year, clim); });
       times_.input += MPI_Wtime() - t;
       t = MPI_Wtime();
-      for (size_t i = 0; i < n; ++i) {
-        start_stock[i] = dpm_[i] + rpm_[i] + bio_[i] + hum_[i];
-        rh_year[i] = 0.0;
-        in_year[i] = 0.0;
-      }
-      for (int m = 0; m < 12; ++m) {
-        const double* tm = clim[0].data() + m * n;
-        const double* pm = clim[1].data() + m * n;
-        const double* em = clim[2].data() + m * n;
-        for (size_t i = 0; i < n; ++i) {
-          const auto& lu = cfg_.land_uses[static_cast<size_t>(land_class_[i])];
-          tas[i] = tm[i];
-          rain[i] = pm[i];
-          evap[i] = em[i] / p.evap_factor;
-          cin[i] = annual_input_[i] * input_scale_[i] * lu.input_share[m];
-          fym[i] = lu.fym * input_scale_[i] * lu.input_share[m];
-          cov[i] = lu.covered[m];
-        }
-        rothc::step_block(p, b);
-        for (size_t i = 0; i < n; ++i) {
-          rh_year[i] += co2[i];
-          in_year[i] += cin[i] + fym[i];
-        }
-      }
-      // carbon balance per cell: change in stock = inputs - respiration
+      model_->step_year(year, clim, flux);
+      model_->pools(pools);
+      std::fill(total.begin(), total.end(), 0.0);
+      for (const auto& pool : pools)
+        for (size_t i = 0; i < n; ++i) total[i] += pool[i];
+      // carbon balance per cell: change in stock = inputs - respiration - leaching
       collectively(comm_, [&] {
         for (size_t i = 0; i < n; ++i) {
-          const double stock = dpm_[i] + rpm_[i] + bio_[i] + hum_[i];
-          const double err = (stock - start_stock[i]) - (in_year[i] - rh_year[i]);
-          if (!(std::fabs(err) <= cfg_.balance_tolerance * std::max(1.0, stock)))
+          const double err = (total[i] - start_stock[i]) - (flux.input[i] - flux.rh[i] - flux.leaching[i]);
+          if (!(std::fabs(err) <= cfg_.balance_tolerance * std::max(1.0, total[i])))
             throw InputError("carbon balance violated in " + std::to_string(year) + " at land " +
-                             g.describe_cell(cells_[i]) + ": stock change - (inputs - respiration) = " +
+                             g.describe_cell(cells_[i]) + ": stock change - (inputs - respiration - leaching) = " +
                              fmt("%.3e", err) + " t ha-1 (tolerance checks.balance_tolerance)");
         }
       });
+      start_stock = total;
       times_.compute += MPI_Wtime() - t;
       t = MPI_Wtime();
-      std::vector<double> total(n);
-      const std::vector<double>* pools[5] = {&dpm_, &rpm_, &bio_, &hum_, &iom_};
-      std::vector<std::vector<double>> pool_io(5);
-      for (int k = 0; k < 5; ++k) pool_io[k] = to_io(*pools[k]);
+      std::vector<std::vector<double>> pool_io(pools.size());
+      for (size_t k = 0; k < pools.size(); ++k) pool_io[k] = to_io(pools[k]);
       writer->write_pools("cSoilPools", yi, pool_io);
-      for (size_t i = 0; i < n; ++i) total[i] = dpm_[i] + rpm_[i] + bio_[i] + hum_[i] + iom_[i];
       writer->write("cSoil", yi, to_io(total));
-      writer->write("rh", yi, to_io(rh_year));
-      writer->write("fCarbonInput", yi, to_io(in_year));
+      writer->write("rh", yi, to_io(flux.rh));
+      writer->write("fCarbonInput", yi, to_io(flux.input));
+      if (leaching_output) writer->write("fCarbonLeaching", yi, to_io(flux.leaching));
       times_.output += MPI_Wtime() - t;
       // checkpoint at this year boundary: every N years, or when a signal arrived
       int stop = g_stop_signal;
@@ -852,10 +638,10 @@ void GridRun::simulate() {
         last_report = now_t;
         const double elapsed = now_t - loop_start;
         const int done_here = yi + 1 - first_year_index_;
-        const double rate = static_cast<double>(partition_->land_cells()) * 12.0 * done_here / elapsed;
+        const double rate = static_cast<double>(partition_->land_cells()) * done_here / elapsed;
         const double left = elapsed / done_here * (n_years - yi - 1);
         char line[200];
-        std::snprintf(line, sizeof line, "year %d done (%d/%d), %.3g cell-months/s, elapsed %.1f s, about %.0f s left",
+        std::snprintf(line, sizeof line, "year %d done (%d/%d), %.3g cell-years/s, elapsed %.1f s, about %.0f s left",
                       year, yi + 1, n_years, rate, elapsed, left);
         log(line);
       }

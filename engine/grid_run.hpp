@@ -1,7 +1,7 @@
 #pragma once
-/// A gridded run: land cells of the run grid spread over MPI ranks, RothC from
-/// its equilibrium, monthly steps year by year, yearly CF NetCDF output written
-/// in parallel.
+/// A gridded run: land cells of the run grid spread over MPI ranks, any registered model
+/// (engine/grid_model.hpp) from its equilibrium, year by year with monthly climate, yearly CF
+/// NetCDF output written in parallel, checkpoints and restarts.
 #include <mpi.h>
 
 #include <cstdint>
@@ -12,6 +12,7 @@
 
 #include "decomposition/land_partition.hpp"
 #include "engine/config.hpp"
+#include "engine/grid_model.hpp"
 #include "grids/forcing.hpp"
 
 namespace alamod::engine {
@@ -70,15 +71,9 @@ class GridRun {
   std::int64_t range_begin_ = 0, range_end_ = 0;
   std::unique_ptr<grids::MonthlyForcing> forcing_;
 
-  // per owned cell (structure of arrays)
-  std::vector<double> co2_fraction_, bio_fraction_, hum_fraction_, smd_max_, smd_1bar_, smd_15bar_, smd_bare_,
-      min_rm_;
-  std::vector<int> land_class_;       ///< index into cfg_.land_uses
-  std::vector<double> annual_input_;  ///< t ha-1 yr-1
-  std::vector<double> input_scale_;   ///< 1, or the inverse spin-up's per-cell input factor
-  std::vector<double> soc_observed_;  ///< t ha-1
-  std::vector<double> dpm_, rpm_, bio_, hum_, iom_, smd_;
-  std::vector<double> spinup_residual_;
+  std::unique_ptr<GridModel> model_;
+  GridCells statics_;      ///< static layers of the owned cells
+  SpinupReport spinup_;    ///< per-cell spin-up residual and cost (fresh runs)
   PhaseTimes times_;
   int first_year_index_ = 0;  ///< 0, or the year index a restart continues from
   std::string restored_from_;

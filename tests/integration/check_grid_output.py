@@ -2,7 +2,10 @@
 """Checks of alamod grid output with real readers (netCDF4, xarray, CDO, GDAL).
 
   check_grid_output.py identical A.nc B.nc [C.nc ...]   data variables bitwise equal
-  check_grid_output.py readers FILE.nc --mask MASK.tif   CF/ACDD metadata, readers open it without warnings
+  check_grid_output.py readers FILE.nc --mask MASK.tif [--pools "DPM RPM BIO HUM IOM"]
+                                                         CF/ACDD metadata, readers open it without warnings
+  check_grid_output.py balance FILE.nc                   yearly carbon balance of every land cell
+  check_grid_output.py inverse FILE.nc --soc SOC.tif     initial SOC equals the observed stock
 """
 import argparse
 import subprocess
@@ -53,7 +56,7 @@ def run(cmd):
     return p.returncode, p.stdout + p.stderr
 
 
-def readers(path, mask_path):
+def readers(path, mask_path, pools):
     # --- netCDF4: metadata contract
     ds = netCDF4.Dataset(path)
     g = {k: ds.getncattr(k) for k in ds.ncattrs()}
@@ -93,7 +96,7 @@ def readers(path, mask_path):
         check(f"{v} deflated and chunked", filters.get("zlib") and var.chunking() != "contiguous", str(filters))
     check("cSoil carries the depth coordinate", "depth" in ds["cSoil"].coordinates and
           list(ds["depth_bnds"][:]) == [0.0, 0.3])
-    check("pool labels", ds["pool"].flag_meanings == "DPM RPM BIO HUM IOM")
+    check("pool labels", ds["pool"].flag_meanings == pools, ds["pool"].flag_meanings)
     # fill exactly outside land
     try:
         from osgeo import gdal
@@ -155,9 +158,31 @@ def inverse(path, soc_path):
     ds.close()
 
 
+def balance(path):
+    """stock change = input - respiration - leaching in every land cell and year (double output)."""
+    ds = netCDF4.Dataset(path)
+    soc = np.ma.filled(ds["cSoil"][:].astype(float), np.nan)
+    start = np.ma.filled(ds["cSoilInitial"][:].astype(float), np.nan)
+    fin = np.ma.filled(ds["fCarbonInput"][:].astype(float), np.nan)
+    rh = np.ma.filled(ds["rh"][:].astype(float), np.nan)
+    leach = np.ma.filled(ds["fCarbonLeaching"][:].astype(float), np.nan) if "fCarbonLeaching" in ds.variables \
+        else np.zeros_like(rh)
+    check("double precision output", ds["cSoil"].dtype == np.float64, str(ds["cSoil"].dtype))
+    land = np.isfinite(start)
+    check("land cells", land.sum() > 100, str(land.sum()))
+    before = np.concatenate([start[None], soc[:-1]])
+    err = np.abs((soc - before) - (fin - rh - leach))[:, land]
+    scale = np.maximum(1.0, soc[:, land])
+    worst = float(np.max(err / scale))
+    check(f"carbon balance in every land cell and year ({soc.shape[0]} years)", worst < 1e-9, f"worst {worst:.3e}")
+    check("respiration positive", bool(np.all(rh[:, land] > 0)))
+    ds.close()
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["identical", "readers", "inverse"])
+    ap.add_argument("mode", choices=["identical", "readers", "inverse", "balance"])
+    ap.add_argument("--pools", default="DPM RPM BIO HUM IOM")
     ap.add_argument("--soc")
     ap.add_argument("files", nargs="+")
     ap.add_argument("--mask")
@@ -166,8 +191,10 @@ def main():
         identical(a.files)
     elif a.mode == "inverse":
         inverse(a.files[0], a.soc)
+    elif a.mode == "balance":
+        balance(a.files[0])
     else:
-        readers(a.files[0], a.mask)
+        readers(a.files[0], a.mask, a.pools)
     n_fail = results.count(False)
     print(f"{len(results) - n_fail} passed, {n_fail} failed")
     sys.exit(1 if n_fail or not results else 0)

@@ -438,6 +438,20 @@ def bad_grid_cases(args, case):
     expect_error(args, "unknown_model", ["run", cfg, "--out", case.out("rothd")],
                  ["rothd", "rothc"], case.out("rothd"))
 
+    # 9. models other than RothC on the grid: a parameter name with a typo, parameters of another
+    #    model, and the inverse spin-up asked of a nonlinear model
+    cfg = case.config("icbm_typo", model="icbm")
+    expect_error(args, "unknown_model_parameter", ["run", cfg, "--out", case.out("icbm_typo"),
+                                                   "--set", "icbm.parameters.k_yung=0.8"],
+                 ["k_yung", "k_young", "icbm"], case.out("icbm_typo"))
+    expect_error(args, "parameters_of_another_model", ["run", cfg, "--out", case.out("icbm_typo"),
+                                                       "--set", "century.parameters.k_active=7.0"],
+                 ["century.parameters", "model = \"icbm\""], case.out("icbm_typo"))
+    cfg = case.config("mimics_inverse", model="mimics")
+    expect_error(args, "inverse_spinup_nonlinear_model", ["run", cfg, "--out", case.out("mimics_inverse"),
+                                                          "--set", "spinup.method=\"inverse\""],
+                 ["inverse", "linear model", "mimics"], case.out("mimics_inverse"))
+
 
 def existing_output_cases(args, case):
     out = case.out("valid")

@@ -1,0 +1,76 @@
+#pragma once
+/// What a grid run asks of a model: per-cell constants from the static layers, the spin-up from
+/// the mean year of the first forcing years, one simulated year from the monthly climate, the pools
+/// in t ha-1 and the state a checkpoint must hold. One implementation per registered model, chosen
+/// once by name (make_grid_model); the calls work on all the rank's cells at once, so there is no
+/// virtual call per cell or step.
+///
+/// Inputs every model receives (models/*/README.md "Grid runs" says how each model uses them):
+///   monthly climate of each cell: tas (degC), pr and pet (mm month-1);
+///   per cell: land-use class ([land_use.*] of the configuration), clay (percent), plant carbon input
+///   (t ha-1 yr-1, spread over the months by the class's input_share, plus the class's manure), the
+///   observed SOC stock (t ha-1; RothC's IOM, AMG's stable pool, the inverse spin-up's target).
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/config.hpp"
+
+namespace alamod::engine {
+
+/// Static inputs of the rank's land cells, in the run's cell order.
+struct GridCells {
+  std::vector<int> land_class;        ///< index into RunConfig::land_uses
+  std::vector<double> clay;           ///< clay content (percent)
+  std::vector<double> annual_input;   ///< plant carbon input (t ha-1 yr-1)
+  std::vector<double> soc_observed;   ///< observed SOC stock (t ha-1)
+};
+
+/// Monthly climate of one year for the rank's cells: [0] tas (degC), [1] pr, [2] pet (mm month-1);
+/// the value of cell i in month m (0-11) is at index m * n_cells + i.
+using MonthlyClimate = std::vector<std::vector<double>>;
+
+/// Carbon crossing the soil boundary in one year, per cell (t ha-1 yr-1).
+struct YearFluxes {
+  std::vector<double> input, rh, leaching;
+};
+
+/// What the spin-up did, per cell and in summary.
+struct SpinupReport {
+  std::vector<double> residual;  ///< largest relative change of a pool over one more cycle (1)
+  std::vector<double> cycles;    ///< model years simulated for the cell (1)
+  std::string method;            ///< how, one line (output attribute)
+  long flagged = 0;              ///< cells with a model-specific warning (this rank)
+  std::string flagged_what;      ///< what a flagged cell is, e.g. "cells whose moisture deficit is not yet periodic"
+};
+
+class GridModel {
+ public:
+  virtual ~GridModel() = default;
+  /// Labels of the output pools (cSoilPools).
+  virtual std::vector<std::string> pool_names() const = 0;
+  /// Model parameters as "name = value unit" lines (output provenance).
+  virtual std::string parameters_text() const = 0;
+  /// Derive the per-cell constants; throws InputError naming the cell by describe(i).
+  virtual void set_cells(const GridCells& cells, const std::function<std::string(std::size_t)>& describe) = 0;
+  /// Periodic equilibrium with the mean year `mean` (spinup.method "equilibrium"), or with the
+  /// inputs scaled per cell to reach the observed stock ("inverse", linear models only).
+  virtual SpinupReport spin_up(const MonthlyClimate& mean, bool inverse) = 0;
+  /// Advance every cell by the calendar year `year` with its monthly climate.
+  virtual void step_year(int year, const MonthlyClimate& climate, YearFluxes& fluxes) = 0;
+  /// Pools (t ha-1) of every cell: out[pool][cell].
+  virtual void pools(std::vector<std::vector<double>>& out) const = 0;
+  /// The state a restart needs, by name (values in the model's own units, doubles).
+  virtual std::vector<std::pair<std::string, std::vector<double>*>> state() = 0;
+  /// Called after a checkpoint was read into the vectors state() returned.
+  virtual void state_restored() {}
+  /// Per-cell carbon input actually used relative to inputs.carbon_input (1; the inverse spin-up's factor).
+  virtual const std::vector<double>& input_scale() const = 0;
+};
+
+/// The grid implementation of cfg.model; throws InputError for a model without one.
+std::unique_ptr<GridModel> make_grid_model(const RunConfig& cfg);
+
+}  // namespace alamod::engine

@@ -1,0 +1,49 @@
+# Every registered model on the grid (engine/grid_models.cpp): the same window of the France
+# default on 1 and 3 ranks must give bitwise identical output, and every land cell must keep its
+# carbon balance year by year. The window (25 x 25 cells of 8 km around Paris) and five years keep
+# MIMICS (hourly steps) to seconds.
+set(ALAMOD_WINDOW --set grid.xmin=560000.0 --set grid.xmax=760000.0 --set grid.ymin=6700000.0
+  --set grid.ymax=6900000.0 --set run.end_year=1994 --set output.precision="double")
+foreach(model icbm amg yasso15 yasso07 century millennial mimics)
+  foreach(np 1 3)
+    add_test(NAME grid_${model}_np${np}
+      COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} ${np} $<TARGET_FILE:alamod>
+        run ${CMAKE_SOURCE_DIR}/configs/france_default.toml --out ${ALAMOD_RUN_DIR}/grid_${model}_np${np}
+        --overwrite --quiet --set model="${model}" ${ALAMOD_WINDOW})
+    set_tests_properties(grid_${model}_np${np} PROPERTIES ENVIRONMENT "${ALAMOD_TEST_ENV}" PROCESSORS ${np}
+      FIXTURES_REQUIRED france_data FIXTURES_SETUP grid_${model} TIMEOUT 300)
+  endforeach()
+  alamod_script_test(grid_${model}_rank_invariance /usr/bin/python3
+    ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py identical
+    ${ALAMOD_RUN_DIR}/grid_${model}_np1/carbon_yearly.nc ${ALAMOD_RUN_DIR}/grid_${model}_np3/carbon_yearly.nc)
+  alamod_script_test(grid_${model}_balance /usr/bin/python3
+    ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py balance
+    ${ALAMOD_RUN_DIR}/grid_${model}_np3/carbon_yearly.nc)
+  set_tests_properties(grid_${model}_rank_invariance grid_${model}_balance PROPERTIES FIXTURES_REQUIRED grid_${model})
+endforeach()
+
+# A model with leaching and other pools on the whole France grid: the readers see it as they see RothC's.
+add_test(NAME grid_yasso15_france
+  COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} 2 $<TARGET_FILE:alamod>
+    run ${CMAKE_SOURCE_DIR}/configs/france_default.toml --out ${ALAMOD_RUN_DIR}/grid_yasso15_france --overwrite
+    --quiet --set model="yasso15" --set run.end_year=1991)
+set_tests_properties(grid_yasso15_france PROPERTIES ENVIRONMENT "${ALAMOD_TEST_ENV}" PROCESSORS 2
+  FIXTURES_REQUIRED france_data FIXTURES_SETUP grid_yasso15_france TIMEOUT 300)
+alamod_script_test(grid_yasso15_france_readers /usr/bin/python3
+  ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py readers
+  ${ALAMOD_RUN_DIR}/grid_yasso15_france/carbon_yearly.nc --mask ${CMAKE_SOURCE_DIR}/data/france/land_mask_8km.tif
+  --pools "A W E N H")
+set_tests_properties(grid_yasso15_france_readers PROPERTIES FIXTURES_REQUIRED grid_yasso15_france)
+
+# Inverse spin-up of another linear model (CENTURY, 7 pools): the initial SOC is the observed map.
+add_test(NAME grid_century_inverse
+  COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} 2 $<TARGET_FILE:alamod>
+    run ${CMAKE_SOURCE_DIR}/configs/france_default.toml --out ${ALAMOD_RUN_DIR}/grid_century_inverse --overwrite
+    --quiet --set model="century" --set spinup.method="inverse" --set run.end_year=1990
+    --set output.precision="double")
+set_tests_properties(grid_century_inverse PROPERTIES ENVIRONMENT "${ALAMOD_TEST_ENV}" PROCESSORS 2
+  FIXTURES_REQUIRED france_data FIXTURES_SETUP grid_century_inverse TIMEOUT 300)
+alamod_script_test(grid_century_inverse_matches_observed /usr/bin/python3
+  ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py inverse
+  ${ALAMOD_RUN_DIR}/grid_century_inverse/carbon_yearly.nc --soc ${CMAKE_SOURCE_DIR}/data/france/soc_stock_8km.tif)
+set_tests_properties(grid_century_inverse_matches_observed PROPERTIES FIXTURES_REQUIRED grid_century_inverse)
