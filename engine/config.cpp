@@ -47,7 +47,7 @@ const std::vector<KeyDoc>& schema() {
       {"inputs.pr_variable", "string", "\"pr\"", "-", "precipitation variable in the climate file"},
       {"inputs.pet_variable", "string", "\"pet\"", "-", "potential evapotranspiration variable in the climate file"},
       {"spinup.years", "integer", "10", "yr", "the mean monthly climate of this many first forcing years drives the equilibrium"},
-      {"spinup.method", "string", "\"equilibrium\"", "-", "equilibrium: pools at equilibrium with inputs.carbon_input; inverse: the carbon input (and manure) is scaled per cell so that the equilibrium SOC equals inputs.soc_stock (GSOCseq protocol), and the run keeps that input"},
+      {"spinup.method", "string", "\"equilibrium\"", "-", "equilibrium: pools at equilibrium with inputs.carbon_input; inverse: the carbon input (and manure) is scaled per cell so that the equilibrium SOC equals inputs.soc_stock (GSOCseq protocol), and the run keeps that input; brute_force: cycle the mean year until no pool changes by more than 1e-9 (relative) over a cycle (for comparisons: slow)"},
       {"rothc.moisture_option", "integer", "1", "-", "1 RothC-26.3 deficit; 2, 3 Farina et al. 2013 (need site soil water data)"},
       {"rothc.soil_depth_cm", "number", "30", "cm", "depth of the simulated topsoil layer"},
       {"rothc.parameters.*", "number", "see `alamod models show rothc`", "-", "override a RothC parameter"},
@@ -338,8 +338,8 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
   c.spinup_years = r.integer("spinup.years", 10);
   if (c.spinup_years < 1) throw InputError(path + ": key 'spinup.years' must be >= 1");
   c.spinup_method = r.text("spinup.method", "equilibrium");
-  if (c.spinup_method != "equilibrium" && c.spinup_method != "inverse")
-    r.fail("spinup.method", "must be \"equilibrium\" or \"inverse\", got \"" + c.spinup_method + "\"");
+  if (c.spinup_method != "equilibrium" && c.spinup_method != "inverse" && c.spinup_method != "brute_force")
+    r.fail("spinup.method", "must be \"equilibrium\", \"inverse\" or \"brute_force\", got \"" + c.spinup_method + "\"");
   c.moisture_option = r.integer("rothc.moisture_option", 1);
   if (c.moisture_option != 1)
     throw InputError(path + ": key 'rothc.moisture_option' = " + std::to_string(c.moisture_option) +

@@ -58,6 +58,10 @@ class GridModel {
   /// Periodic equilibrium with the mean year `mean` (spinup.method "equilibrium"), or with the
   /// inputs scaled per cell to reach the observed stock ("inverse", linear models only).
   virtual SpinupReport spin_up(const MonthlyClimate& mean, bool inverse) = 0;
+  /// Brute force, for comparison (spinup.method "brute_force"): cycle the mean year from empty pools
+  /// (nonlinear models: from the solver's start) until one more cycle changes every pool of the cell by
+  /// at most `tolerance` (relative); report.cycles holds the years each cell needed.
+  virtual SpinupReport brute_force_spin_up(const MonthlyClimate& mean, double tolerance, long max_years) = 0;
   /// Advance every cell by the calendar year `year` with its monthly climate.
   virtual void step_year(int year, const MonthlyClimate& climate, YearFluxes& fluxes) = 0;
   /// Pools (t ha-1) of every cell: out[pool][cell].

@@ -137,7 +137,10 @@ class RothcGrid final : public GridModel {
     }
   }
 
-  SpinupReport spin_up(const MonthlyClimate& mean, bool inverse) override;
+  SpinupReport spin_up(const MonthlyClimate& mean, bool inverse) override { return spin_up(mean, inverse, 0.0, 0); }
+  SpinupReport brute_force_spin_up(const MonthlyClimate& mean, double tolerance, long max_years) override {
+    return spin_up(mean, false, tolerance, max_years);
+  }
   void step_year(int year, const MonthlyClimate& climate, YearFluxes& f) override;
 
   void pools(std::vector<std::vector<double>>& out) const override {
@@ -149,6 +152,8 @@ class RothcGrid final : public GridModel {
   }
 
  private:
+  /// The exact equilibrium (max_years = 0) or brute-force cycling to `tolerance`.
+  SpinupReport spin_up(const MonthlyClimate& mean, bool inverse, double tolerance, long max_years);
   rothc::Block block(size_t c0) {
     rothc::Block b;
     b.co2_fraction = co2_fraction_.data() + c0;
@@ -172,13 +177,19 @@ class RothcGrid final : public GridModel {
   std::vector<double> tas_, rain_, evap_, cin_, fym_, cov_, co2_;
 };
 
-SpinupReport RothcGrid::spin_up(const MonthlyClimate& mean, bool inverse) {
+SpinupReport RothcGrid::spin_up(const MonthlyClimate& mean, bool inverse, double tolerance, long max_years) {
+  const bool brute_force = max_years > 0;
   const size_t n = land_class_.size();
   const auto& p = p_;
   SpinupReport rep;
   rep.residual.assign(n, 0.0);
-  rep.cycles.assign(n, 6.0);
-  rep.method = "exact periodic equilibrium of the affine year map (4x4 solve; 5 years to build the map, 1 to check)";
+  rep.cycles.assign(n, 2.0);
+  if (brute_force)
+    rep.method = "brute force: the mean year cycled from empty pools until one more cycle changes every pool by at "
+                 "most " + fmt("%g", tolerance) + " (relative)";
+  else
+    rep.method = "exact periodic equilibrium of the affine year map (composed from the 12 monthly maps at the cost of "
+               "one simulated year, 4x4 solve) and one simulated year to check it";
   rep.flagged_what = "cells whose moisture deficit is not yet periodic";
   dpm_.assign(n, 0.0);
   rpm_.assign(n, 0.0);
@@ -191,7 +202,7 @@ SpinupReport RothcGrid::spin_up(const MonthlyClimate& mean, bool inverse) {
   std::vector<double> evap(12 * kChunk), cin(12 * kChunk), fym(12 * kChunk), cov(12 * kChunk), dfrac(kChunk),
       zero(kChunk, 0.0), co2(kChunk), smd(kChunk), smd0(kChunk), tas(12 * kChunk), rain(12 * kChunk);
   std::array<std::vector<double>, 4> v, x;
-  std::array<std::array<std::vector<double>, 4>, 4> cols;
+  std::array<std::vector<double>, 16> map_m;
   for (size_t c0 = 0; c0 < n; c0 += kChunk) {
     const size_t nc = std::min(kChunk, n - c0);
     // Monthly forcing of the cycle, structure of arrays, for the block kernel.
@@ -227,8 +238,44 @@ SpinupReport RothcGrid::spin_up(const MonthlyClimate& mean, bool inverse) {
       rep.flagged += periodic ? 0 : 1;
     }
     // 2. one year is affine in the pools, x1 = M x0 + v (the rate modifiers depend on
-    //    climate and deficit only): v from zero pools with inputs, the columns of M
-    //    from unit pools without inputs; then x = (I - M)^-1 v per cell.
+    //    climate and deficit only): M and v by composing the twelve monthly maps (the cost
+    //    of one simulated year), then x = (I - M)^-1 v per cell.
+    rothc::YearMapBlock ym;
+    ym.n = nc;
+    ym.co2_fraction = co2_fraction_.data() + c0;
+    ym.bio_fraction = bio_fraction_.data() + c0;
+    ym.hum_fraction = hum_fraction_.data() + c0;
+    ym.smd_max = smd_max_.data() + c0;
+    ym.smd_1bar = smd_1bar_.data() + c0;
+    ym.smd_15bar = smd_15bar_.data() + c0;
+    ym.smd_bare = smd_bare_.data() + c0;
+    ym.min_rm_moist = min_rm_.data() + c0;
+    ym.tas_c = tas.data();
+    ym.rain_mm = rain.data();
+    ym.evap_mm = evap.data();
+    ym.c_input = cin.data();
+    ym.fym = fym.data();
+    ym.covered = cov.data();
+    ym.dpm_fraction = dfrac.data();
+    ym.smd0 = smd0.data();
+    for (int k = 0; k < 16; ++k) {
+      map_m[k].resize(nc);
+      ym.m[k] = map_m[k].data();
+    }
+    for (int k = 0; k < 4; ++k) {
+      v[k].resize(nc);
+      ym.v[k] = v[k].data();
+    }
+    rothc::year_map_block(p, ym);
+    for (int k = 0; k < 4; ++k) x[k].assign(nc, 0.0);
+    for (size_t j = 0; j < nc; ++j) {
+      std::array<std::array<double, 4>, 4> a{};
+      for (int r = 0; r < 4; ++r)
+        for (int c = 0; c < 4; ++c) a[r][c] = (r == c ? 1.0 : 0.0) - map_m[4 * r + c][j];
+      const auto sol = solve4(a, {v[0][j], v[1][j], v[2][j], v[3][j]});
+      for (int k = 0; k < 4; ++k) x[k][j] = sol[k];
+    }
+    // 3. (below) one simulated year from the equilibrium measures the residual
     rothc::Block b = block(c0);
     b.n = nc;
     b.dpm_fraction = dfrac.data();
@@ -250,19 +297,37 @@ SpinupReport RothcGrid::spin_up(const MonthlyClimate& mean, bool inverse) {
         rothc::step_block(p, b);
       }
     };
-    for (int k = 0; k < 4; ++k) v[k].assign(nc, 0.0);
-    run_year(v, true);
-    for (int j = 0; j < 4; ++j) {
-      for (int k = 0; k < 4; ++k) cols[j][k].assign(nc, k == j ? 1.0 : 0.0);
-      run_year(cols[j], false);
-    }
-    for (int k = 0; k < 4; ++k) x[k].assign(nc, 0.0);
-    for (size_t j = 0; j < nc; ++j) {
-      std::array<std::array<double, 4>, 4> a{};
-      for (int r = 0; r < 4; ++r)
-        for (int c = 0; c < 4; ++c) a[r][c] = (r == c ? 1.0 : 0.0) - cols[c][r][j];
-      const auto sol = solve4(a, {v[0][j], v[1][j], v[2][j], v[3][j]});
-      for (int k = 0; k < 4; ++k) x[k][j] = sol[k];
+    if (brute_force) {
+      // cycle the mean year from empty pools until no pool of the cell changes by more than
+      // `tolerance` (relative) over a cycle; converged cells keep cycling with the others
+      std::array<std::vector<double>, 4> y;
+      for (int k = 0; k < 4; ++k) y[k].assign(nc, 0.0);
+      std::vector<char> done(nc, 0);
+      size_t left = nc;
+      for (long year = 1; year <= max_years && left > 0; ++year) {
+        const auto before = y;
+        run_year(y, true);
+        for (size_t j = 0; j < nc; ++j) {
+          const double b4[4] = {before[0][j], before[1][j], before[2][j], before[3][j]};
+          const double af[4] = {y[0][j], y[1][j], y[2][j], y[3][j]};
+          const double res = spinup::relative_change(4, b4, af);
+          rep.residual[c0 + j] = res;
+          if (!done[j] && res <= tolerance) {
+            done[j] = 1;
+            --left;
+            rep.cycles[c0 + j] = static_cast<double>(year);
+            dpm_[c0 + j] = y[0][j], rpm_[c0 + j] = y[1][j], bio_[c0 + j] = y[2][j], hum_[c0 + j] = y[3][j];
+            smd_[c0 + j] = smd0[j];
+          }
+        }
+      }
+      for (size_t j = 0; j < nc; ++j)
+        if (!done[j]) {
+          rep.cycles[c0 + j] = static_cast<double>(max_years);
+          dpm_[c0 + j] = y[0][j], rpm_[c0 + j] = y[1][j], bio_[c0 + j] = y[2][j], hum_[c0 + j] = y[3][j];
+          smd_[c0 + j] = smd0[j];
+        }
+      continue;
     }
     if (inverse) {
       // The equilibrium is linear in the inputs: scale them per cell so that the
@@ -748,6 +813,33 @@ class CellGrid final : public GridModel {
       rep.flagged_what = "cells the SNES left to plain cycling";
       rep.method = "periodic equilibrium of the mean year by PETSc SNES (" + solver.method() +
                    ", log-pool variables, matrix-free Jacobian; fall-back to plain cycling); " + T::kRule;
+    }
+    return rep;
+  }
+
+  SpinupReport brute_force_spin_up(const MonthlyClimate& mean, double tolerance, long max_years) override {
+    const size_t n = cells_.size();
+    SpinupReport rep;
+    rep.residual.assign(n, 0.0);
+    rep.cycles.assign(n, 0.0);
+    rep.method = std::string("brute force: the mean year cycled from ") + (T::kLinear ? "empty pools" : "the solver's start") +
+                 " until one more cycle changes every pool by at most " + fmt("%g", tolerance) + " (relative); " + T::kRule;
+    rep.flagged_what = "cells not converged within " + std::to_string(max_years) + " years";
+    for (size_t i = 0; i < n; ++i) {
+      const Year y = year_of(mean, i, kSpinupCalendarYear, 1.0);
+      spinup::Pools x0{};
+      if constexpr (!T::kLinear) t_.guess(cells_[i], y, x0.data());
+      const auto r = spinup::cycle_to_steady_state(
+          T::kState,
+          [&](const double* in, double* out) {
+            std::copy(in, in + T::kState, out);
+            t_.year(cells_[i], y, out);
+          },
+          x0.data(), tolerance, max_years);
+      std::copy(r.state.begin(), r.state.begin() + T::kState, x_.data() + i * T::kState);
+      rep.residual[i] = r.residual;
+      rep.cycles[i] = static_cast<double>(r.cycles);
+      rep.flagged += r.converged ? 0 : 1;
     }
     return rep;
   }

@@ -74,6 +74,7 @@ class GridRun {
   std::unique_ptr<GridModel> model_;
   GridCells statics_;      ///< static layers of the owned cells
   SpinupReport spinup_;    ///< per-cell spin-up residual and cost (fresh runs)
+  double spinup_read_seconds_ = 0;  ///< reading the spin-up years' climate (counted as input)
   PhaseTimes times_;
   int first_year_index_ = 0;  ///< 0, or the year index a restart continues from
   std::string restored_from_;

@@ -193,6 +193,72 @@ template <class V>
   }
 }
 
+/// The cycle map of cells i .. i + W - 1 (W = 1: the scalar instance).
+template <class V>
+[[gnu::always_inline]] inline void year_map_cells(const Parameters& p, const detail::PoolRates& k,
+                                                  const YearMapBlock& b, std::size_t i) {
+  const SoilLanes<V> s{load<V>(b.co2_fraction + i), load<V>(b.bio_fraction + i), load<V>(b.hum_fraction + i),
+                       load<V>(b.smd_max + i),      load<V>(b.smd_1bar + i),     load<V>(b.smd_15bar + i),
+                       load<V>(b.smd_bare + i),     load<V>(b.min_rm_moist + i)};
+  const V df = load<V>(b.dpm_fraction + i);
+  const V zero = splat<V>(0.0), one = splat<V>(1.0);
+  StateLanes<V> x{zero, zero, zero, zero, load<V>(b.smd0 + i)};
+  V m[4][4], v[4];
+  for (int r = 0; r < 4; ++r) {
+    v[r] = zero;
+    for (int c = 0; c < 4; ++c) m[r][c] = r == c ? one : zero;
+  }
+  const std::size_t n = b.n;
+  for (int mo = 0; mo < b.months; ++mo) {
+    const std::size_t o = static_cast<std::size_t>(mo) * n + i;
+    const ForcingLanes<V> f{load<V>(b.tas_c + o), load<V>(b.rain_mm + o), load<V>(b.evap_mm + o),
+                            load<V>(b.c_input + o), load<V>(b.fym + o), load<V>(b.covered + o), df};
+    V ra, rb, rc;
+    const V rate = detail::rates<V>(p, s, f, x, ra, rb, rc);
+    // retention of each pool, as detail::decay computes it
+    const V minus_rate = -(rate < 0.0 ? zero : rate);
+    const V e[4] = {det_exp_upto709_lanes<V>(minus_rate * k.dpm * kMonth),
+                    det_exp_upto709_lanes<V>(minus_rate * k.rpm * kMonth),
+                    det_exp_upto709_lanes<V>(minus_rate * k.bio * kMonth),
+                    det_exp_upto709_lanes<V>(minus_rate * k.hum * kMonth)};
+    // A M: every row scaled by its retention; BIO and HUM receive their share of w = (1 - e)^T M
+    for (int c = 0; c < 4; ++c) {
+      const V w = (one - e[0]) * m[0][c] + (one - e[1]) * m[1][c] + (one - e[2]) * m[2][c] + (one - e[3]) * m[3][c];
+      for (int r = 0; r < 4; ++r) m[r][c] = e[r] * m[r][c];
+      m[2][c] = m[2][c] + s.bio_fraction * w;
+      m[3][c] = m[3][c] + s.hum_fraction * w;
+    }
+    const V w = (one - e[0]) * v[0] + (one - e[1]) * v[1] + (one - e[2]) * v[2] + (one - e[3]) * v[3];
+    v[0] = e[0] * v[0] + f.c_input * df + p.fym_dpm * f.fym;
+    v[1] = e[1] * v[1] + f.c_input * (1.0 - df) + p.fym_rpm * f.fym;
+    v[2] = e[2] * v[2] + s.bio_fraction * w;
+    v[3] = e[3] * v[3] + s.hum_fraction * w + p.fym_hum * f.fym;
+  }
+  for (int r = 0; r < 4; ++r) {
+    store(b.v[r] + i, v[r]);
+    for (int c = 0; c < 4; ++c) store(b.m[4 * r + c] + i, m[r][c]);
+  }
+}
+
+template <class V>
+[[gnu::always_inline]] inline void year_map_lanes(const Parameters& params, const YearMapBlock& block) {
+  const Parameters p = params;
+  const YearMapBlock b = block;
+  const detail::PoolRates k = detail::pool_rates(p);
+  constexpr std::size_t kWidth = Lanes<V>::kWidth;
+  std::size_t i = 0;
+  for (; i + kWidth <= b.n; i += kWidth) year_map_cells<V>(p, k, b, i);
+  for (; i < b.n; ++i) year_map_cells<double>(p, k, b, i);
+}
+
+void year_map_baseline(const Parameters& p, const YearMapBlock& b) { year_map_lanes<v2d>(p, b); }
+__attribute__((target("avx2"))) void year_map_avx2(const Parameters& p, const YearMapBlock& b) {
+  year_map_lanes<v4d>(p, b);
+}
+__attribute__((target("avx512f"))) void year_map_avx512(const Parameters& p, const YearMapBlock& b) {
+  year_map_lanes<v8d>(p, b);
+}
+
 void step_block_baseline(const Parameters& p, const Block& b) { step_block_lanes<v2d>(p, b); }
 
 __attribute__((target("avx2"))) void step_block_avx2(const Parameters& p, const Block& b) {
@@ -238,6 +304,15 @@ KernelIsa kernel_isa() {
 void step_block(const Parameters& p, const Block& b) {
   static const Kernel kernel = kernel_of(kernel_isa());
   kernel(p, b);
+}
+
+void year_map_block(const Parameters& p, const YearMapBlock& b) {
+  switch (kernel_isa()) {
+    case KernelIsa::avx512: year_map_avx512(p, b); return;
+    case KernelIsa::avx2: year_map_avx2(p, b); return;
+    case KernelIsa::baseline: break;
+  }
+  year_map_baseline(p, b);
 }
 
 void step_block(const Parameters& p, const Block& b, KernelIsa isa) {

@@ -298,6 +298,43 @@ void step_block(const Parameters& p, const Block& b);
 /// std::invalid_argument if this CPU cannot run it.
 void step_block(const Parameters& p, const Block& b, KernelIsa isa);
 
+/// The affine map of a sequence of months over a block of cells, x_end = M x_start + v for the
+/// four active pools DPM RPM BIO HUM, built by composing the monthly maps instead of simulating
+/// the months five times (v from empty pools, the columns of M from unit pools). A month is
+/// x' = A x + b with A = diag(e) + f (1 - e)^T: e the retention of each pool, exp(-a b c k t),
+/// with the same operands and exp as step_cell; f = (0, 0, bio_fraction, hum_fraction); b the
+/// month's inputs. The rate modifiers do not depend on the pools (the deficit evolves on its own
+/// from smd0), so the map is exact; it equals simulated cycles to rounding (tests/unit/test_rothc_kernel).
+/// Cost per cell and month: the rate modifiers and 4 exp, as one simulated month, plus ~60 flops.
+struct YearMapBlock {
+  std::size_t n = 0;       ///< cells
+  int months = 12;         ///< months of the cycle
+  // soil constants (see SoilConstants), n values each
+  const double* co2_fraction = nullptr;
+  const double* bio_fraction = nullptr;
+  const double* hum_fraction = nullptr;
+  const double* smd_max = nullptr;
+  const double* smd_1bar = nullptr;
+  const double* smd_15bar = nullptr;
+  const double* smd_bare = nullptr;
+  const double* min_rm_moist = nullptr;
+  // forcing, months x n values, month-major (month m of cell i at m * n + i)
+  const double* tas_c = nullptr;     ///< [in] degC
+  const double* rain_mm = nullptr;   ///< [in] mm month-1
+  const double* evap_mm = nullptr;   ///< [in] open-pan, mm month-1
+  const double* c_input = nullptr;   ///< [in] t C ha-1 month-1
+  const double* fym = nullptr;       ///< [in] t C ha-1 month-1
+  const double* covered = nullptr;   ///< [in] 1 vegetated, 0 bare
+  const double* dpm_fraction = nullptr;  ///< [in] n values, r/(r+1) (1)
+  const double* smd0 = nullptr;      ///< [in] n values, deficit at the start of the cycle (mm)
+  double* m[16] = {};  ///< [out] n values each: M row-major, m[4 r + c] (pools DPM RPM BIO HUM)
+  double* v[4] = {};   ///< [out] n values each: v (t C ha-1)
+};
+
+/// Build the cycle map of every cell of the block (widest instruction set of this CPU; every
+/// variant gives the same bits).
+void year_map_block(const Parameters& p, const YearMapBlock& b);
+
 /// Inert organic matter from total organic carbon (Falloon et al. 1998):
 /// IOM = 0.049 TOC^1.139, both in t C ha-1.
 inline double falloon_iom(double toc) { return 0.049 * std::pow(toc, 1.139); }

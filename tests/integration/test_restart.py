@@ -4,7 +4,7 @@ then restarted on another rank count, and a run killed by SIGKILL at a random ye
 then restarted from its last checkpoint. All three must give bitwise identical
 output variables, with every year present once.
 
-  test_restart.py --alamod PATH --source-dir DIR --work DIR
+  test_restart.py --alamod PATH --source-dir DIR --work DIR [--model NAME]
 """
 import argparse
 import os
@@ -28,7 +28,8 @@ def check(name, ok, detail=""):
 
 def alamod_cmd(a, ranks, out, extra=()):
     return ["mpiexec", "-n", str(ranks), a.alamod, "run", os.path.join(a.source_dir, "configs/france_default.toml"),
-            "--out", out, "--set", "run.end_year=2030", "--set", 'output.precision="double"', *extra]
+            "--out", out, "--set", "run.end_year=2030", "--set", 'output.precision="double"',
+            "--set", f'model="{a.model}"', *extra]
 
 
 def rank_pids(out):
@@ -64,8 +65,9 @@ def run_until(a, ranks, out, marker, sig, extra=()):
 def read_vars(path):
     ds = netCDF4.Dataset(path)
     ds.set_auto_maskandscale(False)
-    d = {v: ds.variables[v][:].tobytes() for v in ("cSoilPools", "cSoil", "rh", "fCarbonInput", "spinup_residual",
-                                                   "time", "time_bnds")}
+    d = {v: ds.variables[v][:].tobytes() for v in ("cSoilPools", "cSoil", "rh", "fCarbonInput", "fCarbonLeaching",
+                                                   "spinup_residual", "spinup_iterations", "time", "time_bnds")
+         if v in ds.variables}
     years = ds.variables["time"][:]
     ds.close()
     return d, years
@@ -76,6 +78,7 @@ def main():
     ap.add_argument("--alamod", required=True)
     ap.add_argument("--source-dir", required=True)
     ap.add_argument("--work", required=True)
+    ap.add_argument("--model", default="rothc")
     a = ap.parse_args()
     shutil.rmtree(a.work, ignore_errors=True)
     os.makedirs(a.work)
