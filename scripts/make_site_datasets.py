@@ -6,7 +6,8 @@ site.csv, treatments.csv, soc_observations.csv, forcing_<treatment_id>.csv (alam
 format, version 1) and, where the source has them, biomass_observations.csv or reference outputs.
 
 Sources (real, published data; see data/sites/README.md for what is measured and what is assumed):
-  rothamsted_lte/          e-RA Broadbalk, Hoosfield and Highfield Bare Fallow SOC (CC BY 4.0)
+  rothamsted_lte/          e-RA Broadbalk, Hoosfield and Highfield Bare Fallow SOC; Highfield, Fosters and
+                           Woburn ley-arable plot-level %SOC (CC BY 4.0)
   rothc_reference/         official RothC-26.3 example input and outputs (Apache-2.0)
   amg_params/              AMGv2 example TRIAL_1 and parameter tables (CeCILL-C)
   camels_fr_airgrdatasets/ CAMELS-FR daily climate of two catchments (CC BY 4.0)
@@ -18,6 +19,7 @@ The output is deterministic: a rerun gives byte-identical files.
 """
 import argparse
 import csv
+import datetime
 import gzip
 import io
 import json
@@ -43,6 +45,19 @@ SOURCE_FILES = [
     "rothamsted_lte/01-SOILCN5914/README.txt",
     "rothamsted_lte/01-SOILCN5914/soil_data.csv",
     "rothamsted_lte/01-SOILCN5914/notes_data.csv",
+    "rothamsted_lte/01-HLA-SOC4814/README.txt",
+    "rothamsted_lte/01-HLA-SOC4814/soil_data.csv",
+    "rothamsted_lte/01-HLA-SOC4814/rotation_factor_data.csv",
+    "rothamsted_lte/01-HLA-SOC4814/notes_data.csv",
+    "rothamsted_lte/01-FLASOC5014/README.txt",
+    "rothamsted_lte/01-FLASOC5014/soil_data.csv",
+    "rothamsted_lte/01-FLASOC5014/rotation_factor_data.csv",
+    "rothamsted_lte/01-FLASOC5014/notes_data.csv",
+    "rothamsted_lte/01-wrn3-soc3809v2/README.txt",
+    "rothamsted_lte/01-wrn3-soc3809v2/soil_data.csv",
+    "rothamsted_lte/01-wrn3-soc3809v2/rotation_factor_data.csv",
+    "rothamsted_lte/01-wrn3-soc3809v2/fym_factor_data.csv",
+    "rothamsted_lte/01-wrn3-soc3809v2/notes_data.csv",
     "rothc_reference/RothC_input.dat",
     "rothc_reference/year_results.out",
     "rothc_reference/LICENSE.Apache-2.0",
@@ -235,9 +250,13 @@ OBS_FIELDS = [
     field("soc_stock_method", "string", "How the stock was obtained: source_pct_x_soil_weight (source: %SOC x "
           "measured/estimated soil weight of the layer), source_pct_x_standard_soil_weight (source: %SOC x a "
           "standard soil weight), source_equivalent_soil_mass (source: %SOC x standard soil weight, adjusted to "
-          "an equivalent soil mass by including subsoil), source_reported (stock as given, method not stated).",
+          "an equivalent soil mass by including subsoil), source_reported (stock as given, method not stated), "
+          "pct_x_source_bulk_density (computed here, not by the source: %SOC x the bulk density the source gives "
+          "for that record x the layer thickness), none (no stock: the source gives no bulk density for this "
+          "record, soc only).",
           required=True, enum=["source_pct_x_soil_weight", "source_pct_x_standard_soil_weight",
-                               "source_equivalent_soil_mass", "source_reported"]),
+                               "source_equivalent_soil_mass", "source_reported", "pct_x_source_bulk_density",
+                               "none"]),
     field("soc_stock_sd", "number", "Standard deviation of the stock (empty: not given by the source).", "t ha-1",
           minimum=0),
     field("n_rep", "integer", "Number of samples/sections averaged (empty: not stated).", "1", minimum=1),
@@ -850,6 +869,529 @@ def build_bare_fallow(shared, out, clim, rothc_props):
 
 
 # ----------------------------------------------------------------------------------------------
+# Ley-arable experiments: Highfield and Fosters (Rothamsted), Woburn (Bedfordshire)
+# ----------------------------------------------------------------------------------------------
+CIT_HLA = ("Blyth, F.J.E., Perryman, S.A.M., Poulton, P.R., Glendining, M.J. and Gregory, A.S. (2023). Highfield "
+           "Ley-arable experiment soil chemical properties, 1948-2014. Electronic Rothamsted Archive, Rothamsted "
+           "Research, Harpenden, UK. https://doi.org/10.23637/rrn1-HLAsoc4814-01")
+CIT_FLA = ("Blyth, F.J.E., Perryman, S.A.M., Poulton, P.R., Glendining, M.J. and Gregory, A.S. (2023). Fosters "
+           "Ley-arable experiment soil chemical properties, 1948-2014. Electronic Rothamsted Archive, Rothamsted "
+           "Research, Harpenden, UK. https://doi.org/10.23637/rrn2-FLAsoc5014-01")
+CIT_WLA = ("Poulton, P.R., Johnston, A.E., Gregory, A.S. and Glendining, M.J. (2022). Woburn Ley-arable experiment "
+           "soil organic carbon, 1938-2009. Electronic Rothamsted Archive, Rothamsted Research, Harpenden, UK. "
+           "https://doi.org/10.23637/wrn3-soc3809-01 (to be read with Johnston, A.E., Poulton, P.R., Coleman, K., "
+           "Macdonald, A.J. and White, R.P. (2017) Changes in soil organic matter over 70 years in continuous "
+           "arable and ley-arable rotations on a sandy loam soil in England. European Journal of Soil Science 68, "
+           "305-316, https://doi.org/10.1111/ejss.12415)")
+
+# Assumed plant carbon inputs of the ley-arable sites (NOT measured; t C ha-1 yr-1). See README "What is assumed".
+LEY_C = 2.25        # ley or grass year: roots 1.5 + rhizodeposition 0.75 t C/ha (SoilManageR 'ley, temporary',
+                    # after Taghizadeh-Toosi et al. 2020); spread evenly over the 12 months
+ARABLE_C = PLANT_HIGH  # arable year of the fertilised rotations: the N-fertilised cereal class (1.7), in August
+WOBURN_FYM_FRESH = 37.7                              # t/ha fresh FYM per application (fym_factor_data.csv)
+WOBURN_FYM_C = WOBURN_FYM_FRESH * FYM_C_PER_35T / 35.0  # 3.23 t C/ha per application (35 t = 3.0 t C)
+WOBURN_CLAY = 10.0  # percent, ASSUMED (see WOBURN_SOIL_SOURCE)
+WOBURN_SOIL_SOURCE = (
+    "clay ASSUMED 10 %: the source gives no texture; the LandIS Soil Guide (Cranfield University, Soil Survey of "
+    "England and Wales) association description for Woburn Experimental Farm, after Catt et al. (1975, 1977, 1980; "
+    "Stackyard: Rothamsted Report for 1979 Part 2, https://doi.org/10.23637/ERADOC-1-34287), says the Cottenham "
+    "series there contains about 10 % clay; silt unknown; bulk density 1.508 g cm-3 = the source's estimated soil "
+    "weight of the continuous arable plots, 3770 t ha-1 for 0-25 cm (Johnston et al. 2017; 3470 t ha-1, 1.388 "
+    "g cm-3, where leys were grown)")
+
+LEY_RULE = (
+    "ASSUMED, not measured: a ley or grass year (grass, grass/clover, lucerne, clover or sainfoin ley, permanent or "
+    f"reseeded grass) returns {LEY_C:.2f} t C ha-1 yr-1 (roots 1.5 + rhizodeposition 0.75 t C ha-1 yr-1: the "
+    "yield-independent temporary-ley input of the SoilManageR C_input_crops table, after Taghizadeh-Toosi et al. "
+    "2020), spread evenly over the 12 months; an arable year of these fertilised rotations returns "
+    f"{ARABLE_C:.1f} t C ha-1 yr-1 in August (the N-fertilised cereal class used for Broadbalk; RothC studies "
+    "at Rothamsted use 1.0-1.7, Jenkinson et al. 1992, Coleman et al. 1997, and radiocarbon gave 1.9-2.95 for "
+    "fertilised all-arable rotations, Jenkinson & Coleman 1994, https://doi.org/10.1111/j.1365-2389.1994.tb00498.x); "
+    "a bare-fallow year returns 0. The blocks are phased so that every phase of a rotation is present every year "
+    "and the observations come from all blocks, so each year of the forcing carries the area-weighted mean of the "
+    "phases (a 3-yr ley + 3-yr arable rotation: half ley, half arable); a month is covered when at least half of "
+    "the area is (arable bare in September, fallow always bare)")
+
+
+def era_rows(shared, folder, fname):
+    with open(os.path.join(shared, "rothamsted_lte", folder, fname), encoding="latin-1", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def era_notes(shared, folder):
+    return {r["note_id"].strip(): r["description"].strip() for r in era_rows(shared, folder, "notes_data.csv")}
+
+
+def note_ids(cell):
+    """'2, 9' / '6,13' / '5.000' / '*' -> ['2', '9'] ..."""
+    out = []
+    for x in cell.split(","):
+        x = x.strip()
+        if x and x != "*":
+            out.append(str(int(float(x))))
+    return out
+
+
+def share_fn(segments):
+    """segments: [(first_year, last_year, label, (ley, arable, fallow))] -> f(year) -> shares."""
+    for _, _, _, s in segments:
+        assert abs(sum(s) - 1.0) < 1e-9, s
+
+    def f(y):
+        for a, b, _, s in segments:
+            if a <= y <= b:
+                return s
+        raise ValueError(f"no cropping segment for {y}")
+    return f
+
+
+def segments_text(segments):
+    parts = []
+    for a, b, label, (ley, ara, _fal) in segments:
+        c = ley * LEY_C + ara * ARABLE_C
+        yrs = str(a) if a == b else f"{a}-{b}"
+        parts.append(f"{yrs} {label} (ley {ley:.3g}, arable {ara:.3g}): {c:.3f} t C ha-1 yr-1")
+    return "; ".join(parts)
+
+
+def main_period_input(segments):
+    """c_input_t_ha_yr of treatments.csv: the input of the longest segment."""
+    a, b, _, (ley, ara, _f) = max(segments, key=lambda s: (s[1] - s[0], -s[0]))
+    return round(ley * LEY_C + ara * ARABLE_C, 4)
+
+
+def rotation_rows(years, clim, shares, fym=lambda y: 0.0, fym_month=3):
+    rows = []
+    for y in years:
+        ley, ara, fal = shares(y)
+        for m in range(1, 13):
+            t, p, e, flag = clim.get(y, m)
+            covered = ley + (ara if m != 9 else 0.0)
+            rows.append({"year": y, "month": m, "tas": t, "pr": p, "evap": e,
+                         "c_input": ley * LEY_C / 12.0 + (ara * ARABLE_C if m == 8 else 0.0),
+                         "fym": fym(y) if m == fym_month else 0.0, "cover": 1 if covered >= 0.5 else 0,
+                         "dpm_rpm_ratio": DPM_RPM_CROP, "x_clim_obs": flag})
+    return rows
+
+
+def day_run_years(rows):
+    """Source years whose full sampling dates increase by exactly one day from record to record (>= 4 records):
+    most likely a spreadsheet fill; the day of these records is uncertain."""
+    by_year = {}
+    for r in rows:
+        d = r["sampling_date"].strip()[:10]
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", d):
+            by_year.setdefault(r["year"].strip(), []).append(datetime.date.fromisoformat(d))
+    return {y for y, ds in by_year.items()
+            if len(ds) >= 4 and all((b - a).days == 1 for a, b in zip(ds, ds[1:]))}
+
+
+def build_era_ley_arable(shared, out, clim, cfg):
+    """Highfield and Fosters ley-arable (same e-RA table layout). cfg: see build_highfield_ley_arable."""
+    sid, folder, depth, site = cfg["sid"], cfg["folder"], cfg["depth"], cfg["site"]
+    rows = [r for r in era_rows(shared, folder, "soil_data.csv") if r["year"].strip() not in ("", "*")]
+    notes = era_notes(shared, folder)
+    runs = day_run_years(rows)
+    plot_tid = {}
+    for t in cfg["treatments"]:
+        for p in t["plots"]:
+            plot_tid[p] = t["id"]
+    obs, excluded = [], {}
+    for r in rows:
+        y_src = int(float(r["year"]))
+        block = int(float(r["block"]))
+        plot = r["main_plot"].strip()
+        sub = r["sub_plot"].strip()
+        code = r["rotation_factor_level_code"].strip()
+        nc = r["n_or_c_treatment"].strip()
+        ids = note_ids(r["note_id"])
+        why = cfg["exclude"](plot, code, r)
+        if why:
+            excluded[why] = excluded.get(why, 0) + 1
+            continue
+        tid = plot_tid[plot]
+        raw = r["sampling_date"].strip()
+        date = raw[:10] if len(raw) >= 10 else raw
+        remarks = []
+        if any(i in cfg["no_date_notes"] for i in ids) and len(date) == 10:
+            remarks.append(f"date given as {date} in the source, but its note says no day was recorded: year only")
+            date = str(y_src)
+        elif r["year"].strip() in runs:
+            remarks.append("the source's dates of this sampling year increase by one day from record to record "
+                           "(probably a spreadsheet fill): the day is uncertain")
+        assert re.fullmatch(r"\d{4}(-\d{2}-\d{2})?", date), date
+        oy = int(date[:4])
+        if oy != y_src:
+            remarks.append(f"source year {y_src}")
+        pct = float(r["percent_soc"])
+        bd = None if r["bulk_density"].strip() in ("", "*") else float(r["bulk_density"])
+        desc = f"block {block}; rotation {code}"
+        if nc in ("n", "c"):
+            desc += " (grass + N sub-plot)" if nc == "n" else " (grass/clover sub-plot, no N)"
+        baseline = plot == "*"
+        obs.append({"site_id": sid, "treatment_id": tid,
+                    "plot_id": (f"block{block}" if baseline else plot) + (f"-{sub}" if sub not in ("", "*") else ""),
+                    "observation_date": date, "observation_year": oy, "layer_top": 0.0, "layer_bot": depth,
+                    "soc": pct * 10.0, "bd_samp": bd, "soc_stock": pct * bd * depth if bd is not None else None,
+                    "soc_stock_method": "pct_x_source_bulk_density" if bd is not None else "none",
+                    "soc_stock_sd": None, "n_rep": None,
+                    "qc_flag": "estimated_by_source" if baseline else "ok",
+                    "note": "; ".join([desc] + [f"source note {i}: {notes[i]}" for i in ids] + remarks)})
+    obs.sort(key=lambda o: (o["treatment_id"], o["observation_year"], o["observation_date"], o["plot_id"]))
+    init = [o["soc_stock"] for o in obs if o["observation_year"] == cfg["baseline_year"]
+            and o["plot_id"].split("-")[0] in cfg["baseline_plots"]]
+    assert len(init) == cfg["n_baseline"], init
+    soc0 = float(np.mean(init))
+    treatments, forcings = [], []
+    start = cfg["forcing_start"]
+    for t in cfg["treatments"]:
+        tobs = [o for o in obs if o["treatment_id"] == t["id"]]
+        end = max(o["observation_year"] for o in tobs)
+        assert end == t["end_year"], (t["id"], end)
+        segs = t["segments"]
+        method = (LEY_RULE + ". This treatment: " + segments_text(segs)
+                  + ". No fertiliser, manure or yield effect on the inputs is represented")
+        treatments.append({"site_id": sid, "treatment_id": t["id"], "source_plot": t["source_plot"],
+                           "description": t["description"], "start_year": t["start_year"], "end_year": end,
+                           "crop": t["crop"], "fertiliser": t["fertiliser"], "manure_fresh_t_ha_yr": 0.0,
+                           "manure_c_t_ha_yr": 0.0, "residue_management": t["residues"],
+                           "c_input_t_ha_yr": main_period_input(segs), "c_input_method": method})
+        frows = rotation_rows(range(start, end + 1), clim, share_fn(segs))
+        meta = base_meta(dict(site, land_use=t["land_use"]), t["id"],
+                         [("soc_initial", fmt(soc0, 2), "t ha-1"),
+                          ("source", cfg["citation"] + "; climate: " + CIT_CLIM + "; licence: CC-BY-4.0 (SOC), "
+                           "Apache-2.0 (climate)", None),
+                          ("note", cfg["forcing_note"], None)])
+        n_meta = write_forcing(os.path.join(out, f"forcing_{t['id']}.csv"), meta, ROTH_COLS, frows)
+        forcings.append((t["id"], n_meta, ROTH_COLS, False,
+                         f"Monthly Rothamsted climate (record 1939-2007, its monthly climatology after 2007), "
+                         f"{start}-{end}, and ASSUMED rotation-averaged carbon inputs."))
+    write_package(out, site, treatments, obs, forcings, cfg["desc"],
+                  [{"title": cfg["citation"], "path": cfg["doi"]},
+                   {"title": CIT_CLIM, "path": "https://github.com/Rothamsted-Models/RothC_Code"}],
+                  cfg["contributors"], [CC_BY, APACHE],
+                  keywords=["soil organic carbon", "long-term experiment", "ley-arable", "grassland", "alamod"])
+    return len(obs), excluded
+
+
+def era_person(name, orcid, role):
+    given, family = name.split(" ", 1)
+    d = {"title": name, "givenName": given, "familyName": family, "roles": [role]}
+    if orcid:
+        d["path"] = "https://orcid.org/" + orcid
+    return d
+
+
+ERA_PUBLISHER = {"title": "Rothamsted Research, Electronic Rothamsted Archive (e-RA)",
+                 "roles": ["publisher", "rightsHolder"], "path": "https://www.era.rothamsted.ac.uk"}
+LA_CONTRIB = [ERA_PUBLISHER,
+              era_person("Fergus Blyth", "0009-0002-6733-9992", "researcher"),
+              era_person("Sarah Perryman", "0000-0002-0056-2754", "dataCurator"),
+              era_person("Paul Poulton", "0000-0002-5720-064X", "researcher"),
+              era_person("Margaret Glendining", "0000-0002-6466-4629", "dataCurator"),
+              era_person("Andy Gregory", "0000-0001-7123-0784", "projectManager")]
+
+# cropping of the Rothamsted ley-arable treatments, by harvest year: (first, last, label, (ley, arable, fallow))
+GRASS, ARABLE, FALLOW, HALF = (1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0), (0.5, 0.5, 0.0)
+ARABLE_HAY = (1.0 / 6.0, 5.0 / 6.0, 0.0)  # 'arable with hay' 1963-1972: assumed one hay year in the 6-yr cycle
+
+
+def rothamsted_ley_arable_treatments(pre, last, plots, end):
+    """pre: cropping of 1948 (Highfield old grass, Fosters old arable); plots: {treatment: [main plots]}."""
+    pre_lab = "old grass" if pre == GRASS else "old arable"
+    return [
+        {"id": "arable", "plots": plots["arable"], "source_plot": "A: plots " + ", ".join(plots["arable"]),
+         "description": "Continuous arable (A): 3 years arable treatment crops then 3 years arable test crops, "
+                        f"from 1949 ({pre_lab} before)", "start_year": 1949, "end_year": end["arable"],
+         "crop": "arable rotation (cereals and other arable crops)", "fertiliser": "not in the source",
+         "residues": "removed", "land_use": "cropland",
+         "segments": [(1948, 1948, pre_lab, pre), (1949, last, "arable", ARABLE)]},
+        {"id": "reseeded_grass", "plots": plots["reseeded_grass"],
+         "source_plot": "R, Rn, Rc: plots " + ", ".join(plots["reseeded_grass"]),
+         "description": "Reseeded grass (R): ploughed and sown to grass in autumn 1948, grazed by sheep until "
+                        "1961/62, then sub-plots grass + N (Rn) and grass/clover (Rc) cut for silage to 1990, "
+                        "grass/clover (Rc) since 1991", "start_year": 1949, "end_year": end["reseeded_grass"],
+         "crop": "grass, grass/clover", "fertiliser": "N on the Rn sub-plots 1962/63-1990, none on Rc",
+         "residues": "mixed", "land_use": "grassland",
+         "segments": [(1948, 1948, pre_lab, pre), (1949, last, "grass", GRASS)]},
+        {"id": "reseeded_grass_arable_1963_1972", "plots": plots["rp"],
+         "source_plot": "Rp, Rpn, Rpc: plots " + ", ".join(plots["rp"]),
+         "description": "Reseeded grass sown in 1948, ploughed and put into the arable-with-hay rotation "
+                        "1963-1972, resown to grass in 1973 (sub-plots grass + N, Rpn, and grass/clover, Rpc, "
+                        "1973-1990; grass/clover since 1991)", "start_year": 1949, "end_year": end["rp"],
+         "crop": "grass; arable with hay 1963-1972", "fertiliser": "N on the Rpn sub-plots 1973-1990",
+         "residues": "mixed", "land_use": "grassland",
+         "segments": [(1948, 1948, pre_lab, pre), (1949, 1962, "grass", GRASS),
+                      (1963, 1972, "arable with hay (assumed 1 hay year in 6)", ARABLE_HAY),
+                      (1973, last, "grass", GRASS)]},
+        {"id": "ley_arable", "plots": plots["ley_arable"],
+         "source_plot": "L/Lc and Lu/Lc(Lu): plots " + ", ".join(plots["ley_arable"]),
+         "description": "Ley-arable: 3-yr leys (grazed grass L and lucerne Lu until 1961; grass/clover Lc and "
+                        "lucerne Lu 1962-1990; grass/clover Lc 1991 on) followed by 3-yr arable test crops"
+                        + plots["ley_arable_note"], "start_year": 1949, "end_year": end["ley_arable"],
+         "crop": "3-yr ley + 3-yr arable rotation", "fertiliser": "not in the source", "residues": "mixed",
+         "land_use": "cropland",
+         "segments": [(1948, 1948, pre_lab, pre), (1949, last, "3-yr ley + 3-yr arable", HALF)]},
+        {"id": "ley_arable_fallow_2009", "plots": plots["fallow"],
+         "source_plot": "Cg/Ln/Lc(Ln), then F: plots " + ", ".join(plots["fallow"]),
+         "description": "Ley-arable with cut grass leys (Cg until 1961, grass + N Ln 1962-1990, grass/clover "
+                        "Lc(Ln) 1991-2008) and 3-yr arable test crops, then bare fallow from 2009",
+         "start_year": 1949, "end_year": end["fallow"], "crop": "3-yr ley + 3-yr arable rotation; bare fallow "
+         "from 2009", "fertiliser": "N on the Ln grass leys 1962-1990", "residues": "mixed",
+         "land_use": "cropland",
+         "segments": [(1948, 1948, pre_lab, pre), (1949, 2008, "3-yr ley + 3-yr arable", HALF),
+                      (2009, end["fallow"], "bare fallow", FALLOW)]},
+    ]
+
+
+def build_highfield_ley_arable(shared, out, clim, rothc_props):
+    sid = "highfield_ley_arable"
+    site = {"site_id": sid, "site_name": "Rothamsted Highfield Ley-arable experiment (old grassland, 1948-2014)",
+            "latitude": 51.8041, "longitude": -0.3608,
+            "coordinates_note": ("APPROXIMATE: Highfield, Rothamsted farm, Harpenden (the coordinates used for the "
+                                 "Highfield Bare Fallow); the source gives no plot coordinates"),
+            "elevation_m": None, "country": "GB", "network": "Rothamsted Long-Term Experiments (e-RA)",
+            "land_use": "cropland", "experiment_start_year": 1948,
+            "clay_pct": rothc_props["clay"], "silt_pct": rothc_props["silt"], "bulk_density_g_cm3": 0.944,
+            "sampling_depth_cm": 23.0,
+            "soil_properties_source": ("clay and silt ASSUMED from the official RothC example input (Rothamsted "
+                                       "silty clay loam, 23.4 % clay, 58.6 % silt; the source says silty clay loam "
+                                       "and gives no texture); bulk density 0.944 g cm-3 = the source's soil weight "
+                                       "of the permanent grass, measured in 2000 and assumed by the source to be "
+                                       "the 1948 starting value of all plots"),
+            "licence": "CC-BY-4.0", "citation": CIT_HLA}
+    plots = {"arable": ["09/10", "19/20", "27/28", "41/42"], "reseeded_grass": ["05/06", "39/40"],
+             "rp": ["13/14", "31/32"],
+             "ley_arable": ["03/04", "11/12", "15/16", "21/22", "25/26", "35/36", "37/38", "45/46"],
+             "ley_arable_note": " (the Lu plots 03/04, 21/22, 35/36, 37/38 only until 2008: arable from 2009)",
+             "fallow": ["07/08", "17/18", "29/30", "43/44"]}
+    end = {"arable": 2008, "reseeded_grass": 2008, "rp": 2008, "ley_arable": 2014, "fallow": 2014}
+    treatments = [{"id": "permanent_grass", "plots": ["01/02", "23/24", "33/34", "47/48"],
+                   "source_plot": "G, Gn, Gc: plots 01/02, 23/24, 47/48 (33/34 in 1948 only)",
+                   "description": "Permanent grass since at least 1838, grazed by sheep until 1961, then sub-plots "
+                                  "grass + N (Gn) and grass/clover (Gc) cut for silage to 1990, grass/clover (Gc) "
+                                  "since 1991",
+                   "start_year": 1948, "end_year": 2014, "crop": "permanent grass, grass/clover",
+                   "fertiliser": "N on the Gn sub-plots 1962-1990, none on Gc", "residues": "mixed",
+                   "land_use": "grassland", "segments": [(1948, 2014, "permanent grass", GRASS)]}]
+    treatments += rothamsted_ley_arable_treatments(GRASS, 2008, plots, end)
+    for t in treatments:
+        if t["id"] == "ley_arable":
+            t["segments"][-1] = (1949, 2014, "3-yr ley + 3-yr arable", HALF)
+
+    def exclude(plot, code, r):
+        if r["percent_soc"].strip() in ("", "*"):
+            return "no %SOC in the record (plot 09/10, 2014: turned over to the Highfield Reversion experiment)"
+        if code in ("[G]", "[Gc]"):
+            return ("plot 33/34 after 1963 ([G], [Gc]): ploughed by mistake in 1963, source note 7 says to exclude "
+                    "it from analyses of continuous permanent grass")
+        if code == "Al":
+            return "former lucerne ley-arable plots in arable from 2009 (Al, 2014): not covered by a forcing"
+        return None
+
+    cfg = {"sid": sid, "folder": "01-HLA-SOC4814", "depth": 23.0, "site": site, "treatments": treatments,
+           "exclude": exclude, "no_date_notes": {"9"}, "baseline_year": 1948,
+           "baseline_plots": {"01/02", "23/24", "33/34", "47/48"}, "n_baseline": 4, "forcing_start": 1948,
+           "citation": CIT_HLA, "doi": "https://doi.org/10.23637/rrn1-HLAsoc4814-01", "contributors": LA_CONTRIB,
+           "forcing_note": ("soc_initial = mean stock of the four permanent-grass plots sampled in December 1948 "
+                            "(%SOC x 0.944 g cm-3 x 23 cm), the start of the experiment; 1948 was grass everywhere"),
+           "desc": ("Highfield Ley-arable experiment, Rothamsted (started autumn 1948 on grassland that was in grass "
+                    "since at least 1838): plot-level %SOC 0-23 cm of blocks 1-4, 1948-2014 (e-RA rrn1-HLAsoc4814), "
+                    "grouped into six treatments by plot history. Measured: %SOC; bulk density (soil weight) only "
+                    "for permanent grass and continuous arable, where the stock is computed as %SOC x bulk density "
+                    "x 23 cm. Assumed: rotation-averaged plant carbon inputs of leys and arable crops, "
+                    "clay/silt, climate after 2007.")}
+    return build_era_ley_arable(shared, out, clim, cfg)
+
+
+def build_fosters_ley_arable(shared, out, clim, rothc_props):
+    sid = "fosters_ley_arable"
+    site = {"site_id": sid, "site_name": "Rothamsted Fosters Ley-arable experiment (old arable, 1948-2014)",
+            "latitude": 51.8094, "longitude": -0.3729,
+            "coordinates_note": ("APPROXIMATE: Rothamsted farm, Harpenden (the coordinates used for Broadbalk); "
+                                 "Fosters field is on the same farm, the source gives no plot coordinates"),
+            "elevation_m": None, "country": "GB", "network": "Rothamsted Long-Term Experiments (e-RA)",
+            "land_use": "cropland", "experiment_start_year": 1948,
+            "clay_pct": rothc_props["clay"], "silt_pct": rothc_props["silt"], "bulk_density_g_cm3": 1.176,
+            "sampling_depth_cm": 23.0,
+            "soil_properties_source": ("clay and silt ASSUMED from the official RothC example input (Rothamsted "
+                                       "silty clay loam, 23.4 % clay, 58.6 % silt; the source says silty clay loam "
+                                       "and gives no texture); bulk density 1.176 g cm-3 = the source's soil weight "
+                                       "of the permanent arable, measured in 2000 and assumed by the source to be "
+                                       "unchanged and the starting value of all plots"),
+            "licence": "CC-BY-4.0", "citation": CIT_FLA}
+    plots = {"arable": ["03/04", "15/16", "25/26", "39/40", "*"], "reseeded_grass": ["07/08", "29/30"],
+             "rp": ["13/14", "37/38"],
+             "ley_arable": ["01/02", "05/06", "17/18", "19/20", "21/22", "27/28", "33/34", "35/36"],
+             "ley_arable_note": "", "fallow": ["09/10", "11/12", "23/24", "31/32"]}
+    end = {"arable": 2014, "reseeded_grass": 2014, "rp": 2014, "ley_arable": 2014, "fallow": 2014}
+    treatments = rothamsted_ley_arable_treatments(ARABLE, 2014, plots, end)
+    treatments[0]["source_plot"] = ("A: plots 03/04, 15/16, 25/26, 39/40, and the 1950 baseline (blocks 10-12, "
+                                    "given for blocks 1-4)")
+    treatments[0]["description"] = ("Continuous arable (A): 3 years arable treatment crops then 3 years arable "
+                                    "test crops; the field was arable for several centuries before 1948")
+
+    def exclude(plot, code, r):
+        return None
+
+    cfg = {"sid": sid, "folder": "01-FLASOC5014", "depth": 23.0, "site": site, "treatments": treatments,
+           "exclude": exclude, "no_date_notes": {"3"}, "baseline_year": 1950, "baseline_plots": {"block1", "block2",
+                                                                                                 "block3", "block4"},
+           "n_baseline": 4, "forcing_start": 1948, "citation": CIT_FLA,
+           "doi": "https://doi.org/10.23637/rrn2-FLAsoc5014-01", "contributors": LA_CONTRIB,
+           "forcing_note": ("soc_initial = the September 1950 baseline (blocks 10-12, not yet in the experiment; "
+                            "1.52 % SOC x 1.176 g cm-3 x 23 cm), which the source assumes equal to the 1948 "
+                            "starting values; 1948 was arable everywhere"),
+           "desc": ("Fosters Ley-arable experiment, Rothamsted (started autumn 1948 on a field in arable cropping for "
+                    "several centuries): plot-level %SOC 0-23 cm of blocks 1-4, 1950-2014 (e-RA rrn2-FLAsoc5014), "
+                    "grouped into five treatments by plot history. Measured: %SOC; bulk density (soil weight) only "
+                    "for continuous arable and reseeded grass, where the stock is computed as %SOC x bulk density "
+                    "x 23 cm. Assumed: rotation-averaged plant carbon inputs of leys and arable crops, "
+                    "clay/silt, climate after 2007.")}
+    return build_era_ley_arable(shared, out, clim, cfg)
+
+
+def build_woburn_ley_arable(shared, out, clim, rothc_props):
+    sid = "woburn_ley_arable"
+    folder = "01-wrn3-soc3809v2"
+    depth = 25.0
+    rows = era_rows(shared, folder, "soil_data.csv")
+    notes = era_notes(shared, folder)
+    site = {"site_id": sid, "site_name": "Woburn Ley-arable experiment (Stackyard, Woburn Experimental Farm)",
+            "latitude": 52.01, "longitude": -0.60,
+            "coordinates_note": ("APPROXIMATE (about 2 km): Woburn Experimental Farm, Husborne Crawley, "
+                                 "Bedfordshire; the source gives no coordinates"),
+            "elevation_m": None, "country": "GB", "network": "Rothamsted Long-Term Experiments (e-RA)",
+            "land_use": "cropland", "experiment_start_year": 1938, "clay_pct": WOBURN_CLAY, "silt_pct": None,
+            "bulk_density_g_cm3": 1.508, "sampling_depth_cm": depth, "soil_properties_source": WOBURN_SOIL_SOURCE,
+            "licence": "CC-BY-4.0", "citation": CIT_WLA}
+    AR, L3, L8 = "arable", "ley3_arable", "alternating_ley8"
+    group = {"AB": AR, "AF": AR, "LN3": L3, "LC3": L3, "Ln3": L3}
+    obs = []
+    for r in rows:
+        code = r["johnston_rotation_code"].strip()
+        g = group.get(code) or (L8 if code.startswith(("LN8", "LC8")) else None)
+        assert g, code
+        fym = r["fym_factor_level"].strip().lower()
+        assert fym in ("fym", "none"), fym
+        tid = g + ("_fym" if fym == "fym" else "")
+        y_src = int(r["year"])
+        ids = note_ids(r["note_id"])
+        oy = y_src
+        remarks = []
+        for i in ids:
+            m = re.search(r"actually sampled in (\d{4})", notes[i])
+            if m:
+                oy = int(m.group(1))
+                remarks.append(f"source year {y_src}, sampled in {oy} (source note {i})")
+        pct, bd = float(r["percent_soc"]), float(r["bulk_density"])
+        obs.append({"site_id": sid, "treatment_id": tid, "plot_id": r["main_plot"].strip(),
+                    "observation_date": str(oy), "observation_year": oy, "layer_top": 0.0, "layer_bot": depth,
+                    "soc": pct * 10.0, "bd_samp": bd, "soc_stock": pct * bd * depth,
+                    "soc_stock_method": "pct_x_source_bulk_density", "soc_stock_sd": None, "n_rep": None,
+                    "qc_flag": "ok",
+                    "note": "; ".join([f"block {int(r['block'])}; {r['rotation_type'].strip()} "
+                                       f"{r['rotation_factor_level'].strip()} ({code}); FYM 1941-1967: "
+                                       f"{'yes' if fym == 'fym' else 'no'}"]
+                                      + [f"source note {i}: {notes[i]}" for i in ids] + remarks)})
+    obs.sort(key=lambda o: (o["treatment_id"], o["observation_year"], int(o["plot_id"])))
+    init = [o["soc_stock"] for o in obs if o["observation_year"] == 1938]
+    assert len(init) == 80, init
+    soc0 = float(np.mean(init))  # the 1938 baseline differs by block (one value per block): mean of all plots
+    pct0 = float(np.mean([o["soc"] / 10.0 for o in obs if o["observation_year"] == 1938]))
+    # cropping by harvest year: (first, last, label, (ley, arable, fallow))
+    segs = {
+        AR: [(1938, 1974, "AB (Ah: 1 hay year + 4 arable) and AF (Ar: 5 arable) in 5 years", (0.1, 0.9, 0.0)),
+             (1975, 1999, "AB 5 arable; AF 2 fallow + 3 arable", (0.0, 0.8, 0.2)),
+             (2000, 2009, "AB and AF all arable", (0.0, 1.0, 0.0))],
+        L3: [(1938, 2009, "3-yr ley (grass, grass + N, lucerne, sainfoin, red clover, grass/clover) + 2 arable "
+              "test crops", (0.6, 0.4, 0.0))],
+        L8: [(1938, 1972, "alternating 20-yr cycle of the Ar, Lu, Ah and L rotations", (0.35, 0.65, 0.0)),
+             (1973, 1977, "first-cycle plots in 8-yr leys + 2 test crops, second-cycle plots still alternating",
+              (0.575, 0.425, 0.0)),
+             (1978, 2006, "8-yr leys + 2 arable test crops", (0.8, 0.2, 0.0)),
+             (2007, 2007, "first-cycle plots arable, second-cycle plots in 8-yr leys", (0.4, 0.6, 0.0)),
+             (2008, 2009, "first-cycle plots arable, second-cycle plots 3-yr leys + 2 test crops",
+              (0.3, 0.7, 0.0))]}
+    tinfo = {
+        AR: ("Continuous arable rotations AB (Ah until 1974: 3 arable treatment crops including one year hay; AB "
+             "from 1975: 3 arable) and AF (Ar until 1974: 3 arable treatment crops including a root crop; AF "
+             "1975-1999: 2 years fallow + 1 arable; AM/AO from 2000), each followed by 2 arable test crops",
+             "AB, AF (Ah, Ar, AB, AF, ABe, AM)", "arable rotation, 5-yr cycle", "removed"),
+        L3: ("Ley-arable: 3-yr leys then 2 arable test crops; LN3 grass ley (grazed until 1968, cut, with N "
+             "fertiliser as Ln3 from 1973) and LC3 legume ley (lucerne, then sainfoin 1964-67, red clover "
+             "1971-74, grass/clover Lc3 from 1973)", "LN3, LC3 (L, Lu, Ln3, Lc3)", "3-yr ley + 2-yr arable",
+             "mixed"),
+        L8: ("Alternating rotations (20-yr cycle of the Ar, Lu, Ah and L rotations) until the mid-1970s, then "
+             "8-yr grass + N (LN8) or grass/clover (LC8) leys followed by 2 arable test crops (first cycle from "
+             "1973-77, second cycle from 1978-82); first-cycle plots arable from 2007, second-cycle plots 3-yr leys "
+             "from 2008", "LN8, LC8 (Ar/Lu, Lu/Ar, Ah/L, L/Ah, LLn8, LLc8)", "alternating, then 8-yr ley + "
+             "2-yr arable", "mixed")}
+    treatments, forcings = [], []
+    years = range(1938, 2010)
+    fym_per_year = WOBURN_FYM_C / 5.0
+    for g in (AR, L3, L8):
+        desc, src, crop, resid = tinfo[g]
+        for with_fym in (False, True):
+            tid = g + ("_fym" if with_fym else "")
+            assert any(o["treatment_id"] == tid for o in obs), tid
+            method = LEY_RULE + ". This treatment: " + segments_text(segs[g])
+            if with_fym:
+                method += (f". FYM {WOBURN_FYM_FRESH:.1f} t ha-1 fresh = {WOBURN_FYM_C:.2f} t C ha-1 per "
+                           "application (35 t = 3.0 t C, as for Broadbalk; pig FYM until 1966, cattle 1967), "
+                           "applied to each plot once in 5 years, to the first test crop, 1941-1967; with the "
+                           f"blocks phased the forcing carries one fifth, {fym_per_year:.3f} t C ha-1, every "
+                           "year 1941-1967, in March (timing assumed)")
+            else:
+                method += ". No FYM"
+            treatments.append({"site_id": sid, "treatment_id": tid,
+                               "source_plot": src + (", plots with FYM 1941-1967" if with_fym else
+                                                     ", plots without FYM"),
+                               "description": desc + ("; FYM 37.7 t ha-1 once every 5 years 1941-1967"
+                                                      if with_fym else "; no FYM"),
+                               "start_year": 1938, "end_year": 2009, "crop": crop,
+                               "fertiliser": ("N to the LN grass leys; rates in Poulton et al. (2022) "
+                                              "https://doi.org/10.23637/wrn3-fert1938-2020-01 (not included)"),
+                               "manure_fresh_t_ha_yr": WOBURN_FYM_FRESH if with_fym else 0.0,
+                               "manure_c_t_ha_yr": round(WOBURN_FYM_C, 4) if with_fym else 0.0,
+                               "residue_management": resid, "c_input_t_ha_yr": main_period_input(segs[g]),
+                               "c_input_method": method})
+
+            def fym_fn(y, with_fym=with_fym):
+                return fym_per_year if with_fym and 1941 <= y <= 1967 else 0.0
+
+            frows = rotation_rows(years, clim, share_fn(segs[g]), fym_fn, 3)
+            meta = base_meta(site, tid, [
+                ("soc_initial", fmt(soc0, 2), "t ha-1"),
+                ("source", CIT_WLA + "; climate: " + CIT_CLIM + "; licence: CC-BY-4.0 (SOC), Apache-2.0 (climate)",
+                 None),
+                ("note", f"soc_initial = mean of the March 1938 baseline of the 80 plots ({pct0:.4f} % SOC x 1.508 "
+                 "g cm-3 x 25 cm); climate: the ROTHAMSTED record, used as an approximation for Woburn (about 27 "
+                 "km north-west of Rothamsted)", None)])
+            n_meta = write_forcing(os.path.join(out, f"forcing_{tid}.csv"), meta, ROTH_COLS, frows)
+            forcings.append((tid, n_meta, ROTH_COLS, False,
+                             "Monthly ROTHAMSTED climate as an approximation for Woburn (record 1939-2007, its "
+                             "monthly climatology in 1938 and after 2007), 1938-2009, and ASSUMED rotation-averaged "
+                             "carbon inputs."))
+    desc = ("Woburn Ley-arable experiment (Stackyard field, Woburn Experimental Farm, Bedfordshire; sandy loam; "
+            "since 1938): plot-level %SOC 0-25 cm of all 80 plots, 1938-2009 (e-RA wrn3-soc3809), grouped into "
+            "six treatments: continuous arable, 3-yr ley + 2-yr arable, and alternating then 8-yr leys, each with "
+            "and without FYM 1941-1967. Measured: %SOC; bulk density is the source's estimate (Johnston et al. "
+            "2017); the stock is computed as %SOC x bulk density x 25 cm. Assumed: rotation-averaged plant carbon "
+            "inputs, FYM carbon, clay, and the climate (Rothamsted record).")
+    contrib = [ERA_PUBLISHER, era_person("Paul Poulton", "0000-0002-5720-064X", "researcher"),
+               era_person("Edward Johnston", None, "researcher"),
+               era_person("Andy Gregory", "0000-0001-7123-0784", "projectManager"),
+               era_person("Margaret Glendining", "0000-0002-6466-4629", "dataCurator")]
+    write_package(out, site, treatments, obs, forcings, desc,
+                  [{"title": CIT_WLA, "path": "https://doi.org/10.23637/wrn3-soc3809-01"},
+                   {"title": CIT_CLIM, "path": "https://github.com/Rothamsted-Models/RothC_Code"}],
+                  contrib, [CC_BY, APACHE],
+                  keywords=["soil organic carbon", "long-term experiment", "ley-arable", "farmyard manure", "alamod"])
+    return len(obs), {}
+
+
+# ----------------------------------------------------------------------------------------------
 # RothC official example
 # ----------------------------------------------------------------------------------------------
 def build_rothc_example(shared, out, props, rows):
@@ -1118,6 +1660,12 @@ def main():
     counts["hoosfield"] = build_hoosfield(shared, os.path.join(a.out, "hoosfield"), clim, props)
     counts["highfield_bare_fallow"] = build_bare_fallow(shared, os.path.join(a.out, "highfield_bare_fallow"), clim,
                                                         props)
+    for sid, fn in (("highfield_ley_arable", build_highfield_ley_arable),
+                    ("fosters_ley_arable", build_fosters_ley_arable),
+                    ("woburn_ley_arable", build_woburn_ley_arable)):
+        counts[sid], excluded = fn(shared, os.path.join(a.out, sid), clim, props)
+        for why, n in sorted(excluded.items()):
+            print(f"{sid}: {n} source records not converted: {why}")
     counts["rothc_example"] = build_rothc_example(shared, os.path.join(a.out, "rothc_example"), props, rrows)
     counts["amg_trial1"], nbio = build_amg_trial(shared, os.path.join(a.out, "amg_trial1"))
     plant = read_plant_params(shared)
