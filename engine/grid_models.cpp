@@ -206,15 +206,18 @@ SpinupReport RothcGrid::spin_up(const MonthlyClimate& mean, bool inverse, double
   for (size_t c0 = 0; c0 < n; c0 += kChunk) {
     const size_t nc = std::min(kChunk, n - c0);
     // Monthly forcing of the cycle, structure of arrays, for the block kernel.
-    for (size_t j = 0; j < nc; ++j) {
-      const size_t i = c0 + j;
-      const auto& lu = cfg_.land_uses[static_cast<size_t>(land_class_[i])];
-      dfrac[j] = dfrac_[i];
-      for (int mo = 0; mo < 12; ++mo) {
-        tas[mo * nc + j] = mean[0][mo * n + i];
-        rain[mo * nc + j] = mean[1][mo * n + i];
-        evap[mo * nc + j] = mean[2][mo * n + i] / p.evap_factor;
-        cin[mo * nc + j] = annual_input_[i] * lu.input_share[mo];
+    // (month outer, cell inner: both sides are read and written contiguously)
+    std::copy(dfrac_.begin() + static_cast<long>(c0), dfrac_.begin() + static_cast<long>(c0 + nc), dfrac.begin());
+    for (int mo = 0; mo < 12; ++mo) {
+      const double* t_in = mean[0].data() + mo * n + c0;
+      const double* r_in = mean[1].data() + mo * n + c0;
+      const double* e_in = mean[2].data() + mo * n + c0;
+      for (size_t j = 0; j < nc; ++j) {
+        const auto& lu = cfg_.land_uses[static_cast<size_t>(land_class_[c0 + j])];
+        tas[mo * nc + j] = t_in[j];
+        rain[mo * nc + j] = r_in[j];
+        evap[mo * nc + j] = e_in[j] / p.evap_factor;
+        cin[mo * nc + j] = annual_input_[c0 + j] * lu.input_share[mo];
         fym[mo * nc + j] = lu.fym * lu.input_share[mo];
         cov[mo * nc + j] = lu.covered[mo];
       }
@@ -222,21 +225,27 @@ SpinupReport RothcGrid::spin_up(const MonthlyClimate& mean, bool inverse, double
     // 1. periodic soil-moisture deficit of the cycle (independent of the pools):
     //    the deficit is clamped at 0 and at its floor, so the cycle becomes exactly
     //    periodic after a few years; cells still drifting after 200 cycles are reported.
-    for (size_t j = 0; j < nc; ++j) {
-      const size_t i = c0 + j;
-      const rothc::SoilConstants s{co2_fraction_[i], bio_fraction_[i], hum_fraction_[i], smd_max_[i],
-                                   smd_1bar_[i],     smd_15bar_[i],    smd_bare_[i],     min_rm_[i]};
-      bool periodic = false;
-      smd0[j] = 0.0;
-      for (int it = 0; it < 200 && !periodic; ++it) {
-        double d = smd0[j];
-        for (int mo = 0; mo < 12; ++mo)
-          d = rothc::update_deficit(p, s, d, rain[mo * nc + j], evap[mo * nc + j], cov[mo * nc + j]);
-        periodic = d == smd0[j];
-        smd0[j] = d;
+    //    All cells cycle together (month outer, contiguous); a cell already periodic stays so.
+    std::fill(smd0.begin(), smd0.begin() + static_cast<long>(nc), 0.0);
+    std::vector<char> periodic(nc, 0);
+    size_t drifting = nc;
+    for (int it = 0; it < 200 && drifting > 0; ++it) {
+      std::copy(smd0.begin(), smd0.begin() + static_cast<long>(nc), smd.begin());
+      for (int mo = 0; mo < 12; ++mo)
+        for (size_t j = 0; j < nc; ++j) {
+          const size_t i = c0 + j;
+          const rothc::SoilConstants sc{co2_fraction_[i], bio_fraction_[i], hum_fraction_[i], smd_max_[i],
+                                        smd_1bar_[i],     smd_15bar_[i],    smd_bare_[i],     min_rm_[i]};
+          smd[j] = rothc::update_deficit(p, sc, smd[j], rain[mo * nc + j], evap[mo * nc + j], cov[mo * nc + j]);
+        }
+      drifting = 0;
+      for (size_t j = 0; j < nc; ++j) {
+        periodic[j] = smd[j] == smd0[j];
+        drifting += periodic[j] ? 0 : 1;
+        smd0[j] = smd[j];
       }
-      rep.flagged += periodic ? 0 : 1;
     }
+    rep.flagged += static_cast<long>(drifting);
     // 2. one year is affine in the pools, x1 = M x0 + v (the rate modifiers depend on
     //    climate and deficit only): M and v by composing the twelve monthly maps (the cost
     //    of one simulated year), then x = (I - M)^-1 v per cell.

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include <ogr_spatialref.h>
+#include <petscsys.h>
 
 #include "decomposition/row_io_layout.hpp"
 #include "engine/collective.hpp"
@@ -43,6 +44,25 @@ void install_stop_handlers() {
   sa.sa_flags = SA_RESTART;
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGUSR1, &sa, nullptr);
+}
+
+/// PETSc log events of the run's phases, so that `-log_view` shows them beside PETSc's own
+/// (registered once, after PetscInitialize).
+struct PhaseEvents {
+  PetscLogEvent input = 0, spinup = 0, compute = 0, output = 0;
+};
+const PhaseEvents& phase_events() {
+  static const PhaseEvents events = [] {
+    PhaseEvents e;
+    PetscClassId cls = 0;
+    PetscClassIdRegister("alamod", &cls);
+    PetscLogEventRegister("alamodInput", cls, &e.input);
+    PetscLogEventRegister("alamodSpinup", cls, &e.spinup);
+    PetscLogEventRegister("alamodCompute", cls, &e.compute);
+    PetscLogEventRegister("alamodOutput", cls, &e.output);
+    return e;
+  }();
+  return events;
 }
 
 bool is_directory(const std::string& p) {
@@ -100,14 +120,19 @@ void GridRun::run() {
   if (!opt_.quiet) log("resolved configuration:\n" + cfg_.resolved);
   install_stop_handlers();
   check_output_folder();
+  const PhaseEvents& ev = phase_events();
   double t = MPI_Wtime();
+  PetscLogEventBegin(ev.input, 0, 0, 0, 0);
   partition_land();
   read_static_layers();
   open_forcing();
+  PetscLogEventEnd(ev.input, 0, 0, 0, 0);
   times_.input += MPI_Wtime() - t;
   t = MPI_Wtime();
   if (opt_.restart.empty()) {
+    PetscLogEventBegin(ev.spinup, 0, 0, 0, 0);
     spin_up();
+    PetscLogEventEnd(ev.spinup, 0, 0, 0, 0);
     // reading the spin-up years' climate is input; the rest is the spin-up itself
     times_.spinup += MPI_Wtime() - t - spinup_read_seconds_;
     times_.input += spinup_read_seconds_;
@@ -426,6 +451,7 @@ std::vector<double> GridRun::to_grid_range(const std::vector<double>& owned) con
 
 void GridRun::simulate() {
   const size_t n = cells_.size();
+  const PhaseEvents& ev = phase_events();
   const int n_years = cfg_.end_year - cfg_.start_year + 1;
   const auto& g = cfg_.grid;
   const auto& info = models::find_model(cfg_.model);
@@ -595,9 +621,12 @@ void GridRun::simulate() {
     for (int yi = first_year_index_; yi < n_years; ++yi) {
       const int year = cfg_.start_year + yi;
       t = MPI_Wtime();
+      PetscLogEventBegin(ev.input, 0, 0, 0, 0);
       collectively(comm_, [&] { forcing_->read_year(year, clim); });
+      PetscLogEventEnd(ev.input, 0, 0, 0, 0);
       times_.input += MPI_Wtime() - t;
       t = MPI_Wtime();
+      PetscLogEventBegin(ev.compute, 0, 0, 0, 0);
       model_->step_year(year, clim, flux);
       model_->pools(pools);
       std::fill(total.begin(), total.end(), 0.0);
@@ -614,8 +643,10 @@ void GridRun::simulate() {
         }
       });
       start_stock = total;
+      PetscLogEventEnd(ev.compute, 0, 0, 0, 0);
       times_.compute += MPI_Wtime() - t;
       t = MPI_Wtime();
+      PetscLogEventBegin(ev.output, 0, 0, 0, 0);
       std::vector<std::vector<double>> pool_io(pools.size());
       for (size_t k = 0; k < pools.size(); ++k) pool_io[k] = to_io(pools[k]);
       writer->write_pools("cSoilPools", yi, pool_io);
@@ -623,6 +654,7 @@ void GridRun::simulate() {
       writer->write("rh", yi, to_io(flux.rh));
       writer->write("fCarbonInput", yi, to_io(flux.input));
       if (leaching_output) writer->write("fCarbonLeaching", yi, to_io(flux.leaching));
+      PetscLogEventEnd(ev.output, 0, 0, 0, 0);
       times_.output += MPI_Wtime() - t;
       // checkpoint at this year boundary: every N years, or when a signal arrived
       int stop = g_stop_signal;

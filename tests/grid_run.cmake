@@ -48,3 +48,12 @@ set_tests_properties(grid_inverse_spinup_matches_observed PROPERTIES FIXTURES_RE
 alamod_script_test(grid_inputs_any_crs /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/integration/test_any_crs_inputs.py
   --alamod $<TARGET_FILE:alamod> --source-dir ${CMAKE_SOURCE_DIR} --work ${CMAKE_BINARY_DIR}/test_output/any_crs)
 set_tests_properties(grid_inputs_any_crs PROPERTIES FIXTURES_REQUIRED france_data TIMEOUT 300 PROCESSORS 2)
+
+# PETSc's -log_view passes through and shows the run's phases as PETSc log events (3 years: 3 compute events).
+add_test(NAME grid_run_log_view
+  COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} 2 $<TARGET_FILE:alamod>
+    run ${CMAKE_SOURCE_DIR}/configs/france_default.toml --out ${ALAMOD_RUN_DIR}/log_view --overwrite --quiet
+    --set run.end_year=1992 -log_view)
+set_tests_properties(grid_run_log_view PROPERTIES ENVIRONMENT "${ALAMOD_TEST_ENV}" PROCESSORS 2
+  FIXTURES_REQUIRED france_data TIMEOUT 300
+  PASS_REGULAR_EXPRESSION "alamodCompute +3 ")

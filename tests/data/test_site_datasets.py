@@ -230,7 +230,8 @@ def check_forcing(site, res, path, site_row):
 def domain_checks(site, tables, forcings):
     obs = tables.get("soc_observations", [])
     for o in obs:
-        if o["soc"] is not None and o["bd_samp"] is not None and o["soc_stock_method"] == "source_pct_x_soil_weight":
+        if o["soc"] is not None and o["bd_samp"] is not None and o["soc_stock_method"] in ("source_pct_x_soil_weight",
+                                                                                             "pct_x_source_bulk_density"):
             calc = o["soc"] / 1000.0 * o["bd_samp"] * (o["layer_bot"] - o["layer_top"]) * 100.0
             check(abs(calc - o["soc_stock"]) <= 0.01 * o["soc_stock"] + 0.05,
                   f"{site}: stock {o['soc_stock']} != soc x bd x depth {calc:.2f} ({o['observation_date']})")
@@ -303,7 +304,8 @@ def main():
     validator = jsonschema.Draft202012Validator(schema)
     sites = sorted(d for d in os.listdir(SITES) if os.path.isfile(os.path.join(SITES, d, "datapackage.json")))
     check(len(sites) >= 5, f"expected at least 5 sites, found {sites}")
-    for site in ("broadbalk", "hoosfield", "highfield_bare_fallow", "rothc_example", "amg_trial1"):
+    for site in ("broadbalk", "hoosfield", "highfield_bare_fallow", "rothc_example", "amg_trial1",
+                 "highfield_ley_arable", "fosters_ley_arable", "woburn_ley_arable"):
         check(site in sites, f"site {site} missing")
     n_obs = 0
     for site in sites:
