@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <stdexcept>
 #include <toml++/toml.h>
@@ -776,7 +777,7 @@ std::string equilibrium(A& a, std::size_t k_steps, int years, const std::string&
 
 template <class A>
 std::string spin_up(A& a, const std::string& mode, std::size_t k_steps, int years, const SiteForcing& f,
-                    const std::string& model) {
+                    const std::string& model, const std::function<std::vector<double>()>& vegetated_equilibrium) {
   if (mode == "equilibrium") return equilibrium(a, k_steps, years, model);
   if (mode == "cycle") {
     a.cold_start(k_steps);
@@ -811,6 +812,20 @@ std::string spin_up(A& a, const std::string& mode, std::size_t k_steps, int year
       throw InputError(f.path + ":" + std::to_string(f.metadata_line.at("soc_initial")) +
                        " (soc_initial): " + num(soc0) + " t ha-1 is below the constant pools (" +
                        num(a.constant_total()) + " t ha-1), expected more");
+    if (!(variable > 0.0) && target > 0.0 && A::kLinear) {
+      // No carbon input in the spin-up years (a bare fallow): the pools the soil brought into the
+      // experiment are those of vegetated land, so split soc_initial in the proportions of the
+      // equilibrium under a constant plant input in the same climate.
+      auto x = vegetated_equilibrium();
+      a.set_state(x);
+      const double variable_veg = a.total() - a.constant_total();
+      const double scale = variable_veg > 0.0 ? target / variable_veg : 0.0;
+      for (double& v : x) v *= scale;
+      a.set_state(x);
+      return "none: soc_initial split in the proportions of the equilibrium pools under a constant plant input "
+             "in the climate of the first " + std::to_string(years) + " years (they have no carbon input: the soil "
+             "entered the experiment from vegetated land; constant pools kept)";
+    }
     const double scale = variable > 0.0 ? target / variable : 0.0;
     auto x = a.state();
     for (double& v : x) v *= scale;
@@ -845,7 +860,28 @@ SiteRunResult run_adapter(const SiteRunOptions& opt, const SiteForcing& f, const
   r.time_step = time_step_name(A::kStep);
   r.pool_names = A::pool_names();
   r.has_leaching = A::kLeaching;
-  const std::string how = spin_up(a, opt.spinup, k_steps, years, f, opt.model);
+  // The equilibrium state under 1 t ha-1 yr-1 of plant input over the spin-up years, same climate
+  // (used by --spinup none when the spin-up years have no input).
+  auto vegetated_equilibrium = [&]() {
+    SiteForcing g = f;
+    auto& cin = g.columns["c_input"];
+    cin.assign(g.rows(), 0.0);
+    const int first = g.year.front();
+    for (std::size_t r = 0; r < g.rows(); ++r) {
+      if (g.year[r] >= first + years) break;
+      std::size_t in_year = 0;
+      for (std::size_t q = 0; q < g.rows(); ++q) in_year += g.year[q] == g.year[r] ? 1 : 0;
+      cin[r] = 1.0 / static_cast<double>(in_year);
+    }
+    g.columns.erase("fym");
+    const StepSeries s2 = resample(g, A::kStep);
+    std::vector<std::string> notes2;
+    AdapterInput in2{g, s2, k_steps, set_names, notes2, opt.model};
+    A a2(in2, params);
+    equilibrium(a2, k_steps, years, opt.model);
+    return a2.state();
+  };
+  const std::string how = spin_up(a, opt.spinup, k_steps, years, f, opt.model, vegetated_equilibrium);
   r.metadata.push_back({"spinup", opt.spinup});
   r.metadata.push_back({"spinup_method", how});
   r.soc_start = a.total();
