@@ -3,6 +3,13 @@
 
 Usage: /usr/bin/python3 tests/integration/test_report_chromium.py \
            --generator build/tests/make_example_report --work build/test_output/report [--chromium PATH]
+       /usr/bin/python3 tests/integration/test_report_chromium.py \
+           --report DIR --work build/test_output/report_real      (a report `alamod evaluate` wrote)
+
+With --report, the report of a real evaluation (DIR/report.html, DIR/metrics.csv) is rendered and checked
+against its own metrics.csv: a time-series plot with a line per model and observed points for every
+site and treatment scored there, a heat map cell per model and site/treatment, a scatter per model,
+and a screenshot that is not blank.
 
 The generator (tests/unit/make_example_report.cpp) writes WORK/report.html and WORK/metrics.csv:
 2 models (RothC, ICBM) x 2 sites x 2 treatments of synthetic data, plus the multi-model mean.
@@ -273,9 +280,72 @@ def check_screenshot(png):
     check("screenshot: observations and text visible", dark > 5000, f"{dark} dark pixels")
 
 
+def check_real_dom(dom, metrics_path):
+    import csv
+    rows = list(csv.DictReader(open(metrics_path, encoding="utf-8")))
+    models = sorted({r["model"] for r in rows})
+    scored = {(r["site"], r["treatment"]) for r in rows if r["metric"] == "rmse" and r["model"] != "multi-model mean"}
+    check("metrics.csv: several models and site/treatments", len(models) >= 2 and len(scored) >= 5,
+          f"{models}, {len(scored)}")
+    plots = dom.find_all("svg", "timeseries")
+    combos = {(p.attrs.get("data-site"), p.attrs.get("data-treatment")) for p in plots}
+    check("dom: a time-series plot for every scored site and treatment", scored <= combos,
+          f"missing {sorted(scored - combos)[:5]}")
+    drawn = 0
+    for p in plots:
+        key = (p.attrs.get("data-site"), p.attrs.get("data-treatment"))
+        if key not in scored:
+            continue
+        lines = {ln.attrs.get("data-model") for ln in p.find_all("path", "sim")
+                 if len(path_points(ln.attrs.get("d", ""))) >= 2}
+        obs = p.find_all("circle", "obs")
+        drawn += 1 if (set(models) <= lines and len(obs) >= 1) else 0
+    check("dom: every scored plot has a drawn line per model and observed points", drawn == len(scored),
+          f"{drawn} of {len(scored)}")
+    maps = dom.find_all("svg", "heatmap")
+    if check("dom: one heat map", len(maps) == 1, f"{len(maps)} found"):
+        cells = maps[0].find_all("rect", "cell")
+        check("dom: heat map has a cell per model and scored site/treatment",
+              len(cells) >= len(models) * len(scored), f"{len(cells)} cells for {len(models)} x {len(scored)}")
+    smodels = sorted(s.attrs.get("data-model") for s in dom.find_all("svg", "scatter"))
+    check("dom: a 1:1 scatter per model", smodels == models, f"{smodels} vs {models}")
+
+
+def check_real_screenshot(png):
+    """A tall page (1400 x 16000): the metrics table at the top, the plots from about y = 3000 on."""
+    img = read_png(png).astype(np.int32)
+    light = img.min(axis=2) >= 236
+    frac = (~light).mean()
+    check("screenshot: not blank", frac > 0.03, f"{100 * frac:.2f} % of pixels drawn")
+    lower = img[4000:]  # below the metrics table (about 90 rows): the plots
+    for model, rgb in MODEL_COLOURS.items():
+        near = (np.abs(lower - np.array(rgb)).max(axis=2) <= 40).sum()
+        check(f"screenshot: plotted lines in the palette colour of the {model} slot below the table",
+              near > 5000, f"{near} pixels")
+
+
+def render_real(chromium, report_dir, work):
+    report = os.path.join(os.path.abspath(report_dir), "report.html")
+    metrics = os.path.join(os.path.abspath(report_dir), "metrics.csv")
+    if not check("the evaluation wrote report.html and metrics.csv", os.path.isfile(report) and os.path.isfile(metrics),
+                 report):
+        return
+    check_static(open(report, encoding="utf-8").read())
+    url = "file://" + report
+    r = run_chromium(chromium, os.path.join(work, "profile-dom"), ["--dump-dom"], url)
+    if check("chromium --dump-dom", r.returncode == 0 and "<svg" in r.stdout, f"exit {r.returncode}"):
+        check_real_dom(parse_dom(r.stdout), metrics)
+    png = os.path.join(work, "report.png")
+    r = run_chromium(chromium, os.path.join(work, "profile-shot"), [f"--screenshot={png}", "--window-size=1400,16000"],
+                     url)
+    if check("chromium --screenshot", r.returncode == 0 and os.path.isfile(png), f"exit {r.returncode}"):
+        check_real_screenshot(png)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--generator", required=True, help="the make_example_report executable")
+    ap.add_argument("--generator", help="the make_example_report executable")
+    ap.add_argument("--report", help="a folder holding report.html and metrics.csv from alamod evaluate")
     ap.add_argument("--work", required=True, help="a folder for the report, the profile and the screenshot")
     ap.add_argument("--chromium", default=None, help="the browser (default: chromium on PATH, /usr/bin/chromium)")
     args = ap.parse_args()
@@ -293,6 +363,16 @@ def main():
     work = os.path.abspath(args.work)
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
+    if args.report:
+        try:
+            render_real(chromium, args.report, work)
+        except subprocess.TimeoutExpired as e:
+            check("chromium finishes", False, f"timed out after {e.timeout} s")
+        passed = sum(results)
+        print(f"{passed} passed, {len(results) - passed} failed")
+        return 0 if passed == len(results) else 1
+    if not args.generator:
+        ap.error("--generator or --report is required")
     gen = subprocess.run([args.generator, work], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                          timeout=120)
     report = os.path.join(work, "report.html")
