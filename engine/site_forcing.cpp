@@ -31,6 +31,7 @@ enum class Kind {
   longitude,        ///< degrees_east
   metre,            ///< m
   years,            ///< yr
+  per_metre,        ///< m-1
 };
 
 /// A quantity of the format: as a column, as metadata or both.
@@ -83,6 +84,9 @@ const Quantity kQuantities[] = {
     {"longitude", Kind::longitude, false, -180, 360, false, true, "longitude"},
     {"elevation", Kind::metre, false, -500, 9000, false, true, "elevation"},
     {"spinup_years", Kind::years, false, 1, 100000, false, true, "years at the start of the forcing cycled by the spin-up"},
+    {"litter_diameter", Kind::depth, false, 0, 1000, false, true, "diameter of woody litter (Yasso size effect; 0 non-woody)"},
+    {"leaching", Kind::per_metre, false, -1, 0, false, true, "Yasso leaching coefficient (AWEN rates change by leaching x annual precipitation in m)"},
+    {"rothc_moisture_option", Kind::dimensionless, false, 1, 3, false, true, "RothC moisture option: 1 RothC-26.3, 2 and 3 Farina et al. 2013 (need silt, bulk_density, organic_carbon)"},
 };
 // clang-format on
 
@@ -159,6 +163,7 @@ std::vector<std::pair<std::string, Conversion>> accepted_units(Kind k, TimeStep 
     case Kind::longitude: u = {{"degrees_east", {1, 0}}, {"degree_east", {1, 0}}}; break;
     case Kind::metre: u = {{"m", {1, 0}}}; break;
     case Kind::years: u = {{"yr", {1, 0}}, {"year", {1, 0}}, {"a", {1, 0}}}; break;
+    case Kind::per_metre: u = {{"m-1", {1, 0}}, {"1/m", {1, 0}}}; break;
   }
   return u;
 }
@@ -287,6 +292,7 @@ std::string canonical_unit(const std::string& name) {
     case Kind::longitude: return "degrees_east";
     case Kind::metre: return "m";
     case Kind::years: return "yr";
+    case Kind::per_metre: return "m-1";
   }
   return "";
 }
@@ -391,6 +397,9 @@ SiteForcing read_site_forcing(const std::string& path) {
   }
   if (!f.texts.count("site_id"))
     w.fail(static_cast<int>(i), 0, "site_id", "missing required metadata, expected a line '# site_id: NAME' before the header");
+  if (f.numbers.count("rothc_moisture_option") &&
+      f.numbers["rothc_moisture_option"] != std::floor(f.numbers["rothc_moisture_option"]))
+    w.fail(f.metadata_line["rothc_moisture_option"], 0, "rothc_moisture_option", "not a whole number, expected 1, 2 or 3");
   if (f.numbers.count("spinup_years") && f.numbers["spinup_years"] != std::floor(f.numbers["spinup_years"]))
     w.fail(f.metadata_line["spinup_years"], 0, "spinup_years", "not a whole number of years, expected an integer");
 

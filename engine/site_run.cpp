@@ -253,8 +253,19 @@ struct RothcSite {
     m::rothc::SoilProperties soil;
     soil.clay_pct = in.f.property("clay", NAN, "rothc");
     soil.depth_cm = property_noted(in, "depth", 23.0, "cm");
+    auto option = m::rothc::MoistureOption::standard;
+    if (in.f.has_number("rothc_moisture_option")) {
+      option = static_cast<m::rothc::MoistureOption>(static_cast<int>(in.f.numbers.at("rothc_moisture_option")));
+      if (option != m::rothc::MoistureOption::standard) {
+        const std::string why = "rothc moisture option " + std::to_string(static_cast<int>(option)) + " (Farina et al. 2013)";
+        soil.silt_pct = in.f.property("silt", NAN, why);
+        soil.bulk_density = in.f.property("bulk_density", NAN, why);
+        soil.organic_carbon_pct = in.f.property("organic_carbon", NAN, why);
+        in.notes.push_back(why + ": deficits from the soil's water retention (clay, silt, bulk density, organic carbon)");
+      }
+    }
     try {
-      sc = m::rothc::derive_soil_constants(p, soil);
+      sc = m::rothc::derive_soil_constants(p, soil, option);
     } catch (const std::exception& e) {
       rethrow_site(in, e);
     }
@@ -453,7 +464,11 @@ struct YassoSite {
       climate.push_back({tas[i], pr[i], amplitude[i]});
       input.push_back({c[i] * shares[0][i], c[i] * shares[1][i], c[i] * shares[2][i], c[i] * shares[3][i], 0.0});
     }
-    in.notes.push_back("non-woody litter (diameter 0 cm), no leaching (leaching coefficient 0)");
+    site.size_cm = in.f.property("litter_diameter", 0.0, in.model);
+    site.leaching = in.f.property("leaching", 0.0, in.model);
+    in.notes.push_back("litter diameter " + num(site.size_cm) + " cm" + (site.size_cm > 0 ? " (woody size effect)" : " (non-woody)") +
+                       ", leaching coefficient " + num(site.leaching) + " m-1" +
+                       (in.f.has_number("litter_diameter") || in.f.has_number("leaching") ? "" : " (metadata litter_diameter, leaching not given)"));
   }
   static std::vector<std::string> pool_names() { return {"A", "W", "E", "N", "H"}; }
   std::vector<double> pools() const { return {x[0], x[1], x[2], x[3], x[4]}; }

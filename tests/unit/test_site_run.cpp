@@ -461,3 +461,76 @@ TEST(SiteRun, ShippedSiteForcingsRead) {
   }
   std::printf("site forcings read: %zu\n", n);
 }
+
+/// Site metadata reaches the model options: RothC's Farina moisture options change the run and need
+/// organic carbon; Yasso's woody litter diameter and leaching change it and leaching removes carbon;
+/// a bare fallow (no input in the spin-up years) starts from soc_initial, not from empty pools.
+TEST(SiteRun, ModelOptionsFromSiteMetadata) {
+  const fs::path dir = scratch();
+  auto run = [&](const std::string& model, const std::string& extra, const std::string& spinup = "equilibrium") {
+    write(dir / "site.csv", generated_site(extra));
+    SiteRunOptions opt;
+    opt.model = model;
+    opt.forcing = (dir / "site.csv").string();
+    opt.spinup = spinup;
+    opt.out = (dir / "out.csv").string();
+    SiteRunResult r = simulate_site(opt);
+    check_run(r, model + " " + extra);
+    return r;
+  };
+  const auto standard = run("rothc", "");
+  const auto farina = run("rothc", "# rothc_moisture_option: 2 1\n# organic_carbon: 1.5 percent\n");
+  EXPECT_GT(std::fabs(farina.steps.back().soc - standard.steps.back().soc), 1e-3)
+      << "moisture option 2 gives the same SOC as option 1";
+  bool noted = false;
+  for (const auto& n : farina.notes) noted |= n.find("Farina") != std::string::npos;
+  EXPECT_TRUE(noted);
+  write(dir / "site.csv", generated_site("# rothc_moisture_option: 3 1\n"));
+  SiteRunOptions bad;
+  bad.model = "rothc";
+  bad.forcing = (dir / "site.csv").string();
+  bad.out = (dir / "bad.csv").string();
+  const std::string e = error_of(bad);
+  EXPECT_NE(e.find("organic_carbon"), std::string::npos) << e;
+  EXPECT_FALSE(fs::exists(bad.out));
+
+  const auto plain = run("yasso15", "");
+  const auto woody = run("yasso15", "# litter_diameter: 5 cm\n");
+  const auto leached = run("yasso15", "# leaching: -0.002 m-1\n");
+  EXPECT_GT(std::fabs(woody.steps.back().soc - plain.steps.back().soc), 1e-3) << "diameter ignored";
+  double leached_total = 0, plain_leached = 0;
+  for (const auto& s : leached.steps) leached_total += s.leaching;
+  for (const auto& s : plain.steps) plain_leached += s.leaching;
+  EXPECT_GT(leached_total, 1e-3);
+  EXPECT_EQ(plain_leached, 0.0);
+
+  // bare fallow: no input at all; --spinup none starts from soc_initial
+  std::string text = generated_site();
+  std::string bare;
+  std::istringstream lines(text);
+  for (std::string l; std::getline(lines, l);) {
+    if (!l.empty() && std::isdigit(static_cast<unsigned char>(l[0]))) {
+      // zero the c_input (8th) and fym (9th) fields
+      std::vector<std::string> f;
+      std::istringstream fs_(l);
+      for (std::string x; std::getline(fs_, x, ',');) f.push_back(x);
+      f[7] = "0", f[8] = "0";
+      l.clear();
+      for (std::size_t k = 0; k < f.size(); ++k) l += (k ? "," : "") + f[k];
+    }
+    bare += l + "\n";
+  }
+  write(dir / "bare.csv", bare);
+  for (const std::string model : {"rothc", "icbm", "yasso15", "century"}) {
+    SiteRunOptions opt;
+    opt.model = model;
+    opt.forcing = (dir / "bare.csv").string();
+    opt.spinup = "none";
+    opt.out = (dir / "bare_out.csv").string();
+    const SiteRunResult r = simulate_site(opt);
+    EXPECT_NEAR(r.soc_start, 45.0, 1e-9) << model;
+    EXPECT_LT(r.steps.back().soc, 45.0) << model << ": a bare fallow loses carbon";
+    check_run(r, model + " bare");
+  }
+  fs::remove_all(dir);
+}
