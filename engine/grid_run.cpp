@@ -245,7 +245,7 @@ void GridRun::read_static_layers() {
       st.soc_observed[i] = s;
       st.annual_input[i] = in;
     }
-    model_->set_cells(st, [&](std::size_t i) { return g.describe_cell(cells_[i]); });
+    model_->set_cells(st, [this](std::size_t i) { return cfg_.grid.describe_cell(cells_[i]); });
   });
 }
 
