@@ -47,3 +47,16 @@ alamod_script_test(grid_century_inverse_matches_observed /usr/bin/python3
   ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py inverse
   ${ALAMOD_RUN_DIR}/grid_century_inverse/carbon_yearly.nc --soc ${CMAKE_SOURCE_DIR}/data/france/soc_stock_8km.tif)
 set_tests_properties(grid_century_inverse_matches_observed PROPERTIES FIXTURES_REQUIRED grid_century_inverse)
+
+# A model parameter set in the configuration reaches the grid run (ICBM k_old doubled: the old pool halves).
+add_test(NAME grid_icbm_parameter
+  COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} 2 $<TARGET_FILE:alamod>
+    run ${CMAKE_SOURCE_DIR}/configs/france_default.toml --out ${ALAMOD_RUN_DIR}/grid_icbm_parameter --overwrite
+    --quiet --set model="icbm" --set icbm.parameters.k_old=0.012 ${ALAMOD_WINDOW})
+set_tests_properties(grid_icbm_parameter PROPERTIES ENVIRONMENT "${ALAMOD_TEST_ENV}" PROCESSORS 2
+  FIXTURES_REQUIRED france_data FIXTURES_SETUP grid_icbm_parameter TIMEOUT 300)
+alamod_script_test(grid_icbm_parameter_applied /usr/bin/python3
+  ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py parameter
+  ${ALAMOD_RUN_DIR}/grid_icbm_parameter/carbon_yearly.nc --reference ${ALAMOD_RUN_DIR}/grid_icbm_np1/carbon_yearly.nc
+  --text "k_old = 0.012 yr-1")
+set_tests_properties(grid_icbm_parameter_applied PROPERTIES FIXTURES_REQUIRED "grid_icbm_parameter;grid_icbm")

@@ -179,9 +179,25 @@ def balance(path):
     ds.close()
 
 
+def parameter_applied(path, reference, text):
+    """A run with a changed model parameter: the parameter is recorded and the stocks differ."""
+    ds, ref = netCDF4.Dataset(path), netCDF4.Dataset(reference)
+    params = ds.getncattr("alamod_model_parameters")
+    check(f"parameter recorded ({text})", text in params, params[:300])
+    a = np.ma.filled(ds["cSoilInitial"][:].astype(float), np.nan)
+    b = np.ma.filled(ref["cSoilInitial"][:].astype(float), np.nan)
+    land = np.isfinite(b)
+    diff = float(np.nanmax(np.abs(a[land] - b[land]) / b[land]))
+    check("initial stocks differ from the default run", diff > 0.05, f"largest relative difference {diff:.3e}")
+    ds.close()
+    ref.close()
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["identical", "readers", "inverse", "balance"])
+    ap.add_argument("mode", choices=["identical", "readers", "inverse", "balance", "parameter"])
+    ap.add_argument("--reference")
+    ap.add_argument("--text")
     ap.add_argument("--pools", default="DPM RPM BIO HUM IOM")
     ap.add_argument("--soc")
     ap.add_argument("files", nargs="+")
@@ -193,6 +209,8 @@ def main():
         inverse(a.files[0], a.soc)
     elif a.mode == "balance":
         balance(a.files[0])
+    elif a.mode == "parameter":
+        parameter_applied(a.files[0], a.reference, a.text)
     else:
         readers(a.files[0], a.mask, a.pools)
     n_fail = results.count(False)
