@@ -1,6 +1,5 @@
 # End-to-end grid runs on the France 8 km default, at 1, 2 and 3 ranks; the
 # outputs must be bitwise identical and open cleanly in xarray, CDO and GDAL.
-set(ALAMOD_RUN_DIR ${CMAKE_BINARY_DIR}/test_output)
 
 # The 8 km forcing is generated at set-up, not committed: make it if missing.
 alamod_script_test(france_forcing_ready /usr/bin/python3
