@@ -154,8 +154,10 @@ class RothcGrid final : public GridModel {
  private:
   /// The exact equilibrium (max_years = 0) or brute-force cycling to `tolerance`.
   SpinupReport spin_up(const MonthlyClimate& mean, bool inverse, double tolerance, long max_years);
-  rothc::Block block(size_t c0) {
-    rothc::Block b;
+  /// A Block or YearMapBlock with the soil constants of the cells from c0 on.
+  template <class B = rothc::Block>
+  B block(size_t c0) {
+    B b;
     b.co2_fraction = co2_fraction_.data() + c0;
     b.bio_fraction = bio_fraction_.data() + c0;
     b.hum_fraction = hum_fraction_.data() + c0;
@@ -249,40 +251,35 @@ SpinupReport RothcGrid::spin_up(const MonthlyClimate& mean, bool inverse, double
     // 2. one year is affine in the pools, x1 = M x0 + v (the rate modifiers depend on
     //    climate and deficit only): M and v by composing the twelve monthly maps (the cost
     //    of one simulated year), then x = (I - M)^-1 v per cell.
-    rothc::YearMapBlock ym;
-    ym.n = nc;
-    ym.co2_fraction = co2_fraction_.data() + c0;
-    ym.bio_fraction = bio_fraction_.data() + c0;
-    ym.hum_fraction = hum_fraction_.data() + c0;
-    ym.smd_max = smd_max_.data() + c0;
-    ym.smd_1bar = smd_1bar_.data() + c0;
-    ym.smd_15bar = smd_15bar_.data() + c0;
-    ym.smd_bare = smd_bare_.data() + c0;
-    ym.min_rm_moist = min_rm_.data() + c0;
-    ym.tas_c = tas.data();
-    ym.rain_mm = rain.data();
-    ym.evap_mm = evap.data();
-    ym.c_input = cin.data();
-    ym.fym = fym.data();
-    ym.covered = cov.data();
-    ym.dpm_fraction = dfrac.data();
-    ym.smd0 = smd0.data();
-    for (int k = 0; k < 16; ++k) {
-      map_m[k].resize(nc);
-      ym.m[k] = map_m[k].data();
-    }
-    for (int k = 0; k < 4; ++k) {
-      v[k].resize(nc);
-      ym.v[k] = v[k].data();
-    }
-    rothc::year_map_block(p, ym);
-    for (int k = 0; k < 4; ++k) x[k].assign(nc, 0.0);
-    for (size_t j = 0; j < nc; ++j) {
-      std::array<std::array<double, 4>, 4> a{};
-      for (int r = 0; r < 4; ++r)
-        for (int c = 0; c < 4; ++c) a[r][c] = (r == c ? 1.0 : 0.0) - map_m[4 * r + c][j];
-      const auto sol = solve4(a, {v[0][j], v[1][j], v[2][j], v[3][j]});
-      for (int k = 0; k < 4; ++k) x[k][j] = sol[k];
+    //    (not needed by the brute force)
+    if (!brute_force) {
+      auto ym = block<rothc::YearMapBlock>(c0);
+      ym.n = nc;
+      ym.tas_c = tas.data();
+      ym.rain_mm = rain.data();
+      ym.evap_mm = evap.data();
+      ym.c_input = cin.data();
+      ym.fym = fym.data();
+      ym.covered = cov.data();
+      ym.dpm_fraction = dfrac.data();
+      ym.smd0 = smd0.data();
+      for (int k = 0; k < 16; ++k) {
+        map_m[k].resize(nc);
+        ym.m[k] = map_m[k].data();
+      }
+      for (int k = 0; k < 4; ++k) {
+        v[k].resize(nc);
+        ym.v[k] = v[k].data();
+      }
+      rothc::year_map_block(p, ym);
+      for (int k = 0; k < 4; ++k) x[k].assign(nc, 0.0);
+      for (size_t j = 0; j < nc; ++j) {
+        std::array<std::array<double, 4>, 4> a{};
+        for (int r = 0; r < 4; ++r)
+          for (int c = 0; c < 4; ++c) a[r][c] = (r == c ? 1.0 : 0.0) - map_m[4 * r + c][j];
+        const auto sol = solve4(a, {v[0][j], v[1][j], v[2][j], v[3][j]});
+        for (int k = 0; k < 4; ++k) x[k][j] = sol[k];
+      }
     }
     // 3. (below) one simulated year from the equilibrium measures the residual
     rothc::Block b = block(c0);

@@ -975,6 +975,16 @@ void write_result(const SiteRunResult& r, const std::string& path) {
   }
 }
 
+/// One model's run: its parameters with the file applied (recorded in the output) and validated.
+template <class A, class P, std::size_t N, class Validate>
+SiteRunResult run_model(const SiteRunOptions& opt, const SiteForcing& f, const ParameterFile& pf, P p,
+                        const std::array<m::ParameterInfo<P>, N>& info, Validate validate, SiteRunResult r) {
+  std::vector<std::string> set_names;
+  for (const auto& line : apply_parameters(pf, info, opt.model, p, &set_names)) r.metadata.push_back({"parameter", line});
+  validate_parameters(pf, p, validate);
+  return run_adapter<A>(opt, f, p, set_names, std::move(r));
+}
+
 }  // namespace
 
 SiteRunResult simulate_site(const SiteRunOptions& opt) {
@@ -1006,54 +1016,31 @@ SiteRunResult simulate_site(const SiteRunOptions& opt) {
   r.metadata.push_back({"alamod_version", alamod_version()});
   r.metadata.push_back({"alamod_git_commit", alamod_git_commit()});
 
-  std::vector<std::string> set_names;
-  auto record = [&](const std::vector<std::string>& set) {
-    for (const auto& s : set) r.metadata.push_back({"parameter", s});
-  };
-  // The explicit switch over the registry names: each branch reads the model's parameters once
-  // and instantiates its adapter.
+  // The explicit switch over the registry names: each branch instantiates its model's adapter with
+  // the model's parameters, the parameter file applied and validated.
   const std::string& name = opt.model;
-  if (name == "rothc") {
-    m::rothc::Parameters p;
-    record(apply_parameters(pf, m::rothc::kParameterInfo, name, p, &set_names));
-    return run_adapter<RothcSite>(opt, f, p, set_names, std::move(r));
-  }
-  if (name == "amg") {
-    m::amg::Parameters p;
-    record(apply_parameters(pf, m::amg::kParameterInfo, name, p, &set_names));
-    validate_parameters(pf, p, [](const auto& q) { m::amg::validate(q); });
-    return run_adapter<AmgSite>(opt, f, p, set_names, std::move(r));
-  }
-  if (name == "icbm") {
-    m::icbm::Parameters p;
-    record(apply_parameters(pf, m::icbm::kParameterInfo, name, p, &set_names));
-    validate_parameters(pf, p, [](const auto& q) { m::icbm::validate(q); });
-    return run_adapter<IcbmSite>(opt, f, p, set_names, std::move(r));
-  }
-  if (name == "yasso15" || name == "yasso07") {
-    m::yasso::Parameters p = name == "yasso15" ? m::yasso::yasso15_parameters() : m::yasso::yasso07_parameters();
-    record(apply_parameters(pf, m::yasso::kParameterInfo, name, p, &set_names));
-    validate_parameters(pf, p, [](const auto& q) { m::yasso::validate(q); });
-    return run_adapter<YassoSite>(opt, f, p, set_names, std::move(r));
-  }
-  if (name == "century") {
-    m::century::Parameters p;
-    record(apply_parameters(pf, m::century::kParameterInfo, name, p, &set_names));
-    validate_parameters(pf, p, [](const auto& q) { m::century::validate(q); });
-    return run_adapter<CenturySite>(opt, f, p, set_names, std::move(r));
-  }
-  if (name == "millennial") {
-    m::millennial::Parameters p;
-    record(apply_parameters(pf, m::millennial::kParameterInfo, name, p, &set_names));
-    validate_parameters(pf, p, [](const auto& q) { m::millennial::validate(q); });
-    return run_adapter<MillennialSite>(opt, f, p, set_names, std::move(r));
-  }
-  if (name == "mimics") {
-    m::mimics::Parameters p;
-    record(apply_parameters(pf, m::mimics::kParameterInfo, name, p, &set_names));
-    validate_parameters(pf, p, [](const auto& q) { m::mimics::validate(q); });
-    return run_adapter<MimicsSite>(opt, f, p, set_names, std::move(r));
-  }
+  const auto none = [](const auto&) {};
+  if (name == "rothc")
+    return run_model<RothcSite>(opt, f, pf, m::rothc::Parameters{}, m::rothc::kParameterInfo, none, std::move(r));
+  if (name == "amg")
+    return run_model<AmgSite>(opt, f, pf, m::amg::Parameters{}, m::amg::kParameterInfo,
+                              [](const auto& q) { m::amg::validate(q); }, std::move(r));
+  if (name == "icbm")
+    return run_model<IcbmSite>(opt, f, pf, m::icbm::Parameters{}, m::icbm::kParameterInfo,
+                               [](const auto& q) { m::icbm::validate(q); }, std::move(r));
+  if (name == "yasso15" || name == "yasso07")
+    return run_model<YassoSite>(opt, f, pf,
+                                name == "yasso15" ? m::yasso::yasso15_parameters() : m::yasso::yasso07_parameters(),
+                                m::yasso::kParameterInfo, [](const auto& q) { m::yasso::validate(q); }, std::move(r));
+  if (name == "century")
+    return run_model<CenturySite>(opt, f, pf, m::century::Parameters{}, m::century::kParameterInfo,
+                                  [](const auto& q) { m::century::validate(q); }, std::move(r));
+  if (name == "millennial")
+    return run_model<MillennialSite>(opt, f, pf, m::millennial::Parameters{}, m::millennial::kParameterInfo,
+                                     [](const auto& q) { m::millennial::validate(q); }, std::move(r));
+  if (name == "mimics")
+    return run_model<MimicsSite>(opt, f, pf, m::mimics::Parameters{}, m::mimics::kParameterInfo,
+                                 [](const auto& q) { m::mimics::validate(q); }, std::move(r));
   throw InputError("--model: " + name + " is registered but has no site adapter yet (engine/site_run.cpp); site "
                    "runs support rothc, amg, icbm, yasso15, yasso07, century, millennial, mimics");
 }
