@@ -67,29 +67,6 @@ void validate_or_throw(const RunConfig& cfg, const P& p, Validate validate) {
 // RothC: structure-of-arrays block kernel, spin-up in chunks of cells.
 // =============================================================================================
 
-/// Solve the 4x4 system A x = b by Gaussian elimination with partial pivoting.
-std::array<double, 4> solve4(std::array<std::array<double, 4>, 4> a, std::array<double, 4> b) {
-  for (int c = 0; c < 4; ++c) {
-    int piv = c;
-    for (int r = c + 1; r < 4; ++r)
-      if (std::fabs(a[r][c]) > std::fabs(a[piv][c])) piv = r;
-    std::swap(a[c], a[piv]);
-    std::swap(b[c], b[piv]);
-    for (int r = c + 1; r < 4; ++r) {
-      const double f = a[r][c] / a[c][c];
-      for (int k = c; k < 4; ++k) a[r][k] -= f * a[c][k];
-      b[r] -= f * b[c];
-    }
-  }
-  std::array<double, 4> x{};
-  for (int c = 3; c >= 0; --c) {
-    double s = b[c];
-    for (int k = c + 1; k < 4; ++k) s -= a[c][k] * x[k];
-    x[c] = s / a[c][c];
-  }
-  return x;
-}
-
 class RothcGrid final : public GridModel {
  public:
   explicit RothcGrid(const RunConfig& cfg) : cfg_(cfg), p_(cfg.rothc) {}
@@ -144,7 +121,8 @@ class RothcGrid final : public GridModel {
   void step_year(int year, const MonthlyClimate& climate, YearFluxes& f) override;
 
   void pools(std::vector<std::vector<double>>& out) const override {
-    out = {dpm_, rpm_, bio_, hum_, iom_};
+    out.resize(5);  // element-wise copies reuse the caller's storage from the previous year
+    out[0] = dpm_, out[1] = rpm_, out[2] = bio_, out[3] = hum_, out[4] = iom_;
   }
   std::vector<std::pair<std::string, std::vector<double>*>> state() override {
     return {{"dpm", &dpm_}, {"rpm", &rpm_}, {"bio", &bio_},       {"hum", &hum_},
@@ -191,7 +169,7 @@ SpinupReport RothcGrid::spin_up(const MonthlyClimate& mean, bool inverse, double
                  "most " + fmt("%g", tolerance) + " (relative)";
   else
     rep.method = "exact periodic equilibrium of the affine year map (composed from the 12 monthly maps at the cost of "
-               "one simulated year, 4x4 solve) and one simulated year to check it";
+               "one simulated year, block-triangular 4x4 system solved in closed form) and one simulated year to check it";
   rep.flagged_what = "cells whose moisture deficit is not yet periodic";
   dpm_.assign(n, 0.0);
   rpm_.assign(n, 0.0);
@@ -203,8 +181,7 @@ SpinupReport RothcGrid::spin_up(const MonthlyClimate& mean, bool inverse, double
   constexpr size_t kChunk = 8192;
   std::vector<double> evap(12 * kChunk), cin(12 * kChunk), fym(12 * kChunk), cov(12 * kChunk), dfrac(kChunk),
       zero(kChunk, 0.0), co2(kChunk), smd(kChunk), smd0(kChunk), tas(12 * kChunk), rain(12 * kChunk);
-  std::array<std::vector<double>, 4> v, x;
-  std::array<std::vector<double>, 16> map_m;
+  std::array<std::vector<double>, 4> x;
   for (size_t c0 = 0; c0 < n; c0 += kChunk) {
     const size_t nc = std::min(kChunk, n - c0);
     // Monthly forcing of the cycle, structure of arrays, for the block kernel.
@@ -263,23 +240,11 @@ SpinupReport RothcGrid::spin_up(const MonthlyClimate& mean, bool inverse, double
       ym.covered = cov.data();
       ym.dpm_fraction = dfrac.data();
       ym.smd0 = smd0.data();
-      for (int k = 0; k < 16; ++k) {
-        map_m[k].resize(nc);
-        ym.m[k] = map_m[k].data();
-      }
       for (int k = 0; k < 4; ++k) {
-        v[k].resize(nc);
-        ym.v[k] = v[k].data();
+        x[k].resize(nc);
+        ym.x[k] = x[k].data();
       }
-      rothc::year_map_block(p, ym);
-      for (int k = 0; k < 4; ++k) x[k].assign(nc, 0.0);
-      for (size_t j = 0; j < nc; ++j) {
-        std::array<std::array<double, 4>, 4> a{};
-        for (int r = 0; r < 4; ++r)
-          for (int c = 0; c < 4; ++c) a[r][c] = (r == c ? 1.0 : 0.0) - map_m[4 * r + c][j];
-        const auto sol = solve4(a, {v[0][j], v[1][j], v[2][j], v[3][j]});
-        for (int k = 0; k < 4; ++k) x[k][j] = sol[k];
-      }
+      rothc::year_map_block(p, ym);  // x = (I - M)^-1 v, solved in closed form in the same pass
     }
     // 3. (below) one simulated year from the equilibrium measures the residual
     rothc::Block b = block(c0);
@@ -866,7 +831,8 @@ class CellGrid final : public GridModel {
   void pools(std::vector<std::vector<double>>& out) const override {
     const size_t n = cells_.size();
     const size_t np = T::pool_names().size();
-    out.assign(np, std::vector<double>(n));
+    out.resize(np);
+    for (auto& o : out) o.resize(n);  // keeps the caller's storage from the previous year
     std::array<double, 8> v{};
     for (size_t i = 0; i < n; ++i) {
       t_.pools(cells_[i], x_.data() + i * T::kState, v.data());

@@ -444,9 +444,14 @@ void GridRun::restore_checkpoint() {
 }
 
 std::vector<double> GridRun::to_grid_range(const std::vector<double>& owned) const {
-  std::vector<double> out(static_cast<size_t>(range_end_ - range_begin_), kNaN);
-  for (size_t i = 0; i < cells_.size(); ++i) out[static_cast<size_t>(cells_[i] - range_begin_)] = owned[i];
+  std::vector<double> out;
+  to_grid_range(owned, out);
   return out;
+}
+
+void GridRun::to_grid_range(const std::vector<double>& owned, std::vector<double>& out) const {
+  out.assign(static_cast<size_t>(range_end_ - range_begin_), kNaN);
+  for (size_t i = 0; i < cells_.size(); ++i) out[static_cast<size_t>(cells_[i] - range_begin_)] = owned[i];
 }
 
 void GridRun::simulate() {
@@ -577,9 +582,11 @@ void GridRun::simulate() {
                          {"alamod_land_cells", static_cast<double>(partition_->land_cells())}};
   double t = MPI_Wtime();
   const decomposition::RowIoLayout io(*partition_, g.nx, g.ny, comm_, grids::output_chunk_rows(g));
-  std::vector<double> io_buf;
-  auto to_io = [&](const std::vector<double>& owned) {
-    io.to_io(to_grid_range(owned), io_buf);
+  // buffers kept for the whole run: a fresh allocation of this size costs page faults every year
+  std::vector<double> grid_buf, io_buf;
+  auto to_io = [&](const std::vector<double>& owned) -> const std::vector<double>& {
+    to_grid_range(owned, grid_buf);
+    io.to_io(grid_buf, io_buf);
     return io_buf;
   };
   std::unique_ptr<grids::CfWriter> writer;
@@ -607,7 +614,7 @@ void GridRun::simulate() {
   times_.output += MPI_Wtime() - t;
 
   // ---- time loop
-  std::vector<std::vector<double>> clim, pools;
+  std::vector<std::vector<double>> clim, pools, pool_io;
   YearFluxes flux;
   std::vector<double> start_stock(n, 0.0), total(n);
   model_->pools(pools);
@@ -647,7 +654,7 @@ void GridRun::simulate() {
       times_.compute += MPI_Wtime() - t;
       t = MPI_Wtime();
       PetscLogEventBegin(ev.output, 0, 0, 0, 0);
-      std::vector<std::vector<double>> pool_io(pools.size());
+      pool_io.resize(pools.size());
       for (size_t k = 0; k < pools.size(); ++k) pool_io[k] = to_io(pools[k]);
       writer->write_pools("cSoilPools", yi, pool_io);
       writer->write("cSoil", yi, to_io(total));

@@ -60,6 +60,7 @@ class GridRun {
 
   void log(const std::string& line) const;  ///< rank 0 only
   std::vector<double> to_grid_range(const std::vector<double>& owned) const;
+  void to_grid_range(const std::vector<double>& owned, std::vector<double>& out) const;  ///< into a kept buffer
 
   MPI_Comm comm_;
   int rank_ = 0, size_ = 1;

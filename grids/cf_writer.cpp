@@ -18,6 +18,7 @@
 
 #include <ogr_spatialref.h>
 
+#include "grids/fast_deflate.hpp"
 #include "grids/input_error.hpp"
 
 namespace alamod::grids {
@@ -72,6 +73,7 @@ int output_chunk_rows(const GridSpec& g) { return std::max(1, std::min({g.ny, 64
 
 CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::int64_t end)
     : comm_(comm), spec_(std::move(spec)), begin_(begin), end_(end) {
+  use_fast_deflate();
   MPI_Comm_rank(comm_, &rank_);
   const GridSpec& g = spec_.grid;
   int aligned = (begin_ % g.nx == 0 && end_ % g.nx == 0) ? 1 : 0;
@@ -306,19 +308,31 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
       throw std::runtime_error("cannot compute latitude/longitude of the grid");
     put(vlat, false, false, 0, -1, lat, true);
     put(vlon, false, false, 0, -1, lon, true);
-    // cell vertices, counter-clockwise from the south-west corner
+    // cell vertices, counter-clockwise from the south-west corner; neighbouring cells share
+    // corners, so the (rows + 1) x (nx + 1) corners of this rank's rows are transformed once
     std::vector<double> blon(4 * n), blat(4 * n);
-    const double h = 0.5 * g.resolution;
-    const double dx[4] = {-h, h, h, -h}, dy[4] = {-h, -h, h, h};
-    for (size_t i = 0; i < n; ++i) {
-      const std::int64_t k = begin_ + static_cast<std::int64_t>(i);
-      for (int v = 0; v < 4; ++v) {
-        blon[4 * i + v] = g.x_center(static_cast<int>(k % g.nx)) + dx[v];
-        blat[4 * i + v] = g.y_center(static_cast<int>(k / g.nx)) + dy[v];
+    if (n > 0) {
+      const std::int64_t row0 = begin_ / g.nx, row1 = (end_ - 1) / g.nx + 1;  // rows [row0, row1)
+      const size_t ncx = static_cast<size_t>(g.nx) + 1, ncy = static_cast<size_t>(row1 - row0) + 1;
+      std::vector<double> clon(ncx * ncy), clat(ncx * ncy);
+      for (size_t r = 0; r < ncy; ++r)
+        for (size_t c = 0; c < ncx; ++c) {
+          clon[r * ncx + c] = g.x_min + static_cast<double>(c) * g.resolution;
+          clat[r * ncx + c] = g.y_max - static_cast<double>(row0 + static_cast<std::int64_t>(r)) * g.resolution;
+        }
+      if (!ct->Transform(static_cast<int>(clon.size()), clon.data(), clat.data()))
+        throw std::runtime_error("cannot compute the cell vertices of the grid");
+      for (size_t i = 0; i < n; ++i) {
+        const std::int64_t k = begin_ + static_cast<std::int64_t>(i);
+        const size_t r = static_cast<size_t>(k / g.nx - row0), c = static_cast<size_t>(k % g.nx);
+        // SW, SE (corner row below the cell), NE, NW (corner row above)
+        const size_t corner[4] = {(r + 1) * ncx + c, (r + 1) * ncx + c + 1, r * ncx + c + 1, r * ncx + c};
+        for (int v = 0; v < 4; ++v) {
+          blon[4 * i + v] = clon[corner[v]];
+          blat[4 * i + v] = clat[corner[v]];
+        }
       }
     }
-    if (n > 0 && !ct->Transform(static_cast<int>(4 * n), blon.data(), blat.data()))
-      throw std::runtime_error("cannot compute the cell vertices of the grid");
     for (const auto& r : blocks()) {
       size_t start[3] = {r.row, r.col, 0}, count[3] = {r.nrows, r.ncols, 4};
       // single precision is 1e-7 degrees (about 1 cm): plenty for cell vertices
@@ -339,6 +353,7 @@ void CfWriter::set_paths() {
 
 CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::int64_t end, Resume)
     : comm_(comm), spec_(std::move(spec)), begin_(begin), end_(end) {
+  use_fast_deflate();
   MPI_Comm_rank(comm_, &rank_);
   const GridSpec& g = spec_.grid;
   int aligned = (begin_ % g.nx == 0 && end_ % g.nx == 0) ? 1 : 0;
@@ -427,8 +442,8 @@ void CfWriter::put(int varid, bool per_pool, bool time_varying, int time_index, 
                    const std::vector<double>& values, bool dbl) {
   const auto t0 = std::chrono::steady_clock::now();
   const auto rects = blocks();
-  std::vector<float> fbuf;
-  std::vector<double> dbuf;
+  std::vector<float>& fbuf = fbuf_;
+  std::vector<double>& dbuf = dbuf_;
   for (const auto& r : rects) {
     size_t start[4], count[4];
     int nd = 0;
@@ -483,7 +498,8 @@ void CfWriter::write_pools(const std::string& name, int time_index, const std::v
     size_t count[4] = {n ? size_t(1) : 0, n ? np : 0, r.nrows, r.ncols};
     int rc;
     if (v.double_precision) {
-      std::vector<double> buf(np * n);
+      std::vector<double>& buf = dbuf_;
+      buf.resize(np * n);
       for (size_t p = 0; p < np; ++p)
         for (size_t i = 0; i < n; ++i) {
           const double x = pools[p][static_cast<size_t>(r.offset) + i];
@@ -491,7 +507,8 @@ void CfWriter::write_pools(const std::string& name, int time_index, const std::v
         }
       rc = nc_put_vara_double(ncid_, varid, start, count, buf.data());
     } else {
-      std::vector<float> buf(np * n);
+      std::vector<float>& buf = fbuf_;
+      buf.resize(np * n);
       for (size_t p = 0; p < np; ++p)
         for (size_t i = 0; i < n; ++i) {
           const double x = pools[p][static_cast<size_t>(r.offset) + i];

@@ -111,6 +111,9 @@ class CfWriter {
   std::map<std::string, int> varids_;
   std::map<std::string, OutputVariable> vars_;
   double write_seconds_ = 0.0, bytes_ = 0.0;
+  // conversion buffers, kept between writes (a fresh large allocation costs page faults every year)
+  std::vector<float> fbuf_;
+  std::vector<double> dbuf_;
 };
 
 }  // namespace alamod::grids

@@ -6,9 +6,12 @@
 #include <hdf5.h>
 #include <ogr_srs_api.h>
 
+#include "grids/fast_deflate.hpp"
+
 namespace alamod::grids {
 
 std::string io_library_versions() {
+  use_fast_deflate();  // so that the string names the implementation the outputs will use
   unsigned maj = 0, min = 0, rel = 0;
   H5get_libversion(&maj, &min, &rel);
   std::string nc = nc_inq_libvers();
@@ -17,7 +20,8 @@ std::string io_library_versions() {
   OSRGetPROJVersion(&pmaj, &pmin, &ppatch);
   return "GDAL " + std::string(GDALVersionInfo("RELEASE_NAME")) + ", netCDF " + nc + " (parallel), HDF5 " +
          std::to_string(maj) + "." + std::to_string(min) + "." + std::to_string(rel) + ", PROJ " +
-         std::to_string(pmaj) + "." + std::to_string(pmin) + "." + std::to_string(ppatch);
+         std::to_string(pmaj) + "." + std::to_string(pmin) + "." + std::to_string(ppatch) + ", deflate by " +
+         deflate_implementation();
 }
 
 }  // namespace alamod::grids

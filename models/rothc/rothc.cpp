@@ -7,13 +7,22 @@
 
 #include <cmath>
 #include <cstring>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 
 namespace alamod::models::rothc {
 
 namespace {
-void require(bool ok, const std::string& what) {
+/// Throws std::invalid_argument with `what` + the value when !ok. The message is built only
+/// on failure (this runs once per grid cell).
+void require(bool ok, const char* what, double value) {
+  if (ok) return;
+  char v[32];
+  std::snprintf(v, sizeof v, "%g", value);
+  throw std::invalid_argument(what + std::string(v));
+}
+void require(bool ok, const char* what) {
   if (!ok) throw std::invalid_argument(what);
 }
 }  // namespace
@@ -41,9 +50,9 @@ double water_content_woesten(const SoilProperties& soil, double h_mbar) {
 SoilConstants derive_soil_constants(const Parameters& p, const SoilProperties& soil, MoistureOption moisture,
                                     BareLimitOption bare) {
   require(soil.clay_pct >= 0.0 && soil.clay_pct <= 100.0,
-          "clay must be within 0-100 %, got " + std::to_string(soil.clay_pct));
+          "clay must be within 0-100 %, got ", soil.clay_pct);
   require(soil.depth_cm > 0.0 && soil.depth_cm <= 300.0,
-          "depth must be within (0, 300] cm, got " + std::to_string(soil.depth_cm));
+          "depth must be within (0, 300] cm, got ", soil.depth_cm);
   const double x = p.co2_ratio_a * (p.co2_ratio_b + p.co2_ratio_c * std::exp(-p.co2_ratio_d * soil.clay_pct));
   SoilConstants s{};
   s.co2_fraction = x / (x + 1.0);
@@ -60,13 +69,13 @@ SoilConstants derive_soil_constants(const Parameters& p, const SoilProperties& s
   } else {
     require(soil.clay_pct > 0.0, "clay must be > 0 % for moisture options 2 and 3");
     require(soil.silt_pct > 0.0 && soil.silt_pct <= 100.0,
-            "silt must be within (0, 100] % for moisture options 2 and 3, got " + std::to_string(soil.silt_pct));
+            "silt must be within (0, 100] % for moisture options 2 and 3, got ", soil.silt_pct);
     require(soil.bulk_density > 0.5 && soil.bulk_density < 2.5,
-            "bulk density must be within (0.5, 2.5) g cm-3, got " + std::to_string(soil.bulk_density));
+            "bulk density must be within (0.5, 2.5) g cm-3, got ", soil.bulk_density);
     require(soil.organic_carbon_pct > 0.0 && soil.organic_carbon_pct < 60.0,
-            "organic carbon must be within (0, 60) %, got " + std::to_string(soil.organic_carbon_pct));
+            "organic carbon must be within (0, 60) %, got ", soil.organic_carbon_pct);
     require(soil.min_rm_moist >= 0.0 && soil.min_rm_moist <= 1.0,
-            "minimum moisture modifier must be within 0-1, got " + std::to_string(soil.min_rm_moist));
+            "minimum moisture modifier must be within 0-1, got ", soil.min_rm_moist);
     const double fc = water_content_woesten(soil, 50.0);
     const double th_1bar = water_content_woesten(soil, 1000.0);
     const double th_wp = water_content_woesten(soil, 15000.0);
@@ -83,10 +92,11 @@ SoilConstants derive_soil_constants(const Parameters& p, const SoilProperties& s
     s.min_rm_moist = soil.min_rm_moist;
   }
   if (bare == BareLimitOption::wilting_point) s.smd_bare = s.smd_15bar;
-  require(std::isfinite(s.smd_max) && std::isfinite(s.smd_1bar) && s.smd_max <= s.smd_15bar &&
-              s.smd_15bar <= s.smd_1bar && s.smd_1bar < 0.0,
-          "derived deficits are not ordered (need max <= 15 bar <= 1 bar < 0 mm): max " + std::to_string(s.smd_max) +
-              ", 15 bar " + std::to_string(s.smd_15bar) + ", 1 bar " + std::to_string(s.smd_1bar) + " mm");
+  if (!(std::isfinite(s.smd_max) && std::isfinite(s.smd_1bar) && s.smd_max <= s.smd_15bar &&
+        s.smd_15bar <= s.smd_1bar && s.smd_1bar < 0.0))
+    throw std::invalid_argument("derived deficits are not ordered (need max <= 15 bar <= 1 bar < 0 mm): max " +
+                                std::to_string(s.smd_max) + ", 15 bar " + std::to_string(s.smd_15bar) + ", 1 bar " +
+                                std::to_string(s.smd_1bar) + " mm");
   return s;
 }
 
@@ -203,11 +213,12 @@ template <class V>
   const V df = load<V>(b.dpm_fraction + i);
   const V zero = splat<V>(0.0), one = splat<V>(1.0);
   StateLanes<V> x{zero, zero, zero, zero, load<V>(b.smd0 + i)};
-  V m[4][4], v[4];
-  for (int r = 0; r < 4; ++r) {
-    v[r] = zero;
-    for (int c = 0; c < 4; ++c) m[r][c] = r == c ? one : zero;
-  }
+  // M is block lower triangular: DPM and RPM receive nothing from the other pools, so their rows
+  // hold only the diagonal; BIO and HUM receive from all four. Only the 10 entries that can be
+  // nonzero are carried (the others stay exactly 0, and adding a zero term changes no bits).
+  V m00 = one, m11 = one, m20 = zero, m21 = zero, m30 = zero, m31 = zero;
+  V m22 = one, m23 = zero, m32 = zero, m33 = one;
+  V v[4] = {zero, zero, zero, zero};
   const std::size_t n = b.n;
   for (int mo = 0; mo < b.months; ++mo) {
     const std::size_t o = static_cast<std::size_t>(mo) * n + i;
@@ -221,22 +232,46 @@ template <class V>
                     det_exp_upto709_lanes<V>(minus_rate * k.rpm * kMonth),
                     det_exp_upto709_lanes<V>(minus_rate * k.bio * kMonth),
                     det_exp_upto709_lanes<V>(minus_rate * k.hum * kMonth)};
+    const V l[4] = {one - e[0], one - e[1], one - e[2], one - e[3]};
     // A M: every row scaled by its retention; BIO and HUM receive their share of w = (1 - e)^T M
-    for (int c = 0; c < 4; ++c) {
-      const V w = (one - e[0]) * m[0][c] + (one - e[1]) * m[1][c] + (one - e[2]) * m[2][c] + (one - e[3]) * m[3][c];
-      for (int r = 0; r < 4; ++r) m[r][c] = e[r] * m[r][c];
-      m[2][c] = m[2][c] + s.bio_fraction * w;
-      m[3][c] = m[3][c] + s.hum_fraction * w;
-    }
-    const V w = (one - e[0]) * v[0] + (one - e[1]) * v[1] + (one - e[2]) * v[2] + (one - e[3]) * v[3];
+    const V w0 = l[0] * m00 + l[2] * m20 + l[3] * m30;
+    const V w1 = l[1] * m11 + l[2] * m21 + l[3] * m31;
+    const V w2 = l[2] * m22 + l[3] * m32;
+    const V w3 = l[2] * m23 + l[3] * m33;
+    m00 = e[0] * m00;
+    m11 = e[1] * m11;
+    m20 = e[2] * m20 + s.bio_fraction * w0;
+    m21 = e[2] * m21 + s.bio_fraction * w1;
+    m22 = e[2] * m22 + s.bio_fraction * w2;
+    m23 = e[2] * m23 + s.bio_fraction * w3;
+    m30 = e[3] * m30 + s.hum_fraction * w0;
+    m31 = e[3] * m31 + s.hum_fraction * w1;
+    m32 = e[3] * m32 + s.hum_fraction * w2;
+    m33 = e[3] * m33 + s.hum_fraction * w3;
+    const V w = l[0] * v[0] + l[1] * v[1] + l[2] * v[2] + l[3] * v[3];
     v[0] = e[0] * v[0] + f.c_input * df + p.fym_dpm * f.fym;
     v[1] = e[1] * v[1] + f.c_input * (1.0 - df) + p.fym_rpm * f.fym;
     v[2] = e[2] * v[2] + s.bio_fraction * w;
     v[3] = e[3] * v[3] + s.hum_fraction * w + p.fym_hum * f.fym;
   }
-  for (int r = 0; r < 4; ++r) {
-    store(b.v[r] + i, v[r]);
-    for (int c = 0; c < 4; ++c) store(b.m[4 * r + c] + i, m[r][c]);
+  if (b.m[0]) {
+    const V m[16] = {m00, zero, zero, zero, zero, m11, zero, zero, m20, m21, m22, m23, m30, m31, m32, m33};
+    for (int r = 0; r < 4; ++r) store(b.v[r] + i, v[r]);
+    for (int k2 = 0; k2 < 16; ++k2) store(b.m[k2] + i, m[k2]);
+  }
+  if (b.x[0]) {
+    // x = M x + v: DPM and RPM on their own, then the 2x2 system of BIO and HUM (Cramer's rule;
+    // I - M is an M-matrix with positive determinant whenever the pools decay at all)
+    const V x0 = v[0] / (one - m00);
+    const V x1 = v[1] / (one - m11);
+    const V r2 = v[2] + m20 * x0 + m21 * x1;
+    const V r3 = v[3] + m30 * x0 + m31 * x1;
+    const V a22 = one - m22, a33 = one - m33;
+    const V det = a22 * a33 - m23 * m32;
+    store(b.x[0] + i, x0);
+    store(b.x[1] + i, x1);
+    store(b.x[2] + i, (a33 * r2 + m23 * r3) / det);
+    store(b.x[3] + i, (a22 * r3 + m32 * r2) / det);
   }
 }
 
@@ -316,8 +351,7 @@ void year_map_block(const Parameters& p, const YearMapBlock& b) {
 }
 
 void step_block(const Parameters& p, const Block& b, KernelIsa isa) {
-  require(kernel_isa_supported(isa),
-          "this CPU cannot run RothC kernel variant " + std::to_string(static_cast<int>(isa)));
+  require(kernel_isa_supported(isa), "this CPU cannot run RothC kernel variant ", static_cast<int>(isa));
   kernel_of(isa)(p, b);
 }
 

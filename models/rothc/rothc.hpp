@@ -327,8 +327,12 @@ struct YearMapBlock {
   const double* covered = nullptr;   ///< [in] 1 vegetated, 0 bare
   const double* dpm_fraction = nullptr;  ///< [in] n values, r/(r+1) (1)
   const double* smd0 = nullptr;      ///< [in] n values, deficit at the start of the cycle (mm)
-  double* m[16] = {};  ///< [out] n values each: M row-major, m[4 r + c] (pools DPM RPM BIO HUM)
-  double* v[4] = {};   ///< [out] n values each: v (t C ha-1)
+  double* m[16] = {};  ///< [out, optional] n values each: M row-major, m[4 r + c] (pools DPM RPM BIO HUM)
+  double* v[4] = {};   ///< [out, with m] n values each: v (t C ha-1)
+  /// [out, optional] n values each: the periodic steady state x = (I - M)^-1 v (t C ha-1), solved in
+  /// closed form in the same pass (M is block lower triangular: DPM and RPM decay on their own, then
+  /// a 2x2 system for BIO and HUM). Not finite where a pool does not decay at all over the cycle.
+  double* x[4] = {};
 };
 
 /// Build the cycle map of every cell of the block (widest instruction set of this CPU; every

@@ -6,6 +6,7 @@
                                                          CF/ACDD metadata, readers open it without warnings
   check_grid_output.py balance FILE.nc                   yearly carbon balance of every land cell
   check_grid_output.py inverse FILE.nc --soc SOC.tif     initial SOC equals the observed stock
+  check_grid_output.py spinup EXACT.nc BRUTE.nc          exact and brute-force spin-ups agree (--rtol)
 """
 import argparse
 import subprocess
@@ -158,6 +159,27 @@ def inverse(path, soc_path):
     ds.close()
 
 
+def spinup_agree(exact_path, brute_path, rtol):
+    """The exact equilibrium and brute-force cycling to 1e-9 per cycle give the same state: the brute
+    force stops about 1e-9 / (1 - rho) short of the equilibrium (rho: HUM's yearly retention, ~0.98)."""
+    a, b = netCDF4.Dataset(exact_path), netCDF4.Dataset(brute_path)
+    check("exact run used the exact spin-up", "exact periodic equilibrium" in a["spinup_iterations"].comment, a["spinup_iterations"].comment)
+    check("second run used brute force", "brute force" in b["spinup_iterations"].comment, b["spinup_iterations"].comment)
+    ia, ib = np.asarray(a["spinup_iterations"][:].compressed()), np.asarray(b["spinup_iterations"][:].compressed())
+    check("exact spin-up: 2 simulated years per cell", bool(np.all(ia == 2)), f"{ia.min()}-{ia.max()}")
+    check("brute force: hundreds of simulated years per cell", float(ib.mean()) > 100, str(ib.mean()))
+    for v, sel in (("cSoilInitial", ()), ("cSoilPools", (0,))):
+        x = np.ma.filled(a[v][sel].astype(float), np.nan)
+        y = np.ma.filled(b[v][sel].astype(float), np.nan)
+        land = np.isfinite(x) & (np.abs(x) > 0)
+        check(f"{v}: same land cells", bool(np.array_equal(land, np.isfinite(y) & (np.abs(y) > 0))))
+        err = float(np.nanmax(np.abs(x[land] - y[land]) / np.abs(x[land])))
+        check(f"{v}: exact and brute-force spin-ups agree to {rtol:g} (relative)", err <= rtol, f"{err:.3e}")
+        print(f"  {v}: largest relative difference {err:.3e} over {int(land.sum())} values")
+    a.close()
+    b.close()
+
+
 def balance(path):
     """stock change = input - respiration - leaching in every land cell and year (double output)."""
     ds = netCDF4.Dataset(path)
@@ -195,7 +217,8 @@ def parameter_applied(path, reference, text):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["identical", "readers", "inverse", "balance", "parameter"])
+    ap.add_argument("mode", choices=["identical", "readers", "inverse", "balance", "parameter", "spinup"])
+    ap.add_argument("--rtol", type=float, default=1e-6)
     ap.add_argument("--reference")
     ap.add_argument("--text")
     ap.add_argument("--pools", default="DPM RPM BIO HUM IOM")
@@ -209,6 +232,8 @@ def main():
         inverse(a.files[0], a.soc)
     elif a.mode == "balance":
         balance(a.files[0])
+    elif a.mode == "spinup":
+        spinup_agree(a.files[0], a.files[1], a.rtol)
     elif a.mode == "parameter":
         parameter_applied(a.files[0], a.reference, a.text)
     else:

@@ -485,6 +485,12 @@ TEST(RothCKernel, ComposedYearMapEqualsSimulatedCycles) {
       for (int k = 0; k < 16; ++k) b.m[k] = mm[k].data();
       for (int k = 0; k < 4; ++k) b.v[k] = vv[k].data();
       rc::year_map_block(p, b);
+      // the same block asked for the steady state only
+      std::vector<std::vector<double>> xx(4, std::vector<double>(n));
+      rc::YearMapBlock bx = b;
+      for (int k = 0; k < 16; ++k) bx.m[k] = nullptr;
+      for (int k = 0; k < 4; ++k) bx.v[k] = nullptr, bx.x[k] = xx[k].data();
+      rc::year_map_block(p, bx);
       for (std::size_t i = 0; i < n; ++i) {
         auto simulate = [&](rc::CellState x, bool inputs) {
           x.smd = smd0[i];
@@ -504,6 +510,13 @@ TEST(RothCKernel, ComposedYearMapEqualsSimulatedCycles) {
           const auto col = simulate(unit, false);
           for (int r = 0; r < 4; ++r)
             EXPECT_NEAR(mm[4 * r + c][i], col[r], 1e-12) << "cell " << i << " M(" << r << "," << c << ")";
+        }
+        // the closed-form steady state is a fixed point of the simulated cycle
+        const std::array<double, 4> xs{xx[0][i], xx[1][i], xx[2][i], xx[3][i]};
+        const auto after = simulate({xs[0], xs[1], xs[2], xs[3], 0}, true);
+        for (int r = 0; r < 4; ++r) {
+          EXPECT_GT(xs[r], 0.0) << "cell " << i << " x" << r;
+          EXPECT_NEAR(after[r], xs[r], 1e-11 * xs[r]) << "cell " << i << " x" << r << " not periodic";
         }
       }
     }
