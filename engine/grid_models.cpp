@@ -107,6 +107,10 @@ class RothcGrid final : public GridModel {
     iom_.resize(n);
     for (size_t i = 0; i < n; ++i) iom_[i] = rothc::falloon_iom(soc_observed_[i]);
     input_scale_.assign(n, 1.0);
+    // The state and the yearly work arrays are allocated here, with the cells (model set-up, timed as
+    // input): first touching fresh memory costs as much as a simulated year on some virtual machines.
+    for (auto* v : {&dpm_, &rpm_, &bio_, &hum_, &smd_, &tas_, &rain_, &evap_, &cin_, &fym_, &cov_, &co2_})
+      v->assign(n, 0.0);
     dfrac_.resize(n);
     for (size_t i = 0; i < n; ++i) {
       const auto& lu = cfg_.land_uses[static_cast<size_t>(land_class_[i])];
@@ -171,11 +175,7 @@ SpinupReport RothcGrid::spin_up(const MonthlyClimate& mean, bool inverse, double
     rep.method = "exact periodic equilibrium of the affine year map (composed from the 12 monthly maps at the cost of "
                "one simulated year, block-triangular 4x4 system solved in closed form) and one simulated year to check it";
   rep.flagged_what = "cells whose moisture deficit is not yet periodic";
-  dpm_.assign(n, 0.0);
-  rpm_.assign(n, 0.0);
-  bio_.assign(n, 0.0);
-  hum_.assign(n, 0.0);
-  smd_.assign(n, 0.0);
+  for (auto* v : {&dpm_, &rpm_, &bio_, &hum_, &smd_}) std::fill(v->begin(), v->end(), 0.0);
   // Cells are independent: work through them in chunks, so the spin-up's temporary
   // arrays stay small (and in cache) whatever the number of cells.
   constexpr size_t kChunk = 8192;
