@@ -17,6 +17,7 @@
 
 #include "engine/provenance.hpp"
 #include "engine/site_forcing.hpp"
+#include "engine/spinup.hpp"
 #include "grids/input_error.hpp"
 #include "grids/sha256.hpp"
 #include "models/amg/amg.hpp"
@@ -683,64 +684,31 @@ struct MimicsSite {
 // Spin-up and simulation, written once for every adapter.
 // ---------------------------------------------------------------------------------------------
 
-/// x solving (I - M) x = v, Gaussian elimination with partial pivoting; false if singular.
-bool solve_affine(std::vector<std::vector<double>> a, std::vector<double> b, std::vector<double>& x) {
-  const std::size_t n = b.size();
-  for (std::size_t c = 0; c < n; ++c) {
-    std::size_t piv = c;
-    for (std::size_t r = c + 1; r < n; ++r)
-      if (std::fabs(a[r][c]) > std::fabs(a[piv][c])) piv = r;
-    if (!(std::fabs(a[piv][c]) > 1e-300)) return false;
-    std::swap(a[c], a[piv]);
-    std::swap(b[c], b[piv]);
-    for (std::size_t r = c + 1; r < n; ++r) {
-      const double f = a[r][c] / a[c][c];
-      for (std::size_t k = c; k < n; ++k) a[r][k] -= f * a[c][k];
-      b[r] -= f * b[c];
-    }
-  }
-  x.assign(n, 0.0);
-  for (std::size_t c = n; c-- > 0;) {
-    double s = b[c];
-    for (std::size_t k = c + 1; k < n; ++k) s -= a[c][k] * x[k];
-    x[c] = s / a[c][c];
-  }
-  return true;
-}
-
-/// Exact periodic equilibrium of a linear model: one cycle of K steps is affine in the pools,
-/// x1 = M x0 + v (v from empty pools with inputs, the columns of M from unit pools without inputs),
-/// so the equilibrium is x = (I - M)^-1 v. Returns the relative change over one more cycle.
+/// Exact periodic equilibrium of a linear model (spinup::linear_periodic_steady_state, the solver of
+/// the grid runs): one cycle of K steps is affine in the pools, x1 = M x0 + v, so the equilibrium is
+/// x = (I - M)^-1 v. Leaves the adapter at the equilibrium; returns the largest relative change of a
+/// pool over one more cycle.
 template <class A>
 double affine_equilibrium(A& a, std::size_t k_steps, const std::string& model) {
   a.begin_cycle(k_steps);
-  const std::size_t n = a.state().size();
-  auto run = [&](const std::vector<double>& x0, bool inputs) {
-    a.set_state(x0);
+  const int n = static_cast<int>(a.state().size());
+  auto cycle = [&](const double* x0, double* x1, bool inputs) {
+    a.set_state(std::vector<double>(x0, x0 + n));
     a.reset_aux();
     for (std::size_t k = 0; k < k_steps; ++k) a.step(k, inputs);
-    return a.state();
+    const std::vector<double> s = a.state();
+    std::copy(s.begin(), s.end(), x1);
   };
-  const std::vector<double> v = run(std::vector<double>(n, 0.0), true);
-  std::vector<std::vector<double>> i_minus_m(n, std::vector<double>(n, 0.0));
-  for (std::size_t j = 0; j < n; ++j) {
-    std::vector<double> e(n, 0.0);
-    e[j] = 1.0;
-    const auto col = run(e, false);
-    for (std::size_t r = 0; r < n; ++r) i_minus_m[r][j] = (r == j ? 1.0 : 0.0) - col[r];
-  }
-  std::vector<double> x;
-  if (!solve_affine(i_minus_m, v, x))
+  spinup::LinearSteadyState r;
+  try {
+    r = spinup::linear_periodic_steady_state(n, cycle);
+  } catch (const std::runtime_error&) {
     throw InputError(model + ": no equilibrium for the spin-up years: a pool does not decompose over the cycle "
                      "(e.g. too cold or too dry); use --spinup none with soc_initial");
-  a.set_state(x);
+  }
+  a.set_state(std::vector<double>(r.state.begin(), r.state.begin() + n));
   a.reset_aux();
-  const double before = a.active_total();
-  for (std::size_t k = 0; k < k_steps; ++k) a.step(k, true);
-  const double after = a.active_total();
-  a.set_state(x);
-  a.reset_aux();
-  return std::fabs(after - before) / std::max(std::fabs(before), 1e-300);
+  return r.residual;
 }
 
 /// Cycle the first K steps until the change of the pools over a cycle, per year, is below
@@ -770,10 +738,11 @@ std::string equilibrium(A& a, std::size_t k_steps, int years, const std::string&
   if constexpr (A::kLinear) {
     const double residual = affine_equilibrium(a, k_steps, model);
     if (!(residual <= kResidualTolerance))
-      throw InputError(model + ": the exact equilibrium of the spin-up years is not periodic (relative change " +
+      throw InputError(model + ": the exact equilibrium of the spin-up years is not periodic (largest relative change of a pool " +
                        num(residual) + " over one more cycle, expected <= " + num(kResidualTolerance) + ")");
     return "exact periodic equilibrium of the first " + std::to_string(years) +
-           " years cycled (affine cycle map solved; relative change over one more cycle " + num(residual) + ")";
+           " years cycled (affine cycle map solved; largest relative change of a pool over one more cycle " +
+           num(residual) + ")";
   } else if constexpr (std::is_same_v<A, MimicsSite>) {
     // The steady state of the mean forcing is ~2 % off the periodic one (the kinetics are
     // nonlinear in temperature): cycle from it.
