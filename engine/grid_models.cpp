@@ -111,6 +111,8 @@ class RothcGrid final : public GridModel {
     // input): first touching fresh memory costs as much as a simulated year on some virtual machines.
     for (auto* v : {&dpm_, &rpm_, &bio_, &hum_, &smd_, &tas_, &rain_, &evap_, &cin_, &fym_, &cov_, &co2_})
       v->assign(n, 0.0);
+    report_.residual.assign(n, 0.0);  // the spin-up's per-cell diagnostics, likewise
+    report_.cycles.assign(n, 0.0);
     dfrac_.resize(n);
     for (size_t i = 0; i < n; ++i) {
       const auto& lu = cfg_.land_uses[static_cast<size_t>(land_class_[i])];
@@ -157,6 +159,7 @@ class RothcGrid final : public GridModel {
   std::vector<double> annual_input_, soc_observed_, input_scale_, dfrac_;
   std::vector<double> co2_fraction_, bio_fraction_, hum_fraction_, smd_max_, smd_1bar_, smd_15bar_, smd_bare_, min_rm_;
   std::vector<double> dpm_, rpm_, bio_, hum_, iom_, smd_;
+  SpinupReport report_;  // storage of the spin-up diagnostics until the spin-up hands it over
   // yearly work arrays
   std::vector<double> tas_, rain_, evap_, cin_, fym_, cov_, co2_;
 };
@@ -165,9 +168,11 @@ SpinupReport RothcGrid::spin_up(const MonthlyClimate& mean, bool inverse, double
   const bool brute_force = max_years > 0;
   const size_t n = land_class_.size();
   const auto& p = p_;
-  SpinupReport rep;
-  rep.residual.assign(n, 0.0);
-  rep.cycles.assign(n, 2.0);
+  SpinupReport rep = std::move(report_);  // arrays allocated by set_cells
+  rep.residual.resize(n);
+  std::fill(rep.residual.begin(), rep.residual.end(), 0.0);
+  rep.cycles.resize(n);
+  std::fill(rep.cycles.begin(), rep.cycles.end(), 2.0);
   if (brute_force)
     rep.method = "brute force: the mean year cycled from empty pools until one more cycle changes every pool by at "
                  "most " + fmt("%g", tolerance) + " (relative)";
