@@ -20,6 +20,7 @@
 #include "engine/collective.hpp"
 #include "engine/provenance.hpp"
 #include "grids/cf_writer.hpp"
+#include "grids/fast_deflate.hpp"
 #include "grids/checkpoint_file.hpp"
 #include "grids/input_error.hpp"
 #include "grids/raster.hpp"
@@ -722,11 +723,17 @@ void GridRun::simulate() {
   }
   times_.communication += io.seconds();
   double bytes = writer->bytes_written(), total_bytes = 0.0, out_s = times_.output, max_out_s = 0.0;
+  double deflate_s = grids::deflate_seconds(), max_deflate_s = 0.0, min_deflate_s = 0.0;
   MPI_Reduce(&bytes, &total_bytes, 1, MPI_DOUBLE, MPI_SUM, 0, comm_);
   MPI_Reduce(&out_s, &max_out_s, 1, MPI_DOUBLE, MPI_MAX, 0, comm_);
+  MPI_Reduce(&deflate_s, &max_deflate_s, 1, MPI_DOUBLE, MPI_MAX, 0, comm_);
+  MPI_Reduce(&deflate_s, &min_deflate_s, 1, MPI_DOUBLE, MPI_MIN, 0, comm_);
   log("wrote " + out_path_ + ": " + fmt("%.1f", total_bytes / 1048576.0) + " MiB of variables (before compression) in " +
       fmt("%.2f", max_out_s) + " s of output phase, " + fmt("%.1f", total_bytes / 1048576.0 / std::max(max_out_s, 1e-9)) +
-      " MiB/s");
+      " MiB/s" +
+      (max_deflate_s > 0.0 ? "; compression " + fmt("%.2f", min_deflate_s) + "-" + fmt("%.2f", max_deflate_s) +
+                                 " s of it per rank (" + grids::deflate_implementation() + ")"
+                           : std::string()));
 }
 
 void GridRun::report_phases() {

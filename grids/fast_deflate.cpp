@@ -3,6 +3,7 @@
 #include <hdf5.h>
 #include <libdeflate.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -19,6 +20,7 @@ namespace alamod::grids {
 namespace {
 
 bool g_active = false;
+double g_deflate_seconds = 0.0;  // compression only (HDF5 calls filters from one thread)
 
 /// One compressor per compression level, per thread (libdeflate objects are not thread safe).
 libdeflate_compressor* compressor(int level) {
@@ -69,6 +71,11 @@ size_t deflate_filter(unsigned flags, size_t cd_nelmts, const unsigned cd_values
     }
     return 0;
   }
+  const auto t0 = std::chrono::steady_clock::now();
+  struct Timer {
+    std::chrono::steady_clock::time_point t0;
+    ~Timer() { g_deflate_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); }
+  } timer{t0};
   int level = cd_nelmts > 0 ? static_cast<int>(cd_values[0]) : 6;
   if (level < 0 || level > 9) return 0;
   libdeflate_compressor* c = compressor(level);
@@ -106,6 +113,8 @@ void use_fast_deflate() {
     g_active = true;
   });
 }
+
+double deflate_seconds() { return g_deflate_seconds; }
 
 std::string deflate_implementation() {
   return g_active ? std::string("libdeflate ") + LIBDEFLATE_VERSION_STRING : "zlib (HDF5 built-in)";

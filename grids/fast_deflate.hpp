@@ -14,6 +14,10 @@ namespace alamod::grids {
 /// Set ALAMOD_DEFLATE=zlib in the environment to keep HDF5's own zlib filter.
 void use_fast_deflate();
 
+/// Seconds this process has spent compressing chunks through the libdeflate filter (0 when HDF5's
+/// own zlib compresses: that time is not visible here).
+double deflate_seconds();
+
 /// "libdeflate 1.14" or "zlib (HDF5 built-in)": which implementation compresses.
 std::string deflate_implementation();
 
