@@ -167,6 +167,9 @@ def spinup_agree(exact_path, brute_path, rtol):
     check("second run used brute force", "brute force" in b["spinup_iterations"].comment, b["spinup_iterations"].comment)
     ia, ib = np.asarray(a["spinup_iterations"][:].compressed()), np.asarray(b["spinup_iterations"][:].compressed())
     check("exact spin-up: 2 simulated years per cell", bool(np.all(ia == 2)), f"{ia.min()}-{ia.max()}")
+    ra = np.asarray(a["spinup_residual"][:].compressed())
+    check("exact spin-up (the default): spinup_residual <= 1e-9 in every land cell", ra.size == ia.size and
+          bool(np.all(ra <= 1e-9)), f"max {ra.max():.3e}")
     check("brute force: hundreds of simulated years per cell", float(ib.mean()) > 100, str(ib.mean()))
     for v, sel in (("cSoilInitial", ()), ("cSoilPools", (0,))):
         x = np.ma.filled(a[v][sel].astype(float), np.nan)
