@@ -527,19 +527,25 @@ void GridRun::simulate() {
       }
     }
   }
+  // SHA-256 of every input, file k on rank k mod P (the climate file dominates; no rank hashes them all)
   std::string checksums;
-  if (rank_ == 0) {
-    for (const auto* f : {&cfg_.land_mask, &cfg_.land_use, &cfg_.clay, &cfg_.soc_stock, &cfg_.carbon_input,
-                          &cfg_.climate, &cfg_.cost_weight}) {
-      if (f->empty()) continue;
-      checksums += *f + " sha256:" + grids::sha256_file(*f) + "\n";
-    }
-  }
   {
-    int len = static_cast<int>(checksums.size());
-    MPI_Bcast(&len, 1, MPI_INT, 0, comm_);
-    checksums.resize(static_cast<size_t>(len));
-    MPI_Bcast(checksums.data(), len, MPI_CHAR, 0, comm_);
+    std::vector<const std::string*> files;
+    for (const auto* f : {&cfg_.land_mask, &cfg_.land_use, &cfg_.clay, &cfg_.soc_stock, &cfg_.carbon_input,
+                          &cfg_.climate, &cfg_.cost_weight})
+      if (!f->empty()) files.push_back(f);
+    std::vector<std::string> mine(files.size());
+    collectively(comm_, [&] {
+      for (size_t k = static_cast<size_t>(rank_); k < files.size(); k += static_cast<size_t>(size_))
+        mine[k] = grids::sha256_file(*files[k]);
+    });
+    for (size_t k = 0; k < files.size(); ++k) {
+      char hex[65] = {};
+      const int owner = static_cast<int>(k % static_cast<size_t>(size_));
+      if (rank_ == owner) mine[k].copy(hex, 64);
+      MPI_Bcast(hex, 64, MPI_CHAR, owner, comm_);
+      checksums += *files[k] + " sha256:" + std::string(hex, 64) + "\n";
+    }
   }
   const std::string params = model_->parameters_text();
   const std::string now = utc_now_iso();

@@ -1,99 +1,49 @@
 #include "grids/sha256.hpp"
 
-#include <array>
-#include <cstdint>
+#include <openssl/evp.h>
+
 #include <cstdio>
 #include <fstream>
+#include <memory>
+#include <stdexcept>
 #include <vector>
 
 #include "grids/input_error.hpp"
+
+// SHA-256 through OpenSSL's EVP interface, which uses the CPU's SHA instructions where there are
+// some (about 2 GB/s against ~0.25 GB/s for a portable implementation).
 
 namespace alamod::grids {
 
 namespace {
 
-constexpr std::array<std::uint32_t, 64> kRound = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-
-inline std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
-
 class Sha256 {
  public:
-  void update(const unsigned char* data, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) {
-      block_[fill_++] = data[i];
-      if (fill_ == 64) {
-        compress();
-        fill_ = 0;
-      }
-    }
-    length_ += n;
+  Sha256() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
+    if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1)
+      throw std::runtime_error("OpenSSL could not start a SHA-256 digest");
+  }
+  void update(const void* data, std::size_t n) {
+    if (n > 0 && EVP_DigestUpdate(ctx_.get(), data, n) != 1) throw std::runtime_error("OpenSSL SHA-256 update failed");
   }
   std::string hex() {
-    const std::uint64_t bits = length_ * 8;
-    const unsigned char pad = 0x80;
-    update(&pad, 1);
-    const unsigned char zero = 0;
-    while (fill_ != 56) update(&zero, 1);
-    for (int i = 7; i >= 0; --i) {
-      const unsigned char b = static_cast<unsigned char>(bits >> (8 * i));
-      update(&b, 1);
-    }
-    std::string out;
-    char buf[9];
-    for (auto h : state_) {
-      std::snprintf(buf, sizeof buf, "%08x", h);
-      out += buf;
-    }
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_DigestFinal_ex(ctx_.get(), md, &len) != 1) throw std::runtime_error("OpenSSL SHA-256 final failed");
+    std::string out(2 * len, '0');
+    for (unsigned int i = 0; i < len; ++i) std::snprintf(&out[2 * i], 3, "%02x", md[i]);
     return out;
   }
 
  private:
-  void compress() {
-    std::uint32_t w[64];
-    for (int i = 0; i < 16; ++i)
-      w[i] = (std::uint32_t(block_[4 * i]) << 24) | (std::uint32_t(block_[4 * i + 1]) << 16) |
-             (std::uint32_t(block_[4 * i + 2]) << 8) | std::uint32_t(block_[4 * i + 3]);
-    for (int i = 16; i < 64; ++i) {
-      const std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-      const std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    auto [a, b, c, d, e, f, g, h] = state_;
-    for (int i = 0; i < 64; ++i) {
-      const std::uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + kRound[i] + w[i];
-      const std::uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-      h = g;
-      g = f;
-      f = e;
-      e = d + t1;
-      d = c;
-      c = b;
-      b = a;
-      a = t1 + t2;
-    }
-    const std::uint32_t v[8] = {a, b, c, d, e, f, g, h};
-    for (int i = 0; i < 8; ++i) state_[i] += v[i];
-  }
-  std::array<std::uint32_t, 8> state_ = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                         0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  unsigned char block_[64] = {};
-  std::size_t fill_ = 0;
-  std::uint64_t length_ = 0;
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx_;
 };
 
 }  // namespace
 
 std::string sha256_hex(std::string_view bytes) {
   Sha256 s;
-  s.update(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  s.update(bytes.data(), bytes.size());
   return s.hex();
 }
 
@@ -101,11 +51,12 @@ std::string sha256_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": file not found or not readable");
   Sha256 s;
-  std::vector<char> buf(1 << 16);
+  std::vector<char> buf(1 << 20);
   while (in) {
     in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    s.update(reinterpret_cast<const unsigned char*>(buf.data()), static_cast<std::size_t>(in.gcount()));
+    s.update(buf.data(), static_cast<std::size_t>(in.gcount()));
   }
+  if (in.bad()) throw InputError(path + ": read error while computing its SHA-256");
   return s.hex();
 }
 
