@@ -744,12 +744,19 @@ void GridRun::simulate() {
 
 void GridRun::report_phases() {
   double local[6] = {times_.input, times_.spinup, times_.compute, times_.output, times_.communication, times_.total};
-  double mx[6];
+  double mx[6], sum[6];
   MPI_Reduce(local, mx, 6, MPI_DOUBLE, MPI_MAX, 0, comm_);
+  MPI_Reduce(local, sum, 6, MPI_DOUBLE, MPI_SUM, 0, comm_);
   char line[300];
   std::snprintf(line, sizeof line,
                 "time per phase (s, max over ranks): input %.2f, spin-up %.2f, compute %.2f, output %.2f, total %.2f",
                 mx[0], mx[1], mx[2], mx[3], mx[5]);
+  log(line);
+  // measured imbalance of the phases that the partition balances (max over ranks / mean - 1)
+  auto imbalance = [&](int k) { return sum[k] > 0.0 ? 100.0 * (mx[k] * size_ / sum[k] - 1.0) : 0.0; };
+  std::snprintf(line, sizeof line,
+                "measured load imbalance (max / mean over ranks - 1): compute %.1f %%, spin-up %.1f %%, output %.1f %%",
+                imbalance(2), imbalance(1), imbalance(3));
   log(line);
 }
 

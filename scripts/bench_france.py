@@ -38,12 +38,14 @@ def run_case(case, ranks, end_year, out_root):
     cells = re.search(r"(\d+) land cells", p.stdout)
     imb = re.search(r"load imbalance ([\d.]+) %", p.stdout)
     raw = re.search(r"([\d.]+) MiB of variables \(before compression\)", p.stdout)
+    meas = re.search(r"measured load imbalance \(max / mean over ranks - 1\): compute ([\d.]+) %", p.stdout)
     nc = os.path.join(out, "carbon_yearly.nc")
     return {"case": case, "ranks": ranks, "years": end_year - 1989, "land_cells": int(cells.group(1)),
             "wall_s": round(wall, 2), "input_s": float(m.group(1)), "spinup_s": float(m.group(2)),
             "compute_s": float(m.group(3)), "output_s": float(m.group(4)), "alamod_total_s": float(m.group(5)),
             "max_rss_mib_one_rank": round(int(rss.group(1)) / 1024, 1), "output_mib": round(os.path.getsize(nc) / 2**20, 1),
-            "load_imbalance_pct": float(imb.group(1)), "raw_output_mib": float(raw.group(1))}
+            "load_imbalance_pct": float(imb.group(1)), "raw_output_mib": float(raw.group(1)),
+            "compute_imbalance_measured_pct": float(meas.group(1))}
 
 
 def dd_rate(path, mib, repeats=3):
@@ -63,16 +65,22 @@ def plot(rows, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     cases = sorted({r["case"] for r in rows})
-    fig, ax = plt.subplots(1, 3, figsize=(15, 4.5))
+    fig, ax = plt.subplots(1, 5, figsize=(25, 4.5))
     for c in cases:
         rr = sorted((r for r in rows if r["case"] == c), key=lambda r: r["ranks"])
         n = [r["ranks"] for r in rr]
         ax[0].plot(n, [r["speedup"] for r in rr], "o-", label=c)
         ax[1].plot(n, [r["efficiency"] for r in rr], "o-", label=c)
+        ax[3].plot(n, [r["write_mib_s"] for r in rr], "o-", label=f"{c}: output phase")
+        ax[3].plot(n, [r["dd_mib_s"] for r in rr], "x:", label=f"{c}: dd, same bytes")
+        ax[4].plot(n, [r["load_imbalance_pct"] for r in rr], "o-", label=f"{c}: partition (cost weight)")
+        ax[4].plot(n, [r["compute_imbalance_measured_pct"] for r in rr], "s--", label=f"{c}: measured, compute")
     ranks = sorted({r["ranks"] for r in rows})
     ax[0].plot(ranks, ranks, "k--", lw=0.8, label="ideal")
     ax[0].set(xlabel="MPI ranks", ylabel="speed-up (wall time)", title="strong scaling")
     ax[1].set(xlabel="MPI ranks", ylabel="parallel efficiency", ylim=(0, 1.1), title="efficiency")
+    ax[3].set(xlabel="MPI ranks", ylabel="MiB/s (variables before compression; dd: bytes)", title="write rate")
+    ax[4].set(xlabel="MPI ranks", ylabel="max / mean over ranks - 1 (%)", title="load imbalance")
     labels = [f"{r['case']} np{r['ranks']}" for r in rows]
     bottom = [0.0] * len(rows)
     for ph in ("input_s", "spinup_s", "compute_s", "output_s"):
@@ -122,7 +130,8 @@ def main():
         w.writeheader()
         w.writerows(rows)
     keys = ["case", "ranks", "years", "wall_s", "input_s", "spinup_s", "compute_s", "output_s", "efficiency",
-            "load_imbalance_pct", "cell_months_per_s", "bytes_per_cell", "output_mib", "write_vs_dd"]
+            "load_imbalance_pct", "compute_imbalance_measured_pct", "cell_months_per_s", "bytes_per_cell", "output_mib",
+            "write_vs_dd"]
     if a.plot:
         plot(rows, os.path.join(a.out, "france_runs.png"))
     print("| " + " | ".join(keys) + " |")
