@@ -4,8 +4,15 @@
 /// Land cells are numbered in row-major grid order. Rank r owns the contiguous
 /// run of land cells whose cumulative cost weight falls in [r W/P, (r+1) W/P),
 /// W the total weight: balanced by cost, contiguous in memory and in the file.
-/// The partition depends only on the mask, the weights and P, and every rank
-/// computes the same one (no communication).
+/// The partition depends only on the mask, the weights and P.
+///
+/// Two ways to build it, giving the same partition: from the whole mask on every rank (small grids,
+/// tests), or collectively from slabs of rows (`from_row_slabs`): each rank reads only its slab, the
+/// ranks exchange one land count and weight sum per row, and the rank holding the row where a split
+/// falls places it. No rank then holds a per-cell array of the whole grid, so the start-up needs
+/// O(G/P) memory and file reads per rank instead of O(G).
+#include <mpi.h>
+
 #include <cstdint>
 #include <vector>
 
@@ -19,27 +26,37 @@ class LandPartition {
   LandPartition(const std::vector<std::uint8_t>& is_land, std::int64_t grid_cells, const std::vector<double>& weight,
                 int ranks);
 
+  /// Collective over `comm` (P ranks): rank r passes the rows [slab_row_begin(r), slab_row_begin(r+1))
+  /// of the grid, `slab_is_land` one entry per cell of those rows (row-major) and `slab_weight` one
+  /// per cell (ignored where not land; empty = all 1). Weights must be finite and >= 0 (the caller
+  /// checks them, naming the cell).
+  static LandPartition from_row_slabs(MPI_Comm comm, int nx, int ny, const std::vector<std::uint8_t>& slab_is_land,
+                                      const std::vector<double>& slab_weight);
+  /// First row of rank r's slab for from_row_slabs: r ny / P.
+  static int slab_row_begin(int r, int ranks, int ny) {
+    return static_cast<int>(static_cast<std::int64_t>(ny) * r / ranks);
+  }
+
   int ranks() const { return ranks_; }
-  std::int64_t land_cells() const { return static_cast<std::int64_t>(land_index_.size()); }
+  std::int64_t land_cells() const { return land_cells_; }
   /// Global land-cell numbers [first_land(r), first_land(r+1)) owned by rank r.
   std::int64_t first_land(int r) const { return first_land_[r]; }
   std::int64_t owned_count(int r) const { return first_land_[r + 1] - first_land_[r]; }
-  /// Grid linear index of land cell k.
-  std::int64_t grid_index(std::int64_t k) const { return land_index_[k]; }
   /// Grid linear range [begin, end) that rank r writes: from its first land cell
   /// to the next rank's first land cell; the ranges of all ranks tile the grid.
-  std::int64_t grid_begin(int r) const;
-  std::int64_t grid_end(int r) const;
+  std::int64_t grid_begin(int r) const { return grid_begin_[r]; }
+  std::int64_t grid_end(int r) const { return grid_begin_[r + 1]; }
   /// Sum of cost weights of rank r.
   double weight_of(int r) const { return rank_weight_[r]; }
   /// Load imbalance: max rank weight / mean rank weight - 1.
   double imbalance() const;
 
  private:
-  int ranks_;
-  std::int64_t grid_cells_;
-  std::vector<std::int64_t> land_index_;
+  LandPartition() = default;
+  int ranks_ = 1;
+  std::int64_t grid_cells_ = 0, land_cells_ = 0;
   std::vector<std::int64_t> first_land_;  // ranks + 1 entries
+  std::vector<std::int64_t> grid_begin_;  // ranks + 1 entries, the last = grid_cells_
   std::vector<double> rank_weight_;
 };
 

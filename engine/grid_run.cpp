@@ -161,33 +161,56 @@ void GridRun::check_output_folder() {
 
 void GridRun::partition_land() {
   const auto& g = cfg_.grid;
-  std::vector<std::uint8_t> land(static_cast<size_t>(g.cells()), 0);
-  std::vector<double> weight;
+  // Each rank reads one slab of mask rows (and weights); the partition is built collectively from
+  // per-row summaries, so no rank reads or holds the whole mask (decomposition/land_partition.hpp).
+  const int s0 = decomposition::LandPartition::slab_row_begin(rank_, size_, g.ny);
+  const int s1 = decomposition::LandPartition::slab_row_begin(rank_ + 1, size_, g.ny);
+  std::vector<std::uint8_t> slab_land;
+  std::vector<double> slab_weight;
+  std::int64_t slab_land_cells = 0;
   collectively(comm_, [&] {
-    const auto mask = grids::read_raster_window(cfg_.land_mask, g, 0, g.ny, grids::Resampling::nearest);
-    std::int64_t n = 0;
-    for (size_t i = 0; i < land.size(); ++i) {
-      land[i] = mask.values[i] > 0.5 ? 1 : 0;
-      n += land[i];
+    const auto mask = grids::read_raster_window(cfg_.land_mask, g, s0, s1 - s0, grids::Resampling::nearest);
+    slab_land.resize(mask.values.size());
+    for (size_t i = 0; i < slab_land.size(); ++i) {
+      slab_land[i] = mask.values[i] > 0.5 ? 1 : 0;
+      slab_land_cells += slab_land[i];
     }
-    if (n == 0) throw InputError(cfg_.land_mask + ": no land cell (value 1) on the run grid");
     if (!cfg_.cost_weight.empty()) {
-      const auto w = grids::read_raster_window(cfg_.cost_weight, g, 0, g.ny, cfg_.resampling_continuous);
-      for (size_t i = 0; i < land.size(); ++i) {
-        if (!land[i]) continue;
-        const double v = w.values[i];
+      const auto w = grids::read_raster_window(cfg_.cost_weight, g, s0, s1 - s0, cfg_.resampling_continuous);
+      slab_weight = w.values;
+      for (size_t i = 0; i < slab_land.size(); ++i) {
+        if (!slab_land[i]) continue;
+        const double v = slab_weight[i];
         if (!(v >= 0.0) || !std::isfinite(v))
           throw InputError(cfg_.cost_weight + ": cost weight " + fmt("%g", v) + " at land " +
-                           g.describe_cell(static_cast<std::int64_t>(i)) + " (expected a finite value >= 0)");
-        weight.push_back(v);
+                           g.describe_cell(static_cast<std::int64_t>(s0) * g.nx + static_cast<std::int64_t>(i)) +
+                           " (expected a finite value >= 0)");
       }
     }
   });
-  partition_ = std::make_unique<decomposition::LandPartition>(land, g.cells(), weight, size_);
+  std::int64_t land_cells = 0;
+  MPI_Allreduce(&slab_land_cells, &land_cells, 1, MPI_INT64_T, MPI_SUM, comm_);
+  if (land_cells == 0) throw InputError(cfg_.land_mask + ": no land cell (value 1) on the run grid");
+  partition_ = std::make_unique<decomposition::LandPartition>(
+      decomposition::LandPartition::from_row_slabs(comm_, g.nx, g.ny, slab_land, slab_weight));
   const auto& p = *partition_;
-  for (std::int64_t k = p.first_land(rank_); k < p.first_land(rank_ + 1); ++k) cells_.push_back(p.grid_index(k));
   range_begin_ = p.grid_begin(rank_);
   range_end_ = p.grid_end(rank_);
+  // this rank's land cells: read the mask rows of its range
+  collectively(comm_, [&] {
+    cells_.clear();
+    if (p.owned_count(rank_) == 0) return;
+    const int row0 = static_cast<int>(range_begin_ / g.nx);
+    const int row1 = static_cast<int>((range_end_ - 1) / g.nx) + 1;
+    const auto mask = grids::read_raster_window(cfg_.land_mask, g, row0, row1 - row0, grids::Resampling::nearest);
+    const std::int64_t off = static_cast<std::int64_t>(row0) * g.nx;
+    for (std::int64_t c = range_begin_; c < range_end_; ++c)
+      if (mask.values[static_cast<size_t>(c - off)] > 0.5) cells_.push_back(c);
+    if (static_cast<std::int64_t>(cells_.size()) != p.owned_count(rank_))
+      throw InputError(cfg_.land_mask + ": changed while the run read it (rank " + std::to_string(rank_) +
+                       " found " + std::to_string(cells_.size()) + " land cells in its rows, expected " +
+                       std::to_string(p.owned_count(rank_)) + ")");
+  });
   std::int64_t mn = p.owned_count(0), mx = mn;
   for (int r = 0; r < size_; ++r) {
     mn = std::min(mn, p.owned_count(r));

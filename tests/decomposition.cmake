@@ -1,0 +1,7 @@
+# The land partition from slabs of rows (grid runs) against the partition from the whole mask.
+alamod_mpi_test(test_land_partition SOURCES unit/test_land_partition.cpp LIBS alamod_decomposition RANKS 1 2 3 4)
+
+# A cost-weight raster moves the rank boundaries (and nothing in the results); bad weights are named.
+alamod_script_test(grid_cost_weight /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/integration/test_cost_weight.py
+  --alamod $<TARGET_FILE:alamod> --source-dir ${CMAKE_SOURCE_DIR} --work ${ALAMOD_RUN_DIR}/cost_weight)
+set_tests_properties(grid_cost_weight PROPERTIES FIXTURES_REQUIRED france_data TIMEOUT 300 PROCESSORS 2)

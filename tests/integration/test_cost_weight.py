@@ -1,0 +1,92 @@
+#!/usr/bin/python3
+"""Load balancing by a cost-weight raster (inputs.cost_weight) on the France 8 km grid.
+
+  test_cost_weight.py --alamod BIN --source-dir DIR --work DIR
+
+Writes a weight raster (GeoTIFF, EPSG:2154: weight 10 in the south half of France, 1 in the north),
+runs 3 ranks with and without it: the partition must follow the weights (rank cell counts differ,
+imbalance by weight <= 2 %), the outputs must be bitwise identical (the partition changes nothing in the
+results), and a negative weight over land must stop the run with the file and the cell named."""
+import argparse
+import os
+import re
+import subprocess
+import sys
+
+import netCDF4
+import numpy as np
+from osgeo import gdal
+
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append(ok)
+    print(("PASS " if ok else "FAIL ") + name + ("" if ok else f": {detail}"))
+
+
+def write_weights(mask_path, out_path, negative=False):
+    m = gdal.Open(mask_path)
+    land = m.ReadAsArray() > 0.5
+    w = np.ones(land.shape, dtype=np.float32)
+    w[land.shape[0] // 2:, :] = 10.0
+    if negative:
+        rows, cols = np.nonzero(land)
+        w[rows[len(rows) // 3], cols[len(rows) // 3]] = -1.0
+    drv = gdal.GetDriverByName("GTiff")
+    ds = drv.Create(out_path, land.shape[1], land.shape[0], 1, gdal.GDT_Float32)
+    ds.SetGeoTransform(m.GetGeoTransform())
+    ds.SetProjection(m.GetProjection())
+    ds.GetRasterBand(1).WriteArray(w)
+    ds = None
+
+
+def run(a, out, extra):
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_rmaps_base_oversubscribe="1")
+    cfg = os.path.join(a.source_dir, "configs/france_default.toml")
+    cmd = ["mpiexec", "-n", "3", a.alamod, "run", cfg, "--out", out, "--overwrite", "--set", "run.end_year=1992",
+           "--set", 'output.precision="double"', *extra]
+    return subprocess.run(cmd, env=env, capture_output=True, text=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--alamod", required=True)
+    ap.add_argument("--source-dir", required=True)
+    ap.add_argument("--work", required=True)
+    a = ap.parse_args()
+    os.makedirs(a.work, exist_ok=True)
+    mask = os.path.join(a.source_dir, "data/france/land_mask_8km.tif")
+    wpath = os.path.join(a.work, "weights.tif")
+    write_weights(mask, wpath)
+    plain = run(a, os.path.join(a.work, "plain"), [])
+    weighted = run(a, os.path.join(a.work, "weighted"), ["--set", f'inputs.cost_weight="{wpath}"'])
+    check("unweighted run", plain.returncode == 0, plain.stderr[-500:])
+    check("weighted run", weighted.returncode == 0, weighted.stderr[-500:])
+    pat = re.compile(r"(\d+)-(\d+) cells per rank, load imbalance ([\d.]+) %")
+    mp, mw = pat.search(plain.stdout), pat.search(weighted.stdout)
+    if mp and mw:
+        check("unweighted: equal cell counts", int(mp.group(2)) - int(mp.group(1)) <= 1, mp.group(0))
+        check("weighted: cell counts follow the weights", int(mw.group(2)) - int(mw.group(1)) > 100, mw.group(0))
+        check("weighted: imbalance by weight <= 2 %", float(mw.group(3)) <= 2.0, mw.group(0))
+    else:
+        check("partition lines printed", False, plain.stdout[-300:] + weighted.stdout[-300:])
+    if plain.returncode == 0 and weighted.returncode == 0:
+        x = netCDF4.Dataset(os.path.join(a.work, "plain", "carbon_yearly.nc"))
+        y = netCDF4.Dataset(os.path.join(a.work, "weighted", "carbon_yearly.nc"))
+        for v in ("cSoilPools", "cSoil", "rh", "cSoilInitial"):
+            check(f"{v} bitwise identical with and without weights", x[v][:].tobytes() == y[v][:].tobytes())
+    bad = os.path.join(a.work, "negative.tif")
+    write_weights(mask, bad, negative=True)
+    r = run(a, os.path.join(a.work, "negative"), ["--set", f'inputs.cost_weight="{bad}"'])
+    check("negative weight: non-zero exit", r.returncode != 0)
+    check("negative weight: the file and the cell are named", "negative.tif" in r.stderr and "cost weight -1" in
+          r.stderr and "row" in r.stderr, r.stderr[-400:])
+    check("negative weight: no output left", not os.path.exists(os.path.join(a.work, "negative", "carbon_yearly.nc")))
+    n_fail = results.count(False)
+    print(f"{len(results) - n_fail} passed, {n_fail} failed")
+    sys.exit(1 if n_fail else 0)
+
+
+main()
