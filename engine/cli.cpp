@@ -97,6 +97,17 @@ int run_command_line(int argc, char** argv, int rank) {
   auto* restart_opt = run->add_option("--restart", restart,
                                       "continue an interrupted run from the newest checkpoint in --out, or from FILE")
                           ->expected(0, 1);
+  run->footer(
+      "Examples:\n"
+      "  mpiexec -n 2 alamod run configs/france_default.toml --out results/france_8km\n"
+      "  mpiexec -n 4 alamod run configs/france_1km.toml --out DIR --set run.end_year=2019 --checkpoint-every 10\n"
+      "  mpiexec -n 8 alamod run configs/france_1km.toml --out DIR --restart      (any rank count)\n"
+      "Exit status: 0 done; 1 bad input (the message names file, variable and cell); 2 bad command line;\n"
+      "3 internal error; 75 stopped by SIGTERM or "
+      "SIGUSR1 after writing a checkpoint (continue with --restart).\n"
+      "Environment: ALAMOD_MPIIO_HINTS=key=value,... MPI-IO hints for the output (e.g. striping_factor=16);\n"
+      "ALAMOD_DEFLATE=zlib compresses with HDF5's zlib instead of libdeflate (same values, slower).\n"
+      "PETSc options pass through (e.g. -log_view). Every key: alamod run --config-help.");
 
   // rothc (official file format)
   auto* roth = app.add_subcommand("rothc", "run RothC-26.3 on an input file of the official RothC program");
