@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Time the France runs end to end (a benchmark, not a test).
 
-  /usr/bin/python3 scripts/bench_france.py [--cases 8km,1km] [--ranks 1,2] [--end-year 2100]
+  /usr/bin/python3 scripts/bench_france.py [--cases 8km,1km] [--ranks 1,2] [--end-year 2100] [--repeat 3] [--plot]
 
 For each case and rank count it runs `mpiexec -n N alamod run configs/france_<case>.toml`,
 records the wall time, alamod's own phase times (max over ranks), the peak memory of one
@@ -12,6 +12,7 @@ import argparse
 import csv
 import os
 import re
+import statistics
 import subprocess
 import sys
 import time
@@ -103,14 +104,30 @@ def main():
     ap.add_argument("--end-year", type=int, default=2100)
     ap.add_argument("--out", default=os.path.join(REPO, "results", "bench"))
     ap.add_argument("--plot", action="store_true", help="also write france_runs.png (speed-up, efficiency, phases)")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="run every case and rank count N times, interleaved, and keep the median of each time "
+                         "(this machine's speed drifts by ~20 %%: medians make efficiencies comparable)")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
-    rows = []
-    for case in a.cases.split(","):
-        for r in [int(x) for x in a.ranks.split(",")]:
+    keys = [(case, int(r)) for case in a.cases.split(",") for r in a.ranks.split(",")]
+    runs = {k: [] for k in keys}
+    for rep in range(a.repeat):
+        for case, r in keys:
             row = run_case(case, r, a.end_year, a.out)
-            rows.append(row)
-            print(row, flush=True)
+            runs[(case, r)].append(row)
+            print(f"repeat {rep + 1}/{a.repeat}:", row, flush=True)
+    rows = []
+    timed = ("wall_s", "input_s", "spinup_s", "compute_s", "output_s", "alamod_total_s", "max_rss_mib_one_rank",
+             "compute_imbalance_measured_pct")
+    for k in keys:
+        rr = runs[k]
+        row = dict(rr[0])
+        for f in timed:
+            row[f] = round(statistics.median(x[f] for x in rr), 3)
+        row["repeats"] = len(rr)
+        row["wall_s_min"] = min(x["wall_s"] for x in rr)
+        row["wall_s_max"] = max(x["wall_s"] for x in rr)
+        rows.append(row)
     for row in rows:
         base = next(x for x in rows if x["case"] == row["case"] and x["ranks"] == min(
             y["ranks"] for y in rows if y["case"] == row["case"]))
