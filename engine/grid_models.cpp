@@ -344,7 +344,6 @@ SpinupReport RothcGrid::spin_up(const MonthlyClimate& mean, bool inverse, double
 
 void RothcGrid::step_year(int, const MonthlyClimate& clim, YearFluxes& f) {
   const size_t n = land_class_.size();
-  for (auto* v : {&tas_, &rain_, &evap_, &cin_, &fym_, &cov_, &co2_}) v->resize(n);
   f.input.assign(n, 0.0);
   f.rh.assign(n, 0.0);
   f.leaching.assign(n, 0.0);

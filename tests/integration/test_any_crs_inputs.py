@@ -9,7 +9,6 @@ cells, the land use and the initial SOC must agree on the vast majority of cells
 
   test_any_crs_inputs.py --alamod PATH --source-dir DIR --work DIR
 """
-import argparse
 import os
 import shutil
 import subprocess
@@ -18,20 +17,11 @@ import sys
 import numpy as np
 import netCDF4
 
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(ok)
-    print(("PASS " if ok else "FAIL ") + name + ("" if ok else f": {detail}"), flush=True)
+from checks import check, finish, results, run_arguments
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--alamod", required=True)
-    ap.add_argument("--source-dir", required=True)
-    ap.add_argument("--work", required=True)
-    a = ap.parse_args()
+    a = run_arguments()
     shutil.rmtree(a.work, ignore_errors=True)
     os.makedirs(a.work)
     fr = os.path.join(a.source_dir, "data/france")
@@ -77,9 +67,7 @@ def main():
     check("initial SOC within 5 % on >= 90 % of land cells", close >= 0.90, f"{close:.3f}")
     m0, m1 = float(c0[both].mean()), float(c1[both].mean())
     check("national mean initial SOC within 2 %", abs(m1 - m0) / m0 < 0.02, f"{m0:.2f} vs {m1:.2f}")
-    n_fail = results.count(False)
-    print(f"{len(results) - n_fail} passed, {n_fail} failed")
-    sys.exit(1 if n_fail else 0)
+    finish()
 
 
 main()

@@ -7,22 +7,15 @@ Writes a weight raster (GeoTIFF, EPSG:2154: weight 10 in the south half of Franc
 runs 3 ranks with and without it: the partition must follow the weights (rank cell counts differ,
 imbalance by weight <= 2 %), the outputs must be bitwise identical (the partition changes nothing in the
 results), and a negative weight over land must stop the run with the file and the cell named."""
-import argparse
 import os
 import re
 import subprocess
-import sys
 
 import netCDF4
 import numpy as np
 from osgeo import gdal
 
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(ok)
-    print(("PASS " if ok else "FAIL ") + name + ("" if ok else f": {detail}"))
+from checks import check, finish, run_arguments
 
 
 def write_weights(mask_path, out_path, negative=False):
@@ -51,11 +44,7 @@ def run(a, out, extra):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--alamod", required=True)
-    ap.add_argument("--source-dir", required=True)
-    ap.add_argument("--work", required=True)
-    a = ap.parse_args()
+    a = run_arguments()
     os.makedirs(a.work, exist_ok=True)
     mask = os.path.join(a.source_dir, "data/france/land_mask_8km.tif")
     wpath = os.path.join(a.work, "weights.tif")
@@ -84,9 +73,7 @@ def main():
     check("negative weight: the file and the cell are named", "negative.tif" in r.stderr and "cost weight -1" in
           r.stderr and "row" in r.stderr, r.stderr[-400:])
     check("negative weight: no output left", not os.path.exists(os.path.join(a.work, "negative", "carbon_yearly.nc")))
-    n_fail = results.count(False)
-    print(f"{len(results) - n_fail} passed, {n_fail} failed")
-    sys.exit(1 if n_fail else 0)
+    finish()
 
 
 main()

@@ -3,28 +3,17 @@
 
   test_evaluate_calibrate.py --alamod PATH --source-dir DIR --work DIR
 """
-import argparse
 import csv
 import os
 import shutil
 import subprocess
-import sys
 import tomllib
 
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(ok)
-    print(("PASS " if ok else "FAIL ") + name + ("" if ok else f": {detail}"), flush=True)
+from checks import check, finish, run_arguments
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--alamod", required=True)
-    ap.add_argument("--source-dir", required=True)
-    ap.add_argument("--work", required=True)
-    a = ap.parse_args()
+    a = run_arguments()
     shutil.rmtree(a.work, ignore_errors=True)
     os.makedirs(a.work)
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
@@ -109,9 +98,7 @@ def main():
     check("site without observations refused", r.returncode != 0 and "observations" in r.stderr, r.stderr[-400:])
     check("nothing written on failure", not os.path.exists(os.path.join(a.work, "bad.toml")) and
           not os.path.exists(os.path.join(a.work, "bad2.toml")))
-    n_fail = results.count(False)
-    print(f"{len(results) - n_fail} passed, {n_fail} failed")
-    sys.exit(1 if n_fail else 0)
+    finish()
 
 
 main()

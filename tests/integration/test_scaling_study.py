@@ -4,26 +4,15 @@ per rank count with the speed-up, efficiency, phase times, write rate against dd
 the plot is written.
 
   test_scaling_study.py --alamod BIN --source-dir DIR --work DIR"""
-import argparse
 import csv
 import os
 import subprocess
-import sys
 
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(ok)
-    print(("PASS " if ok else "FAIL ") + name + ("" if ok else f": {detail}"))
+from checks import check, finish, run_arguments
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--alamod", required=True)
-    ap.add_argument("--source-dir", required=True)
-    ap.add_argument("--work", required=True)
-    a = ap.parse_args()
+    a = run_arguments()
     env = dict(os.environ, ALAMOD_HOME=a.source_dir, ALAMOD_BIN=a.alamod, ALAMOD_LAUNCH="mpiexec",
                ALAMOD_SCALING_CASES="8km", ALAMOD_SCALING_RANKS="1,2", ALAMOD_SCALING_END_YEAR="1992",
                ALAMOD_SCALING_REPEAT="2", ALAMOD_SCALING_OUT=a.work, OMPI_MCA_rmaps_base_oversubscribe="1")
@@ -46,9 +35,7 @@ def main():
         check("efficiency of 1 rank is 1", abs(float(rows[0]["efficiency"]) - 1.0) < 1e-9, rows[0]["efficiency"])
     png = os.path.join(a.work, "france_runs.png")
     check("plot written", os.path.exists(png) and os.path.getsize(png) > 20000)
-    n_fail = results.count(False)
-    print(f"{len(results) - n_fail} passed, {n_fail} failed")
-    sys.exit(1 if n_fail else 0)
+    finish()
 
 
 main()

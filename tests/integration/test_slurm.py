@@ -9,7 +9,6 @@ identical to an uninterrupted run.
 
   test_slurm.py --alamod PATH --source-dir DIR --work DIR
 """
-import argparse
 import os
 import shutil
 import signal
@@ -20,12 +19,7 @@ import time
 
 import netCDF4
 
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(ok)
-    print(("PASS " if ok else "FAIL ") + name + ("" if ok else f": {detail}"), flush=True)
+from checks import check, finish, run_arguments
 
 
 def free_port():
@@ -138,11 +132,7 @@ def read_vars(path):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--alamod", required=True)
-    ap.add_argument("--source-dir", required=True)
-    ap.add_argument("--work", required=True)
-    a = ap.parse_args()
+    a = run_arguments()
     for tool in ("munged", "slurmctld", "slurmd", "sbatch"):
         if shutil.which(tool) is None:
             print(f"FAIL {tool} is not installed (scripts/install_deps.sh --with-slurm installs SLURM)")
@@ -228,9 +218,7 @@ def main():
         check("leave-one-site-out file written", os.path.exists(cal_out + ".crossval.csv"))
     finally:
         slurm.stop()
-    n_fail = results.count(False)
-    print(f"{len(results) - n_fail} passed, {n_fail} failed")
-    sys.exit(1 if n_fail else 0)
+    finish()
 
 
 main()
