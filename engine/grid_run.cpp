@@ -611,7 +611,14 @@ void GridRun::simulate() {
                          {"alamod_mpi_ranks", static_cast<double>(size_)},
                          {"alamod_land_cells", static_cast<double>(partition_->land_cells())}};
   double t = MPI_Wtime();
-  const decomposition::RowIoLayout io(*partition_, g.nx, g.ny, comm_, grids::output_chunk_rows(g));
+  // I/O layout: boundaries on chunk rows, placed by an estimate of each row's output cost
+  // (compressing a sea cell's fill value costs about half a land cell's value) and refined
+  // from the compression time measured on each rank (RowIoLayout::rebalance, below)
+  std::vector<double> row_weight(static_cast<size_t>(g.ny), 0.0);
+  for (const std::int64_t c : cells_) row_weight[static_cast<size_t>(c / g.nx)] += 1.0;
+  MPI_Allreduce(MPI_IN_PLACE, row_weight.data(), g.ny, MPI_DOUBLE, MPI_SUM, comm_);
+  for (double& w : row_weight) w += 0.5 * (g.nx - w);
+  decomposition::RowIoLayout io(*partition_, g.nx, g.ny, comm_, grids::output_chunk_rows(g), std::move(row_weight));
   // buffers kept for the whole run: a fresh allocation of this size costs page faults every year
   std::vector<double> grid_buf, io_buf;
   auto to_io = [&](const std::vector<double>& owned) -> const std::vector<double>& {
@@ -652,6 +659,10 @@ void GridRun::simulate() {
     for (size_t i = 0; i < n; ++i) start_stock[i] += pool[i];
   const bool leaching_output = spec.variables.back().name == "fCarbonLeaching";
 
+  // the I/O boundaries are refined after 1, 2, 4, 8... written years, from the compression
+  // time each rank spent since the previous refinement (the values written do not depend on it)
+  int next_rebalance = 1, years_written = 0, rebalances = 0;
+  double deflate_mark = grids::deflate_seconds();
   const double loop_start = MPI_Wtime();
   double last_report = loop_start;
   try {
@@ -670,6 +681,7 @@ void GridRun::simulate() {
       for (const auto& pool : pools)
         for (size_t i = 0; i < n; ++i) total[i] += pool[i];
       // carbon balance per cell: change in stock = inputs - respiration - leaching
+      double busy_end = 0.0;  // this rank's own work ends before the collective error check
       collectively(comm_, [&] {
         for (size_t i = 0; i < n; ++i) {
           const double err = (total[i] - start_stock[i]) - (flux.input[i] - flux.rh[i] - flux.leaching[i]);
@@ -678,7 +690,9 @@ void GridRun::simulate() {
                              g.describe_cell(cells_[i]) + ": stock change - (inputs - respiration - leaching) = " +
                              fmt("%.3e", err) + " t ha-1 (tolerance checks.balance_tolerance)");
         }
+        busy_end = MPI_Wtime();
       });
+      times_.compute_busy += busy_end - t;
       start_stock = total;
       PetscLogEventEnd(ev.compute, 0, 0, 0, 0);
       times_.compute += MPI_Wtime() - t;
@@ -691,6 +705,16 @@ void GridRun::simulate() {
       writer->write("rh", yi, to_io(flux.rh));
       writer->write("fCarbonInput", yi, to_io(flux.input));
       if (leaching_output) writer->write("fCarbonLeaching", yi, to_io(flux.leaching));
+      if (++years_written == next_rebalance && yi + 1 < n_years) {
+        const double now_deflate = grids::deflate_seconds();
+        if (io.rebalance(now_deflate - deflate_mark)) {
+          writer->set_range(io.io_begin(), io.io_end());
+          ++rebalances;
+        }
+        deflate_mark = now_deflate;
+        years_written = 0;
+        next_rebalance *= 2;
+      }
       PetscLogEventEnd(ev.output, 0, 0, 0, 0);
       times_.output += MPI_Wtime() - t;
       // checkpoint at this year boundary: every N years, or when a signal arrived
@@ -763,23 +787,36 @@ void GridRun::simulate() {
       (max_deflate_s > 0.0 ? "; compression " + fmt("%.2f", min_deflate_s) + "-" + fmt("%.2f", max_deflate_s) +
                                  " s of it per rank (" + grids::deflate_implementation() + ")"
                            : std::string()));
+  if (size_ > 1) {
+    std::string rows;
+    for (int r = 0; r < size_ && r < 8; ++r)
+      rows += (r ? ", " : "") + std::to_string(io.io_begin(r) / g.nx) + "-" + std::to_string(io.io_begin(r + 1) / g.nx);
+    log("output rows per rank " + rows + (size_ > 8 ? ", ..." : "") + " (chunks of " +
+        std::to_string(grids::output_chunk_rows(g)) + " rows; boundaries moved " + std::to_string(rebalances) +
+        " time(s) to balance the measured compression time)");
+  }
+  times_.compression = deflate_s;
 }
 
 void GridRun::report_phases() {
-  double local[6] = {times_.input, times_.spinup, times_.compute, times_.output, times_.communication, times_.total};
-  double mx[6], sum[6];
-  MPI_Reduce(local, mx, 6, MPI_DOUBLE, MPI_MAX, 0, comm_);
-  MPI_Reduce(local, sum, 6, MPI_DOUBLE, MPI_SUM, 0, comm_);
+  double local[8] = {times_.input, times_.spinup,      times_.compute,     times_.output,
+                     times_.communication, times_.total, times_.compression, times_.compute_busy};
+  double mx[8], sum[8];
+  MPI_Reduce(local, mx, 8, MPI_DOUBLE, MPI_MAX, 0, comm_);
+  MPI_Reduce(local, sum, 8, MPI_DOUBLE, MPI_SUM, 0, comm_);
   char line[300];
   std::snprintf(line, sizeof line,
                 "time per phase (s, max over ranks): input %.2f, spin-up %.2f, compute %.2f, output %.2f, total %.2f",
                 mx[0], mx[1], mx[2], mx[3], mx[5]);
   log(line);
-  // measured imbalance of the phases that the partition balances (max over ranks / mean - 1)
+  // measured imbalance (max over ranks / mean - 1) of each rank's own work, without the time it
+  // waits for the others in collective calls: the compute phase up to the year's error check,
+  // the compression part of the output
   auto imbalance = [&](int k) { return sum[k] > 0.0 ? 100.0 * (mx[k] * size_ / sum[k] - 1.0) : 0.0; };
   std::snprintf(line, sizeof line,
-                "measured load imbalance (max / mean over ranks - 1): compute %.1f %%, spin-up %.1f %%, output %.1f %%",
-                imbalance(2), imbalance(1), imbalance(3));
+                "measured load imbalance (max / mean over ranks - 1): compute %.1f %%, spin-up %.1f %%, output %.1f %% "
+                "(its compression %.1f %%)",
+                imbalance(7), imbalance(1), imbalance(3), imbalance(6));
   log(line);
 }
 

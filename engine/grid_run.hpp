@@ -36,6 +36,8 @@ struct StoppedForRestart : std::runtime_error {
 /// Seconds spent per phase on this rank.
 struct PhaseTimes {
   double input = 0, spinup = 0, compute = 0, output = 0, communication = 0, total = 0;
+  double compression = 0;   ///< part of output: the deflate filter (libdeflate only)
+  double compute_busy = 0;  ///< part of compute: this rank's work, without waiting for the others
 };
 
 class GridRun {

@@ -87,6 +87,9 @@ class CfWriter {
   const std::string& temporary_path() const { return tmp_path_; }
   /// Seconds spent in write calls and bytes of variable data written by this rank.
   double write_seconds() const { return write_seconds_; }
+  /// Collective: moves this rank's part of the grid to [begin, end) (the ranges of all
+  /// ranks must again cover the grid, in rank order), e.g. after the I/O layout was rebalanced.
+  void set_range(std::int64_t begin, std::int64_t end);
   double bytes_written() const { return bytes_; }
 
  private:

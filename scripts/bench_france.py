@@ -40,13 +40,15 @@ def run_case(case, ranks, end_year, out_root):
     imb = re.search(r"load imbalance ([\d.]+) %", p.stdout)
     raw = re.search(r"([\d.]+) MiB of variables \(before compression\)", p.stdout)
     meas = re.search(r"measured load imbalance \(max / mean over ranks - 1\): compute ([\d.]+) %", p.stdout)
+    comp = re.search(r"\(its compression ([\d.]+) %\)", p.stdout)
     nc = os.path.join(out, "carbon_yearly.nc")
     return {"case": case, "ranks": ranks, "years": end_year - 1989, "land_cells": int(cells.group(1)),
             "wall_s": round(wall, 2), "input_s": float(m.group(1)), "spinup_s": float(m.group(2)),
             "compute_s": float(m.group(3)), "output_s": float(m.group(4)), "alamod_total_s": float(m.group(5)),
             "max_rss_mib_one_rank": round(int(rss.group(1)) / 1024, 1), "output_mib": round(os.path.getsize(nc) / 2**20, 1),
             "load_imbalance_pct": float(imb.group(1)), "raw_output_mib": float(raw.group(1)),
-            "compute_imbalance_measured_pct": float(meas.group(1))}
+            "compute_imbalance_measured_pct": float(meas.group(1)),
+            "compression_imbalance_measured_pct": float(comp.group(1)) if comp else 0.0}
 
 
 def dd_rate(path, mib, repeats=3):
@@ -76,6 +78,7 @@ def plot(rows, path):
         ax[3].plot(n, [r["dd_mib_s"] for r in rr], "x:", label=f"{c}: dd, same bytes")
         ax[4].plot(n, [r["load_imbalance_pct"] for r in rr], "o-", label=f"{c}: partition (cost weight)")
         ax[4].plot(n, [r["compute_imbalance_measured_pct"] for r in rr], "s--", label=f"{c}: measured, compute")
+        ax[4].plot(n, [r["compression_imbalance_measured_pct"] for r in rr], "^:", label=f"{c}: measured, compression")
     ranks = sorted({r["ranks"] for r in rows})
     ax[0].plot(ranks, ranks, "k--", lw=0.8, label="ideal")
     ax[0].set(xlabel="MPI ranks", ylabel="speed-up (wall time)", title="strong scaling")
@@ -118,7 +121,7 @@ def main():
             print(f"repeat {rep + 1}/{a.repeat}:", row, flush=True)
     rows = []
     timed = ("wall_s", "input_s", "spinup_s", "compute_s", "output_s", "alamod_total_s", "max_rss_mib_one_rank",
-             "compute_imbalance_measured_pct")
+             "compute_imbalance_measured_pct", "compression_imbalance_measured_pct")
     for k in keys:
         rr = runs[k]
         row = dict(rr[0])
@@ -147,7 +150,7 @@ def main():
         w.writeheader()
         w.writerows(rows)
     keys = ["case", "ranks", "years", "wall_s", "input_s", "spinup_s", "compute_s", "output_s", "efficiency",
-            "load_imbalance_pct", "compute_imbalance_measured_pct", "cell_months_per_s", "bytes_per_cell", "output_mib",
+            "load_imbalance_pct", "compute_imbalance_measured_pct", "compression_imbalance_measured_pct", "cell_months_per_s", "bytes_per_cell", "output_mib",
             "write_vs_dd"]
     if a.plot:
         plot(rows, os.path.join(a.out, "france_runs.png"))
