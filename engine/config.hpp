@@ -52,6 +52,7 @@ struct RunConfig {
   std::string output_name = "carbon_yearly.nc";
   int deflate_level = 1;
   bool double_precision = false;
+  int significant_bits = 0;  ///< 0: lossless; N: BitRound to N mantissa bits
   double balance_tolerance = 1e-9;  ///< relative carbon-balance tolerance per cell and year
   int checkpoint_every_years = 0;   ///< write a checkpoint every N simulated years (0: only on SIGTERM/SIGUSR1)
 };

@@ -498,6 +498,7 @@ void GridRun::simulate() {
   spec.depth_top_m = 0.0;
   spec.depth_bottom_m = cfg_.soil_depth_cm / 100.0;
   spec.deflate_level = cfg_.deflate_level;
+  spec.significant_bits = cfg_.significant_bits;
   const bool dbl = cfg_.double_precision;
   const std::string stock_methods = "area: mean where land time: point";
   const std::string flux_methods = "area: mean where land time: mean";
@@ -699,7 +700,10 @@ void GridRun::simulate() {
       t = MPI_Wtime();
       PetscLogEventBegin(ev.output, 0, 0, 0, 0);
       pool_io.resize(pools.size());
-      for (size_t k = 0; k < pools.size(); ++k) pool_io[k] = to_io(pools[k]);
+      for (size_t k = 0; k < pools.size(); ++k) {
+        to_grid_range(pools[k], grid_buf);
+        io.to_io(grid_buf, pool_io[k]);  // straight into the pool's buffer, no extra copy
+      }
       writer->write_pools("cSoilPools", yi, pool_io);
       writer->write("cSoil", yi, to_io(total));
       writer->write("rh", yi, to_io(flux.rh));

@@ -237,6 +237,10 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
     // _FillValue marks non-land cells; every cell is written, so HDF5 need not
     // pre-fill the chunks (in parallel it would write the whole dataset twice).
     check(nc_def_var_fill(ncid_, id, NC_NOFILL, nullptr), "no pre-fill " + v.name);
+    // lossy BitRound of the carbon variables (not of the spin-up diagnostics); netCDF records
+    // it in the attribute _QuantizeBitRoundNumberOfSignificantBits
+    if (spec_.significant_bits > 0 && v.name.rfind("spinup_", 0) != 0)
+      check(nc_def_var_quantize(ncid_, id, NC_QUANTIZE_BITROUND, spec_.significant_bits), "quantization of " + v.name);
     if (v.double_precision)
       check(nc_put_att_double(ncid_, id, "_FillValue", NC_DOUBLE, 1, &kFillDouble), "_FillValue " + v.name);
     else

@@ -39,6 +39,7 @@ struct OutputFileSpec {
   std::vector<std::string> pools;   ///< labels of the pool dimension (may be empty)
   double depth_top_m = 0.0, depth_bottom_m = 0.3;  ///< soil layer of the stocks (m)
   int deflate_level = 1;            ///< 0 = no compression
+  int significant_bits = 0;         ///< 0 = lossless; N: netCDF BitRound of the carbon variables to N bits
   std::vector<OutputVariable> variables;
   std::map<std::string, std::string> global_text;    ///< global text attributes
   std::map<std::string, double> global_numbers;      ///< global numeric attributes

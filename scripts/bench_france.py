@@ -2,6 +2,7 @@
 """Time the France runs end to end (a benchmark, not a test).
 
   /usr/bin/python3 scripts/bench_france.py [--cases 8km,1km] [--ranks 1,2] [--end-year 2100] [--repeat 3] [--plot]
+                                          [--set output.significant_bits=12] [--out DIR]
 
 For each case and rank count it runs `mpiexec -n N alamod run configs/france_<case>.toml`,
 records the wall time, alamod's own phase times (max over ranks), the peak memory of one
@@ -23,12 +24,14 @@ ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIR
 PHASES = re.compile(r"input ([\d.]+), spin-up ([\d.]+), compute ([\d.]+), output ([\d.]+), total ([\d.]+)")
 
 
-def run_case(case, ranks, end_year, out_root):
+def run_case(case, ranks, end_year, out_root, settings=()):
     cfg = os.path.join(REPO, "configs", "france_default.toml" if case == "8km" else f"france_{case}.toml")
     out = os.path.join(out_root, f"{case}_np{ranks}")
     launch = os.environ.get("ALAMOD_LAUNCH", "mpiexec").split()
     cmd = ["/usr/bin/time", "-f", "MAXRSS_KB %M", *launch, "-n", str(ranks), os.environ.get("ALAMOD_BIN", os.path.join(REPO, "build/engine/alamod")),
            "run", cfg, "--out", out, "--overwrite", "--quiet", "--set", f"run.end_year={end_year}"]
+    for kv in settings:
+        cmd += ["--set", kv]
     t0 = time.perf_counter()
     p = subprocess.run(cmd, env=ENV, capture_output=True, text=True)
     wall = time.perf_counter() - t0
@@ -110,13 +113,15 @@ def main():
     ap.add_argument("--repeat", type=int, default=1,
                     help="run every case and rank count N times, interleaved, and keep the median of each time "
                          "(this machine's speed drifts by ~20 %%: medians make efficiencies comparable)")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="configuration override passed to every run (TOML value), e.g. output.significant_bits=12")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     keys = [(case, int(r)) for case in a.cases.split(",") for r in a.ranks.split(",")]
     runs = {k: [] for k in keys}
     for rep in range(a.repeat):
         for case, r in keys:
-            row = run_case(case, r, a.end_year, a.out)
+            row = run_case(case, r, a.end_year, a.out, a.set)
             runs[(case, r)].append(row)
             print(f"repeat {rep + 1}/{a.repeat}:", row, flush=True)
     rows = []

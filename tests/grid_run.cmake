@@ -83,3 +83,18 @@ alamod_script_test(grid_exact_spinup_matches_brute_force /usr/bin/python3
   ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py spinup ${ALAMOD_RUN_DIR}/grid_np2/carbon_yearly.nc
   ${ALAMOD_RUN_DIR}/brute_force/carbon_yearly.nc --rtol 1e-6)
 set_tests_properties(grid_exact_spinup_matches_brute_force PROPERTIES FIXTURES_REQUIRED "grid_runs;brute_force_run")
+
+# output.significant_bits: lossy BitRound of the carbon variables through netCDF's quantization, in a
+# parallel write: the attribute is set, the cleared mantissa bits are zero, and the values stay within
+# the BitRound bound of the lossless double-precision run (grid_np2, same years, same rank count).
+add_test(NAME grid_run_quantized_np2
+  COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} 2 $<TARGET_FILE:alamod>
+    run ${CMAKE_SOURCE_DIR}/configs/france_default.toml --out ${ALAMOD_RUN_DIR}/quantized --overwrite --quiet
+    --set run.end_year=1999 --set output.significant_bits=10)
+set_tests_properties(grid_run_quantized_np2 PROPERTIES ENVIRONMENT "${ALAMOD_TEST_ENV}" PROCESSORS 2
+  FIXTURES_REQUIRED france_data FIXTURES_SETUP quantized_run TIMEOUT 300
+  PASS_REGULAR_EXPRESSION "wrote .*carbon_yearly.nc")
+alamod_script_test(grid_output_quantized /usr/bin/python3
+  ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py quantized
+  ${ALAMOD_RUN_DIR}/quantized/carbon_yearly.nc ${ALAMOD_RUN_DIR}/grid_np2/carbon_yearly.nc --bits 10)
+set_tests_properties(grid_output_quantized PROPERTIES FIXTURES_REQUIRED "grid_runs;quantized_run")

@@ -7,6 +7,8 @@
   check_grid_output.py balance FILE.nc                   yearly carbon balance of every land cell
   check_grid_output.py inverse FILE.nc --soc SOC.tif     initial SOC equals the observed stock
   check_grid_output.py spinup EXACT.nc BRUTE.nc          exact and brute-force spin-ups agree (--rtol)
+  check_grid_output.py quantized Q.nc REF.nc --bits N    BitRound to N bits: attribute, zeroed mantissa bits,
+                                                         error against a lossless double run
 """
 import argparse
 import subprocess
@@ -218,14 +220,51 @@ def parameter_applied(path, reference, text):
     ref.close()
 
 
+def quantized(path, ref_path, bits):
+    """Q.nc was written with output.significant_bits = bits (float), REF.nc losslessly in double precision."""
+    q = netCDF4.Dataset(path)
+    q.set_auto_maskandscale(False)
+    ref = netCDF4.Dataset(ref_path)
+    ref.set_auto_maskandscale(False)
+    carbon = [v for v in data_variables(q) if not v.startswith("spinup_")]
+    check("carbon variables present", {"cSoil", "cSoilPools", "rh", "fCarbonInput"} <= set(carbon), str(carbon))
+    low = np.uint32((1 << (23 - bits)) - 1)  # float32 mantissa bits BitRound clears
+    for v in carbon:
+        var = q.variables[v]
+        att = var.getncattr("_QuantizeBitRoundNumberOfSignificantBits") if "_QuantizeBitRoundNumberOfSignificantBits" \
+            in var.ncattrs() else None
+        check(f"{v}: _QuantizeBitRoundNumberOfSignificantBits = {bits}", att is not None and int(att) == bits, str(att))
+        a = var[:]
+        fill = var.getncattr("_FillValue")
+        land = a != fill
+        check(f"{v}: float32 with land values", a.dtype == np.float32 and bool(land.any()))
+        cleared = (a[land].view(np.uint32) & low) == 0
+        check(f"{v}: the {23 - bits} low mantissa bits of every land value are zero", bool(cleared.all()),
+              f"{int((~cleared).sum())} values keep them")
+        b = ref.variables[v][:]
+        rel = np.abs(a[land].astype(np.float64) - b[land]) / np.maximum(np.abs(b[land]), 1e-30)
+        # BitRound: at most half a unit in the last kept bit, plus the float32 rounding before it
+        bound = 2.0 ** -(bits + 1) + 2.0 ** -24
+        check(f"{v}: relative error against the lossless run <= 2^-{bits + 1} (+ float rounding)",
+              float(rel.max()) <= bound, f"largest {float(rel.max()):.3e} > {bound:.3e}")
+        check(f"{v}: values changed by the quantization", float(rel.max()) > 2.0 ** -(bits + 4),
+              f"largest relative difference {float(rel.max()):.3e}")
+    for v in ("spinup_residual",):
+        check(f"{v}: not quantized", "_QuantizeBitRoundNumberOfSignificantBits" not in q.variables[v].ncattrs())
+    q.close()
+    ref.close()
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["identical", "readers", "inverse", "balance", "parameter", "spinup"])
+    ap.add_argument("mode", choices=["identical", "readers", "inverse", "balance", "parameter", "spinup",
+                                           "quantized"])
     ap.add_argument("--rtol", type=float, default=1e-6)
     ap.add_argument("--reference")
     ap.add_argument("--text")
     ap.add_argument("--pools", default="DPM RPM BIO HUM IOM")
     ap.add_argument("--soc")
+    ap.add_argument("--bits", type=int, default=0)
     ap.add_argument("files", nargs="+")
     ap.add_argument("--mask")
     a = ap.parse_args()
@@ -237,6 +276,8 @@ def main():
         balance(a.files[0])
     elif a.mode == "spinup":
         spinup_agree(a.files[0], a.files[1], a.rtol)
+    elif a.mode == "quantized":
+        quantized(a.files[0], a.files[1], a.bits)
     elif a.mode == "parameter":
         parameter_applied(a.files[0], a.reference, a.text)
     else:

@@ -452,6 +452,12 @@ def bad_grid_cases(args, case):
                                                           "--set", "spinup.method=\"inverse\""],
                  ["inverse", "linear model", "mimics"], case.out("mimics_inverse"))
 
+    # 10. more significant bits than a float holds
+    cfg = case.config("too_many_bits")
+    expect_error(args, "significant_bits_out_of_range", ["run", cfg, "--out", case.out("too_many_bits"),
+                                                         "--set", "output.significant_bits=30"],
+                 ["output.significant_bits", "1-23", "float"], case.out("too_many_bits"))
+
 
 def existing_output_cases(args, case):
     out = case.out("valid")
