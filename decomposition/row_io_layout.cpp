@@ -121,16 +121,4 @@ bool RowIoLayout::rebalance(double measured_cost) {
   return true;
 }
 
-double RowIoLayout::weight_imbalance() const {
-  if (weight_.empty()) return 0.0;
-  double total = 0.0, mx = 0.0;
-  for (int r = 0; r < size_; ++r) {
-    double s = 0.0;
-    for (std::int64_t row = io_begin_[r] / nx_; row < io_begin_[r + 1] / nx_; ++row) s += weight_[static_cast<size_t>(row)];
-    total += s;
-    mx = std::max(mx, s);
-  }
-  return total > 0.0 ? mx / (total / size_) - 1.0 : 0.0;
-}
-
 }  // namespace alamod::decomposition

@@ -46,9 +46,6 @@ class RowIoLayout {
   /// rank by its measured cost per unit of weight, places the boundaries anew and
   /// returns whether any moved. Ranks with no rows keep their weights.
   bool rebalance(double measured_cost);
-  /// Estimated imbalance of the current boundaries under the current weights
-  /// (max over ranks of the weight sum / mean - 1).
-  double weight_imbalance() const;
   /// Seconds spent in to_io on this rank (communication phase).
   double seconds() const { return seconds_; }
 
