@@ -81,9 +81,7 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
   use_fast_deflate();
   MPI_Comm_rank(comm_, &rank_);
   const GridSpec& g = spec_.grid;
-  int aligned = (begin_ % g.nx == 0 && end_ % g.nx == 0) ? 1 : 0;
-  MPI_Allreduce(MPI_IN_PLACE, &aligned, 1, MPI_INT, MPI_MIN, comm_);
-  row_aligned_ = aligned == 1;
+  set_range(begin_, end_);
   set_paths();
   // MPI-IO hints from ALAMOD_MPIIO_HINTS="key=value,key=value" (e.g. romio_cb_write=enable,
   // striping_factor=16 on Lustre); none by default.
@@ -364,10 +362,7 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
     : comm_(comm), spec_(std::move(spec)), begin_(begin), end_(end) {
   use_fast_deflate();
   MPI_Comm_rank(comm_, &rank_);
-  const GridSpec& g = spec_.grid;
-  int aligned = (begin_ % g.nx == 0 && end_ % g.nx == 0) ? 1 : 0;
-  MPI_Allreduce(MPI_IN_PLACE, &aligned, 1, MPI_INT, MPI_MIN, comm_);
-  row_aligned_ = aligned == 1;
+  set_range(begin_, end_);
   set_paths();
   open_existing();
 }
