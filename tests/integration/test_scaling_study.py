@@ -23,7 +23,8 @@ def main():
     rows = list(csv.DictReader(open(path))) if os.path.exists(path) else []
     check("one CSV row per rank count", [r.get("ranks") for r in rows] == ["1", "2"], str(rows)[:300])
     need = ["wall_s", "input_s", "spinup_s", "compute_s", "output_s", "speedup", "efficiency", "write_mib_s",
-            "dd_mib_s", "write_vs_dd", "load_imbalance_pct", "compute_imbalance_measured_pct", "repeats"]
+            "dd_mib_s", "write_vs_dd", "load_imbalance_pct", "compute_imbalance_measured_pct",
+            "compression_imbalance_measured_pct", "repeats"]
     for r in rows:
         missing = [k for k in need if k not in r or r[k] == ""]
         check(f"ranks {r['ranks']}: every column present", not missing, str(missing))
@@ -31,6 +32,9 @@ def main():
             check(f"ranks {r['ranks']}: 2 repeats, positive times and rates", r["repeats"] == "2" and
                   float(r["wall_s"]) > 0 and float(r["write_mib_s"]) > 0 and float(r["dd_mib_s"]) > 0, str(r))
             check(f"ranks {r['ranks']}: partition imbalance <= 2 %", float(r["load_imbalance_pct"]) <= 2.0)
+            check(f"ranks {r['ranks']}: measured imbalances are percentages >= 0",
+                  0.0 <= float(r["compute_imbalance_measured_pct"]) < 1000 and
+                  0.0 <= float(r["compression_imbalance_measured_pct"]) < 1000, str(r))
     if rows and "efficiency" in rows[0]:
         check("efficiency of 1 rank is 1", abs(float(rows[0]["efficiency"]) - 1.0) < 1e-9, rows[0]["efficiency"])
     png = os.path.join(a.work, "france_runs.png")
