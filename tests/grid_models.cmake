@@ -6,12 +6,8 @@ set(ALAMOD_WINDOW --set grid.xmin=560000.0 --set grid.xmax=760000.0 --set grid.y
   --set grid.ymax=6900000.0 --set run.end_year=1994 --set output.precision="double")
 foreach(model icbm amg yasso15 yasso07 century millennial mimics)
   foreach(np 1 3)
-    add_test(NAME grid_${model}_np${np}
-      COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} ${np} $<TARGET_FILE:alamod>
-        run ${CMAKE_SOURCE_DIR}/configs/france_default.toml --out ${ALAMOD_RUN_DIR}/grid_${model}_np${np}
-        --overwrite --quiet --set model="${model}" ${ALAMOD_WINDOW})
-    set_tests_properties(grid_${model}_np${np} PROPERTIES ENVIRONMENT "${ALAMOD_TEST_ENV}" PROCESSORS ${np}
-      FIXTURES_REQUIRED france_data FIXTURES_SETUP grid_${model} TIMEOUT 300)
+    alamod_france_run(grid_${model}_np${np} RANKS ${np} OUT grid_${model}_np${np} FIXTURE grid_${model}
+      ARGS --quiet --set model="${model}" ${ALAMOD_WINDOW})
   endforeach()
   alamod_script_test(grid_${model}_rank_invariance /usr/bin/python3
     ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py identical
@@ -23,12 +19,8 @@ foreach(model icbm amg yasso15 yasso07 century millennial mimics)
 endforeach()
 
 # A model with leaching and other pools on the whole France grid: the readers see it as they see RothC's.
-add_test(NAME grid_yasso15_france
-  COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} 2 $<TARGET_FILE:alamod>
-    run ${CMAKE_SOURCE_DIR}/configs/france_default.toml --out ${ALAMOD_RUN_DIR}/grid_yasso15_france --overwrite
-    --quiet --set model="yasso15" --set run.end_year=1991)
-set_tests_properties(grid_yasso15_france PROPERTIES ENVIRONMENT "${ALAMOD_TEST_ENV}" PROCESSORS 2
-  FIXTURES_REQUIRED france_data FIXTURES_SETUP grid_yasso15_france TIMEOUT 300)
+alamod_france_run(grid_yasso15_france RANKS 2 OUT grid_yasso15_france FIXTURE grid_yasso15_france
+  ARGS --quiet --set model="yasso15" --set run.end_year=1991)
 alamod_script_test(grid_yasso15_france_readers /usr/bin/python3
   ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py readers
   ${ALAMOD_RUN_DIR}/grid_yasso15_france/carbon_yearly.nc --mask ${CMAKE_SOURCE_DIR}/data/france/land_mask_8km.tif
@@ -36,25 +28,17 @@ alamod_script_test(grid_yasso15_france_readers /usr/bin/python3
 set_tests_properties(grid_yasso15_france_readers PROPERTIES FIXTURES_REQUIRED grid_yasso15_france)
 
 # Inverse spin-up of another linear model (CENTURY, 7 pools): the initial SOC is the observed map.
-add_test(NAME grid_century_inverse
-  COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} 2 $<TARGET_FILE:alamod>
-    run ${CMAKE_SOURCE_DIR}/configs/france_default.toml --out ${ALAMOD_RUN_DIR}/grid_century_inverse --overwrite
-    --quiet --set model="century" --set spinup.method="inverse" --set run.end_year=1990
-    --set output.precision="double")
-set_tests_properties(grid_century_inverse PROPERTIES ENVIRONMENT "${ALAMOD_TEST_ENV}" PROCESSORS 2
-  FIXTURES_REQUIRED france_data FIXTURES_SETUP grid_century_inverse TIMEOUT 300)
+alamod_france_run(grid_century_inverse RANKS 2 OUT grid_century_inverse FIXTURE grid_century_inverse
+  ARGS --quiet --set model="century" --set spinup.method="inverse" --set run.end_year=1990
+  --set output.precision="double")
 alamod_script_test(grid_century_inverse_matches_observed /usr/bin/python3
   ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py inverse
   ${ALAMOD_RUN_DIR}/grid_century_inverse/carbon_yearly.nc --soc ${CMAKE_SOURCE_DIR}/data/france/soc_stock_8km.tif)
 set_tests_properties(grid_century_inverse_matches_observed PROPERTIES FIXTURES_REQUIRED grid_century_inverse)
 
 # A model parameter set in the configuration reaches the grid run (ICBM k_old doubled: the old pool halves).
-add_test(NAME grid_icbm_parameter
-  COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} 2 $<TARGET_FILE:alamod>
-    run ${CMAKE_SOURCE_DIR}/configs/france_default.toml --out ${ALAMOD_RUN_DIR}/grid_icbm_parameter --overwrite
-    --quiet --set model="icbm" --set icbm.parameters.k_old=0.012 ${ALAMOD_WINDOW})
-set_tests_properties(grid_icbm_parameter PROPERTIES ENVIRONMENT "${ALAMOD_TEST_ENV}" PROCESSORS 2
-  FIXTURES_REQUIRED france_data FIXTURES_SETUP grid_icbm_parameter TIMEOUT 300)
+alamod_france_run(grid_icbm_parameter RANKS 2 OUT grid_icbm_parameter FIXTURE grid_icbm_parameter
+  ARGS --quiet --set model="icbm" --set icbm.parameters.k_old=0.012 ${ALAMOD_WINDOW})
 alamod_script_test(grid_icbm_parameter_applied /usr/bin/python3
   ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py parameter
   ${ALAMOD_RUN_DIR}/grid_icbm_parameter/carbon_yearly.nc --reference ${ALAMOD_RUN_DIR}/grid_icbm_np1/carbon_yearly.nc

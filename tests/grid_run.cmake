@@ -32,12 +32,8 @@ alamod_script_test(models_isolation /usr/bin/python3
   ${CMAKE_SOURCE_DIR}/tests/integration/check_models_isolation.py ${CMAKE_SOURCE_DIR}/models)
 
 # Inverse spin-up (GSOCseq): per-cell inputs such that the equilibrium equals the RMQS-based stocks.
-add_test(NAME grid_run_inverse_spinup
-  COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} 2 $<TARGET_FILE:alamod>
-    run ${CMAKE_SOURCE_DIR}/configs/france_default.toml --out ${ALAMOD_RUN_DIR}/inverse --overwrite --quiet
-    --set run.end_year=1991 --set spinup.method="inverse" --set output.precision="double")
-set_tests_properties(grid_run_inverse_spinup PROPERTIES ENVIRONMENT "${ALAMOD_TEST_ENV}" PROCESSORS 2
-  FIXTURES_REQUIRED france_data FIXTURES_SETUP inverse_run TIMEOUT 300)
+alamod_france_run(grid_run_inverse_spinup RANKS 2 OUT inverse FIXTURE inverse_run
+  ARGS --quiet --set run.end_year=1991 --set spinup.method="inverse" --set output.precision="double")
 alamod_script_test(grid_inverse_spinup_matches_observed /usr/bin/python3
   ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py inverse ${ALAMOD_RUN_DIR}/inverse/carbon_yearly.nc
   --soc ${CMAKE_SOURCE_DIR}/data/france/soc_stock_8km.tif)
@@ -60,25 +56,16 @@ set_tests_properties(grid_run_log_view PROPERTIES ENVIRONMENT "${ALAMOD_TEST_ENV
 # Outputs are compressed by libdeflate (grids/fast_deflate.hpp) unless ALAMOD_DEFLATE=zlib: both give
 # the same values, and the libdeflate-written files are the ones the readers test opens with
 # xarray, CDO and GDAL (each decoding with its own zlib).
-add_test(NAME grid_run_zlib_np2
-  COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} 2 $<TARGET_FILE:alamod>
-    run ${CMAKE_SOURCE_DIR}/configs/france_default.toml --out ${ALAMOD_RUN_DIR}/grid_zlib --overwrite
-    --set run.end_year=1999 --set output.precision="double")
-set_tests_properties(grid_run_zlib_np2 PROPERTIES ENVIRONMENT "${ALAMOD_TEST_ENV};ALAMOD_DEFLATE=zlib" PROCESSORS 2
-  FIXTURES_REQUIRED france_data FIXTURES_SETUP grid_zlib TIMEOUT 600
-  PASS_REGULAR_EXPRESSION "wrote .*carbon_yearly.nc")
+alamod_france_run(grid_run_zlib_np2 RANKS 2 OUT grid_zlib FIXTURE grid_zlib TIMEOUT 600 ENV ALAMOD_DEFLATE=zlib
+  ARGS --set run.end_year=1999 --set output.precision="double")
 alamod_script_test(grid_deflate_implementations_agree /usr/bin/python3
   ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py identical
   ${ALAMOD_RUN_DIR}/grid_np2/carbon_yearly.nc ${ALAMOD_RUN_DIR}/grid_zlib/carbon_yearly.nc)
 set_tests_properties(grid_deflate_implementations_agree PROPERTIES FIXTURES_REQUIRED "grid_runs;grid_zlib")
 
 # The exact RothC spin-up agrees with brute-force cycling to 1e-9 per cycle (8 km, ~2,000 cycles per cell).
-add_test(NAME grid_run_brute_force_spinup
-  COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} 2 $<TARGET_FILE:alamod>
-    run ${CMAKE_SOURCE_DIR}/configs/france_default.toml --out ${ALAMOD_RUN_DIR}/brute_force --overwrite --quiet
-    --set run.end_year=1990 --set spinup.method="brute_force" --set output.precision="double")
-set_tests_properties(grid_run_brute_force_spinup PROPERTIES ENVIRONMENT "${ALAMOD_TEST_ENV}" PROCESSORS 2
-  FIXTURES_REQUIRED france_data FIXTURES_SETUP brute_force_run TIMEOUT 300)
+alamod_france_run(grid_run_brute_force_spinup RANKS 2 OUT brute_force FIXTURE brute_force_run
+  ARGS --quiet --set run.end_year=1990 --set spinup.method="brute_force" --set output.precision="double")
 alamod_script_test(grid_exact_spinup_matches_brute_force /usr/bin/python3
   ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py spinup ${ALAMOD_RUN_DIR}/grid_np2/carbon_yearly.nc
   ${ALAMOD_RUN_DIR}/brute_force/carbon_yearly.nc --rtol 1e-6)
@@ -87,13 +74,8 @@ set_tests_properties(grid_exact_spinup_matches_brute_force PROPERTIES FIXTURES_R
 # output.significant_bits: lossy BitRound of the carbon variables through netCDF's quantization, in a
 # parallel write: the attribute is set, the cleared mantissa bits are zero, and the values stay within
 # the BitRound bound of the lossless double-precision run (grid_np2, same years, same rank count).
-add_test(NAME grid_run_quantized_np2
-  COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} 2 $<TARGET_FILE:alamod>
-    run ${CMAKE_SOURCE_DIR}/configs/france_default.toml --out ${ALAMOD_RUN_DIR}/quantized --overwrite --quiet
-    --set run.end_year=1999 --set output.significant_bits=10)
-set_tests_properties(grid_run_quantized_np2 PROPERTIES ENVIRONMENT "${ALAMOD_TEST_ENV}" PROCESSORS 2
-  FIXTURES_REQUIRED france_data FIXTURES_SETUP quantized_run TIMEOUT 300
-  PASS_REGULAR_EXPRESSION "wrote .*carbon_yearly.nc")
+alamod_france_run(grid_run_quantized_np2 RANKS 2 OUT quantized FIXTURE quantized_run
+  ARGS --quiet --set run.end_year=1999 --set output.significant_bits=10)
 alamod_script_test(grid_output_quantized /usr/bin/python3
   ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py quantized
   ${ALAMOD_RUN_DIR}/quantized/carbon_yearly.nc ${ALAMOD_RUN_DIR}/grid_np2/carbon_yearly.nc --bits 10)
