@@ -622,11 +622,13 @@ void GridRun::simulate() {
   decomposition::RowIoLayout io(*partition_, g.nx, g.ny, comm_, grids::output_chunk_rows(g), std::move(row_weight));
   // buffers kept for the whole run: a fresh allocation of this size costs page faults every year
   std::vector<double> grid_buf, io_buf;
-  auto to_io = [&](const std::vector<double>& owned) -> const std::vector<double>& {
+  // owned land values -> this rank's I/O rows (sea cells NaN), into `out`
+  auto to_io_into = [&](const std::vector<double>& owned, std::vector<double>& out) -> const std::vector<double>& {
     to_grid_range(owned, grid_buf);
-    io.to_io(grid_buf, io_buf);
-    return io_buf;
+    io.to_io(grid_buf, out);
+    return out;
   };
+  auto to_io = [&](const std::vector<double>& owned) -> const std::vector<double>& { return to_io_into(owned, io_buf); };
   std::unique_ptr<grids::CfWriter> writer;
   if (first_year_index_ > 0) {
     collectively(comm_, [&] {
@@ -700,10 +702,7 @@ void GridRun::simulate() {
       t = MPI_Wtime();
       PetscLogEventBegin(ev.output, 0, 0, 0, 0);
       pool_io.resize(pools.size());
-      for (size_t k = 0; k < pools.size(); ++k) {
-        to_grid_range(pools[k], grid_buf);
-        io.to_io(grid_buf, pool_io[k]);  // straight into the pool's buffer, no extra copy
-      }
+      for (size_t k = 0; k < pools.size(); ++k) to_io_into(pools[k], pool_io[k]);  // no extra copy
       writer->write_pools("cSoilPools", yi, pool_io);
       writer->write("cSoil", yi, to_io(total));
       writer->write("rh", yi, to_io(flux.rh));

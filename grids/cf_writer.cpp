@@ -72,8 +72,8 @@ std::vector<Rect> rectangles(std::int64_t begin, std::int64_t end, int nx) {
 // 64 rows (1 km France: 1200 x 64 cells, 300 KiB of floats), capped at 262,144 cells. Finer
 // chunks would let the I/O boundaries balance the compression more finely (RowIoLayout) but
 // cost more: in HDF5's collective filtered writes every rank allocates file space and indexes
-// every chunk, so the per-chunk work does not shrink with more ranks (16-row chunks measured
-// 0.3 s more per 40 years on one rank).
+// every chunk, so the per-chunk work does not shrink with more ranks (16-row chunks took
+// 0.3 s more per 40 years on one rank, in one-off runs with this height changed).
 int output_chunk_rows(const GridSpec& g) { return std::max(1, std::min({g.ny, 64, 262144 / std::max(1, g.nx)})); }
 
 CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::int64_t end)

@@ -88,10 +88,10 @@ class CfWriter {
   const std::string& temporary_path() const { return tmp_path_; }
   /// Seconds spent in write calls and bytes of variable data written by this rank.
   double write_seconds() const { return write_seconds_; }
+  double bytes_written() const { return bytes_; }
   /// Collective: moves this rank's part of the grid to [begin, end) (the ranges of all
   /// ranks must again cover the grid, in rank order), e.g. after the I/O layout was rebalanced.
   void set_range(std::int64_t begin, std::int64_t end);
-  double bytes_written() const { return bytes_; }
 
  private:
   void put(int varid, bool per_pool, bool time_varying, int time_index, int pool, const std::vector<double>& values,
