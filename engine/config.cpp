@@ -46,6 +46,10 @@ const std::vector<KeyDoc>& schema() {
       {"inputs.tas_variable", "string", "\"tas\"", "-", "air temperature variable in the climate file"},
       {"inputs.pr_variable", "string", "\"pr\"", "-", "precipitation variable in the climate file"},
       {"inputs.pet_variable", "string", "\"pet\"", "-", "potential evapotranspiration variable in the climate file"},
+      {"inputs.climate_reading", "string", "\"auto\"", "-",
+       "how the ranks read the climate file: per_rank (each rank decompresses the chunks over its own cells), "
+       "shared (each monthly field is decompressed by one rank and broadcast), auto (shared when the file's "
+       "chunks span several ranks' cells, so that per-rank reading would decompress them repeatedly)"},
       {"spinup.years", "integer", "10", "yr", "the mean monthly climate of this many first forcing years drives the equilibrium"},
       {"spinup.method", "string", "\"equilibrium\"", "-", "equilibrium: pools at equilibrium with inputs.carbon_input; inverse: the carbon input (and manure) is scaled per cell so that the equilibrium SOC equals inputs.soc_stock (GSOCseq protocol), and the run keeps that input; brute_force: cycle the mean year until no pool changes by more than 1e-9 (relative) over a cycle (for comparisons: slow)"},
       {"rothc.moisture_option", "integer", "1", "-", "1 RothC-26.3 deficit; 2, 3 Farina et al. 2013 (need site soil water data)"},
@@ -338,6 +342,9 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
   c.var_tas = r.text("inputs.tas_variable", "tas");
   c.var_pr = r.text("inputs.pr_variable", "pr");
   c.var_pet = r.text("inputs.pet_variable", "pet");
+  c.climate_reading = r.text("inputs.climate_reading", "auto");
+  if (c.climate_reading != "auto" && c.climate_reading != "shared" && c.climate_reading != "per_rank")
+    r.fail("inputs.climate_reading", "must be \"auto\", \"shared\" or \"per_rank\", got \"" + c.climate_reading + "\"");
   c.spinup_years = r.integer("spinup.years", 10);
   if (c.spinup_years < 1) throw InputError(path + ": key 'spinup.years' must be >= 1");
   c.spinup_method = r.text("spinup.method", "equilibrium");

@@ -287,6 +287,11 @@ void GridRun::open_forcing() {
                        std::to_string(cfg_.start_year) + "-" + std::to_string(need_end) +
                        " (run.start_year..run.end_year and spinup.years)");
   });
+  const auto mode = cfg_.climate_reading == "shared"     ? grids::MonthlyForcing::Reading::shared
+                    : cfg_.climate_reading == "per_rank" ? grids::MonthlyForcing::Reading::per_rank
+                                                         : grids::MonthlyForcing::Reading::automatic;
+  const std::string how = forcing_->set_reading(comm_, mode);
+  if (!how.empty()) log("forcing " + cfg_.climate + ": " + how);
   long local = forcing_->coastal_fallbacks(), total = 0;
   MPI_Reduce(&local, &total, 1, MPI_LONG, MPI_SUM, 0, comm_);
   if (total > 0)
@@ -603,6 +608,7 @@ void GridRun::simulate() {
       {"alamod_config", cfg_.resolved},
       {"alamod_input_checksums", checksums},
       {"alamod_library_versions", library_versions()},
+      {"alamod_climate_reading", forcing_->shared_reading() ? "shared" : "per_rank"},
       {"alamod_spinup", spinup_.method + "; mean monthly climate of " + std::to_string(cfg_.spinup_years) +
                             " years from " + std::to_string(cfg_.start_year) +
                             (info.name == "rothc" ? "; IOM from the observed SOC stock (Falloon et al. 1998)" : "")},

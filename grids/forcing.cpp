@@ -121,6 +121,17 @@ MonthlyForcing::MonthlyForcing(const std::string& path, const GridSpec& grid, co
     else if (nc_inq_att(ncid_, id, "missing_value", &t, &len) == NC_NOERR)
       nc_get_att_double(ncid_, id, "missing_value", &fill);
     fill_.push_back(fill);
+    // CF packing: stored = (value - add_offset) / scale_factor
+    double sf = 1.0, ao = 0.0;
+    if (nc_inq_att(ncid_, id, "scale_factor", &t, &len) == NC_NOERR) nc_get_att_double(ncid_, id, "scale_factor", &sf);
+    if (nc_inq_att(ncid_, id, "add_offset", &t, &len) == NC_NOERR) nc_get_att_double(ncid_, id, "add_offset", &ao);
+    if (!std::isfinite(sf) || sf == 0.0 || !std::isfinite(ao))
+      throw InputError(path + ": variable '" + v.name + "' has an unusable scale_factor or add_offset");
+    pack_scale_.push_back(sf);
+    pack_offset_.push_back(ao);
+    nc_type vt;
+    nc_inq_vartype(ncid_, id, &vt);
+    is_float_.push_back(vt == NC_FLOAT);
   }
   // --- dimensions: (time, y, x) by position
   int dimids[3];
@@ -128,6 +139,8 @@ MonthlyForcing::MonthlyForcing(const std::string& path, const GridSpec& grid, co
   char dname[3][NC_MAX_NAME + 1];
   size_t dlen[3];
   for (int i = 0; i < 3; ++i) nc_inq_dim(ncid_, dimids[i], dname[i], &dlen[i]);
+  ny_ = static_cast<int>(dlen[1]);
+  nx_ = static_cast<int>(dlen[2]);
   // --- time axis
   int tid;
   if (nc_inq_varid(ncid_, dname[0], &tid) != NC_NOERR)
@@ -312,34 +325,146 @@ MonthlyForcing::~MonthlyForcing() {
   if (ncid_ >= 0) nc_close(ncid_);
 }
 
+std::string MonthlyForcing::set_reading(MPI_Comm comm, Reading mode) {
+  int ranks = 1;
+  MPI_Comm_size(comm, &ranks);
+  if (ranks == 1) return {};
+  // union of the ranks' windows [lo, hi)
+  const bool has = !cells_.empty();
+  int lo[2] = {has ? row0_ : std::numeric_limits<int>::max(), has ? col0_ : std::numeric_limits<int>::max()};
+  int hi[2] = {has ? row0_ + nrows_ : -1, has ? col0_ + ncols_ : -1};
+  MPI_Allreduce(MPI_IN_PLACE, lo, 2, MPI_INT, MPI_MIN, comm);
+  MPI_Allreduce(MPI_IN_PLACE, hi, 2, MPI_INT, MPI_MAX, comm);
+  if (hi[0] < 0) return {};
+  // values decoded per field: whole chunks over a window (a contiguous variable reads only the window)
+  size_t chunk[3] = {1, static_cast<size_t>(ny_), static_cast<size_t>(nx_)};
+  int storage = NC_CHUNKED;
+  if (nc_inq_var_chunking(ncid_, varids_[0], &storage, chunk) != NC_NOERR || storage != NC_CHUNKED)
+    chunk[1] = chunk[2] = 1;
+  const auto decoded = [&](int r0, int nr, int c0, int nc) {
+    if (nr <= 0 || nc <= 0) return 0.0;
+    const long cy = static_cast<long>(chunk[1]), cx = static_cast<long>(chunk[2]);
+    const long rows = std::min<long>(ny_, ((r0 + nr - 1) / cy - r0 / cy + 1) * cy);
+    const long cols = std::min<long>(nx_, ((c0 + nc - 1) / cx - c0 / cx + 1) * cx);
+    return static_cast<double>(rows) * static_cast<double>(cols);
+  };
+  double own_sum = has ? decoded(row0_, nrows_, col0_, ncols_) : 0.0;
+  MPI_Allreduce(MPI_IN_PLACE, &own_sum, 1, MPI_DOUBLE, MPI_SUM, comm);
+  const int urows = hi[0] - lo[0], ucols = hi[1] - lo[1];
+  const double union_decoded = decoded(lo[0], urows, lo[1], ucols);
+  const size_t nfields = 12 * vars_.size();
+  double year_bytes = 0.0;
+  for (size_t v = 0; v < vars_.size(); ++v) year_bytes += 12.0 * urows * ucols * (is_float_[v] ? 4.0 : 8.0);
+  const double ratio = own_sum / std::max(union_decoded, 1.0);
+  char why[320];
+  const bool share = mode == Reading::shared ||
+                     (mode == Reading::automatic && ratio >= 1.5 && year_bytes <= 256.0 * 1048576.0);
+  if (!share) {
+    std::snprintf(why, sizeof why,
+                  "read per rank: each rank decompresses the chunks over its own cells (%.2f x the values of "
+                  "one reading of their union)%s",
+                  ratio, mode == Reading::per_rank ? ", as inputs.climate_reading asks" : "");
+    return why;
+  }
+  // re-index the owned cells into the union window
+  for (auto& k : src_index_) {
+    const long r = k / ncols_ + row0_ - lo[0], c = k % ncols_ + col0_ - lo[1];
+    k = r * ucols + c;
+  }
+  row0_ = lo[0];
+  col0_ = lo[1];
+  nrows_ = urows;
+  ncols_ = ucols;
+  shared_ = true;
+  comm_ = comm;
+  const size_t wn = static_cast<size_t>(urows) * static_cast<size_t>(ucols);
+  const bool any_float = std::find(is_float_.begin(), is_float_.end(), 1) != is_float_.end();
+  const bool any_double = std::find(is_float_.begin(), is_float_.end(), 0) != is_float_.end();
+  ffields_.assign(any_float ? nfields * wn : 0, 0.0f);
+  dfields_.assign(any_double ? nfields * wn : 0, 0.0);
+  std::snprintf(why, sizeof why,
+                "read shared: each of the %zu monthly fields of a year is decompressed by one rank over the "
+                "ranks' union window (%d x %d cells) and broadcast, %.2f x fewer values decompressed than per "
+                "rank, %.1f MiB per year",
+                nfields, urows, ucols, ratio, year_bytes / 1048576.0);
+  return why;
+}
+
+bool MonthlyForcing::read_shared(int year) const {
+  int rank = 0, ranks = 1;
+  MPI_Comm_rank(comm_, &rank);
+  MPI_Comm_size(comm_, &ranks);
+  const size_t wn = static_cast<size_t>(nrows_) * static_cast<size_t>(ncols_);
+  const int nfields = 12 * static_cast<int>(vars_.size());
+  std::string error;
+  for (int f = rank; f < nfields && error.empty(); f += ranks) {
+    const size_t v = static_cast<size_t>(f / 12);
+    const int t = month_index_[(year - base_year_) * 12 + f % 12];
+    const size_t start[3] = {static_cast<size_t>(t), static_cast<size_t>(row0_), static_cast<size_t>(col0_)};
+    const size_t count[3] = {1, static_cast<size_t>(nrows_), static_cast<size_t>(ncols_)};
+    const int rc = is_float_[v] ? nc_get_vara_float(ncid_, varids_[v], start, count, &ffields_[f * wn])
+                                : nc_get_vara_double(ncid_, varids_[v], start, count, &dfields_[f * wn]);
+    if (rc != NC_NOERR) error = path_ + ": reading variable '" + vars_[v].name + "' failed: " + nc_strerror(rc);
+  }
+  int failed = error.empty() ? 0 : 1;
+  MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_MAX, comm_);
+  if (!error.empty()) throw InputError(error);
+  if (failed) return false;
+  std::vector<MPI_Request> requests(static_cast<size_t>(nfields));
+  for (int f = 0; f < nfields; ++f) {
+    const size_t v = static_cast<size_t>(f / 12);
+    if (is_float_[v])
+      MPI_Ibcast(&ffields_[f * wn], static_cast<int>(wn), MPI_FLOAT, f % ranks, comm_, &requests[f]);
+    else
+      MPI_Ibcast(&dfields_[f * wn], static_cast<int>(wn), MPI_DOUBLE, f % ranks, comm_, &requests[f]);
+  }
+  MPI_Waitall(nfields, requests.data(), MPI_STATUSES_IGNORE);
+  return true;
+}
+
 void MonthlyForcing::read_year(int year, std::vector<std::vector<double>>& out) const {
   const size_t n = cells_.size();
   out.resize(vars_.size());
   if (year < first_year_ || year > last_year_)
     throw InputError(path_ + ": no forcing for year " + std::to_string(year) + " (the file covers " +
                      std::to_string(first_year_) + "-" + std::to_string(last_year_) + ")");
-  std::vector<double> buf(static_cast<size_t>(nrows_) * ncols_);
+  if (shared_ && !read_shared(year)) return;  // another rank failed: engine::collectively reports it
+  const size_t wn = static_cast<size_t>(nrows_) * static_cast<size_t>(ncols_);
+  std::vector<double> buf(shared_ ? 0 : wn);
   for (size_t v = 0; v < vars_.size(); ++v) {
     out[v].resize(12 * n);
+    const double sf = pack_scale_[v], ao = pack_offset_[v];
+    const bool packed = sf != 1.0 || ao != 0.0;
     for (int m = 0; m < 12; ++m) {
-      const int t = month_index_[(year - base_year_) * 12 + m];
       if (n == 0) continue;
-      const size_t start[3] = {static_cast<size_t>(t), static_cast<size_t>(row0_), static_cast<size_t>(col0_)};
-      const size_t count[3] = {1, static_cast<size_t>(nrows_), static_cast<size_t>(ncols_)};
-      const int rc = nc_get_vara_double(ncid_, varids_[v], start, count, buf.data());
-      if (rc != NC_NOERR)
-        throw InputError(path_ + ": reading variable '" + vars_[v].name + "' failed: " + nc_strerror(rc));
       const double days = days_in_month(year, m + 1);
       const double factor = per_day_[v] == 1 ? days : per_day_[v] == 2 ? days * 86400.0 : scale_[v];
-      for (size_t i = 0; i < n; ++i) {
-        const double raw = buf[src_index_[i]];
-        if (std::isnan(raw) || raw == fill_[v] || std::fabs(raw) > 1e30) {
-          char when[32];
-          std::snprintf(when, sizeof when, "%04d-%02d", year, m + 1);
-          throw InputError(path_ + ": variable '" + vars_[v].name + "' is missing (fill value or NaN) at " + when +
-                           " over land " + grid_.describe_cell(cells_[i]));
+      const auto convert = [&](const auto* field) {
+        for (size_t i = 0; i < n; ++i) {
+          const double raw = static_cast<double>(field[src_index_[i]]);
+          if (std::isnan(raw) || raw == fill_[v] || std::fabs(raw) > 1e30) {
+            char when[32];
+            std::snprintf(when, sizeof when, "%04d-%02d", year, m + 1);
+            throw InputError(path_ + ": variable '" + vars_[v].name + "' is missing (fill value or NaN) at " + when +
+                             " over land " + grid_.describe_cell(cells_[i]));
+          }
+          const double value = packed ? raw * sf + ao : raw;
+          out[v][m * n + i] = value * factor + offset_[v];
         }
-        out[v][m * n + i] = raw * factor + offset_[v];
+      };
+      const size_t f = v * 12 + static_cast<size_t>(m);
+      if (shared_ && is_float_[v]) {
+        convert(&ffields_[f * wn]);
+      } else if (shared_) {
+        convert(&dfields_[f * wn]);
+      } else {
+        const int t = month_index_[(year - base_year_) * 12 + m];
+        const size_t start[3] = {static_cast<size_t>(t), static_cast<size_t>(row0_), static_cast<size_t>(col0_)};
+        const size_t count[3] = {1, static_cast<size_t>(nrows_), static_cast<size_t>(ncols_)};
+        const int rc = nc_get_vara_double(ncid_, varids_[v], start, count, buf.data());
+        if (rc != NC_NOERR)
+          throw InputError(path_ + ": reading variable '" + vars_[v].name + "' failed: " + nc_strerror(rc));
+        convert(buf.data());
       }
     }
   }

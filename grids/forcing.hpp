@@ -2,6 +2,8 @@
 /// Monthly climate forcing from a CF NetCDF file, read one year at a time for
 /// the cells a rank owns. The forcing may be on another (coarser) grid or CRS:
 /// each run cell takes the forcing cell that contains its centre.
+#include <mpi.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -32,9 +34,28 @@ class MonthlyForcing {
   MonthlyForcing(const MonthlyForcing&) = delete;
   MonthlyForcing& operator=(const MonthlyForcing&) = delete;
 
+  /// How the ranks of a run read the file (set_reading).
+  enum class Reading {
+    automatic,  ///< shared when the file's chunks span the windows of several ranks
+    shared,     ///< each monthly field is decoded by one rank and broadcast to all
+    per_rank,   ///< each rank decodes the chunks over its own cells
+  };
+  /// Collective over `comm`, whose ranks each constructed a MonthlyForcing of the same file (the
+  /// constructor itself reads alone). In shared reading, the 12 x (variables) monthly fields of a
+  /// year are decoded by the ranks in turn over the union of their windows and broadcast, so a
+  /// chunk spanning several ranks' cells is decompressed once instead of once per rank; read_year
+  /// then becomes collective. `automatic` shares when the ranks' own windows would decode at least
+  /// 1.5 x the chunk values of their union and one year of the union fits in 256 MiB. Returns a
+  /// line for the run log ("" on one rank or when no rank has cells).
+  std::string set_reading(MPI_Comm comm, Reading mode);
+  bool shared_reading() const { return shared_; }
+
   /// Read the 12 months of `year`: out[v][month * ncells + i], in the units of
   /// ForcingQuantity. Throws InputError naming file, variable, month and cell on
-  /// a missing month or a fill/NaN value over a land cell.
+  /// a missing month or a fill/NaN value over a land cell. Packed variables
+  /// (CF scale_factor / add_offset) are unpacked. In shared reading (set_reading) the call is
+  /// collective and must run inside engine::collectively: a rank whose read failed throws, the
+  /// others return without values and learn of the failure there.
   void read_year(int year, std::vector<std::vector<double>>& out) const;
 
   int first_year() const { return first_year_; }
@@ -52,14 +73,24 @@ class MonthlyForcing {
   std::vector<double> scale_;        ///< per variable multiplicative conversion (or per-day marker)
   std::vector<double> offset_;       ///< per variable additive conversion
   std::vector<int> per_day_;         ///< 1: value per day -> times days in month; 2: per second
-  std::vector<double> fill_;         ///< fill value per variable (NaN if none)
+  std::vector<double> fill_;         ///< fill value per variable (NaN if none), packed
+  std::vector<double> pack_scale_;   ///< CF scale_factor per variable (1 if none)
+  std::vector<double> pack_offset_;  ///< CF add_offset per variable (0 if none)
+  std::vector<char> is_float_;       ///< stored as 32-bit float: read and broadcast as such
   std::vector<int> month_index_;     ///< time index of (year - base_year_) * 12 + month, -1 if absent
   int base_year_ = 0, first_year_ = 0, last_year_ = -1;
   std::vector<std::int64_t> src_index_;  ///< per cell: row * width + col within the read window
   int row0_ = 0, nrows_ = 0, col0_ = 0, ncols_ = 0;
   bool y_is_first_ = true;  ///< dims are (time, y, x)
   int ncid_ = -1;
+  int ny_ = 0, nx_ = 0;  ///< forcing grid size
   long coastal_fallbacks_ = 0;
+  // shared reading: one year's fields over the union window, field f = v * 12 + month at f * window
+  bool shared_ = false;
+  MPI_Comm comm_ = MPI_COMM_NULL;
+  mutable std::vector<float> ffields_;
+  mutable std::vector<double> dfields_;
+  bool read_shared(int year) const;  ///< false: another rank's read failed
 };
 
 /// Days in a month of the proleptic Gregorian calendar.

@@ -80,3 +80,18 @@ alamod_script_test(grid_output_quantized /usr/bin/python3
   ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py quantized
   ${ALAMOD_RUN_DIR}/quantized/carbon_yearly.nc ${ALAMOD_RUN_DIR}/grid_np2/carbon_yearly.nc --bits 10)
 set_tests_properties(grid_output_quantized PROPERTIES FIXTURES_REQUIRED "grid_runs;quantized_run")
+
+# Climate forcing read per rank or shared (each monthly field decoded by one rank and broadcast):
+# the same values as written (packed and unit-converted), the automatic choice from the file's
+# chunks, and a fill value over land reported on every rank.
+alamod_mpi_test(test_forcing SOURCES unit/test_forcing.cpp LIBS alamod_engine RANKS 1 2 3 4)
+
+# The same run with every rank reading its own window of the climate file (grid_run_np3 shares the
+# 8 km file's whole-field chunks automatically): bitwise the same output.
+alamod_france_run(grid_run_climate_per_rank_np3 RANKS 3 OUT climate_per_rank FIXTURE climate_per_rank
+  ARGS --quiet --set run.end_year=1999 --set output.precision="double" --set inputs.climate_reading="per_rank")
+alamod_script_test(grid_climate_reading_invariance /usr/bin/python3
+  ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py identical
+  ${ALAMOD_RUN_DIR}/grid_np1/carbon_yearly.nc ${ALAMOD_RUN_DIR}/grid_np3/carbon_yearly.nc
+  ${ALAMOD_RUN_DIR}/climate_per_rank/carbon_yearly.nc --climate-reading per_rank,shared,per_rank)
+set_tests_properties(grid_climate_reading_invariance PROPERTIES FIXTURES_REQUIRED "grid_runs;climate_per_rank")

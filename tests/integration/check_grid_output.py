@@ -267,9 +267,16 @@ def main():
     ap.add_argument("--bits", type=int, default=0)
     ap.add_argument("files", nargs="+")
     ap.add_argument("--mask")
+    ap.add_argument("--climate-reading", help="identical: how each file's run read its climate, comma-separated "
+                                              "(the alamod_climate_reading attribute, per_rank or shared)")
     a = ap.parse_args()
     if a.mode == "identical":
         identical(a.files)
+        if a.climate_reading:
+            for path, want in zip(a.files, a.climate_reading.split(",")):
+                with netCDF4.Dataset(path) as ds:
+                    got = getattr(ds, "alamod_climate_reading", None)
+                check(f"{path}: climate read {want}", got == want, f"alamod_climate_reading = {got!r}")
     elif a.mode == "inverse":
         inverse(a.files[0], a.soc)
     elif a.mode == "balance":

@@ -458,6 +458,12 @@ def bad_grid_cases(args, case):
                                                          "--set", "output.significant_bits=30"],
                  ["output.significant_bits", "1-23", "float"], case.out("too_many_bits"))
 
+    # 11. an unknown way of reading the climate file
+    cfg = case.config("bad_climate_reading")
+    expect_error(args, "climate_reading_unknown", ["run", cfg, "--out", case.out("bad_climate_reading"),
+                                                   "--set", "inputs.climate_reading='everyone'"],
+                 ["inputs.climate_reading", "per_rank", "everyone"], case.out("bad_climate_reading"))
+
 
 def existing_output_cases(args, case):
     out = case.out("valid")

@@ -1,0 +1,204 @@
+// Monthly climate forcing read by the ranks of a run: each rank its own window, or each monthly
+// field by one rank and broadcast (shared). Both give the same values, which are the ones written
+// to the file (CF packing and units converted); the automatic choice follows the file's chunking;
+// a fill value over land is reported on every rank, naming the variable, month and cell.
+#include <gtest/gtest.h>
+#include <mpi.h>
+#include <netcdf.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "engine/collective.hpp"
+#include "grids/forcing.hpp"
+#include "grids/grid_spec.hpp"
+#include "grids/input_error.hpp"
+
+namespace {
+
+using alamod::grids::ForcingQuantity;
+using alamod::grids::GridSpec;
+using alamod::grids::MonthlyForcing;
+
+constexpr int kNy = 120, kNx = 12, kMonths = 24;  // 2000-01 .. 2001-12
+constexpr float kFill = -9999.0f;
+
+float tas_value(int t, int r, int c) { return 10.0f + 0.1f * r + 0.01f * c + 0.5f * t; }
+short pr_packed(int t, int r, int c) { return static_cast<short>(100 + r + c + t); }  // x 0.1 mm d-1
+double pet_value(int t, int r, int c) { return 50.0 + 0.25 * r * c + t; }
+
+int rank() {
+  int r = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &r);
+  return r;
+}
+int ranks() {
+  int p = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &p);
+  return p;
+}
+
+GridSpec grid() {
+  return GridSpec::from_extent("EPSG:2154", 400000.0, 6600000.0 - kNy * 1000.0, 400000.0 + kNx * 1000.0, 6600000.0,
+                               1000.0);
+}
+
+void ok(int rc) { ASSERT_EQ(rc, NC_NOERR) << nc_strerror(rc); }
+
+// Rank 0 writes the file: tas float (degC) with a fill value at (fill_row, 3) in 2001-05 when
+// fill_row >= 0, pr packed as short (scale_factor 0.1, mm d-1), pet double (mm month-1).
+// chunk_rows = kNy: one chunk per monthly field; 1: one chunk per row.
+std::string write_forcing(const std::string& name, int chunk_rows, int fill_row) {
+  const std::string path = "/tmp/alamod_test_forcing_" + name + ".nc";
+  if (rank() == 0) {
+    const GridSpec g = grid();
+    int nc, dt, dy, dx, vt, vy, vx, vcrs, vtas, vpr, vpet;
+    ok(nc_create(path.c_str(), NC_CLOBBER | NC_NETCDF4, &nc));
+    ok(nc_def_dim(nc, "time", kMonths, &dt));
+    ok(nc_def_dim(nc, "y", kNy, &dy));
+    ok(nc_def_dim(nc, "x", kNx, &dx));
+    ok(nc_def_var(nc, "time", NC_DOUBLE, 1, &dt, &vt));
+    ok(nc_put_att_text(nc, vt, "units", 22, "days since 2000-01-01"));
+    ok(nc_def_var(nc, "y", NC_DOUBLE, 1, &dy, &vy));
+    ok(nc_def_var(nc, "x", NC_DOUBLE, 1, &dx, &vx));
+    ok(nc_def_var(nc, "crs", NC_INT, 0, nullptr, &vcrs));
+    ok(nc_put_att_text(nc, vcrs, "crs_wkt", g.crs_wkt.size(), g.crs_wkt.c_str()));
+    const int dims[3] = {dt, dy, dx};
+    const size_t chunks[3] = {1, static_cast<size_t>(chunk_rows), kNx};
+    ok(nc_def_var(nc, "tas", NC_FLOAT, 3, dims, &vtas));
+    ok(nc_def_var(nc, "pr", NC_SHORT, 3, dims, &vpr));
+    ok(nc_def_var(nc, "pet", NC_DOUBLE, 3, dims, &vpet));
+    for (int v : {vtas, vpr, vpet}) {
+      ok(nc_def_var_chunking(nc, v, NC_CHUNKED, chunks));
+      ok(nc_def_var_deflate(nc, v, 0, 1, 1));
+      ok(nc_put_att_text(nc, v, "grid_mapping", 3, "crs"));
+    }
+    ok(nc_put_att_text(nc, vtas, "units", 4, "degC"));
+    ok(nc_put_att_float(nc, vtas, "_FillValue", NC_FLOAT, 1, &kFill));
+    ok(nc_put_att_text(nc, vpr, "units", 6, "mm d-1"));
+    const double scale = 0.1;
+    ok(nc_put_att_double(nc, vpr, "scale_factor", NC_DOUBLE, 1, &scale));
+    ok(nc_put_att_text(nc, vpet, "units", 10, "mm month-1"));
+    ok(nc_enddef(nc));
+    std::vector<double> days(kMonths), ys(kNy), xs(kNx);
+    double elapsed = 0.0;  // mid-month, days since 2000-01-01
+    for (int t = 0; t < kMonths; ++t) {
+      const int days_in = alamod::grids::days_in_month(2000 + t / 12, t % 12 + 1);
+      days[t] = elapsed + 14.0;
+      elapsed += days_in;
+    }
+    for (int r = 0; r < kNy; ++r) ys[r] = g.y_center(r);
+    for (int c = 0; c < kNx; ++c) xs[c] = g.x_center(c);
+    ok(nc_put_var_double(nc, vt, days.data()));
+    ok(nc_put_var_double(nc, vy, ys.data()));
+    ok(nc_put_var_double(nc, vx, xs.data()));
+    std::vector<float> tas(static_cast<size_t>(kMonths) * kNy * kNx);
+    std::vector<short> pr(tas.size());
+    std::vector<double> pet(tas.size());
+    for (int t = 0; t < kMonths; ++t)
+      for (int r = 0; r < kNy; ++r)
+        for (int c = 0; c < kNx; ++c) {
+          const size_t k = (static_cast<size_t>(t) * kNy + r) * kNx + c;
+          tas[k] = tas_value(t, r, c);
+          pr[k] = pr_packed(t, r, c);
+          pet[k] = pet_value(t, r, c);
+        }
+    if (fill_row >= 0) tas[(static_cast<size_t>(16) * kNy + fill_row) * kNx + 3] = kFill;  // 2001-05
+    ok(nc_put_var_float(nc, vtas, tas.data()));
+    ok(nc_put_var_short(nc, vpr, pr.data()));
+    ok(nc_put_var_double(nc, vpet, pet.data()));
+    ok(nc_close(nc));
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+  return path;
+}
+
+// This rank's cells: a contiguous block of rows (every cell is land).
+std::vector<std::int64_t> my_cells() {
+  const int r0 = kNy * rank() / ranks(), r1 = kNy * (rank() + 1) / ranks();
+  std::vector<std::int64_t> cells;
+  for (std::int64_t k = std::int64_t(r0) * kNx; k < std::int64_t(r1) * kNx; ++k) cells.push_back(k);
+  return cells;
+}
+
+std::vector<alamod::grids::ForcingVariable> variables() {
+  return {{"tas", ForcingQuantity::temperature}, {"pr", ForcingQuantity::water_amount},
+          {"pet", ForcingQuantity::water_amount}};
+}
+
+std::vector<std::vector<double>> read(const std::string& path, const GridSpec& g, MonthlyForcing::Reading mode,
+                                      int year, bool* shared = nullptr) {
+  MonthlyForcing f(path, g, my_cells(), variables());
+  f.set_reading(MPI_COMM_WORLD, mode);
+  if (shared) *shared = f.shared_reading();
+  std::vector<std::vector<double>> out;
+  alamod::engine::collectively(MPI_COMM_WORLD, [&] { f.read_year(year, out); });
+  return out;
+}
+
+TEST(Forcing, SharedAndPerRankReadTheWrittenValues) {
+  const GridSpec g = grid();
+  const std::string path = write_forcing("values", kNy, -1);
+  const auto cells = my_cells();
+  const size_t n = cells.size();
+  for (int year : {2000, 2001}) {
+    const auto own = read(path, g, MonthlyForcing::Reading::per_rank, year);
+    bool shared = false;
+    const auto both = read(path, g, MonthlyForcing::Reading::shared, year, &shared);
+    EXPECT_EQ(shared, ranks() > 1);  // one rank has nothing to share
+    ASSERT_EQ(own.size(), 3u);
+    for (size_t v = 0; v < 3; ++v) EXPECT_EQ(own[v], both[v]) << "variable " << v << ", " << year;
+    for (int m = 0; m < 12; ++m) {
+      const int t = (year - 2000) * 12 + m;
+      const double days = alamod::grids::days_in_month(year, m + 1);
+      for (size_t i = 0; i < n; ++i) {
+        const int r = static_cast<int>(cells[i] / kNx), c = static_cast<int>(cells[i] % kNx);
+        ASSERT_EQ(own[0][m * n + i], static_cast<double>(tas_value(t, r, c))) << "tas " << year << "-" << m + 1;
+        ASSERT_EQ(own[1][m * n + i], (static_cast<double>(pr_packed(t, r, c)) * 0.1 + 0.0) * days)
+            << "pr (packed, mm d-1) " << year << "-" << m + 1;
+        ASSERT_EQ(own[2][m * n + i], pet_value(t, r, c)) << "pet " << year << "-" << m + 1;
+      }
+    }
+  }
+  if (rank() == 0) std::remove(path.c_str());
+}
+
+TEST(Forcing, AutomaticReadingFollowsTheChunks) {
+  const GridSpec g = grid();
+  // one chunk per field: every rank would decode the whole field, so the ranks share
+  const std::string whole = write_forcing("whole", kNy, -1);
+  bool shared = false;
+  read(whole, g, MonthlyForcing::Reading::automatic, 2000, &shared);
+  EXPECT_EQ(shared, ranks() > 1);
+  // one chunk per row: the ranks' windows (their rows and 8 rows of margin) barely overlap
+  const std::string rows = write_forcing("rows", 1, -1);
+  read(rows, g, MonthlyForcing::Reading::automatic, 2000, &shared);
+  EXPECT_FALSE(shared);
+  if (rank() == 0) {
+    std::remove(whole.c_str());
+    std::remove(rows.c_str());
+  }
+}
+
+TEST(Forcing, FillValueOverLandIsReportedOnEveryRank) {
+  const GridSpec g = grid();
+  const std::string path = write_forcing("fill", kNy, 70);
+  for (auto mode : {MonthlyForcing::Reading::shared, MonthlyForcing::Reading::per_rank}) {
+    std::string message;
+    try {
+      read(path, g, mode, 2001);
+    } catch (const alamod::InputError& e) {
+      message = e.what();
+    }
+    EXPECT_NE(message.find("'tas' is missing"), std::string::npos) << message;
+    EXPECT_NE(message.find("2001-05"), std::string::npos) << message;
+    EXPECT_NE(message.find("row 70, col 3"), std::string::npos) << message;
+    EXPECT_NE(message.find(path), std::string::npos) << message;
+    // the year before is complete
+    EXPECT_NO_THROW(read(path, g, mode, 2000));
+  }
+  if (rank() == 0) std::remove(path.c_str());
+}
+
+}  // namespace
