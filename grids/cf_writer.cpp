@@ -74,7 +74,9 @@ std::vector<Rect> rectangles(std::int64_t begin, std::int64_t end, int nx) {
 // cost more: in HDF5's collective filtered writes every rank allocates file space and indexes
 // every chunk, so the per-chunk work does not shrink with more ranks (16-row chunks took
 // 0.3 s more per 40 years on one rank, in one-off runs with this height changed).
-int output_chunk_rows(const GridSpec& g) { return std::max(1, std::min({g.ny, 64, 262144 / std::max(1, g.nx)})); }
+int output_chunk_rows(const GridSpec& g) {
+  return std::max(1, std::min({g.ny, 64, std::max(8, g.ny / 16), 262144 / std::max(1, g.nx)}));
+}
 
 CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::int64_t end)
     : comm_(comm), spec_(std::move(spec)), begin_(begin), end_(end) {
