@@ -356,9 +356,15 @@ std::string MonthlyForcing::set_reading(MPI_Comm comm, Reading mode) {
   double year_bytes = 0.0;
   for (size_t v = 0; v < vars_.size(); ++v) year_bytes += 12.0 * urows * ucols * (is_float_[v] ? 4.0 : 8.0);
   const double ratio = own_sum / std::max(union_decoded, 1.0);
+  // Cost per rank in decompressed-value units: per rank, own_sum / P; shared, union / P to decompress
+  // plus every value of the union received by broadcast, counted as a tenth of decompressing it.
+  constexpr double kBroadcastPerDecoded = 0.1;
+  const double per_rank_cost = own_sum / ranks;
+  const double shared_cost = union_decoded / ranks + kBroadcastPerDecoded * urows * ucols;
   char why[320];
   const bool share = mode == Reading::shared ||
-                     (mode == Reading::automatic && ratio >= 1.5 && year_bytes <= 256.0 * 1048576.0);
+                     (mode == Reading::automatic && per_rank_cost >= 1.5 * shared_cost &&
+                      year_bytes <= 256.0 * 1048576.0);
   if (!share) {
     std::snprintf(why, sizeof why,
                   "read per rank: each rank decompresses the chunks over its own cells (%.2f x the values of "

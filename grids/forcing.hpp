@@ -44,9 +44,12 @@ class MonthlyForcing {
   /// constructor itself reads alone). In shared reading, the 12 x (variables) monthly fields of a
   /// year are decoded by the ranks in turn over the union of their windows and broadcast, so a
   /// chunk spanning several ranks' cells is decompressed once instead of once per rank; read_year
-  /// then becomes collective. `automatic` shares when the ranks' own windows would decode at least
-  /// 1.5 x the chunk values of their union and one year of the union fits in 256 MiB. Returns a
-  /// line for the run log ("" on one rank or when no rank has cells).
+  /// then becomes collective. `automatic` shares when it is at least 1.5 x cheaper per rank (a
+  /// value received by broadcast counted as a tenth of one decompressed: shared reading pays the
+  /// union's chunks / P plus the union window received, per-rank reading the chunks over its own
+  /// window) and one year of the union fits in 256 MiB: files with one chunk per field on any rank
+  /// count, not row-chunked files on many ranks. Returns a line for the run log ("" on one rank or
+  /// when no rank has cells).
   std::string set_reading(MPI_Comm comm, Reading mode);
   bool shared_reading() const { return shared_; }
 
