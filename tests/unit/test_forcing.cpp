@@ -14,6 +14,7 @@
 #include "grids/forcing.hpp"
 #include "grids/grid_spec.hpp"
 #include "grids/input_error.hpp"
+#include "tests/mpi_world.hpp"
 
 namespace {
 
@@ -28,16 +29,8 @@ float tas_value(int t, int r, int c) { return 10.0f + 0.1f * r + 0.01f * c + 0.5
 short pr_packed(int t, int r, int c) { return static_cast<short>(100 + r + c + t); }  // x 0.1 mm d-1
 double pet_value(int t, int r, int c) { return 50.0 + 0.25 * r * c + t; }
 
-int rank() {
-  int r = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &r);
-  return r;
-}
-int ranks() {
-  int p = 1;
-  MPI_Comm_size(MPI_COMM_WORLD, &p);
-  return p;
-}
+int rank() { return alamod::testing::world_rank(); }
+int ranks() { return alamod::testing::world_size(); }
 
 GridSpec grid() {
   return GridSpec::from_extent("EPSG:2154", 400000.0, 6600000.0 - kNy * 1000.0, 400000.0 + kNx * 1000.0, 6600000.0,

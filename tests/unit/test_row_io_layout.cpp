@@ -11,6 +11,7 @@
 
 #include "decomposition/land_partition.hpp"
 #include "decomposition/row_io_layout.hpp"
+#include "tests/mpi_world.hpp"
 
 namespace d = alamod::decomposition;
 
@@ -18,16 +19,8 @@ namespace {
 
 constexpr int kNx = 37, kNy = 150, kQuantum = 4;
 
-int rank_of_world() {
-  int r = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &r);
-  return r;
-}
-int size_of_world() {
-  int s = 1;
-  MPI_Comm_size(MPI_COMM_WORLD, &s);
-  return s;
-}
+using alamod::testing::world_rank;
+using alamod::testing::world_size;
 
 /// A mask with more land in the middle rows (same on every rank).
 std::vector<std::uint8_t> mask() {
@@ -43,7 +36,7 @@ std::vector<std::uint8_t> mask() {
 
 d::LandPartition partition() {
   const auto m = mask();
-  return d::LandPartition(m, static_cast<std::int64_t>(m.size()), {}, size_of_world());
+  return d::LandPartition(m, static_cast<std::int64_t>(m.size()), {}, world_size());
 }
 
 std::vector<double> land_weights() {
@@ -55,7 +48,7 @@ std::vector<double> land_weights() {
 
 /// Every boundary on a chunk row, in order, covering the grid.
 void expect_valid(const d::RowIoLayout& io) {
-  const int size = size_of_world();
+  const int size = world_size();
   EXPECT_EQ(io.io_begin(0), 0);
   EXPECT_EQ(io.io_begin(size), static_cast<std::int64_t>(kNx) * kNy);
   for (int r = 0; r < size; ++r) {
@@ -70,7 +63,7 @@ void expect_valid(const d::RowIoLayout& io) {
 
 /// After to_io, every rank holds the global cell numbers of its I/O range.
 void expect_exchange(const d::LandPartition& p, const d::RowIoLayout& io) {
-  const int rank = rank_of_world();
+  const int rank = world_rank();
   std::vector<double> compute(static_cast<size_t>(io.compute_size())), out;
   for (size_t i = 0; i < compute.size(); ++i) compute[i] = static_cast<double>(p.grid_begin(rank) + static_cast<std::int64_t>(i));
   io.to_io(compute, out);
@@ -91,7 +84,7 @@ TEST(RowIoLayout, FollowsTheComputeBoundariesWithoutWeights) {
   const auto p = partition();
   const d::RowIoLayout io(p, kNx, kNy, MPI_COMM_WORLD, kQuantum);
   expect_valid(io);
-  for (int r = 1; r < size_of_world(); ++r) {
+  for (int r = 1; r < world_size(); ++r) {
     const double row = static_cast<double>(p.grid_begin(r)) / kNx;
     EXPECT_LE(std::abs(static_cast<double>(io.io_begin(r) / kNx) - row), kQuantum / 2.0 + 1.0) << "rank " << r;
   }
@@ -103,7 +96,7 @@ TEST(RowIoLayout, WeightedBoundariesSplitTheWeightEvenly) {
   const auto w = land_weights();
   const d::RowIoLayout io(p, kNx, kNy, MPI_COMM_WORLD, kQuantum, w);
   expect_valid(io);
-  const int size = size_of_world();
+  const int size = world_size();
   double total = 0.0, block_max = 0.0;
   for (int r = 0; r < kNy; r += kQuantum) {
     double s = 0.0;
@@ -127,7 +120,7 @@ TEST(RowIoLayout, UniformMeasuredCostKeepsTheBoundaries) {
 }
 
 TEST(RowIoLayout, RebalanceMovesRowsToTheCheaperRanks) {
-  const int rank = rank_of_world(), size = size_of_world();
+  const int rank = world_rank(), size = world_size();
   if (size == 1) {
     const auto p = partition();
     d::RowIoLayout io(p, kNx, kNy, MPI_COMM_WORLD, kQuantum, land_weights());
