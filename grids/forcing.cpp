@@ -361,15 +361,21 @@ std::string MonthlyForcing::set_reading(MPI_Comm comm, Reading mode) {
   constexpr double kBroadcastPerDecoded = 0.1;
   const double per_rank_cost = own_sum / ranks;
   const double shared_cost = union_decoded / ranks + kBroadcastPerDecoded * urows * ucols;
-  char why[320];
-  const bool share = mode == Reading::shared ||
-                     (mode == Reading::automatic && per_rank_cost >= 1.5 * shared_cost &&
-                      year_bytes <= 256.0 * 1048576.0);
+  // a year of the union's fields is held by every rank: bounded, as many ranks may share a node
+  constexpr double kMaxSharedBytes = 64.0 * 1048576.0;
+  const bool cheaper = per_rank_cost >= 1.5 * shared_cost;
+  char why[400];
+  const bool share =
+      mode == Reading::shared || (mode == Reading::automatic && cheaper && year_bytes <= kMaxSharedBytes);
   if (!share) {
     std::snprintf(why, sizeof why,
                   "read per rank: each rank decompresses the chunks over its own cells (%.2f x the values of "
                   "one reading of their union)%s",
-                  ratio, mode == Reading::per_rank ? ", as inputs.climate_reading asks" : "");
+                  ratio,
+                  mode == Reading::per_rank ? ", as inputs.climate_reading asks"
+                  : cheaper ? "; sharing would hold a year of fields, above 64 MiB, on every rank "
+                              "(inputs.climate_reading = \"shared\" forces it)"
+                            : "");
     return why;
   }
   // re-index the owned cells into the union window

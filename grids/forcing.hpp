@@ -47,7 +47,8 @@ class MonthlyForcing {
   /// then becomes collective. `automatic` shares when it is at least 1.5 x cheaper per rank (a
   /// value received by broadcast counted as a tenth of one decompressed: shared reading pays the
   /// union's chunks / P plus the union window received, per-rank reading the chunks over its own
-  /// window) and one year of the union fits in 256 MiB: files with one chunk per field on any rank
+  /// window) and one year of the union's fields fits in 64 MiB (every rank holds it, and many ranks
+  /// may share a node's memory): files with one chunk per field on any rank
   /// count, not row-chunked files on many ranks. Returns a line for the run log ("" on one rank or
   /// when no rank has cells).
   std::string set_reading(MPI_Comm comm, Reading mode);
