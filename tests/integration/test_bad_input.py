@@ -164,8 +164,9 @@ def forcing_cell_of(row, col):
     return int((F_YMAX - y) // F_RES), int((x - F_XMIN) // F_RES)
 
 
-def write_forcing(path, drop=(), units=None, no_units=(), bad=None):
-    """CF forcing (time, y, x) on the 24 km grid. bad: (variable, year, month, frow, fcol, value)."""
+def write_forcing(path, drop=(), units=None, no_units=(), bad=None, attrs=None):
+    """CF forcing (time, y, x) on the 24 km grid. bad: (variable, year, month, frow, fcol, value);
+    attrs: {variable: {attribute: value}}, values written as given (no packing applied)."""
     import netCDF4
     units = dict({"tas": "degC", "pr": "mm month-1", "pet": "mm month-1"}, **(units or {}))
     months = month_starts()
@@ -208,9 +209,11 @@ def write_forcing(path, drop=(), units=None, no_units=(), bad=None):
             if name in drop:
                 continue
             v = nc.createVariable(name, "f4", ("time", "y", "x"), fill_value=np.float32(FILL))
-            v.set_auto_mask(False)  # write NaN and the fill value as given
+            v.set_auto_maskandscale(False)  # write NaN, the fill value and the numbers as given
             if name not in no_units:
                 v.units = units[name]
+            for k, val in (attrs or {}).get(name, {}).items():
+                v.setncattr(k, val)
             v.grid_mapping = "crs"
             v[:] = data[name].astype(np.float32)
     return path
@@ -372,6 +375,12 @@ def bad_grid_cases(args, case):
     cfg = case.config("pr_no_units", climate=os.path.basename(f))
     expect_error(args, "missing_units_pr", ["run", cfg, "--out", case.out("pr_no_units")],
                  ["climate_pr_no_units.nc", "'pr'", "units", "expected", "mm month-1"], case.out("pr_no_units"))
+
+    # 3b. CF packing that cannot be undone (scale_factor 0)
+    f = write_forcing(os.path.join(root, "climate_pr_scale0.nc"), attrs={"pr": {"scale_factor": 0.0}})
+    cfg = case.config("pr_scale0", climate=os.path.basename(f))
+    expect_error(args, "unusable_scale_factor_pr", ["run", cfg, "--out", case.out("pr_scale0")],
+                 ["climate_pr_scale0.nc", "'pr'", "scale_factor"], case.out("pr_scale0"))
 
     # 4. a clay raster on a Mars CRS, and one without any CRS
     mars = os.path.join(root, "clay_mars.tif")
