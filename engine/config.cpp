@@ -342,9 +342,14 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
   c.var_tas = r.text("inputs.tas_variable", "tas");
   c.var_pr = r.text("inputs.pr_variable", "pr");
   c.var_pet = r.text("inputs.pet_variable", "pet");
-  c.climate_reading = r.text("inputs.climate_reading", "auto");
-  if (c.climate_reading != "auto" && c.climate_reading != "shared" && c.climate_reading != "per_rank")
-    r.fail("inputs.climate_reading", "must be \"auto\", \"shared\" or \"per_rank\", got \"" + c.climate_reading + "\"");
+  {
+    using Reading = grids::MonthlyForcing::Reading;
+    const std::string reading = r.text("inputs.climate_reading", "auto");
+    if (reading == "auto") c.climate_reading = Reading::automatic;
+    else if (reading == "shared") c.climate_reading = Reading::shared;
+    else if (reading == "per_rank") c.climate_reading = Reading::per_rank;
+    else r.fail("inputs.climate_reading", "must be \"auto\", \"shared\" or \"per_rank\", got \"" + reading + "\"");
+  }
   c.spinup_years = r.integer("spinup.years", 10);
   if (c.spinup_years < 1) throw InputError(path + ": key 'spinup.years' must be >= 1");
   c.spinup_method = r.text("spinup.method", "equilibrium");

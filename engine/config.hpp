@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "grids/forcing.hpp"
 #include "grids/grid_spec.hpp"
 #include "grids/raster.hpp"
 #include "models/rothc/rothc.hpp"
@@ -37,7 +38,7 @@ struct RunConfig {
   std::string land_mask, land_use, clay, soc_stock, carbon_input, climate, cost_weight;
   grids::Resampling resampling_continuous = grids::Resampling::average;
   std::string var_tas = "tas", var_pr = "pr", var_pet = "pet";
-  std::string climate_reading = "auto";  ///< auto | shared | per_rank (grids::MonthlyForcing::set_reading)
+  grids::MonthlyForcing::Reading climate_reading = grids::MonthlyForcing::Reading::automatic;  ///< inputs.climate_reading
   // spin-up
   int spinup_years = 10;
   std::string spinup_method = "equilibrium";  ///< "equilibrium" with the given inputs, or "inverse" to the observed stock

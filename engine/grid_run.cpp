@@ -287,10 +287,7 @@ void GridRun::open_forcing() {
                        std::to_string(cfg_.start_year) + "-" + std::to_string(need_end) +
                        " (run.start_year..run.end_year and spinup.years)");
   });
-  const auto mode = cfg_.climate_reading == "shared"     ? grids::MonthlyForcing::Reading::shared
-                    : cfg_.climate_reading == "per_rank" ? grids::MonthlyForcing::Reading::per_rank
-                                                         : grids::MonthlyForcing::Reading::automatic;
-  const std::string how = forcing_->set_reading(comm_, mode);
+  const std::string how = forcing_->set_reading(comm_, cfg_.climate_reading);
   if (!how.empty()) log("forcing " + cfg_.climate + ": " + how);
   long local = forcing_->coastal_fallbacks(), total = 0;
   MPI_Reduce(&local, &total, 1, MPI_LONG, MPI_SUM, 0, comm_);

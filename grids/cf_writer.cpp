@@ -69,11 +69,12 @@ std::vector<Rect> rectangles(std::int64_t begin, std::int64_t end, int nx) {
 
 }  // namespace
 
-// 64 rows (1 km France: 1200 x 64 cells, 300 KiB of floats), capped at 262,144 cells. Finer
-// chunks would let the I/O boundaries balance the compression more finely (RowIoLayout) but
-// cost more: in HDF5's collective filtered writes every rank allocates file space and indexes
-// every chunk, so the per-chunk work does not shrink with more ranks (16-row chunks took
-// 0.3 s more per 40 years on one rank, in one-off runs with this height changed).
+// At most 64 rows (1 km France: 1200 x 64 cells, 300 KiB of floats) and 262,144 cells, and at
+// least 16 chunks per field (8 rows at 8 km), so that the I/O boundaries, which move in whole
+// chunk rows, can balance the compression on small grids too (RowIoLayout). Finer chunks on
+// large grids cost more: in HDF5's collective filtered writes every rank allocates file space
+// and indexes every chunk, so the per-chunk work does not shrink with more ranks (16-row chunks
+// at 1 km took 0.3 s more per 40 years on one rank, in one-off runs with this height changed).
 int output_chunk_rows(const GridSpec& g) {
   return std::max(1, std::min({g.ny, 64, std::max(8, g.ny / 16), 262144 / std::max(1, g.nx)}));
 }

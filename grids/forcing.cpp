@@ -387,7 +387,6 @@ std::string MonthlyForcing::set_reading(MPI_Comm comm, Reading mode) {
   col0_ = lo[1];
   nrows_ = urows;
   ncols_ = ucols;
-  shared_ = true;
   comm_ = comm;
   const size_t wn = static_cast<size_t>(urows) * static_cast<size_t>(ucols);
   const bool any_float = std::find(is_float_.begin(), is_float_.end(), 1) != is_float_.end();
@@ -440,9 +439,9 @@ void MonthlyForcing::read_year(int year, std::vector<std::vector<double>>& out) 
   if (year < first_year_ || year > last_year_)
     throw InputError(path_ + ": no forcing for year " + std::to_string(year) + " (the file covers " +
                      std::to_string(first_year_) + "-" + std::to_string(last_year_) + ")");
-  if (shared_ && !read_shared(year)) return;  // another rank failed: engine::collectively reports it
+  if (shared_reading() && !read_shared(year)) return;  // another rank failed: engine::collectively reports it
   const size_t wn = static_cast<size_t>(nrows_) * static_cast<size_t>(ncols_);
-  std::vector<double> buf(shared_ ? 0 : wn);
+  std::vector<double> buf(shared_reading() ? 0 : wn);
   for (size_t v = 0; v < vars_.size(); ++v) {
     out[v].resize(12 * n);
     const double sf = pack_scale_[v], ao = pack_offset_[v];
@@ -465,9 +464,9 @@ void MonthlyForcing::read_year(int year, std::vector<std::vector<double>>& out) 
         }
       };
       const size_t f = v * 12 + static_cast<size_t>(m);
-      if (shared_ && is_float_[v]) {
+      if (shared_reading() && is_float_[v]) {
         convert(&ffields_[f * wn]);
-      } else if (shared_) {
+      } else if (shared_reading()) {
         convert(&dfields_[f * wn]);
       } else {
         const int t = month_index_[(year - base_year_) * 12 + m];

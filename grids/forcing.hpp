@@ -52,7 +52,7 @@ class MonthlyForcing {
   /// count, not row-chunked files on many ranks. Returns a line for the run log ("" on one rank or
   /// when no rank has cells).
   std::string set_reading(MPI_Comm comm, Reading mode);
-  bool shared_reading() const { return shared_; }
+  bool shared_reading() const { return comm_ != MPI_COMM_NULL; }
 
   /// Read the 12 months of `year`: out[v][month * ncells + i], in the units of
   /// ForcingQuantity. Throws InputError naming file, variable, month and cell on
@@ -89,8 +89,8 @@ class MonthlyForcing {
   int ncid_ = -1;
   int ny_ = 0, nx_ = 0;  ///< forcing grid size
   long coastal_fallbacks_ = 0;
-  // shared reading: one year's fields over the union window, field f = v * 12 + month at f * window
-  bool shared_ = false;
+  // shared reading (comm_ set): one year's fields over the union window, field f = v * 12 + month
+  // at f * window
   MPI_Comm comm_ = MPI_COMM_NULL;
   mutable std::vector<float> ffields_;
   mutable std::vector<double> dfields_;
