@@ -102,6 +102,14 @@ LandPartition LandPartition::from_row_slabs(MPI_Comm comm, int nx, int ny, const
       acc += slab_weight.empty() ? 1.0 : slab_weight[k];
     }
   }
+  return place(comm, static_cast<std::int64_t>(nx) * ny, n, total, k0, grid_of, f);
+}
+
+LandPartition LandPartition::place(MPI_Comm comm, std::int64_t grid_cells, std::int64_t n, double total, std::int64_t k0,
+                                   const std::vector<std::int64_t>& grid_of, const std::vector<double>& f) {
+  int rank = 0, P = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &P);
   const std::int64_t k1 = k0 + static_cast<std::int64_t>(f.size());
   auto F = [&](std::int64_t k) { return f[static_cast<size_t>(k - k0)]; };
   // 3. the split of rank r: the first land cell whose weight before it reaches r W / P (or n), then
@@ -124,7 +132,7 @@ LandPartition LandPartition::from_row_slabs(MPI_Comm comm, int nx, int ny, const
   MPI_Allreduce(MPI_IN_PLACE, around.data(), 2 * P, MPI_DOUBLE, MPI_MAX, comm);
   LandPartition p;
   p.ranks_ = P;
-  p.grid_cells_ = static_cast<std::int64_t>(nx) * ny;
+  p.grid_cells_ = grid_cells;
   p.land_cells_ = n;
   p.first_land_.assign(static_cast<size_t>(P) + 1, n);
   p.first_land_[0] = 0;
@@ -159,6 +167,41 @@ LandPartition LandPartition::from_row_slabs(MPI_Comm comm, int nx, int ny, const
   for (int r = 0; r < P; ++r)
     p.rank_weight_[static_cast<size_t>(r)] = before[static_cast<size_t>(r) + 1] - before[static_cast<size_t>(r)];
   return p;
+}
+
+LandPartition LandPartition::rebalanced(MPI_Comm comm, const LandPartition& current,
+                                        const std::vector<std::int64_t>& owned_grid_index,
+                                        const std::vector<double>& owned_weight) {
+  int rank = 0, P = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &P);
+  if (current.ranks() != P) throw std::invalid_argument("LandPartition::rebalanced: partition made for another rank count");
+  const size_t own = static_cast<size_t>(current.owned_count(rank));
+  if (owned_grid_index.size() != own || owned_weight.size() != own)
+    throw std::invalid_argument("LandPartition::rebalanced: " + std::to_string(owned_weight.size()) + " weights and " +
+                                std::to_string(owned_grid_index.size()) + " cells for " + std::to_string(own) +
+                                " owned land cells");
+  double mine = 0.0;
+  for (const double w : owned_weight) {
+    if (!(w >= 0.0) || !std::isfinite(w))
+      throw std::invalid_argument("LandPartition::rebalanced: weights must be finite and >= 0");
+    mine += w;
+  }
+  // weight before this rank, summed in rank order (the same on every rank)
+  std::vector<double> sums(static_cast<size_t>(P));
+  MPI_Allgather(&mine, 1, MPI_DOUBLE, sums.data(), 1, MPI_DOUBLE, comm);
+  double before = 0.0, total = 0.0;
+  for (int q = 0; q < P; ++q) {
+    if (q == rank) before = total;
+    total += sums[static_cast<size_t>(q)];
+  }
+  std::vector<double> f(own);
+  double acc = before;
+  for (size_t i = 0; i < own; ++i) {
+    f[i] = acc;
+    acc += owned_weight[i];
+  }
+  return place(comm, current.grid_cells_, current.land_cells(), total, current.first_land(rank), owned_grid_index, f);
 }
 
 double LandPartition::imbalance() const {

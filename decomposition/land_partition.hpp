@@ -32,6 +32,12 @@ class LandPartition {
   /// checks them, naming the cell).
   static LandPartition from_row_slabs(MPI_Comm comm, int nx, int ny, const std::vector<std::uint8_t>& slab_is_land,
                                       const std::vector<double>& slab_weight);
+  /// Collective: a partition of the same land cells over the same ranks, balancing `owned_weight`
+  /// (one value per land cell this rank owns in `current`, in order; e.g. the measured compute cost),
+  /// with the splitting rule of the constructors. `owned_grid_index`: the grid index of those cells.
+  static LandPartition rebalanced(MPI_Comm comm, const LandPartition& current,
+                                  const std::vector<std::int64_t>& owned_grid_index,
+                                  const std::vector<double>& owned_weight);
   /// First row of rank r's slab for from_row_slabs: r ny / P.
   static int slab_row_begin(int r, int ranks, int ny) {
     return static_cast<int>(static_cast<std::int64_t>(ny) * r / ranks);
@@ -53,6 +59,11 @@ class LandPartition {
 
  private:
   LandPartition() = default;
+  /// Collective split placement: land cells [k0, k0 + f.size()) are this rank's contiguous share of the
+  /// n land cells (every rank passes its own), f[i] the total weight before cell k0 + i, grid_of[i]
+  /// its grid index, `total` the sum of all weights.
+  static LandPartition place(MPI_Comm comm, std::int64_t grid_cells, std::int64_t n, double total, std::int64_t k0,
+                             const std::vector<std::int64_t>& grid_of, const std::vector<double>& f);
   int ranks_ = 1;
   std::int64_t grid_cells_ = 0, land_cells_ = 0;
   std::vector<std::int64_t> first_land_;  // ranks + 1 entries

@@ -89,6 +89,17 @@ void RowIoLayout::to_io(const std::vector<double>& compute, std::vector<double>&
   seconds_ += MPI_Wtime() - t0;
 }
 
+void RowIoLayout::set_compute_partition(const LandPartition& p) {
+  if (p.ranks() != size_) throw std::invalid_argument("RowIoLayout: partition made for another rank count");
+  for (int r = 0; r < size_; ++r) {
+    grid_begin_[static_cast<size_t>(r)] = p.grid_begin(r);
+    grid_end_[static_cast<size_t>(r)] = p.grid_end(r);
+  }
+  compute_begin_ = p.grid_begin(rank_);
+  compute_end_ = p.grid_end(rank_);
+  build_exchange();
+}
+
 bool RowIoLayout::rebalance(double measured_cost) {
   std::vector<double> cost(static_cast<size_t>(size_));
   MPI_Allgather(&measured_cost, 1, MPI_DOUBLE, cost.data(), 1, MPI_DOUBLE, comm_);

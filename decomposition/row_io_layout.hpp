@@ -46,6 +46,9 @@ class RowIoLayout {
   /// rank by its measured cost per unit of weight, places the boundaries anew and
   /// returns whether any moved. Ranks with no rows keep their weights.
   bool rebalance(double measured_cost);
+  /// Collective in effect (every rank calls it with the same partition): the compute side moved
+  /// (land cells migrated between ranks); the I/O boundaries stay, the exchange is rebuilt.
+  void set_compute_partition(const LandPartition& partition);
   /// Seconds spent in to_io on this rank (communication phase).
   double seconds() const { return seconds_; }
 

@@ -78,6 +78,13 @@ const std::vector<KeyDoc>& schema() {
        "lossy: relative error <= 2^-(N+1); 1-23 for float, 1-52 for double). Smaller files, faster output"},
       {"checks.balance_tolerance", "number", "1e-9", "1", "relative tolerance of the per-cell yearly carbon balance"},
       {"checkpoint.every_years", "integer", "0", "yr", "write a restart checkpoint every N simulated years (0: only when SIGTERM/SIGUSR1 arrive); --checkpoint-every overrides"},
+      {"decomposition.rebalance", "string", "\"measured\"", "-",
+       "measured: after the 4th and then every 8 simulated years, land cells move between neighbouring ranks "
+       "towards equal compute time per rank, measured over the years since the last check, half-way per step "
+       "(for cells whose cost differs, e.g. nonlinear models, and cores of unequal speed; the results do not "
+       "change); static: keep the start-up partition"},
+      {"decomposition.rebalance_threshold", "number", "0.02", "1",
+       "move cells only when the measured compute imbalance (slowest rank / mean - 1) exceeds this"},
   };
   return keys;
 }
@@ -453,6 +460,13 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
   c.balance_tolerance = r.number("checks.balance_tolerance", 1e-9);
   c.checkpoint_every_years = r.integer("checkpoint.every_years", 0);
   if (c.checkpoint_every_years < 0) r.fail("checkpoint.every_years", "must be >= 0");
+  const std::string rebalance = r.text("decomposition.rebalance", "measured");
+  if (rebalance != "measured" && rebalance != "static")
+    r.fail("decomposition.rebalance", "must be \"measured\" or \"static\", got \"" + rebalance + "\"");
+  c.rebalance_compute = rebalance == "measured";
+  c.rebalance_threshold = r.number("decomposition.rebalance_threshold", 0.02);
+  if (!(c.rebalance_threshold >= 0.0 && c.rebalance_threshold < 10.0))
+    r.fail("decomposition.rebalance_threshold", "must be within 0-10 (a fraction of the mean compute time)");
   std::ostringstream os;
   os << t;
   c.resolved = os.str();
@@ -460,6 +474,7 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
   {
     toml::table science = t;
     science.erase("checkpoint");
+    science.erase("decomposition");  // where cells are computed does not change the results
     std::ostringstream ss;
     ss << science;
     c.science_sha256 = grids::sha256_hex(ss.str());

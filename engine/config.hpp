@@ -56,6 +56,8 @@ struct RunConfig {
   bool double_precision = false;
   int significant_bits = 0;  ///< 0: lossless; N: BitRound to N mantissa bits
   double balance_tolerance = 1e-9;  ///< relative carbon-balance tolerance per cell and year
+  bool rebalance_compute = true;     ///< decomposition.rebalance = "measured"
+  double rebalance_threshold = 0.02;  ///< decomposition.rebalance_threshold (1)
   int checkpoint_every_years = 0;   ///< write a checkpoint every N simulated years (0: only on SIGTERM/SIGUSR1)
 };
 

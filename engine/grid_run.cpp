@@ -16,6 +16,7 @@
 #include <ogr_spatialref.h>
 #include <petscsys.h>
 
+#include "decomposition/land_migration.hpp"
 #include "decomposition/row_io_layout.hpp"
 #include "engine/collective.hpp"
 #include "engine/provenance.hpp"
@@ -220,6 +221,79 @@ void GridRun::partition_land() {
       " m (" + g.crs + "), " + std::to_string(p.land_cells()) + " land cells over " + std::to_string(size_) +
       " rank(s): " + std::to_string(mn) + "-" + std::to_string(mx) + " cells per rank, load imbalance " +
       fmt("%.2f", 100.0 * p.imbalance()) + " %");
+  // the partition's estimate of each owned cell's cost, refined from measured times (rebalance_compute)
+  cell_weight_.assign(cells_.size(),
+                      cells_.empty() ? 0.0 : p.weight_of(rank_) / static_cast<double>(cells_.size()));
+}
+
+bool GridRun::rebalance_compute(decomposition::RowIoLayout& io, double busy_seconds, int year) {
+  if (size_ == 1 || !cfg_.rebalance_compute) return false;
+  const double t0 = MPI_Wtime();
+  double mine[2] = {busy_seconds, 0.0};
+  for (const double w : cell_weight_) mine[1] += w;
+  std::vector<double> all(2 * static_cast<size_t>(size_));
+  MPI_Allgather(mine, 2, MPI_DOUBLE, all.data(), 2, MPI_DOUBLE, comm_);
+  double sum_t = 0.0, max_t = 0.0, all_cost = 0.0, all_weight = 0.0;
+  for (int r = 0; r < size_; ++r) {
+    const double t = all[2 * static_cast<size_t>(r)], w = all[2 * static_cast<size_t>(r) + 1];
+    sum_t += t;
+    max_t = std::max(max_t, t);
+    if (t > 0.0 && w > 0.0 && std::isfinite(t)) {
+      all_cost += t;
+      all_weight += w;
+    }
+  }
+  const double imbalance = sum_t > 0.0 ? max_t / (sum_t / size_) - 1.0 : 0.0;
+  if (!(imbalance > cfg_.rebalance_threshold) || !(all_cost > 0.0 && all_weight > 0.0)) return false;
+  // each rank's cells move half-way towards costing what it measured per unit of weight (damped
+  // and bounded per step: a core that is slow for a while, or one disturbed measurement, must not
+  // throw the partition far off; a lasting difference is followed within a few steps)
+  if (busy_seconds > 0.0 && mine[1] > 0.0 && std::isfinite(busy_seconds)) {
+    const double ratio = busy_seconds / mine[1] / (all_cost / all_weight);
+    const double scale = std::clamp(0.5 * (1.0 + ratio), 0.8, 1.25);
+    for (double& w : cell_weight_) w *= scale;
+  }
+  auto next = std::make_unique<decomposition::LandPartition>(
+      decomposition::LandPartition::rebalanced(comm_, *partition_, cells_, cell_weight_));
+  bool same = true;
+  for (int r = 0; r <= size_; ++r) same = same && next->first_land(r) == partition_->first_land(r);
+  if (same) return false;
+  const decomposition::LandMigration move(comm_, *partition_, *next);
+  // the cells travel with their static layers, climate mapping, cost estimate and model state
+  std::vector<std::pair<std::string, std::vector<double>>> state;
+  for (const auto& [name, values] : model_->state()) state.emplace_back(name, *values);
+  for (auto& kv : state) move.move(kv.second);
+  std::vector<std::int64_t> sources = forcing_->source_cells();
+  move.move(sources);
+  move.move(cells_);
+  move.move(cell_weight_);
+  move.move(statics_.land_class);
+  move.move(statics_.clay);
+  move.move(statics_.annual_input);
+  move.move(statics_.soc_observed);
+  std::int64_t sent = move.cells_sent(), moved = 0;
+  MPI_Allreduce(&sent, &moved, 1, MPI_INT64_T, MPI_SUM, comm_);
+  partition_ = std::move(next);
+  range_begin_ = partition_->grid_begin(rank_);
+  range_end_ = partition_->grid_end(rank_);
+  collectively(comm_, [&] {
+    model_->set_cells(statics_, [this](std::size_t i) { return cfg_.grid.describe_cell(cells_[i]); });
+    for (const auto& [name, values] : model_->state())
+      for (auto& kv : state)
+        if (kv.first == name) *values = std::move(kv.second);
+    model_->state_restored();
+  });
+  forcing_->remap(cells_, sources);
+  forcing_->set_reading(comm_, cfg_.climate_reading);
+  io.set_compute_partition(*partition_);
+  ++repartitions_;
+  times_.communication += MPI_Wtime() - t0;
+  std::string counts;
+  for (int r = 0; r < size_ && r < 8; ++r) counts += (r ? ", " : "") + std::to_string(partition_->owned_count(r));
+  log("after " + std::to_string(year) + ": measured compute imbalance " + fmt("%.1f", 100.0 * imbalance) + " %; " +
+      std::to_string(moved) + " land cells moved between ranks, now " + counts + (size_ > 8 ? ", ..." : "") +
+      " per rank (" + fmt("%.3f", MPI_Wtime() - t0) + " s)");
+  return true;
 }
 
 void GridRun::read_static_layers() {
@@ -481,7 +555,7 @@ void GridRun::to_grid_range(const std::vector<double>& owned, std::vector<double
 }
 
 void GridRun::simulate() {
-  const size_t n = cells_.size();
+  size_t n = cells_.size();  // changes when cells move between ranks (rebalance_compute)
   const PhaseEvents& ev = phase_events();
   const int n_years = cfg_.end_year - cfg_.start_year + 1;
   const auto& g = cfg_.grid;
@@ -668,6 +742,8 @@ void GridRun::simulate() {
   // the I/O boundaries are refined after 1, 2, 4, 8... written years, from the compression
   // time each rank spent since the previous refinement (the values written do not depend on it)
   int next_rebalance = 1, years_written = 0, rebalances = 0;
+  int next_compute_check = 3, compute_years = 0;
+  double busy_mark = times_.compute_busy;
   double deflate_mark = grids::deflate_seconds();
   const double loop_start = MPI_Wtime();
   double last_report = loop_start;
@@ -723,6 +799,24 @@ void GridRun::simulate() {
       }
       PetscLogEventEnd(ev.output, 0, 0, 0, 0);
       times_.output += MPI_Wtime() - t;
+      // The compute partition follows the compute time measured over years 2-4 of the loop, then
+      // over every 8 years (the first year is left out: it pays for first touches of memory and
+      // its times are not representative)
+      if (yi == first_year_index_) {
+        busy_mark = times_.compute_busy;
+      } else if (++compute_years == next_compute_check && yi + 1 < n_years) {
+        if (rebalance_compute(io, times_.compute_busy - busy_mark, year)) {
+          n = cells_.size();
+          total.assign(n, 0.0);
+          model_->pools(pools);
+          start_stock.assign(n, 0.0);
+          for (const auto& pool : pools)
+            for (size_t i = 0; i < n; ++i) start_stock[i] += pool[i];
+        }
+        busy_mark = times_.compute_busy;
+        compute_years = 0;
+        next_compute_check = 8;
+      }
       // checkpoint at this year boundary: every N years, or when a signal arrived
       int stop = g_stop_signal;
       MPI_Allreduce(MPI_IN_PLACE, &stop, 1, MPI_INT, MPI_MAX, comm_);
@@ -761,6 +855,10 @@ void GridRun::simulate() {
                   times_.input, times_.spinup, times_.compute, times_.output, io.seconds());
     writer->set_global("alamod_phase_times", phases);
     if (!restored_from_.empty()) writer->set_global("alamod_restarted_from", restored_from_);
+    if (size_ > 1)
+      writer->set_global("alamod_compute_repartitions",
+                         std::to_string(repartitions_) + (cfg_.rebalance_compute ? " (decomposition.rebalance = measured)"
+                                                                                 : " (decomposition.rebalance = static)"));
     writer->commit();
     times_.output += MPI_Wtime() - t;
   } catch (const StoppedForRestart&) {

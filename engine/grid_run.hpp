@@ -15,6 +15,10 @@
 #include "engine/grid_model.hpp"
 #include "grids/forcing.hpp"
 
+namespace alamod::decomposition {
+class RowIoLayout;
+}
+
 namespace alamod::engine {
 
 struct GridRunOptions {
@@ -59,6 +63,9 @@ class GridRun {
   std::string latest_checkpoint() const;
   std::string output_snapshot(int year) const;  ///< copy of the output file as of a checkpoint
   void report_phases();
+  /// Collective: moves land cells between ranks so that the compute time each rank measured over its
+  /// cells (`busy_seconds` since the last call) would be equal; returns whether cells moved.
+  bool rebalance_compute(decomposition::RowIoLayout& io, double busy_seconds, int year);
 
   void log(const std::string& line) const;  ///< rank 0 only
   std::vector<double> to_grid_range(const std::vector<double>& owned) const;
@@ -72,6 +79,8 @@ class GridRun {
   std::unique_ptr<decomposition::LandPartition> partition_;
   std::vector<std::int64_t> cells_;  ///< grid linear index of each owned land cell
   std::int64_t range_begin_ = 0, range_end_ = 0;
+  std::vector<double> cell_weight_;  ///< estimated compute cost of each owned cell (rebalance_compute)
+  int repartitions_ = 0;
   std::unique_ptr<grids::MonthlyForcing> forcing_;
 
   std::unique_ptr<GridModel> model_;

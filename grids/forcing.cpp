@@ -7,6 +7,7 @@
 #include <netcdf.h>
 
 #include <algorithm>
+#include <stdexcept>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -323,6 +324,46 @@ MonthlyForcing::MonthlyForcing(const std::string& path, const GridSpec& grid, co
 
 MonthlyForcing::~MonthlyForcing() {
   if (ncid_ >= 0) nc_close(ncid_);
+}
+
+std::vector<std::int64_t> MonthlyForcing::source_cells() const {
+  std::vector<std::int64_t> out(src_index_.size());
+  for (size_t i = 0; i < src_index_.size(); ++i) {
+    const std::int64_t r = src_index_[i] / ncols_ + row0_, c = src_index_[i] % ncols_ + col0_;
+    out[i] = r * nx_ + c;
+  }
+  return out;
+}
+
+void MonthlyForcing::remap(const std::vector<std::int64_t>& cells, const std::vector<std::int64_t>& sources) {
+  if (cells.size() != sources.size())
+    throw std::invalid_argument("MonthlyForcing::remap: " + std::to_string(sources.size()) + " sources for " +
+                                std::to_string(cells.size()) + " cells");
+  int rmin = ny_, rmax = -1, cmin = nx_, cmax = -1;
+  for (const std::int64_t k : sources) {
+    const int r = static_cast<int>(k / nx_), c = static_cast<int>(k % nx_);
+    if (k < 0 || r >= ny_) throw std::invalid_argument("MonthlyForcing::remap: source cell outside the forcing grid");
+    rmin = std::min(rmin, r);
+    rmax = std::max(rmax, r);
+    cmin = std::min(cmin, c);
+    cmax = std::max(cmax, c);
+  }
+  cells_ = cells;
+  row0_ = col0_ = nrows_ = ncols_ = 0;
+  if (!cells_.empty()) {
+    row0_ = rmin;
+    col0_ = cmin;
+    nrows_ = rmax - rmin + 1;
+    ncols_ = cmax - cmin + 1;
+  }
+  src_index_.resize(sources.size());
+  for (size_t i = 0; i < sources.size(); ++i)
+    src_index_[i] = (sources[i] / nx_ - row0_) * static_cast<std::int64_t>(ncols_) + (sources[i] % nx_ - col0_);
+  comm_ = MPI_COMM_NULL;
+  ffields_.clear();
+  ffields_.shrink_to_fit();
+  dfields_.clear();
+  dfields_.shrink_to_fit();
 }
 
 std::string MonthlyForcing::set_reading(MPI_Comm comm, Reading mode) {

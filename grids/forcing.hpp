@@ -66,6 +66,13 @@ class MonthlyForcing {
   int last_year() const { return last_year_; }  ///< last year with all 12 months
   const std::string& path() const { return path_; }
   /// Owned cells whose forcing cell is sea and that take the nearest valid one.
+  /// Per cell, the forcing cell it takes its climate from (row * forcing width + column, after the
+  /// coastal fallback), so that cells can move to another rank with their mapping (remap).
+  std::vector<std::int64_t> source_cells() const;
+  /// Serve `cells` (run-grid indices) from the forcing cells `sources` (as source_cells() gave them
+  /// on the ranks that held them) instead of the constructor's cells; the read window shrinks or
+  /// grows to them. Ends shared reading: call set_reading again (collectively) afterwards.
+  void remap(const std::vector<std::int64_t>& cells, const std::vector<std::int64_t>& sources);
   long coastal_fallbacks() const { return coastal_fallbacks_; }
 
  private:

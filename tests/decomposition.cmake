@@ -8,3 +8,7 @@ set_tests_properties(grid_cost_weight PROPERTIES FIXTURES_REQUIRED france_data T
 
 # The output's I/O layout: chunk-row boundaries, the exchange, weighted and measured-cost balancing.
 alamod_mpi_test(test_row_io_layout SOURCES unit/test_row_io_layout.cpp LIBS alamod_decomposition RANKS 1 2 3 4)
+
+# Cells moving between ranks: a partition rebalanced on per-cell weights equals the one built from the
+# whole weight vector; every per-cell array arrives at its new owner in land order.
+alamod_mpi_test(test_land_migration SOURCES unit/test_land_migration.cpp LIBS alamod_decomposition RANKS 1 2 3 4)

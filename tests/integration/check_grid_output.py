@@ -269,9 +269,18 @@ def main():
     ap.add_argument("--mask")
     ap.add_argument("--climate-reading", help="identical: how each file's run read its climate, comma-separated "
                                               "(the alamod_climate_reading attribute, per_rank or shared)")
+    ap.add_argument("--repartitioned", help="identical: comma-separated yes/no per file: whether its run moved "
+                                            "land cells between ranks (the alamod_compute_repartitions attribute)")
     a = ap.parse_args()
     if a.mode == "identical":
         identical(a.files)
+        if a.repartitioned:
+            for path, want in zip(a.files, a.repartitioned.split(",")):
+                with netCDF4.Dataset(path) as ds:
+                    got = getattr(ds, "alamod_compute_repartitions", "0")
+                moved = int(str(got).split()[0]) > 0
+                check(f"{path}: cells moved between ranks = {want}", moved == (want == "yes"),
+                      f"alamod_compute_repartitions = {got!r}")
         if a.climate_reading:
             for path, want in zip(a.files, a.climate_reading.split(",")):
                 with netCDF4.Dataset(path) as ds:

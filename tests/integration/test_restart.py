@@ -29,7 +29,7 @@ def check(name, ok, detail=""):
 def alamod_cmd(a, ranks, out, extra=()):
     return ["mpiexec", "-n", str(ranks), a.alamod, "run", os.path.join(a.source_dir, "configs/france_default.toml"),
             "--out", out, "--set", "run.end_year=2030", "--set", 'output.precision="double"',
-            "--set", f'model="{a.model}"', *extra]
+            "--set", f'model="{a.model}"', *[x for kv in a.set for x in ("--set", kv)], *extra]
 
 
 def rank_pids(out):
@@ -79,6 +79,7 @@ def main():
     ap.add_argument("--source-dir", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--model", default="rothc")
+    ap.add_argument("--set", action="append", default=[], help="extra KEY=VALUE configuration overrides, every run")
     a = ap.parse_args()
     shutil.rmtree(a.work, ignore_errors=True)
     os.makedirs(a.work)
