@@ -79,10 +79,11 @@ const std::vector<KeyDoc>& schema() {
       {"checks.balance_tolerance", "number", "1e-9", "1", "relative tolerance of the per-cell yearly carbon balance"},
       {"checkpoint.every_years", "integer", "0", "yr", "write a restart checkpoint every N simulated years (0: only when SIGTERM/SIGUSR1 arrive); --checkpoint-every overrides"},
       {"decomposition.rebalance", "string", "\"measured\"", "-",
-       "measured: after the 4th and then every 8 simulated years, land cells move between neighbouring ranks "
-       "towards equal compute time per rank, measured over the years since the last check, half-way per step "
-       "(for cells whose cost differs, e.g. nonlinear models, and cores of unequal speed; the results do not "
-       "change); static: keep the start-up partition"},
+       "measured: after the 4th and then every 8 simulated years, when the slowest rank's compute time exceeds "
+       "the mean by more than rebalance_threshold and the time this would save over the next 8 years exceeds "
+       "the cost of moving, land cells move between neighbouring ranks half-way towards equal compute time "
+       "(cells whose cost differs, e.g. nonlinear models, or cores of unequal speed; the results do not "
+       "change); always: move at every check (studies, tests); static: keep the start-up partition"},
       {"decomposition.rebalance_threshold", "number", "0.02", "1",
        "move cells only when the measured compute imbalance (slowest rank / mean - 1) exceeds this"},
   };
@@ -461,9 +462,10 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
   c.checkpoint_every_years = r.integer("checkpoint.every_years", 0);
   if (c.checkpoint_every_years < 0) r.fail("checkpoint.every_years", "must be >= 0");
   const std::string rebalance = r.text("decomposition.rebalance", "measured");
-  if (rebalance != "measured" && rebalance != "static")
-    r.fail("decomposition.rebalance", "must be \"measured\" or \"static\", got \"" + rebalance + "\"");
-  c.rebalance_compute = rebalance == "measured";
+  if (rebalance == "measured") c.rebalance = RunConfig::Rebalance::measured;
+  else if (rebalance == "always") c.rebalance = RunConfig::Rebalance::always;
+  else if (rebalance == "static") c.rebalance = RunConfig::Rebalance::fixed;
+  else r.fail("decomposition.rebalance", "must be \"measured\", \"always\" or \"static\", got \"" + rebalance + "\"");
   c.rebalance_threshold = r.number("decomposition.rebalance_threshold", 0.02);
   if (!(c.rebalance_threshold >= 0.0 && c.rebalance_threshold < 10.0))
     r.fail("decomposition.rebalance_threshold", "must be within 0-10 (a fraction of the mean compute time)");

@@ -56,7 +56,9 @@ struct RunConfig {
   bool double_precision = false;
   int significant_bits = 0;  ///< 0: lossless; N: BitRound to N mantissa bits
   double balance_tolerance = 1e-9;  ///< relative carbon-balance tolerance per cell and year
-  bool rebalance_compute = true;     ///< decomposition.rebalance = "measured"
+  /// decomposition.rebalance: how the land cells follow the measured compute time during a run
+  enum class Rebalance { measured, always, fixed };
+  Rebalance rebalance = Rebalance::measured;
   double rebalance_threshold = 0.02;  ///< decomposition.rebalance_threshold (1)
   int checkpoint_every_years = 0;   ///< write a checkpoint every N simulated years (0: only on SIGTERM/SIGUSR1)
 };

@@ -226,8 +226,10 @@ void GridRun::partition_land() {
                       cells_.empty() ? 0.0 : p.weight_of(rank_) / static_cast<double>(cells_.size()));
 }
 
-bool GridRun::rebalance_compute(decomposition::RowIoLayout& io, double busy_seconds, int year) {
-  if (size_ == 1 || !cfg_.rebalance_compute) return false;
+bool GridRun::rebalance_compute(decomposition::RowIoLayout& io, double busy_seconds, int years, int horizon_years,
+                                int year) {
+  using Mode = RunConfig::Rebalance;
+  if (size_ == 1 || cfg_.rebalance == Mode::fixed) return false;
   const double t0 = MPI_Wtime();
   double mine[2] = {busy_seconds, 0.0};
   for (const double w : cell_weight_) mine[1] += w;
@@ -244,7 +246,17 @@ bool GridRun::rebalance_compute(decomposition::RowIoLayout& io, double busy_seco
     }
   }
   const double imbalance = sum_t > 0.0 ? max_t / (sum_t / size_) - 1.0 : 0.0;
-  if (!(imbalance > cfg_.rebalance_threshold) || !(all_cost > 0.0 && all_weight > 0.0)) return false;
+  if (!(all_cost > 0.0 && all_weight > 0.0)) return false;
+  if (cfg_.rebalance == Mode::measured) {
+    if (!(imbalance > cfg_.rebalance_threshold)) return false;
+    // worth it? A half-way step saves about half the slowest rank's excess per year until the next
+    // check; moving costs what the last move took (before the first: 1 us per cell of the largest rank)
+    std::int64_t most = 0;
+    for (int r = 0; r < size_; ++r) most = std::max(most, partition_->owned_count(r));
+    const double saving = 0.5 * (max_t - sum_t / size_) / std::max(years, 1) * horizon_years;
+    const double cost = repartition_seconds_ > 0.0 ? repartition_seconds_ : 1e-6 * static_cast<double>(most);
+    if (!(saving > cost)) return false;
+  }
   // each rank's cells move half-way towards costing what it measured per unit of weight (damped
   // and bounded per step: a core that is slow for a while, or one disturbed measurement, must not
   // throw the partition far off; a lasting difference is followed within a few steps)
@@ -287,6 +299,9 @@ bool GridRun::rebalance_compute(decomposition::RowIoLayout& io, double busy_seco
   forcing_->set_reading(comm_, cfg_.climate_reading);
   io.set_compute_partition(*partition_);
   ++repartitions_;
+  double took = MPI_Wtime() - t0;
+  MPI_Allreduce(MPI_IN_PLACE, &took, 1, MPI_DOUBLE, MPI_MAX, comm_);
+  repartition_seconds_ = took;
   times_.communication += MPI_Wtime() - t0;
   std::string counts;
   for (int r = 0; r < size_ && r < 8; ++r) counts += (r ? ", " : "") + std::to_string(partition_->owned_count(r));
@@ -805,7 +820,8 @@ void GridRun::simulate() {
       if (yi == first_year_index_) {
         busy_mark = times_.compute_busy;
       } else if (++compute_years == next_compute_check && yi + 1 < n_years) {
-        if (rebalance_compute(io, times_.compute_busy - busy_mark, year)) {
+        if (rebalance_compute(io, times_.compute_busy - busy_mark, compute_years, std::min(8, n_years - yi - 1),
+                              year)) {
           n = cells_.size();
           total.assign(n, 0.0);
           model_->pools(pools);
@@ -857,8 +873,10 @@ void GridRun::simulate() {
     if (!restored_from_.empty()) writer->set_global("alamod_restarted_from", restored_from_);
     if (size_ > 1)
       writer->set_global("alamod_compute_repartitions",
-                         std::to_string(repartitions_) + (cfg_.rebalance_compute ? " (decomposition.rebalance = measured)"
-                                                                                 : " (decomposition.rebalance = static)"));
+                         std::to_string(repartitions_) + " (decomposition.rebalance = " +
+                             (cfg_.rebalance == RunConfig::Rebalance::measured ? "measured"
+                              : cfg_.rebalance == RunConfig::Rebalance::always ? "always"
+                                                                                : "static") + ")");
     writer->commit();
     times_.output += MPI_Wtime() - t;
   } catch (const StoppedForRestart&) {

@@ -63,9 +63,10 @@ class GridRun {
   std::string latest_checkpoint() const;
   std::string output_snapshot(int year) const;  ///< copy of the output file as of a checkpoint
   void report_phases();
-  /// Collective: moves land cells between ranks so that the compute time each rank measured over its
-  /// cells (`busy_seconds` since the last call) would be equal; returns whether cells moved.
-  bool rebalance_compute(decomposition::RowIoLayout& io, double busy_seconds, int year);
+  /// Collective: moves land cells between ranks towards equal compute time, from the time each rank
+  /// measured over its cells (`busy_seconds`, over `years` simulated years), when worth it over the
+  /// next `horizon_years` (decomposition.rebalance); returns whether cells moved.
+  bool rebalance_compute(decomposition::RowIoLayout& io, double busy_seconds, int years, int horizon_years, int year);
 
   void log(const std::string& line) const;  ///< rank 0 only
   std::vector<double> to_grid_range(const std::vector<double>& owned) const;
@@ -81,6 +82,7 @@ class GridRun {
   std::int64_t range_begin_ = 0, range_end_ = 0;
   std::vector<double> cell_weight_;  ///< estimated compute cost of each owned cell (rebalance_compute)
   int repartitions_ = 0;
+  double repartition_seconds_ = 0;  ///< duration of the last repartition (max over ranks), 0 before the first
   std::unique_ptr<grids::MonthlyForcing> forcing_;
 
   std::unique_ptr<GridModel> model_;

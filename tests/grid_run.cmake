@@ -96,12 +96,12 @@ alamod_script_test(grid_climate_reading_invariance /usr/bin/python3
   ${ALAMOD_RUN_DIR}/climate_per_rank/carbon_yearly.nc --climate-reading per_rank,shared,per_rank)
 set_tests_properties(grid_climate_reading_invariance PROPERTIES FIXTURES_REQUIRED "grid_runs;climate_per_rank")
 
-# Land cells move between ranks on the measured compute time (decomposition.rebalance): with the
-# threshold at 0 every check moves some (the first after the 4th year), carrying their state, static
+# Land cells move between ranks on the measured compute time (decomposition.rebalance): with
+# rebalance = "always" every check moves some (the first after the 4th year), carrying their state, static
 # layers and climate mapping; the output is bitwise that of 1 rank, for RothC and for a model of the
 # generic state layout (AMG). restart_bitwise_millennial restarts from checkpoints of moved cells.
 alamod_france_run(grid_run_repartition_np3 RANKS 3 OUT repartition FIXTURE repartition_run
-  ARGS --quiet --set run.end_year=1999 --set output.precision="double" --set decomposition.rebalance_threshold=0)
+  ARGS --quiet --set run.end_year=1999 --set output.precision="double" --set decomposition.rebalance="always")
 alamod_script_test(grid_repartition_invariance /usr/bin/python3
   ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py identical
   ${ALAMOD_RUN_DIR}/grid_np1/carbon_yearly.nc ${ALAMOD_RUN_DIR}/repartition/carbon_yearly.nc --repartitioned no,yes)
@@ -109,7 +109,7 @@ set_tests_properties(grid_repartition_invariance PROPERTIES FIXTURES_REQUIRED "g
 foreach(np 1 3)
   alamod_france_run(grid_run_amg_repartition_np${np} RANKS ${np} OUT amg_repartition_np${np} FIXTURE amg_repartition
     ARGS --quiet --set model="amg" --set run.end_year=1996 --set output.precision="double"
-      --set decomposition.rebalance_threshold=0)
+      --set decomposition.rebalance="always")
 endforeach()
 alamod_script_test(grid_amg_repartition_invariance /usr/bin/python3
   ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py identical
