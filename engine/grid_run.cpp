@@ -296,7 +296,13 @@ bool GridRun::rebalance_compute(decomposition::RowIoLayout& io, double busy_seco
     model_->state_restored();
   });
   forcing_->remap(cells_, sources);
-  forcing_->set_reading(comm_, cfg_.climate_reading);
+  const bool was_shared = forcing_->shared_reading();
+  const std::string how = forcing_->set_reading(comm_, cfg_.climate_reading);
+  if (forcing_->shared_reading() != was_shared) {  // the new windows tipped the automatic choice
+    log("forcing " + cfg_.climate + " after " + std::to_string(year) + ": " + how);
+    climate_reading_history_ += std::string(", then ") + (forcing_->shared_reading() ? "shared" : "per_rank") +
+                                " after " + std::to_string(year);
+  }
   io.set_compute_partition(*partition_);
   ++repartitions_;
   double took = MPI_Wtime() - t0;
@@ -378,6 +384,7 @@ void GridRun::open_forcing() {
   });
   const std::string how = forcing_->set_reading(comm_, cfg_.climate_reading);
   if (!how.empty()) log("forcing " + cfg_.climate + ": " + how);
+  climate_reading_history_ = forcing_->shared_reading() ? "shared" : "per_rank";
   long local = forcing_->coastal_fallbacks(), total = 0;
   MPI_Reduce(&local, &total, 1, MPI_LONG, MPI_SUM, 0, comm_);
   if (total > 0)
@@ -871,6 +878,8 @@ void GridRun::simulate() {
                   times_.input, times_.spinup, times_.compute, times_.output, io.seconds());
     writer->set_global("alamod_phase_times", phases);
     if (!restored_from_.empty()) writer->set_global("alamod_restarted_from", restored_from_);
+    if (climate_reading_history_.find(", then") != std::string::npos)
+      writer->set_global("alamod_climate_reading", climate_reading_history_);
     if (size_ > 1)
       writer->set_global("alamod_compute_repartitions",
                          std::to_string(repartitions_) + " (decomposition.rebalance = " +

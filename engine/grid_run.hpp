@@ -82,6 +82,7 @@ class GridRun {
   std::int64_t range_begin_ = 0, range_end_ = 0;
   std::vector<double> cell_weight_;  ///< estimated compute cost of each owned cell (rebalance_compute)
   int repartitions_ = 0;
+  std::string climate_reading_history_;  ///< "shared", or e.g. "shared, then per_rank after 1997" (cells moved)
   double repartition_seconds_ = 0;  ///< duration of the last repartition (max over ranks), 0 before the first
   std::unique_ptr<grids::MonthlyForcing> forcing_;
 

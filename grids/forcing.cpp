@@ -21,6 +21,12 @@
 namespace alamod::grids {
 
 namespace {
+// Forcing cells around the ones a rank's cells map to that its read window includes (coastal cells
+// search them for the nearest forcing cell with data).
+constexpr int kMargin = 8;
+}  // namespace
+
+namespace {
 
 std::string get_text_att(int ncid, int varid, const char* name) {
   size_t len = 0;
@@ -267,7 +273,6 @@ MonthlyForcing::MonthlyForcing(const std::string& path, const GridSpec& grid, co
     cmax = std::max<int>(cmax, fc[i]);
   }
   // Window with a margin, so coastal cells can borrow from a neighbour.
-  constexpr int kMargin = 8;
   if (!cells_.empty()) {
     row0_ = std::max(0, rmin - kMargin);
     col0_ = std::max(0, cmin - kMargin);
@@ -350,11 +355,11 @@ void MonthlyForcing::remap(const std::vector<std::int64_t>& cells, const std::ve
   }
   cells_ = cells;
   row0_ = col0_ = nrows_ = ncols_ = 0;
-  if (!cells_.empty()) {
-    row0_ = rmin;
-    col0_ = cmin;
-    nrows_ = rmax - rmin + 1;
-    ncols_ = cmax - cmin + 1;
+  if (!cells_.empty()) {  // the constructor's margin, so that set_reading weighs the windows alike
+    row0_ = std::max(0, rmin - kMargin);
+    col0_ = std::max(0, cmin - kMargin);
+    nrows_ = std::min(ny_ - 1, rmax + kMargin) - row0_ + 1;
+    ncols_ = std::min(nx_ - 1, cmax + kMargin) - col0_ + 1;
   }
   src_index_.resize(sources.size());
   for (size_t i = 0; i < sources.size(); ++i)
