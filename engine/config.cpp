@@ -462,10 +462,14 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
   c.checkpoint_every_years = r.integer("checkpoint.every_years", 0);
   if (c.checkpoint_every_years < 0) r.fail("checkpoint.every_years", "must be >= 0");
   const std::string rebalance = r.text("decomposition.rebalance", "measured");
-  if (rebalance == "measured") c.rebalance = RunConfig::Rebalance::measured;
-  else if (rebalance == "always") c.rebalance = RunConfig::Rebalance::always;
-  else if (rebalance == "static") c.rebalance = RunConfig::Rebalance::fixed;
-  else r.fail("decomposition.rebalance", "must be \"measured\", \"always\" or \"static\", got \"" + rebalance + "\"");
+  {
+    using M = RunConfig::Rebalance;
+    bool known = false;
+    for (const M m : {M::measured, M::always, M::fixed})
+      if (rebalance == RunConfig::name(m)) c.rebalance = m, known = true;
+    if (!known)
+      r.fail("decomposition.rebalance", "must be \"measured\", \"always\" or \"static\", got \"" + rebalance + "\"");
+  }
   c.rebalance_threshold = r.number("decomposition.rebalance_threshold", 0.02);
   if (!(c.rebalance_threshold >= 0.0 && c.rebalance_threshold < 10.0))
     r.fail("decomposition.rebalance_threshold", "must be within 0-10 (a fraction of the mean compute time)");

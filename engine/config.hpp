@@ -58,6 +58,10 @@ struct RunConfig {
   double balance_tolerance = 1e-9;  ///< relative carbon-balance tolerance per cell and year
   /// decomposition.rebalance: how the land cells follow the measured compute time during a run
   enum class Rebalance { measured, always, fixed };
+  /// The configuration's name of a mode ("measured", "always", "static").
+  static const char* name(Rebalance mode) {
+    return mode == Rebalance::measured ? "measured" : mode == Rebalance::always ? "always" : "static";
+  }
   Rebalance rebalance = Rebalance::measured;
   double rebalance_threshold = 0.02;  ///< decomposition.rebalance_threshold (1)
   int checkpoint_every_years = 0;   ///< write a checkpoint every N simulated years (0: only on SIGTERM/SIGUSR1)

@@ -883,9 +883,7 @@ void GridRun::simulate() {
     if (size_ > 1)
       writer->set_global("alamod_compute_repartitions",
                          std::to_string(repartitions_) + " (decomposition.rebalance = " +
-                             (cfg_.rebalance == RunConfig::Rebalance::measured ? "measured"
-                              : cfg_.rebalance == RunConfig::Rebalance::always ? "always"
-                                                                                : "static") + ")");
+                             RunConfig::name(cfg_.rebalance) + ")");
     writer->commit();
     times_.output += MPI_Wtime() - t;
   } catch (const StoppedForRestart&) {

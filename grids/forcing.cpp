@@ -7,12 +7,12 @@
 #include <netcdf.h>
 
 #include <algorithm>
-#include <stdexcept>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 #include <memory>
 #include <sstream>
+#include <stdexcept>
 
 #include <ogr_spatialref.h>
 
@@ -24,9 +24,6 @@ namespace {
 // Forcing cells around the ones a rank's cells map to that its read window includes (coastal cells
 // search them for the nearest forcing cell with data).
 constexpr int kMargin = 8;
-}  // namespace
-
-namespace {
 
 std::string get_text_att(int ncid, int varid, const char* name) {
   size_t len = 0;

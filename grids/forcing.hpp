@@ -65,7 +65,6 @@ class MonthlyForcing {
   int first_year() const { return first_year_; }
   int last_year() const { return last_year_; }  ///< last year with all 12 months
   const std::string& path() const { return path_; }
-  /// Owned cells whose forcing cell is sea and that take the nearest valid one.
   /// Per cell, the forcing cell it takes its climate from (row * forcing width + column, after the
   /// coastal fallback), so that cells can move to another rank with their mapping (remap).
   std::vector<std::int64_t> source_cells() const;
@@ -73,6 +72,7 @@ class MonthlyForcing {
   /// on the ranks that held them) instead of the constructor's cells; the read window shrinks or
   /// grows to them. Ends shared reading: call set_reading again (collectively) afterwards.
   void remap(const std::vector<std::int64_t>& cells, const std::vector<std::int64_t>& sources);
+  /// Owned cells whose forcing cell is sea and that take the nearest valid one.
   long coastal_fallbacks() const { return coastal_fallbacks_; }
 
  private:
