@@ -4,6 +4,7 @@
 #include <mpi.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -51,9 +52,20 @@ void print_model(const models::ModelInfo& m) {
   std::printf("reference: %s\n", m.reference.c_str());
 }
 
+/// This process's rank as the launcher (mpiexec, srun) numbered it, before MPI starts: commands
+/// that only print (help, version, models) run without MPI and print on rank 0 only.
+int launcher_rank() {
+  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "SLURM_PROCID"})
+    if (const char* v = std::getenv(name)) return std::atoi(v);
+  return 0;
+}
+
 }  // namespace
 
-int run_command_line(int argc, char** argv, int rank) {
+int run_command_line(int argc, char** argv) {
+  // MPI and PETSc start only for the commands that compute: the ones that only print answer at
+  // once (starting MPI alone takes ~0.5 s here, a singleton also starts a daemon)
+  int rank = launcher_rank();
   // Exit codes: 0 done, 1 bad input, 2 bad command line, 3 internal error (communicator aborted),
   // 75 stopped by SIGTERM/SIGUSR1 after writing a checkpoint (continue with --restart).
   CLI::App app{
@@ -201,24 +213,39 @@ int run_command_line(int argc, char** argv, int rank) {
       return 2;
     }
   }
-  PetscSession petsc(petsc_args);
-
   if (show_version) {
     if (rank == 0) std::printf("%s", version_text().c_str());
     return 0;
   }
+  if (*run && config_help) {
+    if (rank == 0) std::printf("%s", config_reference().c_str());
+    return 0;
+  }
+  if (*run && (config_path.empty() || out_dir.empty())) {
+    if (rank == 0)
+      std::fprintf(stderr, "alamod run: error: a configuration file and --out DIR are both required\n"
+                           "  e.g. mpiexec -n 2 alamod run configs/france_default.toml --out results/france\n");
+    return 2;
+  }
+  if (*models_cmd || !(*run || *roth || *amg || *site || *eval || *cal)) {
+    if (rank == 0) {
+      try {
+        if (!*models_cmd) std::printf("%s", app.help().c_str());
+        else if (*show) print_model(models::find_model(model_name));
+        else print_models();
+      } catch (const std::invalid_argument& e) {
+        std::fprintf(stderr, "alamod: error: %s\n", e.what());
+        return 1;
+      }
+    }
+    return 0;
+  }
+
+  MpiSession mpi(argc, argv);  // first in, last out
+  rank = mpi.rank();
+  PetscSession petsc(petsc_args);
   try {
     if (*run) {
-      if (config_help) {
-        if (rank == 0) std::printf("%s", config_reference().c_str());
-        return 0;
-      }
-      if (config_path.empty() || out_dir.empty()) {
-        if (rank == 0)
-          std::fprintf(stderr, "alamod run: error: a configuration file and --out DIR are both required\n"
-                               "  e.g. mpiexec -n 2 alamod run configs/france_default.toml --out results/france\n");
-        return 2;
-      }
       RunConfig cfg = load_config(config_path, sets);
       if (!run_parameters.empty()) apply_parameter_file(cfg, run_parameters);
       if (restart_opt->count() > 0 && restart.empty()) restart = "latest";
@@ -260,13 +287,6 @@ int run_command_line(int argc, char** argv, int rank) {
       for (std::string p; std::getline(ss, p, ',');)
         if (!p.empty()) co.parameters.push_back(p);
       run_calibrate(MPI_COMM_WORLD, co);
-    } else if (*models_cmd) {
-      if (rank == 0) {
-        if (*show) print_model(models::find_model(model_name));
-        else print_models();
-      }
-    } else {
-      if (rank == 0) std::printf("%s", app.help().c_str());
     }
   } catch (const InputError& e) {
     if (rank == 0) std::fprintf(stderr, "alamod: error: %s\n", e.what());

@@ -5,11 +5,7 @@
 //   alamod rothc --official-input RothC_input.dat --out results/rothc
 //   alamod models show rothc
 //
-// main() only sets up the parallel environment and hands over to the command line.
+// main() hands over to the command line, which starts MPI for the commands that compute.
 #include "engine/cli.hpp"
-#include "engine/session.hpp"
 
-int main(int argc, char** argv) {
-  alamod::engine::MpiSession mpi(argc, argv);  // first in, last out
-  return alamod::engine::run_command_line(argc, argv, mpi.rank());
-}
+int main(int argc, char** argv) { return alamod::engine::run_command_line(argc, argv); }

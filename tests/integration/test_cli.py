@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""The command line's answers that only print: help, version, the configuration reference, the
+models. They must come once under `mpiexec -n 2` (printed by rank 0 only), give the documented exit
+codes, and not start MPI at all (checked by making MPI's start-up impossible: an unknown point-to-point
+layer makes MPI_Init fail, so a command that started MPI would fail too).
+
+Usage: test_cli.py  (ALAMOD_BIN names the executable)"""
+import os
+import re
+import subprocess
+import sys
+
+BIN = os.environ["ALAMOD_BIN"]
+FAILURES = []
+
+
+def run(args, ranks=None, env_extra=None):
+    env = dict(os.environ)
+    env.update(env_extra or {})
+    cmd = (["mpiexec", "-n", str(ranks)] if ranks else []) + [BIN] + args
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+def check(cond, what, out=""):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        FAILURES.append(what)
+        if out:
+            print("  output:", out[-800:].replace("\n", "\n  "))
+
+
+NO_MPI = {"OMPI_MCA_pml": "no_such_layer"}
+
+# version: one line naming alamod and its commit, one naming the libraries
+rc, out, err = run(["--version"], env_extra=NO_MPI)
+check(rc == 0 and re.match(r"alamod \d+\.\d+\.\d+ \(git \w+\)\n", out) is not None,
+      "--version names alamod and its commit, without starting MPI", out + err)
+check("PETSc" in out and "netCDF" in out and "HDF5" in out and "GDAL" in out, "--version lists the libraries", out)
+rc, out, err = run(["--version"], ranks=2)
+check(rc == 0 and len(re.findall(r"^alamod \d", out, re.M)) == 1, "mpiexec -n 2 alamod --version prints once", out)
+
+# help: teaches with examples and lists the subcommands
+rc, out, err = run(["--help"], env_extra=NO_MPI)
+check(rc == 0 and "Examples:" in out and all(s in out for s in ("run", "evaluate", "calibrate", "models")),
+      "--help has examples and the subcommands", out + err)
+rc, out, err = run([], ranks=2)
+check(rc == 0 and out.count("Examples:") == 1, "no subcommand: the help, once under mpiexec -n 2", out + err)
+rc, out, err = run(["run", "--help"], env_extra=NO_MPI)
+check(rc == 0 and "--out" in out and "--restart" in out and "--checkpoint-every" in out,
+      "run --help documents --out, --restart and --checkpoint-every", out + err)
+
+# the configuration reference: every key once, with its default and unit
+rc, out, err = run(["run", "--config-help"], ranks=2, env_extra={})
+check(rc == 0 and len(re.findall(r"^\s*decomposition\.rebalance\s", out, re.M)) == 1 and "default" in out,
+      "run --config-help prints the reference once under mpiexec -n 2", out + err)
+
+# models
+rc, out, err = run(["models"], env_extra=NO_MPI)
+check(rc == 0 and re.search(r"^rothc\s+month", out, re.M) is not None, "models lists rothc with its step", out + err)
+rc, out, err = run(["models", "show", "amg"], env_extra=NO_MPI)
+check(rc == 0 and "parameters" in out and "reference:" in out, "models show amg: parameters and reference", out)
+rc, out, err = run(["models", "show", "no_such_model"], ranks=2)
+check(rc == 1 and err.count("unknown model 'no_such_model'") == 1 and "rothc" in err,
+      "an unknown model: exit 1, one message listing the valid ones", out + err)
+
+# command-line errors: exit 2, a message that points to the help
+rc, out, err = run(["--no-such-option"], env_extra=NO_MPI)
+check(rc == 2 and "--no-such-option" in err, "an unknown option: exit 2 naming it", out + err)
+rc, out, err = run(["run"], env_extra=NO_MPI)
+check(rc == 2 and "--out DIR" in err and "e.g." in err, "run without its arguments: exit 2 with an example", out + err)
+
+# and a command that computes does start MPI (the check above can fail)
+rc, out, err = run(["run", os.path.join(os.environ.get("ALAMOD_SOURCE_DIR", "."), "configs/france_default.toml"),
+                    "--out", "/nonexistent/never"], env_extra=NO_MPI)
+check(rc != 0, "a run with MPI's start-up made impossible fails (so the commands above did not start MPI)",
+      out + err)
+
+if FAILURES:
+    print(f"{len(FAILURES)} check(s) failed")
+    sys.exit(1)
+print("all command-line checks passed")
