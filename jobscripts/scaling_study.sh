@@ -6,6 +6,7 @@
 #   jobscripts/scaling_study.sh                                  # here: 8 km and 1 km on 1 and 2 ranks
 #   ALAMOD_SCALING_RANKS=1,2,4,8,16,32 sbatch -n 32 -t 60 jobscripts/scaling_study.sh
 #   ALAMOD_SCALING_REPEAT=3 jobscripts/scaling_study.sh          # medians of 3 interleaved repeats
+#   ALAMOD_SCALING_DD_PAUSE=12: seconds idle before each "cold" dd (scripts/bench_france.py --dd-pause)
 #
 #SBATCH --job-name=alamod-scaling
 #SBATCH --output=alamod-scaling-%j.log
@@ -15,4 +16,4 @@ cd "$ALAMOD_HOME"
 export ALAMOD_LAUNCH ALAMOD_BIN
 /usr/bin/python3 scripts/bench_france.py --cases "${ALAMOD_SCALING_CASES:-8km,1km}" \
   --ranks "${ALAMOD_SCALING_RANKS:-1,2}" --end-year "${ALAMOD_SCALING_END_YEAR:-2100}" \
-  --repeat "${ALAMOD_SCALING_REPEAT:-1}" --out "${ALAMOD_SCALING_OUT:-results/scaling}" --plot
+  --repeat "${ALAMOD_SCALING_REPEAT:-1}" --dd-pause "${ALAMOD_SCALING_DD_PAUSE:-12}" --out "${ALAMOD_SCALING_OUT:-results/scaling}" --plot
