@@ -55,6 +55,7 @@ struct RunConfig {
   int deflate_level = 1;
   bool double_precision = false;
   int significant_bits = 0;  ///< 0: lossless; N: BitRound to N mantissa bits
+  bool low_bytes_by_runs = false;  ///< output.deflate_low_bytes = "runs"
   double balance_tolerance = 1e-9;  ///< relative carbon-balance tolerance per cell and year
   /// decomposition.rebalance: how the land cells follow the measured compute time during a run
   enum class Rebalance { measured, always, fixed };

@@ -597,6 +597,7 @@ void GridRun::simulate() {
   spec.depth_bottom_m = cfg_.soil_depth_cm / 100.0;
   spec.deflate_level = cfg_.deflate_level;
   spec.significant_bits = cfg_.significant_bits;
+  spec.low_bytes_by_runs = cfg_.low_bytes_by_runs;
   const bool dbl = cfg_.double_precision;
   const std::string stock_methods = "area: mean where land time: point";
   const std::string flux_methods = "area: mean where land time: mean";
@@ -702,6 +703,13 @@ void GridRun::simulate() {
       {"alamod_input_checksums", checksums},
       {"alamod_library_versions", library_versions()},
       {"alamod_climate_reading", forcing_->shared_reading() ? "shared" : "per_rank"},
+      {"alamod_compression",
+       cfg_.deflate_level == 0 ? std::string("none")
+                               : "shuffle + deflate level " + std::to_string(cfg_.deflate_level) + " (" +
+                                     grids::deflate_implementation() + ")" +
+                                     (cfg_.low_bytes_by_runs ? "; the low-order half of the bytes coded by runs "
+                                                               "(output.deflate_low_bytes = \"runs\")"
+                                                             : "")},
       {"alamod_spinup", spinup_.method + "; mean monthly climate of " + std::to_string(cfg_.spinup_years) +
                             " years from " + std::to_string(cfg_.start_year) +
                             (info.name == "rothc" ? "; IOM from the observed SOC stock (Falloon et al. 1998)" : "")},

@@ -40,6 +40,7 @@ struct OutputFileSpec {
   double depth_top_m = 0.0, depth_bottom_m = 0.3;  ///< soil layer of the stocks (m)
   int deflate_level = 1;            ///< 0 = no compression
   int significant_bits = 0;         ///< 0 = lossless; N: netCDF BitRound of the carbon variables to N bits
+  bool low_bytes_by_runs = false;   ///< output.deflate_low_bytes = "runs" (grids::set_low_bytes)
   std::vector<OutputVariable> variables;
   std::map<std::string, std::string> global_text;    ///< global text attributes
   std::map<std::string, double> global_numbers;      ///< global numeric attributes

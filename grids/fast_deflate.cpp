@@ -3,11 +3,14 @@
 #include <hdf5.h>
 #include <libdeflate.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <stdexcept>
+#include <string>
 
 // HDF5's public H5Zregister refuses the ids below 256 (its predefined filters). The library's
 // internal registration function replaces an entry of the filter table; it is exported by the
@@ -21,6 +24,7 @@ namespace {
 
 bool g_active = false;
 double g_deflate_seconds = 0.0;  // compression only (HDF5 calls filters from one thread)
+std::atomic<bool> g_low_bytes_by_runs{false};  // set_low_bytes
 
 /// One compressor per compression level, per thread (libdeflate objects are not thread safe).
 libdeflate_compressor* compressor(int level) {
@@ -45,6 +49,158 @@ libdeflate_decompressor* decompressor() {
   };
   thread_local Holder h;
   return h.d;
+}
+
+// ---- Coding by runs (RFC 1951 blocks written directly) ---------------------------------------
+
+/// Bits into bytes, least significant bit first, as deflate packs them.
+class BitWriter {
+ public:
+  BitWriter(std::uint8_t* out, size_t cap) : out_(out), cap_(cap) {}
+  void put(std::uint32_t bits, int n) {
+    acc_ |= static_cast<std::uint64_t>(bits) << fill_;
+    fill_ += n;
+    while (fill_ >= 8) {
+      byte(static_cast<std::uint8_t>(acc_));
+      acc_ >>= 8;
+      fill_ -= 8;
+    }
+  }
+  void align() {
+    if (fill_ > 0) put(0, 8 - fill_);
+  }
+  bool aligned() const { return fill_ == 0; }
+  void bytes(const std::uint8_t* p, size_t n) {  // only when aligned
+    if (pos_ + n <= cap_) std::memcpy(out_ + pos_, p, n);
+    pos_ += n;
+  }
+  size_t size() const { return pos_; }
+  bool overflowed() const { return pos_ > cap_; }
+
+ private:
+  void byte(std::uint8_t b) {
+    if (pos_ < cap_) out_[pos_] = b;
+    ++pos_;
+  }
+  std::uint8_t* out_;
+  size_t cap_, pos_ = 0;
+  std::uint64_t acc_ = 0;
+  int fill_ = 0;
+};
+
+/// Huffman codes go into the stream most significant bit first.
+std::uint32_t reversed(std::uint32_t code, int len) {
+  std::uint32_t r = 0;
+  for (int i = 0; i < len; ++i, code >>= 1) r = (r << 1) | (code & 1u);
+  return r;
+}
+
+/// A literal/length symbol (0-287) in the fixed Huffman code (RFC 1951, 3.2.6).
+void fixed_symbol(BitWriter& w, unsigned sym) {
+  if (sym < 144) w.put(reversed(0x30 + sym, 8), 8);
+  else if (sym < 256) w.put(reversed(0x190 + sym - 144, 9), 9);
+  else if (sym < 280) w.put(reversed(sym - 256, 7), 7);
+  else w.put(reversed(0xC0 + sym - 280, 8), 8);
+}
+
+/// A match of `len` (3-258) bytes at distance 1 in the fixed code.
+void fixed_match_distance_1(BitWriter& w, unsigned len) {
+  static constexpr unsigned base[29] = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
+                                        31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
+  static constexpr int extra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
+  int i = 28;
+  while (base[i] > len) --i;
+  fixed_symbol(w, 257 + static_cast<unsigned>(i));
+  if (extra[i] > 0) w.put(len - base[i], extra[i]);
+  w.put(0, 5);  // distance code 0 (distance 1), five bits, no extra bits
+}
+
+/// Stored blocks (not final) for p[0, n): at most 65,535 bytes each.
+void stored(BitWriter& w, const std::uint8_t* p, size_t n) {
+  while (n > 0) {
+    const size_t k = std::min<size_t>(n, 65535);
+    w.put(0, 3);  // BFINAL 0, BTYPE 00
+    w.align();
+    const std::uint8_t len[4] = {static_cast<std::uint8_t>(k), static_cast<std::uint8_t>(k >> 8),
+                                 static_cast<std::uint8_t>(~k), static_cast<std::uint8_t>(~k >> 8)};
+    w.bytes(len, 4);
+    w.bytes(p, k);
+    p += k;
+    n -= k;
+  }
+}
+
+/// A fixed-Huffman block (not final) for `len` copies of byte `v`: one literal, then matches at distance 1.
+void run_block(BitWriter& w, std::uint8_t v, size_t len) {
+  w.put(0 | (1u << 1), 3);  // BFINAL 0, BTYPE 01
+  fixed_symbol(w, v);
+  size_t left = len - 1;
+  while (left >= 3) {
+    size_t m = std::min<size_t>(left, 258);
+    if (left - m > 0 && left - m < 3) m = left - 3;  // leave no 1- or 2-byte tail
+    fixed_match_distance_1(w, static_cast<unsigned>(m));
+    left -= m;
+  }
+  for (; left > 0; --left) fixed_symbol(w, v);
+  fixed_symbol(w, 256);  // end of block
+}
+
+/// Non-final deflate blocks for in[0, n), byte-aligned at the end.
+void code_by_runs(BitWriter& w, const std::uint8_t* in, size_t n) {
+  constexpr size_t kMinRun = 16;  // shorter runs cost more as blocks than stored
+  size_t lit = 0, i = 0;         // in[lit, i) not yet written
+  while (i < n) {
+    const std::uint8_t v = in[i];
+    size_t j = i + 1;
+    while (j < n && in[j] == v) ++j;
+    if (j - i >= kMinRun) {
+      stored(w, in + lit, i - lit);
+      run_block(w, v, j - i);
+      lit = j;
+    }
+    i = j;
+  }
+  stored(w, in + lit, n - lit);
+  if (!w.aligned()) {  // an empty stored block aligns the stream for the bytes that follow
+    w.put(0, 3);
+    w.align();
+    const std::uint8_t empty[4] = {0, 0, 0xff, 0xff};
+    w.bytes(empty, 4);
+  }
+}
+
+size_t zlib_bound(libdeflate_compressor* c, size_t n) {
+  // stored blocks add 5 bytes per 65,535 and a run of >= 16 bytes never takes more than its length
+  return libdeflate_zlib_compress_bound(c, n) + n / 65535 * 5 + 64;
+}
+
+/// The zlib stream of in[0, n) with its first `runs_bytes` coded by runs; 0 when `cap` is too small.
+size_t compress_into(libdeflate_compressor* c, const std::uint8_t* in, size_t n, size_t runs_bytes, std::uint8_t* out,
+                     size_t cap) {
+  if (runs_bytes == 0) return libdeflate_zlib_compress(c, in, n, out, cap);
+  runs_bytes = std::min(runs_bytes, n);
+  if (cap < 6) return 0;
+  out[0] = 0x78;  // deflate, 32 KiB window
+  out[1] = 0x01;  // fastest; (0x78 << 8 | 0x01) is a multiple of 31 (RFC 1950 FCHECK)
+  BitWriter w(out + 2, cap - 6);
+  code_by_runs(w, in, runs_bytes);
+  if (w.overflowed()) return 0;
+  size_t pos = 2 + w.size();
+  if (runs_bytes < n) {
+    const size_t k = libdeflate_deflate_compress(c, in + runs_bytes, n - runs_bytes, out + pos, cap - 4 - pos);
+    if (k == 0) return 0;
+    pos += k;
+  } else {  // an empty final block
+    BitWriter last(out + pos, cap - 4 - pos);
+    last.put(1 | (1u << 1), 3);
+    fixed_symbol(last, 256);
+    last.align();
+    if (last.overflowed()) return 0;
+    pos += last.size();
+  }
+  const std::uint32_t adler = libdeflate_adler32(1, in, n);
+  for (int s = 24; s >= 0; s -= 8) out[pos++] = static_cast<std::uint8_t>(adler >> s);
+  return pos;
 }
 
 /// The H5Z_func_t of filter id 1. Returns the number of valid bytes in *buf, 0 on failure
@@ -80,10 +236,13 @@ size_t deflate_filter(unsigned flags, size_t cd_nelmts, const unsigned cd_values
   if (level < 0 || level > 9) return 0;
   libdeflate_compressor* c = compressor(level);
   if (!c) return 0;
-  const size_t bound = libdeflate_zlib_compress_bound(c, nbytes);
+  // the shuffled chunk's first half: the low-order bytes of its values (exactly half the planes)
+  const size_t runs_bytes = g_low_bytes_by_runs.load(std::memory_order_relaxed) ? nbytes / 2 : 0;
+  const size_t bound = zlib_bound(c, nbytes);
   void* out = H5allocate_memory(bound, false);
   if (!out) return 0;
-  const size_t n = libdeflate_zlib_compress(c, *buf, nbytes, out, bound);
+  const size_t n =
+      compress_into(c, static_cast<const std::uint8_t*>(*buf), nbytes, runs_bytes, static_cast<std::uint8_t*>(out), bound);
   if (n == 0) {
     H5free_memory(out);
     return 0;
@@ -115,6 +274,18 @@ void use_fast_deflate() {
 }
 
 double deflate_seconds() { return g_deflate_seconds; }
+
+void set_low_bytes(LowBytes mode) { g_low_bytes_by_runs.store(mode == LowBytes::runs, std::memory_order_relaxed); }
+
+std::vector<std::uint8_t> zlib_compress(const std::uint8_t* in, std::size_t n, int level, std::size_t runs_bytes) {
+  libdeflate_compressor* c = compressor(level);
+  if (!c) throw std::invalid_argument("zlib_compress: no libdeflate compressor for level " + std::to_string(level));
+  std::vector<std::uint8_t> out(zlib_bound(c, n));
+  const size_t k = compress_into(c, in, n, runs_bytes, out.data(), out.size());
+  if (k == 0) throw std::logic_error("zlib_compress: the bound was too small");
+  out.resize(k);
+  return out;
+}
 
 std::string deflate_implementation() {
   return g_active ? std::string("libdeflate ") + LIBDEFLATE_VERSION_STRING : "zlib (HDF5 built-in)";

@@ -63,6 +63,20 @@ alamod_script_test(grid_deflate_implementations_agree /usr/bin/python3
   ${ALAMOD_RUN_DIR}/grid_np2/carbon_yearly.nc ${ALAMOD_RUN_DIR}/grid_zlib/carbon_yearly.nc)
 set_tests_properties(grid_deflate_implementations_agree PROPERTIES FIXTURES_REQUIRED "grid_runs;grid_zlib")
 
+# output.deflate_low_bytes = "runs": the low-order bytes coded by runs in alamod's own deflate blocks.
+# The values are bitwise those of 1 rank, and xarray, CDO and GDAL decode the file with their zlib.
+alamod_france_run(grid_run_low_bytes_runs_np2 RANKS 2 OUT low_bytes_runs FIXTURE low_bytes_runs
+  ARGS --quiet --set run.end_year=1999 --set output.precision="double" --set output.deflate_low_bytes="runs")
+alamod_script_test(grid_low_bytes_runs_identical /usr/bin/python3
+  ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py identical
+  ${ALAMOD_RUN_DIR}/grid_np1/carbon_yearly.nc ${ALAMOD_RUN_DIR}/low_bytes_runs/carbon_yearly.nc
+  --low-bytes-runs-over ${ALAMOD_RUN_DIR}/grid_np2/carbon_yearly.nc)
+set_tests_properties(grid_low_bytes_runs_identical PROPERTIES FIXTURES_REQUIRED "grid_runs;low_bytes_runs")
+alamod_script_test(grid_low_bytes_runs_readers /usr/bin/python3
+  ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py readers ${ALAMOD_RUN_DIR}/low_bytes_runs/carbon_yearly.nc
+  --mask ${CMAKE_SOURCE_DIR}/data/france/land_mask_8km.tif)
+set_tests_properties(grid_low_bytes_runs_readers PROPERTIES FIXTURES_REQUIRED low_bytes_runs)
+
 # The exact RothC spin-up agrees with brute-force cycling to 1e-9 per cycle (8 km, ~2,000 cycles per cell).
 alamod_france_run(grid_run_brute_force_spinup RANKS 2 OUT brute_force FIXTURE brute_force_run
   ARGS --quiet --set run.end_year=1990 --set spinup.method="brute_force" --set output.precision="double")

@@ -4,6 +4,7 @@
 //
 //   ALAMOD_DEFLATE_INPUT=DIR/carbon_yearly.nc [ALAMOD_DEFLATE_YEAR=5] build/tests/benchmarks/bench_deflate
 //
+// BM_ShuffleLowBytesByRuns: the same with output.deflate_low_bytes = "runs".
 // bytes_per_second is uncompressed bytes through shuffle + deflate on one core; `ratio` is compressed /
 // uncompressed. The input is a float output of `alamod run` (output.precision = "float", the default).
 #include <benchmark/benchmark.h>
@@ -17,6 +18,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "grids/fast_deflate.hpp"
 
 namespace {
 
@@ -105,6 +108,32 @@ void BM_ShuffleDeflate(benchmark::State& state) {
   state.counters["fields"] = static_cast<double>(f.fields);
 }
 BENCHMARK(BM_ShuffleDeflate)->Arg(1)->Arg(2)->Arg(4)->Arg(6)->Unit(benchmark::kMillisecond);
+
+/// The same chunks as the output filter codes them with output.deflate_low_bytes = "runs" (the
+/// shuffled chunk's first half by runs, the second half by libdeflate at level 1).
+void BM_ShuffleLowBytesByRuns(benchmark::State& state) {
+  const YearFields& f = data();
+  const size_t rows = 64, chunk = rows * f.nx;
+  std::vector<std::uint8_t> shuffled(chunk * 4);
+  size_t in_bytes = 0, out_bytes = 0;
+  for (auto _ : state) {
+    for (size_t fld = 0; fld < f.fields; ++fld)
+      for (size_t r0 = 0; r0 < f.ny; r0 += rows) {
+        const size_t m = std::min(rows, f.ny - r0) * f.nx;
+        const auto* src = reinterpret_cast<const std::uint8_t*>(f.values.data() + fld * f.nx * f.ny + r0 * f.nx);
+        for (size_t i = 0; i < m; ++i)
+          for (size_t b = 0; b < 4; ++b) shuffled[b * m + i] = src[4 * i + b];
+        const auto z = alamod::grids::zlib_compress(shuffled.data(), m * 4, 1, m * 2);
+        benchmark::DoNotOptimize(z.data());
+        in_bytes += m * 4;
+        out_bytes += z.size();
+      }
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(in_bytes));
+  state.counters["ratio"] = in_bytes ? static_cast<double>(out_bytes) / static_cast<double>(in_bytes) : 0.0;
+  state.counters["fields"] = static_cast<double>(f.fields);
+}
+BENCHMARK(BM_ShuffleLowBytesByRuns)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

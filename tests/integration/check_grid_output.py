@@ -11,6 +11,7 @@
                                                          error against a lossless double run
 """
 import argparse
+import os
 import subprocess
 import sys
 import warnings
@@ -271,9 +272,20 @@ def main():
                                               "(the alamod_climate_reading attribute, per_rank or shared)")
     ap.add_argument("--repartitioned", help="identical: comma-separated yes/no per file: whether its run moved "
                                             "land cells between ranks (the alamod_compute_repartitions attribute)")
+    ap.add_argument("--low-bytes-runs-over", metavar="FILE",
+                    help="identical: the other files were written with output.deflate_low_bytes = \"runs\": their "
+                         "alamod_compression says so and they are larger than FILE, the same run deflated whole")
     a = ap.parse_args()
     if a.mode == "identical":
         identical(a.files)
+        if a.low_bytes_runs_over:
+            base = os.path.getsize(a.low_bytes_runs_over)
+            for path in a.files[1:]:
+                with netCDF4.Dataset(path) as ds:
+                    got = getattr(ds, "alamod_compression", "")
+                check(f"{path}: alamod_compression names the coding by runs", "coded by runs" in got, repr(got))
+                check(f"{path}: larger than the whole-deflate file by 3 % or more (stored low bytes)",
+                      os.path.getsize(path) > 1.03 * base, f"{os.path.getsize(path)} against {base} bytes")
         if a.repartitioned:
             for path, want in zip(a.files, a.repartitioned.split(",")):
                 with netCDF4.Dataset(path) as ds:

@@ -473,6 +473,12 @@ def bad_grid_cases(args, case):
                                                    "--set", "inputs.climate_reading='everyone'"],
                  ["inputs.climate_reading", "per_rank", "everyone"], case.out("bad_climate_reading"))
 
+    # 12. an unknown coding of the output's low-order bytes
+    cfg = case.config("bad_low_bytes")
+    expect_error(args, "deflate_low_bytes_unknown", ["run", cfg, "--out", case.out("bad_low_bytes"),
+                                                     "--set", "output.deflate_low_bytes='zstd'"],
+                 ["output.deflate_low_bytes", "runs", "zstd"], case.out("bad_low_bytes"))
+
 
 def existing_output_cases(args, case):
     out = case.out("valid")
