@@ -228,15 +228,15 @@ int run_command_line(int argc, char** argv) {
     return 2;
   }
   if (*models_cmd || !(*run || *roth || *amg || *site || *eval || *cal)) {
-    if (rank == 0) {
-      try {
-        if (!*models_cmd) std::printf("%s", app.help().c_str());
-        else if (*show) print_model(models::find_model(model_name));
-        else print_models();
-      } catch (const std::invalid_argument& e) {
-        std::fprintf(stderr, "alamod: error: %s\n", e.what());
-        return 1;
-      }
+    try {  // every rank gives the same exit code, rank 0 prints
+      const models::ModelInfo* shown = *show ? &models::find_model(model_name) : nullptr;
+      if (rank != 0) return 0;
+      if (!*models_cmd) std::printf("%s", app.help().c_str());
+      else if (shown) print_model(*shown);
+      else print_models();
+    } catch (const std::invalid_argument& e) {
+      if (rank == 0) std::fprintf(stderr, "alamod: error: %s\n", e.what());
+      return 1;
     }
     return 0;
   }
