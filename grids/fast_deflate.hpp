@@ -1,5 +1,6 @@
 #pragma once
-/// HDF5's deflate filter (filter id 1), served by libdeflate instead of zlib.
+/// HDF5's deflate filter (filter id 1), served by libdeflate instead of zlib, and its shuffle filter
+/// (id 2) by whole-word loads instead of byte-strided copies.
 ///
 /// The compressed chunks are ordinary zlib streams (RFC 1950), so every reader of
 /// deflated NetCDF-4/HDF5 (netCDF-C, h5py, xarray, CDO, GDAL) decodes them with
@@ -13,12 +14,12 @@
 
 namespace alamod::grids {
 
-/// Register the libdeflate-backed filter with HDF5 in this process (idempotent).
-/// Set ALAMOD_DEFLATE=zlib in the environment to keep HDF5's own zlib filter.
+/// Register both filters with HDF5 in this process (idempotent). Set ALAMOD_DEFLATE=zlib in the
+/// environment to keep HDF5's own zlib and shuffle filters.
 void use_fast_deflate();
 
-/// Seconds this process has spent compressing chunks through the libdeflate filter (0 when HDF5's
-/// own zlib compresses: that time is not visible here).
+/// Seconds this process has spent shuffling and compressing chunks through these filters (0 when
+/// HDF5's own filters run: that time is not visible here).
 double deflate_seconds();
 
 /// "libdeflate 1.14" or "zlib (HDF5 built-in)": which implementation compresses.
@@ -36,6 +37,10 @@ std::string deflate_implementation();
 /// Applies to the chunks this process compresses from now on.
 enum class LowBytes { deflate, runs };
 void set_low_bytes(LowBytes mode);
+
+/// The byte planes of `n` bytes of `element_size`-byte values as the shuffle filter writes them
+/// (reverse: back to values); trailing bytes of an incomplete value stay in place. For tests.
+std::vector<std::uint8_t> shuffle(const std::uint8_t* in, std::size_t n, std::size_t element_size, bool reverse);
 
 /// The zlib stream (RFC 1950) the filter writes for `n` bytes when the first `runs_bytes` of them
 /// are coded by runs and the rest by libdeflate at `level` (runs_bytes 0: plain libdeflate).
