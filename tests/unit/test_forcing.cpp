@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "decomposition/land_migration.hpp"
+#include "decomposition/land_partition.hpp"
 #include "engine/collective.hpp"
 #include "grids/forcing.hpp"
 #include "grids/grid_spec.hpp"
@@ -171,6 +173,59 @@ TEST(Forcing, AutomaticReadingFollowsTheChunks) {
   if (rank() == 0) {
     std::remove(whole.c_str());
     std::remove(rows.c_str());
+  }
+}
+
+// Cells that move to another rank (compute repartitioning) take their forcing mapping with them:
+// after MonthlyForcing::remap, every reading gives the new owner the values written for its new
+// cells, and the automatic choice is made again from the new windows. The run grid is twice as fine
+// as the forcing's, so a cell's source (forcing cell) differs from its own index.
+TEST(Forcing, RemappedCellsReadTheValuesOfTheirNewCells) {
+  namespace d = alamod::decomposition;
+  const GridSpec fine = GridSpec::from_extent("EPSG:2154", 400000.0, 6600000.0 - kNy * 1000.0,
+                                              400000.0 + kNx * 1000.0, 6600000.0, 500.0);
+  const std::vector<std::uint8_t> land(static_cast<size_t>(fine.nx) * fine.ny, 1);
+  const d::LandPartition start(land, static_cast<std::int64_t>(land.size()), {}, ranks());
+  std::vector<double> weight(land.size());
+  for (size_t k = 0; k < weight.size(); ++k) weight[k] = 1.0 + 3.0 * static_cast<double>(k) / weight.size();
+  const d::LandPartition next(land, static_cast<std::int64_t>(land.size()), weight, ranks());
+  if (ranks() > 1) {
+    ASSERT_NE(next.first_land(1), start.first_land(1)) << "the weights must move cells";
+  }
+  for (const int chunk_rows : {kNy, 1}) {
+    const std::string path = write_forcing(chunk_rows == kNy ? "remap_whole" : "remap_rows", chunk_rows, -1);
+    for (const auto mode : {MonthlyForcing::Reading::per_rank, MonthlyForcing::Reading::shared,
+                            MonthlyForcing::Reading::automatic}) {
+      std::vector<std::int64_t> cells;
+      for (std::int64_t k = start.first_land(rank()); k < start.first_land(rank() + 1); ++k) cells.push_back(k);
+      MonthlyForcing f(path, fine, cells, variables());
+      auto sources = f.source_cells();
+      ASSERT_EQ(sources.size(), cells.size());
+      for (size_t i = 0; i < cells.size(); ++i) {
+        const std::int64_t r = cells[i] / fine.nx / 2, c = cells[i] % fine.nx / 2;
+        ASSERT_EQ(sources[i], r * kNx + c) << "source of run cell " << cells[i];
+      }
+      const d::LandMigration move(MPI_COMM_WORLD, start, next);
+      move.move(cells);
+      move.move(sources);
+      f.remap(cells, sources);
+      f.set_reading(MPI_COMM_WORLD, mode);
+      if (mode == MonthlyForcing::Reading::automatic) {
+        EXPECT_EQ(f.shared_reading(), chunk_rows == kNy && ranks() > 1) << "automatic choice after the move";
+      }
+      std::vector<std::vector<double>> out;
+      alamod::engine::collectively(MPI_COMM_WORLD, [&] { f.read_year(2001, out); });
+      const size_t n = cells.size();
+      ASSERT_EQ(n, static_cast<size_t>(next.owned_count(rank())));
+      for (int m = 0; m < 12; ++m)
+        for (size_t i = 0; i < n; ++i) {
+          const int r = static_cast<int>(cells[i] / fine.nx / 2), c = static_cast<int>(cells[i] % fine.nx / 2);
+          ASSERT_EQ(out[0][m * n + i], static_cast<double>(tas_value(12 + m, r, c)))
+              << "tas of moved cell " << cells[i] << ", month " << m + 1 << ", chunk rows " << chunk_rows;
+          ASSERT_EQ(out[2][m * n + i], pet_value(12 + m, r, c)) << "pet of moved cell " << cells[i];
+        }
+    }
+    if (rank() == 0) std::remove(path.c_str());
   }
 }
 
