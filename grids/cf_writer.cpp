@@ -81,8 +81,7 @@ int output_chunk_rows(const GridSpec& g) {
 
 CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::int64_t end)
     : comm_(comm), spec_(std::move(spec)), begin_(begin), end_(end) {
-  use_fast_deflate();
-  set_low_bytes(spec_.low_bytes_by_runs ? LowBytes::runs : LowBytes::deflate);
+  use_filters();
   MPI_Comm_rank(comm_, &rank_);
   const GridSpec& g = spec_.grid;
   set_range(begin_, end_);
@@ -355,6 +354,11 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
   }
 }
 
+void CfWriter::use_filters() const {
+  use_fast_deflate();
+  set_low_bytes(spec_.low_bytes_by_runs ? LowBytes::runs : LowBytes::deflate);
+}
+
 void CfWriter::set_paths() {
   const auto slash = spec_.path.find_last_of('/');
   const std::string dir = slash == std::string::npos ? std::string() : spec_.path.substr(0, slash + 1);
@@ -364,8 +368,7 @@ void CfWriter::set_paths() {
 
 CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::int64_t end, Resume)
     : comm_(comm), spec_(std::move(spec)), begin_(begin), end_(end) {
-  use_fast_deflate();
-  set_low_bytes(spec_.low_bytes_by_runs ? LowBytes::runs : LowBytes::deflate);
+  use_filters();
   MPI_Comm_rank(comm_, &rank_);
   set_range(begin_, end_);
   set_paths();

@@ -98,6 +98,7 @@ class CfWriter {
   void put(int varid, bool per_pool, bool time_varying, int time_index, int pool, const std::vector<double>& values,
            bool dbl);
   int varid_of(const std::string& name) const;
+  void use_filters() const;  ///< libdeflate, word shuffle, output.deflate_low_bytes
   void set_paths();
   void open_existing();  ///< open tmp_path_ for writing and look up every variable
   struct Block {
