@@ -20,6 +20,27 @@
 
 namespace alamod::engine {
 
+/// Per-cell arrays of a model: n copies of `value`, or a copy of `from`. When the array must grow
+/// (cells moved to this rank, GridRun::rebalance_compute) it is reallocated with 1/8 to spare and
+/// without copying its old values, so that later moves grow it in place: a reallocation touches fresh
+/// memory, a page fault per 4 KiB on first touch.
+template <class T>
+void fill_cells(std::vector<T>& v, std::size_t n, const T& value) {
+  if (v.capacity() < n) {
+    v.clear();
+    v.reserve(n + n / 8);
+  }
+  v.assign(n, value);
+}
+template <class T>
+void copy_cells(std::vector<T>& v, const std::vector<T>& from) {
+  if (v.capacity() < from.size()) {
+    v.clear();
+    v.reserve(from.size() + from.size() / 8);
+  }
+  v.assign(from.begin(), from.end());
+}
+
 /// Static inputs of the rank's land cells, in the run's cell order.
 struct GridCells {
   std::vector<int> land_class;        ///< index into RunConfig::land_uses

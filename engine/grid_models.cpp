@@ -84,12 +84,12 @@ class RothcGrid final : public GridModel {
 
   void set_cells(const GridCells& c, const std::function<std::string(std::size_t)>&) override {
     const size_t n = c.land_class.size();
-    land_class_ = c.land_class;
-    annual_input_ = c.annual_input;
-    soc_observed_ = c.soc_observed;
+    copy_cells(land_class_, c.land_class);
+    copy_cells(annual_input_, c.annual_input);
+    copy_cells(soc_observed_, c.soc_observed);
     for (auto* v : {&co2_fraction_, &bio_fraction_, &hum_fraction_, &smd_max_, &smd_1bar_, &smd_15bar_, &smd_bare_,
                     &min_rm_})
-      v->resize(n);
+      fill_cells(*v, n, 0.0);
     for (size_t i = 0; i < n; ++i) {
       rothc::SoilProperties soil;
       soil.clay_pct = c.clay[i];
@@ -104,16 +104,16 @@ class RothcGrid final : public GridModel {
       smd_bare_[i] = sc.smd_bare;
       min_rm_[i] = sc.min_rm_moist;
     }
-    iom_.resize(n);
+    fill_cells(iom_, n, 0.0);
     for (size_t i = 0; i < n; ++i) iom_[i] = rothc::falloon_iom(soc_observed_[i]);
-    input_scale_.assign(n, 1.0);
+    fill_cells(input_scale_, n, 1.0);
     // The state and the yearly work arrays are allocated here, with the cells (model set-up, timed as
     // input): first touching fresh memory costs as much as a simulated year on some virtual machines.
     for (auto* v : {&dpm_, &rpm_, &bio_, &hum_, &smd_, &tas_, &rain_, &evap_, &cin_, &fym_, &cov_, &co2_})
-      v->assign(n, 0.0);
-    report_.residual.assign(n, 0.0);  // the spin-up's per-cell diagnostics, likewise
-    report_.cycles.assign(n, 0.0);
-    dfrac_.resize(n);
+      fill_cells(*v, n, 0.0);
+    fill_cells(report_.residual, n, 0.0);  // the spin-up's per-cell diagnostics, likewise
+    fill_cells(report_.cycles, n, 0.0);
+    fill_cells(dfrac_, n, 0.0);
     for (size_t i = 0; i < n; ++i) {
       const auto& lu = cfg_.land_uses[static_cast<size_t>(land_class_[i])];
       dfrac_[i] = lu.dpm_rpm_ratio / (lu.dpm_rpm_ratio + 1.0);
@@ -691,11 +691,11 @@ class CellGrid final : public GridModel {
 
   void set_cells(const GridCells& c, const std::function<std::string(std::size_t)>& describe) override {
     const size_t n = c.land_class.size();
-    land_class_ = c.land_class;
-    annual_input_ = c.annual_input;
-    soc_observed_ = c.soc_observed;
+    copy_cells(land_class_, c.land_class);
+    copy_cells(annual_input_, c.annual_input);
+    copy_cells(soc_observed_, c.soc_observed);
     cells_.clear();
-    cells_.reserve(n);
+    if (cells_.capacity() < n) cells_.reserve(n + n / 8);
     for (size_t i = 0; i < n; ++i) {
       try {
         cells_.push_back(t_.cell(input(c, i)));
@@ -704,8 +704,8 @@ class CellGrid final : public GridModel {
       }
     }
     describe_ = describe;
-    scale_.assign(n, 1.0);
-    x_.assign(n * T::kState, 0.0);
+    fill_cells(scale_, n, 1.0);
+    fill_cells(x_, n * T::kState, 0.0);
   }
 
   SpinupReport spin_up(const MonthlyClimate& mean, bool inverse) override {

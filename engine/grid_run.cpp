@@ -230,11 +230,12 @@ bool GridRun::rebalance_compute(decomposition::RowIoLayout& io, double busy_seco
                                 int year) {
   using Mode = RunConfig::Rebalance;
   if (size_ == 1 || cfg_.rebalance == Mode::fixed) return false;
-  const double t0 = MPI_Wtime();
   double mine[2] = {busy_seconds, 0.0};
   for (const double w : cell_weight_) mine[1] += w;
   std::vector<double> all(2 * static_cast<size_t>(size_));
   MPI_Allgather(mine, 2, MPI_DOUBLE, all.data(), 2, MPI_DOUBLE, comm_);
+  // a move's cost is timed from here: the gather above also waits for the slowest rank's year
+  const double t0 = MPI_Wtime();
   double sum_t = 0.0, max_t = 0.0, all_cost = 0.0, all_weight = 0.0;
   for (int r = 0; r < size_; ++r) {
     const double t = all[2 * static_cast<size_t>(r)], w = all[2 * static_cast<size_t>(r) + 1];
@@ -272,9 +273,14 @@ bool GridRun::rebalance_compute(decomposition::RowIoLayout& io, double busy_seco
   if (same) return false;
   const decomposition::LandMigration move(comm_, *partition_, *next);
   // the cells travel with their static layers, climate mapping, cost estimate and model state
-  std::vector<std::pair<std::string, std::vector<double>>> state;
-  for (const auto& [name, values] : model_->state()) state.emplace_back(name, *values);
-  for (auto& kv : state) move.move(kv.second);
+  // the model's state travels in buffers kept between moves (copies into kept capacity: the model's
+  // own arrays keep theirs through set_cells, and no fresh memory is touched)
+  const auto model_state = model_->state();
+  moved_state_.resize(model_state.size());
+  for (size_t k = 0; k < model_state.size(); ++k) {
+    moved_state_[k].assign(model_state[k].second->begin(), model_state[k].second->end());
+    move.move(moved_state_[k]);
+  }
   std::vector<std::int64_t> sources = forcing_->source_cells();
   move.move(sources);
   move.move(cells_);
@@ -290,9 +296,12 @@ bool GridRun::rebalance_compute(decomposition::RowIoLayout& io, double busy_seco
   range_end_ = partition_->grid_end(rank_);
   collectively(comm_, [&] {
     model_->set_cells(statics_, [this](std::size_t i) { return cfg_.grid.describe_cell(cells_[i]); });
-    for (const auto& [name, values] : model_->state())
-      for (auto& kv : state)
-        if (kv.first == name) *values = std::move(kv.second);
+    const auto now_state = model_->state();
+    if (now_state.size() != model_state.size()) throw std::logic_error("the model's state changed its arrays");
+    for (size_t k = 0; k < now_state.size(); ++k) {
+      if (now_state[k].first != model_state[k].first) throw std::logic_error("the model's state changed its arrays");
+      now_state[k].second->assign(moved_state_[k].begin(), moved_state_[k].end());
+    }
     model_->state_restored();
   });
   forcing_->remap(cells_, sources);

@@ -81,6 +81,7 @@ class GridRun {
   std::vector<std::int64_t> cells_;  ///< grid linear index of each owned land cell
   std::int64_t range_begin_ = 0, range_end_ = 0;
   std::vector<double> cell_weight_;  ///< estimated compute cost of each owned cell (rebalance_compute)
+  std::vector<std::vector<double>> moved_state_;  ///< buffers of the model state while cells move, kept between moves
   int repartitions_ = 0;
   std::string climate_reading_history_;  ///< "shared", or e.g. "shared, then per_rank after 1997" (cells moved)
   double repartition_seconds_ = 0;  ///< duration of the last repartition (max over ranks), 0 before the first

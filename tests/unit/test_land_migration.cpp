@@ -69,6 +69,44 @@ TEST(LandMigration, RebalancedMatchesTheSerialPartitionOfTheSameWeights) {
   }
 }
 
+TEST(LandMigration, MovingThereAndBackRestoresTheArraysInTheirOwnMemory) {
+  const auto m = mask();
+  const auto land = land_index(m);
+  const d::LandPartition start(m, static_cast<std::int64_t>(m.size()), {}, world_size());
+  std::vector<double> all_w;
+  for (size_t k = 0; k < land.size(); ++k) all_w.push_back(cost_of(static_cast<std::int64_t>(k)));
+  const d::LandPartition next(m, static_cast<std::int64_t>(m.size()), all_w, world_size());
+  const int r = world_rank();
+  std::vector<double> value;
+  std::vector<std::int64_t> cells;
+  for (std::int64_t k = start.first_land(r); k < start.first_land(r + 1); ++k) {
+    value.push_back(1.0 / (1.0 + static_cast<double>(k)));
+    cells.push_back(land[static_cast<size_t>(k)]);
+  }
+  const std::vector<double> value0 = value;
+  const std::vector<std::int64_t> cells0 = cells;
+  const d::LandMigration there(MPI_COMM_WORLD, start, next), back(MPI_COMM_WORLD, next, start);
+  there.move(value);
+  there.move(cells);
+  back.move(value);
+  back.move(cells);
+  EXPECT_EQ(value, value0);
+  EXPECT_EQ(cells, cells0);
+  // once an array has room for both partitions, further moves keep its memory (no fresh pages)
+  const double* at = value.data();
+  const std::int64_t* cells_at = cells.data();
+  for (int round = 0; round < 2; ++round) {
+    there.move(value);
+    there.move(cells);
+    back.move(value);
+    back.move(cells);
+  }
+  EXPECT_EQ(value, value0);
+  EXPECT_EQ(cells, cells0);
+  EXPECT_EQ(value.data(), at);
+  EXPECT_EQ(cells.data(), cells_at);
+}
+
 TEST(LandMigration, EveryArrayReachesTheNewOwnersInLandOrder) {
   const auto m = mask();
   const auto land = land_index(m);
