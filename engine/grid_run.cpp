@@ -306,8 +306,8 @@ bool GridRun::rebalance_compute(decomposition::RowIoLayout& io, double busy_seco
     }
     model_->state_restored();
   });
+  const bool was_shared = forcing_->shared_reading();  // before remap, which returns to reading per rank
   forcing_->remap(cells_, sources);
-  const bool was_shared = forcing_->shared_reading();
   const std::string how = forcing_->set_reading(comm_, cfg_.climate_reading);
   if (forcing_->shared_reading() != was_shared) {  // the new windows tipped the automatic choice
     log("forcing " + cfg_.climate + " after " + std::to_string(year) + ": " + how);

@@ -113,12 +113,15 @@ set_tests_properties(grid_climate_reading_invariance PROPERTIES FIXTURES_REQUIRE
 # Land cells move between ranks on the measured compute time (decomposition.rebalance): with
 # rebalance = "always" every check moves some (the first after the 4th year), carrying their state, static
 # layers and climate mapping; the output is bitwise that of 1 rank, for RothC and for a model of the
-# generic state layout (AMG). restart_bitwise_millennial restarts from checkpoints of moved cells.
+# generic state layout (AMG); the climate reading stays shared through the moves (the 8 km file's
+# whole-field chunks) and alamod_climate_reading records no change. restart_bitwise_millennial restarts
+# from checkpoints of moved cells.
 alamod_france_run(grid_run_repartition_np3 RANKS 3 OUT repartition FIXTURE repartition_run
   ARGS --quiet --set run.end_year=1999 --set output.precision="double" --set decomposition.rebalance="always")
 alamod_script_test(grid_repartition_invariance /usr/bin/python3
   ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py identical
-  ${ALAMOD_RUN_DIR}/grid_np1/carbon_yearly.nc ${ALAMOD_RUN_DIR}/repartition/carbon_yearly.nc --repartitioned no,yes)
+  ${ALAMOD_RUN_DIR}/grid_np1/carbon_yearly.nc ${ALAMOD_RUN_DIR}/repartition/carbon_yearly.nc --repartitioned no,yes
+  --climate-reading per_rank,shared)
 set_tests_properties(grid_repartition_invariance PROPERTIES FIXTURES_REQUIRED "grid_runs;repartition_run")
 foreach(np 1 3)
   alamod_france_run(grid_run_amg_repartition_np${np} RANKS ${np} OUT amg_repartition_np${np} FIXTURE amg_repartition
@@ -128,5 +131,5 @@ endforeach()
 alamod_script_test(grid_amg_repartition_invariance /usr/bin/python3
   ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py identical
   ${ALAMOD_RUN_DIR}/amg_repartition_np1/carbon_yearly.nc ${ALAMOD_RUN_DIR}/amg_repartition_np3/carbon_yearly.nc
-  --repartitioned no,yes --pools "ACTIVE STABLE")
+  --repartitioned no,yes --pools "ACTIVE STABLE" --climate-reading per_rank,shared)
 set_tests_properties(grid_amg_repartition_invariance PROPERTIES FIXTURES_REQUIRED amg_repartition)
