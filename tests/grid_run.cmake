@@ -133,3 +133,10 @@ alamod_script_test(grid_amg_repartition_invariance /usr/bin/python3
   ${ALAMOD_RUN_DIR}/amg_repartition_np1/carbon_yearly.nc ${ALAMOD_RUN_DIR}/amg_repartition_np3/carbon_yearly.nc
   --repartitioned no,yes --pools "ACTIVE STABLE" --climate-reading per_rank,shared)
 set_tests_properties(grid_amg_repartition_invariance PROPERTIES FIXTURES_REQUIRED amg_repartition)
+# A move that changes how the climate is read: a climate copy chunked in column blocks and a cost-weight
+# raster that makes rank 0's first cells look 110 times dearer than they are, so the first check moves
+# ~1,500 cells to rank 0 whatever the machine's speed and its window then spans every block: the reading
+# goes from per rank to shared, the log and alamod_climate_reading say so, the output is bitwise 1 rank's.
+alamod_script_test(grid_reading_change_on_move /usr/bin/python3
+  ${CMAKE_SOURCE_DIR}/tests/integration/test_reading_change.py ${ALAMOD_RUN_DIR}/reading_change)
+set_tests_properties(grid_reading_change_on_move PROPERTIES FIXTURES_REQUIRED france_data PROCESSORS 2 TIMEOUT 300)
