@@ -20,23 +20,25 @@
 
 namespace alamod::engine {
 
-/// Per-cell arrays of a model: n copies of `value`, or a copy of `from`. When the array must grow
-/// (cells moved to this rank, GridRun::rebalance_compute) it is reallocated with 1/8 to spare and
-/// without copying its old values, so that later moves grow it in place: a reallocation touches fresh
-/// memory, a page fault per 4 KiB on first touch.
+/// Per-cell arrays of a model: n copies of `value`, or a copy of `from`. When an array that already
+/// had cells must grow (cells moved to this rank, GridRun::rebalance_compute) it is reallocated with 1/8
+/// to spare and without copying its old values, so that later moves grow it in place: a reallocation
+/// touches fresh memory, a page fault per 4 KiB on first touch. The first allocation is exact.
 template <class T>
 void fill_cells(std::vector<T>& v, std::size_t n, const T& value) {
   if (v.capacity() < n) {
+    const bool regrow = v.capacity() > 0;
     v.clear();
-    v.reserve(n + n / 8);
+    v.reserve(regrow ? n + n / 8 : n);
   }
   v.assign(n, value);
 }
 template <class T>
 void copy_cells(std::vector<T>& v, const std::vector<T>& from) {
   if (v.capacity() < from.size()) {
+    const bool regrow = v.capacity() > 0;
     v.clear();
-    v.reserve(from.size() + from.size() / 8);
+    v.reserve(regrow ? from.size() + from.size() / 8 : from.size());
   }
   v.assign(from.begin(), from.end());
 }

@@ -486,9 +486,9 @@ void MonthlyForcing::read_year(int year, std::vector<std::vector<double>>& out) 
   const size_t wn = static_cast<size_t>(nrows_) * static_cast<size_t>(ncols_);
   std::vector<double> buf(shared_reading() ? 0 : wn);
   for (size_t v = 0; v < vars_.size(); ++v) {
-    // room to spare when cells move to this rank (remap): growing in place touches only the new
-    // cells' memory, where a reallocation would copy the year into fresh memory
-    if (out[v].capacity() < 12 * n) out[v].reserve(12 * n + 12 * n / 8);
+    // room to spare when cells moved to this rank (remap) make the arrays grow: growing in place later
+    // touches only the new cells' memory, where a reallocation copies the year into fresh memory
+    if (out[v].capacity() > 0 && out[v].capacity() < 12 * n) out[v].reserve(12 * n + 12 * n / 8);
     out[v].resize(12 * n);
     const double sf = pack_scale_[v], ao = pack_offset_[v];
     const bool packed = sf != 1.0 || ao != 0.0;
