@@ -60,7 +60,10 @@ void LandMigration::move_as(std::vector<T>& values, MPI_Datatype type) const {
   T* out = reinterpret_cast<T*>(scratch.data());
   MPI_Alltoallv(values.data(), send_counts_.data(), send_displs_.data(), type, out, recv_counts_.data(),
                 recv_displs_.data(), type, comm_);
-  if (values.capacity() < n) values.reserve(n + n / 8);
+  if (values.capacity() < n) {  // grow without copying the old values: all are replaced below
+    values.clear();
+    values.reserve(n + n / 8);
+  }
   values.resize(n);
   std::copy(out, out + n, values.begin());
 }
