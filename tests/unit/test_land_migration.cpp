@@ -40,6 +40,19 @@ std::vector<std::int64_t> land_index(const std::vector<std::uint8_t>& m) {
 /// A cost that grows along the land order, so that balancing it moves the splits.
 double cost_of(std::int64_t land) { return 1.0 + 0.01 * static_cast<double>(land) + 0.5 * std::sin(0.1 * land); }
 
+/// The test's land cells split by count (`start`) and by cost_of (`next`).
+struct TwoSplits {
+  std::vector<std::uint8_t> m = mask();
+  std::vector<std::int64_t> land = land_index(m);
+  d::LandPartition start{m, static_cast<std::int64_t>(m.size()), {}, world_size()};
+  d::LandPartition next{m, static_cast<std::int64_t>(m.size()), costs(land.size()), world_size()};
+  static std::vector<double> costs(size_t n) {
+    std::vector<double> w;
+    for (size_t k = 0; k < n; ++k) w.push_back(cost_of(static_cast<std::int64_t>(k)));
+    return w;
+  }
+};
+
 }  // namespace
 
 TEST(LandMigration, RebalancedMatchesTheSerialPartitionOfTheSameWeights) {
@@ -70,12 +83,9 @@ TEST(LandMigration, RebalancedMatchesTheSerialPartitionOfTheSameWeights) {
 }
 
 TEST(LandMigration, MovingThereAndBackRestoresTheArraysInTheirOwnMemory) {
-  const auto m = mask();
-  const auto land = land_index(m);
-  const d::LandPartition start(m, static_cast<std::int64_t>(m.size()), {}, world_size());
-  std::vector<double> all_w;
-  for (size_t k = 0; k < land.size(); ++k) all_w.push_back(cost_of(static_cast<std::int64_t>(k)));
-  const d::LandPartition next(m, static_cast<std::int64_t>(m.size()), all_w, world_size());
+  const TwoSplits t;
+  const auto& land = t.land;
+  const d::LandPartition &start = t.start, &next = t.next;
   const int r = world_rank();
   std::vector<double> value;
   std::vector<std::int64_t> cells;
@@ -86,21 +96,20 @@ TEST(LandMigration, MovingThereAndBackRestoresTheArraysInTheirOwnMemory) {
   const std::vector<double> value0 = value;
   const std::vector<std::int64_t> cells0 = cells;
   const d::LandMigration there(MPI_COMM_WORLD, start, next), back(MPI_COMM_WORLD, next, start);
-  there.move(value);
-  there.move(cells);
-  back.move(value);
-  back.move(cells);
+  const auto there_and_back = [&] {
+    there.move(value);
+    there.move(cells);
+    back.move(value);
+    back.move(cells);
+  };
+  there_and_back();
   EXPECT_EQ(value, value0);
   EXPECT_EQ(cells, cells0);
   // once an array has room for both partitions, further moves keep its memory (no fresh pages)
   const double* at = value.data();
   const std::int64_t* cells_at = cells.data();
-  for (int round = 0; round < 2; ++round) {
-    there.move(value);
-    there.move(cells);
-    back.move(value);
-    back.move(cells);
-  }
+  there_and_back();
+  there_and_back();
   EXPECT_EQ(value, value0);
   EXPECT_EQ(cells, cells0);
   EXPECT_EQ(value.data(), at);
@@ -108,12 +117,9 @@ TEST(LandMigration, MovingThereAndBackRestoresTheArraysInTheirOwnMemory) {
 }
 
 TEST(LandMigration, EveryArrayReachesTheNewOwnersInLandOrder) {
-  const auto m = mask();
-  const auto land = land_index(m);
-  const d::LandPartition start(m, static_cast<std::int64_t>(m.size()), {}, world_size());
-  std::vector<double> all_w;
-  for (size_t k = 0; k < land.size(); ++k) all_w.push_back(cost_of(static_cast<std::int64_t>(k)));
-  const d::LandPartition next(m, static_cast<std::int64_t>(m.size()), all_w, world_size());
+  const TwoSplits t;
+  const auto& land = t.land;
+  const d::LandPartition &start = t.start, &next = t.next;
   const int r = world_rank();
   std::vector<std::int64_t> cells;
   std::vector<double> value;
