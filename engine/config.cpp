@@ -84,13 +84,16 @@ const std::vector<KeyDoc>& schema() {
       {"checks.balance_tolerance", "number", "1e-9", "1", "relative tolerance of the per-cell yearly carbon balance"},
       {"checkpoint.every_years", "integer", "0", "yr", "write a restart checkpoint every N simulated years (0: only when SIGTERM/SIGUSR1 arrive); --checkpoint-every overrides"},
       {"decomposition.rebalance", "string", "\"measured\"", "-",
-       "measured: after the 4th and then every 8 simulated years, when the slowest rank's compute time exceeds "
+       "measured: after the 4th and then every rebalance_every_years simulated years, when the slowest rank's compute time exceeds "
        "the mean by more than rebalance_threshold and the time this would save over the rest of the run exceeds "
        "the cost of the last move, land cells move between neighbouring ranks half-way towards equal compute time "
        "(cells whose cost differs, e.g. nonlinear models, or cores of unequal speed; the results do not "
        "change); always: move at every check (studies, tests); static: keep the start-up partition"},
       {"decomposition.rebalance_threshold", "number", "0.02", "1",
        "move cells only when the measured compute imbalance (slowest rank / mean - 1) exceeds this"},
+      {"decomposition.rebalance_every_years", "integer", "8", "yr",
+       "simulated years between the checks of the measured compute time (the first after the 4th year); "
+       "shorter follows cores whose speed drifts more closely, at the cost of more moves"},
   };
   return keys;
 }
@@ -484,6 +487,10 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
   c.rebalance_threshold = r.number("decomposition.rebalance_threshold", 0.02);
   if (!(c.rebalance_threshold >= 0.0 && c.rebalance_threshold < 10.0))
     r.fail("decomposition.rebalance_threshold", "must be within 0-10 (a fraction of the mean compute time)");
+  c.rebalance_every_years = r.integer("decomposition.rebalance_every_years", 8);
+  if (!(c.rebalance_every_years >= 1 && c.rebalance_every_years <= 1000))
+    r.fail("decomposition.rebalance_every_years", "must be within 1-1000 simulated years, got " +
+                                                      std::to_string(c.rebalance_every_years));
   std::ostringstream os;
   os << t;
   c.resolved = os.str();

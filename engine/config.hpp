@@ -65,6 +65,7 @@ struct RunConfig {
   }
   Rebalance rebalance = Rebalance::measured;
   double rebalance_threshold = 0.02;  ///< decomposition.rebalance_threshold (1)
+  int rebalance_every_years = 8;      ///< decomposition.rebalance_every_years (yr)
   int checkpoint_every_years = 0;   ///< write a checkpoint every N simulated years (0: only on SIGTERM/SIGUSR1)
 };
 

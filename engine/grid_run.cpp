@@ -252,8 +252,8 @@ bool GridRun::rebalance_compute(decomposition::RowIoLayout& io, double busy_seco
     if (!(imbalance > cfg_.rebalance_threshold)) return false;
     // worth it? A half-way step saves about half the slowest rank's excess per year for as long as
     // the imbalance lasts, taken as the rest of the run (a passing one is undone, half-way again, at
-    // the next check, 8 years on); moving costs what the last move took (before the first: 0.4 us per
-    // cell of the largest rank, 0.27-0.36 us measured for RothC at 1 km on 2 ranks)
+    // the next check); moving costs what the last move took (before the first: 0.4 us per cell of the
+    // largest rank, 0.27-0.36 us measured for RothC at 1 km on 2 ranks)
     std::int64_t most = 0;
     for (int r = 0; r < size_; ++r) most = std::max(most, partition_->owned_count(r));
     const double saving = 0.5 * (max_t - sum_t / size_) / std::max(years, 1) * horizon_years;
@@ -840,9 +840,9 @@ void GridRun::simulate() {
       }
       PetscLogEventEnd(ev.output, 0, 0, 0, 0);
       times_.output += MPI_Wtime() - t;
-      // The compute partition follows the compute time measured over years 2-4 of the loop, then
-      // over every 8 years (the first year is left out: it pays for first touches of memory and
-      // its times are not representative)
+      // The compute partition follows the compute time measured over years 2-4 of the loop, then over
+      // every decomposition.rebalance_every_years (the first year is left out: it pays for first touches
+      // of memory and its times are not representative)
       if (yi == first_year_index_) {
         busy_mark = times_.compute_busy;
       } else if (++compute_years == next_compute_check && yi + 1 < n_years) {
@@ -857,7 +857,7 @@ void GridRun::simulate() {
         }
         busy_mark = times_.compute_busy;
         compute_years = 0;
-        next_compute_check = 8;
+        next_compute_check = cfg_.rebalance_every_years;
       }
       // checkpoint at this year boundary: every N years, or when a signal arrived
       int stop = g_stop_signal;

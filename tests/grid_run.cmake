@@ -111,16 +111,18 @@ alamod_script_test(grid_climate_reading_invariance /usr/bin/python3
 set_tests_properties(grid_climate_reading_invariance PROPERTIES FIXTURES_REQUIRED "grid_runs;climate_per_rank")
 
 # Land cells move between ranks on the measured compute time (decomposition.rebalance): with
-# rebalance = "always" every check moves some (the first after the 4th year), carrying their state, static
+# rebalance = "always" every check moves some (the first after the 4th year; grid_run_repartition_np3 checks
+# every 2 years: cells move at 3 checks, arrays growing and shrinking in place), carrying their state, static
 # layers and climate mapping; the output is bitwise that of 1 rank, for RothC and for a model of the
 # generic state layout (AMG); the climate reading stays shared through the moves (the 8 km file's
 # whole-field chunks) and alamod_climate_reading records no change. restart_bitwise_millennial restarts
 # from checkpoints of moved cells.
 alamod_france_run(grid_run_repartition_np3 RANKS 3 OUT repartition FIXTURE repartition_run
-  ARGS --quiet --set run.end_year=1999 --set output.precision="double" --set decomposition.rebalance="always")
+  ARGS --quiet --set run.end_year=1999 --set output.precision="double" --set decomposition.rebalance="always"
+    --set decomposition.rebalance_every_years=2)
 alamod_script_test(grid_repartition_invariance /usr/bin/python3
   ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py identical
-  ${ALAMOD_RUN_DIR}/grid_np1/carbon_yearly.nc ${ALAMOD_RUN_DIR}/repartition/carbon_yearly.nc --repartitioned no,yes
+  ${ALAMOD_RUN_DIR}/grid_np1/carbon_yearly.nc ${ALAMOD_RUN_DIR}/repartition/carbon_yearly.nc --repartitioned no,2
   --climate-reading per_rank,shared)
 set_tests_properties(grid_repartition_invariance PROPERTIES FIXTURES_REQUIRED "grid_runs;repartition_run")
 foreach(np 1 3)

@@ -270,8 +270,9 @@ def main():
     ap.add_argument("--mask")
     ap.add_argument("--climate-reading", help="identical: how each file's run read its climate, comma-separated "
                                               "(the alamod_climate_reading attribute, per_rank or shared)")
-    ap.add_argument("--repartitioned", help="identical: comma-separated yes/no per file: whether its run moved "
-                                            "land cells between ranks (the alamod_compute_repartitions attribute)")
+    ap.add_argument("--repartitioned", help="identical: comma-separated yes/no/N per file: whether its run moved "
+                                            "land cells between ranks, or at least N times (the "
+                                            "alamod_compute_repartitions attribute)")
     ap.add_argument("--low-bytes-runs-over", metavar="FILE",
                     help="identical: the other files were written with output.deflate_low_bytes = \"runs\": their "
                          "alamod_compression says so and they are larger than FILE, the same run deflated whole")
@@ -290,9 +291,13 @@ def main():
             for path, want in zip(a.files, a.repartitioned.split(",")):
                 with netCDF4.Dataset(path) as ds:
                     got = getattr(ds, "alamod_compute_repartitions", "0")
-                moved = int(str(got).split()[0]) > 0
-                check(f"{path}: cells moved between ranks = {want}", moved == (want == "yes"),
-                      f"alamod_compute_repartitions = {got!r}")
+                moves = int(str(got).split()[0])
+                if want.isdigit():
+                    check(f"{path}: cells moved between ranks {want} times or more", moves >= int(want),
+                          f"alamod_compute_repartitions = {got!r}")
+                else:
+                    check(f"{path}: cells moved between ranks = {want}", (moves > 0) == (want == "yes"),
+                          f"alamod_compute_repartitions = {got!r}")
         if a.climate_reading:
             for path, want in zip(a.files, a.climate_reading.split(",")):
                 with netCDF4.Dataset(path) as ds:

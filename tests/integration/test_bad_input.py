@@ -473,7 +473,13 @@ def bad_grid_cases(args, case):
                                                    "--set", "inputs.climate_reading='everyone'"],
                  ["inputs.climate_reading", "per_rank", "everyone"], case.out("bad_climate_reading"))
 
-    # 12. an unknown coding of the output's low-order bytes
+    # 12. checks of the compute balance every 0 years
+    cfg = case.config("bad_rebalance_every")
+    expect_error(args, "rebalance_every_years_zero", ["run", cfg, "--out", case.out("bad_rebalance_every"),
+                                                      "--set", "decomposition.rebalance_every_years=0"],
+                 ["decomposition.rebalance_every_years", "1-1000", "got 0"], case.out("bad_rebalance_every"))
+
+    # 13. an unknown coding of the output's low-order bytes
     cfg = case.config("bad_low_bytes")
     expect_error(args, "deflate_low_bytes_unknown", ["run", cfg, "--out", case.out("bad_low_bytes"),
                                                      "--set", "output.deflate_low_bytes='zstd'"],
