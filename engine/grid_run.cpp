@@ -230,6 +230,7 @@ bool GridRun::rebalance_compute(decomposition::RowIoLayout& io, double busy_seco
                                 int year) {
   using Mode = RunConfig::Rebalance;
   if (size_ == 1 || cfg_.rebalance == Mode::fixed) return false;
+  const double t_enter = MPI_Wtime();
   double mine[2] = {busy_seconds, 0.0};
   for (const double w : cell_weight_) mine[1] += w;
   std::vector<double> all(2 * static_cast<size_t>(size_));
@@ -319,7 +320,7 @@ bool GridRun::rebalance_compute(decomposition::RowIoLayout& io, double busy_seco
   double took = MPI_Wtime() - t0;
   MPI_Allreduce(MPI_IN_PLACE, &took, 1, MPI_DOUBLE, MPI_MAX, comm_);
   repartition_seconds_ = took;
-  times_.communication += MPI_Wtime() - t0;
+  times_.communication += MPI_Wtime() - t_enter;
   std::string counts;
   for (int r = 0; r < size_ && r < 8; ++r) counts += (r ? ", " : "") + std::to_string(partition_->owned_count(r));
   log("after " + std::to_string(year) + ": measured compute imbalance " + fmt("%.1f", 100.0 * imbalance) + " %; " +
