@@ -85,7 +85,7 @@ const std::vector<KeyDoc>& schema() {
       {"checkpoint.every_years", "integer", "0", "yr", "write a restart checkpoint every N simulated years (0: only when SIGTERM/SIGUSR1 arrive); --checkpoint-every overrides"},
       {"decomposition.rebalance", "string", "\"measured\"", "-",
        "measured: after the 4th and then every rebalance_every_years simulated years, when the slowest rank's compute time exceeds "
-       "the mean by more than rebalance_threshold and the time this would save over the rest of the run exceeds "
+       "the mean by more than rebalance_threshold and by more than 5 ms (noise), and the time this would save over the rest of the run exceeds "
        "the cost of the last move, land cells move between neighbouring ranks half-way towards equal compute time "
        "(cells whose cost differs, e.g. nonlinear models, or cores of unequal speed; the results do not "
        "change); always: move at every check (studies, tests); static: keep the start-up partition"},
