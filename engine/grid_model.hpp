@@ -20,26 +20,26 @@
 
 namespace alamod::engine {
 
-/// Per-cell arrays of a model: n copies of `value`, or a copy of `from`. When an array that already
+/// Per-cell arrays of a model: room for n cells, n copies of `value`, or a copy of `from`. When an array that already
 /// had cells must grow (cells moved to this rank, GridRun::rebalance_compute) it is reallocated with 1/8
 /// to spare and without copying its old values, so that later moves grow it in place: a reallocation
 /// touches fresh memory, a page fault per 4 KiB on first touch. The first allocation is exact.
 template <class T>
-void fill_cells(std::vector<T>& v, std::size_t n, const T& value) {
+void room_for_cells(std::vector<T>& v, std::size_t n) {
   if (v.capacity() < n) {
     const bool regrow = v.capacity() > 0;
     v.clear();
     v.reserve(regrow ? n + n / 8 : n);
   }
+}
+template <class T>
+void fill_cells(std::vector<T>& v, std::size_t n, const T& value) {
+  room_for_cells(v, n);
   v.assign(n, value);
 }
 template <class T>
 void copy_cells(std::vector<T>& v, const std::vector<T>& from) {
-  if (v.capacity() < from.size()) {
-    const bool regrow = v.capacity() > 0;
-    v.clear();
-    v.reserve(regrow ? from.size() + from.size() / 8 : from.size());
-  }
+  room_for_cells(v, from.size());
   v.assign(from.begin(), from.end());
 }
 

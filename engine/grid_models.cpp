@@ -695,7 +695,7 @@ class CellGrid final : public GridModel {
     copy_cells(annual_input_, c.annual_input);
     copy_cells(soc_observed_, c.soc_observed);
     cells_.clear();
-    if (cells_.capacity() < n) cells_.reserve(cells_.capacity() > 0 ? n + n / 8 : n);  // fill_cells rule
+    room_for_cells(cells_, n);
     for (size_t i = 0; i < n; ++i) {
       try {
         cells_.push_back(t_.cell(input(c, i)));
