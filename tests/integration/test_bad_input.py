@@ -461,29 +461,18 @@ def bad_grid_cases(args, case):
                                                           "--set", "spinup.method=\"inverse\""],
                  ["inverse", "linear model", "mimics"], case.out("mimics_inverse"))
 
-    # 10. more significant bits than a float holds
-    cfg = case.config("too_many_bits")
-    expect_error(args, "significant_bits_out_of_range", ["run", cfg, "--out", case.out("too_many_bits"),
-                                                         "--set", "output.significant_bits=30"],
-                 ["output.significant_bits", "1-23", "float"], case.out("too_many_bits"))
-
-    # 11. an unknown way of reading the climate file
-    cfg = case.config("bad_climate_reading")
-    expect_error(args, "climate_reading_unknown", ["run", cfg, "--out", case.out("bad_climate_reading"),
-                                                   "--set", "inputs.climate_reading='everyone'"],
-                 ["inputs.climate_reading", "per_rank", "everyone"], case.out("bad_climate_reading"))
-
-    # 12. checks of the compute balance every 0 years
-    cfg = case.config("bad_rebalance_every")
-    expect_error(args, "rebalance_every_years_zero", ["run", cfg, "--out", case.out("bad_rebalance_every"),
-                                                      "--set", "decomposition.rebalance_every_years=0"],
-                 ["decomposition.rebalance_every_years", "1-1000", "got 0"], case.out("bad_rebalance_every"))
-
-    # 13. an unknown coding of the output's low-order bytes
-    cfg = case.config("bad_low_bytes")
-    expect_error(args, "deflate_low_bytes_unknown", ["run", cfg, "--out", case.out("bad_low_bytes"),
-                                                     "--set", "output.deflate_low_bytes='zstd'"],
-                 ["output.deflate_low_bytes", "runs", "zstd"], case.out("bad_low_bytes"))
+    # 10-13. one bad `--set` on an otherwise valid configuration: (case, folder, override, expected words)
+    for name, label, override, words in (
+            ("significant_bits_out_of_range", "too_many_bits", "output.significant_bits=30",  # more than a float holds
+             ["output.significant_bits", "1-23", "float"]),
+            ("climate_reading_unknown", "bad_climate_reading", "inputs.climate_reading='everyone'",
+             ["inputs.climate_reading", "per_rank", "everyone"]),
+            ("rebalance_every_years_zero", "bad_rebalance_every", "decomposition.rebalance_every_years=0",
+             ["decomposition.rebalance_every_years", "1-1000", "got 0"]),
+            ("deflate_low_bytes_unknown", "bad_low_bytes", "output.deflate_low_bytes='zstd'",
+             ["output.deflate_low_bytes", "runs", "zstd"])):
+        cfg = case.config(label)
+        expect_error(args, name, ["run", cfg, "--out", case.out(label), "--set", override], words, case.out(label))
 
 
 def existing_output_cases(args, case):
