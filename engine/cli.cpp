@@ -105,7 +105,9 @@ int run_command_line(int argc, char** argv) {
                   "parameter file (TOML [parameters] table, e.g. from `alamod calibrate`) applied over the "
                   "configuration's model parameters");
   run->add_option("--checkpoint-every", checkpoint_every,
-                  "write a restart checkpoint every N simulated years into --out (overrides checkpoint.every_years)");
+                  "write a restart checkpoint every N simulated years into --out (overrides checkpoint.every_years; "
+                  "0: none)")
+      ->check(CLI::Range(0, 1000000));
   auto* restart_opt = run->add_option("--restart", restart,
                                       "continue an interrupted run from the newest checkpoint in --out, or from FILE")
                           ->expected(0, 1);
@@ -199,18 +201,29 @@ int run_command_line(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    if (rank == 0) return app.exit(e);
-    return e.get_exit_code();
+    // --help and --version end here with 0; every other parse error is a bad command line: 2, as documented
+    const int code = rank == 0 ? app.exit(e) : e.get_exit_code();
+    return code == 0 ? 0 : 2;
   }
   std::vector<std::string> petsc_args = app.remaining();
   for (auto* sub : {run, roth, amg, site, eval, cal, models_cmd}) {
     auto extra = sub->remaining();
     petsc_args.insert(petsc_args.end(), extra.begin(), extra.end());
   }
-  for (const auto& a : petsc_args) {
+  for (std::size_t i = 0; i < petsc_args.size(); ++i) {
+    const std::string& a = petsc_args[i];
     if (a.rfind("--", 0) == 0) {
       if (rank == 0) std::fprintf(stderr, "alamod: error: unknown option '%s' (see alamod --help)\n", a.c_str());
       return 2;
+    }
+    // a word that is not an option is only the value of the PETSc option before it (-log_view :file)
+    if (a.empty() || a[0] != '-') {
+      if (i == 0 || petsc_args[i - 1].empty() || petsc_args[i - 1][0] != '-') {
+        if (rank == 0)
+          std::fprintf(stderr, "alamod: error: unexpected argument '%s' (one configuration file per run; see alamod --help)\n",
+                       a.c_str());
+        return 2;
+      }
     }
   }
   if (show_version) {

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include <toml++/toml.h>
@@ -109,11 +111,17 @@ bool key_matches(const std::string& pattern, const std::string& key) {
   }
 }
 
-// Every leaf key path of a table (arrays are leaves).
-void collect(const toml::table& t, const std::string& prefix, std::vector<std::string>& out) {
+// Every leaf key path of a table (arrays are leaves). Key paths are joined with '.', so a quoted key
+// holding '.', '[' or ']' (e.g. "run.end_year" = 1992) could not be told from a nested one: refused,
+// naming `where` (the file or the --set option).
+void collect(const toml::table& t, const std::string& prefix, std::vector<std::string>& out, const std::string& where) {
   for (const auto& [k, v] : t) {
-    const std::string path = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
-    if (const auto* sub = v.as_table()) collect(*sub, path, out);
+    const std::string name(k.str());
+    const std::string path = prefix.empty() ? name : prefix + "." + name;
+    if (name.empty() || name.find_first_of(".[]") != std::string::npos)
+      throw InputError(where + ": key '" + path + "': a key name may not be empty or hold '.', '[' or ']' " +
+                       "(write run.end_year = 1992 or [run] end_year = 1992, not \"run.end_year\" = 1992)");
+    if (const auto* sub = v.as_table()) collect(*sub, path, out, where);
     else out.push_back(path);
   }
 }
@@ -153,13 +161,21 @@ class Reader {
       if (required) fail(key, "is required (see `alamod run --config-help`)");
       return fallback;
     }
-    if (auto v = n.value<double>()) return *v;
+    if (auto v = n.value<double>()) {
+      if (!std::isfinite(*v)) fail(key, "must be a finite number, got " + std::to_string(*v));
+      return *v;
+    }
     fail(key, "must be a number");
   }
   int integer(const std::string& key, int fallback) const {
     auto n = t_.at_path(key);
     if (!n) return fallback;
-    if (auto v = n.as_integer()) return static_cast<int>(v->get());
+    if (auto v = n.as_integer()) {
+      const std::int64_t x = v->get();
+      if (x < std::numeric_limits<int>::min() || x > std::numeric_limits<int>::max())
+        fail(key, "= " + std::to_string(x) + " is out of range for an integer key");
+      return static_cast<int>(x);
+    }
     fail(key, "must be an integer");
   }
   std::string text(const std::string& key, const std::string& fallback, bool required = false) const {
@@ -168,7 +184,10 @@ class Reader {
       if (required) fail(key, "is required (see `alamod run --config-help`)");
       return fallback;
     }
-    if (auto v = n.value<std::string>()) return *v;
+    if (auto v = n.value<std::string>()) {
+      if (required && v->empty()) fail(key, "must not be empty");
+      return *v;
+    }
     fail(key, "must be a string");
   }
   std::array<double, 12> month_array(const std::string& key, double fallback) const {
@@ -180,7 +199,7 @@ class Reader {
     if (!arr || arr->size() != 12) fail(key, "must be an array of 12 numbers (January to December)");
     for (std::size_t i = 0; i < 12; ++i) {
       auto v = (*arr)[i].value<double>();
-      if (!v) fail(key, "element " + std::to_string(i + 1) + " is not a number");
+      if (!v || !std::isfinite(*v)) fail(key, "element " + std::to_string(i + 1) + " is not a finite number");
       a[i] = *v;
     }
     return a;
@@ -284,7 +303,7 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
       throw InputError("--set '" + o + "': " + std::string(e.description()) + " (expected key=value in TOML syntax)");
     }
     std::vector<std::string> leaves;
-    collect(extra, "", leaves);
+    collect(extra, "", leaves, "--set '" + o + "'");
     for (const auto& leaf : leaves) {
       // walk/create tables and replace the leaf
       toml::table* cur = &t;
@@ -305,7 +324,7 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
   }
   // unknown keys
   std::vector<std::string> leaves;
-  collect(t, "", leaves);
+  collect(t, "", leaves, path);
   for (const auto& key : leaves) {
     bool known = false;
     for (const auto& d : schema()) known = known || key_matches(d.key, key);
@@ -445,18 +464,24 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
         double sum = 0.0;
         for (std::size_t j = 0; j < 4; ++j) {
           const auto v = (*a)[j].value<double>();
-          if (!v || *v < 0.0) r.fail(base + ".awen", "must hold 4 numbers >= 0");
+          if (!v || !std::isfinite(*v) || *v < 0.0) r.fail(base + ".awen", "must hold 4 finite numbers >= 0");
           k.awen[j] = *v;
           sum += *v;
         }
         if (std::fabs(sum - 1.0) > 1e-6) r.fail(base + ".awen", "must sum to 1, sums to " + std::to_string(sum));
       }
+      for (const auto& other : c.land_uses)
+        if (other.code == k.code)
+          r.fail(base + ".code", "= " + std::to_string(k.code) + " is already the code of land_use." + other.name +
+                                     " (each class needs its own code in the land-use raster)");
       c.land_uses.push_back(k);
     }
   }
   if (c.land_uses.empty()) throw InputError(path + ": no [land_use.NAME] table: at least one land-use class is needed");
   c.output_name = r.text("output.file", "carbon_yearly.nc");
   if (c.output_name.find('/') != std::string::npos) r.fail("output.file", "must be a file name, not a path");
+  if (c.output_name.empty() || c.output_name == "." || c.output_name == "..")
+    r.fail("output.file", "must be a file name, e.g. \"carbon_yearly.nc\", got \"" + c.output_name + "\"");
   c.deflate_level = r.integer("output.deflate_level", 1);
   if (c.deflate_level < 0 || c.deflate_level > 9) r.fail("output.deflate_level", "must be within 0-9");
   const std::string prec = r.text("output.precision", "float");
@@ -473,6 +498,7 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
     r.fail("output.significant_bits", std::string("must be 0 (lossless) or 1-") + (c.double_precision ? "52" : "23") +
                                           " for output.precision = \"" + prec + "\"");
   c.balance_tolerance = r.number("checks.balance_tolerance", 1e-9);
+  if (!(c.balance_tolerance > 0.0)) r.fail("checks.balance_tolerance", "must be > 0 (a relative tolerance)");
   c.checkpoint_every_years = r.integer("checkpoint.every_years", 0);
   if (c.checkpoint_every_years < 0) r.fail("checkpoint.every_years", "must be >= 0");
   const std::string rebalance = r.text("decomposition.rebalance", "measured");

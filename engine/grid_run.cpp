@@ -173,7 +173,12 @@ void GridRun::partition_land() {
     const auto mask = grids::read_raster_window(cfg_.land_mask, g, s0, s1 - s0, grids::Resampling::nearest);
     slab_land.resize(mask.values.size());
     for (size_t i = 0; i < slab_land.size(); ++i) {
-      slab_land[i] = mask.values[i] > 0.5 ? 1 : 0;
+      const double v = mask.values[i];  // NaN: nodata or outside the raster, i.e. not land
+      if (!std::isnan(v) && v != 0.0 && v != 1.0)
+        throw InputError(cfg_.land_mask + ": land mask value " + fmt("%g", v) + " at " +
+                         g.describe_cell(static_cast<std::int64_t>(s0) * g.nx + static_cast<std::int64_t>(i)) +
+                         " (expected 1 on land, 0 or nodata elsewhere; is inputs.land_mask the right raster?)");
+      slab_land[i] = v == 1.0 ? 1 : 0;
       slab_land_cells += slab_land[i];
     }
     if (!cfg_.cost_weight.empty()) {

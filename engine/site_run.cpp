@@ -73,6 +73,8 @@ struct ParameterEntry {
 struct ParameterFile {
   std::string path;  ///< "" when none was given
   std::vector<ParameterEntry> entries;
+  std::string model;  ///< its `model` key (written by alamod calibrate), "" when absent
+  int model_line = 0, model_column = 0;
 };
 
 ParameterFile read_parameter_file(const std::string& path) {
@@ -93,7 +95,15 @@ ParameterFile read_parameter_file(const std::string& path) {
     const std::string key(k.str());
     const int line = static_cast<int>(k.source().begin.line), col = static_cast<int>(k.source().begin.column);
     if (key == "fit" || key == "provenance") continue;  // written by alamod calibrate, not read here
-    if (key == "model") continue;  // checked by the caller against --model (written by alamod calibrate)
+    if (key == "model") {  // written by alamod calibrate; checked against --model by run_site
+      if (!node.is_string())
+        throw InputError(path + ":" + std::to_string(line) + ":" + std::to_string(col) +
+                         " (model): must be a model name in quotes, e.g. model = \"rothc\"");
+      pf.model = node.as_string()->get();
+      pf.model_line = line;
+      pf.model_column = col;
+      continue;
+    }
     if (key != "parameters" || !node.is_table())
       throw InputError(path + ":" + std::to_string(line) + ":" + std::to_string(col) + " (" + key +
                        "): unknown table or key, expected a [parameters] table (and optionally [fit], [provenance])");
@@ -967,6 +977,9 @@ SiteRunResult simulate_site(const SiteRunOptions& opt) {
     throw InputError("--spinup: unknown value '" + opt.spinup + "', expected none, equilibrium or cycle");
   const SiteForcing f = read_site_forcing(opt.forcing);
   ParameterFile pf = read_parameter_file(opt.parameters);
+  if (!pf.model.empty() && pf.model != opt.model)
+    throw InputError(pf.path + ":" + std::to_string(pf.model_line) + ":" + std::to_string(pf.model_column) +
+                     " (model): parameters of model '" + pf.model + "' cannot drive a " + opt.model + " run");
   for (const auto& [name, value] : opt.parameter_values) pf.entries.push_back({name, value, 0, 0});
 
   SiteRunResult r;

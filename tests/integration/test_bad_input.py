@@ -461,7 +461,8 @@ def bad_grid_cases(args, case):
                                                           "--set", "spinup.method=\"inverse\""],
                  ["inverse", "linear model", "mimics"], case.out("mimics_inverse"))
 
-    # 10-13. one bad `--set` on an otherwise valid configuration: (case, folder, override, expected words)
+    # 10-21. bad `--set` values on an otherwise valid configuration: (case, folder, overrides, expected words)
+    clay = case.inputs["clay"]
     for name, label, override, words in (
             ("significant_bits_out_of_range", "too_many_bits", "output.significant_bits=30",  # more than a float holds
              ["output.significant_bits", "1-23", "float"]),
@@ -470,7 +471,18 @@ def bad_grid_cases(args, case):
             ("rebalance_every_years_zero", "bad_rebalance_every", "decomposition.rebalance_every_years=0",
              ["decomposition.rebalance_every_years", "1-1000", "got 0"]),
             ("deflate_low_bytes_unknown", "bad_low_bytes", "output.deflate_low_bytes='zstd'",
-             ["output.deflate_low_bytes", "runs", "zstd"])):
+             ["output.deflate_low_bytes", "runs", "zstd"]),
+            # a quoted key holding '.' is not run.end_year (it crashed the key lookup)
+            ("quoted_dotted_key", "quoted_key", '"run.end_year"=1992', ["--set", "run.end_year", "may not"]),
+            ("output_file_dot", "output_dot", 'output.file="."', ["output.file", "file name"]),
+            ("integer_beyond_32_bits", "big_int", "spinup.years=4294967297", ["spinup.years", "out of range"]),
+            ("not_a_finite_number", "nan_fym", "land_use.cropland.fym=nan", ["land_use.cropland.fym", "finite"]),
+            ("infinite_grid_extent", "inf_extent", "grid.xmax=inf", ["grid.xmax", "finite"]),
+            ("negative_balance_tolerance", "bad_tolerance", "checks.balance_tolerance=-1",
+             ["checks.balance_tolerance", "> 0"]),
+            ("land_use_code_twice", "code_twice", "land_use.extra.code=1", ["land_use.extra.code", "land_use.cropland"]),
+            ("land_mask_not_a_mask", "mask_is_clay", 'inputs.land_mask="%s"' % clay,
+             [clay, "land mask value", "row", "col"])):
         cfg = case.config(label)
         expect_error(args, name, ["run", cfg, "--out", case.out(label), "--set", override], words, case.out(label))
 

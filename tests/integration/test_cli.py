@@ -8,6 +8,7 @@ Usage: test_cli.py  (ALAMOD_BIN names the executable)"""
 import os
 import re
 import subprocess
+import tempfile
 import sys
 
 BIN = os.environ["ALAMOD_BIN"]
@@ -69,6 +70,28 @@ rc, out, err = run(["--no-such-option"], env_extra=NO_MPI)
 check(rc == 2 and "--no-such-option" in err, "an unknown option: exit 2 naming it", out + err)
 rc, out, err = run(["run"], env_extra=NO_MPI)
 check(rc == 2 and "--out DIR" in err and "e.g." in err, "run without its arguments: exit 2 with an example", out + err)
+SRC = os.environ.get("ALAMOD_SOURCE_DIR", ".")
+rc, out, err = run(["run", os.path.join(SRC, "configs/france_default.toml"), os.path.join(SRC, "configs/france_1km.toml"),
+                    "--out", "/nonexistent/never"], env_extra=NO_MPI)
+check(rc == 2 and "unexpected argument" in err and "france_1km.toml" in err,
+      "a second configuration file: exit 2 naming it (it used to be dropped silently)", out + err)
+rc, out, err = run(["run", os.path.join(SRC, "configs/france_default.toml"), "--checkpoint-every", "-5",
+                    "--out", "/nonexistent/never"], env_extra=NO_MPI)
+check(rc == 2 and "--checkpoint-every" in err, "a negative --checkpoint-every: exit 2 naming it", out + err)
+rc, out, err = run(["run", os.path.join(SRC, "configs/france_default.toml"), "--checkpoint-every", "abc",
+                    "--out", "/nonexistent/never"], env_extra=NO_MPI)
+check(rc == 2 and "--checkpoint-every" in err, "a value that is not a number: exit 2 (CLI11's own code before)", out + err)
+
+# a parameter file fitted for another model (its `model` key) drives no site run
+with tempfile.TemporaryDirectory() as tmp:
+    pfile = os.path.join(tmp, "icbm_fit.toml")
+    with open(pfile, "w") as f:
+        f.write('model = "icbm"\n[parameters]\nk_hum = 0.03\n')
+    rc, out, err = run(["site", "--model", "rothc", "--forcing", os.path.join(SRC, "data/sites/broadbalk/forcing_nil.csv"),
+                        "--parameters", pfile, "--out", os.path.join(tmp, "s.csv")])
+    check(rc == 1 and "icbm_fit.toml:1:1 (model)" in err and "cannot drive a rothc run" in err
+          and not os.path.exists(os.path.join(tmp, "s.csv")),
+          "site --parameters of another model: exit 1 naming the file's model key, no output", out + err)
 
 # and a command that computes does start MPI (the check above can fail)
 rc, out, err = run(["run", os.path.join(os.environ.get("ALAMOD_SOURCE_DIR", "."), "configs/france_default.toml"),
