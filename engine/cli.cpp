@@ -262,8 +262,14 @@ int run_command_line(int argc, char** argv) {
       RunConfig cfg = load_config(config_path, sets);
       if (!run_parameters.empty()) apply_parameter_file(cfg, run_parameters);
       if (restart_opt->count() > 0 && restart.empty()) restart = "latest";
+      // what continues this run after a stop: the same options, and --restart
+      std::string resume = "alamod run " + config_path;
+      for (const auto& kv : sets) resume += " --set '" + kv + "'";
+      if (!run_parameters.empty()) resume += " --parameters " + run_parameters;
+      if (checkpoint_every >= 0) resume += " --checkpoint-every " + std::to_string(checkpoint_every);
+      resume += " --out " + out_dir + " --restart";
       GridRun grid_run(MPI_COMM_WORLD, std::move(cfg),
-                       GridRunOptions{out_dir, overwrite, quiet, checkpoint_every, restart});
+                       GridRunOptions{out_dir, overwrite, quiet, checkpoint_every, restart, resume});
       try {
         grid_run.run();
       } catch (const StoppedForRestart& e) {

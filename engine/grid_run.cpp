@@ -153,10 +153,17 @@ void GridRun::check_output_folder() {
     if (rank_ != 0) return;
     if (!make_directories(opt_.out_dir))
       throw InputError(opt_.out_dir + ": cannot create the output folder");
-    if (!opt_.restart.empty() && exists(out_path_))
+    const bool unfinished = !checkpoint_years().empty();
+    // a run started with --overwrite over an earlier result keeps it until its own commit
+    if (!opt_.restart.empty() && exists(out_path_) && !unfinished)
       throw InputError(out_path_ + ": this run is already complete; nothing to restart");
     if (opt_.restart.empty() && exists(out_path_) && !opt_.overwrite)
       throw InputError(out_path_ + ": output already exists; choose another --out folder or pass --overwrite");
+    if (opt_.restart.empty() && unfinished && !opt_.overwrite)
+      throw InputError(latest_checkpoint() + ": an unfinished run writing " + cfg_.output_name +
+                       " left checkpoints here; continue it with --restart, or pass --overwrite to start again "
+                       "(its checkpoints are then removed)");
+    if (opt_.restart.empty() && unfinished) remove_checkpoints();
   });
 }
 
@@ -484,26 +491,60 @@ std::string GridRun::output_snapshot(int year) const {
   return opt_.out_dir + "/." + cfg_.output_name + ".checkpoint_" + std::to_string(year);
 }
 
-std::string GridRun::latest_checkpoint() const {
-  std::string best;
-  int best_year = -1;
-  if (DIR* d = opendir(opt_.out_dir.c_str())) {
-    while (const dirent* e = readdir(d)) {
-      int year = 0;
-      char tail[8] = {0};
-      if (std::sscanf(e->d_name, "checkpoint_%d.n%2s", &year, tail) == 2 && std::string(tail) == "c" &&
-          year > best_year) {
-        best_year = year;
-        best = opt_.out_dir + "/" + e->d_name;
-      }
-    }
+namespace {
+std::string output_stem(const std::string& name) {
+  const auto dot = name.rfind('.');
+  return dot == std::string::npos || dot == 0 ? name : name.substr(0, dot);
+}
+
+/// The year of `file` when it is `prefix` + digits + `suffix`, else -1.
+int year_in(const std::string& file, const std::string& prefix, const std::string& suffix) {
+  if (file.size() <= prefix.size() + suffix.size() || file.compare(0, prefix.size(), prefix) != 0 ||
+      file.compare(file.size() - suffix.size(), suffix.size(), suffix) != 0)
+    return -1;
+  const std::string digits = file.substr(prefix.size(), file.size() - prefix.size() - suffix.size());
+  if (digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos) return -1;
+  return std::atoi(digits.c_str());
+}
+
+std::vector<std::string> folder_entries(const std::string& dir) {
+  std::vector<std::string> names;
+  if (DIR* d = opendir(dir.c_str())) {
+    while (const dirent* e = readdir(d)) names.emplace_back(e->d_name);
     closedir(d);
   }
-  return best;
+  return names;
+}
+}  // namespace
+
+std::string GridRun::checkpoint_path(int year) const {
+  return opt_.out_dir + "/" + output_stem(cfg_.output_name) + ".checkpoint_" + std::to_string(year) + ".nc";
+}
+
+std::vector<int> GridRun::checkpoint_years() const {
+  std::vector<int> years;
+  const std::string prefix = output_stem(cfg_.output_name) + ".checkpoint_";
+  for (const auto& name : folder_entries(opt_.out_dir))
+    if (const int y = year_in(name, prefix, ".nc"); y >= 0) years.push_back(y);
+  std::sort(years.begin(), years.end());
+  return years;
+}
+
+std::string GridRun::latest_checkpoint() const {
+  const auto years = checkpoint_years();
+  return years.empty() ? std::string() : checkpoint_path(years.back());
+}
+
+void GridRun::remove_checkpoints() const {
+  const std::string ckpt = output_stem(cfg_.output_name) + ".checkpoint_";
+  const std::string snap = "." + cfg_.output_name + ".checkpoint_";
+  for (const auto& name : folder_entries(opt_.out_dir))
+    if (year_in(name, ckpt, ".nc") >= 0 || year_in(name, ckpt, ".nc.incomplete") >= 0 || year_in(name, snap, "") >= 0)
+      std::remove((opt_.out_dir + "/" + name).c_str());
 }
 
 void GridRun::write_checkpoint(int year_done) {
-  const std::string path = opt_.out_dir + "/checkpoint_" + std::to_string(year_done) + ".nc";
+  const std::string path = checkpoint_path(year_done);
   grids::CheckpointSlice slice{partition_->land_cells(), partition_->first_land(rank_),
                                partition_->owned_count(rank_)};
   std::map<std::string, std::vector<double>> fields;
@@ -512,27 +553,18 @@ void GridRun::write_checkpoint(int year_done) {
                           {{"alamod_checkpoint_next_year", std::to_string(year_done + 1)},
                            {"alamod_config_science_sha256", cfg_.science_sha256},
                            {"alamod_output_file", cfg_.output_name},
+                           {"alamod_input_sha256", input_sha256_},
                            {"alamod_version", alamod_version()},
                            {"alamod_mpi_ranks", std::to_string(size_)},
                            {"comment", "alamod restart checkpoint: the " + cfg_.model + " state of every land cell in "
                                        "row-major land order (model units), state at the end of the year " +
                                            std::to_string(year_done)}});
-  // keep the two newest checkpoints
+  // keep this output's two newest checkpoints
   if (rank_ == 0) {
-    if (DIR* d = opendir(opt_.out_dir.c_str())) {
-      std::vector<int> years;
-      while (const dirent* e = readdir(d)) {
-        int year = 0;
-        char tail[8] = {0};
-        if (std::sscanf(e->d_name, "checkpoint_%d.n%2s", &year, tail) == 2 && std::string(tail) == "c")
-          years.push_back(year);
-      }
-      closedir(d);
-      std::sort(years.begin(), years.end());
-      for (size_t k = 0; k + 2 < years.size(); ++k) {
-        std::remove((opt_.out_dir + "/checkpoint_" + std::to_string(years[k]) + ".nc").c_str());
-        std::remove(output_snapshot(years[k]).c_str());
-      }
+    const auto years = checkpoint_years();
+    for (size_t k = 0; k + 2 < years.size(); ++k) {
+      std::remove(checkpoint_path(years[k]).c_str());
+      std::remove(output_snapshot(years[k]).c_str());
     }
   }
   log("checkpoint " + path + " (state at the end of " + std::to_string(year_done) + ")");
@@ -547,7 +579,8 @@ void GridRun::restore_checkpoint() {
     path.resize(static_cast<size_t>(len));
     MPI_Bcast(path.data(), len, MPI_CHAR, 0, comm_);
     if (path.empty())
-      throw InputError(opt_.out_dir + ": no checkpoint_YEAR.nc to restart from (run without --restart)");
+      throw InputError(opt_.out_dir + ": no " + output_stem(cfg_.output_name) +
+                       ".checkpoint_YEAR.nc to restart from (run without --restart)");
   }
   const size_t n = cells_.size();
   std::map<std::string, std::vector<double>> f;
@@ -562,6 +595,7 @@ void GridRun::restore_checkpoint() {
       throw InputError(path + ": the checkpoint was made with another configuration (sha256 " +
                        attrs["alamod_config_science_sha256"].substr(0, 16) + "... vs " +
                        cfg_.science_sha256.substr(0, 16) + "...); restart with the same file and --set options");
+    restored_input_sha256_ = attrs["alamod_input_sha256"];
   });
   const int next_year = std::atoi(attrs["alamod_checkpoint_next_year"].c_str());
   if (next_year <= cfg_.start_year || next_year > cfg_.end_year)
@@ -689,7 +723,20 @@ void GridRun::simulate() {
       if (rank_ == owner) mine[k].copy(hex, 64);
       MPI_Bcast(hex, 64, MPI_CHAR, owner, comm_);
       checksums += *files[k] + " sha256:" + std::string(hex, 64) + "\n";
+      input_sha256_ += (k ? " " : "") + std::string(hex, 64);
     }
+  // a restart continues a run only on the inputs it started from (the configuration names files,
+  // whose contents may have changed since)
+  if (!restored_from_.empty() && !restored_input_sha256_.empty() && restored_input_sha256_ != input_sha256_) {
+    std::string which;
+    std::istringstream was(restored_input_sha256_), now(input_sha256_);
+    std::string a, b;
+    for (size_t k = 0; k < files.size() && (was >> a) && (now >> b); ++k)
+      if (a != b) which += (which.empty() ? "" : ", ") + *files[k];
+    throw InputError(restored_from_ + ": the checkpoint was made from other input files (changed since: " +
+                     (which.empty() ? std::string("their list") : which) +
+                     "); restart only on the inputs the run started from, or start again with --overwrite");
+  }
   }
   const std::string params = model_->parameters_text();
   const std::string now = utc_now_iso();
@@ -882,9 +929,11 @@ void GridRun::simulate() {
         if (stop) {
           writer->detach();
           throw StoppedForRestart("stopped by signal " + std::to_string(stop) + " after year " +
-                                  std::to_string(year) + "; checkpoint " + opt_.out_dir + "/checkpoint_" +
-                                  std::to_string(year) + ".nc; continue with: alamod run " + cfg_.path +
-                                  " --out " + opt_.out_dir + " --restart");
+                                  std::to_string(year) + "; checkpoint " + checkpoint_path(year) +
+                                  "; continue with: " +
+                                  (opt_.resume_command.empty() ? "alamod run " + cfg_.path + " --out " + opt_.out_dir +
+                                                                     " --restart"
+                                                               : opt_.resume_command));
         }
       }
       const double now_t = MPI_Wtime();
@@ -924,14 +973,7 @@ void GridRun::simulate() {
     throw;
   }
   // the run is complete: its checkpoints are no longer needed
-  if (rank_ == 0) {
-    for (std::string c = latest_checkpoint(); !c.empty(); c = latest_checkpoint()) {
-      int y = 0;
-      std::sscanf(c.substr(c.find_last_of('/') + 1).c_str(), "checkpoint_%d", &y);
-      std::remove(output_snapshot(y).c_str());
-      if (std::remove(c.c_str()) != 0) break;
-    }
-  }
+  if (rank_ == 0) remove_checkpoints();
   times_.communication += io.seconds();
   double bytes = writer->bytes_written(), total_bytes = 0.0, out_s = times_.output, max_out_s = 0.0;
   double deflate_s = grids::deflate_seconds(), max_deflate_s = 0.0, min_deflate_s = 0.0;

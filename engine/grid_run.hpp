@@ -27,6 +27,7 @@ struct GridRunOptions {
   bool quiet = false;      ///< no progress lines
   int checkpoint_every = -1;  ///< years between checkpoints; -1: from the configuration
   std::string restart;        ///< "" fresh run, "latest" newest checkpoint in out_dir, or a checkpoint file
+  std::string resume_command;  ///< the command that continues this run after a stop (printed then)
 };
 
 /// Exit code of a run stopped by SIGTERM or SIGUSR1 after writing a checkpoint.
@@ -60,8 +61,13 @@ class GridRun {
   void restore_checkpoint();
   void simulate();
   void write_checkpoint(int year_done);
+  // Checkpoints belong to one output file: DIR/<output stem>.checkpoint_YEAR.nc, with the output as of
+  // that year in DIR/.<output>.checkpoint_YEAR; other runs' checkpoints in the folder are never touched.
+  std::string checkpoint_path(int year) const;
+  std::vector<int> checkpoint_years() const;  ///< this output's checkpoints in the folder, ascending (rank 0)
   std::string latest_checkpoint() const;
   std::string output_snapshot(int year) const;  ///< copy of the output file as of a checkpoint
+  void remove_checkpoints() const;  ///< every checkpoint, snapshot and unfinished checkpoint of this output (rank 0)
   void report_phases();
   /// Collective: moves land cells between ranks towards equal compute time, from the time each rank
   /// measured over its cells (`busy_seconds`, over `years` simulated years), when worth it over the
@@ -94,6 +100,8 @@ class GridRun {
   PhaseTimes times_;
   int first_year_index_ = 0;  ///< 0, or the year index a restart continues from
   std::string restored_from_;
+  std::string restored_input_sha256_;  ///< the inputs' checksums recorded in the checkpoint restored from
+  std::string input_sha256_;           ///< this run's inputs' checksums, in configuration order
 };
 
 }  // namespace alamod::engine
