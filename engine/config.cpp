@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <sstream>
 
 #include <toml++/toml.h>
@@ -44,7 +46,7 @@ const std::vector<KeyDoc>& schema() {
       {"inputs.carbon_input", "path", "required", "t ha-1 yr-1", "raster of annual plant carbon input to soil"},
       {"inputs.climate", "path", "required", "-", "CF NetCDF monthly climate (tas degC|K, pr and pet mm month-1|mm d-1|kg m-2 s-1)"},
       {"inputs.cost_weight", "path", "\"\"", "1", "optional raster of per-cell cost weights for load balancing"},
-      {"inputs.resampling", "string", "\"average\"", "-", "resampling of continuous rasters: nearest|bilinear|average"},
+      {"inputs.resampling", "string", "\"average\"", "-", "resampling of continuous rasters: nearest|bilinear|average|mode"},
       {"inputs.tas_variable", "string", "\"tas\"", "-", "air temperature variable in the climate file"},
       {"inputs.pr_variable", "string", "\"pr\"", "-", "precipitation variable in the climate file"},
       {"inputs.pet_variable", "string", "\"pet\"", "-", "potential evapotranspiration variable in the climate file"},
@@ -150,9 +152,20 @@ std::string nearest_key(const std::string& key) {
 
 class Reader {
  public:
-  Reader(const toml::table& t, std::string file) : t_(t), file_(std::move(file)) {}
+  /// `set_by`: the keys given by --set, with the option's text (named in errors instead of the file).
+  Reader(const toml::table& t, std::string file, std::map<std::string, std::string> set_by = {})
+      : t_(t), file_(std::move(file)), set_by_(std::move(set_by)) {}
   [[noreturn]] void fail(const std::string& key, const std::string& what) const {
-    throw InputError(file_ + ": key '" + key + "' " + what);
+    // the innermost --set that gave this key or a table above it, else the file with the key's position
+    for (std::string k = key;; k = k.substr(0, k.rfind('.'))) {
+      if (const auto it = set_by_.find(k); it != set_by_.end())
+        throw InputError("--set '" + it->second + "': key '" + key + "' " + what);
+      if (k.find('.') == std::string::npos) break;
+    }
+    std::string where = file_;
+    if (const auto* n = t_.at_path(key).node(); n && n->source().begin.line > 0)
+      where += ":" + std::to_string(n->source().begin.line) + ":" + std::to_string(n->source().begin.column);
+    throw InputError(where + ": key '" + key + "' " + what);
   }
   bool has(const std::string& key) const { return static_cast<bool>(t_.at_path(key)); }
   double number(const std::string& key, double fallback, bool required = false) const {
@@ -208,6 +221,7 @@ class Reader {
  private:
   const toml::table& t_;
   std::string file_;
+  std::map<std::string, std::string> set_by_;
 };
 
 std::string resolve_path(const std::string& base_dir, const std::string& p) {
@@ -286,6 +300,8 @@ std::string config_reference() {
 RunConfig load_config(const std::string& path, const std::vector<std::string>& overrides) {
   toml::table t;
   {
+    if (std::filesystem::is_directory(path))
+      throw InputError(path + ": is a folder; give a configuration file, e.g. configs/france_default.toml");
     std::ifstream in(path);
     if (!in) throw InputError(path + ": configuration file not found or not readable");
     try {
@@ -295,6 +311,7 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
                        std::to_string(e.source().begin.column) + ": " + std::string(e.description()));
     }
   }
+  std::map<std::string, std::string> set_by;  // key -> the --set that gave it
   for (const auto& o : overrides) {
     toml::table extra;
     try {
@@ -305,6 +322,7 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
     std::vector<std::string> leaves;
     collect(extra, "", leaves, "--set '" + o + "'");
     for (const auto& leaf : leaves) {
+      set_by[leaf] = o;
       // walk/create tables and replace the leaf
       toml::table* cur = &t;
       std::istringstream ks(leaf);
@@ -328,7 +346,14 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
   for (const auto& key : leaves) {
     bool known = false;
     for (const auto& d : schema()) known = known || key_matches(d.key, key);
-    if (!known) throw InputError(path + ": unknown key '" + key + "' (did you mean '" + nearest_key(key) + "'?)");
+    if (!known) {
+      const auto it = set_by.find(key);
+      std::string where = path;
+      if (const auto* n = t.at_path(key).node(); n && n->source().begin.line > 0)
+        where += ":" + std::to_string(n->source().begin.line) + ":" + std::to_string(n->source().begin.column);
+      throw InputError((it != set_by.end() ? "--set '" + it->second + "'" : where) + ": unknown key '" + key +
+                       "' (did you mean '" + nearest_key(key) + "'?)");
+    }
     if (key.rfind("rothc.parameters.", 0) == 0) {
       const std::string name = key.substr(std::string("rothc.parameters.").size());
       bool ok = false;
@@ -347,7 +372,7 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
                          "'? see `alamod models show rothc`)");
     }
   }
-  const Reader r(t, path);
+  const Reader r(t, path, set_by);
   RunConfig c;
   c.path = path;
   const auto slash = path.find_last_of('/');

@@ -439,8 +439,13 @@ def bad_grid_cases(args, case):
 
     # 7. unknown configuration key
     cfg = case.config("typo_key", spinup_key="yeras")
+    line = 1 + [l.startswith("yeras =") for l in open(cfg).read().splitlines()].index(True)
     expect_error(args, "unknown_config_key", ["run", cfg, "--out", case.out("typo_key")],
-                 [cfg, "spinup.yeras", "spinup.years"], case.out("typo_key"))
+                 ["%s:%d:" % (cfg, line), "spinup.yeras", "spinup.years"], case.out("typo_key"))
+    cfg = case.config("set_typo")
+    expect_error(args, "unknown_config_key_by_set", ["run", cfg, "--out", case.out("set_typo"),
+                                                     "--set", "checks.balance_tolerence=1e-6"],
+                 ["--set 'checks.balance_tolerence=1e-6'", "checks.balance_tolerance"], case.out("set_typo"))
 
     # 8. unknown model
     cfg = case.config("rothd", model="rothd")
@@ -475,7 +480,8 @@ def bad_grid_cases(args, case):
             # a quoted key holding '.' is not run.end_year (it crashed the key lookup)
             ("quoted_dotted_key", "quoted_key", '"run.end_year"=1992', ["--set", "run.end_year", "may not"]),
             ("output_file_dot", "output_dot", 'output.file="."', ["output.file", "file name"]),
-            ("integer_beyond_32_bits", "big_int", "spinup.years=4294967297", ["spinup.years", "out of range"]),
+            ("integer_beyond_32_bits", "big_int", "spinup.years=4294967297",
+             ["--set 'spinup.years=4294967297'", "spinup.years", "out of range"]),
             ("not_a_finite_number", "nan_fym", "land_use.cropland.fym=nan", ["land_use.cropland.fym", "finite"]),
             ("infinite_grid_extent", "inf_extent", "grid.xmax=inf", ["grid.xmax", "finite"]),
             ("negative_balance_tolerance", "bad_tolerance", "checks.balance_tolerance=-1",
