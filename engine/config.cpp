@@ -128,6 +128,13 @@ void collect(const toml::table& t, const std::string& prefix, std::vector<std::s
   }
 }
 
+/// `file`, with the line and column of `key`'s value when the file gave it.
+std::string position_of(const toml::table& t, const std::string& key, const std::string& file) {
+  if (const auto* n = t.at_path(key).node(); n && n->source().begin.line > 0)
+    return file + ":" + std::to_string(n->source().begin.line) + ":" + std::to_string(n->source().begin.column);
+  return file;
+}
+
 std::string nearest_key(const std::string& key) {
   std::string best;
   std::size_t bestd = std::string::npos;
@@ -162,10 +169,7 @@ class Reader {
         throw InputError("--set '" + it->second + "': key '" + key + "' " + what);
       if (k.find('.') == std::string::npos) break;
     }
-    std::string where = file_;
-    if (const auto* n = t_.at_path(key).node(); n && n->source().begin.line > 0)
-      where += ":" + std::to_string(n->source().begin.line) + ":" + std::to_string(n->source().begin.column);
-    throw InputError(where + ": key '" + key + "' " + what);
+    throw InputError(position_of(t_, key, file_) + ": key '" + key + "' " + what);
   }
   bool has(const std::string& key) const { return static_cast<bool>(t_.at_path(key)); }
   double number(const std::string& key, double fallback, bool required = false) const {
@@ -348,10 +352,8 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
     for (const auto& d : schema()) known = known || key_matches(d.key, key);
     if (!known) {
       const auto it = set_by.find(key);
-      std::string where = path;
-      if (const auto* n = t.at_path(key).node(); n && n->source().begin.line > 0)
-        where += ":" + std::to_string(n->source().begin.line) + ":" + std::to_string(n->source().begin.column);
-      throw InputError((it != set_by.end() ? "--set '" + it->second + "'" : where) + ": unknown key '" + key +
+      throw InputError((it != set_by.end() ? "--set '" + it->second + "'" : position_of(t, key, path)) +
+                       ": unknown key '" + key +
                        "' (did you mean '" + nearest_key(key) + "'?)");
     }
     if (key.rfind("rothc.parameters.", 0) == 0) {

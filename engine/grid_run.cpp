@@ -725,18 +725,18 @@ void GridRun::simulate() {
       checksums += *files[k] + " sha256:" + std::string(hex, 64) + "\n";
       input_sha256_ += (k ? " " : "") + std::string(hex, 64);
     }
-  // a restart continues a run only on the inputs it started from (the configuration names files,
-  // whose contents may have changed since)
-  if (!restored_from_.empty() && !restored_input_sha256_.empty() && restored_input_sha256_ != input_sha256_) {
-    std::string which;
-    std::istringstream was(restored_input_sha256_), now(input_sha256_);
-    std::string a, b;
-    for (size_t k = 0; k < files.size() && (was >> a) && (now >> b); ++k)
-      if (a != b) which += (which.empty() ? "" : ", ") + *files[k];
-    throw InputError(restored_from_ + ": the checkpoint was made from other input files (changed since: " +
-                     (which.empty() ? std::string("their list") : which) +
-                     "); restart only on the inputs the run started from, or start again with --overwrite");
-  }
+    // a restart continues a run only on the inputs it started from (the configuration names files,
+    // whose contents may have changed since)
+    if (!restored_from_.empty() && !restored_input_sha256_.empty() && restored_input_sha256_ != input_sha256_) {
+      std::string which;
+      std::istringstream was(restored_input_sha256_), now(input_sha256_);
+      std::string a, b;
+      for (size_t k = 0; k < files.size() && (was >> a) && (now >> b); ++k)
+        if (a != b) which += (which.empty() ? "" : ", ") + *files[k];
+      throw InputError(restored_from_ + ": the checkpoint was made from other input files (changed since: " +
+                       (which.empty() ? std::string("their list") : which) +
+                       "); restart only on the inputs the run started from, or start again with --overwrite");
+    }
   }
   const std::string params = model_->parameters_text();
   const std::string now = utc_now_iso();
