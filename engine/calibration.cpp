@@ -2,6 +2,7 @@
 // The shape follows petsc src/tao/leastsquares/tutorials: a residual routine, a
 // Jacobian routine for TAOBRGN, bounds, TaoSetFromOptions, TaoSolve.
 #include "engine/calibration.hpp"
+#include "engine/evaluation.hpp"
 
 #include <petsctao.h>
 
@@ -632,11 +633,7 @@ void write_parameter_file(const std::string& path, const std::string& model, con
       << "date = " << toml_string(utc_now_iso()) << "\n"
       << "text = " << toml_string(provenance_text) << "\n";
 
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  if (!file) throw std::runtime_error("cannot write parameter file '" + path + "'");
-  file << out.str();
-  file.close();
-  if (!file) throw std::runtime_error("error writing parameter file '" + path + "'");
+  write_atomically(path, out.str());  // an earlier file stays whole until the new one is complete
 }
 
 }  // namespace alamod::engine

@@ -1,3 +1,4 @@
+#include "grids/input_error.hpp"
 #include "engine/evaluation.hpp"
 
 #include <algorithm>
@@ -60,29 +61,6 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
-/// Writes `content` to DIR/.NAME.incomplete, then renames it to `path`.
-void write_atomically(const std::string& path, const std::string& content) {
-  const auto slash = path.find_last_of('/');
-  const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
-  const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-  if (name.empty()) throw std::runtime_error("cannot write '" + path + "': not a file name");
-  const std::string tmp = dir + "." + name + ".incomplete";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot write '" + tmp + "': " + std::strerror(errno));
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.close();
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw std::runtime_error("cannot write '" + tmp + "': write failed");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
-    std::remove(tmp.c_str());
-    throw std::runtime_error("cannot rename '" + tmp + "' to '" + path + "': " + why);
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Metrics catalogue.
@@ -655,6 +633,30 @@ footer { color: #777; font-size: 12px; text-align: center; margin-top: 8px; }
 )CSS";
 
 }  // namespace
+
+/// Writes `content` to DIR/.NAME.incomplete, then renames it to `path`.
+void write_atomically(const std::string& path, const std::string& content) {
+  const auto slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
+  const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (name.empty()) throw InputError("cannot write '" + path + "': not a file name");
+  const std::string tmp = dir + "." + name + ".incomplete";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw InputError("cannot write '" + tmp + "': " + std::strerror(errno));
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    out.close();
+    if (!out) {
+      std::remove(tmp.c_str());
+      throw std::runtime_error("cannot write '" + tmp + "': write failed");
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    std::remove(tmp.c_str());
+    throw InputError("cannot rename '" + tmp + "' to '" + path + "': " + why);
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 

@@ -60,6 +60,10 @@ std::vector<Series> multi_model_mean(const std::vector<Series>& all, const std::
 /// for rmse and bias, 1 for the others; undefined values written NaN). Written to
 /// DIR/.NAME.incomplete and renamed. Throws std::invalid_argument (writing nothing) if a series
 /// has fewer than 2 points or non-finite values, std::runtime_error on I/O failure.
+/// Writes `content` to DIR/.NAME.incomplete, then renames it to `path`, so that an earlier file stays
+/// whole until the new one is complete. Throws InputError when the folder cannot be written.
+void write_atomically(const std::string& path, const std::string& content);
+
 void write_metrics_csv(const std::string& path, const std::vector<Series>& series);
 
 /// report.html: self-contained (inline CSS and SVG, opens offline): title, provenance block

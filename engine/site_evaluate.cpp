@@ -1,11 +1,13 @@
 #include "engine/site_evaluate.hpp"
 
 #include <dirent.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -13,9 +15,13 @@
 #include "engine/calibration.hpp"
 #include "engine/collective.hpp"
 #include "engine/provenance.hpp"
+#include "engine/evaluation.hpp"
+#include "engine/site_forcing.hpp"
 #include "engine/site_run.hpp"
 #include "grids/input_error.hpp"
 #include "models/registry.hpp"
+
+#include <toml++/toml.h>
 
 namespace alamod::engine {
 
@@ -72,6 +78,7 @@ CsvTable read_csv(const std::string& path) {
   int n = 0;
   while (std::getline(in, line)) {
     ++n;
+    if (n == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // UTF-8 byte-order mark
     if (line.empty() || line[0] == '#') continue;
     auto fields = split_csv_line(line);
     if (t.header.empty()) {
@@ -217,10 +224,21 @@ Series simulate_series(const std::string& model, const SiteTreatment& st, const 
   return s;
 }
 
-/// The models named in a parameter file's [parameters] table are applied to that model only.
-std::string parameters_for(const std::string& model, const std::string& file, const std::vector<std::string>& models) {
+/// The model a parameter file is for: its `model` key (written by alamod calibrate), "" when absent.
+std::string model_of_parameter_file(const std::string& file) {
+  try {
+    const toml::table t = toml::parse_file(file);
+    return t["model"].value_or(std::string());
+  } catch (const toml::parse_error& e) {
+    throw InputError(file + ":" + std::to_string(e.source().begin.line) + ":" +
+                     std::to_string(e.source().begin.column) + ": " + std::string(e.description()));
+  }
+}
+
+/// A parameter file drives the model it names (all of them when it names none and one model is run).
+std::string parameters_for(const std::string& model, const std::string& file, const std::string& file_model) {
   if (file.empty()) return "";
-  return models.size() == 1 ? file : (file.find(model) != std::string::npos ? file : "");
+  return file_model.empty() || file_model == model ? file : "";
 }
 
 }  // namespace
@@ -239,6 +257,7 @@ std::vector<SiteTreatment> discover_site_treatments(const std::string& sites_dir
   std::sort(dirs.begin(), dirs.end());
   const auto wanted = split_list(only_sites);
   std::vector<SiteTreatment> out;
+  std::vector<std::string> found_sites;
   for (const auto& dir : dirs) {
     const CsvTable tr = read_csv(dir + "/treatments.csv");
     const CsvTable ob = read_csv(dir + "/soc_observations.csv");
@@ -260,17 +279,30 @@ std::vector<SiteTreatment> discover_site_treatments(const std::string& sites_dir
         if (ob_qc >= 0 && row[static_cast<size_t>(ob_qc)].rfind("reject", 0) == 0) continue;
         SocObservation o;
         const int ycol = ob_year >= 0 && !row[static_cast<size_t>(ob_year)].empty() ? ob_year : ob_date;
-        o.year = static_cast<int>(std::lround(std::strtod(row[static_cast<size_t>(ycol)].substr(0, 4).c_str(), nullptr)));
+        const std::string& when = row[static_cast<size_t>(ycol)];
+        // a year, or a date starting with one (YYYY-MM-DD)
+        const bool year_like = when.size() >= 4 && when.find_first_not_of("0123456789") >= 4 &&
+                               (when.size() == 4 || when[4] == '-');
+        o.year = year_like ? std::atoi(when.substr(0, 4).c_str()) : 0;
         if (o.year < 1000 || o.year > 3000)
           throw InputError(ob.path + ":" + std::to_string(ob.lines[k]) + ": observation year '" +
                            row[static_cast<size_t>(ycol)] + "' is not a calendar year");
         o.soc_stock = parse_number(ob, k, ob_stock);
+        if (o.soc_stock < 0.0)
+          throw InputError(ob.path + ":" + std::to_string(ob.lines[k]) + ":" + std::to_string(ob_stock + 1) +
+                           " (soc_stock): negative stock " + row[static_cast<size_t>(ob_stock)] + " t ha-1");
         if (ob_sd >= 0 && !row[static_cast<size_t>(ob_sd)].empty()) o.soc_stock_sd = parse_number(ob, k, ob_sd);
         st.observations.push_back(o);
       }
       if (st.observations.size() >= 2) out.push_back(std::move(st));
     }
+    for (size_t i = 0; i < tr.rows.size(); ++i) found_sites.push_back(tr.rows[i][static_cast<size_t>(tr_site)]);
   }
+  std::string unknown;
+  for (const auto& w : wanted)
+    if (std::find(found_sites.begin(), found_sites.end(), w) == found_sites.end()) unknown += (unknown.empty() ? "" : ", ") + w;
+  if (!unknown.empty())
+    throw InputError("--only-sites: no site " + unknown + " in " + sites_dir + " (site_id in its treatments.csv files)");
   if (out.empty())
     throw InputError(sites_dir + ": no site with a forcing file and at least two SOC stock observations" +
                      (only_sites.empty() ? std::string() : " among sites " + only_sites));
@@ -282,6 +314,7 @@ void run_evaluate(MPI_Comm comm, const EvaluateOptions& opt) {
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &size);
   std::vector<SiteTreatment> sts;
+  std::string file_model;
   collectively(comm, [&] {
     for (const auto& m : opt.models) {
       try {
@@ -291,6 +324,20 @@ void run_evaluate(MPI_Comm comm, const EvaluateOptions& opt) {
       }
     }
     sts = discover_site_treatments(opt.sites_dir, opt.only_sites);
+    if (!opt.parameters.empty()) {
+      file_model = model_of_parameter_file(opt.parameters);
+      if (file_model.empty() && opt.models.size() > 1)
+        throw InputError(opt.parameters + ": no model = \"...\" key, so it cannot say which of the " +
+                         std::to_string(opt.models.size()) + " --models it is for (add the key, or evaluate one model)");
+      if (!file_model.empty() && std::find(opt.models.begin(), opt.models.end(), file_model) == opt.models.end())
+        throw InputError(opt.parameters + ": parameters of model '" + file_model + "', which is not among --models");
+    }
+    if (rank == 0) {
+      std::error_code ec;
+      std::filesystem::create_directories(opt.out_dir, ec);
+      if (!std::filesystem::is_directory(opt.out_dir))
+        throw InputError(opt.out_dir + ": cannot create the output folder" + (ec ? ": " + ec.message() : std::string()));
+    }
   });
   // tasks: every model on every site and treatment, contiguous blocks per rank
   std::vector<std::pair<std::string, size_t>> tasks;
@@ -302,7 +349,7 @@ void run_evaluate(MPI_Comm comm, const EvaluateOptions& opt) {
   for (size_t t = b; t < e; ++t) {
     const auto& [model, i] = tasks[t];
     try {
-      Series s = simulate_series(model, sts[i], opt.spinup, parameters_for(model, opt.parameters, opt.models));
+      Series s = simulate_series(model, sts[i], opt.spinup, parameters_for(model, opt.parameters, file_model));
       if (s.points.size() >= 2) mine.push_back(std::move(s));
     } catch (const InputError& err) {
       failures += model + " on " + sts[i].site + "/" + sts[i].treatment + ": " + err.what() + "\n";
@@ -310,7 +357,8 @@ void run_evaluate(MPI_Comm comm, const EvaluateOptions& opt) {
   }
   const std::string all = gather_text(comm, pack(mine));
   const std::string all_failures = gather_text(comm, failures);
-  if (rank == 0) {
+  collectively(comm, [&] {  // rank 0 writes; every rank leaves with its outcome
+    if (rank != 0) return;
     std::vector<Series> series = unpack(all);
     if (!all_failures.empty()) std::fprintf(stderr, "alamod evaluate: runs that failed:\n%s", all_failures.c_str());
     if (series.empty()) throw InputError("no model run produced comparable results (see the failures above)");
@@ -321,7 +369,6 @@ void run_evaluate(MPI_Comm comm, const EvaluateOptions& opt) {
       } catch (const std::invalid_argument&) {
       }
     }
-    mkdir(opt.out_dir.c_str(), 0775);
     std::string models;
     for (const auto& m : opt.models) models += (models.empty() ? "" : ", ") + m;
     const std::string prov = "alamod " + alamod_version() + " (git " + alamod_git_commit() + "), " + utc_now_iso() +
@@ -331,8 +378,7 @@ void run_evaluate(MPI_Comm comm, const EvaluateOptions& opt) {
     write_report_html(opt.out_dir + "/report.html", series, "alamod model evaluation against site SOC stocks", prov);
     std::printf("evaluated %zu model x site x treatment series (%zu runs over %d ranks); wrote %s/metrics.csv and %s/report.html\n",
                 series.size(), tasks.size(), size, opt.out_dir.c_str(), opt.out_dir.c_str());
-  }
-  MPI_Barrier(comm);
+  });
 }
 
 void run_calibrate(MPI_Comm comm, const CalibrateOptions& opt) {
@@ -364,6 +410,14 @@ void run_calibrate(MPI_Comm comm, const CalibrateOptions& opt) {
           params.push_back({p.name, p.unit, p.lower, p.upper, p.default_value});
         }
     sts = discover_site_treatments(opt.sites_dir, opt.only_sites);
+    for (const auto& st : sts) read_site_forcing(st.forcing);  // bad forcing: exit 1 now, not inside the fit
+    if (rank == 0) {
+      const auto slash = opt.out.find_last_of('/');
+      const std::string dir = slash == std::string::npos ? "." : opt.out.substr(0, std::max<size_t>(slash, 1));
+      if (!std::filesystem::is_directory(dir) || access(dir.c_str(), W_OK) != 0)
+        throw InputError("--out " + opt.out + ": folder " + dir + " does not exist or is not writable");
+      if (std::filesystem::is_directory(opt.out)) throw InputError("--out " + opt.out + ": is a folder, expected a file name");
+    }
   });
   // observations in a global order (site/treatment, then year); each rank owns a contiguous block of
   // whole site-treatments, so the residual vector is the same whatever the rank count
@@ -399,7 +453,8 @@ void run_calibrate(MPI_Comm comm, const CalibrateOptions& opt) {
   for (size_t i = 0; i < sts.size(); ++i) all[i] = i;
   CalibrationResult result;
   fit(all, result);
-  if (rank == 0) {
+  collectively(comm, [&] {  // rank 0 writes; every rank leaves with its outcome
+    if (rank != 0) return;
     std::ostringstream prov;
     prov << "alamod calibrate --model " << opt.model << " --sites " << opt.sites_dir << " --solver " << opt.solver
          << "; site treatments:";
@@ -412,7 +467,7 @@ void run_calibrate(MPI_Comm comm, const CalibrateOptions& opt) {
                   params[j].unit.c_str());
     std::printf("RMSE %.4g t ha-1, %d iterations (%s); wrote %s\n", result.rmse, result.iterations,
                 result.converged_reason.c_str(), opt.out.c_str());
-  }
+  });
   if (opt.cross_validate) {
     // leave one site out: fit on the others, score the left-out site's treatments
     std::vector<std::string> sites;
@@ -444,11 +499,12 @@ void run_calibrate(MPI_Comm comm, const CalibrateOptions& opt) {
         csv << left << "," << values << "," << m.n << "," << m.rmse << "," << m.bias << "," << m.efficiency << "\n";
       }
     }
-    if (rank == 0) {
+    collectively(comm, [&] {
+      if (rank != 0) return;
       const std::string path = opt.out + ".crossval.csv";
-      std::ofstream(path) << csv.str();
+      write_atomically(path, csv.str());
       std::printf("leave-one-site-out cross-validation: wrote %s\n", path.c_str());
-    }
+    });
   }
   MPI_Barrier(comm);
 }

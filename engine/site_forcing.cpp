@@ -529,6 +529,10 @@ SiteForcing read_site_forcing(const std::string& path) {
         w.fail(no, fld.second, cols[c].name,
                "found '" + fld.first + "', expected a number (" + q.what + ", " + squeeze(units[n_time + c].first) + ")");
       const double cv = v * cols[c].conv.factor + cols[c].conv.offset;
+      if (!std::isfinite(cv))
+        w.fail(no, fld.second, cols[c].name,
+               "value " + fld.first + " is not finite once converted to " + canonical_unit(cols[c].name) + " (" +
+                   q.what + ")");
       if (cv < q.lower) {
         if (q.lower == 0.0)
           w.fail(no, fld.second, cols[c].name,

@@ -7,6 +7,7 @@ layer makes MPI_Init fail, so a command that started MPI would fail too).
 Usage: test_cli.py  (ALAMOD_BIN names the executable)"""
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import sys
@@ -81,6 +82,56 @@ check(rc == 2 and "--checkpoint-every" in err, "a negative --checkpoint-every: e
 rc, out, err = run(["run", os.path.join(SRC, "configs/france_default.toml"), "--checkpoint-every", "abc",
                     "--out", "/nonexistent/never"], env_extra=NO_MPI)
 check(rc == 2 and "--checkpoint-every" in err, "a value that is not a number: exit 2 (CLI11's own code before)", out + err)
+
+# evaluate and calibrate: failures are bad input (exit 1) on every rank, found before the work
+SITES = os.path.join(SRC, "data/sites")
+with tempfile.TemporaryDirectory() as tmp:
+    rc, out, err = run(["evaluate", "--sites", SITES, "--only-sites", "broadbalk", "--models", "amg",
+                        "--out", os.path.join(tmp, "ev")], ranks=2)  # AMG needs a pet column Broadbalk lacks
+    check(rc == 1 and "no model run produced comparable results" in err,
+          "evaluate on 2 ranks with no run that succeeds: exit 1 (rank 1 waited forever before)", out + err)
+    rc, out, err = run(["evaluate", "--sites", SITES, "--only-sites", "broadbalk,hoosfeld", "--models", "rothc",
+                        "--out", os.path.join(tmp, "ev")])
+    check(rc == 1 and "--only-sites: no site hoosfeld" in err, "evaluate --only-sites with an unknown site: exit 1", err)
+    pfile = os.path.join(tmp, "fit.toml")
+    with open(pfile, "w") as f:
+        f.write("[parameters]\nk_hum = 0.2\n")
+    rc, out, err = run(["evaluate", "--sites", SITES, "--only-sites", "broadbalk", "--models", "rothc,icbm",
+                        "--parameters", pfile, "--out", os.path.join(tmp, "ev")])
+    check(rc == 1 and "fit.toml: no model" in err,
+          "evaluate --parameters without a model key and two models: exit 1 (it was ignored silently)", err)
+    rc, out, err = run(["calibrate", "--model", "rothc", "--sites", SITES, "--only-sites", "broadbalk", "--parameters",
+                        "k_hum", "--out", os.path.join(tmp, "no_such_folder", "fit.toml")])
+    check(rc == 1 and "no_such_folder" in err and "not writable" in err,
+          "calibrate --out in a missing folder: exit 1 before fitting (exit 3 after the fit before)", err)
+    bad = os.path.join(tmp, "sites", "broadbalk")
+    shutil.copytree(os.path.join(SITES, "broadbalk"), bad)
+    forcing = sorted(f for f in os.listdir(bad) if f.startswith("forcing_"))[0]
+    lines = open(os.path.join(bad, forcing)).read().split("\n")
+    k = next(i for i, l in enumerate(lines) if l and l[0].isdigit())  # the first data row
+    fields = lines[k].split(",")
+    fields[2] = "1x"  # tas
+    lines[k] = ",".join(fields)
+    open(os.path.join(bad, forcing), "w").write("\n".join(lines))
+    rc, out, err = run(["calibrate", "--model", "rothc", "--sites", os.path.join(tmp, "sites"), "--parameters", "k_hum",
+                        "--out", os.path.join(tmp, "fit2.toml")], ranks=2)
+    check(rc == 1 and "%s:%d:" % (forcing, k + 1) in err and "'1x'" in err,
+          "calibrate with a malformed forcing: exit 1 naming file, line and value (exit 3 before)", err[-500:])
+    obs = os.path.join(bad, "soc_observations.csv")
+    shutil.copy(os.path.join(SITES, "broadbalk", forcing), os.path.join(bad, forcing))  # the forcing whole again
+    text = open(obs).read().split("\n")
+    header = text[[l.startswith("#") or not l for l in text].index(False)].split(",")
+    col = header.index("soc_stock")
+    j = next(i for i, l in enumerate(text) if l and not l.startswith("#") and l.split(",") != header
+             and l.split(",")[col])
+    row = text[j].split(",")
+    row[col] = "-" + row[col]
+    text[j] = ",".join(row)
+    open(obs, "w").write("\n".join(text))
+    rc, out, err = run(["evaluate", "--sites", os.path.join(tmp, "sites"), "--models", "rothc",
+                        "--out", os.path.join(tmp, "ev2")])
+    check(rc == 1 and "soc_observations.csv:%d:" % (j + 1) in err and "negative stock" in err,
+          "a negative observed stock: exit 1 naming file and line (it was scored)", err[-400:])
 
 # a parameter file fitted for another model (its `model` key) drives no site run
 with tempfile.TemporaryDirectory() as tmp:
