@@ -262,14 +262,17 @@ int run_command_line(int argc, char** argv) {
       RunConfig cfg = load_config(config_path, sets);
       if (!run_parameters.empty()) apply_parameter_file(cfg, run_parameters);
       if (restart_opt->count() > 0 && restart.empty()) restart = "latest";
-      // what continues this run after a stop: the same options, and --restart
-      std::string resume = "alamod run " + config_path;
-      for (const auto& kv : sets) resume += " --set '" + kv + "'";
-      if (!run_parameters.empty()) resume += " --parameters " + run_parameters;
-      if (checkpoint_every >= 0) resume += " --checkpoint-every " + std::to_string(checkpoint_every);
-      resume += " --out " + out_dir + " --restart";
+      // the options that shape the results (the output's history) and what continues a stopped run
+      std::string command = "alamod run " + config_path;
+      for (const auto& kv : sets) command += " --set '" + kv + "'";
+      if (!run_parameters.empty()) command += " --parameters " + run_parameters;
+      if (checkpoint_every >= 0) command += " --checkpoint-every " + std::to_string(checkpoint_every);
+      command += " --out " + out_dir;
+      const std::string resume = command + " --restart";
+      if (overwrite) command += " --overwrite";
+      if (restart_opt->count() > 0) command += " --restart" + (restart == "latest" ? std::string() : " " + restart);
       GridRun grid_run(MPI_COMM_WORLD, std::move(cfg),
-                       GridRunOptions{out_dir, overwrite, quiet, checkpoint_every, restart, resume});
+                       GridRunOptions{out_dir, overwrite, quiet, checkpoint_every, restart, resume, command});
       try {
         grid_run.run();
       } catch (const StoppedForRestart& e) {

@@ -751,7 +751,8 @@ void GridRun::simulate() {
       {"standard_name_vocabulary", "CF Standard Name Table v83"},
       {"institution", "alamod project"},
       {"source", "alamod " + alamod_version() + " (git " + alamod_git_commit() + "), model " + cfg_.model},
-      {"history", now + ": alamod run " + cfg_.path + " --out " + opt_.out_dir},
+      {"history", now + ": " + (opt_.command.empty() ? "alamod run " + cfg_.path + " --out " + opt_.out_dir
+                                                     : opt_.command)},
       {"date_created", now},
       {"creator_name", "alamod"},
       {"product_version", alamod_version()},

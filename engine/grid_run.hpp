@@ -28,6 +28,7 @@ struct GridRunOptions {
   int checkpoint_every = -1;  ///< years between checkpoints; -1: from the configuration
   std::string restart;        ///< "" fresh run, "latest" newest checkpoint in out_dir, or a checkpoint file
   std::string resume_command;  ///< the command that continues this run after a stop (printed then)
+  std::string command;         ///< the command that made this run, with every option (the output's history)
 };
 
 /// Exit code of a run stopped by SIGTERM or SIGUSR1 after writing a checkpoint.

@@ -133,7 +133,9 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
   put_text(ncid_, vy, "axis", "Y");
   const int vt = def("time", NC_DOUBLE, {dim_time});
   put_text(ncid_, vt, "standard_name", "time");
-  put_text(ncid_, vt, "long_name", "end of the simulated year");
+  // 31 December: stocks are those at the year's end, fluxes its means over time_bnds; a stamp inside the
+  // year makes readers that label by date (CDO, xarray's .sel(time="2000")) name the right year
+  put_text(ncid_, vt, "long_name", "last day of the simulated year (the year is time_bnds)");
   put_text(ncid_, vt, "units", "days since 1900-01-01 00:00:00");
   put_text(ncid_, vt, "calendar", "standard");
   put_text(ncid_, vt, "axis", "T");
@@ -279,7 +281,7 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
     const int y = spec_.first_year + i;
     tb[2 * i] = static_cast<double>(days_from_civil(y, 1, 1) - epoch);
     tb[2 * i + 1] = static_cast<double>(days_from_civil(y + 1, 1, 1) - epoch);
-    tv[i] = tb[2 * i + 1];
+    tv[i] = static_cast<double>(days_from_civil(y, 12, 31) - epoch);
   }
   cnt = root ? tv.size() : 0;
   check(nc_put_vara_double(ncid_, vt, &st0, &cnt, tv.data()), "writing time");

@@ -126,6 +126,10 @@ def readers(path, mask_path, pools):
             x = xr.open_dataset(path)
             years = x["time"].dt.year.values
             check("xarray opens without warnings and decodes time", len(years) > 0)
+            starts = x["time_bnds"][:, 0].dt.year.values
+            check("each time stamp lies in its own year (xarray and CDO label it with that year)",
+                  list(years) == list(starts) and list(years) == list(range(int(years[0]), int(years[0]) + len(years))),
+                  f"{years[:3]} vs bounds starting {starts[:3]}")
             check("xarray sees the pool dimension", x["cSoilPools"].dims == ("time", "pool", "y", "x"))
             x.close()
         except Exception as e:  # noqa: BLE001

@@ -170,6 +170,9 @@ def main():
     check("uninterrupted run", r.returncode == 0, r.stderr[-800:])
     ref, ref_years = read_vars(os.path.join(ref_dir, "carbon_yearly.nc"))
     check("reference has 41 consecutive years", len(ref_years) == 41 and np.all(np.diff(ref_years) > 0))
+    with netCDF4.Dataset(os.path.join(ref_dir, "carbon_yearly.nc")) as ds:
+        check("the output's history repeats the command's --set options", "--set 'run.end_year=2030'" in ds.history and
+              f"--set 'model=\"{a.model}\"'" in ds.history, ds.history)
 
     # SIGTERM mid-run on 2 ranks, restart on 3
     seen, rc, err = run_until(a, 2, term_dir, "year 1990 done", signal.SIGTERM)
