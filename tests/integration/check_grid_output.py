@@ -208,6 +208,14 @@ def balance(path):
     worst = float(np.max(err / scale))
     check(f"carbon balance in every land cell and year ({soc.shape[0]} years)", worst < 1e-9, f"worst {worst:.3e}")
     check("respiration positive", bool(np.all(rh[:, land] > 0)))
+    # AMG's fluxes are those of its humified pool: rh must not claim the CF name of the total respiration
+    total_rh = "surface_upward_mass_flux_of_carbon_dioxide_expressed_as_carbon_due_to_heterotrophic_respiration"
+    if ds.source.endswith("model amg"):
+        check("AMG: rh without the total-respiration standard_name, and says why",
+              "standard_name" not in ds["rh"].ncattrs() and "not the total" in ds["rh"].comment
+              and "humified" in ds["fCarbonInput"].long_name, ds["rh"].ncattrs())
+    else:
+        check("rh carries the heterotrophic-respiration standard_name", ds["rh"].standard_name == total_rh)
     ds.close()
 
 
