@@ -185,23 +185,57 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
     srs.exportToWkt(&wkt1);
     const std::string wkt = wkt1;
     CPLFree(wkt1);
-    const char* proj = srs.GetAttrValue("PROJECTION");
-    if (proj && std::string(proj) == SRS_PT_LAMBERT_CONFORMAL_CONIC_2SP) {
+    // CF Appendix F grid mapping of the run's CRS (crs_wkt below carries it whole for any CRS)
+    const std::string proj = srs.GetAttrValue("PROJECTION") ? srs.GetAttrValue("PROJECTION") : "";
+    auto put = [&](const char* name, const char* gdal_parm, double fallback = 0.0) {
+      const double v = srs.GetNormProjParm(gdal_parm, fallback);
+      nc_put_att_double(ncid_, vc, name, NC_DOUBLE, 1, &v);
+    };
+    auto false_origin = [&] {
+      put("false_easting", SRS_PP_FALSE_EASTING);
+      put("false_northing", SRS_PP_FALSE_NORTHING);
+    };
+    if (proj == SRS_PT_LAMBERT_CONFORMAL_CONIC_2SP) {
       put_text(ncid_, vc, "grid_mapping_name", "lambert_conformal_conic");
       const double sp[2] = {srs.GetNormProjParm(SRS_PP_STANDARD_PARALLEL_2, 0.0),
                             srs.GetNormProjParm(SRS_PP_STANDARD_PARALLEL_1, 0.0)};
       const double sp_sorted[2] = {std::min(sp[0], sp[1]), std::max(sp[0], sp[1])};
       nc_put_att_double(ncid_, vc, "standard_parallel", NC_DOUBLE, 2, sp_sorted);
-      const double lat0 = srs.GetNormProjParm(SRS_PP_LATITUDE_OF_ORIGIN, 0.0);
-      const double lon0 = srs.GetNormProjParm(SRS_PP_CENTRAL_MERIDIAN, 0.0);
-      const double fe = srs.GetNormProjParm(SRS_PP_FALSE_EASTING, 0.0);
-      const double fn = srs.GetNormProjParm(SRS_PP_FALSE_NORTHING, 0.0);
-      nc_put_att_double(ncid_, vc, "latitude_of_projection_origin", NC_DOUBLE, 1, &lat0);
-      nc_put_att_double(ncid_, vc, "longitude_of_central_meridian", NC_DOUBLE, 1, &lon0);
-      nc_put_att_double(ncid_, vc, "false_easting", NC_DOUBLE, 1, &fe);
-      nc_put_att_double(ncid_, vc, "false_northing", NC_DOUBLE, 1, &fn);
+      put("latitude_of_projection_origin", SRS_PP_LATITUDE_OF_ORIGIN);
+      put("longitude_of_central_meridian", SRS_PP_CENTRAL_MERIDIAN);
+      false_origin();
+    } else if (proj == SRS_PT_LAMBERT_CONFORMAL_CONIC_1SP) {
+      put_text(ncid_, vc, "grid_mapping_name", "lambert_conformal_conic");
+      put("standard_parallel", SRS_PP_LATITUDE_OF_ORIGIN);
+      put("latitude_of_projection_origin", SRS_PP_LATITUDE_OF_ORIGIN);
+      put("longitude_of_central_meridian", SRS_PP_CENTRAL_MERIDIAN);
+      put("scale_factor_at_projection_origin", SRS_PP_SCALE_FACTOR, 1.0);
+      false_origin();
+    } else if (proj == SRS_PT_LAMBERT_AZIMUTHAL_EQUAL_AREA) {  // e.g. EPSG:3035, ETRS89-LAEA Europe
+      put_text(ncid_, vc, "grid_mapping_name", "lambert_azimuthal_equal_area");
+      put("latitude_of_projection_origin", SRS_PP_LATITUDE_OF_CENTER);
+      put("longitude_of_projection_origin", SRS_PP_LONGITUDE_OF_CENTER);
+      false_origin();
+    } else if (proj == SRS_PT_TRANSVERSE_MERCATOR) {  // e.g. UTM zones
+      put_text(ncid_, vc, "grid_mapping_name", "transverse_mercator");
+      put("scale_factor_at_central_meridian", SRS_PP_SCALE_FACTOR, 1.0);
+      put("longitude_of_central_meridian", SRS_PP_CENTRAL_MERIDIAN);
+      put("latitude_of_projection_origin", SRS_PP_LATITUDE_OF_ORIGIN);
+      false_origin();
+    } else if (proj == SRS_PT_ALBERS_CONIC_EQUAL_AREA) {
+      put_text(ncid_, vc, "grid_mapping_name", "albers_conical_equal_area");
+      const double sp[2] = {srs.GetNormProjParm(SRS_PP_STANDARD_PARALLEL_1, 0.0),
+                            srs.GetNormProjParm(SRS_PP_STANDARD_PARALLEL_2, 0.0)};
+      nc_put_att_double(ncid_, vc, "standard_parallel", NC_DOUBLE, 2, sp);
+      put("longitude_of_central_meridian", SRS_PP_LONGITUDE_OF_CENTER);
+      put("latitude_of_projection_origin", SRS_PP_LATITUDE_OF_CENTER);
+      false_origin();
+    } else if (srs.IsGeographic()) {
+      put_text(ncid_, vc, "grid_mapping_name", "latitude_longitude");
     } else {
+      // no CF name for this projection: readers take the CRS from crs_wkt (CF 1.7+, GDAL)
       put_text(ncid_, vc, "grid_mapping_name", "unknown");
+      put_text(ncid_, vc, "comment", "projection " + proj + " has no CF Appendix F name here; see crs_wkt");
     }
     OGRErr err;
     const double a = srs.GetSemiMajor(&err), invf = srs.GetInvFlattening(&err);

@@ -142,3 +142,9 @@ set_tests_properties(grid_amg_repartition_invariance PROPERTIES FIXTURES_REQUIRE
 alamod_script_test(grid_reading_change_on_move /usr/bin/python3
   ${CMAKE_SOURCE_DIR}/tests/integration/test_reading_change.py ${ALAMOD_RUN_DIR}/reading_change)
 set_tests_properties(grid_reading_change_on_move PROPERTIES FIXTURES_REQUIRED france_data PROCESSORS 2 TIMEOUT 300)
+
+# The output's CF grid mapping for run grids in three CRSs (Lambert-93, ETRS89-LAEA, UTM 31N): GDAL must
+# rebuild the configured projection from the CF attributes alone (tests/integration/test_grid_mapping.py).
+alamod_script_test(grid_cf_grid_mapping /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/integration/test_grid_mapping.py
+  $<TARGET_FILE:alamod> ${CMAKE_SOURCE_DIR}/configs/france_default.toml ${CMAKE_BINARY_DIR}/test_output/grid_mapping)
+set_tests_properties(grid_cf_grid_mapping PROPERTIES FIXTURES_REQUIRED france_data)
