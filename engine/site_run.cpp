@@ -638,6 +638,11 @@ struct MimicsSite {
     if (std::find(in.set_names.begin(), in.set_names.end(), "depth") == in.set_names.end() &&
         in.f.has_number("depth")) {
       p.depth = in.f.numbers.at("depth");
+      // the site's depth becomes a parameter: it must keep the parameter's bounds
+      for (const auto& info : m::mimics::kParameterInfo)
+        if (std::string(info.name) == "depth" && !(p.depth >= info.lower && p.depth <= info.upper))
+          throw InputError(in.f.path + ": metadata depth = " + num(p.depth) + " cm is outside " + num(info.lower) +
+                           "-" + num(info.upper) + " cm (expected within the range of MIMICS's depth parameter)");
       in.notes.push_back("mimics depth parameter = site depth " + num(p.depth) + " cm");
     }
     const auto temp = soil_temperature(in);

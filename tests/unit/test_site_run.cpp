@@ -380,6 +380,13 @@ TEST_F(SiteBadInput, MissingRequiredMetadata) {
   EXPECT_NE(mimics.find("missing metadata (n_fraction), mimics needs it"), std::string::npos) << mimics;
 }
 
+TEST_F(SiteBadInput, SiteDepthOutsideTheModelsParameterBounds) {
+  // MIMICS takes its depth parameter from the site's depth, within the parameter's 1-300 cm
+  const std::string msg = fails(replace(generated_site(), "# depth: 23 cm\n", "# depth: 900 cm\n"), "", "mimics");
+  EXPECT_NE(msg.find("depth = 900 cm is outside 1-300 cm"), std::string::npos) << msg;
+  EXPECT_NE(msg.find(bad_path()), std::string::npos) << msg;
+}
+
 TEST_F(SiteBadInput, UnknownParameterNamesTheNearest) {
   const std::string msg = fails(generated_site(), "[parameters]\nk_dpm = 9.5\nk_dmp = 10\n");
   EXPECT_NE(msg.find((dir / "p.toml").string() + ":3:1 (k_dmp): unknown parameter of rothc"), std::string::npos) << msg;
