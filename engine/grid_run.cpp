@@ -703,14 +703,18 @@ void GridRun::simulate() {
     wgs.SetFromUserInput("EPSG:4326");
     wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&src, &wgs));
+    // the grid's outer edge (cell corners), so that the extent holds every cell whole
     std::vector<double> xs, ys;
-    for (int c = 0; c < g.nx; ++c) {
-      xs.push_back(g.x_center(c)), ys.push_back(g.y_center(0));
-      xs.push_back(g.x_center(c)), ys.push_back(g.y_center(g.ny - 1));
+    const double x1 = g.x_min + g.nx * g.resolution, y0 = g.y_max - g.ny * g.resolution;
+    for (int c = 0; c <= g.nx; ++c) {
+      const double x = g.x_min + c * g.resolution;
+      xs.push_back(x), ys.push_back(g.y_max);
+      xs.push_back(x), ys.push_back(y0);
     }
-    for (int r = 0; r < g.ny; ++r) {
-      xs.push_back(g.x_center(0)), ys.push_back(g.y_center(r));
-      xs.push_back(g.x_center(g.nx - 1)), ys.push_back(g.y_center(r));
+    for (int r = 0; r <= g.ny; ++r) {
+      const double y = g.y_max - r * g.resolution;
+      xs.push_back(g.x_min), ys.push_back(y);
+      xs.push_back(x1), ys.push_back(y);
     }
     if (ct && ct->Transform(static_cast<int>(xs.size()), xs.data(), ys.data())) {
       for (size_t k = 0; k < xs.size(); ++k) {
@@ -777,7 +781,6 @@ void GridRun::simulate() {
       {"time_coverage_start", std::to_string(cfg_.start_year) + "-01-01T00:00:00Z"},
       {"time_coverage_end", std::to_string(cfg_.end_year + 1) + "-01-01T00:00:00Z"},
       {"time_coverage_resolution", "P1Y"},
-      {"geospatial_bounds_crs", "EPSG:4326"},
       {"alamod_version", alamod_version()},
       {"alamod_git_commit", alamod_git_commit()},
       {"alamod_model", cfg_.model},

@@ -70,6 +70,11 @@ def readers(path, mask_path, pools):
               "time_coverage_end", "alamod_config_sha256", "alamod_input_checksums", "alamod_version",
               "alamod_git_commit", "alamod_mpi_ranks", "alamod_library_versions"):
         check(f"global attribute {k}", k in g)
+    ext = (float(ds["lon_bnds"][:].min()), float(ds["lon_bnds"][:].max()), float(ds["lat_bnds"][:].min()),
+           float(ds["lat_bnds"][:].max()))
+    got = tuple(float(g.get(k, np.nan)) for k in ("geospatial_lon_min", "geospatial_lon_max", "geospatial_lat_min",
+                                                  "geospatial_lat_max"))
+    check("the ACDD extent is that of the cells' corners", np.allclose(ext, got, atol=1e-6), f"{got} vs {ext}")
     check("provenance names the libraries", all(s in g.get("alamod_library_versions", "")
                                                 for s in ("Open MPI", "PETSc", "GDAL", "netCDF", "HDF5")),
           g.get("alamod_library_versions"))
