@@ -317,6 +317,8 @@ void run_evaluate(MPI_Comm comm, const EvaluateOptions& opt) {
   std::string file_model;
   collectively(comm, [&] {
     for (const auto& m : opt.models) {
+      if (std::count(opt.models.begin(), opt.models.end(), m) > 1)
+        throw InputError("--models: '" + m + "' is named twice");
       try {
         models::find_model(m);
       } catch (const std::invalid_argument& e) {

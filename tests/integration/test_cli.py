@@ -93,6 +93,9 @@ with tempfile.TemporaryDirectory() as tmp:
     rc, out, err = run(["evaluate", "--sites", SITES, "--only-sites", "broadbalk,hoosfeld", "--models", "rothc",
                         "--out", os.path.join(tmp, "ev")])
     check(rc == 1 and "--only-sites: no site hoosfeld" in err, "evaluate --only-sites with an unknown site: exit 1", err)
+    rc, out, err = run(["evaluate", "--sites", SITES, "--only-sites", "broadbalk", "--models", "rothc,icbm,rothc",
+                        "--out", os.path.join(tmp, "ev")])
+    check(rc == 1 and "'rothc' is named twice" in err, "evaluate --models naming a model twice: exit 1", err)
     pfile = os.path.join(tmp, "fit.toml")
     with open(pfile, "w") as f:
         f.write("[parameters]\nk_hum = 0.2\n")
