@@ -69,9 +69,19 @@ struct SpinupReport {
   std::string flagged_what;      ///< what a flagged cell is, e.g. "cells whose moisture deficit is not yet periodic"
 };
 
+/// What a model's yearly fluxes are, for the output's labels: by default the total heterotrophic
+/// respiration and the whole carbon input; a model whose fluxes are of one pool only says so here.
+struct FluxMeaning {
+  bool rh_is_total = true;          ///< false: rh gets no CF standard name
+  std::string rh_long_name, rh_comment;        ///< "" keeps the default
+  std::string input_long_name, input_comment;  ///< of fCarbonInput; "" keeps the default
+};
+
 class GridModel {
  public:
   virtual ~GridModel() = default;
+  /// What rh and fCarbonInput mean for this model (output labels).
+  virtual FluxMeaning flux_meaning() const { return {}; }
   /// Labels of the output pools (cSoilPools).
   virtual std::vector<std::string> pool_names() const = 0;
   /// Model parameters as "name = value unit" lines (output provenance).

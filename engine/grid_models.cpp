@@ -462,6 +462,16 @@ struct IcbmTraits {
 
 /// AMG v2: annual step; state = active pool and the humified input of the previous year.
 struct AmgTraits {
+  // the fluxes are those of the humified (active) pool: the non-humified part of the input, respired
+  // within its year, is in neither (models/amg/README.md)
+  static FluxMeaning flux_meaning() {
+    return {false, "carbon mineralised from the active (humified) pool, yearly mean",
+            "AMG: not the total heterotrophic respiration; the non-humified part of the carbon input, respired "
+            "within its year, is not included (models/amg/README.md)",
+            "humified carbon input to the active pool, yearly mean",
+            "AMG: plant residue and manure carbon times its humification coefficient (about 0.3 of the plant "
+            "carbon by default)"};
+  }
   static constexpr int kState = 2;
   static constexpr bool kLinear = true;
   static constexpr double kPlantHumification = 0.3;    ///< 0.5 h_AG 0.2 + 0.5 h_BG 0.4 of the default crop (1)
@@ -679,11 +689,21 @@ struct MimicsTraits {
   }
 };
 
+template <class T, class = void>
+struct HasFluxMeaning : std::false_type {};
+template <class T>
+struct HasFluxMeaning<T, std::void_t<decltype(T::flux_meaning())>> : std::true_type {};
+
 template <class T>
 class CellGrid final : public GridModel {
  public:
   CellGrid(const RunConfig& cfg, T traits, std::string parameters)
       : cfg_(cfg), t_(std::move(traits)), parameters_(std::move(parameters)) {}
+
+  FluxMeaning flux_meaning() const override {
+    if constexpr (HasFluxMeaning<T>::value) return T::flux_meaning();
+    else return {};
+  }
 
   std::vector<std::string> pool_names() const override { return T::pool_names(); }
   std::string parameters_text() const override { return parameters_; }

@@ -675,20 +675,15 @@ void GridRun::simulate() {
        "soil_mass_content_of_carbon", "t ha-1", "area: mean where land", false, false, true, dbl,
        "state on " + std::to_string(cfg_.start_year) + "-01-01 after the spin-up (" + cfg_.spinup_method + ")"},
   };
-  if (info.name == "amg") {
-    // AMG's grid fluxes are those of its humified pool (models/amg/README.md): the non-humified part of the
-    // input, respired within its year, is in neither, so rh is not the total heterotrophic respiration
+  {
+    const FluxMeaning meaning = model_->flux_meaning();
     for (auto& v : spec.variables) {
-      if (v.name == "rh") {
-        v.long_name = "carbon mineralised from the active (humified) pool, yearly mean";
-        v.standard_name.clear();
-        v.comment = "AMG: not the total heterotrophic respiration; the non-humified part of the carbon input, "
-                    "respired within its year, is not included (models/amg/README.md)";
-      } else if (v.name == "fCarbonInput") {
-        v.long_name = "humified carbon input to the active pool, yearly mean";
-        v.comment = "AMG: plant residue and manure carbon times its humification coefficient (about 0.3 of the "
-                    "plant carbon by default)";
-      }
+      const bool rh = v.name == "rh", input = v.name == "fCarbonInput";
+      if (rh && !meaning.rh_is_total) v.standard_name.clear();
+      const std::string& long_name = rh ? meaning.rh_long_name : input ? meaning.input_long_name : v.long_name;
+      const std::string& comment = rh ? meaning.rh_comment : input ? meaning.input_comment : v.comment;
+      if (!long_name.empty()) v.long_name = long_name;
+      if (!comment.empty()) v.comment = comment;
     }
   }
   if (info.name == "millennial" || info.name == "yasso15" || info.name == "yasso07" || info.name == "mimics")

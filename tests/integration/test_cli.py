@@ -148,7 +148,7 @@ with tempfile.TemporaryDirectory() as tmp:
           "site --parameters of another model: exit 1 naming the file's model key, no output", out + err)
 
 # and a command that computes does start MPI (the check above can fail)
-rc, out, err = run(["run", os.path.join(os.environ.get("ALAMOD_SOURCE_DIR", "."), "configs/france_default.toml"),
+rc, out, err = run(["run", os.path.join(SRC, "configs/france_default.toml"),
                     "--out", "/nonexistent/never"], env_extra=NO_MPI)
 check(rc != 0, "a run with MPI's start-up made impossible fails (so the commands above did not start MPI)",
       out + err)
