@@ -1,4 +1,4 @@
-# Calibration core (engine/calibration.*): an ICBM twin experiment fitted with TAO
+# Calibration core (engine/site/calibration.*): an ICBM twin experiment fitted with TAO
 # (brgn and pounders), bitwise identical on 1, 2 and 3 ranks; bad input; the
 # TOML parameter file round trip.
 alamod_mpi_test(test_calibration SOURCES unit/test_calibration.cpp LIBS alamod_engine RANKS 1 2 3)

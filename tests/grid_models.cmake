@@ -1,4 +1,4 @@
-# Every registered model on the grid (engine/grid_models.cpp): the same window of the France
+# Every registered model on the grid (engine/model_bindings/grid_models.cpp): the same window of the France
 # default on 1 and 3 ranks must give bitwise identical output, and every land cell must keep its
 # carbon balance year by year. The window (25 x 25 cells of 8 km around Paris) and five years keep
 # MIMICS (hourly steps) to seconds.

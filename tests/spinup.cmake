@@ -1,4 +1,4 @@
-# Fast spin-up (engine/spinup): exact linear equilibria, the SNES fixed point of the nonlinear models,
+# Fast spin-up (engine/spinup/): exact linear equilibria, the SNES fixed point of the nonlinear models,
 # the inverse RothC spin-up. One process: every solve runs on PETSC_COMM_SELF, PETSc is initialised in
 # the test's own main. Print the iterations and costs with `ctest -R spinup -V`.
 add_executable(test_spinup unit/test_spinup.cpp)

@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/rothc_official.hpp"
-#include "engine/spinup.hpp"
+#include "engine/official/rothc_official.hpp"
+#include "engine/spinup/spinup.hpp"
 #include "models/century/century.hpp"
 #include "models/icbm/icbm.hpp"
 #include "models/millennial/millennial.hpp"

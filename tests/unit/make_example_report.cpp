@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/evaluation.hpp"
+#include "engine/site/evaluation.hpp"
 
 namespace ev = alamod::engine;
 

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/amg_official.hpp"
+#include "engine/official/amg_official.hpp"
 
 namespace fs = std::filesystem;
 using alamod::engine::AmgInputError;

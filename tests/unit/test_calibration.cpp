@@ -20,7 +20,7 @@
 #include <unistd.h>
 #include <vector>
 
-#include "engine/calibration.hpp"
+#include "engine/site/calibration.hpp"
 #include "models/icbm/icbm.hpp"
 
 namespace {

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/evaluation.hpp"
+#include "engine/site/evaluation.hpp"
 
 namespace ev = alamod::engine;
 namespace fs = std::filesystem;

@@ -12,7 +12,7 @@
 
 #include "decomposition/land_migration.hpp"
 #include "decomposition/land_partition.hpp"
-#include "engine/collective.hpp"
+#include "engine/common/collective.hpp"
 #include "grids/forcing.hpp"
 #include "grids/grid_spec.hpp"
 #include "grids/input_error.hpp"

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/rothc_official.hpp"
+#include "engine/official/rothc_official.hpp"
 
 namespace fs = std::filesystem;
 using alamod::engine::OfficialInputError;

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/site_forcing.hpp"
-#include "engine/site_run.hpp"
+#include "engine/site/site_forcing.hpp"
+#include "engine/site/site_run.hpp"
 #include "grids/input_error.hpp"
 #include "models/registry.hpp"
 

@@ -1,4 +1,4 @@
-#include "engine/site_forcing.hpp"
+#include "engine/site/site_forcing.hpp"
 
 #include <algorithm>
 #include <array>

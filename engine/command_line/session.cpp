@@ -1,4 +1,4 @@
-#include "engine/session.hpp"
+#include "engine/command_line/session.hpp"
 
 #include <petscsys.h>
 

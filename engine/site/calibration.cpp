@@ -1,8 +1,8 @@
 // Calibration core: TAO least squares over residuals distributed across ranks.
 // The shape follows petsc src/tao/leastsquares/tutorials: a residual routine, a
 // Jacobian routine for TAOBRGN, bounds, TaoSetFromOptions, TaoSolve.
-#include "engine/calibration.hpp"
-#include "engine/evaluation.hpp"
+#include "engine/site/calibration.hpp"
+#include "engine/site/evaluation.hpp"
 
 #include <petsctao.h>
 
@@ -18,7 +18,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "engine/provenance.hpp"
+#include "engine/common/provenance.hpp"
 
 namespace alamod::engine {
 namespace {

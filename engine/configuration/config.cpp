@@ -1,4 +1,4 @@
-#include "engine/config.hpp"
+#include "engine/configuration/config.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "engine/site_evaluate.hpp"
+#include "engine/site/site_evaluate.hpp"
 
 #include <dirent.h>
 #include <unistd.h>
@@ -12,12 +12,12 @@
 #include <map>
 #include <sstream>
 
-#include "engine/calibration.hpp"
-#include "engine/collective.hpp"
-#include "engine/provenance.hpp"
-#include "engine/evaluation.hpp"
-#include "engine/site_forcing.hpp"
-#include "engine/site_run.hpp"
+#include "engine/site/calibration.hpp"
+#include "engine/common/collective.hpp"
+#include "engine/common/provenance.hpp"
+#include "engine/site/evaluation.hpp"
+#include "engine/site/site_forcing.hpp"
+#include "engine/site/site_run.hpp"
 #include "grids/input_error.hpp"
 #include "models/registry.hpp"
 

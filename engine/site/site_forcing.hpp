@@ -2,7 +2,7 @@
 /// The alamod site forcing format, version 1 (data/sites/FORMAT.md): one CSV file per site with
 /// `# key: value [unit]` metadata lines, a header row, a units row and one row per year, month or
 /// day. The reader checks every name, unit and value and converts them to the canonical units below,
-/// so that the model adapters (engine/site_run.cpp) never see a user's unit.
+/// so that the model adapters (engine/site/site_run.cpp) never see a user's unit.
 ///
 /// Canonical units after reading (per step = per row of the file):
 ///   temperatures tas, tsoil, tas_amplitude       degC

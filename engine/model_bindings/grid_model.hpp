@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/config.hpp"
+#include "engine/configuration/config.hpp"
 
 namespace alamod::engine {
 

@@ -1,10 +1,10 @@
-// Grid implementations of every registered model (engine/grid_model.hpp).
+// Grid implementations of every registered model (engine/model_bindings/grid_model.hpp).
 //
 // RothC keeps its vectorised block kernel (models/rothc step_block) and its own chunked spin-up.
 // The other models share one driver, CellGrid<Traits>: each Traits struct says, for one cell and
 // one year of monthly forcing, how the model's inputs are derived from what the grid has (see
 // models/*/README.md "Grid runs"), and the driver does the rest: per-cell constants, the exact
-// linear spin-up or the PETSc SNES spin-up (engine/spinup.hpp), the inverse spin-up of the linear
+// linear spin-up or the PETSc SNES spin-up (engine/spinup/spinup.hpp), the inverse spin-up of the linear
 // models, the yearly loop and the restart state.
 #include <algorithm>
 #include <array>
@@ -13,9 +13,9 @@
 #include <limits>
 #include <stdexcept>
 
-#include "engine/grid_model.hpp"
-#include "engine/site_forcing.hpp"
-#include "engine/spinup.hpp"
+#include "engine/model_bindings/grid_model.hpp"
+#include "engine/site/site_forcing.hpp"
+#include "engine/spinup/spinup.hpp"
 #include "grids/input_error.hpp"
 #include "models/amg/amg.hpp"
 #include "models/century/century.hpp"
@@ -941,7 +941,7 @@ std::unique_ptr<GridModel> make_grid_model(const RunConfig& cfg) {
     if (!depth_set) t.p.depth = cfg.soil_depth_cm;
     return make_cell_grid(cfg, t, m::mimics::kParameterInfo, [](const auto& q) { m::mimics::validate(q); });
   }
-  throw InputError(cfg.path + ": model '" + name + "' is registered but has no grid implementation (engine/grid_models.cpp)");
+  throw InputError(cfg.path + ": model '" + name + "' is registered but has no grid implementation (engine/model_bindings/grid_models.cpp)");
 }
 
 }  // namespace alamod::engine

@@ -1,4 +1,4 @@
-#include "engine/provenance.hpp"
+#include "engine/common/provenance.hpp"
 
 #include <petscsys.h>
 

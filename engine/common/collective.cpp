@@ -1,4 +1,4 @@
-#include "engine/collective.hpp"
+#include "engine/common/collective.hpp"
 
 #include <vector>
 

@@ -1,4 +1,4 @@
-#include "engine/grid_run.hpp"
+#include "engine/grid_run/grid_run.hpp"
 
 #include <algorithm>
 #include <map>
@@ -18,8 +18,8 @@
 
 #include "decomposition/land_migration.hpp"
 #include "decomposition/row_io_layout.hpp"
-#include "engine/collective.hpp"
-#include "engine/provenance.hpp"
+#include "engine/common/collective.hpp"
+#include "engine/common/provenance.hpp"
 #include "grids/cf_writer.hpp"
 #include "grids/fast_deflate.hpp"
 #include "grids/checkpoint_file.hpp"

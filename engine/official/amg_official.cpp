@@ -1,5 +1,5 @@
-#include "engine/amg_official.hpp"
-#include "engine/temporary_file.hpp"
+#include "engine/official/amg_official.hpp"
+#include "engine/common/temporary_file.hpp"
 
 #include <unistd.h>
 

@@ -1,5 +1,5 @@
 #include "grids/input_error.hpp"
-#include "engine/evaluation.hpp"
+#include "engine/site/evaluation.hpp"
 
 #include <algorithm>
 #include <cerrno>

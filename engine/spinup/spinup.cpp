@@ -1,5 +1,5 @@
 // Fast spin-up: exact linear equilibria, the SNES fixed point of nonlinear cycles, inverse RothC.
-#include "engine/spinup.hpp"
+#include "engine/spinup/spinup.hpp"
 
 #include <petscsnes.h>
 

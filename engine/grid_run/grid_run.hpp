@@ -1,6 +1,6 @@
 #pragma once
 /// A gridded run: land cells of the run grid spread over MPI ranks, any registered model
-/// (engine/grid_model.hpp) from its equilibrium, year by year with monthly climate, yearly CF
+/// (engine/model_bindings/grid_model.hpp) from its equilibrium, year by year with monthly climate, yearly CF
 /// NetCDF output written in parallel, checkpoints and restarts.
 #include <mpi.h>
 
@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "decomposition/land_partition.hpp"
-#include "engine/config.hpp"
-#include "engine/grid_model.hpp"
+#include "engine/configuration/config.hpp"
+#include "engine/model_bindings/grid_model.hpp"
 #include "grids/forcing.hpp"
 
 namespace alamod::decomposition {

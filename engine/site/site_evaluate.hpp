@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/evaluation.hpp"
+#include "engine/site/evaluation.hpp"
 
 namespace alamod::engine {
 

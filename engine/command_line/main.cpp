@@ -6,6 +6,6 @@
 //   alamod models show rothc
 //
 // main() hands over to the command line, which starts MPI for the commands that compute.
-#include "engine/cli.hpp"
+#include "engine/command_line/cli.hpp"
 
 int main(int argc, char** argv) { return alamod::engine::run_command_line(argc, argv); }

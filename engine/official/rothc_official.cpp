@@ -1,5 +1,5 @@
-#include "engine/rothc_official.hpp"
-#include "engine/temporary_file.hpp"
+#include "engine/official/rothc_official.hpp"
+#include "engine/common/temporary_file.hpp"
 
 #include <unistd.h>
 

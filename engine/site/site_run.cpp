@@ -1,4 +1,4 @@
-#include "engine/site_run.hpp"
+#include "engine/site/site_run.hpp"
 
 #include <unistd.h>
 
@@ -15,9 +15,9 @@
 #include <toml++/toml.h>
 #include <type_traits>
 
-#include "engine/provenance.hpp"
-#include "engine/site_forcing.hpp"
-#include "engine/spinup.hpp"
+#include "engine/common/provenance.hpp"
+#include "engine/site/site_forcing.hpp"
+#include "engine/spinup/spinup.hpp"
 #include "grids/input_error.hpp"
 #include "grids/sha256.hpp"
 #include "models/amg/amg.hpp"
@@ -1028,7 +1028,7 @@ SiteRunResult simulate_site(const SiteRunOptions& opt) {
   if (name == "mimics")
     return run_model<MimicsSite>(opt, f, pf, m::mimics::Parameters{}, m::mimics::kParameterInfo,
                                  [](const auto& q) { m::mimics::validate(q); }, std::move(r));
-  throw InputError("--model: " + name + " is registered but has no site adapter yet (engine/site_run.cpp); site "
+  throw InputError("--model: " + name + " is registered but has no site adapter yet (engine/site/site_run.cpp); site "
                    "runs support rothc, amg, icbm, yasso15, yasso07, century, millennial, mimics");
 }
 

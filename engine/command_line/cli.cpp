@@ -1,5 +1,5 @@
 // The command line: the only translation unit that includes CLI11.
-#include "engine/cli.hpp"
+#include "engine/command_line/cli.hpp"
 
 #include <mpi.h>
 
@@ -12,14 +12,14 @@
 
 #include <CLI/CLI.hpp>
 
-#include "engine/amg_official.hpp"
-#include "engine/config.hpp"
-#include "engine/grid_run.hpp"
-#include "engine/provenance.hpp"
-#include "engine/rothc_official.hpp"
-#include "engine/site_evaluate.hpp"
-#include "engine/site_run.hpp"
-#include "engine/session.hpp"
+#include "engine/official/amg_official.hpp"
+#include "engine/configuration/config.hpp"
+#include "engine/grid_run/grid_run.hpp"
+#include "engine/common/provenance.hpp"
+#include "engine/official/rothc_official.hpp"
+#include "engine/site/site_evaluate.hpp"
+#include "engine/site/site_run.hpp"
+#include "engine/command_line/session.hpp"
 #include "grids/input_error.hpp"
 #include "models/registry.hpp"
 
