@@ -21,7 +21,7 @@
 #include "engine/site/site_run.hpp"
 #include "engine/command_line/session.hpp"
 #include "grids/input_error.hpp"
-#include "models/registry.hpp"
+#include "engine/model_bindings/model_binding.hpp"
 
 namespace alamod::engine {
 
@@ -29,7 +29,8 @@ namespace {
 
 void print_models() {
   std::printf("%-11s %-6s %s\n", "model", "step", "description");
-  for (const auto& m : models::registered_models()) {
+  for (const auto& binding : registered_models()) {
+    const auto& m = binding.info;
     const std::string step = m.time_step.substr(0, m.time_step.find(' '));
     std::printf("%-11s %-6s %s\n", m.name.c_str(), step.c_str(), m.title.c_str());
   }
@@ -242,7 +243,7 @@ int run_command_line(int argc, char** argv) {
   }
   if (*models_cmd || !(*run || *roth || *amg || *site || *eval || *cal)) {
     try {  // every rank gives the same exit code, rank 0 prints
-      const models::ModelInfo* shown = *show ? &models::find_model(model_name) : nullptr;
+      const models::ModelInfo* shown = *show ? &find_model(model_name).info : nullptr;
       if (rank != 0) return 0;
       if (!*models_cmd) std::printf("%s", app.help().c_str());
       else if (shown) print_model(*shown);

@@ -11,9 +11,11 @@
 
 #include <toml++/toml.h>
 
+#include "engine/common/nearest_name.hpp"
+#include "engine/configuration/parameter_file.hpp"
+#include "engine/model_bindings/model_binding.hpp"
 #include "grids/input_error.hpp"
 #include "grids/sha256.hpp"
-#include "models/registry.hpp"
 
 namespace alamod::engine {
 
@@ -33,6 +35,7 @@ const std::vector<KeyDoc>& schema() {
       {"model", "string", "\"rothc\"", "-", "model to run (see `alamod models`)"},
       {"run.start_year", "integer", "1990", "yr", "first simulated calendar year"},
       {"run.end_year", "integer", "2100", "yr", "last simulated calendar year (inclusive)"},
+      {"run.soil_depth_cm", "number", "30", "cm", "depth of the simulated topsoil layer, for every model (the output's depth_bnds)"},
       {"grid.crs", "string", "\"EPSG:2154\"", "-", "projected CRS of the run grid (anything GDAL/PROJ accepts)"},
       {"grid.resolution", "number", "required", "m", "cell size"},
       {"grid.xmin", "number", "required", "m", "west edge of the grid"},
@@ -56,16 +59,9 @@ const std::vector<KeyDoc>& schema() {
        "chunks span several ranks' cells, so that per-rank reading would decompress them repeatedly)"},
       {"spinup.years", "integer", "10", "yr", "the mean monthly climate of this many first forcing years drives the equilibrium"},
       {"spinup.method", "string", "\"equilibrium\"", "-", "equilibrium: pools at equilibrium with inputs.carbon_input; inverse: the carbon input (and manure) is scaled per cell so that the equilibrium SOC equals inputs.soc_stock (GSOCseq protocol), and the run keeps that input; brute_force: cycle the mean year until no pool changes by more than 1e-9 (relative) over a cycle (for comparisons: slow)"},
-      {"rothc.moisture_option", "integer", "1", "-", "1 RothC-26.3 deficit; 2, 3 Farina et al. 2013 (need site soil water data)"},
-      {"rothc.soil_depth_cm", "number", "30", "cm", "depth of the simulated topsoil layer"},
-      {"rothc.parameters.*", "number", "see `alamod models show rothc`", "-", "override a RothC parameter"},
-      {"amg.parameters.*", "number", "see `alamod models show amg`", "-", "override an AMG parameter (model = \"amg\")"},
-      {"icbm.parameters.*", "number", "see `alamod models show icbm`", "-", "override an ICBM parameter (model = \"icbm\")"},
-      {"yasso15.parameters.*", "number", "see `alamod models show yasso15`", "-", "override a Yasso15 parameter (model = \"yasso15\")"},
-      {"yasso07.parameters.*", "number", "see `alamod models show yasso07`", "-", "override a Yasso07 parameter (model = \"yasso07\")"},
-      {"century.parameters.*", "number", "see `alamod models show century`", "-", "override a CENTURY parameter (model = \"century\")"},
-      {"millennial.parameters.*", "number", "see `alamod models show millennial`", "-", "override a Millennial parameter (model = \"millennial\")"},
-      {"mimics.parameters.*", "number", "see `alamod models show mimics`", "-", "override a MIMICS parameter (model = \"mimics\")"},
+      {"MODEL.parameters.*", "number", "see `alamod models show MODEL`", "-",
+       "override a parameter of the run's model, e.g. [rothc.parameters] k_hum = 0.02 (MODEL: a registered model, "
+       "the one `model` names; its unit as `alamod models show MODEL` gives)"},
       {"land_use.*.code", "integer", "required", "1", "value of this class in the land-use raster"},
       {"land_use.*.dpm_rpm_ratio", "number", "1.44", "1", "DPM/RPM ratio of plant inputs (1.44 crops, 0.67 grassland, 0.25 woodland)"},
       {"land_use.*.input_share", "array of 12 numbers", "1/12 each", "1", "share of annual input per month, sums to 1"},
@@ -102,6 +98,25 @@ const std::vector<KeyDoc>& schema() {
   return keys;
 }
 
+/// Keys that were moved or removed, and what to write instead.
+const std::map<std::string, std::string>& retired_keys() {
+  static const std::map<std::string, std::string> keys = {
+      {"rothc.soil_depth_cm", "moved to run.soil_depth_cm: the simulated layer is the run's, every model uses it"},
+      {"rothc.moisture_option",
+       "removed: grid runs use RothC-26.3's standard moisture deficit; the options of Farina et al. (2013) need "
+       "site soil-water data (alamod site, alamod rothc --official-input)"},
+  };
+  return keys;
+}
+
+bool is_model_name(const std::string& name) {
+  for (const auto& m : registered_models())
+    if (m.info.name == name) return true;
+  return false;
+}
+
+/// Whether `key` is an instance of the schema's `pattern`: "*" stands for any name, MODEL for a
+/// registered model's name.
 bool key_matches(const std::string& pattern, const std::string& key) {
   std::istringstream p(pattern), k(key);
   std::string a, b;
@@ -109,7 +124,7 @@ bool key_matches(const std::string& pattern, const std::string& key) {
     const bool ha = static_cast<bool>(std::getline(p, a, '.'));
     const bool hb = static_cast<bool>(std::getline(k, b, '.'));
     if (!ha || !hb) return ha == hb;
-    if (a != "*" && a != b) return false;
+    if (a == "MODEL" ? !is_model_name(b) : (a != "*" && a != b)) return false;
   }
 }
 
@@ -145,7 +160,7 @@ std::string nearest_key(const std::string& key) {
     std::string a, b, built;
     while (std::getline(p, a, '.')) {
       const bool hb = static_cast<bool>(std::getline(k, b, '.'));
-      built += (built.empty() ? "" : ".") + ((a == "*" && hb) ? b : a);
+      built += (built.empty() ? "" : ".") + (((a == "*" || a == "MODEL") && hb) ? b : a);
     }
     candidate = built;
     const std::size_t dist = edit_distance(candidate, key);
@@ -235,54 +250,17 @@ std::string resolve_path(const std::string& base_dir, const std::string& p) {
 
 }  // namespace
 
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 void apply_parameter_file(RunConfig& cfg, const std::string& path) {
-  toml::table t;
-  {
-    std::ifstream in(path);
-    if (!in) throw InputError(path + ": parameter file not found or not readable");
-    try {
-      t = toml::parse(in, path);
-    } catch (const toml::parse_error& e) {
-      throw InputError(path + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
-    }
-  }
-  if (auto m = t["model"].value<std::string>(); m && *m != cfg.model)
-    throw InputError(path + ": parameters of model '" + *m + "' cannot drive a " + cfg.model + " run");
-  const auto* params = t["parameters"].as_table();
-  if (!params) throw InputError(path + ": no [parameters] table");
+  const ParameterFile pf = read_parameter_file(path);
+  check_model(pf, cfg.model);
+  if (!pf.has_parameters_table) throw InputError(path + ": no [parameters] table");
+  const auto& model = find_model(cfg.model).info;
   std::ostringstream applied;
-  const auto& model = models::find_model(cfg.model);
-  for (const auto& [k, v] : *params) {
-    const std::string name(k.str());
-    const auto row = std::find_if(model.parameters.begin(), model.parameters.end(),
-                                  [&](const models::ParameterRow& p) { return p.name == name; });
-    if (row == model.parameters.end())
-      throw InputError(path + ":" + std::to_string(k.source().begin.line) + ": unknown " + cfg.model + " parameter '" +
-                       name + "' (see `alamod models show " + cfg.model + "`)");
-    const auto value = v.value<double>();
-    if (!value || !(*value >= row->lower && *value <= row->upper))
-      throw InputError(path + ":" + std::to_string(k.source().begin.line) + ": " + name +
-                       " must be a number within [" + std::to_string(row->lower) + ", " +
-                       std::to_string(row->upper) + "] " + row->unit);
-    if (cfg.model == "rothc") {
-      for (const auto& p : models::rothc::kParameterInfo)
-        if (p.name == name) cfg.rothc.*(p.member) = *value;
-    } else {
-      cfg.model_parameters.emplace_back(name, *value);
-    }
-    applied << "\n# parameter file " << path << ": " << name << " = " << *value << " " << row->unit << "\n";
+  for (const auto& [name, value] : checked_values(pf, model)) {
+    cfg.model_parameters.emplace_back(name, value);
+    for (const auto& row : model.parameters)
+      if (row.name == name) applied << "\n# parameter file " << path << ": " << name << " = " << value << " " << row.unit << "\n";
   }
   cfg.resolved += applied.str();
   cfg.sha256 = grids::sha256_hex(cfg.resolved);
@@ -348,6 +326,11 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
   std::vector<std::string> leaves;
   collect(t, "", leaves, path);
   for (const auto& key : leaves) {
+    if (const auto retired = retired_keys().find(key); retired != retired_keys().end()) {
+      const auto it = set_by.find(key);
+      throw InputError((it != set_by.end() ? "--set '" + it->second + "'" : position_of(t, key, path)) + ": key '" +
+                       key + "' " + retired->second);
+    }
     bool known = false;
     for (const auto& d : schema()) known = known || key_matches(d.key, key);
     if (!known) {
@@ -356,23 +339,6 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
                        ": unknown key '" + key +
                        "' (did you mean '" + nearest_key(key) + "'?)");
     }
-    if (key.rfind("rothc.parameters.", 0) == 0) {
-      const std::string name = key.substr(std::string("rothc.parameters.").size());
-      bool ok = false;
-      std::string best;
-      std::size_t bestd = std::string::npos;
-      for (const auto& p : models::rothc::kParameterInfo) {
-        ok = ok || p.name == name;
-        const auto dist = edit_distance(std::string(p.name), name);
-        if (dist < bestd) {
-          bestd = dist;
-          best = std::string(p.name);
-        }
-      }
-      if (!ok)
-        throw InputError(path + ": unknown RothC parameter '" + name + "' (did you mean '" + best +
-                         "'? see `alamod models show rothc`)");
-    }
   }
   const Reader r(t, path, set_by);
   RunConfig c;
@@ -380,11 +346,8 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
   const auto slash = path.find_last_of('/');
   const std::string dir = slash == std::string::npos ? std::string(".") : path.substr(0, slash);
   c.model = r.text("model", "rothc");
-  try {
-    models::find_model(c.model);
-  } catch (const std::invalid_argument&) {
-    r.fail("model", "= '" + c.model + "' is not a registered model; valid models: " + models::model_names());
-  }
+  if (!is_model_name(c.model))
+    r.fail("model", "= '" + c.model + "' is not a registered model; valid models: " + model_names());
   c.start_year = r.integer("run.start_year", 1990);
   c.end_year = r.integer("run.end_year", 2100);
   if (c.end_year < c.start_year)
@@ -417,24 +380,11 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
   c.spinup_method = r.text("spinup.method", "equilibrium");
   if (c.spinup_method != "equilibrium" && c.spinup_method != "inverse" && c.spinup_method != "brute_force")
     r.fail("spinup.method", "must be \"equilibrium\", \"inverse\" or \"brute_force\", got \"" + c.spinup_method + "\"");
-  c.moisture_option = r.integer("rothc.moisture_option", 1);
-  if (c.moisture_option != 1)
-    throw InputError(path + ": key 'rothc.moisture_option' = " + std::to_string(c.moisture_option) +
-                     " needs silt, bulk density and organic carbon layers, which grid runs do not read yet "
-                     "(use 1; options 2 and 3 work in `alamod rothc --official-input`)");
-  c.soil_depth_cm = r.number("rothc.soil_depth_cm", 30.0);
+  c.soil_depth_cm = r.number("run.soil_depth_cm", 30.0);
   if (!(c.soil_depth_cm > 0.0 && c.soil_depth_cm <= 300.0))
-    throw InputError(path + ": key 'rothc.soil_depth_cm' must be within (0, 300] cm");
-  for (const auto& p : models::rothc::kParameterInfo) {
-    const std::string key = "rothc.parameters." + std::string(p.name);
-    double& v = c.rothc.*(p.member);
-    v = r.number(key, v);
-    if (!(v >= p.lower && v <= p.upper))
-      throw InputError(path + ": key '" + key + "' = " + std::to_string(v) + " " + std::string(p.unit) +
-                       " is outside its bounds [" + std::to_string(p.lower) + ", " + std::to_string(p.upper) + "]");
-  }
-  for (const auto& info : models::registered_models()) {
-    if (info.name == "rothc") continue;
+    r.fail("run.soil_depth_cm", "must be within (0, 300] cm");
+  for (const auto& binding : registered_models()) {
+    const auto& info = binding.info;
     const auto* table = t.at_path(info.name + ".parameters").as_table();
     if (!table) continue;
     if (info.name != c.model)
@@ -445,12 +395,10 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
       const auto row = std::find_if(info.parameters.begin(), info.parameters.end(),
                                     [&](const models::ParameterRow& p) { return p.name == name; });
       if (row == info.parameters.end()) {
-        std::string best;
-        std::size_t bestd = std::string::npos;
-        for (const auto& p : info.parameters)
-          if (edit_distance(p.name, name) < bestd) bestd = edit_distance(p.name, name), best = p.name;
-        throw InputError(path + ": unknown " + info.name + " parameter '" + name + "' (did you mean '" + best +
-                         "'? see `alamod models show " + info.name + "`)");
+        std::vector<std::string> names;
+        for (const auto& p : info.parameters) names.push_back(p.name);
+        throw InputError(path + ": unknown " + info.name + " parameter '" + name + "' (did you mean '" +
+                         nearest_name(name, names) + "'? see `alamod models show " + info.name + "`)");
       }
       const double value = r.number(key, 0.0);
       if (!(value >= row->lower && value <= row->upper))

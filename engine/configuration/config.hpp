@@ -9,11 +9,10 @@
 #include "grids/forcing.hpp"
 #include "grids/grid_spec.hpp"
 #include "grids/raster.hpp"
-#include "models/rothc/rothc.hpp"
 
 namespace alamod::engine {
 
-/// How a land-use class drives RothC.
+/// How a land-use class drives the models (each model's README, "Grid runs", says which settings it uses).
 struct LandUseClass {
   std::string name;                  ///< e.g. "cropland"
   int code = 0;                      ///< value in the land-use raster
@@ -42,13 +41,10 @@ struct RunConfig {
   // spin-up
   int spinup_years = 10;
   std::string spinup_method = "equilibrium";  ///< "equilibrium" with the given inputs, or "inverse" to the observed stock
-  // RothC
-  models::rothc::Parameters rothc;
-  /// Parameters of the run's model other than RothC, from [MODEL.parameters] and parameter files
-  /// (name as declared by the model, value in its declared unit; names and bounds checked).
+  /// Parameters of the run's model, from [MODEL.parameters] and parameter files (name as declared by
+  /// the model, value in its declared unit; names and bounds checked).
   std::vector<std::pair<std::string, double>> model_parameters;
-  int moisture_option = 1;
-  double soil_depth_cm = 30.0;
+  double soil_depth_cm = 30.0;  ///< run.soil_depth_cm: depth of the simulated layer (cm), every model
   std::vector<LandUseClass> land_uses;
   // output
   std::string output_name = "carbon_yearly.nc";
@@ -79,8 +75,5 @@ void apply_parameter_file(RunConfig& cfg, const std::string& path);
 
 /// Text describing every configuration key (for `alamod run --config-help`).
 std::string config_reference();
-
-/// Levenshtein distance, for "did you mean" suggestions.
-std::size_t edit_distance(const std::string& a, const std::string& b);
 
 }  // namespace alamod::engine

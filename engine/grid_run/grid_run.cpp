@@ -26,7 +26,7 @@
 #include "grids/input_error.hpp"
 #include "grids/raster.hpp"
 #include "grids/sha256.hpp"
-#include "models/registry.hpp"
+#include "engine/model_bindings/model_binding.hpp"
 
 namespace alamod::engine {
 
@@ -114,7 +114,7 @@ void GridRun::log(const std::string& line) const {
 void GridRun::run() {
   const double t0 = MPI_Wtime();
   collectively(comm_, [&] {
-    models::find_model(cfg_.model);
+    find_model(cfg_.model);
     model_ = make_grid_model(cfg_);
   });
   log("alamod " + alamod_version() + " (git " + alamod_git_commit() + "), " + std::to_string(size_) +
@@ -636,7 +636,7 @@ void GridRun::simulate() {
   const PhaseEvents& ev = phase_events();
   const int n_years = cfg_.end_year - cfg_.start_year + 1;
   const auto& g = cfg_.grid;
-  const auto& info = models::find_model(cfg_.model);
+  const auto& info = find_model(cfg_.model).info;
   const std::vector<std::string> pool_names = model_->pool_names();
   std::string pool_list;
   for (const auto& pn : pool_names) pool_list += (pool_list.empty() ? "" : " ") + pn;
@@ -686,7 +686,7 @@ void GridRun::simulate() {
       if (!comment.empty()) v.comment = comment;
     }
   }
-  if (info.name == "millennial" || info.name == "yasso15" || info.name == "yasso07" || info.name == "mimics")
+  if (model_->leaches())
     spec.variables.push_back({"fCarbonLeaching", "carbon leached below the simulated layer, yearly mean", "",
                               "t ha-1 yr-1", flux_methods, false, true, false, dbl, ""});
   // ACDD discovery and provenance
@@ -795,7 +795,7 @@ void GridRun::simulate() {
                                                              : "")},
       {"alamod_spinup", spinup_.method + "; mean monthly climate of " + std::to_string(cfg_.spinup_years) +
                             " years from " + std::to_string(cfg_.start_year) +
-                            (info.name == "rothc" ? "; IOM from the observed SOC stock (Falloon et al. 1998)" : "")},
+                            model_->spinup_note()},
   };
   spec.global_numbers = {{"geospatial_lat_min", lat_min}, {"geospatial_lat_max", lat_max},
                          {"geospatial_lon_min", lon_min}, {"geospatial_lon_max", lon_max},

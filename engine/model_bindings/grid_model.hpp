@@ -2,7 +2,7 @@
 /// What a grid run asks of a model: per-cell constants from the static layers, the spin-up from
 /// the mean year of the first forcing years, one simulated year from the monthly climate, the pools
 /// in t ha-1 and the state a checkpoint must hold. One implementation per registered model, chosen
-/// once by name (make_grid_model); the calls work on all the rank's cells at once, so there is no
+/// once by name (make_grid_model, engine/model_bindings/model_binding.hpp); the calls work on all the rank's cells at once, so there is no
 /// virtual call per cell or step.
 ///
 /// Inputs every model receives (models/*/README.md "Grid runs" says how each model uses them):
@@ -82,6 +82,10 @@ class GridModel {
   virtual ~GridModel() = default;
   /// What rh and fCarbonInput mean for this model (output labels).
   virtual FluxMeaning flux_meaning() const { return {}; }
+  /// Whether the model leaches carbon below the simulated layer (the output gains fCarbonLeaching).
+  virtual bool leaches() const { return false; }
+  /// What this model adds to the description of the spin-up (output attribute alamod_spinup).
+  virtual std::string spinup_note() const { return ""; }
   /// Labels of the output pools (cSoilPools).
   virtual std::vector<std::string> pool_names() const = 0;
   /// Model parameters as "name = value unit" lines (output provenance).
@@ -106,8 +110,5 @@ class GridModel {
   /// Per-cell carbon input actually used relative to inputs.carbon_input (1; the inverse spin-up's factor).
   virtual const std::vector<double>& input_scale() const = 0;
 };
-
-/// The grid implementation of cfg.model; throws InputError for a model without one.
-std::unique_ptr<GridModel> make_grid_model(const RunConfig& cfg);
 
 }  // namespace alamod::engine

@@ -19,7 +19,7 @@
 #include "engine/site/site_forcing.hpp"
 #include "engine/site/site_run.hpp"
 #include "grids/input_error.hpp"
-#include "models/registry.hpp"
+#include "engine/model_bindings/model_binding.hpp"
 
 #include <toml++/toml.h>
 
@@ -320,7 +320,7 @@ void run_evaluate(MPI_Comm comm, const EvaluateOptions& opt) {
       if (std::count(opt.models.begin(), opt.models.end(), m) > 1)
         throw InputError("--models: '" + m + "' is named twice");
       try {
-        models::find_model(m);
+        find_model(m);
       } catch (const std::invalid_argument& e) {
         throw InputError(std::string("--models: ") + e.what());
       }
@@ -392,7 +392,7 @@ void run_calibrate(MPI_Comm comm, const CalibrateOptions& opt) {
   collectively(comm, [&] {
     const models::ModelInfo* info = nullptr;
     try {
-      info = &models::find_model(opt.model);
+      info = &find_model(opt.model).info;
     } catch (const std::invalid_argument& e) {
       throw InputError(std::string("--model: ") + e.what());
     }

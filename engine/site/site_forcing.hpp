@@ -62,9 +62,6 @@ SiteForcing read_site_forcing(const std::string& path);
 /// The canonical unit of a variable or metadata key of the format ("" for text keys).
 std::string canonical_unit(const std::string& name);
 
-/// The candidate closest to name (Levenshtein distance), for "did you mean" messages.
-std::string nearest_name(const std::string& name, const std::vector<std::string>& candidates);
-
 /// Days in a month of the proleptic Gregorian calendar.
 int days_in_month(int year, int month);
 

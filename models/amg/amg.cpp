@@ -24,10 +24,7 @@ ModelInfo model_info() {
               "caco3: CaCO3 content (g kg-1)",
               "ph: soil pH in water (1)",
               "cn_ratio: soil C:N ratio (1)"};
-  for (const auto& p : kParameterInfo) {
-    m.parameters.push_back({std::string(p.name), std::string(p.unit), std::string(p.description),
-                            std::string(p.source), Parameters{}.*(p.member), p.lower, p.upper});
-  }
+  m.parameters = parameter_rows(kParameterInfo, Parameters{});
   m.reference =
       "Clivot H et al. (2019) Environ. Model. Softw. 118, 99-113, doi:10.1016/j.envsoft.2019.04.004; "
       "Andriulo A, Mary B, Guerif J (1999) Agronomie 19, 365-377; Bolinder MA et al. (2007) Agric. Ecosyst. "

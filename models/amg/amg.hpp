@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "models/common/parameter.hpp"
-#include "models/registry.hpp"
+#include "models/common/model_info.hpp"
 
 namespace alamod::models::amg {
 

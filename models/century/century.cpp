@@ -149,10 +149,7 @@ ModelInfo model_info() {
               "pr, pet: monthly precipitation and potential evapotranspiration (mm month-1), for the moisture factor",
               "clay, silt: fractions of the mineral soil (1)",
               "lignin_to_nitrogen, structural_lignin: litter quality (1)"};
-  const Parameters defaults{};
-  for (const auto& info : kParameterInfo)
-    m.parameters.push_back({std::string(info.name), std::string(info.unit), std::string(info.description),
-                            std::string(info.source), defaults.*(info.member), info.lower, info.upper});
+  m.parameters = parameter_rows(kParameterInfo, Parameters{});
   m.reference =
       "Parton WJ, Schimel DS, Cole CV, Ojima DS (1987) Analysis of factors controlling soil organic matter levels "
       "in Great Plains grasslands. Soil Science Society of America Journal 51, 1173-1179; Sierra CA, Mueller M, "

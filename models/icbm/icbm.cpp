@@ -16,11 +16,7 @@ ModelInfo model_info() {
   for (auto n : kPoolNames) m.pools.emplace_back(n);
   m.inputs = {"carbon_input: carbon input to the young pool (t ha-1 yr-1)",
               "re: climate/soil factor r_e scaling both decay rates (1; 1 at Ultuna)"};
-  const Parameters defaults{};
-  for (const auto& info : kParameterInfo) {
-    m.parameters.push_back({std::string(info.name), std::string(info.unit), std::string(info.description),
-                            std::string(info.source), defaults.*(info.member), info.lower, info.upper});
-  }
+  m.parameters = parameter_rows(kParameterInfo, Parameters{});
   m.reference =
       "Andrén O, Kätterer T (1997) ICBM: the Introductory Carbon Balance Model for exploration of soil carbon "
       "balances. Ecological Applications 7, 1226-1236";

@@ -16,7 +16,7 @@
 
 #include "models/common/det_math.hpp"
 #include "models/common/parameter.hpp"
-#include "models/registry.hpp"
+#include "models/common/model_info.hpp"
 
 namespace alamod::models::icbm {
 

@@ -110,11 +110,7 @@ ModelInfo model_info() {
               "clay: clay (+ silt) content of the fine earth (percent), site",
               "ph: soil pH in water (1), site",
               "bulk_density: soil bulk density (kg m-3), site"};
-  const Parameters defaults{};
-  for (const auto& info : kParameterInfo) {
-    m.parameters.push_back({std::string(info.name), std::string(info.unit), std::string(info.description),
-                            std::string(info.source), defaults.*(info.member), info.lower, info.upper});
-  }
+  m.parameters = parameter_rows(kParameterInfo, Parameters{});
   m.reference =
       "Abramoff RZ, Guenet B, Zhang H, Georgiou K, Xu X, Viscarra Rossel RA, Yuan W, Ciais P (2022) Improved "
       "global-scale predictions of soil carbon stocks with Millennial Version 2. Soil Biology and Biochemistry 164, "

@@ -19,7 +19,7 @@
 
 #include "models/common/det_math.hpp"
 #include "models/common/parameter.hpp"
-#include "models/registry.hpp"
+#include "models/common/model_info.hpp"
 
 namespace alamod::models::millennial {
 

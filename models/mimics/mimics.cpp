@@ -286,11 +286,7 @@ ModelInfo model_info() {
               "clay: clay content (percent), site",
               "lignin, nitrogen: litter lignin and nitrogen content (percent), site",
               "litter_input_mean: mean annual litter input for the turnover modifier (g m-2 yr-1), site"};
-  const Parameters defaults{};
-  for (const auto& info : kParameterInfo) {
-    m.parameters.push_back({std::string(info.name), std::string(info.unit), std::string(info.description),
-                            std::string(info.source), defaults.*(info.member), info.lower, info.upper});
-  }
+  m.parameters = parameter_rows(kParameterInfo, Parameters{});
   m.reference =
       "Wieder WR, Grandy AS, Kallenbach CM, Taylor PG, Bonan GB (2015) Representing life in the Earth system with "
       "soil microbial functional traits in the MIMICS model. Geoscientific Model Development 8, 1789-1808";

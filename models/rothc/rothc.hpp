@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "models/common/det_math.hpp"
+#include "models/common/model_info.hpp"
 #include "models/common/parameter.hpp"
 
 namespace alamod::models::rothc {
@@ -349,5 +350,11 @@ inline double falloon_iom(double toc) { return 0.049 * std::pow(toc, 1.139); }
 inline constexpr double kDpmRpmCrop = 1.44;
 inline constexpr double kDpmRpmGrassland = 0.67;
 inline constexpr double kDpmRpmWoodland = 0.25;
+
+/// Throws std::invalid_argument when a parameter is outside its declared bounds.
+void validate(const Parameters& p);
+
+/// The registry entry of RothC-26.3 (name "rothc").
+ModelInfo model_info();
 
 }  // namespace alamod::models::rothc

@@ -203,9 +203,7 @@ ModelInfo info_of(const Parameters& defaults, const char* name, const char* titl
               "carbon_input: litter carbon input per AWENH fraction (t ha-1 yr-1), per litter size class",
               "size: litter diameter (cm), 0 for non-woody litter",
               "leaching: leaching coefficient (m-1), 0 by default"};
-  for (const auto& info : kParameterInfo)
-    m.parameters.push_back({std::string(info.name), std::string(info.unit), std::string(info.description),
-                            std::string(source), defaults.*(info.member), info.lower, info.upper});
+  m.parameters = parameter_rows(kParameterInfo, defaults, source);
   m.reference = reference;
   return m;
 }

@@ -15,7 +15,7 @@
 #include "engine/site/site_forcing.hpp"
 #include "engine/site/site_run.hpp"
 #include "grids/input_error.hpp"
-#include "models/registry.hpp"
+#include "engine/model_bindings/model_binding.hpp"
 
 namespace fs = std::filesystem;
 using alamod::InputError;
@@ -122,7 +122,8 @@ std::string error_of(const SiteRunOptions& opt) {
 TEST(SiteRun, EveryRegisteredModelOnAGeneratedSite) {
   const fs::path dir = scratch();
   write(dir / "site.csv", generated_site());
-  for (const auto& model : alamod::models::registered_models()) {
+  for (const auto& binding : alamod::engine::registered_models()) {
+    const auto& model = binding.info;
     for (const std::string spinup : {"equilibrium", "none"}) {
       SiteRunOptions opt;
       opt.model = model.name;

@@ -1,0 +1,167 @@
+// The CENTURY binding (engine/model_bindings/model_binding.hpp): how the grid run and the site runs
+// drive the kernel of models/century/ (its README says how the inputs are derived, "Grid runs" and
+// "Site runs").
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/model_bindings/grid_binding.hpp"
+#include "engine/model_bindings/model_binding.hpp"
+#include "engine/model_bindings/site_binding.hpp"
+#include "grids/input_error.hpp"
+#include "models/century/century.hpp"
+
+namespace alamod::engine {
+
+namespace {
+
+namespace grid_side {
+using namespace grid_binding;
+
+/// CENTURY: monthly steps; half the plant input to the surface pools (with the manure), half to the soil.
+struct CenturyTraits {
+  static constexpr int kState = 7;
+  static constexpr bool kLeaching = false;
+  static constexpr bool kLinear = true;
+  static constexpr double kSurfaceShare = 0.5;
+  static constexpr const char* kRule =
+      "CENTURY monthly steps; xi = temperature_factor(tas) moisture_factor(pr, pet); half the plant input to the "
+      "surface litter (with the manure), half to the soil litter; lignin:N from the land-use class; silt "
+      "min(45 %, 100 % - clay)";
+  using Params = m::century::Parameters;
+  Params p;
+  struct Cell {
+    m::century::SiteConstants sc;
+  };
+  static std::vector<std::string> pool_names() {
+    return {"surface_structural", "surface_metabolic", "soil_structural", "soil_metabolic", "active", "slow", "passive"};
+  }
+  Cell cell(const CellInput& in) const {
+    m::century::Site site;
+    site.clay = in.clay_pct / 100.0;
+    site.silt = std::min(0.45, 1.0 - site.clay);
+    site.lignin_to_nitrogen = in.land_use->lignin_fraction / in.land_use->n_fraction;
+    return {m::century::derive_site_constants(p, site)};
+  }
+  Flux year(const Cell& c, const Year& y, double* x) const {
+    m::century::Pools s;
+    std::copy(x, x + kState, s.begin());
+    Flux f;
+    for (const auto& mo : y) {
+      const double moisture = mo.pet > 0.0 ? m::century::moisture_factor(p, mo.pr, mo.pet) : 1.0;
+      const double xi = m::century::temperature_factor(p, mo.tas) * moisture;
+      const double rate = 1.0 / m::century::kMonth;
+      const m::century::CellForcing cf{(kSurfaceShare * mo.input + mo.fym) * rate, (1.0 - kSurfaceShare) * mo.input * rate,
+                                       xi};
+      const auto fl = m::century::step(c.sc, cf, m::century::kMonth, s);
+      f.input += fl.input;
+      f.rh += fl.respired;
+    }
+    std::copy(s.begin(), s.end(), x);
+    return f;
+  }
+  void pools(const Cell&, const double* x, double* out) const { std::copy(x, x + kState, out); }
+  double constant(const Cell&) const { return 0.0; }
+};
+
+
+}  // namespace grid_side
+
+namespace site_side {
+using namespace site_binding;
+
+struct CenturySite {
+  static constexpr TimeStep kStep = TimeStep::month;
+  static constexpr bool kLinear = true, kLeaching = false;
+  static constexpr double kSurfaceShare = 0.5;  ///< share of c_input entering the surface pools (1)
+  m::century::Parameters p;
+  m::century::SiteConstants sc{};
+  std::vector<m::century::CellForcing> forcing;
+  m::century::Pools x{};
+
+  CenturySite(const AdapterInput& in, const m::century::Parameters& par) : p(par) {
+    const auto& s = in.s;
+    const auto temp = soil_temperature(in);
+    const auto pr = series_or(in, "pr", NAN, "");
+    // potential evapotranspiration: the pet column, else 0.75 x open-pan evaporation (the RothC relation)
+    std::vector<double> pet;
+    if (!s.has("pet") && s.has("evap")) {
+      pet = series_or(in, "evap", NAN, "");
+      for (auto& v : pet) v *= 0.75;
+      in.notes.push_back("pet = 0.75 evap (open-pan evaporation to evapotranspiration, as RothC)");
+    } else {
+      pet = series_or(in, "pet", NAN, "");
+    }
+    const auto cin = series_or(in, "c_input", NAN, "");
+    const auto fym = series_or(in, "fym", 0.0, "");
+    in.notes.push_back("half of c_input to the surface litter pools, half to the soil litter pools; fym to the surface");
+    m::century::Site site;
+    site.clay = in.f.property("clay", NAN, "century") / 100.0;
+    site.silt = property_noted(in, "silt", 45.0, "percent") / 100.0;
+    const bool quality = (s.has("lignin_fraction") || in.f.has_number("lignin_fraction")) &&
+                         (s.has("n_fraction") || in.f.has_number("n_fraction"));
+    if (quality) {
+      site.lignin_to_nitrogen =
+          in.f.property("lignin_fraction", NAN, "century") / in.f.property("n_fraction", NAN, "century");
+    } else {
+      in.notes.push_back("lignin:N of the inputs 0.5, lignin share of structural litter 0.1 (SoilR defaults)");
+    }
+    try {
+      sc = m::century::derive_site_constants(p, site);
+    } catch (const std::exception& e) {
+      rethrow_site(in, e);
+    }
+    for (std::size_t i = 0; i < s.steps(); ++i) {
+      const double moisture = pet[i] > 0.0 ? m::century::moisture_factor(p, pr[i], pet[i]) : 1.0;
+      const double xi = m::century::temperature_factor(p, temp[i]) * moisture;
+      const double rate = 1.0 / m::century::kMonth;  // per month -> per year
+      forcing.push_back({(kSurfaceShare * cin[i] + fym[i]) * rate, (1.0 - kSurfaceShare) * cin[i] * rate, xi});
+    }
+  }
+  static std::vector<std::string> pool_names() {
+    return {"surface_structural", "surface_metabolic", "soil_structural", "soil_metabolic", "active", "slow", "passive"};
+  }
+  std::vector<double> pools() const { return std::vector<double>(x.begin(), x.end()); }
+  double active_total() const {
+    double t = 0;
+    for (double v : x) t += v;
+    return t;
+  }
+  double total() const { return active_total(); }
+  double constant_total() const { return 0.0; }
+  std::vector<double> state() const { return pools(); }
+  void set_state(const std::vector<double>& v) { std::copy(v.begin(), v.end(), x.begin()); }
+  void begin_cycle(std::size_t) {}
+  void reset_aux() {}
+  void cold_start(std::size_t) { x = {}; }
+  Flux step(std::size_t i, bool inputs) {
+    m::century::CellForcing f = forcing[i];
+    if (!inputs) f.surface_input = f.soil_input = 0.0;
+    const auto fl = m::century::step(sc, f, m::century::kMonth, x);
+    return {fl.input, fl.respired, 0.0};
+  }
+};
+
+
+}  // namespace site_side
+
+}  // namespace
+
+ModelBinding century_binding() {
+  ModelBinding b;
+  b.info = models::century::model_info();
+  b.make_grid_model = [](const RunConfig& cfg) -> std::unique_ptr<GridModel> {
+    return grid_binding::make_cell_grid(cfg, grid_side::CenturyTraits{}, models::century::kParameterInfo,
+                                        [](const auto& q) { models::century::validate(q); });
+  };
+  b.run_site = [](const SiteRunOptions& opt, const SiteForcing& f, const ParameterFile& pf, SiteRunResult r) {
+    return site_binding::run_model<site_side::CenturySite>(opt, f, pf, models::century::Parameters{}, models::century::kParameterInfo,
+                                                          [](const auto& q) { models::century::validate(q); }, std::move(r));
+  };
+  return b;
+}
+
+}  // namespace alamod::engine

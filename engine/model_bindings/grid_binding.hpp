@@ -1,0 +1,307 @@
+#pragma once
+/// The grid binding of a model that steps one cell at a time (every model but RothC, whose block
+/// kernel has its own binding in rothc.cpp). A Traits struct, in the model's binding file, says for one
+/// cell and one year of monthly forcing how the model's inputs derive from what the grid has
+/// (models/*/README.md "Grid runs"); CellGrid<Traits> does the rest: per-cell constants, the exact
+/// linear spin-up or the PETSc SNES spin-up (engine/spinup/spinup.hpp), the inverse spin-up of the
+/// linear models, the yearly loop and the restart state.
+///
+/// What a Traits struct holds:
+///   kState (values of state per cell), kLinear (the year map is affine in the state), kLeaching (the
+///   model leaches carbon: the output gains fCarbonLeaching), kRule (one line: how the grid's inputs
+///   become the model's, recorded in the output), Params p, struct Cell (per-cell constants);
+///   pool_names(); cell(CellInput) -> Cell; year(Cell, Year, double* state) -> Flux (t ha-1 yr-1);
+///   pools(Cell, state, out) (t ha-1); constant(Cell) (t ha-1 of pools the state does not hold);
+///   nonlinear models also guess(Cell, Year, state), the start of the SNES; optionally a static
+///   flux_meaning() (engine/model_bindings/grid_model.hpp).
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "engine/configuration/config.hpp"
+#include "engine/model_bindings/grid_model.hpp"
+#include "engine/model_bindings/parameters.hpp"
+#include "engine/site/site_forcing.hpp"
+#include "engine/spinup/spinup.hpp"
+#include "grids/input_error.hpp"
+
+namespace alamod::engine::grid_binding {
+
+namespace m = alamod::models;
+
+constexpr double kTonnesPerHaPerGramPerM2 = 0.01;  ///< 1 g m-2 = 0.01 t ha-1
+constexpr int kSpinupCalendarYear = 2001;          ///< a 365-day year: month lengths of the mean spin-up year
+
+inline std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+/// One month of a cell's forcing, inputs already scaled (0 when the cycle runs without inputs).
+struct Month {
+  double tas;    ///< degC
+  double pr;     ///< mm month-1
+  double pet;    ///< mm month-1
+  double input;  ///< plant carbon input of the month (t ha-1)
+  double fym;    ///< manure carbon of the month (t ha-1)
+  int days;      ///< days in the month
+};
+using Year = std::array<Month, 12>;
+
+/// What a cell's static layers give every model.
+struct CellInput {
+  double clay_pct, soc_observed, annual_input;
+  const LandUseClass* land_use;
+  double depth_cm;
+};
+
+/// Carbon crossing the boundary of the soil over a year (t ha-1).
+struct Flux {
+  double input = 0, rh = 0, leaching = 0;
+};
+
+inline double annual_sum(const Year& y, double Month::*field) {
+  double s = 0.0;
+  for (const auto& mo : y) s += mo.*field;
+  return s;
+}
+inline double annual_mean(const Year& y, double Month::*field) { return annual_sum(y, field) / 12.0; }
+
+template <class T, class = void>
+struct HasFluxMeaning : std::false_type {};
+template <class T>
+struct HasFluxMeaning<T, std::void_t<decltype(T::flux_meaning())>> : std::true_type {};
+
+template <class T>
+class CellGrid final : public GridModel {
+ public:
+  CellGrid(const RunConfig& cfg, T traits, std::string parameters)
+      : cfg_(cfg), t_(std::move(traits)), parameters_(std::move(parameters)) {}
+
+  FluxMeaning flux_meaning() const override {
+    if constexpr (HasFluxMeaning<T>::value) return T::flux_meaning();
+    else return {};
+  }
+
+  bool leaches() const override { return T::kLeaching; }
+  std::vector<std::string> pool_names() const override { return T::pool_names(); }
+  std::string parameters_text() const override { return parameters_; }
+  const std::vector<double>& input_scale() const override { return scale_; }
+
+  void set_cells(const GridCells& c, const std::function<std::string(std::size_t)>& describe) override {
+    const size_t n = c.land_class.size();
+    copy_cells(land_class_, c.land_class);
+    copy_cells(annual_input_, c.annual_input);
+    copy_cells(soc_observed_, c.soc_observed);
+    cells_.clear();
+    room_for_cells(cells_, n);
+    for (size_t i = 0; i < n; ++i) {
+      try {
+        cells_.push_back(t_.cell(input(c, i)));
+      } catch (const std::exception& e) {
+        throw InputError(cfg_.model + " at land " + describe(i) + ": " + e.what());
+      }
+    }
+    describe_ = describe;
+    fill_cells(scale_, n, 1.0);
+    fill_cells(x_, n * T::kState, 0.0);
+  }
+
+  SpinupReport spin_up(const MonthlyClimate& mean, bool inverse) override {
+    const size_t n = cells_.size();
+    SpinupReport rep;
+    rep.residual.assign(n, 0.0);
+    rep.cycles.assign(n, 0.0);
+    if constexpr (T::kLinear) {
+      rep.method = std::string("exact periodic equilibrium of the affine map of the mean year (") +
+                   std::to_string(T::kState + 1) + " years to build the map, 1 to check" +
+                   (inverse ? ", 1 more after scaling the inputs" : "") + "); " + T::kRule;
+      for (size_t i = 0; i < n; ++i) {
+        Year y = year_of(mean, i, kSpinupCalendarYear, 1.0);
+        auto cycle = [&](const double* in, double* out, bool with_inputs) {
+          Year yy = y;
+          if (!with_inputs)
+            for (auto& mo : yy) mo.input = mo.fym = 0.0;
+          std::copy(in, in + T::kState, out);
+          t_.year(cells_[i], yy, out);
+        };
+        spinup::LinearSteadyState r;
+        try {
+          r = spinup::linear_periodic_steady_state(T::kState, cycle);
+        } catch (const std::exception& e) {
+          throw InputError(cfg_.model + " spin-up at land " + describe_(i) + ": " + e.what());
+        }
+        double* x = x_.data() + i * T::kState;
+        std::copy(r.state.begin(), r.state.begin() + T::kState, x);
+        rep.residual[i] = r.residual;
+        rep.cycles[i] = r.cycles;
+        if (inverse) {
+          std::array<double, T::kState> pools{};
+          t_.pools(cells_[i], x, pools.data());
+          double total = 0.0;
+          for (double v : pools) total += v;
+          const double constant = t_.constant(cells_[i]);
+          const double variable = total - constant, target = soc_observed_[i] - constant;
+          if (!(target > 0.0) || !(variable > 0.0))
+            throw InputError(cfg_.soc_stock + ": the observed stock " + fmt("%g", soc_observed_[i]) +
+                             " t ha-1 at land " + describe_(i) + " is not above " + cfg_.model +
+                             "'s constant pools (" + fmt("%g", constant) + " t ha-1) or the cell has no input");
+          const double scale = target / variable;
+          for (int k = 0; k < T::kState; ++k) x[k] *= scale;
+          scale_[i] = scale;
+          const Year ys = year_of(mean, i, kSpinupCalendarYear, scale);
+          std::array<double, T::kState> next{};
+          std::copy(x, x + T::kState, next.begin());
+          t_.year(cells_[i], ys, next.data());
+          rep.residual[i] = spinup::relative_change(T::kState, x, next.data());
+          rep.cycles[i] += 1;
+        }
+      }
+    } else {
+      if (inverse)
+        throw InputError(cfg_.path + ": spinup.method = \"inverse\" needs a linear model (rothc, icbm, yasso15, "
+                         "yasso07, century, amg); " + cfg_.model + " is nonlinear");
+      spinup::NonlinearOptions opt;
+      opt.max_fallback_cycles = 20000;
+      spinup::NonlinearSpinup solver(T::kState, opt);
+      long iterations = 0;
+      for (size_t i = 0; i < n; ++i) {
+        const Year y = year_of(mean, i, kSpinupCalendarYear, 1.0);
+        spinup::Pools guess{};
+        try {
+          t_.guess(cells_[i], y, guess.data());
+        } catch (const std::exception& e) {
+          throw InputError(cfg_.model + " spin-up at land " + describe_(i) + ": no start for the solver: " + e.what());
+        }
+        const spinup::CycleMap map = [&](const double* in, double* out) {
+          std::copy(in, in + T::kState, out);
+          t_.year(cells_[i], y, out);
+        };
+        const auto r = solver.solve(map, guess.data());
+        std::copy(r.state.begin(), r.state.begin() + T::kState, x_.data() + i * T::kState);
+        rep.residual[i] = r.residual;
+        rep.cycles[i] = static_cast<double>(r.cycles);
+        iterations += r.snes_iterations;
+        rep.flagged += r.fallback_cycles > 0 ? 1 : 0;
+      }
+      rep.flagged_what = "cells the SNES left to plain cycling";
+      rep.method = "periodic equilibrium of the mean year by PETSc SNES (" + solver.method() +
+                   ", log-pool variables, matrix-free Jacobian; fall-back to plain cycling); " + T::kRule;
+    }
+    return rep;
+  }
+
+  SpinupReport brute_force_spin_up(const MonthlyClimate& mean, double tolerance, long max_years) override {
+    const size_t n = cells_.size();
+    SpinupReport rep;
+    rep.residual.assign(n, 0.0);
+    rep.cycles.assign(n, 0.0);
+    rep.method = std::string("brute force: the mean year cycled from ") + (T::kLinear ? "empty pools" : "the solver's start") +
+                 " until one more cycle changes every pool by at most " + fmt("%g", tolerance) + " (relative); " + T::kRule;
+    rep.flagged_what = "cells not converged within " + std::to_string(max_years) + " years";
+    for (size_t i = 0; i < n; ++i) {
+      const Year y = year_of(mean, i, kSpinupCalendarYear, 1.0);
+      spinup::Pools x0{};
+      if constexpr (!T::kLinear) t_.guess(cells_[i], y, x0.data());
+      const auto r = spinup::cycle_to_steady_state(
+          T::kState,
+          [&](const double* in, double* out) {
+            std::copy(in, in + T::kState, out);
+            t_.year(cells_[i], y, out);
+          },
+          x0.data(), tolerance, max_years);
+      std::copy(r.state.begin(), r.state.begin() + T::kState, x_.data() + i * T::kState);
+      rep.residual[i] = r.residual;
+      rep.cycles[i] = static_cast<double>(r.cycles);
+      rep.flagged += r.converged ? 0 : 1;
+    }
+    return rep;
+  }
+
+  void step_year(int year, const MonthlyClimate& climate, YearFluxes& f) override {
+    const size_t n = cells_.size();
+    f.input.resize(n);
+    f.rh.resize(n);
+    f.leaching.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      const Flux fl = t_.year(cells_[i], year_of(climate, i, year, scale_[i]), x_.data() + i * T::kState);
+      f.input[i] = fl.input;
+      f.rh[i] = fl.rh;
+      f.leaching[i] = fl.leaching;
+    }
+  }
+
+  void pools(std::vector<std::vector<double>>& out) const override {
+    const size_t n = cells_.size();
+    const size_t np = T::pool_names().size();
+    out.resize(np);
+    for (auto& o : out) o.resize(n);  // keeps the caller's storage from the previous year
+    std::array<double, 8> v{};
+    for (size_t i = 0; i < n; ++i) {
+      t_.pools(cells_[i], x_.data() + i * T::kState, v.data());
+      for (size_t k = 0; k < np; ++k) out[k][i] = v[k];
+    }
+  }
+
+  std::vector<std::pair<std::string, std::vector<double>*>> state() override {
+    // one variable per state component, cells contiguous (the checkpoint's layout)
+    const size_t n = cells_.size();
+    columns_.assign(T::kState, std::vector<double>(n));
+    for (size_t i = 0; i < n; ++i)
+      for (int k = 0; k < T::kState; ++k) columns_[k][i] = x_[i * T::kState + k];
+    std::vector<std::pair<std::string, std::vector<double>*>> s;
+    for (int k = 0; k < T::kState; ++k) s.push_back({"state_" + std::to_string(k), &columns_[k]});
+    s.push_back({"input_scale", &scale_});
+    return s;
+  }
+  /// After a checkpoint was read into the vectors state() returned.
+  void state_restored() override {
+    const size_t n = cells_.size();
+    for (size_t i = 0; i < n; ++i)
+      for (int k = 0; k < T::kState; ++k) x_[i * T::kState + k] = columns_[k][i];
+  }
+
+ private:
+  CellInput input(const GridCells& c, size_t i) const {
+    return {c.clay[i], c.soc_observed[i], c.annual_input[i], &cfg_.land_uses[static_cast<size_t>(c.land_class[i])],
+            cfg_.soil_depth_cm};
+  }
+  Year year_of(const MonthlyClimate& clim, size_t i, int calendar_year, double scale) const {
+    const size_t n = cells_.size();
+    const auto& lu = cfg_.land_uses[static_cast<size_t>(land_class_[i])];
+    Year y;
+    for (int mo = 0; mo < 12; ++mo)
+      y[mo] = {clim[0][mo * n + i], clim[1][mo * n + i],  clim[2][mo * n + i], scale * annual_input_[i] * lu.input_share[mo],
+               scale * lu.fym * lu.input_share[mo], days_in_month(calendar_year, mo + 1)};
+    return y;
+  }
+
+  const RunConfig& cfg_;
+  T t_;
+  std::string parameters_;
+  std::vector<int> land_class_;
+  std::vector<double> annual_input_, soc_observed_, scale_, x_;
+  std::vector<typename T::Cell> cells_;
+  std::vector<std::vector<double>> columns_;
+  std::function<std::string(std::size_t)> describe_;
+};
+
+/// The grid binding of a model stepped through Traits: the parameters of the configuration set on
+/// traits.p, checked by `validate` (the model's own check).
+template <class T, class Table, class Validate>
+std::unique_ptr<GridModel> make_cell_grid(const RunConfig& cfg, T traits, const Table& table, Validate validate) {
+  set_parameters(table, cfg.model_parameters, traits.p);
+  validate_parameters(cfg.path, traits.p, validate);
+  const std::string text = parameters_text(table, traits.p);
+  return std::make_unique<CellGrid<T>>(cfg, std::move(traits), text);
+}
+
+
+}  // namespace alamod::engine::grid_binding

@@ -1,0 +1,160 @@
+// The Millennial v2 binding (engine/model_bindings/model_binding.hpp): how the grid run and the site runs
+// drive the kernel of models/millennial/ (its README says how the inputs are derived, "Grid runs" and
+// "Site runs").
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/model_bindings/grid_binding.hpp"
+#include "engine/model_bindings/model_binding.hpp"
+#include "engine/model_bindings/site_binding.hpp"
+#include "grids/input_error.hpp"
+#include "models/millennial/millennial.hpp"
+
+namespace alamod::engine {
+
+namespace {
+
+namespace grid_side {
+using namespace grid_binding;
+
+/// Millennial v2: daily steps, each day of a month with the month's temperature, moisture and input.
+struct MillennialTraits {
+  static constexpr int kState = 5;
+  static constexpr bool kLeaching = true;
+  static constexpr bool kLinear = false;
+  static constexpr const char* kRule =
+      "Millennial v2 daily steps; soil temperature = the month's tas every day; soil water content = porosity x "
+      "(0.3 + 0.5 min(1, pr/pet)) of the month; the month's plant + manure carbon spread evenly over its days; "
+      "clay from the grid, pH 7 and bulk density 1000 kg m-3 (official values)";
+  using Params = m::millennial::Parameters;
+  Params p;
+  struct Cell {
+    m::millennial::SoilConstants sc;
+  };
+  static std::vector<std::string> pool_names() { return {"POM", "LMWC", "AGG", "MIC", "MAOM"}; }
+  Cell cell(const CellInput& in) const {
+    m::millennial::SiteProperties site;
+    site.clay_pct = in.clay_pct;
+    site.ph = 7.0;
+    site.bulk_density = 1000.0;
+    return {m::millennial::derive_soil_constants(p, site)};
+  }
+  double moisture(const Month& mo) const {
+    const double ratio = mo.pet > 0.0 ? std::min(1.0, mo.pr / mo.pet) : 1.0;
+    return p.porosity * (0.3 + 0.5 * ratio);
+  }
+  Flux year(const Cell& c, const Year& y, double* x) const {
+    m::millennial::State s{x[0], x[1], x[2], x[3], x[4]};
+    Flux f;
+    for (const auto& mo : y) {
+      const m::millennial::DailyForcing d{mo.tas, moisture(mo),
+                                          (mo.input + mo.fym) / mo.days / kTonnesPerHaPerGramPerM2};
+      for (int k = 0; k < mo.days; ++k) {
+        const auto fl = m::millennial::step_day(p, c.sc, d, s);
+        f.input += fl.input;
+        f.rh += fl.respiration;
+        f.leaching += fl.leaching;
+      }
+    }
+    x[0] = s.pom, x[1] = s.lmwc, x[2] = s.agg, x[3] = s.mic, x[4] = s.maom;
+    return {f.input * kTonnesPerHaPerGramPerM2, f.rh * kTonnesPerHaPerGramPerM2, f.leaching * kTonnesPerHaPerGramPerM2};
+  }
+  void pools(const Cell&, const double* x, double* out) const {
+    for (int k = 0; k < kState; ++k) out[k] = x[k] * kTonnesPerHaPerGramPerM2;
+  }
+  double constant(const Cell&) const { return 0.0; }
+  /// Start of the SNES: the official test's start (docs/SPINUP.md), g m-2.
+  void guess(const Cell&, const Year&, double* x) const {
+    const double start[5] = {100.0, 10.0, 100.0, 10.0, 1000.0};
+    std::copy(start, start + 5, x);
+  }
+};
+
+
+}  // namespace grid_side
+
+namespace site_side {
+using namespace site_binding;
+
+struct MillennialSite {
+  static constexpr TimeStep kStep = TimeStep::day;
+  static constexpr bool kLinear = false, kLeaching = true;
+  m::millennial::Parameters p;
+  m::millennial::SoilConstants sc{};
+  std::vector<m::millennial::DailyForcing> forcing;
+  m::millennial::State x{0, 0, 0, 0, 0};
+
+  MillennialSite(const AdapterInput& in, const m::millennial::Parameters& par) : p(par) {
+    const auto& s = in.s;
+    const auto temp = soil_temperature(in);
+    const auto swc = series_or(in, "swc", NAN, "");
+    const auto c = carbon_inputs(in);
+    for (std::size_t i = 0; i < s.steps(); ++i) {
+      if (swc[i] > p.porosity)
+        throw InputError(in.f.path + ":" + std::to_string(s.first_line[i]) + " (swc): soil water content " +
+                         num(swc[i]) + " m3 m-3 exceeds millennial's porosity " + num(p.porosity) +
+                         ", expected <= porosity");
+      forcing.push_back({temp[i], swc[i], c[i] / kTonnesPerHaPerGramPerM2});
+    }
+    m::millennial::SiteProperties site;
+    site.clay_pct = in.f.property("clay", NAN, "millennial");
+    if (in.f.has_number("silt") || in.f.has_column("silt")) {
+      site.clay_pct += in.f.property("silt", NAN, "millennial");
+      in.notes.push_back("mineral capacity from clay + silt (Abramoff et al. 2022)");
+    } else {
+      in.notes.push_back("mineral capacity from clay only (no silt given)");
+    }
+    site.ph = property_noted(in, "ph", 7.0, "1 (official Fortran value)");
+    site.bulk_density = property_noted(in, "bulk_density", 1.0, "g cm-3 (official Fortran value)") * 1000.0;
+    try {
+      sc = m::millennial::derive_soil_constants(p, site);
+    } catch (const std::exception& e) {
+      rethrow_site(in, e);
+    }
+  }
+  static std::vector<std::string> pool_names() { return {"POM", "LMWC", "AGG", "MIC", "MAOM"}; }
+  std::vector<double> pools() const {
+    const double k = kTonnesPerHaPerGramPerM2;
+    return {x.pom * k, x.lmwc * k, x.agg * k, x.mic * k, x.maom * k};
+  }
+  double active_total() const { return m::millennial::total_carbon(x) * kTonnesPerHaPerGramPerM2; }
+  double total() const { return active_total(); }
+  double constant_total() const { return 0.0; }
+  std::vector<double> state() const { return {x.pom, x.lmwc, x.agg, x.mic, x.maom}; }
+  void set_state(const std::vector<double>& v) { x = {v[0], v[1], v[2], v[3], v[4]}; }
+  void cold_start(std::size_t) { x = {1, 1, 1, 1, 1}; }  // the official initial state (g m-2)
+  std::string start_equilibrium(std::size_t k_steps) {
+    cold_start(k_steps);
+    return "the official initial state";
+  }
+  Flux step(std::size_t i, bool) {
+    const auto fl = m::millennial::step_day(p, sc, forcing[i], x);
+    const double k = kTonnesPerHaPerGramPerM2;
+    return {fl.input * k, fl.respiration * k, fl.leaching * k};
+  }
+};
+
+
+}  // namespace site_side
+
+}  // namespace
+
+ModelBinding millennial_binding() {
+  ModelBinding b;
+  b.info = models::millennial::model_info();
+  b.make_grid_model = [](const RunConfig& cfg) -> std::unique_ptr<GridModel> {
+    return grid_binding::make_cell_grid(cfg, grid_side::MillennialTraits{}, models::millennial::kParameterInfo,
+                                        [](const auto& q) { models::millennial::validate(q); });
+  };
+  b.run_site = [](const SiteRunOptions& opt, const SiteForcing& f, const ParameterFile& pf, SiteRunResult r) {
+    return site_binding::run_model<site_side::MillennialSite>(opt, f, pf, models::millennial::Parameters{}, models::millennial::kParameterInfo,
+                                                          [](const auto& q) { models::millennial::validate(q); }, std::move(r));
+  };
+  return b;
+}
+
+}  // namespace alamod::engine

@@ -1,0 +1,186 @@
+// The MIMICS binding (engine/model_bindings/model_binding.hpp): how the grid run and the site runs
+// drive the kernel of models/mimics/ (its README says how the inputs are derived, "Grid runs" and
+// "Site runs").
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/model_bindings/grid_binding.hpp"
+#include "engine/model_bindings/model_binding.hpp"
+#include "engine/model_bindings/site_binding.hpp"
+#include "grids/input_error.hpp"
+#include "models/mimics/mimics.hpp"
+
+namespace alamod::engine {
+
+namespace {
+
+namespace grid_side {
+using namespace grid_binding;
+
+/// MIMICS: 24 hourly steps a day, each day of a month with the month's temperature and input.
+struct MimicsTraits {
+  static constexpr int kState = 7;
+  static constexpr bool kLeaching = true;
+  static constexpr bool kLinear = false;
+  static constexpr const char* kRule =
+      "MIMICS hourly steps (24 a day); soil temperature = the month's tas; the month's plant + manure carbon spread "
+      "evenly over its days; litter quality from the land-use class's lignin and N fractions and the cell's mean "
+      "annual input; depth = rothc.soil_depth_cm unless mimics.parameters.depth is set";
+  using Params = m::mimics::Parameters;
+  Params p;
+  struct Cell {
+    m::mimics::SiteConstants sc;
+    double annual_input_g_m2;
+  };
+  static std::vector<std::string> pool_names() { return {"LITm", "LITs", "MICr", "MICk", "SOMp", "SOMc", "SOMa"}; }
+  Cell cell(const CellInput& in) const {
+    m::mimics::SiteProperties site;
+    site.clay_pct = in.clay_pct;
+    site.lignin_pct = in.land_use->lignin_fraction * 100.0;
+    site.nitrogen_pct = in.land_use->n_fraction * 100.0;
+    site.litter_input = (in.annual_input + in.land_use->fym) / kTonnesPerHaPerGramPerM2;
+    return {m::mimics::derive_site_constants(p, site), site.litter_input};
+  }
+  double t_ha(double mg_cm3) const { return m::mimics::to_areal(p, mg_cm3) * kTonnesPerHaPerGramPerM2; }
+  Flux year(const Cell& c, const Year& y, double* x) const {
+    m::mimics::State s{x[0], x[1], x[2], x[3], x[4], x[5], x[6]};
+    Flux f;
+    for (const auto& mo : y) {
+      const double per_day = (mo.input + mo.fym) / mo.days / kTonnesPerHaPerGramPerM2;  // g m-2 d-1
+      const m::mimics::DailyForcing d{mo.tas, m::mimics::litter_input(p, c.sc, per_day * m::mimics::kDaysPerYear)};
+      for (int k = 0; k < mo.days; ++k) {
+        const auto fl = m::mimics::step_day(p, c.sc, d, s);
+        f.input += fl.input;
+        f.rh += fl.respiration;
+        f.leaching += fl.leaching;
+      }
+    }
+    x[0] = s.lit_m, x[1] = s.lit_s, x[2] = s.mic_r, x[3] = s.mic_k, x[4] = s.som_p, x[5] = s.som_c, x[6] = s.som_a;
+    return {t_ha(f.input), t_ha(f.rh), t_ha(f.leaching)};
+  }
+  void pools(const Cell&, const double* x, double* out) const {
+    for (int k = 0; k < kState; ++k) out[k] = t_ha(x[k]);
+  }
+  double constant(const Cell&) const { return 0.0; }
+  /// Start of the SNES: the steady state of the mean temperature and input (the official script's stode).
+  void guess(const Cell& c, const Year& y, double* x) const {
+    const auto k = m::mimics::kinetics(p, c.sc, annual_mean(y, &Month::tas));
+    const auto li = m::mimics::litter_input(p, c.sc, c.annual_input_g_m2);
+    const auto s = m::mimics::steady_state(p, c.sc, k, li);
+    const double v[7] = {s.lit_m, s.lit_s, s.mic_r, s.mic_k, s.som_p, s.som_c, s.som_a};
+    std::copy(v, v + 7, x);
+  }
+};
+
+
+}  // namespace grid_side
+
+namespace site_side {
+using namespace site_binding;
+
+struct MimicsSite {
+  static constexpr TimeStep kStep = TimeStep::day;
+  static constexpr bool kLinear = false, kLeaching = false;
+  m::mimics::Parameters p;
+  m::mimics::SiteConstants sc{};
+  std::vector<m::mimics::DailyForcing> forcing;
+  m::mimics::State x{0, 0, 0, 0, 0, 0, 0};
+  double mean_temperature = 0, mean_annual_input = 0;  ///< of the spin-up years (degC, g m-2 yr-1)
+
+  MimicsSite(const AdapterInput& in, const m::mimics::Parameters& par) : p(par) {
+    const auto& s = in.s;
+    if (std::find(in.set_names.begin(), in.set_names.end(), "depth") == in.set_names.end() &&
+        in.f.has_number("depth")) {
+      p.depth = in.f.numbers.at("depth");
+      // the site's depth becomes a parameter: it must keep the parameter's bounds
+      for (const auto& info : m::mimics::kParameterInfo)
+        if (std::string(info.name) == "depth" && !(p.depth >= info.lower && p.depth <= info.upper))
+          throw InputError(in.f.path + ": metadata depth = " + num(p.depth) + " cm is outside " + num(info.lower) +
+                           "-" + num(info.upper) + " cm (expected within the range of MIMICS's depth parameter)");
+      in.notes.push_back("mimics depth parameter = site depth " + num(p.depth) + " cm");
+    }
+    const auto temp = soil_temperature(in);
+    const auto c = carbon_inputs(in);
+    for (std::size_t i = 0; i < in.spinup_steps; ++i) {
+      mean_temperature += temp[i] / static_cast<double>(in.spinup_steps);
+      mean_annual_input += c[i] / kTonnesPerHaPerGramPerM2;
+    }
+    mean_annual_input *= static_cast<double>(m::mimics::kDaysPerYear) / static_cast<double>(in.spinup_steps);
+    m::mimics::SiteProperties site;
+    site.clay_pct = in.f.property("clay", NAN, "mimics");
+    site.lignin_pct = in.f.property("lignin_fraction", NAN, "mimics") * 100.0;
+    site.nitrogen_pct = in.f.property("n_fraction", NAN, "mimics") * 100.0;
+    site.litter_input = mean_annual_input;
+    in.notes.push_back("litter quality and the turnover modifier from the mean input of the spin-up years (" +
+                       num(mean_annual_input) + " g m-2 yr-1)");
+    try {
+      sc = m::mimics::derive_site_constants(p, site);
+    } catch (const std::exception& e) {
+      rethrow_site(in, e);
+    }
+    for (std::size_t i = 0; i < s.steps(); ++i)
+      forcing.push_back(
+          {temp[i], m::mimics::litter_input(p, sc, c[i] / kTonnesPerHaPerGramPerM2 * m::mimics::kDaysPerYear)});
+  }
+  static std::vector<std::string> pool_names() { return {"LITm", "LITs", "MICr", "MICk", "SOMp", "SOMc", "SOMa"}; }
+  double t_ha(double mg_cm3) const { return m::mimics::to_areal(p, mg_cm3) * kTonnesPerHaPerGramPerM2; }
+  std::vector<double> pools() const {
+    return {t_ha(x.lit_m), t_ha(x.lit_s), t_ha(x.mic_r), t_ha(x.mic_k), t_ha(x.som_p), t_ha(x.som_c), t_ha(x.som_a)};
+  }
+  double active_total() const { return t_ha(m::mimics::total_carbon(x)); }
+  double total() const { return active_total(); }
+  double constant_total() const { return 0.0; }
+  std::vector<double> state() const { return {x.lit_m, x.lit_s, x.mic_r, x.mic_k, x.som_p, x.som_c, x.som_a}; }
+  void set_state(const std::vector<double>& v) { x = {v[0], v[1], v[2], v[3], v[4], v[5], v[6]}; }
+  /// The steady state of the mean spin-up forcing (the official script's stode).
+  void steady() {
+    const auto k = m::mimics::kinetics(p, sc, mean_temperature);
+    const auto li = m::mimics::litter_input(p, sc, mean_annual_input);
+    try {
+      x = m::mimics::steady_state(p, sc, k, li);
+    } catch (const std::exception& e) {
+      throw InputError(std::string("mimics: no steady state for the mean spin-up forcing: ") + e.what());
+    }
+  }
+  void cold_start(std::size_t) { steady(); }
+  /// The start of the equilibrium cycling: the steady state of the mean forcing, ~2 % off the periodic
+  /// one (the kinetics are nonlinear in temperature).
+  std::string start_equilibrium(std::size_t) {
+    steady();
+    return "the steady state of their mean temperature and input";
+  }
+  Flux step(std::size_t i, bool) {
+    const auto fl = m::mimics::step_day(p, sc, forcing[i], x);
+    return {t_ha(fl.input), t_ha(fl.respiration), t_ha(fl.leaching)};
+  }
+};
+
+
+}  // namespace site_side
+
+}  // namespace
+
+ModelBinding mimics_binding() {
+  ModelBinding b;
+  b.info = models::mimics::model_info();
+  b.make_grid_model = [](const RunConfig& cfg) -> std::unique_ptr<GridModel> {
+    grid_side::MimicsTraits t;
+    // the simulated layer's depth unless the configuration sets the parameter
+    const bool depth_set = std::any_of(cfg.model_parameters.begin(), cfg.model_parameters.end(),
+                                       [](const auto& kv) { return kv.first == "depth"; });
+    if (!depth_set) t.p.depth = cfg.soil_depth_cm;
+    return grid_binding::make_cell_grid(cfg, t, models::mimics::kParameterInfo,
+                                        [](const auto& q) { models::mimics::validate(q); });
+  };
+  b.run_site = [](const SiteRunOptions& opt, const SiteForcing& f, const ParameterFile& pf, SiteRunResult r) {
+    return site_binding::run_model<site_side::MimicsSite>(opt, f, pf, models::mimics::Parameters{}, models::mimics::kParameterInfo,
+                                                          [](const auto& q) { models::mimics::validate(q); }, std::move(r));
+  };
+  return b;
+}
+
+}  // namespace alamod::engine

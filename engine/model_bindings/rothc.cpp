@@ -1,0 +1,471 @@
+// The RothC-26.3 binding (engine/model_bindings/model_binding.hpp): how the grid run and the site runs
+// drive the kernel of models/rothc/: the grid through its vectorised block kernel (step_block) and its own
+// chunked spin-up (its README says how the inputs are derived, "Grid runs" and
+// "Site runs").
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/model_bindings/grid_binding.hpp"
+#include "engine/model_bindings/model_binding.hpp"
+#include "engine/model_bindings/site_binding.hpp"
+#include "grids/input_error.hpp"
+#include "models/rothc/rothc.hpp"
+
+namespace alamod::engine {
+
+namespace {
+
+namespace grid_side {
+using namespace grid_binding;
+
+namespace rothc = alamod::models::rothc;
+
+class RothcGrid final : public GridModel {
+ public:
+  explicit RothcGrid(const RunConfig& cfg) : cfg_(cfg) {
+    set_parameters(rothc::kParameterInfo, cfg.model_parameters, p_);
+    validate_parameters(cfg.path, p_, [](const auto& q) { rothc::validate(q); });
+  }
+
+  std::vector<std::string> pool_names() const override {
+    return std::vector<std::string>(rothc::kPoolNames.begin(), rothc::kPoolNames.end());
+  }
+  std::string parameters_text() const override { return engine::parameters_text(rothc::kParameterInfo, p_); }
+  std::string spinup_note() const override { return "; IOM from the observed SOC stock (Falloon et al. 1998)"; }
+  const std::vector<double>& input_scale() const override { return input_scale_; }
+
+  void set_cells(const GridCells& c, const std::function<std::string(std::size_t)>&) override {
+    const size_t n = c.land_class.size();
+    copy_cells(land_class_, c.land_class);
+    copy_cells(annual_input_, c.annual_input);
+    copy_cells(soc_observed_, c.soc_observed);
+    for (auto* v : {&co2_fraction_, &bio_fraction_, &hum_fraction_, &smd_max_, &smd_1bar_, &smd_15bar_, &smd_bare_,
+                    &min_rm_})
+      fill_cells(*v, n, 0.0);
+    for (size_t i = 0; i < n; ++i) {
+      rothc::SoilProperties soil;
+      soil.clay_pct = c.clay[i];
+      soil.depth_cm = cfg_.soil_depth_cm;
+      const auto sc = rothc::derive_soil_constants(p_, soil);
+      co2_fraction_[i] = sc.co2_fraction;
+      bio_fraction_[i] = sc.bio_fraction;
+      hum_fraction_[i] = sc.hum_fraction;
+      smd_max_[i] = sc.smd_max;
+      smd_1bar_[i] = sc.smd_1bar;
+      smd_15bar_[i] = sc.smd_15bar;
+      smd_bare_[i] = sc.smd_bare;
+      min_rm_[i] = sc.min_rm_moist;
+    }
+    fill_cells(iom_, n, 0.0);
+    for (size_t i = 0; i < n; ++i) iom_[i] = rothc::falloon_iom(soc_observed_[i]);
+    fill_cells(input_scale_, n, 1.0);
+    // The state and the yearly work arrays are allocated here, with the cells (model set-up, timed as
+    // input): first touching fresh memory costs as much as a simulated year on some virtual machines.
+    for (auto* v : {&dpm_, &rpm_, &bio_, &hum_, &smd_, &tas_, &rain_, &evap_, &cin_, &fym_, &cov_, &co2_})
+      fill_cells(*v, n, 0.0);
+    fill_cells(report_.residual, n, 0.0);  // the spin-up's per-cell diagnostics, likewise
+    fill_cells(report_.cycles, n, 0.0);
+    fill_cells(dfrac_, n, 0.0);
+    for (size_t i = 0; i < n; ++i) {
+      const auto& lu = cfg_.land_uses[static_cast<size_t>(land_class_[i])];
+      dfrac_[i] = lu.dpm_rpm_ratio / (lu.dpm_rpm_ratio + 1.0);
+    }
+  }
+
+  SpinupReport spin_up(const MonthlyClimate& mean, bool inverse) override { return spin_up(mean, inverse, 0.0, 0); }
+  SpinupReport brute_force_spin_up(const MonthlyClimate& mean, double tolerance, long max_years) override {
+    return spin_up(mean, false, tolerance, max_years);
+  }
+  void step_year(int year, const MonthlyClimate& climate, YearFluxes& f) override;
+
+  void pools(std::vector<std::vector<double>>& out) const override {
+    out.resize(5);  // element-wise copies reuse the caller's storage from the previous year
+    out[0] = dpm_, out[1] = rpm_, out[2] = bio_, out[3] = hum_, out[4] = iom_;
+  }
+  std::vector<std::pair<std::string, std::vector<double>*>> state() override {
+    return {{"dpm", &dpm_}, {"rpm", &rpm_}, {"bio", &bio_},       {"hum", &hum_},
+            {"iom", &iom_}, {"smd", &smd_}, {"input_scale", &input_scale_}};
+  }
+
+ private:
+  /// The exact equilibrium (max_years = 0) or brute-force cycling to `tolerance`.
+  SpinupReport spin_up(const MonthlyClimate& mean, bool inverse, double tolerance, long max_years);
+  /// A Block or YearMapBlock with the soil constants of the cells from c0 on.
+  template <class B = rothc::Block>
+  B block(size_t c0) {
+    B b;
+    b.co2_fraction = co2_fraction_.data() + c0;
+    b.bio_fraction = bio_fraction_.data() + c0;
+    b.hum_fraction = hum_fraction_.data() + c0;
+    b.smd_max = smd_max_.data() + c0;
+    b.smd_1bar = smd_1bar_.data() + c0;
+    b.smd_15bar = smd_15bar_.data() + c0;
+    b.smd_bare = smd_bare_.data() + c0;
+    b.min_rm_moist = min_rm_.data() + c0;
+    return b;
+  }
+
+  const RunConfig& cfg_;
+  rothc::Parameters p_;
+  std::vector<int> land_class_;
+  std::vector<double> annual_input_, soc_observed_, input_scale_, dfrac_;
+  std::vector<double> co2_fraction_, bio_fraction_, hum_fraction_, smd_max_, smd_1bar_, smd_15bar_, smd_bare_, min_rm_;
+  std::vector<double> dpm_, rpm_, bio_, hum_, iom_, smd_;
+  SpinupReport report_;  // storage of the spin-up diagnostics until the spin-up hands it over
+  // yearly work arrays
+  std::vector<double> tas_, rain_, evap_, cin_, fym_, cov_, co2_;
+};
+
+SpinupReport RothcGrid::spin_up(const MonthlyClimate& mean, bool inverse, double tolerance, long max_years) {
+  const bool brute_force = max_years > 0;
+  const size_t n = land_class_.size();
+  const auto& p = p_;
+  SpinupReport rep = std::move(report_);  // arrays allocated by set_cells
+  rep.residual.resize(n);
+  std::fill(rep.residual.begin(), rep.residual.end(), 0.0);
+  rep.cycles.resize(n);
+  std::fill(rep.cycles.begin(), rep.cycles.end(), 2.0);
+  if (brute_force)
+    rep.method = "brute force: the mean year cycled from empty pools until one more cycle changes every pool by at "
+                 "most " + fmt("%g", tolerance) + " (relative)";
+  else
+    rep.method = "exact periodic equilibrium of the affine year map (composed from the 12 monthly maps at the cost of "
+               "one simulated year, block-triangular 4x4 system solved in closed form) and one simulated year to check it";
+  rep.flagged_what = "cells whose moisture deficit is not yet periodic";
+  for (auto* v : {&dpm_, &rpm_, &bio_, &hum_, &smd_}) std::fill(v->begin(), v->end(), 0.0);
+  // Cells are independent: work through them in chunks, so the spin-up's temporary
+  // arrays stay small (and in cache) whatever the number of cells.
+  constexpr size_t kChunk = 8192;
+  std::vector<double> evap(12 * kChunk), cin(12 * kChunk), fym(12 * kChunk), cov(12 * kChunk), dfrac(kChunk),
+      zero(kChunk, 0.0), co2(kChunk), smd(kChunk), smd0(kChunk), tas(12 * kChunk), rain(12 * kChunk);
+  std::array<std::vector<double>, 4> x;
+  for (size_t c0 = 0; c0 < n; c0 += kChunk) {
+    const size_t nc = std::min(kChunk, n - c0);
+    // Monthly forcing of the cycle, structure of arrays, for the block kernel.
+    // (month outer, cell inner: both sides are read and written contiguously)
+    std::copy(dfrac_.begin() + static_cast<long>(c0), dfrac_.begin() + static_cast<long>(c0 + nc), dfrac.begin());
+    for (int mo = 0; mo < 12; ++mo) {
+      const double* t_in = mean[0].data() + mo * n + c0;
+      const double* r_in = mean[1].data() + mo * n + c0;
+      const double* e_in = mean[2].data() + mo * n + c0;
+      for (size_t j = 0; j < nc; ++j) {
+        const auto& lu = cfg_.land_uses[static_cast<size_t>(land_class_[c0 + j])];
+        tas[mo * nc + j] = t_in[j];
+        rain[mo * nc + j] = r_in[j];
+        evap[mo * nc + j] = e_in[j] / p.evap_factor;
+        cin[mo * nc + j] = annual_input_[c0 + j] * lu.input_share[mo];
+        fym[mo * nc + j] = lu.fym * lu.input_share[mo];
+        cov[mo * nc + j] = lu.covered[mo];
+      }
+    }
+    // 1. periodic soil-moisture deficit of the cycle (independent of the pools):
+    //    the deficit is clamped at 0 and at its floor, so the cycle becomes exactly
+    //    periodic after a few years; cells still drifting after 200 cycles are reported.
+    //    All cells cycle together (month outer, contiguous); a cell already periodic stays so.
+    std::fill(smd0.begin(), smd0.begin() + static_cast<long>(nc), 0.0);
+    std::vector<char> periodic(nc, 0);
+    size_t drifting = nc;
+    for (int it = 0; it < 200 && drifting > 0; ++it) {
+      std::copy(smd0.begin(), smd0.begin() + static_cast<long>(nc), smd.begin());
+      for (int mo = 0; mo < 12; ++mo)
+        for (size_t j = 0; j < nc; ++j) {
+          const size_t i = c0 + j;
+          const rothc::SoilConstants sc{co2_fraction_[i], bio_fraction_[i], hum_fraction_[i], smd_max_[i],
+                                        smd_1bar_[i],     smd_15bar_[i],    smd_bare_[i],     min_rm_[i]};
+          smd[j] = rothc::update_deficit(p, sc, smd[j], rain[mo * nc + j], evap[mo * nc + j], cov[mo * nc + j]);
+        }
+      drifting = 0;
+      for (size_t j = 0; j < nc; ++j) {
+        periodic[j] = smd[j] == smd0[j];
+        drifting += periodic[j] ? 0 : 1;
+        smd0[j] = smd[j];
+      }
+    }
+    rep.flagged += static_cast<long>(drifting);
+    // 2. one year is affine in the pools, x1 = M x0 + v (the rate modifiers depend on
+    //    climate and deficit only): M and v by composing the twelve monthly maps (the cost
+    //    of one simulated year), then x = (I - M)^-1 v per cell.
+    //    (not needed by the brute force)
+    if (!brute_force) {
+      auto ym = block<rothc::YearMapBlock>(c0);
+      ym.n = nc;
+      ym.tas_c = tas.data();
+      ym.rain_mm = rain.data();
+      ym.evap_mm = evap.data();
+      ym.c_input = cin.data();
+      ym.fym = fym.data();
+      ym.covered = cov.data();
+      ym.dpm_fraction = dfrac.data();
+      ym.smd0 = smd0.data();
+      for (int k = 0; k < 4; ++k) {
+        x[k].resize(nc);
+        ym.x[k] = x[k].data();
+      }
+      rothc::year_map_block(p, ym);  // x = (I - M)^-1 v, solved in closed form in the same pass
+    }
+    // 3. (below) one simulated year from the equilibrium measures the residual
+    rothc::Block b = block(c0);
+    b.n = nc;
+    b.dpm_fraction = dfrac.data();
+    b.smd = smd.data();
+    b.co2 = co2.data();
+    auto run_year = [&](std::array<std::vector<double>, 4>& pools, bool with_inputs) {
+      std::copy(smd0.begin(), smd0.begin() + static_cast<long>(nc), smd.begin());
+      b.dpm = pools[0].data();
+      b.rpm = pools[1].data();
+      b.bio = pools[2].data();
+      b.hum = pools[3].data();
+      for (int mo = 0; mo < 12; ++mo) {
+        b.tas_c = tas.data() + mo * nc;
+        b.rain_mm = rain.data() + mo * nc;
+        b.evap_mm = evap.data() + mo * nc;
+        b.c_input = with_inputs ? cin.data() + mo * nc : zero.data();
+        b.fym = with_inputs ? fym.data() + mo * nc : zero.data();
+        b.covered = cov.data() + mo * nc;
+        rothc::step_block(p, b);
+      }
+    };
+    if (brute_force) {
+      // cycle the mean year from empty pools until no pool of the cell changes by more than
+      // `tolerance` (relative) over a cycle; converged cells keep cycling with the others
+      std::array<std::vector<double>, 4> y;
+      for (int k = 0; k < 4; ++k) y[k].assign(nc, 0.0);
+      std::vector<char> done(nc, 0);
+      size_t left = nc;
+      for (long year = 1; year <= max_years && left > 0; ++year) {
+        const auto before = y;
+        run_year(y, true);
+        for (size_t j = 0; j < nc; ++j) {
+          const double b4[4] = {before[0][j], before[1][j], before[2][j], before[3][j]};
+          const double af[4] = {y[0][j], y[1][j], y[2][j], y[3][j]};
+          const double res = spinup::relative_change(4, b4, af);
+          rep.residual[c0 + j] = res;
+          if (!done[j] && res <= tolerance) {
+            done[j] = 1;
+            --left;
+            rep.cycles[c0 + j] = static_cast<double>(year);
+            dpm_[c0 + j] = y[0][j], rpm_[c0 + j] = y[1][j], bio_[c0 + j] = y[2][j], hum_[c0 + j] = y[3][j];
+            smd_[c0 + j] = smd0[j];
+          }
+        }
+      }
+      for (size_t j = 0; j < nc; ++j)
+        if (!done[j]) {
+          rep.cycles[c0 + j] = static_cast<double>(max_years);
+          dpm_[c0 + j] = y[0][j], rpm_[c0 + j] = y[1][j], bio_[c0 + j] = y[2][j], hum_[c0 + j] = y[3][j];
+          smd_[c0 + j] = smd0[j];
+        }
+      continue;
+    }
+    if (inverse) {
+      // The equilibrium is linear in the inputs: scale them per cell so that the
+      // equilibrium SOC (active pools + IOM) equals the observed stock.
+      for (size_t j = 0; j < nc; ++j) {
+        const size_t i = c0 + j;
+        const double active = x[0][j] + x[1][j] + x[2][j] + x[3][j];
+        const double target = soc_observed_[i] - iom_[i];
+        const double scale = active > 0.0 ? target / active : 0.0;
+        for (int k = 0; k < 4; ++k) x[k][j] *= scale;
+        input_scale_[i] = scale;
+        for (int mo = 0; mo < 12; ++mo) {
+          cin[mo * nc + j] *= scale;
+          fym[mo * nc + j] *= scale;
+        }
+      }
+    }
+    for (size_t j = 0; j < nc; ++j) {
+      dpm_[c0 + j] = x[0][j];
+      rpm_[c0 + j] = x[1][j];
+      bio_[c0 + j] = x[2][j];
+      hum_[c0 + j] = x[3][j];
+      smd_[c0 + j] = smd0[j];
+    }
+    // 3. residual: largest relative change of a pool over one more cycle
+    run_year(x, true);
+    for (size_t j = 0; j < nc; ++j) {
+      const size_t i = c0 + j;
+      const double before[4] = {dpm_[i], rpm_[i], bio_[i], hum_[i]}, after[4] = {x[0][j], x[1][j], x[2][j], x[3][j]};
+      double res = 0.0;
+      for (int k = 0; k < 4; ++k)
+        res = std::max(res, std::fabs(after[k] - before[k]) / std::max(std::fabs(before[k]), 1e-12));
+      rep.residual[i] = res;
+    }
+  }
+  return rep;
+}
+
+void RothcGrid::step_year(int, const MonthlyClimate& clim, YearFluxes& f) {
+  const size_t n = land_class_.size();
+  f.input.assign(n, 0.0);
+  f.rh.assign(n, 0.0);
+  f.leaching.assign(n, 0.0);
+  rothc::Block b = block(0);
+  b.n = n;
+  b.tas_c = tas_.data();
+  b.rain_mm = rain_.data();
+  b.evap_mm = evap_.data();
+  b.c_input = cin_.data();
+  b.fym = fym_.data();
+  b.covered = cov_.data();
+  b.dpm_fraction = dfrac_.data();
+  b.dpm = dpm_.data();
+  b.rpm = rpm_.data();
+  b.bio = bio_.data();
+  b.hum = hum_.data();
+  b.smd = smd_.data();
+  b.co2 = co2_.data();
+  for (int mo = 0; mo < 12; ++mo) {
+    const double* tm = clim[0].data() + mo * n;
+    const double* pm = clim[1].data() + mo * n;
+    const double* em = clim[2].data() + mo * n;
+    for (size_t i = 0; i < n; ++i) {
+      const auto& lu = cfg_.land_uses[static_cast<size_t>(land_class_[i])];
+      tas_[i] = tm[i];
+      rain_[i] = pm[i];
+      evap_[i] = em[i] / p_.evap_factor;
+      cin_[i] = annual_input_[i] * input_scale_[i] * lu.input_share[mo];
+      fym_[i] = lu.fym * input_scale_[i] * lu.input_share[mo];
+      cov_[i] = lu.covered[mo];
+    }
+    rothc::step_block(p_, b);
+    for (size_t i = 0; i < n; ++i) {
+      f.rh[i] += co2_[i];
+      f.input[i] += cin_[i] + fym_[i];
+    }
+  }
+}
+
+
+}  // namespace grid_side
+
+namespace site_side {
+using namespace site_binding;
+
+struct RothcSite {
+  static constexpr TimeStep kStep = TimeStep::month;
+  static constexpr bool kLinear = true, kLeaching = false;
+  m::rothc::Parameters p;
+  m::rothc::SoilConstants sc{};
+  std::vector<m::rothc::CellForcing> forcing;
+  double iom = 0;  ///< t C ha-1, constant
+  m::rothc::CellState x{0, 0, 0, 0, 0};
+  double smd_start = 0;
+
+  RothcSite(const AdapterInput& in, const m::rothc::Parameters& par) : p(par) {
+    const auto& s = in.s;
+    const auto tas = series_or(in, "tas", NAN, "");
+    const auto pr = series_or(in, "pr", NAN, "");
+    std::vector<double> evap;
+    if (s.has("evap")) {
+      evap = s.at("evap");
+    } else if (s.has("pet")) {
+      evap = s.at("pet");
+      for (double& e : evap) e /= p.evap_factor;
+      in.notes.push_back("open-pan evaporation = pet / evap_factor (no evap column)");
+    } else {
+      throw InputError(in.f.path + ":" + std::to_string(in.f.header_line) +
+                       " (evap): missing column, rothc needs evap (open-pan evaporation) or pet, in mm per step");
+    }
+    const auto cin = series_or(in, "c_input", NAN, "");
+    const auto fym = series_or(in, "fym", 0.0, "");
+    const auto cover = series_or(in, "cover", 1.0, "soil vegetated every month (no cover column)");
+    std::vector<double> ratio;
+    if (s.has("dpm_rpm_ratio")) {
+      ratio = s.at("dpm_rpm_ratio");
+    } else {
+      double r = m::rothc::kDpmRpmCrop;
+      std::string why = "no dpm_rpm_ratio; land_use cropland or not given";
+      if (in.f.has_number("dpm_rpm_ratio")) {
+        r = in.f.numbers.at("dpm_rpm_ratio");
+        why = "metadata dpm_rpm_ratio";
+      } else if (in.f.texts.count("land_use")) {
+        const std::string& lu = in.f.texts.at("land_use");
+        if (lu == "grassland") r = m::rothc::kDpmRpmGrassland, why = "land_use grassland";
+        if (lu == "forest") r = m::rothc::kDpmRpmWoodland, why = "land_use forest";
+      }
+      in.notes.push_back("DPM/RPM ratio = " + num(r) + " (" + why + ")");
+      ratio.assign(s.steps(), r);
+    }
+    for (std::size_t i = 0; i < s.steps(); ++i)
+      forcing.push_back({tas[i], pr[i], evap[i], cin[i], fym[i], cover[i] >= 0.5 ? 1.0 : 0.0,
+                         ratio[i] / (ratio[i] + 1.0)});
+    m::rothc::SoilProperties soil;
+    soil.clay_pct = in.f.property("clay", NAN, "rothc");
+    soil.depth_cm = property_noted(in, "depth", 23.0, "cm");
+    auto option = m::rothc::MoistureOption::standard;
+    if (in.f.has_number("rothc_moisture_option")) {
+      option = static_cast<m::rothc::MoistureOption>(static_cast<int>(in.f.numbers.at("rothc_moisture_option")));
+      if (option != m::rothc::MoistureOption::standard) {
+        const std::string why = "rothc moisture option " + std::to_string(static_cast<int>(option)) + " (Farina et al. 2013)";
+        soil.silt_pct = in.f.property("silt", NAN, why);
+        soil.bulk_density = in.f.property("bulk_density", NAN, why);
+        soil.organic_carbon_pct = in.f.property("organic_carbon", NAN, why);
+        in.notes.push_back(why + ": deficits from the soil's water retention (clay, silt, bulk density, organic carbon)");
+      }
+    }
+    try {
+      sc = m::rothc::derive_soil_constants(p, soil, option);
+    } catch (const std::exception& e) {
+      rethrow_site(in, e);
+    }
+    if (in.f.has_number("iom")) {
+      iom = in.f.numbers.at("iom");
+    } else if (in.f.has_number("soc_initial")) {
+      iom = m::rothc::falloon_iom(in.f.numbers.at("soc_initial"));
+      in.notes.push_back("IOM = 0.049 soc_initial^1.139 = " + num(iom) + " t ha-1 (Falloon et al. 1998)");
+    } else {
+      throw InputError(in.f.path + ": missing metadata (iom), rothc needs iom (t ha-1) or soc_initial (t ha-1, "
+                       "IOM = 0.049 soc_initial^1.139); expected a line '# iom: VALUE t ha-1' before the header");
+    }
+  }
+  static std::vector<std::string> pool_names() { return {"DPM", "RPM", "BIO", "HUM", "IOM"}; }
+  std::vector<double> pools() const { return {x.dpm, x.rpm, x.bio, x.hum, iom}; }
+  double active_total() const { return x.dpm + x.rpm + x.bio + x.hum; }
+  double total() const { return active_total() + iom; }
+  double constant_total() const { return iom; }
+  std::vector<double> state() const { return {x.dpm, x.rpm, x.bio, x.hum}; }
+  void set_state(const std::vector<double>& v) { x.dpm = v[0], x.rpm = v[1], x.bio = v[2], x.hum = v[3]; }
+  /// The deficit at the start of the cycle that repeats itself (it does not depend on the pools).
+  void begin_cycle(std::size_t k_steps) {
+    double smd = 0.0;
+    for (int it = 0; it < 1000; ++it) {
+      const double start = smd;
+      for (std::size_t k = 0; k < k_steps; ++k)
+        smd = m::rothc::update_deficit(p, sc, smd, forcing[k].rain_mm, forcing[k].evap_mm, forcing[k].covered);
+      if (smd == start) break;
+    }
+    smd_start = smd;
+  }
+  void reset_aux() { x.smd = smd_start; }
+  void cold_start(std::size_t) { x = {0, 0, 0, 0, 0}; }  // Shell.for: empty pools, deficit 0
+  Flux step(std::size_t i, bool inputs) {
+    m::rothc::CellForcing f = forcing[i];
+    if (!inputs) f.c_input = f.fym = 0.0;
+    const double co2 = m::rothc::step_cell(p, sc, f, x);
+    return {f.c_input + f.fym, co2, 0.0};
+  }
+};
+
+
+}  // namespace site_side
+
+}  // namespace
+
+ModelBinding rothc_binding() {
+  ModelBinding b;
+  b.info = models::rothc::model_info();
+  b.make_grid_model = [](const RunConfig& cfg) -> std::unique_ptr<GridModel> {
+    return std::make_unique<grid_side::RothcGrid>(cfg);
+  };
+  b.run_site = [](const SiteRunOptions& opt, const SiteForcing& f, const ParameterFile& pf, SiteRunResult r) {
+    return site_binding::run_model<site_side::RothcSite>(opt, f, pf, models::rothc::Parameters{}, models::rothc::kParameterInfo,
+                                                          [](const auto& q) { models::rothc::validate(q); }, std::move(r));
+  };
+  return b;
+}
+
+}  // namespace alamod::engine

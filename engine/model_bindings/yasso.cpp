@@ -1,0 +1,175 @@
+// The Yasso15 and Yasso07 binding (engine/model_bindings/model_binding.hpp): how the grid run and the site runs
+// drive the kernel of models/yasso/ (its README says how the inputs are derived, "Grid runs" and
+// "Site runs").
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/model_bindings/grid_binding.hpp"
+#include "engine/model_bindings/model_binding.hpp"
+#include "engine/model_bindings/site_binding.hpp"
+#include "grids/input_error.hpp"
+#include "models/yasso/yasso.hpp"
+
+namespace alamod::engine {
+
+namespace {
+
+namespace grid_side {
+using namespace grid_binding;
+
+/// Yasso15 / Yasso07: annual step, inputs split into AWEN by land use, non-woody, no leaching.
+struct YassoTraits {
+  static constexpr int kState = 5;
+  static constexpr bool kLeaching = true;
+  static constexpr bool kLinear = true;
+  static constexpr const char* kRule =
+      "Yasso annual step; climate: annual mean tas, annual pr, amplitude (warmest - coldest month)/2; plant + manure "
+      "carbon split by the land-use class's awen shares; non-woody litter (diameter 0), no leaching";
+  using Params = m::yasso::Parameters;
+  Params p;
+  struct Cell {
+    std::array<double, 4> awen;
+  };
+  static std::vector<std::string> pool_names() { return {"A", "W", "E", "N", "H"}; }
+  Cell cell(const CellInput& in) const { return {in.land_use->awen}; }
+  Flux year(const Cell& c, const Year& y, double* x) const {
+    double lo = y[0].tas, hi = y[0].tas;
+    for (const auto& mo : y) lo = std::min(lo, mo.tas), hi = std::max(hi, mo.tas);
+    const m::yasso::Climate clim{annual_mean(y, &Month::tas), annual_sum(y, &Month::pr), (hi - lo) / 2.0};
+    const double total = annual_sum(y, &Month::input) + annual_sum(y, &Month::fym);
+    const m::yasso::Pools b{total * c.awen[0], total * c.awen[1], total * c.awen[2], total * c.awen[3], 0.0};
+    m::yasso::Pools s{x[0], x[1], x[2], x[3], x[4]};
+    const auto fl = m::yasso::step(p, clim, m::yasso::Site{}, b, m::yasso::kYear, s);
+    std::copy(s.begin(), s.end(), x);
+    return {fl.input, fl.respired, fl.leached};
+  }
+  void pools(const Cell&, const double* x, double* out) const { std::copy(x, x + 5, out); }
+  double constant(const Cell&) const { return 0.0; }
+};
+
+
+}  // namespace grid_side
+
+namespace site_side {
+using namespace site_binding;
+
+struct YassoSite {
+  static constexpr TimeStep kStep = TimeStep::year;
+  static constexpr bool kLinear = true, kLeaching = true;
+  m::yasso::Parameters p;
+  std::vector<m::yasso::Climate> climate;
+  std::vector<m::yasso::Pools> input;  ///< t C ha-1 yr-1
+  m::yasso::Site site{};
+  m::yasso::Pools x{};
+
+  YassoSite(const AdapterInput& in, const m::yasso::Parameters& par) : p(par) {
+    const auto& s = in.s;
+    const auto tas = series_or(in, "tas", NAN, "");
+    const auto pr = series_or(in, "pr", NAN, "");
+    std::vector<double> amplitude;
+    if (s.has("tas_amplitude")) {
+      amplitude = s.at("tas_amplitude");
+    } else if (in.f.has_number("tas_amplitude")) {
+      amplitude.assign(s.steps(), in.f.numbers.at("tas_amplitude"));
+    } else if (in.f.step == TimeStep::year) {
+      throw InputError(in.f.path + ":" + std::to_string(in.f.header_line) + " (tas_amplitude): missing column, " +
+                       in.model + " on an annual forcing needs tas_amplitude (degC), half the range of the monthly "
+                       "mean temperatures, as a column or metadata");
+    } else {
+      const StepSeries months = resample(in.f, TimeStep::month);
+      const auto& mt = months.at("tas");
+      for (std::size_t y = 0; y < s.steps(); ++y) {
+        const auto first = mt.begin() + static_cast<std::ptrdiff_t>(12 * y);
+        const auto [lo, hi] = std::minmax_element(first, first + 12);
+        amplitude.push_back((*hi - *lo) / 2.0);
+      }
+      in.notes.push_back("temperature amplitude = (warmest - coldest monthly mean) / 2 of each year");
+    }
+    const auto c = carbon_inputs(in);
+    std::array<std::vector<double>, 4> shares;
+    const char* names[4] = {"awen_a", "awen_w", "awen_e", "awen_n"};
+    const double defaults[4] = {0.52, 0.18, 0.08, 0.22};
+    int given = 0;
+    for (int j = 0; j < 4; ++j) given += (s.has(names[j]) || in.f.has_number(names[j])) ? 1 : 0;
+    if (given != 0 && given != 4)
+      throw InputError(in.f.path + ":" + std::to_string(in.f.header_line) +
+                       " (awen_a): incomplete AWEN split, expected all of awen_a, awen_w, awen_e, awen_n or none");
+    for (int j = 0; j < 4; ++j) {
+      if (s.has(names[j])) shares[j] = s.at(names[j]);
+      else shares[j].assign(s.steps(), given ? in.f.numbers.at(names[j]) : defaults[j]);
+    }
+    if (!given) in.notes.push_back("AWEN shares of the inputs 0.52 0.18 0.08 0.22 (non-woody litter; no awen_* columns)");
+    for (std::size_t i = 0; i < s.steps(); ++i) {
+      const double sum = shares[0][i] + shares[1][i] + shares[2][i] + shares[3][i];
+      if (std::fabs(sum - 1.0) > 1e-3)
+        throw InputError(in.f.path + ":" + std::to_string(s.first_line[i]) + " (awen_a): awen_a + awen_w + awen_e + "
+                         "awen_n = " + num(sum) + ", expected 1 (shares of c_input)");
+      climate.push_back({tas[i], pr[i], amplitude[i]});
+      input.push_back({c[i] * shares[0][i], c[i] * shares[1][i], c[i] * shares[2][i], c[i] * shares[3][i], 0.0});
+    }
+    site.size_cm = in.f.property("litter_diameter", 0.0, in.model);
+    site.leaching = in.f.property("leaching", 0.0, in.model);
+    in.notes.push_back("litter diameter " + num(site.size_cm) + " cm" + (site.size_cm > 0 ? " (woody size effect)" : " (non-woody)") +
+                       ", leaching coefficient " + num(site.leaching) + " m-1" +
+                       (in.f.has_number("litter_diameter") || in.f.has_number("leaching") ? "" : " (metadata litter_diameter, leaching not given)"));
+  }
+  static std::vector<std::string> pool_names() { return {"A", "W", "E", "N", "H"}; }
+  std::vector<double> pools() const { return {x[0], x[1], x[2], x[3], x[4]}; }
+  double active_total() const { return x[0] + x[1] + x[2] + x[3] + x[4]; }
+  double total() const { return active_total(); }
+  double constant_total() const { return 0.0; }
+  std::vector<double> state() const { return pools(); }
+  void set_state(const std::vector<double>& v) { std::copy(v.begin(), v.end(), x.begin()); }
+  void begin_cycle(std::size_t) {}
+  void reset_aux() {}
+  void cold_start(std::size_t) { x = {}; }
+  Flux step(std::size_t i, bool inputs) {
+    const m::yasso::Pools b = inputs ? input[i] : m::yasso::Pools{};
+    const auto fl = m::yasso::step(p, climate[i], site, b, m::yasso::kYear, x);
+    return {fl.input, fl.respired, fl.leached};
+  }
+};
+
+
+}  // namespace site_side
+
+}  // namespace
+
+ModelBinding yasso15_binding() {
+  ModelBinding b;
+  b.info = models::yasso15::model_info();
+  b.make_grid_model = [](const RunConfig& cfg) -> std::unique_ptr<GridModel> {
+    grid_side::YassoTraits t;
+    t.p = models::yasso::yasso15_parameters();
+    return grid_binding::make_cell_grid(cfg, t, models::yasso::kParameterInfo,
+                                        [](const auto& q) { models::yasso::validate(q); });
+  };
+  b.run_site = [](const SiteRunOptions& opt, const SiteForcing& f, const ParameterFile& pf, SiteRunResult r) {
+    return site_binding::run_model<site_side::YassoSite>(opt, f, pf, models::yasso::yasso15_parameters(), models::yasso::kParameterInfo,
+                                                          [](const auto& q) { models::yasso::validate(q); }, std::move(r));
+  };
+  return b;
+}
+
+ModelBinding yasso07_binding() {
+  ModelBinding b;
+  b.info = models::yasso07::model_info();
+  b.make_grid_model = [](const RunConfig& cfg) -> std::unique_ptr<GridModel> {
+    grid_side::YassoTraits t;
+    t.p = models::yasso::yasso07_parameters();
+    return grid_binding::make_cell_grid(cfg, t, models::yasso::kParameterInfo,
+                                        [](const auto& q) { models::yasso::validate(q); });
+  };
+  b.run_site = [](const SiteRunOptions& opt, const SiteForcing& f, const ParameterFile& pf, SiteRunResult r) {
+    return site_binding::run_model<site_side::YassoSite>(opt, f, pf, models::yasso::yasso07_parameters(), models::yasso::kParameterInfo,
+                                                          [](const auto& q) { models::yasso::validate(q); }, std::move(r));
+  };
+  return b;
+}
+
+
+}  // namespace alamod::engine

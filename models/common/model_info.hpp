@@ -1,0 +1,40 @@
+#pragma once
+/// What a user needs to know about a model to choose and configure it: its name, step, pools, inputs
+/// and parameter table. Each model's `model_info()` returns one; the engine's model registry
+/// (engine/model_bindings/registry.cpp) lists them.
+#include <string>
+#include <vector>
+
+#include "models/common/parameter.hpp"
+
+namespace alamod::models {
+
+/// One parameter as shown to users (from the model's ParameterInfo table).
+struct ParameterRow {
+  std::string name, unit, description, source;
+  double default_value, lower, upper;
+};
+
+struct ModelInfo {
+  std::string name;         ///< config value of `model = "..."`
+  std::string title;        ///< one-line description
+  std::string time_step;    ///< e.g. "month"
+  std::vector<std::string> pools;
+  std::vector<std::string> inputs;  ///< forcing variables with units
+  std::vector<ParameterRow> parameters;
+  std::string reference;    ///< literature reference
+};
+
+/// The rows of a ParameterInfo table with the defaults of `defaults`; `source`, when given, replaces
+/// every row's source (a parameter set published as a whole).
+template <class Params, std::size_t N>
+std::vector<ParameterRow> parameter_rows(const std::array<ParameterInfo<Params>, N>& table, const Params& defaults,
+                                         const char* source = nullptr) {
+  std::vector<ParameterRow> rows;
+  for (const auto& p : table)
+    rows.push_back({std::string(p.name), std::string(p.unit), std::string(p.description),
+                    source ? std::string(source) : std::string(p.source), defaults.*(p.member), p.lower, p.upper});
+  return rows;
+}
+
+}  // namespace alamod::models
