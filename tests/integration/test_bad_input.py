@@ -225,6 +225,7 @@ model = "{model}"
 [run]
 start_year = 1990
 end_year = 1991
+soil_depth_cm = 30.0
 
 [grid]
 crs = "EPSG:2154"
@@ -245,10 +246,6 @@ resampling = "average"
 
 [spinup]
 {spinup_key} = 1
-
-[rothc]
-moisture_option = 1
-soil_depth_cm = 30.0
 
 [land_use.cropland]
 code = 1
@@ -461,6 +458,13 @@ def bad_grid_cases(args, case):
     expect_error(args, "parameters_of_another_model", ["run", cfg, "--out", case.out("icbm_typo"),
                                                        "--set", "century.parameters.k_active=7.0"],
                  ["century.parameters", "model = \"icbm\""], case.out("icbm_typo"))
+    expect_error(args, "rothc_parameters_with_another_model", ["run", cfg, "--out", case.out("icbm_typo"),
+                                                               "--set", "rothc.parameters.k_hum=0.03"],
+                 ["rothc.parameters", "model = \"icbm\""], case.out("icbm_typo"))
+    # a key that moved: the message says where to
+    expect_error(args, "retired_key_soil_depth", ["run", cfg, "--out", case.out("icbm_typo"),
+                                                  "--set", "rothc.soil_depth_cm=30.0"],
+                 ["rothc.soil_depth_cm", "run.soil_depth_cm"], case.out("icbm_typo"))
     cfg = case.config("mimics_inverse", model="mimics")
     expect_error(args, "inverse_spinup_nonlinear_model", ["run", cfg, "--out", case.out("mimics_inverse"),
                                                           "--set", "spinup.method=\"inverse\""],
