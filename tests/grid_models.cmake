@@ -1,10 +1,23 @@
-# Every registered model on the grid (engine/model_bindings/grid_models.cpp): the same window of the France
+# Every registered model on the grid (engine/model_bindings/): the same window of the France
 # default on 1 and 3 ranks must give bitwise identical output, and every land cell must keep its
 # carbon balance year by year. The window (25 x 25 cells of 8 km around Paris) and five years keep
 # MIMICS (hourly steps) to seconds.
 set(ALAMOD_WINDOW --set grid.xmin=560000.0 --set grid.xmax=760000.0 --set grid.ymin=6700000.0
   --set grid.ymax=6900000.0 --set run.end_year=1994 --set output.precision="double")
-foreach(model icbm amg yasso15 yasso07 century millennial mimics)
+# Every model of the registry (engine/model_bindings/registry.cpp, one X(NAME) line each): a new model is
+# tested here without touching this file.
+file(READ ${CMAKE_SOURCE_DIR}/engine/model_bindings/registry.cpp ALAMOD_REGISTRY)
+string(REGEX MATCHALL "\n *X\\([a-z0-9_]+\\)" ALAMOD_REGISTRY_LINES "${ALAMOD_REGISTRY}")
+set(ALAMOD_REGISTERED_MODELS "")
+foreach(line ${ALAMOD_REGISTRY_LINES})
+  string(REGEX REPLACE "^\n *X\\(([a-z0-9_]+)\\)$" "\\1" name "${line}")
+  list(APPEND ALAMOD_REGISTERED_MODELS ${name})
+endforeach()
+list(LENGTH ALAMOD_REGISTERED_MODELS n_registered)
+if(n_registered LESS 8)
+  message(FATAL_ERROR "tests/grid_models.cmake: read ${n_registered} models from engine/model_bindings/registry.cpp, expected 8 or more")
+endif()
+foreach(model ${ALAMOD_REGISTERED_MODELS})
   foreach(np 1 3)
     alamod_france_run(grid_${model}_np${np} RANKS ${np} OUT grid_${model}_np${np} FIXTURE grid_${model}
       ARGS --quiet --set model="${model}" ${ALAMOD_WINDOW})
