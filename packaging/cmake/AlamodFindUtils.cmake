@@ -179,8 +179,9 @@ function(alamod_pc_include_dirs out pcfile)
 endfunction()
 
 # alamod_pc_target(<PREFIX> <pcfile>): PkgConfig::<PREFIX> from that very file (pkg_check_modules with
-# the file's path). The libraries FindPkgConfig resolved for an earlier file are forgotten when the file
-# changes, so a reconfiguration with another root does not keep the old paths.
+# the file's path), and <PREFIX>_VERSION, _INCLUDE_DIRS, _LINK_LIBRARIES. The libraries FindPkgConfig
+# resolved for an earlier file are forgotten when the file changes, so a reconfiguration with another root
+# does not keep the old paths.
 function(alamod_pc_target prefix pcfile)
   if(NOT "${_ALAMOD_PC_FILE_${prefix}}" STREQUAL "${pcfile}")
     get_cmake_property(cached CACHE_VARIABLES)
@@ -196,6 +197,9 @@ function(alamod_pc_target prefix pcfile)
     message(FATAL_ERROR "pkg-config could not read ${pcfile} (or a module it requires): "
       "check PKG_CONFIG_PATH, or run  pkg-config --cflags --libs ${pcfile}  to see why.")
   endif()
+  foreach(v IN ITEMS FOUND VERSION INCLUDE_DIRS LINK_LIBRARIES)
+    set(${prefix}_${v} "${${prefix}_${v}}" PARENT_SCOPE)
+  endforeach()
 endfunction()
 
 # alamod_resolve_link_flags(<out> <flag>...): -L/-l flags (from a wrapper or a configuration tool) as

@@ -1,0 +1,8 @@
+# The portable build (docs/BUILDING.md): alamod configured against PETSc, parallel netCDF-C, parallel HDF5
+# and GDAL staged in other prefixes with the system's own locations hidden (a private mount namespace), through
+# <Package>_ROOT (built, alamod --version run), PATH/PKG_CONFIG_PATH as modules set them, and
+# CMAKE_PREFIX_PATH; a serial netCDF under NETCDF_ROOT must stop the configuration. Builds the alamod target
+# in its own folder: about 90 s of CPU with a cold ccache, 20 s with a warm one (same staged paths).
+alamod_script_test(portable_build /bin/bash ${CMAKE_SOURCE_DIR}/tests/integration/test_portable_build.sh
+  --source-dir ${CMAKE_SOURCE_DIR} --work ${ALAMOD_RUN_DIR}/portable_build --cmake ${CMAKE_COMMAND} --jobs 2)
+set_tests_properties(portable_build PROPERTIES TIMEOUT 900 PROCESSORS 2)
