@@ -1,0 +1,600 @@
+#!/usr/bin/python3
+"""Faults a run must survive and damaged state or absurd values it must refuse (docs/FAULTS.md).
+
+Usage: /usr/bin/python3 tests/integration/test_faults.py --alamod build/engine/alamod --ranks 2 \
+           --source-dir . [--only NAME,...] [--mpi-only] [--keep]
+
+Uses the tiny grid case of test_bad_input.py (40 x 30 cells of 8 km, 1990-1991) and the shipped site
+datasets. Every case has a time limit: a hang is a failure. --mpi-only runs the cases whose outcome can
+depend on the rank count (a full disk during the collective write, concurrent runs, signals); the others
+run once, on the rank count given.
+
+Prints one line per case and a final line "N passed, M failed"; exits non-zero on any failure.
+"""
+import argparse
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import test_bad_input as tb  # noqa: E402  (the tiny case, run(), expect_error(), report())
+
+from osgeo import gdal  # noqa: E402
+
+OUT_NAME, TMP_NAME = tb.OUT_NAME, tb.TMP_NAME
+
+
+def env():
+    e = dict(os.environ)
+    e.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
+    e.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
+    e.setdefault("OMPI_MCA_rmaps_base_oversubscribe", "1")
+    e.setdefault("OMPI_MCA_odls_base_sigkill_timeout", "0")
+    return e
+
+
+def start(args, cmd, ranks=None):
+    """An alamod run under mpiexec in the background (its own process group)."""
+    full = [args.mpiexec, "-n", str(ranks or args.ranks), args.alamod] + cmd
+    return subprocess.Popen(full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env(),
+                            start_new_session=True)
+
+
+def finish(p, timeout):
+    """(rc, out, err, timed_out) of a background run, killed after timeout seconds."""
+    try:
+        out, err = p.communicate(timeout=timeout)
+        return p.returncode, out, err, False
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        out, err = p.communicate()
+        return p.returncode, out, err, True
+
+
+def opens(path):
+    """'' when xarray opens the file and reads cSoil, else why not."""
+    import xarray as xr
+    try:
+        with xr.open_dataset(path) as ds:
+            ds["cSoil"].load()
+        return ""
+    except Exception as e:  # noqa: BLE001 - any failure is the finding
+        return "cannot open %s: %s" % (path, e)
+
+
+def expect_success(args, name, cmd, out_dir, timeout=120, extra=None):
+    r = tb.run(args, cmd, timeout)
+    why = []
+    if r.timed_out:
+        why.append("no answer within %d s (hang?)" % timeout)
+    elif r.rc != 0:
+        why.append("exit status %d, expected 0" % r.rc)
+    else:
+        why += [w for w in [opens(os.path.join(out_dir, OUT_NAME))] if w]
+    if extra:
+        why += extra(r)
+    tb.report(name, not why, r.seconds, "; ".join(why) + (r.dump() if why else ""))
+    return r
+
+
+# ------------------------------------------------------------------------------------------------
+# 1. a full disk during the collective write
+# ------------------------------------------------------------------------------------------------
+
+def disk_full(args, case):
+    mnt = os.path.join(case.root, "small_disk")
+    os.makedirs(mnt)
+    # room for the temporary file's header and a little data, not for the whole output
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=96k", "tmpfs", mnt]).returncode != 0:
+        tb.report("disk_full_during_write", False, 0.0, "cannot mount a small tmpfs (root needed)")
+        return
+    try:
+        out = os.path.join(mnt, "out")
+        cfg = case.config("disk_full")
+        r = tb.run(args, ["run", cfg, "--out", out, "--quiet", "--set", "output.deflate_level=0",
+                          "--set", "output.precision=\"double\""], timeout=60)
+        why = []
+        if r.timed_out:
+            why.append("no answer within 60 s (hang)")
+        elif r.rc != 1:
+            why.append("exit status %d, expected 1 (bad input or environment: the disk is full)" % r.rc)
+        lines = r.error_lines()
+        if not r.timed_out and len(lines) != 1:
+            why.append("%d 'alamod: error:' lines, expected 1" % len(lines))
+        elif lines and not any(w in lines[0] for w in ("No space", "no space", "disk full", "full")):
+            why.append("the error line does not say the disk is full")
+        if os.path.isdir(out):
+            left = sorted(os.listdir(out))
+            if left:
+                why.append("left behind: %s" % ", ".join(left))
+        tb.report("disk_full_during_write", not why, r.seconds, "; ".join(why) + (r.dump() if why else ""))
+    finally:
+        subprocess.run(["umount", "-l", mnt])
+
+
+# ------------------------------------------------------------------------------------------------
+# 2. long paths
+# ------------------------------------------------------------------------------------------------
+
+def long_paths(args, case):
+    cfg = case.config("long_path")
+    for name, length in (("long_out_path_236", 236), ("long_out_path_300", 300)):
+        parent = os.path.join(case.root, "long")
+        out = parent + "/" + "d" * max(1, length - len(parent) - 1)
+        r = tb.run(args, ["run", cfg, "--out", out, "--quiet"], timeout=60)
+        why = []
+        if r.timed_out:
+            why.append("no answer within 60 s")
+        elif r.rc == 0:
+            w = opens(os.path.join(out, OUT_NAME))
+            if w:
+                why.append(w)
+        else:
+            lines = r.error_lines()
+            if r.rc != 1 or len(lines) != 1 or "characters" not in lines[0]:
+                why.append("exit status %d, expected 0 or a clear refusal (exit 1 naming the length limit)" % r.rc)
+        tb.report(name, not why, r.seconds, "; ".join(why) + (r.dump() if why else ""))
+        shutil.rmtree(parent, ignore_errors=True)
+
+
+# ------------------------------------------------------------------------------------------------
+# 3. two runs on the same output
+# ------------------------------------------------------------------------------------------------
+
+def concurrent_runs(args, case):
+    cfg = os.path.join(args.source_dir, "configs", "france_default.toml")
+    for name, flags in (("concurrent_fresh_runs", []), ("concurrent_overwrite_runs", ["--overwrite"])):
+        out = case.out(name)
+        cmd = ["run", cfg, "--out", out, "--quiet", "--set", "run.end_year=2030"] + flags
+        t0 = time.monotonic()
+        first = start(args, cmd)
+        time.sleep(1.5)  # the first run holds the output by now (input and spin-up take longer)
+        second = start(args, cmd)
+        rc2, _, err2, to2 = finish(second, 60)
+        rc1, _, err1, to1 = finish(first, 180)
+        why = []
+        if to1 or to2:
+            why.append("a run did not finish (hang)")
+        if rc1 != 0:
+            why.append("the first run exited %s" % rc1)
+        lines = [l for l in err2.splitlines() if l.startswith("alamod: error:")]
+        if rc2 != 1 or len(lines) != 1 or not any(w in lines[0] for w in ("in use", "another run", "locked")):
+            why.append("the second run exited %s, expected 1 with one error line saying the output is in use "
+                       "(stderr: %s)" % (rc2, err2.strip()[-300:]))
+        if not why:
+            w = opens(os.path.join(out, OUT_NAME))
+            if w:
+                why.append(w)
+        tb.report(name, not why, time.monotonic() - t0, "; ".join(why))
+
+
+# ------------------------------------------------------------------------------------------------
+# 4. writing through planted links, 5. --overwrite destroying what it should not
+# ------------------------------------------------------------------------------------------------
+
+def planted_links(args, case):
+    cfg = case.config("links")
+    victim_dir = os.path.join(case.root, "elsewhere")
+    os.makedirs(victim_dir, exist_ok=True)
+    for name, link_name, flags in (
+            ("planted_link_output_temporary", TMP_NAME, []),
+            ("planted_link_checkpoint", "carbon_yearly.checkpoint_1990.nc", ["--checkpoint-every", "1"]),
+            ("planted_link_snapshot", ".carbon_yearly.nc.checkpoint_1990", ["--checkpoint-every", "1"])):
+        out = case.out(name)
+        os.makedirs(out, exist_ok=True)
+        victim = os.path.join(victim_dir, name + ".txt")
+        with open(victim, "w") as f:
+            f.write("precious\n")
+        os.symlink(victim, os.path.join(out, link_name))
+        r = tb.run(args, ["run", cfg, "--out", out, "--quiet"] + flags, timeout=60)
+        why = []
+        with open(victim, "rb") as f:
+            if f.read() != b"precious\n":
+                why.append("the link's target outside the output folder was overwritten")
+        final = os.path.join(out, OUT_NAME)
+        if os.path.islink(final):
+            why.append("the final output is a symbolic link")
+        if r.timed_out:
+            why.append("no answer within 60 s")
+        elif r.rc == 0:
+            why += [w for w in [opens(final)] if w]
+        elif r.rc != 1 or len(r.error_lines()) != 1:
+            why.append("exit status %d, expected 0 or a clear refusal (1)" % r.rc)
+        tb.report(name, not why, r.seconds, "; ".join(why) + (r.dump() if why else ""))
+
+
+def overwrite_cases(args, case):
+    # an output name that is one of the run's inputs, in the inputs' folder
+    data = os.path.join(case.root, "data_copy")
+    os.makedirs(data, exist_ok=True)
+    clay = os.path.join(data, "clay.tif")
+    shutil.copy(case.inputs["clay"], clay)
+    with open(clay, "rb") as f:
+        before = f.read()
+    cfg = case.config("output_is_input", clay=clay)
+    r = tb.run(args, ["run", cfg, "--out", data, "--quiet", "--overwrite", "--set", "output.file=\"clay.tif\""],
+               timeout=60)
+    why = []
+    with open(clay, "rb") as f:
+        if f.read() != before:
+            why.append("the input raster was replaced")
+    lines = r.error_lines()
+    if r.timed_out or r.rc != 1 or len(lines) != 1 or "input" not in lines[0]:
+        why.append("exit status %s, expected 1 with one error line saying the output is an input" % r.rc)
+    tb.report("output_name_is_an_input", not why, r.seconds, "; ".join(why) + (r.dump() if why else ""))
+
+    # a file whose name looks like a checkpoint but is not one of alamod's
+    cfg = case.config("lookalike")
+    out = case.out("lookalike")
+    os.makedirs(out, exist_ok=True)
+    lookalike = os.path.join(out, "carbon_yearly.checkpoint_1995.nc")
+    with open(lookalike, "w") as f:
+        f.write("my notes, not a checkpoint\n")
+
+    def kept(r):
+        return [] if os.path.exists(lookalike) else ["the look-alike file was deleted"]
+
+    expect_success(args, "checkpoint_lookalike_ignored", ["run", cfg, "--out", out, "--quiet"], out, extra=kept)
+    expect_success(args, "checkpoint_lookalike_kept_by_overwrite", ["run", cfg, "--out", out, "--quiet", "--overwrite"],
+                   out, extra=kept)
+
+
+# ------------------------------------------------------------------------------------------------
+# 6. restarts that trust what they find
+# ------------------------------------------------------------------------------------------------
+
+def restart_cases(args, case):
+    words = {"snapshot": ["snapshot", "checksum", "damaged"], "pool": ["negative", "checksum", "damaged"],
+             "model": ["century", "model"]}
+    france = os.path.join(args.source_dir, "configs", "france_default.toml")
+    for name, damage in (("restart_damaged_snapshot", "snapshot"), ("restart_negative_pool", "pool"),
+                         ("restart_other_model_checkpoint", "model")):
+        out = case.out(name)
+        base = ["run", france, "--out", out, "--quiet"]
+        p = start(args, base + ["--checkpoint-every", "2"])
+        # wait for the first checkpoint, then stop the run (SIGTERM: checkpoint and exit 75)
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < 60 and not any(f.endswith(".nc") and ".checkpoint_" in f
+                                                      for f in (os.listdir(out) if os.path.isdir(out) else [])):
+            time.sleep(0.05)
+        os.killpg(p.pid, signal.SIGKILL)
+        finish(p, 10)
+        ckpts = sorted(f for f in os.listdir(out) if ".checkpoint_" in f and f.endswith(".nc")) if os.path.isdir(out) else []
+        if not ckpts:
+            tb.report(name, False, time.monotonic() - t0, "no checkpoint appeared within 60 s")
+            continue
+        ckpt = os.path.join(out, ckpts[-1])
+        year = ckpts[-1].split("checkpoint_")[1].split(".")[0]
+        if damage == "snapshot":
+            snap = os.path.join(out, "." + OUT_NAME + ".checkpoint_" + year)
+            with open(snap, "r+b") as f:
+                f.seek(4096)
+                f.write(os.urandom(8192))
+        elif damage == "pool":
+            import netCDF4
+            with netCDF4.Dataset(ckpt, "a") as nc:
+                var = [v for v in nc.variables if v not in ("cell",)][0]
+                nc.variables[var][0] = -1000.0
+        else:
+            import netCDF4
+            with netCDF4.Dataset(ckpt, "a") as nc:
+                nc.setncattr("alamod_model", "century")
+        r = tb.run(args, base + ["--restart"], timeout=120)
+        why = []
+        if r.timed_out:
+            why.append("no answer within 120 s")
+        elif r.rc == 0:
+            # allowed only when it said it fell back to an intact checkpoint and the result is sound
+            if "intact" not in (r.out + r.err):
+                why.append("exit 0 without saying the checkpoint was damaged")
+            w = opens(os.path.join(out, OUT_NAME))
+            if w:
+                why.append(w)
+            else:
+                import xarray as xr
+                with xr.open_dataset(os.path.join(out, OUT_NAME)) as ds:
+                    if float(ds["cSoil"].min()) < 0:
+                        why.append("negative stocks in the output")
+        elif r.rc != 1 or len(r.error_lines()) != 1:
+            why.append("exit status %d, expected 1 with one error line (or 0 from an intact checkpoint)" % r.rc)
+        elif not any(w in r.error_lines()[0] for w in words[damage]):
+            why.append("the error line says none of %s" % (words[damage],))
+        tb.report(name, not why, r.seconds, "; ".join(why) + (r.dump() if why else ""))
+
+
+# ------------------------------------------------------------------------------------------------
+# 7. non-finite results, 8. extreme but valid climate, 11. input checks that mislead
+# ------------------------------------------------------------------------------------------------
+
+def value_cases(args, case):
+    cfg = case.config("fym_huge")
+    tb.expect_error(args, "manure_1e40_refused", ["run", cfg, "--out", case.out("fym_huge"), "--quiet",
+                                                  "--set", "land_use.cropland.fym=1e40"],
+                    ["land_use.cropland.fym", "1e+40"], case.out("fym_huge"))
+
+    # a climate 51 degC colder (about -40 degC) for every model: sane stocks or a clear refusal
+    cold = os.path.join(case.root, "climate_cold.nc")
+    tb.write_forcing(cold)
+    import netCDF4
+    with netCDF4.Dataset(cold, "a") as nc:
+        nc.variables["tas"].set_auto_maskandscale(False)
+        nc.variables["tas"][:] = nc.variables["tas"][:] - 51.0
+    models = [l.split()[0] for l in subprocess.run([args.alamod, "models"], stdout=subprocess.PIPE, text=True,
+                                                   env=env()).stdout.splitlines()[1:]
+              if l.strip() and not l.startswith((" ", "`"))]
+    for model in models:
+        cfg = case.config("cold_" + model, model=model, climate=cold)
+        out = case.out("cold_" + model)
+        r = tb.run(args, ["run", cfg, "--out", out, "--quiet"], timeout=120)
+        why = []
+        if r.timed_out:
+            why.append("no answer within 120 s")
+        elif r.rc == 0:
+            import xarray as xr
+            with xr.open_dataset(os.path.join(out, OUT_NAME)) as ds:
+                soc = ds["cSoil"].values
+                if not (np.nanmax(soc) < 5000.0 and np.nanmin(soc) >= 0.0):
+                    why.append("exit 0 with stocks %.3g to %.3g t ha-1" % (np.nanmin(soc), np.nanmax(soc)))
+        else:
+            lines = r.error_lines()
+            if r.rc != 1 or len(lines) != 1 or not ("tas" in lines[0] or "temperature" in lines[0]):
+                why.append("exit %d, expected 0 with sane stocks or 1 naming the temperature" % r.rc)
+        tb.report("cold_climate_" + model, not why, r.seconds, "; ".join(why) + (r.dump() if why else ""))
+
+    # no carbon input at all: the equilibrium of Millennial is empty pools, not 20,000 years of cycling
+    zero = os.path.join(case.root, "carbon_input_zero.tif")
+    src = gdal.Open(case.inputs["carbon_input"])
+    ds = gdal.Translate(zero, src, projWin=[tb.XMIN, tb.YMAX, tb.XMAX, tb.YMIN], format="GTiff")
+    band = ds.GetRasterBand(1)
+    a = band.ReadAsArray()
+    a[a > 0] = 0.0
+    band.WriteArray(a)
+    ds = None
+    cfg = case.config("zero_input_millennial", model="millennial", carbon_input=zero)
+    r = tb.run(args, ["run", cfg, "--out", case.out("zero_input_millennial"), "--quiet"], timeout=60)
+    why = []
+    if r.timed_out:
+        why.append("no answer within 60 s (the spin-up iterates)")
+    elif r.rc not in (0, 1):
+        why.append("exit status %d" % r.rc)
+    tb.report("zero_input_spinup_millennial", not why, r.seconds, "; ".join(why) + (r.dump() if why else ""))
+
+    # a month missing from the climate file is named
+    gap = os.path.join(case.root, "climate_gap.nc")
+    tb.write_forcing(gap)
+    import netCDF4
+    full_path = os.path.join(case.root, "climate_gap_src.nc")
+    shutil.move(gap, full_path)
+    with netCDF4.Dataset(full_path) as src_nc, netCDF4.Dataset(gap, "w", format="NETCDF4") as dst:
+        keep = [i for i in range(src_nc.dimensions["time"].size) if i != 14]  # drop 1991-03
+        for d, dim in src_nc.dimensions.items():
+            dst.createDimension(d, len(keep) if d == "time" else dim.size)
+        for n, v in src_nc.variables.items():
+            fill = v.getncattr("_FillValue") if "_FillValue" in v.ncattrs() else None
+            o = dst.createVariable(n, v.dtype, v.dimensions, fill_value=fill)
+            o.setncatts({k: v.getncattr(k) for k in v.ncattrs() if k != "_FillValue"})
+            o.set_auto_maskandscale(False)
+            v.set_auto_maskandscale(False)
+            o[...] = v[keep] if "time" in v.dimensions else v[...]
+    cfg = case.config("gap", climate=gap)
+    tb.expect_error(args, "climate_month_missing_named", ["run", cfg, "--out", case.out("gap"), "--quiet"],
+                    ["climate_gap.nc", "1991-03"], case.out("gap"))
+
+    # negative precipitation over land is refused on the grid, as the site reader does
+    r0, c0 = case.first_land_cell_in(1, 1)
+    neg = tb.write_forcing(os.path.join(case.root, "climate_negative_pr.nc"), bad=("pr", 1990, 5, 1, 1, -5.0))
+    cfg = case.config("negative_pr", climate=neg)
+    tb.expect_error(args, "negative_precipitation_refused", ["run", cfg, "--out", case.out("negative_pr"), "--quiet"],
+                    ["climate_negative_pr.nc", "'pr'", "1990-05"], case.out("negative_pr"))
+
+    # 1e30 in the climate is reported as the value it is, not as a fill value
+    huge = tb.write_forcing(os.path.join(case.root, "climate_1e30.nc"), bad=("tas", 1990, 6, 1, 1, 1e30))
+    cfg = case.config("tas_1e30", climate=huge)
+    tb.expect_error(args, "climate_1e30_named_as_value", ["run", cfg, "--out", case.out("tas_1e30"), "--quiet"],
+                    ["climate_1e30.nc", "'tas'", "1e+30"], case.out("tas_1e30"),
+                    extra=lambda r, msg: ["the value is called a fill value"] if "fill" in msg else [])
+
+    # a carbon input of exactly 100 t ha-1 yr-1 is valid (the upper bound is inclusive)
+    hundred = os.path.join(case.root, "carbon_input_100.tif")
+    ds = gdal.Translate(hundred, src, projWin=[tb.XMIN, tb.YMAX, tb.XMAX, tb.YMIN], format="GTiff")
+    band = ds.GetRasterBand(1)
+    a = band.ReadAsArray()
+    a[r0, c0] = 100.0
+    band.WriteArray(a)
+    ds = None
+    cfg = case.config("input_100", carbon_input=hundred)
+    expect_success(args, "carbon_input_100_accepted", ["run", cfg, "--out", case.out("input_100"), "--quiet"],
+                   case.out("input_100"))
+
+    # a land mask smaller than the grid: refused by default, naming how many cells it leaves out
+    small = os.path.join(case.root, "land_mask_small.tif")
+    gdal.Translate(small, gdal.Open(case.inputs["land_mask"]),
+                   projWin=[tb.XMIN, tb.YMAX, tb.XMIN + 20 * tb.RES, tb.YMIN], format="GTiff")
+    cfg = case.config("small_mask", land_mask=small)
+    tb.expect_error(args, "land_mask_smaller_than_grid", ["run", cfg, "--out", case.out("small_mask"), "--quiet"],
+                    ["land_mask_small.tif", "grid"], case.out("small_mask"))
+
+    # 10. a named pipe as an input does not block the run
+    fifo = os.path.join(case.root, "clay_fifo.tif")
+    os.mkfifo(fifo)
+    cfg = case.config("fifo", clay=fifo)
+    tb.expect_error(args, "named_pipe_input_refused", ["run", cfg, "--out", case.out("fifo"), "--quiet"],
+                    ["clay_fifo.tif", "regular file"], case.out("fifo"), timeout=30)
+
+
+# ------------------------------------------------------------------------------------------------
+# 10. signals
+# ------------------------------------------------------------------------------------------------
+
+def signal_cases(args, case):
+    france = os.path.join(args.source_dir, "configs", "france_default.toml")
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        name = "signal_%s_to_mpiexec" % sig.name
+        out = case.out(name) + " with space"
+        p = start(args, ["run", france, "--out", out, "--set", "run.end_year=2100"])
+        t0 = time.monotonic()
+        # signal once the yearly loop runs (the first progress line)
+        time.sleep(2.5)
+        p.send_signal(sig)  # to mpiexec only, as SLURM or a user's Ctrl-C would
+        rc, o, err, to = finish(p, 60)
+        why = []
+        if to:
+            why.append("no exit within 60 s of the signal")
+        elif rc != 75:
+            why.append("exit status %d, expected 75 (stopped with a checkpoint)" % rc)
+        hint = [l for l in (o + err).splitlines() if "continue with" in l]
+        if rc == 75 and not any("'" + out + "'" in l or '"' + out + '"' in l for l in hint):
+            why.append("the 'continue with' command does not quote the output path with a space: %s" % hint)
+        tb.report(name, not why, time.monotonic() - t0, "; ".join(why) + ("\n" + err[-800:] if why else ""))
+
+
+# ------------------------------------------------------------------------------------------------
+# 9. site evaluation, 11. site input
+# ------------------------------------------------------------------------------------------------
+
+def run_plain(args, cmd, timeout=120):
+    t0 = time.monotonic()
+    p = subprocess.run([args.mpiexec, "-n", str(args.ranks), args.alamod] + cmd, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, env=env(), timeout=timeout)
+    return tb.Result(p.returncode, p.stdout, p.stderr, time.monotonic() - t0, False)
+
+
+def site_cases(args, case):
+    sites = os.path.join(args.source_dir, "data", "sites")
+
+    def site_copy(name):
+        dst = os.path.join(case.root, "sites_" + name)
+        os.makedirs(dst)
+        shutil.copytree(os.path.join(sites, "broadbalk"), os.path.join(dst, "broadbalk"))
+        return dst, os.path.join(dst, "broadbalk")
+
+    def append_row(path, index=None, change=None):
+        with open(path, newline="") as f:
+            rows = list(csv.reader(f))
+        header_rows = [r for r in rows if r and r[0].startswith("#")]
+        data = [r for r in rows if r and not r[0].startswith("#")]
+        row = list(data[index if index is not None else 2])
+        if change:
+            row = change(data[0], row)
+        with open(path, "a", newline="") as f:
+            csv.writer(f).writerow(row)
+        return header_rows
+
+    def evaluate_refused(name, folder, words):
+        out = os.path.join(case.root, "eval_" + name)
+        r = run_plain(args, ["evaluate", "--sites", folder, "--models", "rothc", "--out", out])
+        lines = r.error_lines()
+        why = []
+        if r.rc == 0:
+            why.append("exit 0")
+        elif len(lines) != 1:
+            why.append("%d 'alamod: error:' lines, expected 1" % len(lines))
+        else:
+            missing = [w for w in words if w not in lines[0]]
+            if missing:
+                why.append("the error line lacks %s" % missing)
+        tb.report(name, not why, r.seconds, "; ".join(why) + (r.dump() if why else ""))
+
+    folder, site = site_copy("dup_treatment")
+    append_row(os.path.join(site, "treatments.csv"), index=1)
+    evaluate_refused("site_duplicate_treatment_row", folder, ["treatments.csv", "duplicate"])
+
+    folder, site = site_copy("dup_obs")
+    append_row(os.path.join(site, "soc_observations.csv"), index=3)
+    evaluate_refused("site_duplicate_observation", folder, ["soc_observations.csv", "duplicate"])
+
+    folder, site = site_copy("absurd_obs")
+
+    def absurd(header, row):
+        row[header.index("soc_stock")] = "1e300"
+        row[header.index("observation_date")] = "1999"
+        return row
+    append_row(os.path.join(site, "soc_observations.csv"), index=3, change=absurd)
+    evaluate_refused("site_absurd_observed_stock", folder, ["soc_observations.csv", "1e+300"])
+
+    folder, site = site_copy("bad_package")
+    with open(os.path.join(site, "datapackage.json"), "w") as f:
+        f.write("{ not json")
+    evaluate_refused("site_invalid_datapackage", folder, ["datapackage.json"])
+
+    # a model that fails on every series: evaluate must not exit 0
+    out = os.path.join(case.root, "eval_failing_model")
+    r = run_plain(args, ["evaluate", "--sites", sites, "--only-sites", "broadbalk", "--models", "rothc,amg",
+                         "--out", out])
+    why = [] if r.rc != 0 else ["exit 0 although amg failed on every series"]
+    tb.report("evaluate_failed_runs_exit_nonzero", not why, r.seconds, "; ".join(why) + (r.dump() if why else ""))
+
+    # site forcing values: hexadecimal numbers and NUL bytes
+    forcing = os.path.join(sites, "broadbalk", "forcing_fym1843.csv")
+    with open(forcing) as f:
+        lines = f.read().splitlines()
+    last = len(lines) - 1
+    for name, bad, words in (("site_hex_number_refused", "0x10", ["0x10"]),
+                             ("site_nul_byte_escaped", "1\x002", ["\\x00"])):
+        fields = lines[last].split(",")
+        fields[-1] = bad
+        text = "\n".join(lines[:last] + [",".join(fields)]) + "\n"
+        path = os.path.join(case.root, name + ".csv")
+        with open(path, "w") as f:
+            f.write(text)
+        r = run_plain(args, ["site", "--model", "rothc", "--forcing", path, "--out", path + ".out.csv"])
+        el = r.error_lines()
+        why = []
+        if r.rc != 1 or len(el) != 1:
+            why.append("exit %d with %d error lines, expected 1 and 1" % (r.rc, len(el)))
+        else:
+            why += ["the error line lacks %r" % w for w in words if w not in el[0]]
+            if "\x00" in r.err:
+                why.append("a raw NUL byte in the message")
+            if ":%d" % (last + 1) not in el[0]:
+                why.append("the error line does not name line %d" % (last + 1))
+        tb.report(name, not why, r.seconds, "; ".join(why) + (r.dump() if why else ""))
+
+
+CASES = {
+    "disk_full": (disk_full, True), "long_paths": (long_paths, False), "concurrent": (concurrent_runs, True),
+    "links": (planted_links, False), "overwrite": (overwrite_cases, False), "restart": (restart_cases, True),
+    "values": (value_cases, False), "signals": (signal_cases, True), "sites": (site_cases, False),
+}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--alamod", required=True)
+    ap.add_argument("--ranks", type=int, default=1)
+    ap.add_argument("--source-dir", required=True)
+    ap.add_argument("--mpiexec", default=shutil.which("mpiexec") or "mpiexec")
+    ap.add_argument("--only", help="comma-separated groups: " + ", ".join(CASES))
+    ap.add_argument("--mpi-only", action="store_true", help="only the groups whose outcome depends on the rank count")
+    ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--verbose", action="store_true")
+    args = ap.parse_args()
+    args.alamod = os.path.abspath(args.alamod)
+    args.source_dir = os.path.abspath(args.source_dir)
+    groups = args.only.split(",") if args.only else [g for g, (_, mpi) in CASES.items() if mpi or not args.mpi_only]
+    t0 = time.monotonic()
+    root = tempfile.mkdtemp(prefix="alamod_faults_np%d_" % args.ranks)
+    try:
+        case = tb.Case(root, args.source_dir)
+        for g in groups:
+            CASES[g][0](args, case)
+    finally:
+        if args.keep or tb.failed:
+            print("temporary files kept in " + root)
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+    print("%d ranks, %.1f s in all" % (args.ranks, time.monotonic() - t0))
+    print("%d passed, %d failed" % (tb.passed, tb.failed))
+    return 1 if tb.failed or not tb.passed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
