@@ -202,17 +202,31 @@ def main():
             ref, got = read_vars(os.path.join(ref_dir, "carbon_yearly.nc")), read_vars(final)
             for v in ref:
                 check(f"{v} bitwise identical to the uninterrupted run", ref[v] == got[v])
-        # the calibration jobscript through the same SLURM
+        # the calibration jobscript through the same SLURM, submitted with jobscripts/submit.sh: the account and
+        # partition of cluster.env reach sbatch, and the job loads ALAMOD_MODULES through a module command (a
+        # recording one, set up from MODULESHOME as Lmod's and Environment Modules' init scripts are)
         cal_out = os.path.join(a.work, "calibration", "rothc_fitted.toml")
         cal_log = os.path.join(a.work, "calibration.log")
+        modules_home = os.path.join(a.work, "modules")
+        module_calls = os.path.join(a.work, "module_calls")
+        os.makedirs(os.path.join(modules_home, "init"), exist_ok=True)
+        with open(os.path.join(modules_home, "init", "bash"), "w") as f:
+            f.write(f'module() {{ echo "module $*" >> "{module_calls}"; }}\n')
         cal_env = dict(job_env, ALAMOD_RANKS="2", ALAMOD_CAL_MODEL="rothc", ALAMOD_CAL_PARAMETERS="k_hum",
                        ALAMOD_CAL_SITES=os.path.join(a.source_dir, "data/sites"), ALAMOD_CAL_OUT=cal_out,
-                       ALAMOD_CAL_EXTRA_ARGS="--only-sites broadbalk --cross-validate")
-        p = subprocess.run(["sbatch", "--parsable", "--wait", "-n", "2", "--time=5", f"--output={cal_log}",
-                            os.path.join(a.source_dir, "jobscripts/calibration.sbatch")], env=cal_env,
+                       ALAMOD_CAL_EXTRA_ARGS="--only-sites broadbalk --cross-validate",
+                       ALAMOD_SBATCH_ACCOUNT="alamodtest", ALAMOD_SBATCH_PARTITION="debug",
+                       ALAMOD_MODULES="alamod-test/1.0", MODULESHOME=modules_home)
+        p = subprocess.run([os.path.join(a.source_dir, "jobscripts/submit.sh"), "calibration.sbatch", "--parsable",
+                            "--wait", "-n", "2", "--time=5", f"--output={cal_log}"], env=cal_env,
                            capture_output=True, text=True, timeout=600)
         cal_text = open(cal_log).read() if os.path.exists(cal_log) else ""
         check("calibration jobscript finished through SLURM", p.returncode == 0, p.stderr[-400:] + cal_text[-800:])
+        check("submit.sh: the job ran under cluster.env's account and partition",
+              "account alamodtest, partition debug" in cal_text, cal_text[:400])
+        calls = open(module_calls).read() if os.path.exists(module_calls) else ""
+        check("the job loaded ALAMOD_MODULES (module load alamod-test/1.0)",
+              calls.strip() == "module load alamod-test/1.0" and "modules: alamod-test/1.0" in cal_text, calls)
         check("calibration wrote a parameter file with k_hum", os.path.exists(cal_out) and
               "k_hum" in open(cal_out).read())
         check("leave-one-site-out file written", os.path.exists(cal_out + ".crossval.csv"))
