@@ -13,13 +13,17 @@
 #include <cstdio>
 #include <filesystem>
 #include <cstdlib>
+#include <initializer_list>
 #include <memory>
 #include <stdexcept>
+#include <utility>
 
 #include <ogr_spatialref.h>
 
+#include "grids/calendar.hpp"
 #include "grids/fast_deflate.hpp"
 #include "grids/input_error.hpp"
+#include "grids/lon_lat.hpp"
 
 namespace alamod::grids {
 
@@ -36,13 +40,9 @@ void put_text(int ncid, int varid, const std::string& name, const std::string& v
   check(nc_put_att_text(ncid, varid, name.c_str(), value.size(), value.c_str()), "attribute " + name);
 }
 
-long days_from_civil(long y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const long era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<long>(doe) - 719468;
+/// Text attributes of a variable, in the order given.
+void put_texts(int ncid, int varid, std::initializer_list<std::pair<const char*, std::string>> attributes) {
+  for (const auto& [name, value] : attributes) put_text(ncid, varid, name, value);
 }
 
 struct Rect {
@@ -67,6 +67,80 @@ std::vector<Rect> rectangles(std::int64_t begin, std::int64_t end, int nx) {
   return r;
 }
 
+/// MPI-IO hints from ALAMOD_MPIIO_HINTS="key=value,key=value" (e.g. romio_cb_write=enable,
+/// striping_factor=16 on Lustre); MPI_INFO_NULL (none) by default. The caller frees a created one.
+MPI_Info mpiio_hints() {
+  MPI_Info info = MPI_INFO_NULL;
+  if (const char* hints = std::getenv("ALAMOD_MPIIO_HINTS"); hints && *hints) {
+    MPI_Info_create(&info);
+    std::string h = hints;
+    for (size_t pos = 0; pos <= h.size();) {
+      const size_t comma = std::min(h.find(',', pos), h.size());
+      const std::string kv = h.substr(pos, comma - pos);
+      const size_t eq = kv.find('=');
+      if (eq != std::string::npos) MPI_Info_set(info, kv.substr(0, eq).c_str(), kv.substr(eq + 1).c_str());
+      pos = comma + 1;
+    }
+  }
+  return info;
+}
+
+/// The CF Appendix F name and parameters of the projection of `srs` on the grid mapping variable
+/// `varid` ("unknown" with a comment for a projection without a CF name; crs_wkt carries it whole).
+void put_projection(int ncid, int varid, const OGRSpatialReference& srs) {
+  const std::string proj = srs.GetAttrValue("PROJECTION") ? srs.GetAttrValue("PROJECTION") : "";
+  auto put = [&](const char* name, const char* gdal_parm, double fallback = 0.0) {
+    const double v = srs.GetNormProjParm(gdal_parm, fallback);
+    nc_put_att_double(ncid, varid, name, NC_DOUBLE, 1, &v);
+  };
+  auto false_origin = [&] {
+    put("false_easting", SRS_PP_FALSE_EASTING);
+    put("false_northing", SRS_PP_FALSE_NORTHING);
+  };
+  if (proj == SRS_PT_LAMBERT_CONFORMAL_CONIC_2SP) {
+    put_text(ncid, varid, "grid_mapping_name", "lambert_conformal_conic");
+    const double sp[2] = {srs.GetNormProjParm(SRS_PP_STANDARD_PARALLEL_2, 0.0),
+                          srs.GetNormProjParm(SRS_PP_STANDARD_PARALLEL_1, 0.0)};
+    const double sp_sorted[2] = {std::min(sp[0], sp[1]), std::max(sp[0], sp[1])};
+    nc_put_att_double(ncid, varid, "standard_parallel", NC_DOUBLE, 2, sp_sorted);
+    put("latitude_of_projection_origin", SRS_PP_LATITUDE_OF_ORIGIN);
+    put("longitude_of_central_meridian", SRS_PP_CENTRAL_MERIDIAN);
+    false_origin();
+  } else if (proj == SRS_PT_LAMBERT_CONFORMAL_CONIC_1SP) {
+    put_text(ncid, varid, "grid_mapping_name", "lambert_conformal_conic");
+    put("standard_parallel", SRS_PP_LATITUDE_OF_ORIGIN);
+    put("latitude_of_projection_origin", SRS_PP_LATITUDE_OF_ORIGIN);
+    put("longitude_of_central_meridian", SRS_PP_CENTRAL_MERIDIAN);
+    put("scale_factor_at_projection_origin", SRS_PP_SCALE_FACTOR, 1.0);
+    false_origin();
+  } else if (proj == SRS_PT_LAMBERT_AZIMUTHAL_EQUAL_AREA) {  // e.g. EPSG:3035, ETRS89-LAEA Europe
+    put_text(ncid, varid, "grid_mapping_name", "lambert_azimuthal_equal_area");
+    put("latitude_of_projection_origin", SRS_PP_LATITUDE_OF_CENTER);
+    put("longitude_of_projection_origin", SRS_PP_LONGITUDE_OF_CENTER);
+    false_origin();
+  } else if (proj == SRS_PT_TRANSVERSE_MERCATOR) {  // e.g. UTM zones
+    put_text(ncid, varid, "grid_mapping_name", "transverse_mercator");
+    put("scale_factor_at_central_meridian", SRS_PP_SCALE_FACTOR, 1.0);
+    put("longitude_of_central_meridian", SRS_PP_CENTRAL_MERIDIAN);
+    put("latitude_of_projection_origin", SRS_PP_LATITUDE_OF_ORIGIN);
+    false_origin();
+  } else if (proj == SRS_PT_ALBERS_CONIC_EQUAL_AREA) {
+    put_text(ncid, varid, "grid_mapping_name", "albers_conical_equal_area");
+    const double sp[2] = {srs.GetNormProjParm(SRS_PP_STANDARD_PARALLEL_1, 0.0),
+                          srs.GetNormProjParm(SRS_PP_STANDARD_PARALLEL_2, 0.0)};
+    nc_put_att_double(ncid, varid, "standard_parallel", NC_DOUBLE, 2, sp);
+    put("longitude_of_central_meridian", SRS_PP_LONGITUDE_OF_CENTER);
+    put("latitude_of_projection_origin", SRS_PP_LATITUDE_OF_CENTER);
+    false_origin();
+  } else if (srs.IsGeographic()) {
+    put_text(ncid, varid, "grid_mapping_name", "latitude_longitude");
+  } else {
+    // no CF name for this projection: readers take the CRS from crs_wkt (CF 1.7+, GDAL)
+    put_text(ncid, varid, "grid_mapping_name", "unknown");
+    put_text(ncid, varid, "comment", "projection " + proj + " has no CF Appendix F name here; see crs_wkt");
+  }
+}
+
 }  // namespace
 
 // At most 64 rows (1 km France: 1200 x 64 cells, 300 KiB of floats) and 262,144 cells, and at
@@ -83,205 +157,151 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
     : comm_(comm), spec_(std::move(spec)), begin_(begin), end_(end) {
   use_filters();
   MPI_Comm_rank(comm_, &rank_);
-  const GridSpec& g = spec_.grid;
   set_range(begin_, end_);
   set_paths();
-  // MPI-IO hints from ALAMOD_MPIIO_HINTS="key=value,key=value" (e.g. romio_cb_write=enable,
-  // striping_factor=16 on Lustre); none by default.
-  MPI_Info info = MPI_INFO_NULL;
-  if (const char* hints = std::getenv("ALAMOD_MPIIO_HINTS"); hints && *hints) {
-    MPI_Info_create(&info);
-    std::string h = hints;
-    for (size_t pos = 0; pos <= h.size();) {
-      const size_t comma = std::min(h.find(',', pos), h.size());
-      const std::string kv = h.substr(pos, comma - pos);
-      const size_t eq = kv.find('=');
-      if (eq != std::string::npos) MPI_Info_set(info, kv.substr(0, eq).c_str(), kv.substr(eq + 1).c_str());
-      pos = comma + 1;
-    }
-  }
+  create_file();
+  // the definitions, in the order of the file's layout
+  define_dimensions();
+  define_coordinates();
+  define_grid_mapping();
+  define_variables();
+  define_global_attributes();
+  end_definitions();
+  // the values known before the first year
+  write_coordinates();
+  write_cell_lon_lat();
+}
+
+void CfWriter::create_file() {
+  MPI_Info info = mpiio_hints();
   const int rc_create = nc_create_par(tmp_path_.c_str(), NC_NETCDF4 | NC_CLOBBER, comm_, info, &ncid_);
   if (info != MPI_INFO_NULL) MPI_Info_free(&info);
   check(rc_create, "creating " + tmp_path_);
-  int dim_time, dim_y, dim_x, dim_bnds, dim_pool = -1;
-  check(nc_def_dim(ncid_, "time", static_cast<size_t>(spec_.n_years), &dim_time), "dim time");
-  check(nc_def_dim(ncid_, "bnds", 2, &dim_bnds), "dim bnds");
-  check(nc_def_dim(ncid_, "y", static_cast<size_t>(g.ny), &dim_y), "dim y");
-  check(nc_def_dim(ncid_, "x", static_cast<size_t>(g.nx), &dim_x), "dim x");
-  int dim_nv;
-  check(nc_def_dim(ncid_, "nv4", 4, &dim_nv), "dim nv4");
-  if (!spec_.pools.empty()) {
-    check(nc_def_dim(ncid_, "pool", spec_.pools.size(), &dim_pool), "dim pool");
-  }
-  auto def = [&](const char* name, nc_type t, std::vector<int> dims) {
-    int id;
-    check(nc_def_var(ncid_, name, t, static_cast<int>(dims.size()), dims.empty() ? nullptr : dims.data(), &id),
-          std::string("defining ") + name);
-    varids_[name] = id;
-    return id;
-  };
-  // coordinates
-  const int vx = def("x", NC_DOUBLE, {dim_x});
-  put_text(ncid_, vx, "standard_name", "projection_x_coordinate");
-  put_text(ncid_, vx, "long_name", "x coordinate of projection (cell centre)");
-  put_text(ncid_, vx, "units", "m");
-  put_text(ncid_, vx, "axis", "X");
-  const int vy = def("y", NC_DOUBLE, {dim_y});
-  put_text(ncid_, vy, "standard_name", "projection_y_coordinate");
-  put_text(ncid_, vy, "long_name", "y coordinate of projection (cell centre)");
-  put_text(ncid_, vy, "units", "m");
-  put_text(ncid_, vy, "axis", "Y");
-  const int vt = def("time", NC_DOUBLE, {dim_time});
-  put_text(ncid_, vt, "standard_name", "time");
+}
+
+void CfWriter::define_dimensions() {
+  const GridSpec& g = spec_.grid;
+  check(nc_def_dim(ncid_, "time", static_cast<size_t>(spec_.n_years), &dims_.time), "dim time");
+  check(nc_def_dim(ncid_, "bnds", 2, &dims_.bnds), "dim bnds");
+  check(nc_def_dim(ncid_, "y", static_cast<size_t>(g.ny), &dims_.y), "dim y");
+  check(nc_def_dim(ncid_, "x", static_cast<size_t>(g.nx), &dims_.x), "dim x");
+  check(nc_def_dim(ncid_, "nv4", 4, &dims_.nv4), "dim nv4");
+  if (!spec_.pools.empty()) check(nc_def_dim(ncid_, "pool", spec_.pools.size(), &dims_.pool), "dim pool");
+}
+
+int CfWriter::define_variable(const char* name, int type, const std::vector<int>& dims) {
+  int id;
+  check(nc_def_var(ncid_, name, type, static_cast<int>(dims.size()), dims.empty() ? nullptr : dims.data(), &id),
+        std::string("defining ") + name);
+  varids_[name] = id;
+  return id;
+}
+
+void CfWriter::define_coordinates() {
+  put_texts(ncid_, define_variable("x", NC_DOUBLE, {dims_.x}),
+            {{"standard_name", "projection_x_coordinate"},
+             {"long_name", "x coordinate of projection (cell centre)"},
+             {"units", "m"},
+             {"axis", "X"}});
+  put_texts(ncid_, define_variable("y", NC_DOUBLE, {dims_.y}),
+            {{"standard_name", "projection_y_coordinate"},
+             {"long_name", "y coordinate of projection (cell centre)"},
+             {"units", "m"},
+             {"axis", "Y"}});
   // 31 December: stocks are those at the year's end, fluxes its means over time_bnds; a stamp inside the
   // year makes readers that label by date (CDO, xarray's .sel(time="2000")) name the right year
-  put_text(ncid_, vt, "long_name", "last day of the simulated year (the year is time_bnds)");
-  put_text(ncid_, vt, "units", "days since 1900-01-01 00:00:00");
-  put_text(ncid_, vt, "calendar", "standard");
-  put_text(ncid_, vt, "axis", "T");
-  put_text(ncid_, vt, "bounds", "time_bnds");
-  def("time_bnds", NC_DOUBLE, {dim_time, dim_bnds});
-  const int vlat = def("lat", NC_DOUBLE, {dim_y, dim_x});
-  put_text(ncid_, vlat, "standard_name", "latitude");
-  put_text(ncid_, vlat, "long_name", "latitude of the cell centre");
-  put_text(ncid_, vlat, "units", "degrees_north");
-  put_text(ncid_, vlat, "bounds", "lat_bnds");
-  def("lat_bnds", NC_FLOAT, {dim_y, dim_x, dim_nv});
-  const int vlon = def("lon", NC_DOUBLE, {dim_y, dim_x});
-  put_text(ncid_, vlon, "standard_name", "longitude");
-  put_text(ncid_, vlon, "long_name", "longitude of the cell centre");
-  put_text(ncid_, vlon, "units", "degrees_east");
-  put_text(ncid_, vlon, "bounds", "lon_bnds");
-  def("lon_bnds", NC_FLOAT, {dim_y, dim_x, dim_nv});
-  const int vdepth = def("depth", NC_DOUBLE, {});
-  put_text(ncid_, vdepth, "standard_name", "depth");
-  put_text(ncid_, vdepth, "long_name", "depth of the soil layer (midpoint)");
-  put_text(ncid_, vdepth, "units", "m");
-  put_text(ncid_, vdepth, "positive", "down");
-  put_text(ncid_, vdepth, "axis", "Z");
-  put_text(ncid_, vdepth, "bounds", "depth_bnds");
-  def("depth_bnds", NC_DOUBLE, {dim_bnds});
-  if (dim_pool >= 0) {
-    // Pools as a numeric coordinate with CF flag labels: CDO 2.1 warns on any
-    // character coordinate, and flag_meanings gives every reader the names.
-    const int vp = def("pool", NC_INT, {dim_pool});
-    put_text(ncid_, vp, "long_name", "soil carbon pool");
-    std::vector<int> codes(spec_.pools.size());
-    std::string meanings;
-    for (size_t p = 0; p < spec_.pools.size(); ++p) {
-      codes[p] = static_cast<int>(p) + 1;
-      meanings += (p ? " " : "") + spec_.pools[p];
-    }
-    check(nc_put_att_int(ncid_, vp, "flag_values", NC_INT, codes.size(), codes.data()), "pool flag_values");
-    put_text(ncid_, vp, "flag_meanings", meanings);
+  put_texts(ncid_, define_variable("time", NC_DOUBLE, {dims_.time}),
+            {{"standard_name", "time"},
+             {"long_name", "last day of the simulated year (the year is time_bnds)"},
+             {"units", "days since 1900-01-01 00:00:00"},
+             {"calendar", "standard"},
+             {"axis", "T"},
+             {"bounds", "time_bnds"}});
+  define_variable("time_bnds", NC_DOUBLE, {dims_.time, dims_.bnds});
+  put_texts(ncid_, define_variable("lat", NC_DOUBLE, {dims_.y, dims_.x}),
+            {{"standard_name", "latitude"},
+             {"long_name", "latitude of the cell centre"},
+             {"units", "degrees_north"},
+             {"bounds", "lat_bnds"}});
+  define_variable("lat_bnds", NC_FLOAT, {dims_.y, dims_.x, dims_.nv4});
+  put_texts(ncid_, define_variable("lon", NC_DOUBLE, {dims_.y, dims_.x}),
+            {{"standard_name", "longitude"},
+             {"long_name", "longitude of the cell centre"},
+             {"units", "degrees_east"},
+             {"bounds", "lon_bnds"}});
+  define_variable("lon_bnds", NC_FLOAT, {dims_.y, dims_.x, dims_.nv4});
+  put_texts(ncid_, define_variable("depth", NC_DOUBLE, {}),
+            {{"standard_name", "depth"},
+             {"long_name", "depth of the soil layer (midpoint)"},
+             {"units", "m"},
+             {"positive", "down"},
+             {"axis", "Z"},
+             {"bounds", "depth_bnds"}});
+  define_variable("depth_bnds", NC_DOUBLE, {dims_.bnds});
+  if (dims_.pool >= 0) define_pool_coordinate();
+}
+
+void CfWriter::define_pool_coordinate() {
+  // Pools as a numeric coordinate with CF flag labels: CDO 2.1 warns on any
+  // character coordinate, and flag_meanings gives every reader the names.
+  const int vp = define_variable("pool", NC_INT, {dims_.pool});
+  put_text(ncid_, vp, "long_name", "soil carbon pool");
+  std::vector<int> codes(spec_.pools.size());
+  std::string meanings;
+  for (size_t p = 0; p < spec_.pools.size(); ++p) {
+    codes[p] = static_cast<int>(p) + 1;
+    meanings += (p ? " " : "") + spec_.pools[p];
   }
-  // grid mapping
-  {
-    const int vc = def("crs", NC_INT, {});
-    OGRSpatialReference srs;
-    srs.SetFromUserInput(g.crs_wkt.c_str());
-    srs.AutoIdentifyEPSG();
-    char* wkt1 = nullptr;
-    srs.exportToWkt(&wkt1);
-    const std::string wkt = wkt1;
-    CPLFree(wkt1);
-    // CF Appendix F grid mapping of the run's CRS (crs_wkt below carries it whole for any CRS)
-    const std::string proj = srs.GetAttrValue("PROJECTION") ? srs.GetAttrValue("PROJECTION") : "";
-    auto put = [&](const char* name, const char* gdal_parm, double fallback = 0.0) {
-      const double v = srs.GetNormProjParm(gdal_parm, fallback);
-      nc_put_att_double(ncid_, vc, name, NC_DOUBLE, 1, &v);
-    };
-    auto false_origin = [&] {
-      put("false_easting", SRS_PP_FALSE_EASTING);
-      put("false_northing", SRS_PP_FALSE_NORTHING);
-    };
-    if (proj == SRS_PT_LAMBERT_CONFORMAL_CONIC_2SP) {
-      put_text(ncid_, vc, "grid_mapping_name", "lambert_conformal_conic");
-      const double sp[2] = {srs.GetNormProjParm(SRS_PP_STANDARD_PARALLEL_2, 0.0),
-                            srs.GetNormProjParm(SRS_PP_STANDARD_PARALLEL_1, 0.0)};
-      const double sp_sorted[2] = {std::min(sp[0], sp[1]), std::max(sp[0], sp[1])};
-      nc_put_att_double(ncid_, vc, "standard_parallel", NC_DOUBLE, 2, sp_sorted);
-      put("latitude_of_projection_origin", SRS_PP_LATITUDE_OF_ORIGIN);
-      put("longitude_of_central_meridian", SRS_PP_CENTRAL_MERIDIAN);
-      false_origin();
-    } else if (proj == SRS_PT_LAMBERT_CONFORMAL_CONIC_1SP) {
-      put_text(ncid_, vc, "grid_mapping_name", "lambert_conformal_conic");
-      put("standard_parallel", SRS_PP_LATITUDE_OF_ORIGIN);
-      put("latitude_of_projection_origin", SRS_PP_LATITUDE_OF_ORIGIN);
-      put("longitude_of_central_meridian", SRS_PP_CENTRAL_MERIDIAN);
-      put("scale_factor_at_projection_origin", SRS_PP_SCALE_FACTOR, 1.0);
-      false_origin();
-    } else if (proj == SRS_PT_LAMBERT_AZIMUTHAL_EQUAL_AREA) {  // e.g. EPSG:3035, ETRS89-LAEA Europe
-      put_text(ncid_, vc, "grid_mapping_name", "lambert_azimuthal_equal_area");
-      put("latitude_of_projection_origin", SRS_PP_LATITUDE_OF_CENTER);
-      put("longitude_of_projection_origin", SRS_PP_LONGITUDE_OF_CENTER);
-      false_origin();
-    } else if (proj == SRS_PT_TRANSVERSE_MERCATOR) {  // e.g. UTM zones
-      put_text(ncid_, vc, "grid_mapping_name", "transverse_mercator");
-      put("scale_factor_at_central_meridian", SRS_PP_SCALE_FACTOR, 1.0);
-      put("longitude_of_central_meridian", SRS_PP_CENTRAL_MERIDIAN);
-      put("latitude_of_projection_origin", SRS_PP_LATITUDE_OF_ORIGIN);
-      false_origin();
-    } else if (proj == SRS_PT_ALBERS_CONIC_EQUAL_AREA) {
-      put_text(ncid_, vc, "grid_mapping_name", "albers_conical_equal_area");
-      const double sp[2] = {srs.GetNormProjParm(SRS_PP_STANDARD_PARALLEL_1, 0.0),
-                            srs.GetNormProjParm(SRS_PP_STANDARD_PARALLEL_2, 0.0)};
-      nc_put_att_double(ncid_, vc, "standard_parallel", NC_DOUBLE, 2, sp);
-      put("longitude_of_central_meridian", SRS_PP_LONGITUDE_OF_CENTER);
-      put("latitude_of_projection_origin", SRS_PP_LATITUDE_OF_CENTER);
-      false_origin();
-    } else if (srs.IsGeographic()) {
-      put_text(ncid_, vc, "grid_mapping_name", "latitude_longitude");
-    } else {
-      // no CF name for this projection: readers take the CRS from crs_wkt (CF 1.7+, GDAL)
-      put_text(ncid_, vc, "grid_mapping_name", "unknown");
-      put_text(ncid_, vc, "comment", "projection " + proj + " has no CF Appendix F name here; see crs_wkt");
-    }
-    OGRErr err;
-    const double a = srs.GetSemiMajor(&err), invf = srs.GetInvFlattening(&err);
-    nc_put_att_double(ncid_, vc, "semi_major_axis", NC_DOUBLE, 1, &a);
-    nc_put_att_double(ncid_, vc, "inverse_flattening", NC_DOUBLE, 1, &invf);
-    const double pm = 0.0;
-    nc_put_att_double(ncid_, vc, "longitude_of_prime_meridian", NC_DOUBLE, 1, &pm);
-    const char* code = srs.GetAuthorityCode(nullptr);
-    if (code) put_text(ncid_, vc, "epsg_code", std::string("EPSG:") + code);
-    put_text(ncid_, vc, "crs_wkt", wkt);
-    put_text(ncid_, vc, "spatial_ref", wkt);
-    char gt[256];
-    std::snprintf(gt, sizeof gt, "%.17g %.17g 0 %.17g 0 %.17g", g.x_min, g.resolution, g.y_max, -g.resolution);
-    put_text(ncid_, vc, "GeoTransform", gt);
-  }
-  // data variables
-  const size_t cy = static_cast<size_t>(output_chunk_rows(g));
+  check(nc_put_att_int(ncid_, vp, "flag_values", NC_INT, codes.size(), codes.data()), "pool flag_values");
+  put_text(ncid_, vp, "flag_meanings", meanings);
+}
+
+void CfWriter::define_grid_mapping() {
+  const GridSpec& g = spec_.grid;
+  const int vc = define_variable("crs", NC_INT, {});
+  OGRSpatialReference srs;
+  srs.SetFromUserInput(g.crs_wkt.c_str());
+  srs.AutoIdentifyEPSG();
+  char* wkt1 = nullptr;
+  srs.exportToWkt(&wkt1);
+  const std::string wkt = wkt1;
+  CPLFree(wkt1);
+  // CF Appendix F grid mapping of the run's CRS (crs_wkt below carries it whole for any CRS)
+  put_projection(ncid_, vc, srs);
+  OGRErr err;
+  const double a = srs.GetSemiMajor(&err), invf = srs.GetInvFlattening(&err);
+  nc_put_att_double(ncid_, vc, "semi_major_axis", NC_DOUBLE, 1, &a);
+  nc_put_att_double(ncid_, vc, "inverse_flattening", NC_DOUBLE, 1, &invf);
+  const double pm = 0.0;
+  nc_put_att_double(ncid_, vc, "longitude_of_prime_meridian", NC_DOUBLE, 1, &pm);
+  const char* code = srs.GetAuthorityCode(nullptr);
+  if (code) put_text(ncid_, vc, "epsg_code", std::string("EPSG:") + code);
+  put_text(ncid_, vc, "crs_wkt", wkt);
+  put_text(ncid_, vc, "spatial_ref", wkt);
+  char gt[256];
+  std::snprintf(gt, sizeof gt, "%.17g %.17g 0 %.17g 0 %.17g", g.x_min, g.resolution, g.y_max, -g.resolution);
+  put_text(ncid_, vc, "GeoTransform", gt);
+}
+
+void CfWriter::define_variables() {
+  const size_t cy = static_cast<size_t>(output_chunk_rows(spec_.grid));
   for (const auto& v : spec_.variables) {
     std::vector<int> dims;
     std::vector<size_t> chunk;
     if (v.time_varying) {
-      dims.push_back(dim_time);
+      dims.push_back(dims_.time);
       chunk.push_back(1);
     }
     if (v.per_pool) {
-      dims.push_back(dim_pool);
+      dims.push_back(dims_.pool);
       chunk.push_back(1);
     }
-    dims.push_back(dim_y);
+    dims.push_back(dims_.y);
     chunk.push_back(cy);
-    dims.push_back(dim_x);
-    chunk.push_back(static_cast<size_t>(g.nx));
-    const int id = def(v.name.c_str(), v.double_precision ? NC_DOUBLE : NC_FLOAT, dims);
-    check(nc_def_var_chunking(ncid_, id, NC_CHUNKED, chunk.data()), "chunking " + v.name);
-    if (spec_.deflate_level > 0) check(nc_def_var_deflate(ncid_, id, 1, 1, spec_.deflate_level), "deflate " + v.name);
-    // _FillValue marks non-land cells; every cell is written, so HDF5 need not
-    // pre-fill the chunks (in parallel it would write the whole dataset twice).
-    check(nc_def_var_fill(ncid_, id, NC_NOFILL, nullptr), "no pre-fill " + v.name);
-    // lossy BitRound of the carbon variables (not of the spin-up diagnostics); netCDF records
-    // it in the attribute _QuantizeBitRoundNumberOfSignificantBits
-    if (spec_.significant_bits > 0 && v.name.rfind("spinup_", 0) != 0)
-      check(nc_def_var_quantize(ncid_, id, NC_QUANTIZE_BITROUND, spec_.significant_bits), "quantization of " + v.name);
-    if (v.double_precision)
-      check(nc_put_att_double(ncid_, id, "_FillValue", NC_DOUBLE, 1, &kFillDouble), "_FillValue " + v.name);
-    else
-      check(nc_put_att_float(ncid_, id, "_FillValue", NC_FLOAT, 1, &kFillFloat), "_FillValue " + v.name);
+    dims.push_back(dims_.x);
+    chunk.push_back(static_cast<size_t>(spec_.grid.nx));
+    const int id = define_variable(v.name.c_str(), v.double_precision ? NC_DOUBLE : NC_FLOAT, dims);
+    define_storage(v, id, chunk);
     put_text(ncid_, id, "long_name", v.long_name);
     if (!v.standard_name.empty()) put_text(ncid_, id, "standard_name", v.standard_name);
     put_text(ncid_, id, "units", v.units);
@@ -294,21 +314,64 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
     if (!v.comment.empty()) put_text(ncid_, id, "comment", v.comment);
     vars_[v.name] = v;
   }
+}
+
+void CfWriter::define_storage(const OutputVariable& v, int id, const std::vector<size_t>& chunk) {
+  check(nc_def_var_chunking(ncid_, id, NC_CHUNKED, chunk.data()), "chunking " + v.name);
+  if (spec_.deflate_level > 0) check(nc_def_var_deflate(ncid_, id, 1, 1, spec_.deflate_level), "deflate " + v.name);
+  // _FillValue marks non-land cells; every cell is written, so HDF5 need not
+  // pre-fill the chunks (in parallel it would write the whole dataset twice).
+  check(nc_def_var_fill(ncid_, id, NC_NOFILL, nullptr), "no pre-fill " + v.name);
+  // lossy BitRound of the carbon variables (not of the spin-up diagnostics); netCDF records
+  // it in the attribute _QuantizeBitRoundNumberOfSignificantBits
+  if (spec_.significant_bits > 0 && v.name.rfind("spinup_", 0) != 0)
+    check(nc_def_var_quantize(ncid_, id, NC_QUANTIZE_BITROUND, spec_.significant_bits), "quantization of " + v.name);
+  if (v.double_precision)
+    check(nc_put_att_double(ncid_, id, "_FillValue", NC_DOUBLE, 1, &kFillDouble), "_FillValue " + v.name);
+  else
+    check(nc_put_att_float(ncid_, id, "_FillValue", NC_FLOAT, 1, &kFillFloat), "_FillValue " + v.name);
+}
+
+void CfWriter::define_global_attributes() {
   for (const auto& [k, val] : spec_.global_text) put_text(ncid_, NC_GLOBAL, k, val);
   for (const auto& [k, val] : spec_.global_numbers)
     check(nc_put_att_double(ncid_, NC_GLOBAL, k.c_str(), NC_DOUBLE, 1, &val), "attribute " + k);
+}
+
+void CfWriter::end_definitions() {
   check(nc_enddef(ncid_), "ending definitions of " + tmp_path_);
   for (const auto& [name, id] : varids_) check(nc_var_par_access(ncid_, id, NC_COLLECTIVE), "collective " + name);
+}
 
-  // coordinate values: rank 0 writes, the others take part with empty counts
+void CfWriter::write_coordinates() {
+  // rank 0 writes, the others take part with empty counts
+  const GridSpec& g = spec_.grid;
   const bool root = rank_ == 0;
   std::vector<double> xs(g.nx), ys(g.ny);
   for (int i = 0; i < g.nx; ++i) xs[i] = g.x_center(i);
   for (int j = 0; j < g.ny; ++j) ys[j] = g.y_center(j);
   size_t st0 = 0, cnt = root ? xs.size() : 0;
-  check(nc_put_vara_double(ncid_, vx, &st0, &cnt, xs.data()), "writing x");
+  check(nc_put_vara_double(ncid_, varid_of("x"), &st0, &cnt, xs.data()), "writing x");
   cnt = root ? ys.size() : 0;
-  check(nc_put_vara_double(ncid_, vy, &st0, &cnt, ys.data()), "writing y");
+  check(nc_put_vara_double(ncid_, varid_of("y"), &st0, &cnt, ys.data()), "writing y");
+  write_time();
+  const double depth_mid = 0.5 * (spec_.depth_top_m + spec_.depth_bottom_m);
+  const double depth_b[2] = {spec_.depth_top_m, spec_.depth_bottom_m};
+  cnt = root ? 1 : 0;
+  check(nc_put_vara_double(ncid_, varid_of("depth"), &st0, &cnt, &depth_mid), "writing depth");
+  cnt = root ? 2 : 0;
+  check(nc_put_vara_double(ncid_, varid_of("depth_bnds"), &st0, &cnt, depth_b), "writing depth_bnds");
+  if (dims_.pool >= 0) {
+    std::vector<int> codes(spec_.pools.size());
+    for (size_t p = 0; p < codes.size(); ++p) codes[p] = static_cast<int>(p) + 1;
+    cnt = root ? codes.size() : 0;
+    check(nc_put_vara_int(ncid_, varid_of("pool"), &st0, &cnt, codes.data()), "writing pool");
+  }
+}
+
+void CfWriter::write_time() {
+  // 31 December of each year, in days since 1900-01-01, and the year as its bounds (rank 0)
+  const bool root = rank_ == 0;
   std::vector<double> tv(spec_.n_years), tb(2 * spec_.n_years);
   const long epoch = days_from_civil(1900, 1, 1);
   for (int i = 0; i < spec_.n_years; ++i) {
@@ -317,76 +380,24 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
     tb[2 * i + 1] = static_cast<double>(days_from_civil(y + 1, 1, 1) - epoch);
     tv[i] = static_cast<double>(days_from_civil(y, 12, 31) - epoch);
   }
-  cnt = root ? tv.size() : 0;
-  check(nc_put_vara_double(ncid_, vt, &st0, &cnt, tv.data()), "writing time");
+  size_t st0 = 0, cnt = root ? tv.size() : 0;
+  check(nc_put_vara_double(ncid_, varid_of("time"), &st0, &cnt, tv.data()), "writing time");
   size_t st2[2] = {0, 0}, cnt2[2] = {root ? tv.size() : 0, 2};
-  check(nc_put_vara_double(ncid_, varids_["time_bnds"], st2, cnt2, tb.data()), "writing time_bnds");
-  const double depth_mid = 0.5 * (spec_.depth_top_m + spec_.depth_bottom_m);
-  const double depth_b[2] = {spec_.depth_top_m, spec_.depth_bottom_m};
-  {
-    size_t s = 0, c = root ? 1 : 0;
-    check(nc_put_vara_double(ncid_, vdepth, &s, &c, &depth_mid), "writing depth");
-    c = root ? 2 : 0;
-    check(nc_put_vara_double(ncid_, varids_["depth_bnds"], &s, &c, depth_b), "writing depth_bnds");
-  }
-  if (dim_pool >= 0) {
-    std::vector<int> codes(spec_.pools.size());
-    for (size_t p = 0; p < codes.size(); ++p) codes[p] = static_cast<int>(p) + 1;
-    size_t s = 0, c = root ? codes.size() : 0;
-    check(nc_put_vara_int(ncid_, varids_["pool"], &s, &c, codes.data()), "writing pool");
-  }
-  // lat/lon of this rank's range
-  {
-    OGRSpatialReference src, wgs;
-    src.SetFromUserInput(g.crs_wkt.c_str());
-    src.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    wgs.SetFromUserInput("EPSG:4326");
-    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&src, &wgs));
-    const size_t n = static_cast<size_t>(end_ - begin_);
-    std::vector<double> lon(n), lat(n);
-    for (size_t i = 0; i < n; ++i) {
-      const std::int64_t k = begin_ + static_cast<std::int64_t>(i);
-      lon[i] = g.x_center(static_cast<int>(k % g.nx));
-      lat[i] = g.y_center(static_cast<int>(k / g.nx));
-    }
-    if (n > 0 && (!ct || !ct->Transform(static_cast<int>(n), lon.data(), lat.data())))
-      throw std::runtime_error("cannot compute latitude/longitude of the grid");
-    put(vlat, false, false, 0, -1, lat, true);
-    put(vlon, false, false, 0, -1, lon, true);
-    // cell vertices, counter-clockwise from the south-west corner; neighbouring cells share
-    // corners, so the (rows + 1) x (nx + 1) corners of this rank's rows are transformed once
-    std::vector<double> blon(4 * n), blat(4 * n);
-    if (n > 0) {
-      const std::int64_t row0 = begin_ / g.nx, row1 = (end_ - 1) / g.nx + 1;  // rows [row0, row1)
-      const size_t ncx = static_cast<size_t>(g.nx) + 1, ncy = static_cast<size_t>(row1 - row0) + 1;
-      std::vector<double> clon(ncx * ncy), clat(ncx * ncy);
-      for (size_t r = 0; r < ncy; ++r)
-        for (size_t c = 0; c < ncx; ++c) {
-          clon[r * ncx + c] = g.x_min + static_cast<double>(c) * g.resolution;
-          clat[r * ncx + c] = g.y_max - static_cast<double>(row0 + static_cast<std::int64_t>(r)) * g.resolution;
-        }
-      if (!ct->Transform(static_cast<int>(clon.size()), clon.data(), clat.data()))
-        throw std::runtime_error("cannot compute the cell vertices of the grid");
-      for (size_t i = 0; i < n; ++i) {
-        const std::int64_t k = begin_ + static_cast<std::int64_t>(i);
-        const size_t r = static_cast<size_t>(k / g.nx - row0), c = static_cast<size_t>(k % g.nx);
-        // SW, SE (corner row below the cell), NE, NW (corner row above)
-        const size_t corner[4] = {(r + 1) * ncx + c, (r + 1) * ncx + c + 1, r * ncx + c + 1, r * ncx + c};
-        for (int v = 0; v < 4; ++v) {
-          blon[4 * i + v] = clon[corner[v]];
-          blat[4 * i + v] = clat[corner[v]];
-        }
-      }
-    }
-    for (const auto& r : blocks()) {
-      size_t start[3] = {r.row, r.col, 0}, count[3] = {r.nrows, r.ncols, 4};
-      // single precision is 1e-7 degrees (about 1 cm): plenty for cell vertices
-      std::vector<float> flat(blat.begin() + 4 * r.offset, blat.begin() + 4 * (r.offset + std::int64_t(r.nrows * r.ncols)));
-      std::vector<float> flon(blon.begin() + 4 * r.offset, blon.begin() + 4 * (r.offset + std::int64_t(r.nrows * r.ncols)));
-      check(nc_put_vara_float(ncid_, varids_["lat_bnds"], start, count, flat.data()), "writing lat_bnds");
-      check(nc_put_vara_float(ncid_, varids_["lon_bnds"], start, count, flon.data()), "writing lon_bnds");
-    }
+  check(nc_put_vara_double(ncid_, varid_of("time_bnds"), st2, cnt2, tb.data()), "writing time_bnds");
+}
+
+void CfWriter::write_cell_lon_lat() {
+  const CellLonLat cells = cell_lon_lat(spec_.grid, begin_, end_);
+  put(varid_of("lat"), false, false, 0, -1, cells.lat, true);
+  put(varid_of("lon"), false, false, 0, -1, cells.lon, true);
+  for (const auto& r : blocks()) {
+    size_t start[3] = {r.row, r.col, 0}, count[3] = {r.nrows, r.ncols, 4};
+    // single precision is 1e-7 degrees (about 1 cm): plenty for cell vertices
+    const auto first = 4 * r.offset, last = 4 * (r.offset + std::int64_t(r.nrows * r.ncols));
+    std::vector<float> flat(cells.vertex_lat.begin() + first, cells.vertex_lat.begin() + last);
+    std::vector<float> flon(cells.vertex_lon.begin() + first, cells.vertex_lon.begin() + last);
+    check(nc_put_vara_float(ncid_, varid_of("lat_bnds"), start, count, flat.data()), "writing lat_bnds");
+    check(nc_put_vara_float(ncid_, varid_of("lon_bnds"), start, count, flon.data()), "writing lon_bnds");
   }
 }
 

@@ -95,6 +95,25 @@ class CfWriter {
   void set_range(std::int64_t begin, std::int64_t end);
 
  private:
+  /// Dimension ids of the file.
+  struct Dimensions {
+    int time = -1, bnds = -1, y = -1, x = -1, nv4 = -1, pool = -1;  ///< pool: -1 without pools
+  };
+  // The steps of the first constructor, in order: the definitions follow the file's layout.
+  void create_file();  ///< the temporary file, with the MPI-IO hints of ALAMOD_MPIIO_HINTS
+  void define_dimensions();
+  void define_coordinates();     ///< x, y, time, lat, lon (with bounds), depth, pool
+  void define_pool_coordinate();  ///< pool numbers 1..N with the labels in flag_meanings
+  void define_grid_mapping();    ///< the `crs` variable: CF grid mapping, WKT and GDAL GeoTransform
+  void define_variables();       ///< the data variables of spec_.variables
+  void define_storage(const OutputVariable& v, int varid, const std::vector<size_t>& chunk);  ///< chunks, filters, fill
+  void define_global_attributes();
+  void end_definitions();        ///< leave define mode; every variable written collectively
+  void write_coordinates();      ///< x, y, time, depth, pool (rank 0's values)
+  void write_time();             ///< time and time_bnds
+  void write_cell_lon_lat();     ///< lat, lon and their bounds of this rank's range
+  int define_variable(const char* name, int type, const std::vector<int>& dims);  ///< returns its id
+
   void put(int varid, bool per_pool, bool time_varying, int time_index, int pool, const std::vector<double>& values,
            bool dbl);
   int varid_of(const std::string& name) const;
@@ -107,6 +126,7 @@ class CfWriter {
   };
   /// The hyperslabs this rank writes: one when every rank's range is whole rows.
   std::vector<Block> blocks() const;
+  Dimensions dims_;
   bool row_aligned_ = false;
   MPI_Comm comm_;
   OutputFileSpec spec_;

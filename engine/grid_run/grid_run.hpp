@@ -2,9 +2,16 @@
 /// A gridded run: land cells of the run grid spread over MPI ranks, any registered model
 /// (engine/model_bindings/grid_model.hpp) from its equilibrium, year by year with monthly climate, yearly CF
 /// NetCDF output written in parallel, checkpoints and restarts.
+///
+/// The folder, by step of run(): grid_run.cpp (run(), the output folder, the spin-up, the timings),
+/// inputs.cpp (land partition, static layers, forcing, input checksums), checkpoints.cpp (checkpoint
+/// files, restarts), output_spec.cpp (the output's variables and attributes), simulate.cpp (the years:
+/// climate, model step, balance check, output, checkpoints), rebalance.cpp (cells moving between ranks),
+/// phase_timer.hpp (phase times and PETSc events), stop_signal.{hpp,cpp} (SIGTERM/SIGUSR1).
 #include <mpi.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -17,6 +24,11 @@
 
 namespace alamod::decomposition {
 class RowIoLayout;
+}
+namespace alamod::grids {
+class CfWriter;
+struct OutputFileSpec;
+struct OutputVariable;
 }
 
 namespace alamod::engine {
@@ -54,6 +66,7 @@ class GridRun {
   void run();
 
  private:
+  // ---- the phases of run(), in order (grid_run.cpp, inputs.cpp, checkpoints.cpp, simulate.cpp)
   void check_output_folder();
   void partition_land();
   void read_static_layers();
@@ -61,7 +74,24 @@ class GridRun {
   void spin_up();
   void restore_checkpoint();
   void simulate();
-  void write_checkpoint(int year_done);
+  void report_phases();
+
+  // ---- inputs (inputs.cpp)
+  /// The land mask's rows [row_begin, row_end): 1 on land, 0 elsewhere.
+  std::vector<std::uint8_t> read_land_mask(int row_begin, int row_end) const;
+  /// The cost weight of the same rows (checked on land).
+  std::vector<double> read_cost_weight(int row_begin, int row_end, const std::vector<std::uint8_t>& land) const;
+  void find_owned_cells();  ///< cells_: this rank's land cells, from the mask rows of its range
+  int land_class(double code, std::int64_t cell) const;  ///< index into cfg_.land_uses of a land-use code
+  std::vector<std::string> input_files() const;  ///< every input file, in configuration order
+  void hash_inputs();  ///< collective: SHA-256 of every input file (input_checksums_, input_sha256_)
+
+  // ---- spin-up (grid_run.cpp)
+  MonthlyClimate mean_spinup_climate();  ///< mean monthly climate of the spin-up years
+  void report_spin_up();
+  void report_inverse_inputs();  ///< the equilibrium inputs of the inverse spin-up
+
+  // ---- checkpoints and restarts (checkpoints.cpp)
   // Checkpoints belong to one output file: DIR/<output stem>.checkpoint_YEAR.nc, with the output as of
   // that year in DIR/.<output>.checkpoint_YEAR; other runs' checkpoints in the folder are never touched.
   std::string checkpoint_path(int year) const;
@@ -69,15 +99,55 @@ class GridRun {
   std::string latest_checkpoint() const;
   std::string output_snapshot(int year) const;  ///< copy of the output file as of a checkpoint
   void remove_checkpoints() const;  ///< every checkpoint, snapshot and unfinished checkpoint of this output (rank 0)
-  void report_phases();
+  void write_checkpoint(int year_done);
+  std::string restart_path() const;  ///< collective: the checkpoint file --restart names
+  int read_checkpoint(const std::string& path);  ///< collective: the model state; returns the next year
+  void restore_output_snapshot(int year_done, const std::string& checkpoint) const;  ///< collective
+  void check_inputs_unchanged() const;  ///< a restart continues only on the inputs its run started from
+
+  // ---- the output file's description (output_spec.cpp)
+  grids::OutputFileSpec describe_output() const;
+  std::vector<grids::OutputVariable> describe_variables() const;
+  std::map<std::string, std::string> describe_discovery() const;   ///< ACDD attributes
+  std::map<std::string, std::string> describe_provenance() const;  ///< alamod_* attributes
+
+  // ---- the years (simulate.cpp)
+  int year_count() const { return cfg_.end_year - cfg_.start_year + 1; }
+  void open_output(const grids::OutputFileSpec& spec);
+  void lay_out_output_rows();  ///< io_: the rows each rank writes
+  void write_spin_up_result();  ///< spin-up residual, iterations and initial stock (fresh runs)
+  void start_year_loop();
+  void read_climate(int year);
+  void step_year(int year);
+  void check_balance(int year) const;  ///< throws InputError at the first cell out of balance
+  void write_year(int year_index);
+  void balance_output_rows(int year_index);
+  void balance_compute(int year_index);
+  void write_checkpoint_when_due(int year_index);  ///< throws StoppedForRestart after a stop signal
+  void report_progress(int year_index);
+  void finish_output();  ///< run attributes, then the file under its final name
+  void close_output_after_failure();
+  void report_output();
+  void add_pools(std::vector<double>& stock);  ///< pools_ from the model, their sum per cell into `stock`
+
+  // ---- compute rebalancing (rebalance.cpp)
   /// Collective: moves land cells between ranks towards equal compute time, from the time each rank
   /// measured over its cells (`busy_seconds`, over `years` simulated years), when worth it over the
   /// next `horizon_years` (decomposition.rebalance); returns whether cells moved.
-  bool rebalance_compute(decomposition::RowIoLayout& io, double busy_seconds, int years, int horizon_years, int year);
+  bool rebalance_compute(double busy_seconds, int years, int horizon_years, int year);
+  struct ComputeLoad;  ///< every rank's measured compute time and cell weight (rebalance.cpp)
+  ComputeLoad measure_compute_load(double busy_seconds) const;
+  bool worth_rebalancing(const ComputeLoad& load, int years, int horizon_years) const;
+  /// Collective: the cells, their inputs and model state move to the partition `next` (after `year`);
+  /// returns the number of cells moved.
+  std::int64_t move_cells(std::unique_ptr<decomposition::LandPartition> next, int year);
 
   void log(const std::string& line) const;  ///< rank 0 only
-  std::vector<double> to_grid_range(const std::vector<double>& owned) const;
-  void to_grid_range(const std::vector<double>& owned, std::vector<double>& out) const;  ///< into a kept buffer
+  /// Owned land values -> this rank's range of the grid (sea cells NaN), into `out`.
+  void to_grid_range(const std::vector<double>& owned, std::vector<double>& out) const;
+  /// Owned land values -> this rank's I/O rows (sea cells NaN), into `out` (or into a kept buffer).
+  const std::vector<double>& to_io_rows(const std::vector<double>& owned, std::vector<double>& out);
+  const std::vector<double>& to_io_rows(const std::vector<double>& owned) { return to_io_rows(owned, io_buf_); }
 
   MPI_Comm comm_;
   int rank_ = 0, size_ = 1;
@@ -103,6 +173,33 @@ class GridRun {
   std::string restored_from_;
   std::string restored_input_sha256_;  ///< the inputs' checksums recorded in the checkpoint restored from
   std::string input_sha256_;           ///< this run's inputs' checksums, in configuration order
+  std::string input_checksums_;        ///< "FILE sha256:HEX" lines of every input (output provenance)
+
+  // ---- the output and the year loop (simulate.cpp)
+  std::unique_ptr<decomposition::RowIoLayout> io_;  ///< the rows each rank writes
+  std::unique_ptr<grids::CfWriter> writer_;
+  bool leaching_output_ = false;  ///< the output has fCarbonLeaching
+  bool checkpointed_ = false;     ///< a checkpoint refers to the partial output (kept on failure)
+  // buffers kept for the whole run: a fresh allocation of this size costs page faults every year
+  std::vector<double> grid_buf_, io_buf_;
+  std::vector<std::vector<double>> pool_io_;
+  MonthlyClimate climate_;                    ///< this year's climate of the owned cells
+  std::vector<std::vector<double>> pools_;    ///< carbon of each pool per owned cell (t ha-1)
+  YearFluxes fluxes_;                         ///< this year's fluxes per owned cell (t ha-1 yr-1)
+  std::vector<double> stock_start_, stock_end_;  ///< soil carbon at the year's start and end (t ha-1)
+  /// The I/O boundaries are refined after 1, 2, 4, 8... written years, from the compression time each
+  /// rank spent since the previous refinement (the values written do not depend on it).
+  struct OutputRowSchedule {
+    int next = 1, years = 0, moves = 0;
+    double deflate_mark = 0;  ///< grids::deflate_seconds() at the last refinement
+  } output_rows_;
+  /// The compute partition follows the compute time measured over years 2-4 of the loop, then over every
+  /// decomposition.rebalance_every_years.
+  struct ComputeSchedule {
+    int next = 3, years = 0;
+    double busy_mark = 0;  ///< times_.compute_busy at the last check
+  } compute_checks_;
+  double loop_start_ = 0, last_report_ = 0;  ///< MPI_Wtime() at the first year and the last progress line
 };
 
 }  // namespace alamod::engine

@@ -1,0 +1,206 @@
+// The inputs of a grid run: the land partition from the mask, the static layers of the owned cells,
+// the climate forcing and the checksums of every input file.
+#include <algorithm>
+#include <cmath>
+
+#include "engine/common/collective.hpp"
+#include "engine/common/number_format.hpp"
+#include "engine/grid_run/grid_run.hpp"
+#include "grids/input_error.hpp"
+#include "grids/raster.hpp"
+#include "grids/sha256.hpp"
+
+namespace alamod::engine {
+
+void GridRun::partition_land() {
+  const auto& g = cfg_.grid;
+  // Each rank reads one slab of mask rows (and weights); the partition is built collectively from
+  // per-row summaries, so no rank reads or holds the whole mask (decomposition/land_partition.hpp).
+  const int s0 = decomposition::LandPartition::slab_row_begin(rank_, size_, g.ny);
+  const int s1 = decomposition::LandPartition::slab_row_begin(rank_ + 1, size_, g.ny);
+  std::vector<std::uint8_t> slab_land;
+  std::vector<double> slab_weight;
+  collectively(comm_, [&] {
+    slab_land = read_land_mask(s0, s1);
+    if (!cfg_.cost_weight.empty()) slab_weight = read_cost_weight(s0, s1, slab_land);
+  });
+  const std::int64_t slab_land_cells = std::count(slab_land.begin(), slab_land.end(), 1);
+  std::int64_t land_cells = 0;
+  MPI_Allreduce(&slab_land_cells, &land_cells, 1, MPI_INT64_T, MPI_SUM, comm_);
+  if (land_cells == 0) throw InputError(cfg_.land_mask + ": no land cell (value 1) on the run grid");
+  partition_ = std::make_unique<decomposition::LandPartition>(
+      decomposition::LandPartition::from_row_slabs(comm_, g.nx, g.ny, slab_land, slab_weight));
+  const auto& p = *partition_;
+  range_begin_ = p.grid_begin(rank_);
+  range_end_ = p.grid_end(rank_);
+  collectively(comm_, [&] { find_owned_cells(); });
+  std::int64_t mn = p.owned_count(0), mx = mn;
+  for (int r = 0; r < size_; ++r) {
+    mn = std::min(mn, p.owned_count(r));
+    mx = std::max(mx, p.owned_count(r));
+  }
+  log("grid " + std::to_string(g.nx) + " x " + std::to_string(g.ny) + " cells of " +
+      format_number("%g", g.resolution) + " m (" + g.crs + "), " + std::to_string(p.land_cells()) +
+      " land cells over " + std::to_string(size_) + " rank(s): " + std::to_string(mn) + "-" + std::to_string(mx) +
+      " cells per rank, load imbalance " + format_number("%.2f", 100.0 * p.imbalance()) + " %");
+  // the partition's estimate of each owned cell's cost, refined from measured times (rebalance_compute)
+  cell_weight_.assign(cells_.size(),
+                      cells_.empty() ? 0.0 : p.weight_of(rank_) / static_cast<double>(cells_.size()));
+}
+
+std::vector<std::uint8_t> GridRun::read_land_mask(int row_begin, int row_end) const {
+  const auto& g = cfg_.grid;
+  const auto mask = grids::read_raster_window(cfg_.land_mask, g, row_begin, row_end - row_begin,
+                                              grids::Resampling::nearest);
+  std::vector<std::uint8_t> land(mask.values.size());
+  for (size_t i = 0; i < land.size(); ++i) {
+    const double v = mask.values[i];  // NaN: nodata or outside the raster, i.e. not land
+    if (!std::isnan(v) && v != 0.0 && v != 1.0)
+      throw InputError(cfg_.land_mask + ": land mask value " + format_number("%g", v) + " at " +
+                       g.describe_cell(static_cast<std::int64_t>(row_begin) * g.nx + static_cast<std::int64_t>(i)) +
+                       " (expected 1 on land, 0 or nodata elsewhere; is inputs.land_mask the right raster?)");
+    land[i] = v == 1.0 ? 1 : 0;
+  }
+  return land;
+}
+
+std::vector<double> GridRun::read_cost_weight(int row_begin, int row_end,
+                                              const std::vector<std::uint8_t>& land) const {
+  const auto& g = cfg_.grid;
+  std::vector<double> weight =
+      grids::read_raster_window(cfg_.cost_weight, g, row_begin, row_end - row_begin, cfg_.resampling_continuous)
+          .values;
+  for (size_t i = 0; i < land.size(); ++i) {
+    if (!land[i]) continue;
+    const double v = weight[i];
+    if (!(v >= 0.0) || !std::isfinite(v))
+      throw InputError(cfg_.cost_weight + ": cost weight " + format_number("%g", v) + " at land " +
+                       g.describe_cell(static_cast<std::int64_t>(row_begin) * g.nx + static_cast<std::int64_t>(i)) +
+                       " (expected a finite value >= 0)");
+  }
+  return weight;
+}
+
+void GridRun::find_owned_cells() {
+  const auto& g = cfg_.grid;
+  const auto& p = *partition_;
+  cells_.clear();
+  if (p.owned_count(rank_) == 0) return;
+  const int row0 = static_cast<int>(range_begin_ / g.nx);
+  const int row1 = static_cast<int>((range_end_ - 1) / g.nx) + 1;
+  const auto mask = grids::read_raster_window(cfg_.land_mask, g, row0, row1 - row0, grids::Resampling::nearest);
+  const std::int64_t off = static_cast<std::int64_t>(row0) * g.nx;
+  for (std::int64_t c = range_begin_; c < range_end_; ++c)
+    if (mask.values[static_cast<size_t>(c - off)] > 0.5) cells_.push_back(c);
+  if (static_cast<std::int64_t>(cells_.size()) != p.owned_count(rank_))
+    throw InputError(cfg_.land_mask + ": changed while the run read it (rank " + std::to_string(rank_) + " found " +
+                     std::to_string(cells_.size()) + " land cells in its rows, expected " +
+                     std::to_string(p.owned_count(rank_)) + ")");
+}
+
+void GridRun::read_static_layers() {
+  const auto& g = cfg_.grid;
+  const size_t n = cells_.size();
+  const int row0 = n ? static_cast<int>(cells_.front() / g.nx) : 0;
+  const int nrows = n ? static_cast<int>(cells_.back() / g.nx) - row0 + 1 : 0;
+  collectively(comm_, [&] {
+    const auto lu = grids::read_raster_window(cfg_.land_use, g, row0, nrows, grids::Resampling::nearest);
+    const auto clay = grids::read_raster_window(cfg_.clay, g, row0, nrows, cfg_.resampling_continuous);
+    const auto soc = grids::read_raster_window(cfg_.soc_stock, g, row0, nrows, cfg_.resampling_continuous);
+    const auto input = grids::read_raster_window(cfg_.carbon_input, g, row0, nrows, cfg_.resampling_continuous);
+    auto value_at = [&](const grids::RasterWindow& w, std::int64_t cell) {
+      return w.at(static_cast<int>(cell / g.nx), static_cast<int>(cell % g.nx));
+    };
+    auto& st = statics_;
+    st.land_class.resize(n);
+    st.clay.resize(n);
+    st.annual_input.resize(n);
+    st.soc_observed.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      const std::int64_t c = cells_[i];
+      st.land_class[i] = land_class(value_at(lu, c), c);
+      const double cl = value_at(clay, c);
+      if (!(cl >= 0.0 && cl <= 100.0))
+        throw InputError(cfg_.clay + ": clay = " + format_number("%g", cl) + " % at land " + g.describe_cell(c) +
+                         " (expected 0-100 %)");
+      const double s = value_at(soc, c);
+      if (!(s > 0.0 && s < 2000.0))
+        throw InputError(cfg_.soc_stock + ": soc_stock = " + format_number("%g", s) + " t ha-1 at land " +
+                         g.describe_cell(c) + " (expected > 0 and < 2000 t ha-1)");
+      const double in = value_at(input, c);
+      if (!(in >= 0.0 && in < 100.0))
+        throw InputError(cfg_.carbon_input + ": carbon_input = " + format_number("%g", in) +
+                         " t ha-1 yr-1 at land " + g.describe_cell(c) + " (expected 0-100 t ha-1 yr-1)");
+      st.clay[i] = cl;
+      st.soc_observed[i] = s;
+      st.annual_input[i] = in;
+    }
+    model_->set_cells(st, [this](std::size_t i) { return cfg_.grid.describe_cell(cells_[i]); });
+  });
+}
+
+int GridRun::land_class(double code, std::int64_t cell) const {
+  int k = -1;
+  for (size_t j = 0; j < cfg_.land_uses.size(); ++j)
+    if (std::isfinite(code) && static_cast<int>(std::lround(code)) == cfg_.land_uses[j].code) k = static_cast<int>(j);
+  if (k < 0) {
+    std::string codes;
+    for (const auto& u : cfg_.land_uses) codes += (codes.empty() ? "" : ", ") + std::to_string(u.code) + " " + u.name;
+    throw InputError(cfg_.land_use + ": land-use code " + format_number("%g", code) + " at land " +
+                     cfg_.grid.describe_cell(cell) + " has no [land_use.*] class in the configuration (classes: " +
+                     codes + ")");
+  }
+  return k;
+}
+
+void GridRun::open_forcing() {
+  collectively(comm_, [&] {
+    forcing_ = std::make_unique<grids::MonthlyForcing>(
+        cfg_.climate, cfg_.grid, cells_,
+        std::vector<grids::ForcingVariable>{{cfg_.var_tas, grids::ForcingQuantity::temperature},
+                                            {cfg_.var_pr, grids::ForcingQuantity::water_amount},
+                                            {cfg_.var_pet, grids::ForcingQuantity::water_amount}});
+    const int need_end = std::max(cfg_.end_year, cfg_.start_year + cfg_.spinup_years - 1);
+    if (cfg_.start_year < forcing_->first_year() || need_end > forcing_->last_year())
+      throw InputError(cfg_.climate + ": covers " + std::to_string(forcing_->first_year()) + "-" +
+                       std::to_string(forcing_->last_year()) + " but the run needs " +
+                       std::to_string(cfg_.start_year) + "-" + std::to_string(need_end) +
+                       " (run.start_year..run.end_year and spinup.years)");
+  });
+  const std::string how = forcing_->set_reading(comm_, cfg_.climate_reading);
+  if (!how.empty()) log("forcing " + cfg_.climate + ": " + how);
+  climate_reading_history_ = forcing_->shared_reading() ? "shared" : "per_rank";
+  long local = forcing_->coastal_fallbacks(), total = 0;
+  MPI_Reduce(&local, &total, 1, MPI_LONG, MPI_SUM, 0, comm_);
+  if (total > 0)
+    log("forcing " + cfg_.climate + ": " + std::to_string(total) +
+        " coastal land cells take the nearest forcing cell with data (theirs is missing at every time)");
+}
+
+std::vector<std::string> GridRun::input_files() const {
+  std::vector<std::string> files;
+  for (const auto* f : {&cfg_.land_mask, &cfg_.land_use, &cfg_.clay, &cfg_.soc_stock, &cfg_.carbon_input,
+                        &cfg_.climate, &cfg_.cost_weight})
+    if (!f->empty()) files.push_back(*f);
+  return files;
+}
+
+void GridRun::hash_inputs() {
+  // file k on rank k mod P (the climate file dominates; no rank hashes them all)
+  const std::vector<std::string> files = input_files();
+  std::vector<std::string> mine(files.size());
+  collectively(comm_, [&] {
+    for (size_t k = static_cast<size_t>(rank_); k < files.size(); k += static_cast<size_t>(size_))
+      mine[k] = grids::sha256_file(files[k]);
+  });
+  for (size_t k = 0; k < files.size(); ++k) {
+    char hex[65] = {};
+    const int owner = static_cast<int>(k % static_cast<size_t>(size_));
+    if (rank_ == owner) mine[k].copy(hex, 64);
+    MPI_Bcast(hex, 64, MPI_CHAR, owner, comm_);
+    input_checksums_ += files[k] + " sha256:" + std::string(hex, 64) + "\n";
+    input_sha256_ += (k ? " " : "") + std::string(hex, 64);
+  }
+}
+
+}  // namespace alamod::engine

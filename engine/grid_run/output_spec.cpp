@@ -1,0 +1,130 @@
+// What the output file of a grid run holds: its variables, with their CF metadata, and its global
+// attributes (ACDD discovery, alamod provenance). docs/OUTPUTS.md describes the result.
+#include "engine/common/number_format.hpp"
+#include "engine/common/provenance.hpp"
+#include "engine/grid_run/grid_run.hpp"
+#include "engine/model_bindings/model_binding.hpp"
+#include "grids/cf_writer.hpp"
+#include "grids/fast_deflate.hpp"
+#include "grids/lon_lat.hpp"
+
+namespace alamod::engine {
+
+grids::OutputFileSpec GridRun::describe_output() const {
+  grids::OutputFileSpec spec;
+  spec.path = out_path_;
+  spec.grid = cfg_.grid;
+  spec.first_year = cfg_.start_year;
+  spec.n_years = year_count();
+  spec.pools = model_->pool_names();
+  spec.depth_top_m = 0.0;
+  spec.depth_bottom_m = cfg_.soil_depth_cm / 100.0;
+  spec.deflate_level = cfg_.deflate_level;
+  spec.significant_bits = cfg_.significant_bits;
+  spec.low_bytes_by_runs = cfg_.low_bytes_by_runs;
+  spec.variables = describe_variables();
+  spec.global_text = describe_discovery();
+  spec.global_text.merge(describe_provenance());
+  const grids::LonLatExtent extent = grids::lon_lat_extent(cfg_.grid);
+  spec.global_numbers = {{"geospatial_lat_min", extent.lat_min}, {"geospatial_lat_max", extent.lat_max},
+                         {"geospatial_lon_min", extent.lon_min}, {"geospatial_lon_max", extent.lon_max},
+                         {"alamod_mpi_ranks", static_cast<double>(size_)},
+                         {"alamod_land_cells", static_cast<double>(partition_->land_cells())}};
+  return spec;
+}
+
+std::vector<grids::OutputVariable> GridRun::describe_variables() const {
+  const auto& info = find_model(cfg_.model).info;
+  std::string pool_list;
+  for (const auto& pn : model_->pool_names()) pool_list += (pool_list.empty() ? "" : " ") + pn;
+  const bool dbl = cfg_.double_precision;
+  const std::string stock_methods = "area: mean where land time: point";
+  const std::string flux_methods = "area: mean where land time: mean";
+  std::vector<grids::OutputVariable> variables = {
+      {"cSoilPools", "carbon mass in each soil pool (" + info.name + " " + pool_list + "), end of year",
+       "soil_mass_content_of_carbon", "t ha-1", stock_methods, true, true, true, dbl,
+       "pools of the 0-" + format_number("%g", cfg_.soil_depth_cm) +
+           " cm layer (see depth_bnds); pool labels in pool:flag_meanings"},
+      {"cSoil", "carbon mass in soil organic matter, end of year", "soil_mass_content_of_carbon", "t ha-1",
+       stock_methods, false, true, true, dbl, ""},
+      {"rh", "heterotrophic respiration carbon flux, yearly mean",
+       "surface_upward_mass_flux_of_carbon_dioxide_expressed_as_carbon_due_to_heterotrophic_respiration",
+       "t ha-1 yr-1", flux_methods, false, true, false, dbl, ""},
+      {"fCarbonInput", "carbon input to soil from plant residues and manure, yearly mean", "", "t ha-1 yr-1",
+       flux_methods, false, true, false, dbl, ""},
+      {"spinup_residual", "largest relative change of any pool over one more spin-up cycle", "", "1",
+       "area: point", false, false, false, true, ""},
+      {"spinup_iterations", "model years simulated by the spin-up of the cell (building the equilibrium and checking it)",
+       "", "1", "area: point", false, false, false, false, "method: " + spinup_.method},
+      {"cSoilInitial", "carbon mass in soil organic matter at the start of the run (spin-up result)",
+       "soil_mass_content_of_carbon", "t ha-1", "area: mean where land", false, false, true, dbl,
+       "state on " + std::to_string(cfg_.start_year) + "-01-01 after the spin-up (" + cfg_.spinup_method + ")"},
+  };
+  // what the model's rh and fCarbonInput are
+  const FluxMeaning meaning = model_->flux_meaning();
+  for (auto& v : variables) {
+    const bool rh = v.name == "rh", input = v.name == "fCarbonInput";
+    if (rh && !meaning.rh_is_total) v.standard_name.clear();
+    const std::string& long_name = rh ? meaning.rh_long_name : input ? meaning.input_long_name : v.long_name;
+    const std::string& comment = rh ? meaning.rh_comment : input ? meaning.input_comment : v.comment;
+    if (!long_name.empty()) v.long_name = long_name;
+    if (!comment.empty()) v.comment = comment;
+  }
+  if (model_->leaches())
+    variables.push_back({"fCarbonLeaching", "carbon leached below the simulated layer, yearly mean", "",
+                         "t ha-1 yr-1", flux_methods, false, true, false, dbl, ""});
+  return variables;
+}
+
+std::map<std::string, std::string> GridRun::describe_discovery() const {
+  const auto& info = find_model(cfg_.model).info;
+  const std::string now = utc_now_iso();
+  return {
+      {"Conventions", "CF-1.8 ACDD-1.3"},
+      {"title", "alamod " + cfg_.model + " soil organic carbon, yearly, " + std::to_string(cfg_.start_year) + "-" +
+                    std::to_string(cfg_.end_year)},
+      {"summary", "Soil organic carbon stocks (0-" + format_number("%g", cfg_.soil_depth_cm) +
+                      " cm), pools, heterotrophic respiration and carbon inputs simulated by " + info.title +
+                      " on a regular grid, from the model's equilibrium with the first years' climate."},
+      {"keywords", "soil organic carbon, " + info.name + ", carbon stock, heterotrophic respiration, France"},
+      {"standard_name_vocabulary", "CF Standard Name Table v83"},
+      {"institution", "alamod project"},
+      {"source", "alamod " + alamod_version() + " (git " + alamod_git_commit() + "), model " + cfg_.model},
+      {"history", now + ": " + (opt_.command.empty() ? "alamod run " + cfg_.path + " --out " + opt_.out_dir
+                                                     : opt_.command)},
+      {"date_created", now},
+      {"creator_name", "alamod"},
+      {"product_version", alamod_version()},
+      {"processing_level", "model output"},
+      {"license", "output of alamod; the licences of the inputs apply (see alamod_input_checksums)"},
+      {"time_coverage_start", std::to_string(cfg_.start_year) + "-01-01T00:00:00Z"},
+      {"time_coverage_end", std::to_string(cfg_.end_year + 1) + "-01-01T00:00:00Z"},
+      {"time_coverage_resolution", "P1Y"},
+  };
+}
+
+std::map<std::string, std::string> GridRun::describe_provenance() const {
+  return {
+      {"alamod_version", alamod_version()},
+      {"alamod_git_commit", alamod_git_commit()},
+      {"alamod_model", cfg_.model},
+      {"alamod_model_parameters", model_->parameters_text()},
+      {"alamod_config_file", cfg_.path},
+      {"alamod_config_sha256", cfg_.sha256},
+      {"alamod_config", cfg_.resolved},
+      {"alamod_input_checksums", input_checksums_},
+      {"alamod_library_versions", library_versions()},
+      {"alamod_climate_reading", forcing_->shared_reading() ? "shared" : "per_rank"},
+      {"alamod_compression",
+       cfg_.deflate_level == 0 ? std::string("none")
+                               : "shuffle + deflate level " + std::to_string(cfg_.deflate_level) + " (" +
+                                     grids::deflate_implementation() + ")" +
+                                     (cfg_.low_bytes_by_runs ? "; the low-order half of the bytes coded by runs "
+                                                               "(output.deflate_low_bytes = \"runs\")"
+                                                             : "")},
+      {"alamod_spinup", spinup_.method + "; mean monthly climate of " + std::to_string(cfg_.spinup_years) +
+                            " years from " + std::to_string(cfg_.start_year) + model_->spinup_note()},
+  };
+}
+
+}  // namespace alamod::engine

@@ -1,0 +1,271 @@
+// The years of a grid run: from the spin-up's equilibrium (or a checkpoint's state), each year reads its
+// climate, steps the model on every owned cell, checks every cell's carbon balance and writes the year
+// into the output, in parallel. Between years the I/O rows and the land cells move between ranks towards
+// balanced times, and checkpoints are written every N years or when a stop signal arrived.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "decomposition/row_io_layout.hpp"
+#include "engine/common/collective.hpp"
+#include "engine/common/number_format.hpp"
+#include "engine/grid_run/grid_run.hpp"
+#include "engine/grid_run/phase_timer.hpp"
+#include "engine/grid_run/stop_signal.hpp"
+#include "grids/cf_writer.hpp"
+#include "grids/fast_deflate.hpp"
+#include "grids/input_error.hpp"
+
+namespace alamod::engine {
+
+void GridRun::simulate() {
+  hash_inputs();
+  if (!restored_from_.empty()) check_inputs_unchanged();
+  open_output(describe_output());
+  start_year_loop();
+  try {
+    for (int yi = first_year_index_; yi < year_count(); ++yi) {
+      const int year = cfg_.start_year + yi;
+      read_climate(year);
+      step_year(year);  // checks the carbon balance of every cell
+      write_year(yi);
+      balance_compute(yi);
+      write_checkpoint_when_due(yi);
+      report_progress(yi);
+    }
+    finish_output();
+  } catch (const StoppedForRestart&) {
+    throw;
+  } catch (...) {
+    close_output_after_failure();
+    throw;
+  }
+  // the run is complete: its checkpoints are no longer needed
+  if (rank_ == 0) remove_checkpoints();
+  report_output();
+}
+
+// ---- the output file
+
+void GridRun::open_output(const grids::OutputFileSpec& spec) {
+  PhaseTimer timer(times_.output);
+  lay_out_output_rows();
+  leaching_output_ = spec.variables.back().name == "fCarbonLeaching";
+  if (first_year_index_ > 0) {
+    collectively(comm_, [&] {
+      writer_ = std::make_unique<grids::CfWriter>(comm_, spec, io_->io_begin(), io_->io_end(),
+                                                  grids::CfWriter::Resume{});
+    });
+  } else {
+    try {
+      writer_ = std::make_unique<grids::CfWriter>(comm_, spec, io_->io_begin(), io_->io_end());
+    } catch (const std::runtime_error& e) {
+      throw InputError(std::string(e.what()) + " (is the output folder writable?)");
+    }
+    write_spin_up_result();
+  }
+  checkpointed_ = !restored_from_.empty();
+}
+
+void GridRun::lay_out_output_rows() {
+  // boundaries on chunk rows, placed by an estimate of each row's output cost (compressing a sea
+  // cell's fill value costs about half a land cell's value) and refined from the compression time
+  // measured on each rank (balance_output_rows)
+  const auto& g = cfg_.grid;
+  std::vector<double> row_weight(static_cast<size_t>(g.ny), 0.0);
+  for (const std::int64_t c : cells_) row_weight[static_cast<size_t>(c / g.nx)] += 1.0;
+  MPI_Allreduce(MPI_IN_PLACE, row_weight.data(), g.ny, MPI_DOUBLE, MPI_SUM, comm_);
+  for (double& w : row_weight) w += 0.5 * (g.nx - w);
+  io_ = std::make_unique<decomposition::RowIoLayout>(*partition_, g.nx, g.ny, comm_, grids::output_chunk_rows(g),
+                                                     std::move(row_weight));
+}
+
+void GridRun::write_spin_up_result() {
+  writer_->write_static("spinup_residual", to_io_rows(spinup_.residual));
+  writer_->write_static("spinup_iterations", to_io_rows(spinup_.cycles));
+  std::vector<double> initial;
+  add_pools(initial);
+  writer_->write_static("cSoilInitial", to_io_rows(initial));
+}
+
+void GridRun::write_year(int yi) {
+  PhaseTimer timer(times_.output, phase_events().output);
+  pool_io_.resize(pools_.size());
+  for (size_t k = 0; k < pools_.size(); ++k) to_io_rows(pools_[k], pool_io_[k]);  // no extra copy
+  writer_->write_pools("cSoilPools", yi, pool_io_);
+  writer_->write("cSoil", yi, to_io_rows(stock_end_));
+  writer_->write("rh", yi, to_io_rows(fluxes_.rh));
+  writer_->write("fCarbonInput", yi, to_io_rows(fluxes_.input));
+  if (leaching_output_) writer_->write("fCarbonLeaching", yi, to_io_rows(fluxes_.leaching));
+  balance_output_rows(yi);
+}
+
+void GridRun::balance_output_rows(int yi) {
+  auto& s = output_rows_;
+  if (++s.years != s.next || yi + 1 >= year_count()) return;
+  const double now_deflate = grids::deflate_seconds();
+  if (io_->rebalance(now_deflate - s.deflate_mark)) {
+    writer_->set_range(io_->io_begin(), io_->io_end());
+    ++s.moves;
+  }
+  s.deflate_mark = now_deflate;
+  s.years = 0;
+  s.next *= 2;
+}
+
+void GridRun::finish_output() {
+  PhaseTimer timer(times_.output);
+  char phases[256];
+  std::snprintf(phases, sizeof phases,
+                "rank 0 seconds: input %.2f, spin-up %.2f, compute %.2f, output %.2f, communication %.2f",
+                times_.input, times_.spinup, times_.compute, times_.output, io_->seconds());
+  writer_->set_global("alamod_phase_times", phases);
+  if (!restored_from_.empty()) writer_->set_global("alamod_restarted_from", restored_from_);
+  if (climate_reading_history_.find(", then") != std::string::npos)
+    writer_->set_global("alamod_climate_reading", climate_reading_history_);
+  if (size_ > 1)
+    writer_->set_global("alamod_compute_repartitions", std::to_string(repartitions_) +
+                                                           " (decomposition.rebalance = " +
+                                                           RunConfig::name(cfg_.rebalance) + ")");
+  writer_->commit();
+}
+
+void GridRun::close_output_after_failure() {
+  // keep the partial output when checkpoints refer to it, so a restart can continue
+  if (checkpointed_) writer_->detach();
+  else writer_->abandon();
+}
+
+void GridRun::report_output() {
+  times_.communication += io_->seconds();
+  double bytes = writer_->bytes_written(), total_bytes = 0.0, out_s = times_.output, max_out_s = 0.0;
+  double deflate_s = grids::deflate_seconds(), max_deflate_s = 0.0, min_deflate_s = 0.0;
+  MPI_Reduce(&bytes, &total_bytes, 1, MPI_DOUBLE, MPI_SUM, 0, comm_);
+  MPI_Reduce(&out_s, &max_out_s, 1, MPI_DOUBLE, MPI_MAX, 0, comm_);
+  MPI_Reduce(&deflate_s, &max_deflate_s, 1, MPI_DOUBLE, MPI_MAX, 0, comm_);
+  MPI_Reduce(&deflate_s, &min_deflate_s, 1, MPI_DOUBLE, MPI_MIN, 0, comm_);
+  const double mib = total_bytes / 1048576.0;
+  log("wrote " + out_path_ + ": " + format_number("%.1f", mib) + " MiB of variables (before compression) in " +
+      format_number("%.2f", max_out_s) + " s of output phase, " +
+      format_number("%.1f", mib / std::max(max_out_s, 1e-9)) + " MiB/s" +
+      (max_deflate_s > 0.0 ? "; compression " + format_number("%.2f", min_deflate_s) + "-" +
+                                 format_number("%.2f", max_deflate_s) + " s of it per rank (" +
+                                 grids::deflate_implementation() + ")"
+                           : std::string()));
+  if (size_ > 1) {
+    const auto& g = cfg_.grid;
+    std::string rows;
+    for (int r = 0; r < size_ && r < 8; ++r)
+      rows += (r ? ", " : "") + std::to_string(io_->io_begin(r) / g.nx) + "-" +
+              std::to_string(io_->io_begin(r + 1) / g.nx);
+    log("output rows per rank " + rows + (size_ > 8 ? ", ..." : "") + " (chunks of " +
+        std::to_string(grids::output_chunk_rows(g)) + " rows; boundaries moved " +
+        std::to_string(output_rows_.moves) + " time(s) to balance the measured compression time)");
+  }
+  times_.compression = deflate_s;
+}
+
+// ---- the year loop
+
+void GridRun::start_year_loop() {
+  add_pools(stock_start_);
+  compute_checks_.busy_mark = times_.compute_busy;
+  output_rows_.deflate_mark = grids::deflate_seconds();
+  loop_start_ = MPI_Wtime();
+  last_report_ = loop_start_;
+}
+
+void GridRun::read_climate(int year) {
+  PhaseTimer timer(times_.input, phase_events().input);
+  collectively(comm_, [&] { forcing_->read_year(year, climate_); });
+}
+
+void GridRun::step_year(int year) {
+  PhaseTimer timer(times_.compute, phase_events().compute);
+  const double t = MPI_Wtime();
+  model_->step_year(year, climate_, fluxes_);
+  add_pools(stock_end_);
+  double busy_end = 0.0;  // this rank's own work ends before the collective error check
+  collectively(comm_, [&] {
+    check_balance(year);
+    busy_end = MPI_Wtime();
+  });
+  times_.compute_busy += busy_end - t;
+  stock_start_ = stock_end_;
+}
+
+void GridRun::check_balance(int year) const {
+  // per cell: change in stock = inputs - respiration - leaching
+  for (size_t i = 0; i < cells_.size(); ++i) {
+    const double err =
+        (stock_end_[i] - stock_start_[i]) - (fluxes_.input[i] - fluxes_.rh[i] - fluxes_.leaching[i]);
+    if (!(std::fabs(err) <= cfg_.balance_tolerance * std::max(1.0, stock_end_[i])))
+      throw InputError("carbon balance violated in " + std::to_string(year) + " at land " +
+                       cfg_.grid.describe_cell(cells_[i]) +
+                       ": stock change - (inputs - respiration - leaching) = " + format_number("%.3e", err) +
+                       " t ha-1 (tolerance checks.balance_tolerance)");
+  }
+}
+
+void GridRun::add_pools(std::vector<double>& stock) {
+  const size_t n = cells_.size();
+  model_->pools(pools_);
+  stock.assign(n, 0.0);
+  for (const auto& pool : pools_)
+    for (size_t i = 0; i < n; ++i) stock[i] += pool[i];
+}
+
+void GridRun::balance_compute(int yi) {
+  // the first year is left out: it pays for first touches of memory and its times are not representative
+  auto& s = compute_checks_;
+  if (yi == first_year_index_) {
+    s.busy_mark = times_.compute_busy;
+    return;
+  }
+  if (++s.years != s.next || yi + 1 >= year_count()) return;
+  if (rebalance_compute(times_.compute_busy - s.busy_mark, s.years, year_count() - yi - 1, cfg_.start_year + yi))
+    add_pools(stock_start_);  // of the cells this rank owns now
+  s.busy_mark = times_.compute_busy;
+  s.years = 0;
+  s.next = cfg_.rebalance_every_years;
+}
+
+void GridRun::write_checkpoint_when_due(int yi) {
+  // at this year boundary: every N years, or when a signal arrived
+  const int year = cfg_.start_year + yi;
+  const int every = opt_.checkpoint_every >= 0 ? opt_.checkpoint_every : cfg_.checkpoint_every_years;
+  const int stop = stop_signal_on_any_rank(comm_);
+  const bool last = yi + 1 == year_count();
+  if (last || !(stop || (every > 0 && (yi + 1) % every == 0))) return;
+  {
+    PhaseTimer timer(times_.output);
+    writer_->snapshot_to(output_snapshot(year));
+    write_checkpoint(year);
+    checkpointed_ = true;
+  }
+  if (stop) {
+    writer_->detach();
+    throw StoppedForRestart("stopped by signal " + std::to_string(stop) + " after year " + std::to_string(year) +
+                            "; checkpoint " + checkpoint_path(year) + "; continue with: " +
+                            (opt_.resume_command.empty()
+                                 ? "alamod run " + cfg_.path + " --out " + opt_.out_dir + " --restart"
+                                 : opt_.resume_command));
+  }
+}
+
+void GridRun::report_progress(int yi) {
+  const int n_years = year_count();
+  const double now = MPI_Wtime();
+  if (opt_.quiet || !(now - last_report_ >= 2.0 || yi + 1 == n_years || yi == first_year_index_)) return;
+  last_report_ = now;
+  const double elapsed = now - loop_start_;
+  const int done_here = yi + 1 - first_year_index_;
+  const double rate = static_cast<double>(partition_->land_cells()) * done_here / elapsed;
+  const double left = elapsed / done_here * (n_years - yi - 1);
+  char line[200];
+  std::snprintf(line, sizeof line, "year %d done (%d/%d), %.3g cell-years/s, elapsed %.1f s, about %.0f s left",
+                cfg_.start_year + yi, yi + 1, n_years, rate, elapsed, left);
+  log(line);
+}
+
+}  // namespace alamod::engine
