@@ -1,22 +1,16 @@
 #include "engine/configuration/parameter_file.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <fstream>
 #include <toml++/toml.h>
 
 #include "engine/common/nearest_name.hpp"
+#include "engine/common/number_format.hpp"
 #include "grids/input_error.hpp"
 
 namespace alamod::engine {
 
 namespace {
-
-std::string num(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
-}
 
 std::string at(const std::string& path, int line, int column) {
   return path + ":" + std::to_string(line) + ":" + std::to_string(column);
@@ -77,22 +71,30 @@ void check_model(const ParameterFile& pf, const std::string& model) {
                      "' cannot drive a " + model + " run");
 }
 
+const models::ParameterRow* find_parameter(const models::ModelInfo& model, const std::string& name) {
+  const auto row = std::find_if(model.parameters.begin(), model.parameters.end(),
+                                [&](const models::ParameterRow& p) { return p.name == name; });
+  return row == model.parameters.end() ? nullptr : &*row;
+}
+
+std::string nearest_parameter(const models::ModelInfo& model, const std::string& name) {
+  std::vector<std::string> names;
+  for (const auto& p : model.parameters) names.push_back(p.name);
+  return nearest_name(name, names);
+}
+
 std::vector<std::pair<std::string, double>> checked_values(const ParameterFile& pf, const models::ModelInfo& model) {
   std::vector<std::pair<std::string, double>> values;
   for (const auto& e : pf.entries) {
-    const auto row = std::find_if(model.parameters.begin(), model.parameters.end(),
-                                  [&](const models::ParameterRow& p) { return p.name == e.name; });
-    if (row == model.parameters.end()) {
-      std::vector<std::string> names;
-      for (const auto& p : model.parameters) names.push_back(p.name);
+    const models::ParameterRow* row = find_parameter(model, e.name);
+    if (!row)
       throw InputError(pf.where(e) + ": unknown parameter of " + model.name +
-                       ", expected one of its parameter names (nearest: '" + nearest_name(e.name, names) +
+                       ", expected one of its parameter names (nearest: '" + nearest_parameter(model, e.name) +
                        "'; `alamod models show " + model.name + "` lists them)");
-    }
     if (!(e.value >= row->lower && e.value <= row->upper))
-      throw InputError(pf.where(e) + ": value " + num(e.value) + " is outside the bounds of " + model.name + "'s " +
-                       e.name + ", expected " + num(row->lower) + " to " + num(row->upper) + " " + row->unit + " (" +
-                       row->description + ")");
+      throw InputError(pf.where(e) + ": value " + short_number(e.value) + " is outside the bounds of " + model.name +
+                       "'s " + e.name + ", expected " + short_number(row->lower) + " to " + short_number(row->upper) +
+                       " " + row->unit + " (" + row->description + ")");
     values.emplace_back(e.name, e.value);
   }
   return values;
