@@ -16,6 +16,33 @@ std::string at(const std::string& path, int line, int column) {
   return path + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 
+/// The TOML of a parameter file; throws InputError naming the file, line and column of a syntax error.
+toml::table parse_parameter_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": parameter file not found or not readable");
+  try {
+    return toml::parse(in, path);
+  } catch (const toml::parse_error& e) {
+    throw InputError(at(path, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column)) +
+                     ": " + std::string(e.description()) + ", expected TOML with a [parameters] table");
+  }
+}
+
+/// The entries of the [parameters] table: name = number.
+void read_parameters_table(const toml::table& table, ParameterFile& pf) {
+  for (const auto& [pk, pv] : table) {
+    const std::string name(pk.str());
+    const int pl = static_cast<int>(pk.source().begin.line), pc = static_cast<int>(pk.source().begin.column);
+    double v = 0;
+    if (pv.is_integer()) v = static_cast<double>(pv.as_integer()->get());
+    else if (pv.is_floating_point()) v = pv.as_floating_point()->get();
+    else
+      throw InputError(at(pf.path, pl, pc) + " (" + name +
+                       "): not a number, expected name = value in the parameter's unit");
+    pf.entries.push_back({name, v, pl, pc});
+  }
+}
+
 }  // namespace
 
 std::string ParameterFile::where(const ParameterEntry& e) const {
@@ -26,16 +53,7 @@ ParameterFile read_parameter_file(const std::string& path) {
   ParameterFile pf;
   pf.path = path;
   if (path.empty()) return pf;
-  std::ifstream in(path);
-  if (!in) throw InputError(path + ": parameter file not found or not readable");
-  toml::table t;
-  try {
-    t = toml::parse(in, path);
-  } catch (const toml::parse_error& e) {
-    throw InputError(at(path, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column)) +
-                     ": " + std::string(e.description()) + ", expected TOML with a [parameters] table");
-  }
-  for (const auto& [k, node] : t) {
+  for (const auto& [k, node] : parse_parameter_file(path)) {
     const std::string key(k.str());
     const int line = static_cast<int>(k.source().begin.line), col = static_cast<int>(k.source().begin.column);
     if (key == "fit" || key == "provenance") continue;  // written by alamod calibrate, not read here
@@ -51,16 +69,7 @@ ParameterFile read_parameter_file(const std::string& path) {
       throw InputError(at(path, line, col) + " (" + key +
                        "): unknown table or key, expected a [parameters] table (and optionally [fit], [provenance])");
     pf.has_parameters_table = true;
-    for (const auto& [pk, pv] : *node.as_table()) {
-      const std::string name(pk.str());
-      const int pl = static_cast<int>(pk.source().begin.line), pc = static_cast<int>(pk.source().begin.column);
-      double v = 0;
-      if (pv.is_integer()) v = static_cast<double>(pv.as_integer()->get());
-      else if (pv.is_floating_point()) v = pv.as_floating_point()->get();
-      else
-        throw InputError(at(path, pl, pc) + " (" + name + "): not a number, expected name = value in the parameter's unit");
-      pf.entries.push_back({name, v, pl, pc});
-    }
+    read_parameters_table(*node.as_table(), pf);
   }
   return pf;
 }
