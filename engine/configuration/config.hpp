@@ -1,5 +1,5 @@
 #pragma once
-/// The run configuration (TOML): every key declared once in a schema with its
+/// The run configuration (TOML): every key declared once in config_schema.cpp with its
 /// unit, default and help; unknown keys are rejected with the nearest valid key.
 #include <array>
 #include <string>
