@@ -1,7 +1,4 @@
 #include "engine/official/amg_official.hpp"
-#include "engine/common/temporary_file.hpp"
-
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -18,11 +15,11 @@
 #include <map>
 #include <optional>
 #include <sstream>
-#include <system_error>
 #include <tuple>
 #include <utility>
 #include <vector>
 
+#include "engine/common/atomic_file.hpp"
 #include "models/amg/amg.hpp"
 
 namespace alamod::engine {
@@ -1131,29 +1128,9 @@ std::string stocks_csv(const Results& res) {
 }
 
 void write_results(const Results& res, const std::string& out_dir) {
-  const fs::path dir(out_dir.empty() ? "." : out_dir);
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec || !fs::is_directory(dir))
-    throw std::runtime_error(dir.string() + ": cannot create the output folder (" + ec.message() + ")");
-  const fs::path stocks_path = dir / "SOC_STOCKS.csv";
-  const fs::path supply_path = dir / "C_SUPPLY.csv";
-  const fs::path stocks_tmp = write_temporary(stocks_path, stocks_csv(res), "AMG results");
-  fs::path supply_tmp;
-  try {
-    supply_tmp = write_temporary(supply_path, supply_csv(res), "AMG results");
-  } catch (...) {
-    fs::remove(stocks_tmp, ec);
-    throw;
-  }
-  fs::rename(stocks_tmp, stocks_path, ec);
-  if (!ec) fs::rename(supply_tmp, supply_path, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(stocks_tmp, ignored);
-    fs::remove(supply_tmp, ignored);
-    throw std::runtime_error(dir.string() + ": cannot rename the AMG results into place (" + ec.message() + ")");
-  }
+  const fs::path dir = create_output_folder(out_dir);
+  const std::string stocks = stocks_csv(res), supply = supply_csv(res);
+  write_files_atomically({{dir / "SOC_STOCKS.csv", stocks}, {dir / "C_SUPPLY.csv", supply}});
 }
 
 }  // namespace

@@ -1,7 +1,4 @@
 #include "engine/official/rothc_official.hpp"
-#include "engine/common/temporary_file.hpp"
-
-#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -10,8 +7,8 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
-#include <system_error>
 
+#include "engine/common/atomic_file.hpp"
 #include "models/common/det_math.hpp"
 
 namespace alamod::engine {
@@ -521,29 +518,9 @@ OfficialResults run_official_procedure(const OfficialInput& in) {
 }
 
 void write_official_results(const OfficialResults& results, const std::string& out_dir) {
-  const fs::path dir(out_dir.empty() ? "." : out_dir);
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec || !fs::is_directory(dir))
-    throw std::runtime_error(dir.string() + ": cannot create the output folder (" + ec.message() + ")");
-  const fs::path month_path = dir / "month_results.csv";
-  const fs::path year_path = dir / "year_results.csv";
-  const fs::path month_tmp = write_temporary(month_path, month_csv(results.month_rows), "RothC results");
-  fs::path year_tmp;
-  try {
-    year_tmp = write_temporary(year_path, year_csv(results.year_rows), "RothC results");
-  } catch (...) {
-    fs::remove(month_tmp, ec);
-    throw;
-  }
-  fs::rename(month_tmp, month_path, ec);
-  if (!ec) fs::rename(year_tmp, year_path, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(month_tmp, ignored);
-    fs::remove(year_tmp, ignored);
-    throw std::runtime_error(dir.string() + ": cannot rename the RothC results into place (" + ec.message() + ")");
-  }
+  const fs::path dir = create_output_folder(out_dir);
+  const std::string months = month_csv(results.month_rows), years = year_csv(results.year_rows);
+  write_files_atomically({{dir / "month_results.csv", months}, {dir / "year_results.csv", years}});
 }
 
 void run_rothc_official(const OfficialRunOptions& opt) {

@@ -2,7 +2,6 @@
 // The shape follows petsc src/tao/leastsquares/tutorials: a residual routine, a
 // Jacobian routine for TAOBRGN, bounds, TaoSetFromOptions, TaoSolve.
 #include "engine/site/calibration.hpp"
-#include "engine/site/evaluation.hpp"
 
 #include <petsctao.h>
 
@@ -18,6 +17,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "engine/common/atomic_file.hpp"
 #include "engine/common/provenance.hpp"
 
 namespace alamod::engine {
@@ -633,7 +633,7 @@ void write_parameter_file(const std::string& path, const std::string& model, con
       << "date = " << toml_string(utc_now_iso()) << "\n"
       << "text = " << toml_string(provenance_text) << "\n";
 
-  write_atomically(path, out.str());  // an earlier file stays whole until the new one is complete
+  write_output_atomically(path, out.str());  // an earlier file stays whole until the new one is complete
 }
 
 }  // namespace alamod::engine

@@ -1,12 +1,9 @@
 #include "engine/site/site_run.hpp"
 
-#include <unistd.h>
-
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <stdexcept>
 
+#include "engine/common/atomic_file.hpp"
 #include "engine/common/provenance.hpp"
 #include "engine/configuration/parameter_file.hpp"
 #include "engine/model_bindings/model_binding.hpp"
@@ -47,20 +44,10 @@ void write_result(const SiteRunResult& r, const std::string& path) {
     if (r.has_leaching) line += "," + full(row.leaching);
     text += line + "\n";
   }
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError(path + ": cannot create the output (temporary file " + tmp + ")");
-    out << text;
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw InputError(path + ": write failed (disk full?)");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw InputError(path + ": cannot rename the temporary output " + tmp + " to it");
+  try {
+    write_file_atomically(path, text);
+  } catch (const AtomicFileError& e) {
+    throw InputError(e.what());
   }
 }
 
