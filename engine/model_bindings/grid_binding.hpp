@@ -16,7 +16,6 @@
 ///   flux_meaning() (engine/model_bindings/grid_model.hpp).
 #include <algorithm>
 #include <array>
-#include <cstdio>
 #include <functional>
 #include <memory>
 #include <string>
@@ -24,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/common/number_format.hpp"
 #include "engine/configuration/config.hpp"
 #include "engine/model_bindings/grid_model.hpp"
 #include "engine/model_bindings/parameters.hpp"
@@ -37,12 +37,6 @@ namespace m = alamod::models;
 
 constexpr double kTonnesPerHaPerGramPerM2 = 0.01;  ///< 1 g m-2 = 0.01 t ha-1
 constexpr int kSpinupCalendarYear = 2001;          ///< a 365-day year: month lengths of the mean spin-up year
-
-inline std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
 
 /// One month of a cell's forcing, inputs already scaled (0 when the cycle runs without inputs).
 struct Month {
@@ -150,9 +144,9 @@ class CellGrid final : public GridModel {
           const double constant = t_.constant(cells_[i]);
           const double variable = total - constant, target = soc_observed_[i] - constant;
           if (!(target > 0.0) || !(variable > 0.0))
-            throw InputError(cfg_.soc_stock + ": the observed stock " + fmt("%g", soc_observed_[i]) +
+            throw InputError(cfg_.soc_stock + ": the observed stock " + format_number("%g", soc_observed_[i]) +
                              " t ha-1 at land " + describe_(i) + " is not above " + cfg_.model +
-                             "'s constant pools (" + fmt("%g", constant) + " t ha-1) or the cell has no input");
+                             "'s constant pools (" + format_number("%g", constant) + " t ha-1) or the cell has no input");
           const double scale = target / variable;
           for (int k = 0; k < T::kState; ++k) x[k] *= scale;
           scale_[i] = scale;
@@ -204,7 +198,7 @@ class CellGrid final : public GridModel {
     rep.residual.assign(n, 0.0);
     rep.cycles.assign(n, 0.0);
     rep.method = std::string("brute force: the mean year cycled from ") + (T::kLinear ? "empty pools" : "the solver's start") +
-                 " until one more cycle changes every pool by at most " + fmt("%g", tolerance) + " (relative); " + T::kRule;
+                 " until one more cycle changes every pool by at most " + format_number("%g", tolerance) + " (relative); " + T::kRule;
     rep.flagged_what = "cells not converged within " + std::to_string(max_years) + " years";
     for (size_t i = 0; i < n; ++i) {
       const Year y = year_of(mean, i, kSpinupCalendarYear, 1.0);

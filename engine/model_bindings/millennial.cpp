@@ -96,7 +96,7 @@ struct MillennialSite {
     for (std::size_t i = 0; i < s.steps(); ++i) {
       if (swc[i] > p.porosity)
         throw InputError(in.f.path + ":" + std::to_string(s.first_line[i]) + " (swc): soil water content " +
-                         num(swc[i]) + " m3 m-3 exceeds millennial's porosity " + num(p.porosity) +
+                         short_number(swc[i]) + " m3 m-3 exceeds millennial's porosity " + short_number(p.porosity) +
                          ", expected <= porosity");
       forcing.push_back({temp[i], swc[i], c[i] / kTonnesPerHaPerGramPerM2});
     }

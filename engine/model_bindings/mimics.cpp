@@ -99,9 +99,9 @@ struct MimicsSite {
       // the site's depth becomes a parameter: it must keep the parameter's bounds
       for (const auto& info : m::mimics::kParameterInfo)
         if (std::string(info.name) == "depth" && !(p.depth >= info.lower && p.depth <= info.upper))
-          throw InputError(in.f.path + ": metadata depth = " + num(p.depth) + " cm is outside " + num(info.lower) +
-                           "-" + num(info.upper) + " cm (expected within the range of MIMICS's depth parameter)");
-      in.notes.push_back("mimics depth parameter = site depth " + num(p.depth) + " cm");
+          throw InputError(in.f.path + ": metadata depth = " + short_number(p.depth) + " cm is outside " + short_number(info.lower) +
+                           "-" + short_number(info.upper) + " cm (expected within the range of MIMICS's depth parameter)");
+      in.notes.push_back("mimics depth parameter = site depth " + short_number(p.depth) + " cm");
     }
     const auto temp = soil_temperature(in);
     const auto c = carbon_inputs(in);
@@ -116,7 +116,7 @@ struct MimicsSite {
     site.nitrogen_pct = in.f.property("n_fraction", NAN, "mimics") * 100.0;
     site.litter_input = mean_annual_input;
     in.notes.push_back("litter quality and the turnover modifier from the mean input of the spin-up years (" +
-                       num(mean_annual_input) + " g m-2 yr-1)");
+                       short_number(mean_annual_input) + " g m-2 yr-1)");
     try {
       sc = m::mimics::derive_site_constants(p, site);
     } catch (const std::exception& e) {

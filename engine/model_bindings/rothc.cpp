@@ -131,7 +131,7 @@ SpinupReport RothcGrid::spin_up(const MonthlyClimate& mean, bool inverse, double
   std::fill(rep.cycles.begin(), rep.cycles.end(), 2.0);
   if (brute_force)
     rep.method = "brute force: the mean year cycled from empty pools until one more cycle changes every pool by at "
-                 "most " + fmt("%g", tolerance) + " (relative)";
+                 "most " + format_number("%g", tolerance) + " (relative)";
   else
     rep.method = "exact periodic equilibrium of the affine year map (composed from the 12 monthly maps at the cost of "
                "one simulated year, block-triangular 4x4 system solved in closed form) and one simulated year to check it";
@@ -387,7 +387,7 @@ struct RothcSite {
         if (lu == "grassland") r = m::rothc::kDpmRpmGrassland, why = "land_use grassland";
         if (lu == "forest") r = m::rothc::kDpmRpmWoodland, why = "land_use forest";
       }
-      in.notes.push_back("DPM/RPM ratio = " + num(r) + " (" + why + ")");
+      in.notes.push_back("DPM/RPM ratio = " + short_number(r) + " (" + why + ")");
       ratio.assign(s.steps(), r);
     }
     for (std::size_t i = 0; i < s.steps(); ++i)
@@ -416,7 +416,7 @@ struct RothcSite {
       iom = in.f.numbers.at("iom");
     } else if (in.f.has_number("soc_initial")) {
       iom = m::rothc::falloon_iom(in.f.numbers.at("soc_initial"));
-      in.notes.push_back("IOM = 0.049 soc_initial^1.139 = " + num(iom) + " t ha-1 (Falloon et al. 1998)");
+      in.notes.push_back("IOM = 0.049 soc_initial^1.139 = " + short_number(iom) + " t ha-1 (Falloon et al. 1998)");
     } else {
       throw InputError(in.f.path + ": missing metadata (iom), rothc needs iom (t ha-1) or soc_initial (t ha-1, "
                        "IOM = 0.049 soc_initial^1.139); expected a line '# iom: VALUE t ha-1' before the header");

@@ -107,14 +107,14 @@ struct YassoSite {
       const double sum = shares[0][i] + shares[1][i] + shares[2][i] + shares[3][i];
       if (std::fabs(sum - 1.0) > 1e-3)
         throw InputError(in.f.path + ":" + std::to_string(s.first_line[i]) + " (awen_a): awen_a + awen_w + awen_e + "
-                         "awen_n = " + num(sum) + ", expected 1 (shares of c_input)");
+                         "awen_n = " + short_number(sum) + ", expected 1 (shares of c_input)");
       climate.push_back({tas[i], pr[i], amplitude[i]});
       input.push_back({c[i] * shares[0][i], c[i] * shares[1][i], c[i] * shares[2][i], c[i] * shares[3][i], 0.0});
     }
     site.size_cm = in.f.property("litter_diameter", 0.0, in.model);
     site.leaching = in.f.property("leaching", 0.0, in.model);
-    in.notes.push_back("litter diameter " + num(site.size_cm) + " cm" + (site.size_cm > 0 ? " (woody size effect)" : " (non-woody)") +
-                       ", leaching coefficient " + num(site.leaching) + " m-1" +
+    in.notes.push_back("litter diameter " + short_number(site.size_cm) + " cm" + (site.size_cm > 0 ? " (woody size effect)" : " (non-woody)") +
+                       ", leaching coefficient " + short_number(site.leaching) + " m-1" +
                        (in.f.has_number("litter_diameter") || in.f.has_number("leaching") ? "" : " (metadata litter_diameter, leaching not given)"));
   }
   static std::vector<std::string> pool_names() { return {"A", "W", "E", "N", "H"}; }

@@ -18,6 +18,7 @@
 #include <stdexcept>
 
 #include "engine/common/atomic_file.hpp"
+#include "engine/common/number_format.hpp"
 #include "engine/common/provenance.hpp"
 
 namespace alamod::engine {
@@ -47,12 +48,8 @@ std::string solver_names() {
   return names;
 }
 
-/// A value for messages: "%.6g".
-std::string show(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
+/// A value for messages and the standard errors of the parameter file: 6 significant digits.
+std::string show(double v) { return format_number("%.6g", v); }
 
 TaoType tao_type_of(const std::string& solver) {
   for (const auto& s : kSolvers)

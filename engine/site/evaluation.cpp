@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "engine/common/atomic_file.hpp"
+#include "engine/common/number_format.hpp"
 
 namespace alamod::engine {
 
@@ -23,10 +24,8 @@ constexpr double kTimeTolerance = 1e-6;  // years
 
 std::string fmt_fixed(double x, int decimals) {
   if (!std::isfinite(x)) return "n/a";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, x);
+  std::string s = format_number(("%." + std::to_string(decimals) + "f").c_str(), x);
   // No "-0.00".
-  std::string s = buf;
   if (s[0] == '-' && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
   return s;
 }
@@ -34,16 +33,12 @@ std::string fmt_fixed(double x, int decimals) {
 std::string fmt_csv_number(double x) {
   if (std::isnan(x)) return "NaN";
   if (std::isinf(x)) return x > 0 ? "Inf" : "-Inf";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", x);
-  return buf;
+  return format_number("%.6g", x);
 }
 
 /// SVG coordinates: one decimal is well under a pixel.
 std::string px(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", v);
-  std::string s = buf;
+  std::string s = format_number("%.1f", v);
   if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
   if (s == "-0") s = "0";
   return s;

@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "engine/common/nearest_name.hpp"
+#include "engine/common/number_format.hpp"
 #include "grids/input_error.hpp"
 
 namespace alamod::engine {
@@ -173,12 +174,6 @@ std::string unit_list(Kind k, TimeStep s) {
   std::string out;
   for (const auto& [name, c] : accepted_units(k, s)) out += (out.empty() ? "" : ", ") + ("'" + name + "'");
   return out;
-}
-
-std::string format_number(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
 }
 
 /// Error helper bound to a file.
@@ -370,8 +365,8 @@ SiteForcing read_site_forcing(const std::string& path) {
     const double c = v * hit->second.factor + hit->second.offset;
     if (!(c >= q->lower && c <= q->upper))
       w.fail(no, value_col, key,
-             "value " + number + " " + u + " is out of range, expected " + format_number(q->lower) + " to " +
-                 format_number(q->upper) + " " + canonical_unit(key) + " (" + q->what + ")");
+             "value " + number + " " + u + " is out of range, expected " + short_number(q->lower) + " to " +
+                 short_number(q->upper) + " " + canonical_unit(key) + " (" + q->what + ")");
     f.numbers[key] = c;
   }
   if (!f.texts.count("site_id"))
@@ -517,12 +512,12 @@ SiteForcing read_site_forcing(const std::string& path) {
           w.fail(no, fld.second, cols[c].name,
                  "negative value " + fld.first + ", expected >= 0 (" + q.what + ")");
         w.fail(no, fld.second, cols[c].name,
-               "value " + fld.first + " is out of range, expected >= " + format_number(q.lower) + " " +
+               "value " + fld.first + " is out of range, expected >= " + short_number(q.lower) + " " +
                    canonical_unit(cols[c].name) + " (" + q.what + ")");
       }
       if (cv > q.upper)
         w.fail(no, fld.second, cols[c].name,
-               "value " + fld.first + " is out of range, expected <= " + format_number(q.upper) + " " +
+               "value " + fld.first + " is out of range, expected <= " + short_number(q.upper) + " " +
                    canonical_unit(cols[c].name) + " (" + q.what + ")");
       f.columns[cols[c].name].push_back(cv);
     }

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "engine/common/atomic_file.hpp"
+#include "engine/common/number_format.hpp"
 #include "engine/common/provenance.hpp"
 #include "engine/configuration/parameter_file.hpp"
 #include "engine/model_bindings/model_binding.hpp"
@@ -15,8 +16,6 @@
 namespace alamod::engine {
 
 namespace {
-
-using site_binding::full;
 
 std::string step_unit(const std::string& time_step) {
   return time_step == "year" ? "t ha-1 yr-1" : time_step == "month" ? "t ha-1 month-1" : "t ha-1 d-1";
@@ -39,9 +38,9 @@ void write_result(const SiteRunResult& r, const std::string& path) {
     std::string line = std::to_string(row.year);
     if (r.time_step != "year") line += "," + std::to_string(row.month);
     if (r.time_step == "day") line += "," + std::to_string(row.day);
-    for (double v : row.pools) line += "," + full(v);
-    line += "," + full(row.soc) + "," + full(row.c_input) + "," + full(row.rh);
-    if (r.has_leaching) line += "," + full(row.leaching);
+    for (double v : row.pools) line += "," + exact_number(v);
+    line += "," + exact_number(row.soc) + "," + exact_number(row.c_input) + "," + exact_number(row.rh);
+    if (r.has_leaching) line += "," + exact_number(row.leaching);
     text += line + "\n";
   }
   try {
