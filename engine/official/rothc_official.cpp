@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
-#include <sstream>
 
 #include "engine/common/atomic_file.hpp"
+#include "engine/official/field_range.hpp"
 #include "models/common/det_math.hpp"
 
 namespace alamod::engine {
@@ -43,28 +43,8 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 struct FieldSpec {
   const char* name;
   const char* meaning;
-  double lower, upper;
-  bool integer = false;
-  bool lower_open = false, upper_open = false;
+  FieldRange range;
 };
-
-std::string number_text(double v) {
-  std::ostringstream s;
-  s.precision(15);
-  s << v;
-  return s.str();
-}
-
-/// "a number in [0, 100]", "an integer 0 or 1", "a number >= 0"...
-std::string range_text(const FieldSpec& f) {
-  const std::string kind = f.integer ? "an integer" : "a number";
-  if (f.integer && f.upper - f.lower == 1.0)
-    return kind + " " + number_text(f.lower) + " or " + number_text(f.upper);
-  if (f.upper == kInf && f.lower == -kInf) return kind;
-  if (f.upper == kInf) return kind + (f.lower_open ? " > " : " >= ") + number_text(f.lower);
-  return kind + " in " + (f.lower_open ? "(" : "[") + number_text(f.lower) + ", " + number_text(f.upper) +
-         (f.upper_open ? ")" : "]");
-}
 
 std::string form_of(const FieldSpec* specs, std::size_t n) {
   std::string s;
@@ -158,13 +138,10 @@ class NumericRow {
     const std::string where = "field " + std::to_string(k + 1) + " (" + f.name + ")";
     if (!parse_real(tokens_[k], v))
       text_.fail(no_, where + " is '" + tokens_[k] + "', not a number; expected " + f.meaning + ", " +
-                          range_text(f));
-    const bool integral = !f.integer || std::floor(v) == v;
-    const bool above = f.lower_open ? v > f.lower : v >= f.lower;
-    const bool below = f.upper_open ? v < f.upper : v <= f.upper;
-    if (!integral || !above || !below)
+                          f.range.text());
+    if (!f.range.admits(v))
       text_.fail(no_, where + " = " + tokens_[k] + " is out of range; expected " + f.meaning + ", " +
-                          range_text(f));
+                          f.range.text());
     return v;
   }
   int integer(std::size_t k) const { return static_cast<int>(value(k)); }
