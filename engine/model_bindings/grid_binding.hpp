@@ -23,11 +23,11 @@
 #include <utility>
 #include <vector>
 
+#include "engine/common/calendar.hpp"
 #include "engine/common/number_format.hpp"
 #include "engine/configuration/config.hpp"
 #include "engine/model_bindings/grid_model.hpp"
 #include "engine/model_bindings/parameters.hpp"
-#include "engine/site/site_forcing.hpp"
 #include "engine/spinup/spinup.hpp"
 #include "grids/input_error.hpp"
 

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <limits>
 
+#include "engine/common/calendar.hpp"
 #include "engine/common/nearest_name.hpp"
 #include "engine/common/number_format.hpp"
 #include "grids/input_error.hpp"
@@ -217,9 +218,6 @@ std::vector<std::pair<std::string, int>> split_fields(const std::string& line) {
   return out;
 }
 
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-int days_in_year(int y) { return is_leap(y) ? 366 : 365; }
-
 std::vector<std::string> known_names() {
   std::vector<std::string> names;
   for (const auto& q : kQuantities) names.emplace_back(q.name);
@@ -239,11 +237,6 @@ const char* time_step_name(TimeStep s) {
     case TimeStep::day: return "day";
   }
   return "?";
-}
-
-int days_in_month(int year, int month) {
-  static const int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return month == 2 && is_leap(year) ? 29 : kDays[month - 1];
 }
 
 std::string canonical_unit(const std::string& name) {
