@@ -112,24 +112,34 @@ double affine_equilibrium(A& a, std::size_t k_steps, const std::string& model) {
   return r.residual;
 }
 
-/// Cycle the first K steps until the change of the pools over a cycle, per year, is below
-/// abs_tol (t ha-1) or rel_tol times the stock. Returns the years cycled.
+/// Cycle the first K steps (spinup::cycle_until_converged) until the change of the active carbon over a
+/// cycle, per year, is below abs_tol (t ha-1) or rel_tol times the stock. Returns the years cycled.
 template <class A>
 long cycle_until(A& a, std::size_t k_steps, int years, double abs_tol, double rel_tol, const std::string& model) {
-  double last = a.active_total();
-  for (long cycled = 0;;) {
+  // The adapter carries its whole state (pools and auxiliary, e.g. RothC's deficit) from one cycle to the
+  // next: a cycle steps it on from where it is, and `in` is the state it holds.
+  auto cycle = [&](const double*, double* out) {
     for (std::size_t k = 0; k < k_steps; ++k) a.step(k, true);
+    const std::vector<double> x = a.state();
+    std::copy(x.begin(), x.end(), out);
+  };
+  long cycled = 0;
+  double last = a.active_total(), change = 0.0;
+  auto converged = [&](const double*, const double*) {
     cycled += years;
     const double now = a.active_total();
-    const double change = std::fabs(now - last) / years;
+    change = std::fabs(now - last) / years;
     last = now;
     if (!std::isfinite(now))
       throw InputError(model + ": the spin-up diverged (non-finite pools after " + std::to_string(cycled) + " years)");
-    if (change < abs_tol || change < rel_tol * std::fabs(now)) return cycled;
-    if (cycled >= kMaxSpinupYears)
-      throw InputError(model + ": the spin-up did not reach equilibrium within " + std::to_string(kMaxSpinupYears) +
-                       " years (annual change " + short_number(change) + " t ha-1); use --spinup none with soc_initial");
-  }
+    return change < abs_tol || change < rel_tol * std::fabs(now);
+  };
+  const std::vector<double> x0 = a.state();
+  const long max_cycles = (kMaxSpinupYears + years - 1) / years;  // the cycles that make kMaxSpinupYears
+  if (!spinup::cycle_until_converged(static_cast<int>(x0.size()), cycle, x0.data(), converged, max_cycles).converged)
+    throw InputError(model + ": the spin-up did not reach equilibrium within " + std::to_string(kMaxSpinupYears) +
+                     " years (annual change " + short_number(change) + " t ha-1); use --spinup none with soc_initial");
+  return cycled;
 }
 
 /// The equilibrium of the spin-up cycle: exact for linear models, cycled (millennial) or the

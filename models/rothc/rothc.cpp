@@ -355,6 +355,34 @@ void step_block(const Parameters& p, const Block& b, KernelIsa isa) {
   kernel_of(isa)(p, b);
 }
 
+double periodic_deficit(const Parameters& p, const SoilConstants& s, const CellForcing* months, int n_months,
+                        int max_cycles) {
+  double smd0 = 0.0;
+  for (int it = 0; it < max_cycles; ++it) {
+    double smd = smd0;
+    for (int m = 0; m < n_months; ++m)
+      smd = update_deficit(p, s, smd, months[m].rain_mm, months[m].evap_mm, months[m].covered);
+    const bool periodic = smd == smd0;
+    smd0 = smd;
+    if (periodic) break;
+  }
+  return smd0;
+}
+
+void cycle_pools(const Parameters& p, const SoilConstants& s, const CellForcing* months, int n_months, double smd0,
+                 const double* in, double* out, bool with_inputs) {
+  CellState x{in[0], in[1], in[2], in[3], smd0};
+  for (int m = 0; m < n_months; ++m) {
+    CellForcing f = months[m];
+    if (!with_inputs) f.c_input = f.fym = 0.0;
+    step_cell(p, s, f, x);
+  }
+  out[0] = x.dpm;
+  out[1] = x.rpm;
+  out[2] = x.bio;
+  out[3] = x.hum;
+}
+
 void validate(const Parameters& p) { check_bounds("rothc", kParameterInfo, p); }
 
 ModelInfo model_info() {

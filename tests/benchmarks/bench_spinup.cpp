@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/model_bindings/rothc_inverse_spinup.hpp"
 #include "engine/official/rothc_official.hpp"
 #include "engine/spinup/spinup.hpp"
 #include "models/century/century.hpp"
@@ -63,7 +64,7 @@ const RothcCell& rothc_cell() {
       c.months[m] = {r.tas_c, r.rain_mm, r.evap_mm, r.c_input, r.fym, static_cast<double>(r.covered),
                      r.dpm_rpm_ratio / (r.dpm_rpm_ratio + 1.0)};
     }
-    c.smd0 = su::rothc_periodic_deficit(c.p, c.s, c.months.data(), 12);
+    c.smd0 = rothc::periodic_deficit(c.p, c.s, c.months.data(), 12);
     return c;
   }();
   return cell;
@@ -73,9 +74,9 @@ void RothcExact(benchmark::State& state) {
   const RothcCell& c = rothc_cell();
   su::LinearSteadyState r;
   for (auto _ : state) {
-    const double smd0 = su::rothc_periodic_deficit(c.p, c.s, c.months.data(), 12);
+    const double smd0 = rothc::periodic_deficit(c.p, c.s, c.months.data(), 12);
     r = su::linear_periodic_steady_state(4, [&](const double* in, double* out, bool w) {
-      su::rothc_cycle(c.p, c.s, c.months.data(), 12, smd0, in, out, w);
+      rothc::cycle_pools(c.p, c.s, c.months.data(), 12, smd0, in, out, w);
     });
     benchmark::DoNotOptimize(r);
   }
@@ -88,7 +89,7 @@ void RothcBruteForce(benchmark::State& state) {
   const double zero[4] = {};
   for (auto _ : state) {
     r = su::cycle_to_steady_state(
-        4, [&](const double* in, double* out) { su::rothc_cycle(c.p, c.s, c.months.data(), 12, c.smd0, in, out, true); },
+        4, [&](const double* in, double* out) { rothc::cycle_pools(c.p, c.s, c.months.data(), 12, c.smd0, in, out, true); },
         zero, kTol, kMaxCycles);
     benchmark::DoNotOptimize(r);
   }
@@ -99,7 +100,7 @@ void RothcInverse(benchmark::State& state) {
   const RothcCell& c = rothc_cell();
   double input = 0.0;
   for (auto _ : state) {
-    input = su::rothc_inverse_input(c.p, c.s, c.months.data(), 12, 62.5);
+    input = alamod::engine::rothc_inverse_input(c.p, c.s, c.months.data(), 12, 62.5);
     benchmark::DoNotOptimize(input);
   }
   report(state, 6, 0.0);

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/model_bindings/rothc_inverse_spinup.hpp"
 #include "engine/official/rothc_official.hpp"
 #include "engine/spinup/spinup.hpp"
 #include "models/century/century.hpp"
@@ -66,7 +67,7 @@ RothcCell official_example_cell(double* iom = nullptr) {
     c.months[m] = {r.tas_c, r.rain_mm, r.evap_mm, r.c_input, r.fym, static_cast<double>(r.covered),
                    r.dpm_rpm_ratio / (r.dpm_rpm_ratio + 1.0)};
   }
-  c.smd0 = su::rothc_periodic_deficit(c.p, c.s, c.months.data(), 12);
+  c.smd0 = rothc::periodic_deficit(c.p, c.s, c.months.data(), 12);
   if (iom) *iom = in.iom;
   return c;
 }
@@ -81,20 +82,20 @@ RothcCell synthetic_rothc_cell(double clay, double mean_temp, double annual_inpu
     c.months[m] = {t, 60.0 + 20.0 * std::sin(m), 10.0 + 5.0 * t, grow ? annual_input / 6.0 : 0.0,
                    m == 2 ? fym : 0.0, grow ? 1.0 : 0.0, rothc::kDpmRpmCrop / (rothc::kDpmRpmCrop + 1.0)};
   }
-  c.smd0 = su::rothc_periodic_deficit(c.p, c.s, c.months.data(), 12);
+  c.smd0 = rothc::periodic_deficit(c.p, c.s, c.months.data(), 12);
   return c;
 }
 
 su::LinearSteadyState rothc_exact(const RothcCell& c) {
   return su::linear_periodic_steady_state(4, [&](const double* in, double* out, bool with_inputs) {
-    su::rothc_cycle(c.p, c.s, c.months.data(), 12, c.smd0, in, out, with_inputs);
+    rothc::cycle_pools(c.p, c.s, c.months.data(), 12, c.smd0, in, out, with_inputs);
   });
 }
 
 su::CyclingResult rothc_brute_force(const RothcCell& c) {
   const double zero[4] = {0, 0, 0, 0};
   return su::cycle_to_steady_state(
-      4, [&](const double* in, double* out) { su::rothc_cycle(c.p, c.s, c.months.data(), 12, c.smd0, in, out, true); },
+      4, [&](const double* in, double* out) { rothc::cycle_pools(c.p, c.s, c.months.data(), 12, c.smd0, in, out, true); },
       zero, kTol, 1000000);
 }
 
@@ -138,7 +139,7 @@ TEST(SpinupLinear, RothcMatchesBruteForceAtSixCycles) {
     // brute force stops when a cycle changes every pool by <= 1e-9; it is then within
     // 1e-9 / (1 - rho) of the equilibrium, rho the slowest pool's retention over a cycle (HUM).
     double hum_retention[4] = {0, 0, 0, 1.0}, out[4];
-    su::rothc_cycle(c.p, c.s, c.months.data(), 12, c.smd0, hum_retention, out, false);
+    rothc::cycle_pools(c.p, c.s, c.months.data(), 12, c.smd0, hum_retention, out, false);
     const double gap = 1.0 - out[3];
     EXPECT_LE(max_rel_diff(4, brute.state.data(), exact.state.data()), 2.0 * kTol / gap);
     std::printf("[ rothc ] exact %d cycles, residual %.2e | brute force %ld cycles, residual %.2e, distance %.2e\n",
@@ -249,7 +250,7 @@ TEST(SpinupInverse, RothcInputReproducesTheObservedStock) {
                       synthetic_rothc_cell(40.0, 14.0, 3.0, 1.0)}) {
     for (double observed : {25.0, 62.5, 140.0}) {
       su::Pools eq{};
-      const double input = su::rothc_inverse_input(c.p, c.s, c.months.data(), 12, observed, &eq);
+      const double input = alamod::engine::rothc_inverse_input(c.p, c.s, c.months.data(), 12, observed, &eq);
       ASSERT_GT(input, 0.0);
       // run to equilibrium with that input, independently: scale the monthly plant inputs
       RothcCell scaled = c;
@@ -263,8 +264,8 @@ TEST(SpinupInverse, RothcInputReproducesTheObservedStock) {
     }
   }
   const RothcCell c = synthetic_rothc_cell(25.0, 11.0, 3.0, 50.0);  // the manure alone gives more than observed
-  EXPECT_THROW(su::rothc_inverse_input(c.p, c.s, c.months.data(), 12, 30.0), std::invalid_argument);
-  EXPECT_THROW(su::rothc_inverse_input(c.p, c.s, c.months.data(), 12, -1.0), std::invalid_argument);
+  EXPECT_THROW(alamod::engine::rothc_inverse_input(c.p, c.s, c.months.data(), 12, 30.0), std::invalid_argument);
+  EXPECT_THROW(alamod::engine::rothc_inverse_input(c.p, c.s, c.months.data(), 12, -1.0), std::invalid_argument);
 }
 
 // ---------------------------------------------------------------------------------------------------
