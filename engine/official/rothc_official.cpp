@@ -276,11 +276,12 @@ rothc::RateModifiers step_month(const rothc::Parameters& p, const rothc::SoilCon
 
 double soc_of(const rothc::CellState& x, double iom) { return x.dpm + x.rpm + x.bio + x.hum + iom; }
 
-OfficialMonthRow pools_row(int year, int month, const DriverState& st, double iom) {
-  OfficialMonthRow r;
+/// A row of either output (OfficialMonthRow, OfficialYearRow) with the pools, SOC and respired CO2 of `st`.
+template <class Row>
+Row state_row(int year, int month, const DriverState& st, double iom) {
+  Row r;
   r.year = year;
   r.month = month;
-  r.pools_only = true;
   r.dpm = st.pools.dpm;
   r.rpm = st.pools.rpm;
   r.bio = st.pools.bio;
@@ -291,17 +292,14 @@ OfficialMonthRow pools_row(int year, int month, const DriverState& st, double io
   return r;
 }
 
+OfficialMonthRow pools_row(int year, int month, const DriverState& st, double iom) {
+  OfficialMonthRow r = state_row<OfficialMonthRow>(year, month, st, iom);
+  r.pools_only = true;
+  return r;
+}
+
 OfficialYearRow year_row(int year, int month, const DriverState& st, double iom) {
-  OfficialYearRow r;
-  r.year = year;
-  r.month = month;
-  r.dpm = st.pools.dpm;
-  r.rpm = st.pools.rpm;
-  r.bio = st.pools.bio;
-  r.hum = st.pools.hum;
-  r.iom = iom;
-  r.soc = soc_of(st.pools, iom);
-  r.co2 = st.co2;
+  OfficialYearRow r = state_row<OfficialYearRow>(year, month, st, iom);
   r.delta_c = delta_c_of(st.ages.total);
   return r;
 }
