@@ -11,9 +11,9 @@
 ///   model leaches carbon: the output gains fCarbonLeaching), kRule (one line: how the grid's inputs
 ///   become the model's, recorded in the output), Params p, struct Cell (per-cell constants);
 ///   pool_names(); cell(CellInput) -> Cell; year(Cell, Year, double* state) -> Flux (t ha-1 yr-1);
-///   pools(Cell, state, out) (t ha-1); constant(Cell) (t ha-1 of pools the state does not hold);
-///   nonlinear models also guess(Cell, Year, state), the start of the SNES; optionally a static
-///   flux_meaning() (engine/model_bindings/grid_model.hpp).
+///   nonlinear models also guess(Cell, Year, state), the start of the SNES. Optionally: pools(Cell, state,
+///   out) (t ha-1; without it the pools are the state), constant(Cell) (t ha-1 of pools the state does
+///   not hold; without it 0) and a static flux_meaning() (engine/model_bindings/grid_model.hpp).
 #include <algorithm>
 #include <array>
 #include <functional>
@@ -72,6 +72,14 @@ template <class T, class = void>
 struct HasFluxMeaning : std::false_type {};
 template <class T>
 struct HasFluxMeaning<T, std::void_t<decltype(T::flux_meaning())>> : std::true_type {};
+template <class T, class = void>
+struct HasPools : std::false_type {};
+template <class T>
+struct HasPools<T, std::void_t<decltype(&T::pools)>> : std::true_type {};
+template <class T, class = void>
+struct HasConstant : std::false_type {};
+template <class T>
+struct HasConstant<T, std::void_t<decltype(&T::constant)>> : std::true_type {};
 
 template <class T>
 class CellGrid final : public GridModel {
@@ -138,10 +146,10 @@ class CellGrid final : public GridModel {
         rep.cycles[i] = r.cycles;
         if (inverse) {
           std::array<double, T::kState> pools{};
-          t_.pools(cells_[i], x, pools.data());
+          pools_of(cells_[i], x, pools.data());
           double total = 0.0;
           for (double v : pools) total += v;
-          const double constant = t_.constant(cells_[i]);
+          const double constant = constant_of(cells_[i]);
           const double variable = total - constant, target = soc_observed_[i] - constant;
           if (!(target > 0.0) || !(variable > 0.0))
             throw InputError(cfg_.soc_stock + ": the observed stock " + format_number("%g", soc_observed_[i]) +
@@ -239,7 +247,7 @@ class CellGrid final : public GridModel {
     for (auto& o : out) o.resize(n);  // keeps the caller's storage from the previous year
     std::array<double, 8> v{};
     for (size_t i = 0; i < n; ++i) {
-      t_.pools(cells_[i], x_.data() + i * T::kState, v.data());
+      pools_of(cells_[i], x_.data() + i * T::kState, v.data());
       for (size_t k = 0; k < np; ++k) out[k][i] = v[k];
     }
   }
@@ -263,6 +271,16 @@ class CellGrid final : public GridModel {
   }
 
  private:
+  /// The pools of a cell (t ha-1) from its state: Traits::pools, or the state itself.
+  void pools_of(const typename T::Cell& c, const double* x, double* out) const {
+    if constexpr (HasPools<T>::value) t_.pools(c, x, out);
+    else std::copy(x, x + T::kState, out);
+  }
+  /// The carbon of the pools the state does not hold (t ha-1): Traits::constant, or 0.
+  double constant_of(const typename T::Cell& c) const {
+    if constexpr (HasConstant<T>::value) return t_.constant(c);
+    else return 0.0;
+  }
   CellInput input(const GridCells& c, size_t i) const {
     return {c.clay[i], c.soc_observed[i], c.annual_input[i], &cfg_.land_uses[static_cast<size_t>(c.land_class[i])],
             cfg_.soil_depth_cm};

@@ -65,7 +65,6 @@ struct MimicsTraits {
   void pools(const Cell&, const double* x, double* out) const {
     for (int k = 0; k < kState; ++k) out[k] = t_ha(x[k]);
   }
-  double constant(const Cell&) const { return 0.0; }
   /// Start of the SNES: the steady state of the mean temperature and input (the official script's stode).
   void guess(const Cell& c, const Year& y, double* x) const {
     const auto k = m::mimics::kinetics(p, c.sc, annual_mean(y, &Month::tas));
@@ -173,12 +172,11 @@ ModelBinding mimics_binding() {
     const bool depth_set = std::any_of(cfg.model_parameters.begin(), cfg.model_parameters.end(),
                                        [](const auto& kv) { return kv.first == "depth"; });
     if (!depth_set) t.p.depth = cfg.soil_depth_cm;
-    return grid_binding::make_cell_grid(cfg, t, models::mimics::kParameterInfo,
-                                        [](const auto& q) { models::mimics::validate(q); });
+    return grid_binding::make_cell_grid(cfg, t, models::mimics::kParameterInfo, models::mimics::validate);
   };
   b.run_site = [](const SiteRunOptions& opt, const SiteForcing& f, const ParameterFile& pf, SiteRunResult r) {
     return site_binding::run_model<site_side::MimicsSite>(opt, f, pf, models::mimics::Parameters{}, models::mimics::kParameterInfo,
-                                                          [](const auto& q) { models::mimics::validate(q); }, std::move(r));
+                                                          models::mimics::validate, std::move(r));
   };
   return b;
 }

@@ -30,7 +30,7 @@ class RothcGrid final : public GridModel {
  public:
   explicit RothcGrid(const RunConfig& cfg) : cfg_(cfg) {
     set_parameters(rothc::kParameterInfo, cfg.model_parameters, p_);
-    validate_parameters(cfg.path, p_, [](const auto& q) { rothc::validate(q); });
+    validate_parameters(cfg.path, p_, rothc::validate);
   }
 
   std::vector<std::string> pool_names() const override {
@@ -502,7 +502,7 @@ ModelBinding rothc_binding() {
   };
   b.run_site = [](const SiteRunOptions& opt, const SiteForcing& f, const ParameterFile& pf, SiteRunResult r) {
     return site_binding::run_model<site_side::RothcSite>(opt, f, pf, models::rothc::Parameters{}, models::rothc::kParameterInfo,
-                                                          [](const auto& q) { models::rothc::validate(q); }, std::move(r));
+                                                        models::rothc::validate, std::move(r));
   };
   return b;
 }

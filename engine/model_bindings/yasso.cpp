@@ -6,6 +6,7 @@
 #include <cmath>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/model_bindings/grid_binding.hpp"
@@ -47,8 +48,6 @@ struct YassoTraits {
     std::copy(s.begin(), s.end(), x);
     return {fl.input, fl.respired, fl.leached};
   }
-  void pools(const Cell&, const double* x, double* out) const { std::copy(x, x + 5, out); }
-  double constant(const Cell&) const { return 0.0; }
 };
 
 
@@ -137,39 +136,31 @@ struct YassoSite {
 
 }  // namespace site_side
 
+/// The Yasso binding with the parameter set `defaults()` (Yasso15 or Yasso07) and its registry entry.
+template <models::yasso::Parameters (*defaults)()>
+ModelBinding yasso_binding(models::ModelInfo info) {
+  ModelBinding b;
+  b.info = std::move(info);
+  b.make_grid_model = [](const RunConfig& cfg) -> std::unique_ptr<GridModel> {
+    grid_side::YassoTraits t;
+    t.p = defaults();
+    return grid_binding::make_cell_grid(cfg, t, models::yasso::kParameterInfo, models::yasso::validate);
+  };
+  b.run_site = [](const SiteRunOptions& opt, const SiteForcing& f, const ParameterFile& pf, SiteRunResult r) {
+    return site_binding::run_model<site_side::YassoSite>(opt, f, pf, defaults(), models::yasso::kParameterInfo,
+                                                         models::yasso::validate, std::move(r));
+  };
+  return b;
+}
+
 }  // namespace
 
 ModelBinding yasso15_binding() {
-  ModelBinding b;
-  b.info = models::yasso15::model_info();
-  b.make_grid_model = [](const RunConfig& cfg) -> std::unique_ptr<GridModel> {
-    grid_side::YassoTraits t;
-    t.p = models::yasso::yasso15_parameters();
-    return grid_binding::make_cell_grid(cfg, t, models::yasso::kParameterInfo,
-                                        [](const auto& q) { models::yasso::validate(q); });
-  };
-  b.run_site = [](const SiteRunOptions& opt, const SiteForcing& f, const ParameterFile& pf, SiteRunResult r) {
-    return site_binding::run_model<site_side::YassoSite>(opt, f, pf, models::yasso::yasso15_parameters(), models::yasso::kParameterInfo,
-                                                          [](const auto& q) { models::yasso::validate(q); }, std::move(r));
-  };
-  return b;
+  return yasso_binding<models::yasso::yasso15_parameters>(models::yasso15::model_info());
 }
 
 ModelBinding yasso07_binding() {
-  ModelBinding b;
-  b.info = models::yasso07::model_info();
-  b.make_grid_model = [](const RunConfig& cfg) -> std::unique_ptr<GridModel> {
-    grid_side::YassoTraits t;
-    t.p = models::yasso::yasso07_parameters();
-    return grid_binding::make_cell_grid(cfg, t, models::yasso::kParameterInfo,
-                                        [](const auto& q) { models::yasso::validate(q); });
-  };
-  b.run_site = [](const SiteRunOptions& opt, const SiteForcing& f, const ParameterFile& pf, SiteRunResult r) {
-    return site_binding::run_model<site_side::YassoSite>(opt, f, pf, models::yasso::yasso07_parameters(), models::yasso::kParameterInfo,
-                                                          [](const auto& q) { models::yasso::validate(q); }, std::move(r));
-  };
-  return b;
+  return yasso_binding<models::yasso::yasso07_parameters>(models::yasso07::model_info());
 }
-
 
 }  // namespace alamod::engine
