@@ -7,7 +7,6 @@
 
 #include <cmath>
 #include <cstring>
-#include <cstdio>
 #include <stdexcept>
 #include <string>
 
@@ -17,10 +16,7 @@ namespace {
 /// Throws std::invalid_argument with `what` + the value when !ok. The message is built only
 /// on failure (this runs once per grid cell).
 void require(bool ok, const char* what, double value) {
-  if (ok) return;
-  char v[32];
-  std::snprintf(v, sizeof v, "%g", value);
-  throw std::invalid_argument(what + std::string(v));
+  if (!ok) reject(what + shortest_text(value));
 }
 void require(bool ok, const char* what) {
   if (!ok) throw std::invalid_argument(what);
