@@ -9,50 +9,22 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "engine/common/atomic_file.hpp"
+#include "tests/unit/test_files.hpp"
 
 namespace fs = std::filesystem;
 using alamod::engine::AtomicFileError;
 using alamod::engine::write_file_atomically;
 using alamod::engine::write_files_atomically;
+using alamod::test::read_file;
+using alamod::test::TempDir;
+using alamod::test::write_file;
 
 namespace {
-
-/// A fresh folder (rwxr-xr-x) under the system temp dir, removed at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    std::string templ = (fs::temp_directory_path() / "alamod_atomic_XXXXXX").string();
-    if (!::mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = templ;
-    fs::permissions(path_, fs::perms(0755));
-  }
-  ~TempDir() {
-    std::error_code ec;
-    for (const auto& e : fs::recursive_directory_iterator(path_, ec))
-      if (e.is_directory(ec) && !e.is_symlink(ec)) fs::permissions(e.path(), fs::perms::owner_all, fs::perm_options::add, ec);
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void write_plain(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
 
 /// The names in a folder, sorted.
 std::vector<std::string> names_in(const fs::path& dir) {
@@ -96,7 +68,7 @@ TEST(AtomicFile, WritesTheContentAndLeavesNoTemporary) {
   const fs::path target = dir.path() / "metrics.csv";
   const std::string text = "model,site\nrothc,broadbalk\n";
   write_file_atomically(target, text);
-  EXPECT_EQ(read(target), text);
+  EXPECT_EQ(read_file(target), text);
   EXPECT_EQ(names_in(dir.path()), std::vector<std::string>{"metrics.csv"});
   // mode 0644 less the umask
   const mode_t mask = ::umask(0);
@@ -107,7 +79,7 @@ TEST(AtomicFile, WritesTheContentAndLeavesNoTemporary) {
 
   // an existing file is replaced whole
   write_file_atomically(target, "short\n");
-  EXPECT_EQ(read(target), "short\n");
+  EXPECT_EQ(read_file(target), "short\n");
   // an empty text gives an empty file
   write_file_atomically(dir.path() / "empty.txt", "");
   EXPECT_TRUE(fs::is_regular_file(dir.path() / "empty.txt"));
@@ -118,7 +90,7 @@ TEST(AtomicFile, WritesTheContentAndLeavesNoTemporary) {
 TEST(AtomicFile, RefusesASymbolicLinkAndLeavesWhatItPointsTo) {
   TempDir dir;
   const fs::path victim = dir.path() / "victim.txt";
-  write_plain(victim, "precious\n");
+  write_file(victim, "precious\n");
   const fs::path target = dir.path() / "out.csv";
   fs::create_symlink(victim, target);
   const auto [message, step] = error_of([&] { write_file_atomically(target, "overwritten\n"); });
@@ -128,7 +100,7 @@ TEST(AtomicFile, RefusesASymbolicLinkAndLeavesWhatItPointsTo) {
   EXPECT_NE(message.find(target.string()), std::string::npos) << message;
   EXPECT_NE(message.find("symbolic link"), std::string::npos) << message;
   EXPECT_TRUE(fs::is_symlink(target));
-  EXPECT_EQ(read(victim), "precious\n");
+  EXPECT_EQ(read_file(victim), "precious\n");
   EXPECT_EQ(names_in(dir.path()), (std::vector<std::string>{"out.csv", "victim.txt"}));
 }
 
@@ -147,6 +119,7 @@ TEST(AtomicFile, RefusesAFolder) {
 
 TEST(AtomicFile, ReadOnlyFolderGivesAClearErrorAndLeavesNothing) {
   TempDir dir;
+  fs::permissions(dir.path(), fs::perms(0755));  // reachable by the unprivileged user below
   const fs::path folder = dir.path() / "read_only";
   fs::create_directory(folder);
   fs::permissions(folder, fs::perms(0555));
@@ -180,20 +153,20 @@ TEST(AtomicFile, SeveralFilesAreCommittedTogether) {
   TempDir dir;
   const fs::path a = dir.path() / "month_results.csv", b = dir.path() / "year_results.csv";
   write_files_atomically({{a, "months\n"}, {b, "years\n"}});
-  EXPECT_EQ(read(a), "months\n");
-  EXPECT_EQ(read(b), "years\n");
+  EXPECT_EQ(read_file(a), "months\n");
+  EXPECT_EQ(read_file(b), "years\n");
   EXPECT_EQ(names_in(dir.path()), (std::vector<std::string>{"month_results.csv", "year_results.csv"}));
 
   // one target refused: no file changes, no temporary left
   const fs::path victim = dir.path() / "victim.txt";
-  write_plain(victim, "precious\n");
+  write_file(victim, "precious\n");
   fs::remove(b);
   fs::create_symlink(victim, b);
   const auto [message, step] = error_of([&] { write_files_atomically({{a, "new months\n"}, {b, "new years\n"}}); });
   EXPECT_EQ(step, AtomicFileError::Step::commit);
   EXPECT_NE(message.find(b.string()), std::string::npos) << message;
-  EXPECT_EQ(read(a), "months\n");
-  EXPECT_EQ(read(victim), "precious\n");
+  EXPECT_EQ(read_file(a), "months\n");
+  EXPECT_EQ(read_file(victim), "precious\n");
   EXPECT_EQ(names_in(dir.path()), (std::vector<std::string>{"month_results.csv", "victim.txt", "year_results.csv"}));
 }
 

@@ -13,10 +13,12 @@
 #include <vector>
 
 #include "engine/official/rothc_official.hpp"
+#include "tests/unit/test_files.hpp"
 
 namespace fs = std::filesystem;
 using alamod::engine::OfficialInputError;
 using alamod::engine::run_rothc_official;
+using alamod::test::TempDir;
 
 namespace {
 
@@ -29,24 +31,6 @@ fs::path rothc_refs() {
   if (const char* env = std::getenv("ALAMOD_ROTHC_REFS"); env && *env) return env;
   return ALAMOD_TEST_ROTHC_REFS;
 }
-
-/// A fresh folder under the system temp dir, removed at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    std::string templ = (fs::temp_directory_path() / "alamod_rothc_XXXXXX").string();
-    if (!::mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 using Table = std::vector<std::vector<std::string>>;
 
