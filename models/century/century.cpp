@@ -130,18 +130,15 @@ double moisture_factor(const Parameters& p, double precip, double pet) {
 }
 
 ModelInfo model_info() {
-  ModelInfo m;
-  m.name = "century";
+  ModelInfo m = declared_model_info("century", kPoolNames, kParameterInfo, Parameters{});
   m.title = "CENTURY soil organic matter submodel (Parton et al. 1987), linear 7-pool form, exact solution per step";
   m.time_step = "month (any step, exact solution)";
-  for (auto n : kPoolNames) m.pools.emplace_back(n);
   m.inputs = {"surface_input: aboveground litter carbon (t ha-1 yr-1)",
               "soil_input: belowground litter carbon (t ha-1 yr-1)",
               "tas: monthly mean temperature (degC), for the temperature factor",
               "pr, pet: monthly precipitation and potential evapotranspiration (mm month-1), for the moisture factor",
               "clay, silt: fractions of the mineral soil (1)",
               "lignin_to_nitrogen, structural_lignin: litter quality (1)"};
-  m.parameters = parameter_rows(kParameterInfo, Parameters{});
   m.reference =
       "Parton WJ, Schimel DS, Cole CV, Ojima DS (1987) Analysis of factors controlling soil organic matter levels "
       "in Great Plains grasslands. Soil Science Society of America Journal 51, 1173-1179; Sierra CA, Mueller M, "

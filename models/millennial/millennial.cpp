@@ -69,18 +69,15 @@ CarbonFluxes step_days(const Parameters& p, const SoilConstants& s, const DailyF
 }
 
 ModelInfo model_info() {
-  ModelInfo m;
-  m.name = "millennial";
+  ModelInfo m = declared_model_info("millennial", kPoolNames, kParameterInfo, Parameters{});
   m.title = "Millennial v2: POM, LMWC, aggregate, microbial and mineral-associated C, Michaelis-Menten kinetics";
   m.time_step = "day";
-  for (auto n : kPoolNames) m.pools.emplace_back(n);
   m.inputs = {"soil_temperature: daily mean soil temperature (degC)",
               "soil_moisture: daily volumetric soil water content (m3 m-3, at most the porosity)",
               "npp: daily plant carbon input (g m-2 d-1)",
               "clay: clay (+ silt) content of the fine earth (percent), site",
               "ph: soil pH in water (1), site",
               "bulk_density: soil bulk density (kg m-3), site"};
-  m.parameters = parameter_rows(kParameterInfo, Parameters{});
   m.reference =
       "Abramoff RZ, Guenet B, Zhang H, Georgiou K, Xu X, Viscarra Rossel RA, Yuan W, Ciais P (2022) Improved "
       "global-scale predictions of soil carbon stocks with Millennial Version 2. Soil Biology and Biochemistry 164, "

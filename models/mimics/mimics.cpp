@@ -247,17 +247,14 @@ State steady_state(const Parameters& p, const SiteConstants& c, const Kinetics& 
 }
 
 ModelInfo model_info() {
-  ModelInfo m;
-  m.name = "mimics";
+  ModelInfo m = declared_model_info("mimics", kPoolNames, kParameterInfo, Parameters{});
   m.title = "MIMICS microbial-mineral carbon stabilization model (reverse Michaelis-Menten), hourly Euler";
   m.time_step = "hour";
-  for (auto n : kPoolNames) m.pools.emplace_back(n);
   m.inputs = {"soil_temperature: daily soil temperature (degC), held over the 24 hours",
               "litter_input: litter carbon input (g m-2 yr-1 as a rate; mg cm-3 h-1 in the kernel)",
               "clay: clay content (percent), site",
               "lignin, nitrogen: litter lignin and nitrogen content (percent), site",
               "litter_input_mean: mean annual litter input for the turnover modifier (g m-2 yr-1), site"};
-  m.parameters = parameter_rows(kParameterInfo, Parameters{});
   m.reference =
       "Wieder WR, Grandy AS, Kallenbach CM, Taylor PG, Bonan GB (2015) Representing life in the Earth system with "
       "soil microbial functional traits in the MIMICS model. Geoscientific Model Development 8, 1789-1808";

@@ -382,16 +382,13 @@ void cycle_pools(const Parameters& p, const SoilConstants& s, const CellForcing*
 void validate(const Parameters& p) { check_bounds("rothc", kParameterInfo, p); }
 
 ModelInfo model_info() {
-  ModelInfo m;
-  m.name = "rothc";
+  ModelInfo m = declared_model_info("rothc", kPoolNames, kParameterInfo, Parameters{});
   m.title = "RothC-26.3 Rothamsted soil carbon model, with the Farina et al. (2013) moisture options";
   m.time_step = "month";
-  for (auto n : kPoolNames) m.pools.emplace_back(n);
   m.inputs = {"tas: monthly mean air temperature (degC)", "pr: monthly rainfall (mm month-1)",
               "pet: potential evapotranspiration (mm month-1; open-pan = pet / evap_factor)",
               "carbon_input: plant carbon input (t ha-1 yr-1)", "clay: clay content (percent)",
               "land_use: DPM/RPM ratio and plant cover"};
-  m.parameters = parameter_rows(kParameterInfo, Parameters{});
   m.reference = "Coleman K, Jenkinson DS (1996) RothC-26.3, in Evaluation of soil organic matter models, "
                 "Springer, 237-246; Farina R et al. (2013) Geoderma 200-201, 18-30";
   return m;

@@ -183,18 +183,15 @@ namespace {
 
 ModelInfo info_of(const Parameters& defaults, const char* name, const char* title, const char* source,
                   const char* reference) {
-  ModelInfo m;
-  m.name = name;
+  ModelInfo m = declared_model_info(name, kPoolNames, kParameterInfo, defaults, source);
   m.title = title;
   m.time_step = "year (any step, exact solution)";
-  for (auto n : kPoolNames) m.pools.emplace_back(n);
   m.inputs = {"tas: annual mean air temperature (degC)",
               "pr: annual precipitation (mm yr-1)",
               "tas_amplitude: half the range of the monthly mean temperatures (degC)",
               "carbon_input: litter carbon input per AWENH fraction (t ha-1 yr-1), per litter size class",
               "size: litter diameter (cm), 0 for non-woody litter",
               "leaching: leaching coefficient (m-1), 0 by default"};
-  m.parameters = parameter_rows(kParameterInfo, defaults, source);
   m.reference = reference;
   return m;
 }
