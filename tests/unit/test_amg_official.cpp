@@ -39,21 +39,8 @@ fs::path shipped() { return amg_data() / "shipped"; }
 
 using Table = std::vector<std::vector<std::string>>;
 
-Table parse_csv(const std::string& text) {
-  Table t;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    std::vector<std::string> row;
-    std::string field;
-    std::istringstream ls(line);
-    while (std::getline(ls, field, ';')) row.push_back(field);
-    if (!line.empty() && line.back() == ';') row.emplace_back();
-    t.push_back(row);
-  }
-  return t;
-}
+/// The official outputs are semicolon-separated.
+Table parse_csv(const std::string& text) { return alamod::test::split_table(text, ';'); }
 
 bool is_number(const std::string& s, double& v) {
   if (s.empty() || s == "NA") return false;

@@ -1,14 +1,16 @@
 #pragma once
-// Files for the unit tests: a fresh folder removed at scope exit, whole files read and written.
+// Files for the unit tests: a fresh folder removed at scope exit, whole files read and written, tables split.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <vector>
 
 namespace alamod::test {
 
@@ -42,6 +44,24 @@ inline std::string read_file(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   EXPECT_TRUE(in.good()) << p;
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+/// The rows of a delimited text (CSV with `separator`), each split into its fields; CRLF line ends and a
+/// trailing empty field kept as such. No quoting.
+inline std::vector<std::vector<std::string>> split_table(const std::string& text, char separator) {
+  std::vector<std::vector<std::string>> table;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::vector<std::string> row;
+    std::string field;
+    std::istringstream fields(line);
+    while (std::getline(fields, field, separator)) row.push_back(field);
+    if (!line.empty() && line.back() == separator) row.emplace_back();
+    table.push_back(row);
+  }
+  return table;
 }
 
 /// Write `text` to p, replacing it.

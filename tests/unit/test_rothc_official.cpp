@@ -34,22 +34,7 @@ fs::path rothc_refs() {
 
 using Table = std::vector<std::vector<std::string>>;
 
-Table read_csv(const fs::path& p) {
-  std::ifstream in(p);
-  EXPECT_TRUE(in.good()) << p;
-  Table t;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    std::vector<std::string> row;
-    std::string field;
-    std::istringstream ls(line);
-    while (std::getline(ls, field, ',')) row.push_back(field);
-    if (!line.empty() && line.back() == ',') row.emplace_back();
-    t.push_back(row);
-  }
-  return t;
-}
+Table read_csv(const fs::path& p) { return alamod::test::split_table(alamod::test::read_file(p), ','); }
 
 /// Compares every field of every row; returns the largest relative error of the numeric fields.
 double compare_tables(const Table& ref, const Table& out, const std::string& what) {
