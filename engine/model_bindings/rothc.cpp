@@ -1,16 +1,18 @@
 // The RothC-26.3 binding (engine/model_bindings/model_binding.hpp): how the grid run and the site runs
 // drive the kernel of models/rothc/: the grid through its vectorised block kernel (step_block) and its own
 // chunked spin-up (its README says how the inputs are derived, "Grid runs" and
-// "Site runs").
+// "Site runs"); and the inverse spin-up of one cell (rothc_inverse_spinup.hpp).
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "engine/model_bindings/grid_binding.hpp"
 #include "engine/model_bindings/model_binding.hpp"
+#include "engine/model_bindings/rothc_inverse_spinup.hpp"
 #include "engine/model_bindings/site_binding.hpp"
 #include "grids/input_error.hpp"
 #include "models/rothc/rothc.hpp"
@@ -28,7 +30,7 @@ class RothcGrid final : public GridModel {
  public:
   explicit RothcGrid(const RunConfig& cfg) : cfg_(cfg) {
     set_parameters(rothc::kParameterInfo, cfg.model_parameters, p_);
-    validate_parameters(cfg.path, p_, [](const auto& q) { rothc::validate(q); });
+    validate_parameters(cfg.path, p_, rothc::validate);
   }
 
   std::vector<std::string> pool_names() const override {
@@ -131,7 +133,7 @@ SpinupReport RothcGrid::spin_up(const MonthlyClimate& mean, bool inverse, double
   std::fill(rep.cycles.begin(), rep.cycles.end(), 2.0);
   if (brute_force)
     rep.method = "brute force: the mean year cycled from empty pools until one more cycle changes every pool by at "
-                 "most " + fmt("%g", tolerance) + " (relative)";
+                 "most " + format_number("%g", tolerance) + " (relative)";
   else
     rep.method = "exact periodic equilibrium of the affine year map (composed from the 12 monthly maps at the cost of "
                "one simulated year, block-triangular 4x4 system solved in closed form) and one simulated year to check it";
@@ -351,6 +353,7 @@ struct RothcSite {
   m::rothc::Parameters p;
   m::rothc::SoilConstants sc{};
   std::vector<m::rothc::CellForcing> forcing;
+  static constexpr int kDeficitCycles = 1000;  ///< cycles at most to find the periodic deficit
   double iom = 0;  ///< t C ha-1, constant
   m::rothc::CellState x{0, 0, 0, 0, 0};
   double smd_start = 0;
@@ -387,7 +390,7 @@ struct RothcSite {
         if (lu == "grassland") r = m::rothc::kDpmRpmGrassland, why = "land_use grassland";
         if (lu == "forest") r = m::rothc::kDpmRpmWoodland, why = "land_use forest";
       }
-      in.notes.push_back("DPM/RPM ratio = " + num(r) + " (" + why + ")");
+      in.notes.push_back("DPM/RPM ratio = " + short_number(r) + " (" + why + ")");
       ratio.assign(s.steps(), r);
     }
     for (std::size_t i = 0; i < s.steps(); ++i)
@@ -416,7 +419,7 @@ struct RothcSite {
       iom = in.f.numbers.at("iom");
     } else if (in.f.has_number("soc_initial")) {
       iom = m::rothc::falloon_iom(in.f.numbers.at("soc_initial"));
-      in.notes.push_back("IOM = 0.049 soc_initial^1.139 = " + num(iom) + " t ha-1 (Falloon et al. 1998)");
+      in.notes.push_back("IOM = 0.049 soc_initial^1.139 = " + short_number(iom) + " t ha-1 (Falloon et al. 1998)");
     } else {
       throw InputError(in.f.path + ": missing metadata (iom), rothc needs iom (t ha-1) or soc_initial (t ha-1, "
                        "IOM = 0.049 soc_initial^1.139); expected a line '# iom: VALUE t ha-1' before the header");
@@ -431,14 +434,7 @@ struct RothcSite {
   void set_state(const std::vector<double>& v) { x.dpm = v[0], x.rpm = v[1], x.bio = v[2], x.hum = v[3]; }
   /// The deficit at the start of the cycle that repeats itself (it does not depend on the pools).
   void begin_cycle(std::size_t k_steps) {
-    double smd = 0.0;
-    for (int it = 0; it < 1000; ++it) {
-      const double start = smd;
-      for (std::size_t k = 0; k < k_steps; ++k)
-        smd = m::rothc::update_deficit(p, sc, smd, forcing[k].rain_mm, forcing[k].evap_mm, forcing[k].covered);
-      if (smd == start) break;
-    }
-    smd_start = smd;
+    smd_start = m::rothc::periodic_deficit(p, sc, forcing.data(), static_cast<int>(k_steps), kDeficitCycles);
   }
   void reset_aux() { x.smd = smd_start; }
   void cold_start(std::size_t) { x = {0, 0, 0, 0, 0}; }  // Shell.for: empty pools, deficit 0
@@ -455,6 +451,49 @@ struct RothcSite {
 
 }  // namespace
 
+double rothc_inverse_input(const models::rothc::Parameters& p, const models::rothc::SoilConstants& s,
+                           const models::rothc::CellForcing* months, int n_months, double observed_soc,
+                           spinup::Pools* equilibrium) {
+  namespace rothc = models::rothc;
+  if (!(observed_soc > 0.0) || !std::isfinite(observed_soc))
+    throw std::invalid_argument("rothc_inverse_input: observed SOC " + std::to_string(observed_soc) +
+                                " t C ha-1 (expected a finite value > 0)");
+  const double smd0 = rothc::periodic_deficit(p, s, months, n_months);
+  // The cycle with one input kind only: plant (manure zeroed) or manure (plant zeroed).
+  std::vector<rothc::CellForcing> plant(months, months + n_months), manure = plant;
+  double annual = 0.0, annual_fym = 0.0;
+  for (int m = 0; m < n_months; ++m) {
+    annual += months[m].c_input;
+    annual_fym += months[m].fym;
+    plant[m].fym = 0.0;
+    manure[m].c_input = 0.0;
+  }
+  if (!(annual > 0.0))
+    throw std::invalid_argument("rothc_inverse_input: the cycle has no plant carbon input (sum " +
+                                std::to_string(annual) + " t C ha-1) to scale");
+  auto equilibrium_of = [&](const std::vector<rothc::CellForcing>& f) {
+    return spinup::linear_periodic_steady_state(rothc::kNumPools - 1, [&](const double* in, double* out, bool with_inputs) {
+      rothc::cycle_pools(p, s, f.data(), n_months, smd0, in, out, with_inputs);
+    });
+  };
+  const spinup::LinearSteadyState xp = equilibrium_of(plant);
+  spinup::LinearSteadyState xm;
+  if (annual_fym != 0.0) xm = equilibrium_of(manure);
+  const double active_plant = xp.state[0] + xp.state[1] + xp.state[2] + xp.state[3];
+  const double active_manure = xm.state[0] + xm.state[1] + xm.state[2] + xm.state[3];
+  const double target = observed_soc - rothc::falloon_iom(observed_soc) - active_manure;  // t C ha-1
+  if (!(target > 0.0) || !(active_plant > 0.0))
+    throw std::invalid_argument("rothc_inverse_input: observed SOC " + std::to_string(observed_soc) +
+                                " t C ha-1 is not above IOM " + std::to_string(rothc::falloon_iom(observed_soc)) +
+                                " plus the manure equilibrium " + std::to_string(active_manure) + " t C ha-1");
+  const double scale = target / active_plant;  // (1)
+  if (equilibrium) {
+    *equilibrium = spinup::Pools{};
+    for (int k = 0; k < 4; ++k) (*equilibrium)[k] = scale * xp.state[k] + xm.state[k];
+  }
+  return scale * annual;
+}
+
 ModelBinding rothc_binding() {
   ModelBinding b;
   b.info = models::rothc::model_info();
@@ -463,7 +502,7 @@ ModelBinding rothc_binding() {
   };
   b.run_site = [](const SiteRunOptions& opt, const SiteForcing& f, const ParameterFile& pf, SiteRunResult r) {
     return site_binding::run_model<site_side::RothcSite>(opt, f, pf, models::rothc::Parameters{}, models::rothc::kParameterInfo,
-                                                          [](const auto& q) { models::rothc::validate(q); }, std::move(r));
+                                                        models::rothc::validate, std::move(r));
   };
   return b;
 }
