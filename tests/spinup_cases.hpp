@@ -20,6 +20,60 @@
 
 namespace alamod::test {
 
+/// The inverse RothC spin-up of one cell (GSOCseq protocol), the reference the tests and benchmarks
+/// hold the grid's vectorised inverse spin-up (engine/model_bindings/rothc.cpp) to.
+/// The annual plant carbon input (t C ha-1 yr-1) whose periodic equilibrium reproduces the observed SOC
+/// stock `observed_soc` (t C ha-1), with IOM = falloon_iom(observed_soc). The monthly split of the input
+/// is that of months[].c_input (any scale); manure (months[].fym) is held as given. The equilibrium is
+/// affine in the plant-input scale c, x(c) = c x_plant + x_manure (x_manure = 0 without manure), so c
+/// follows exactly from sum(x(c)) = observed - IOM. `equilibrium`, if given, receives DPM RPM BIO HUM
+/// (t C ha-1) at that input. Throws std::invalid_argument (with the values) when the observed stock
+/// cannot be reached: not above IOM plus the manure equilibrium, or no plant input in the cycle.
+inline double rothc_inverse_input(const models::rothc::Parameters& p, const models::rothc::SoilConstants& s,
+                                  const models::rothc::CellForcing* months, int n_months, double observed_soc,
+                                  engine::spinup::Pools* equilibrium = nullptr) {
+  namespace spinup = engine::spinup;
+  namespace rothc = models::rothc;
+  if (!(observed_soc > 0.0) || !std::isfinite(observed_soc))
+    throw std::invalid_argument("rothc_inverse_input: observed SOC " + std::to_string(observed_soc) +
+                                " t C ha-1 (expected a finite value > 0)");
+  const double smd0 = rothc::periodic_deficit(p, s, months, n_months);
+  // The cycle with one input kind only: plant (manure zeroed) or manure (plant zeroed).
+  std::vector<rothc::CellForcing> plant(months, months + n_months), manure = plant;
+  double annual = 0.0, annual_fym = 0.0;
+  for (int m = 0; m < n_months; ++m) {
+    annual += months[m].c_input;
+    annual_fym += months[m].fym;
+    plant[m].fym = 0.0;
+    manure[m].c_input = 0.0;
+  }
+  if (!(annual > 0.0))
+    throw std::invalid_argument("rothc_inverse_input: the cycle has no plant carbon input (sum " +
+                                std::to_string(annual) + " t C ha-1) to scale");
+  auto equilibrium_of = [&](const std::vector<rothc::CellForcing>& f) {
+    return spinup::linear_periodic_steady_state(rothc::kNumPools - 1, [&](const double* in, double* out, bool with_inputs) {
+      rothc::cycle_pools(p, s, f.data(), n_months, smd0, in, out, with_inputs);
+    });
+  };
+  const spinup::LinearSteadyState xp = equilibrium_of(plant);
+  spinup::LinearSteadyState xm;
+  if (annual_fym != 0.0) xm = equilibrium_of(manure);
+  const double active_plant = xp.state[0] + xp.state[1] + xp.state[2] + xp.state[3];
+  const double active_manure = xm.state[0] + xm.state[1] + xm.state[2] + xm.state[3];
+  const double target = observed_soc - rothc::falloon_iom(observed_soc) - active_manure;  // t C ha-1
+  if (!(target > 0.0) || !(active_plant > 0.0))
+    throw std::invalid_argument("rothc_inverse_input: observed SOC " + std::to_string(observed_soc) +
+                                " t C ha-1 is not above IOM " + std::to_string(rothc::falloon_iom(observed_soc)) +
+                                " plus the manure equilibrium " + std::to_string(active_manure) + " t C ha-1");
+  const double scale = target / active_plant;  // (1)
+  if (equilibrium) {
+    *equilibrium = spinup::Pools{};
+    for (int k = 0; k < 4; ++k) (*equilibrium)[k] = scale * xp.state[k] + xm.state[k];
+  }
+  return scale * annual;
+}
+
+
 /// One RothC cell with its 12-month cycle and the periodic deficit at the start of the cycle.
 struct RothcCell {
   models::rothc::Parameters p;

@@ -1,7 +1,7 @@
 // The RothC-26.3 binding (engine/model_bindings/model_binding.hpp): how the grid run and the site runs
 // drive the kernel of models/rothc/: the grid through its vectorised block kernel (step_block) and its own
 // chunked spin-up (its README says how the inputs are derived, "Grid runs" and
-// "Site runs"); and the inverse spin-up of one cell (rothc_inverse_spinup.hpp).
+// "Site runs").
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -12,7 +12,6 @@
 
 #include "engine/model_bindings/grid_binding.hpp"
 #include "engine/model_bindings/model_binding.hpp"
-#include "engine/model_bindings/rothc_inverse_spinup.hpp"
 #include "engine/model_bindings/site_binding.hpp"
 #include "grids/input_error.hpp"
 #include "models/rothc/rothc.hpp"
@@ -450,49 +449,6 @@ struct RothcSite {
 }  // namespace site_side
 
 }  // namespace
-
-double rothc_inverse_input(const models::rothc::Parameters& p, const models::rothc::SoilConstants& s,
-                           const models::rothc::CellForcing* months, int n_months, double observed_soc,
-                           spinup::Pools* equilibrium) {
-  namespace rothc = models::rothc;
-  if (!(observed_soc > 0.0) || !std::isfinite(observed_soc))
-    throw std::invalid_argument("rothc_inverse_input: observed SOC " + std::to_string(observed_soc) +
-                                " t C ha-1 (expected a finite value > 0)");
-  const double smd0 = rothc::periodic_deficit(p, s, months, n_months);
-  // The cycle with one input kind only: plant (manure zeroed) or manure (plant zeroed).
-  std::vector<rothc::CellForcing> plant(months, months + n_months), manure = plant;
-  double annual = 0.0, annual_fym = 0.0;
-  for (int m = 0; m < n_months; ++m) {
-    annual += months[m].c_input;
-    annual_fym += months[m].fym;
-    plant[m].fym = 0.0;
-    manure[m].c_input = 0.0;
-  }
-  if (!(annual > 0.0))
-    throw std::invalid_argument("rothc_inverse_input: the cycle has no plant carbon input (sum " +
-                                std::to_string(annual) + " t C ha-1) to scale");
-  auto equilibrium_of = [&](const std::vector<rothc::CellForcing>& f) {
-    return spinup::linear_periodic_steady_state(rothc::kNumPools - 1, [&](const double* in, double* out, bool with_inputs) {
-      rothc::cycle_pools(p, s, f.data(), n_months, smd0, in, out, with_inputs);
-    });
-  };
-  const spinup::LinearSteadyState xp = equilibrium_of(plant);
-  spinup::LinearSteadyState xm;
-  if (annual_fym != 0.0) xm = equilibrium_of(manure);
-  const double active_plant = xp.state[0] + xp.state[1] + xp.state[2] + xp.state[3];
-  const double active_manure = xm.state[0] + xm.state[1] + xm.state[2] + xm.state[3];
-  const double target = observed_soc - rothc::falloon_iom(observed_soc) - active_manure;  // t C ha-1
-  if (!(target > 0.0) || !(active_plant > 0.0))
-    throw std::invalid_argument("rothc_inverse_input: observed SOC " + std::to_string(observed_soc) +
-                                " t C ha-1 is not above IOM " + std::to_string(rothc::falloon_iom(observed_soc)) +
-                                " plus the manure equilibrium " + std::to_string(active_manure) + " t C ha-1");
-  const double scale = target / active_plant;  // (1)
-  if (equilibrium) {
-    *equilibrium = spinup::Pools{};
-    for (int k = 0; k < 4; ++k) (*equilibrium)[k] = scale * xp.state[k] + xm.state[k];
-  }
-  return scale * annual;
-}
 
 ModelBinding rothc_binding() {
   ModelBinding b;

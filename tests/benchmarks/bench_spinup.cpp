@@ -16,7 +16,6 @@
 #include <string>
 #include <vector>
 
-#include "engine/model_bindings/rothc_inverse_spinup.hpp"
 #include "engine/official/rothc_official.hpp"
 #include "engine/spinup/spinup.hpp"
 #include "models/century/century.hpp"
@@ -84,7 +83,7 @@ void RothcInverse(benchmark::State& state) {
   const RothcCell& c = rothc_cell();
   double input = 0.0;
   for (auto _ : state) {
-    input = alamod::engine::rothc_inverse_input(c.p, c.s, c.months.data(), 12, 62.5);
+    input = alamod::test::rothc_inverse_input(c.p, c.s, c.months.data(), 12, 62.5);
     benchmark::DoNotOptimize(input);
   }
   report(state, 6, 0.0);

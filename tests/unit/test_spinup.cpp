@@ -15,7 +15,6 @@
 #include <string>
 #include <vector>
 
-#include "engine/model_bindings/rothc_inverse_spinup.hpp"
 #include "engine/official/rothc_official.hpp"
 #include "engine/spinup/spinup.hpp"
 #include "models/century/century.hpp"
@@ -226,7 +225,7 @@ TEST(SpinupInverse, RothcInputReproducesTheObservedStock) {
                       synthetic_rothc_cell(40.0, 14.0, 3.0, 1.0)}) {
     for (double observed : {25.0, 62.5, 140.0}) {
       su::Pools eq{};
-      const double input = alamod::engine::rothc_inverse_input(c.p, c.s, c.months.data(), 12, observed, &eq);
+      const double input = alamod::test::rothc_inverse_input(c.p, c.s, c.months.data(), 12, observed, &eq);
       ASSERT_GT(input, 0.0);
       // run to equilibrium with that input, independently: scale the monthly plant inputs
       RothcCell scaled = c;
@@ -240,8 +239,8 @@ TEST(SpinupInverse, RothcInputReproducesTheObservedStock) {
     }
   }
   const RothcCell c = synthetic_rothc_cell(25.0, 11.0, 3.0, 50.0);  // the manure alone gives more than observed
-  EXPECT_THROW(alamod::engine::rothc_inverse_input(c.p, c.s, c.months.data(), 12, 30.0), std::invalid_argument);
-  EXPECT_THROW(alamod::engine::rothc_inverse_input(c.p, c.s, c.months.data(), 12, -1.0), std::invalid_argument);
+  EXPECT_THROW(alamod::test::rothc_inverse_input(c.p, c.s, c.months.data(), 12, 30.0), std::invalid_argument);
+  EXPECT_THROW(alamod::test::rothc_inverse_input(c.p, c.s, c.months.data(), 12, -1.0), std::invalid_argument);
 }
 
 // ---------------------------------------------------------------------------------------------------
