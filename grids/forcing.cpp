@@ -44,12 +44,6 @@ std::string trim(std::string s) {
 
 }  // namespace
 
-int days_in_month(int year, int month) {
-  static const int d[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : d[month - 1];
-}
-
 MonthlyForcing::MonthlyForcing(const std::string& path, const GridSpec& grid, const std::vector<std::int64_t>& cells,
                                std::vector<ForcingVariable> variables)
     : path_(path), grid_(grid), cells_(cells), vars_(std::move(variables)) {

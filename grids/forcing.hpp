@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "grids/calendar.hpp"
 #include "grids/grid_spec.hpp"
 
 namespace alamod::grids {
@@ -104,7 +105,5 @@ class MonthlyForcing {
   bool read_shared(int year) const;  ///< false: another rank's read failed
 };
 
-/// Days in a month of the proleptic Gregorian calendar.
-int days_in_month(int year, int month);
 
 }  // namespace alamod::grids

@@ -23,7 +23,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/common/calendar.hpp"
+#include "grids/calendar.hpp"
 #include "engine/common/number_format.hpp"
 #include "engine/configuration/config.hpp"
 #include "engine/model_bindings/grid_model.hpp"
@@ -291,7 +291,7 @@ class CellGrid final : public GridModel {
     Year y;
     for (int mo = 0; mo < 12; ++mo)
       y[mo] = {clim[0][mo * n + i], clim[1][mo * n + i],  clim[2][mo * n + i], scale * annual_input_[i] * lu.input_share[mo],
-               scale * lu.fym * lu.input_share[mo], days_in_month(calendar_year, mo + 1)};
+               scale * lu.fym * lu.input_share[mo], grids::days_in_month(calendar_year, mo + 1)};
     return y;
   }
 

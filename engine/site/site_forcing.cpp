@@ -7,12 +7,15 @@
 #include <fstream>
 #include <limits>
 
-#include "engine/common/calendar.hpp"
+#include "grids/calendar.hpp"
 #include "engine/common/nearest_name.hpp"
 #include "engine/common/number_format.hpp"
 #include "grids/input_error.hpp"
 
 namespace alamod::engine {
+
+using grids::days_in_month;
+using grids::days_in_year;
 
 namespace {
 
