@@ -18,6 +18,7 @@
 
 #include "grids/calendar.hpp"
 #include "grids/input_error.hpp"
+#include "grids/raster.hpp"
 
 namespace alamod::grids {
 
@@ -53,6 +54,8 @@ int days_in_month(int year, int month) {
 MonthlyForcing::MonthlyForcing(const std::string& path, const GridSpec& grid, const std::vector<std::int64_t>& cells,
                                std::vector<ForcingVariable> variables)
     : path_(path), grid_(grid), cells_(cells), vars_(std::move(variables)) {
+  if (const std::string kind = non_regular_file_kind(path); !kind.empty())
+    throw InputError(path + ": is " + kind + ", not a regular file (expected CF NetCDF monthly forcing)");
   if (nc_open(path.c_str(), NC_NOWRITE, &ncid_) != NC_NOERR) {
     ncid_ = -1;
     std::FILE* f = std::fopen(path.c_str(), "rb");

@@ -239,8 +239,12 @@ void read_inputs(const Reader& r, RunConfig& c) {
   const auto slash = r.file().find_last_of('/');
   const std::string dir = slash == std::string::npos ? std::string(".") : r.file().substr(0, slash);
   const auto path = [&](const std::string& key, bool required) {
-    const std::string p = r.text(key, "", required);
-    return p.empty() || p.front() == '/' || dir.empty() ? p : dir + "/" + p;
+    const std::string given = r.text(key, "", required);
+    const std::string p = given.empty() || given.front() == '/' || dir.empty() ? given : dir + "/" + given;
+    // a named pipe without a writer would block its reader forever, on every rank
+    if (const std::string kind = grids::non_regular_file_kind(p); !p.empty() && !kind.empty())
+      r.fail(key, "names " + p + ", which is " + kind + ", not a regular file (expected a file to read)");
+    return p;
   };
   c.land_mask = path("inputs.land_mask", true);
   c.land_use = path("inputs.land_use", true);

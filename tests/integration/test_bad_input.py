@@ -513,7 +513,10 @@ def bad_grid_cases(args, case):
              ["land_use.forest.awen", "element 2", "0-1", "got -0.2"]),
             ("balance_tolerance_above_bound", "loose_tolerance", "checks.balance_tolerance=0.5",
              ["checks.balance_tolerance", "<= 0.01", "got 0.5"]),
-            ("start_year_zero", "year_zero", "run.start_year=0", ["run.start_year", "1-9999", "got 0"])):
+            ("start_year_zero", "year_zero", "run.start_year=0", ["run.start_year", "1-9999", "got 0"]),
+            # a folder given as an input file is refused up front, naming the key
+            ("input_is_a_folder", "soc_folder", 'inputs.soc_stock="%s"' % case.root,
+             ["inputs.soc_stock", case.root, "a folder", "not a regular file"])):
         cfg = case.config(label)
         expect_error(args, name, ["run", cfg, "--out", case.out(label), "--set", override], words, case.out(label))
 
