@@ -158,12 +158,12 @@ void GridRun::open_forcing() {
     forcing_ = std::make_unique<grids::MonthlyForcing>(
         cfg_.climate, cfg_.grid, cells_,
         std::vector<grids::ForcingVariable>{{cfg_.var_tas, grids::ForcingQuantity::temperature},
-                                            {cfg_.var_pr, grids::ForcingQuantity::water_amount},
+                                            {cfg_.var_pr, grids::ForcingQuantity::precipitation},
                                             {cfg_.var_pet, grids::ForcingQuantity::water_amount}});
     const int need_end = std::max(cfg_.end_year, cfg_.start_year + cfg_.spinup_years - 1);
-    if (cfg_.start_year < forcing_->first_year() || need_end > forcing_->last_year())
-      throw InputError(cfg_.climate + ": covers " + std::to_string(forcing_->first_year()) + "-" +
-                       std::to_string(forcing_->last_year()) + " but the run needs " +
+    if (const std::string month = forcing_->first_missing_month(cfg_.start_year, need_end); !month.empty())
+      throw InputError(cfg_.climate + ": the time axis has no value for " + month + " (it holds " +
+                       forcing_->time_span() + "), but the run needs every month of " +
                        std::to_string(cfg_.start_year) + "-" + std::to_string(need_end) +
                        " (run.start_year..run.end_year and spinup.years)");
   });
