@@ -131,6 +131,40 @@ RasterWindow read_raster_window(const std::string& path, const GridSpec& grid, i
   return w;
 }
 
+std::vector<std::uint8_t> outside_raster(const std::string& path, const GridSpec& grid, int row0, int nrows) {
+  std::vector<std::uint8_t> outside(static_cast<std::size_t>(std::max(nrows, 0)) * grid.nx, 0);
+  if (nrows <= 0) return outside;
+  const std::unique_ptr<GDALDataset> src = open_raster(path, grid);
+  double gt[6], inv[6];
+  if (src->GetGeoTransform(gt) != CE_None || !GDALInvGeoTransform(gt, inv))
+    throw InputError(path + ": has no usable geotransform (the position of its pixels is unknown)");
+  const double width = src->GetRasterXSize(), height = src->GetRasterYSize();
+  OGRSpatialReference from, to(*src->GetSpatialRef());
+  from.SetFromUserInput(grid.crs_wkt.c_str());
+  from.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  to.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  const bool same = from.IsSame(&to);
+  std::unique_ptr<OGRCoordinateTransformation> ct(same ? nullptr : OGRCreateCoordinateTransformation(&from, &to));
+  if (!same && !ct) throw InputError(path + ": its CRS cannot be transformed to the run grid's " + grid.crs);
+  const std::size_t nx = static_cast<std::size_t>(grid.nx);
+  std::vector<double> x(nx), y(nx);
+  std::vector<int> ok(nx);
+  for (int row = row0; row < row0 + nrows; ++row) {
+    for (std::size_t col = 0; col < nx; ++col) {
+      x[col] = grid.x_center(static_cast<int>(col));
+      y[col] = grid.y_center(row);
+    }
+    std::fill(ok.begin(), ok.end(), 1);
+    if (ct) ct->Transform(grid.nx, x.data(), y.data(), nullptr, ok.data());
+    for (std::size_t col = 0; col < nx; ++col) {
+      const double px = inv[0] + inv[1] * x[col] + inv[2] * y[col], py = inv[3] + inv[4] * x[col] + inv[5] * y[col];
+      if (!(ok[col] && px >= 0.0 && px < width && py >= 0.0 && py < height))
+        outside[static_cast<std::size_t>(row - row0) * nx + col] = 1;
+    }
+  }
+  return outside;
+}
+
 std::string file_sha256(const std::string& path) { return sha256_file(path); }
 
 }  // namespace alamod::grids

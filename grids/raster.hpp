@@ -35,6 +35,11 @@ RasterWindow read_raster_window(const std::string& path, const GridSpec& grid, i
 /// Readers refuse such paths up front: opening a named pipe without a writer blocks forever.
 std::string non_regular_file_kind(const std::string& path);
 
+/// For each cell of rows [row0, row0 + nrows) of `grid` (row-major), 1 when its centre lies outside the
+/// extent of the raster `path` (its pixels, in its own CRS), where read_raster_window gives no data
+/// whatever the raster holds. Throws InputError like read_raster_window when the raster cannot be opened.
+std::vector<std::uint8_t> outside_raster(const std::string& path, const GridSpec& grid, int row0, int nrows);
+
 /// SHA-256 of a file (hex), for provenance.
 std::string file_sha256(const std::string& path);
 

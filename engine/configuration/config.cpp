@@ -253,6 +253,7 @@ void read_inputs(const Reader& r, RunConfig& c) {
   c.carbon_input = path("inputs.carbon_input", true);
   c.climate = path("inputs.climate", true);
   c.cost_weight = path("inputs.cost_weight", false);
+  c.land_mask_partial = r.boolean("inputs.land_mask_partial", false);
   c.resampling_continuous =
       grids::parse_resampling(r.text("inputs.resampling", "average"), r.file() + ": inputs.resampling");
   c.var_tas = r.text("inputs.tas_variable", "tas");

@@ -57,6 +57,9 @@ const std::vector<ConfigKey>& config_keys() {
       required_key("inputs.climate", "path", "-",
                    "CF NetCDF monthly climate (tas degC|K, pr and pet mm month-1|mm d-1|kg m-2 s-1)"),
       {"inputs.cost_weight", "path", "\"\"", "1", "optional raster of per-cell cost weights for load balancing"},
+      {"inputs.land_mask_partial", "boolean", "false", "-",
+       "false: refuse a land mask whose extent does not cover the whole run grid (the cells outside it would "
+       "silently be sea); true: accept it, the cells outside the mask are sea and the run log says how many"},
       text_key("inputs.resampling", "average", "resampling of continuous rasters: nearest|bilinear|average|mode"),
       text_key("inputs.tas_variable", "tas", "air temperature variable in the climate file"),
       text_key("inputs.pr_variable", "pr", "precipitation variable in the climate file"),

@@ -2,6 +2,7 @@
 // the climate forcing and the checksums of every input file.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "engine/common/collective.hpp"
 #include "engine/common/number_format.hpp"
@@ -12,6 +13,40 @@
 
 namespace alamod::engine {
 
+namespace {
+
+/// How much of the run grid the land mask's extent leaves out (cells outside it are sea), summed over
+/// the ranks' slabs of rows.
+struct MaskCoverage {
+  std::int64_t outside = 0;  ///< grid cells whose centre lies outside the mask's extent
+  std::int64_t land_lost = 0;  ///< of those, cells that the land-use raster gives a configured class
+  std::int64_t first = -1;     ///< the first of them (grid linear index), -1 when none
+};
+
+/// This rank's part of MaskCoverage: rows [row_begin, row_end) of the grid.
+MaskCoverage mask_coverage(const RunConfig& cfg, int row_begin, int row_end) {
+  MaskCoverage c;
+  const auto& g = cfg.grid;
+  const std::vector<std::uint8_t> outside = grids::outside_raster(cfg.land_mask, g, row_begin, row_end - row_begin);
+  c.outside = std::count(outside.begin(), outside.end(), 1);
+  if (c.outside == 0) return c;
+  c.first = static_cast<std::int64_t>(row_begin) * g.nx + (std::find(outside.begin(), outside.end(), 1) - outside.begin());
+  // the cells outside that the land-use raster gives a class: land that the mask loses
+  const auto lu = grids::read_raster_window(cfg.land_use, g, row_begin, row_end - row_begin,
+                                            grids::Resampling::nearest);
+  for (std::size_t i = 0; i < outside.size(); ++i) {
+    if (!outside[i] || !std::isfinite(lu.values[i])) continue;
+    for (const auto& u : cfg.land_uses)
+      if (std::lround(lu.values[i]) == u.code) {
+        ++c.land_lost;
+        break;
+      }
+  }
+  return c;
+}
+
+}  // namespace
+
 void GridRun::partition_land() {
   const auto& g = cfg_.grid;
   // Each rank reads one slab of mask rows (and weights); the partition is built collectively from
@@ -20,10 +55,28 @@ void GridRun::partition_land() {
   const int s1 = decomposition::LandPartition::slab_row_begin(rank_ + 1, size_, g.ny);
   std::vector<std::uint8_t> slab_land;
   std::vector<double> slab_weight;
+  MaskCoverage cover;
   collectively(comm_, [&] {
     slab_land = read_land_mask(s0, s1);
+    cover = mask_coverage(cfg_, s0, s1);
     if (!cfg_.cost_weight.empty()) slab_weight = read_cost_weight(s0, s1, slab_land);
   });
+  // a mask smaller than the grid silently turns the rest of the grid to sea: refused unless accepted
+  std::int64_t outside[2] = {cover.outside, cover.land_lost};
+  std::int64_t first = cover.first < 0 ? std::numeric_limits<std::int64_t>::max() : cover.first;
+  MPI_Allreduce(MPI_IN_PLACE, outside, 2, MPI_INT64_T, MPI_SUM, comm_);
+  MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT64_T, MPI_MIN, comm_);
+  if (outside[0] > 0) {
+    const std::int64_t cells = static_cast<std::int64_t>(g.nx) * g.ny;
+    const std::string what =
+        cfg_.land_mask + ": the land mask does not cover the run grid: " + std::to_string(outside[0]) + " of the grid's " +
+        std::to_string(cells) + " cells (" + format_number("%.1f", 100.0 * outside[0] / cells) +
+        " %) lie outside the mask's extent and are sea, " + std::to_string(outside[1]) +
+        " of them with a land-use class in " + cfg_.land_use + " (land lost); the first is " + g.describe_cell(first);
+    if (!cfg_.land_mask_partial)
+      throw InputError(what + ". Give a mask covering the grid, or set inputs.land_mask_partial = true to accept it");
+    log(what + " (accepted: inputs.land_mask_partial = true)");
+  }
   const std::int64_t slab_land_cells = std::count(slab_land.begin(), slab_land.end(), 1);
   std::int64_t land_cells = 0;
   MPI_Allreduce(&slab_land_cells, &land_cells, 1, MPI_INT64_T, MPI_SUM, comm_);

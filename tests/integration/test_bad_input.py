@@ -514,6 +514,8 @@ def bad_grid_cases(args, case):
             ("balance_tolerance_above_bound", "loose_tolerance", "checks.balance_tolerance=0.5",
              ["checks.balance_tolerance", "<= 0.01", "got 0.5"]),
             ("start_year_zero", "year_zero", "run.start_year=0", ["run.start_year", "1-9999", "got 0"]),
+            ("land_mask_partial_not_boolean", "partial_yes", 'inputs.land_mask_partial="yes"',
+             ["inputs.land_mask_partial", "true or false"]),
             # a folder given as an input file is refused up front, naming the key
             ("input_is_a_folder", "soc_folder", 'inputs.soc_stock="%s"' % case.root,
              ["inputs.soc_stock", case.root, "a folder", "not a regular file"])):
