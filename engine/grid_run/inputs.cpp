@@ -181,7 +181,7 @@ void GridRun::read_static_layers() {
         throw InputError(cfg_.soc_stock + ": soc_stock = " + format_number("%g", s) + " t ha-1 at land " +
                          g.describe_cell(c) + " (expected > 0 and < 2000 t ha-1)");
       const double in = value_at(input, c);
-      if (!(in >= 0.0 && in < 100.0))
+      if (!(in >= 0.0 && in <= 100.0))  // bounds inclusive, as the message says
         throw InputError(cfg_.carbon_input + ": carbon_input = " + format_number("%g", in) +
                          " t ha-1 yr-1 at land " + g.describe_cell(c) + " (expected 0-100 t ha-1 yr-1)");
       st.clay[i] = cl;
