@@ -87,8 +87,8 @@ const std::vector<ConfigKey>& config_keys() {
       {"land_use.*.covered", "array of 12 0/1", "all 1", "1", "months with plant cover (1) or bare soil (0)",
        within(0, 1)},
       {"land_use.*.fym", "number", "0", "t ha-1 yr-1",
-       "farmyard manure carbon, spread like plant inputs (heavy yearly dressings bring about 5 t ha-1 yr-1 of "
-       "carbon; the bound is the one of inputs.carbon_input)",
+       "farmyard manure carbon, spread like plant inputs (Broadbalk's 35 t ha-1 yr-1 of fresh manure bring "
+       "about 3 t ha-1 yr-1 of carbon; the bound is the one of inputs.carbon_input)",
        within(0, 100)},
       {"land_use.*.lignin_fraction", "number", "0.15", "1",
        "lignin share of the plant inputs (CENTURY lignin:N, MIMICS litter quality; plant litters hold 2-45 %)",
