@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <cstdlib>
 #include <initializer_list>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 #include <utility>
@@ -506,6 +507,35 @@ std::vector<CfWriter::Block> CfWriter::blocks() const {
   return out;
 }
 
+void CfWriter::refuse_unwritable(const std::string& name, const std::vector<const std::vector<double>*>& arrays,
+                                 bool per_pool, bool dbl) const {
+  const double limit = dbl ? std::numeric_limits<double>::max() : std::numeric_limits<float>::max();
+  std::string message;
+  for (std::size_t a = 0; a < arrays.size() && message.empty(); ++a) {
+    const std::vector<double>& values = *arrays[a];
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (!(std::fabs(values[i]) > limit)) continue;  // NaN: the sea
+      char number[64];
+      std::snprintf(number, sizeof number, "%g", values[i]);
+      message = spec_.path + ": refused to write " + name +
+                (per_pool && a < spec_.pools.size() ? " pool " + spec_.pools[a] : std::string()) + " = " + number +
+                " at " + spec_.grid.describe_cell(begin_ + static_cast<std::int64_t>(i)) +
+                (std::isinf(values[i]) ? ": not a finite number" : ": beyond what a float variable holds (3.4e38)");
+      break;
+    }
+  }
+  int size = 1;
+  MPI_Comm_size(comm_, &size);
+  int failed = message.empty() ? size : rank_, first = size;
+  MPI_Allreduce(&failed, &first, 1, MPI_INT, MPI_MIN, comm_);
+  if (first == size) return;
+  int len = static_cast<int>(message.size());
+  MPI_Bcast(&len, 1, MPI_INT, first, comm_);
+  message.resize(static_cast<std::size_t>(len));
+  MPI_Bcast(message.data(), len, MPI_CHAR, first, comm_);
+  throw InputError(message);
+}
+
 void CfWriter::put(int varid, bool per_pool, bool time_varying, int time_index, int pool,
                    const std::vector<double>& values, bool dbl) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -552,12 +582,18 @@ void CfWriter::put(int varid, bool per_pool, bool time_varying, int time_index, 
 
 void CfWriter::write(const std::string& name, int time_index, const std::vector<double>& values, int pool) {
   const auto& v = vars_.at(name);
+  refuse_unwritable(name, {&values}, false, v.double_precision);
   put(varid_of(name), v.per_pool, true, time_index, pool, values, v.double_precision);
 }
 
 void CfWriter::write_pools(const std::string& name, int time_index, const std::vector<std::vector<double>>& pools) {
   const auto& v = vars_.at(name);
   const int varid = varid_of(name);
+  {
+    std::vector<const std::vector<double>*> arrays;
+    for (const auto& p : pools) arrays.push_back(&p);
+    refuse_unwritable(name, arrays, true, v.double_precision);
+  }
   const auto t0 = std::chrono::steady_clock::now();
   const size_t np = pools.size();
   for (const auto& r : blocks()) {
@@ -592,6 +628,7 @@ void CfWriter::write_pools(const std::string& name, int time_index, const std::v
 
 void CfWriter::write_static(const std::string& name, const std::vector<double>& values) {
   const auto& v = vars_.at(name);
+  refuse_unwritable(name, {&values}, false, v.double_precision);
   put(varid_of(name), false, false, 0, -1, values, v.double_precision);
 }
 

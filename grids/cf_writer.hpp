@@ -117,6 +117,12 @@ class CfWriter {
   void put(int varid, bool per_pool, bool time_varying, int time_index, int pool, const std::vector<double>& values,
            bool dbl);
   int varid_of(const std::string& name) const;
+  /// Collective: throws InputError on every rank when a value of `arrays` (this rank's range, one array
+  /// per pool when `per_pool`) is one the variable cannot hold: infinite, or beyond a float's range in a
+  /// float variable (it would be written as inf). Names the file, the variable, the value and the cell
+  /// of the lowest rank that found one. NaN is the sea's fill value.
+  void refuse_unwritable(const std::string& name, const std::vector<const std::vector<double>*>& arrays,
+                         bool per_pool, bool dbl) const;
   void use_filters() const;  ///< libdeflate, word shuffle, output.deflate_low_bytes
   void set_paths();
   void open_existing();  ///< open tmp_path_ for writing and look up every variable

@@ -66,6 +66,15 @@ class Reader {
     throw InputError(position_of(t_, key, file_) + ": key '" + key + "' " + what);
   }
   bool has(const std::string& key) const { return static_cast<bool>(t_.at_path(key)); }
+  /// Refuses `value` of `key` (`element`: its 1-based position in an array, 0 for a single value) when
+  /// it lies outside the bounds that the schema gives the key.
+  void check_range(const std::string& key, double value, std::size_t element = 0) const {
+    const ConfigKey* d = find_config_key(key);
+    if (!d || d->range.contains(value)) return;
+    const std::string unit = d->unit == "-" || d->unit == "1" ? "" : " " + d->unit;
+    fail(key, (element ? "element " + std::to_string(element) + " " : std::string()) + "must be " +
+                  d->range.describe() + unit + ", got " + short_number(value));
+  }
   double number(const std::string& key, double fallback, bool required = false) const {
     auto n = t_.at_path(key);
     if (!n) {
@@ -74,9 +83,16 @@ class Reader {
     }
     if (auto v = n.value<double>()) {
       if (!std::isfinite(*v)) fail(key, "must be a finite number, got " + format_number("%f", *v));
+      check_range(key, *v);
       return *v;
     }
     fail(key, "must be a number");
+  }
+  bool boolean(const std::string& key, bool fallback) const {
+    auto n = t_.at_path(key);
+    if (!n) return fallback;
+    if (auto v = n.value<bool>()) return *v;
+    fail(key, "must be true or false");
   }
   int integer(const std::string& key, int fallback) const {
     auto n = t_.at_path(key);
@@ -85,6 +101,7 @@ class Reader {
       const std::int64_t x = v->get();
       if (x < std::numeric_limits<int>::min() || x > std::numeric_limits<int>::max())
         fail(key, "= " + std::to_string(x) + " is out of range for an integer key");
+      check_range(key, static_cast<double>(x));
       return static_cast<int>(x);
     }
     fail(key, "must be an integer");
@@ -121,6 +138,7 @@ class Reader {
     for (std::size_t i = 0; i < 12; ++i) {
       auto v = (*arr)[i].value<double>();
       if (!v || !std::isfinite(*v)) fail(key, "element " + std::to_string(i + 1) + " is not a finite number");
+      check_range(key, *v, i + 1);
       a[i] = *v;
     }
     return a;
@@ -221,8 +239,12 @@ void read_inputs(const Reader& r, RunConfig& c) {
   const auto slash = r.file().find_last_of('/');
   const std::string dir = slash == std::string::npos ? std::string(".") : r.file().substr(0, slash);
   const auto path = [&](const std::string& key, bool required) {
-    const std::string p = r.text(key, "", required);
-    return p.empty() || p.front() == '/' || dir.empty() ? p : dir + "/" + p;
+    const std::string given = r.text(key, "", required);
+    const std::string p = given.empty() || given.front() == '/' || dir.empty() ? given : dir + "/" + given;
+    // a named pipe without a writer would block its reader forever, on every rank
+    if (const std::string kind = grids::non_regular_file_kind(p); !p.empty() && !kind.empty())
+      r.fail(key, "names " + p + ", which is " + kind + ", not a regular file (expected a file to read)");
+    return p;
   };
   c.land_mask = path("inputs.land_mask", true);
   c.land_use = path("inputs.land_use", true);
@@ -231,6 +253,7 @@ void read_inputs(const Reader& r, RunConfig& c) {
   c.carbon_input = path("inputs.carbon_input", true);
   c.climate = path("inputs.climate", true);
   c.cost_weight = path("inputs.cost_weight", false);
+  c.land_mask_partial = r.boolean("inputs.land_mask_partial", false);
   c.resampling_continuous =
       grids::parse_resampling(r.text("inputs.resampling", "average"), r.file() + ": inputs.resampling");
   c.var_tas = r.text("inputs.tas_variable", "tas");
@@ -244,15 +267,13 @@ void read_inputs(const Reader& r, RunConfig& c) {
 
 /// [spinup]
 void read_spinup(const Reader& r, RunConfig& c) {
-  c.spinup_years = r.integer("spinup.years", 10);
-  if (c.spinup_years < 1) throw InputError(r.file() + ": key 'spinup.years' must be >= 1");
+  c.spinup_years = r.integer("spinup.years", 10);  // bounds: the schema's
   c.spinup_method = r.choice("spinup.method", "equilibrium", {"equilibrium", "inverse", "brute_force"});
 }
 
 /// run.soil_depth_cm
 void read_soil_depth(const Reader& r, RunConfig& c) {
-  c.soil_depth_cm = r.number("run.soil_depth_cm", 30.0);
-  if (!(c.soil_depth_cm > 0.0 && c.soil_depth_cm <= 300.0)) r.fail("run.soil_depth_cm", "must be within (0, 300] cm");
+  c.soil_depth_cm = r.number("run.soil_depth_cm", 30.0);  // bounds: the schema's
 }
 
 /// The value of [MODEL.parameters] `name`: a parameter the model declares, within its bounds.
@@ -286,19 +307,16 @@ void read_model_parameters(const Reader& r, RunConfig& c) {
   }
 }
 
-/// The 12 monthly shares of `key`: each >= 0, summing to 1.
+/// The 12 monthly shares of `key`: each 0-1 (the schema's bounds), summing to 1.
 std::array<double, 12> read_input_share(const Reader& r, const std::string& key) {
   const std::array<double, 12> shares = r.month_array(key, 1.0 / 12.0);
   double sum = 0.0;
-  for (double s : shares) {
-    if (s < 0.0) r.fail(key, "must not hold negative shares");
-    sum += s;
-  }
-  if (std::fabs(sum - 1.0) > 1e-6) r.fail(key, "must sum to 1, sums to " + format_number("%f", sum));
+  for (double s : shares) sum += s;
+  if (std::fabs(sum - 1.0) > 1e-6) r.fail(key, "must sum to 1, sums to " + short_number(sum));
   return shares;
 }
 
-/// The 4 Yasso AWEN shares of `key`: each >= 0, summing to 1.
+/// The 4 Yasso AWEN shares of `key`: each 0-1 (the schema's bounds), summing to 1.
 std::array<double, 4> read_awen(const Reader& r, const std::string& key) {
   const auto* a = r.table().at_path(key).as_array();
   if (!a || a->size() != 4) r.fail(key, "must be an array of 4 numbers (A, W, E, N shares)");
@@ -306,11 +324,12 @@ std::array<double, 4> read_awen(const Reader& r, const std::string& key) {
   double sum = 0.0;
   for (std::size_t j = 0; j < 4; ++j) {
     const auto v = (*a)[j].value<double>();
-    if (!v || !std::isfinite(*v) || *v < 0.0) r.fail(key, "must hold 4 finite numbers >= 0");
+    if (!v || !std::isfinite(*v)) r.fail(key, "element " + std::to_string(j + 1) + " is not a finite number");
+    r.check_range(key, *v, j + 1);
     awen[j] = *v;
     sum += *v;
   }
-  if (std::fabs(sum - 1.0) > 1e-6) r.fail(key, "must sum to 1, sums to " + format_number("%f", sum));
+  if (std::fabs(sum - 1.0) > 1e-6) r.fail(key, "must sum to 1, sums to " + short_number(sum));
   return awen;
 }
 
@@ -322,18 +341,15 @@ LandUseClass read_land_use(const Reader& r, const std::string& name, bool is_tab
   if (!is_table) r.fail(base, "must be a table");
   if (!r.has(base + ".code")) r.fail(base + ".code", "is required");
   k.code = r.integer(base + ".code", 0);
+  // numbers within the bounds that config_schema.cpp gives each key (Reader::number, month_array)
   k.dpm_rpm_ratio = r.number(base + ".dpm_rpm_ratio", 1.44);
-  if (!(k.dpm_rpm_ratio > 0.0)) r.fail(base + ".dpm_rpm_ratio", "must be > 0");
   k.input_share = read_input_share(r, base + ".input_share");
   k.covered = r.month_array(base + ".covered", 1.0);
   for (double s : k.covered)
     if (s != 0.0 && s != 1.0) r.fail(base + ".covered", "must hold only 0 (bare) or 1 (vegetated)");
   k.fym = r.number(base + ".fym", 0.0);
-  if (k.fym < 0.0) r.fail(base + ".fym", "must be >= 0 t ha-1 yr-1");
   k.lignin_fraction = r.number(base + ".lignin_fraction", k.lignin_fraction);
-  if (!(k.lignin_fraction > 0.0 && k.lignin_fraction < 1.0)) r.fail(base + ".lignin_fraction", "must be within (0, 1)");
   k.n_fraction = r.number(base + ".n_fraction", k.n_fraction);
-  if (!(k.n_fraction > 0.0 && k.n_fraction < 1.0)) r.fail(base + ".n_fraction", "must be within (0, 1)");
   if (r.has(base + ".awen")) k.awen = read_awen(r, base + ".awen");
   return k;
 }
@@ -362,7 +378,6 @@ void read_output(const Reader& r, RunConfig& c) {
   if (c.output_name.empty() || c.output_name == "." || c.output_name == "..")
     r.fail("output.file", "must be a file name, e.g. \"carbon_yearly.nc\", got \"" + c.output_name + "\"");
   c.deflate_level = r.integer("output.deflate_level", 1);
-  if (c.deflate_level < 0 || c.deflate_level > 9) r.fail("output.deflate_level", "must be within 0-9");
   const std::string prec = r.text("output.precision", "float");
   if (prec != "float" && prec != "double") r.fail("output.precision", "must be \"float\" or \"double\"");
   c.double_precision = prec == "double";
@@ -375,14 +390,12 @@ void read_output(const Reader& r, RunConfig& c) {
 
 /// [checks]
 void read_checks(const Reader& r, RunConfig& c) {
-  c.balance_tolerance = r.number("checks.balance_tolerance", 1e-9);
-  if (!(c.balance_tolerance > 0.0)) r.fail("checks.balance_tolerance", "must be > 0 (a relative tolerance)");
+  c.balance_tolerance = r.number("checks.balance_tolerance", 1e-9);  // bounds: the schema's
 }
 
 /// [checkpoint]
 void read_checkpoint(const Reader& r, RunConfig& c) {
-  c.checkpoint_every_years = r.integer("checkpoint.every_years", 0);
-  if (c.checkpoint_every_years < 0) r.fail("checkpoint.every_years", "must be >= 0");
+  c.checkpoint_every_years = r.integer("checkpoint.every_years", 0);  // bounds: the schema's
 }
 
 /// [decomposition]
@@ -391,13 +404,8 @@ void read_decomposition(const Reader& r, RunConfig& c) {
   const std::string rebalance = r.choice("decomposition.rebalance", "measured", {"measured", "always", "static"});
   for (const M m : {M::measured, M::always, M::fixed})
     if (rebalance == RunConfig::name(m)) c.rebalance = m;
-  c.rebalance_threshold = r.number("decomposition.rebalance_threshold", 0.02);
-  if (!(c.rebalance_threshold >= 0.0 && c.rebalance_threshold < 10.0))
-    r.fail("decomposition.rebalance_threshold", "must be within 0-10 (a fraction of the mean compute time)");
+  c.rebalance_threshold = r.number("decomposition.rebalance_threshold", 0.02);  // bounds: the schema's
   c.rebalance_every_years = r.integer("decomposition.rebalance_every_years", 8);
-  if (!(c.rebalance_every_years >= 1 && c.rebalance_every_years <= 1000))
-    r.fail("decomposition.rebalance_every_years", "must be within 1-1000 simulated years, got " +
-                                                      std::to_string(c.rebalance_every_years));
 }
 
 /// The resolved configuration's text and hashes: of all of it, and of what shapes the results (all but

@@ -11,6 +11,7 @@
 #include "engine/common/number_format.hpp"
 #include "engine/grid_run/grid_run.hpp"
 #include "engine/grid_run/phase_timer.hpp"
+#include "engine/grid_run/year_checks.hpp"
 #include "engine/grid_run/stop_signal.hpp"
 #include "grids/cf_writer.hpp"
 #include "grids/fast_deflate.hpp"
@@ -195,16 +196,10 @@ void GridRun::step_year(int year) {
 }
 
 void GridRun::check_balance(int year) const {
-  // per cell: change in stock = inputs - respiration - leaching
-  for (size_t i = 0; i < cells_.size(); ++i) {
-    const double err =
-        (stock_end_[i] - stock_start_[i]) - (fluxes_.input[i] - fluxes_.rh[i] - fluxes_.leaching[i]);
-    if (!(std::fabs(err) <= cfg_.balance_tolerance * std::max(1.0, stock_end_[i])))
-      throw InputError("carbon balance violated in " + std::to_string(year) + " at land " +
-                       cfg_.grid.describe_cell(cells_[i]) +
-                       ": stock change - (inputs - respiration - leaching) = " + format_number("%.3e", err) +
-                       " t ha-1 (tolerance checks.balance_tolerance)");
-  }
+  // per cell: every value finite, and change in stock = inputs - respiration - leaching (year_checks.hpp)
+  const std::vector<std::string> names = model_->pool_names();
+  check_year_values({year, &cfg_.grid, &cells_, &pools_, &names, &stock_start_, &stock_end_, &fluxes_},
+                    cfg_.balance_tolerance);
 }
 
 void GridRun::add_pools(std::vector<double>& stock) {

@@ -421,6 +421,11 @@ def value_cases(args, case):
     cfg = case.config("small_mask", land_mask=small)
     tb.expect_error(args, "land_mask_smaller_than_grid", ["run", cfg, "--out", case.out("small_mask"), "--quiet"],
                     ["land_mask_small.tif", "grid"], case.out("small_mask"))
+    # ... and accepted when inputs.land_mask_partial says so: the cells outside are sea, the log says how many
+    expect_success(args, "land_mask_smaller_than_grid_accepted",
+                   ["run", cfg, "--out", case.out("small_mask_accepted"), "--set", "inputs.land_mask_partial=true"],
+                   case.out("small_mask_accepted"),
+                   extra=lambda r: [] if "600 of the grid's 1200 cells" in r.out else ["the log does not count the cells"])
 
     # 10. a named pipe as an input does not block the run
     fifo = os.path.join(case.root, "clay_fifo.tif")
