@@ -48,8 +48,11 @@ void GridRun::refuse_outputs_that_are_inputs() const {
 
 void GridRun::fail_on_output_error(const grids::OutputError& e) {
   const std::string reason = grids::diagnose_write_failure(opt_.out_dir, e.error_number());
+  const bool restartable = checkpointed_;  // (an earlier checkpoint, or the one restarted from)
   const std::string message = out_path_ + ": cannot write the output" + (reason.empty() ? "" : ": " + reason) +
-                              "; its unfinished file was removed (" + e.what() + ")";
+                              "; its unfinished file was removed" +
+                              (restartable ? " (its last checkpoint is kept: continue with --restart)" : "") +
+                              " (" + e.what() + ")";
   // local clean-up only: a collective close would wait for ranks that may sit in a collective write
   if (writer_) writer_->discard_after_failure();
   if (!e.temporary().empty() && grids::is_regular_file(e.temporary())) std::remove(e.temporary().c_str());
