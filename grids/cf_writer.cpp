@@ -8,11 +8,12 @@
 #include <netcdf_par.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <cstdlib>
+#include <cstring>
 #include <initializer_list>
 #include <limits>
 #include <memory>
@@ -20,11 +21,13 @@
 #include <utility>
 
 #include <ogr_spatialref.h>
+#include <sys/stat.h>
 
 #include "grids/calendar.hpp"
 #include "grids/fast_deflate.hpp"
 #include "grids/input_error.hpp"
 #include "grids/lon_lat.hpp"
+#include "grids/output_files.hpp"
 
 namespace alamod::grids {
 
@@ -33,8 +36,12 @@ namespace {
 constexpr float kFillFloat = 1.0e20f;
 constexpr double kFillDouble = 1.0e20;
 
+// A failed call of a collective phase: OutputError (the caller must not call collective functions after it).
 void check(int rc, const std::string& what) {
-  if (rc != NC_NOERR) throw std::runtime_error(what + ": " + nc_strerror(rc));
+  if (rc != NC_NOERR) {
+    const int error_number = errno;
+    throw OutputError(what + ": " + nc_strerror(rc), "", error_number);
+  }
 }
 
 void put_text(int ncid, int varid, const std::string& name, const std::string& value) {
@@ -160,24 +167,36 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
   MPI_Comm_rank(comm_, &rank_);
   set_range(begin_, end_);
   set_paths();
-  create_file();
-  // the definitions, in the order of the file's layout
-  define_dimensions();
-  define_coordinates();
-  define_grid_mapping();
-  define_variables();
-  define_global_attributes();
-  end_definitions();
-  // the values known before the first year
-  write_coordinates();
-  write_cell_lon_lat();
+  // an earlier run's unfinished temporary is removed; a link or anything else there is refused
+  on_rank0(comm_, [&] { clear_temporary(tmp_path_); });
+  try {
+    create_file();
+    // the definitions, in the order of the file's layout
+    define_dimensions();
+    define_coordinates();
+    define_grid_mapping();
+    define_variables();
+    define_global_attributes();
+    end_definitions();
+    // the values known before the first year
+    write_coordinates();
+    write_cell_lon_lat();
+  } catch (const OutputError&) {
+    discard_after_failure();
+    throw;
+  }
 }
 
 void CfWriter::create_file() {
   MPI_Info info = mpiio_hints();
-  const int rc_create = nc_create_par(tmp_path_.c_str(), NC_NETCDF4 | NC_CLOBBER, comm_, info, &ncid_);
+  // NC_NOCLOBBER: created exclusively (MPI_MODE_EXCL), so a link planted since is never followed
+  const int rc_create = nc_create_par(tmp_path_.c_str(), NC_NETCDF4 | NC_NOCLOBBER, comm_, info, &ncid_);
+  const int error_number = errno;
   if (info != MPI_INFO_NULL) MPI_Info_free(&info);
-  check(rc_create, "creating " + tmp_path_);
+  if (rc_create != NC_NOERR) {
+    ncid_ = -1;
+    throw OutputError("creating " + tmp_path_ + ": " + nc_strerror(rc_create), tmp_path_, error_number);
+  }
 }
 
 void CfWriter::define_dimensions() {
@@ -450,19 +469,41 @@ void CfWriter::snapshot_to(const std::string& path) {
   ncid_ = -1;
   check(rc, "closing " + tmp_path_);
   MPI_Barrier(comm_);
-  int ok = 1;
+  // rank 0 copies the file to a temporary beside the snapshot (created exclusively, never through a
+  // link) and renames it over an earlier snapshot of alamod's only
+  int ok = 1, error_number = 0;
   std::string why;
   if (rank_ == 0) {
-    std::error_code ec;
-    std::filesystem::copy_file(tmp_path_, path + ".incomplete", std::filesystem::copy_options::overwrite_existing, ec);
-    if (!ec) std::filesystem::rename(path + ".incomplete", path, ec);
-    if (ec) {
-      ok = 0;
-      why = ec.message();
+    const std::string tmp = path + ".incomplete";
+    try {
+      clear_temporary(tmp);
+      struct stat st {};
+      if (lstat(path.c_str(), &st) == 0 && !(S_ISREG(st.st_mode) && has_hdf5_signature(path)))
+        throw InputError(path + ": alamod keeps the output as of a checkpoint under this name, but " +
+                         (S_ISREG(st.st_mode) ? std::string("a file that is not a NetCDF-4 file")
+                                              : file_kind(st.st_mode)) +
+                         " is there; move it away (alamod does not replace it)");
+      copy_file_exclusive(tmp_path_, tmp, error_number);
+      if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        error_number = errno;
+        std::remove(tmp.c_str());
+        throw std::runtime_error("cannot rename " + tmp + " to " + path + " (" + std::strerror(error_number) + ")");
+      }
+    } catch (const std::exception& e) {
+      ok = dynamic_cast<const InputError*>(&e) ? -1 : 0;
+      why = e.what();
     }
   }
   MPI_Bcast(&ok, 1, MPI_INT, 0, comm_);
-  if (!ok) throw std::runtime_error("cannot copy " + tmp_path_ + " to " + path + ": " + why);
+  if (ok != 1) {
+    int len = static_cast<int>(why.size());
+    MPI_Bcast(&len, 1, MPI_INT, 0, comm_);
+    why.resize(static_cast<size_t>(len));
+    MPI_Bcast(why.data(), len, MPI_CHAR, 0, comm_);
+    MPI_Bcast(&error_number, 1, MPI_INT, 0, comm_);
+    if (ok == -1) throw InputError(why);
+    throw OutputError(why, "", error_number);
+  }
   open_existing();
   write_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -488,6 +529,15 @@ CfWriter::~CfWriter() {
     ncid_ = -1;
     if (rank_ == 0) std::remove(tmp_path_.c_str());
   }
+}
+
+void CfWriter::discard_after_failure() {
+  int size = 1;
+  MPI_Comm_size(comm_, &size);
+  // closing is collective in parallel: with other ranks it would wait for them for ever
+  if (ncid_ >= 0 && size == 1) nc_abort(ncid_);
+  ncid_ = -1;
+  if (is_regular_file(tmp_path_)) std::remove(tmp_path_.c_str());
 }
 
 int CfWriter::varid_of(const std::string& name) const {
@@ -640,29 +690,50 @@ void CfWriter::set_global(const std::string& name, const std::string& value) {
 
 void CfWriter::commit() {
   const int rc = nc_close(ncid_);
+  const int error_number = errno;
+  if (rc != NC_NOERR) {
+    close_after_failed_close();
+    throw OutputError("closing " + tmp_path_ + ": " + nc_strerror(rc), tmp_path_, error_number);
+  }
   ncid_ = -1;
-  check(rc, "closing " + tmp_path_);
   MPI_Barrier(comm_);
-  int ok = 1;
-  if (rank_ == 0 && std::rename(tmp_path_.c_str(), spec_.path.c_str()) != 0) ok = 0;
+  // rename() replaces the name itself: an earlier output, or a link planted since, is never written through
+  int ok = 1, why = 0;
+  if (rank_ == 0 && std::rename(tmp_path_.c_str(), spec_.path.c_str()) != 0) {
+    ok = 0;
+    why = errno;
+  }
   MPI_Bcast(&ok, 1, MPI_INT, 0, comm_);
-  if (!ok) throw std::runtime_error("cannot rename " + tmp_path_ + " to " + spec_.path);
+  MPI_Bcast(&why, 1, MPI_INT, 0, comm_);
+  if (!ok)
+    throw OutputError("cannot rename " + tmp_path_ + " to " + spec_.path + " (" + std::strerror(why) + ")", "", why);
+}
+
+void CfWriter::close_after_failed_close() {
+  // a failed nc_close leaves the HDF5 file open; on one rank it is closed without flushing, so that
+  // MPI_Finalize does not meet it (in parallel the caller aborts the communicator)
+  int size = 1;
+  MPI_Comm_size(comm_, &size);
+  if (size == 1 && ncid_ >= 0) nc_abort(ncid_);
+  ncid_ = -1;
 }
 
 void CfWriter::detach() {
   if (ncid_ >= 0) {
-    nc_close(ncid_);
+    const int rc = nc_close(ncid_);
+    if (rc != NC_NOERR) close_after_failed_close();
     ncid_ = -1;
   }
 }
 
 void CfWriter::abandon() {
   if (ncid_ >= 0) {
-    nc_close(ncid_);
+    const int rc = nc_close(ncid_);
+    if (rc != NC_NOERR) close_after_failed_close();
     ncid_ = -1;
   }
   MPI_Barrier(comm_);
-  if (rank_ == 0) std::remove(tmp_path_.c_str());
+  if (rank_ == 0 && is_regular_file(tmp_path_)) std::remove(tmp_path_.c_str());
 }
 
 }  // namespace alamod::grids
