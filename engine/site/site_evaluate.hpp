@@ -30,6 +30,12 @@ struct SiteTreatment {
 
 /// Every site and treatment under `sites_dir` that has a forcing file and at least two
 /// SOC stock observations; `only_sites` (comma list, empty = all) filters by site id.
+/// Every site folder is checked first, whichever sites are wanted: its datapackage.json
+/// (check_data_package), each (site_id, treatment_id) once in treatments.csv and each site_id in one
+/// folder, each observation once (site_id, treatment_id, plot_id, observation_date, layer_top,
+/// layer_bot) and of a treatment of its folder, its numbers decimal and within physical bounds
+/// (soc_stock and soc_stock_sd 0-1000 t ha-1, soc 0-600 g kg-1, bd_samp 0.1-2.65 g cm-3, layers
+/// 0-1000 cm, top above bottom; data/sites/FORMAT.md, "Site tables").
 /// Throws InputError naming the file, line and column of anything malformed.
 std::vector<SiteTreatment> discover_site_treatments(const std::string& sites_dir, const std::string& only_sites = "");
 
