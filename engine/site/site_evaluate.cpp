@@ -410,7 +410,7 @@ std::vector<SiteTreatment> discover_site_treatments(const std::string& sites_dir
   return out;
 }
 
-void run_evaluate(MPI_Comm comm, const EvaluateOptions& opt) {
+int run_evaluate(MPI_Comm comm, const EvaluateOptions& opt) {
   int rank = 0, size = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &size);
@@ -449,29 +449,42 @@ void run_evaluate(MPI_Comm comm, const EvaluateOptions& opt) {
     for (size_t i = 0; i < sts.size(); ++i) tasks.emplace_back(m, i);
   const auto [b, e] = block_of(tasks.size(), rank, size);
   std::vector<Series> mine;
-  std::string failures;
+  std::string failures;  // one line per failed run
+  int failed = 0;
   for (size_t t = b; t < e; ++t) {
     const auto& [model, i] = tasks[t];
     try {
       Series s = simulate_series(model, sts[i], opt.spinup, parameters_for(model, opt.parameters, file_model));
       if (s.points.size() >= 2) mine.push_back(std::move(s));
-    } catch (const InputError& err) {
-      failures += model + " on " + sts[i].site + "/" + sts[i].treatment + ": " + err.what() + "\n";
+    } catch (const std::exception& err) {  // bad input of this run, or a model that cannot run it
+      failures += printable(model + " on " + sts[i].site + "/" + sts[i].treatment + ": " + err.what()) + "\n";
+      ++failed;
     }
   }
+  int failed_total = 0;
+  MPI_Allreduce(&failed, &failed_total, 1, MPI_INT, MPI_SUM, comm);
   const std::string all = gather_text(comm, pack(mine));
   const std::string all_failures = gather_text(comm, failures);
   collectively(comm, [&] {  // rank 0 writes; every rank leaves with its outcome
     if (rank != 0) return;
     std::vector<Series> series = unpack(all);
-    if (!all_failures.empty()) std::fprintf(stderr, "alamod evaluate: runs that failed:\n%s", all_failures.c_str());
-    if (series.empty()) throw InputError("no model run produced comparable results (see the failures above)");
+    std::vector<std::string> failed_runs;
+    for (std::size_t at = 0; at < all_failures.size();) {
+      const std::size_t end = all_failures.find('\n', at);
+      failed_runs.push_back(all_failures.substr(at, end - at));
+      at = end + 1;
+    }
+    if (!failed_runs.empty()) {
+      std::fprintf(stderr, "alamod evaluate: %zu of %zu runs failed:\n", failed_runs.size(), tasks.size());
+      for (const auto& f : failed_runs) std::fprintf(stderr, "  %s\n", f.c_str());
+    }
+    if (series.empty())
+      throw InputError("no model run produced comparable results (" + std::to_string(failed_runs.size()) + " of " +
+                       std::to_string(tasks.size()) + " runs failed, listed above)");
+    // series are unique per (model, site, treatment): discover_site_treatments refuses duplicates
     if (opt.models.size() > 1) {
-      try {
-        auto mean = multi_model_mean(series, opt.models);
-        series.insert(series.end(), mean.begin(), mean.end());
-      } catch (const std::invalid_argument&) {
-      }
+      auto mean = multi_model_mean(series, opt.models);
+      series.insert(series.end(), mean.begin(), mean.end());
     }
     std::string models;
     for (const auto& m : opt.models) models += (models.empty() ? "" : ", ") + m;
@@ -479,10 +492,17 @@ void run_evaluate(MPI_Comm comm, const EvaluateOptions& opt) {
                              "; models: " + models + "; sites: " + opt.sites_dir + "; spin-up: " + opt.spinup +
                              "; " + std::to_string(size) + " MPI rank(s); " + library_versions();
     write_metrics_csv(opt.out_dir + "/metrics.csv", series);
-    write_report_html(opt.out_dir + "/report.html", series, "alamod model evaluation against site SOC stocks", prov);
+    write_report_html(opt.out_dir + "/report.html", series, "alamod model evaluation against site SOC stocks", prov,
+                      failed_runs, tasks.size());
     std::printf("evaluated %zu model x site x treatment series (%zu runs over %d ranks); wrote %s/metrics.csv and %s/report.html\n",
                 series.size(), tasks.size(), size, opt.out_dir.c_str(), opt.out_dir.c_str());
+    if (!failed_runs.empty())
+      std::fprintf(stderr,
+                   "alamod: error: %zu of %zu runs failed (listed above and in %s/report.html); the other runs were "
+                   "scored and written, exit status %d\n",
+                   failed_runs.size(), tasks.size(), opt.out_dir.c_str(), kExitSomeRunsFailed);
   });
+  return failed_total > 0 ? kExitSomeRunsFailed : 0;
 }
 
 void run_calibrate(MPI_Comm comm, const CalibrateOptions& opt) {

@@ -48,8 +48,15 @@ struct EvaluateOptions {
   std::string parameters;           ///< optional parameter file applied to every model it names
 };
 
-/// Collective: run, score, write metrics.csv and report.html (rank 0). Throws InputError.
-void run_evaluate(MPI_Comm comm, const EvaluateOptions& opt);
+/// Exit status of `alamod evaluate` when some runs failed and the others were scored and written
+/// (the failures are listed on stderr and in report.html). Every run failing is bad input (1).
+inline constexpr int kExitSomeRunsFailed = 4;
+
+/// Collective: run, score, write metrics.csv and report.html (rank 0). Returns 0, or
+/// kExitSomeRunsFailed on every rank when a run failed. Throws InputError for bad input (duplicated
+/// treatments, sites or observations, absurd observations, an invalid datapackage.json, ...) and when
+/// no run could be scored.
+int run_evaluate(MPI_Comm comm, const EvaluateOptions& opt);
 
 struct CalibrateOptions {
   std::string model;

@@ -342,6 +342,20 @@ TEST(EvaluationHtml, ShortSeriesAndBadMetric) {
   EXPECT_THROW(ev::write_report_html(path.string(), all, "t", "p", "mae"), std::invalid_argument);
 }
 
+TEST(EvaluationHtml, FailedRunsListed) {
+  TempDir dir;
+  const auto all = example({"A"}, {"S1"}, {"T1"});
+  const auto plain = dir.path() / "plain.html", none = dir.path() / "none.html", some = dir.path() / "some.html";
+  ev::write_report_html(plain.string(), all, "t", "p");
+  ev::write_report_html(none.string(), all, "t", "p", {}, 2);
+  EXPECT_EQ(read_file(plain), read_file(none)) << "without failures the report is unchanged";
+  ev::write_report_html(some.string(), all, "t", "p", {"B on S1/T1: f.csv:14 (pet): missing <column>"}, 2);
+  const std::string html = read_file(some);
+  EXPECT_NE(html.find("1 of 2 runs failed"), std::string::npos);
+  EXPECT_EQ(count(html, "<section id=\"failures\">"), 1u);
+  EXPECT_NE(html.find("B on S1/T1: f.csv:14 (pet): missing &lt;column&gt;"), std::string::npos);
+}
+
 // ----------------------------------------------------------------------------------------------
 // Site datasets as alamod evaluate reads them: the JSON reader, datapackage.json, the site tables.
 // ----------------------------------------------------------------------------------------------
