@@ -509,7 +509,8 @@ SiteForcing read_site_forcing(const std::string& path) {
 
   // 3. Rows: parsed in place, one column of doubles per variable (x_ columns are not kept); the
   // columns are reserved from a count of the file's lines, so they hold no spare capacity.
-  const std::size_t capacity = count_lines(path) - static_cast<std::size_t>(units_line);
+  const std::size_t lines = count_lines(path);  // a hint: the file may change under us
+  const std::size_t capacity = lines > static_cast<std::size_t>(units_line) ? lines - static_cast<std::size_t>(units_line) : 0;
   if (capacity > kMaxForcingRows)
     w.fail(units_line + 1, 0, "",
            std::to_string(capacity) + " lines of data, more than the " + std::to_string(kMaxForcingRows) +
