@@ -2,6 +2,7 @@
 # HTML report (unit tests), and the report rendered in headless Chromium (needs the chromium package:
 # scripts/install_deps.sh --with-browser).
 alamod_serial_test(test_evaluation SOURCES unit/test_evaluation.cpp LIBS alamod_engine)
+target_compile_definitions(test_evaluation PRIVATE ALAMOD_TEST_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
 
 add_executable(make_example_report unit/make_example_report.cpp)
 target_link_libraries(make_example_report PRIVATE alamod_engine)

@@ -431,8 +431,7 @@ std::vector<std::string> split_list(const std::string& list) {
 
 int run_evaluate_command(EvaluateCommand& evaluate) {
   evaluate.options.models = split_list(evaluate.models);
-  run_evaluate(MPI_COMM_WORLD, evaluate.options);
-  return 0;
+  return run_evaluate(MPI_COMM_WORLD, evaluate.options);
 }
 
 int run_calibrate_command(CalibrateCommand& calibrate) {

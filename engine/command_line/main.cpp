@@ -12,6 +12,7 @@
 // the communicator, so that no rank hangs.
 //
 // Exit codes: 0 done, 1 bad input, 2 bad command line, 3 internal error (communicator aborted),
+// 4 `alamod evaluate` with some runs failed (the others scored and written),
 // 75 stopped by SIGTERM/SIGUSR1 after writing a checkpoint (continue with --restart).
 #include <mpi.h>
 

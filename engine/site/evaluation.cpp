@@ -811,6 +811,12 @@ void write_metrics_csv(const std::string& path, const std::vector<Series>& serie
 
 void write_report_html(const std::string& path, const std::vector<Series>& series, const std::string& title,
                        const std::string& provenance_text, const std::string& heatmap_metric) {
+  write_report_html(path, series, title, provenance_text, {}, 0, heatmap_metric);
+}
+
+void write_report_html(const std::string& path, const std::vector<Series>& series, const std::string& title,
+                       const std::string& provenance_text, const std::vector<std::string>& failed_runs,
+                       std::size_t total_runs, const std::string& heatmap_metric) {
   const MetricInfo& hm = metric_info(heatmap_metric);
   const ReportData d = prepare(series);
   std::size_t n_obs = 0;
@@ -825,10 +831,21 @@ void write_report_html(const std::string& path, const std::vector<Series>& serie
   o << "<header><h1>" << html_escape(title) << "</h1><p class=\"summary\">" << d.models.size() << " model"
     << (d.models.size() == 1 ? "" : "s") << " \u00b7 " << d.keys.size() << " site/treatment combination"
     << (d.keys.size() == 1 ? "" : "s") << " \u00b7 " << series.size() << " series \u00b7 " << n_obs
-    << " observation/simulation pairs \u00b7 SOC stocks in t C ha-1</p></header>\n";
+    << " observation/simulation pairs \u00b7 SOC stocks in t C ha-1";
+  if (!failed_runs.empty())
+    o << " \u00b7 <strong>" << failed_runs.size() << " of " << total_runs << " runs failed</strong>";
+  o << "</p></header>\n";
 
   o << "<section id=\"provenance\"><h2>Provenance</h2><pre class=\"provenance\">" << html_escape(provenance_text)
     << "</pre></section>\n";
+
+  if (!failed_runs.empty()) {
+    o << "<section id=\"failures\"><h2>Runs that failed</h2><p class=\"note\">" << failed_runs.size() << " of "
+      << total_runs << " model runs failed; they are not scored, and a site and treatment without every model has "
+      << "no multi-model mean.</p><pre class=\"provenance\">";
+    for (const auto& f : failed_runs) o << html_escape(f) << "\n";
+    o << "</pre></section>\n";
+  }
 
   // Metrics table, grouped by site and treatment.
   o << "<section id=\"metrics\"><h2>Goodness of fit</h2><p class=\"note\">RMSE: root mean square error; relative "

@@ -62,6 +62,13 @@ std::vector<Series> multi_model_mean(const std::vector<Series>& all, const std::
 /// has fewer than 2 points or non-finite values, std::runtime_error on I/O failure.
 void write_metrics_csv(const std::string& path, const std::vector<Series>& series);
 
+/// write_report_html (below) that also lists the runs that failed (one line each, e.g. "amg on
+/// broadbalk/nil: why") out of `total_runs`: the summary line says how many of them failed and a
+/// section "Runs that failed" lists them. Without failures the report is the one below, byte for byte.
+void write_report_html(const std::string& path, const std::vector<Series>& series, const std::string& title,
+                       const std::string& provenance_text, const std::vector<std::string>& failed_runs,
+                       std::size_t total_runs, const std::string& heatmap_metric = "rmse");
+
 /// report.html: self-contained (inline CSS and SVG, opens offline): title, provenance block
 /// (given text, shown verbatim), a heat map of `heatmap_metric` (models x site/treatment, colour
 /// scale with legend, values in cells), one observed-vs-simulated time-series plot per site and

@@ -14,11 +14,14 @@
 
 #include "engine/site/calibration.hpp"
 #include "engine/common/atomic_file.hpp"
+#include "engine/common/number_format.hpp"
 #include "engine/common/collective.hpp"
 #include "engine/common/provenance.hpp"
+#include "engine/site/data_package.hpp"
 #include "engine/site/evaluation.hpp"
 #include "engine/site/site_forcing.hpp"
 #include "engine/site/site_run.hpp"
+#include "engine/site/site_text.hpp"
 #include "grids/input_error.hpp"
 #include "engine/model_bindings/model_binding.hpp"
 
@@ -70,9 +73,21 @@ std::vector<std::string> split_csv_line(const std::string& line) {
   return out;
 }
 
+/// Largest site table read (bytes).
+constexpr long long kMaxTableBytes = 64ll << 20;
+
+/// An error about a site table, its control bytes escaped.
+[[noreturn]] void table_error(const std::string& message) { throw InputError(printable(message)); }
+
 CsvTable read_csv(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) table_error(path + ": file not found or not readable");
+  if (!S_ISREG(st.st_mode)) table_error(path + ": not a regular file (a folder, pipe or device), expected a CSV table");
+  if (st.st_size > kMaxTableBytes)
+    table_error(path + ": " + std::to_string(st.st_size) + " bytes, more than the " +
+                std::to_string(kMaxTableBytes >> 20) + " MiB a site table may have");
   std::ifstream in(path);
-  if (!in) throw InputError(path + ": file not found or not readable");
+  if (!in) table_error(path + ": file not found or not readable");
   CsvTable t;
   t.path = path;
   std::string line;
@@ -87,24 +102,45 @@ CsvTable read_csv(const std::string& path) {
       continue;
     }
     if (fields.size() != t.header.size())
-      throw InputError(path + ":" + std::to_string(n) + ": " + std::to_string(fields.size()) + " fields, the header has " +
-                       std::to_string(t.header.size()));
+      table_error(path + ":" + std::to_string(n) + ": " + std::to_string(fields.size()) + " fields, the header has " +
+                  std::to_string(t.header.size()));
     t.rows.push_back(std::move(fields));
     t.lines.push_back(n);
   }
-  if (t.header.empty()) throw InputError(path + ": empty table (expected a header line)");
+  if (t.header.empty()) table_error(path + ": empty table (expected a header line)");
   return t;
+}
+
+/// FILE:LINE:COLUMN (NAME) of a cell, for messages.
+std::string cell(const CsvTable& t, size_t row, int col) {
+  return t.path + ":" + std::to_string(t.lines[row]) + ":" + std::to_string(col + 1) + " (" +
+         t.header[static_cast<size_t>(col)] + ")";
 }
 
 double parse_number(const CsvTable& t, size_t row, int col) {
   const std::string& s = t.rows[row][static_cast<size_t>(col)];
-  char* end = nullptr;
-  const double v = std::strtod(s.c_str(), &end);
-  if (s.empty() || end == s.c_str() || *end != '\0' || !std::isfinite(v))
-    throw InputError(t.path + ":" + std::to_string(t.lines[row]) + ":" + std::to_string(col + 1) + " (" +
-                     t.header[static_cast<size_t>(col)] + "): '" + s + "' is not a number");
+  double v = 0;
+  if (!parse_decimal(s, v)) table_error(cell(t, row, col) + ": found '" + excerpt(s) + "', expected a number in decimal notation");
   return v;
 }
+
+/// Physical bounds of the numbers of soc_observations.csv (data/sites/FORMAT.md, "Site tables"): a value
+/// outside them is a typing or unit error, refused with its file, line and column.
+struct ObservedBound {
+  const char* column;
+  double lower, upper;
+  const char* unit;
+  const char* noun;  ///< "a negative ..."
+  const char* what;
+};
+const ObservedBound kObservedBounds[] = {
+    {"soc_stock", 0.0, 1000.0, "t ha-1", "stock", "SOC stock of one layer"},
+    {"soc_stock_sd", 0.0, 1000.0, "t ha-1", "standard deviation", "standard deviation of the SOC stock"},
+    {"soc", 0.0, 600.0, "g kg-1", "concentration", "SOC concentration of the fine earth"},
+    {"bd_samp", 0.1, 2.65, "g cm-3", "bulk density", "bulk density of the sample"},
+    {"layer_top", 0.0, 1000.0, "cm", "depth", "top of the layer below the surface"},
+    {"layer_bot", 0.0, 1000.0, "cm", "depth", "bottom of the layer below the surface"},
+};
 
 bool exists(const std::string& p) {
   struct stat st {};
@@ -247,7 +283,7 @@ std::string parameters_for(const std::string& model, const std::string& file, co
 std::vector<SiteTreatment> discover_site_treatments(const std::string& sites_dir, const std::string& only_sites) {
   std::vector<std::string> dirs;
   DIR* d = opendir(sites_dir.c_str());
-  if (!d) throw InputError(sites_dir + ": site collection folder not found");
+  if (!d) table_error(sites_dir + ": site collection folder not found");
   while (const dirent* e = readdir(d)) {
     const std::string name = e->d_name;
     if (name.empty() || name[0] == '.') continue;
@@ -259,13 +295,80 @@ std::vector<SiteTreatment> discover_site_treatments(const std::string& sites_dir
   const auto wanted = split_list(only_sites);
   std::vector<SiteTreatment> out;
   std::vector<std::string> found_sites;
+  std::map<std::string, std::string> site_folder;  // site_id -> where it was first seen (file:line)
   for (const auto& dir : dirs) {
+    check_data_package(dir);
     const CsvTable tr = read_csv(dir + "/treatments.csv");
     const CsvTable ob = read_csv(dir + "/soc_observations.csv");
     const int tr_site = tr.column("site_id"), tr_id = tr.column("treatment_id");
     const int ob_site = ob.column("site_id"), ob_tr = ob.column("treatment_id"), ob_stock = ob.column("soc_stock");
     const int ob_year = ob.column("observation_year", false), ob_date = ob.column("observation_date");
     const int ob_sd = ob.column("soc_stock_sd", false), ob_qc = ob.column("qc_flag", false);
+    const int ob_plot = ob.column("plot_id", false), ob_top = ob.column("layer_top", false),
+              ob_bot = ob.column("layer_bot", false);
+
+    // treatments: each (site_id, treatment_id) once, each site in one folder
+    std::map<std::pair<std::string, std::string>, int> treatment_line;
+    for (size_t i = 0; i < tr.rows.size(); ++i) {
+      const std::string& site = tr.rows[i][static_cast<size_t>(tr_site)];
+      const std::string& id = tr.rows[i][static_cast<size_t>(tr_id)];
+      if (site.empty()) table_error(cell(tr, i, tr_site) + ": empty, expected the site's id");
+      if (id.empty()) table_error(cell(tr, i, tr_id) + ": empty, expected the treatment's id");
+      const auto [it, fresh] = treatment_line.emplace(std::make_pair(site, id), tr.lines[i]);
+      if (!fresh)
+        table_error(tr.path + ":" + std::to_string(tr.lines[i]) + ": duplicate treatment (site_id '" + site +
+                    "', treatment_id '" + id + "'), first on line " + std::to_string(it->second) +
+                    "; expected each (site_id, treatment_id) once");
+      const std::string here = tr.path + ":" + std::to_string(tr.lines[i]);
+      const auto [seen, first] = site_folder.emplace(site, here);
+      if (!first && seen->second.rfind(tr.path + ":", 0) != 0)
+        table_error(cell(tr, i, tr_site) + ": duplicate site '" + site + "', also in " + seen->second +
+                    "; expected each site_id in one folder of " + sites_dir + " (it would be run twice)");
+    }
+
+    // observations: physical values, each key once, of a treatment of this folder
+    std::map<std::string, int> key_line;
+    for (size_t k = 0; k < ob.rows.size(); ++k) {
+      const auto& row = ob.rows[k];
+      const auto text = [&](int col) { return col >= 0 ? row[static_cast<size_t>(col)] : std::string(); };
+      for (const auto& bound : kObservedBounds) {
+        const int col = ob.column(bound.column, false);
+        if (col < 0 || row[static_cast<size_t>(col)].empty()) continue;
+        const double v = parse_number(ob, k, col);
+        if (v >= bound.lower && v <= bound.upper) continue;
+        const std::string range = short_number(bound.lower) + " to " + short_number(bound.upper) + " " + bound.unit +
+                                  " (" + bound.what + "; data/sites/FORMAT.md, \"Site tables\")";
+        if (v < 0 && bound.lower == 0)
+          table_error(cell(ob, k, col) + ": found '" + excerpt(text(col)) + "', a negative " + bound.noun + ", expected " +
+                      range);
+        table_error(cell(ob, k, col) + ": found '" + excerpt(text(col)) + "' (" + format_number("%g", v) + " " +
+                    bound.unit + "), expected " + range);
+      }
+      if (ob_top >= 0 && ob_bot >= 0 && !text(ob_top).empty() && !text(ob_bot).empty() &&
+          !(parse_number(ob, k, ob_top) < parse_number(ob, k, ob_bot)))
+        table_error(cell(ob, k, ob_bot) + ": layer " + text(ob_top) + "-" + text(ob_bot) +
+                    " cm, expected the bottom below the top (layer_top < layer_bot)");
+      const std::string& site = row[static_cast<size_t>(ob_site)];
+      const std::string& treatment = row[static_cast<size_t>(ob_tr)];
+      if (!treatment_line.count({site, treatment}))
+        table_error(cell(ob, k, ob_tr) + ": site '" + site + "', treatment '" + treatment + "' is not in " + tr.path +
+                    ", expected a treatment of its site folder");
+      // the key of an observation: site, treatment, plot, date, layer (layers compared as numbers)
+      const auto layer = [&](int col) {
+        return text(col).empty() ? std::string() : exact_number(parse_number(ob, k, col));
+      };
+      const std::string key = site + '\x1f' + treatment + '\x1f' + text(ob_plot) + '\x1f' + text(ob_date) + '\x1f' +
+                              layer(ob_top) + '\x1f' + layer(ob_bot);
+      const auto [it, fresh] = key_line.emplace(key, ob.lines[k]);
+      if (!fresh)
+        table_error(ob.path + ":" + std::to_string(ob.lines[k]) + ": duplicate observation (site_id '" + site +
+                    "', treatment_id '" + treatment + "', plot_id '" + text(ob_plot) + "', observation_date '" +
+                    text(ob_date) + "', layer " + text(ob_top) + "-" + text(ob_bot) + " cm), first on line " +
+                    std::to_string(it->second) +
+                    "; expected each observation once (key: site_id, treatment_id, plot_id, observation_date, "
+                    "layer_top, layer_bot)");
+    }
+
     for (size_t i = 0; i < tr.rows.size(); ++i) {
       SiteTreatment st;
       st.site = tr.rows[i][static_cast<size_t>(tr_site)];
@@ -286,12 +389,9 @@ std::vector<SiteTreatment> discover_site_treatments(const std::string& sites_dir
                                (when.size() == 4 || when[4] == '-');
         o.year = year_like ? std::atoi(when.substr(0, 4).c_str()) : 0;
         if (o.year < 1000 || o.year > 3000)
-          throw InputError(ob.path + ":" + std::to_string(ob.lines[k]) + ": observation year '" +
-                           row[static_cast<size_t>(ycol)] + "' is not a calendar year");
-        o.soc_stock = parse_number(ob, k, ob_stock);
-        if (o.soc_stock < 0.0)
-          throw InputError(ob.path + ":" + std::to_string(ob.lines[k]) + ":" + std::to_string(ob_stock + 1) +
-                           " (soc_stock): negative stock " + row[static_cast<size_t>(ob_stock)] + " t ha-1");
+          table_error(ob.path + ":" + std::to_string(ob.lines[k]) + ": observation year '" + excerpt(when) +
+                      "' is not a calendar year");
+        o.soc_stock = parse_number(ob, k, ob_stock);  // within kObservedBounds (checked above)
         if (ob_sd >= 0 && !row[static_cast<size_t>(ob_sd)].empty()) o.soc_stock_sd = parse_number(ob, k, ob_sd);
         st.observations.push_back(o);
       }
@@ -303,14 +403,14 @@ std::vector<SiteTreatment> discover_site_treatments(const std::string& sites_dir
   for (const auto& w : wanted)
     if (std::find(found_sites.begin(), found_sites.end(), w) == found_sites.end()) unknown += (unknown.empty() ? "" : ", ") + w;
   if (!unknown.empty())
-    throw InputError("--only-sites: no site " + unknown + " in " + sites_dir + " (site_id in its treatments.csv files)");
+    table_error("--only-sites: no site " + unknown + " in " + sites_dir + " (site_id in its treatments.csv files)");
   if (out.empty())
-    throw InputError(sites_dir + ": no site with a forcing file and at least two SOC stock observations" +
-                     (only_sites.empty() ? std::string() : " among sites " + only_sites));
+    table_error(sites_dir + ": no site with a forcing file and at least two SOC stock observations" +
+                (only_sites.empty() ? std::string() : " among sites " + only_sites));
   return out;
 }
 
-void run_evaluate(MPI_Comm comm, const EvaluateOptions& opt) {
+int run_evaluate(MPI_Comm comm, const EvaluateOptions& opt) {
   int rank = 0, size = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &size);
@@ -349,29 +449,42 @@ void run_evaluate(MPI_Comm comm, const EvaluateOptions& opt) {
     for (size_t i = 0; i < sts.size(); ++i) tasks.emplace_back(m, i);
   const auto [b, e] = block_of(tasks.size(), rank, size);
   std::vector<Series> mine;
-  std::string failures;
+  std::string failures;  // one line per failed run
+  int failed = 0;
   for (size_t t = b; t < e; ++t) {
     const auto& [model, i] = tasks[t];
     try {
       Series s = simulate_series(model, sts[i], opt.spinup, parameters_for(model, opt.parameters, file_model));
       if (s.points.size() >= 2) mine.push_back(std::move(s));
-    } catch (const InputError& err) {
-      failures += model + " on " + sts[i].site + "/" + sts[i].treatment + ": " + err.what() + "\n";
+    } catch (const std::exception& err) {  // bad input of this run, or a model that cannot run it
+      failures += printable(model + " on " + sts[i].site + "/" + sts[i].treatment + ": " + err.what()) + "\n";
+      ++failed;
     }
   }
+  int failed_total = 0;
+  MPI_Allreduce(&failed, &failed_total, 1, MPI_INT, MPI_SUM, comm);
   const std::string all = gather_text(comm, pack(mine));
   const std::string all_failures = gather_text(comm, failures);
   collectively(comm, [&] {  // rank 0 writes; every rank leaves with its outcome
     if (rank != 0) return;
     std::vector<Series> series = unpack(all);
-    if (!all_failures.empty()) std::fprintf(stderr, "alamod evaluate: runs that failed:\n%s", all_failures.c_str());
-    if (series.empty()) throw InputError("no model run produced comparable results (see the failures above)");
+    std::vector<std::string> failed_runs;
+    for (std::size_t at = 0; at < all_failures.size();) {
+      const std::size_t end = all_failures.find('\n', at);
+      failed_runs.push_back(all_failures.substr(at, end - at));
+      at = end + 1;
+    }
+    if (!failed_runs.empty()) {
+      std::fprintf(stderr, "alamod evaluate: %zu of %zu runs failed:\n", failed_runs.size(), tasks.size());
+      for (const auto& f : failed_runs) std::fprintf(stderr, "  %s\n", f.c_str());
+    }
+    if (series.empty())
+      throw InputError("no model run produced comparable results (" + std::to_string(failed_runs.size()) + " of " +
+                       std::to_string(tasks.size()) + " runs failed, listed above)");
+    // series are unique per (model, site, treatment): discover_site_treatments refuses duplicates
     if (opt.models.size() > 1) {
-      try {
-        auto mean = multi_model_mean(series, opt.models);
-        series.insert(series.end(), mean.begin(), mean.end());
-      } catch (const std::invalid_argument&) {
-      }
+      auto mean = multi_model_mean(series, opt.models);
+      series.insert(series.end(), mean.begin(), mean.end());
     }
     std::string models;
     for (const auto& m : opt.models) models += (models.empty() ? "" : ", ") + m;
@@ -379,10 +492,17 @@ void run_evaluate(MPI_Comm comm, const EvaluateOptions& opt) {
                              "; models: " + models + "; sites: " + opt.sites_dir + "; spin-up: " + opt.spinup +
                              "; " + std::to_string(size) + " MPI rank(s); " + library_versions();
     write_metrics_csv(opt.out_dir + "/metrics.csv", series);
-    write_report_html(opt.out_dir + "/report.html", series, "alamod model evaluation against site SOC stocks", prov);
+    write_report_html(opt.out_dir + "/report.html", series, "alamod model evaluation against site SOC stocks", prov,
+                      failed_runs, tasks.size());
     std::printf("evaluated %zu model x site x treatment series (%zu runs over %d ranks); wrote %s/metrics.csv and %s/report.html\n",
                 series.size(), tasks.size(), size, opt.out_dir.c_str(), opt.out_dir.c_str());
+    if (!failed_runs.empty())
+      std::fprintf(stderr,
+                   "alamod: error: %zu of %zu runs failed (listed above and in %s/report.html); the other runs were "
+                   "scored and written, exit status %d\n",
+                   failed_runs.size(), tasks.size(), opt.out_dir.c_str(), kExitSomeRunsFailed);
   });
+  return failed_total > 0 ? kExitSomeRunsFailed : 0;
 }
 
 void run_calibrate(MPI_Comm comm, const CalibrateOptions& opt) {

@@ -30,6 +30,12 @@ struct SiteTreatment {
 
 /// Every site and treatment under `sites_dir` that has a forcing file and at least two
 /// SOC stock observations; `only_sites` (comma list, empty = all) filters by site id.
+/// Every site folder is checked first, whichever sites are wanted: its datapackage.json
+/// (check_data_package), each (site_id, treatment_id) once in treatments.csv and each site_id in one
+/// folder, each observation once (site_id, treatment_id, plot_id, observation_date, layer_top,
+/// layer_bot) and of a treatment of its folder, its numbers decimal and within physical bounds
+/// (soc_stock and soc_stock_sd 0-1000 t ha-1, soc 0-600 g kg-1, bd_samp 0.1-2.65 g cm-3, layers
+/// 0-1000 cm, top above bottom; data/sites/FORMAT.md, "Site tables").
 /// Throws InputError naming the file, line and column of anything malformed.
 std::vector<SiteTreatment> discover_site_treatments(const std::string& sites_dir, const std::string& only_sites = "");
 
@@ -42,8 +48,15 @@ struct EvaluateOptions {
   std::string parameters;           ///< optional parameter file applied to every model it names
 };
 
-/// Collective: run, score, write metrics.csv and report.html (rank 0). Throws InputError.
-void run_evaluate(MPI_Comm comm, const EvaluateOptions& opt);
+/// Exit status of `alamod evaluate` when some runs failed and the others were scored and written
+/// (the failures are listed on stderr and in report.html). Every run failing is bad input (1).
+inline constexpr int kExitSomeRunsFailed = 4;
+
+/// Collective: run, score, write metrics.csv and report.html (rank 0). Returns 0, or
+/// kExitSomeRunsFailed on every rank when a run failed. Throws InputError for bad input (duplicated
+/// treatments, sites or observations, absurd observations, an invalid datapackage.json, ...) and when
+/// no run could be scored.
+int run_evaluate(MPI_Comm comm, const EvaluateOptions& opt);
 
 struct CalibrateOptions {
   std::string model;

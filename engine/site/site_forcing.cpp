@@ -6,10 +6,14 @@
 #include <cstdlib>
 #include <fstream>
 #include <limits>
+#include <string_view>
+
+#include <sys/stat.h>
 
 #include "grids/calendar.hpp"
 #include "engine/common/nearest_name.hpp"
 #include "engine/common/number_format.hpp"
+#include "engine/site/site_text.hpp"
 #include "grids/input_error.hpp"
 
 namespace alamod::engine {
@@ -180,26 +184,22 @@ std::string unit_list(Kind k, TimeStep s) {
   return out;
 }
 
-/// Error helper bound to a file.
+/// Error helper bound to a file. Control bytes of the quoted input are escaped (\x00).
 struct Where {
   std::string path;
   [[noreturn]] void fail(int line, int col, const std::string& name, const std::string& what) const {
     std::string msg = path + ":" + std::to_string(line);
     if (col > 0) msg += ":" + std::to_string(col);
     if (!name.empty()) msg += " (" + name + ")";
-    throw InputError(msg + ": " + what);
+    throw InputError(printable(msg + ": " + what));
   }
 };
 
-bool parse_double(const std::string& text, double& out) {
-  const std::string t = trim(text);
-  if (t.empty()) return false;
-  char* end = nullptr;
-  out = std::strtod(t.c_str(), &end);
-  return end == t.c_str() + t.size() && std::isfinite(out);
-}
+bool parse_double(std::string_view text, double& out) { return parse_decimal(text, out); }
 
-bool parse_int(const std::string& text, int& out) {
+bool parse_double(const std::string& text, double& out) { return parse_decimal(trim(text), out); }
+
+bool parse_int(std::string_view text, int& out) {
   double v = 0;
   if (!parse_double(text, v) || v != std::floor(v) || std::fabs(v) > 1e7) return false;
   out = static_cast<int>(v);
@@ -219,6 +219,62 @@ std::vector<std::pair<std::string, int>> split_fields(const std::string& line) {
     start = comma + 1;
   }
   return out;
+}
+
+/// The same for a data row, without copying: views into `line`, trimmed; `out` is reused row after row.
+void split_fields(std::string_view line, std::vector<std::pair<std::string_view, int>>& out) {
+  out.clear();
+  const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t comma = line.find(',', start);
+    const std::size_t stop = comma == std::string_view::npos ? line.size() : comma;
+    std::size_t b = start, e = stop;
+    while (b < e && (line[b] == ' ' || line[b] == '\t')) ++b;
+    const int col = static_cast<int>(b < e ? b : start) + 1;
+    while (b < e && blank(line[b])) ++b;
+    while (e > b && blank(line[e - 1])) --e;
+    out.emplace_back(line.substr(b, e - b), col);
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+}
+
+/// Lines of a file, one at a time into the same buffer (no copy of the file is kept): CR of CRLF
+/// and a UTF-8 byte-order mark on the first line removed.
+class LineReader {
+ public:
+  explicit LineReader(std::istream& in) : in_(in) {}
+  /// The next line; false at the end of the file.
+  bool next(std::string& line) {
+    if (!std::getline(in_, line)) return false;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (number_ == 0 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
+    ++number_;
+    return true;
+  }
+  /// 1-based number of the line last returned.
+  int number() const { return number_; }
+
+ private:
+  std::istream& in_;
+  int number_ = 0;
+};
+
+/// Lines in a file (newlines, plus one for a last line without one), counted in blocks.
+std::size_t count_lines(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> block(1 << 20);
+  std::size_t lines = 0;
+  char last = '\n';
+  while (in) {
+    in.read(block.data(), static_cast<std::streamsize>(block.size()));
+    const auto got = static_cast<std::size_t>(in.gcount());
+    if (got == 0) break;
+    lines += static_cast<std::size_t>(std::count(block.data(), block.data() + got, '\n'));
+    last = block[got - 1];
+  }
+  return lines + (last != '\n' ? 1 : 0);
 }
 
 std::vector<std::string> known_names() {
@@ -297,36 +353,42 @@ double SiteForcing::property(const std::string& key, double fallback, const std:
 }
 
 SiteForcing read_site_forcing(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    throw InputError(printable(path + ": site forcing file not found or not readable"));
+  if (!S_ISREG(st.st_mode))
+    throw InputError(printable(path + ": not a regular file (a folder, pipe or device), expected a site forcing file"));
+  if (static_cast<unsigned long long>(st.st_size) > kMaxForcingBytes)
+    throw InputError(printable(path + ": " + std::to_string(st.st_size) + " bytes, more than the " +
+                               std::to_string(kMaxForcingBytes >> 20) +
+                               " MiB a site forcing file may have; expected a smaller file (a shorter period or a "
+                               "coarser step, data/sites/FORMAT.md)"));
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": site forcing file not found or not readable");
+  if (!in) throw InputError(printable(path + ": site forcing file not found or not readable"));
   const Where w{path};
   SiteForcing f;
   f.path = path;
-  std::vector<std::string> lines;
-  for (std::string l; std::getline(in, l);) {
-    if (!l.empty() && l.back() == '\r') l.pop_back();
-    if (lines.empty() && l.rfind("\xEF\xBB\xBF", 0) == 0) l.erase(0, 3);  // UTF-8 BOM
-    lines.push_back(l);
-  }
+  LineReader reader(in);
+  std::string line;
   // 1. Metadata.
-  std::size_t i = 0;
-  if (lines.empty() || squeeze(lines[0]) != "# alamod-site-forcing: 1") {
-    w.fail(1, 1, "", "found '" + (lines.empty() ? std::string() : lines[0]) +
+  if (!reader.next(line) || squeeze(line) != "# alamod-site-forcing: 1") {
+    w.fail(1, 1, "", "found '" + (reader.number() == 0 ? std::string() : excerpt(line)) +
                          "', expected the first line '# alamod-site-forcing: 1' (an alamod site forcing file, version 1)");
   }
   const std::vector<std::string> names = known_names();
-  for (i = 1; i < lines.size() && !lines[i].empty() && lines[i][0] == '#'; ++i) {
-    const int no = static_cast<int>(i) + 1;
-    const std::string body = lines[i].substr(1);
+  bool have = reader.next(line);
+  for (; have && !line.empty() && line[0] == '#'; have = reader.next(line)) {
+    const int no = reader.number();
+    const std::string body = line.substr(1);
     const std::string content = trim(body);
     if (content.empty()) continue;
     const std::size_t colon = content.find(':');
-    const int col = static_cast<int>(lines[i].find(content)) + 1;
+    const int col = static_cast<int>(line.find(content)) + 1;
     if (colon == std::string::npos)
       w.fail(no, col, "", "metadata line without ':', expected '# key: value [unit]'");
     const std::string key = trim(content.substr(0, colon));
     const std::string value = trim(content.substr(colon + 1));
-    const int value_col = static_cast<int>(lines[i].find(value, static_cast<std::size_t>(col - 1) + colon)) + 1;
+    const int value_col = static_cast<int>(line.find(value, static_cast<std::size_t>(col - 1) + colon)) + 1;
     if (f.metadata_line.count(key)) w.fail(no, col, key, "repeated metadata key (first on line " + std::to_string(f.metadata_line[key]) + "), expected each key once");
     f.metadata_line[key] = no;
     if (value.empty()) w.fail(no, value_col, key, "empty value, expected '# " + key + ": value [unit]'");
@@ -365,6 +427,8 @@ SiteForcing read_site_forcing(const std::string& path) {
                  short_number(q->upper) + " " + canonical_unit(key) + " (" + q->what + ")");
     f.numbers[key] = c;
   }
+  // 0-based index of the line after the metadata (the header), as a count of lines before it
+  const std::size_t i = have ? static_cast<std::size_t>(reader.number()) - 1 : static_cast<std::size_t>(reader.number());
   if (!f.texts.count("site_id"))
     w.fail(static_cast<int>(i), 0, "site_id", "missing required metadata, expected a line '# site_id: NAME' before the header");
   if (f.numbers.count("rothc_moisture_option") &&
@@ -374,12 +438,12 @@ SiteForcing read_site_forcing(const std::string& path) {
     w.fail(f.metadata_line["spinup_years"], 0, "spinup_years", "not a whole number of years, expected an integer");
 
   // 2. Header and units.
-  if (i >= lines.size()) w.fail(static_cast<int>(i), 0, "", "no header after the metadata, expected the column names");
+  if (!have) w.fail(static_cast<int>(i), 0, "", "no header after the metadata, expected the column names");
   f.header_line = static_cast<int>(i) + 1;
-  const auto header = split_fields(lines[i]);
-  if (i + 1 >= lines.size())
+  const auto header = split_fields(line);
+  if (!reader.next(line))
     w.fail(f.header_line + 1, 0, "", "no units row, expected the unit of every column under the column names");
-  const auto units = split_fields(lines[i + 1]);
+  const auto units = split_fields(line);
   const int units_line = f.header_line + 1;
   if (units.size() != header.size())
     w.fail(units_line, 0, "", std::to_string(units.size()) + " units for " + std::to_string(header.size()) +
@@ -443,29 +507,48 @@ SiteForcing read_site_forcing(const std::string& path) {
                  ") and as a column, expected one of them");
   }
 
-  // 3. Rows.
-  for (const auto& c : cols)
-    if (c.q) f.columns[c.name] = {};
-  for (std::size_t r = i + 2; r < lines.size(); ++r) {
-    const int no = static_cast<int>(r) + 1;
-    if (trim(lines[r]).empty()) {
-      for (std::size_t s = r; s < lines.size(); ++s)
-        if (!trim(lines[s]).empty())
-          w.fail(no, 1, "", "empty line inside the data, expected one row per " + std::string(time_step_name(f.step)));
-      break;
+  // 3. Rows: parsed in place, one column of doubles per variable (x_ columns are not kept); the
+  // columns are reserved from a count of the file's lines, so they hold no spare capacity.
+  const std::size_t lines = count_lines(path);  // a hint: the file may change under us
+  const std::size_t capacity = lines > static_cast<std::size_t>(units_line) ? lines - static_cast<std::size_t>(units_line) : 0;
+  if (capacity > kMaxForcingRows)
+    w.fail(units_line + 1, 0, "",
+           std::to_string(capacity) + " lines of data, more than the " + std::to_string(kMaxForcingRows) +
+               " rows a site forcing file may have; expected a smaller file (a shorter period or a coarser step, "
+               "data/sites/FORMAT.md)");
+  f.year.reserve(capacity);
+  f.month.reserve(capacity);
+  f.day.reserve(capacity);
+  f.line.reserve(capacity);
+  std::vector<std::vector<double>*> store(cols.size(), nullptr);
+  for (std::size_t c = 0; c < cols.size(); ++c)
+    if (cols[c].q) {
+      store[c] = &f.columns[cols[c].name];
+      store[c]->reserve(capacity);
     }
-    const auto fields = split_fields(lines[r]);
+  std::vector<std::pair<std::string_view, int>> fields;
+  int first_empty = 0;  // line of the first empty line (only empty lines may follow)
+  while (reader.next(line)) {
+    const int no = reader.number();
+    if (trim(line).empty()) {
+      if (first_empty == 0) first_empty = no;
+      continue;
+    }
+    if (first_empty != 0)
+      w.fail(first_empty, 1, "", "empty line inside the data, expected one row per " + std::string(time_step_name(f.step)));
+    split_fields(std::string_view(line), fields);
     if (fields.size() != header.size())
       w.fail(no, 0, "", std::to_string(fields.size()) + " fields, expected " + std::to_string(header.size()) +
                             " (one per column of line " + std::to_string(f.header_line) + ")");
+    const auto text = [&](std::size_t k) { return excerpt(fields[k].first); };
     int y = 0, m = 0, d = 0;
     if (!parse_int(fields[0].first, y))
-      w.fail(no, fields[0].second, "year", "found '" + fields[0].first + "', expected an integer year");
+      w.fail(no, fields[0].second, "year", "found '" + text(0) + "', expected an integer year");
     if (n_time > 1 && (!parse_int(fields[1].first, m) || m < 1 || m > 12))
-      w.fail(no, fields[1].second, "month", "found '" + fields[1].first + "', expected an integer month 1-12");
+      w.fail(no, fields[1].second, "month", "found '" + text(1) + "', expected an integer month 1-12");
     if (n_time > 2 && (!parse_int(fields[2].first, d) || d < 1 || d > days_in_month(y, m)))
       w.fail(no, fields[2].second, "day",
-             "found '" + fields[2].first + "', expected a day 1-" + std::to_string(days_in_month(y, m)) +
+             "found '" + text(2) + "', expected a day 1-" + std::to_string(days_in_month(y, m)) +
                  " of " + std::to_string(y) + "-" + std::to_string(m));
     if (!f.year.empty()) {
       int ey = f.year.back(), em = f.month.back(), ed = f.day.back();
@@ -492,30 +575,37 @@ SiteForcing read_site_forcing(const std::string& path) {
     f.line.push_back(no);
     for (std::size_t c = 0; c < cols.size(); ++c) {
       const auto& fld = fields[n_time + c];
-      if (!cols[c].q) continue;
-      const Quantity& q = *cols[c].q;
       double v = 0;
+      if (!cols[c].q) {  // x_ columns are not used, but hold numbers like every column
+        if (!parse_double(fld.first, v))
+          w.fail(no, fld.second, cols[c].name,
+                 "found '" + text(n_time + c) + "', expected a number in decimal notation (a column x_..., not "
+                 "used, but every value of a row is a number)");
+        continue;
+      }
+      const Quantity& q = *cols[c].q;
       if (!parse_double(fld.first, v))
         w.fail(no, fld.second, cols[c].name,
-               "found '" + fld.first + "', expected a number (" + q.what + ", " + squeeze(units[n_time + c].first) + ")");
+               "found '" + text(n_time + c) + "', expected a number in decimal notation (" + q.what + ", " +
+                   squeeze(units[n_time + c].first) + ")");
       const double cv = v * cols[c].conv.factor + cols[c].conv.offset;
       if (!std::isfinite(cv))
         w.fail(no, fld.second, cols[c].name,
-               "value " + fld.first + " is not finite once converted to " + canonical_unit(cols[c].name) + " (" +
-                   q.what + ")");
+               "value " + text(n_time + c) + " is not finite once converted to " + canonical_unit(cols[c].name) +
+                   " (" + q.what + ")");
       if (cv < q.lower) {
         if (q.lower == 0.0)
           w.fail(no, fld.second, cols[c].name,
-                 "negative value " + fld.first + ", expected >= 0 (" + q.what + ")");
+                 "negative value " + text(n_time + c) + ", expected >= 0 (" + q.what + ")");
         w.fail(no, fld.second, cols[c].name,
-               "value " + fld.first + " is out of range, expected >= " + short_number(q.lower) + " " +
+               "value " + text(n_time + c) + " is out of range, expected >= " + short_number(q.lower) + " " +
                    canonical_unit(cols[c].name) + " (" + q.what + ")");
       }
       if (cv > q.upper)
         w.fail(no, fld.second, cols[c].name,
-               "value " + fld.first + " is out of range, expected <= " + short_number(q.upper) + " " +
+               "value " + text(n_time + c) + " is out of range, expected <= " + short_number(q.upper) + " " +
                    canonical_unit(cols[c].name) + " (" + q.what + ")");
-      f.columns[cols[c].name].push_back(cv);
+      store[c]->push_back(cv);
     }
   }
   if (f.year.empty())
@@ -579,6 +669,21 @@ StepSeries resample(const SiteForcing& f, TimeStep target) {
     return s;
   }
   // Disaggregate: repeat means, spread sums uniformly over the sub-steps.
+  std::size_t total = 0;
+  for (std::size_t r = 0; r < f.rows(); ++r)
+    total += from == 0 && to == 1 ? 12
+             : from == 0          ? static_cast<std::size_t>(days_in_year(f.year[r]))
+                                  : static_cast<std::size_t>(days_in_month(f.year[r], f.month[r]));
+  if (total > kMaxModelSteps)
+    throw InputError(printable(f.path) + ": " + std::to_string(f.rows()) + " rows make " + std::to_string(total) + " " +
+                     time_step_name(target) + "s for a model on that step, more than the " +
+                     std::to_string(kMaxModelSteps) +
+                     " steps a site run may have; expected a shorter forcing (data/sites/FORMAT.md, \"Limits\")");
+  s.year.reserve(total);
+  s.month.reserve(total);
+  s.day.reserve(total);
+  s.first_line.reserve(total);
+  for (auto& [name, v] : s.columns) v.reserve(total);
   for (std::size_t r = 0; r < f.rows(); ++r) {
     std::vector<std::array<int, 2>> subs;  // (month, day)
     if (from == 0 && to == 1) {

@@ -18,6 +18,12 @@
 ///
 /// Every problem is reported as one alamod::InputError line:
 ///   `FILE:LINE:COLUMN (NAME): what was found, expected ...`
+/// with control bytes of the quoted input escaped (\x00). Numbers are decimal only (no 0x10, inf, nan).
+///
+/// Memory: the file is read line by line; only the columns used are kept, as doubles (x_ columns
+/// are dropped), reserved from a first count of the lines, so a forcing takes about 8 bytes per value
+/// plus 16 per row (1 M monthly rows of 8 variables: about 80 MB), whatever its text.
+#include <cstddef>
 #include <map>
 #include <string>
 #include <vector>
@@ -26,6 +32,14 @@ namespace alamod::engine {
 
 /// The time step of a forcing file (decided by its time columns) or of a model.
 enum class TimeStep { year, month, day };
+
+/// Largest site forcing file read (bytes) and largest number of data rows: beyond them the reader
+/// refuses the file before reading its values (data/sites/FORMAT.md, "Limits").
+inline constexpr unsigned long long kMaxForcingBytes = 256ull << 20;
+inline constexpr std::size_t kMaxForcingRows = 5000000;
+/// Largest number of model steps a forcing may make once resampled (a daily model on a long monthly
+/// forcing multiplies its rows by about 30); resample refuses more.
+inline constexpr std::size_t kMaxModelSteps = 5000000;
 
 /// "year", "month" or "day".
 const char* time_step_name(TimeStep s);
@@ -56,7 +70,8 @@ struct SiteForcing {
   double property(const std::string& key, double fallback, const std::string& needed_by) const;
 };
 
-/// Read and validate a site forcing file. Throws alamod::InputError (see the header comment).
+/// Read and validate a site forcing file. Throws alamod::InputError (see the header comment), also
+/// for a path that is not a regular file or a file beyond kMaxForcingBytes or kMaxForcingRows.
 SiteForcing read_site_forcing(const std::string& path);
 
 /// The canonical unit of a variable or metadata key of the format ("" for text keys).
@@ -79,7 +94,8 @@ struct StepSeries {
   std::size_t steps_in_first_years(int years) const;
 };
 
-/// Resample the forcing to a model step (see StepSeries).
+/// Resample the forcing to a model step (see StepSeries). Throws InputError when that makes more than
+/// kMaxModelSteps steps.
 StepSeries resample(const SiteForcing& f, TimeStep target);
 
 }  // namespace alamod::engine

@@ -34,6 +34,10 @@ void write_result(const SiteRunResult& r, const std::string& path) {
   units += ",t ha-1," + flux + "," + flux;
   if (r.has_leaching) header += ",leaching", units += "," + flux;
   text += header + "\n" + units + "\n";
+  // Room for every row at its longest (a %.17g number has at most 24 characters), reserved once: the
+  // text is not copied as it grows, and the pages never written are never touched.
+  const std::size_t values = r.pool_names.size() + 4;
+  text.reserve(text.size() + r.steps.size() * (8 + 3 + 3 + values * 25 + 1));
   for (const auto& row : r.steps) {
     std::string line = std::to_string(row.year);
     if (r.time_step != "year") line += "," + std::to_string(row.month);

@@ -681,6 +681,10 @@ def site_cases(args, case):
     append_row(os.path.join(site, "treatments.csv"), index=1)
     evaluate_refused("site_duplicate_treatment_row", folder, ["treatments.csv", "duplicate"])
 
+    folder, site = site_copy("dup_site")
+    shutil.copytree(site, os.path.join(folder, "broadbalk_copy"))  # the same site_id in two folders
+    evaluate_refused("site_duplicate_site_folder", folder, ["treatments.csv", "duplicate site 'broadbalk'"])
+
     folder, site = site_copy("dup_obs")
     append_row(os.path.join(site, "soc_observations.csv"), index=3)
     evaluate_refused("site_duplicate_observation", folder, ["soc_observations.csv", "duplicate"])
@@ -704,7 +708,32 @@ def site_cases(args, case):
     r = run_plain(args, ["evaluate", "--sites", sites, "--only-sites", "broadbalk", "--models", "rothc,amg",
                          "--out", out])
     why = [] if r.rc != 0 else ["exit 0 although amg failed on every series"]
+    if r.rc != 0:
+        if r.rc != 4:
+            why.append("exit %d, expected 4 (some runs failed, the others scored)" % r.rc)
+        if "6 of 12 runs failed" not in r.err or "amg on broadbalk/nil:" not in r.err:
+            why.append("stderr does not say how many runs failed and which")
+        report = os.path.join(out, "report.html")
+        html = open(report).read() if os.path.exists(report) else ""
+        if "6 of 12 runs failed" not in html or "amg on broadbalk/nil:" not in html:
+            why.append("report.html does not say how many runs failed and which")
     tb.report("evaluate_failed_runs_exit_nonzero", not why, r.seconds, "; ".join(why) + (r.dump() if why else ""))
+
+    # a site forcing beyond the size limit: a clear refusal before reading it, not bad_alloc (a sparse file)
+    big = os.path.join(case.root, "site_huge_forcing.csv")
+    shutil.copy(os.path.join(sites, "broadbalk", "forcing_nil.csv"), big)
+    os.truncate(big, (256 << 20) + 1)
+    r = run_plain(args, ["site", "--model", "rothc", "--forcing", big, "--out", big + ".out.csv"], timeout=60)
+    el = r.error_lines()
+    why = []
+    if r.rc != 1 or len(el) != 1:
+        why.append("exit %d with %d error lines, expected 1 and 1" % (r.rc, len(el)))
+    elif "MiB" not in el[0] or big not in el[0]:
+        why.append("the error line does not name the file and the size limit")
+    if r.seconds > 20:
+        why.append("%.0f s to refuse it (read before refused?)" % r.seconds)
+    tb.report("site_forcing_beyond_size_limit", not why, r.seconds, "; ".join(why) + (r.dump() if why else ""))
+    os.remove(big)
 
     # site forcing values: hexadecimal numbers and NUL bytes
     forcing = os.path.join(sites, "broadbalk", "forcing_fym1843.csv")

@@ -1,11 +1,14 @@
 // Evaluation: goodness-of-fit metrics against values computed by hand, input errors, the
-// multi-model mean, metrics.csv rows and the structure of the self-contained HTML report.
+// multi-model mean, metrics.csv rows and the structure of the self-contained HTML report; the site
+// datasets as alamod evaluate reads them (the JSON reader, datapackage.json, duplicated and absurd rows).
 #include <gtest/gtest.h>
 
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -13,7 +16,11 @@
 #include <string>
 #include <vector>
 
+#include "engine/site/data_package.hpp"
 #include "engine/site/evaluation.hpp"
+#include "engine/site/json_reader.hpp"
+#include "engine/site/site_evaluate.hpp"
+#include "grids/input_error.hpp"
 #include "tests/unit/test_files.hpp"
 
 namespace ev = alamod::engine;
@@ -333,4 +340,226 @@ TEST(EvaluationHtml, ShortSeriesAndBadMetric) {
   for (const char* m : {"rmse", "relative_rmse", "bias", "efficiency", "r2", "willmott_d"})
     EXPECT_NO_THROW(ev::write_report_html(path.string(), all, "t", "p", m)) << m;
   EXPECT_THROW(ev::write_report_html(path.string(), all, "t", "p", "mae"), std::invalid_argument);
+}
+
+TEST(EvaluationHtml, FailedRunsListed) {
+  TempDir dir;
+  const auto all = example({"A"}, {"S1"}, {"T1"});
+  const auto plain = dir.path() / "plain.html", none = dir.path() / "none.html", some = dir.path() / "some.html";
+  ev::write_report_html(plain.string(), all, "t", "p");
+  ev::write_report_html(none.string(), all, "t", "p", {}, 2);
+  EXPECT_EQ(read_file(plain), read_file(none)) << "without failures the report is unchanged";
+  ev::write_report_html(some.string(), all, "t", "p", {"B on S1/T1: f.csv:14 (pet): missing <column>"}, 2);
+  const std::string html = read_file(some);
+  EXPECT_NE(html.find("1 of 2 runs failed"), std::string::npos);
+  EXPECT_EQ(count(html, "<section id=\"failures\">"), 1u);
+  EXPECT_NE(html.find("B on S1/T1: f.csv:14 (pet): missing &lt;column&gt;"), std::string::npos);
+}
+
+// ----------------------------------------------------------------------------------------------
+// Site datasets as alamod evaluate reads them: the JSON reader, datapackage.json, the site tables.
+// ----------------------------------------------------------------------------------------------
+
+namespace {
+
+const fs::path kSource = ALAMOD_TEST_SOURCE_DIR;
+
+/// The message of the InputError `f` throws ("(no error)" when none).
+template <class F>
+std::string error_of(F f) {
+  try {
+    f();
+  } catch (const alamod::InputError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+std::string replaced(std::string s, const std::string& from, const std::string& to) {
+  const auto at = s.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return at == std::string::npos ? s : s.replace(at, from.size(), to);
+}
+
+/// A copy of the shipped Broadbalk dataset under `root`/`name`, returned.
+fs::path broadbalk_copy(const fs::path& root, const std::string& name = "broadbalk") {
+  const fs::path dst = root / name;
+  fs::create_directories(root);
+  fs::copy(kSource / "data/sites/broadbalk", dst, fs::copy_options::recursive);
+  return dst;
+}
+
+}  // namespace
+
+TEST(SiteJson, ReadsStrictJson) {
+  const auto v = ev::parse_json(
+      "\xEF\xBB\xBF{\"a\": [1, -0.5e3, true, false, null, \"x\\u00e9\\ud83d\\ude00\\n\"],\n \"b\": {\"c\": \"caf\xC3\xA9\"}}",
+      "t.json");
+  ASSERT_TRUE(v.is(ev::JsonValue::Type::object));
+  const auto* a = v.member("a");
+  ASSERT_TRUE(a && a->is(ev::JsonValue::Type::array));
+  ASSERT_EQ(a->items.size(), 6u);
+  EXPECT_EQ(a->items[1].number, -500.0);
+  EXPECT_TRUE(a->items[2].boolean);
+  EXPECT_TRUE(a->items[4].is(ev::JsonValue::Type::null));
+  EXPECT_EQ(a->items[5].text, "x\xC3\xA9\xF0\x9F\x98\x80\n");
+  EXPECT_EQ(v.member("b")->member("c")->text, "caf\xC3\xA9");
+  EXPECT_EQ(v.member("b")->line, 2);
+  EXPECT_EQ(v.member("b")->column, 7);
+  EXPECT_EQ(v.member("z"), nullptr);
+}
+
+TEST(SiteJson, RefusesWhatIsNotJsonNamingLineAndColumn) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"{ not json", "t.json:1:3: invalid JSON: found 'n', expected a member name"},
+      {"", "t.json:1:1: invalid JSON: found the end of the file, expected a value"},
+      {"{\"a\": 1,}", "t.json:1:9: invalid JSON: found '}', expected a member name"},
+      {"[1, 2,]", "t.json:1:7: invalid JSON: found ']', expected a value"},
+      {"[01]", "t.json:1:3: invalid JSON: found '1' in a number"},
+      {"[0x10]", "t.json:1:3: invalid JSON: found 'x' in a number"},
+      {"[NaN]", "t.json:1:2: invalid JSON: found 'N', expected a value"},
+      {"[1e400]", "t.json:1:2: invalid JSON: number 1e400 is too large"},
+      {"{\"a\": 1,\n \"a\": 2}", "t.json:2:2: invalid JSON: member name \"a\" repeated"},
+      {"['x']", "t.json:1:2: invalid JSON: found ''', expected a value"},
+      {std::string("[\"a\0b\"]", 7), "t.json:1:4: invalid JSON: found a control character (\\x00) inside a string"},
+      {"[\"\xff\"]", "t.json:1:3: invalid JSON: found a byte that is not UTF-8"},
+      {"[\"\\ude00\"]", "invalid JSON: found a lone low surrogate"},
+      {"[\"\\q\"]", "t.json:1:4: invalid JSON: found 'q' after a backslash"},
+      {"[1] [2]", "t.json:1:5: invalid JSON: found '[' after the end of the document"},
+      {"{\"a\" 1}", "t.json:1:6: invalid JSON: found '1', expected ':'"},
+      {std::string(65, '[') + std::string(65, ']'), "invalid JSON: more than 64 nested arrays or objects"},
+  };
+  for (const auto& [text, expected] : cases) {
+    const std::string msg = error_of([&] { ev::parse_json(text, "t.json"); });
+    EXPECT_NE(msg.find(expected), std::string::npos) << "for " << text << ": " << msg;
+    EXPECT_EQ(msg.find('\0'), std::string::npos);
+  }
+  EXPECT_EQ(error_of([] { ev::parse_json(std::string(64, '[') + std::string(64, ']'), "t.json"); }), "(no error)");
+}
+
+TEST(SiteDataPackage, ShippedPackagesPass) {
+  std::size_t n = 0;
+  for (const auto& e : fs::directory_iterator(kSource / "data/sites")) {
+    if (!fs::exists(e.path() / "datapackage.json")) continue;
+    ++n;
+    EXPECT_EQ(error_of([&] { ev::check_data_package(e.path().string()); }), "(no error)") << e.path();
+  }
+  EXPECT_GE(n, 10u);
+}
+
+TEST(SiteDataPackage, ProblemsNamedByFileAndJsonPath) {
+  TempDir tmp;
+  const fs::path dir = broadbalk_copy(tmp.path());
+  const fs::path json = dir / "datapackage.json";
+  const std::string good = read_file(json);
+  const std::string file = json.string();
+  auto check = [&](const std::string& text, const std::string& expected) {
+    alamod::test::write_file(json, text);
+    const std::string msg = error_of([&] { ev::check_data_package(dir.string()); });
+    std::printf("  message: %s\n", msg.c_str());
+    EXPECT_NE(msg.find(expected), std::string::npos) << msg;
+  };
+  check("{ not json", file + ":1:3: invalid JSON");
+  check("[]", file + " ($): found an array, expected an object");
+  check("{\"name\": \"x\"}", file + " ($): no 'resources'");
+  check(replaced(good, "\"path\": \"forcing_pk.csv\"", "\"path\": \"forcing_pq.csv\""),
+        file + " ($.resources[4].path): 'forcing_pq.csv' not found in " + dir.string());
+  check(replaced(good, "\"path\": \"site.csv\"", "\"path\": \"../broadbalk/site.csv\""),
+        file + " ($.resources[0].path): '../broadbalk/site.csv' is not a relative path inside the package folder");
+  check(replaced(good, "\"path\": \"site.csv\"", "\"path\": \"/etc/hostname\""),
+        file + " ($.resources[0].path): '/etc/hostname' is not a relative path");
+  check(replaced(good, "\"name\": \"forcing_pk\"", "\"name\": \"forcing_nil\""),
+        file + " ($.resources[4].name): 'forcing_nil' is also the name of $.resources[3]");
+  check(replaced(good, "\"path\": \"site.csv\"", "\"path\": 5"), file + " ($.resources[0].path): found a number");
+  check(replaced(good, "\"name\": \"soc_stock\"", "\"name\": \"soc_stocks\""),
+        file + " ($.resources[2].schema.fields[9].name): field 'soc_stocks', but column 10 of " +
+            (dir / "soc_observations.csv").string() + ":1 is 'soc_stock'");
+  check(replaced(good, "\"headerRows\": [\n          14\n        ]", "\"headerRows\": [\n          13\n        ]"),
+        file + " ($.resources[3].schema.fields[0].name): field 'year', but column 1 of " +
+            (dir / "forcing_nil.csv").string() + ":13 is '# source: ");
+  alamod::test::write_file(json, good);
+  // a CSV header that no longer matches its schema
+  const std::string obs = read_file(dir / "treatments.csv");
+  alamod::test::write_file(dir / "treatments.csv", replaced(obs, ",c_input_method", ""));
+  const std::string msg = error_of([&] { ev::check_data_package(dir.string()); });
+  EXPECT_NE(msg.find(file + " ($.resources[1].schema.fields[12].name): field 'c_input_method' has no column"),
+            std::string::npos) << msg;
+  // no descriptor: nothing to check
+  fs::remove(json);
+  EXPECT_EQ(error_of([&] { ev::check_data_package(dir.string()); }), "(no error)");
+}
+
+TEST(SiteDiscovery, DuplicatesAndAbsurdObservationsRefused) {
+  TempDir tmp;
+  int k = 0;
+  // a site collection holding one Broadbalk copy changed by `edit`; the message of discover_site_treatments
+  auto discover = [&](const std::function<void(const fs::path&)>& edit) {
+    const fs::path root = tmp.path() / ("c" + std::to_string(k++));
+    edit(broadbalk_copy(root));
+    const std::string msg = error_of([&] { ev::discover_site_treatments(root.string()); });
+    std::printf("  message: %s\n", msg.c_str());
+    return msg;
+  };
+  auto append = [](const fs::path& file, const std::string& line) {
+    alamod::test::write_file(file, read_file(file) + line + "\n");
+  };
+  auto line_of = [](const fs::path& file, int n) {
+    std::istringstream in(read_file(file));
+    std::string l;
+    for (int i = 0; i < n; ++i) std::getline(in, l);
+    return l;
+  };
+  EXPECT_EQ(discover([](const fs::path&) {}), "(no error)");
+  std::string msg = discover([&](const fs::path& d) { append(d / "treatments.csv", line_of(d / "treatments.csv", 2)); });
+  EXPECT_NE(msg.find("treatments.csv:8: duplicate treatment (site_id 'broadbalk', treatment_id 'nil'), first on line 2"),
+            std::string::npos) << msg;
+  msg = discover([&](const fs::path& d) { broadbalk_copy(d.parent_path(), "broadbalk_again"); });
+  EXPECT_NE(msg.find("broadbalk_again/treatments.csv:2:1 (site_id): duplicate site 'broadbalk', also in"),
+            std::string::npos) << msg;
+  msg = discover([&](const fs::path& d) { append(d / "soc_observations.csv", line_of(d / "soc_observations.csv", 3)); });
+  EXPECT_NE(msg.find("soc_observations.csv:80: duplicate observation (site_id 'broadbalk', treatment_id 'nil', "
+                     "plot_id '3', observation_date '1865', layer 0.0-23.0 cm), first on line 3"),
+            std::string::npos) << msg;
+  // the same layer written differently is the same observation
+  msg = discover([&](const fs::path& d) {
+    append(d / "soc_observations.csv", replaced(line_of(d / "soc_observations.csv", 3), ",0.0,23.0,", ",0,23,"));
+  });
+  EXPECT_NE(msg.find("duplicate observation"), std::string::npos) << msg;
+  const std::vector<std::pair<std::string, std::string>> absurd = {
+      {",27.07,", ",1e300,"},  // soc_stock
+      {",9.400,", ",900,"},    // soc, g kg-1
+      {",1.252,", ",26.5,"},   // bd_samp, g cm-3
+      {",1.252,", ",0.01,"},
+      {",27.07,", ",-27.07,"},
+      {",27.07,", ",0x1B,"},
+      {",0.0,23.0,", ",23.0,0.0,"},
+  };
+  for (const auto& [from, to] : absurd) {
+    msg = discover([&](const fs::path& d) {
+      const fs::path f = d / "soc_observations.csv";
+      std::string text = read_file(f);
+      const auto row = text.find("\nbroadbalk,nil,3,1865,");
+      text.replace(text.find(from, row), from.size(), to);
+      alamod::test::write_file(f, text);
+    });
+    EXPECT_NE(msg.find("soc_observations.csv:3:"), std::string::npos) << to << ": " << msg;
+    EXPECT_NE(msg.find("expected"), std::string::npos) << to << ": " << msg;
+  }
+  msg = discover([&](const fs::path& d) {
+    const fs::path f = d / "soc_observations.csv";
+    std::string text = read_file(f);
+    const auto row = text.find("\nbroadbalk,nil,3,1865,");
+    text.replace(text.find(",27.07,", row), 7, ",1e300,");
+    alamod::test::write_file(f, text);
+  });
+  EXPECT_NE(msg.find("soc_observations.csv:3:10 (soc_stock): found '1e300' (1e+300 t ha-1), expected 0 to 1000 t ha-1"),
+            std::string::npos) << msg;
+  msg = discover([&](const fs::path& d) {
+    append(d / "soc_observations.csv", replaced(line_of(d / "soc_observations.csv", 3), "broadbalk,nil,", "broadbalk,nul,"));
+  });
+  EXPECT_NE(msg.find("soc_observations.csv:80:2 (treatment_id): site 'broadbalk', treatment 'nul' is not in"),
+            std::string::npos) << msg;
+  // a descriptor that does not describe the folder
+  msg = discover([&](const fs::path& d) { fs::remove(d / "forcing_pk.csv"); });
+  EXPECT_NE(msg.find("datapackage.json ($.resources[4].path): 'forcing_pk.csv' not found"), std::string::npos) << msg;
 }

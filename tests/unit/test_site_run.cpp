@@ -1,11 +1,14 @@
 // `alamod site` (engine/site_run, engine/site_forcing): every registered model on a generated
 // 30-year site, RothC on the official example against the official reference, and bad inputs.
 #include <gtest/gtest.h>
+#include <malloc.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmath>
 #include <cstdlib>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -532,5 +535,178 @@ TEST(SiteRun, ModelOptionsFromSiteMetadata) {
     EXPECT_LT(r.steps.back().soc, 45.0) << model << ": a bare fallow loses carbon";
     check_run(r, model + " bare");
   }
+  fs::remove_all(dir);
+}
+
+// ----------------------------------------------------------------------------------------------
+// Numbers, quoted bytes, size limits and memory of the forcing reader (docs/FAULTS.md, item 11).
+// ----------------------------------------------------------------------------------------------
+
+/// `text` with field `k` (0-based) of the data row starting with `row` replaced by `value`.
+static std::string with_field(std::string text, const std::string& row, std::size_t k, const std::string& value) {
+  std::size_t at = text.find("\n" + row) + 1;
+  for (std::size_t i = 0; i < k; ++i) at = text.find(',', at) + 1;
+  const std::size_t end = text.find_first_of(",\n", at);
+  return text.replace(at, end - at, value);
+}
+
+TEST_F(SiteBadInput, HexadecimalNumberRefused) {
+  // strtod reads 0x10 as 16: the reader takes decimal notation only, in x_ columns too
+  const std::string msg = fails(with_field(generated_site(), "1981,2,", 2, "0x10"));
+  EXPECT_NE(msg.find(bad_path() + ":21:8 (tas): found '0x10'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("decimal notation"), std::string::npos) << msg;
+  for (const char* bad : {"inf", "nan", "-infinity", "1e999", "1.5.2", "--1", "1e", "e5", ".", "0X1p3", "1 2", "+"}) {
+    const std::string m = fails(with_field(generated_site(), "1981,2,", 2, bad));
+    EXPECT_NE(m.find(bad_path() + ":21:8 (tas): found '" + std::string(bad) + "'"), std::string::npos) << bad << ": " << m;
+  }
+  // accepted as before: signs, a leading or trailing point, exponents, blanks around the field
+  for (const char* good : {"+4.5", "-0.5", "4.", ".5", "45e-1", "4.5E+0", " 4.5 "}) {
+    write_file(dir / "good.csv", with_field(generated_site(), "1981,2,", 2, good));
+    EXPECT_NO_THROW(alamod::engine::read_site_forcing((dir / "good.csv").string())) << good;
+  }
+  // an x_ column is not used, but its values are numbers too
+  std::string text = replace(generated_site(), "dpm_rpm_ratio\n", "dpm_rpm_ratio,x_note\n");
+  text = replace(text, "month-1,1,1\n", "month-1,1,1,1\n");  // the units row
+  std::string rows;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);)
+    rows += l + (!l.empty() && std::isdigit(static_cast<unsigned char>(l[0])) ? ",7" : "") + "\n";
+  write_file(dir / "x.csv", rows);
+  EXPECT_NO_THROW(alamod::engine::read_site_forcing((dir / "x.csv").string()));
+  const std::string m = fails(with_field(rows, "1981,3,", 11, "0x7"));
+  EXPECT_NE(m.find(bad_path() + ":22:"), std::string::npos) << m;
+  EXPECT_NE(m.find("(x_note): found '0x7'"), std::string::npos) << m;
+}
+
+TEST_F(SiteBadInput, ControlBytesEscapedInMessages) {
+  std::string bad = "1981,2,1";
+  bad += '\0';
+  bad += "2\x1b[31m";
+  const std::string msg = fails(replace(generated_site(), "1981,2,", bad));  // the tas of 1981-02
+  EXPECT_EQ(msg.find('\0'), std::string::npos);
+  EXPECT_EQ(msg.find('\x1b'), std::string::npos);
+  EXPECT_NE(msg.find("found '1\\x002\\x1b[31m"), std::string::npos) << msg;
+  // a long field is quoted shortened
+  const std::string m = fails(with_field(generated_site(), "1981,2,", 2, std::string(5000, '9') + "x"));
+  EXPECT_LT(m.size(), 600u) << m;
+  EXPECT_NE(m.find("...'"), std::string::npos) << m;
+}
+
+TEST_F(SiteBadInput, NotARegularFileOrTooLarge) {
+  SiteRunOptions opt;
+  opt.model = "rothc";
+  opt.forcing = dir.string();  // a folder
+  opt.out = (dir / "out.csv").string();
+  std::string msg = error_of(opt);
+  EXPECT_NE(msg.find("not a regular file"), std::string::npos) << msg;
+  // beyond the size limit: refused from its size, before any byte is read (a sparse file)
+  write_file(dir / "big.csv", generated_site());
+  fs::resize_file(dir / "big.csv", alamod::engine::kMaxForcingBytes + 1);
+  opt.forcing = (dir / "big.csv").string();
+  msg = error_of(opt);
+  std::printf("  message: %s\n", msg.c_str());
+  EXPECT_NE(msg.find(std::to_string(alamod::engine::kMaxForcingBytes + 1) + " bytes"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("256 MiB"), std::string::npos) << msg;
+  EXPECT_FALSE(fs::exists(opt.out));
+}
+
+TEST_F(SiteBadInput, TooManyRowsOrModelSteps) {
+  // more rows than the limit, in a file under the size limit (short rows, counted before parsing)
+  std::string text =
+      "# alamod-site-forcing: 1\n# site_id: long\n# clay: 20 percent\n# soc_initial: 40 t ha-1\nyear,c_input\nyr,t ha-1 yr-1\n";
+  std::string rows;
+  rows.reserve((alamod::engine::kMaxForcingRows + 1) * 9);
+  for (std::size_t y = 0; y <= alamod::engine::kMaxForcingRows; ++y) rows += std::to_string(1000 + y) + ",1\n";
+  write_file(dir / "rows.csv", text + rows);
+  rows.clear();
+  rows.shrink_to_fit();
+  try {
+    alamod::engine::read_site_forcing((dir / "rows.csv").string());
+    ADD_FAILURE() << "no error";
+  } catch (const InputError& e) {
+    std::printf("  message: %s\n", e.what());
+    EXPECT_NE(std::string(e.what()).find(":7: " + std::to_string(alamod::engine::kMaxForcingRows + 1) + " lines of data"),
+              std::string::npos) << e.what();
+  }
+  fs::remove(dir / "rows.csv");
+  // 14,000 annual rows read, but make 5.1 million days for a daily model: refused before allocating them
+  rows.clear();
+  for (int y = 0; y < 14000; ++y) rows += std::to_string(1000 + y) + ",1\n";
+  write_file(dir / "annual.csv", text + rows);
+  const auto f = alamod::engine::read_site_forcing((dir / "annual.csv").string());
+  EXPECT_EQ(f.rows(), 14000u);
+  EXPECT_NO_THROW(alamod::engine::resample(f, alamod::engine::TimeStep::month));
+  try {
+    alamod::engine::resample(f, alamod::engine::TimeStep::day);
+    ADD_FAILURE() << "no error";
+  } catch (const InputError& e) {
+    std::printf("  message: %s\n", e.what());
+    EXPECT_NE(std::string(e.what()).find("more than the " + std::to_string(alamod::engine::kMaxModelSteps)),
+              std::string::npos) << e.what();
+  }
+}
+
+/// Resident memory of the reader, in a child process: the columns of doubles and little more.
+TEST(SiteForcingMemory, ProportionalToTheValues) {
+  const fs::path dir = scratch();
+  const int years = 500000 / 12;
+  const std::string head = generated_site("", 0);
+  {
+    std::ofstream out(dir / "long.csv", std::ios::binary);
+    out << head;
+    char buf[256];
+    for (int y = 0; y < years; ++y)
+      for (int m = 1; m <= 12; ++m) {
+        std::snprintf(buf, sizeof buf, "%d,%d,%.3f,%.3f,%.2f,%.2f,%.3f,%.4f,%.2f,%d,1.44\n", 1000 + y, m, 11.0 + m * 0.5,
+                      12.0 + m * 0.5, 60.0 + m, 40.0 + m, 0.27, m == 8 ? 1.7 : 0.0, 0.0, m == 9 ? 0 : 1);
+        out << buf;
+      }
+  }
+  const std::size_t rows = static_cast<std::size_t>(years) * 12;
+  const double file_mb = static_cast<double>(fs::file_size(dir / "long.csv")) / 1048576.0;
+  // 9 variables as doubles, year, month, day and line as ints
+  const double data_mb = static_cast<double>(rows) * (9 * 8 + 4 * 4) / 1048576.0;
+  // The child resets its peak resident size (/proc/self/clear_refs), reads the forcing and sends the
+  // growth of its peak through a pipe: the measure excludes whatever the tests before it left.
+  auto status_kb = [](const char* key) {
+    std::ifstream s("/proc/self/status");
+    for (std::string l; std::getline(s, l);)
+      if (l.rfind(key, 0) == 0) return std::atol(l.c_str() + std::strlen(key));
+    return -1L;
+  };
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  std::fflush(stdout);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::close(fds[0]);
+    long grown = -1;  // -1: the peak cannot be reset here
+    ::malloc_trim(0);  // free pages the tests before left in the heap would hide the reader's growth
+    if (std::ofstream clear("/proc/self/clear_refs"); clear && (clear << "5").flush()) {
+      clear.close();
+      const long base = status_kb("VmRSS:");
+      try {
+        const auto f = alamod::engine::read_site_forcing((dir / "long.csv").string());
+        grown = f.rows() == rows ? status_kb("VmHWM:") - base : -2;
+      } catch (...) {
+        grown = -3;
+      }
+    }
+    const ssize_t w = ::write(fds[1], &grown, sizeof grown);
+    ::_exit(w == static_cast<ssize_t>(sizeof grown) ? 0 : 1);
+  }
+  ::close(fds[1]);
+  long grown = -4;
+  ASSERT_EQ(::read(fds[0], &grown, sizeof grown), static_cast<ssize_t>(sizeof grown));
+  ::close(fds[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  if (grown == -1) GTEST_SKIP() << "/proc/self/clear_refs cannot be written here: the peak cannot be measured";
+  ASSERT_GE(grown, 0) << "the child could not read the forcing (" << grown << ")";
+  const double used_mb = static_cast<double>(grown) / 1024.0;
+  std::printf("reader: %zu rows, file %.1f MB, values %.1f MB, peak resident memory added %.1f MB\n", rows, file_mb,
+              data_mb, used_mb);
+  EXPECT_LT(used_mb, 1.25 * data_mb + 16.0) << "the reader keeps more than its values";
   fs::remove_all(dir);
 }
