@@ -15,6 +15,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "decomposition/land_partition.hpp"
@@ -98,10 +99,23 @@ class GridRun {
   std::vector<int> checkpoint_years() const;  ///< this output's checkpoints in the folder, ascending (rank 0)
   std::string latest_checkpoint() const;
   std::string output_snapshot(int year) const;  ///< copy of the output file as of a checkpoint
-  void remove_checkpoints() const;  ///< every checkpoint, snapshot and unfinished checkpoint of this output (rank 0)
+  /// Every checkpoint, snapshot, unfinished checkpoint and set-aside damaged one of this output (rank 0).
+  void remove_checkpoints() const;
   void write_checkpoint(int year_done);
-  std::string restart_path() const;  ///< collective: the checkpoint file --restart names
-  int read_checkpoint(const std::string& path);  ///< collective: the model state; returns the next year
+  /// Collective: (year, path) of the checkpoint --restart names (year -1), or with "latest" of every
+  /// checkpoint of this output, newest first.
+  std::vector<std::pair<int, std::string>> restart_candidates() const;
+  /// Collective: the model state from `path` and its next year, after checking it belongs to this run
+  /// (throws InputError), matches its checksums and its output snapshot exists and matches (else returns why
+  /// it is damaged, the same on every rank, without touching the state), and is sound (throws InputError).
+  std::string read_checkpoint(const std::string& path, int& next_year);
+  /// Throws InputError when the checkpoint's attributes belong to another model or configuration.
+  void check_checkpoint_identity(const std::string& path, const std::map<std::string, std::string>& attrs) const;
+  /// Collective: every restored state value finite, every pool non-negative (throws InputError naming both).
+  void check_restored_state(const std::string& path);
+  /// Rank 0: the damaged candidates before `restored` renamed NAME.damaged, and a warning saying so.
+  void set_aside_damaged(const std::vector<std::pair<int, std::string>>& candidates, size_t restored,
+                         const std::vector<std::string>& damaged) const;
   void restore_output_snapshot(int year_done, const std::string& checkpoint) const;  ///< collective
   void check_inputs_unchanged() const;  ///< a restart continues only on the inputs its run started from
 

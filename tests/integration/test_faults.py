@@ -251,62 +251,155 @@ def overwrite_cases(args, case):
 # 6. restarts that trust what they find
 # ------------------------------------------------------------------------------------------------
 
+def rank_pids(out):
+    """PIDs of the alamod ranks writing into `out` (Open MPI starts each rank in a process group of its own,
+    so signalling mpiexec's group does not reach them)."""
+    pids = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                argv = f.read().split(b"\0")
+        except OSError:
+            continue
+        if argv and os.path.basename(argv[0]) == b"alamod" and out.encode() in argv:
+            pids.append(int(pid))
+    return pids
+
+
+def kill_run(p, out):
+    """SIGKILL a run started by start(): its ranks and mpiexec; returns when the ranks are gone."""
+    for pid in rank_pids(out):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    try:
+        os.killpg(p.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    finish(p, 10)
+    t0 = time.monotonic()
+    while rank_pids(out) and time.monotonic() - t0 < 10:
+        time.sleep(0.05)
+
+
+def checkpoints(out):
+    return sorted(f for f in os.listdir(out) if ".checkpoint_" in f and f.endswith(".nc")) if os.path.isdir(out) else []
+
+
+def killed_with_checkpoints(args, base, out, n, timeout=60):
+    """Run `base` with a checkpoint every 2 years, SIGKILL it once `n` checkpoints exist; their names."""
+    p = start(args, base + ["--checkpoint-every", "2"])
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout and len(checkpoints(out)) < n and p.poll() is None:
+        time.sleep(0.02)
+    kill_run(p, out)
+    return checkpoints(out)
+
+
+def state_sha256(nc):
+    """alamod_state_sha256 of a checkpoint, as grids/checkpoint_file.hpp (state_sha256) defines it: over the
+    variables in name order, the name, a zero byte and the SHA-256 of each block of 65,536 land cells (values
+    as little-endian doubles)."""
+    import hashlib
+    h = hashlib.sha256()
+    for name in sorted(nc.variables):
+        v = nc.variables[name]
+        v.set_auto_maskandscale(False)
+        a = np.ascontiguousarray(v[:], dtype="<f8")
+        h.update(name.encode() + b"\0")
+        for s in range(0, len(a), 65536):
+            h.update(hashlib.sha256(a[s:s + 65536].tobytes()).digest())
+    return h.hexdigest()
+
+
+def output_variables(path):
+    import netCDF4
+    with netCDF4.Dataset(path) as nc:
+        nc.set_auto_maskandscale(False)
+        return {v: nc.variables[v][:].tobytes() for v in ("cSoil", "cSoilPools", "rh", "fCarbonInput", "time")}
+
+
 def restart_cases(args, case):
-    words = {"snapshot": ["snapshot", "checksum", "damaged"], "pool": ["negative", "checksum", "damaged"],
-             "model": ["century", "model"]}
+    import netCDF4
     france = os.path.join(args.source_dir, "configs", "france_default.toml")
-    for name, damage in (("restart_damaged_snapshot", "snapshot"), ("restart_negative_pool", "pool"),
-                         ("restart_other_model_checkpoint", "model")):
+    reference = {}
+
+    def uninterrupted():
+        if not reference:
+            out = case.out("restart_reference")
+            r = tb.run(args, ["run", france, "--out", out, "--quiet"], timeout=180)
+            reference.update(output_variables(os.path.join(out, OUT_NAME)) if r.rc == 0 else {"failed": r.rc})
+        return reference
+
+    def damage_snapshot(out, ckpt):
+        year = ckpt.split("checkpoint_")[1].split(".")[0]
+        with open(os.path.join(out, "." + OUT_NAME + ".checkpoint_" + year), "r+b") as f:
+            f.seek(4096)
+            f.write(os.urandom(8192))
+
+    def set_pool(out, ckpt, value, keep_checksum=False):
+        with netCDF4.Dataset(os.path.join(out, ckpt), "a") as nc:
+            var = [v for v in nc.variables if v not in ("cell",)][0]
+            nc.variables[var][0] = value
+            if keep_checksum:
+                nc.setncattr("alamod_state_sha256", state_sha256(nc))
+
+    def other_model(out, ckpt):
+        with netCDF4.Dataset(os.path.join(out, ckpt), "a") as nc:
+            nc.setncattr("alamod_model", "century")
+
+    # (name, checkpoints to wait for, damage(out, names), index of the checkpoint --restart names or None
+    #  (newest), (any|all, words) the error line says, whether exit 0 from an intact older one is allowed)
+    cases = (
+        ("restart_damaged_snapshot", 2, lambda out, c: damage_snapshot(out, c[-1]), None,
+         (any, ["snapshot", "checksum", "damaged"]), True),
+        ("restart_negative_pool", 2, lambda out, c: set_pool(out, c[-1], -1000.0), None,
+         (any, ["negative", "checksum", "damaged"]), True),
+        ("restart_other_model_checkpoint", 1, lambda out, c: other_model(out, c[-1]), None,
+         (all, ["century", "rothc"]), False),
+        # a checkpoint named on the command line is never replaced by another one
+        ("restart_damaged_named_checkpoint", 2, lambda out, c: damage_snapshot(out, c[-1]), -1,
+         (any, ["snapshot", "checksum", "damaged"]), False),
+        # every checkpoint damaged: a clear refusal
+        ("restart_no_intact_checkpoint", 2, lambda out, c: [damage_snapshot(out, x) for x in c], None,
+         (all, ["no intact checkpoint", "damaged"]), False),
+        # a negative pool behind a valid checksum: refused, naming the pool and the cell
+        ("restart_forged_negative_pool", 1, lambda out, c: set_pool(out, c[-1], -1000.0, keep_checksum=True), None,
+         (all, ["negative", "pool", "cell (row"]), False),
+    )
+    for name, n, damage, named, words, fallback_ok in cases:
         out = case.out(name)
         base = ["run", france, "--out", out, "--quiet"]
-        p = start(args, base + ["--checkpoint-every", "2"])
-        # wait for the first checkpoint, then stop the run (SIGTERM: checkpoint and exit 75)
         t0 = time.monotonic()
-        while time.monotonic() - t0 < 60 and not any(f.endswith(".nc") and ".checkpoint_" in f
-                                                      for f in (os.listdir(out) if os.path.isdir(out) else [])):
-            time.sleep(0.05)
-        os.killpg(p.pid, signal.SIGKILL)
-        finish(p, 10)
-        ckpts = sorted(f for f in os.listdir(out) if ".checkpoint_" in f and f.endswith(".nc")) if os.path.isdir(out) else []
-        if not ckpts:
-            tb.report(name, False, time.monotonic() - t0, "no checkpoint appeared within 60 s")
+        ckpts = killed_with_checkpoints(args, base, out, n)
+        if len(ckpts) < n:
+            tb.report(name, False, time.monotonic() - t0, "fewer than %d checkpoints appeared within 60 s" % n)
             continue
-        ckpt = os.path.join(out, ckpts[-1])
-        year = ckpts[-1].split("checkpoint_")[1].split(".")[0]
-        if damage == "snapshot":
-            snap = os.path.join(out, "." + OUT_NAME + ".checkpoint_" + year)
-            with open(snap, "r+b") as f:
-                f.seek(4096)
-                f.write(os.urandom(8192))
-        elif damage == "pool":
-            import netCDF4
-            with netCDF4.Dataset(ckpt, "a") as nc:
-                var = [v for v in nc.variables if v not in ("cell",)][0]
-                nc.variables[var][0] = -1000.0
-        else:
-            import netCDF4
-            with netCDF4.Dataset(ckpt, "a") as nc:
-                nc.setncattr("alamod_model", "century")
-        r = tb.run(args, base + ["--restart"], timeout=120)
+        damage(out, ckpts)
+        restart = ["--restart"] + ([os.path.join(out, ckpts[named])] if named is not None else [])
+        r = tb.run(args, base + restart, timeout=120)
         why = []
         if r.timed_out:
             why.append("no answer within 120 s")
-        elif r.rc == 0:
+        elif r.rc == 0 and fallback_ok:
             # allowed only when it said it fell back to an intact checkpoint and the result is sound
             if "intact" not in (r.out + r.err):
                 why.append("exit 0 without saying the checkpoint was damaged")
             w = opens(os.path.join(out, OUT_NAME))
             if w:
                 why.append(w)
-            else:
-                import xarray as xr
-                with xr.open_dataset(os.path.join(out, OUT_NAME)) as ds:
-                    if float(ds["cSoil"].min()) < 0:
-                        why.append("negative stocks in the output")
+            elif output_variables(os.path.join(out, OUT_NAME)) != uninterrupted():
+                why.append("the output differs from an uninterrupted run's")
+        elif r.rc == 0:
+            why.append("exit 0, expected 1 with one error line")
         elif r.rc != 1 or len(r.error_lines()) != 1:
-            why.append("exit status %d, expected 1 with one error line (or 0 from an intact checkpoint)" % r.rc)
-        elif not any(w in r.error_lines()[0] for w in words[damage]):
-            why.append("the error line says none of %s" % (words[damage],))
+            why.append("exit status %d, expected 1 with one error line%s" %
+                       (r.rc, " (or 0 from an intact checkpoint)" if fallback_ok else ""))
+        elif not words[0](w in r.error_lines()[0] for w in words[1]):
+            why.append("the error line says %s of %s" % ("none" if words[0] is any else "not all", words[1]))
         tb.report(name, not why, r.seconds, "; ".join(why) + (r.dump() if why else ""))
 
 
