@@ -16,6 +16,7 @@
 #include "engine/configuration/config.hpp"
 #include "engine/grid_run/grid_run.hpp"
 #include "engine/common/provenance.hpp"
+#include "engine/common/shell_quote.hpp"
 #include "engine/official/rothc_official.hpp"
 #include "engine/site/site_evaluate.hpp"
 #include "engine/site/site_run.hpp"
@@ -68,7 +69,7 @@ int run_command_line(int argc, char** argv) {
   // once (starting MPI alone takes ~0.5 s here, a singleton also starts a daemon)
   int rank = launcher_rank();
   // Exit codes: 0 done, 1 bad input, 2 bad command line, 3 internal error (communicator aborted),
-  // 75 stopped by SIGTERM/SIGUSR1 after writing a checkpoint (continue with --restart).
+  // 75 stopped by SIGTERM/SIGINT/SIGUSR1 after writing a checkpoint (continue with --restart).
   CLI::App app{
       "alamod simulates how carbon stocks in soils change, from one long-term field site to the whole of\n"
       "France, on a laptop or on many MPI ranks.\n\n"
@@ -118,8 +119,9 @@ int run_command_line(int argc, char** argv) {
       "  mpiexec -n 4 alamod run configs/france_1km.toml --out DIR --set run.end_year=2019 --checkpoint-every 10\n"
       "  mpiexec -n 8 alamod run configs/france_1km.toml --out DIR --restart      (any rank count)\n"
       "Exit status: 0 done; 1 bad input (the message names file, variable and cell); 2 bad command line;\n"
-      "3 internal error; 75 stopped by SIGTERM or "
-      "SIGUSR1 after writing a checkpoint (continue with --restart).\n"
+      "3 internal error; 75 stopped by SIGTERM, SIGINT or "
+      "SIGUSR1 after writing a checkpoint (continue with --restart;\n"
+      "under mpirun, signal it through jobscripts/launch.sh, or send SIGUSR1: mpirun exits 1 on SIGTERM/SIGINT).\n"
       "Environment: ALAMOD_MPIIO_HINTS=key=value,... MPI-IO hints for the output (e.g. striping_factor=16);\n"
       "ALAMOD_DEFLATE=zlib compresses with HDF5's zlib instead of libdeflate (same values, slower).\n"
       "PETSc options pass through (e.g. -log_view). Every key: alamod run --config-help.");
@@ -263,15 +265,16 @@ int run_command_line(int argc, char** argv) {
       RunConfig cfg = load_config(config_path, sets);
       if (!run_parameters.empty()) apply_parameter_file(cfg, run_parameters);
       if (restart_opt->count() > 0 && restart.empty()) restart = "latest";
-      // the options that shape the results (the output's history) and what continues a stopped run
-      std::string command = "alamod run " + config_path;
-      for (const auto& kv : sets) command += " --set '" + kv + "'";
-      if (!run_parameters.empty()) command += " --parameters " + run_parameters;
+      // the options that shape the results (the output's history) and what continues a stopped run, as
+      // shell commands (each argument one word, whatever it holds)
+      std::string command = "alamod run " + shell_word(config_path);
+      for (const auto& kv : sets) command += " --set " + single_quoted(kv);
+      if (!run_parameters.empty()) command += " --parameters " + shell_word(run_parameters);
       if (checkpoint_every >= 0) command += " --checkpoint-every " + std::to_string(checkpoint_every);
-      command += " --out " + out_dir;
+      command += " --out " + shell_word(out_dir);
       const std::string resume = command + " --restart";
       if (overwrite) command += " --overwrite";
-      if (restart_opt->count() > 0) command += " --restart" + (restart == "latest" ? std::string() : " " + restart);
+      if (restart_opt->count() > 0) command += " --restart" + (restart == "latest" ? std::string() : " " + shell_word(restart));
       GridRun grid_run(MPI_COMM_WORLD, std::move(cfg),
                        GridRunOptions{out_dir, overwrite, quiet, checkpoint_every, restart, resume, command});
       try {
