@@ -339,10 +339,13 @@ def restart_cases(args, case):
     import netCDF4
     france = os.path.join(args.source_dir, "configs", "france_default.toml")
 
-    def damage_snapshot(out, ckpt):
+    def damage_snapshot(out, ckpt, middle=False):
+        """8 KB of random bytes in the checkpoint's output snapshot: from byte 4096 (HDF5 metadata or data,
+        depending on the file), or in the middle of the file (compressed data)."""
         year = ckpt.split("checkpoint_")[1].split(".")[0]
-        with open(os.path.join(out, "." + OUT_NAME + ".checkpoint_" + year), "r+b") as f:
-            f.seek(4096)
+        path = os.path.join(out, "." + OUT_NAME + ".checkpoint_" + year)
+        with open(path, "r+b") as f:
+            f.seek(os.path.getsize(path) // 2 if middle else 4096)
             f.write(os.urandom(8192))
 
     def set_pool(out, ckpt, value, keep_checksum=False):
@@ -366,7 +369,7 @@ def restart_cases(args, case):
         ("restart_other_model_checkpoint", 1, lambda out, c: other_model(out, c[-1]), None,
          (all, ["century", "rothc"]), False),
         # a checkpoint named on the command line is never replaced by another one
-        ("restart_damaged_named_checkpoint", 2, lambda out, c: damage_snapshot(out, c[-1]), -1,
+        ("restart_damaged_named_checkpoint", 2, lambda out, c: damage_snapshot(out, c[-1], middle=True), -1,
          (any, ["snapshot", "checksum", "damaged"]), False),
         # every checkpoint damaged: a clear refusal
         ("restart_no_intact_checkpoint", 2, lambda out, c: [damage_snapshot(out, x) for x in c], None,
