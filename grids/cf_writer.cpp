@@ -8,22 +8,26 @@
 #include <netcdf_par.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <cstdlib>
+#include <cstring>
 #include <initializer_list>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 #include <utility>
 
 #include <ogr_spatialref.h>
+#include <sys/stat.h>
 
 #include "grids/calendar.hpp"
 #include "grids/fast_deflate.hpp"
 #include "grids/input_error.hpp"
 #include "grids/lon_lat.hpp"
+#include "grids/output_files.hpp"
 
 namespace alamod::grids {
 
@@ -32,8 +36,12 @@ namespace {
 constexpr float kFillFloat = 1.0e20f;
 constexpr double kFillDouble = 1.0e20;
 
+// A failed call of a collective phase: OutputError (the caller must not call collective functions after it).
 void check(int rc, const std::string& what) {
-  if (rc != NC_NOERR) throw std::runtime_error(what + ": " + nc_strerror(rc));
+  if (rc != NC_NOERR) {
+    const int error_number = errno;
+    throw OutputError(what + ": " + nc_strerror(rc), "", error_number);
+  }
 }
 
 void put_text(int ncid, int varid, const std::string& name, const std::string& value) {
@@ -159,24 +167,36 @@ CfWriter::CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::
   MPI_Comm_rank(comm_, &rank_);
   set_range(begin_, end_);
   set_paths();
-  create_file();
-  // the definitions, in the order of the file's layout
-  define_dimensions();
-  define_coordinates();
-  define_grid_mapping();
-  define_variables();
-  define_global_attributes();
-  end_definitions();
-  // the values known before the first year
-  write_coordinates();
-  write_cell_lon_lat();
+  // an earlier run's unfinished temporary is removed; a link or anything else there is refused
+  on_rank0(comm_, [&] { clear_temporary(tmp_path_); });
+  try {
+    create_file();
+    // the definitions, in the order of the file's layout
+    define_dimensions();
+    define_coordinates();
+    define_grid_mapping();
+    define_variables();
+    define_global_attributes();
+    end_definitions();
+    // the values known before the first year
+    write_coordinates();
+    write_cell_lon_lat();
+  } catch (const OutputError&) {
+    discard_after_failure();
+    throw;
+  }
 }
 
 void CfWriter::create_file() {
   MPI_Info info = mpiio_hints();
-  const int rc_create = nc_create_par(tmp_path_.c_str(), NC_NETCDF4 | NC_CLOBBER, comm_, info, &ncid_);
+  // NC_NOCLOBBER: created exclusively (MPI_MODE_EXCL), so a link planted since is never followed
+  const int rc_create = nc_create_par(tmp_path_.c_str(), NC_NETCDF4 | NC_NOCLOBBER, comm_, info, &ncid_);
+  const int error_number = errno;
   if (info != MPI_INFO_NULL) MPI_Info_free(&info);
-  check(rc_create, "creating " + tmp_path_);
+  if (rc_create != NC_NOERR) {
+    ncid_ = -1;
+    throw OutputError("creating " + tmp_path_ + ": " + nc_strerror(rc_create), tmp_path_, error_number);
+  }
 }
 
 void CfWriter::define_dimensions() {
@@ -449,19 +469,41 @@ void CfWriter::snapshot_to(const std::string& path) {
   ncid_ = -1;
   check(rc, "closing " + tmp_path_);
   MPI_Barrier(comm_);
-  int ok = 1;
+  // rank 0 copies the file to a temporary beside the snapshot (created exclusively, never through a
+  // link) and renames it over an earlier snapshot of alamod's only
+  int ok = 1, error_number = 0;
   std::string why;
   if (rank_ == 0) {
-    std::error_code ec;
-    std::filesystem::copy_file(tmp_path_, path + ".incomplete", std::filesystem::copy_options::overwrite_existing, ec);
-    if (!ec) std::filesystem::rename(path + ".incomplete", path, ec);
-    if (ec) {
-      ok = 0;
-      why = ec.message();
+    const std::string tmp = path + ".incomplete";
+    try {
+      clear_temporary(tmp);
+      struct stat st {};
+      if (lstat(path.c_str(), &st) == 0 && !(S_ISREG(st.st_mode) && has_hdf5_signature(path)))
+        throw InputError(path + ": alamod keeps the output as of a checkpoint under this name, but " +
+                         (S_ISREG(st.st_mode) ? std::string("a file that is not a NetCDF-4 file")
+                                              : file_kind(st.st_mode)) +
+                         " is there; move it away (alamod does not replace it)");
+      copy_file_exclusive(tmp_path_, tmp, error_number);
+      if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        error_number = errno;
+        std::remove(tmp.c_str());
+        throw std::runtime_error("cannot rename " + tmp + " to " + path + " (" + std::strerror(error_number) + ")");
+      }
+    } catch (const std::exception& e) {
+      ok = dynamic_cast<const InputError*>(&e) ? -1 : 0;
+      why = e.what();
     }
   }
   MPI_Bcast(&ok, 1, MPI_INT, 0, comm_);
-  if (!ok) throw std::runtime_error("cannot copy " + tmp_path_ + " to " + path + ": " + why);
+  if (ok != 1) {
+    int len = static_cast<int>(why.size());
+    MPI_Bcast(&len, 1, MPI_INT, 0, comm_);
+    why.resize(static_cast<size_t>(len));
+    MPI_Bcast(why.data(), len, MPI_CHAR, 0, comm_);
+    MPI_Bcast(&error_number, 1, MPI_INT, 0, comm_);
+    if (ok == -1) throw InputError(why);
+    throw OutputError(why, "", error_number);
+  }
   open_existing();
   write_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -489,6 +531,15 @@ CfWriter::~CfWriter() {
   }
 }
 
+void CfWriter::discard_after_failure() {
+  int size = 1;
+  MPI_Comm_size(comm_, &size);
+  // closing is collective in parallel: with other ranks it would wait for them for ever
+  if (ncid_ >= 0 && size == 1) nc_abort(ncid_);
+  ncid_ = -1;
+  if (is_regular_file(tmp_path_)) std::remove(tmp_path_.c_str());
+}
+
 int CfWriter::varid_of(const std::string& name) const {
   const auto it = varids_.find(name);
   if (it == varids_.end()) throw std::logic_error("output variable '" + name + "' was not defined");
@@ -504,6 +555,35 @@ std::vector<CfWriter::Block> CfWriter::blocks() const {
   }
   for (const auto& r : rectangles(begin_, end_, spec_.grid.nx)) out.push_back({r.row, r.col, r.nrows, r.ncols, r.offset});
   return out;
+}
+
+void CfWriter::refuse_unwritable(const std::string& name, const std::vector<const std::vector<double>*>& arrays,
+                                 bool per_pool, bool dbl) const {
+  const double limit = dbl ? std::numeric_limits<double>::max() : std::numeric_limits<float>::max();
+  std::string message;
+  for (std::size_t a = 0; a < arrays.size() && message.empty(); ++a) {
+    const std::vector<double>& values = *arrays[a];
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (!(std::fabs(values[i]) > limit)) continue;  // NaN: the sea
+      char number[64];
+      std::snprintf(number, sizeof number, "%g", values[i]);
+      message = spec_.path + ": refused to write " + name +
+                (per_pool && a < spec_.pools.size() ? " pool " + spec_.pools[a] : std::string()) + " = " + number +
+                " at " + spec_.grid.describe_cell(begin_ + static_cast<std::int64_t>(i)) +
+                (std::isinf(values[i]) ? ": not a finite number" : ": beyond what a float variable holds (3.4e38)");
+      break;
+    }
+  }
+  int size = 1;
+  MPI_Comm_size(comm_, &size);
+  int failed = message.empty() ? size : rank_, first = size;
+  MPI_Allreduce(&failed, &first, 1, MPI_INT, MPI_MIN, comm_);
+  if (first == size) return;
+  int len = static_cast<int>(message.size());
+  MPI_Bcast(&len, 1, MPI_INT, first, comm_);
+  message.resize(static_cast<std::size_t>(len));
+  MPI_Bcast(message.data(), len, MPI_CHAR, first, comm_);
+  throw InputError(message);
 }
 
 void CfWriter::put(int varid, bool per_pool, bool time_varying, int time_index, int pool,
@@ -552,12 +632,18 @@ void CfWriter::put(int varid, bool per_pool, bool time_varying, int time_index, 
 
 void CfWriter::write(const std::string& name, int time_index, const std::vector<double>& values, int pool) {
   const auto& v = vars_.at(name);
+  refuse_unwritable(name, {&values}, false, v.double_precision);
   put(varid_of(name), v.per_pool, true, time_index, pool, values, v.double_precision);
 }
 
 void CfWriter::write_pools(const std::string& name, int time_index, const std::vector<std::vector<double>>& pools) {
   const auto& v = vars_.at(name);
   const int varid = varid_of(name);
+  {
+    std::vector<const std::vector<double>*> arrays;
+    for (const auto& p : pools) arrays.push_back(&p);
+    refuse_unwritable(name, arrays, true, v.double_precision);
+  }
   const auto t0 = std::chrono::steady_clock::now();
   const size_t np = pools.size();
   for (const auto& r : blocks()) {
@@ -592,6 +678,7 @@ void CfWriter::write_pools(const std::string& name, int time_index, const std::v
 
 void CfWriter::write_static(const std::string& name, const std::vector<double>& values) {
   const auto& v = vars_.at(name);
+  refuse_unwritable(name, {&values}, false, v.double_precision);
   put(varid_of(name), false, false, 0, -1, values, v.double_precision);
 }
 
@@ -603,29 +690,50 @@ void CfWriter::set_global(const std::string& name, const std::string& value) {
 
 void CfWriter::commit() {
   const int rc = nc_close(ncid_);
+  const int error_number = errno;
+  if (rc != NC_NOERR) {
+    close_after_failed_close();
+    throw OutputError("closing " + tmp_path_ + ": " + nc_strerror(rc), tmp_path_, error_number);
+  }
   ncid_ = -1;
-  check(rc, "closing " + tmp_path_);
   MPI_Barrier(comm_);
-  int ok = 1;
-  if (rank_ == 0 && std::rename(tmp_path_.c_str(), spec_.path.c_str()) != 0) ok = 0;
+  // rename() replaces the name itself: an earlier output, or a link planted since, is never written through
+  int ok = 1, why = 0;
+  if (rank_ == 0 && std::rename(tmp_path_.c_str(), spec_.path.c_str()) != 0) {
+    ok = 0;
+    why = errno;
+  }
   MPI_Bcast(&ok, 1, MPI_INT, 0, comm_);
-  if (!ok) throw std::runtime_error("cannot rename " + tmp_path_ + " to " + spec_.path);
+  MPI_Bcast(&why, 1, MPI_INT, 0, comm_);
+  if (!ok)
+    throw OutputError("cannot rename " + tmp_path_ + " to " + spec_.path + " (" + std::strerror(why) + ")", "", why);
+}
+
+void CfWriter::close_after_failed_close() {
+  // a failed nc_close leaves the HDF5 file open; on one rank it is closed without flushing, so that
+  // MPI_Finalize does not meet it (in parallel the caller aborts the communicator)
+  int size = 1;
+  MPI_Comm_size(comm_, &size);
+  if (size == 1 && ncid_ >= 0) nc_abort(ncid_);
+  ncid_ = -1;
 }
 
 void CfWriter::detach() {
   if (ncid_ >= 0) {
-    nc_close(ncid_);
+    const int rc = nc_close(ncid_);
+    if (rc != NC_NOERR) close_after_failed_close();
     ncid_ = -1;
   }
 }
 
 void CfWriter::abandon() {
   if (ncid_ >= 0) {
-    nc_close(ncid_);
+    const int rc = nc_close(ncid_);
+    if (rc != NC_NOERR) close_after_failed_close();
     ncid_ = -1;
   }
   MPI_Barrier(comm_);
-  if (rank_ == 0) std::remove(tmp_path_.c_str());
+  if (rank_ == 0 && is_regular_file(tmp_path_)) std::remove(tmp_path_.c_str());
 }
 
 }  // namespace alamod::grids

@@ -5,7 +5,10 @@
 /// linear index (the ranges of all ranks tile the grid; see LandPartition), and
 /// writes it as at most three rectangles: a partial first row, whole rows, a
 /// partial last row. The file is created under a temporary name in the output
-/// folder and renamed by commit() once complete; abandon() removes it.
+/// folder (created exclusively: an earlier run's unfinished file there is removed, a symbolic link or
+/// anything else refused) and renamed by commit() once complete; abandon() removes it. A failed netCDF
+/// call throws grids::OutputError (grids/output_files.hpp): other ranks may then wait inside a collective
+/// call, so the caller calls discard_after_failure() and aborts the communicator instead of closing.
 #include <mpi.h>
 
 #include <cstdint>
@@ -53,8 +56,9 @@ int output_chunk_rows(const GridSpec& grid);
 
 class CfWriter {
  public:
-  /// Collective: creates the temporary file and defines everything.
-  /// Throws std::runtime_error with the netCDF message on failure (all ranks).
+  /// Collective: creates the temporary file and defines everything. Throws InputError (all ranks) when
+  /// something other than a regular file has the temporary name, OutputError when netCDF fails (on the
+  /// failing ranks only; the temporary file is then removed and, on one rank, closed).
   CfWriter(MPI_Comm comm, OutputFileSpec spec, std::int64_t begin, std::int64_t end);
   /// Collective: reopen the temporary file of an interrupted run to continue it
   /// (restart). Throws InputError when it is missing or does not match `spec`.
@@ -78,7 +82,8 @@ class CfWriter {
   void sync();
   /// Collective: close the file (so it is consistent on disk), copy it to `path` (rank 0), reopen it
   /// to continue. A restart copies the snapshot back: a kill between checkpoints can leave the working
-  /// HDF5 file damaged, never the snapshot.
+  /// HDF5 file damaged, never the snapshot. The copy goes to PATH.incomplete, created exclusively, and
+  /// replaces only an earlier snapshot (a NetCDF-4 file; InputError on every rank otherwise).
   void snapshot_to(const std::string& path);
   /// Collective: close, then rank 0 renames the temporary file to the final name.
   void commit();
@@ -86,6 +91,9 @@ class CfWriter {
   void abandon();
   /// Collective: close and keep the temporary file, for a restart from a checkpoint.
   void detach();
+  /// Local, after an OutputError on this rank: forget the file without a collective call (on one rank
+  /// it is closed without flushing) and remove the temporary file.
+  void discard_after_failure();
   const std::string& temporary_path() const { return tmp_path_; }
   /// Seconds spent in write calls and bytes of variable data written by this rank.
   double write_seconds() const { return write_seconds_; }
@@ -117,9 +125,16 @@ class CfWriter {
   void put(int varid, bool per_pool, bool time_varying, int time_index, int pool, const std::vector<double>& values,
            bool dbl);
   int varid_of(const std::string& name) const;
+  /// Collective: throws InputError on every rank when a value of `arrays` (this rank's range, one array
+  /// per pool when `per_pool`) is one the variable cannot hold: infinite, or beyond a float's range in a
+  /// float variable (it would be written as inf). Names the file, the variable, the value and the cell
+  /// of the lowest rank that found one. NaN is the sea's fill value.
+  void refuse_unwritable(const std::string& name, const std::vector<const std::vector<double>*>& arrays,
+                         bool per_pool, bool dbl) const;
   void use_filters() const;  ///< libdeflate, word shuffle, output.deflate_low_bytes
   void set_paths();
   void open_existing();  ///< open tmp_path_ for writing and look up every variable
+  void close_after_failed_close();  ///< one rank: nc_abort, so that MPI_Finalize meets no open HDF5 file
   struct Block {
     size_t row, col, nrows, ncols;
     std::int64_t offset;

@@ -40,10 +40,21 @@ inline constexpr std::int64_t kChecksumBlockCells = 65536;
 std::string state_sha256(MPI_Comm comm, const CheckpointSlice& slice,
                          const std::map<std::string, std::vector<double>>& fields);
 
-/// Collective. `fields` maps a name to `count` values of this rank.
+/// Collective. `fields` maps a name to `count` values of this rank. The file is written to PATH.incomplete
+/// (created exclusively: an earlier unfinished one is removed, a link there refused) and renamed to PATH,
+/// which it may replace only when that is a checkpoint of the same output (alamod_output_file in
+/// `text_attributes`). Throws InputError on every rank when something else is in the way, OutputError
+/// on the ranks where netCDF failed (the temporary file is then removed; see grids/output_files.hpp).
 void write_checkpoint(MPI_Comm comm, const std::string& path, const CheckpointSlice& slice,
                       const std::map<std::string, std::vector<double>>& fields,
                       const std::map<std::string, std::string>& text_attributes);
+
+/// What a file with a checkpoint's name is, by its content: missing; a checkpoint (a regular NetCDF-4 file
+/// with the attribute alamod_checkpoint_next_year and, when `output_name` is given, alamod_output_file =
+/// `output_name`); damaged (a regular file with the HDF5 signature that netCDF cannot open); or foreign
+/// (anything else: a look-alike file, a link, another output's checkpoint), which alamod never removes.
+enum class CheckpointKind { missing, checkpoint, damaged, foreign };
+CheckpointKind classify_checkpoint(const std::string& path, const std::string& output_name);
 
 /// Collective. Reads every global text attribute, calls `accept` with them (it throws to refuse the
 /// checkpoint before its variables are read), then the named fields for this rank's slice. Throws

@@ -18,6 +18,7 @@
 
 #include "grids/calendar.hpp"
 #include "grids/input_error.hpp"
+#include "grids/raster.hpp"
 
 namespace alamod::grids {
 
@@ -44,15 +45,11 @@ std::string trim(std::string s) {
 
 }  // namespace
 
-int days_in_month(int year, int month) {
-  static const int d[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : d[month - 1];
-}
-
 MonthlyForcing::MonthlyForcing(const std::string& path, const GridSpec& grid, const std::vector<std::int64_t>& cells,
                                std::vector<ForcingVariable> variables)
     : path_(path), grid_(grid), cells_(cells), vars_(std::move(variables)) {
+  if (const std::string kind = non_regular_file_kind(path); !kind.empty())
+    throw InputError(path + ": is " + kind + ", not a regular file (expected CF NetCDF monthly forcing)");
   if (nc_open(path.c_str(), NC_NOWRITE, &ncid_) != NC_NOERR) {
     ncid_ = -1;
     std::FILE* f = std::fopen(path.c_str(), "rb");
@@ -84,6 +81,8 @@ MonthlyForcing::MonthlyForcing(const std::string& path, const GridSpec& grid, co
       else
         throw InputError(path + ": variable '" + v.name + "' has units '" + units +
                          "' (expected degC or K)" + (units.empty() ? ": the units attribute is missing" : ""));
+      lower_.push_back(-90.0);
+      upper_.push_back(70.0);
     } else {
       if (units == "mm month-1" || units == "mm/month" || units == "mm mon-1" || units == "kg m-2 month-1")
         ;
@@ -95,17 +94,30 @@ MonthlyForcing::MonthlyForcing(const std::string& path, const GridSpec& grid, co
         throw InputError(path + ": variable '" + v.name + "' has units '" + units +
                          "' (expected mm month-1, mm d-1 or kg m-2 s-1)" +
                          (units.empty() ? ": the units attribute is missing" : ""));
+      const bool precipitation = v.quantity == ForcingQuantity::precipitation;
+      lower_.push_back(precipitation ? 0.0 : -1000.0);
+      upper_.push_back(precipitation ? 10000.0 : 1000.0);
     }
+    units_.push_back(units);
     scale_.push_back(scale);
     offset_.push_back(offset);
     per_day_.push_back(per);
-    double fill = std::numeric_limits<double>::quiet_NaN();
+    // missing: the _FillValue (netCDF's default fill for a floating-point variable without one: the
+    // values never written) and the missing_value; any other value is a value, checked against the
+    // quantity's range
+    nc_type vtype;
+    nc_inq_vartype(ncid_, id, &vtype);
+    double fill = vtype == NC_FLOAT    ? static_cast<double>(NC_FILL_FLOAT)
+                  : vtype == NC_DOUBLE ? NC_FILL_DOUBLE
+                                       : std::numeric_limits<double>::quiet_NaN();
+    double missing = std::numeric_limits<double>::quiet_NaN();
     nc_type t;
     size_t len;
     if (nc_inq_att(ncid_, id, "_FillValue", &t, &len) == NC_NOERR) nc_get_att_double(ncid_, id, "_FillValue", &fill);
-    else if (nc_inq_att(ncid_, id, "missing_value", &t, &len) == NC_NOERR)
-      nc_get_att_double(ncid_, id, "missing_value", &fill);
+    if (nc_inq_att(ncid_, id, "missing_value", &t, &len) == NC_NOERR)
+      nc_get_att_double(ncid_, id, "missing_value", &missing);
     fill_.push_back(fill);
+    missing_.push_back(missing);
     // CF packing: stored = (value - add_offset) / scale_factor
     double sf = 1.0, ao = 0.0;
     if (nc_inq_att(ncid_, id, "scale_factor", &t, &len) == NC_NOERR) nc_get_att_double(ncid_, id, "scale_factor", &sf);
@@ -174,6 +186,9 @@ MonthlyForcing::MonthlyForcing(const std::string& path, const GridSpec& grid, co
     ym[i] = {y, m};
   }
   base_year_ = ym.front().first;
+  axis_first_ = ym.front().first * 12 + ym.front().second - 1;
+  axis_last_ = ym.back().first * 12 + ym.back().second - 1;
+  axis_values_ = static_cast<int>(ym.size());
   const int span = ym.back().first - base_year_ + 1;
   if (span <= 0 || span > 100000) throw InputError(path + ": time axis is not increasing");
   month_index_.assign(static_cast<size_t>(span) * 12, -1);
@@ -275,8 +290,7 @@ MonthlyForcing::MonthlyForcing(const std::string& path, const GridSpec& grid, co
       if (rc != NC_NOERR)
         throw InputError(path + ": reading variable '" + vars_[v].name + "' failed: " + nc_strerror(rc));
       for (size_t k = 0; k < wn; ++k) {
-        const bool missing = std::isnan(buf[k]) || buf[k] == fill_[v] || std::fabs(buf[k]) > 1e30;
-        if (!missing) sea[k] = 0;
+        if (!is_missing(v, buf[k])) sea[k] = 0;
       }
     }
   }
@@ -303,6 +317,52 @@ MonthlyForcing::MonthlyForcing(const std::string& path, const GridSpec& grid, co
     src_index_[i] = best;
     ++coastal_fallbacks_;
   }
+}
+
+namespace {
+std::string month_text(int months) {  // year * 12 + month - 1 -> "YYYY-MM"
+  char s[32];
+  std::snprintf(s, sizeof s, "%04d-%02d", months / 12, months % 12 + 1);
+  return s;
+}
+}  // namespace
+
+std::string MonthlyForcing::first_missing_month(int from_year, int to_year) const {
+  for (int y = from_year; y <= to_year; ++y)
+    for (int m = 0; m < 12; ++m) {
+      const long k = static_cast<long>(y - base_year_) * 12 + m;
+      if (k < 0 || k >= static_cast<long>(month_index_.size()) || month_index_[static_cast<size_t>(k)] < 0)
+        return month_text(y * 12 + m);
+    }
+  return {};
+}
+
+std::string MonthlyForcing::time_span() const {
+  return month_text(axis_first_) + " to " + month_text(axis_last_) + ", " + std::to_string(axis_values_) +
+         " monthly value" + (axis_values_ == 1 ? "" : "s");
+}
+
+void MonthlyForcing::throw_implausible(std::size_t v, double value, double converted, int year, int month,
+                                       std::size_t i) const {
+  const auto g = [](double x) {
+    char s[64];
+    std::snprintf(s, sizeof s, "%g", x);
+    return std::string(s);
+  };
+  const ForcingQuantity q = vars_[v].quantity;
+  const std::string canonical = q == ForcingQuantity::temperature ? "degC" : "mm month-1";
+  std::string text = path_ + ": variable '" + vars_[v].name + "' = " + g(value) + " " + units_[v];
+  if (units_[v] != canonical) text += " (" + g(converted) + " " + canonical + ")";
+  text += " at " + month_text(year * 12 + month) + " over land " + grid_.describe_cell(cells_[i]) + ": ";
+  if (q == ForcingQuantity::precipitation && converted < 0.0)
+    text += "negative precipitation (expected >= 0 " + canonical + ")";
+  else
+    text += "outside the plausible " +
+            std::string(q == ForcingQuantity::temperature     ? "monthly mean air temperatures"
+                        : q == ForcingQuantity::precipitation ? "monthly precipitation"
+                                                              : "monthly water amounts") +
+            ", " + g(lower_[v]) + " to " + g(upper_[v]) + " " + canonical;
+  throw InputError(text);
 }
 
 MonthlyForcing::~MonthlyForcing() {
@@ -460,9 +520,8 @@ bool MonthlyForcing::read_shared(int year) const {
 void MonthlyForcing::read_year(int year, std::vector<std::vector<double>>& out) const {
   const size_t n = cells_.size();
   out.resize(vars_.size());
-  if (year < first_year_ || year > last_year_)
-    throw InputError(path_ + ": no forcing for year " + std::to_string(year) + " (the file covers " +
-                     std::to_string(first_year_) + "-" + std::to_string(last_year_) + ")");
+  if (const std::string month = first_missing_month(year, year); !month.empty())
+    throw InputError(path_ + ": the time axis has no value for " + month + " (it holds " + time_span() + ")");
   if (shared_reading() && !read_shared(year)) return;  // another rank failed: engine::collectively reports it
   const size_t wn = static_cast<size_t>(nrows_) * static_cast<size_t>(ncols_);
   std::vector<double> buf(shared_reading() ? 0 : wn);
@@ -480,14 +539,14 @@ void MonthlyForcing::read_year(int year, std::vector<std::vector<double>>& out) 
       const auto convert = [&](const auto* field) {
         for (size_t i = 0; i < n; ++i) {
           const double raw = static_cast<double>(field[src_index_[i]]);
-          if (std::isnan(raw) || raw == fill_[v] || std::fabs(raw) > 1e30) {
-            char when[32];
-            std::snprintf(when, sizeof when, "%04d-%02d", year, m + 1);
-            throw InputError(path_ + ": variable '" + vars_[v].name + "' is missing (fill value or NaN) at " + when +
-                             " over land " + grid_.describe_cell(cells_[i]));
-          }
+          if (is_missing(v, raw))
+            throw InputError(path_ + ": variable '" + vars_[v].name + "' is missing (" +
+                             (std::isnan(raw) ? std::string("NaN") : raw == fill_[v] ? "its _FillValue" : "its missing_value") + ") at " +
+                             month_text(year * 12 + m) + " over land " + grid_.describe_cell(cells_[i]));
           const double value = packed ? raw * sf + ao : raw;
-          out[v][m * n + i] = value * factor + offset_[v];
+          const double converted = value * factor + offset_[v];
+          if (!(converted >= lower_[v] && converted <= upper_[v])) throw_implausible(v, value, converted, year, m, i);
+          out[v][m * n + i] = converted;
         }
       };
       const size_t f = v * 12 + static_cast<size_t>(m);

@@ -4,18 +4,24 @@
 /// each run cell takes the forcing cell that contains its centre.
 #include <mpi.h>
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "grids/calendar.hpp"
 #include "grids/grid_spec.hpp"
 
 namespace alamod::grids {
 
-/// What a forcing variable measures; decides the accepted units.
+/// What a forcing variable measures; decides the accepted units and the plausible values (a value
+/// outside them over land is refused, naming the file, variable, month and cell).
 enum class ForcingQuantity {
-  temperature,   ///< returned in degC; accepts degC, K
-  water_amount,  ///< returned in mm month-1; accepts mm month-1, mm d-1, kg m-2 s-1
+  temperature,    ///< returned in degC; accepts degC, K; -90 to 70 degC (as the site reader)
+  water_amount,   ///< returned in mm month-1; accepts mm month-1, mm d-1, kg m-2 s-1; -1000 to 1000
+                  ///< (evapotranspiration: negative is condensation)
+  precipitation,  ///< a water amount that cannot be negative: 0 to 10000 mm month-1 (the wettest month on
+                  ///< record, Cherrapunji 1861, had 9,300 mm)
 };
 
 struct ForcingVariable {
@@ -56,14 +62,20 @@ class MonthlyForcing {
 
   /// Read the 12 months of `year`: out[v][month * ncells + i], in the units of
   /// ForcingQuantity. Throws InputError naming file, variable, month and cell on
-  /// a missing month or a fill/NaN value over a land cell. Packed variables
-  /// (CF scale_factor / add_offset) are unpacked. In shared reading (set_reading) the call is
+  /// a missing month, a missing value (NaN, the variable's _FillValue or missing_value, or for
+  /// floating-point variables without _FillValue netCDF's default fill) or a value outside the
+  /// quantity's plausible range over a land cell. Packed variables (CF scale_factor / add_offset)
+  /// are unpacked. In shared reading (set_reading) the call is
   /// collective and must run inside engine::collectively: a rank whose read failed throws, the
   /// others return without values and learn of the failure there.
   void read_year(int year, std::vector<std::vector<double>>& out) const;
 
   int first_year() const { return first_year_; }
   int last_year() const { return last_year_; }  ///< last year with all 12 months
+  /// The first month of `from_year`..`to_year` that the time axis lacks ("YYYY-MM"), "" when it has all.
+  std::string first_missing_month(int from_year, int to_year) const;
+  /// What the time axis holds, e.g. "1990-01 to 1991-12, 23 monthly values".
+  std::string time_span() const;
   const std::string& path() const { return path_; }
   /// Per cell, the forcing cell it takes its climate from (row * forcing width + column, after the
   /// coastal fallback), so that cells can move to another rank with their mapping (remap).
@@ -85,6 +97,14 @@ class MonthlyForcing {
   std::vector<double> offset_;       ///< per variable additive conversion
   std::vector<int> per_day_;         ///< 1: value per day -> times days in month; 2: per second
   std::vector<double> fill_;         ///< fill value per variable (NaN if none), packed
+  std::vector<double> missing_;      ///< missing_value per variable (NaN if none), packed
+  std::vector<double> lower_, upper_;  ///< plausible values per variable, in the returned units
+  std::vector<std::string> units_;   ///< the units attribute of each variable
+  /// Whether the stored (packed) value `raw` of variable v is missing: NaN, _FillValue, missing_value.
+  bool is_missing(std::size_t v, double raw) const {
+    return std::isnan(raw) || raw == fill_[v] || raw == missing_[v];
+  }
+  int axis_first_ = 0, axis_last_ = 0, axis_values_ = 0;  ///< first and last month (year * 12 + month - 1)
   std::vector<double> pack_scale_;   ///< CF scale_factor per variable (1 if none)
   std::vector<double> pack_offset_;  ///< CF add_offset per variable (0 if none)
   std::vector<char> is_float_;       ///< stored as 32-bit float: read and broadcast as such
@@ -102,9 +122,11 @@ class MonthlyForcing {
   mutable std::vector<float> ffields_;
   mutable std::vector<double> dfields_;
   bool read_shared(int year) const;  ///< false: another rank's read failed
+  /// Throws the InputError of a value outside the plausible range: variable v's `value` (unpacked, in the
+  /// file's units; `converted` in the returned units) at `month` (0-11) of `year` over owned cell i.
+  [[noreturn]] void throw_implausible(std::size_t v, double value, double converted, int year, int month,
+                                      std::size_t i) const;
 };
 
-/// Days in a month of the proleptic Gregorian calendar.
-int days_in_month(int year, int month);
 
 }  // namespace alamod::grids

@@ -1,10 +1,13 @@
 #include "grids/raster.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 #include <memory>
 #include <stdexcept>
+
+#include <sys/stat.h>
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -33,24 +36,13 @@ std::string last_gdal_error() {
   return (m && *m) ? std::string(": ") + m : std::string();
 }
 
-}  // namespace
-
-Resampling parse_resampling(const std::string& name, const std::string& context) {
-  if (name == "nearest") return Resampling::nearest;
-  if (name == "bilinear") return Resampling::bilinear;
-  if (name == "average") return Resampling::average;
-  if (name == "mode") return Resampling::mode;
-  throw InputError(context + ": resampling '" + name + "' is not one of nearest, bilinear, average, mode");
-}
-
-RasterWindow read_raster_window(const std::string& path, const GridSpec& grid, int row0, int nrows,
-                                Resampling resampling) {
+/// `path` opened by GDAL, with a CRS that transforms to the grid's (InputError otherwise).
+std::unique_ptr<GDALDataset> open_raster(const std::string& path, const GridSpec& grid) {
   ensure_gdal();
-  RasterWindow w;
-  w.row0 = row0;
-  w.nrows = nrows;
-  w.nx = grid.nx;
-  if (nrows <= 0) return w;
+  const std::string kind = non_regular_file_kind(path);
+  if (!kind.empty())
+    throw InputError(path + ": is " + kind + ", not a regular file (expected a raster file GDAL can open" +
+                     (kind == "a folder" ? "; for an Arc/Info binary grid, name its hdr.adf)" : ")"));
   CPLErrorReset();
   std::unique_ptr<GDALDataset> src(static_cast<GDALDataset*>(GDALOpen(path.c_str(), GA_ReadOnly)));
   if (!src) {
@@ -73,6 +65,39 @@ RasterWindow read_raster_window(const std::string& path, const GridSpec& grid, i
                        "' cannot be transformed to the run grid's " + grid.crs +
                        " (PROJ finds no coordinate operation between them)");
   }
+  return src;
+}
+
+}  // namespace
+
+std::string non_regular_file_kind(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode)) return {};
+  if (S_ISDIR(st.st_mode)) return "a folder";
+  if (S_ISFIFO(st.st_mode)) return "a named pipe";
+  if (S_ISCHR(st.st_mode)) return "a character device";
+  if (S_ISBLK(st.st_mode)) return "a block device";
+  if (S_ISSOCK(st.st_mode)) return "a socket";
+  return "not a file";
+}
+
+Resampling parse_resampling(const std::string& name, const std::string& context) {
+  if (name == "nearest") return Resampling::nearest;
+  if (name == "bilinear") return Resampling::bilinear;
+  if (name == "average") return Resampling::average;
+  if (name == "mode") return Resampling::mode;
+  throw InputError(context + ": resampling '" + name + "' is not one of nearest, bilinear, average, mode");
+}
+
+RasterWindow read_raster_window(const std::string& path, const GridSpec& grid, int row0, int nrows,
+                                Resampling resampling) {
+  ensure_gdal();
+  RasterWindow w;
+  w.row0 = row0;
+  w.nrows = nrows;
+  w.nx = grid.nx;
+  if (nrows <= 0) return w;
+  const std::unique_ptr<GDALDataset> src = open_raster(path, grid);
   const char* alg = resampling == Resampling::nearest    ? "near"
                     : resampling == Resampling::bilinear ? "bilinear"
                     : resampling == Resampling::average  ? "average"
@@ -104,6 +129,40 @@ RasterWindow read_raster_window(const std::string& path, const GridSpec& grid, i
                                       0) != CE_None)
     throw InputError(path + ": read failed" + last_gdal_error());
   return w;
+}
+
+std::vector<std::uint8_t> outside_raster(const std::string& path, const GridSpec& grid, int row0, int nrows) {
+  std::vector<std::uint8_t> outside(static_cast<std::size_t>(std::max(nrows, 0)) * grid.nx, 0);
+  if (nrows <= 0) return outside;
+  const std::unique_ptr<GDALDataset> src = open_raster(path, grid);
+  double gt[6], inv[6];
+  if (src->GetGeoTransform(gt) != CE_None || !GDALInvGeoTransform(gt, inv))
+    throw InputError(path + ": has no usable geotransform (the position of its pixels is unknown)");
+  const double width = src->GetRasterXSize(), height = src->GetRasterYSize();
+  OGRSpatialReference from, to(*src->GetSpatialRef());
+  from.SetFromUserInput(grid.crs_wkt.c_str());
+  from.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  to.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  const bool same = from.IsSame(&to);
+  std::unique_ptr<OGRCoordinateTransformation> ct(same ? nullptr : OGRCreateCoordinateTransformation(&from, &to));
+  if (!same && !ct) throw InputError(path + ": its CRS cannot be transformed to the run grid's " + grid.crs);
+  const std::size_t nx = static_cast<std::size_t>(grid.nx);
+  std::vector<double> x(nx), y(nx);
+  std::vector<int> ok(nx);
+  for (int row = row0; row < row0 + nrows; ++row) {
+    for (std::size_t col = 0; col < nx; ++col) {
+      x[col] = grid.x_center(static_cast<int>(col));
+      y[col] = grid.y_center(row);
+    }
+    std::fill(ok.begin(), ok.end(), 1);
+    if (ct) ct->Transform(grid.nx, x.data(), y.data(), nullptr, ok.data());
+    for (std::size_t col = 0; col < nx; ++col) {
+      const double px = inv[0] + inv[1] * x[col] + inv[2] * y[col], py = inv[3] + inv[4] * x[col] + inv[5] * y[col];
+      if (!(ok[col] && px >= 0.0 && px < width && py >= 0.0 && py < height))
+        outside[static_cast<std::size_t>(row - row0) * nx + col] = 1;
+    }
+  }
+  return outside;
 }
 
 std::string file_sha256(const std::string& path) { return sha256_file(path); }

@@ -1,6 +1,7 @@
 #pragma once
 /// Static raster layers through GDAL: any format GDAL reads, any CRS PROJ can
 /// transform, any resolution; warped to (a row window of) the run grid.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,16 @@ struct RasterWindow {
 /// its CRS cannot be transformed to the grid's.
 RasterWindow read_raster_window(const std::string& path, const GridSpec& grid, int row0, int nrows,
                                 Resampling resampling);
+
+/// "" when `path` is a regular file (links followed) or nothing at all (its reader then says it is missing);
+/// otherwise what it is: "a folder", "a named pipe", "a character device", "a block device", "a socket".
+/// Readers refuse such paths up front: opening a named pipe without a writer blocks forever.
+std::string non_regular_file_kind(const std::string& path);
+
+/// For each cell of rows [row0, row0 + nrows) of `grid` (row-major), 1 when its centre lies outside the
+/// extent of the raster `path` (its pixels, in its own CRS), where read_raster_window gives no data
+/// whatever the raster holds. Throws InputError like read_raster_window when the raster cannot be opened.
+std::vector<std::uint8_t> outside_raster(const std::string& path, const GridSpec& grid, int row0, int nrows);
 
 /// SHA-256 of a file (hex), for provenance.
 std::string file_sha256(const std::string& path);

@@ -148,3 +148,7 @@ set_tests_properties(grid_reading_change_on_move PROPERTIES FIXTURES_REQUIRED fr
 alamod_script_test(grid_cf_grid_mapping /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/integration/test_grid_mapping.py
   $<TARGET_FILE:alamod> ${CMAKE_SOURCE_DIR}/configs/france_default.toml ${CMAKE_BINARY_DIR}/test_output/grid_mapping)
 set_tests_properties(grid_cf_grid_mapping PROPERTIES FIXTURES_REQUIRED france_data)
+
+# Values a run must not let through: the yearly check names a non-finite pool, stock or flux and its cell;
+# the CF writer refuses on every rank a value its variable cannot hold (issue 18, item 7).
+alamod_mpi_test(test_grid_run_values SOURCES unit/test_grid_run_values.cpp LIBS alamod_engine RANKS 1 2 3)

@@ -5,7 +5,35 @@
 //   alamod rothc --official-input RothC_input.dat --out results/rothc
 //   alamod models show rothc
 //
-// main() hands over to the command line, which starts MPI for the commands that compute.
-#include "engine/command_line/cli.hpp"
+// The steps: parse the command line; what only prints (--help, --version, run --config-help, models)
+// and a bad command line are answered at once, without starting MPI (its start alone takes ~0.5 s, and
+// a singleton also starts a daemon). Otherwise MPI starts, then PETSc inside it (RAII: PETSc ends
+// first, MPI last), the chosen command runs, and an error that only some ranks may have met aborts
+// the communicator, so that no rank hangs.
+//
+// Exit codes: 0 done, 1 bad input, 2 bad command line, 3 internal error (communicator aborted),
+// 75 stopped by SIGTERM/SIGINT/SIGUSR1 after writing a checkpoint (continue with --restart).
+#include <mpi.h>
 
-int main(int argc, char** argv) { return alamod::engine::run_command_line(argc, argv); }
+#include <cstdio>
+#include <exception>
+#include <optional>
+
+#include "engine/command_line/cli.hpp"
+#include "engine/command_line/session.hpp"
+
+int main(int argc, char** argv) {
+  using namespace alamod::engine;
+  CommandLine command_line;
+  if (const std::optional<int> answered = command_line.parse(argc, argv)) return *answered;
+
+  MpiSession mpi(argc, argv);  // first in, last out
+  PetscSession petsc(command_line.petsc_options());
+  try {
+    return command_line.run(mpi.rank());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "alamod: fatal error on rank %d: %s\n", mpi.rank(), e.what());
+    MPI_Abort(MPI_COMM_WORLD, 3);
+  }
+  return 3;
+}

@@ -1,5 +1,9 @@
 #include "engine/common/collective.hpp"
 
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
 #include <vector>
 
 #include "grids/input_error.hpp"
@@ -27,6 +31,18 @@ void collectively(MPI_Comm comm, const std::function<void()>& step) {
   buf.resize(static_cast<size_t>(len));
   MPI_Bcast(buf.data(), len, MPI_CHAR, first, comm);
   throw InputError(std::string(buf.begin(), buf.end()));
+}
+
+void abort_collective_phase(MPI_Comm comm, const std::string& message, bool report, int exit_code) {
+  std::fflush(stdout);
+  if (report) {
+    std::fprintf(stderr, "alamod: error: %s\n", message.c_str());
+    std::fflush(stderr);
+  } else {
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+  }
+  MPI_Abort(comm, exit_code);
+  std::abort();  // MPI_Abort does not return
 }
 
 }  // namespace alamod::engine

@@ -1,5 +1,5 @@
 #pragma once
-/// The run configuration (TOML): every key declared once in a schema with its
+/// The run configuration (TOML): every key declared once in config_schema.cpp with its
 /// unit, default and help; unknown keys are rejected with the nearest valid key.
 #include <array>
 #include <string>
@@ -35,6 +35,7 @@ struct RunConfig {
   grids::GridSpec grid;
   // inputs (absolute paths after resolution)
   std::string land_mask, land_use, clay, soc_stock, carbon_input, climate, cost_weight;
+  bool land_mask_partial = false;  ///< inputs.land_mask_partial: accept a mask that does not cover the grid
   grids::Resampling resampling_continuous = grids::Resampling::average;
   std::string var_tas = "tas", var_pr = "pr", var_pet = "pet";
   grids::MonthlyForcing::Reading climate_reading = grids::MonthlyForcing::Reading::automatic;  ///< inputs.climate_reading

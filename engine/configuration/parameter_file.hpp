@@ -40,6 +40,12 @@ ParameterFile read_parameter_file(const std::string& path);
 /// Throws InputError when the file's `model` key names another model than `model`.
 void check_model(const ParameterFile& pf, const std::string& model);
 
+/// The row of `model`'s parameter `name`; nullptr when the model declares no such parameter.
+const models::ParameterRow* find_parameter(const models::ModelInfo& model, const std::string& name);
+
+/// The declared parameter name of `model` nearest to `name` (for "did you mean" messages).
+std::string nearest_parameter(const models::ModelInfo& model, const std::string& name);
+
 /// The file's entries checked against the model's parameter table: each name must be one of the model's
 /// parameters (the message suggests the nearest) and each value within its bounds. Throws InputError
 /// naming the file, line, column and parameter.

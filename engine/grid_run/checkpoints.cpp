@@ -6,10 +6,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <dirent.h>
-#include <filesystem>
+#include <sys/stat.h>
 #include <map>
 #include <sstream>
-#include <sys/stat.h>
 
 #include "engine/common/collective.hpp"
 #include "engine/common/number_format.hpp"
@@ -17,6 +16,7 @@
 #include "engine/grid_run/grid_run.hpp"
 #include "grids/checkpoint_file.hpp"
 #include "grids/input_error.hpp"
+#include "grids/output_files.hpp"
 #include "grids/sha256.hpp"
 
 namespace alamod::engine {
@@ -83,12 +83,18 @@ std::string GridRun::checkpoint_path(int year) const {
 }
 
 std::vector<int> GridRun::checkpoint_years() const {
+  // recognised by their content, not their name: a look-alike file is neither listed nor removed
   std::vector<int> years;
   const std::string prefix = output_stem(cfg_.output_name) + ".checkpoint_";
   for (const auto& name : folder_entries(opt_.out_dir))
-    if (const int y = year_in(name, prefix, ".nc"); y >= 0) years.push_back(y);
+    if (const int y = year_in(name, prefix, ".nc"); y >= 0 && is_ours(checkpoint_path(y))) years.push_back(y);
   std::sort(years.begin(), years.end());
   return years;
+}
+
+bool GridRun::is_ours(const std::string& checkpoint) const {
+  const auto kind = grids::classify_checkpoint(checkpoint, cfg_.output_name);
+  return kind == grids::CheckpointKind::checkpoint || kind == grids::CheckpointKind::damaged;
 }
 
 std::string GridRun::latest_checkpoint() const {
@@ -97,12 +103,36 @@ std::string GridRun::latest_checkpoint() const {
 }
 
 void GridRun::remove_checkpoints() const {
+  // this output's checkpoints (by content), their snapshots of the output (NetCDF-4 files) and the
+  // temporary files of either (regular files under alamod's temporary names; the output's lock is held)
+  for (const int y : checkpoint_years()) std::remove(checkpoint_path(y).c_str());
   const std::string ckpt = output_stem(cfg_.output_name) + ".checkpoint_";
   const std::string snap = "." + cfg_.output_name + ".checkpoint_";
-  for (const auto& name : folder_entries(opt_.out_dir))
-    if (year_in(name, ckpt, ".nc") >= 0 || year_in(name, ckpt, ".nc.incomplete") >= 0 || year_in(name, snap, "") >= 0 ||
-        year_in(name, ckpt, ".nc.damaged") >= 0 || year_in(name, snap, ".damaged") >= 0)
-      std::remove((opt_.out_dir + "/" + name).c_str());
+  for (const auto& name : folder_entries(opt_.out_dir)) {
+    const std::string path = opt_.out_dir + "/" + name;
+    if ((year_in(name, snap, "") >= 0 && grids::has_hdf5_signature(path)) ||
+        ((year_in(name, ckpt, ".nc.incomplete") >= 0 || year_in(name, snap, ".incomplete") >= 0) &&
+         grids::is_regular_file(path)) ||
+        // checkpoints set aside as damaged by a restart (set_aside_damaged), and their snapshots
+        (year_in(name, ckpt, ".nc.damaged") >= 0 && is_ours(path)) ||
+        (year_in(name, snap, ".damaged") >= 0 && grids::has_hdf5_signature(path)))
+      std::remove(path.c_str());
+  }
+}
+
+void GridRun::check_temporary_names() const {
+  const std::string ckpt = output_stem(cfg_.output_name) + ".checkpoint_";
+  const std::string snap = "." + cfg_.output_name + ".checkpoint_";
+  const std::string tmp = "." + cfg_.output_name + ".incomplete";
+  for (const auto& name : folder_entries(opt_.out_dir)) {
+    if (name != tmp && year_in(name, ckpt, ".nc.incomplete") < 0 && year_in(name, snap, ".incomplete") < 0) continue;
+    const std::string path = opt_.out_dir + "/" + name;
+    struct stat st {};
+    if (lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+      throw InputError(path + ": alamod writes its temporary files under this name, but " +
+                       grids::file_kind(st.st_mode) + " is there; alamod never writes through it: remove it, or "
+                       "choose another --out");
+  }
 }
 
 void GridRun::write_checkpoint(int year_done) {
@@ -140,7 +170,7 @@ void GridRun::write_checkpoint(int year_done) {
     const auto years = checkpoint_years();
     for (size_t k = 0; k + 2 < years.size(); ++k) {
       std::remove(checkpoint_path(years[k]).c_str());
-      std::remove(output_snapshot(years[k]).c_str());
+      if (grids::has_hdf5_signature(output_snapshot(years[k]))) std::remove(output_snapshot(years[k]).c_str());
     }
   }
   log("checkpoint " + path + " (state at the end of " + std::to_string(year_done) + ")");
@@ -307,12 +337,16 @@ void GridRun::restore_output_snapshot(int year_done, const std::string& checkpoi
   collectively(comm_, [&] {
     if (rank_ != 0) return;
     const std::string snap = output_snapshot(year_done);
-    const std::string tmp = opt_.out_dir + "/." + cfg_.output_name + ".incomplete";
-    std::error_code ec;
-    std::filesystem::copy_file(snap, tmp, std::filesystem::copy_options::overwrite_existing, ec);
-    if (ec)
+    const std::string tmp = temporary_path();
+    // the working file is replaced, never written through: a link there is refused
+    grids::clear_temporary(tmp);
+    int error_number = 0;
+    try {
+      grids::copy_file_exclusive(snap, tmp, error_number);
+    } catch (const std::runtime_error& e) {
       throw InputError(snap + ": the output snapshot of checkpoint " + checkpoint + " cannot be restored (" +
-                       ec.message() + "); start again without --restart");
+                       e.what() + "); start again without --restart");
+    }
   });
 }
 

@@ -4,7 +4,9 @@
 #include "engine/grid_run/grid_run.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <sys/stat.h>
 
@@ -12,11 +14,14 @@
 #include "engine/common/collective.hpp"
 #include "engine/common/number_format.hpp"
 #include "engine/common/provenance.hpp"
+#include "engine/grid_run/output_lock.hpp"
+#include "engine/grid_run/output_watchdog.hpp"
 #include "engine/grid_run/phase_timer.hpp"
 #include "engine/grid_run/stop_signal.hpp"
 #include "engine/model_bindings/model_binding.hpp"
 #include "grids/cf_writer.hpp"
 #include "grids/input_error.hpp"
+#include "grids/output_files.hpp"
 
 namespace alamod::engine {
 
@@ -40,11 +45,6 @@ bool make_directories(const std::string& path) {
   }
   return is_directory(path);
 }
-bool exists(const std::string& p) {
-  struct stat st {};
-  return stat(p.c_str(), &st) == 0;
-}
-
 }  // namespace
 
 GridRun::GridRun(MPI_Comm comm, RunConfig config, GridRunOptions options)
@@ -99,15 +99,27 @@ void GridRun::run() {
 
 void GridRun::check_output_folder() {
   out_path_ = opt_.out_dir + "/" + cfg_.output_name;
+  lock_path_ = OutputLock::path_for(opt_.out_dir, cfg_.output_name);
+  std::string took_over;
   collectively(comm_, [&] {
     if (rank_ != 0) return;
+    check_path_lengths();
     if (!make_directories(opt_.out_dir))
-      throw InputError(opt_.out_dir + ": cannot create the output folder");
+      throw InputError(opt_.out_dir + ": cannot create the output folder (" + std::strerror(errno) + ")");
+    refuse_outputs_that_are_inputs();
+    // held until this run ends: a second run on this output is refused here, before it writes anything
+    lock_ = std::make_unique<OutputLock>(lock_path_, out_path_, took_over);
+    struct stat st {};
+    const bool output_there = lstat(out_path_.c_str(), &st) == 0;
+    if (output_there && !S_ISREG(st.st_mode))
+      throw InputError(out_path_ + ": " + grids::file_kind(st.st_mode) + " has the output's name; alamod replaces "
+                       "only a regular file: remove it, or choose another --out or output.file");
+    check_temporary_names();
     const bool unfinished = !checkpoint_years().empty();
     // a run started with --overwrite over an earlier result keeps it until its own commit
-    if (!opt_.restart.empty() && exists(out_path_) && !unfinished)
+    if (!opt_.restart.empty() && output_there && !unfinished)
       throw InputError(out_path_ + ": this run is already complete; nothing to restart");
-    if (opt_.restart.empty() && exists(out_path_) && !opt_.overwrite)
+    if (opt_.restart.empty() && output_there && !opt_.overwrite)
       throw InputError(out_path_ + ": output already exists; choose another --out folder or pass --overwrite");
     if (opt_.restart.empty() && unfinished && !opt_.overwrite)
       throw InputError(latest_checkpoint() + ": an unfinished run writing " + cfg_.output_name +
@@ -115,6 +127,8 @@ void GridRun::check_output_folder() {
                        "(its checkpoints are then removed)");
     if (opt_.restart.empty() && unfinished) remove_checkpoints();
   });
+  if (!took_over.empty())
+    log("the lock of " + out_path_ + " was left by a run that has ended (" + took_over + "); taken over");
 }
 
 void GridRun::spin_up() {

@@ -7,9 +7,12 @@
 /// inputs.cpp (land partition, static layers, forcing, input checksums), checkpoints.cpp (checkpoint
 /// files, restarts), output_spec.cpp (the output's variables and attributes), simulate.cpp (the years:
 /// climate, model step, balance check, output, checkpoints), rebalance.cpp (cells moving between ranks),
-/// phase_timer.hpp (phase times and PETSc events), stop_signal.{hpp,cpp} (SIGTERM/SIGUSR1).
+/// phase_timer.hpp (phase times and PETSc events), stop_signal.{hpp,cpp} (SIGTERM/SIGUSR1), output_lock.{hpp,cpp}
+/// (the output's lock), output_files.cpp (name lengths, outputs that are inputs, a failed parallel write),
+/// output_watchdog.{hpp,cpp} (a collective output call that never returns).
 #include <mpi.h>
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -28,11 +31,15 @@ class RowIoLayout;
 }
 namespace alamod::grids {
 class CfWriter;
+class OutputError;
 struct OutputFileSpec;
 struct OutputVariable;
 }
 
 namespace alamod::engine {
+
+class OutputLock;
+class OutputWatchdog;
 
 struct GridRunOptions {
   std::string out_dir;     ///< output folder (created if missing)
@@ -68,6 +75,8 @@ class GridRun {
 
  private:
   // ---- the phases of run(), in order (grid_run.cpp, inputs.cpp, checkpoints.cpp, simulate.cpp)
+  /// Rank 0 checks, all ranks agree: file name lengths, the folder, outputs that are inputs, the lock of
+  /// the output (held until the end of the run), an existing output or unfinished run.
   void check_output_folder();
   void partition_land();
   void read_static_layers();
@@ -94,12 +103,20 @@ class GridRun {
 
   // ---- checkpoints and restarts (checkpoints.cpp)
   // Checkpoints belong to one output file: DIR/<output stem>.checkpoint_YEAR.nc, with the output as of
-  // that year in DIR/.<output>.checkpoint_YEAR; other runs' checkpoints in the folder are never touched.
+  // that year in DIR/.<output>.checkpoint_YEAR; other runs' checkpoints in the folder are never touched, and
+  // a checkpoint is recognised by its content (alamod_checkpoint_next_year, alamod_output_file), not its name.
   std::string checkpoint_path(int year) const;
   std::vector<int> checkpoint_years() const;  ///< this output's checkpoints in the folder, ascending (rank 0)
+  /// Whether a file with one of this output's checkpoint names is one of its checkpoints (by content; a
+  /// damaged one counts, a look-alike or another output's does not).
+  bool is_ours(const std::string& checkpoint) const;
   std::string latest_checkpoint() const;
   std::string output_snapshot(int year) const;  ///< copy of the output file as of a checkpoint
-  /// Every checkpoint, snapshot, unfinished checkpoint and set-aside damaged one of this output (rank 0).
+  /// Refuses (InputError) anything but a regular file under one of this output's temporary names (the
+  /// output's, a checkpoint's or a snapshot's), before the run writes anything (rank 0).
+  void check_temporary_names() const;
+  /// This output's checkpoints (by content), snapshots, unfinished temporaries of either and the checkpoints a
+  /// restart set aside as damaged (rank 0).
   void remove_checkpoints() const;
   void write_checkpoint(int year_done);
   /// Collective: (year, path) of the checkpoint --restart names (year -1), or with "latest" of every
@@ -156,6 +173,25 @@ class GridRun {
   /// returns the number of cells moved.
   std::int64_t move_cells(std::unique_ptr<decomposition::LandPartition> next, int year);
 
+  // ---- the output's files (output_files.cpp)
+  std::string temporary_path() const;  ///< DIR/.NAME.incomplete, the output while it is written
+  /// Open MPI's parallel I/O crashes on long file names: refuses before anything is read (rank 0).
+  void check_path_lengths() const;
+  /// Refuses an output, temporary or lock file name that is one of the run's inputs (rank 0).
+  void refuse_outputs_that_are_inputs() const;
+  /// After an OutputError on this rank, when other ranks may wait in a collective write for ever: removes
+  /// the temporary files and, on one rank, throws an InputError saying why (the file closed); on several,
+  /// prints that message once and aborts the communicator with exit code 1.
+  [[noreturn]] void fail_on_output_error(const grids::OutputError& e);
+  /// Rank 0's watchdog thread, when an output call has made no progress for `seconds`: if the disk is
+  /// full (or the quota exceeded), reports it, removes `temporaries` and aborts the communicator (HDF5 may
+  /// have left the ranks in different collective calls); otherwise returns.
+  void on_output_stall(double seconds, const std::vector<std::string>& temporaries);
+  /// After a failure while a checkpoint was written: removes its snapshot of the output unless a
+  /// checkpoint of that year refers to it (recognised by content when `read_checkpoint`, else by name:
+  /// the watchdog's thread makes no netCDF call).
+  void remove_orphan_snapshot(bool read_checkpoint) const;
+
   void log(const std::string& line) const;  ///< rank 0 only
   /// Owned land values -> this rank's range of the grid (sea cells NaN), into `out`.
   void to_grid_range(const std::vector<double>& owned, std::vector<double>& out) const;
@@ -168,6 +204,8 @@ class GridRun {
   RunConfig cfg_;
   GridRunOptions opt_;
   std::string out_path_;
+  std::string lock_path_;               ///< DIR/.NAME.lock (every rank knows it)
+  std::unique_ptr<OutputLock> lock_;    ///< rank 0: the output's lock, held for the whole run
   std::unique_ptr<decomposition::LandPartition> partition_;
   std::vector<std::int64_t> cells_;  ///< grid linear index of each owned land cell
   std::int64_t range_begin_ = 0, range_end_ = 0;
@@ -194,6 +232,7 @@ class GridRun {
   std::unique_ptr<grids::CfWriter> writer_;
   bool leaching_output_ = false;  ///< the output has fCarbonLeaching
   bool checkpointed_ = false;     ///< a checkpoint refers to the partial output (kept on failure)
+  std::atomic<int> checkpoint_in_progress_{-1};  ///< the year of the checkpoint being written, -1 between
   // buffers kept for the whole run: a fresh allocation of this size costs page faults every year
   std::vector<double> grid_buf_, io_buf_;
   std::vector<std::vector<double>> pool_io_;
@@ -214,6 +253,10 @@ class GridRun {
     double busy_mark = 0;  ///< times_.compute_busy at the last check
   } compute_checks_;
   double loop_start_ = 0, last_report_ = 0;  ///< MPI_Wtime() at the first year and the last progress line
+  double output_room_bytes_ = 0;  ///< less free space than this (one year of the largest variable) is a full disk
+  /// rank 0 of several: watches the collective output calls for a hang after a failed write (last member:
+  /// its thread stops before anything it reads is destroyed)
+  std::unique_ptr<OutputWatchdog> watchdog_;
 };
 
 }  // namespace alamod::engine

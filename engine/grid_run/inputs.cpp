@@ -2,6 +2,7 @@
 // the climate forcing and the checksums of every input file.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "engine/common/collective.hpp"
 #include "engine/common/number_format.hpp"
@@ -12,6 +13,40 @@
 
 namespace alamod::engine {
 
+namespace {
+
+/// How much of the run grid the land mask's extent leaves out (cells outside it are sea), summed over
+/// the ranks' slabs of rows.
+struct MaskCoverage {
+  std::int64_t outside = 0;  ///< grid cells whose centre lies outside the mask's extent
+  std::int64_t land_lost = 0;  ///< of those, cells that the land-use raster gives a configured class
+  std::int64_t first = -1;     ///< the first of them (grid linear index), -1 when none
+};
+
+/// This rank's part of MaskCoverage: rows [row_begin, row_end) of the grid.
+MaskCoverage mask_coverage(const RunConfig& cfg, int row_begin, int row_end) {
+  MaskCoverage c;
+  const auto& g = cfg.grid;
+  const std::vector<std::uint8_t> outside = grids::outside_raster(cfg.land_mask, g, row_begin, row_end - row_begin);
+  c.outside = std::count(outside.begin(), outside.end(), 1);
+  if (c.outside == 0) return c;
+  c.first = static_cast<std::int64_t>(row_begin) * g.nx + (std::find(outside.begin(), outside.end(), 1) - outside.begin());
+  // the cells outside that the land-use raster gives a class: land that the mask loses
+  const auto lu = grids::read_raster_window(cfg.land_use, g, row_begin, row_end - row_begin,
+                                            grids::Resampling::nearest);
+  for (std::size_t i = 0; i < outside.size(); ++i) {
+    if (!outside[i] || !std::isfinite(lu.values[i])) continue;
+    for (const auto& u : cfg.land_uses)
+      if (std::lround(lu.values[i]) == u.code) {
+        ++c.land_lost;
+        break;
+      }
+  }
+  return c;
+}
+
+}  // namespace
+
 void GridRun::partition_land() {
   const auto& g = cfg_.grid;
   // Each rank reads one slab of mask rows (and weights); the partition is built collectively from
@@ -20,10 +55,28 @@ void GridRun::partition_land() {
   const int s1 = decomposition::LandPartition::slab_row_begin(rank_ + 1, size_, g.ny);
   std::vector<std::uint8_t> slab_land;
   std::vector<double> slab_weight;
+  MaskCoverage cover;
   collectively(comm_, [&] {
     slab_land = read_land_mask(s0, s1);
+    cover = mask_coverage(cfg_, s0, s1);
     if (!cfg_.cost_weight.empty()) slab_weight = read_cost_weight(s0, s1, slab_land);
   });
+  // a mask smaller than the grid silently turns the rest of the grid to sea: refused unless accepted
+  std::int64_t outside[2] = {cover.outside, cover.land_lost};
+  std::int64_t first = cover.first < 0 ? std::numeric_limits<std::int64_t>::max() : cover.first;
+  MPI_Allreduce(MPI_IN_PLACE, outside, 2, MPI_INT64_T, MPI_SUM, comm_);
+  MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT64_T, MPI_MIN, comm_);
+  if (outside[0] > 0) {
+    const std::int64_t cells = static_cast<std::int64_t>(g.nx) * g.ny;
+    const std::string what =
+        cfg_.land_mask + ": the land mask does not cover the run grid: " + std::to_string(outside[0]) + " of the grid's " +
+        std::to_string(cells) + " cells (" + format_number("%.1f", 100.0 * outside[0] / cells) +
+        " %) lie outside the mask's extent and are sea, " + std::to_string(outside[1]) +
+        " of them with a land-use class in " + cfg_.land_use + " (land lost); the first is " + g.describe_cell(first);
+    if (!cfg_.land_mask_partial)
+      throw InputError(what + ". Give a mask covering the grid, or set inputs.land_mask_partial = true to accept it");
+    log(what + " (accepted: inputs.land_mask_partial = true)");
+  }
   const std::int64_t slab_land_cells = std::count(slab_land.begin(), slab_land.end(), 1);
   std::int64_t land_cells = 0;
   MPI_Allreduce(&slab_land_cells, &land_cells, 1, MPI_INT64_T, MPI_SUM, comm_);
@@ -128,7 +181,7 @@ void GridRun::read_static_layers() {
         throw InputError(cfg_.soc_stock + ": soc_stock = " + format_number("%g", s) + " t ha-1 at land " +
                          g.describe_cell(c) + " (expected > 0 and < 2000 t ha-1)");
       const double in = value_at(input, c);
-      if (!(in >= 0.0 && in < 100.0))
+      if (!(in >= 0.0 && in <= 100.0))  // bounds inclusive, as the message says
         throw InputError(cfg_.carbon_input + ": carbon_input = " + format_number("%g", in) +
                          " t ha-1 yr-1 at land " + g.describe_cell(c) + " (expected 0-100 t ha-1 yr-1)");
       st.clay[i] = cl;
@@ -158,12 +211,12 @@ void GridRun::open_forcing() {
     forcing_ = std::make_unique<grids::MonthlyForcing>(
         cfg_.climate, cfg_.grid, cells_,
         std::vector<grids::ForcingVariable>{{cfg_.var_tas, grids::ForcingQuantity::temperature},
-                                            {cfg_.var_pr, grids::ForcingQuantity::water_amount},
+                                            {cfg_.var_pr, grids::ForcingQuantity::precipitation},
                                             {cfg_.var_pet, grids::ForcingQuantity::water_amount}});
     const int need_end = std::max(cfg_.end_year, cfg_.start_year + cfg_.spinup_years - 1);
-    if (cfg_.start_year < forcing_->first_year() || need_end > forcing_->last_year())
-      throw InputError(cfg_.climate + ": covers " + std::to_string(forcing_->first_year()) + "-" +
-                       std::to_string(forcing_->last_year()) + " but the run needs " +
+    if (const std::string month = forcing_->first_missing_month(cfg_.start_year, need_end); !month.empty())
+      throw InputError(cfg_.climate + ": the time axis has no value for " + month + " (it holds " +
+                       forcing_->time_span() + "), but the run needs every month of " +
                        std::to_string(cfg_.start_year) + "-" + std::to_string(need_end) +
                        " (run.start_year..run.end_year and spinup.years)");
   });

@@ -11,18 +11,38 @@
 #include "engine/common/number_format.hpp"
 #include "engine/common/shell_quote.hpp"
 #include "engine/grid_run/grid_run.hpp"
+#include "engine/grid_run/output_watchdog.hpp"
 #include "engine/grid_run/phase_timer.hpp"
+#include "engine/grid_run/year_checks.hpp"
 #include "engine/grid_run/stop_signal.hpp"
 #include "grids/cf_writer.hpp"
 #include "grids/fast_deflate.hpp"
 #include "grids/input_error.hpp"
+#include "grids/output_files.hpp"
 
 namespace alamod::engine {
 
 void GridRun::simulate() {
   hash_inputs();
   if (!restored_from_.empty()) check_inputs_unchanged();
-  open_output(describe_output());
+  const grids::OutputFileSpec spec = describe_output();
+  if (size_ > 1 && rank_ == 0) {
+    // less room than one year of the largest variable (uncompressed, every pool) is a full disk
+    size_t pools = 1;
+    for (const auto& v : spec.variables)
+      if (v.per_pool) pools = std::max(pools, spec.pools.size());
+    output_room_bytes_ =
+        8.0 * static_cast<double>(cfg_.grid.nx) * cfg_.grid.ny * static_cast<double>(pools) + 1048576.0;
+    watchdog_ = std::make_unique<OutputWatchdog>(3.0, [this](double seconds, const std::vector<std::string>& temps) {
+      on_output_stall(seconds, temps);
+    });
+  }
+  try {
+    OutputWatchdog::Phase watched(watchdog_.get(), {temporary_path()});
+    open_output(spec);
+  } catch (const grids::OutputError& e) {
+    fail_on_output_error(e);
+  }
   start_year_loop();
   try {
     for (int yi = first_year_index_; yi < year_count(); ++yi) {
@@ -37,8 +57,12 @@ void GridRun::simulate() {
     finish_output();
   } catch (const StoppedForRestart&) {
     throw;
+  } catch (const grids::OutputError& e) {
+    // this rank failed in a collective write: the others may wait in it, so no collective close
+    fail_on_output_error(e);
   } catch (...) {
     close_output_after_failure();
+    if (rank_ == 0) remove_orphan_snapshot(true);
     throw;
   }
   // the run is complete: its checkpoints are no longer needed
@@ -58,11 +82,7 @@ void GridRun::open_output(const grids::OutputFileSpec& spec) {
                                                   grids::CfWriter::Resume{});
     });
   } else {
-    try {
-      writer_ = std::make_unique<grids::CfWriter>(comm_, spec, io_->io_begin(), io_->io_end());
-    } catch (const std::runtime_error& e) {
-      throw InputError(std::string(e.what()) + " (is the output folder writable?)");
-    }
+    writer_ = std::make_unique<grids::CfWriter>(comm_, spec, io_->io_begin(), io_->io_end());
     write_spin_up_result();
   }
   checkpointed_ = !restored_from_.empty();
@@ -91,6 +111,7 @@ void GridRun::write_spin_up_result() {
 
 void GridRun::write_year(int yi) {
   PhaseTimer timer(times_.output, phase_events().output);
+  OutputWatchdog::Phase watched(watchdog_.get(), {temporary_path()});
   pool_io_.resize(pools_.size());
   for (size_t k = 0; k < pools_.size(); ++k) to_io_rows(pools_[k], pool_io_[k]);  // no extra copy
   writer_->write_pools("cSoilPools", yi, pool_io_);
@@ -116,6 +137,7 @@ void GridRun::balance_output_rows(int yi) {
 
 void GridRun::finish_output() {
   PhaseTimer timer(times_.output);
+  OutputWatchdog::Phase watched(watchdog_.get(), {temporary_path()});
   char phases[256];
   std::snprintf(phases, sizeof phases,
                 "rank 0 seconds: input %.2f, spin-up %.2f, compute %.2f, output %.2f, communication %.2f",
@@ -132,6 +154,7 @@ void GridRun::finish_output() {
 }
 
 void GridRun::close_output_after_failure() {
+  OutputWatchdog::Phase watched(watchdog_.get(), {temporary_path()});
   // keep the partial output when checkpoints refer to it, so a restart can continue
   if (checkpointed_) writer_->detach();
   else writer_->abandon();
@@ -196,16 +219,10 @@ void GridRun::step_year(int year) {
 }
 
 void GridRun::check_balance(int year) const {
-  // per cell: change in stock = inputs - respiration - leaching
-  for (size_t i = 0; i < cells_.size(); ++i) {
-    const double err =
-        (stock_end_[i] - stock_start_[i]) - (fluxes_.input[i] - fluxes_.rh[i] - fluxes_.leaching[i]);
-    if (!(std::fabs(err) <= cfg_.balance_tolerance * std::max(1.0, stock_end_[i])))
-      throw InputError("carbon balance violated in " + std::to_string(year) + " at land " +
-                       cfg_.grid.describe_cell(cells_[i]) +
-                       ": stock change - (inputs - respiration - leaching) = " + format_number("%.3e", err) +
-                       " t ha-1 (tolerance checks.balance_tolerance)");
-  }
+  // per cell: every value finite, and change in stock = inputs - respiration - leaching (year_checks.hpp)
+  const std::vector<std::string> names = model_->pool_names();
+  check_year_values({year, &cfg_.grid, &cells_, &pools_, &names, &stock_start_, &stock_end_, &fluxes_},
+                    cfg_.balance_tolerance);
 }
 
 void GridRun::add_pools(std::vector<double>& stock) {
@@ -238,10 +255,14 @@ void GridRun::write_checkpoint_when_due(int yi) {
   const int stop = stop_signal_on_any_rank(comm_);
   const bool last = yi + 1 == year_count();
   if (last || !(stop || (every > 0 && (yi + 1) % every == 0))) return;
+  OutputWatchdog::Phase watched(watchdog_.get(), {temporary_path(), output_snapshot(year) + ".incomplete",
+                                                  checkpoint_path(year) + ".incomplete"});
   {
     PhaseTimer timer(times_.output);
+    checkpoint_in_progress_ = year;  // its snapshot is useless without it (remove_orphan_snapshot)
     writer_->snapshot_to(output_snapshot(year));
     write_checkpoint(year);
+    checkpoint_in_progress_ = -1;
     checkpointed_ = true;
   }
   if (stop) {

@@ -165,12 +165,11 @@ ModelBinding amg_binding() {
   ModelBinding b;
   b.info = models::amg::model_info();
   b.make_grid_model = [](const RunConfig& cfg) -> std::unique_ptr<GridModel> {
-    return grid_binding::make_cell_grid(cfg, grid_side::AmgTraits{}, models::amg::kParameterInfo,
-                                        [](const auto& q) { models::amg::validate(q); });
+    return grid_binding::make_cell_grid(cfg, grid_side::AmgTraits{}, models::amg::kParameterInfo, models::amg::validate);
   };
   b.run_site = [](const SiteRunOptions& opt, const SiteForcing& f, const ParameterFile& pf, SiteRunResult r) {
     return site_binding::run_model<site_side::AmgSite>(opt, f, pf, models::amg::Parameters{}, models::amg::kParameterInfo,
-                                                          [](const auto& q) { models::amg::validate(q); }, std::move(r));
+                                                     models::amg::validate, std::move(r));
   };
   return b;
 }

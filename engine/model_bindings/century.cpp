@@ -63,8 +63,6 @@ struct CenturyTraits {
     std::copy(s.begin(), s.end(), x);
     return f;
   }
-  void pools(const Cell&, const double* x, double* out) const { std::copy(x, x + kState, out); }
-  double constant(const Cell&) const { return 0.0; }
 };
 
 
@@ -154,12 +152,11 @@ ModelBinding century_binding() {
   ModelBinding b;
   b.info = models::century::model_info();
   b.make_grid_model = [](const RunConfig& cfg) -> std::unique_ptr<GridModel> {
-    return grid_binding::make_cell_grid(cfg, grid_side::CenturyTraits{}, models::century::kParameterInfo,
-                                        [](const auto& q) { models::century::validate(q); });
+    return grid_binding::make_cell_grid(cfg, grid_side::CenturyTraits{}, models::century::kParameterInfo, models::century::validate);
   };
   b.run_site = [](const SiteRunOptions& opt, const SiteForcing& f, const ParameterFile& pf, SiteRunResult r) {
     return site_binding::run_model<site_side::CenturySite>(opt, f, pf, models::century::Parameters{}, models::century::kParameterInfo,
-                                                          [](const auto& q) { models::century::validate(q); }, std::move(r));
+                                                     models::century::validate, std::move(r));
   };
   return b;
 }

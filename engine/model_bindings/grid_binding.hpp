@@ -11,12 +11,11 @@
 ///   model leaches carbon: the output gains fCarbonLeaching), kRule (one line: how the grid's inputs
 ///   become the model's, recorded in the output), Params p, struct Cell (per-cell constants);
 ///   pool_names(); cell(CellInput) -> Cell; year(Cell, Year, double* state) -> Flux (t ha-1 yr-1);
-///   pools(Cell, state, out) (t ha-1); constant(Cell) (t ha-1 of pools the state does not hold);
-///   nonlinear models also guess(Cell, Year, state), the start of the SNES; optionally a static
-///   flux_meaning() (engine/model_bindings/grid_model.hpp).
+///   nonlinear models also guess(Cell, Year, state), the start of the SNES. Optionally: pools(Cell, state,
+///   out) (t ha-1; without it the pools are the state), constant(Cell) (t ha-1 of pools the state does
+///   not hold; without it 0) and a static flux_meaning() (engine/model_bindings/grid_model.hpp).
 #include <algorithm>
 #include <array>
-#include <cstdio>
 #include <functional>
 #include <memory>
 #include <string>
@@ -24,10 +23,11 @@
 #include <utility>
 #include <vector>
 
+#include "grids/calendar.hpp"
+#include "engine/common/number_format.hpp"
 #include "engine/configuration/config.hpp"
 #include "engine/model_bindings/grid_model.hpp"
 #include "engine/model_bindings/parameters.hpp"
-#include "engine/site/site_forcing.hpp"
 #include "engine/spinup/spinup.hpp"
 #include "grids/input_error.hpp"
 
@@ -37,12 +37,6 @@ namespace m = alamod::models;
 
 constexpr double kTonnesPerHaPerGramPerM2 = 0.01;  ///< 1 g m-2 = 0.01 t ha-1
 constexpr int kSpinupCalendarYear = 2001;          ///< a 365-day year: month lengths of the mean spin-up year
-
-inline std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
 
 /// One month of a cell's forcing, inputs already scaled (0 when the cycle runs without inputs).
 struct Month {
@@ -78,6 +72,14 @@ template <class T, class = void>
 struct HasFluxMeaning : std::false_type {};
 template <class T>
 struct HasFluxMeaning<T, std::void_t<decltype(T::flux_meaning())>> : std::true_type {};
+template <class T, class = void>
+struct HasPools : std::false_type {};
+template <class T>
+struct HasPools<T, std::void_t<decltype(&T::pools)>> : std::true_type {};
+template <class T, class = void>
+struct HasConstant : std::false_type {};
+template <class T>
+struct HasConstant<T, std::void_t<decltype(&T::constant)>> : std::true_type {};
 
 template <class T>
 class CellGrid final : public GridModel {
@@ -144,15 +146,15 @@ class CellGrid final : public GridModel {
         rep.cycles[i] = r.cycles;
         if (inverse) {
           std::array<double, T::kState> pools{};
-          t_.pools(cells_[i], x, pools.data());
+          pools_of(cells_[i], x, pools.data());
           double total = 0.0;
           for (double v : pools) total += v;
-          const double constant = t_.constant(cells_[i]);
+          const double constant = constant_of(cells_[i]);
           const double variable = total - constant, target = soc_observed_[i] - constant;
           if (!(target > 0.0) || !(variable > 0.0))
-            throw InputError(cfg_.soc_stock + ": the observed stock " + fmt("%g", soc_observed_[i]) +
+            throw InputError(cfg_.soc_stock + ": the observed stock " + format_number("%g", soc_observed_[i]) +
                              " t ha-1 at land " + describe_(i) + " is not above " + cfg_.model +
-                             "'s constant pools (" + fmt("%g", constant) + " t ha-1) or the cell has no input");
+                             "'s constant pools (" + format_number("%g", constant) + " t ha-1) or the cell has no input");
           const double scale = target / variable;
           for (int k = 0; k < T::kState; ++k) x[k] *= scale;
           scale_[i] = scale;
@@ -204,7 +206,7 @@ class CellGrid final : public GridModel {
     rep.residual.assign(n, 0.0);
     rep.cycles.assign(n, 0.0);
     rep.method = std::string("brute force: the mean year cycled from ") + (T::kLinear ? "empty pools" : "the solver's start") +
-                 " until one more cycle changes every pool by at most " + fmt("%g", tolerance) + " (relative); " + T::kRule;
+                 " until one more cycle changes every pool by at most " + format_number("%g", tolerance) + " (relative); " + T::kRule;
     rep.flagged_what = "cells not converged within " + std::to_string(max_years) + " years";
     for (size_t i = 0; i < n; ++i) {
       const Year y = year_of(mean, i, kSpinupCalendarYear, 1.0);
@@ -245,7 +247,7 @@ class CellGrid final : public GridModel {
     for (auto& o : out) o.resize(n);  // keeps the caller's storage from the previous year
     std::array<double, 8> v{};
     for (size_t i = 0; i < n; ++i) {
-      t_.pools(cells_[i], x_.data() + i * T::kState, v.data());
+      pools_of(cells_[i], x_.data() + i * T::kState, v.data());
       for (size_t k = 0; k < np; ++k) out[k][i] = v[k];
     }
   }
@@ -269,6 +271,16 @@ class CellGrid final : public GridModel {
   }
 
  private:
+  /// The pools of a cell (t ha-1) from its state: Traits::pools, or the state itself.
+  void pools_of(const typename T::Cell& c, const double* x, double* out) const {
+    if constexpr (HasPools<T>::value) t_.pools(c, x, out);
+    else std::copy(x, x + T::kState, out);
+  }
+  /// The carbon of the pools the state does not hold (t ha-1): Traits::constant, or 0.
+  double constant_of(const typename T::Cell& c) const {
+    if constexpr (HasConstant<T>::value) return t_.constant(c);
+    else return 0.0;
+  }
   CellInput input(const GridCells& c, size_t i) const {
     return {c.clay[i], c.soc_observed[i], c.annual_input[i], &cfg_.land_uses[static_cast<size_t>(c.land_class[i])],
             cfg_.soil_depth_cm};
@@ -279,7 +291,7 @@ class CellGrid final : public GridModel {
     Year y;
     for (int mo = 0; mo < 12; ++mo)
       y[mo] = {clim[0][mo * n + i], clim[1][mo * n + i],  clim[2][mo * n + i], scale * annual_input_[i] * lu.input_share[mo],
-               scale * lu.fym * lu.input_share[mo], days_in_month(calendar_year, mo + 1)};
+               scale * lu.fym * lu.input_share[mo], grids::days_in_month(calendar_year, mo + 1)};
     return y;
   }
 

@@ -61,8 +61,6 @@ struct IcbmTraits {
     x[1] = s.old;
     return {fl.input, fl.respired, 0.0};
   }
-  void pools(const Cell&, const double* x, double* out) const { out[0] = x[0], out[1] = x[1]; }
-  double constant(const Cell&) const { return 0.0; }
 };
 
 
@@ -112,12 +110,11 @@ ModelBinding icbm_binding() {
   ModelBinding b;
   b.info = models::icbm::model_info();
   b.make_grid_model = [](const RunConfig& cfg) -> std::unique_ptr<GridModel> {
-    return grid_binding::make_cell_grid(cfg, grid_side::IcbmTraits{}, models::icbm::kParameterInfo,
-                                        [](const auto& q) { models::icbm::validate(q); });
+    return grid_binding::make_cell_grid(cfg, grid_side::IcbmTraits{}, models::icbm::kParameterInfo, models::icbm::validate);
   };
   b.run_site = [](const SiteRunOptions& opt, const SiteForcing& f, const ParameterFile& pf, SiteRunResult r) {
     return site_binding::run_model<site_side::IcbmSite>(opt, f, pf, models::icbm::Parameters{}, models::icbm::kParameterInfo,
-                                                          [](const auto& q) { models::icbm::validate(q); }, std::move(r));
+                                                     models::icbm::validate, std::move(r));
   };
   return b;
 }

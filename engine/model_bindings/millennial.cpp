@@ -66,7 +66,6 @@ struct MillennialTraits {
   void pools(const Cell&, const double* x, double* out) const {
     for (int k = 0; k < kState; ++k) out[k] = x[k] * kTonnesPerHaPerGramPerM2;
   }
-  double constant(const Cell&) const { return 0.0; }
   /// Start of the SNES: the official test's start (docs/SPINUP.md), g m-2.
   void guess(const Cell&, const Year&, double* x) const {
     const double start[5] = {100.0, 10.0, 100.0, 10.0, 1000.0};
@@ -96,7 +95,7 @@ struct MillennialSite {
     for (std::size_t i = 0; i < s.steps(); ++i) {
       if (swc[i] > p.porosity)
         throw InputError(in.f.path + ":" + std::to_string(s.first_line[i]) + " (swc): soil water content " +
-                         num(swc[i]) + " m3 m-3 exceeds millennial's porosity " + num(p.porosity) +
+                         short_number(swc[i]) + " m3 m-3 exceeds millennial's porosity " + short_number(p.porosity) +
                          ", expected <= porosity");
       forcing.push_back({temp[i], swc[i], c[i] / kTonnesPerHaPerGramPerM2});
     }
@@ -147,12 +146,11 @@ ModelBinding millennial_binding() {
   ModelBinding b;
   b.info = models::millennial::model_info();
   b.make_grid_model = [](const RunConfig& cfg) -> std::unique_ptr<GridModel> {
-    return grid_binding::make_cell_grid(cfg, grid_side::MillennialTraits{}, models::millennial::kParameterInfo,
-                                        [](const auto& q) { models::millennial::validate(q); });
+    return grid_binding::make_cell_grid(cfg, grid_side::MillennialTraits{}, models::millennial::kParameterInfo, models::millennial::validate);
   };
   b.run_site = [](const SiteRunOptions& opt, const SiteForcing& f, const ParameterFile& pf, SiteRunResult r) {
     return site_binding::run_model<site_side::MillennialSite>(opt, f, pf, models::millennial::Parameters{}, models::millennial::kParameterInfo,
-                                                          [](const auto& q) { models::millennial::validate(q); }, std::move(r));
+                                                     models::millennial::validate, std::move(r));
   };
   return b;
 }

@@ -65,7 +65,6 @@ struct MimicsTraits {
   void pools(const Cell&, const double* x, double* out) const {
     for (int k = 0; k < kState; ++k) out[k] = t_ha(x[k]);
   }
-  double constant(const Cell&) const { return 0.0; }
   /// Start of the SNES: the steady state of the mean temperature and input (the official script's stode).
   void guess(const Cell& c, const Year& y, double* x) const {
     const auto k = m::mimics::kinetics(p, c.sc, annual_mean(y, &Month::tas));
@@ -99,9 +98,9 @@ struct MimicsSite {
       // the site's depth becomes a parameter: it must keep the parameter's bounds
       for (const auto& info : m::mimics::kParameterInfo)
         if (std::string(info.name) == "depth" && !(p.depth >= info.lower && p.depth <= info.upper))
-          throw InputError(in.f.path + ": metadata depth = " + num(p.depth) + " cm is outside " + num(info.lower) +
-                           "-" + num(info.upper) + " cm (expected within the range of MIMICS's depth parameter)");
-      in.notes.push_back("mimics depth parameter = site depth " + num(p.depth) + " cm");
+          throw InputError(in.f.path + ": metadata depth = " + short_number(p.depth) + " cm is outside " + short_number(info.lower) +
+                           "-" + short_number(info.upper) + " cm (expected within the range of MIMICS's depth parameter)");
+      in.notes.push_back("mimics depth parameter = site depth " + short_number(p.depth) + " cm");
     }
     const auto temp = soil_temperature(in);
     const auto c = carbon_inputs(in);
@@ -116,7 +115,7 @@ struct MimicsSite {
     site.nitrogen_pct = in.f.property("n_fraction", NAN, "mimics") * 100.0;
     site.litter_input = mean_annual_input;
     in.notes.push_back("litter quality and the turnover modifier from the mean input of the spin-up years (" +
-                       num(mean_annual_input) + " g m-2 yr-1)");
+                       short_number(mean_annual_input) + " g m-2 yr-1)");
     try {
       sc = m::mimics::derive_site_constants(p, site);
     } catch (const std::exception& e) {
@@ -173,12 +172,11 @@ ModelBinding mimics_binding() {
     const bool depth_set = std::any_of(cfg.model_parameters.begin(), cfg.model_parameters.end(),
                                        [](const auto& kv) { return kv.first == "depth"; });
     if (!depth_set) t.p.depth = cfg.soil_depth_cm;
-    return grid_binding::make_cell_grid(cfg, t, models::mimics::kParameterInfo,
-                                        [](const auto& q) { models::mimics::validate(q); });
+    return grid_binding::make_cell_grid(cfg, t, models::mimics::kParameterInfo, models::mimics::validate);
   };
   b.run_site = [](const SiteRunOptions& opt, const SiteForcing& f, const ParameterFile& pf, SiteRunResult r) {
     return site_binding::run_model<site_side::MimicsSite>(opt, f, pf, models::mimics::Parameters{}, models::mimics::kParameterInfo,
-                                                          [](const auto& q) { models::mimics::validate(q); }, std::move(r));
+                                                          models::mimics::validate, std::move(r));
   };
   return b;
 }

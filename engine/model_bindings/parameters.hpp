@@ -4,13 +4,13 @@
 /// against the model's ParameterInfo table), and the text that records them in the outputs.
 #include <array>
 #include <cstddef>
-#include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "engine/common/number_format.hpp"
 #include "grids/input_error.hpp"
 #include "models/common/parameter.hpp"
 
@@ -27,9 +27,7 @@ void set_parameters(const std::array<models::ParameterInfo<P>, N>& table,
 
 /// "name = value unit", the value with 17 significant digits (it reads back to the same double).
 inline std::string parameter_line(std::string_view name, double value, std::string_view unit) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", value);
-  return std::string(name) + " = " + buf + " " + std::string(unit);
+  return std::string(name) + " = " + exact_number(value) + " " + std::string(unit);
 }
 
 /// Every parameter of `p`, one parameter_line each (output provenance).

@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,7 @@ class RothcGrid final : public GridModel {
  public:
   explicit RothcGrid(const RunConfig& cfg) : cfg_(cfg) {
     set_parameters(rothc::kParameterInfo, cfg.model_parameters, p_);
-    validate_parameters(cfg.path, p_, [](const auto& q) { rothc::validate(q); });
+    validate_parameters(cfg.path, p_, rothc::validate);
   }
 
   std::vector<std::string> pool_names() const override {
@@ -131,7 +132,7 @@ SpinupReport RothcGrid::spin_up(const MonthlyClimate& mean, bool inverse, double
   std::fill(rep.cycles.begin(), rep.cycles.end(), 2.0);
   if (brute_force)
     rep.method = "brute force: the mean year cycled from empty pools until one more cycle changes every pool by at "
-                 "most " + fmt("%g", tolerance) + " (relative)";
+                 "most " + format_number("%g", tolerance) + " (relative)";
   else
     rep.method = "exact periodic equilibrium of the affine year map (composed from the 12 monthly maps at the cost of "
                "one simulated year, block-triangular 4x4 system solved in closed form) and one simulated year to check it";
@@ -351,6 +352,7 @@ struct RothcSite {
   m::rothc::Parameters p;
   m::rothc::SoilConstants sc{};
   std::vector<m::rothc::CellForcing> forcing;
+  static constexpr int kDeficitCycles = 1000;  ///< cycles at most to find the periodic deficit
   double iom = 0;  ///< t C ha-1, constant
   m::rothc::CellState x{0, 0, 0, 0, 0};
   double smd_start = 0;
@@ -387,7 +389,7 @@ struct RothcSite {
         if (lu == "grassland") r = m::rothc::kDpmRpmGrassland, why = "land_use grassland";
         if (lu == "forest") r = m::rothc::kDpmRpmWoodland, why = "land_use forest";
       }
-      in.notes.push_back("DPM/RPM ratio = " + num(r) + " (" + why + ")");
+      in.notes.push_back("DPM/RPM ratio = " + short_number(r) + " (" + why + ")");
       ratio.assign(s.steps(), r);
     }
     for (std::size_t i = 0; i < s.steps(); ++i)
@@ -416,7 +418,7 @@ struct RothcSite {
       iom = in.f.numbers.at("iom");
     } else if (in.f.has_number("soc_initial")) {
       iom = m::rothc::falloon_iom(in.f.numbers.at("soc_initial"));
-      in.notes.push_back("IOM = 0.049 soc_initial^1.139 = " + num(iom) + " t ha-1 (Falloon et al. 1998)");
+      in.notes.push_back("IOM = 0.049 soc_initial^1.139 = " + short_number(iom) + " t ha-1 (Falloon et al. 1998)");
     } else {
       throw InputError(in.f.path + ": missing metadata (iom), rothc needs iom (t ha-1) or soc_initial (t ha-1, "
                        "IOM = 0.049 soc_initial^1.139); expected a line '# iom: VALUE t ha-1' before the header");
@@ -431,14 +433,7 @@ struct RothcSite {
   void set_state(const std::vector<double>& v) { x.dpm = v[0], x.rpm = v[1], x.bio = v[2], x.hum = v[3]; }
   /// The deficit at the start of the cycle that repeats itself (it does not depend on the pools).
   void begin_cycle(std::size_t k_steps) {
-    double smd = 0.0;
-    for (int it = 0; it < 1000; ++it) {
-      const double start = smd;
-      for (std::size_t k = 0; k < k_steps; ++k)
-        smd = m::rothc::update_deficit(p, sc, smd, forcing[k].rain_mm, forcing[k].evap_mm, forcing[k].covered);
-      if (smd == start) break;
-    }
-    smd_start = smd;
+    smd_start = m::rothc::periodic_deficit(p, sc, forcing.data(), static_cast<int>(k_steps), kDeficitCycles);
   }
   void reset_aux() { x.smd = smd_start; }
   void cold_start(std::size_t) { x = {0, 0, 0, 0, 0}; }  // Shell.for: empty pools, deficit 0
@@ -463,7 +458,7 @@ ModelBinding rothc_binding() {
   };
   b.run_site = [](const SiteRunOptions& opt, const SiteForcing& f, const ParameterFile& pf, SiteRunResult r) {
     return site_binding::run_model<site_side::RothcSite>(opt, f, pf, models::rothc::Parameters{}, models::rothc::kParameterInfo,
-                                                          [](const auto& q) { models::rothc::validate(q); }, std::move(r));
+                                                        models::rothc::validate, std::move(r));
   };
   return b;
 }

@@ -4,18 +4,6 @@
 
 namespace alamod::engine::site_binding {
 
-std::string num(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
-}
-
-std::string full(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
-
 std::string step_label(const StepSeries& s, std::size_t i) {
   char buf[32];
   if (s.step == TimeStep::year) std::snprintf(buf, sizeof buf, "%d", s.year[i]);
@@ -53,7 +41,7 @@ std::vector<double> soil_temperature(const AdapterInput& in) {
 double property_noted(const AdapterInput& in, const std::string& key, double fallback, const std::string& unit) {
   const bool given = in.f.has_number(key) || in.f.has_column(key);
   const double v = in.f.property(key, fallback, in.model);
-  if (!given) in.notes.push_back(key + " = " + num(fallback) + " " + unit + " (not in the forcing; default)");
+  if (!given) in.notes.push_back(key + " = " + short_number(fallback) + " " + unit + " (not in the forcing; default)");
   return v;
 }
 

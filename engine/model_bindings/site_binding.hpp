@@ -28,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/common/number_format.hpp"
 #include "engine/configuration/parameter_file.hpp"
 #include "engine/model_bindings/parameters.hpp"
 #include "engine/site/site_forcing.hpp"
@@ -48,10 +49,6 @@ constexpr long kMaxSpinupYears = 1000000;         ///< give up beyond this many 
 constexpr int kDefaultSpinupYears = 10;           ///< years at the start of the forcing cycled by the spin-up
 constexpr double kTonnesPerHaPerGramPerM2 = 0.01; ///< 1 g m-2 = 0.01 t ha-1
 
-/// A number with 10 significant digits, for messages and notes.
-std::string num(double v);
-/// A number with 17 significant digits (reads back to the same double), for outputs.
-std::string full(double v);
 /// "2001", "2001-03" or "2001-03-15": the time of step i at the series' resolution.
 std::string step_label(const StepSeries& s, std::size_t i);
 
@@ -115,24 +112,34 @@ double affine_equilibrium(A& a, std::size_t k_steps, const std::string& model) {
   return r.residual;
 }
 
-/// Cycle the first K steps until the change of the pools over a cycle, per year, is below
-/// abs_tol (t ha-1) or rel_tol times the stock. Returns the years cycled.
+/// Cycle the first K steps (spinup::cycle_until_converged) until the change of the active carbon over a
+/// cycle, per year, is below abs_tol (t ha-1) or rel_tol times the stock. Returns the years cycled.
 template <class A>
 long cycle_until(A& a, std::size_t k_steps, int years, double abs_tol, double rel_tol, const std::string& model) {
-  double last = a.active_total();
-  for (long cycled = 0;;) {
+  // The adapter carries its whole state (pools and auxiliary, e.g. RothC's deficit) from one cycle to the
+  // next: a cycle steps it on from where it is, and `in` is the state it holds.
+  auto cycle = [&](const double*, double* out) {
     for (std::size_t k = 0; k < k_steps; ++k) a.step(k, true);
+    const std::vector<double> x = a.state();
+    std::copy(x.begin(), x.end(), out);
+  };
+  long cycled = 0;
+  double last = a.active_total(), change = 0.0;
+  auto converged = [&](const double*, const double*) {
     cycled += years;
     const double now = a.active_total();
-    const double change = std::fabs(now - last) / years;
+    change = std::fabs(now - last) / years;
     last = now;
     if (!std::isfinite(now))
       throw InputError(model + ": the spin-up diverged (non-finite pools after " + std::to_string(cycled) + " years)");
-    if (change < abs_tol || change < rel_tol * std::fabs(now)) return cycled;
-    if (cycled >= kMaxSpinupYears)
-      throw InputError(model + ": the spin-up did not reach equilibrium within " + std::to_string(kMaxSpinupYears) +
-                       " years (annual change " + num(change) + " t ha-1); use --spinup none with soc_initial");
-  }
+    return change < abs_tol || change < rel_tol * std::fabs(now);
+  };
+  const std::vector<double> x0 = a.state();
+  const long max_cycles = (kMaxSpinupYears + years - 1) / years;  // the cycles that make kMaxSpinupYears
+  if (!spinup::cycle_until_converged(static_cast<int>(x0.size()), cycle, x0.data(), converged, max_cycles).converged)
+    throw InputError(model + ": the spin-up did not reach equilibrium within " + std::to_string(kMaxSpinupYears) +
+                     " years (annual change " + short_number(change) + " t ha-1); use --spinup none with soc_initial");
+  return cycled;
 }
 
 /// The equilibrium of the spin-up cycle: exact for linear models, cycled (millennial) or the
@@ -143,15 +150,15 @@ std::string equilibrium(A& a, std::size_t k_steps, int years, const std::string&
     const double residual = affine_equilibrium(a, k_steps, model);
     if (!(residual <= kResidualTolerance))
       throw InputError(model + ": the exact equilibrium of the spin-up years is not periodic (largest relative change of a pool " +
-                       num(residual) + " over one more cycle, expected <= " + num(kResidualTolerance) + ")");
+                       short_number(residual) + " over one more cycle, expected <= " + short_number(kResidualTolerance) + ")");
     return "exact periodic equilibrium of the first " + std::to_string(years) +
            " years cycled (affine cycle map solved; largest relative change of a pool over one more cycle " +
-           num(residual) + ")";
+           short_number(residual) + ")";
   } else {
     const std::string from = a.start_equilibrium(k_steps);
     const long cycled = cycle_until(a, k_steps, years, 0.0, kEquilibriumTolerance, model);
     return "first " + std::to_string(years) + " years cycled from " + from +
-           " until the annual relative change of total carbon < " + num(kEquilibriumTolerance) + " (" +
+           " until the annual relative change of total carbon < " + short_number(kEquilibriumTolerance) + " (" +
            std::to_string(cycled) + " years)";
   }
 }
@@ -164,7 +171,7 @@ std::string spin_up(A& a, const std::string& mode, std::size_t k_steps, int year
     a.cold_start(k_steps);
     const long cycled = cycle_until(a, k_steps, years, kCycleTolerance, 0.0, model);
     return "first " + std::to_string(years) + " years cycled from empty pools until |annual change of total carbon| < " +
-           num(kCycleTolerance) + " t ha-1 (" + std::to_string(cycled) + " years)";
+           short_number(kCycleTolerance) + " t ha-1 (" + std::to_string(cycled) + " years)";
   }
   // none
   if constexpr (HasOwnInitialState<A>::value) return a.start_from_soc_initial(f.numbers.at("soc_initial"));
@@ -186,8 +193,8 @@ std::string spin_up(A& a, const std::string& mode, std::size_t k_steps, int year
     const double target = soc0 - a.constant_total();
     if (!(target >= 0.0))
       throw InputError(f.path + ":" + std::to_string(f.metadata_line.at("soc_initial")) +
-                       " (soc_initial): " + num(soc0) + " t ha-1 is below the constant pools (" +
-                       num(a.constant_total()) + " t ha-1), expected more");
+                       " (soc_initial): " + short_number(soc0) + " t ha-1 is below the constant pools (" +
+                       short_number(a.constant_total()) + " t ha-1), expected more");
     if (!(variable > 0.0) && target > 0.0 && A::kLinear) {
       // No carbon input in the spin-up years (a bare fallow): the pools the soil brought into the
       // experiment are those of vegetated land, so split soc_initial in the proportions of the
@@ -253,7 +260,7 @@ SiteRunResult run_adapter(const SiteRunOptions& opt, const SiteForcing& f, const
   r.metadata.push_back({"spinup", opt.spinup});
   r.metadata.push_back({"spinup_method", how});
   r.soc_start = a.total();
-  r.metadata.push_back({"soc_start", full(r.soc_start) + " t ha-1"});
+  r.metadata.push_back({"soc_start", exact_number(r.soc_start) + " t ha-1"});
   // The run, with the carbon balance of every step.
   for (std::size_t i = 0; i < s.steps(); ++i) {
     const double before = a.total();
@@ -277,9 +284,9 @@ SiteRunResult run_adapter(const SiteRunOptions& opt, const SiteForcing& f, const
     const double scale = std::max({std::fabs(before), std::fabs(after), std::fabs(fl.input), std::fabs(fl.rh),
                                    std::fabs(fl.leaching), 1e-12});
     if (!(std::fabs(change - net) <= kBalanceTolerance * scale))
-      throw InputError(where + ": carbon balance violated: stock change " + full(change) +
-                       " t ha-1, inputs - respiration - leaching " + full(net) + " t ha-1, expected equal within " +
-                       num(kBalanceTolerance) + " relative");
+      throw InputError(where + ": carbon balance violated: stock change " + exact_number(change) +
+                       " t ha-1, inputs - respiration - leaching " + exact_number(net) + " t ha-1, expected equal within " +
+                       short_number(kBalanceTolerance) + " relative");
     r.steps.push_back(std::move(row));
   }
   return r;

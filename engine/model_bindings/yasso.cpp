@@ -6,6 +6,7 @@
 #include <cmath>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/model_bindings/grid_binding.hpp"
@@ -47,8 +48,6 @@ struct YassoTraits {
     std::copy(s.begin(), s.end(), x);
     return {fl.input, fl.respired, fl.leached};
   }
-  void pools(const Cell&, const double* x, double* out) const { std::copy(x, x + 5, out); }
-  double constant(const Cell&) const { return 0.0; }
 };
 
 
@@ -107,14 +106,14 @@ struct YassoSite {
       const double sum = shares[0][i] + shares[1][i] + shares[2][i] + shares[3][i];
       if (std::fabs(sum - 1.0) > 1e-3)
         throw InputError(in.f.path + ":" + std::to_string(s.first_line[i]) + " (awen_a): awen_a + awen_w + awen_e + "
-                         "awen_n = " + num(sum) + ", expected 1 (shares of c_input)");
+                         "awen_n = " + short_number(sum) + ", expected 1 (shares of c_input)");
       climate.push_back({tas[i], pr[i], amplitude[i]});
       input.push_back({c[i] * shares[0][i], c[i] * shares[1][i], c[i] * shares[2][i], c[i] * shares[3][i], 0.0});
     }
     site.size_cm = in.f.property("litter_diameter", 0.0, in.model);
     site.leaching = in.f.property("leaching", 0.0, in.model);
-    in.notes.push_back("litter diameter " + num(site.size_cm) + " cm" + (site.size_cm > 0 ? " (woody size effect)" : " (non-woody)") +
-                       ", leaching coefficient " + num(site.leaching) + " m-1" +
+    in.notes.push_back("litter diameter " + short_number(site.size_cm) + " cm" + (site.size_cm > 0 ? " (woody size effect)" : " (non-woody)") +
+                       ", leaching coefficient " + short_number(site.leaching) + " m-1" +
                        (in.f.has_number("litter_diameter") || in.f.has_number("leaching") ? "" : " (metadata litter_diameter, leaching not given)"));
   }
   static std::vector<std::string> pool_names() { return {"A", "W", "E", "N", "H"}; }
@@ -137,39 +136,31 @@ struct YassoSite {
 
 }  // namespace site_side
 
+/// The Yasso binding with the parameter set `defaults()` (Yasso15 or Yasso07) and its registry entry.
+template <models::yasso::Parameters (*defaults)()>
+ModelBinding yasso_binding(models::ModelInfo info) {
+  ModelBinding b;
+  b.info = std::move(info);
+  b.make_grid_model = [](const RunConfig& cfg) -> std::unique_ptr<GridModel> {
+    grid_side::YassoTraits t;
+    t.p = defaults();
+    return grid_binding::make_cell_grid(cfg, t, models::yasso::kParameterInfo, models::yasso::validate);
+  };
+  b.run_site = [](const SiteRunOptions& opt, const SiteForcing& f, const ParameterFile& pf, SiteRunResult r) {
+    return site_binding::run_model<site_side::YassoSite>(opt, f, pf, defaults(), models::yasso::kParameterInfo,
+                                                         models::yasso::validate, std::move(r));
+  };
+  return b;
+}
+
 }  // namespace
 
 ModelBinding yasso15_binding() {
-  ModelBinding b;
-  b.info = models::yasso15::model_info();
-  b.make_grid_model = [](const RunConfig& cfg) -> std::unique_ptr<GridModel> {
-    grid_side::YassoTraits t;
-    t.p = models::yasso::yasso15_parameters();
-    return grid_binding::make_cell_grid(cfg, t, models::yasso::kParameterInfo,
-                                        [](const auto& q) { models::yasso::validate(q); });
-  };
-  b.run_site = [](const SiteRunOptions& opt, const SiteForcing& f, const ParameterFile& pf, SiteRunResult r) {
-    return site_binding::run_model<site_side::YassoSite>(opt, f, pf, models::yasso::yasso15_parameters(), models::yasso::kParameterInfo,
-                                                          [](const auto& q) { models::yasso::validate(q); }, std::move(r));
-  };
-  return b;
+  return yasso_binding<models::yasso::yasso15_parameters>(models::yasso15::model_info());
 }
 
 ModelBinding yasso07_binding() {
-  ModelBinding b;
-  b.info = models::yasso07::model_info();
-  b.make_grid_model = [](const RunConfig& cfg) -> std::unique_ptr<GridModel> {
-    grid_side::YassoTraits t;
-    t.p = models::yasso::yasso07_parameters();
-    return grid_binding::make_cell_grid(cfg, t, models::yasso::kParameterInfo,
-                                        [](const auto& q) { models::yasso::validate(q); });
-  };
-  b.run_site = [](const SiteRunOptions& opt, const SiteForcing& f, const ParameterFile& pf, SiteRunResult r) {
-    return site_binding::run_model<site_side::YassoSite>(opt, f, pf, models::yasso::yasso07_parameters(), models::yasso::kParameterInfo,
-                                                          [](const auto& q) { models::yasso::validate(q); }, std::move(r));
-  };
-  return b;
+  return yasso_binding<models::yasso::yasso07_parameters>(models::yasso07::model_info());
 }
-
 
 }  // namespace alamod::engine

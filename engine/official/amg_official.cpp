@@ -1,7 +1,4 @@
 #include "engine/official/amg_official.hpp"
-#include "engine/common/temporary_file.hpp"
-
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -17,12 +14,12 @@
 #include <limits>
 #include <map>
 #include <optional>
-#include <sstream>
-#include <system_error>
 #include <tuple>
 #include <utility>
 #include <vector>
 
+#include "engine/common/atomic_file.hpp"
+#include "engine/official/field_range.hpp"
 #include "models/amg/amg.hpp"
 
 namespace alamod::engine {
@@ -376,26 +373,8 @@ CsvTable read_table(const fs::path& path) {
 /// What a numeric column holds and its admissible range.
 struct NumberSpec {
   const char* meaning;  ///< with its unit
-  double lower = -kInf, upper = kInf;
-  bool lower_open = false, upper_open = false;
-  bool integer = false;
+  FieldRange range;
 };
-
-std::string number_text(double v) {
-  std::ostringstream s;
-  s.precision(15);
-  s << v;
-  return s.str();
-}
-
-std::string range_text(const NumberSpec& s) {
-  const std::string kind = s.integer ? "an integer" : "a number";
-  if (s.lower == -kInf && s.upper == kInf) return kind;
-  if (s.upper == kInf) return kind + (s.lower_open ? " > " : " >= ") + number_text(s.lower);
-  if (s.lower == -kInf) return kind + (s.upper_open ? " < " : " <= ") + number_text(s.upper);
-  return kind + " in " + (s.lower_open ? "(" : "[") + number_text(s.lower) + ", " + number_text(s.upper) +
-         (s.upper_open ? ")" : "]");
-}
 
 /// The double readr (vroom's strtod) makes of a decimal number, for the same bits as the official
 /// run: the first 18 significant digits (leading zeros count) as two 9-digit integers combined in
@@ -535,14 +514,11 @@ class TableView {
     if (!parse_decimal(f.text, v)) {
       std::string hint;
       if (f.text.find(',') != std::string::npos) hint = " (use a decimal point, not a comma)";
-      fail(r, col, "'" + f.text + "' is not a number" + hint + "; expected " + s.meaning + ", " + range_text(s));
+      fail(r, col, "'" + f.text + "' is not a number" + hint + "; expected " + s.meaning + ", " + s.range.text());
     }
-    const bool integral = !s.integer || std::floor(v) == v;
-    const bool above = s.lower_open ? v > s.lower : v >= s.lower;
-    const bool below = s.upper_open ? v < s.upper : v <= s.upper;
-    if (!integral || !above || !below) {
-      const std::string what = v < 0.0 && s.lower >= 0.0 ? "negative" : "out of range";
-      fail(r, col, f.text + " is " + what + "; expected " + s.meaning + ", " + range_text(s));
+    if (!s.range.admits(v)) {
+      const std::string what = v < 0.0 && s.range.lower >= 0.0 ? "negative" : "out of range";
+      fail(r, col, f.text + " is " + what + "; expected " + s.meaning + ", " + s.range.text());
     }
     return v;
   }
@@ -550,7 +526,7 @@ class TableView {
   /// A required numeric field.
   double number(const CsvRow& r, int col, const NumberSpec& s) const {
     const auto v = optional_number(r, col, s);
-    if (!v) fail(r, col, "the value is missing; expected " + std::string(s.meaning) + ", " + range_text(s));
+    if (!v) fail(r, col, "the value is missing; expected " + std::string(s.meaning) + ", " + s.range.text());
     return *v;
   }
 
@@ -562,7 +538,7 @@ class TableView {
 // The six tables, checked
 // =============================================================================================
 
-const NumberSpec kYear{"the year", -9999, 9999, false, false, true};
+const NumberSpec kYear{"the year", {-9999, 9999, true}};
 
 struct SoilRecord {
   int line = 0;
@@ -611,16 +587,16 @@ struct PlantTable {
     const auto done = checked.find(row);
     if (done != checked.end()) return done->second;
     const TableView v(table);
-    const NumberSpec share{"a share (1)", 0, 1};
-    const NumberSpec conc{"a C content (g C g-1 DM)", 0, 1};
+    const NumberSpec share{"a share (1)", {0, 1}};
+    const NumberSpec conc{"a C content (g C g-1 DM)", {0, 1}};
     amg::CropParameters c;
-    c.beta = v.number(*row, c_beta, {"the root distribution coefficient Beta (1)", 0, 1, true, false});
+    c.beta = v.number(*row, c_beta, {"the root distribution coefficient Beta (1)", {0, 1, false, true}});
     if (type == amg::CropType::cover) {
-      c.hi = v.number(*row, c_hi, {"the harvest index HI (1; unused for cover crops)", -kInf, kInf});
+      c.hi = v.number(*row, c_hi, {"the harvest index HI (1; unused for cover crops)", {-kInf, kInf}});
     } else {
-      c.hi = v.number(*row, c_hi, {"the harvest index HI (1)", 0, 1, true, false});
+      c.hi = v.number(*row, c_hi, {"the harvest index HI (1)", {0, 1, false, true}});
     }
-    c.sr = v.number(*row, c_sr, {"the shoot-to-root ratio SR (1)", 0, kInf, true});
+    c.sr = v.number(*row, c_sr, {"the shoot-to-root ratio SR (1)", {0, kInf, false, true}});
     c.pss = v.number(*row, c_pss, share);
     c.h_ag = v.number(*row, c_hag, share);
     c.h_bg = v.number(*row, c_hbg, share);
@@ -676,7 +652,7 @@ amg::Parameters read_mineralization(const fs::path& dir) {
                                     [&](const auto& i) { return i.member == official->second; });
     const std::string meaning = "the value of " + name + " (" + std::string(info->description) + ", " +
                                 std::string(info->unit) + ")";
-    NumberSpec spec{meaning.c_str(), info->lower, info->upper};
+    NumberSpec spec{meaning.c_str(), {info->lower, info->upper}};
     p.*(official->second) = v.number(r, c_value, spec);
   }
   for (const auto& o : kOfficial)
@@ -726,8 +702,8 @@ void read_eom(const fs::path& dir, Inputs& in) {
   const int c_name = v.column("EOM_name", "name of the organic amendment");
   const int c_conc = v.column("C_conc_EOM", "C content, kg C t-1 FW");
   const int c_h = v.column("h_EOM", "humification coefficient");
-  const NumberSpec conc{"the C content of the amendment (kg C t-1 fresh weight)", 0, 1000};
-  const NumberSpec h{"the humification coefficient of the amendment (1)", 0, 1};
+  const NumberSpec conc{"the C content of the amendment (kg C t-1 fresh weight)", {0, 1000}};
+  const NumberSpec h{"the humification coefficient of the amendment (1)", {0, 1}};
   std::map<std::string, int> seen;
   for (const auto& r : t.rows) {
     const std::string name = v.text(r, c_name, "an amendment name");
@@ -757,12 +733,12 @@ void read_soil(const fs::path& dir, Inputs& in) {
     s.line = r.line;
     s.trial = v.text(r, c_trial, "a trial name");
     s.treatment = v.text(r, c_treat, "a treatment name");
-    s.soil.clay_g_kg = v.number(r, c_clay, {"the clay content (g kg-1, not percent)", 0, 1000});
-    s.soil.caco3_g_kg = v.number(r, c_caco3, {"the CaCO3 content (g kg-1, not percent)", 0, 1000});
-    s.soil.ph = v.number(r, c_ph, {"the soil pH in water (1)", 0, 14});
-    s.soil.cn_ratio = v.number(r, c_cn, {"the soil C:N ratio (1)", 0, 200, true});
-    s.depth_cm = v.number(r, c_depth, {"the depth of the SOC stock (cm)", 0, 500, true});
-    s.soc0 = v.number(r, c_soc, {"the initial SOC stock (t C ha-1)", 0, 2000});
+    s.soil.clay_g_kg = v.number(r, c_clay, {"the clay content (g kg-1, not percent)", {0, 1000}});
+    s.soil.caco3_g_kg = v.number(r, c_caco3, {"the CaCO3 content (g kg-1, not percent)", {0, 1000}});
+    s.soil.ph = v.number(r, c_ph, {"the soil pH in water (1)", {0, 14}});
+    s.soil.cn_ratio = v.number(r, c_cn, {"the soil C:N ratio (1)", {0, 200, false, true}});
+    s.depth_cm = v.number(r, c_depth, {"the depth of the SOC stock (cm)", {0, 500, false, true}});
+    s.soc0 = v.number(r, c_soc, {"the initial SOC stock (t C ha-1)", {0, 2000}});
     const auto key = std::make_pair(s.trial, s.treatment);
     if (in.soils.count(key))
       v.fail(r, c_treat, "trial '" + s.trial + "', treatment '" + s.treatment + "' is given twice (lines " +
@@ -787,9 +763,9 @@ void read_meteo(const fs::path& dir, Inputs& in) {
     m.line = r.line;
     const std::string trial = v.text(r, c_trial, "a trial name");
     const double year = v.number(r, c_year, kYear);
-    m.t_mean_c = v.number(r, c_t, {"the annual mean air temperature (degC, not K)", -60, 60});
-    m.rainfall_mm = v.number(r, c_rain, {"the annual rainfall (mm)", 0, 20000});
-    m.pet_mm = v.number(r, c_pet, {"the annual potential evapotranspiration (mm)", 0, 5000});
+    m.t_mean_c = v.number(r, c_t, {"the annual mean air temperature (degC, not K)", {-60, 60}});
+    m.rainfall_mm = v.number(r, c_rain, {"the annual rainfall (mm)", {0, 20000}});
+    m.pet_mm = v.number(r, c_pet, {"the annual potential evapotranspiration (mm)", {0, 5000}});
     const auto key = std::make_pair(trial, year);
     if (in.meteo.count(key))
       v.fail(r, c_year, "trial '" + trial + "', year " + number_text(year) + " is given twice (lines " +
@@ -875,8 +851,8 @@ void read_management(const fs::path& dir, Inputs& in) {
                             " crops of parameters_PLANT.csv (Crop_type, Crop_name)");
     }
     m.crop = &in.plant.parameters(crop->second, m.type);
-    m.yield = v.number(r, c_yield, {"the yield (t ha-1 fresh weight; for CC the aboveground biomass)", 0, 1000});
-    m.water_pct = v.number(r, c_hum, {"the water content of the harvested organ (percent of fresh weight)", 0, 100});
+    m.yield = v.number(r, c_yield, {"the yield (t ha-1 fresh weight; for CC the aboveground biomass)", {0, 1000}});
+    m.water_pct = v.number(r, c_hum, {"the water content of the harvested organ (percent of fresh weight)", {0, 100}});
     const Field& res = v.field(r, c_res);
     if (res.missing || res.text == "Returned") {
       m.residues_returned = true;
@@ -888,7 +864,7 @@ void read_management(const fs::path& dir, Inputs& in) {
     for (int k = 0; k < 3; ++k) {
       const Field& name = v.field(r, c_eom_name[k]);
       const auto dose = v.optional_number(
-          r, c_eom_dose[k], {"the dose of the organic amendment (t ha-1 fresh weight)", 0, 10000});
+          r, c_eom_dose[k], {"the dose of the organic amendment (t ha-1 fresh weight)", {0, 10000}});
       if (name.missing) {
         if (dose && *dose != 0.0)
           v.fail(r, c_eom_dose[k], "a dose is given without an amendment name in " + t.header[c_eom_name[k]] +
@@ -908,8 +884,8 @@ void read_management(const fs::path& dir, Inputs& in) {
                                      "' is missing; expected the dose of the organic amendment (t ha-1 fresh weight)");
       m.amendments.push_back({name.text, *dose, &a->second});
     }
-    if (const auto till = v.optional_number(r, c_till, {"the maximum tillage depth (cm)", 0, 500})) m.tillage_cm = *till;
-    if (const auto irr = v.optional_number(r, c_irr, {"the irrigation (mm)", 0, 20000})) m.irrigation_mm = *irr;
+    if (const auto till = v.optional_number(r, c_till, {"the maximum tillage depth (cm)", {0, 500}})) m.tillage_cm = *till;
+    if (const auto irr = v.optional_number(r, c_irr, {"the irrigation (mm)", {0, 20000}})) m.irrigation_mm = *irr;
 
     const auto soil = in.soils.find({m.trial, m.treatment});
     if (soil == in.soils.end())
@@ -1131,29 +1107,9 @@ std::string stocks_csv(const Results& res) {
 }
 
 void write_results(const Results& res, const std::string& out_dir) {
-  const fs::path dir(out_dir.empty() ? "." : out_dir);
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec || !fs::is_directory(dir))
-    throw std::runtime_error(dir.string() + ": cannot create the output folder (" + ec.message() + ")");
-  const fs::path stocks_path = dir / "SOC_STOCKS.csv";
-  const fs::path supply_path = dir / "C_SUPPLY.csv";
-  const fs::path stocks_tmp = write_temporary(stocks_path, stocks_csv(res), "AMG results");
-  fs::path supply_tmp;
-  try {
-    supply_tmp = write_temporary(supply_path, supply_csv(res), "AMG results");
-  } catch (...) {
-    fs::remove(stocks_tmp, ec);
-    throw;
-  }
-  fs::rename(stocks_tmp, stocks_path, ec);
-  if (!ec) fs::rename(supply_tmp, supply_path, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(stocks_tmp, ignored);
-    fs::remove(supply_tmp, ignored);
-    throw std::runtime_error(dir.string() + ": cannot rename the AMG results into place (" + ec.message() + ")");
-  }
+  const fs::path dir = create_output_folder(out_dir);
+  const std::string stocks = stocks_csv(res), supply = supply_csv(res);
+  write_files_atomically({{dir / "SOC_STOCKS.csv", stocks}, {dir / "C_SUPPLY.csv", supply}});
 }
 
 }  // namespace

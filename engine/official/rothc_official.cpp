@@ -1,7 +1,4 @@
 #include "engine/official/rothc_official.hpp"
-#include "engine/common/temporary_file.hpp"
-
-#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -9,9 +6,9 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
-#include <sstream>
-#include <system_error>
 
+#include "engine/common/atomic_file.hpp"
+#include "engine/official/field_range.hpp"
 #include "models/common/det_math.hpp"
 
 namespace alamod::engine {
@@ -46,28 +43,8 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 struct FieldSpec {
   const char* name;
   const char* meaning;
-  double lower, upper;
-  bool integer = false;
-  bool lower_open = false, upper_open = false;
+  FieldRange range;
 };
-
-std::string number_text(double v) {
-  std::ostringstream s;
-  s.precision(15);
-  s << v;
-  return s.str();
-}
-
-/// "a number in [0, 100]", "an integer 0 or 1", "a number >= 0"...
-std::string range_text(const FieldSpec& f) {
-  const std::string kind = f.integer ? "an integer" : "a number";
-  if (f.integer && f.upper - f.lower == 1.0)
-    return kind + " " + number_text(f.lower) + " or " + number_text(f.upper);
-  if (f.upper == kInf && f.lower == -kInf) return kind;
-  if (f.upper == kInf) return kind + (f.lower_open ? " > " : " >= ") + number_text(f.lower);
-  return kind + " in " + (f.lower_open ? "(" : "[") + number_text(f.lower) + ", " + number_text(f.upper) +
-         (f.upper_open ? ")" : "]");
-}
 
 std::string form_of(const FieldSpec* specs, std::size_t n) {
   std::string s;
@@ -161,13 +138,10 @@ class NumericRow {
     const std::string where = "field " + std::to_string(k + 1) + " (" + f.name + ")";
     if (!parse_real(tokens_[k], v))
       text_.fail(no_, where + " is '" + tokens_[k] + "', not a number; expected " + f.meaning + ", " +
-                          range_text(f));
-    const bool integral = !f.integer || std::floor(v) == v;
-    const bool above = f.lower_open ? v > f.lower : v >= f.lower;
-    const bool below = f.upper_open ? v < f.upper : v <= f.upper;
-    if (!integral || !above || !below)
+                          f.range.text());
+    if (!f.range.admits(v))
       text_.fail(no_, where + " = " + tokens_[k] + " is out of range; expected " + f.meaning + ", " +
-                          range_text(f));
+                          f.range.text());
     return v;
   }
   int integer(std::size_t k) const { return static_cast<int>(value(k)); }
@@ -302,11 +276,12 @@ rothc::RateModifiers step_month(const rothc::Parameters& p, const rothc::SoilCon
 
 double soc_of(const rothc::CellState& x, double iom) { return x.dpm + x.rpm + x.bio + x.hum + iom; }
 
-OfficialMonthRow pools_row(int year, int month, const DriverState& st, double iom) {
-  OfficialMonthRow r;
+/// A row of either output (OfficialMonthRow, OfficialYearRow) with the pools, SOC and respired CO2 of `st`.
+template <class Row>
+Row state_row(int year, int month, const DriverState& st, double iom) {
+  Row r;
   r.year = year;
   r.month = month;
-  r.pools_only = true;
   r.dpm = st.pools.dpm;
   r.rpm = st.pools.rpm;
   r.bio = st.pools.bio;
@@ -317,17 +292,14 @@ OfficialMonthRow pools_row(int year, int month, const DriverState& st, double io
   return r;
 }
 
+OfficialMonthRow pools_row(int year, int month, const DriverState& st, double iom) {
+  OfficialMonthRow r = state_row<OfficialMonthRow>(year, month, st, iom);
+  r.pools_only = true;
+  return r;
+}
+
 OfficialYearRow year_row(int year, int month, const DriverState& st, double iom) {
-  OfficialYearRow r;
-  r.year = year;
-  r.month = month;
-  r.dpm = st.pools.dpm;
-  r.rpm = st.pools.rpm;
-  r.bio = st.pools.bio;
-  r.hum = st.pools.hum;
-  r.iom = iom;
-  r.soc = soc_of(st.pools, iom);
-  r.co2 = st.co2;
+  OfficialYearRow r = state_row<OfficialYearRow>(year, month, st, iom);
   r.delta_c = delta_c_of(st.ages.total);
   return r;
 }
@@ -521,29 +493,9 @@ OfficialResults run_official_procedure(const OfficialInput& in) {
 }
 
 void write_official_results(const OfficialResults& results, const std::string& out_dir) {
-  const fs::path dir(out_dir.empty() ? "." : out_dir);
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec || !fs::is_directory(dir))
-    throw std::runtime_error(dir.string() + ": cannot create the output folder (" + ec.message() + ")");
-  const fs::path month_path = dir / "month_results.csv";
-  const fs::path year_path = dir / "year_results.csv";
-  const fs::path month_tmp = write_temporary(month_path, month_csv(results.month_rows), "RothC results");
-  fs::path year_tmp;
-  try {
-    year_tmp = write_temporary(year_path, year_csv(results.year_rows), "RothC results");
-  } catch (...) {
-    fs::remove(month_tmp, ec);
-    throw;
-  }
-  fs::rename(month_tmp, month_path, ec);
-  if (!ec) fs::rename(year_tmp, year_path, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(month_tmp, ignored);
-    fs::remove(year_tmp, ignored);
-    throw std::runtime_error(dir.string() + ": cannot rename the RothC results into place (" + ec.message() + ")");
-  }
+  const fs::path dir = create_output_folder(out_dir);
+  const std::string months = month_csv(results.month_rows), years = year_csv(results.year_rows);
+  write_files_atomically({{dir / "month_results.csv", months}, {dir / "year_results.csv", years}});
 }
 
 void run_rothc_official(const OfficialRunOptions& opt) {

@@ -2,7 +2,6 @@
 // The shape follows petsc src/tao/leastsquares/tutorials: a residual routine, a
 // Jacobian routine for TAOBRGN, bounds, TaoSetFromOptions, TaoSolve.
 #include "engine/site/calibration.hpp"
-#include "engine/site/evaluation.hpp"
 
 #include <petsctao.h>
 
@@ -18,6 +17,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "engine/common/atomic_file.hpp"
+#include "engine/common/number_format.hpp"
 #include "engine/common/provenance.hpp"
 
 namespace alamod::engine {
@@ -47,12 +48,8 @@ std::string solver_names() {
   return names;
 }
 
-/// A value for messages: "%.6g".
-std::string show(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
+/// A value for messages and the standard errors of the parameter file: 6 significant digits.
+std::string show(double v) { return format_number("%.6g", v); }
 
 TaoType tao_type_of(const std::string& solver) {
   for (const auto& s : kSolvers)
@@ -312,19 +309,36 @@ struct FitContext {
   }
 };
 
-PetscErrorCode residual_callback(Tao, Vec x, Vec f, void* ctx) {
+/// The parameters at TAO's variables x (FitContext::to_parameters).
+PetscErrorCode parameters_at(const FitContext& fit, Vec x, std::vector<double>& p) {
   PetscFunctionBeginUser;
-  FitContext& fit = *static_cast<FitContext*>(ctx);
   const PetscScalar* xa = nullptr;
   PetscCall(VecGetArrayRead(x, &xa));
-  const std::vector<double> p = fit.to_parameters(xa);
+  p = fit.to_parameters(xa);
   PetscCall(VecRestoreArrayRead(x, &xa));
+  PetscFunctionReturn(0);
+}
+
+/// Run `evaluate` (collective residuals), turning an exception into a PETSc error with its message kept
+/// in fit.error; it throws the same on every rank, so all leave TaoSolve together.
+template <class Evaluate>
+PetscErrorCode evaluate_for_tao(FitContext& fit, Evaluate&& evaluate) {
+  PetscFunctionBeginUser;
   try {
-    fit.residuals_at(p);
-  } catch (const std::exception& e) {  // the same on every rank: all leave TaoSolve together
+    evaluate();
+  } catch (const std::exception& e) {
     fit.error = e.what();
     SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER, "%s", e.what());
   }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode residual_callback(Tao, Vec x, Vec f, void* ctx) {
+  PetscFunctionBeginUser;
+  FitContext& fit = *static_cast<FitContext*>(ctx);
+  std::vector<double> p;
+  PetscCall(parameters_at(fit, x, p));
+  PetscCall(evaluate_for_tao(fit, [&] { fit.residuals_at(p); }));
   PetscScalar* fa = nullptr;
   PetscCall(VecGetArrayWrite(f, &fa));
   std::copy(fit.base_r.begin(), fit.base_r.end(), fa);
@@ -336,16 +350,9 @@ PetscErrorCode residual_callback(Tao, Vec x, Vec f, void* ctx) {
 PetscErrorCode jacobian_callback(Tao, Vec x, Mat jac, Mat, void* ctx) {
   PetscFunctionBeginUser;
   FitContext& fit = *static_cast<FitContext*>(ctx);
-  const PetscScalar* xa = nullptr;
-  PetscCall(VecGetArrayRead(x, &xa));
-  const std::vector<double> p = fit.to_parameters(xa);
-  PetscCall(VecRestoreArrayRead(x, &xa));
-  try {
-    fit.jacobian_at(p);
-  } catch (const std::exception& e) {
-    fit.error = e.what();
-    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER, "%s", e.what());
-  }
+  std::vector<double> p;
+  PetscCall(parameters_at(fit, x, p));
+  PetscCall(evaluate_for_tao(fit, [&] { fit.jacobian_at(p); }));
   const std::size_t m = fit.base_r.size();
   PetscInt lda = 0;
   PetscCall(MatDenseGetLDA(jac, &lda));
@@ -370,10 +377,8 @@ PetscErrorCode step_convergence_test(Tao tao, void* ctx) {
   if (reason != TAO_CONTINUE_ITERATING) PetscFunctionReturn(0);
   Vec x = nullptr;
   PetscCall(TaoGetSolution(tao, &x));
-  const PetscScalar* xa = nullptr;
-  PetscCall(VecGetArrayRead(x, &xa));
-  const std::vector<double> p = fit.to_parameters(xa);
-  PetscCall(VecRestoreArrayRead(x, &xa));
+  std::vector<double> p;
+  PetscCall(parameters_at(fit, x, p));
   if (fit.step_within_se(p)) {
     fit.converged_on_step = true;
     PetscCall(TaoSetConvergedReason(tao, TAO_CONVERGED_USER));
@@ -633,7 +638,7 @@ void write_parameter_file(const std::string& path, const std::string& model, con
       << "date = " << toml_string(utc_now_iso()) << "\n"
       << "text = " << toml_string(provenance_text) << "\n";
 
-  write_atomically(path, out.str());  // an earlier file stays whole until the new one is complete
+  write_output_atomically(path, out.str());  // an earlier file stays whole until the new one is complete
 }
 
 }  // namespace alamod::engine

@@ -1,17 +1,16 @@
-#include "grids/input_error.hpp"
 #include "engine/site/evaluation.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <tuple>
+
+#include "engine/common/atomic_file.hpp"
+#include "engine/common/number_format.hpp"
 
 namespace alamod::engine {
 
@@ -21,14 +20,12 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kTimeTolerance = 1e-6;  // years
 
 // ---------------------------------------------------------------------------------------------
-// Small helpers: formatting, atomic writes.
+// Small helpers: formatting.
 
 std::string fmt_fixed(double x, int decimals) {
   if (!std::isfinite(x)) return "n/a";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, x);
+  std::string s = format_number(("%." + std::to_string(decimals) + "f").c_str(), x);
   // No "-0.00".
-  std::string s = buf;
   if (s[0] == '-' && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
   return s;
 }
@@ -36,16 +33,12 @@ std::string fmt_fixed(double x, int decimals) {
 std::string fmt_csv_number(double x) {
   if (std::isnan(x)) return "NaN";
   if (std::isinf(x)) return x > 0 ? "Inf" : "-Inf";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", x);
-  return buf;
+  return format_number("%.6g", x);
 }
 
 /// SVG coordinates: one decimal is well under a pixel.
 std::string px(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", v);
-  std::string s = buf;
+  std::string s = format_number("%.1f", v);
   if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
   if (s == "-0") s = "0";
   return s;
@@ -634,30 +627,6 @@ footer { color: #777; font-size: 12px; text-align: center; margin-top: 8px; }
 
 }  // namespace
 
-/// Writes `content` to DIR/.NAME.incomplete, then renames it to `path`.
-void write_atomically(const std::string& path, const std::string& content) {
-  const auto slash = path.find_last_of('/');
-  const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
-  const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-  if (name.empty()) throw InputError("cannot write '" + path + "': not a file name");
-  const std::string tmp = dir + "." + name + ".incomplete";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError("cannot write '" + tmp + "': " + std::strerror(errno));
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.close();
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw std::runtime_error("cannot write '" + tmp + "': write failed");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
-    std::remove(tmp.c_str());
-    throw InputError("cannot rename '" + tmp + "' to '" + path + "': " + why);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 
 std::string html_escape(const std::string& s) {
@@ -837,7 +806,7 @@ void write_metrics_csv(const std::string& path, const std::vector<Series>& serie
     for (const auto& mi : kMetrics)
       csv += prefix + mi.key + "," + fmt_csv_number(m.*(mi.field)) + "," + mi.unit + "," + std::to_string(m.n) + "\n";
   }
-  write_atomically(path, csv);
+  write_output_atomically(path, csv);
 }
 
 void write_report_html(const std::string& path, const std::vector<Series>& series, const std::string& title,
@@ -918,7 +887,7 @@ void write_report_html(const std::string& path, const std::vector<Series>& serie
   o << "</div></section>\n";
   o << "<footer>Self-contained report written by alamod evaluate: no scripts, no external resources.</footer>\n"
     << "</main>\n</body>\n</html>\n";
-  write_atomically(path, o.str());
+  write_output_atomically(path, o.str());
 }
 
 }  // namespace alamod::engine

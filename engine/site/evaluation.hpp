@@ -58,12 +58,8 @@ std::vector<Series> multi_model_mean(const std::vector<Series>& all, const std::
 /// metrics.csv: one row per model, site, treatment and metric (rmse, relative_rmse, bias,
 /// efficiency, r2, willmott_d), columns model,site,treatment,metric,value,unit,n (units: t ha-1
 /// for rmse and bias, 1 for the others; undefined values written NaN). Written to
-/// DIR/.NAME.incomplete and renamed. Throws std::invalid_argument (writing nothing) if a series
+/// a temporary file and renamed (engine/common/atomic_file.hpp). Throws std::invalid_argument (writing nothing) if a series
 /// has fewer than 2 points or non-finite values, std::runtime_error on I/O failure.
-/// Writes `content` to DIR/.NAME.incomplete, then renames it to `path`, so that an earlier file stays
-/// whole until the new one is complete. Throws InputError when the folder cannot be written.
-void write_atomically(const std::string& path, const std::string& content);
-
 void write_metrics_csv(const std::string& path, const std::vector<Series>& series);
 
 /// report.html: self-contained (inline CSS and SVG, opens offline): title, provenance block
@@ -72,7 +68,7 @@ void write_metrics_csv(const std::string& path, const std::vector<Series>& serie
 /// treatment (observed points with sd error bars, one line per model), a 1:1 scatter of observed
 /// vs simulated per model, and the metrics table. `heatmap_metric` is one of rmse,
 /// relative_rmse, bias, efficiency, r2, willmott_d. Series with fewer than 2 points are plotted but
-/// get no metrics ("n/a"). Written to DIR/.NAME.incomplete and renamed. Throws
+/// get no metrics ("n/a"). Written to a temporary file and renamed (engine/common/atomic_file.hpp). Throws
 /// std::invalid_argument for an unknown metric, std::runtime_error on I/O failure.
 void write_report_html(const std::string& path, const std::vector<Series>& series, const std::string& title,
                        const std::string& provenance_text, const std::string& heatmap_metric = "rmse");

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "engine/site/calibration.hpp"
+#include "engine/common/atomic_file.hpp"
 #include "engine/common/collective.hpp"
 #include "engine/common/provenance.hpp"
 #include "engine/site/evaluation.hpp"
@@ -335,10 +336,11 @@ void run_evaluate(MPI_Comm comm, const EvaluateOptions& opt) {
         throw InputError(opt.parameters + ": parameters of model '" + file_model + "', which is not among --models");
     }
     if (rank == 0) {
-      std::error_code ec;
-      std::filesystem::create_directories(opt.out_dir, ec);
-      if (!std::filesystem::is_directory(opt.out_dir))
-        throw InputError(opt.out_dir + ": cannot create the output folder" + (ec ? ": " + ec.message() : std::string()));
+      try {
+        create_output_folder(opt.out_dir);
+      } catch (const AtomicFileError& e) {
+        throw InputError(e.what());
+      }
     }
   });
   // tasks: every model on every site and treatment, contiguous blocks per rank
@@ -504,7 +506,7 @@ void run_calibrate(MPI_Comm comm, const CalibrateOptions& opt) {
     collectively(comm, [&] {
       if (rank != 0) return;
       const std::string path = opt.out + ".crossval.csv";
-      write_atomically(path, csv.str());
+      write_output_atomically(path, csv.str());
       std::printf("leave-one-site-out cross-validation: wrote %s\n", path.c_str());
     });
   }

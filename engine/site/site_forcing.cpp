@@ -7,10 +7,15 @@
 #include <fstream>
 #include <limits>
 
+#include "grids/calendar.hpp"
 #include "engine/common/nearest_name.hpp"
+#include "engine/common/number_format.hpp"
 #include "grids/input_error.hpp"
 
 namespace alamod::engine {
+
+using grids::days_in_month;
+using grids::days_in_year;
 
 namespace {
 
@@ -175,12 +180,6 @@ std::string unit_list(Kind k, TimeStep s) {
   return out;
 }
 
-std::string format_number(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
-}
-
 /// Error helper bound to a file.
 struct Where {
   std::string path;
@@ -222,9 +221,6 @@ std::vector<std::pair<std::string, int>> split_fields(const std::string& line) {
   return out;
 }
 
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-int days_in_year(int y) { return is_leap(y) ? 366 : 365; }
-
 std::vector<std::string> known_names() {
   std::vector<std::string> names;
   for (const auto& q : kQuantities) names.emplace_back(q.name);
@@ -244,11 +240,6 @@ const char* time_step_name(TimeStep s) {
     case TimeStep::day: return "day";
   }
   return "?";
-}
-
-int days_in_month(int year, int month) {
-  static const int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return month == 2 && is_leap(year) ? 29 : kDays[month - 1];
 }
 
 std::string canonical_unit(const std::string& name) {
@@ -370,8 +361,8 @@ SiteForcing read_site_forcing(const std::string& path) {
     const double c = v * hit->second.factor + hit->second.offset;
     if (!(c >= q->lower && c <= q->upper))
       w.fail(no, value_col, key,
-             "value " + number + " " + u + " is out of range, expected " + format_number(q->lower) + " to " +
-                 format_number(q->upper) + " " + canonical_unit(key) + " (" + q->what + ")");
+             "value " + number + " " + u + " is out of range, expected " + short_number(q->lower) + " to " +
+                 short_number(q->upper) + " " + canonical_unit(key) + " (" + q->what + ")");
     f.numbers[key] = c;
   }
   if (!f.texts.count("site_id"))
@@ -517,12 +508,12 @@ SiteForcing read_site_forcing(const std::string& path) {
           w.fail(no, fld.second, cols[c].name,
                  "negative value " + fld.first + ", expected >= 0 (" + q.what + ")");
         w.fail(no, fld.second, cols[c].name,
-               "value " + fld.first + " is out of range, expected >= " + format_number(q.lower) + " " +
+               "value " + fld.first + " is out of range, expected >= " + short_number(q.lower) + " " +
                    canonical_unit(cols[c].name) + " (" + q.what + ")");
       }
       if (cv > q.upper)
         w.fail(no, fld.second, cols[c].name,
-               "value " + fld.first + " is out of range, expected <= " + format_number(q.upper) + " " +
+               "value " + fld.first + " is out of range, expected <= " + short_number(q.upper) + " " +
                    canonical_unit(cols[c].name) + " (" + q.what + ")");
       f.columns[cols[c].name].push_back(cv);
     }

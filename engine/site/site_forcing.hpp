@@ -62,9 +62,6 @@ SiteForcing read_site_forcing(const std::string& path);
 /// The canonical unit of a variable or metadata key of the format ("" for text keys).
 std::string canonical_unit(const std::string& name);
 
-/// Days in a month of the proleptic Gregorian calendar.
-int days_in_month(int year, int month);
-
 /// The forcing on a model's time step. Finer model steps repeat means and spread sums uniformly
 /// over the sub-steps (a month's sum over its days, a year's over 12 months or its days); coarser
 /// ones average means and add sums over whole months or years (a partial first or last period is an

@@ -1,12 +1,10 @@
 #include "engine/site/site_run.hpp"
 
-#include <unistd.h>
-
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <stdexcept>
 
+#include "engine/common/atomic_file.hpp"
+#include "engine/common/number_format.hpp"
 #include "engine/common/provenance.hpp"
 #include "engine/configuration/parameter_file.hpp"
 #include "engine/model_bindings/model_binding.hpp"
@@ -18,8 +16,6 @@
 namespace alamod::engine {
 
 namespace {
-
-using site_binding::full;
 
 std::string step_unit(const std::string& time_step) {
   return time_step == "year" ? "t ha-1 yr-1" : time_step == "month" ? "t ha-1 month-1" : "t ha-1 d-1";
@@ -42,25 +38,15 @@ void write_result(const SiteRunResult& r, const std::string& path) {
     std::string line = std::to_string(row.year);
     if (r.time_step != "year") line += "," + std::to_string(row.month);
     if (r.time_step == "day") line += "," + std::to_string(row.day);
-    for (double v : row.pools) line += "," + full(v);
-    line += "," + full(row.soc) + "," + full(row.c_input) + "," + full(row.rh);
-    if (r.has_leaching) line += "," + full(row.leaching);
+    for (double v : row.pools) line += "," + exact_number(v);
+    line += "," + exact_number(row.soc) + "," + exact_number(row.c_input) + "," + exact_number(row.rh);
+    if (r.has_leaching) line += "," + exact_number(row.leaching);
     text += line + "\n";
   }
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError(path + ": cannot create the output (temporary file " + tmp + ")");
-    out << text;
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw InputError(path + ": write failed (disk full?)");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw InputError(path + ": cannot rename the temporary output " + tmp + " to it");
+  try {
+    write_file_atomically(path, text);
+  } catch (const AtomicFileError& e) {
+    throw InputError(e.what());
   }
 }
 

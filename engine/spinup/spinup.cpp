@@ -1,4 +1,4 @@
-// Fast spin-up: exact linear equilibria, the SNES fixed point of nonlinear cycles, inverse RothC.
+// Fast spin-up: exact linear equilibria, the SNES fixed point of nonlinear cycles.
 #include "engine/spinup/spinup.hpp"
 
 #include <petscsnes.h>
@@ -7,11 +7,8 @@
 #include <cmath>
 #include <exception>
 #include <string>
-#include <vector>
 
 namespace alamod::engine::spinup {
-
-namespace rothc = models::rothc;
 
 namespace {
 constexpr double kMaxLogStep = 3.0;  ///< largest Newton step, 2-norm in ln(pool) (1)
@@ -268,78 +265,6 @@ NonlinearSteadyState NonlinearSpinup::solve(const CycleMap& map, const double* g
   }
   r.converged = r.residual <= impl_->options.tolerance;
   return r;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// RothC
-
-double rothc_periodic_deficit(const rothc::Parameters& p, const rothc::SoilConstants& s,
-                              const rothc::CellForcing* months, int n_months, int max_cycles) {
-  double smd0 = 0.0;
-  for (int it = 0; it < max_cycles; ++it) {
-    double smd = smd0;
-    for (int m = 0; m < n_months; ++m)
-      smd = rothc::update_deficit(p, s, smd, months[m].rain_mm, months[m].evap_mm, months[m].covered);
-    const bool periodic = smd == smd0;
-    smd0 = smd;
-    if (periodic) break;
-  }
-  return smd0;
-}
-
-void rothc_cycle(const rothc::Parameters& p, const rothc::SoilConstants& s, const rothc::CellForcing* months,
-                 int n_months, double smd0, const double* in, double* out, bool with_inputs) {
-  rothc::CellState x{in[0], in[1], in[2], in[3], smd0};
-  for (int m = 0; m < n_months; ++m) {
-    rothc::CellForcing f = months[m];
-    if (!with_inputs) f.c_input = f.fym = 0.0;
-    rothc::step_cell(p, s, f, x);
-  }
-  out[0] = x.dpm;
-  out[1] = x.rpm;
-  out[2] = x.bio;
-  out[3] = x.hum;
-}
-
-double rothc_inverse_input(const rothc::Parameters& p, const rothc::SoilConstants& s,
-                           const rothc::CellForcing* months, int n_months, double observed_soc, Pools* equilibrium) {
-  if (!(observed_soc > 0.0) || !std::isfinite(observed_soc))
-    throw std::invalid_argument("rothc_inverse_input: observed SOC " + std::to_string(observed_soc) +
-                                " t C ha-1 (expected a finite value > 0)");
-  const double smd0 = rothc_periodic_deficit(p, s, months, n_months);
-  // The cycle with one input kind only: plant (manure zeroed) or manure (plant zeroed).
-  std::vector<rothc::CellForcing> plant(months, months + n_months), manure = plant;
-  double annual = 0.0, annual_fym = 0.0;
-  for (int m = 0; m < n_months; ++m) {
-    annual += months[m].c_input;
-    annual_fym += months[m].fym;
-    plant[m].fym = 0.0;
-    manure[m].c_input = 0.0;
-  }
-  if (!(annual > 0.0))
-    throw std::invalid_argument("rothc_inverse_input: the cycle has no plant carbon input (sum " +
-                                std::to_string(annual) + " t C ha-1) to scale");
-  auto equilibrium_of = [&](const std::vector<rothc::CellForcing>& f) {
-    return linear_periodic_steady_state(rothc::kNumPools - 1, [&](const double* in, double* out, bool with_inputs) {
-      rothc_cycle(p, s, f.data(), n_months, smd0, in, out, with_inputs);
-    });
-  };
-  const LinearSteadyState xp = equilibrium_of(plant);
-  LinearSteadyState xm;
-  if (annual_fym != 0.0) xm = equilibrium_of(manure);
-  const double active_plant = xp.state[0] + xp.state[1] + xp.state[2] + xp.state[3];
-  const double active_manure = xm.state[0] + xm.state[1] + xm.state[2] + xm.state[3];
-  const double target = observed_soc - rothc::falloon_iom(observed_soc) - active_manure;  // t C ha-1
-  if (!(target > 0.0) || !(active_plant > 0.0))
-    throw std::invalid_argument("rothc_inverse_input: observed SOC " + std::to_string(observed_soc) +
-                                " t C ha-1 is not above IOM " + std::to_string(rothc::falloon_iom(observed_soc)) +
-                                " plus the manure equilibrium " + std::to_string(active_manure) + " t C ha-1");
-  const double scale = target / active_plant;  // (1)
-  if (equilibrium) {
-    *equilibrium = Pools{};
-    for (int k = 0; k < 4; ++k) (*equilibrium)[k] = scale * xp.state[k] + xm.state[k];
-  }
-  return scale * annual;
 }
 
 }  // namespace alamod::engine::spinup

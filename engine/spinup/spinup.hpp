@@ -12,8 +12,6 @@
 ///     so that every component of G is the relative change of a pool over one cycle, pools stay
 ///     positive, and x - G is exactly one plain cycle (what SNESANDERSON mixes). Cells the solver does
 ///     not bring below the tolerance are finished by plain cycling.
-///  3. Inverse RothC spin-up (GSOCseq): the plant carbon input whose equilibrium reproduces an
-///     observed SOC stock (rothc_inverse_input).
 ///
 /// Convergence everywhere: the largest relative change of a pool over one more cycle,
 /// max_i |F(x)_i - x_i| / max(|x_i|, 1e-12 sum_j |x_j|) <= tolerance (default 1e-9); the floor keeps a
@@ -25,8 +23,6 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
-
-#include "models/rothc/rothc.hpp"
 
 namespace alamod::engine::spinup {
 
@@ -91,26 +87,45 @@ struct CyclingResult {
   bool converged = false; ///< [out] residual <= tolerance within max_cycles
 };
 
-/// Brute-force spin-up: x <- F(x) from x0 until one cycle changes every pool by <= tolerance (relative)
-/// or max_cycles cycles ran. `map(const double* in, double* out)` is one cycle with inputs. The
-/// returned state is the last one, whose own change over the last cycle was below the tolerance.
-template <class Map>
-CyclingResult cycle_to_steady_state(int n, Map&& map, const double* x0, double tolerance, long max_cycles) {
+/// Plain cycling under the caller's convergence test: x <- F(x) from x0 until
+/// `converged(const double* before, const double* after)` holds for a cycle or max_cycles cycles ran.
+/// `map(const double* in, double* out)` is one cycle with inputs. The returned state is the last one;
+/// residual is left to the caller (the test measures the change its own way). Throws
+/// std::invalid_argument for n outside 1..kMaxPools.
+template <class Map, class Converged>
+CyclingResult cycle_until_converged(int n, Map&& map, const double* x0, Converged&& converged, long max_cycles) {
+  if (n < 1 || n > kMaxPools)
+    throw std::invalid_argument("cycle_until_converged: " + std::to_string(n) + " pools (expected 1.." +
+                                std::to_string(kMaxPools) + ")");
   CyclingResult r;
   Pools x{}, next{};
   for (int i = 0; i < n; ++i) x[i] = x0[i];
-  r.residual = std::numeric_limits<double>::infinity();
   while (r.cycles < max_cycles) {
     map(x.data(), next.data());
     ++r.cycles;
-    r.residual = relative_change(n, x.data(), next.data());
+    const bool done = converged(x.data(), next.data());
     x = next;
-    if (r.residual <= tolerance) {
+    if (done) {
       r.converged = true;
       break;
     }
   }
   r.state = x;
+  return r;
+}
+
+/// Brute-force spin-up: x <- F(x) from x0 until one cycle changes every pool by <= tolerance (relative)
+/// or max_cycles cycles ran. `map(const double* in, double* out)` is one cycle with inputs. The
+/// returned state is the last one, whose own change over the last cycle was below the tolerance.
+template <class Map>
+CyclingResult cycle_to_steady_state(int n, Map&& map, const double* x0, double tolerance, long max_cycles) {
+  double residual = std::numeric_limits<double>::infinity();
+  auto within_tolerance = [&](const double* before, const double* after) {
+    residual = relative_change(n, before, after);
+    return residual <= tolerance;
+  };
+  CyclingResult r = cycle_until_converged(n, map, x0, within_tolerance, max_cycles);
+  r.residual = residual;
   return r;
 }
 
@@ -167,32 +182,5 @@ class NonlinearSpinup {
   struct Impl;
   Impl* impl_;
 };
-
-// ---------------------------------------------------------------------------------------------------
-// RothC cycles (used by the tests, the benchmark and the inverse spin-up)
-
-/// The periodic topsoil moisture deficit (mm) at the start of the cycle of `n_months` months: the
-/// deficit does not depend on the pools and is clamped at 0 and at its floor, so repeating the cycle
-/// from 0 becomes exactly periodic within a few cycles. Returns after `max_cycles` cycles at most.
-double rothc_periodic_deficit(const models::rothc::Parameters& p, const models::rothc::SoilConstants& s,
-                              const models::rothc::CellForcing* months, int n_months, int max_cycles = 200);
-
-/// One RothC cycle of the four active pools DPM RPM BIO HUM (t C ha-1) from the deficit smd0 (mm);
-/// with_inputs = false sets the plant and manure inputs to 0. Affine in the pools.
-void rothc_cycle(const models::rothc::Parameters& p, const models::rothc::SoilConstants& s,
-                 const models::rothc::CellForcing* months, int n_months, double smd0, const double* in, double* out,
-                 bool with_inputs);
-
-/// Inverse spin-up (GSOCseq protocol): the annual plant carbon input (t C ha-1 yr-1) whose periodic
-/// equilibrium reproduces the observed SOC stock `observed_soc` (t C ha-1), with
-/// IOM = falloon_iom(observed_soc). The monthly split of the input is that of months[].c_input (any
-/// scale); manure (months[].fym) is held as given. The equilibrium is affine in the plant-input scale
-/// c, x(c) = c x_plant + x_manure (x_manure = 0 without manure), so c follows exactly from
-/// sum(x(c)) = observed - IOM. `equilibrium`, if given, receives DPM RPM BIO HUM (t C ha-1) at that
-/// input. Throws std::invalid_argument (with the values) when the observed stock cannot be reached:
-/// not above IOM plus the manure equilibrium, or no plant input in the cycle.
-double rothc_inverse_input(const models::rothc::Parameters& p, const models::rothc::SoilConstants& s,
-                           const models::rothc::CellForcing* months, int n_months, double observed_soc,
-                           Pools* equilibrium = nullptr);
 
 }  // namespace alamod::engine::spinup

@@ -1,6 +1,5 @@
 #include "models/amg/amg.hpp"
 
-#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -9,11 +8,9 @@ namespace alamod::models::amg {
 void validate(const Parameters& p) { check_bounds("AMG", kParameterInfo, p); }
 
 ModelInfo model_info() {
-  ModelInfo m;
-  m.name = "amg";
+  ModelInfo m = declared_model_info("amg", kPoolNames, kParameterInfo, Parameters{});
   m.title = "AMG v2 annual soil carbon model (INRAE): active and stable pools, Bolinder plant inputs";
   m.time_step = "year";
-  for (auto n : kPoolNames) m.pools.emplace_back(n);
   m.inputs = {"tas: annual mean air temperature (degC)",
               "pr: annual rainfall (mm yr-1)",
               "irrigation: annual irrigation (mm yr-1)",
@@ -24,7 +21,6 @@ ModelInfo model_info() {
               "caco3: CaCO3 content (g kg-1)",
               "ph: soil pH in water (1)",
               "cn_ratio: soil C:N ratio (1)"};
-  m.parameters = parameter_rows(kParameterInfo, Parameters{});
   m.reference =
       "Clivot H et al. (2019) Environ. Model. Softw. 118, 99-113, doi:10.1016/j.envsoft.2019.04.004; "
       "Andriulo A, Mary B, Guerif J (1999) Agronomie 19, 365-377; Bolinder MA et al. (2007) Agric. Ecosyst. "

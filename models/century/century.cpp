@@ -1,7 +1,6 @@
 #include "models/century/century.hpp"
 
 #include <cmath>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -12,17 +11,9 @@ namespace alamod::models::century {
 
 namespace {
 
-[[noreturn]] void reject(const std::string& what) { throw std::invalid_argument(what); }
-
-std::string text(double v) {
-  std::ostringstream s;
-  s.precision(17);
-  s << v;
-  return s.str();
-}
-
 void require_fraction(double v, const char* name) {
-  if (!(v >= 0.0 && v <= 1.0)) reject("century site: " + std::string(name) + " = " + text(v) + " is outside [0, 1]");
+  if (!(v >= 0.0 && v <= 1.0))
+    reject("century site: " + std::string(name) + " = " + shortest_text(v) + " is outside [0, 1]");
 }
 
 }  // namespace
@@ -30,11 +21,11 @@ void require_fraction(double v, const char* name) {
 void validate(const Parameters& p) {
   check_bounds("century", kParameterInfo, p);
   if (!(p.slow_respired + p.slow_to_passive <= 1.0))
-    reject("century parameters: slow_respired + slow_to_passive = " + text(p.slow_respired + p.slow_to_passive) +
-           " > 1 (would create carbon)");
+    reject("century parameters: slow_respired + slow_to_passive = " +
+           shortest_text(p.slow_respired + p.slow_to_passive) + " > 1 (would create carbon)");
   if (!(p.temp_opt < p.temp_max))
-    reject("century parameters: temp_opt = " + text(p.temp_opt) + " degC must be below temp_max = " +
-           text(p.temp_max) + " degC");
+    reject("century parameters: temp_opt = " + shortest_text(p.temp_opt) + " degC must be below temp_max = " +
+           shortest_text(p.temp_max) + " degC");
 }
 
 SiteConstants derive_site_constants(const Parameters& p, const Site& s) {
@@ -43,18 +34,19 @@ SiteConstants derive_site_constants(const Parameters& p, const Site& s) {
   require_fraction(s.structural_lignin, "structural_lignin");
   const double texture = s.clay + s.silt;  // silt + clay fraction (1)
   require_fraction(texture, "clay + silt");
-  if (!(s.lignin_to_nitrogen >= 0.0)) reject("century site: lignin_to_nitrogen = " + text(s.lignin_to_nitrogen) + " < 0");
+  if (!(s.lignin_to_nitrogen >= 0.0))
+    reject("century site: lignin_to_nitrogen = " + shortest_text(s.lignin_to_nitrogen) + " < 0");
   SiteConstants c{};
   c.metabolic_fraction = p.metabolic_intercept - p.metabolic_slope * s.lignin_to_nitrogen;
   if (!(c.metabolic_fraction >= 0.0 && c.metabolic_fraction <= 1.0))
     reject("century site: the metabolic share of litter, metabolic_intercept - metabolic_slope L/N = " +
-           text(c.metabolic_fraction) + ", is outside [0, 1] for lignin_to_nitrogen = " +
-           text(s.lignin_to_nitrogen));
+           shortest_text(c.metabolic_fraction) + ", is outside [0, 1] for lignin_to_nitrogen = " +
+           shortest_text(s.lignin_to_nitrogen));
   const double active_respired = p.active_respired_intercept - p.active_respired_slope * texture;  // Es (1)
   const double active_to_slow = 1.0 - active_respired - p.active_to_passive;                       // (1)
   if (!(active_respired >= 0.0 && active_to_slow >= 0.0))
-    reject("century site: the active pool's respired share " + text(active_respired) + " and share to slow " +
-           text(active_to_slow) + " must be >= 0 (clay + silt = " + text(texture) + ")");
+    reject("century site: the active pool's respired share " + shortest_text(active_respired) + " and share to slow " +
+           shortest_text(active_to_slow) + " must be >= 0 (clay + silt = " + shortest_text(texture) + ")");
 
   const double ls = s.structural_lignin;
   const double lignin_factor = det_exp(-p.lignin_inhibition * ls);  // (1)
@@ -113,7 +105,7 @@ StepFluxes step(const SiteConstants& s, const CellForcing& f, double dt, Pools& 
 }
 
 Pools steady_state(const SiteConstants& s, const CellForcing& f) {
-  if (!(f.xi > 0.0)) reject("century steady state: xi = " + text(f.xi) + " must be > 0");
+  if (!(f.xi > 0.0)) reject("century steady state: xi = " + shortest_text(f.xi) + " must be > 0");
   const double fm = s.metabolic_fraction;
   const Pools b = {f.surface_input * (1.0 - fm), f.surface_input * fm, f.soil_input * (1.0 - fm),
                    f.soil_input * fm, 0.0, 0.0, 0.0};
@@ -138,18 +130,15 @@ double moisture_factor(const Parameters& p, double precip, double pet) {
 }
 
 ModelInfo model_info() {
-  ModelInfo m;
-  m.name = "century";
+  ModelInfo m = declared_model_info("century", kPoolNames, kParameterInfo, Parameters{});
   m.title = "CENTURY soil organic matter submodel (Parton et al. 1987), linear 7-pool form, exact solution per step";
   m.time_step = "month (any step, exact solution)";
-  for (auto n : kPoolNames) m.pools.emplace_back(n);
   m.inputs = {"surface_input: aboveground litter carbon (t ha-1 yr-1)",
               "soil_input: belowground litter carbon (t ha-1 yr-1)",
               "tas: monthly mean temperature (degC), for the temperature factor",
               "pr, pet: monthly precipitation and potential evapotranspiration (mm month-1), for the moisture factor",
               "clay, silt: fractions of the mineral soil (1)",
               "lignin_to_nitrogen, structural_lignin: litter quality (1)"};
-  m.parameters = parameter_rows(kParameterInfo, Parameters{});
   m.reference =
       "Parton WJ, Schimel DS, Cole CV, Ojima DS (1987) Analysis of factors controlling soil organic matter levels "
       "in Great Plains grasslands. Soil Science Society of America Journal 51, 1173-1179; Sierra CA, Mueller M, "

@@ -3,6 +3,7 @@
 /// and parameter table. Each model's `model_info()` returns one; the engine's model registry
 /// (engine/model_bindings/registry.cpp) lists them.
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/common/parameter.hpp"
@@ -35,6 +36,20 @@ std::vector<ParameterRow> parameter_rows(const std::array<ParameterInfo<Params>,
     rows.push_back({std::string(p.name), std::string(p.unit), std::string(p.description),
                     source ? std::string(source) : std::string(p.source), defaults.*(p.member), p.lower, p.upper});
   return rows;
+}
+
+/// A model's description with what its declarations already say: its name, its pools (in the order of
+/// `pool_names`) and its parameter rows (parameter_rows of `table` with `defaults` and `source`). The
+/// model's model_info() adds its title, time step, inputs and reference.
+template <class PoolNames, class Params, std::size_t N>
+ModelInfo declared_model_info(std::string name, const PoolNames& pool_names,
+                              const std::array<ParameterInfo<Params>, N>& table, const Params& defaults,
+                              const char* source = nullptr) {
+  ModelInfo m;
+  m.name = std::move(name);
+  for (const auto& pool : pool_names) m.pools.emplace_back(pool);
+  m.parameters = parameter_rows(table, defaults, source);
+  return m;
 }
 
 }  // namespace alamod::models

@@ -4,10 +4,10 @@
 /// `alamod models show`, calibration bounds and NetCDF attributes all read it.
 #include <array>
 #include <cstddef>
-#include <sstream>
-#include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "models/common/checks.hpp"
 
 namespace alamod::models {
 
@@ -26,16 +26,9 @@ struct ParameterInfo {
 /// parameter of `p` is outside its declared bounds (or NaN).
 template <class Params, std::size_t N>
 void check_bounds(std::string_view model, const std::array<ParameterInfo<Params>, N>& table, const Params& p) {
-  for (const auto& info : table) {
-    const double v = p.*(info.member);
-    if (!(v >= info.lower && v <= info.upper)) {
-      std::ostringstream msg;
-      msg.precision(17);
-      msg << model << " parameter '" << info.name << "' = " << v << " " << info.unit << " is outside its bounds ["
-          << info.lower << ", " << info.upper << "]";
-      throw std::invalid_argument(msg.str());
-    }
-  }
+  for (const auto& info : table)
+    require_within(model, "parameter '" + std::string(info.name) + "'", p.*(info.member), info.unit, info.lower,
+                   info.upper);
 }
 
 }  // namespace alamod::models

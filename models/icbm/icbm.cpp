@@ -1,6 +1,5 @@
 #include "models/icbm/icbm.hpp"
 
-#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -9,14 +8,11 @@ namespace alamod::models::icbm {
 void validate(const Parameters& p) { check_bounds("icbm", kParameterInfo, p); }
 
 ModelInfo model_info() {
-  ModelInfo m;
-  m.name = "icbm";
+  ModelInfo m = declared_model_info("icbm", kPoolNames, kParameterInfo, Parameters{});
   m.title = "ICBM Introductory Carbon Balance Model, two pools (young, old), exact solution per step";
   m.time_step = "year";
-  for (auto n : kPoolNames) m.pools.emplace_back(n);
   m.inputs = {"carbon_input: carbon input to the young pool (t ha-1 yr-1)",
               "re: climate/soil factor r_e scaling both decay rates (1; 1 at Ultuna)"};
-  m.parameters = parameter_rows(kParameterInfo, Parameters{});
   m.reference =
       "Andrén O, Kätterer T (1997) ICBM: the Introductory Carbon Balance Model for exploration of soil carbon "
       "balances. Ecological Applications 7, 1226-1236";

@@ -1,36 +1,11 @@
 #include "models/millennial/millennial.hpp"
 
-#include <sstream>
 #include <stdexcept>
 #include <string>
 
 namespace alamod::models::millennial {
 
 namespace {
-
-/// The shortest of 15 or 17 significant digits that reads back as v.
-std::string shortest(double v) {
-  std::ostringstream s15;
-  s15.precision(15);
-  s15 << v;
-  if (std::stod(s15.str()) == v || v != v) return s15.str();
-  std::ostringstream s17;
-  s17.precision(17);
-  s17 << v;
-  return s17.str();
-}
-
-/// Throws std::invalid_argument "<what> = <value> <unit> is outside [lo, hi]" unless lo <= value <= hi
-/// (or lo < value when lower_open); NaN never passes.
-void require_within(std::string_view what, double value, std::string_view unit, double lo, double hi,
-                    bool lower_open = false) {
-  const bool ok = (lower_open ? value > lo : value >= lo) && value <= hi;
-  if (ok) return;
-  std::ostringstream msg;
-  msg << "millennial " << what << " = " << shortest(value) << " " << unit << " is outside its bounds "
-      << (lower_open ? "(" : "[") << shortest(lo) << ", " << shortest(hi) << "]";
-  throw std::invalid_argument(msg.str());
-}
 
 /// Forcing of a half-day stage: linear interpolation between two days, as R's
 /// approxfun computes it at t + 0.5.
@@ -45,17 +20,12 @@ State offset(const State& x, const State& d, double h) {
 
 }  // namespace
 
-void validate(const Parameters& p) {
-  for (const auto& info : kParameterInfo) {
-    require_within(std::string("parameter '") + std::string(info.name) + "'", p.*(info.member), info.unit,
-                   info.lower, info.upper);
-  }
-}
+void validate(const Parameters& p) { check_bounds("millennial", kParameterInfo, p); }
 
 SoilConstants derive_soil_constants(const Parameters& p, const SiteProperties& site) {
-  require_within("site clay_pct", site.clay_pct, "percent", 0.0, 100.0, true);
-  require_within("site ph", site.ph, "1", 0.0, 14.0);
-  require_within("site bulk_density", site.bulk_density, "kg m-3", 0.0, 2650.0, true);
+  require_within("millennial", "site clay_pct", site.clay_pct, "percent", 0.0, 100.0, true);
+  require_within("millennial", "site ph", site.ph, "1", 0.0, 14.0);
+  require_within("millennial", "site bulk_density", site.bulk_density, "kg m-3", 0.0, 2650.0, true);
   SoilConstants s{};
   s.kaff_lm = p.kaff_des * det_exp(-p.param_p1 * site.ph - p.param_p2);
   s.qmax = site.bulk_density * p.param_pc * site.clay_pct;
@@ -99,18 +69,15 @@ CarbonFluxes step_days(const Parameters& p, const SoilConstants& s, const DailyF
 }
 
 ModelInfo model_info() {
-  ModelInfo m;
-  m.name = "millennial";
+  ModelInfo m = declared_model_info("millennial", kPoolNames, kParameterInfo, Parameters{});
   m.title = "Millennial v2: POM, LMWC, aggregate, microbial and mineral-associated C, Michaelis-Menten kinetics";
   m.time_step = "day";
-  for (auto n : kPoolNames) m.pools.emplace_back(n);
   m.inputs = {"soil_temperature: daily mean soil temperature (degC)",
               "soil_moisture: daily volumetric soil water content (m3 m-3, at most the porosity)",
               "npp: daily plant carbon input (g m-2 d-1)",
               "clay: clay (+ silt) content of the fine earth (percent), site",
               "ph: soil pH in water (1), site",
               "bulk_density: soil bulk density (kg m-3), site"};
-  m.parameters = parameter_rows(kParameterInfo, Parameters{});
   m.reference =
       "Abramoff RZ, Guenet B, Zhang H, Georgiou K, Xu X, Viscarra Rossel RA, Yuan W, Ciais P (2022) Improved "
       "global-scale predictions of soil carbon stocks with Millennial Version 2. Soil Biology and Biochemistry 164, "

@@ -1,37 +1,12 @@
 #include "models/mimics/mimics.hpp"
 
 #include <algorithm>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 
 namespace alamod::models::mimics {
 
 namespace {
-
-/// The shortest of 15 or 17 significant digits that reads back as v.
-std::string shortest(double v) {
-  std::ostringstream s15;
-  s15.precision(15);
-  s15 << v;
-  if (v != v || std::stod(s15.str()) == v) return s15.str();
-  std::ostringstream s17;
-  s17.precision(17);
-  s17 << v;
-  return s17.str();
-}
-
-/// Throws std::invalid_argument "mimics <what> = <value> <unit> is outside its bounds [lo, hi]" unless
-/// lo <= value <= hi (lo < value when lower_open); NaN never passes.
-void require_within(std::string_view what, double value, std::string_view unit, double lo, double hi,
-                    bool lower_open = false) {
-  const bool ok = (lower_open ? value > lo : value >= lo) && value <= hi;
-  if (ok) return;
-  std::ostringstream msg;
-  msg << "mimics " << what << " = " << shortest(value) << " " << unit << " is outside its bounds "
-      << (lower_open ? "(" : "[") << shortest(lo) << ", " << shortest(hi) << "]";
-  throw std::invalid_argument(msg.str());
-}
 
 /// Reverse Michaelis-Menten uptake g = M V S / (K + M) and its partial derivatives.
 struct Uptake {
@@ -105,12 +80,7 @@ double max_relative(const Vector delta, const Vector y) {
 
 }  // namespace
 
-void validate(const Parameters& p) {
-  for (const auto& info : kParameterInfo) {
-    require_within(std::string("parameter '") + std::string(info.name) + "'", p.*(info.member), info.unit,
-                   info.lower, info.upper);
-  }
-}
+void validate(const Parameters& p) { check_bounds("mimics", kParameterInfo, p); }
 
 SiteConstants site_constants(const Parameters& p, double fmet, double fclay, double litter_input) {
   SiteConstants c{};
@@ -135,15 +105,16 @@ SiteConstants site_constants(const Parameters& p, double fmet, double fclay, dou
 }
 
 SiteConstants derive_site_constants(const Parameters& p, const SiteProperties& site) {
-  require_within("site clay_pct", site.clay_pct, "percent", 0.0, 100.0);
-  require_within("site lignin_pct", site.lignin_pct, "percent", 0.0, 100.0);
-  require_within("site nitrogen_pct", site.nitrogen_pct, "percent", 0.0, 100.0, true);
-  require_within("site litter_input", site.litter_input, "g m-2 yr-1", 0.0, 1e5);
+  require_within("mimics", "site clay_pct", site.clay_pct, "percent", 0.0, 100.0);
+  require_within("mimics", "site lignin_pct", site.lignin_pct, "percent", 0.0, 100.0);
+  require_within("mimics", "site nitrogen_pct", site.nitrogen_pct, "percent", 0.0, 100.0, true);
+  require_within("mimics", "site litter_input", site.litter_input, "g m-2 yr-1", 0.0, 1e5);
   const double fmet = p.fmet_p1 * (p.fmet_p2 - p.fmet_p3 * site.lignin_pct / site.nitrogen_pct);
-  require_within("metabolic fraction of the litter (fmet_p1 (fmet_p2 - fmet_p3 lignin/N))", fmet, "1", 0.0, 1.0);
+  require_within("mimics", "metabolic fraction of the litter (fmet_p1 (fmet_p2 - fmet_p3 lignin/N))", fmet, "1", 0.0,
+                 1.0);
   const SiteConstants c = site_constants(p, fmet, site.clay_pct / kPercent, site.litter_input);
-  require_within("share of MICr necromass to SOMa (1 - fphys - fchem)", c.favai[0], "1", 0.0, 1.0);
-  require_within("share of MICk necromass to SOMa (1 - fphys - fchem)", c.favai[1], "1", 0.0, 1.0);
+  require_within("mimics", "share of MICr necromass to SOMa (1 - fphys - fchem)", c.favai[0], "1", 0.0, 1.0);
+  require_within("mimics", "share of MICk necromass to SOMa (1 - fphys - fchem)", c.favai[1], "1", 0.0, 1.0);
   return c;
 }
 
@@ -223,8 +194,8 @@ void jacobian(const Parameters& p, const SiteConstants& c, const Kinetics& k, co
 State steady_state(const Parameters& p, const SiteConstants& c, const Kinetics& k, const LitterInput& in,
                    const State* guess) {
   if (!(in.met >= 0.0 && in.str >= 0.0 && in.met + in.str > 0.0))
-    throw std::invalid_argument("mimics steady state needs a positive litter input, got met " + shortest(in.met) +
-                                ", str " + shortest(in.str) + " mg cm-3 h-1");
+    throw std::invalid_argument("mimics steady state needs a positive litter input, got met " + shortest_text(in.met) +
+                                ", str " + shortest_text(in.str) + " mg cm-3 h-1");
   Vector y;
   to_array(guess ? *guess : State{in.met, in.str, in.met, in.str, in.met, in.str, in.met}, y);
   for (double v : y)
@@ -276,17 +247,14 @@ State steady_state(const Parameters& p, const SiteConstants& c, const Kinetics& 
 }
 
 ModelInfo model_info() {
-  ModelInfo m;
-  m.name = "mimics";
+  ModelInfo m = declared_model_info("mimics", kPoolNames, kParameterInfo, Parameters{});
   m.title = "MIMICS microbial-mineral carbon stabilization model (reverse Michaelis-Menten), hourly Euler";
   m.time_step = "hour";
-  for (auto n : kPoolNames) m.pools.emplace_back(n);
   m.inputs = {"soil_temperature: daily soil temperature (degC), held over the 24 hours",
               "litter_input: litter carbon input (g m-2 yr-1 as a rate; mg cm-3 h-1 in the kernel)",
               "clay: clay content (percent), site",
               "lignin, nitrogen: litter lignin and nitrogen content (percent), site",
               "litter_input_mean: mean annual litter input for the turnover modifier (g m-2 yr-1), site"};
-  m.parameters = parameter_rows(kParameterInfo, Parameters{});
   m.reference =
       "Wieder WR, Grandy AS, Kallenbach CM, Taylor PG, Bonan GB (2015) Representing life in the Earth system with "
       "soil microbial functional traits in the MIMICS model. Geoscientific Model Development 8, 1789-1808";

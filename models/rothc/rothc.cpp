@@ -7,7 +7,6 @@
 
 #include <cmath>
 #include <cstring>
-#include <cstdio>
 #include <stdexcept>
 #include <string>
 
@@ -17,10 +16,7 @@ namespace {
 /// Throws std::invalid_argument with `what` + the value when !ok. The message is built only
 /// on failure (this runs once per grid cell).
 void require(bool ok, const char* what, double value) {
-  if (ok) return;
-  char v[32];
-  std::snprintf(v, sizeof v, "%g", value);
-  throw std::invalid_argument(what + std::string(v));
+  if (!ok) reject(what + shortest_text(value));
 }
 void require(bool ok, const char* what) {
   if (!ok) throw std::invalid_argument(what);
@@ -355,19 +351,44 @@ void step_block(const Parameters& p, const Block& b, KernelIsa isa) {
   kernel_of(isa)(p, b);
 }
 
+double periodic_deficit(const Parameters& p, const SoilConstants& s, const CellForcing* months, int n_months,
+                        int max_cycles) {
+  double smd0 = 0.0;
+  for (int it = 0; it < max_cycles; ++it) {
+    double smd = smd0;
+    for (int m = 0; m < n_months; ++m)
+      smd = update_deficit(p, s, smd, months[m].rain_mm, months[m].evap_mm, months[m].covered);
+    const bool periodic = smd == smd0;
+    smd0 = smd;
+    if (periodic) break;
+  }
+  return smd0;
+}
+
+void cycle_pools(const Parameters& p, const SoilConstants& s, const CellForcing* months, int n_months, double smd0,
+                 const double* in, double* out, bool with_inputs) {
+  CellState x{in[0], in[1], in[2], in[3], smd0};
+  for (int m = 0; m < n_months; ++m) {
+    CellForcing f = months[m];
+    if (!with_inputs) f.c_input = f.fym = 0.0;
+    step_cell(p, s, f, x);
+  }
+  out[0] = x.dpm;
+  out[1] = x.rpm;
+  out[2] = x.bio;
+  out[3] = x.hum;
+}
+
 void validate(const Parameters& p) { check_bounds("rothc", kParameterInfo, p); }
 
 ModelInfo model_info() {
-  ModelInfo m;
-  m.name = "rothc";
+  ModelInfo m = declared_model_info("rothc", kPoolNames, kParameterInfo, Parameters{});
   m.title = "RothC-26.3 Rothamsted soil carbon model, with the Farina et al. (2013) moisture options";
   m.time_step = "month";
-  for (auto n : kPoolNames) m.pools.emplace_back(n);
   m.inputs = {"tas: monthly mean air temperature (degC)", "pr: monthly rainfall (mm month-1)",
               "pet: potential evapotranspiration (mm month-1; open-pan = pet / evap_factor)",
               "carbon_input: plant carbon input (t ha-1 yr-1)", "clay: clay content (percent)",
               "land_use: DPM/RPM ratio and plant cover"};
-  m.parameters = parameter_rows(kParameterInfo, Parameters{});
   m.reference = "Coleman K, Jenkinson DS (1996) RothC-26.3, in Evaluation of soil organic matter models, "
                 "Springer, 237-246; Farina R et al. (2013) Geoderma 200-201, 18-30";
   return m;

@@ -340,6 +340,18 @@ struct YearMapBlock {
 /// variant gives the same bits).
 void year_map_block(const Parameters& p, const YearMapBlock& b);
 
+/// The periodic topsoil moisture deficit (mm) at the start of a cycle of `n_months` months, repeated:
+/// the deficit does not depend on the pools and is clamped at 0 and at its floor, so cycling from 0
+/// becomes exactly periodic within a few cycles. Returns after `max_cycles` cycles at most.
+double periodic_deficit(const Parameters& p, const SoilConstants& s, const CellForcing* months, int n_months,
+                        int max_cycles = 200);
+
+/// One cycle of `n_months` months for one cell (step_cell month by month) from the deficit smd0 (mm):
+/// the four active pools DPM RPM BIO HUM (t C ha-1) from `in` to `out`; with_inputs = false sets the
+/// plant and manure inputs to 0. Affine in the pools.
+void cycle_pools(const Parameters& p, const SoilConstants& s, const CellForcing* months, int n_months, double smd0,
+                 const double* in, double* out, bool with_inputs);
+
 /// Inert organic matter from total organic carbon (Falloon et al. 1998):
 /// IOM = 0.049 TOC^1.139, both in t C ha-1.
 inline double falloon_iom(double toc) { return 0.049 * std::pow(toc, 1.139); }

@@ -1,6 +1,5 @@
 #include "models/yasso/yasso.hpp"
 
-#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -9,15 +8,6 @@
 namespace alamod::models::yasso {
 
 namespace {
-
-[[noreturn]] void reject(const std::string& what) { throw std::invalid_argument(what); }
-
-std::string text(double v) {
-  std::ostringstream s;
-  s.precision(17);
-  s << v;
-  return s.str();
-}
 
 /// Outflow shares of a pool: where the decomposed carbon of `pool` goes.
 struct Outflow {
@@ -88,13 +78,14 @@ void validate(const Parameters& p) {
     const double shares = p.*o.to_a + p.*o.to_b + p.*o.to_c + p.p_h;
     if (!(shares <= 1.0))
       reject("yasso parameters: the shares of decomposed " + std::string(o.pool) +
-             " carbon passed to other pools and to H sum to " + text(shares) + " > 1 (would create carbon)");
+             " carbon passed to other pools and to H sum to " + shortest_text(shares) + " > 1 (would create carbon)");
   }
   // 1 + delta1 d + delta2 d^2 > 0 for every d >= 0 (delta2 >= 0 by its bounds).
   const double d1 = p.size_delta1, d2 = p.size_delta2;
   if (!(d1 >= 0.0 || d1 * d1 < 4.0 * d2))
-    reject("yasso parameters: the size function 1 + size_delta1 d + size_delta2 d^2 (size_delta1 = " + text(d1) +
-           " cm-1, size_delta2 = " + text(d2) + " cm-2) is not positive for every diameter d >= 0");
+    reject("yasso parameters: the size function 1 + size_delta1 d + size_delta2 d^2 (size_delta1 = " +
+           shortest_text(d1) + " cm-1, size_delta2 = " + shortest_text(d2) +
+           " cm-2) is not positive for every diameter d >= 0");
 }
 
 Decomposition decomposition(const Parameters& p, const Climate& c, const Site& s) {
@@ -192,18 +183,15 @@ namespace {
 
 ModelInfo info_of(const Parameters& defaults, const char* name, const char* title, const char* source,
                   const char* reference) {
-  ModelInfo m;
-  m.name = name;
+  ModelInfo m = declared_model_info(name, kPoolNames, kParameterInfo, defaults, source);
   m.title = title;
   m.time_step = "year (any step, exact solution)";
-  for (auto n : kPoolNames) m.pools.emplace_back(n);
   m.inputs = {"tas: annual mean air temperature (degC)",
               "pr: annual precipitation (mm yr-1)",
               "tas_amplitude: half the range of the monthly mean temperatures (degC)",
               "carbon_input: litter carbon input per AWENH fraction (t ha-1 yr-1), per litter size class",
               "size: litter diameter (cm), 0 for non-woody litter",
               "leaching: leaching coefficient (m-1), 0 by default"};
-  m.parameters = parameter_rows(kParameterInfo, defaults, source);
   m.reference = reference;
   return m;
 }

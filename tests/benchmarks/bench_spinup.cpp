@@ -24,6 +24,7 @@
 #include "models/mimics/mimics.hpp"
 #include "models/rothc/rothc.hpp"
 #include "models/yasso/yasso.hpp"
+#include "tests/spinup_cases.hpp"
 
 namespace su = alamod::engine::spinup;
 namespace rothc = alamod::models::rothc;
@@ -32,6 +33,7 @@ namespace yasso = alamod::models::yasso;
 namespace century = alamod::models::century;
 namespace mil = alamod::models::millennial;
 namespace mm = alamod::models::mimics;
+using alamod::test::RothcCell;
 
 namespace {
 
@@ -46,26 +48,8 @@ void report(benchmark::State& state, long cycles, double residual) {
 
 // --- RothC: the official example's spin-up year --------------------------------------------------
 
-struct RothcCell {
-  rothc::Parameters p;
-  rothc::SoilConstants s;
-  std::array<rothc::CellForcing, 12> months;
-  double smd0;
-};
-
 const RothcCell& rothc_cell() {
-  static const RothcCell cell = [] {
-    const auto in = alamod::engine::read_official_input(kData + "/rothc/refs/official_example/input_RothC_input.dat");
-    RothcCell c;
-    c.s = rothc::derive_soil_constants(c.p, in.soil, in.moisture, in.bare);
-    for (int m = 0; m < 12; ++m) {
-      const auto& r = in.months[m];
-      c.months[m] = {r.tas_c, r.rain_mm, r.evap_mm, r.c_input, r.fym, static_cast<double>(r.covered),
-                     r.dpm_rpm_ratio / (r.dpm_rpm_ratio + 1.0)};
-    }
-    c.smd0 = su::rothc_periodic_deficit(c.p, c.s, c.months.data(), 12);
-    return c;
-  }();
+  static const RothcCell cell = alamod::test::official_rothc_cell(kData);
   return cell;
 }
 
@@ -73,9 +57,9 @@ void RothcExact(benchmark::State& state) {
   const RothcCell& c = rothc_cell();
   su::LinearSteadyState r;
   for (auto _ : state) {
-    const double smd0 = su::rothc_periodic_deficit(c.p, c.s, c.months.data(), 12);
+    const double smd0 = rothc::periodic_deficit(c.p, c.s, c.months.data(), 12);
     r = su::linear_periodic_steady_state(4, [&](const double* in, double* out, bool w) {
-      su::rothc_cycle(c.p, c.s, c.months.data(), 12, smd0, in, out, w);
+      rothc::cycle_pools(c.p, c.s, c.months.data(), 12, smd0, in, out, w);
     });
     benchmark::DoNotOptimize(r);
   }
@@ -88,7 +72,7 @@ void RothcBruteForce(benchmark::State& state) {
   const double zero[4] = {};
   for (auto _ : state) {
     r = su::cycle_to_steady_state(
-        4, [&](const double* in, double* out) { su::rothc_cycle(c.p, c.s, c.months.data(), 12, c.smd0, in, out, true); },
+        4, [&](const double* in, double* out) { rothc::cycle_pools(c.p, c.s, c.months.data(), 12, c.smd0, in, out, true); },
         zero, kTol, kMaxCycles);
     benchmark::DoNotOptimize(r);
   }
@@ -99,7 +83,7 @@ void RothcInverse(benchmark::State& state) {
   const RothcCell& c = rothc_cell();
   double input = 0.0;
   for (auto _ : state) {
-    input = su::rothc_inverse_input(c.p, c.s, c.months.data(), 12, 62.5);
+    input = alamod::test::rothc_inverse_input(c.p, c.s, c.months.data(), 12, 62.5);
     benchmark::DoNotOptimize(input);
   }
   report(state, 6, 0.0);
@@ -122,28 +106,19 @@ void IcbmExact(benchmark::State& state) {
   report(state, r.cycles, r.residual);
 }
 
-template <bool kExact>
-void Yasso(benchmark::State& state) {
-  const yasso::Parameters p = yasso::yasso15_parameters();
-  const yasso::Climate climate{9.0, 800.0, 9.5};
-  const yasso::Site site{2.0, 0.0};
-  const yasso::Pools litter{1.2, 0.3, 0.1, 0.9, 0.0};
-  auto cycle = [&](const double* in, double* out, bool w) {
-    yasso::Pools x;
-    std::copy(in, in + 5, x.begin());
-    yasso::step(p, climate, site, w ? litter : yasso::Pools{}, 1.0, x);
-    std::copy(x.begin(), x.end(), out);
-  };
+/// The exact spin-up (kExact) or brute-force cycling of a linear cycle of n pools, from empty pools.
+template <bool kExact, class Cycle>
+void linear_case(benchmark::State& state, int n, const Cycle& cycle) {
   long cycles = 0;
   double residual = 0.0;
   for (auto _ : state) {
     if constexpr (kExact) {
-      const su::LinearSteadyState r = su::linear_periodic_steady_state(5, cycle);
+      const su::LinearSteadyState r = su::linear_periodic_steady_state(n, cycle);
       cycles = r.cycles, residual = r.residual;
     } else {
-      const double zero[5] = {};
+      const double zero[su::kMaxPools] = {};
       const su::CyclingResult r = su::cycle_to_steady_state(
-          5, [&](const double* in, double* out) { cycle(in, out, true); }, zero, kTol, kMaxCycles);
+          n, [&](const double* in, double* out) { cycle(in, out, true); }, zero, kTol, kMaxCycles);
       cycles = r.cycles, residual = r.residual;
     }
     benchmark::DoNotOptimize(residual);
@@ -152,12 +127,16 @@ void Yasso(benchmark::State& state) {
 }
 
 template <bool kExact>
+void Yasso(benchmark::State& state) {
+  const yasso::Parameters p = yasso::yasso15_parameters();
+  linear_case<kExact>(state, 5, alamod::test::yasso_cycle(p, {9.0, 800.0, 9.5}, {2.0, 0.0}, {1.2, 0.3, 0.1, 0.9, 0.0}));
+}
+
+template <bool kExact>
 void Century(benchmark::State& state) {
   const century::Parameters p{};
   const century::SiteConstants s = century::derive_site_constants(p, {0.25, 0.35, 4.0, 0.12});
-  std::array<century::CellForcing, 12> year;
-  for (int m = 0; m < 12; ++m)
-    year[m] = {m >= 8 && m <= 10 ? 8.0 : 0.5, 3.0, 0.15 + 0.6 * std::max(0.0, std::sin(M_PI * m / 11.0))};
+  const std::array<century::CellForcing, 12> year = alamod::test::century_year();
   auto cycle = [&](const double* in, double* out, bool w) {
     century::Pools x;
     std::copy(in, in + 7, x.begin());
@@ -165,45 +144,16 @@ void Century(benchmark::State& state) {
       century::step(s, {w ? f.surface_input : 0.0, w ? f.soil_input : 0.0, f.xi}, century::kMonth, x);
     std::copy(x.begin(), x.end(), out);
   };
-  long cycles = 0;
-  double residual = 0.0;
-  for (auto _ : state) {
-    if constexpr (kExact) {
-      const su::LinearSteadyState r = su::linear_periodic_steady_state(7, cycle);
-      cycles = r.cycles, residual = r.residual;
-    } else {
-      const double zero[7] = {};
-      const su::CyclingResult r = su::cycle_to_steady_state(
-          7, [&](const double* in, double* out) { cycle(in, out, true); }, zero, kTol, kMaxCycles);
-      cycles = r.cycles, residual = r.residual;
-    }
-    benchmark::DoNotOptimize(residual);
-  }
-  report(state, cycles, residual);
+  linear_case<kExact>(state, 7, cycle);
 }
 
 // --- Millennial: the official global-average year, clay 80 %; MIMICS: seasonal temperature --------
 
-std::vector<mil::DailyForcing> millennial_forcing() {
-  std::ifstream in(kData + "/millennial/globalaverage.txt");
-  std::vector<mil::DailyForcing> days(365);
-  for (auto& d : days)
-    if (!(in >> d.soil_temperature >> d.soil_moisture >> d.npp)) throw std::runtime_error("short globalaverage.txt");
-  return days;
-}
-
+/// The SNES spin-up (kSnes, one solver per rank as a grid run has) or brute-force cycling of a nonlinear
+/// cycle of n pools from `guess`.
 template <bool kSnes>
-void Millennial(benchmark::State& state) {
-  const mil::Parameters p{};
-  const auto days = millennial_forcing();
-  const mil::SoilConstants s = mil::derive_soil_constants(p, {80.0, 7.0, 1000.0});
-  const su::CycleMap map = [&](const double* in, double* out) {
-    mil::State x{in[0], in[1], in[2], in[3], in[4]};
-    mil::step_year(p, s, days.data(), x);
-    out[0] = x.pom, out[1] = x.lmwc, out[2] = x.agg, out[3] = x.mic, out[4] = x.maom;
-  };
-  const double guess[5] = {100.0, 10.0, 100.0, 10.0, 1000.0};
-  su::NonlinearSpinup solver(5);  // once per rank, as a grid run would
+void nonlinear_case(benchmark::State& state, int n, const su::CycleMap& map, const double* guess) {
+  su::NonlinearSpinup solver(n);
   long cycles = 0;
   double residual = 0.0;
   for (auto _ : state) {
@@ -212,47 +162,28 @@ void Millennial(benchmark::State& state) {
       cycles = r.cycles, residual = r.residual;
       state.counters["iterations"] = r.snes_iterations;
     } else {
-      const su::CyclingResult r = su::cycle_to_steady_state(5, map, guess, kTol, kMaxCycles);
+      const su::CyclingResult r = su::cycle_to_steady_state(n, map, guess, kTol, kMaxCycles);
       cycles = r.cycles, residual = r.residual;
     }
     benchmark::DoNotOptimize(residual);
   }
   report(state, cycles, residual);
+}
+
+template <bool kSnes>
+void Millennial(benchmark::State& state) {
+  const mil::Parameters p{};
+  const mil::SoilConstants s = mil::derive_soil_constants(p, {80.0, 7.0, 1000.0});
+  const double guess[5] = {100.0, 10.0, 100.0, 10.0, 1000.0};
+  nonlinear_case<kSnes>(state, 5, alamod::test::millennial_cycle(p, s, alamod::test::millennial_forcing(kData)), guess);
 }
 
 template <bool kSnes>
 void Mimics(benchmark::State& state) {
   const mm::Parameters p{};
   const mm::SiteConstants c = mm::derive_site_constants(p, {40.0, 16.6, 1.37, 500.0});
-  std::vector<mm::DailyForcing> days(365);
-  for (int d = 0; d < 365; ++d) {
-    const double t = 12.0 - 9.0 * std::cos(2.0 * M_PI * d / 365.0);
-    const double input = (d > 270 && d < 330) ? 500.0 * 365.0 / 59.0 * 0.6 : 500.0 * 0.4 * 365.0 / 306.0;
-    days[d] = {t, mm::litter_input(p, c, input)};
-  }
-  const su::CycleMap map = [&](const double* in, double* out) {
-    mm::State x{in[0], in[1], in[2], in[3], in[4], in[5], in[6]};
-    mm::step_year(p, c, days.data(), x);
-    out[0] = x.lit_m, out[1] = x.lit_s, out[2] = x.mic_r, out[3] = x.mic_k;
-    out[4] = x.som_p, out[5] = x.som_c, out[6] = x.som_a;
-  };
-  const mm::State g = mm::steady_state(p, c, mm::kinetics(p, c, 12.0), mm::litter_input(p, c, 500.0));
-  const double guess[7] = {g.lit_m, g.lit_s, g.mic_r, g.mic_k, g.som_p, g.som_c, g.som_a};
-  su::NonlinearSpinup solver(7);
-  long cycles = 0;
-  double residual = 0.0;
-  for (auto _ : state) {
-    if constexpr (kSnes) {
-      const su::NonlinearSteadyState r = solver.solve(map, guess);
-      cycles = r.cycles, residual = r.residual;
-      state.counters["iterations"] = r.snes_iterations;
-    } else {
-      const su::CyclingResult r = su::cycle_to_steady_state(7, map, guess, kTol, kMaxCycles);
-      cycles = r.cycles, residual = r.residual;
-    }
-    benchmark::DoNotOptimize(residual);
-  }
-  report(state, cycles, residual);
+  nonlinear_case<kSnes>(state, 7, alamod::test::mimics_cycle(p, c, alamod::test::mimics_forcing(p, c, 500.0)),
+                        alamod::test::mimics_guess(p, c, 500.0).data());
 }
 
 }  // namespace

@@ -492,7 +492,33 @@ def bad_grid_cases(args, case):
              ["checks.balance_tolerance", "> 0"]),
             ("land_use_code_twice", "code_twice", "land_use.extra.code=1", ["land_use.extra.code", "land_use.cropland"]),
             ("land_mask_not_a_mask", "mask_is_clay", 'inputs.land_mask="%s"' % clay,
-             [clay, "land mask value", "row", "col"])):
+             [clay, "land mask value", "row", "col"]),
+            # physical bounds of the configured numbers (config_schema.cpp): the key, the value and the bounds
+            ("manure_above_bound", "fym_150", "land_use.cropland.fym=150",
+             ["land_use.cropland.fym", "got 150", "0-100 t ha-1 yr-1"]),
+            ("dpm_rpm_ratio_zero", "dpm_rpm_0", "land_use.cropland.dpm_rpm_ratio=0",
+             ["land_use.cropland.dpm_rpm_ratio", "> 0", "got 0"]),
+            ("dpm_rpm_ratio_above_bound", "dpm_rpm_1000", "land_use.forest.dpm_rpm_ratio=1000",
+             ["land_use.forest.dpm_rpm_ratio", "<= 100", "got 1000"]),
+            ("lignin_fraction_above_bound", "lignin_09", "land_use.grassland.lignin_fraction=0.9",
+             ["land_use.grassland.lignin_fraction", "<= 0.5", "got 0.9"]),
+            ("n_fraction_above_bound", "n_05", "land_use.grassland.n_fraction=0.5",
+             ["land_use.grassland.n_fraction", "<= 0.1", "got 0.5"]),
+            ("input_share_negative", "share_negative",
+             "land_use.cropland.input_share=[-0.1, 0.1, 0.05, 0.1, 0.1, 0.1, 0.3, 0.25, 0.0, 0.1, 0.1, 0.0]",
+             ["land_use.cropland.input_share", "element 1", "0-1", "got -0.1"]),
+            ("awen_not_summing_to_1", "awen_sum", "land_use.forest.awen=[0.5, 0.2, 0.1, 0.3]",
+             ["land_use.forest.awen", "sum to 1", "1.1"]),
+            ("awen_share_negative", "awen_negative", "land_use.forest.awen=[0.6, -0.2, 0.3, 0.3]",
+             ["land_use.forest.awen", "element 2", "0-1", "got -0.2"]),
+            ("balance_tolerance_above_bound", "loose_tolerance", "checks.balance_tolerance=0.5",
+             ["checks.balance_tolerance", "<= 0.01", "got 0.5"]),
+            ("start_year_zero", "year_zero", "run.start_year=0", ["run.start_year", "1-9999", "got 0"]),
+            ("land_mask_partial_not_boolean", "partial_yes", 'inputs.land_mask_partial="yes"',
+             ["inputs.land_mask_partial", "true or false"]),
+            # a folder given as an input file is refused up front, naming the key
+            ("input_is_a_folder", "soc_folder", 'inputs.soc_stock="%s"' % case.root,
+             ["inputs.soc_stock", case.root, "a folder", "not a regular file"])):
         cfg = case.config(label)
         expect_error(args, name, ["run", cfg, "--out", case.out(label), "--set", override], words, case.out(label))
 

@@ -126,21 +126,47 @@ def disk_full(args, case):
 
 def long_paths(args, case):
     cfg = case.config("long_path")
-    for name, length in (("long_out_path_236", 236), ("long_out_path_300", 300)):
-        parent = os.path.join(case.root, "long")
+    parent = os.path.join(case.root, "long")
+    # Open MPI's default parallel I/O (ompio) takes file names of up to 255 - len(".locktest.") - digits of
+    # the largest rank characters; the longest name alamod opens is a checkpoint's temporary file
+    limit = 255 - 10 - len(str(args.ranks - 1))
+    longest = "/" + OUT_NAME.split(".")[0] + ".checkpoint_1991.nc.incomplete"
+    romio = {"OMPI_MCA_io": "romio321"}  # or without the part of ompio that crashes: both must run
+    for name, length, flags, env_extra in (
+            ("long_out_path_236", 236, [], {}), ("long_out_path_300", 300, [], {}),
+            ("long_out_path_at_limit", limit - len(longest), ["--checkpoint-every", "1"], {}),
+            ("long_out_path_over_limit", limit - len(longest) + 1, ["--checkpoint-every", "1"], {}),
+            ("long_out_path_236_romio", 236, ["--checkpoint-every", "1"], romio),
+            ("long_out_path_236_no_lockedfile", 236, ["--checkpoint-every", "1"],
+             {"OMPI_MCA_sharedfp": "^lockedfile"})):
         out = parent + "/" + "d" * max(1, length - len(parent) - 1)
-        r = tb.run(args, ["run", cfg, "--out", out, "--quiet"], timeout=60)
+        saved = {k: os.environ.get(k) for k in env_extra}
+        os.environ.update(env_extra)
+        try:
+            r = tb.run(args, ["run", cfg, "--out", out, "--quiet"] + flags, timeout=60)
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
         why = []
+        must_run = name.endswith(("at_limit", "romio", "lockedfile"))
+        must_refuse = name.endswith("over_limit")
         if r.timed_out:
             why.append("no answer within 60 s")
         elif r.rc == 0:
             w = opens(os.path.join(out, OUT_NAME))
             if w:
                 why.append(w)
+            if must_refuse:
+                why.append("exit 0, expected a refusal one character over the limit")
         else:
             lines = r.error_lines()
             if r.rc != 1 or len(lines) != 1 or "characters" not in lines[0]:
                 why.append("exit status %d, expected 0 or a clear refusal (exit 1 naming the length limit)" % r.rc)
+            elif must_run:
+                why.append("refused, expected to run (%s)" % lines[0][-160:])
         tb.report(name, not why, r.seconds, "; ".join(why) + (r.dump() if why else ""))
         shutil.rmtree(parent, ignore_errors=True)
 
@@ -149,31 +175,124 @@ def long_paths(args, case):
 # 3. two runs on the same output
 # ------------------------------------------------------------------------------------------------
 
+def lock_holder(out):
+    """The first line of the output's lock file ('' when there is none)."""
+    try:
+        with open(os.path.join(out, "." + OUT_NAME + ".lock")) as f:
+            return f.readline().strip()
+    except OSError:
+        return ""
+
+
+def wait_for_lock(out, stale="", timeout=30.0):
+    """Waits until a run (other than the stale holder) holds the output's lock."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        holder = lock_holder(out)
+        if holder and holder != stale:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def concurrent_pair(args, name, cmd, out, t0, stale=""):
+    """Starts two runs of cmd, the second once the first holds the output; the second must be refused."""
+    first = start(args, cmd)
+    if not wait_for_lock(out, stale):
+        time.sleep(1.5)  # (the first run holds the output by now: input and spin-up take longer)
+    second = start(args, cmd)
+    rc2, _, err2, to2 = finish(second, 60)
+    rc1, _, err1, to1 = finish(first, 180)
+    why = []
+    if to1 or to2:
+        why.append("a run did not finish (hang)")
+    if rc1 != 0:
+        why.append("the first run exited %s (stderr: %s)" % (rc1, err1.strip()[-300:]))
+    lines = [l for l in err2.splitlines() if l.startswith("alamod: error:")]
+    if rc2 != 1 or len(lines) != 1 or not any(w in lines[0] for w in ("in use", "another run", "locked")):
+        why.append("the second run exited %s, expected 1 with one error line saying the output is in use "
+                   "(stderr: %s)" % (rc2, err2.strip()[-300:]))
+    if not why:
+        w = opens(os.path.join(out, OUT_NAME))
+        if w:
+            why.append(w)
+    left = [f for f in os.listdir(out) if f.startswith(".")] if os.path.isdir(out) else []
+    if not why and left:
+        why.append("left behind: %s" % ", ".join(sorted(left)))
+    tb.report(name, not why, time.monotonic() - t0, "; ".join(why))
+
+
 def concurrent_runs(args, case):
     cfg = os.path.join(args.source_dir, "configs", "france_default.toml")
     for name, flags in (("concurrent_fresh_runs", []), ("concurrent_overwrite_runs", ["--overwrite"])):
         out = case.out(name)
-        cmd = ["run", cfg, "--out", out, "--quiet", "--set", "run.end_year=2030"] + flags
-        t0 = time.monotonic()
-        first = start(args, cmd)
-        time.sleep(1.5)  # the first run holds the output by now (input and spin-up take longer)
-        second = start(args, cmd)
-        rc2, _, err2, to2 = finish(second, 60)
-        rc1, _, err1, to1 = finish(first, 180)
-        why = []
-        if to1 or to2:
-            why.append("a run did not finish (hang)")
-        if rc1 != 0:
-            why.append("the first run exited %s" % rc1)
-        lines = [l for l in err2.splitlines() if l.startswith("alamod: error:")]
-        if rc2 != 1 or len(lines) != 1 or not any(w in lines[0] for w in ("in use", "another run", "locked")):
-            why.append("the second run exited %s, expected 1 with one error line saying the output is in use "
-                       "(stderr: %s)" % (rc2, err2.strip()[-300:]))
-        if not why:
-            w = opens(os.path.join(out, OUT_NAME))
-            if w:
-                why.append(w)
-        tb.report(name, not why, time.monotonic() - t0, "; ".join(why))
+        cmd = ["run", cfg, "--out", out, "--quiet", "--set", "run.end_year=2040"] + flags
+        concurrent_pair(args, name, cmd, out, time.monotonic())
+
+    # two --restart runs of a run killed after a checkpoint: its lock is stale (the first restart takes it
+    # over), the second restart is refused
+    name = "concurrent_restart_runs"
+    out = case.out(name)
+    base = ["run", cfg, "--out", out, "--quiet", "--set", "run.end_year=2040"]
+    t0 = time.monotonic()
+    checkpointed, stale = killed_after_checkpoint(args, base, out)
+    if not (checkpointed and stale):
+        tb.report(name, False, time.monotonic() - t0, "the killed run left no checkpoint or no lock file")
+        return
+    concurrent_pair(args, name, base + ["--restart"], out, t0, stale)
+
+
+def rank_pids(out):
+    """PIDs of the alamod rank processes writing into `out` (not mpiexec)."""
+    pids = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                argv = f.read().split(b"\0")
+        except OSError:
+            continue
+        if os.path.basename(argv[0]).startswith(b"alamod") and out.encode() in argv:
+            pids.append(int(pid))
+    return pids
+
+
+def killed_after_checkpoint(args, base, out):
+    """Runs `base` with a checkpoint every 3 years and SIGKILLs it after the first; returns whether a
+    checkpoint was written and the lock file's record of the killed run ('' when there is none), once its
+    lock is stale."""
+    t0 = time.monotonic()
+    p = start(args, base + ["--checkpoint-every", "3"])
+    while time.monotonic() - t0 < 60 and not any(f.startswith(OUT_NAME.split(".")[0] + ".checkpoint_") and
+                                                 f.endswith(".nc") for f in
+                                                 (os.listdir(out) if os.path.isdir(out) else [])):
+        time.sleep(0.05)
+    # the ranks first (they would outlive mpiexec for a moment), as a node failure would stop them
+    for pid in rank_pids(out):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    os.killpg(p.pid, signal.SIGKILL)
+    finish(p, 10)
+    checkpointed = any(f.startswith(OUT_NAME.split(".")[0] + ".checkpoint_") and f.endswith(".nc")
+                       for f in (os.listdir(out) if os.path.isdir(out) else []))
+    stale = lock_holder(out)
+    if not stale:
+        time.sleep(2.0)  # (no lock to watch: the ranks outlive mpiexec for a moment)
+        return checkpointed, ""
+    # the ranks outlive mpiexec for a moment: wait until the kernel has released their lock
+    import fcntl
+    with open(os.path.join(out, "." + OUT_NAME + ".lock")) as f:
+        while time.monotonic() - t0 < 60:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(f, fcntl.LOCK_UN)
+                break
+            except OSError:
+                time.sleep(0.05)
+    return checkpointed, stale
 
 
 # ------------------------------------------------------------------------------------------------
@@ -184,23 +303,15 @@ def planted_links(args, case):
     cfg = case.config("links")
     victim_dir = os.path.join(case.root, "elsewhere")
     os.makedirs(victim_dir, exist_ok=True)
-    for name, link_name, flags in (
-            ("planted_link_output_temporary", TMP_NAME, []),
-            ("planted_link_checkpoint", "carbon_yearly.checkpoint_1990.nc", ["--checkpoint-every", "1"]),
-            ("planted_link_snapshot", ".carbon_yearly.nc.checkpoint_1990", ["--checkpoint-every", "1"])):
-        out = case.out(name)
-        os.makedirs(out, exist_ok=True)
-        victim = os.path.join(victim_dir, name + ".txt")
-        with open(victim, "w") as f:
-            f.write("precious\n")
-        os.symlink(victim, os.path.join(out, link_name))
-        r = tb.run(args, ["run", cfg, "--out", out, "--quiet"] + flags, timeout=60)
+    every = ["--checkpoint-every", "1"]
+
+    def check(name, out, victim, r, link_kept=False):
         why = []
         with open(victim, "rb") as f:
             if f.read() != b"precious\n":
                 why.append("the link's target outside the output folder was overwritten")
         final = os.path.join(out, OUT_NAME)
-        if os.path.islink(final):
+        if os.path.islink(final) and not (link_kept and r.rc == 1):
             why.append("the final output is a symbolic link")
         if r.timed_out:
             why.append("no answer within 60 s")
@@ -209,6 +320,64 @@ def planted_links(args, case):
         elif r.rc != 1 or len(r.error_lines()) != 1:
             why.append("exit status %d, expected 0 or a clear refusal (1)" % r.rc)
         tb.report(name, not why, r.seconds, "; ".join(why) + (r.dump() if why else ""))
+
+    def plant(name, out, link_name):
+        victim = os.path.join(victim_dir, name + ".txt")
+        with open(victim, "w") as f:
+            f.write("precious\n")
+        link = os.path.join(out, link_name)
+        if os.path.lexists(link):
+            os.remove(link)
+        os.symlink(victim, link)
+        return victim
+
+    for name, link_name, flags in (
+            ("planted_link_output_temporary", TMP_NAME, []),
+            ("planted_link_checkpoint", "carbon_yearly.checkpoint_1990.nc", every),
+            ("planted_link_snapshot", ".carbon_yearly.nc.checkpoint_1990", every),
+            ("planted_link_checkpoint_temporary", "carbon_yearly.checkpoint_1990.nc.incomplete", every),
+            ("planted_link_snapshot_temporary", ".carbon_yearly.nc.checkpoint_1990.incomplete", every),
+            ("planted_link_lock", "." + OUT_NAME + ".lock", []),
+            ("planted_link_output_overwrite", OUT_NAME, ["--overwrite"])):
+        out = case.out(name)
+        os.makedirs(out, exist_ok=True)
+        victim = plant(name, out, link_name)
+        r = tb.run(args, ["run", cfg, "--out", out, "--quiet"] + flags, timeout=60)
+        check(name, out, victim, r, link_kept=link_name == OUT_NAME)
+
+    # a restart copies the output's snapshot back to the temporary name: not through a link planted there
+    name = "planted_link_restart_temporary"
+    out = case.out(name)
+    base = ["run", cfg, "--out", out, "--quiet"]
+    if not stopped_after_first_year(args, base, out):
+        tb.report(name, False, 0.0, "the run stopped by SIGTERM left no checkpoint")
+        return
+    victim = plant(name, out, TMP_NAME)
+    check(name, out, victim, tb.run(args, base + ["--restart"], timeout=60))
+
+
+def stopped_after_first_year(args, base, out):
+    """Runs `base` and sends SIGTERM to its ranks as soon as they catch it: the run stops with a checkpoint
+    after its first year (exit 75). Returns whether a checkpoint is there."""
+    t0 = time.monotonic()
+    p = start(args, base)
+    signalled = set()
+    while p.poll() is None and time.monotonic() - t0 < 60:
+        for pid in rank_pids(out):
+            if pid in signalled:
+                continue
+            try:
+                with open("/proc/%d/status" % pid) as f:
+                    caught = int([l for l in f if l.startswith("SigCgt:")][0].split()[1], 16)
+            except (OSError, IndexError):
+                continue
+            if caught & (1 << (signal.SIGTERM - 1)):  # alamod's handler is in place
+                os.kill(pid, signal.SIGTERM)
+                signalled.add(pid)
+        time.sleep(0.005)
+    finish(p, 30)
+    return any(f.startswith(OUT_NAME.split(".")[0] + ".checkpoint_") and f.endswith(".nc")
+               for f in (os.listdir(out) if os.path.isdir(out) else []))
 
 
 def overwrite_cases(args, case):
@@ -251,25 +420,9 @@ def overwrite_cases(args, case):
 # 6. restarts that trust what they find
 # ------------------------------------------------------------------------------------------------
 
-def rank_pids(out):
-    """PIDs of the alamod ranks writing into `out` (Open MPI starts each rank in a process group of its own,
-    so signalling mpiexec's group does not reach them)."""
-    pids = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open("/proc/%s/cmdline" % pid, "rb") as f:
-                argv = f.read().split(b"\0")
-        except OSError:
-            continue
-        if argv and os.path.basename(argv[0]) == b"alamod" and out.encode() in argv:
-            pids.append(int(pid))
-    return pids
-
-
 def kill_run(p, out):
-    """SIGKILL a run started by start(): its ranks and mpiexec; returns when the ranks are gone."""
+    """SIGKILL a run started by start(): its ranks (Open MPI starts each in a process group of its own, so
+    signalling mpiexec's group does not reach them) and mpiexec; returns when the ranks are gone."""
     for pid in rank_pids(out):
         try:
             os.kill(pid, signal.SIGKILL)
@@ -522,6 +675,11 @@ def value_cases(args, case):
     cfg = case.config("small_mask", land_mask=small)
     tb.expect_error(args, "land_mask_smaller_than_grid", ["run", cfg, "--out", case.out("small_mask"), "--quiet"],
                     ["land_mask_small.tif", "grid"], case.out("small_mask"))
+    # ... and accepted when inputs.land_mask_partial says so: the cells outside are sea, the log says how many
+    expect_success(args, "land_mask_smaller_than_grid_accepted",
+                   ["run", cfg, "--out", case.out("small_mask_accepted"), "--set", "inputs.land_mask_partial=true"],
+                   case.out("small_mask_accepted"),
+                   extra=lambda r: [] if "600 of the grid's 1200 cells" in r.out else ["the log does not count the cells"])
 
     # 10. a named pipe as an input does not block the run
     fifo = os.path.join(case.root, "clay_fifo.tif")

@@ -17,11 +17,15 @@
 #include <vector>
 
 #include "engine/official/amg_official.hpp"
+#include "tests/unit/test_files.hpp"
 
 namespace fs = std::filesystem;
 using alamod::engine::AmgInputError;
 using alamod::engine::readr_double_text;
 using alamod::engine::run_amg_official;
+using alamod::test::read_file;
+using alamod::test::TempDir;
+using alamod::test::write_file;
 
 namespace {
 
@@ -33,52 +37,10 @@ fs::path amg_data() {
 }
 fs::path shipped() { return amg_data() / "shipped"; }
 
-/// A fresh folder under the system temp dir, removed at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    std::string templ = (fs::temp_directory_path() / "alamod_amg_XXXXXX").string();
-    if (!::mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-std::string read_bytes(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  EXPECT_TRUE(in.good()) << p;
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-void write_bytes(const fs::path& p, const std::string& s) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out << s;
-}
-
 using Table = std::vector<std::vector<std::string>>;
 
-Table parse_csv(const std::string& text) {
-  Table t;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    std::vector<std::string> row;
-    std::string field;
-    std::istringstream ls(line);
-    while (std::getline(ls, field, ';')) row.push_back(field);
-    if (!line.empty() && line.back() == ';') row.emplace_back();
-    t.push_back(row);
-  }
-  return t;
-}
+/// The official outputs are semicolon-separated.
+Table parse_csv(const std::string& text) { return alamod::test::split_table(text, ';'); }
 
 bool is_number(const std::string& s, double& v) {
   if (s.empty() || s == "NA") return false;
@@ -90,7 +52,7 @@ bool is_number(const std::string& s, double& v) {
 /// Compares every field of every row: text fields exactly, numbers to `rel_tol` (0: the same text).
 /// Returns the largest relative difference of the numeric fields.
 double compare(const fs::path& ref_path, const fs::path& out_path, double rel_tol) {
-  const Table ref = parse_csv(read_bytes(ref_path)), out = parse_csv(read_bytes(out_path));
+  const Table ref = parse_csv(read_file(ref_path)), out = parse_csv(read_file(out_path));
   const std::string what = out_path.filename().string();
   EXPECT_EQ(out.size(), ref.size()) << what << ": number of rows";
   if (ref.empty() || out.size() != ref.size()) return INFINITY;
@@ -141,8 +103,8 @@ TEST(AmgOfficial, OfficialRoundingGivesTheOfficialOutputsByteForByte) {
   EXPECT_EQ(files_in(out), (std::vector<std::string>{"C_SUPPLY.csv", "SOC_STOCKS.csv"}));
   const double stocks = compare(shipped() / "outputs_SOC_STOCKS.csv", out / "SOC_STOCKS.csv", 0.0);
   const double supply = compare(shipped() / "outputs_C_SUPPLY.csv", out / "C_SUPPLY.csv", 0.0);
-  EXPECT_EQ(read_bytes(out / "SOC_STOCKS.csv"), read_bytes(shipped() / "outputs_SOC_STOCKS.csv"));
-  EXPECT_EQ(read_bytes(out / "C_SUPPLY.csv"), read_bytes(shipped() / "outputs_C_SUPPLY.csv"));
+  EXPECT_EQ(read_file(out / "SOC_STOCKS.csv"), read_file(shipped() / "outputs_SOC_STOCKS.csv"));
+  EXPECT_EQ(read_file(out / "C_SUPPLY.csv"), read_file(shipped() / "outputs_C_SUPPLY.csv"));
   std::printf("[ TRIAL_1 official rounding ] max relative error: SOC_STOCKS %.2e, C_SUPPLY %.2e\n", stocks, supply);
 }
 
@@ -154,8 +116,8 @@ TEST(AmgOfficial, WithoutRoundingMatchesTheUnroundedReference) {
   const double supply = compare(shipped() / "norounding_outputs_C_SUPPLY.csv", tmp.path() / "C_SUPPLY.csv", kRelTol);
   std::printf("[ TRIAL_1 no rounding ] max relative error: SOC_STOCKS %.2e, C_SUPPLY %.2e\n", stocks, supply);
   // The same bits as the official code, in fact.
-  EXPECT_EQ(read_bytes(tmp.path() / "SOC_STOCKS.csv"), read_bytes(shipped() / "norounding_outputs_SOC_STOCKS.csv"));
-  EXPECT_EQ(read_bytes(tmp.path() / "C_SUPPLY.csv"), read_bytes(shipped() / "norounding_outputs_C_SUPPLY.csv"));
+  EXPECT_EQ(read_file(tmp.path() / "SOC_STOCKS.csv"), read_file(shipped() / "norounding_outputs_SOC_STOCKS.csv"));
+  EXPECT_EQ(read_file(tmp.path() / "C_SUPPLY.csv"), read_file(shipped() / "norounding_outputs_C_SUPPLY.csv"));
 }
 
 /// Copies the official example inputs into `dir`.
@@ -184,17 +146,17 @@ TEST(AmgOfficial, ReadsUtf8WithBomAndCrlfTheSame) {
   const fs::path in = tmp.path() / "in";
   copy_inputs(in);
   for (const auto& e : fs::directory_iterator(in)) {
-    std::string text = latin1_to_utf8(read_bytes(e.path()));
+    std::string text = latin1_to_utf8(read_file(e.path()));
     std::string crlf = "\xEF\xBB\xBF";
     for (char c : text) {
       if (c == '\n') crlf += '\r';
       crlf += c;
     }
-    write_bytes(e.path(), crlf);
+    write_file(e.path(), crlf);
   }
   run_amg_official({in.string(), (tmp.path() / "out").string(), true});
-  EXPECT_EQ(read_bytes(tmp.path() / "out" / "SOC_STOCKS.csv"), read_bytes(shipped() / "outputs_SOC_STOCKS.csv"));
-  EXPECT_EQ(read_bytes(tmp.path() / "out" / "C_SUPPLY.csv"), read_bytes(shipped() / "outputs_C_SUPPLY.csv"));
+  EXPECT_EQ(read_file(tmp.path() / "out" / "SOC_STOCKS.csv"), read_file(shipped() / "outputs_SOC_STOCKS.csv"));
+  EXPECT_EQ(read_file(tmp.path() / "out" / "C_SUPPLY.csv"), read_file(shipped() / "outputs_C_SUPPLY.csv"));
 }
 
 TEST(AmgOfficial, AFrozenYearTakesTheFrozenTemperatureFunction) {
@@ -202,13 +164,13 @@ TEST(AmgOfficial, AFrozenYearTakesTheFrozenTemperatureFunction) {
   TempDir tmp;
   const fs::path in = tmp.path() / "in";
   copy_inputs(in);
-  std::string meteo = read_bytes(in / "inputs_METEO.csv");
+  std::string meteo = read_file(in / "inputs_METEO.csv");
   const std::string year = "TRIAL_1;2001;10.92;";
   ASSERT_NE(meteo.find(year), std::string::npos);
   meteo.replace(meteo.find(year), year.size(), "TRIAL_1;2001;-0.5;");
-  write_bytes(in / "inputs_METEO.csv", meteo);
+  write_file(in / "inputs_METEO.csv", meteo);
   run_amg_official({in.string(), (tmp.path() / "out").string(), true});
-  const Table t = parse_csv(read_bytes(tmp.path() / "out" / "SOC_STOCKS.csv"));
+  const Table t = parse_csv(read_file(tmp.path() / "out" / "SOC_STOCKS.csv"));
   const auto col = [&](const std::string& name) {
     return static_cast<std::size_t>(std::find(t[0].begin(), t[0].end(), name) - t[0].begin());
   };
@@ -246,7 +208,7 @@ TEST(AmgOfficial, PrintsNumbersAsReadr) {
 /// Lines of a latin1 table, without line ends.
 std::vector<std::string> lines_of(const fs::path& p) {
   std::vector<std::string> lines;
-  std::istringstream in(read_bytes(p));
+  std::istringstream in(read_file(p));
   std::string l;
   while (std::getline(in, l)) lines.push_back(l);
   return lines;
@@ -287,7 +249,7 @@ void expect_rejected(const std::string& table, const std::function<void(std::vec
   edit(lines);
   std::string text;
   for (const auto& l : lines) text += l + "\n";
-  write_bytes(in / table, text);
+  write_file(in / table, text);
   const fs::path out = tmp.path() / "out";
   try {
     run_amg_official({in.string(), out.string(), true});
@@ -426,14 +388,14 @@ TEST(AmgOfficialBadInput, PreviousOutputsStayUntouched) {
   const fs::path in = tmp.path() / "in", out = tmp.path() / "out";
   copy_inputs(in);
   run_amg_official({in.string(), out.string(), true});
-  const std::string before = read_bytes(out / "SOC_STOCKS.csv");
+  const std::string before = read_file(out / "SOC_STOCKS.csv");
   auto lines = lines_of(in / "inputs_SOIL.csv");
   set_field(2, 4, "seven")(lines);
   std::string text;
   for (const auto& l : lines) text += l + "\n";
-  write_bytes(in / "inputs_SOIL.csv", text);
+  write_file(in / "inputs_SOIL.csv", text);
   EXPECT_THROW(run_amg_official({in.string(), out.string(), false}), AmgInputError);
-  EXPECT_EQ(read_bytes(out / "SOC_STOCKS.csv"), before);
+  EXPECT_EQ(read_file(out / "SOC_STOCKS.csv"), before);
   EXPECT_EQ(files_in(out), (std::vector<std::string>{"C_SUPPLY.csv", "SOC_STOCKS.csv"}));
 }
 

@@ -14,9 +14,12 @@
 #include <vector>
 
 #include "engine/site/evaluation.hpp"
+#include "tests/unit/test_files.hpp"
 
 namespace ev = alamod::engine;
 namespace fs = std::filesystem;
+using alamod::test::read_file;
+using alamod::test::TempDir;
 
 namespace {
 
@@ -33,30 +36,6 @@ std::size_t count(const std::string& hay, const std::string& needle) {
   for (auto pos = hay.find(needle); pos != std::string::npos; pos = hay.find(needle, pos + needle.size())) ++n;
   return n;
 }
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-/// A fresh, empty folder per test.
-class TempDir {
- public:
-  TempDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::temp_directory_path() /
-            ("alamod_test_evaluation_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 /// Synthetic series: models x sites x treatments, 6 observations each, a yearly curve.
 std::vector<ev::Series> example(const std::vector<std::string>& models, const std::vector<std::string>& sites,
@@ -299,7 +278,7 @@ TEST(EvaluationHtml, StructureAndEscaping) {
   all.insert(all.end(), mean.begin(), mean.end());
   const auto html_path = dir.path() / "report.html";
   ev::write_report_html(html_path.string(), all, "Test <report>", "config: a.toml\ncommit: <abc> & more", "efficiency");
-  const std::string html = slurp(html_path);
+  const std::string html = read_file(html_path);
   ASSERT_FALSE(html.empty());
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
   EXPECT_NE(html.find("</html>"), std::string::npos);
@@ -347,7 +326,7 @@ TEST(EvaluationHtml, ShortSeriesAndBadMetric) {
   all.push_back({"A", "S2", "T1", {{2000, 1, 1, kNaN}}, {}});  // plotted, no metrics
   const auto path = dir.path() / "report.html";
   ev::write_report_html(path.string(), all, "t", "p");
-  const std::string html = slurp(path);
+  const std::string html = read_file(path);
   EXPECT_EQ(count(html, "class=\"plot timeseries\""), 2u);
   EXPECT_NE(html.find("n/a"), std::string::npos);
   EXPECT_NE(html.find("data-metric=\"rmse\""), std::string::npos);

@@ -1,13 +1,15 @@
 // Monthly climate forcing read by the ranks of a run: each rank its own window, or each monthly
 // field by one rank and broadcast (shared). Both give the same values, which are the ones written
 // to the file (CF packing and units converted); the automatic choice follows the file's chunking;
-// a fill value over land is reported on every rank, naming the variable, month and cell.
+// a fill value over land is reported on every rank, naming the variable, month and cell; so is a value
+// outside the quantity's plausible range, as it is (1e30 is a value, not a fill value).
 #include <gtest/gtest.h>
 #include <mpi.h>
 #include <netcdf.h>
 
 #include <cstdio>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "decomposition/land_migration.hpp"
@@ -118,7 +120,7 @@ std::vector<std::int64_t> my_cells() {
 }
 
 std::vector<alamod::grids::ForcingVariable> variables() {
-  return {{"tas", ForcingQuantity::temperature}, {"pr", ForcingQuantity::water_amount},
+  return {{"tas", ForcingQuantity::temperature}, {"pr", ForcingQuantity::precipitation},
           {"pet", ForcingQuantity::water_amount}};
 }
 
@@ -245,6 +247,64 @@ TEST(Forcing, FillValueOverLandIsReportedOnEveryRank) {
     EXPECT_NE(message.find(path), std::string::npos) << message;
     // the year before is complete
     EXPECT_NO_THROW(read(path, g, mode, 2000));
+  }
+  if (rank() == 0) std::remove(path.c_str());
+}
+
+// Rank 0 sets one value of `var` (as stored) at time index t, row r, column c of the file.
+template <class T>
+void set_value(const std::string& path, const char* var, int t, int r, int c, T value) {
+  MPI_Barrier(MPI_COMM_WORLD);  // every rank has closed the file (HDF5 locks a file open for reading)
+  if (rank() == 0) {
+    int nc, id;
+    ok(nc_open(path.c_str(), NC_WRITE, &nc));
+    ok(nc_inq_varid(nc, var, &id));
+    const size_t start[3] = {static_cast<size_t>(t), static_cast<size_t>(r), static_cast<size_t>(c)};
+    const size_t count[3] = {1, 1, 1};
+    if constexpr (std::is_same_v<T, float>) {
+      ok(nc_put_vara_float(nc, id, start, count, &value));
+    } else if constexpr (std::is_same_v<T, short>) {
+      ok(nc_put_vara_short(nc, id, start, count, &value));
+    } else {
+      ok(nc_put_vara_double(nc, id, start, count, &value));
+    }
+    ok(nc_close(nc));
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+}
+
+std::string error_reading(const std::string& path, MonthlyForcing::Reading mode, int year) {
+  try {
+    read(path, grid(), mode, year);
+  } catch (const alamod::InputError& e) {
+    return e.what();
+  }
+  return {};
+}
+
+TEST(Forcing, ImplausibleValuesAreReportedAsTheyAre) {
+  const std::string path = write_forcing("implausible", kNy, -1);
+  set_value(path, "tas", 4, 10, 5, 1e30f);          // 2000-05: far beyond any temperature, not the fill value
+  set_value(path, "pr", 13, 50, 2, short{-5});      // 2001-02: -0.5 mm d-1 once unpacked
+  set_value(path, "pet", 2, 60, 1, -20.0);          // 2000-03: condensation, a valid value
+  for (auto mode : {MonthlyForcing::Reading::shared, MonthlyForcing::Reading::per_rank}) {
+    std::string e = error_reading(path, mode, 2000);
+    EXPECT_NE(e.find(path + ": variable 'tas' = 1e+30 degC at 2000-05 over land cell (row 10, col 5;"),
+              std::string::npos) << e;
+    EXPECT_NE(e.find("-90 to 70 degC"), std::string::npos) << e;
+    EXPECT_EQ(e.find("fill"), std::string::npos) << "1e30 is not this variable's fill value: " << e;
+    e = error_reading(path, mode, 2001);
+    EXPECT_NE(e.find("variable 'pr' = -0.5 mm d-1 (-14 mm month-1) at 2001-02 over land cell (row 50, col 2;"),
+              std::string::npos) << e;
+    EXPECT_NE(e.find("negative precipitation"), std::string::npos) << e;
+  }
+  set_value(path, "tas", 4, 10, 5, tas_value(4, 10, 5));
+  const auto values = read(path, grid(), MonthlyForcing::Reading::per_rank, 2000);
+  const auto cells = my_cells();
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (cells[i] == 60 * kNx + 1) {
+      EXPECT_EQ(values[2][2 * cells.size() + i], -20.0) << "negative pet is read";
+    }
   }
   if (rank() == 0) std::remove(path.c_str());
 }

@@ -13,10 +13,12 @@
 #include <vector>
 
 #include "engine/official/rothc_official.hpp"
+#include "tests/unit/test_files.hpp"
 
 namespace fs = std::filesystem;
 using alamod::engine::OfficialInputError;
 using alamod::engine::run_rothc_official;
+using alamod::test::TempDir;
 
 namespace {
 
@@ -30,42 +32,9 @@ fs::path rothc_refs() {
   return ALAMOD_TEST_ROTHC_REFS;
 }
 
-/// A fresh folder under the system temp dir, removed at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    std::string templ = (fs::temp_directory_path() / "alamod_rothc_XXXXXX").string();
-    if (!::mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
 using Table = std::vector<std::vector<std::string>>;
 
-Table read_csv(const fs::path& p) {
-  std::ifstream in(p);
-  EXPECT_TRUE(in.good()) << p;
-  Table t;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    std::vector<std::string> row;
-    std::string field;
-    std::istringstream ls(line);
-    while (std::getline(ls, field, ',')) row.push_back(field);
-    if (!line.empty() && line.back() == ',') row.emplace_back();
-    t.push_back(row);
-  }
-  return t;
-}
+Table read_csv(const fs::path& p) { return alamod::test::split_table(alamod::test::read_file(p), ','); }
 
 /// Compares every field of every row; returns the largest relative error of the numeric fields.
 double compare_tables(const Table& ref, const Table& out, const std::string& what) {

@@ -16,6 +16,7 @@
 #include "engine/site/site_run.hpp"
 #include "grids/input_error.hpp"
 #include "engine/model_bindings/model_binding.hpp"
+#include "tests/unit/test_files.hpp"
 
 namespace fs = std::filesystem;
 using alamod::InputError;
@@ -23,6 +24,8 @@ using alamod::engine::run_site;
 using alamod::engine::simulate_site;
 using alamod::engine::SiteRunOptions;
 using alamod::engine::SiteRunResult;
+using alamod::test::read_file;
+using alamod::test::write_file;
 
 namespace {
 
@@ -32,17 +35,6 @@ fs::path scratch() {
   const fs::path d = fs::temp_directory_path() / ("alamod_site_test_" + std::to_string(::getpid()));
   fs::create_directories(d);
   return d;
-}
-
-void write(const fs::path& p, const std::string& text) {
-  std::ofstream(p, std::ios::binary) << text;
-}
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 /// A 30-year monthly site (1981-2010) with every column any model uses; deterministic weather.
@@ -121,7 +113,7 @@ std::string error_of(const SiteRunOptions& opt) {
 
 TEST(SiteRun, EveryRegisteredModelOnAGeneratedSite) {
   const fs::path dir = scratch();
-  write(dir / "site.csv", generated_site());
+  write_file(dir / "site.csv", generated_site());
   for (const auto& binding : alamod::engine::registered_models()) {
     const auto& model = binding.info;
     for (const std::string spinup : {"equilibrium", "none"}) {
@@ -142,7 +134,7 @@ TEST(SiteRun, EveryRegisteredModelOnAGeneratedSite) {
       }
       // the file: magic line, header, units, one row per step
       ASSERT_NO_THROW(run_site(opt)) << model.name;
-      const std::string text = read(opt.out);
+      const std::string text = read_file(opt.out);
       EXPECT_EQ(text.rfind("# alamod-site-output: 1\n", 0), 0u) << model.name;
       EXPECT_NE(text.find("# forcing_sha256: "), std::string::npos);
       EXPECT_NE(text.find("# alamod_version: "), std::string::npos);
@@ -151,9 +143,9 @@ TEST(SiteRun, EveryRegisteredModelOnAGeneratedSite) {
       std::istringstream lines(text);
       for (std::string l; std::getline(lines, l);) (l[0] == '#' ? comments : rows)++;
       EXPECT_EQ(rows, expected + 2) << model.name;
-      // no temporary left behind
+      // no temporary (.NAME.XXXXXX) left behind
       for (const auto& e : fs::directory_iterator(dir))
-        EXPECT_EQ(e.path().string().find(".tmp."), std::string::npos) << e.path();
+        EXPECT_NE(e.path().filename().string()[0], '.') << e.path();
     }
   }
   if (!std::getenv("ALAMOD_SITE_TEST_KEEP")) fs::remove_all(dir);  // set it to look at the outputs
@@ -163,7 +155,7 @@ TEST(SiteRun, EquilibriumIsPeriodicForLinearModels) {
   // After the equilibrium of the first 10 years, the first 10 simulated years repeat the cycle:
   // the stock at the end of year 10 equals the stock at the start.
   const fs::path dir = scratch();
-  write(dir / "site.csv", generated_site());
+  write_file(dir / "site.csv", generated_site());
   for (const std::string model : {"rothc", "icbm", "yasso15", "yasso07", "century", "amg", "millennial", "mimics"}) {
     SiteRunOptions opt;
     opt.model = model;
@@ -182,7 +174,7 @@ TEST(SiteRun, DailyAndAnnualForcingsAreResampled) {
   // same monthly forcing, hence the same pools up to the rounding of the daily values' sums.
   const fs::path dir = scratch();
   const std::string monthly = generated_site("", 12);
-  write(dir / "monthly.csv", monthly);
+  write_file(dir / "monthly.csv", monthly);
   const auto f = alamod::engine::read_site_forcing((dir / "monthly.csv").string());
   const auto daily = alamod::engine::resample(f, alamod::engine::TimeStep::day);
   ASSERT_EQ(daily.steps(), 4383u);  // 1981-1992, three leap years
@@ -277,20 +269,20 @@ class SiteBadInput : public ::testing::Test {
 
   /// Run rothc (or `model`) on `forcing`; returns the message, checks that nothing was written.
   std::string fails(const std::string& forcing, const std::string& parameters = "", const std::string& model = "rothc") {
-    write(dir / "bad.csv", forcing);
+    write_file(dir / "bad.csv", forcing);
     SiteRunOptions opt;
     opt.model = model;
     opt.forcing = (dir / "bad.csv").string();
     opt.out = (dir / "out.csv").string();
     if (!parameters.empty()) {
-      write(dir / "p.toml", parameters);
+      write_file(dir / "p.toml", parameters);
       opt.parameters = (dir / "p.toml").string();
     }
     const std::string msg = error_of(opt);
     std::printf("  message: %s\n", msg.c_str());
     EXPECT_FALSE(fs::exists(opt.out)) << msg;
     for (const auto& e : fs::directory_iterator(dir))
-      EXPECT_EQ(e.path().string().find(".tmp."), std::string::npos) << e.path();
+      EXPECT_NE(e.path().filename().string()[0], '.') << e.path();
     EXPECT_NE(msg.find("expected"), std::string::npos) << msg;
     return msg;
   }
@@ -407,8 +399,8 @@ TEST_F(SiteBadInput, ParameterOutOfBounds) {
 
 TEST(SiteRun, CalibrationFileIsAccepted) {
   const fs::path dir = scratch();
-  write(dir / "site.csv", generated_site());
-  write(dir / "fit.toml",
+  write_file(dir / "site.csv", generated_site());
+  write_file(dir / "fit.toml",
         "[parameters]\nk_young = 0.9\nhumification = 0.2\n\n[fit]\nobjective = 0.123\nsites = [\"a\", \"b\"]\n\n"
         "[provenance]\nalamod_version = \"0.1.0\"\n");
   SiteRunOptions opt;
@@ -417,13 +409,13 @@ TEST(SiteRun, CalibrationFileIsAccepted) {
   opt.parameters = (dir / "fit.toml").string();
   opt.out = (dir / "out.csv").string();
   ASSERT_NO_THROW(run_site(opt)) << error_of(opt);
-  const std::string text = read(opt.out);
+  const std::string text = read_file(opt.out);
   EXPECT_NE(text.find("# parameter: k_young = 0.90000000000000002 yr-1"), std::string::npos) << text.substr(0, 800);
   EXPECT_NE(text.find("# parameters_sha256: "), std::string::npos);
   // an existing output is kept
   const std::string msg = error_of(opt);
   EXPECT_NE(msg.find("the output exists"), std::string::npos) << msg;
-  EXPECT_EQ(read(opt.out), text);
+  EXPECT_EQ(read_file(opt.out), text);
   opt.overwrite = true;
   EXPECT_NO_THROW(run_site(opt));
   fs::remove_all(dir);
@@ -476,7 +468,7 @@ TEST(SiteRun, ShippedSiteForcingsRead) {
 TEST(SiteRun, ModelOptionsFromSiteMetadata) {
   const fs::path dir = scratch();
   auto run = [&](const std::string& model, const std::string& extra, const std::string& spinup = "equilibrium") {
-    write(dir / "site.csv", generated_site(extra));
+    write_file(dir / "site.csv", generated_site(extra));
     SiteRunOptions opt;
     opt.model = model;
     opt.forcing = (dir / "site.csv").string();
@@ -493,7 +485,7 @@ TEST(SiteRun, ModelOptionsFromSiteMetadata) {
   bool noted = false;
   for (const auto& n : farina.notes) noted |= n.find("Farina") != std::string::npos;
   EXPECT_TRUE(noted);
-  write(dir / "site.csv", generated_site("# rothc_moisture_option: 3 1\n"));
+  write_file(dir / "site.csv", generated_site("# rothc_moisture_option: 3 1\n"));
   SiteRunOptions bad;
   bad.model = "rothc";
   bad.forcing = (dir / "site.csv").string();
@@ -528,7 +520,7 @@ TEST(SiteRun, ModelOptionsFromSiteMetadata) {
     }
     bare += l + "\n";
   }
-  write(dir / "bare.csv", bare);
+  write_file(dir / "bare.csv", bare);
   for (const std::string model : {"rothc", "icbm", "yasso15", "century"}) {
     SiteRunOptions opt;
     opt.model = model;

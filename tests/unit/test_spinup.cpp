@@ -23,6 +23,7 @@
 #include "models/mimics/mimics.hpp"
 #include "models/rothc/rothc.hpp"
 #include "models/yasso/yasso.hpp"
+#include "tests/spinup_cases.hpp"
 
 namespace su = alamod::engine::spinup;
 namespace rothc = alamod::models::rothc;
@@ -31,6 +32,7 @@ namespace yasso = alamod::models::yasso;
 namespace century = alamod::models::century;
 namespace mil = alamod::models::millennial;
 namespace mm = alamod::models::mimics;
+using alamod::test::RothcCell;
 
 namespace {
 
@@ -48,28 +50,8 @@ double max_rel_diff(int n, const double* a, const double* b) {
   return worst;
 }
 
-/// One RothC cell with its 12-month cycle and the periodic deficit at the start of the cycle.
-struct RothcCell {
-  rothc::Parameters p;
-  rothc::SoilConstants s;
-  std::array<rothc::CellForcing, 12> months;
-  double smd0;
-};
-
 /// The first 12 rows of the official RothC example: the spin-up year of the official procedure.
-RothcCell official_example_cell(double* iom = nullptr) {
-  const auto in = alamod::engine::read_official_input(kData + "/rothc/refs/official_example/input_RothC_input.dat");
-  RothcCell c;
-  c.s = rothc::derive_soil_constants(c.p, in.soil, in.moisture, in.bare);
-  for (int m = 0; m < 12; ++m) {
-    const auto& r = in.months[m];
-    c.months[m] = {r.tas_c, r.rain_mm, r.evap_mm, r.c_input, r.fym, static_cast<double>(r.covered),
-                   r.dpm_rpm_ratio / (r.dpm_rpm_ratio + 1.0)};
-  }
-  c.smd0 = su::rothc_periodic_deficit(c.p, c.s, c.months.data(), 12);
-  if (iom) *iom = in.iom;
-  return c;
-}
+RothcCell official_example_cell(double* iom = nullptr) { return alamod::test::official_rothc_cell(kData, iom); }
 
 /// A synthetic RothC cell: seasonal climate, bare winter months, input split over the growing season.
 RothcCell synthetic_rothc_cell(double clay, double mean_temp, double annual_input, double fym) {
@@ -81,20 +63,20 @@ RothcCell synthetic_rothc_cell(double clay, double mean_temp, double annual_inpu
     c.months[m] = {t, 60.0 + 20.0 * std::sin(m), 10.0 + 5.0 * t, grow ? annual_input / 6.0 : 0.0,
                    m == 2 ? fym : 0.0, grow ? 1.0 : 0.0, rothc::kDpmRpmCrop / (rothc::kDpmRpmCrop + 1.0)};
   }
-  c.smd0 = su::rothc_periodic_deficit(c.p, c.s, c.months.data(), 12);
+  c.smd0 = rothc::periodic_deficit(c.p, c.s, c.months.data(), 12);
   return c;
 }
 
 su::LinearSteadyState rothc_exact(const RothcCell& c) {
   return su::linear_periodic_steady_state(4, [&](const double* in, double* out, bool with_inputs) {
-    su::rothc_cycle(c.p, c.s, c.months.data(), 12, c.smd0, in, out, with_inputs);
+    rothc::cycle_pools(c.p, c.s, c.months.data(), 12, c.smd0, in, out, with_inputs);
   });
 }
 
 su::CyclingResult rothc_brute_force(const RothcCell& c) {
   const double zero[4] = {0, 0, 0, 0};
   return su::cycle_to_steady_state(
-      4, [&](const double* in, double* out) { su::rothc_cycle(c.p, c.s, c.months.data(), 12, c.smd0, in, out, true); },
+      4, [&](const double* in, double* out) { rothc::cycle_pools(c.p, c.s, c.months.data(), 12, c.smd0, in, out, true); },
       zero, kTol, 1000000);
 }
 
@@ -138,7 +120,7 @@ TEST(SpinupLinear, RothcMatchesBruteForceAtSixCycles) {
     // brute force stops when a cycle changes every pool by <= 1e-9; it is then within
     // 1e-9 / (1 - rho) of the equilibrium, rho the slowest pool's retention over a cycle (HUM).
     double hum_retention[4] = {0, 0, 0, 1.0}, out[4];
-    su::rothc_cycle(c.p, c.s, c.months.data(), 12, c.smd0, hum_retention, out, false);
+    rothc::cycle_pools(c.p, c.s, c.months.data(), 12, c.smd0, hum_retention, out, false);
     const double gap = 1.0 - out[3];
     EXPECT_LE(max_rel_diff(4, brute.state.data(), exact.state.data()), 2.0 * kTol / gap);
     std::printf("[ rothc ] exact %d cycles, residual %.2e | brute force %ld cycles, residual %.2e, distance %.2e\n",
@@ -190,12 +172,8 @@ TEST(SpinupLinear, YassoMatchesItsSteadyState) {
   const yasso::Climate climate{9.0, 800.0, 9.5};
   for (const yasso::Site site : {yasso::Site{0.0, 0.0}, yasso::Site{2.0, -0.0015}, yasso::Site{20.0, 0.0}}) {
     const yasso::Pools litter{1.2, 0.3, 0.1, 0.9, 0.0};
-    const su::LinearSteadyState exact = su::linear_periodic_steady_state(5, [&](const double* in, double* out, bool w) {
-      yasso::Pools x;
-      std::copy(in, in + 5, x.begin());
-      yasso::step(p, climate, site, w ? litter : yasso::Pools{}, 1.0, x);
-      std::copy(x.begin(), x.end(), out);
-    });
+    const su::LinearSteadyState exact =
+        su::linear_periodic_steady_state(5, alamod::test::yasso_cycle(p, climate, site, litter));
     const yasso::Pools ss = yasso::steady_state(p, climate, site, litter, {}, 1.0);
     EXPECT_LE(max_rel_diff(5, exact.state.data(), ss.data()), 1e-9) << site.size_cm;
     EXPECT_LE(exact.residual, 1e-10);
@@ -219,9 +197,7 @@ TEST(SpinupLinear, CenturyMatchesBruteForceAndItsSteadyState) {
   const century::Pools ss = century::steady_state(s, constant);
   EXPECT_LE(max_rel_diff(7, one.state.data(), ss.data()), 1e-9);
   // seasonal forcing: 12 months of xi and inputs, against brute-force cycling
-  std::array<century::CellForcing, 12> year;
-  for (int m = 0; m < 12; ++m)
-    year[m] = {m >= 8 && m <= 10 ? 8.0 : 0.5, 3.0, 0.15 + 0.6 * std::max(0.0, std::sin(M_PI * m / 11.0))};
+  const std::array<century::CellForcing, 12> year = alamod::test::century_year();
   auto cycle = [&](const double* in, double* out, bool w) {
     double x[7];
     std::copy(in, in + 7, x);
@@ -249,7 +225,7 @@ TEST(SpinupInverse, RothcInputReproducesTheObservedStock) {
                       synthetic_rothc_cell(40.0, 14.0, 3.0, 1.0)}) {
     for (double observed : {25.0, 62.5, 140.0}) {
       su::Pools eq{};
-      const double input = su::rothc_inverse_input(c.p, c.s, c.months.data(), 12, observed, &eq);
+      const double input = alamod::test::rothc_inverse_input(c.p, c.s, c.months.data(), 12, observed, &eq);
       ASSERT_GT(input, 0.0);
       // run to equilibrium with that input, independently: scale the monthly plant inputs
       RothcCell scaled = c;
@@ -263,8 +239,8 @@ TEST(SpinupInverse, RothcInputReproducesTheObservedStock) {
     }
   }
   const RothcCell c = synthetic_rothc_cell(25.0, 11.0, 3.0, 50.0);  // the manure alone gives more than observed
-  EXPECT_THROW(su::rothc_inverse_input(c.p, c.s, c.months.data(), 12, 30.0), std::invalid_argument);
-  EXPECT_THROW(su::rothc_inverse_input(c.p, c.s, c.months.data(), 12, -1.0), std::invalid_argument);
+  EXPECT_THROW(alamod::test::rothc_inverse_input(c.p, c.s, c.months.data(), 12, 30.0), std::invalid_argument);
+  EXPECT_THROW(alamod::test::rothc_inverse_input(c.p, c.s, c.months.data(), 12, -1.0), std::invalid_argument);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -272,23 +248,7 @@ TEST(SpinupInverse, RothcInputReproducesTheObservedStock) {
 
 namespace {
 
-std::vector<mil::DailyForcing> millennial_forcing() {
-  std::ifstream in(kData + "/millennial/globalaverage.txt");
-  std::vector<mil::DailyForcing> days(365);
-  for (auto& d : days)
-    if (!(in >> d.soil_temperature >> d.soil_moisture >> d.npp)) throw std::runtime_error("short globalaverage.txt");
-  return days;
-}
-
-std::vector<mm::DailyForcing> mimics_forcing(const mm::Parameters& p, const mm::SiteConstants& c, double annual) {
-  std::vector<mm::DailyForcing> days(365);
-  for (int d = 0; d < 365; ++d) {
-    const double t = 12.0 - 9.0 * std::cos(2.0 * M_PI * d / 365.0);
-    const double input = (d > 270 && d < 330) ? annual * 365.0 / 59.0 * 0.6 : annual * 0.4 * 365.0 / 306.0;
-    days[d] = {t, mm::litter_input(p, c, input)};
-  }
-  return days;
-}
+std::vector<mil::DailyForcing> millennial_forcing() { return alamod::test::millennial_forcing(kData); }
 
 struct Comparison {
   su::NonlinearSteadyState fast;
@@ -325,11 +285,7 @@ TEST(SpinupNonlinear, MillennialConvergesFasterThanBruteForce) {
   for (const mil::SiteProperties site : {mil::SiteProperties{80.0, 7.0, 1000.0}, mil::SiteProperties{15.0, 5.2, 1450.0},
                                          mil::SiteProperties{40.0, 8.3, 1200.0}}) {
     const mil::SoilConstants s = mil::derive_soil_constants(p, site);
-    const su::CycleMap map = [&](const double* in, double* out) {
-      mil::State x{in[0], in[1], in[2], in[3], in[4]};
-      mil::step_year(p, s, days.data(), x);
-      out[0] = x.pom, out[1] = x.lmwc, out[2] = x.agg, out[3] = x.mic, out[4] = x.maom;
-    };
+    const su::CycleMap map = alamod::test::millennial_cycle(p, s, days);
     const double guess[5] = {100.0, 10.0, 100.0, 10.0, 1000.0};
     std::printf("[ millennial ] clay %g %%:", site.clay_pct);
     const Comparison c = compare(5, map, guess);
@@ -346,18 +302,11 @@ TEST(SpinupNonlinear, MimicsConvergesFasterThanBruteForce) {
   for (const mm::SiteProperties site : {mm::SiteProperties{40.0, 16.6, 1.37, 500.0},
                                         mm::SiteProperties{5.0, 24.4, 0.73, 300.0}}) {
     const mm::SiteConstants c = mm::derive_site_constants(p, site);
-    const auto days = mimics_forcing(p, c, site.litter_input);
-    const su::CycleMap map = [&](const double* in, double* out) {
-      mm::State x{in[0], in[1], in[2], in[3], in[4], in[5], in[6]};
-      mm::step_year(p, c, days.data(), x);
-      out[0] = x.lit_m, out[1] = x.lit_s, out[2] = x.mic_r, out[3] = x.mic_k;
-      out[4] = x.som_p, out[5] = x.som_c, out[6] = x.som_a;
-    };
+    const su::CycleMap map = alamod::test::mimics_cycle(p, c, alamod::test::mimics_forcing(p, c, site.litter_input));
     // the script's start: the steady state of the mean temperature and input
-    const mm::State g = mm::steady_state(p, c, mm::kinetics(p, c, 12.0), mm::litter_input(p, c, site.litter_input));
-    const double guess[7] = {g.lit_m, g.lit_s, g.mic_r, g.mic_k, g.som_p, g.som_c, g.som_a};
+    const auto guess = alamod::test::mimics_guess(p, c, site.litter_input);
     std::printf("[ mimics ] clay %g %%:", site.clay_pct);
-    const Comparison r = compare(7, map, guess);
+    const Comparison r = compare(7, map, guess.data());
     EXPECT_TRUE(r.fast.converged);
     ASSERT_TRUE(r.brute.converged);
     EXPECT_LT(r.fast.cycles * 3, r.brute.cycles);
@@ -371,11 +320,7 @@ TEST(SpinupNonlinear, ConvergesFromPoorGuesses) {
   const mil::Parameters p{};
   const auto days = millennial_forcing();
   const mil::SoilConstants s = mil::derive_soil_constants(p, {80.0, 7.0, 1000.0});
-  const su::CycleMap millennial = [&](const double* in, double* out) {
-    mil::State x{in[0], in[1], in[2], in[3], in[4]};
-    mil::step_year(p, s, days.data(), x);
-    out[0] = x.pom, out[1] = x.lmwc, out[2] = x.agg, out[3] = x.mic, out[4] = x.maom;
-  };
+  const su::CycleMap millennial = alamod::test::millennial_cycle(p, s, days);
   su::NonlinearSpinup solver5(5);
   const double ones[5] = {1, 1, 1, 1, 1};
   const su::NonlinearSteadyState a = solver5.solve(millennial, ones);
@@ -386,17 +331,12 @@ TEST(SpinupNonlinear, ConvergesFromPoorGuesses) {
 
   const mm::Parameters q{};
   const mm::SiteConstants c = mm::derive_site_constants(q, {40.0, 16.6, 1.37, 500.0});
-  const auto year = mimics_forcing(q, c, 500.0);
-  const su::CycleMap mimics = [&](const double* in, double* out) {
-    mm::State x{in[0], in[1], in[2], in[3], in[4], in[5], in[6]};
-    mm::step_year(q, c, year.data(), x);
-    out[0] = x.lit_m, out[1] = x.lit_s, out[2] = x.mic_r, out[3] = x.mic_k;
-    out[4] = x.som_p, out[5] = x.som_c, out[6] = x.som_a;
-  };
-  const mm::State g = mm::steady_state(q, c, mm::kinetics(q, c, 12.0), mm::litter_input(q, c, 500.0));
+  const su::CycleMap mimics = alamod::test::mimics_cycle(q, c, alamod::test::mimics_forcing(q, c, 500.0));
+  const auto mean_state = alamod::test::mimics_guess(q, c, 500.0);
   su::NonlinearSpinup solver7(7);
   for (double f : {0.1, 10.0}) {
-    const double guess[7] = {f * g.lit_m, f * g.lit_s, f * g.mic_r, f * g.mic_k, f * g.som_p, f * g.som_c, f * g.som_a};
+    double guess[7];
+    for (int k = 0; k < 7; ++k) guess[k] = f * mean_state[k];
     const su::NonlinearSteadyState b = solver7.solve(mimics, guess);
     std::printf("[ mimics ] from %g x the mean-climate state: %d iterations, %ld cycles, residual %.2e, fall-back %ld\n",
                 f, b.snes_iterations, b.cycles, b.residual, b.fallback_cycles);
@@ -409,11 +349,7 @@ TEST(SpinupNonlinear, FallsBackToCyclingWhenTheSolverStops) {
   const mil::Parameters p{};
   const auto days = millennial_forcing();
   const mil::SoilConstants s = mil::derive_soil_constants(p, {40.0, 8.3, 1200.0});
-  const su::CycleMap map = [&](const double* in, double* out) {
-    mil::State x{in[0], in[1], in[2], in[3], in[4]};
-    mil::step_year(p, s, days.data(), x);
-    out[0] = x.pom, out[1] = x.lmwc, out[2] = x.agg, out[3] = x.mic, out[4] = x.maom;
-  };
+  const su::CycleMap map = alamod::test::millennial_cycle(p, s, days);
   su::NonlinearOptions options;
   options.max_iterations = 1;
   options.prefix = "spinup_fallback_test_";  // not touched by command-line options

@@ -1,0 +1,227 @@
+#include "engine/configuration/config_schema.hpp"
+
+#include <limits>
+#include <map>
+#include <sstream>
+
+#include "engine/common/nearest_name.hpp"
+#include "engine/common/number_format.hpp"
+#include "engine/configuration/config.hpp"
+#include "engine/model_bindings/model_binding.hpp"
+
+namespace alamod::engine {
+
+namespace {
+
+/// A string key: its default written in quotes, as in TOML; no unit.
+ConfigKey text_key(std::string key, const std::string& fallback, std::string help) {
+  return {std::move(key), "string", "\"" + fallback + "\"", "-", std::move(help)};
+}
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+/// [lower, upper]
+ValueRange within(double lower, double upper) { return {lower, upper, false, false}; }
+/// (lower, upper]
+ValueRange above(double lower, double upper = kInf) { return {lower, upper, true, false}; }
+/// [lower, inf)
+ValueRange at_least(double lower) { return {lower, kInf, false, false}; }
+
+/// A key the configuration must give.
+ConfigKey required_key(std::string key, std::string type, std::string unit, std::string help,
+                       ValueRange range = {}) {
+  return {std::move(key), std::move(type), "required", std::move(unit), std::move(help), range};
+}
+
+}  // namespace
+
+// The one list of configuration keys.
+const std::vector<ConfigKey>& config_keys() {
+  static const std::vector<ConfigKey> keys = {
+      text_key("model", "rothc", "model to run (see `alamod models`)"),
+      {"run.start_year", "integer", "1990", "yr", "first simulated calendar year", within(1, 9999)},
+      {"run.end_year", "integer", "2100", "yr", "last simulated calendar year (inclusive)", within(1, 9999)},
+      {"run.soil_depth_cm", "number", "30", "cm",
+       "depth of the simulated topsoil layer, for every model (the output's depth_bnds)", above(0, 300)},
+      text_key("grid.crs", "EPSG:2154", "projected CRS of the run grid (anything GDAL/PROJ accepts)"),
+      required_key("grid.resolution", "number", "m", "cell size", above(0)),
+      required_key("grid.xmin", "number", "m", "west edge of the grid"),
+      required_key("grid.ymin", "number", "m", "south edge of the grid"),
+      required_key("grid.xmax", "number", "m", "east edge of the grid"),
+      required_key("grid.ymax", "number", "m", "north edge of the grid"),
+      required_key("inputs.land_mask", "path", "1", "raster, 1 on land cells (any GDAL format/CRS; nearest)"),
+      required_key("inputs.land_use", "path", "1", "raster of land-use codes matching [land_use.*] code (nearest)"),
+      required_key("inputs.clay", "path", "percent", "raster of topsoil clay content, 0-100"),
+      required_key("inputs.soc_stock", "path", "t ha-1", "raster of observed SOC stock (sets IOM by Falloon 1998)"),
+      required_key("inputs.carbon_input", "path", "t ha-1 yr-1", "raster of annual plant carbon input to soil"),
+      required_key("inputs.climate", "path", "-",
+                   "CF NetCDF monthly climate (tas degC|K, pr and pet mm month-1|mm d-1|kg m-2 s-1)"),
+      {"inputs.cost_weight", "path", "\"\"", "1", "optional raster of per-cell cost weights for load balancing"},
+      {"inputs.land_mask_partial", "boolean", "false", "-",
+       "false: refuse a land mask whose extent does not cover the whole run grid (the cells outside it would "
+       "silently be sea); true: accept it, the cells outside the mask are sea and the run log says how many"},
+      text_key("inputs.resampling", "average", "resampling of continuous rasters: nearest|bilinear|average|mode"),
+      text_key("inputs.tas_variable", "tas", "air temperature variable in the climate file"),
+      text_key("inputs.pr_variable", "pr", "precipitation variable in the climate file"),
+      text_key("inputs.pet_variable", "pet", "potential evapotranspiration variable in the climate file"),
+      text_key("inputs.climate_reading", "auto",
+               "how the ranks read the climate file: per_rank (each rank decompresses the chunks over its own cells), "
+               "shared (each monthly field is decompressed by one rank and broadcast), auto (shared when the file's "
+               "chunks span several ranks' cells, so that per-rank reading would decompress them repeatedly)"),
+      {"spinup.years", "integer", "10", "yr",
+       "the mean monthly climate of this many first forcing years drives the equilibrium", at_least(1)},
+      text_key("spinup.method", "equilibrium",
+               "equilibrium: pools at equilibrium with inputs.carbon_input; inverse: the carbon input (and manure) "
+               "is scaled per cell so that the equilibrium SOC equals inputs.soc_stock (GSOCseq protocol), and the "
+               "run keeps that input; brute_force: cycle the mean year until no pool changes by more than 1e-9 "
+               "(relative) over a cycle (for comparisons: slow)"),
+      {"MODEL.parameters.*", "number", "see `alamod models show MODEL`", "-",
+       "override a parameter of the run's model, e.g. [rothc.parameters] k_hum = 0.02 (MODEL: a registered model, "
+       "the one `model` names; its unit as `alamod models show MODEL` gives)"},
+      required_key("land_use.*.code", "integer", "1", "value of this class in the land-use raster"),
+      {"land_use.*.dpm_rpm_ratio", "number", "1.44", "1",
+       "DPM/RPM ratio of plant inputs (1.44 crops, 0.67 grassland, 0.25 woodland; 100: 99 % decomposable)",
+       above(0, 100)},
+      {"land_use.*.input_share", "array of 12 numbers", "1/12 each", "1",
+       "share of annual input per month, each 0-1, sums to 1", within(0, 1)},
+      {"land_use.*.covered", "array of 12 0/1", "all 1", "1", "months with plant cover (1) or bare soil (0)",
+       within(0, 1)},
+      {"land_use.*.fym", "number", "0", "t ha-1 yr-1",
+       "farmyard manure carbon, spread like plant inputs (Broadbalk's 35 t ha-1 yr-1 of fresh manure bring "
+       "about 3 t ha-1 yr-1 of carbon; the bound is the one of inputs.carbon_input)",
+       within(0, 100)},
+      {"land_use.*.lignin_fraction", "number", "0.15", "1",
+       "lignin share of the plant inputs (CENTURY lignin:N, MIMICS litter quality; plant litters hold 2-45 %)",
+       above(0, 0.5)},
+      {"land_use.*.n_fraction", "number", "0.01", "1",
+       "nitrogen share of the plant inputs (CENTURY lignin:N, MIMICS litter quality; plant litters hold 0.2-6 %)",
+       above(0, 0.1)},
+      {"land_use.*.awen", "array of 4 numbers", "[0.52, 0.18, 0.08, 0.22]", "1",
+       "Yasso shares of the inputs: acid-, water-, ethanol-soluble, non-soluble (each 0-1, sum 1; default "
+       "non-woody litter)",
+       within(0, 1)},
+      text_key("output.file", "carbon_yearly.nc", "name of the yearly output file in --out DIR"),
+      {"output.deflate_level", "integer", "1", "-",
+       "NetCDF deflate level 0-9 (1: most of the size gain for a fraction of the time)", within(0, 9)},
+      text_key("output.precision", "float", "float or double data variables"),
+      {"output.significant_bits", "integer", "0", "-",
+       "0: lossless. N > 0: keep N significant bits of the carbon variables' mantissas (netCDF BitRound, "
+       "lossy: relative error <= 2^-(N+1); 1-23 for float, 1-52 for double). Smaller files, faster output",
+       within(0, 52)},
+      text_key("output.deflate_low_bytes", "deflate",
+               "how the low-order half of each value's bytes (the mantissa's noisy end) is compressed: deflate "
+               "(smallest files), or runs (runs of equal bytes, e.g. the sea's fill values, coded as deflate matches, "
+               "the other bytes stored: compression ~1.6x faster, files ~10-15 % larger; still standard zlib "
+               "streams that every reader decodes)"),
+      {"checks.balance_tolerance", "number", "1e-9", "1",
+       "relative tolerance of the per-cell yearly carbon balance (above 1 % the check would hide real errors)",
+       above(0, 0.01)},
+      {"checkpoint.every_years", "integer", "0", "yr",
+       "write a restart checkpoint every N simulated years (0: only when SIGTERM/SIGUSR1 arrive); --checkpoint-every "
+       "overrides",
+       at_least(0)},
+      text_key("decomposition.rebalance", "measured",
+               "measured: after the 4th and then every rebalance_every_years simulated years, when the slowest "
+               "rank's compute time exceeds the mean by more than rebalance_threshold and by more than 5 ms "
+               "(noise), and the time this would save over the rest of the run exceeds the cost of the last move, "
+               "land cells move between neighbouring ranks half-way towards equal compute time "
+               "(cells whose cost differs, e.g. nonlinear models, or cores of unequal speed; the results do not "
+               "change); always: move at every check (studies, tests); static: keep the start-up partition"),
+      {"decomposition.rebalance_threshold", "number", "0.02", "1",
+       "move cells only when the measured compute imbalance (slowest rank / mean - 1) exceeds this",
+       within(0, 10)},
+      {"decomposition.rebalance_every_years", "integer", "8", "yr",
+       "simulated years between the checks of the measured compute time (the first after the 4th year); "
+       "shorter follows cores whose speed drifts more closely, at the cost of more moves",
+       within(1, 1000)},
+  };
+  return keys;
+}
+
+const std::string* retired_key(const std::string& key) {
+  static const std::map<std::string, std::string> keys = {
+      {"rothc.soil_depth_cm", "moved to run.soil_depth_cm: the simulated layer is the run's, every model uses it"},
+      {"rothc.moisture_option",
+       "removed: grid runs use RothC-26.3's standard moisture deficit; the options of Farina et al. (2013) need "
+       "site soil-water data (alamod site, alamod rothc --official-input)"},
+  };
+  const auto it = keys.find(key);
+  return it == keys.end() ? nullptr : &it->second;
+}
+
+bool is_model_name(const std::string& name) {
+  for (const auto& m : registered_models())
+    if (m.info.name == name) return true;
+  return false;
+}
+
+std::vector<std::string> split_key(const std::string& key) {
+  std::vector<std::string> parts;
+  std::istringstream in(key);
+  for (std::string part; std::getline(in, part, '.');) parts.push_back(part);
+  return parts;
+}
+
+namespace {
+
+/// Whether a schema key part stands for a name: "*" for any, MODEL for a registered model's.
+bool is_wildcard(const std::string& part) { return part == "*" || part == "MODEL"; }
+
+/// Whether `key` is an instance of the schema's `pattern`.
+bool key_matches(const std::string& pattern, const std::string& key) {
+  const std::vector<std::string> p = split_key(pattern), k = split_key(key);
+  if (p.size() != k.size()) return false;
+  for (std::size_t i = 0; i < p.size(); ++i)
+    if (p[i] == "MODEL" ? !is_model_name(k[i]) : (p[i] != "*" && p[i] != k[i])) return false;
+  return true;
+}
+
+}  // namespace
+
+bool is_known_key(const std::string& key) { return find_config_key(key) != nullptr; }
+
+const ConfigKey* find_config_key(const std::string& key) {
+  for (const auto& d : config_keys())
+    if (key_matches(d.key, key)) return &d;
+  return nullptr;
+}
+
+std::string ValueRange::describe() const {
+  const bool has_lower = lower > -kInf, has_upper = upper < kInf;
+  if (has_lower && has_upper && !lower_open && !upper_open)
+    return "within " + short_number(lower) + "-" + short_number(upper);
+  std::string s;
+  if (has_lower) s = (lower_open ? "> " : ">= ") + short_number(lower);
+  if (has_upper) s += (s.empty() ? "" : " and ") + std::string(upper_open ? "< " : "<= ") + short_number(upper);
+  return s.empty() ? "any finite number" : s;
+}
+
+std::string nearest_key(const std::string& key) {
+  const std::vector<std::string> given = split_key(key);
+  std::vector<std::string> candidates;
+  for (const auto& d : config_keys()) {
+    const std::vector<std::string> parts = split_key(d.key);
+    std::string candidate;
+    for (std::size_t i = 0; i < parts.size(); ++i)
+      candidate += (candidate.empty() ? "" : ".") + (is_wildcard(parts[i]) && i < given.size() ? given[i] : parts[i]);
+    candidates.push_back(candidate);
+  }
+  return nearest_name(key, candidates);
+}
+
+std::string config_reference() {
+  std::ostringstream os;
+  os << "Run configuration keys (TOML). Paths are relative to the configuration file.\n"
+        "`*` stands for a name you choose (e.g. [land_use.cropland]).\n\n";
+  for (const auto& d : config_keys()) {
+    os << "  " << d.key << "  (" << d.type << ", default " << d.fallback;
+    if (d.unit != "-") os << ", unit " << d.unit;
+    if (d.range.bounded())
+      os << (d.type.rfind("array", 0) == 0 ? "; each element " : "; ") << d.range.describe()
+         << (d.unit != "-" && d.unit != "1" ? " " + d.unit : "");
+    os << ")\n      " << d.help << "\n";
+  }
+  return os.str();
+}
+
+}  // namespace alamod::engine
