@@ -6,9 +6,12 @@
 #include <mpi.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
+
+#include "grids/input_error.hpp"
 
 namespace alamod::grids {
 
@@ -17,6 +20,25 @@ struct CheckpointSlice {
   std::int64_t first = 0;       ///< this rank's first global land number
   std::int64_t count = 0;       ///< this rank's land cells
 };
+
+/// A checkpoint that cannot be read back as it was written: missing, truncated or overwritten, not a
+/// NetCDF-4 file, a variable absent or unreadable. (A readable checkpoint of another run is an InputError.)
+class DamagedCheckpoint : public InputError {
+ public:
+  using InputError::InputError;
+};
+
+/// Land cells per block of the state checksum (state_sha256).
+inline constexpr std::int64_t kChecksumBlockCells = 65536;
+
+/// Collective. The SHA-256 of a checkpoint's state, the same whatever the rank count that holds it:
+/// SHA-256 over the fields in name order (byte order) of, for each field, its name, one zero byte, then the
+/// 32-byte SHA-256 of each block of kChecksumBlockCells land cells in global land order (the last block
+/// shorter), each block's values as little-endian IEEE-754 doubles. `fields` maps the same names on
+/// every rank to `slice.count` values of this rank; the slices of the ranks partition the land cells.
+/// 64 lowercase hexadecimal digits.
+std::string state_sha256(MPI_Comm comm, const CheckpointSlice& slice,
+                         const std::map<std::string, std::vector<double>>& fields);
 
 /// Collective. `fields` maps a name to `count` values of this rank. The file is written to PATH.incomplete
 /// (created exclusively: an earlier unfinished one is removed, a link there refused) and renamed to PATH,
@@ -34,11 +56,13 @@ void write_checkpoint(MPI_Comm comm, const std::string& path, const CheckpointSl
 enum class CheckpointKind { missing, checkpoint, damaged, foreign };
 CheckpointKind classify_checkpoint(const std::string& path, const std::string& output_name);
 
-/// Collective. Reads the named fields for this rank's slice and every global
-/// text attribute. Throws InputError naming the file when it is missing, is not
-/// a checkpoint, or holds another number of land cells.
+/// Collective. Reads every global text attribute, calls `accept` with them (it throws to refuse the
+/// checkpoint before its variables are read), then the named fields for this rank's slice. Throws
+/// DamagedCheckpoint naming the file when it is missing, unreadable or lacks a variable, and InputError
+/// when it holds another number of land cells.
 void read_checkpoint(MPI_Comm comm, const std::string& path, const CheckpointSlice& slice,
                      const std::vector<std::string>& names, std::map<std::string, std::vector<double>>& fields,
-                     std::map<std::string, std::string>& text_attributes);
+                     std::map<std::string, std::string>& text_attributes,
+                     const std::function<void(const std::map<std::string, std::string>&)>& accept = {});
 
 }  // namespace alamod::grids

@@ -4,7 +4,6 @@
 
 #include <cstdio>
 #include <fstream>
-#include <memory>
 #include <stdexcept>
 #include <vector>
 
@@ -15,35 +14,45 @@
 
 namespace alamod::grids {
 
-namespace {
-
-class Sha256 {
- public:
-  Sha256() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
-    if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1)
-      throw std::runtime_error("OpenSSL could not start a SHA-256 digest");
-  }
-  void update(const void* data, std::size_t n) {
-    if (n > 0 && EVP_DigestUpdate(ctx_.get(), data, n) != 1) throw std::runtime_error("OpenSSL SHA-256 update failed");
-  }
-  std::string hex() {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (EVP_DigestFinal_ex(ctx_.get(), md, &len) != 1) throw std::runtime_error("OpenSSL SHA-256 final failed");
-    std::string out(2 * len, '0');
-    for (unsigned int i = 0; i < len; ++i) std::snprintf(&out[2 * i], 3, "%02x", md[i]);
-    return out;
-  }
-
- private:
-  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx_;
+struct Sha256::Context {
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> md{EVP_MD_CTX_new(), EVP_MD_CTX_free};
 };
 
-}  // namespace
+Sha256::Sha256() : ctx_(std::make_unique<Context>()) {
+  if (!ctx_->md || EVP_DigestInit_ex(ctx_->md.get(), EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("OpenSSL could not start a SHA-256 digest");
+}
+
+Sha256::~Sha256() = default;
+
+void Sha256::update(const void* data, std::size_t n) {
+  if (n > 0 && EVP_DigestUpdate(ctx_->md.get(), data, n) != 1) throw std::runtime_error("OpenSSL SHA-256 update failed");
+}
+
+std::array<unsigned char, 32> Sha256::digest() {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(ctx_->md.get(), md, &len) != 1 || len != 32)
+    throw std::runtime_error("OpenSSL SHA-256 final failed");
+  std::array<unsigned char, 32> out{};
+  for (unsigned int i = 0; i < 32; ++i) out[i] = md[i];
+  return out;
+}
+
+std::string Sha256::hex() {
+  const auto md = digest();
+  std::string out(2 * md.size(), '0');
+  static const char* digits = "0123456789abcdef";
+  for (std::size_t i = 0; i < md.size(); ++i) {
+    out[2 * i] = digits[md[i] >> 4];
+    out[2 * i + 1] = digits[md[i] & 15];
+  }
+  return out;
+}
 
 std::string sha256_hex(std::string_view bytes) {
   Sha256 s;
-  s.update(bytes.data(), bytes.size());
+  s.update(bytes);
   return s.hex();
 }
 

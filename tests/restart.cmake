@@ -11,3 +11,6 @@ alamod_script_test(restart_bitwise_millennial /usr/bin/python3 ${CMAKE_SOURCE_DI
   --alamod $<TARGET_FILE:alamod> --source-dir ${CMAKE_SOURCE_DIR} --work ${CMAKE_BINARY_DIR}/test_output/restart_millennial
   --model millennial --set decomposition.rebalance="always")
 set_tests_properties(restart_bitwise_millennial PROPERTIES FIXTURES_REQUIRED france_data TIMEOUT 600 PROCESSORS 3)
+
+# The checksum a checkpoint records of its state is the same on every rank count and partition.
+alamod_mpi_test(test_checkpoint_checksum SOURCES unit/test_checkpoint_checksum.cpp LIBS alamod_grids RANKS 1 2 3 4)

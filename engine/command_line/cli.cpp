@@ -15,6 +15,7 @@
 
 #include "engine/common/number_format.hpp"
 #include "engine/common/provenance.hpp"
+#include "engine/common/shell_quote.hpp"
 #include "engine/configuration/config.hpp"
 #include "engine/grid_run/grid_run.hpp"
 #include "engine/model_bindings/model_binding.hpp"
@@ -146,8 +147,9 @@ void add_run_command(CLI::App& app, RunCommand& run) {
       "  mpiexec -n 4 alamod run configs/france_1km.toml --out DIR --set run.end_year=2019 --checkpoint-every 10\n"
       "  mpiexec -n 8 alamod run configs/france_1km.toml --out DIR --restart      (any rank count)\n"
       "Exit status: 0 done; 1 bad input (the message names file, variable and cell); 2 bad command line;\n"
-      "3 internal error; 75 stopped by SIGTERM or "
-      "SIGUSR1 after writing a checkpoint (continue with --restart).\n"
+      "3 internal error; 75 stopped by SIGTERM, SIGINT or "
+      "SIGUSR1 after writing a checkpoint (continue with --restart;\n"
+      "under mpirun, signal it through jobscripts/launch.sh, or send SIGUSR1: mpirun exits 1 on SIGTERM/SIGINT).\n"
       "Environment: ALAMOD_MPIIO_HINTS=key=value,... MPI-IO hints for the output (e.g. striping_factor=16);\n"
       "ALAMOD_DEFLATE=zlib compresses with HDF5's zlib instead of libdeflate (same values, slower).\n"
       "PETSc options pass through (e.g. -log_view). Every key: alamod run --config-help.");
@@ -361,13 +363,14 @@ std::optional<int> answer_without_mpi(const Commands& c, int rank) {
 // ---------------------------------------------------------------------------------------------------
 
 /// The options that shape the results and what continues a stopped run: "alamod run CONFIG [--set
-/// ...] [--parameters FILE] [--checkpoint-every N] --out DIR".
+/// ...] [--parameters FILE] [--checkpoint-every N] --out DIR", each argument one word for a POSIX shell
+/// whatever it holds (spaces, quotes).
 std::string shaping_command(const RunCommand& run) {
-  std::string command = "alamod run " + run.config_path;
-  for (const auto& kv : run.sets) command += " --set '" + kv + "'";
-  if (!run.parameters.empty()) command += " --parameters " + run.parameters;
+  std::string command = "alamod run " + shell_word(run.config_path);
+  for (const auto& kv : run.sets) command += " --set " + single_quoted(kv);
+  if (!run.parameters.empty()) command += " --parameters " + shell_word(run.parameters);
   if (run.checkpoint_every >= 0) command += " --checkpoint-every " + std::to_string(run.checkpoint_every);
-  return command + " --out " + run.out_dir;
+  return command + " --out " + shell_word(run.out_dir);
 }
 
 int run_grid_command(RunCommand& run, int rank) {
@@ -379,7 +382,7 @@ int run_grid_command(RunCommand& run, int rank) {
   const std::string resume = shaping + " --restart";  // printed when a signal stops the run
   std::string command = shaping;                       // the output's history: every option
   if (run.overwrite) command += " --overwrite";
-  if (restarts) command += " --restart" + (run.restart == "latest" ? std::string() : " " + run.restart);
+  if (restarts) command += " --restart" + (run.restart == "latest" ? std::string() : " " + shell_word(run.restart));
   GridRun grid_run(MPI_COMM_WORLD, std::move(cfg),
                    GridRunOptions{run.out_dir, run.overwrite, run.quiet, run.checkpoint_every, run.restart, resume,
                                   command});

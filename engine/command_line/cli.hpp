@@ -27,7 +27,7 @@ class CommandLine {
   const std::vector<std::string>& petsc_options() const;
 
   /// Runs the parsed command on MPI_COMM_WORLD; `rank` is this process's rank there. Returns the exit
-  /// code: 0 done, 1 bad input (rank 0 says why), 75 stopped by SIGTERM/SIGUSR1 after writing a
+  /// code: 0 done, 1 bad input (rank 0 says why), 75 stopped by SIGTERM/SIGINT/SIGUSR1 after writing a
   /// checkpoint. Any other error is thrown, on the ranks that met it only.
   int run(int rank);
 

@@ -13,7 +13,7 @@
 //
 // Exit codes: 0 done, 1 bad input, 2 bad command line, 3 internal error (communicator aborted),
 // 4 `alamod evaluate` with some runs failed (the others scored and written),
-// 75 stopped by SIGTERM/SIGUSR1 after writing a checkpoint (continue with --restart).
+// 75 stopped by SIGTERM/SIGINT/SIGUSR1 after writing a checkpoint (continue with --restart).
 #include <mpi.h>
 
 #include <cstdio>

@@ -2,6 +2,7 @@
 // by global land number (any rank count may restart from it); beside it, a snapshot of the output file as
 // of that year replaces the working file at a restart.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <dirent.h>
@@ -10,11 +11,13 @@
 #include <sstream>
 
 #include "engine/common/collective.hpp"
+#include "engine/common/number_format.hpp"
 #include "engine/common/provenance.hpp"
 #include "engine/grid_run/grid_run.hpp"
 #include "grids/checkpoint_file.hpp"
 #include "grids/input_error.hpp"
 #include "grids/output_files.hpp"
+#include "grids/sha256.hpp"
 
 namespace alamod::engine {
 
@@ -33,6 +36,31 @@ int year_in(const std::string& file, const std::string& prefix, const std::strin
   const std::string digits = file.substr(prefix.size(), file.size() - prefix.size() - suffix.size());
   if (digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos) return -1;
   return std::atoi(digits.c_str());
+}
+
+std::string file_name(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+void broadcast(MPI_Comm comm, std::string& s, int root = 0) {
+  int len = static_cast<int>(s.size());
+  MPI_Bcast(&len, 1, MPI_INT, root, comm);
+  s.resize(static_cast<size_t>(len));
+  MPI_Bcast(s.data(), len, MPI_CHAR, root, comm);
+}
+
+/// The message of the lowest rank whose `local` is not empty, on every rank ("" when none has one).
+std::string first_message(MPI_Comm comm, const std::string& local) {
+  int rank = 0, size = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
+  int mine = local.empty() ? size : rank, first = size;
+  MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);
+  if (first == size) return "";
+  std::string message = local;
+  broadcast(comm, message, first);
+  return message;
 }
 
 std::vector<std::string> folder_entries(const std::string& dir) {
@@ -84,7 +112,10 @@ void GridRun::remove_checkpoints() const {
     const std::string path = opt_.out_dir + "/" + name;
     if ((year_in(name, snap, "") >= 0 && grids::has_hdf5_signature(path)) ||
         ((year_in(name, ckpt, ".nc.incomplete") >= 0 || year_in(name, snap, ".incomplete") >= 0) &&
-         grids::is_regular_file(path)))
+         grids::is_regular_file(path)) ||
+        // checkpoints set aside as damaged by a restart (set_aside_damaged), and their snapshots
+        (year_in(name, ckpt, ".nc.damaged") >= 0 && is_ours(path)) ||
+        (year_in(name, snap, ".damaged") >= 0 && grids::has_hdf5_signature(path)))
       std::remove(path.c_str());
   }
 }
@@ -110,16 +141,30 @@ void GridRun::write_checkpoint(int year_done) {
                                partition_->owned_count(rank_)};
   std::map<std::string, std::vector<double>> fields;
   for (const auto& [name, values] : model_->state()) fields[name] = *values;
+  // what a restart verifies: the checksum of the state (the same on any rank count) and of the output
+  // snapshot written beside the checkpoint just before it
+  std::string snapshot_sha256;
+  collectively(comm_, [&] {
+    if (rank_ == 0) snapshot_sha256 = grids::sha256_file(output_snapshot(year_done));
+  });
+  broadcast(comm_, snapshot_sha256);
+  const std::string state_sha256 = grids::state_sha256(comm_, slice, fields);
   grids::write_checkpoint(comm_, path, slice, fields,
                           {{"alamod_checkpoint_next_year", std::to_string(year_done + 1)},
+                           {"alamod_model", cfg_.model},
                            {"alamod_config_science_sha256", cfg_.science_sha256},
                            {"alamod_output_file", cfg_.output_name},
                            {"alamod_input_sha256", input_sha256_},
+                           {"alamod_state_sha256", state_sha256},
+                           {"alamod_output_snapshot", file_name(output_snapshot(year_done))},
+                           {"alamod_output_snapshot_sha256", snapshot_sha256},
                            {"alamod_version", alamod_version()},
                            {"alamod_mpi_ranks", std::to_string(size_)},
                            {"comment", "alamod restart checkpoint: the " + cfg_.model + " state of every land cell in "
                                        "row-major land order (model units), state at the end of the year " +
-                                           std::to_string(year_done)}});
+                                           std::to_string(year_done) + "; alamod_state_sha256: SHA-256 of the "
+                                       "state (grids/checkpoint_file.hpp, state_sha256), alamod_output_snapshot_sha256: "
+                                       "SHA-256 of the file alamod_output_snapshot (sha256sum)"}});
   // keep this output's two newest checkpoints
   if (rank_ == 0) {
     const auto years = checkpoint_years();
@@ -132,51 +177,160 @@ void GridRun::write_checkpoint(int year_done) {
 }
 
 void GridRun::restore_checkpoint() {
-  const std::string path = restart_path();
-  const int next_year = read_checkpoint(path);
-  // the output as it was at the checkpoint replaces the working file, which a kill may have damaged
-  restore_output_snapshot(next_year - 1, path);
-  first_year_index_ = next_year - cfg_.start_year;
-  restored_from_ = path;
-  log("restart from " + path + ": continuing with year " + std::to_string(next_year));
+  // the checkpoint --restart names, or with "latest" the newest intact one of this output
+  const auto candidates = restart_candidates();
+  std::vector<std::string> damaged;  // why each newer checkpoint was passed over
+  for (size_t k = 0; k < candidates.size(); ++k) {
+    const std::string& path = candidates[k].second;
+    int next_year = 0;
+    const std::string why = read_checkpoint(path, next_year);
+    if (!why.empty()) {
+      damaged.push_back(why);
+      continue;
+    }
+    // the output as it was at the checkpoint replaces the working file, which a kill may have damaged
+    restore_output_snapshot(next_year - 1, path);
+    first_year_index_ = next_year - cfg_.start_year;
+    restored_from_ = path;
+    if (!damaged.empty()) set_aside_damaged(candidates, k, damaged);
+    log("restart from " + path + ": continuing with year " + std::to_string(next_year));
+    return;
+  }
+  std::string all;
+  for (const auto& why : damaged) all += (all.empty() ? "" : "; ") + why;
+  if (opt_.restart != "latest")
+    throw InputError(all + "; restart from another checkpoint (--restart FILE) or start again with --overwrite");
+  throw InputError(opt_.out_dir + ": no intact checkpoint to restart from: " + all + "; start again with --overwrite");
 }
 
-std::string GridRun::restart_path() const {
-  std::string path = opt_.restart;
-  if (path != "latest") return path;
-  if (rank_ == 0) path = latest_checkpoint();
-  int len = static_cast<int>(path.size());
-  MPI_Bcast(&len, 1, MPI_INT, 0, comm_);
-  path.resize(static_cast<size_t>(len));
-  MPI_Bcast(path.data(), len, MPI_CHAR, 0, comm_);
-  if (path.empty())
+std::vector<std::pair<int, std::string>> GridRun::restart_candidates() const {
+  if (opt_.restart != "latest") return {{-1, opt_.restart}};
+  std::vector<int> years;
+  if (rank_ == 0) years = checkpoint_years();
+  int n = static_cast<int>(years.size());
+  MPI_Bcast(&n, 1, MPI_INT, 0, comm_);
+  years.resize(static_cast<size_t>(n));
+  MPI_Bcast(years.data(), n, MPI_INT, 0, comm_);
+  if (years.empty())
     throw InputError(opt_.out_dir + ": no " + output_stem(cfg_.output_name) +
                      ".checkpoint_YEAR.nc to restart from (run without --restart)");
-  return path;
+  std::vector<std::pair<int, std::string>> newest_first;
+  for (auto y = years.rbegin(); y != years.rend(); ++y) newest_first.emplace_back(*y, checkpoint_path(*y));
+  return newest_first;
 }
 
-int GridRun::read_checkpoint(const std::string& path) {
+std::string GridRun::read_checkpoint(const std::string& path, int& next_year) {
   std::map<std::string, std::vector<double>> f;
   std::map<std::string, std::string> attrs;
   grids::CheckpointSlice slice{partition_->land_cells(), partition_->first_land(rank_),
                                partition_->owned_count(rank_)};
+  std::string damage;
   collectively(comm_, [&] {
     std::vector<std::string> names;
     for (const auto& kv : model_->state()) names.push_back(kv.first);
-    grids::read_checkpoint(comm_, path, slice, names, f, attrs);
-    if (attrs["alamod_config_science_sha256"] != cfg_.science_sha256)
-      throw InputError(path + ": the checkpoint was made with another configuration (sha256 " +
-                       attrs["alamod_config_science_sha256"].substr(0, 16) + "... vs " +
-                       cfg_.science_sha256.substr(0, 16) + "...); restart with the same file and --set options");
-    restored_input_sha256_ = attrs["alamod_input_sha256"];
+    try {
+      grids::read_checkpoint(comm_, path, slice, names, f, attrs,
+                             [&](const std::map<std::string, std::string>& a) { check_checkpoint_identity(path, a); });
+    } catch (const grids::DamagedCheckpoint& e) {
+      damage = e.what();
+    }
   });
-  const int next_year = std::atoi(attrs["alamod_checkpoint_next_year"].c_str());
+  if (damage = first_message(comm_, damage); !damage.empty()) return damage;
+  const auto state_sum = attrs.find("alamod_state_sha256");
+  if (state_sum != attrs.end()) {
+    const std::string now = grids::state_sha256(comm_, slice, f);
+    if (now != state_sum->second)
+      return path + ": the checkpoint is damaged: its state does not match the SHA-256 checksum it records (" +
+             state_sum->second.substr(0, 16) + "..., the state read now gives " + now.substr(0, 16) + "...)";
+  }
+  next_year = std::atoi(attrs["alamod_checkpoint_next_year"].c_str());
   if (next_year <= cfg_.start_year || next_year > cfg_.end_year)
     throw InputError(path + ": its next year " + std::to_string(next_year) + " is outside this run's " +
                      std::to_string(cfg_.start_year) + "-" + std::to_string(cfg_.end_year));
+  const std::string snapshot = output_snapshot(next_year - 1);
+  const auto snapshot_sum = attrs.find("alamod_output_snapshot_sha256");
+  std::string snapshot_damage;
+  if (rank_ == 0) {
+    struct stat st {};
+    if (stat(snapshot.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+      snapshot_damage = path + ": the checkpoint's output snapshot " + snapshot + " is missing (damaged checkpoint)";
+    } else if (snapshot_sum != attrs.end()) {
+      try {
+        if (grids::sha256_file(snapshot) != snapshot_sum->second)
+          snapshot_damage = path + ": the checkpoint's output snapshot " + snapshot +
+                            " is damaged: it does not match the SHA-256 checksum recorded in the checkpoint";
+      } catch (const InputError& e) {
+        snapshot_damage = path + ": the checkpoint's output snapshot cannot be read (damaged): " + e.what();
+      }
+    }
+  }
+  if (snapshot_damage = first_message(comm_, snapshot_damage); !snapshot_damage.empty()) return snapshot_damage;
+  if (state_sum == attrs.end() || snapshot_sum == attrs.end())
+    log("note: " + path + " records no checksums (written by an earlier alamod): its state and output snapshot "
+        "are not verified");
+  restored_input_sha256_ = attrs["alamod_input_sha256"];
   for (const auto& [name, values] : model_->state()) *values = f[name];
   model_->state_restored();
-  return next_year;
+  check_restored_state(path);
+  return "";
+}
+
+void GridRun::check_checkpoint_identity(const std::string& path, const std::map<std::string, std::string>& attrs) const {
+  const auto model = attrs.find("alamod_model");
+  if (model != attrs.end() && model->second != cfg_.model)
+    throw InputError(path + ": the checkpoint is of a run of the model " + model->second + ", this run's model is " +
+                     cfg_.model + "; restart with the configuration that wrote it, or start again with --overwrite");
+  const auto science = attrs.find("alamod_config_science_sha256");
+  if (science == attrs.end())
+    throw InputError(path + ": not an alamod checkpoint (no alamod_config_science_sha256 attribute)");
+  if (science->second != cfg_.science_sha256)
+    throw InputError(path + ": the checkpoint was made with another configuration (sha256 " +
+                     science->second.substr(0, 16) + "... in the checkpoint, " + cfg_.science_sha256.substr(0, 16) +
+                     "... for this run); restart with the same file and --set options");
+}
+
+void GridRun::check_restored_state(const std::string& path) {
+  // a checkpoint whose checksums match may still hold what no run should continue from
+  collectively(comm_, [&] {
+    const std::string advice = "; restart from another checkpoint (--restart FILE) or start again with --overwrite";
+    for (const auto& [name, values] : model_->state())
+      for (size_t i = 0; i < values->size(); ++i)
+        if (!std::isfinite((*values)[i]))
+          throw InputError(path + ": the checkpoint's variable '" + name + "' is " + short_number((*values)[i]) +
+                           " at land " + cfg_.grid.describe_cell(cells_[i]) + ", expected a finite number" + advice);
+    model_->pools(pools_);
+    const auto names = model_->pool_names();
+    for (size_t k = 0; k < pools_.size(); ++k)
+      for (size_t i = 0; i < pools_[k].size(); ++i)
+        if (!(pools_[k][i] >= 0.0)) {
+          std::string held;  // the checkpoint's variable that holds this value, where one does
+          for (const auto& [name, values] : model_->state())
+            if ((*values)[i] == pools_[k][i] && held.empty()) held = " (checkpoint variable '" + name + "')";
+          throw InputError(path + ": the restored pool " + (k < names.size() ? names[k] : std::to_string(k)) +
+                           " is negative (" + short_number(pools_[k][i]) + " t ha-1) at land " +
+                           cfg_.grid.describe_cell(cells_[i]) + held + ", expected a non-negative stock" + advice);
+        }
+  });
+}
+
+void GridRun::set_aside_damaged(const std::vector<std::pair<int, std::string>>& candidates, size_t restored,
+                                const std::vector<std::string>& damaged) const {
+  // the damaged checkpoints are newer than the one restored: the run writes them again as it goes on
+  std::string kept;
+  if (rank_ == 0)
+    for (size_t k = 0; k < restored; ++k) {
+      const std::string& path = candidates[k].second;
+      if (std::rename(path.c_str(), (path + ".damaged").c_str()) == 0) kept += (kept.empty() ? "" : ", ") + path + ".damaged";
+      const std::string snapshot = output_snapshot(candidates[k].first);
+      std::rename(snapshot.c_str(), (snapshot + ".damaged").c_str());
+    }
+  if (rank_ != 0) return;
+  std::string why;
+  for (const auto& w : damaged) why += (why.empty() ? "" : "; ") + w;
+  std::fprintf(stderr, "alamod: warning: %s; restarting from the newest intact checkpoint %s%s\n", why.c_str(),
+               candidates[restored].second.c_str(),
+               kept.empty() ? "" : (" (the damaged one is kept as " + kept + " until the run completes)").c_str());
+  std::fflush(stderr);
 }
 
 void GridRun::restore_output_snapshot(int year_done, const std::string& checkpoint) const {

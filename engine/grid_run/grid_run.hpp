@@ -18,6 +18,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "decomposition/land_partition.hpp"
@@ -114,11 +115,24 @@ class GridRun {
   /// Refuses (InputError) anything but a regular file under one of this output's temporary names (the
   /// output's, a checkpoint's or a snapshot's), before the run writes anything (rank 0).
   void check_temporary_names() const;
-  /// This output's checkpoints (by content), snapshots and unfinished temporaries of either (rank 0).
+  /// This output's checkpoints (by content), snapshots, unfinished temporaries of either and the checkpoints a
+  /// restart set aside as damaged (rank 0).
   void remove_checkpoints() const;
   void write_checkpoint(int year_done);
-  std::string restart_path() const;  ///< collective: the checkpoint file --restart names
-  int read_checkpoint(const std::string& path);  ///< collective: the model state; returns the next year
+  /// Collective: (year, path) of the checkpoint --restart names (year -1), or with "latest" of every
+  /// checkpoint of this output, newest first.
+  std::vector<std::pair<int, std::string>> restart_candidates() const;
+  /// Collective: the model state from `path` and its next year, after checking it belongs to this run
+  /// (throws InputError), matches its checksums and its output snapshot exists and matches (else returns why
+  /// it is damaged, the same on every rank, without touching the state), and is sound (throws InputError).
+  std::string read_checkpoint(const std::string& path, int& next_year);
+  /// Throws InputError when the checkpoint's attributes belong to another model or configuration.
+  void check_checkpoint_identity(const std::string& path, const std::map<std::string, std::string>& attrs) const;
+  /// Collective: every restored state value finite, every pool non-negative (throws InputError naming both).
+  void check_restored_state(const std::string& path);
+  /// Rank 0: the damaged candidates before `restored` renamed NAME.damaged, and a warning saying so.
+  void set_aside_damaged(const std::vector<std::pair<int, std::string>>& candidates, size_t restored,
+                         const std::vector<std::string>& damaged) const;
   void restore_output_snapshot(int year_done, const std::string& checkpoint) const;  ///< collective
   void check_inputs_unchanged() const;  ///< a restart continues only on the inputs its run started from
 

@@ -9,6 +9,7 @@
 #include "decomposition/row_io_layout.hpp"
 #include "engine/common/collective.hpp"
 #include "engine/common/number_format.hpp"
+#include "engine/common/shell_quote.hpp"
 #include "engine/grid_run/grid_run.hpp"
 #include "engine/grid_run/output_watchdog.hpp"
 #include "engine/grid_run/phase_timer.hpp"
@@ -266,10 +267,11 @@ void GridRun::write_checkpoint_when_due(int yi) {
   }
   if (stop) {
     writer_->detach();
-    throw StoppedForRestart("stopped by signal " + std::to_string(stop) + " after year " + std::to_string(year) +
+    throw StoppedForRestart("stopped by " + signal_name(stop) + " after year " + std::to_string(year) +
                             "; checkpoint " + checkpoint_path(year) + "; continue with: " +
                             (opt_.resume_command.empty()
-                                 ? "alamod run " + cfg_.path + " --out " + opt_.out_dir + " --restart"
+                                 ? "alamod run " + shell_word(cfg_.path) + " --out " + shell_word(opt_.out_dir) +
+                                       " --restart"
                                  : opt_.resume_command));
   }
 }

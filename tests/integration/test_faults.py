@@ -420,62 +420,147 @@ def overwrite_cases(args, case):
 # 6. restarts that trust what they find
 # ------------------------------------------------------------------------------------------------
 
+def kill_run(p, out):
+    """SIGKILL a run started by start(): its ranks (Open MPI starts each in a process group of its own, so
+    signalling mpiexec's group does not reach them) and mpiexec; returns when the ranks are gone."""
+    for pid in rank_pids(out):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    try:
+        os.killpg(p.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    finish(p, 10)
+    t0 = time.monotonic()
+    while rank_pids(out) and time.monotonic() - t0 < 10:
+        time.sleep(0.05)
+
+
+def checkpoints(out):
+    return sorted(f for f in os.listdir(out) if ".checkpoint_" in f and f.endswith(".nc")) if os.path.isdir(out) else []
+
+
+def killed_with_checkpoints(args, base, out, n, timeout=60):
+    """Run `base` with a checkpoint every 2 years, SIGKILL it once `n` checkpoints exist; their names."""
+    p = start(args, base + ["--checkpoint-every", "2"])
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout and len(checkpoints(out)) < n and p.poll() is None:
+        time.sleep(0.02)
+    kill_run(p, out)
+    return checkpoints(out)
+
+
+def state_sha256(nc):
+    """alamod_state_sha256 of a checkpoint, as grids/checkpoint_file.hpp (state_sha256) defines it: over the
+    variables in name order, the name, a zero byte and the SHA-256 of each block of 65,536 land cells (values
+    as little-endian doubles)."""
+    import hashlib
+    h = hashlib.sha256()
+    for name in sorted(nc.variables):
+        v = nc.variables[name]
+        v.set_auto_maskandscale(False)
+        a = np.ascontiguousarray(v[:], dtype="<f8")
+        h.update(name.encode() + b"\0")
+        for s in range(0, len(a), 65536):
+            h.update(hashlib.sha256(a[s:s + 65536].tobytes()).digest())
+    return h.hexdigest()
+
+
+def output_variables(path):
+    import netCDF4
+    with netCDF4.Dataset(path) as nc:
+        nc.set_auto_maskandscale(False)
+        return {v: nc.variables[v][:].tobytes() for v in ("cSoil", "cSoilPools", "rh", "fCarbonInput", "time")}
+
+
+_reference = {}
+
+
+def uninterrupted(args, case, end_year=2100):
+    """The output variables of an uninterrupted run of the France 8 km default, 1990-end_year (run once)."""
+    if end_year not in _reference:
+        out = case.out("uninterrupted_reference_%d" % end_year)
+        r = tb.run(args, ["run", os.path.join(args.source_dir, "configs", "france_default.toml"), "--out", out,
+                          "--quiet", "--set", "run.end_year=%d" % end_year], timeout=180)
+        _reference[end_year] = output_variables(os.path.join(out, OUT_NAME)) if r.rc == 0 else {"failed": r.rc}
+    return _reference[end_year]
+
+
 def restart_cases(args, case):
-    words = {"snapshot": ["snapshot", "checksum", "damaged"], "pool": ["negative", "checksum", "damaged"],
-             "model": ["century", "model"]}
+    import netCDF4
     france = os.path.join(args.source_dir, "configs", "france_default.toml")
-    for name, damage in (("restart_damaged_snapshot", "snapshot"), ("restart_negative_pool", "pool"),
-                         ("restart_other_model_checkpoint", "model")):
+
+    def damage_snapshot(out, ckpt, middle=False):
+        """8 KB of random bytes in the checkpoint's output snapshot: from byte 4096 (HDF5 metadata or data,
+        depending on the file), or in the middle of the file (compressed data)."""
+        year = ckpt.split("checkpoint_")[1].split(".")[0]
+        path = os.path.join(out, "." + OUT_NAME + ".checkpoint_" + year)
+        with open(path, "r+b") as f:
+            f.seek(os.path.getsize(path) // 2 if middle else 4096)
+            f.write(os.urandom(8192))
+
+    def set_pool(out, ckpt, value, keep_checksum=False):
+        with netCDF4.Dataset(os.path.join(out, ckpt), "a") as nc:
+            var = [v for v in nc.variables if v not in ("cell",)][0]
+            nc.variables[var][0] = value
+            if keep_checksum:
+                nc.setncattr("alamod_state_sha256", state_sha256(nc))
+
+    def other_model(out, ckpt):
+        with netCDF4.Dataset(os.path.join(out, ckpt), "a") as nc:
+            nc.setncattr("alamod_model", "century")
+
+    # (name, checkpoints to wait for, damage(out, names), index of the checkpoint --restart names or None
+    #  (newest), (any|all, words) the error line says, whether exit 0 from an intact older one is allowed)
+    cases = (
+        ("restart_damaged_snapshot", 2, lambda out, c: damage_snapshot(out, c[-1]), None,
+         (any, ["snapshot", "checksum", "damaged"]), True),
+        ("restart_negative_pool", 2, lambda out, c: set_pool(out, c[-1], -1000.0), None,
+         (any, ["negative", "checksum", "damaged"]), True),
+        ("restart_other_model_checkpoint", 1, lambda out, c: other_model(out, c[-1]), None,
+         (all, ["century", "rothc"]), False),
+        # a checkpoint named on the command line is never replaced by another one
+        ("restart_damaged_named_checkpoint", 2, lambda out, c: damage_snapshot(out, c[-1], middle=True), -1,
+         (any, ["snapshot", "checksum", "damaged"]), False),
+        # every checkpoint damaged: a clear refusal
+        ("restart_no_intact_checkpoint", 2, lambda out, c: [damage_snapshot(out, x) for x in c], None,
+         (all, ["no intact checkpoint", "damaged"]), False),
+        # a negative pool behind a valid checksum: refused, naming the pool and the cell
+        ("restart_forged_negative_pool", 1, lambda out, c: set_pool(out, c[-1], -1000.0, keep_checksum=True), None,
+         (all, ["negative", "pool", "cell (row"]), False),
+    )
+    for name, n, damage, named, words, fallback_ok in cases:
         out = case.out(name)
         base = ["run", france, "--out", out, "--quiet"]
-        p = start(args, base + ["--checkpoint-every", "2"])
-        # wait for the first checkpoint, then stop the run (SIGTERM: checkpoint and exit 75)
         t0 = time.monotonic()
-        while time.monotonic() - t0 < 60 and not any(f.endswith(".nc") and ".checkpoint_" in f
-                                                      for f in (os.listdir(out) if os.path.isdir(out) else [])):
-            time.sleep(0.05)
-        os.killpg(p.pid, signal.SIGKILL)
-        finish(p, 10)
-        ckpts = sorted(f for f in os.listdir(out) if ".checkpoint_" in f and f.endswith(".nc")) if os.path.isdir(out) else []
-        if not ckpts:
-            tb.report(name, False, time.monotonic() - t0, "no checkpoint appeared within 60 s")
+        ckpts = killed_with_checkpoints(args, base, out, n)
+        if len(ckpts) < n:
+            tb.report(name, False, time.monotonic() - t0, "fewer than %d checkpoints appeared within 60 s" % n)
             continue
-        ckpt = os.path.join(out, ckpts[-1])
-        year = ckpts[-1].split("checkpoint_")[1].split(".")[0]
-        if damage == "snapshot":
-            snap = os.path.join(out, "." + OUT_NAME + ".checkpoint_" + year)
-            with open(snap, "r+b") as f:
-                f.seek(4096)
-                f.write(os.urandom(8192))
-        elif damage == "pool":
-            import netCDF4
-            with netCDF4.Dataset(ckpt, "a") as nc:
-                var = [v for v in nc.variables if v not in ("cell",)][0]
-                nc.variables[var][0] = -1000.0
-        else:
-            import netCDF4
-            with netCDF4.Dataset(ckpt, "a") as nc:
-                nc.setncattr("alamod_model", "century")
-        r = tb.run(args, base + ["--restart"], timeout=120)
+        damage(out, ckpts)
+        restart = ["--restart"] + ([os.path.join(out, ckpts[named])] if named is not None else [])
+        r = tb.run(args, base + restart, timeout=120)
         why = []
         if r.timed_out:
             why.append("no answer within 120 s")
-        elif r.rc == 0:
+        elif r.rc == 0 and fallback_ok:
             # allowed only when it said it fell back to an intact checkpoint and the result is sound
             if "intact" not in (r.out + r.err):
                 why.append("exit 0 without saying the checkpoint was damaged")
             w = opens(os.path.join(out, OUT_NAME))
             if w:
                 why.append(w)
-            else:
-                import xarray as xr
-                with xr.open_dataset(os.path.join(out, OUT_NAME)) as ds:
-                    if float(ds["cSoil"].min()) < 0:
-                        why.append("negative stocks in the output")
+            elif output_variables(os.path.join(out, OUT_NAME)) != uninterrupted(args, case):
+                why.append("the output differs from an uninterrupted run's")
+        elif r.rc == 0:
+            why.append("exit 0, expected 1 with one error line")
         elif r.rc != 1 or len(r.error_lines()) != 1:
-            why.append("exit status %d, expected 1 with one error line (or 0 from an intact checkpoint)" % r.rc)
-        elif not any(w in r.error_lines()[0] for w in words[damage]):
-            why.append("the error line says none of %s" % (words[damage],))
+            why.append("exit status %d, expected 1 with one error line%s" %
+                       (r.rc, " (or 0 from an intact checkpoint)" if fallback_ok else ""))
+        elif not words[0](w in r.error_lines()[0] for w in words[1]):
+            why.append("the error line says %s of %s" % ("none" if words[0] is any else "not all", words[1]))
         tb.report(name, not why, r.seconds, "; ".join(why) + (r.dump() if why else ""))
 
 
@@ -608,26 +693,114 @@ def value_cases(args, case):
 # 10. signals
 # ------------------------------------------------------------------------------------------------
 
+def stop_hint(text):
+    """The `continue with:` command alamod printed, as argv (shell-split), or None."""
+    import shlex
+    lines = [l for l in text.splitlines() if "continue with: " in l]
+    return shlex.split(lines[-1].split("continue with: ", 1)[1]) if lines else None
+
+
 def signal_cases(args, case):
+    """SIGTERM and SIGINT to the launcher, the way SLURM, a user's kill or Ctrl-C sends them.
+
+    jobscripts/launch.sh passes them on as SIGUSR1: the run must stop with a checkpoint and exit 75, within
+    seconds. Sent to Open MPI's mpirun itself, they cannot give 75: mpirun 4.1 sets its exit status to 1 before
+    it signals the ranks (ess hnp clean_abort), then sends them SIGCONT, SIGTERM odls_base_sigkill_timeout
+    seconds later and SIGKILL as long after. What alamod guarantees there, with the timeout the jobscripts set
+    (jobscripts/cluster.env): the ranks stop at the next year with a checkpoint and say how to continue
+    (or the run had completed), mpiexec ends within the timeouts, nothing is lost. In every case the printed
+    `continue with:` command names the output folder as one word (a path with a space); run as printed, it
+    completes the run with the same bits as an uninterrupted one (checked for SIGTERM to each launcher and
+    SIGINT to mpiexec).
+    """
+    import shlex
     france = os.path.join(args.source_dir, "configs", "france_default.toml")
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        name = "signal_%s_to_mpiexec" % sig.name
+    launch = os.path.join(args.source_dir, "jobscripts", "launch.sh")
+    sigkill_timeout, end_year = 2, 2060
+    version = subprocess.run([args.mpiexec, "--version"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             env=env()).stdout
+    open_mpi = "OpenRTE" in version or "Open MPI" in version  # 4.1: "mpiexec (OpenRTE) 4.1.4"
+    variants = [("launch_script", sig) for sig in (signal.SIGTERM, signal.SIGINT)] + \
+               [("mpiexec", sig) for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGUSR1)] + \
+               [("ranks", signal.SIGINT)]  # a terminal's Ctrl-C reaching the ranks (alamod without mpiexec)
+    for how, sig in variants:
+        name = "signal_%s_to_%s" % (sig.name, how)
         out = case.out(name) + " with space"
-        p = start(args, ["run", france, "--out", out, "--set", "run.end_year=2100"])
+        cmd = [args.alamod, "run", france, "--out", out, "--set", "run.end_year=%d" % end_year]
+        continued = (how, sig) in (("launch_script", signal.SIGTERM), ("mpiexec", signal.SIGTERM),
+                                   ("mpiexec", signal.SIGINT))
+        e = env()
+        if how == "launch_script":
+            e["ALAMOD_LAUNCH"] = args.mpiexec
+            full = [launch, "-n", str(args.ranks)] + cmd
+        else:
+            e["OMPI_MCA_odls_base_sigkill_timeout"] = str(sigkill_timeout)
+            # a checkpoint every year makes the years slow enough (8 km) that the run is still going when
+            # mpiexec passes the signal on (the continuation below leaves that option out: it changes no result)
+            full = [args.mpiexec, "-n", str(args.ranks)] + cmd + (["--checkpoint-every", "1"] if continued else [])
+        p = subprocess.Popen(full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=e,
+                             start_new_session=True)
+        # signal once the yearly loop starts (the output file is open), as SLURM or a user's Ctrl-C would: to
+        # the launcher only
+        t_start = time.monotonic()
+        while p.poll() is None and time.monotonic() - t_start < 60 and not os.path.exists(os.path.join(out, TMP_NAME)):
+            time.sleep(0.01)
         t0 = time.monotonic()
-        # signal once the yearly loop runs (the first progress line)
-        time.sleep(2.5)
-        p.send_signal(sig)  # to mpiexec only, as SLURM or a user's Ctrl-C would
+        if how == "ranks":
+            for pid in rank_pids(out):
+                os.kill(pid, sig)
+        else:
+            p.send_signal(sig)
         rc, o, err, to = finish(p, 60)
+        took = time.monotonic() - t0
+        for pid in rank_pids(out):  # none should be left; never leave one behind
+            os.kill(pid, signal.SIGKILL)
         why = []
+        hint = stop_hint(o + err)
+        complete = os.path.exists(os.path.join(out, OUT_NAME)) and not checkpoints(out)
         if to:
             why.append("no exit within 60 s of the signal")
-        elif rc != 75:
-            why.append("exit status %d, expected 75 (stopped with a checkpoint)" % rc)
-        hint = [l for l in (o + err).splitlines() if "continue with" in l]
-        if rc == 75 and not any("'" + out + "'" in l or '"' + out + '"' in l for l in hint):
-            why.append("the 'continue with' command does not quote the output path with a space: %s" % hint)
-        tb.report(name, not why, time.monotonic() - t0, "; ".join(why) + ("\n" + err[-800:] if why else ""))
+        elif rc == 75:
+            if hint is None:
+                why.append("exit 75 without a 'continue with:' command")
+        elif rc == 1 and how == "mpiexec" and sig != signal.SIGUSR1 and open_mpi:
+            # Open MPI's own status; the ranks must have stopped cleanly (or completed) all the same
+            if hint is None and not complete:
+                why.append("mpiexec exited 1 and the ranks neither stopped with a checkpoint nor completed")
+            if took > 2 * sigkill_timeout + 15:
+                why.append("%.1f s from the signal to mpiexec's exit" % took)
+        else:
+            why.append("exit status %d, expected 75 (stopped with a checkpoint)%s" %
+                       (rc, " or Open MPI's 1" if how == "mpiexec" and sig != signal.SIGUSR1 else ""))
+        if how == "launch_script" and not to and took > 20:
+            why.append("%.1f s from the signal to the exit" % took)
+        if hint is not None and not why:
+            # the hint names the output folder as one word and continues the run to the same bits
+            named = hint[hint.index("--out") + 1] if "--out" in hint[:-1] else None
+            if hint[0] != "alamod" or named != out:
+                why.append("the 'continue with' command does not quote the output path with a space: %s" %
+                           shlex.join(hint))
+            elif not checkpoints(out):
+                why.append("no checkpoint in %s" % out)
+            elif continued:
+                again = hint[1:]
+                if "--checkpoint-every" in again:
+                    k = again.index("--checkpoint-every")
+                    again = again[:k] + again[k + 2:]
+                r = run_plain(args, again, timeout=180)
+                if r.rc != 0:
+                    why.append("the printed 'continue with' command exited %d: %s" % (r.rc, r.err.strip()[-300:]))
+                elif output_variables(os.path.join(out, OUT_NAME)) != uninterrupted(args, case, end_year):
+                    why.append("the continued run's output differs from an uninterrupted run's")
+        elif hint is None and not why and complete:
+            if output_variables(os.path.join(out, OUT_NAME)) != uninterrupted(args, case, end_year):
+                why.append("the completed output differs from an uninterrupted run's")
+        if args.verbose:
+            print("    exit %s %.1f s after the signal (%.1f s after the start); stopped: %s; completed: %s; "
+                  "checkpoints: %s" % (rc, took, t0 - t_start, " ".join(hint) if hint else "no", complete,
+                                       checkpoints(out)))
+        tb.report(name, not why, time.monotonic() - t_start,
+                  "; ".join(why) + ("\n" + err[-800:] if why else ""))
 
 
 # ------------------------------------------------------------------------------------------------
