@@ -19,6 +19,7 @@
 #include "engine/grid_run/phase_timer.hpp"
 #include "engine/grid_run/stop_signal.hpp"
 #include "engine/model_bindings/model_binding.hpp"
+#include "engine/model_bindings/valid_range.hpp"
 #include "grids/cf_writer.hpp"
 #include "grids/input_error.hpp"
 #include "grids/output_files.hpp"
@@ -136,6 +137,13 @@ void GridRun::spin_up() {
   const MonthlyClimate mean = mean_spinup_climate();
   spinup_read_seconds_ = MPI_Wtime() - read_start;
   collectively(comm_, [&] {
+    // the model's valid range (its kValidRange) before the model sees the climate
+    const std::string years = cfg_.spinup_years == 1 ? "year " + std::to_string(cfg_.start_year)
+                                                      : "years " + std::to_string(cfg_.start_year) + "-" +
+                                                            std::to_string(cfg_.start_year + cfg_.spinup_years - 1);
+    check_climate_range(find_model(cfg_.model).info, mean,
+                        [this](std::size_t i) { return cfg_.grid.describe_cell(cells_[i]); }, 0,
+                        "the mean climate of the spin-up " + years);
     if (cfg_.spinup_method == "brute_force")
       spinup_ = model_->brute_force_spin_up(mean, 1e-9, 1000000);
     else

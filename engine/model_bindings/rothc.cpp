@@ -360,6 +360,7 @@ struct RothcSite {
   RothcSite(const AdapterInput& in, const m::rothc::Parameters& par) : p(par) {
     const auto& s = in.s;
     const auto tas = series_or(in, "tas", NAN, "");
+    check_series_range(in, m::rothc::kValidRange, "tas", tas, "tas");
     const auto pr = series_or(in, "pr", NAN, "");
     std::vector<double> evap;
     if (s.has("evap")) {

@@ -79,6 +79,19 @@ double property_noted(const AdapterInput& in, const std::string& key, double fal
 
 [[noreturn]] void rethrow_site(const AdapterInput& in, const std::exception& e);
 
+/// The model's valid range (its kValidRange, models/common/valid_range.hpp) applied to a series an adapter
+/// uses for `variable` ("tas", "pr", "pet"; one value per step of in.s, read from `column`): the
+/// Period::month bounds hold for every step of a monthly series (and for every day of a daily
+/// temperature), the Period::year bounds for each year's mean temperature or total amount (whole years
+/// only). Throws InputError naming the file, line, column, model, value, step or year and the range.
+void check_series_range(const AdapterInput& in, const models::ValidRange* ranges, std::size_t count,
+                        const std::string& variable, const std::vector<double>& values, const std::string& column);
+template <std::size_t R>
+void check_series_range(const AdapterInput& in, const std::array<models::ValidRange, R>& ranges,
+                        const std::string& variable, const std::vector<double>& values, const std::string& column) {
+  check_series_range(in, ranges.data(), R, variable, values, column);
+}
+
 
 template <class A, class = void>
 struct HasOwnInitialState : std::false_type {};
