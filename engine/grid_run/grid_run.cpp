@@ -182,9 +182,10 @@ void GridRun::report_spin_up() {
     std::fprintf(stderr, "alamod: warning: spin-up residual above 1e-9 in %ld cells of rank %d:%s\n", failed, rank_,
                  failed_cells.c_str());
   double global_worst = 0.0;
-  long global_drifting = 0;
+  long global_drifting = 0, global_empty = 0;
   MPI_Allreduce(&worst, &global_worst, 1, MPI_DOUBLE, MPI_MAX, comm_);
   MPI_Allreduce(&drifting, &global_drifting, 1, MPI_LONG, MPI_SUM, comm_);
+  MPI_Allreduce(&spinup_.empty, &global_empty, 1, MPI_LONG, MPI_SUM, comm_);
   if (cfg_.spinup_method == "inverse") report_inverse_inputs();
   double cycles = 0.0, global_cycles = 0.0;
   for (double c : spinup_.cycles) cycles += c;
@@ -193,7 +194,9 @@ void GridRun::report_spin_up() {
       format_number("%.1f", global_cycles / static_cast<double>(partition_->land_cells())) +
       " simulated years per cell on average; largest relative residual over one more cycle " +
       format_number("%.2e", global_worst) +
-      (global_drifting ? ", " + std::to_string(global_drifting) + " " + spinup_.flagged_what : std::string()));
+      (global_drifting ? ", " + std::to_string(global_drifting) + " " + spinup_.flagged_what : std::string()) +
+      (global_empty ? "; " + std::to_string(global_empty) + " cells without carbon input: their equilibrium is "
+                      "empty pools" : std::string()));
 }
 
 void GridRun::report_inverse_inputs() {
