@@ -225,6 +225,12 @@ class CellGrid final : public GridModel {
     for (size_t i = 0; i < n; ++i) {
       const Year y = year_of(mean, i, kSpinupCalendarYear, 1.0);
       spinup::Pools x0{};
+      if (!T::kLinear && !(annual_sum(y, &Month::input) + annual_sum(y, &Month::fym) > 0.0)) {
+        // no carbon input: the equilibrium is empty pools (cycling from the solver's start only approaches it)
+        std::fill(x_.data() + i * T::kState, x_.data() + (i + 1) * T::kState, 0.0);
+        ++rep.empty;
+        continue;
+      }
       if constexpr (!T::kLinear) t_.guess(cells_[i], y, x0.data());
       const auto r = spinup::cycle_to_steady_state(
           T::kState,

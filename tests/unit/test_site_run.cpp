@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <cstdio>
@@ -451,6 +452,38 @@ TEST_F(SiteBadInput, PrecipitationOutsideTheModelsValidRange) {
   EXPECT_NE(msg.find(bad_path() + ":20 (pr): yasso15: pr = 12 mm yr-1 (annual precipitation) in 1981"),
             std::string::npos) << msg;
   EXPECT_NE(msg.find("expected 100 to 5000 mm yr-1"), std::string::npos) << msg;
+}
+
+TEST(SiteRun, WithoutCarbonInputTheNonlinearEquilibriumIsEmptyPools) {
+  // Without input every pool decays towards 0: the equilibrium is empty pools, set at once, not approached
+  // by a million years of cycling; inputs that start after the spin-up years are refused (microbes cannot
+  // grow from nothing).
+  const fs::path dir = scratch();
+  const std::string none = with_field(with_field(generated_site(), "", 7, "0.0000"), "", 8, "0.00");
+  write_file(dir / "none.csv", none);
+  std::string late = generated_site();
+  for (int y = 1981; y <= 1990; ++y)
+    late = with_field(with_field(late, std::to_string(y) + ",", 7, "0.0000"), std::to_string(y) + ",", 8, "0.00");
+  write_file(dir / "late.csv", late);
+  for (const std::string model : {"millennial", "mimics"}) {
+    SiteRunOptions opt;
+    opt.model = model;
+    opt.forcing = (dir / "none.csv").string();
+    opt.out = (dir / (model + ".csv")).string();
+    const auto t0 = std::chrono::steady_clock::now();
+    SiteRunResult r;
+    ASSERT_NO_THROW(r = simulate_site(opt)) << model << ": " << error_of(opt);
+    EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 30.0) << model;
+    EXPECT_EQ(r.soc_start, 0.0) << model;
+    for (const auto& step : r.steps) ASSERT_EQ(step.soc, 0.0) << model << " " << step.year;
+    bool said = false;
+    for (const auto& [key, value] : r.metadata) said = said || (key == "spinup_method" && value.find("empty pools") != std::string::npos);
+    EXPECT_TRUE(said) << model;
+    opt.forcing = (dir / "late.csv").string();
+    const std::string msg = error_of(opt);
+    EXPECT_NE(msg.find(model + ": the spin-up years (the first 10) have no carbon input"), std::string::npos) << msg;
+  }
+  fs::remove_all(dir);
 }
 
 TEST(ModelValidRange, EveryModelDeclaresOneThatHoldsTheFrenchClimate) {
