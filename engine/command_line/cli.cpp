@@ -317,6 +317,14 @@ void print_model(const models::ModelInfo& m) {
     std::printf("  %-16s %12g  %-13s %-22s %s [%s]\n", p.name.c_str(), p.default_value, p.unit.c_str(),
                 bounds.c_str(), p.description.c_str(), p.source.c_str());
   }
+  std::printf("valid range (climate outside is refused, naming the cell or line):\n");
+  for (const auto& r : m.valid_range) {
+    const std::string bounds = std::string(r.lower_open ? "(" : "[") + format_number("%g", r.lower) + ", " +
+                               format_number("%g", r.upper) + "]";
+    std::printf("  %-4s %-7s %-13s %-9s %s [%s]\n", std::string(r.variable).c_str(),
+                std::string(models::period_name(r.period)).c_str(), bounds.c_str(), std::string(r.unit).c_str(),
+                std::string(r.description).c_str(), std::string(r.source).c_str());
+  }
   std::printf("reference: %s\n", m.reference.c_str());
 }
 

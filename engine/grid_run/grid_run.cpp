@@ -19,6 +19,7 @@
 #include "engine/grid_run/phase_timer.hpp"
 #include "engine/grid_run/stop_signal.hpp"
 #include "engine/model_bindings/model_binding.hpp"
+#include "engine/model_bindings/valid_range.hpp"
 #include "grids/cf_writer.hpp"
 #include "grids/input_error.hpp"
 #include "grids/output_files.hpp"
@@ -136,6 +137,13 @@ void GridRun::spin_up() {
   const MonthlyClimate mean = mean_spinup_climate();
   spinup_read_seconds_ = MPI_Wtime() - read_start;
   collectively(comm_, [&] {
+    // the model's valid range (its kValidRange) before the model sees the climate
+    const std::string years = cfg_.spinup_years == 1 ? "year " + std::to_string(cfg_.start_year)
+                                                      : "years " + std::to_string(cfg_.start_year) + "-" +
+                                                            std::to_string(cfg_.start_year + cfg_.spinup_years - 1);
+    check_climate_range(find_model(cfg_.model).info, mean,
+                        [this](std::size_t i) { return cfg_.grid.describe_cell(cells_[i]); }, 0,
+                        "the mean climate of the spin-up " + years);
     if (cfg_.spinup_method == "brute_force")
       spinup_ = model_->brute_force_spin_up(mean, 1e-9, 1000000);
     else
@@ -174,9 +182,10 @@ void GridRun::report_spin_up() {
     std::fprintf(stderr, "alamod: warning: spin-up residual above 1e-9 in %ld cells of rank %d:%s\n", failed, rank_,
                  failed_cells.c_str());
   double global_worst = 0.0;
-  long global_drifting = 0;
+  long global_drifting = 0, global_empty = 0;
   MPI_Allreduce(&worst, &global_worst, 1, MPI_DOUBLE, MPI_MAX, comm_);
   MPI_Allreduce(&drifting, &global_drifting, 1, MPI_LONG, MPI_SUM, comm_);
+  MPI_Allreduce(&spinup_.empty, &global_empty, 1, MPI_LONG, MPI_SUM, comm_);
   if (cfg_.spinup_method == "inverse") report_inverse_inputs();
   double cycles = 0.0, global_cycles = 0.0;
   for (double c : spinup_.cycles) cycles += c;
@@ -185,7 +194,9 @@ void GridRun::report_spin_up() {
       format_number("%.1f", global_cycles / static_cast<double>(partition_->land_cells())) +
       " simulated years per cell on average; largest relative residual over one more cycle " +
       format_number("%.2e", global_worst) +
-      (global_drifting ? ", " + std::to_string(global_drifting) + " " + spinup_.flagged_what : std::string()));
+      (global_drifting ? ", " + std::to_string(global_drifting) + " " + spinup_.flagged_what : std::string()) +
+      (global_empty ? "; " + std::to_string(global_empty) + " cells without carbon input: their equilibrium is "
+                      "empty pools" : std::string()));
 }
 
 void GridRun::report_inverse_inputs() {

@@ -15,6 +15,8 @@
 #include "engine/grid_run/phase_timer.hpp"
 #include "engine/grid_run/year_checks.hpp"
 #include "engine/grid_run/stop_signal.hpp"
+#include "engine/model_bindings/model_binding.hpp"
+#include "engine/model_bindings/valid_range.hpp"
 #include "grids/cf_writer.hpp"
 #include "grids/fast_deflate.hpp"
 #include "grids/input_error.hpp"
@@ -201,7 +203,12 @@ void GridRun::start_year_loop() {
 
 void GridRun::read_climate(int year) {
   PhaseTimer timer(times_.input, phase_events().input);
-  collectively(comm_, [&] { forcing_->read_year(year, climate_); });
+  collectively(comm_, [&] {
+    forcing_->read_year(year, climate_);
+    // the model's valid range (its kValidRange) before the model sees the climate
+    check_climate_range(find_model(cfg_.model).info, climate_,
+                        [this](std::size_t i) { return cfg_.grid.describe_cell(cells_[i]); }, year, "");
+  });
 }
 
 void GridRun::step_year(int year) {

@@ -91,6 +91,7 @@ struct AmgSite {
   AmgSite(const AdapterInput& in, const m::amg::Parameters& par) : p(par) {
     const auto& s = in.s;
     const auto tas = series_or(in, "tas", NAN, "");
+    check_series_range(in, m::amg::kValidRange, "tas", tas, "tas");
     const auto pr = series_or(in, "pr", NAN, "");
     const auto pet = series_or(in, "pet", NAN, "");
     m::amg::Soil soil;

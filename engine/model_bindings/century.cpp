@@ -83,6 +83,7 @@ struct CenturySite {
   CenturySite(const AdapterInput& in, const m::century::Parameters& par) : p(par) {
     const auto& s = in.s;
     const auto temp = soil_temperature(in);
+    check_series_range(in, m::century::kValidRange, "tas", temp, (in.s.has("tsoil") ? "tsoil" : "tas"));
     const auto pr = series_or(in, "pr", NAN, "");
     // potential evapotranspiration: the pet column, else 0.75 x open-pan evaporation (the RothC relation)
     std::vector<double> pet;

@@ -16,6 +16,7 @@
 ///   not hold; without it 0) and a static flux_meaning() (engine/model_bindings/grid_model.hpp).
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <functional>
 #include <memory>
 #include <string>
@@ -137,9 +138,14 @@ class CellGrid final : public GridModel {
         spinup::LinearSteadyState r;
         try {
           r = spinup::linear_periodic_steady_state(T::kState, cycle);
+        } catch (const std::runtime_error&) {  // I - M singular
+          throw InputError(no_decomposition(i, y));
         } catch (const std::exception& e) {
           throw InputError(cfg_.model + " spin-up at land " + describe_(i) + ": " + e.what());
         }
+        for (int k = 0; k < T::kState; ++k)
+          if (!std::isfinite(r.state[k])) throw InputError(no_decomposition(i, y));
+        if (!(annual_sum(y, &Month::input) + annual_sum(y, &Month::fym) > 0.0)) ++rep.empty;
         double* x = x_.data() + i * T::kState;
         std::copy(r.state.begin(), r.state.begin() + T::kState, x);
         rep.residual[i] = r.residual;
@@ -176,6 +182,13 @@ class CellGrid final : public GridModel {
       long iterations = 0;
       for (size_t i = 0; i < n; ++i) {
         const Year y = year_of(mean, i, kSpinupCalendarYear, 1.0);
+        if (!(annual_sum(y, &Month::input) + annual_sum(y, &Month::fym) > 0.0)) {
+          // No carbon input: every pool decays towards 0 and the equilibrium is empty pools, exactly
+          // (the state stays 0 under the cycle); cycling would only approach it.
+          std::fill(x_.data() + i * T::kState, x_.data() + (i + 1) * T::kState, 0.0);
+          ++rep.empty;
+          continue;
+        }
         spinup::Pools guess{};
         try {
           t_.guess(cells_[i], y, guess.data());
@@ -187,6 +200,7 @@ class CellGrid final : public GridModel {
           t_.year(cells_[i], y, out);
         };
         const auto r = solver.solve(map, guess.data());
+        if (!r.converged) throw InputError(no_periodic_equilibrium(i, y, r, opt.max_fallback_cycles));
         std::copy(r.state.begin(), r.state.begin() + T::kState, x_.data() + i * T::kState);
         rep.residual[i] = r.residual;
         rep.cycles[i] = static_cast<double>(r.cycles);
@@ -211,6 +225,12 @@ class CellGrid final : public GridModel {
     for (size_t i = 0; i < n; ++i) {
       const Year y = year_of(mean, i, kSpinupCalendarYear, 1.0);
       spinup::Pools x0{};
+      if (!T::kLinear && !(annual_sum(y, &Month::input) + annual_sum(y, &Month::fym) > 0.0)) {
+        // no carbon input: the equilibrium is empty pools (cycling from the solver's start only approaches it)
+        std::fill(x_.data() + i * T::kState, x_.data() + (i + 1) * T::kState, 0.0);
+        ++rep.empty;
+        continue;
+      }
       if constexpr (!T::kLinear) t_.guess(cells_[i], y, x0.data());
       const auto r = spinup::cycle_to_steady_state(
           T::kState,
@@ -271,6 +291,46 @@ class CellGrid final : public GridModel {
   }
 
  private:
+  /// "tas from -48.1 to -32 degC (annual mean -40.1), pr from 55 to 85 mm month-1 (840 mm yr-1), pet ...":
+  /// the mean spin-up year of a cell, for the messages of a spin-up without equilibrium.
+  static std::string climate_text(const Year& y) {
+    std::string text;
+    const std::array<std::pair<const char*, double Month::*>, 3> vars = {
+        {{"tas", &Month::tas}, {"pr", &Month::pr}, {"pet", &Month::pet}}};
+    for (const auto& [name, field] : vars) {
+      double lo = y[0].*field, hi = lo;
+      for (const auto& mo : y) lo = std::min(lo, mo.*field), hi = std::max(hi, mo.*field);
+      const bool t = field == &Month::tas;
+      text += std::string(text.empty() ? "" : ", ") + name + " from " + format_number("%.4g", lo) + " to " +
+              format_number("%.4g", hi) + (t ? " degC (annual mean " : " mm month-1 (") +
+              format_number("%.4g", t ? annual_mean(y, field) : annual_sum(y, field)) + (t ? ")" : " mm yr-1)");
+    }
+    return text;
+  }
+  /// The refusal of a linear model's spin-up whose cycle leaves a pool undecomposed.
+  std::string no_decomposition(size_t i, const Year& y) const {
+    return cfg_.model + " spin-up at land " + describe_(i) +
+           ": no equilibrium: a pool does not decompose over the mean spin-up year, too cold or too dry for " +
+           cfg_.model + " (its stocks would grow without bound); the mean year has " + climate_text(y);
+  }
+  /// The refusal of a nonlinear model's spin-up that found no periodic equilibrium with positive pools.
+  std::string no_periodic_equilibrium(size_t i, const Year& y, const spinup::NonlinearSteadyState& r,
+                                      long max_fallback) const {
+    const auto names = T::pool_names();
+    std::string end = "a relative change of " + format_number("%.3g", r.residual) + " over the last year";
+    for (int k = 0; k < T::kState; ++k)
+      if (!(r.state[k] > 0.0) || !std::isfinite(r.state[k])) {
+        end = "pool " + names[static_cast<size_t>(k)] + " at " + format_number("%g", r.state[k]) +
+              (names[static_cast<size_t>(k)].rfind("MIC", 0) == 0 ? " (the microbes die out)" : "");
+        break;
+      }
+    return cfg_.model + " spin-up at land " + describe_(i) + ": no periodic equilibrium with positive pools: the SNES "
+           "stopped after " + std::to_string(r.snes_iterations) + " iterations (PETSc reason " +
+           std::to_string(r.snes_reason) + ") and " + std::to_string(r.fallback_cycles) + " years of plain cycling (at most " +
+           std::to_string(max_fallback) + ") ended with " + end + "; the mean year has " + climate_text(y) +
+           ": no equilibrium of " + cfg_.model + " in this climate with these parameters (its valid range: "
+           "`alamod models show " + cfg_.model + "`)";
+  }
   /// The pools of a cell (t ha-1) from its state: Traits::pools, or the state itself.
   void pools_of(const typename T::Cell& c, const double* x, double* out) const {
     if constexpr (HasPools<T>::value) t_.pools(c, x, out);

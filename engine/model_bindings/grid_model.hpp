@@ -66,6 +66,7 @@ struct SpinupReport {
   std::vector<double> cycles;    ///< model years simulated for the cell (1)
   std::string method;            ///< how, one line (output attribute)
   long flagged = 0;              ///< cells with a model-specific warning (this rank)
+  long empty = 0;                ///< cells without carbon input, whose equilibrium is empty pools (this rank)
   std::string flagged_what;      ///< what a flagged cell is, e.g. "cells whose moisture deficit is not yet periodic"
 };
 

@@ -90,6 +90,7 @@ struct MillennialSite {
   MillennialSite(const AdapterInput& in, const m::millennial::Parameters& par) : p(par) {
     const auto& s = in.s;
     const auto temp = soil_temperature(in);
+    check_series_range(in, m::millennial::kValidRange, "tas", temp, (in.s.has("tsoil") ? "tsoil" : "tas"));
     const auto swc = series_or(in, "swc", NAN, "");
     const auto c = carbon_inputs(in);
     for (std::size_t i = 0; i < s.steps(); ++i) {

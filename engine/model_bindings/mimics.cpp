@@ -103,6 +103,7 @@ struct MimicsSite {
       in.notes.push_back("mimics depth parameter = site depth " + short_number(p.depth) + " cm");
     }
     const auto temp = soil_temperature(in);
+    check_series_range(in, m::mimics::kValidRange, "tas", temp, (in.s.has("tsoil") ? "tsoil" : "tas"));
     const auto c = carbon_inputs(in);
     for (std::size_t i = 0; i < in.spinup_steps; ++i) {
       mean_temperature += temp[i] / static_cast<double>(in.spinup_steps);

@@ -39,7 +39,8 @@ class RothcGrid final : public GridModel {
   std::string spinup_note() const override { return "; IOM from the observed SOC stock (Falloon et al. 1998)"; }
   const std::vector<double>& input_scale() const override { return input_scale_; }
 
-  void set_cells(const GridCells& c, const std::function<std::string(std::size_t)>&) override {
+  void set_cells(const GridCells& c, const std::function<std::string(std::size_t)>& describe) override {
+    describe_ = describe;
     const size_t n = c.land_class.size();
     copy_cells(land_class_, c.land_class);
     copy_cells(annual_input_, c.annual_input);
@@ -117,6 +118,7 @@ class RothcGrid final : public GridModel {
   std::vector<double> co2_fraction_, bio_fraction_, hum_fraction_, smd_max_, smd_1bar_, smd_15bar_, smd_bare_, min_rm_;
   std::vector<double> dpm_, rpm_, bio_, hum_, iom_, smd_;
   SpinupReport report_;  // storage of the spin-up diagnostics until the spin-up hands it over
+  std::function<std::string(std::size_t)> describe_;  // names cell i in messages
   // yearly work arrays
   std::vector<double> tas_, rain_, evap_, cin_, fym_, cov_, co2_;
 };
@@ -207,6 +209,18 @@ SpinupReport RothcGrid::spin_up(const MonthlyClimate& mean, bool inverse, double
         ym.x[k] = x[k].data();
       }
       rothc::year_map_block(p, ym);  // x = (I - M)^-1 v, solved in closed form in the same pass
+      for (size_t j = 0; j < nc; ++j) {
+        if (std::isfinite(x[0][j]) && std::isfinite(x[1][j]) && std::isfinite(x[2][j]) && std::isfinite(x[3][j]))
+          continue;
+        // a pool that does not decay over the cycle: the rate modifier a b c is 0 in every month
+        double warmest = tas[j], wettest = rain[j];
+        for (int mo = 1; mo < 12; ++mo) warmest = std::max(warmest, tas[mo * nc + j]), wettest = std::max(wettest, rain[mo * nc + j]);
+        throw InputError("rothc spin-up at land " + describe_(c0 + j) +
+                         ": no equilibrium: nothing decomposes over the mean spin-up year (its warmest month, tas = " +
+                         format_number("%.4g", warmest) + " degC, is below temp_min = " + format_number("%g", p.temp_min) +
+                         " degC, or the soil is at its driest all year: wettest month pr = " +
+                         format_number("%.4g", wettest) + " mm), so the stocks would grow without bound");
+      }
     }
     // 3. (below) one simulated year from the equilibrium measures the residual
     rothc::Block b = block(c0);
@@ -279,6 +293,9 @@ SpinupReport RothcGrid::spin_up(const MonthlyClimate& mean, bool inverse, double
       }
     }
     for (size_t j = 0; j < nc; ++j) {
+      if (!(annual_input_[c0 + j] * input_scale_[c0 + j] > 0.0 ||
+            cfg_.land_uses[static_cast<size_t>(land_class_[c0 + j])].fym * input_scale_[c0 + j] > 0.0))
+        ++rep.empty;
       dpm_[c0 + j] = x[0][j];
       rpm_[c0 + j] = x[1][j];
       bio_[c0 + j] = x[2][j];
@@ -360,6 +377,7 @@ struct RothcSite {
   RothcSite(const AdapterInput& in, const m::rothc::Parameters& par) : p(par) {
     const auto& s = in.s;
     const auto tas = series_or(in, "tas", NAN, "");
+    check_series_range(in, m::rothc::kValidRange, "tas", tas, "tas");
     const auto pr = series_or(in, "pr", NAN, "");
     std::vector<double> evap;
     if (s.has("evap")) {

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "engine/model_bindings/valid_range.hpp"
+
 namespace alamod::engine::site_binding {
 
 std::string step_label(const StepSeries& s, std::size_t i) {
@@ -47,6 +49,40 @@ double property_noted(const AdapterInput& in, const std::string& key, double fal
 
 [[noreturn]] void rethrow_site(const AdapterInput& in, const std::exception& e) {
   throw InputError(in.f.path + ": " + e.what() + " (site properties for " + in.model + ")");
+}
+
+void check_series_range(const AdapterInput& in, const models::ValidRange* ranges, std::size_t count,
+                        const std::string& variable, const std::vector<double>& values, const std::string& column) {
+  const StepSeries& s = in.s;
+  const bool temperature = variable == "tas";
+  for (std::size_t k = 0; k < count; ++k) {
+    const models::ValidRange& r = ranges[k];
+    if (r.variable != variable) continue;
+    auto refuse = [&](std::size_t i, double v, const std::string& when) {
+      const bool daily = r.period == models::Period::month && s.step == TimeStep::day;
+      throw InputError(in.f.path + ":" + std::to_string(s.first_line[i]) + " (" + column + "): " + in.model + ": " +
+                       outside_range_text(in.model, r, v, "in " + when, column,
+                                          daily ? "daily mean temperature" : ""));
+    };
+    if (r.period == models::Period::month) {
+      // a monthly bound holds for each month, and for each day of a daily temperature
+      if (!(s.step == TimeStep::month || (s.step == TimeStep::day && temperature))) continue;
+      for (std::size_t i = 0; i < values.size(); ++i)
+        if (!r.contains(values[i])) refuse(i, values[i], step_label(s, i));
+      continue;
+    }
+    for (std::size_t first = 0; first < values.size();) {
+      std::size_t end = first;
+      double sum = 0.0;
+      while (end < values.size() && s.year[end] == s.year[first]) sum += values[end++];
+      const std::size_t n = end - first;
+      const bool whole = s.step == TimeStep::year || (s.step == TimeStep::month && n == 12) ||
+                         (s.step == TimeStep::day && n >= 365);
+      const double v = temperature ? sum / static_cast<double>(n) : sum;
+      if (whole && !r.contains(v)) refuse(first, v, std::to_string(s.year[first]));
+      first = end;
+    }
+  }
 }
 
 }  // namespace alamod::engine::site_binding

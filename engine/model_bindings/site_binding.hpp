@@ -79,6 +79,19 @@ double property_noted(const AdapterInput& in, const std::string& key, double fal
 
 [[noreturn]] void rethrow_site(const AdapterInput& in, const std::exception& e);
 
+/// The model's valid range (its kValidRange, models/common/valid_range.hpp) applied to a series an adapter
+/// uses for `variable` ("tas", "pr", "pet"; one value per step of in.s, read from `column`): the
+/// Period::month bounds hold for every step of a monthly series (and for every day of a daily
+/// temperature), the Period::year bounds for each year's mean temperature or total amount (whole years
+/// only). Throws InputError naming the file, line, column, model, value, step or year and the range.
+void check_series_range(const AdapterInput& in, const models::ValidRange* ranges, std::size_t count,
+                        const std::string& variable, const std::vector<double>& values, const std::string& column);
+template <std::size_t R>
+void check_series_range(const AdapterInput& in, const std::array<models::ValidRange, R>& ranges,
+                        const std::string& variable, const std::vector<double>& values, const std::string& column) {
+  check_series_range(in, ranges.data(), R, variable, values, column);
+}
+
 
 template <class A, class = void>
 struct HasOwnInitialState : std::false_type {};
@@ -142,10 +155,18 @@ long cycle_until(A& a, std::size_t k_steps, int years, double abs_tol, double re
   return cycled;
 }
 
+/// Whether the forcing brings carbon: in the spin-up years, anywhere.
+struct InputPresence {
+  bool spinup = true, ever = true;
+};
+
 /// The equilibrium of the spin-up cycle: exact for linear models, cycled (millennial) or the
-/// steady state of the mean forcing (mimics). Returns a one-line description.
+/// steady state of the mean forcing (mimics). Without carbon input the equilibrium is empty pools:
+/// exact for the linear models; for the nonlinear ones it is set, not cycled towards, when the forcing
+/// never brings carbon, and refused when inputs start later (microbes cannot grow from nothing).
+/// Returns a one-line description.
 template <class A>
-std::string equilibrium(A& a, std::size_t k_steps, int years, const std::string& model) {
+std::string equilibrium(A& a, std::size_t k_steps, int years, const std::string& model, InputPresence input = {}) {
   if constexpr (A::kLinear) {
     const double residual = affine_equilibrium(a, k_steps, model);
     if (!(residual <= kResidualTolerance))
@@ -155,6 +176,14 @@ std::string equilibrium(A& a, std::size_t k_steps, int years, const std::string&
            " years cycled (affine cycle map solved; largest relative change of a pool over one more cycle " +
            short_number(residual) + ")";
   } else {
+    if (!input.spinup) {
+      if (input.ever)
+        throw InputError(model + ": the spin-up years (the first " + std::to_string(years) + ") have no carbon input: "
+                         "the equilibrium is empty pools, from which the microbes cannot grow once inputs start; "
+                         "expected inputs in the spin-up years (metadata spinup_years) or --spinup none with soc_initial");
+      a.set_state(std::vector<double>(a.state().size(), 0.0));
+      return "empty pools: the forcing brings no carbon, so the equilibrium is empty pools, exactly (not cycled)";
+    }
     const std::string from = a.start_equilibrium(k_steps);
     const long cycled = cycle_until(a, k_steps, years, 0.0, kEquilibriumTolerance, model);
     return "first " + std::to_string(years) + " years cycled from " + from +
@@ -165,8 +194,9 @@ std::string equilibrium(A& a, std::size_t k_steps, int years, const std::string&
 
 template <class A>
 std::string spin_up(A& a, const std::string& mode, std::size_t k_steps, int years, const SiteForcing& f,
-                    const std::string& model, const std::function<std::vector<double>()>& vegetated_equilibrium) {
-  if (mode == "equilibrium") return equilibrium(a, k_steps, years, model);
+                    const std::string& model, const std::function<std::vector<double>()>& vegetated_equilibrium,
+                    InputPresence input = {}) {
+  if (mode == "equilibrium") return equilibrium(a, k_steps, years, model, input);
   if (mode == "cycle") {
     a.cold_start(k_steps);
     const long cycled = cycle_until(a, k_steps, years, kCycleTolerance, 0.0, model);
@@ -188,14 +218,15 @@ std::string spin_up(A& a, const std::string& mode, std::size_t k_steps, int year
   }
   const double soc0 = f.numbers.at("soc_initial");
   {
-    equilibrium(a, k_steps, years, model);
-    const double variable = a.total() - a.constant_total();
+    // a nonlinear model without input in the spin-up years has no equilibrium to take proportions from
+    if (A::kLinear || input.spinup) equilibrium(a, k_steps, years, model);
+    const double variable = A::kLinear || input.spinup ? a.total() - a.constant_total() : 0.0;
     const double target = soc0 - a.constant_total();
     if (!(target >= 0.0))
       throw InputError(f.path + ":" + std::to_string(f.metadata_line.at("soc_initial")) +
                        " (soc_initial): " + short_number(soc0) + " t ha-1 is below the constant pools (" +
                        short_number(a.constant_total()) + " t ha-1), expected more");
-    if (!(variable > 0.0) && target > 0.0 && A::kLinear) {
+    if (!(variable > 0.0) && target > 0.0 && (A::kLinear || !input.spinup)) {
       // No carbon input in the spin-up years (a bare fallow): the pools the soil brought into the
       // experiment are those of vegetated land, so split soc_initial in the proportions of the
       // equilibrium under a constant plant input in the same climate.
@@ -256,7 +287,18 @@ SiteRunResult run_adapter(const SiteRunOptions& opt, const SiteForcing& f, const
     equilibrium(a2, k_steps, years, opt.model);
     return a2.state();
   };
-  const std::string how = spin_up(a, opt.spinup, k_steps, years, f, opt.model, vegetated_equilibrium);
+  InputPresence input;
+  {
+    double spinup = 0.0, ever = 0.0;
+    for (const char* name : {"c_input", "fym", "yield"})
+      if (s.has(name))
+        for (std::size_t i = 0; i < s.steps(); ++i) {
+          ever += std::fabs(s.at(name)[i]);
+          if (i < k_steps) spinup += std::fabs(s.at(name)[i]);
+        }
+    input = {spinup > 0.0, ever > 0.0};
+  }
+  const std::string how = spin_up(a, opt.spinup, k_steps, years, f, opt.model, vegetated_equilibrium, input);
   r.metadata.push_back({"spinup", opt.spinup});
   r.metadata.push_back({"spinup_method", how});
   r.soc_start = a.total();

@@ -69,6 +69,8 @@ struct YassoSite {
     const auto& s = in.s;
     const auto tas = series_or(in, "tas", NAN, "");
     const auto pr = series_or(in, "pr", NAN, "");
+    check_series_range(in, m::yasso::kValidRange, "tas", tas, "tas");
+    check_series_range(in, m::yasso::kValidRange, "pr", pr, "pr");
     std::vector<double> amplitude;
     if (s.has("tas_amplitude")) {
       amplitude = s.at("tas_amplitude");

@@ -8,7 +8,7 @@ namespace alamod::models::amg {
 void validate(const Parameters& p) { check_bounds("AMG", kParameterInfo, p); }
 
 ModelInfo model_info() {
-  ModelInfo m = declared_model_info("amg", kPoolNames, kParameterInfo, Parameters{});
+  ModelInfo m = declared_model_info("amg", kPoolNames, kParameterInfo, Parameters{}, kValidRange);
   m.title = "AMG v2 annual soil carbon model (INRAE): active and stable pools, Bolinder plant inputs";
   m.time_step = "year";
   m.inputs = {"tas: annual mean air temperature (degC)",

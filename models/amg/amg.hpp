@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "models/common/parameter.hpp"
+#include "models/common/valid_range.hpp"
 #include "models/common/model_info.hpp"
 
 namespace alamod::models::amg {
@@ -74,6 +75,15 @@ inline constexpr std::array<ParameterInfo<Parameters>, 17> kParameterInfo = {{
     {"cn_amplitude", &Parameters::cn_amplitude, "1", 0.0, 1.0, "C:N function amplitude", "Clivot et al. 2019"},
     {"cn_floor", &Parameters::cn_floor, "1", 0.0, 1.0, "C:N function floor", "Clivot et al. 2019"},
     {"extra_root", &Parameters::extra_root, "1", 0.0, 10.0, "extra-root C per root C (CE = extra_root CR)", "Bolinder et al. 2007"},
+}};
+
+/// Where AMG v2 is valid (models/common/valid_range.hpp): the engine refuses a climate outside.
+inline constexpr std::array<ValidRange, 1> kValidRange = {{
+    {"tas", Period::year, "degC", 0.0, 30.0,
+     "fT of the annual mean air temperature; at or below 0 degC the official code sets fT = 1e-6 (frozen): the "
+     "active pool stops mineralising and the equilibrium stocks grow without bound (1e7 t ha-1); AMG v2 was "
+     "calibrated on temperate French trials, and fT saturates towards a_t without an optimum",
+     "Clivot et al. 2019; AMG_base AMG_Script.R; upper bound: alamod", true},
 }};
 
 /// Throws std::invalid_argument naming the parameter, its value and its bounds when a parameter is

@@ -130,7 +130,7 @@ double moisture_factor(const Parameters& p, double precip, double pet) {
 }
 
 ModelInfo model_info() {
-  ModelInfo m = declared_model_info("century", kPoolNames, kParameterInfo, Parameters{});
+  ModelInfo m = declared_model_info("century", kPoolNames, kParameterInfo, Parameters{}, kValidRange);
   m.title = "CENTURY soil organic matter submodel (Parton et al. 1987), linear 7-pool form, exact solution per step";
   m.time_step = "month (any step, exact solution)";
   m.inputs = {"surface_input: aboveground litter carbon (t ha-1 yr-1)",

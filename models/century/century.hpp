@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "models/common/parameter.hpp"
+#include "models/common/valid_range.hpp"
 #include "models/common/model_info.hpp"
 
 namespace alamod::models::century {
@@ -97,6 +98,19 @@ inline constexpr std::array<ParameterInfo<Parameters>, 28> kParameterInfo = {{
     {"temp_shape_b", &Parameters::temp_shape_b, "1", 0.1, 10.0, "temperature factor shape b", "Burke et al. 2003"},
     {"moisture_a", &Parameters::moisture_a, "1", 0.0, 1000.0, "moisture factor 1/(1 + a exp(-b PPT/PET))", "Parton et al. 2001; Adair et al. 2008"},
     {"moisture_b", &Parameters::moisture_b, "1", 0.0, 100.0, "moisture factor shape b", "Parton et al. 2001; Adair et al. 2008"},
+}};
+
+/// Where CENTURY is valid (models/common/valid_range.hpp): the engine refuses a climate outside.
+inline constexpr std::array<ValidRange, 2> kValidRange = {{
+    {"tas", Period::month, "degC", -60.0, 45.0,
+     "the temperature factor is defined below temp_max = 45 degC (0 at and above it, optimum at 35 degC); "
+     "-60 degC: the coldest monthly means on Earth",
+     "Burke et al. 2003; Parton et al. 1987"},
+    {"tas", Period::year, "degC", -5.0, 30.0,
+     "CENTURY was built for grasslands and croplands from temperate to tropical climates; below an annual mean "
+     "of -5 degC the temperature factor stays below 0.03 and the equilibrium stocks grow without bound "
+     "(1e9 t ha-1 at -40 degC)",
+     "Parton et al. 1987; Burke et al. 2003; bounds: alamod"},
 }};
 
 /// Throws std::invalid_argument naming the first parameter outside its bounds

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/common/parameter.hpp"
+#include "models/common/valid_range.hpp"
 
 namespace alamod::models {
 
@@ -23,6 +24,7 @@ struct ModelInfo {
   std::vector<std::string> pools;
   std::vector<std::string> inputs;  ///< forcing variables with units
   std::vector<ParameterRow> parameters;
+  std::vector<ValidRange> valid_range;  ///< the climate where the model is valid (its kValidRange)
   std::string reference;    ///< literature reference
 };
 
@@ -39,16 +41,17 @@ std::vector<ParameterRow> parameter_rows(const std::array<ParameterInfo<Params>,
 }
 
 /// A model's description with what its declarations already say: its name, its pools (in the order of
-/// `pool_names`) and its parameter rows (parameter_rows of `table` with `defaults` and `source`). The
-/// model's model_info() adds its title, time step, inputs and reference.
-template <class PoolNames, class Params, std::size_t N>
+/// `pool_names`), its parameter rows (parameter_rows of `table` with `defaults` and `source`) and its
+/// valid range. The model's model_info() adds its title, time step, inputs and reference.
+template <class PoolNames, class Params, std::size_t N, std::size_t R>
 ModelInfo declared_model_info(std::string name, const PoolNames& pool_names,
                               const std::array<ParameterInfo<Params>, N>& table, const Params& defaults,
-                              const char* source = nullptr) {
+                              const std::array<ValidRange, R>& valid_range, const char* source = nullptr) {
   ModelInfo m;
   m.name = std::move(name);
   for (const auto& pool : pool_names) m.pools.emplace_back(pool);
   m.parameters = parameter_rows(table, defaults, source);
+  m.valid_range.assign(valid_range.begin(), valid_range.end());
   return m;
 }
 

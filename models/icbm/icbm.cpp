@@ -8,7 +8,7 @@ namespace alamod::models::icbm {
 void validate(const Parameters& p) { check_bounds("icbm", kParameterInfo, p); }
 
 ModelInfo model_info() {
-  ModelInfo m = declared_model_info("icbm", kPoolNames, kParameterInfo, Parameters{});
+  ModelInfo m = declared_model_info("icbm", kPoolNames, kParameterInfo, Parameters{}, kValidRange);
   m.title = "ICBM Introductory Carbon Balance Model, two pools (young, old), exact solution per step";
   m.time_step = "year";
   m.inputs = {"carbon_input: carbon input to the young pool (t ha-1 yr-1)",

@@ -16,6 +16,7 @@
 
 #include "models/common/det_math.hpp"
 #include "models/common/parameter.hpp"
+#include "models/common/valid_range.hpp"
 #include "models/common/model_info.hpp"
 
 namespace alamod::models::icbm {
@@ -42,6 +43,20 @@ inline constexpr std::array<ParameterInfo<Parameters>, 3> kParameterInfo = {{
      "Andrén & Kätterer 1997"},
     {"humification", &Parameters::humification, "1", 0.0, 1.0,
      "humification coefficient h: 0.125 straw/crop residues, 0.31 farmyard manure", "Andrén & Kätterer 1997"},
+}};
+
+/// Where ICBM is valid (models/common/valid_range.hpp): the engine refuses a climate outside. The grid's
+/// r_e comes from the monthly climate (engine/model_bindings/icbm.cpp); a site run given r_e itself
+/// needs r_e > 0 (no decomposition otherwise).
+inline constexpr std::array<ValidRange, 2> kValidRange = {{
+    {"tas", Period::month, "degC", -60.0, 35.0,
+     "the temperature factor ((T + 3.8)/33.8)^2 of r_e (0 below -3.8 degC) was fitted to incubations up to about "
+     "35 degC and rises without an optimum beyond; -60 degC: the coldest monthly means on Earth",
+     "Kätterer et al. 1998; Andrén et al. 2004"},
+    {"tas", Period::year, "degC", -5.0, 30.0,
+     "ICBM was calibrated at Ultuna (annual mean 5.5 degC, r_e = 1) and applied across Sweden; colder, r_e nears 0 "
+     "and the equilibrium stocks grow without bound (r_e = 0: no equilibrium)",
+     "Andrén & Kätterer 1997; Andrén et al. 2004; bounds: alamod"},
 }};
 
 /// Humification coefficients of the published input types (Andrén & Kätterer 1997).

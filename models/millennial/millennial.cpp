@@ -69,7 +69,7 @@ CarbonFluxes step_days(const Parameters& p, const SoilConstants& s, const DailyF
 }
 
 ModelInfo model_info() {
-  ModelInfo m = declared_model_info("millennial", kPoolNames, kParameterInfo, Parameters{});
+  ModelInfo m = declared_model_info("millennial", kPoolNames, kParameterInfo, Parameters{}, kValidRange);
   m.title = "Millennial v2: POM, LMWC, aggregate, microbial and mineral-associated C, Michaelis-Menten kinetics";
   m.time_step = "day";
   m.inputs = {"soil_temperature: daily mean soil temperature (degC)",

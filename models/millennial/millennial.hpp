@@ -19,6 +19,7 @@
 
 #include "models/common/det_math.hpp"
 #include "models/common/parameter.hpp"
+#include "models/common/valid_range.hpp"
 #include "models/common/model_info.hpp"
 
 namespace alamod::models::millennial {
@@ -118,6 +119,20 @@ inline constexpr std::array<ParameterInfo<Parameters>, 26> kParameterInfo = {{
      "Georgiou et al. 2022; Abramoff et al. 2022"},
     {"gas_const", &Parameters::gas_const, "J mol-1 K-1", 8.3, 8.4, "universal gas constant of the Arrhenius rates",
      "CODATA; official code value 8.31446"},
+}};
+
+/// Where Millennial v2 is valid (models/common/valid_range.hpp): the engine refuses a climate outside.
+/// The temperature is the soil temperature of the daily step (the grid uses the month's tas every day).
+inline constexpr std::array<ValidRange, 2> kValidRange = {{
+    {"tas", Period::month, "degC", -50.0, 35.0,
+     "soil temperature of the Arrhenius rates and of the carbon use efficiency cue_ref - cue_t (T - tae_ref), "
+     "which exceeds 1 below -52.5 degC and is negative above 30.8 degC (microbes respire more than they take "
+     "up); warm months up to 35 degC are accepted, hotter ones make the daily explicit step overshoot",
+     "Abramoff et al. 2022; bounds: alamod"},
+    {"tas", Period::year, "degC", -20.0, 25.0,
+     "above an annual mean of 25 degC the microbial biomass of the mean year dies out (no positive equilibrium); "
+     "below -20 degC the soil is frozen most of the year, which the model does not represent",
+     "Abramoff et al. 2022; bounds: alamod"},
 }};
 
 /// Throws std::invalid_argument naming the first parameter outside its bounds

@@ -247,7 +247,7 @@ State steady_state(const Parameters& p, const SiteConstants& c, const Kinetics& 
 }
 
 ModelInfo model_info() {
-  ModelInfo m = declared_model_info("mimics", kPoolNames, kParameterInfo, Parameters{});
+  ModelInfo m = declared_model_info("mimics", kPoolNames, kParameterInfo, Parameters{}, kValidRange);
   m.title = "MIMICS microbial-mineral carbon stabilization model (reverse Michaelis-Menten), hourly Euler";
   m.time_step = "hour";
   m.inputs = {"soil_temperature: daily soil temperature (degC), held over the 24 hours",

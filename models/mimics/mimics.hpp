@@ -20,6 +20,7 @@
 
 #include "models/common/det_math.hpp"
 #include "models/common/parameter.hpp"
+#include "models/common/valid_range.hpp"
 #include "models/common/model_info.hpp"
 
 namespace alamod::models::mimics {
@@ -182,6 +183,19 @@ inline constexpr std::array<ParameterInfo<Parameters>, 55> kParameterInfo = {{
      "Parton et al. 1994 (DAYCENT); Wieder et al. 2015"},
     {"depth", &Parameters::depth, "cm", 1.0, 300.0, "depth of the simulated soil layer", ALAMOD_MIMICS_SRC},
 #undef ALAMOD_MIMICS_SRC
+}};
+
+/// Where MIMICS is valid (models/common/valid_range.hpp): the engine refuses a climate outside. The
+/// temperature is the soil temperature of the Michaelis-Menten kinetics (the grid uses the month's tas).
+inline constexpr std::array<ValidRange, 2> kValidRange = {{
+    {"tas", Period::month, "degC", -50.0, 40.0,
+     "Vmax = exp(vslope T + vint) av and Km = exp(kslope T + kint) ak rise exponentially without an optimum; "
+     "months hotter than any monthly mean on Earth (about 40 degC) are extrapolation",
+     "Wieder et al. 2015; bounds: alamod"},
+    {"tas", Period::year, "degC", -20.0, 30.0,
+     "MIMICS was calibrated on litter decomposition at LIDET sites, from arctic tundra to tropical forests; "
+     "below -20 degC the soil is frozen most of the year, which the model does not represent",
+     "Wieder et al. 2015; bounds: alamod"},
 }};
 
 /// Throws std::invalid_argument naming the first parameter outside its bounds

@@ -379,10 +379,17 @@ void cycle_pools(const Parameters& p, const SoilConstants& s, const CellForcing*
   out[3] = x.hum;
 }
 
-void validate(const Parameters& p) { check_bounds("rothc", kParameterInfo, p); }
+void validate(const Parameters& p) {
+  check_bounds("rothc", kParameterInfo, p);
+  // a(T) = temp_a/(1 + exp(temp_b/(T + temp_c))) has its pole at -temp_c and wrong values below: RothC
+  // evaluates it only above temp_min
+  if (!(p.temp_min > -p.temp_c))
+    reject("rothc parameters: temp_min = " + shortest_text(p.temp_min) + " degC must be above -temp_c = " +
+           shortest_text(-p.temp_c) + " degC, the pole of the temperature modifier a(T)");
+}
 
 ModelInfo model_info() {
-  ModelInfo m = declared_model_info("rothc", kPoolNames, kParameterInfo, Parameters{});
+  ModelInfo m = declared_model_info("rothc", kPoolNames, kParameterInfo, Parameters{}, kValidRange);
   m.title = "RothC-26.3 Rothamsted soil carbon model, with the Farina et al. (2013) moisture options";
   m.time_step = "month";
   m.inputs = {"tas: monthly mean air temperature (degC)", "pr: monthly rainfall (mm month-1)",

@@ -14,6 +14,7 @@
 #include "models/common/det_math.hpp"
 #include "models/common/model_info.hpp"
 #include "models/common/parameter.hpp"
+#include "models/common/valid_range.hpp"
 
 namespace alamod::models::rothc {
 
@@ -77,6 +78,18 @@ inline constexpr std::array<ParameterInfo<Parameters>, 25> kParameterInfo = {{
     {"smd_1bar_share", &Parameters::smd_1bar_share, "1", 0.0, 1.0, "deficit at -1 bar / maximum deficit", "Coleman & Jenkinson 1996"},
     {"smd_bare_share", &Parameters::smd_bare_share, "1", 0.0, 1.0, "bare-soil deficit limit / maximum deficit (1/1.8)", "Coleman & Jenkinson 1996"},
     {"rm_moist_min", &Parameters::rm_moist_min, "1", 0.0, 1.0, "moisture modifier at the maximum deficit", "Coleman & Jenkinson 1996"},
+}};
+
+/// Where RothC-26.3 is valid (models/common/valid_range.hpp): the engine refuses a climate outside.
+inline constexpr std::array<ValidRange, 2> kValidRange = {{
+    {"tas", Period::month, "degC", -18.27, 40.0,
+     "a(T) = 47.91/(1 + exp(106.06/(T + 18.27))) has its pole at -18.27 degC (and is 0 below temp_min); it rises "
+     "without an optimum, so months hotter than any monthly mean on Earth (about 40 degC) are extrapolation",
+     "Jenkinson et al. 1987; Jenkinson 1990; upper bound: alamod"},
+    {"tas", Period::year, "degC", -5.0, 30.0,
+     "RothC models unfrozen, non-waterlogged topsoils from temperate to tropical climates; colder, a(T) is 0 in "
+     "most months and the equilibrium stocks grow without bound (no month above temp_min: no equilibrium)",
+     "Coleman & Jenkinson 1996; bounds: alamod"},
 }};
 
 /// Soil-moisture options of the official code (opt_RMmoist): 1 = RothC-26.3,

@@ -183,7 +183,7 @@ namespace {
 
 ModelInfo info_of(const Parameters& defaults, const char* name, const char* title, const char* source,
                   const char* reference) {
-  ModelInfo m = declared_model_info(name, kPoolNames, kParameterInfo, defaults, source);
+  ModelInfo m = declared_model_info(name, kPoolNames, kParameterInfo, defaults, kValidRange, source);
   m.title = title;
   m.time_step = "year (any step, exact solution)";
   m.inputs = {"tas: annual mean air temperature (degC)",

@@ -18,6 +18,7 @@
 
 #include "models/common/det_math.hpp"
 #include "models/common/parameter.hpp"
+#include "models/common/valid_range.hpp"
 #include "models/common/model_info.hpp"
 
 namespace alamod::models::yasso {
@@ -111,6 +112,19 @@ inline constexpr std::array<ParameterInfo<Parameters>, 30> kParameterInfo = {{
     {"size_delta1", &Parameters::size_delta1, "cm-1", -10.0, 10.0, "size factor (1 + delta1 d + delta2 d^2)^-|r|, d diameter in cm", "Järvenpää et al. 2018"},
     {"size_delta2", &Parameters::size_delta2, "cm-2", 0.0, 10.0, "size factor, quadratic term", "Järvenpää et al. 2018"},
     {"size_exponent", &Parameters::size_exponent, "1", -2.0, 2.0, "size factor exponent r (used as -|r|)", "Järvenpää et al. 2018"},
+}};
+
+/// Where Yasso15 and Yasso07 are valid (models/common/valid_range.hpp): the engine refuses a climate
+/// outside.
+inline constexpr std::array<ValidRange, 2> kValidRange = {{
+    {"tas", Period::year, "degC", -10.0, 30.0,
+     "the rates scale with exp(beta1 T + beta2 T^2) of four seasonal temperatures, fitted to litter-bag data from "
+     "tundra to tropical forests; colder, Yasso07's rates near 0 and its equilibrium stocks grow without bound",
+     "Tuomi et al. 2009; Järvenpää et al. 2018; bounds: alamod"},
+    {"pr", Period::year, "mm yr-1", 100.0, 5000.0,
+     "the rates scale with 1 - exp(gamma P): without precipitation nothing decomposes (no equilibrium); the "
+     "litter-bag data span deserts to wet tropical forests",
+     "Tuomi et al. 2009; Järvenpää et al. 2018; bounds: alamod"},
 }};
 
 /// The Yasso15 MAP parameter set (the defaults of Parameters).

@@ -568,42 +568,51 @@ def restart_cases(args, case):
 # 7. non-finite results, 8. extreme but valid climate, 11. input checks that mislead
 # ------------------------------------------------------------------------------------------------
 
-def value_cases(args, case):
-    cfg = case.config("fym_huge")
-    tb.expect_error(args, "manure_1e40_refused", ["run", cfg, "--out", case.out("fym_huge"), "--quiet",
-                                                  "--set", "land_use.cropland.fym=1e40"],
-                    ["land_use.cropland.fym", "1e+40"], case.out("fym_huge"))
-
-    # a climate 51 degC colder (about -40 degC) for every model: sane stocks or a clear refusal
-    cold = os.path.join(case.root, "climate_cold.nc")
-    tb.write_forcing(cold)
+def extreme_climate_cases(args, case):
+    """8. Every model on a climate 51 degC colder (about -40 degC), 39 degC hotter (about +50 degC) and
+    without precipitation: finite, non-negative, plausible stocks (below 5,000 t ha-1) or one clear refusal
+    naming the variable (the model's valid range, `alamod models show NAME`); and no carbon input at all:
+    the nonlinear models' equilibrium is empty pools, said so, not 20,000 years of cycling per cell."""
     import netCDF4
-    with netCDF4.Dataset(cold, "a") as nc:
-        nc.variables["tas"].set_auto_maskandscale(False)
-        nc.variables["tas"][:] = nc.variables["tas"][:] - 51.0
+    import xarray as xr
+    climates = []
+    for name, shift, dry in (("cold", -51.0, False), ("hot", 39.0, False), ("dry", 0.0, True)):
+        path = os.path.join(case.root, "climate_%s.nc" % name)
+        tb.write_forcing(path)
+        with netCDF4.Dataset(path, "a") as nc:
+            for var in ("tas", "pr"):
+                nc.variables[var].set_auto_maskandscale(False)
+            nc.variables["tas"][:] = nc.variables["tas"][:] + shift
+            if dry:
+                nc.variables["pr"][:] = 0.0 * nc.variables["pr"][:]
+        words = ("pr", "precipitation") if dry else ("tas", "temperature")
+        climates.append((name, path, words))
     models = [l.split()[0] for l in subprocess.run([args.alamod, "models"], stdout=subprocess.PIPE, text=True,
                                                    env=env()).stdout.splitlines()[1:]
               if l.strip() and not l.startswith((" ", "`"))]
-    for model in models:
-        cfg = case.config("cold_" + model, model=model, climate=cold)
-        out = case.out("cold_" + model)
-        r = tb.run(args, ["run", cfg, "--out", out, "--quiet"], timeout=120)
-        why = []
-        if r.timed_out:
-            why.append("no answer within 120 s")
-        elif r.rc == 0:
-            import xarray as xr
-            with xr.open_dataset(os.path.join(out, OUT_NAME)) as ds:
-                soc = ds["cSoil"].values
-                if not (np.nanmax(soc) < 5000.0 and np.nanmin(soc) >= 0.0):
-                    why.append("exit 0 with stocks %.3g to %.3g t ha-1" % (np.nanmin(soc), np.nanmax(soc)))
-        else:
-            lines = r.error_lines()
-            if r.rc != 1 or len(lines) != 1 or not ("tas" in lines[0] or "temperature" in lines[0]):
-                why.append("exit %d, expected 0 with sane stocks or 1 naming the temperature" % r.rc)
-        tb.report("cold_climate_" + model, not why, r.seconds, "; ".join(why) + (r.dump() if why else ""))
+    for name, path, words in climates:
+        for model in models:
+            cfg = case.config("%s_%s" % (name, model), model=model, climate=path)
+            out = case.out("%s_%s" % (name, model))
+            r = tb.run(args, ["run", cfg, "--out", out, "--quiet"], timeout=120)
+            why = []
+            if r.timed_out:
+                why.append("no answer within 120 s")
+            elif r.rc == 0:
+                with xr.open_dataset(os.path.join(out, OUT_NAME)) as ds:
+                    soc, pools = ds["cSoil"].values, ds["cSoilPools"].values
+                    if not (np.nanmax(soc) < 5000.0 and np.nanmin(soc) >= 0.0 and np.nanmin(pools) >= 0.0):
+                        why.append("exit 0 with stocks %.3g to %.3g t ha-1, pools down to %.3g"
+                                   % (np.nanmin(soc), np.nanmax(soc), np.nanmin(pools)))
+                    if np.isinf(soc).any():
+                        why.append("exit 0 with infinite stocks")
+            else:
+                lines = r.error_lines()
+                if r.rc != 1 or len(lines) != 1 or not any(w in lines[0] for w in words):
+                    why.append("exit %d, expected 0 with sane stocks or 1 naming %s" % (r.rc, " or ".join(words)))
+            tb.report("%s_climate_%s" % (name, model), not why, r.seconds, "; ".join(why) + (r.dump() if why else ""))
 
-    # no carbon input at all: the equilibrium of Millennial is empty pools, not 20,000 years of cycling
+    # no carbon input at all: the equilibrium of Millennial and MIMICS is empty pools, not 20,000 years of cycling
     zero = os.path.join(case.root, "carbon_input_zero.tif")
     src = gdal.Open(case.inputs["carbon_input"])
     ds = gdal.Translate(zero, src, projWin=[tb.XMIN, tb.YMAX, tb.XMAX, tb.YMIN], format="GTiff")
@@ -612,14 +621,32 @@ def value_cases(args, case):
     a[a > 0] = 0.0
     band.WriteArray(a)
     ds = None
-    cfg = case.config("zero_input_millennial", model="millennial", carbon_input=zero)
-    r = tb.run(args, ["run", cfg, "--out", case.out("zero_input_millennial"), "--quiet"], timeout=60)
-    why = []
-    if r.timed_out:
-        why.append("no answer within 60 s (the spin-up iterates)")
-    elif r.rc not in (0, 1):
-        why.append("exit status %d" % r.rc)
-    tb.report("zero_input_spinup_millennial", not why, r.seconds, "; ".join(why) + (r.dump() if why else ""))
+    for model in ("millennial", "mimics"):
+        cfg = case.config("zero_input_" + model, model=model, carbon_input=zero)
+        out = case.out("zero_input_" + model)
+        r = tb.run(args, ["run", cfg, "--out", out, "--quiet"], timeout=60)
+        why = []
+        if r.timed_out:
+            why.append("no answer within 60 s (the spin-up iterates)")
+        elif r.rc not in (0, 1):
+            why.append("exit status %d" % r.rc)
+        elif r.rc == 0:
+            with xr.open_dataset(os.path.join(out, OUT_NAME)) as ds:
+                soc = ds["cSoil"].values
+                if np.nanmax(np.abs(soc)) != 0.0:
+                    why.append("exit 0 with stocks up to %.3g t ha-1, expected empty pools" % np.nanmax(np.abs(soc)))
+            if "empty pools" not in r.out:
+                why.append("the log does not say that the equilibrium is empty pools")
+        tb.report("zero_input_spinup_" + model, not why, r.seconds, "; ".join(why) + (r.dump() if why else ""))
+
+
+def value_cases(args, case):
+    cfg = case.config("fym_huge")
+    tb.expect_error(args, "manure_1e40_refused", ["run", cfg, "--out", case.out("fym_huge"), "--quiet",
+                                                  "--set", "land_use.cropland.fym=1e40"],
+                    ["land_use.cropland.fym", "1e+40"], case.out("fym_huge"))
+
+    extreme_climate_cases(args, case)
 
     # a month missing from the climate file is named
     gap = os.path.join(case.root, "climate_gap.nc")
@@ -657,6 +684,7 @@ def value_cases(args, case):
                     extra=lambda r, msg: ["the value is called a fill value"] if "fill" in msg else [])
 
     # a carbon input of exactly 100 t ha-1 yr-1 is valid (the upper bound is inclusive)
+    src = gdal.Open(case.inputs["carbon_input"])
     hundred = os.path.join(case.root, "carbon_input_100.tif")
     ds = gdal.Translate(hundred, src, projWin=[tb.XMIN, tb.YMAX, tb.XMAX, tb.YMIN], format="GTiff")
     band = ds.GetRasterBand(1)

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <cstdio>
@@ -398,6 +399,121 @@ TEST_F(SiteBadInput, ParameterOutOfBounds) {
   EXPECT_NE(str.find("not a number"), std::string::npos) << str;
   const std::string table = fails(generated_site(), "[parameter]\nk_dpm = 10\n");
   EXPECT_NE(table.find("(parameter): unknown table"), std::string::npos) << table;
+}
+
+namespace {
+
+/// `text` with field `field` (0-based) of the data rows starting with `row` ("1981,3,"; "" for every row
+/// after the units line) set to `value`.
+std::string with_field(const std::string& text, const std::string& row, int field, const std::string& value) {
+  std::istringstream in(text);
+  std::string out, line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    const bool data = number > 19 && !line.empty() && line[0] != '#';
+    if (data && (row.empty() || line.rfind(row, 0) == 0)) {
+      std::vector<std::string> f;
+      std::istringstream cells(line);
+      for (std::string c; std::getline(cells, c, ',');) f.push_back(c);
+      f[static_cast<std::size_t>(field)] = value;
+      line.clear();
+      for (std::size_t k = 0; k < f.size(); ++k) line += (k ? "," : "") + f[k];
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_F(SiteBadInput, TemperatureOutsideTheModelsValidRange) {
+  // RothC's a(T) has its pole at -18.27 degC: a month at -25 degC is refused, naming the line, the column,
+  // the value and the range (models/rothc/rothc.hpp kValidRange)
+  const std::string msg = fails(with_field(generated_site(), "1981,3,", 2, "-25.000"));
+  EXPECT_NE(msg.find(bad_path() + ":22 (tas): rothc: tas = -25 degC (monthly mean temperature) in 1981-03"),
+            std::string::npos) << msg;
+  EXPECT_NE(msg.find("outside rothc's valid range, expected -18.27 to 40 degC"), std::string::npos) << msg;
+  // the soil temperature of a daily model: Millennial's kinetics above 35 degC
+  const std::string hot = fails(with_field(generated_site(), "1985,7,", 3, "41.000"), "", "millennial");
+  EXPECT_NE(hot.find(bad_path() + ":74 (tsoil): millennial: tsoil = 41 degC (daily mean temperature)"),
+            std::string::npos) << hot;
+  EXPECT_NE(hot.find("in 1985-07-01"), std::string::npos) << hot;
+  // an annual mean: AMG's frozen branch (fT = 1e-6 at or below 0 degC)
+  const std::string cold = fails(with_field(generated_site(), "", 2, "-1.000"), "", "amg");
+  EXPECT_NE(cold.find(bad_path() + ":20 (tas): amg: tas = -1 degC (annual mean temperature) in 1981"),
+            std::string::npos) << cold;
+  EXPECT_NE(cold.find("expected above 0 and at most 30 degC"), std::string::npos) << cold;
+}
+
+TEST_F(SiteBadInput, PrecipitationOutsideTheModelsValidRange) {
+  // Yasso's rates scale with 1 - exp(gamma P): 12 mm a year is below its range (and 0 would decompose nothing)
+  const std::string msg = fails(with_field(generated_site(), "", 4, "1.00"), "", "yasso15");
+  EXPECT_NE(msg.find(bad_path() + ":20 (pr): yasso15: pr = 12 mm yr-1 (annual precipitation) in 1981"),
+            std::string::npos) << msg;
+  EXPECT_NE(msg.find("expected 100 to 5000 mm yr-1"), std::string::npos) << msg;
+}
+
+TEST(SiteRun, WithoutCarbonInputTheNonlinearEquilibriumIsEmptyPools) {
+  // Without input every pool decays towards 0: the equilibrium is empty pools, set at once, not approached
+  // by a million years of cycling; inputs that start after the spin-up years are refused (microbes cannot
+  // grow from nothing).
+  const fs::path dir = scratch();
+  const std::string none = with_field(with_field(generated_site(), "", 7, "0.0000"), "", 8, "0.00");
+  write_file(dir / "none.csv", none);
+  std::string late = generated_site();
+  for (int y = 1981; y <= 1990; ++y)
+    late = with_field(with_field(late, std::to_string(y) + ",", 7, "0.0000"), std::to_string(y) + ",", 8, "0.00");
+  write_file(dir / "late.csv", late);
+  for (const std::string model : {"millennial", "mimics"}) {
+    SiteRunOptions opt;
+    opt.model = model;
+    opt.forcing = (dir / "none.csv").string();
+    opt.out = (dir / (model + ".csv")).string();
+    const auto t0 = std::chrono::steady_clock::now();
+    SiteRunResult r;
+    ASSERT_NO_THROW(r = simulate_site(opt)) << model << ": " << error_of(opt);
+    EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 30.0) << model;
+    EXPECT_EQ(r.soc_start, 0.0) << model;
+    for (const auto& step : r.steps) ASSERT_EQ(step.soc, 0.0) << model << " " << step.year;
+    bool said = false;
+    for (const auto& [key, value] : r.metadata) said = said || (key == "spinup_method" && value.find("empty pools") != std::string::npos);
+    EXPECT_TRUE(said) << model;
+    opt.forcing = (dir / "late.csv").string();
+    const std::string msg = error_of(opt);
+    EXPECT_NE(msg.find(model + ": the spin-up years (the first 10) have no carbon input"), std::string::npos) << msg;
+  }
+  fs::remove_all(dir);
+}
+
+TEST(ModelValidRange, EveryModelDeclaresOneThatHoldsTheFrenchClimate) {
+  // The envelope of the France 8 km climate over land, 1990-2100 (data/france/forcing): every model is
+  // valid there, so the France runs are never refused.
+  struct Envelope {
+    const char* variable;
+    alamod::models::Period period;
+    double lo, hi;
+  };
+  const Envelope france[] = {{"tas", alamod::models::Period::month, -11.2, 32.3},
+                             {"tas", alamod::models::Period::year, 0.56, 20.5},
+                             {"pr", alamod::models::Period::month, 2.3, 892.0},
+                             {"pr", alamod::models::Period::year, 283.0, 3184.0},
+                             {"pet", alamod::models::Period::month, 0.0, 219.0},
+                             {"pet", alamod::models::Period::year, 325.0, 1155.0}};
+  for (const auto& binding : alamod::engine::registered_models()) {
+    const auto& m = binding.info;
+    EXPECT_FALSE(m.valid_range.empty()) << m.name;
+    for (const auto& r : m.valid_range) {
+      const std::string what = m.name + " " + std::string(r.variable);
+      EXPECT_TRUE(r.variable == "tas" || r.variable == "pr" || r.variable == "pet") << what;
+      EXPECT_LT(r.lower, r.upper) << what;
+      EXPECT_FALSE(r.unit.empty() || r.description.empty() || r.source.empty()) << what;
+      for (const auto& e : france)
+        if (r.variable == e.variable && r.period == e.period) {
+          EXPECT_TRUE(r.contains(e.lo) && r.contains(e.hi)) << what << " does not hold France's " << e.lo << " to " << e.hi;
+        }
+    }
+  }
 }
 
 TEST(SiteRun, CalibrationFileIsAccepted) {
