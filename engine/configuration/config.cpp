@@ -234,18 +234,21 @@ void read_grid(const Reader& r, RunConfig& c) {
                                         r.number("grid.ymax", 0, true), r.number("grid.resolution", 0, true));
 }
 
-/// [inputs]: paths relative to the configuration file's folder
-void read_inputs(const Reader& r, RunConfig& c) {
+/// The path `key` gives, relative to the configuration file's folder ("" when not given).
+std::string input_path(const Reader& r, const std::string& key, bool required) {
   const auto slash = r.file().find_last_of('/');
   const std::string dir = slash == std::string::npos ? std::string(".") : r.file().substr(0, slash);
-  const auto path = [&](const std::string& key, bool required) {
-    const std::string given = r.text(key, "", required);
-    const std::string p = given.empty() || given.front() == '/' || dir.empty() ? given : dir + "/" + given;
-    // a named pipe without a writer would block its reader forever, on every rank
-    if (const std::string kind = grids::non_regular_file_kind(p); !p.empty() && !kind.empty())
-      r.fail(key, "names " + p + ", which is " + kind + ", not a regular file (expected a file to read)");
-    return p;
-  };
+  const std::string given = r.text(key, "", required);
+  const std::string p = given.empty() || given.front() == '/' || dir.empty() ? given : dir + "/" + given;
+  // a named pipe without a writer would block its reader forever, on every rank
+  if (const std::string kind = grids::non_regular_file_kind(p); !p.empty() && !kind.empty())
+    r.fail(key, "names " + p + ", which is " + kind + ", not a regular file (expected a file to read)");
+  return p;
+}
+
+/// [inputs]: paths relative to the configuration file's folder
+void read_inputs(const Reader& r, RunConfig& c) {
+  const auto path = [&](const std::string& key, bool required) { return input_path(r, key, required); };
   c.land_mask = path("inputs.land_mask", true);
   c.land_use = path("inputs.land_use", true);
   c.clay = path("inputs.clay", true);
@@ -254,6 +257,10 @@ void read_inputs(const Reader& r, RunConfig& c) {
   c.climate = path("inputs.climate", true);
   c.cost_weight = path("inputs.cost_weight", false);
   c.land_mask_partial = r.boolean("inputs.land_mask_partial", false);
+  c.region = path("inputs.region", false);
+  c.departement = path("inputs.departement", false);
+  c.pedoclimatic_zone = path("inputs.pedoclimatic_zone", false);
+  c.zone_names = path("inputs.zone_names", false);
   c.resampling_continuous =
       grids::parse_resampling(r.text("inputs.resampling", "average"), r.file() + ": inputs.resampling");
   c.var_tas = r.text("inputs.tas_variable", "tas");
@@ -388,6 +395,15 @@ void read_output(const Reader& r, RunConfig& c) {
                                           " for output.precision = \"" + prec + "\"");
 }
 
+/// [totals]
+void read_totals(const Reader& r, RunConfig& c) {
+  c.totals = r.boolean("totals.enabled", true);
+  c.totals_report = r.boolean("totals.report", true);
+  c.zones = input_path(r, "totals.zones", false);
+  c.zone_field = r.text("totals.zone_field", "");
+  c.zone_subcells = r.integer("totals.zone_subcells", 8);  // bounds: the schema's
+}
+
 /// [checks]
 void read_checks(const Reader& r, RunConfig& c) {
   c.balance_tolerance = r.number("checks.balance_tolerance", 1e-9);  // bounds: the schema's
@@ -440,6 +456,7 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
   read_model_parameters(r, c);
   read_land_uses(r, c);
   read_output(r, c);
+  read_totals(r, c);
   read_checks(r, c);
   read_checkpoint(r, c);
   read_decomposition(r, c);

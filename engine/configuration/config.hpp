@@ -64,6 +64,12 @@ struct RunConfig {
   double rebalance_threshold = 0.02;  ///< decomposition.rebalance_threshold (1)
   int rebalance_every_years = 8;      ///< decomposition.rebalance_every_years (yr)
   int checkpoint_every_years = 0;   ///< write a checkpoint every N simulated years (0: only on SIGTERM/SIGUSR1)
+  // totals and report (engine/totals): zone layers (absolute paths; "" when not given)
+  std::string region, departement, pedoclimatic_zone, zone_names;  ///< inputs.region ... inputs.zone_names
+  bool totals = true;             ///< totals.enabled: DIR/totals.csv and totals.nc
+  bool totals_report = true;      ///< totals.report: DIR/report.html, PNG maps and series, GeoTIFFs
+  std::string zones, zone_field;  ///< totals.zones (raster or vector file), totals.zone_field (its attribute)
+  int zone_subcells = 8;          ///< totals.zone_subcells: sub-cells per cell side for area shares
 };
 
 /// Read, validate and resolve a configuration. `overrides` are "key=value"

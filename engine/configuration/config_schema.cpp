@@ -68,6 +68,12 @@ const std::vector<ConfigKey>& config_keys() {
                "how the ranks read the climate file: per_rank (each rank decompresses the chunks over its own cells), "
                "shared (each monthly field is decompressed by one rank and broadcast), auto (shared when the file's "
                "chunks span several ranks' cells, so that per-rank reading would decompress them repeatedly)"),
+      {"inputs.region", "path", "\"\"", "1", "raster of région codes (INSEE, 2016 régions; nearest): totals per région"},
+      {"inputs.departement", "path", "\"\"", "1", "raster of département codes (INSEE; nearest): totals per département"},
+      {"inputs.pedoclimatic_zone", "path", "\"\"", "1", "raster of pedo-climatic zone codes (nearest): totals per zone"},
+      {"inputs.zone_names", "path", "\"\"", "-",
+       "CSV kind,code,name naming the zones of the totals (kinds country, region, departement, pedoclimatic_zone, "
+       "user; codes matched as text or as integers)"},
       {"spinup.years", "integer", "10", "yr",
        "the mean monthly climate of this many first forcing years drives the equilibrium", at_least(1)},
       text_key("spinup.method", "equilibrium",
@@ -113,6 +119,20 @@ const std::vector<ConfigKey>& config_keys() {
                "(smallest files), or runs (runs of equal bytes, e.g. the sea's fill values, coded as deflate matches, "
                "the other bytes stored: compression ~1.6x faster, files ~10-15 % larger; still standard zlib "
                "streams that every reader decodes)"),
+      {"totals.enabled", "boolean", "true", "-",
+       "write DIR/totals.csv and DIR/totals.nc: stock, density, change and rates of the whole grid, each région, "
+       "département, pedo-climatic zone, land-use class and user zone, every year (exact sums: the same on any rank "
+       "count)"},
+      {"totals.report", "boolean", "true", "-",
+       "also write DIR/report.html (maps, national series, tables), the maps and series as PNG and the maps as "
+       "cloud-optimised GeoTIFFs"},
+      {"totals.zones", "path", "\"\"", "-",
+       "your own zones: a raster of integer codes (cell centre), or a vector file GDAL/OGR reads (with "
+       "totals.zone_field), rasterised by area share"},
+      text_key("totals.zone_field", "", "the attribute of a vector totals.zones file that names each zone"),
+      {"totals.zone_subcells", "integer", "8", "1",
+       "area shares of vector zones: each cell is cut into N x N sub-cells and a sub-cell counts for the zone holding "
+       "its centre (1: the cell-centre rule)", within(1, 64)},
       {"checks.balance_tolerance", "number", "1e-9", "1",
        "relative tolerance of the per-cell yearly carbon balance (above 1 % the check would hide real errors)",
        above(0, 0.01)},

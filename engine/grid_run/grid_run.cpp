@@ -20,6 +20,7 @@
 #include "engine/grid_run/stop_signal.hpp"
 #include "engine/model_bindings/model_binding.hpp"
 #include "engine/model_bindings/valid_range.hpp"
+#include "engine/totals/run_totals.hpp"
 #include "grids/cf_writer.hpp"
 #include "grids/input_error.hpp"
 #include "grids/output_files.hpp"
@@ -79,6 +80,7 @@ void GridRun::run() {
     PhaseTimer timer(times_.input, ev.input);
     partition_land();
     read_static_layers();
+    if (cfg_.totals) totals_ = std::make_unique<RunTotals>(comm_, cfg_, opt_.out_dir, *partition_, cells_);
     open_forcing();
   }
   const double t = MPI_Wtime();

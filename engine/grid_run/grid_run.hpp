@@ -40,6 +40,7 @@ namespace alamod::engine {
 
 class OutputLock;
 class OutputWatchdog;
+class RunTotals;
 
 struct GridRunOptions {
   std::string out_dir;     ///< output folder (created if missing)
@@ -217,6 +218,7 @@ class GridRun {
   std::unique_ptr<grids::MonthlyForcing> forcing_;
 
   std::unique_ptr<GridModel> model_;
+  std::unique_ptr<RunTotals> totals_;  ///< zone totals and report (engine/totals), when totals.enabled
   GridCells statics_;      ///< static layers of the owned cells
   SpinupReport spinup_;    ///< per-cell spin-up residual and cost (fresh runs)
   double spinup_read_seconds_ = 0;  ///< reading the spin-up years' climate (counted as input)

@@ -233,7 +233,8 @@ void GridRun::open_forcing() {
 std::vector<std::string> GridRun::input_files() const {
   std::vector<std::string> files;
   for (const auto* f : {&cfg_.land_mask, &cfg_.land_use, &cfg_.clay, &cfg_.soc_stock, &cfg_.carbon_input,
-                        &cfg_.climate, &cfg_.cost_weight})
+                        &cfg_.climate, &cfg_.cost_weight, &cfg_.region, &cfg_.departement, &cfg_.pedoclimatic_zone,
+                        &cfg_.zone_names, &cfg_.zones})
     if (!f->empty()) files.push_back(*f);
   return files;
 }

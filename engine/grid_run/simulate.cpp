@@ -17,6 +17,7 @@
 #include "engine/grid_run/stop_signal.hpp"
 #include "engine/model_bindings/model_binding.hpp"
 #include "engine/model_bindings/valid_range.hpp"
+#include "engine/totals/run_totals.hpp"
 #include "grids/cf_writer.hpp"
 #include "grids/fast_deflate.hpp"
 #include "grids/input_error.hpp"
@@ -46,12 +47,14 @@ void GridRun::simulate() {
     fail_on_output_error(e);
   }
   start_year_loop();
+  if (totals_ && first_year_index_ == 0) totals_->start(*partition_, stock_start_, statics_.soc_observed);
   try {
     for (int yi = first_year_index_; yi < year_count(); ++yi) {
       const int year = cfg_.start_year + yi;
       read_climate(year);
       step_year(year);  // checks the carbon balance of every cell
       write_year(yi);
+      if (totals_) totals_->add_year(yi, *partition_, stock_end_);
       balance_compute(yi);
       write_checkpoint_when_due(yi);
       report_progress(yi);
@@ -70,6 +73,7 @@ void GridRun::simulate() {
   // the run is complete: its checkpoints are no longer needed
   if (rank_ == 0) remove_checkpoints();
   report_output();
+  if (totals_) totals_->finish(out_path_, first_year_index_, describe_provenance());
 }
 
 // ---- the output file

@@ -1,0 +1,112 @@
+#include "engine/totals/output_reader.hpp"
+
+#include <netcdf.h>
+
+#include <cmath>
+#include <limits>
+
+#include "grids/input_error.hpp"
+
+namespace alamod::engine {
+
+namespace {
+
+double fill_of(int ncid, int varid) {
+  double fill = NC_FILL_DOUBLE;
+  nc_type type = NC_NAT;
+  nc_inq_vartype(ncid, varid, &type);
+  if (type == NC_FLOAT) {
+    float f = NC_FILL_FLOAT;
+    nc_get_att_float(ncid, varid, "_FillValue", &f);
+    return f;
+  }
+  nc_get_att_double(ncid, varid, "_FillValue", &fill);
+  return fill;
+}
+
+}  // namespace
+
+StockReader::StockReader(const std::string& path) : path_(path) {
+  const int rc = nc_open(path.c_str(), NC_NOWRITE, &ncid_);
+  if (rc != NC_NOERR) throw InputError(path + ": cannot be opened as NetCDF (" + nc_strerror(rc) + ")");
+  if (nc_inq_varid(ncid_, "cSoil", &soil_) != NC_NOERR || nc_inq_varid(ncid_, "cSoilInitial", &initial_) != NC_NOERR) {
+    nc_close(ncid_);
+    throw InputError(path + ": holds no cSoil and cSoilInitial (expected the yearly output of alamod run)");
+  }
+  int dims[3], ndims = 0;
+  nc_inq_varndims(ncid_, soil_, &ndims);
+  if (ndims != 3) {
+    nc_close(ncid_);
+    throw InputError(path + ": cSoil is not (time, y, x)");
+  }
+  nc_inq_vardimid(ncid_, soil_, dims);
+  size_t len[3];
+  for (int d = 0; d < 3; ++d) nc_inq_dimlen(ncid_, dims[d], &len[d]);
+  years_ = static_cast<int>(len[0]);
+  ny_ = static_cast<int>(len[1]);
+  nx_ = static_cast<int>(len[2]);
+  int storage = 0;
+  size_t chunks[3] = {1, 1, 1};
+  if (nc_inq_var_chunking(ncid_, soil_, &storage, chunks) == NC_NOERR && storage == NC_CHUNKED)
+    chunk_rows_ = static_cast<int>(chunks[1]);
+  fill_soil_ = fill_of(ncid_, soil_);
+  fill_initial_ = fill_of(ncid_, initial_);
+}
+
+StockReader::~StockReader() {
+  if (ncid_ >= 0) nc_close(ncid_);
+}
+
+std::string StockReader::attribute(const std::string& name) const {
+  size_t len = 0;
+  nc_type type = NC_NAT;
+  if (nc_inq_att(ncid_, NC_GLOBAL, name.c_str(), &type, &len) != NC_NOERR || type != NC_CHAR) return "";
+  std::string s(len, '\0');
+  nc_get_att_text(ncid_, NC_GLOBAL, name.c_str(), s.data());
+  return s;
+}
+
+std::vector<double> StockReader::read_rows(int year, int row0, int nrows) const {
+  std::vector<double> v(static_cast<size_t>(nrows) * static_cast<size_t>(nx_));
+  if (nrows <= 0) return v;
+  int rc;
+  double fill;
+  if (year < 0) {
+    const size_t start[2] = {static_cast<size_t>(row0), 0}, count[2] = {static_cast<size_t>(nrows), static_cast<size_t>(nx_)};
+    rc = nc_get_vara_double(ncid_, initial_, start, count, v.data());
+    fill = fill_initial_;
+  } else {
+    const size_t start[3] = {static_cast<size_t>(year), static_cast<size_t>(row0), 0};
+    const size_t count[3] = {1, static_cast<size_t>(nrows), static_cast<size_t>(nx_)};
+    rc = nc_get_vara_double(ncid_, soil_, start, count, v.data());
+    fill = fill_soil_;
+  }
+  if (rc != NC_NOERR)
+    throw InputError(path_ + ": reading " + (year < 0 ? std::string("cSoilInitial") : "cSoil of year index " + std::to_string(year)) +
+                     ": " + nc_strerror(rc));
+  for (auto& x : v)
+    if (x == fill || !std::isfinite(x)) x = std::numeric_limits<double>::quiet_NaN();
+  return v;
+}
+
+std::vector<double> StockReader::read_cells(int year, const grids::GridSpec& grid,
+                                            const std::vector<std::int64_t>& cells) const {
+  std::vector<double> out(cells.size());
+  if (cells.empty()) return out;
+  if (grid.nx != nx_ || grid.ny != ny_)
+    throw InputError(path_ + ": its grid is " + std::to_string(nx_) + " x " + std::to_string(ny_) +
+                     " cells, the run's " + std::to_string(grid.nx) + " x " + std::to_string(grid.ny));
+  const int row0 = static_cast<int>(cells.front() / nx_);
+  const int nrows = static_cast<int>(cells.back() / nx_) - row0 + 1;
+  const std::vector<double> rows = read_rows(year, row0, nrows);
+  const std::int64_t off = static_cast<std::int64_t>(row0) * nx_;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    out[i] = rows[static_cast<size_t>(cells[i] - off)];
+    if (std::isnan(out[i]))
+      throw InputError(path_ + ": " + (year < 0 ? std::string("cSoilInitial") : "cSoil") + " has no value at land " +
+                       grid.describe_cell(cells[i]) + (year < 0 ? "" : " in year index " + std::to_string(year)));
+  }
+  return out;
+}
+
+}  // namespace alamod::engine

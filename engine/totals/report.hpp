@@ -1,0 +1,36 @@
+#pragma once
+/// The report of a run's totals: DIR/report.html, self-contained (inline CSS, inline SVG plots, the
+/// maps as PNG data URIs; no script, nothing fetched), in the style of the evaluation report
+/// (engine/common/html_report.hpp); the same maps and the national series as PNG files, and the maps
+/// as cloud-optimised GeoTIFFs in the grid's CRS.
+#include <string>
+#include <vector>
+
+#include "engine/totals/zone_sums.hpp"
+#include "grids/grid_spec.hpp"
+
+namespace alamod::engine {
+
+/// The maps of the report, on the whole grid (row-major, NaN outside land).
+struct ReportMaps {
+  grids::GridSpec grid;
+  std::vector<float> start;   ///< stock on 1 January of the first year (t ha-1)
+  std::vector<float> change;  ///< stock at the end of the last year minus the start (t ha-1)
+};
+
+/// The names of the files the report writes in its folder.
+struct ReportFiles {
+  static constexpr const char* html = "report.html";
+  static constexpr const char* start_png = "map_soc_start.png";
+  static constexpr const char* change_png = "map_soc_change.png";
+  static constexpr const char* series_png = "series_soc_national.png";
+  static constexpr const char* start_tif = "soc_start.tif";
+  static constexpr const char* change_tif = "soc_change.tif";
+};
+
+/// Writes DIR/report.html and the PNG and GeoTIFF files (each under a temporary name, then renamed).
+/// `provenance` is shown as is. Throws InputError when a file cannot be written.
+void write_report(const std::string& dir, const TotalsTable& table, const ReportMaps& maps,
+                  const std::string& provenance);
+
+}  // namespace alamod::engine

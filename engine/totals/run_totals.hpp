@@ -1,0 +1,68 @@
+#pragma once
+/// The totals of a grid run, in a few calls from the year loop (engine/grid_run/simulate.cpp):
+///
+///   RunTotals totals(comm, cfg, out_dir, partition, cells);  // inputs: reads the zone layers (InputError)
+///   totals.start(partition, stock, observed);                // a fresh run's start; logs the national total
+///   totals.add_year(y, partition, stock);                    // every output year
+///   totals.finish(output_path, first_year_index, attrs);     // after the output is committed: files, log
+///
+/// The zone layers are read once for the cells each rank owns at set-up ("home"); when the run moves
+/// cells between ranks, the stocks travel back to their home rank before they are added (only the
+/// cells that moved are exchanged). A restarted run adds the years before its restart, and the start,
+/// from the committed output (the values it stores are the values the totals add).
+#include <mpi.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "decomposition/land_partition.hpp"
+#include "engine/configuration/config.hpp"
+#include "engine/totals/totals.hpp"
+
+namespace alamod::decomposition {
+class LandMigration;
+}
+
+namespace alamod::engine {
+
+/// The totals' view of a run configuration (classes by ascending code).
+TotalsSetup totals_setup(const RunConfig& cfg, const std::string& out_dir);
+
+class RunTotals {
+ public:
+  /// Collective: reads the zone layers for `cells` (this rank's land cells in `partition`).
+  RunTotals(MPI_Comm comm, const RunConfig& cfg, const std::string& out_dir,
+            const decomposition::LandPartition& partition, const std::vector<std::int64_t>& cells);
+  ~RunTotals();
+  /// Collective: the stock of the owned cells (in `partition`) on 1 January of the first year, and the
+  /// observed stock (inputs.soc_stock); logs both national totals.
+  void start(const decomposition::LandPartition& partition, const std::vector<double>& stock,
+             const std::vector<double>& observed);
+  /// Collective: the stock of the owned cells at the end of year index y.
+  void add_year(int y, const decomposition::LandPartition& partition, const std::vector<double>& stock);
+  /// Collective, after the output file is complete under `output_path`: the start and years
+  /// [0, first_year_index) read from it when the run was restarted, then the files; logs the
+  /// national total at the end. `attributes`: the output's provenance attributes.
+  void finish(const std::string& output_path, int first_year_index, const std::map<std::string, std::string>& attributes);
+  /// Seconds spent in the totals and the report on this rank.
+  double seconds() const { return seconds_; }
+
+ private:
+  /// `stock` of the owned cells of `partition` in the home cells' order.
+  std::vector<double> at_home(const decomposition::LandPartition& partition, const std::vector<double>& stock);
+  void log(const std::string& line) const;
+  MPI_Comm comm_;
+  int rank_ = 0;
+  std::string out_dir_;
+  std::string start_label_;  ///< "1 January 1990"
+  decomposition::LandPartition home_;
+  std::vector<std::int64_t> moved_from_;  ///< first land cells of the partition `moved_` migrates from
+  std::unique_ptr<decomposition::LandMigration> moved_;
+  std::unique_ptr<ZoneTotals> totals_;
+  double seconds_ = 0;
+};
+
+}  // namespace alamod::engine

@@ -1,0 +1,69 @@
+#pragma once
+/// Zone totals of soil carbon: the sums of one rank's cells, exact (fixed_point_sum.hpp), reduced
+/// over the ranks into the table of every zone, land-cover class and year.
+#include <mpi.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/totals/fixed_point_sum.hpp"
+#include "engine/totals/zones.hpp"
+
+namespace alamod::engine {
+
+/// One row of the totals: a zone of one kind, all land covers or one class; stocks per year.
+struct TotalsRow {
+  std::string kind, code, name;
+  std::string land_cover;    ///< "all" or a class name
+  double area_ha = 0;        ///< projected area of the run grid's cells (shares of cells for area-share zones)
+  double start_TgC = 0;      ///< stock on 1 January of the first year (the spin-up's result), Tg C
+  double start_t_ha = 0;     ///< its mean density, t C ha-1
+  std::vector<double> TgC;   ///< end-of-year stock, Tg C, per year
+  std::vector<double> t_ha;  ///< end-of-year mean density, t C ha-1, per year
+};
+
+/// Every zone's totals over the run, in a fixed order: layer by layer (as given), zone by zone, "all"
+/// then each land-cover class (classes with no cell in a zone have no row).
+struct TotalsTable {
+  std::string scenario = "baseline";
+  std::string model;
+  int first_year = 0;         ///< the calendar year of TgC[0]; the start is 1 January of it
+  double cell_area_ha = 0;    ///< projected area of one cell of the run grid
+  double depth_cm = 30;       ///< depth of the simulated layer
+  std::vector<TotalsRow> rows;
+  int years() const { return rows.empty() ? 0 : static_cast<int>(rows.front().TgC.size()); }
+  /// The row of the whole grid ("country", all land covers).
+  const TotalsRow& national() const { return rows.front(); }
+};
+
+/// The exact sums of one rank's cells ("the cells": the order of the zone layers' membership).
+class ZoneSums {
+ public:
+  /// `layers`: the zone kinds over the cells, the first the country; `land_class`: each cell's class
+  /// index into `class_names`; `years`: the yearly values each zone gets.
+  ZoneSums(std::vector<ZoneLayer> layers, std::vector<int> land_class, std::vector<std::string> class_names, int years);
+  /// The stock of each cell (t ha-1) on 1 January of the first year / at the end of year index y.
+  /// Throws InputError when a value is not finite or out of the fixed-point range (|v| >= 2^40).
+  void add_start(const std::vector<double>& stock);
+  void add_year(int y, const std::vector<double>& stock);
+  /// Collective: the table over every rank's cells (the same on every rank). `cell_area_ha` is the
+  /// projected area of one cell.
+  TotalsTable reduce(MPI_Comm comm, double cell_area_ha) const;
+  /// Collective: the national stock of `stock` (one value per cell, t ha-1) in Tg C, exactly summed.
+  double national_TgC(MPI_Comm comm, const std::vector<double>& stock, double cell_area_ha) const;
+  std::size_t cells() const { return land_class_.size(); }
+  const std::vector<ZoneLayer>& layers() const { return layers_; }
+
+ private:
+  void add(const std::vector<double>& stock, FixedPoint* sums);
+  std::vector<ZoneLayer> layers_;
+  std::vector<int> land_class_;
+  std::vector<std::string> class_names_;
+  std::vector<std::size_t> base_;        ///< first slot of each layer: zone z, class c at base + z (C + 1) + 1 + c
+  std::size_t slots_ = 0;
+  std::vector<std::int64_t> weight_;     ///< per slot: sub-cells (of the layer's denominator)
+  std::vector<FixedPoint> start_, year_;  ///< per slot, and per year and slot
+};
+
+}  // namespace alamod::engine
