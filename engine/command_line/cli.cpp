@@ -23,6 +23,7 @@
 #include "engine/official/rothc_official.hpp"
 #include "engine/site/site_evaluate.hpp"
 #include "engine/site/site_run.hpp"
+#include "engine/totals/summarize.hpp"
 #include "grids/input_error.hpp"
 
 namespace alamod::engine {
@@ -35,6 +36,7 @@ const char* const kAbout =
     "Examples:\n"
     "  mpiexec -n 2 alamod run configs/france_default.toml --out results/france\n"
     "  alamod run configs/france_default.toml --out results/short --set run.end_year=2000\n"
+    "  mpiexec -n 2 alamod summarize results/france --zones zones.gpkg --zone-field code --out results/zones\n"
     "  alamod rothc --official-input RothC_input.dat --out results/rothc\n"
     "  alamod amg --official-inputs tests/data/amg/shipped/inputs --out results/amg\n"
     "  alamod site --model rothc --forcing data/sites/broadbalk/forcing_nil.csv --out nil.csv\n"
@@ -53,6 +55,12 @@ struct RunCommand {
   int checkpoint_every = -1;      ///< -1: from the configuration
   std::string restart;            ///< --restart [FILE]; "latest" when given without a file
   CLI::Option* restart_option = nullptr;
+};
+
+/// `alamod summarize`: the totals, report and maps of a finished grid run, from its output.
+struct SummarizeCommand {
+  CLI::App* command = nullptr;
+  SummarizeOptions options;
 };
 
 /// `alamod rothc`: an input file of the official RothC program.
@@ -100,6 +108,7 @@ struct Commands {
   CLI::App app{kAbout, "alamod"};
   bool show_version = false;
   RunCommand run;
+  SummarizeCommand summarize;
   OfficialRothcCommand rothc;
   OfficialAmgCommand amg;
   SiteCommand site;
@@ -110,7 +119,7 @@ struct Commands {
 
   /// Whether the chosen subcommand computes (and so needs MPI).
   bool computes() const {
-    return *run.command || *rothc.command || *amg.command || *site.command || *evaluate.command || *calibrate.command;
+    return *run.command || *summarize.command || *rothc.command || *amg.command || *site.command || *evaluate.command || *calibrate.command;
   }
 };
 
@@ -153,6 +162,31 @@ void add_run_command(CLI::App& app, RunCommand& run) {
       "Environment: ALAMOD_MPIIO_HINTS=key=value,... MPI-IO hints for the output (e.g. striping_factor=16);\n"
       "ALAMOD_DEFLATE=zlib compresses with HDF5's zlib instead of libdeflate (same values, slower).\n"
       "PETSc options pass through (e.g. -log_view). Every key: alamod run --config-help.");
+}
+
+void add_summarize_command(CLI::App& app, SummarizeCommand& summarize) {
+  summarize.command = app.add_subcommand(
+      "summarize", "totals, report and maps of a finished grid run, computed again from its output (in parallel)");
+  CLI::App* cmd = summarize.command;
+  SummarizeOptions& o = summarize.options;
+  cmd->add_option("run", o.run, "the run's --out folder (or its output file)")->required();
+  cmd->add_option("--zones", o.zones,
+                  "zones of your own: a raster of integer codes (cell centre) or a vector file GDAL/OGR reads "
+                  "(rasterised by area share; give --zone-field)");
+  cmd->add_option("--zone-field", o.zone_field, "the attribute of a vector --zones file that names each zone");
+  cmd->add_option("--zone-subcells", o.zone_subcells,
+                  "area shares of vector zones from N x N sub-cells per cell (default: the run's totals.zone_subcells)")
+      ->check(CLI::Range(1, 64));
+  cmd->add_option("--config", o.config,
+                  "take the land-use map, zone layers and names from this configuration instead of the run's own");
+  cmd->add_option("--out", o.out_dir, "folder for totals.csv, totals.nc, report.html and the maps (default: the run's)");
+  cmd->add_flag("--overwrite", o.overwrite, "replace totals and report already in the folder");
+  cmd->add_flag("--no-report", o.no_report, "totals.csv and totals.nc only");
+  cmd->footer(
+      "Examples:\n"
+      "  mpiexec -n 2 alamod summarize results/france --out results/france_again\n"
+      "  alamod summarize results/france --zones catchments.gpkg --zone-field code --out results/by_catchment\n"
+      "Exit status: 0 done; 1 bad input (the message names the file); 2 bad command line.");
 }
 
 void add_official_rothc_command(CLI::App& app, OfficialRothcCommand& rothc) {
@@ -265,7 +299,7 @@ int launcher_rank() {
 /// The words that no alamod option took: PETSc's options (-log_view, -tao_*), each with its value.
 std::vector<std::string> leftover_words(const Commands& c) {
   std::vector<std::string> words = c.app.remaining();
-  for (const CLI::App* sub : {c.run.command, c.rothc.command, c.amg.command, c.site.command, c.evaluate.command,
+  for (const CLI::App* sub : {c.run.command, c.summarize.command, c.rothc.command, c.amg.command, c.site.command, c.evaluate.command,
                               c.calibrate.command, c.models.command}) {
     const auto extra = sub->remaining();
     words.insert(words.end(), extra.begin(), extra.end());
@@ -403,6 +437,11 @@ int run_grid_command(RunCommand& run, int rank) {
   return 0;
 }
 
+int run_summarize_command(const SummarizeCommand& summarize) {
+  run_summarize(MPI_COMM_WORLD, summarize.options);
+  return 0;
+}
+
 /// `alamod rothc` and `alamod amg` run on rank 0 only; the other ranks return 0.
 int run_official_rothc_command(const OfficialRothcCommand& rothc, int rank) {
   if (rank != 0) return 0;
@@ -465,6 +504,7 @@ CommandLine::CommandLine() : commands_(std::make_unique<Commands>()) {
   c.app.require_subcommand(0, 1);
   c.app.add_flag("--version", c.show_version, "print the version, git commit and library versions, then exit");
   add_run_command(c.app, c.run);
+  add_summarize_command(c.app, c.summarize);
   add_official_rothc_command(c.app, c.rothc);
   add_official_amg_command(c.app, c.amg);
   add_site_command(c.app, c.site);
@@ -496,6 +536,7 @@ int CommandLine::run(int rank) {
   Commands& c = *commands_;
   try {
     if (*c.run.command) return run_grid_command(c.run, rank);
+    if (*c.summarize.command) return run_summarize_command(c.summarize);
     if (*c.rothc.command) return run_official_rothc_command(c.rothc, rank);
     if (*c.amg.command) return run_official_amg_command(c.amg, rank);
     if (*c.site.command) return run_site_command(c.site, rank);
