@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "engine/common/html_report.hpp"
+
 namespace alamod::engine {
 
 /// One observation and the simulated value at the same time. Stocks in t C ha-1.
@@ -80,16 +82,6 @@ void write_report_html(const std::string& path, const std::vector<Series>& serie
 void write_report_html(const std::string& path, const std::vector<Series>& series, const std::string& title,
                        const std::string& provenance_text, const std::string& heatmap_metric = "rmse");
 
-/// Axis ticks by the nice-number algorithm (after Heckbert, Graphics Gems 1990): about `target`
-/// ticks at a step of 1, 2 or 5 x 10^k, covering [lo, hi] (first tick <= lo, last >= hi).
-struct AxisTicks {
-  double lo, hi, step;
-  std::vector<double> ticks;
-  int decimals;  ///< digits after the point needed to print the ticks
-};
-AxisTicks nice_ticks(double lo, double hi, int target = 5);
-
-/// HTML/XML escaping of & < > " '.
-std::string html_escape(const std::string& s);
+/// nice_ticks and html_escape: engine/common/html_report.hpp (shared with the run report).
 
 }  // namespace alamod::engine
