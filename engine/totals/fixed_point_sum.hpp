@@ -19,18 +19,20 @@ namespace alamod::engine {
 
 using FixedPoint = __int128;
 
-inline constexpr int kFractionBits = 50;
+inline constexpr int kFractionBits = 50;  // to_fixed_point scales by 2^50
 inline constexpr double kFixedPointLimit = 0x1p40;
 
 /// `v` rounded to the nearest multiple of 2^-kFractionBits, in units of 2^-kFractionBits.
 /// Throws std::range_error when |v| >= 2^40 or v is not finite (the caller names the cell).
 inline FixedPoint to_fixed_point(double v) {
   if (!(std::fabs(v) < kFixedPointLimit)) throw std::range_error("value outside the fixed-point range");
-  const double s = std::ldexp(v, kFractionBits);  // exact: |s| < 2^90
-  const double hi = std::trunc(std::ldexp(s, -45));  // |hi| < 2^45
-  const double lo = s - std::ldexp(hi, 45);          // exact: the bits of s below 2^45
-  return static_cast<FixedPoint>(static_cast<std::int64_t>(hi)) * (static_cast<FixedPoint>(1) << 45) +
-         static_cast<FixedPoint>(static_cast<std::int64_t>(std::nearbyint(lo)));
+  const double s = v * 0x1p50;  // exact (a power of two): |s| < 2^90
+  const auto hi = static_cast<std::int64_t>(s * 0x1p-45);  // truncated: |hi| < 2^45, exact
+  const double lo = s - static_cast<double>(hi) * 0x1p45;  // exact: the bits of s below 2^45
+  // lo to the nearest integer (ties to even) by the 1.5 * 2^52 shift, exact for |lo| < 2^51
+  const double rounded = (lo + 0x1.8p52) - 0x1.8p52;
+  return static_cast<FixedPoint>(hi) * (static_cast<FixedPoint>(1) << 45) +
+         static_cast<FixedPoint>(static_cast<std::int64_t>(rounded));
 }
 
 /// A fixed-point sum back as a double (one rounding), divided by `denominator` (an exact integer

@@ -24,6 +24,7 @@ struct ReportFiles {
   static constexpr const char* start_png = "map_soc_start.png";
   static constexpr const char* change_png = "map_soc_change.png";
   static constexpr const char* series_png = "series_soc_national.png";
+  static constexpr const char* class_series_png = "series_soc_density_land_use.png";
   static constexpr const char* start_tif = "soc_start.tif";
   static constexpr const char* change_tif = "soc_change.tif";
 };

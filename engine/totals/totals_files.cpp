@@ -86,16 +86,28 @@ void write_totals_csv(const std::string& path, const TotalsTable& table) {
       "change_TgC,change_pct,rate_per_mille_yr,gsocseq_asr_t_ha_yr,gsocseq_rsr_t_ha_yr\n";
   csv.reserve(csv.size() + table.rows.size() * static_cast<size_t>(table.years()) * 160);
   const std::string prefix = csv_field(table.scenario) + "," + csv_field(table.model) + ",";
+  std::vector<std::string> zone(table.rows.size());  // the text of each row's zone and land cover
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    const auto& row = table.rows[r];
+    zone[r] = "," + csv_field(row.kind) + "," + csv_field(row.code) + "," + csv_field(row.name) + "," +
+              csv_field(row.land_cover) + "," + shortest_number(row.area_ha);
+  }
+  auto number = [&csv](double v) {
+    csv += ',';
+    csv += shortest_number(v);
+  };
   for (int y = 0; y < table.years(); ++y) {
     const std::string year = std::to_string(table.first_year + y);
-    for (const auto& row : table.rows) {
+    for (size_t r = 0; r < table.rows.size(); ++r) {
+      const auto& row = table.rows[r];
       const TotalsChange c = totals_change(table, row, y);
-      csv += prefix + year + "," + csv_field(row.kind) + "," + csv_field(row.code) + "," + csv_field(row.name) + "," +
-             csv_field(row.land_cover) + "," + shortest_number(row.area_ha) + "," +
-             shortest_number(row.TgC[static_cast<size_t>(y)]) + "," + shortest_number(row.t_ha[static_cast<size_t>(y)]) +
-             "," + shortest_number(row.start_TgC) + "," + shortest_number(c.change_TgC) + "," +
-             shortest_number(c.change_pct) + "," + shortest_number(c.rate_per_mille_yr) + "," +
-             shortest_number(c.asr_t_ha_yr) + "," + shortest_number(c.rsr_t_ha_yr) + "\n";
+      csv += prefix;
+      csv += year;
+      csv += zone[r];
+      for (const double v : {row.TgC[static_cast<size_t>(y)], row.t_ha[static_cast<size_t>(y)], row.start_TgC,
+                             c.change_TgC, c.change_pct, c.rate_per_mille_yr, c.asr_t_ha_yr, c.rsr_t_ha_yr})
+        number(v);
+      csv += '\n';
     }
   }
   write_file_atomically(path, csv);

@@ -29,11 +29,25 @@ ZoneSums::ZoneSums(std::vector<ZoneLayer> layers, std::vector<int> land_class, s
   }
   start_.assign(slots_, 0);
   year_.assign(slots_ * static_cast<std::size_t>(years), 0);
+  for (std::size_t l = 0; l < layers_.size(); ++l) {
+    bool whole = layers_[l].denominator == 1;
+    for (std::size_t i = 0; whole && i < land_class_.size(); ++i) whole = layers_[l].offset[i + 1] - layers_[l].offset[i] <= 1;
+    (whole ? dense_layers_ : shared_layers_).push_back(l);
+  }
+  const std::size_t nd = dense_layers_.size();
+  dense_slot_.assign(land_class_.size() * nd, -1);
+  for (std::size_t d = 0; d < nd; ++d) {
+    const auto& layer = layers_[dense_layers_[d]];
+    for (std::size_t i = 0; i < land_class_.size(); ++i)
+      if (layer.offset[i + 1] > layer.offset[i])
+        dense_slot_[i * nd + d] = static_cast<std::int32_t>(
+            base_[dense_layers_[d]] + static_cast<std::size_t>(layer.member_zone[static_cast<size_t>(layer.offset[i])]) * per_zone);
+  }
 }
 
 void ZoneSums::add(const std::vector<double>& stock, FixedPoint* sums) {
   if (stock.size() != land_class_.size()) throw std::logic_error("ZoneSums: one stock per cell expected");
-  const std::size_t per_zone = class_names_.size() + 1;
+  const std::size_t per_zone = class_names_.size() + 1, nd = dense_layers_.size();
   for (std::size_t i = 0; i < stock.size(); ++i) {
     FixedPoint q;
     try {
@@ -43,12 +57,17 @@ void ZoneSums::add(const std::vector<double>& stock, FixedPoint* sums) {
                        " t ha-1 of a land cell is beyond what the totals add up (|stock| < 1.1e12 t ha-1)");
     }
     const std::size_t cls = 1 + static_cast<std::size_t>(land_class_[i]);
-    for (std::size_t l = 0; l < layers_.size(); ++l) {
+    const std::int32_t* dense = dense_slot_.data() + i * nd;
+    for (std::size_t d = 0; d < nd; ++d)
+      if (dense[d] >= 0) {
+        sums[dense[d]] += q;
+        sums[static_cast<std::size_t>(dense[d]) + cls] += q;
+      }
+    for (const std::size_t l : shared_layers_) {
       const auto& layer = layers_[l];
       for (auto k = layer.offset[i]; k < layer.offset[i + 1]; ++k) {
         FixedPoint* zone = sums + base_[l] + static_cast<std::size_t>(layer.member_zone[static_cast<size_t>(k)]) * per_zone;
-        const std::int32_t w = layer.member_weight[static_cast<size_t>(k)];
-        const FixedPoint term = w == 1 ? q : q * w;
+        const FixedPoint term = q * layer.member_weight[static_cast<size_t>(k)];
         zone[0] += term;
         zone[cls] += term;
       }

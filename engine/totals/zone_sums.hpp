@@ -61,6 +61,10 @@ class ZoneSums {
   std::vector<int> land_class_;
   std::vector<std::string> class_names_;
   std::vector<std::size_t> base_;        ///< first slot of each layer: zone z, class c at base + z (C + 1) + 1 + c
+  /// The layers of one whole zone or none per cell (rasters of codes): each cell's "all" slot in each of
+  /// them (-1: none), cells x layers; the other layers (area shares) through their membership.
+  std::vector<std::int32_t> dense_slot_;
+  std::vector<std::size_t> dense_layers_, shared_layers_;
   std::size_t slots_ = 0;
   std::vector<std::int64_t> weight_;     ///< per slot: sub-cells (of the layer's denominator)
   std::vector<FixedPoint> start_, year_;  ///< per slot, and per year and slot
