@@ -14,6 +14,7 @@
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
 
+#include "engine/common/atomic_file.hpp"
 #include "grids/input_error.hpp"
 
 namespace alamod::engine {
@@ -403,18 +404,7 @@ void rename_into_place(const std::string& tmp, const std::string& path) {
 
 }  // namespace
 
-void write_png(const std::string& path, const Canvas& image) {
-  const std::string bytes = png_bytes(image);
-  const std::string tmp = temporary_beside(path);
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) throw InputError(tmp + ": cannot write (" + std::strerror(errno) + ")");
-  const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  if (std::fclose(f) != 0 || !ok) {
-    std::remove(tmp.c_str());
-    throw InputError(tmp + ": write failed (disk full?)");
-  }
-  rename_into_place(tmp, path);
-}
+void write_png(const std::string& path, const Canvas& image) { write_output_atomically(path, png_bytes(image)); }
 
 void write_cog(const std::string& path, const grids::GridSpec& grid, const std::vector<float>& values,
                const std::string& description, const std::string& units) {

@@ -8,6 +8,7 @@
 #include <map>
 #include <sstream>
 
+#include "engine/common/atomic_file.hpp"
 #include "engine/common/html_report.hpp"
 #include "engine/common/number_format.hpp"
 #include "engine/totals/map_image.hpp"
@@ -423,7 +424,7 @@ void write_report(const std::string& dir, const TotalsTable& table, const Report
     << "</pre></section>\n";
   o << "<footer>Self-contained report written by alamod: no scripts, no external resources.</footer>\n"
     << "</main>\n</body>\n</html>\n";
-  write_file_atomically(dir + "/" + ReportFiles::html, o.str());
+  write_output_atomically(dir + "/" + ReportFiles::html, o.str());
 }
 
 }  // namespace alamod::engine

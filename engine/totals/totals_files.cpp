@@ -11,6 +11,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "engine/common/atomic_file.hpp"
 #include "grids/calendar.hpp"
 #include "grids/input_error.hpp"
 
@@ -59,27 +60,6 @@ TotalsChange totals_change(const TotalsTable& table, const TotalsRow& row, int y
   return c;
 }
 
-void write_file_atomically(const std::string& path, const std::string& content) {
-  const auto slash = path.find_last_of('/');
-  const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
-  const std::string tmp = dir + "." + path.substr(slash == std::string::npos ? 0 : slash + 1) + ".incomplete";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError(tmp + ": cannot write (" + std::strerror(errno) + ")");
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.close();
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw InputError(tmp + ": write failed (disk full?)");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
-    std::remove(tmp.c_str());
-    throw InputError("cannot rename " + tmp + " to " + path + ": " + why);
-  }
-}
-
 void write_totals_csv(const std::string& path, const TotalsTable& table) {
   std::string csv =
       "scenario,model,year,zone_kind,zone_code,zone_name,land_cover,area_ha,soc_TgC,soc_t_ha,soc_start_TgC,"
@@ -110,7 +90,7 @@ void write_totals_csv(const std::string& path, const TotalsTable& table) {
       csv += '\n';
     }
   }
-  write_file_atomically(path, csv);
+  write_output_atomically(path, csv);
 }
 
 void write_totals_netcdf(const std::string& path, const TotalsTable& table,

@@ -1,6 +1,6 @@
 #pragma once
 /// The totals as files: DIR/totals.csv (long format) and DIR/totals.nc (CF-1.8, a named region
-/// dimension), written under a temporary name and renamed. docs/OUTPUTS.md describes both.
+/// dimension), written under a temporary name and renamed (engine/common/atomic_file.hpp for the CSV). docs/OUTPUTS.md describes both.
 ///
 /// Columns and variables, for a zone and land cover, at the end of year y of a run that starts on
 /// 1 January of year y0 (the start: the spin-up's state, cSoilInitial), with e = y - y0 + 1 years:
@@ -27,9 +27,6 @@ TotalsChange totals_change(const TotalsTable& table, const TotalsRow& row, int y
 
 /// A number as the shortest text that reads back to the same double ("NaN" when not finite).
 std::string shortest_number(double v);
-
-/// `content` to DIR/.NAME.incomplete, then renamed to `path`. Throws InputError when it cannot.
-void write_file_atomically(const std::string& path, const std::string& content);
 
 /// DIR/totals.csv: one row per scenario, year, zone and land cover.
 void write_totals_csv(const std::string& path, const TotalsTable& table);
