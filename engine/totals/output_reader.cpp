@@ -2,6 +2,7 @@
 
 #include <netcdf.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -69,17 +70,22 @@ std::string StockReader::attribute(const std::string& name) const {
 std::vector<double> StockReader::read_rows(int year, int row0, int nrows) const {
   std::vector<double> v(static_cast<size_t>(nrows) * static_cast<size_t>(nx_));
   if (nrows <= 0) return v;
+  const int var = year < 0 ? initial_ : soil_;
+  const double fill = year < 0 ? fill_initial_ : fill_soil_;
+  const size_t start[3] = {static_cast<size_t>(std::max(year, 0)), static_cast<size_t>(row0), 0};
+  const size_t count[3] = {1, static_cast<size_t>(nrows), static_cast<size_t>(nx_)};
+  const size_t* s = year < 0 ? start + 1 : start;
+  const size_t* c = year < 0 ? count + 1 : count;
+  nc_type type = NC_NAT;
+  nc_inq_vartype(ncid_, var, &type);
   int rc;
-  double fill;
-  if (year < 0) {
-    const size_t start[2] = {static_cast<size_t>(row0), 0}, count[2] = {static_cast<size_t>(nrows), static_cast<size_t>(nx_)};
-    rc = nc_get_vara_double(ncid_, initial_, start, count, v.data());
-    fill = fill_initial_;
+  if (type == NC_FLOAT) {
+    // read in the stored type: netCDF 4.9 applies a variable's BitRound again when it converts to double
+    std::vector<float> f(v.size());
+    rc = nc_get_vara_float(ncid_, var, s, c, f.data());
+    std::copy(f.begin(), f.end(), v.begin());
   } else {
-    const size_t start[3] = {static_cast<size_t>(year), static_cast<size_t>(row0), 0};
-    const size_t count[3] = {1, static_cast<size_t>(nrows), static_cast<size_t>(nx_)};
-    rc = nc_get_vara_double(ncid_, soil_, start, count, v.data());
-    fill = fill_soil_;
+    rc = nc_get_vara_double(ncid_, var, s, c, v.data());
   }
   if (rc != NC_NOERR)
     throw InputError(path_ + ": reading " + (year < 0 ? std::string("cSoilInitial") : "cSoil of year index " + std::to_string(year)) +
