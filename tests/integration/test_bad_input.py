@@ -267,6 +267,9 @@ input_share = [0.02, 0.02, 0.03, 0.05, 0.06, 0.06, 0.06, 0.06, 0.1, 0.24, 0.2, 0
 file = "{out_name}"
 deflate_level = 1
 precision = "float"
+
+[totals]
+enabled = false   # the output file alone (bad zone inputs: tests/integration/test_totals.py)
 """
 
 
