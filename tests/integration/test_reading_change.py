@@ -64,6 +64,7 @@ out.GetRasterBand(1).WriteArray(weights)
 out = None
 
 common = ["run", os.path.join(SRC, "configs/france_default.toml"), "--overwrite", "--set", 'model="millennial"',
+          "--set", 'spinup.method="equilibrium"',
           "--set", "run.end_year=1995", "--set", 'output.precision="double"',
           "--set", f'inputs.climate="{blocks}"', "--set", f'inputs.cost_weight="{weight_path}"',
           "--set", 'decomposition.rebalance="always"']
