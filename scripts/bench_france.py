@@ -2,14 +2,19 @@
 """Time the France runs end to end (a benchmark, not a test).
 
   /usr/bin/python3 scripts/bench_france.py [--cases 8km,1km] [--ranks 1,2] [--end-year 2100] [--repeat 3] [--plot]
-                                          [--set output.significant_bits=12] [--out DIR]
+                                          [--set output.significant_bits=12] [--out DIR] [--totals-cost]
 
 For each case and rank count it runs `mpiexec -n N alamod run configs/france_<case>.toml`,
 records the wall time, alamod's own phase times (max over ranks), the peak memory of one
 rank, and the output size, then writes results/bench/france_runs.csv and prints a table
 with the strong-scaling efficiency against 1 rank. It also times `dd` writing the same
 number of bytes to the same disk (median of 3, "cold" after a pause and "warm" repeated at once:
-see dd_rates), for the parallel write rate ratio."""
+see dd_rates), for the parallel write rate ratio.
+
+With --totals-cost it runs every case twice per repeat, interleaved: as configured (totals and report, the
+default) and with totals.enabled = false, and prints the medians of both wall times, their difference, and
+the time the run itself gives its totals ("totals X s" in the log, max over ranks) against the wall time
+(no dd, no CSV)."""
 import argparse
 import csv
 import os
@@ -56,6 +61,7 @@ def run_case(case, ranks, end_year, out_root, settings=()):
     raw = re.search(r"([\d.]+) MiB of variables \(before compression\)", p.stdout)
     meas = re.search(r"measured load imbalance \(max / mean over ranks - 1\): compute ([\d.]+) %", p.stdout)
     comp = re.search(r"\(its compression ([\d.]+) %\)", p.stdout)
+    totals = re.search(r"\(totals ([\d.]+) s\)", p.stdout)
     nc = os.path.join(out, "carbon_yearly.nc")
     return {"case": case, "ranks": ranks, "years": end_year - 1989, "land_cells": int(cells.group(1)),
             "wall_s": round(wall, 2), "input_s": float(m.group(1)), "spinup_s": float(m.group(2)),
@@ -63,7 +69,8 @@ def run_case(case, ranks, end_year, out_root, settings=()):
             "max_rss_mib_one_rank": round(int(rss.group(1)) / 1024, 1), "output_mib": round(os.path.getsize(nc) / 2**20, 1),
             "load_imbalance_pct": float(imb.group(1)), "raw_output_mib": float(raw.group(1)),
             "compute_imbalance_measured_pct": float(meas.group(1)),
-            "compression_imbalance_measured_pct": float(comp.group(1)) if comp else 0.0}
+            "compression_imbalance_measured_pct": float(comp.group(1)) if comp else 0.0,
+            "totals_s": float(totals.group(1)) if totals else 0.0}
 
 
 def dd_rates(path, mib, repeats=3, pause=12.0):
@@ -127,6 +134,32 @@ def plot(rows, path):
     print(f"wrote {path}")
 
 
+def totals_cost(a, keys):
+    """Wall time with and without the totals and report, interleaved repeats; medians."""
+    rows = []
+    for case, r in keys:
+        with_t, without = [], []
+        for rep in range(a.repeat):
+            w = run_case(case, r, a.end_year, a.out, a.set)
+            o = run_case(case, r, a.end_year, a.out, list(a.set) + ["totals.enabled=false"])
+            with_t.append(w)
+            without.append(o)
+            print(f"repeat {rep + 1}/{a.repeat} {case} np{r}: with totals {w['wall_s']} s (totals {w['totals_s']} s), "
+                  f"without {o['wall_s']} s", flush=True)
+        mw = statistics.median(x["wall_s"] for x in with_t)
+        mo = statistics.median(x["wall_s"] for x in without)
+        mt = statistics.median(x["totals_s"] for x in with_t)
+        rows.append([case, r, a.repeat, round(mw, 2), round(mo, 2), round(mw - mo, 2),
+                     round(100 * (mw - mo) / mo, 1), mt, round(100 * mt / mw, 1)])
+    head = ["case", "ranks", "repeats", "wall with totals (s)", "wall without (s)", "difference (s)",
+            "difference (%)", "totals in the log (s)", "log / wall (%)"]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for row in rows:
+        print("| " + " | ".join(str(x) for x in row) + " |")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cases", default="8km,1km")
@@ -141,9 +174,13 @@ def main():
                     help="seconds idle before each cold dd (default 12; see dd_rates)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="configuration override passed to every run (TOML value), e.g. output.significant_bits=12")
+    ap.add_argument("--totals-cost", action="store_true",
+                    help="runs with and without totals and report (totals.enabled = false), interleaved: their cost")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     keys = [(case, int(r)) for case in a.cases.split(",") for r in a.ranks.split(",")]
+    if a.totals_cost:
+        return totals_cost(a, keys)
     runs = {k: [] for k in keys}
     for rep in range(a.repeat):
         for case, r in keys:

@@ -1,9 +1,10 @@
 # Totals and the run report (engine/totals; docs/OUTPUTS.md, "Totals and report"): the France 8 km default
 # with zones of a vector file (three bands of latitude, by area share) at 1, 2 and 3 ranks with cells moving
 # between ranks; totals.csv bitwise the same on every rank count, zone totals adding up to the national total,
-# INSEE names, totals.nc, the COG GeoTIFF (tests/integration/test_totals.py); `alamod summarize` on 1 and 3
-# ranks giving the run's totals again, also from a lossy (BitRound) output; a restart; bad zone files; the
-# report in headless Chromium (tests/integration/test_totals_report.py).
+# INSEE names, totals.nc, the COG GeoTIFF, the default's start at the observed stock
+# (tests/integration/test_totals.py); `alamod summarize` on 1 and 3 ranks giving the run's totals again, also
+# from a lossy (BitRound) output; a restart; bad zone files; the report in headless Chromium
+# (tests/integration/test_totals_report.py).
 set(ALAMOD_TOTALS_TEST ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_totals.py)
 set(ALAMOD_TOTALS_ZONES ${ALAMOD_RUN_DIR}/totals_zones)
 
@@ -19,7 +20,8 @@ foreach(np 1 2 3)
 endforeach()
 
 alamod_script_test(totals_rank_invariance /usr/bin/python3 ${ALAMOD_TOTALS_TEST} check
-  --runs ${ALAMOD_RUN_DIR}/totals_np1 ${ALAMOD_RUN_DIR}/totals_np2 ${ALAMOD_RUN_DIR}/totals_np3)
+  --runs ${ALAMOD_RUN_DIR}/totals_np1 ${ALAMOD_RUN_DIR}/totals_np2 ${ALAMOD_RUN_DIR}/totals_np3
+  --soc ${CMAKE_SOURCE_DIR}/data/france/soc_stock_8km.tif)
 set_tests_properties(totals_rank_invariance PROPERTIES FIXTURES_REQUIRED totals_runs)
 
 alamod_script_test(totals_summarize /usr/bin/python3 ${ALAMOD_TOTALS_TEST} summarize --alamod $<TARGET_FILE:alamod>

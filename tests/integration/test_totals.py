@@ -11,7 +11,8 @@ a restart, and bad zone input.
       totals.csv identical on every rank count; every kind's zones add up to the national total and every
       zone's land-use classes to its "all" row, to round-off; the columns, the INSEE names, the projected
       cell area; totals.nc (CF, a region dimension with names) holds the CSV's numbers; the GeoTIFFs and
-      PNGs; with --soc, the start equals the observed map to 0.1 % (the inverse spin-up of the default).
+      PNGs; with --soc, the start (1 January of the first year) equals the observed map to 0.1 % (the inverse
+      spin-up of the default), and the end of the first year is within 0.5 % of it.
   test_totals.py summarize --alamod A --run DIR --work W [--zones FILE --zone-field NAME] [--raster-zones TIF]
       `alamod summarize` on 1 and 3 ranks gives the run's totals.csv byte for byte; with --zones, the
       user zones of the run again (the run was made with the same zones); with --raster-zones, zones from a
@@ -208,8 +209,9 @@ def check_runs(a):
         end1 = float(nat[0]["soc_TgC"])
         check(f"the start ({start:.1f} Tg C) equals the observed map ({observed:.1f} Tg C) to 0.1 %",
               abs(start / observed - 1) < 1e-3, start / observed - 1)
-        check(f"the end of the first year ({end1:.1f} Tg C) is within 0.1 % of the observed map",
-              abs(end1 / observed - 1) < 1e-3, end1 / observed - 1)
+        # the weather of the first year moves it a little (0.2 % for 1990; docs/OUTPUTS.md)
+        check(f"the end of the first year ({end1:.1f} Tg C) is within 0.5 % of the observed map",
+              abs(end1 / observed - 1) < 5e-3, end1 / observed - 1)
     # totals.nc
     import netCDF4
     with netCDF4.Dataset(os.path.join(a.runs[0], "totals.nc")) as ds:
