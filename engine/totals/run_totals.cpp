@@ -58,7 +58,7 @@ TotalsSetup totals_setup(const RunConfig& cfg, const std::string& out_dir) {
 
 RunTotals::RunTotals(MPI_Comm comm, const RunConfig& cfg, const std::string& out_dir,
                      const decomposition::LandPartition& partition, const std::vector<std::int64_t>& cells)
-    : comm_(comm), out_dir_(out_dir), home_(partition) {
+    : comm_(comm), out_dir_(out_dir), home_(partition), home_first_land_(first_land_cells(partition)) {
   MPI_Comm_rank(comm_, &rank_);
   const double t0 = MPI_Wtime();
   start_label_ = "1 January " + std::to_string(cfg.start_year);
@@ -74,24 +74,24 @@ void RunTotals::log(const std::string& line) const {
   std::fflush(stdout);
 }
 
-std::vector<double> RunTotals::at_home(const decomposition::LandPartition& partition, const std::vector<double>& stock) {
+const std::vector<double>& RunTotals::at_home(const decomposition::LandPartition& partition,
+                                              const std::vector<double>& stock) {
   const std::vector<std::int64_t> from = first_land_cells(partition);
-  if (from == first_land_cells(home_)) return stock;
+  if (from == home_first_land_) return stock;
   if (!moved_ || from != moved_from_) {  // the cells moved since the last year (collective on every rank alike)
     moved_ = std::make_unique<decomposition::LandMigration>(comm_, partition, home_);
     moved_from_ = from;
   }
-  std::vector<double> v = stock;
-  moved_->move(v);
-  return v;
+  moved_values_ = stock;
+  moved_->move(moved_values_);
+  return moved_values_;
 }
 
 void RunTotals::start(const decomposition::LandPartition& partition, const std::vector<double>& stock,
                       const std::vector<double>& observed) {
   const double t0 = MPI_Wtime();
-  const std::vector<double> home = at_home(partition, stock);
-  totals_->add_start(home);
-  const double start = totals_->national_TgC(home);
+  totals_->add_start(at_home(partition, stock));
+  const double start = totals_->national_TgC(at_home(partition, stock));
   const double area = totals_->national_area_ha();
   // the observed map as read (not rounded to the output's precision)
   const double seen = totals_->national_TgC(at_home(partition, observed), false);

@@ -51,15 +51,17 @@ class RunTotals {
   double seconds() const { return seconds_; }
 
  private:
-  /// `stock` of the owned cells of `partition` in the home cells' order.
-  std::vector<double> at_home(const decomposition::LandPartition& partition, const std::vector<double>& stock);
+  /// `stock` of the owned cells of `partition` in the home cells' order (itself when no cell has moved).
+  const std::vector<double>& at_home(const decomposition::LandPartition& partition, const std::vector<double>& stock);
   void log(const std::string& line) const;
   MPI_Comm comm_;
   int rank_ = 0;
   std::string out_dir_;
   std::string start_label_;  ///< "1 January 1990"
   decomposition::LandPartition home_;
+  std::vector<std::int64_t> home_first_land_;  ///< home_'s first land cell of each rank, and the count
   std::vector<std::int64_t> moved_from_;  ///< first land cells of the partition `moved_` migrates from
+  std::vector<double> moved_values_;      ///< the stocks moved home (kept between years)
   std::unique_ptr<decomposition::LandMigration> moved_;
   std::unique_ptr<ZoneTotals> totals_;
   double seconds_ = 0;

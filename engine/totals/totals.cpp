@@ -52,7 +52,9 @@ ZoneTotals::ZoneTotals(MPI_Comm comm, TotalsSetup setup, std::vector<std::int64_
   MPI_Comm_rank(comm_, &rank_);
   const auto& s = setup_;
   ZoneNames names;
-  if (!s.zone_names.empty()) names = read_zone_names(s.zone_names);  // every rank reads it: a failure is on all
+  collectively(comm_, [&] {
+    if (!s.zone_names.empty()) names = read_zone_names(s.zone_names);  // every rank reads the small table
+  });
   std::vector<ZoneLayer> layers;
   layers.push_back(whole_grid_layer(cells_.size(), names));
   const std::pair<const char*, const std::string*> rasters[] = {

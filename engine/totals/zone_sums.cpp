@@ -43,6 +43,12 @@ ZoneSums::ZoneSums(std::vector<ZoneLayer> layers, std::vector<int> land_class, s
         dense_slot_[i * nd + d] = static_cast<std::int32_t>(
             base_[dense_layers_[d]] + static_cast<std::size_t>(layer.member_zone[static_cast<size_t>(layer.offset[i])]) * per_zone);
   }
+  for (const std::size_t l : dense_layers_) {  // their membership is dense_slot_ now: ~12 bytes a cell each
+    auto& layer = layers_[l];
+    layer.offset = {0};
+    std::vector<std::int32_t>().swap(layer.member_zone);
+    std::vector<std::int32_t>().swap(layer.member_weight);
+  }
 }
 
 void ZoneSums::add(const std::vector<double>& stock, FixedPoint* sums) {

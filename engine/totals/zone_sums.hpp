@@ -53,6 +53,7 @@ class ZoneSums {
   /// Collective: the national stock of `stock` (one value per cell, t ha-1) in Tg C, exactly summed.
   double national_TgC(MPI_Comm comm, const std::vector<double>& stock, double cell_area_ha) const;
   std::size_t cells() const { return land_class_.size(); }
+  /// The layers and their zones (the membership of raster layers is released once held in dense slots).
   const std::vector<ZoneLayer>& layers() const { return layers_; }
 
  private:
