@@ -432,6 +432,7 @@ void write_cog(const std::string& path, const grids::GridSpec& grid, const std::
   ds->SetMetadataItem("UNITS", units.c_str());
   ds->SetMetadataItem("DESCRIPTION", description.c_str());
   const std::string tmp = temporary_beside(path);
+  std::remove(tmp.c_str());  // a leftover or planted file (a link) at the temporary name: removed, not followed
   // overviews where they matter (rasters larger than a screen); below, a COG without them is smaller and quicker
   const bool large = grid.nx > 2048 || grid.ny > 2048;
   const char* options[] = {"COMPRESS=DEFLATE", "PREDICTOR=YES", large ? "OVERVIEWS=AUTO" : "OVERVIEWS=NONE", nullptr};

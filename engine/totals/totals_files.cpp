@@ -116,7 +116,9 @@ void write_totals_netcdf(const std::string& path, const TotalsTable& table,
   const std::string tmp = (slash == std::string::npos ? "" : path.substr(0, slash + 1)) + "." +
                           path.substr(slash == std::string::npos ? 0 : slash + 1) + ".incomplete";
   int nc_id = -1;
-  check(nc_create(tmp.c_str(), NC_NETCDF4 | NC_CLOBBER, &nc_id), "creating " + tmp);
+  // a leftover or planted file (a link) at the temporary name is removed, not followed; then created anew
+  std::remove(tmp.c_str());
+  check(nc_create(tmp.c_str(), NC_NETCDF4 | NC_NOCLOBBER, &nc_id), "creating " + tmp);
   try {
     int d_time, d_bnds, d_region, d_cover;
     check(nc_def_dim(nc_id, "time", nt, &d_time), "dim time");
