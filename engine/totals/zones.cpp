@@ -125,9 +125,11 @@ std::vector<std::string> drop_empty_zones(MPI_Comm comm, ZoneLayer& layer) {
   return dropped;
 }
 
-ZoneLayer code_raster_layer(MPI_Comm comm, const std::string& kind, const std::string& path,
-                            const grids::GridSpec& grid, const std::vector<std::int64_t>& cells,
-                            const ZoneNames& names) {
+}  // namespace
+
+ZoneLayer read_code_raster(MPI_Comm comm, const std::string& kind, const std::string& path,
+                           const grids::GridSpec& grid, const std::vector<std::int64_t>& cells,
+                           const ZoneNames& names) {
   ZoneLayer layer;
   layer.kind = kind;
   layer.source = path;
@@ -159,6 +161,8 @@ ZoneLayer code_raster_layer(MPI_Comm comm, const std::string& kind, const std::s
   }
   return layer;
 }
+
+namespace {
 
 // ---- vector zones
 
@@ -349,12 +353,6 @@ ZoneLayer whole_grid_layer(std::size_t cells, const ZoneNames& names) {
   return layer;
 }
 
-ZoneLayer read_code_raster(MPI_Comm comm, const std::string& kind, const std::string& path,
-                           const grids::GridSpec& grid, const std::vector<std::int64_t>& cells,
-                           const ZoneNames& names) {
-  return code_raster_layer(comm, kind, path, grid, cells, names);
-}
-
 ZoneLayer read_user_zones(MPI_Comm comm, const std::string& path, const std::string& field, int subcells,
                           const grids::GridSpec& grid, const std::vector<std::int64_t>& cells,
                           const ZoneNames& names) {
@@ -377,7 +375,7 @@ ZoneLayer read_user_zones(MPI_Comm comm, const std::string& path, const std::str
   });
   ZoneLayer layer;
   if (raster) {
-    layer = code_raster_layer(comm, "user", path, grid, cells, names);
+    layer = read_code_raster(comm, "user", path, grid, cells, names);
   } else {
     layer.kind = "user";
     layer.source = path;
