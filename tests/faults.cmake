@@ -5,7 +5,7 @@ set(ALAMOD_FAULTS ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_faults.py --alamo
   --source-dir ${CMAKE_SOURCE_DIR})
 foreach(np 1 2 3)
   alamod_script_test(faults_collective_np${np} /usr/bin/python3 ${ALAMOD_FAULTS} --ranks ${np}
-    --only disk_full,concurrent,signals)
+    --only disk_full,stalls,concurrent,signals)
   set_tests_properties(faults_collective_np${np} PROPERTIES TIMEOUT 400 PROCESSORS ${np} FIXTURES_REQUIRED france_data)
 endforeach()
 foreach(np 1 3)

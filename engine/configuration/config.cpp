@@ -412,6 +412,7 @@ void read_checks(const Reader& r, RunConfig& c) {
 /// [checkpoint]
 void read_checkpoint(const Reader& r, RunConfig& c) {
   c.checkpoint_every_years = r.integer("checkpoint.every_years", 0);  // bounds: the schema's
+  c.stall_limit_seconds = r.number("checkpoint.stall_limit_s", 900.0);
 }
 
 /// [decomposition]

@@ -64,6 +64,7 @@ struct RunConfig {
   double rebalance_threshold = 0.02;  ///< decomposition.rebalance_threshold (1)
   int rebalance_every_years = 8;      ///< decomposition.rebalance_every_years (yr)
   int checkpoint_every_years = 0;   ///< write a checkpoint every N simulated years (0: only on SIGTERM/SIGUSR1)
+  double stall_limit_seconds = 900;  ///< checkpoint.stall_limit_s: no year completed for this long stops the run (0: never)
   // totals and report (engine/totals): zone layers (absolute paths; "" when not given)
   std::string region, departement, pedoclimatic_zone, zone_names;  ///< inputs.region ... inputs.zone_names
   bool totals = true;             ///< totals.enabled: DIR/totals.csv and totals.nc

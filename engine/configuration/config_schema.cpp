@@ -140,6 +140,12 @@ const std::vector<ConfigKey>& config_keys() {
        "write a restart checkpoint every N simulated years (0: only when SIGTERM/SIGUSR1 arrive); --checkpoint-every "
        "overrides",
        at_least(0)},
+      {"checkpoint.stall_limit_s", "number", "900", "s",
+       "a run on several ranks that completes no simulated year for this long (or for 10 times its longest "
+       "year so far, if longer) is stopped with exit 1, its unfinished files removed and its last checkpoint "
+       "kept: a rank or the file system has stalled and the others would wait in a collective call until the "
+       "job's time runs out (0: never)",
+       at_least(0)},
       text_key("decomposition.rebalance", "measured",
                "measured: after the 4th and then every rebalance_every_years simulated years, when the slowest "
                "rank's compute time exceeds the mean by more than rebalance_threshold and by more than 5 ms "

@@ -188,6 +188,9 @@ class GridRun {
   /// full (or the quota exceeded), reports it, removes `temporaries` and aborts the communicator (HDF5 may
   /// have left the ranks in different collective calls); otherwise returns.
   void on_output_stall(double seconds, const std::vector<std::string>& temporaries);
+  /// Any rank's watchdog thread, when no simulated year was completed for `seconds` (over `limit`): a rank
+  /// or the file system stalled; the unfinished files are removed and the communicator aborted (exit 1).
+  void on_no_progress(double seconds, double limit);
   /// After a failure while a checkpoint was written: removes its snapshot of the output unless a
   /// checkpoint of that year refers to it (recognised by content when `read_checkpoint`, else by name:
   /// the watchdog's thread makes no netCDF call).
@@ -233,7 +236,7 @@ class GridRun {
   std::unique_ptr<decomposition::RowIoLayout> io_;  ///< the rows each rank writes
   std::unique_ptr<grids::CfWriter> writer_;
   bool leaching_output_ = false;  ///< the output has fCarbonLeaching
-  bool checkpointed_ = false;     ///< a checkpoint refers to the partial output (kept on failure)
+  std::atomic<bool> checkpointed_{false};  ///< a checkpoint refers to the partial output (kept on failure)
   std::atomic<int> checkpoint_in_progress_{-1};  ///< the year of the checkpoint being written, -1 between
   // buffers kept for the whole run: a fresh allocation of this size costs page faults every year
   std::vector<double> grid_buf_, io_buf_;

@@ -85,6 +85,24 @@ void GridRun::on_output_stall(double seconds, const std::vector<std::string>& te
   abort_collective_phase(comm_, message, report, 1);
 }
 
+void GridRun::on_no_progress(double seconds, double limit) {
+  char waited[160];
+  std::snprintf(waited, sizeof waited,
+                "%.0f s (limit %.0f s: the larger of checkpoint.stall_limit_s = %g s and 10 times its longest year)",
+                seconds, limit, cfg_.stall_limit_seconds);
+  const bool restartable = checkpointed_;
+  const std::string message =
+      out_path_ + ": the run made no progress for " + waited +
+      ": a rank or the file system has stalled, so the ranks would wait in a collective call until the job's "
+      "time ran out; the run was stopped and its unfinished files removed" +
+      (restartable ? " (its last checkpoint is kept: continue with --restart)" : "");
+  if (grids::is_regular_file(temporary_path())) std::remove(temporary_path().c_str());
+  remove_orphan_snapshot(false);  // (no netCDF call on this thread: the main one may be inside netCDF)
+  // one message: the rank that removes the output's lock file reports it
+  const bool report = unlink(lock_path_.c_str()) == 0;
+  abort_collective_phase(comm_, message, report, 1);
+}
+
 void GridRun::remove_orphan_snapshot(bool read_checkpoint) const {
   const int year = checkpoint_in_progress_;
   if (year < 0) return;

@@ -29,16 +29,20 @@ void GridRun::simulate() {
   hash_inputs();
   if (!restored_from_.empty()) check_inputs_unchanged();
   const grids::OutputFileSpec spec = describe_output();
-  if (size_ > 1 && rank_ == 0) {
-    // less room than one year of the largest variable (uncompressed, every pool) is a full disk
-    size_t pools = 1;
-    for (const auto& v : spec.variables)
-      if (v.per_pool) pools = std::max(pools, spec.pools.size());
-    output_room_bytes_ =
-        8.0 * static_cast<double>(cfg_.grid.nx) * cfg_.grid.ny * static_cast<double>(pools) + 1048576.0;
-    watchdog_ = std::make_unique<OutputWatchdog>(3.0, [this](double seconds, const std::vector<std::string>& temps) {
-      on_output_stall(seconds, temps);
-    });
+  if (size_ > 1) {
+    // rank 0 watches the output calls for a full disk; every rank watches the run's progress
+    OutputWatchdog::OnStall on_stall;
+    if (rank_ == 0) {
+      // less room than one year of the largest variable (uncompressed, every pool) is a full disk
+      size_t pools = 1;
+      for (const auto& v : spec.variables)
+        if (v.per_pool) pools = std::max(pools, spec.pools.size());
+      output_room_bytes_ =
+          8.0 * static_cast<double>(cfg_.grid.nx) * cfg_.grid.ny * static_cast<double>(pools) + 1048576.0;
+      on_stall = [this](double seconds, const std::vector<std::string>& temps) { on_output_stall(seconds, temps); };
+    }
+    watchdog_ = std::make_unique<OutputWatchdog>(3.0, std::move(on_stall), cfg_.stall_limit_seconds,
+                                                 [this](double seconds, double limit) { on_no_progress(seconds, limit); });
   }
   try {
     OutputWatchdog::Phase watched(watchdog_.get(), {temporary_path()});
@@ -58,6 +62,7 @@ void GridRun::simulate() {
       balance_compute(yi);
       write_checkpoint_when_due(yi);
       report_progress(yi);
+      if (watchdog_) watchdog_->mark_progress();
     }
     finish_output();
   } catch (const StoppedForRestart&) {
@@ -74,6 +79,7 @@ void GridRun::simulate() {
   if (rank_ == 0) remove_checkpoints();
   report_output();
   if (totals_) totals_->finish(out_path_, first_year_index_, describe_provenance());
+  if (watchdog_) watchdog_->stop_progress_watch();
 }
 
 // ---- the output file

@@ -121,6 +121,62 @@ def disk_full(args, case):
 
 
 # ------------------------------------------------------------------------------------------------
+# 1b. a rank that stops (or a file system that stalls) while the others wait in a collective call
+# ------------------------------------------------------------------------------------------------
+
+def stalled_rank(args, case):
+    """SIGSTOP one rank of a run on several ranks once its checkpoints have begun: the others soon wait in a
+    collective call that never ends. The run must stop within seconds of checkpoint.stall_limit_s (exit 1,
+    one error line saying so), leave no unfinished file, keep its last checkpoint, and `--restart` must then
+    complete it with the bits of an uninterrupted run. (One rank has no collective call to wait in.)"""
+    if args.ranks < 2:
+        return
+    name, end_year, limit = "stalled_rank_stops_the_run", 2060, 3
+    france = os.path.join(args.source_dir, "configs", "france_default.toml")
+    out = case.out(name)
+    base = ["run", france, "--out", out, "--quiet", "--set", "run.end_year=%d" % end_year]
+    p = start(args, base + ["--checkpoint-every", "2", "--set", "checkpoint.stall_limit_s=%d" % limit])
+    t_start = time.monotonic()
+    while p.poll() is None and time.monotonic() - t_start < 90 and len(checkpoints(out)) < 2:
+        time.sleep(0.01)
+    pids = sorted(rank_pids(out))
+    why = []
+    if p.poll() is not None or len(pids) != args.ranks:
+        why.append("the run ended (or its %d ranks could not be found) before it could be stopped" % args.ranks)
+    else:
+        os.kill(pids[-1], signal.SIGSTOP)  # the rank started last: not necessarily rank 0
+    t0 = time.monotonic()
+    rc, o, err, to = finish(p, limit * 20 + 30)
+    took = time.monotonic() - t0
+    for pid in rank_pids(out):  # none should be left; never leave one behind
+        os.kill(pid, signal.SIGKILL)
+        os.kill(pid, signal.SIGCONT)
+    if not why:
+        lines = [line for line in err.splitlines() if line.startswith("alamod: error:")]
+        if to:
+            why.append("no exit within %d s of the stop (hang)" % (limit * 20 + 30))
+        elif rc != 1:
+            why.append("exit status %d, expected 1" % rc)
+        if not to and (len(lines) != 1 or "no progress" not in lines[0] or "stall_limit_s" not in lines[0]):
+            why.append("expected one error line saying the run made no progress and naming "
+                       "checkpoint.stall_limit_s, got: %s" % lines)
+        left = [f for f in os.listdir(out) if f.endswith(".incomplete")] if os.path.isdir(out) else []
+        if left:
+            why.append("unfinished files left: %s" % left)
+        if not checkpoints(out):
+            why.append("no checkpoint kept")
+        elif not to:
+            r = tb.run(args, base + ["--restart"], timeout=180)
+            if r.rc != 0:
+                why.append("--restart exited %d: %s" % (r.rc, r.err.strip()[-300:]))
+            elif output_variables(os.path.join(out, OUT_NAME)) != uninterrupted(args, case, end_year):
+                why.append("the restarted run's output differs from an uninterrupted run's")
+    if args.verbose:
+        print("    exit %s %.1f s after the stop: %s" % (rc, took, err.strip()[-400:]))
+    tb.report(name, not why, time.monotonic() - t_start, "; ".join(why) + ("\n" + err[-800:] if why else ""))
+
+
+# ------------------------------------------------------------------------------------------------
 # 2. long paths
 # ------------------------------------------------------------------------------------------------
 
@@ -964,7 +1020,7 @@ def site_cases(args, case):
 
 
 CASES = {
-    "disk_full": (disk_full, True), "long_paths": (long_paths, False), "concurrent": (concurrent_runs, True),
+    "disk_full": (disk_full, True), "stalls": (stalled_rank, True), "long_paths": (long_paths, False), "concurrent": (concurrent_runs, True),
     "links": (planted_links, False), "overwrite": (overwrite_cases, False), "restart": (restart_cases, True),
     "values": (value_cases, False), "signals": (signal_cases, True), "sites": (site_cases, False),
 }
