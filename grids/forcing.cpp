@@ -16,7 +16,7 @@
 
 #include <ogr_spatialref.h>
 
-#include "grids/calendar.hpp"
+#include "grids/cf_time.hpp"
 #include "grids/input_error.hpp"
 #include "grids/raster.hpp"
 
@@ -142,48 +142,14 @@ MonthlyForcing::MonthlyForcing(const std::string& path, const GridSpec& grid, co
   int tid;
   if (nc_inq_varid(ncid_, dname[0], &tid) != NC_NOERR)
     throw InputError(path + ": no coordinate variable for the time dimension '" + std::string(dname[0]) + "'");
-  const std::string tunits = get_text_att(ncid_, tid, "units");
-  std::string calendar = get_text_att(ncid_, tid, "calendar");
-  if (calendar.empty()) calendar = "standard";
-  const bool noleap = calendar == "noleap" || calendar == "365_day";
-  const bool d360 = calendar == "360_day";
-  if (!(noleap || d360 || calendar == "standard" || calendar == "gregorian" || calendar == "proleptic_gregorian"))
-    throw InputError(path + ": time calendar '" + calendar + "' is not supported (standard, proleptic_gregorian, "
-                     "noleap, 365_day, 360_day)");
-  double unit_days = 0.0;
-  int ry = 0, rm = 0, rd = 0;
-  {
-    std::istringstream is(tunits);
-    std::string u, since, date;
-    is >> u >> since >> date;
-    if (u == "days") unit_days = 1.0;
-    else if (u == "hours") unit_days = 1.0 / 24.0;
-    else if (u == "seconds") unit_days = 1.0 / 86400.0;
-    else if (u == "minutes") unit_days = 1.0 / 1440.0;
-    if (unit_days == 0.0 || since != "since" || std::sscanf(date.c_str(), "%d-%d-%d", &ry, &rm, &rd) != 3)
-      throw InputError(path + ": time units '" + tunits + "' not understood (expected e.g. \"days since 1990-01-01\")");
-  }
+  const CfTimeUnits time_units =
+      parse_cf_time_units(path, get_text_att(ncid_, tid, "units"), get_text_att(ncid_, tid, "calendar"));
   std::vector<double> tv(dlen[0]);
   nc_get_var_double(ncid_, tid, tv.data());
   std::vector<std::pair<int, int>> ym(dlen[0]);
   for (size_t i = 0; i < dlen[0]; ++i) {
-    const double days = tv[i] * unit_days;
-    int y, m;
-    if (d360) {
-      const long total = static_cast<long>(std::floor(days)) + (rd - 1) + 30L * (rm - 1) + 360L * ry;
-      y = static_cast<int>(total / 360);
-      m = static_cast<int>((total % 360) / 30) + 1;
-    } else if (noleap) {
-      static const int cum[13] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365};
-      const long total = static_cast<long>(std::floor(days)) + cum[rm - 1] + (rd - 1) + 365L * ry;
-      y = static_cast<int>(total / 365);
-      const int doy = static_cast<int>(total % 365);
-      m = 1;
-      while (m < 12 && doy >= cum[m]) ++m;
-    } else {
-      civil_from_days(days_from_civil(ry, rm, rd) + static_cast<long>(std::floor(days)), y, m);
-    }
-    ym[i] = {y, m};
+    const CfDate d = cf_date(time_units, tv[i]);
+    ym[i] = {d.year, d.month};
   }
   base_year_ = ym.front().first;
   axis_first_ = ym.front().first * 12 + ym.front().second - 1;

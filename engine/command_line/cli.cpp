@@ -24,6 +24,7 @@
 #include "engine/site/site_evaluate.hpp"
 #include "engine/site/site_run.hpp"
 #include "engine/totals/summarize.hpp"
+#include "engine/climate/prepare.hpp"
 #include "grids/input_error.hpp"
 
 namespace alamod::engine {
@@ -95,6 +96,14 @@ struct CalibrateCommand {
   std::string parameters;  ///< comma-separated
 };
 
+/// `alamod climate prepare`.
+struct ClimateCommand {
+  CLI::App* command = nullptr;
+  CLI::App* prepare = nullptr;
+  ClimatePrepareOptions options;
+  std::string years;  ///< FROM-TO
+};
+
 /// `alamod models [show NAME]`.
 struct ModelsCommand {
   CLI::App* command = nullptr;
@@ -115,11 +124,13 @@ struct Commands {
   EvaluateCommand evaluate;
   CalibrateCommand calibrate;
   ModelsCommand models;
+  ClimateCommand climate;
   std::vector<std::string> petsc_options;
 
   /// Whether the chosen subcommand computes (and so needs MPI).
   bool computes() const {
-    return *run.command || *summarize.command || *rothc.command || *amg.command || *site.command || *evaluate.command || *calibrate.command;
+    return *run.command || *summarize.command || *rothc.command || *amg.command || *site.command || *evaluate.command || *calibrate.command ||
+           *climate.command;
   }
 };
 
@@ -284,6 +295,53 @@ void add_models_command(CLI::App& app, ModelsCommand& models) {
   models.show->add_option("name", models.name, "model name")->required();
 }
 
+void add_climate_command(CLI::App& app, ClimateCommand& climate) {
+  climate.command = app.add_subcommand("climate", "prepare climate products for a grid run: alamod climate prepare");
+  climate.command->require_subcommand(1);
+  climate.prepare = climate.command->add_subcommand(
+      "prepare", "make daily or monthly climate-product files (CMIP/CORDEX/DRIAS, E-OBS, ERA5-Land, any CF) into "
+                 "the monthly file a grid run reads (inputs.climate)");
+  CLI::App* cmd = climate.prepare;
+  ClimatePrepareOptions& o = climate.options;
+  cmd->add_option("--product", o.product,
+                  "names and units as the product gives them: cf (tas, pr, pet), cmip (tas K, pr kg m-2 s-1, "
+                  "evspsblpot), cmip-adjusted (tasAdjust, prAdjust: DRIAS, Explore2), eobs (tg degC, rr mm per "
+                  "day), era5land (t2m K, tp m per day)")
+      ->default_str("cf");
+  cmd->add_option("--tas", o.tas, "files of the near-surface air temperature (any order; one period per file)")
+      ->required();
+  cmd->add_option("--pr", o.pr, "files of the precipitation")->required();
+  cmd->add_option("--pet", o.pet, "files of the potential evapotranspiration (otherwise computed: --pet-method)");
+  cmd->add_option("--tasmin", o.tasmin, "files of the daily minimum temperature (for --pet-method hargreaves)");
+  cmd->add_option("--tasmax", o.tasmax, "files of the daily maximum temperature (for --pet-method hargreaves)");
+  cmd->add_option("--pet-method", o.pet_method,
+                  "oudin (Oudin et al. 2005, from tas and latitude; the default without --pet) or hargreaves "
+                  "(Hargreaves-Samani 1985, FAO-56 eq. 52; needs daily --tasmin and --tasmax)")
+      ->check(CLI::IsMember({"oudin", "hargreaves"}));
+  cmd->add_option("--tas-variable", o.tas_variable, "the temperature's variable name (default: the product's)");
+  cmd->add_option("--pr-variable", o.pr_variable, "the precipitation's variable name");
+  cmd->add_option("--pet-variable", o.pet_variable, "the PET's variable name");
+  cmd->add_option("--tasmin-variable", o.tasmin_variable, "the daily minimum temperature's variable name");
+  cmd->add_option("--tasmax-variable", o.tasmax_variable, "the daily maximum temperature's variable name");
+  cmd->add_option("--pr-units", o.pr_units,
+                  "units of the precipitation when the files' are wrong or ambiguous, e.g. \"m d-1\" (the era5land "
+                  "and eobs presets set them)");
+  cmd->add_option("--pet-units", o.pet_units, "units of the PET when the files' are wrong or ambiguous");
+  cmd->add_option("--years", climate.years, "FROM-TO, e.g. 2006-2100 (default: every complete year all files share)");
+  cmd->add_option("--out", o.out, "the monthly NetCDF file to write")->required();
+  cmd->add_flag("--overwrite", o.overwrite, "replace --out if it exists");
+  cmd->add_flag("--quiet", o.quiet, "no summary line");
+  cmd->footer(
+      "The file written has tas (degC, monthly mean), pr and pet (mm month-1, monthly sums) on the product's own\n"
+      "grid and calendar (a grid run maps its cells onto it through the CRS); give it as inputs.climate.\n"
+      "Examples:\n"
+      "  alamod climate prepare --product cmip-adjusted --tas tasAdjust_*.nc --pr prAdjust_*.nc --out drias.nc\n"
+      "  alamod climate prepare --product eobs --tas tg_ens_mean_0.1deg.nc --pr rr_ens_mean_0.1deg.nc \\\n"
+      "      --years 1991-2020 --out eobs_monthly.nc\n"
+      "  alamod climate prepare --product era5land --tas t2m_daily.nc --pr tp_daily.nc --out era5land.nc\n"
+      "Exit status: 0 written; 1 bad input (the message names the file, variable and date); 2 bad command line.");
+}
+
 // ---------------------------------------------------------------------------------------------------
 // What is answered before MPI starts
 // ---------------------------------------------------------------------------------------------------
@@ -300,7 +358,7 @@ int launcher_rank() {
 std::vector<std::string> leftover_words(const Commands& c) {
   std::vector<std::string> words = c.app.remaining();
   for (const CLI::App* sub : {c.run.command, c.summarize.command, c.rothc.command, c.amg.command, c.site.command, c.evaluate.command,
-                              c.calibrate.command, c.models.command}) {
+                              c.calibrate.command, c.models.command, c.climate.command}) {
     const auto extra = sub->remaining();
     words.insert(words.end(), extra.begin(), extra.end());
   }
@@ -437,6 +495,18 @@ int run_grid_command(RunCommand& run, int rank) {
   return 0;
 }
 
+int run_climate_command(ClimateCommand& climate, int rank) {
+  ClimatePrepareOptions o = climate.options;
+  if (!climate.years.empty()) {
+    char dash = 0;
+    if (std::sscanf(climate.years.c_str(), "%d%c%d", &o.first_year, &dash, &o.last_year) != 3 || dash != '-' ||
+        o.last_year < o.first_year)
+      throw InputError("--years '" + climate.years + "': expected FROM-TO, e.g. 2006-2100");
+  }
+  if (rank == 0) prepare_climate(o);  // a serial command: one file, written once
+  return 0;
+}
+
 int run_summarize_command(const SummarizeCommand& summarize) {
   run_summarize(MPI_COMM_WORLD, summarize.options);
   return 0;
@@ -511,6 +581,7 @@ CommandLine::CommandLine() : commands_(std::make_unique<Commands>()) {
   add_evaluate_command(c.app, c.evaluate);
   add_calibrate_command(c.app, c.calibrate);
   add_models_command(c.app, c.models);
+  add_climate_command(c.app, c.climate);
 }
 
 CommandLine::~CommandLine() = default;
@@ -542,6 +613,7 @@ int CommandLine::run(int rank) {
     if (*c.site.command) return run_site_command(c.site, rank);
     if (*c.evaluate.command) return run_evaluate_command(c.evaluate);
     if (*c.calibrate.command) return run_calibrate_command(c.calibrate);
+    if (*c.climate.command) return run_climate_command(c.climate, rank);
   } catch (const InputError& e) {
     return report_bad_input(e, rank);
   } catch (const std::invalid_argument& e) {
