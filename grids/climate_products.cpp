@@ -328,10 +328,20 @@ bool ProductSeries::next(ProductRecord& rec) {
   }
   started_ = true;
   last_day_ = day;
+  read_record(file_, record_, rec);
+  ++record_;
+  return true;
+}
+
+
+void ProductSeries::read_record(size_t k, size_t record, ProductRecord& rec) {
+  const File& f = *files_[k];
+  char when[32];
+  std::snprintf(when, sizeof when, "%04d-%02d-%02d", rec.date.year, rec.date.month, rec.date.day);
   rec.days = records_per_day_ == 0 ? cf_days_in_month(calendar_, rec.date.year, rec.date.month) : 1.0 / records_per_day_;
   const size_t n = grid_.cells();
   rec.values.resize(n);
-  const size_t start[3] = {record_, 0, 0}, count[3] = {1, grid_.y.size(), grid_.x.size()};
+  const size_t start[3] = {record, 0, 0}, count[3] = {1, grid_.y.size(), grid_.x.size()};
   const int rc = nc_get_vara_double(f.ncid, f.varid, start, count, rec.values.data());
   if (rc != NC_NOERR)
     throw InputError(f.path + ": reading variable '" + name_ + "' at " + when + " failed: " + nc_strerror(rc));
@@ -343,8 +353,23 @@ bool ProductSeries::next(ProductRecord& rec) {
     }
     v = (v * f.scale_factor + f.add_offset) * factor + offset_;
   }
-  ++record_;
-  return true;
+}
+
+bool ProductSeries::read_month(int year, int month, ProductRecord& rec) {
+  if (records_per_day_ != 0)
+    throw InputError(files_.front()->path + ": variable '" + name_ + "': monthly records expected");
+  for (size_t k = 0; k < files_.size(); ++k) {
+    const File& f = *files_[k];
+    for (size_t i = 0; i < f.times.size(); ++i) {
+      const CfDate d = cf_date(f.time, f.times[i]);
+      if (d.year == year && d.month == month) {
+        rec.date = d;
+        read_record(k, i, rec);
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 }  // namespace alamod::grids

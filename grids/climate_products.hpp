@@ -60,6 +60,9 @@ class ProductSeries {
   const std::string& units() const { return units_; }
   /// The file the last record came from.
   const std::string& current_file() const;
+  /// Random access for monthly records: the values of (year, month), false when the files lack it.
+  bool read_month(int year, int month, ProductRecord& record);
+
   /// The complete calendar years the files cover, from their first and last records (a first record after
   /// 1 January or a last one before 31 December leaves that year out).
   void span(int& first_year, int& last_year) const;
@@ -68,7 +71,7 @@ class ProductSeries {
 
  private:
   struct File;
-  void open_file(size_t k);
+  void read_record(size_t file, size_t record, ProductRecord& rec);
   std::vector<std::unique_ptr<File>> files_;
   std::string name_, units_;
   ProductQuantity quantity_;

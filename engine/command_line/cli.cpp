@@ -24,6 +24,7 @@
 #include "engine/site/site_evaluate.hpp"
 #include "engine/site/site_run.hpp"
 #include "engine/totals/summarize.hpp"
+#include "engine/climate/delta.hpp"
 #include "engine/climate/prepare.hpp"
 #include "grids/input_error.hpp"
 
@@ -100,8 +101,10 @@ struct CalibrateCommand {
 struct ClimateCommand {
   CLI::App* command = nullptr;
   CLI::App* prepare = nullptr;
+  CLI::App* delta = nullptr;
   ClimatePrepareOptions options;
-  std::string years;  ///< FROM-TO
+  ClimateDeltaOptions delta_options;
+  std::string years, reference, warming;  ///< FROM-TO, FROM-TO, YEAR=DEGC,...
 };
 
 /// `alamod models [show NAME]`.
@@ -296,7 +299,8 @@ void add_models_command(CLI::App& app, ModelsCommand& models) {
 }
 
 void add_climate_command(CLI::App& app, ClimateCommand& climate) {
-  climate.command = app.add_subcommand("climate", "prepare climate products for a grid run: alamod climate prepare");
+  climate.command = app.add_subcommand(
+      "climate", "climate for grid runs: alamod climate prepare (products as they come), alamod climate delta (scenarios)");
   climate.command->require_subcommand(1);
   climate.prepare = climate.command->add_subcommand(
       "prepare", "make daily or monthly climate-product files (CMIP/CORDEX/DRIAS, E-OBS, ERA5-Land, any CF) into "
@@ -340,6 +344,38 @@ void add_climate_command(CLI::App& app, ClimateCommand& climate) {
       "      --years 1991-2020 --out eobs_monthly.nc\n"
       "  alamod climate prepare --product era5land --tas t2m_daily.nc --pr tp_daily.nc --out era5land.nc\n"
       "Exit status: 0 written; 1 bad input (the message names the file, variable and date); 2 bad command line.");
+
+  climate.delta = climate.command->add_subcommand(
+      "delta", "a climate-change scenario by the delta method: reference years of a monthly climate repeated, "
+               "plus a warming trajectory (TRACC, SSP2-4.5, SSP5-8.5 or yours)");
+  CLI::App* d = climate.delta;
+  ClimateDeltaOptions& od = climate.delta_options;
+  d->add_option("--baseline", od.baseline, "monthly climate file (tas, pr, pet), e.g. the France default's forcing")
+      ->required();
+  d->add_option("--reference", climate.reference, "FROM-TO: the reference years, repeated in order (default: the "
+                                                  "first 20 complete years of the baseline)");
+  d->add_option("--years", climate.years, "FROM-TO: the years to write, e.g. 2020-2100")->required();
+  d->add_option("--preset", od.preset,
+                "the warming: none (the reference repeated), tracc (France's TRACC: +0.3, +1.0, +2.3 degC in 2030, "
+                "2050, 2100 above 2023), ssp245 (+2.14 degC in 2100 above 2020), ssp585 (+5.04 degC)")
+      ->default_str("none");
+  d->add_option("--warming", climate.warming,
+                "your own trajectory instead of --preset: YEAR=DEGC anchors above the reference climate, linear "
+                "between, e.g. 2020=0,2050=1.5,2100=3");
+  d->add_option("--tas-variable", od.tas_variable, "the baseline's temperature variable")->default_str("tas");
+  d->add_option("--pr-variable", od.pr_variable, "the baseline's precipitation variable")->default_str("pr");
+  d->add_option("--pet-variable", od.pet_variable, "the baseline's PET variable")->default_str("pet");
+  d->add_option("--out", od.out, "the monthly NetCDF file to write")->required();
+  d->add_flag("--overwrite", od.overwrite, "replace --out if it exists");
+  d->add_flag("--quiet", od.quiet, "no summary line");
+  d->footer(
+      "Temperature: + dT(year) x (DJF 0.85, JJA 1.30, spring and autumn 0.925); precipitation: x (1 + k dT), k =\n"
+      "+0.15/4 per degC in DJF and -0.20/4 in JJA; PET: + the change of Oudin's PET with the warmed temperature.\n"
+      "Examples:\n"
+      "  alamod climate delta --baseline data/france/forcing/climate_8km_monthly_1990_2100.nc --reference 1999-2018 \\\n"
+      "      --years 2020-2100 --preset tracc --out tracc_8km.nc\n"
+      "  alamod climate delta --baseline eobs_1991_2020.nc --years 2021-2050 --warming 2021=0,2050=1.5 --out w15.nc\n"
+      "Exit status: 0 written; 1 bad input; 2 bad command line.");
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -495,14 +531,36 @@ int run_grid_command(RunCommand& run, int rank) {
   return 0;
 }
 
+/// FROM-TO of --years and --reference.
+void parse_year_range(const std::string& option, const std::string& text, int& first, int& last) {
+  char dash = 0;
+  if (std::sscanf(text.c_str(), "%d%c%d", &first, &dash, &last) != 3 || dash != '-' || last < first)
+    throw InputError(option + " '" + text + "': expected FROM-TO, e.g. 2006-2100");
+}
+
 int run_climate_command(ClimateCommand& climate, int rank) {
-  ClimatePrepareOptions o = climate.options;
-  if (!climate.years.empty()) {
-    char dash = 0;
-    if (std::sscanf(climate.years.c_str(), "%d%c%d", &o.first_year, &dash, &o.last_year) != 3 || dash != '-' ||
-        o.last_year < o.first_year)
-      throw InputError("--years '" + climate.years + "': expected FROM-TO, e.g. 2006-2100");
+  if (*climate.delta) {
+    ClimateDeltaOptions o = climate.delta_options;
+    parse_year_range("--years", climate.years, o.first_year, o.last_year);
+    if (!climate.reference.empty()) parse_year_range("--reference", climate.reference, o.reference_first, o.reference_last);
+    if (!climate.warming.empty()) {
+      o.preset = "custom";
+      std::stringstream ss(climate.warming);
+      std::string item;
+      while (std::getline(ss, item, ',')) {
+        int year = 0;
+        double degc = 0;
+        char eq = 0, rest = 0;
+        if (std::sscanf(item.c_str(), "%d%c%lf%c", &year, &eq, &degc, &rest) != 3 || eq != '=')
+          throw InputError("--warming '" + item + "': expected YEAR=DEGC, e.g. 2050=1.5");
+        o.warming.emplace_back(year, degc);
+      }
+    }
+    if (rank == 0) write_climate_delta(o);
+    return 0;
   }
+  ClimatePrepareOptions o = climate.options;
+  if (!climate.years.empty()) parse_year_range("--years", climate.years, o.first_year, o.last_year);
   if (rank == 0) prepare_climate(o);  // a serial command: one file, written once
   return 0;
 }

@@ -319,6 +319,63 @@ def main():
         t0 = time.monotonic()
         r = tb.run(args, ["run", case.config("on_era5", climate=out), "--out", case.out("on_era5"), "--quiet"], 120)
         tb.report("grid_run_on_era5land", r.rc == 0, time.monotonic() - t0, r.dump())
+        # --- the delta method on the E-OBS monthly file (1990-1991 as reference, repeated to 1995)
+        t0 = time.monotonic()
+        base = os.path.join(root, "eobs_monthly.nc")
+        why = []
+        outs = {}
+        for name, extra in (("none", ["--preset", "none"]), ("custom", ["--warming", "1990=0,1995=2"])):
+            outs[name] = os.path.join(root, "delta_%s.nc" % name)
+            p = subprocess.run([args.alamod, "climate", "delta", "--quiet", "--baseline", base, "--years", "1990-1995",
+                                "--out", outs[name]] + extra, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            if p.returncode:
+                why.append("%s: exit %d: %s" % (name, p.returncode, p.stderr.strip()))
+        if not why:
+            with netCDF4.Dataset(base) as b, netCDF4.Dataset(outs["none"]) as a, netCDF4.Dataset(outs["custom"]) as c:
+                bt, bp, be = (b.variables[v][:].filled(np.nan) for v in ("tas", "pr", "pet"))
+                at = a.variables["tas"][:].filled(np.nan)
+                ref = np.concatenate([bt] * 3)  # 1990, 1991 repeated
+                if at.shape[0] != 72 or not np.array_equal(np.isnan(at), np.isnan(ref)) or \
+                        not np.array_equal(at[~np.isnan(at)], ref[~np.isnan(ref)]):
+                    why.append("preset none is not the reference years repeated, bit for bit")
+                ct, cp, ce = (c.variables[v][:].filled(np.nan).astype("f8") for v in ("tas", "pr", "pet"))
+                lat2 = np.repeat(b.variables["latitude"][:][:, None], b.dimensions["longitude"].size, axis=1)
+                import calendar
+                worst = 0.0
+                for k in range(72):
+                    year, m = 1990 + k // 12, k % 12 + 1
+                    dt = 2.0 * (year - 1990) / 5.0
+                    fac = 0.85 if m in (12, 1, 2) else 1.30 if m in (6, 7, 8) else 0.925
+                    kp = 0.15 / 4 if m in (12, 1, 2) else -0.20 / 4 if m in (6, 7, 8) else 0.0
+                    r = k % 24
+                    ry = 1990 + r // 12
+                    t_ref = bt[r].astype("f8")
+                    t_new = t_ref + dt * fac
+                    days = calendar.monthrange(ry, m)[1]
+                    jday = (np.datetime64("%d-%02d-15" % (ry, m)) - np.datetime64("%d-01-01" % ry)).astype(int) + 1
+                    ra_m = ra(lat2, jday)
+                    want = {"tas": t_new, "pr": np.maximum(bp[r] * (1 + kp * dt), 0),
+                            "pet": be[r] + (oudin(ra_m, t_new) - oudin(ra_m, t_ref)) * days}
+                    for v, got in (("tas", ct[k]), ("pr", cp[k]), ("pet", ce[k])):
+                        ok = np.isfinite(want[v])
+                        worst = max(worst, np.max(np.abs(got[ok] - want[v][ok]) / (1e-4 + 1e-6 * np.abs(want[v][ok]))))
+                if worst > 1:
+                    why.append("the custom warming differs from the formulas by %.3g tolerances" % worst)
+        tb.report("delta_method", not why, time.monotonic() - t0, "; ".join(why))
+        t0 = time.monotonic()
+        bad = []
+        for extra, words in ((["--preset", "rcp99"], ["rcp99", "tracc"]),
+                             (["--reference", "1980-1991"], [base, "1980-1991", "1990-1991"]),
+                             (["--warming", "2000=1,1995=2"], ["--warming", "increase"])):
+            p = subprocess.run([args.alamod, "climate", "delta", "--baseline", base, "--years", "1990-1995",
+                                "--out", os.path.join(root, "bad_delta.nc")] + extra, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+            lines = [l for l in p.stderr.splitlines() if l.startswith("alamod: error:")]
+            if p.returncode != 1 or len(lines) != 1 or not all(w in lines[0] for w in words):
+                bad.append("%s: exit %d, %s" % (extra, p.returncode, lines))
+        if os.path.exists(os.path.join(root, "bad_delta.nc")):
+            bad.append("bad_delta.nc left behind")
+        tb.report("delta_bad_input", not bad, time.monotonic() - t0, "; ".join(bad))
         # --- bad input: one line naming the file, nothing left
         gap = os.path.join(root, "eobs_gap.nc")
         subprocess.run(["cdo", "-s", "-delete,timestep=45", eobs, gap], check=True)

@@ -70,3 +70,22 @@ TEST(Pet, OudinAndHargreavesFormulas) {
   EXPECT_NEAR(pet::hargreaves(32.2, 20.0, 15.0, 25.0), 0.0023 * 37.8 * std::sqrt(10.0) * 0.408 * 32.2, 1e-12);
   EXPECT_EQ(pet::hargreaves(32.2, 20.0, 25.0, 15.0), 0.0);
 }
+
+#include "engine/climate/delta.hpp"
+
+TEST(ClimateDelta, TraccAnchorsAndSeasons) {
+  alamod::engine::ClimateDeltaOptions o;
+  o.preset = "tracc";
+  EXPECT_EQ(alamod::engine::delta_warming(o, 2010), 0.0);
+  EXPECT_DOUBLE_EQ(alamod::engine::delta_warming(o, 2030), 0.3);
+  EXPECT_DOUBLE_EQ(alamod::engine::delta_warming(o, 2040), 0.65);
+  EXPECT_DOUBLE_EQ(alamod::engine::delta_warming(o, 2100), 2.3);
+  EXPECT_DOUBLE_EQ(alamod::engine::delta_warming(o, 2150), 2.3);
+  o.preset = "none";
+  EXPECT_EQ(alamod::engine::delta_warming(o, 2100), 0.0);
+  double mean = 0;
+  for (int m = 1; m <= 12; ++m) mean += alamod::engine::delta_temperature_factor(m) / 12.0;
+  EXPECT_NEAR(mean, 1.0, 1e-15);  // the seasonal factors keep the annual mean warming
+  EXPECT_DOUBLE_EQ(alamod::engine::delta_precipitation_per_degree(1) * 4.0, 0.15);
+  EXPECT_DOUBLE_EQ(alamod::engine::delta_precipitation_per_degree(7) * 4.0, -0.20);
+}
