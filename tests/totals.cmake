@@ -46,3 +46,8 @@ alamod_script_test(totals_report_renders_in_chromium /usr/bin/python3
   ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_totals_report.py --report ${ALAMOD_RUN_DIR}/totals_np2
   --work ${ALAMOD_RUN_DIR}/totals_report)
 set_tests_properties(totals_report_renders_in_chromium PROPERTIES FIXTURES_REQUIRED totals_runs TIMEOUT 300)
+
+# Several models compared in one run (model = [...]): own outputs, gathered totals, the comparison report.
+alamod_script_test(model_comparison /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_model_comparison.py
+  --alamod $<TARGET_FILE:alamod> --source-dir ${CMAKE_SOURCE_DIR} --work ${ALAMOD_RUN_DIR}/model_comparison --ranks 2)
+set_tests_properties(model_comparison PROPERTIES TIMEOUT 600 PROCESSORS 2 FIXTURES_REQUIRED france_data)

@@ -26,6 +26,7 @@
 #include "engine/totals/summarize.hpp"
 #include "engine/climate/delta.hpp"
 #include "engine/climate/prepare.hpp"
+#include "engine/grid_run/model_comparison.hpp"
 #include "grids/input_error.hpp"
 
 namespace alamod::engine {
@@ -511,7 +512,7 @@ std::string shaping_command(const RunCommand& run) {
 
 int run_grid_command(RunCommand& run, int rank) {
   RunConfig cfg = load_config(run.config_path, run.sets);
-  if (!run.parameters.empty()) apply_parameter_file(cfg, run.parameters);
+  if (!run.parameters.empty() && cfg.models.empty()) apply_parameter_file(cfg, run.parameters);
   const bool restarts = run.restart_option->count() > 0;
   if (restarts && run.restart.empty()) run.restart = "latest";
   const std::string shaping = shaping_command(run);
@@ -519,11 +520,15 @@ int run_grid_command(RunCommand& run, int rank) {
   std::string command = shaping;                       // the output's history: every option
   if (run.overwrite) command += " --overwrite";
   if (restarts) command += " --restart" + (run.restart == "latest" ? std::string() : " " + shell_word(run.restart));
-  GridRun grid_run(MPI_COMM_WORLD, std::move(cfg),
-                   GridRunOptions{run.out_dir, run.overwrite, run.quiet, run.checkpoint_every, run.restart, resume,
-                                  command});
   try {
-    grid_run.run();
+    const GridRunOptions options{run.out_dir, run.overwrite, run.quiet, run.checkpoint_every, run.restart, resume,
+                                 command};
+    if (!cfg.models.empty()) {
+      run_model_comparison(MPI_COMM_WORLD, cfg, options, run.parameters);
+    } else {
+      GridRun grid_run(MPI_COMM_WORLD, std::move(cfg), options);
+      grid_run.run();
+    }
   } catch (const StoppedForRestart& e) {
     if (rank == 0) std::fprintf(stderr, "alamod: %s\n", e.what());
     return kExitStoppedForRestart;

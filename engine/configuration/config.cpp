@@ -217,7 +217,23 @@ void reject_unknown_keys(const toml::table& t, const std::string& path, const Se
 
 /// model, run.start_year, run.end_year
 void read_run(const Reader& r, RunConfig& c) {
-  c.model = r.text("model", "rothc");
+  if (const toml::array* list = r.table()["model"].as_array()) {
+    // several models compared: each runs as a configuration of its own (model = that one)
+    for (const auto& item : *list) {
+      const auto name = item.value<std::string>();
+      if (!name) r.fail("model", "must be a model name or a list of model names, e.g. [\"rothc\", \"icbm\"]");
+      if (!is_model_name(*name))
+        r.fail("model", "lists '" + *name + "', which is not a registered model; valid models: " + model_names());
+      if (std::find(c.models.begin(), c.models.end(), *name) != c.models.end())
+        r.fail("model", "lists '" + *name + "' twice");
+      c.models.push_back(*name);
+    }
+    if (c.models.empty()) r.fail("model", "is an empty list");
+    c.model = c.models.front();
+    if (c.models.size() == 1) c.models.clear();
+  } else {
+    c.model = r.text("model", "rothc");
+  }
   if (!is_model_name(c.model))
     r.fail("model", "= '" + c.model + "' is not a registered model; valid models: " + model_names());
   c.start_year = r.integer("run.start_year", 1990);
@@ -304,13 +320,16 @@ void read_model_parameters(const Reader& r, RunConfig& c) {
     const models::ModelInfo& model = binding.info;
     const auto* table = r.table().at_path(model.name + ".parameters").as_table();
     if (!table) continue;
-    if (model.name != c.model)
+    const bool compared = std::find(c.models.begin(), c.models.end(), model.name) != c.models.end();
+    if (model.name != c.model && !compared)
       throw InputError(r.file() + ": [" + model.name + ".parameters] sets parameters of " + model.name +
                        ", but model = \"" + c.model + "\"");
+    auto& values = c.parameters_by_model[model.name];
     for (const auto& [k, v] : *table) {
       const std::string name(k.str());
-      c.model_parameters.emplace_back(name, read_model_parameter(r, model, name));
+      values.emplace_back(name, read_model_parameter(r, model, name));
     }
+    if (model.name == c.model) c.model_parameters = values;
   }
 }
 

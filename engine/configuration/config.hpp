@@ -2,6 +2,7 @@
 /// The run configuration (TOML): every key declared once in config_schema.cpp with its
 /// unit, default and help; unknown keys are rejected with the nearest valid key.
 #include <array>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,6 +32,11 @@ struct RunConfig {
   std::string science_sha256;  ///< of everything but [checkpoint]: what a restart must match
   std::string resolved;     ///< resolved configuration, TOML text (echoed and stored in the output)
   std::string model = "rothc";
+  /// `model` given as a list (model = ["rothc", "icbm"]): the models a comparison runs one after the other,
+  /// each into its own folder (engine/grid_run/model_comparison); empty when `model` names one model.
+  std::vector<std::string> models;
+  /// [MODEL.parameters] of each model that has the table (model_parameters: the run's model's).
+  std::map<std::string, std::vector<std::pair<std::string, double>>> parameters_by_model;
   int start_year = 1990, end_year = 2100;
   grids::GridSpec grid;
   // inputs (absolute paths after resolution)

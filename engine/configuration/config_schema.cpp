@@ -38,7 +38,7 @@ ConfigKey required_key(std::string key, std::string type, std::string unit, std:
 // The one list of configuration keys.
 const std::vector<ConfigKey>& config_keys() {
   static const std::vector<ConfigKey> keys = {
-      text_key("model", "rothc", "model to run (see `alamod models`)"),
+      text_key("model", "rothc", "model to run (see `alamod models`), or a list of models to compare, each run into DIR/MODEL/ with one comparison report (e.g. [\"rothc\", \"icbm\"])"),
       {"run.start_year", "integer", "1990", "yr", "first simulated calendar year", within(1, 9999)},
       {"run.end_year", "integer", "2100", "yr", "last simulated calendar year (inclusive)", within(1, 9999)},
       {"run.soil_depth_cm", "number", "30", "cm",
