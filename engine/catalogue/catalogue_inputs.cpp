@@ -7,6 +7,7 @@
 #include <ogr_srs_api.h>
 
 #include <algorithm>
+#include <ctime>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -330,8 +331,12 @@ GridRunOutput read_grid_run(const std::string& dir) {
   int crs = -1;
   if (nc_inq_varid(nc, "crs", &crs) == NC_NOERR) {
     r.crs_wkt = nc_text_attribute(nc, crs, "crs_wkt");
-    const auto at = r.crs_wkt.rfind("ID[\"EPSG\",");
-    if (at != std::string::npos) r.epsg = std::atoi(r.crs_wkt.c_str() + at + 10);
+    // the CRS's own code is the last one of the WKT (WKT2 ID["EPSG",2154], WKT1 AUTHORITY["EPSG","2154"])
+    const auto id = r.crs_wkt.rfind("ID[\"EPSG\","), authority = r.crs_wkt.rfind("AUTHORITY[\"EPSG\",\"");
+    if (id != std::string::npos && (authority == std::string::npos || id > authority))
+      r.epsg = std::atoi(r.crs_wkt.c_str() + id + 10);
+    else if (authority != std::string::npos)
+      r.epsg = std::atoi(r.crs_wkt.c_str() + authority + 18);
   }
   int ndims = 0, nvars = 0;
   nc_inq_ndims(nc, &ndims);
@@ -390,6 +395,24 @@ GridRunOutput read_grid_run(const std::string& dir) {
     var.long_name = nc_text_attribute(nc, v, "long_name");
     var.standard_name = nc_text_attribute(nc, v, "standard_name");
     r.variables.push_back(var);
+  }
+  // the last time step's date (31 December of the last year) rather than ACDD's exclusive end
+  int tv = -1;
+  if (nc_inq_varid(nc, "time", &tv) == NC_NOERR) {
+    const std::string units = nc_text_attribute(nc, tv, "units");
+    int y = 0, m = 0, d = 0;
+    for (const auto& dim : r.dimensions)
+      if (dim.name == "time" && dim.has_values && units.rfind("days since ", 0) == 0 &&
+          std::sscanf(units.c_str() + 11, "%d-%d-%d", &y, &m, &d) == 3) {
+        std::tm t{};
+        t.tm_year = y - 1900, t.tm_mon = m - 1, t.tm_mday = d;
+        const std::time_t at = timegm(&t) + static_cast<std::time_t>(std::floor(dim.last)) * 86400;
+        std::tm last{};
+        gmtime_r(&at, &last);
+        char buf[48];
+        std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", last.tm_year + 1900, last.tm_mon + 1, last.tm_mday);
+        r.time_end = buf;
+      }
   }
   nc_close(nc);
   if (r.time_start.empty() || r.time_end.empty())

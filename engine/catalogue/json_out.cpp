@@ -8,6 +8,7 @@
 namespace alamod::engine {
 
 Json& Json::set(const std::string& name, Json value) {
+  if (type_ == Type::null) type_ = Type::object;
   if (type_ != Type::object) throw std::logic_error("Json::set on a value that is not an object");
   for (std::size_t i = 0; i < names_.size(); ++i)
     if (names_[i] == name) {

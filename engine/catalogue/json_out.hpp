@@ -42,7 +42,7 @@ class Json {
     return j;
   }
 
-  /// Sets (or replaces) an object's member; returns *this to chain.
+  /// Sets (or replaces) an object's member (a null becomes an object); returns *this to chain.
   Json& set(const std::string& name, Json value);
   /// Appends to an array; returns *this to chain.
   Json& push(Json value);

@@ -28,7 +28,8 @@ nav.crumbs { font-size: 13px; margin: 0 0 10px; color: #555; }
 nav.crumbs a, a { color: #0062a3; text-decoration: none; }
 a:hover { text-decoration: underline; }
 .layout { display: grid; grid-template-columns: minmax(380px, 560px) 1fr; gap: 18px; align-items: start; }
-@media (max-width: 1000px) { .layout { grid-template-columns: 1fr; } }
+.layout.site { grid-template-columns: 1fr 400px; }
+@media (max-width: 1000px) { .layout, .layout.site { grid-template-columns: 1fr; } }
 form.filters { display: flex; flex-wrap: wrap; gap: 10px 14px; align-items: end; margin: 0 0 4px; }
 form.filters label { display: flex; flex-direction: column; font-size: 12px; color: #444; gap: 3px; }
 form.filters input, form.filters select { font: inherit; padding: 6px 8px; border: 1px solid #c9ced6; border-radius: 6px;
@@ -342,8 +343,9 @@ std::string scores(const CatalogueInputs& in, const SitePackage& s) {
       if (it != v.end()) parse_decimal(it->second, x);
       return fmt_fixed(x, 2);
     };
-    o << "<tr" << (key.first != last && !last.empty() ? " class=\"group-start\"" : "")
-      << (key.second == "multi-model mean" ? " class=\"mean\"" : "") << "><td class=\"text\">" << html_escape(key.first)
+    std::string cls = key.first != last && !last.empty() ? "group-start" : "";
+    if (key.second == "multi-model mean") cls += cls.empty() ? "mean" : " mean";
+    o << "<tr" << (cls.empty() ? "" : " class=\"" + cls + "\"") << "><td class=\"text\">" << html_escape(key.first)
       << "</td><td class=\"text\">" << html_escape(key.second) << "</td><td>" << num("rmse") << "</td><td>" << num("bias")
       << "</td><td>" << num("efficiency") << "</td><td>" << num("r2") << "</td><td>" << html_escape(v.at("n"))
       << "</td></tr>";
@@ -359,7 +361,7 @@ std::string site_page(const CatalogueInputs& in, const SitePackage& s) {
   o << "<nav class=\"crumbs\"><a href=\"../../index.html\">\u2190 all sites</a></nav>";
   o << "<header><h1>" << html_escape(s.title) << "</h1><p class=\"summary\">" << html_escape(s.network) << " \u00b7 "
     << html_escape(s.land_use) << " \u00b7 " << years_text(s.first_year, s.last_year) << "</p></header>\n";
-  o << "<div class=\"layout\"><section><h2>The site</h2><dl class=\"facts\"><dt>site id</dt><dd>" << html_escape(s.id)
+  o << "<div class=\"layout site\"><section><h2>The site</h2><dl class=\"facts\"><dt>site id</dt><dd>" << html_escape(s.id)
     << "</dd><dt>network</dt><dd>" << html_escape(s.network) << "</dd><dt>land use</dt><dd>" << html_escape(s.land_use)
     << "</dd><dt>country</dt><dd>" << html_escape(s.country) << "</dd><dt>position</dt><dd>";
   if (s.located) o << fmt_fixed(s.latitude, 4) << "\u00b0 N, " << fmt_fixed(s.longitude, 4) << "\u00b0 E (WGS84)";
@@ -407,6 +409,11 @@ std::string national_plot(const GridRunOutput& r) {
   html::Range xr, yr;
   for (const auto& [x, y] : xy) xr.add(x), yr.add(y);
   html::Frame f{80, 14, 600, 260, html::ticks_for(xr, 8), html::ticks_for(yr, 5)};
+  std::vector<double> whole;  // years only
+  for (double t : f.x.ticks)
+    if (t == std::floor(t)) whole.push_back(t);
+  f.x.ticks = whole;
+  f.x.decimals = 0;
   std::ostringstream o;
   o << "<svg class=\"timeseries national\" viewBox=\"0 0 700 330\" width=\"700\" height=\"330\" role=\"img\" "
        "aria-label=\"national stock\">";
@@ -428,7 +435,7 @@ std::string run_page(const CatalogueInputs& in, const GridRunOutput& r) {
   if (!xy.empty()) {
     const double a = xy.front().second, b = xy.back().second;
     o << "<section><h2>National totals</h2><div class=\"cards\"><div class=\"card\"><div class=\"v\">" << fmt_fixed(a, 1)
-      << " Tg C</div><div class=\"k\">stock at the start (" << static_cast<int>(xy.front().first + 1) << ")</div></div>"
+      << " Tg C</div><div class=\"k\">stock on 1 January " << static_cast<int>(xy.front().first + 1) << "</div></div>"
       << "<div class=\"card\"><div class=\"v\">" << fmt_fixed(b, 1) << " Tg C</div><div class=\"k\">stock at the end of "
       << static_cast<int>(xy.back().first) << "</div></div><div class=\"card\"><div class=\"v\">"
       << (b >= a ? "+" : "") << fmt_fixed(100 * (b - a) / a, 2) << " %</div><div class=\"k\">change</div></div></div>"
@@ -437,6 +444,11 @@ std::string run_page(const CatalogueInputs& in, const GridRunOutput& r) {
   std::vector<std::string> maps;
   for (const auto& f : r.files)
     if (f.rfind("map_", 0) == 0 && fs::path(f).extension() == ".png") maps.push_back(f);
+  // the start before the change
+  std::sort(maps.begin(), maps.end(), [](const std::string& a, const std::string& b) {
+    return (a.find("start") == std::string::npos) < (b.find("start") == std::string::npos) ||
+           ((a.find("start") == std::string::npos) == (b.find("start") == std::string::npos) && a < b);
+  });
   if (!maps.empty()) {
     o << "<section><h2>Maps</h2><div class=\"two\">";
     for (const auto& m : maps)

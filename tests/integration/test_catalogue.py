@@ -107,7 +107,7 @@ def check_stac(site, source, run_dir):
         years = netCDF4.num2date(nc["time"][:], nc["time"].units, nc["time"].calendar)
         check("datacube: time extent from the NetCDF", dims["time"]["extent"][0][:4] == str(years[0].year) and
               dims["time"]["extent"][1][:4] == str(years[-1].year), dims["time"])
-        data_vars = {n for n, v in nc.variables.items() if v.dimensions and n not in nc.dimensions and
+        data_vars = {n for n, v in nc.variables.items() if n not in nc.dimensions and
                      not any(n == getattr(o, "bounds", None) for o in nc.variables.values()) and n != "crs"}
         cube_vars = coll["cube:variables"]
         check("datacube: the NetCDF's variables, with their dimensions and units",
@@ -255,12 +255,17 @@ def requested_urls(netlog):
             if types.get(e["type"]) == "URL_REQUEST_START_JOB" and "url" in e.get("params", {})}
 
 
+def host(url):
+    m = re.match(r"^[a-z]+://([^/:?#]+)", url)
+    return m.group(1) if m else url
+
+
 def check_chromium(site, work, chromium):
     blank = os.path.join(work, "blank.html")
     open(blank, "w").write("<!DOCTYPE html><title>blank</title>\n")
     chromium_run(chromium, os.path.join(work, "profile"), ["--dump-dom", "--log-net-log=" + os.path.join(work, "blank.netlog")],
                  "file://" + blank)
-    own = {u for u in requested_urls(os.path.join(work, "blank.netlog")) if not u.startswith("file:")}
+    own = {host(u) for u in requested_urls(os.path.join(work, "blank.netlog")) if not u.startswith("file:")}
     pages = sorted(glob.glob(os.path.join(site, "index.html")) + glob.glob(os.path.join(site, "sites", "*", "index.html")) +
                    glob.glob(os.path.join(site, "runs", "*", "index.html")) + glob.glob(os.path.join(site, "evaluations", "index.html")))
     failed, outside = [], set()
@@ -271,7 +276,7 @@ def check_chromium(site, work, chromium):
         if dom is None or not dom.find_all("h1") or not dom.find_all("footer"):
             failed.append(os.path.relpath(p, site))
         for u in requested_urls(netlog):
-            if not u.startswith("file:") and u not in own:
+            if not u.startswith("file:") and host(u) not in own:
                 outside.add(u)
             elif u.startswith("file:") and not os.path.isfile(u[7:].split("#")[0].split("?")[0]):
                 outside.add("missing " + u)
