@@ -9,3 +9,6 @@ alamod_script_test(catalogue_build_and_portal /usr/bin/python3 ${CMAKE_CURRENT_S
   --alamod $<TARGET_FILE:alamod> --source-dir ${CMAKE_SOURCE_DIR} --run ${ALAMOD_RUN_DIR}/catalogue_run
   --work ${ALAMOD_RUN_DIR}/catalogue)
 set_tests_properties(catalogue_build_and_portal PROPERTIES FIXTURES_REQUIRED catalogue_run TIMEOUT 300)
+
+# JSON written in code read back by the strict reader; the catalogue's CSV reader.
+alamod_serial_test(test_catalogue SOURCES unit/test_catalogue.cpp LIBS alamod_engine)

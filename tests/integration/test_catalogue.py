@@ -24,6 +24,7 @@ Checks (one line each, then "N passed, M failed"; exits non-zero on any failure)
   with --overwrite over an existing catalogue the old one stays whole.
 """
 import argparse
+import concurrent.futures
 import glob
 import json
 import os
@@ -269,9 +270,17 @@ def check_chromium(site, work, chromium):
     pages = sorted(glob.glob(os.path.join(site, "index.html")) + glob.glob(os.path.join(site, "sites", "*", "index.html")) +
                    glob.glob(os.path.join(site, "runs", "*", "index.html")) + glob.glob(os.path.join(site, "evaluations", "index.html")))
     failed, outside = [], set()
+
+    def render(i):  # each page in its own browser and profile, three at a time
+        netlog = os.path.join(work, f"page{i}.netlog")
+        return chromium_run(chromium, os.path.join(work, f"profile{i}"), ["--dump-dom", "--log-net-log=" + netlog],
+                            "file://" + pages[i])
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+        rendered = list(pool.map(render, range(len(pages))))
     for i, p in enumerate(pages):
         netlog = os.path.join(work, f"page{i}.netlog")
-        r = chromium_run(chromium, os.path.join(work, "profile"), ["--dump-dom", "--log-net-log=" + netlog], "file://" + p)
+        r = rendered[i]
         dom = parse_dom(r.stdout) if r.returncode == 0 else None
         if dom is None or not dom.find_all("h1") or not dom.find_all("footer"):
             failed.append(os.path.relpath(p, site))
@@ -362,6 +371,30 @@ def check_bad_input(alamod, source, run_dir, work, good_site):
     check("an existing --out is not replaced without --overwrite", r.returncode == 1 and "--overwrite" in r.stderr, r.stderr)
 
 
+def check_base_url(alamod, sites, run_dir, work):
+    site = os.path.join(work, "published")
+    url = "https://data.example.org/alamod/"
+    r = run([alamod, "catalogue", "build", "--sites", sites, "--runs", run_dir, "--base-url", url, "--out", site])
+    if not check("--base-url: exit 0", r.returncode == 0, r.stderr):
+        return
+    bad = []
+    for f in glob.glob(os.path.join(site, "stac", "**", "*.json"), recursive=True):
+        selfs = [l["href"] for l in json.load(open(f))["links"] if l["rel"] == "self"]
+        if selfs != [url + os.path.relpath(f, site)]:
+            bad.append((os.path.relpath(f, site), selfs))
+    check("--base-url: every STAC file has its absolute self link", not bad, bad[:3])
+    try:
+        import rdflib
+        from rdflib.namespace import DCAT, RDF
+        g = rdflib.Graph()
+        g.parse(os.path.join(site, "catalog.jsonld"), format="json-ld")
+        ids = sorted(str(d) for d in g.subjects(RDF.type, DCAT.Dataset))
+        check("--base-url: the DCAT datasets get absolute identifiers under it",
+              ids and all(i.startswith(url) for i in ids) and url + "sites/broadbalk/index.html#dataset" in ids, ids[:3])
+    except ImportError:
+        check("python3-rdflib installed", False)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--alamod", required=True)
@@ -396,6 +429,7 @@ def main():
     check("site page: licence, citation, treatments, SOC series, scores, downloads",
           "KeyRefOABKsoc-02" in text and "CC-BY-4.0" in text and text.count("<tr>") >= 6 and 'class="timeseries soc"' in text
           and 'class="metrics scores"' in text and 'href="soc_observations.csv" download' in text)
+    check_base_url(a.alamod, sites, run_dir, work)
     chromium = a.chromium or shutil.which("chromium") or shutil.which("chromium-browser")
     if check("chromium installed", chromium is not None):
         try:
