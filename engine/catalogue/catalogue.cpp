@@ -110,7 +110,17 @@ void build_catalogue(const CatalogueOptions& opt) {
         write_text(dir / "report.html", "<!DOCTYPE html><html lang=\"en\"><meta charset=\"utf-8\"><title>no report</title>"
                                         "<p>This evaluation was given without its report.html.</p></html>\n");
     }
-    write_text(tmp / "robots.txt", "User-agent: *\nAllow: /\n");
+    std::string robots = "User-agent: *\nAllow: /\n";
+    if (!in.base_url.empty()) {  // the landing pages for crawlers (absolute URLs: only with --base-url)
+      std::string map = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                        "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+      for (const auto& f : files)
+        if (fs::path(f.path).filename() == "index.html")
+          map += "  <url><loc>" + in.base_url + f.path + "</loc><lastmod>" + in.created + "</lastmod></url>\n";
+      write_text(tmp / "sitemap.xml", map + "</urlset>\n");
+      robots += "Sitemap: " + in.base_url + "sitemap.xml\n";
+    }
+    write_text(tmp / "robots.txt", robots);
     // the previous catalogue goes only once the new one is complete
     fs::path old;
     if (fs::exists(fs::symlink_status(out))) {

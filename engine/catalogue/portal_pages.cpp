@@ -164,6 +164,21 @@ std::string site_map(const CatalogueInputs& in, const std::string& prefix, const
       << "/index.html\"><title>" << html_escape(s.title) << "</title><circle class=\"site\" cx=\"" << px(x) << "\" cy=\""
       << px(y) << "\" r=\"" << (only.empty() ? "6" : "8") << "\"/></a>";
   }
+  // sites that fall within a few pixels of each other: how many, beside the first
+  if (only.empty()) {
+    std::vector<bool> done(in.sites.size(), false);
+    for (std::size_t i = 0; i < in.sites.size(); ++i) {
+      const auto [x, y] = m.site_xy[i];
+      if (done[i] || !std::isfinite(x)) continue;
+      int n = 0;
+      for (std::size_t j = i; j < in.sites.size(); ++j) {
+        const auto [xj, yj] = m.site_xy[j];
+        if (!done[j] && std::isfinite(xj) && std::hypot(xj - x, yj - y) < 12) done[j] = true, ++n;
+      }
+      if (n > 1)
+        o << "<text class=\"cluster\" x=\"" << px(x + 10) << "\" y=\"" << px(y + 4) << "\">" << n << " sites</text>";
+    }
+  }
   o << "</svg>";
   return o.str();
 }

@@ -383,6 +383,13 @@ def check_base_url(alamod, sites, run_dir, work):
         if selfs != [url + os.path.relpath(f, site)]:
             bad.append((os.path.relpath(f, site), selfs))
     check("--base-url: every STAC file has its absolute self link", not bad, bad[:3])
+    sitemap = open(os.path.join(site, "sitemap.xml"), encoding="utf-8").read() if os.path.isfile(
+        os.path.join(site, "sitemap.xml")) else ""
+    locs = re.findall(r"<loc>([^<]*)</loc>", sitemap)
+    pages = glob.glob(os.path.join(site, "**", "index.html"), recursive=True)
+    check("--base-url: sitemap.xml lists every page under the URL, robots.txt names it",
+          sorted(locs) == sorted(url + os.path.relpath(p, site) for p in pages) and
+          f"Sitemap: {url}sitemap.xml" in open(os.path.join(site, "robots.txt")).read(), locs[:3])
     try:
         import rdflib
         from rdflib.namespace import DCAT, RDF
