@@ -24,7 +24,6 @@ Checks (one line each, then "N passed, M failed"; exits non-zero on any failure)
   with --overwrite over an existing catalogue the old one stays whole.
 """
 import argparse
-import concurrent.futures
 import glob
 import json
 import os
@@ -261,7 +260,36 @@ def host(url):
     return m.group(1) if m else url
 
 
+HARNESS = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>catalogue pages</title></head><body>
+%s
+<ul id="out"></ul>
+<script>
+window.addEventListener('load', function () {
+  var out = document.getElementById('out');
+  Array.prototype.forEach.call(document.querySelectorAll('iframe'), function (f) {
+    var li = document.createElement('li'), d = null;
+    try { d = f.contentDocument; } catch (e) { li.setAttribute('data-error', String(e)); }
+    li.setAttribute('data-url', f.getAttribute('src'));
+    li.setAttribute('data-h1', d && d.querySelector('h1') ? d.querySelector('h1').textContent : '');
+    li.setAttribute('data-footer', d && d.querySelector('footer') ? 'yes' : 'no');
+    li.setAttribute('data-matches', d && d.body ? (d.body.getAttribute('data-matches') || '') : '');
+    var count = d && d.getElementById('count');
+    li.setAttribute('data-count', count ? count.textContent : '');
+    li.setAttribute('data-hidden', d ? Array.prototype.map.call(d.querySelectorAll('ul.sites li[hidden]'),
+      function (x) { return x.dataset.id; }).join(' ') : '');
+    out.appendChild(li);
+  });
+});
+</script></body></html>
+"""
+
+SEARCHES = ["#q=broadbalk", "#q=Rothamsted%20Hoosfield", "#network=CAMELS-FR%20(airGRdatasets)",
+            "#from=2000&variable=soc_stock"]
+
+
 def check_chromium(site, work, chromium):
+    """Every page and the searches in one browser: a harness page in the work folder frames each page (file URLs
+    share an origin with --allow-file-access-from-files) and writes what each rendered into its own DOM."""
     blank = os.path.join(work, "blank.html")
     open(blank, "w").write("<!DOCTYPE html><title>blank</title>\n")
     chromium_run(chromium, os.path.join(work, "profile"), ["--dump-dom", "--log-net-log=" + os.path.join(work, "blank.netlog")],
@@ -269,52 +297,39 @@ def check_chromium(site, work, chromium):
     own = {host(u) for u in requested_urls(os.path.join(work, "blank.netlog")) if not u.startswith("file:")}
     pages = sorted(glob.glob(os.path.join(site, "index.html")) + glob.glob(os.path.join(site, "sites", "*", "index.html")) +
                    glob.glob(os.path.join(site, "runs", "*", "index.html")) + glob.glob(os.path.join(site, "evaluations", "index.html")))
-    failed, outside = [], set()
-
-    def render(i):  # each page in its own browser and profile, three at a time
-        netlog = os.path.join(work, f"page{i}.netlog")
-        return chromium_run(chromium, os.path.join(work, f"profile{i}"), ["--dump-dom", "--log-net-log=" + netlog],
-                            "file://" + pages[i])
-
-    with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
-        rendered = list(pool.map(render, range(len(pages))))
-    for i, p in enumerate(pages):
-        netlog = os.path.join(work, f"page{i}.netlog")
-        r = rendered[i]
-        dom = parse_dom(r.stdout) if r.returncode == 0 else None
-        if dom is None or not dom.find_all("h1") or not dom.find_all("footer"):
-            failed.append(os.path.relpath(p, site))
-        for u in requested_urls(netlog):
-            if not u.startswith("file:") and host(u) not in own:
-                outside.add(u)
-            elif u.startswith("file:") and not os.path.isfile(u[7:].split("#")[0].split("?")[0]):
-                outside.add("missing " + u)
-    check(f"chromium: all {len(pages)} pages render (a title and a footer in the DOM)", pages and not failed, failed[:5])
+    index = os.path.join(site, "index.html")
+    frames = ["file://" + p for p in pages] + ["file://" + index + q for q in SEARCHES]
+    harness = os.path.join(work, "harness.html")
+    open(harness, "w").write(HARNESS % "\n".join(f'<iframe src="{u}" width="1200" height="900"></iframe>' for u in frames))
+    netlog = os.path.join(work, "pages.netlog")
+    r = chromium_run(chromium, os.path.join(work, "profile"), ["--dump-dom", "--log-net-log=" + netlog], "file://" + harness)
+    got = {li.attrs.get("data-url"): li.attrs for li in parse_dom(r.stdout).find_all("li")} if r.returncode == 0 else {}
+    failed = [u for u in frames[:len(pages)] if not got.get(u, {}).get("data-h1") or got[u].get("data-footer") != "yes"]
+    check(f"chromium: all {len(pages)} pages render (a title and a footer in the DOM)", pages and len(got) == len(frames)
+          and not failed, failed[:5] or r.stderr[-300:])
+    outside = set()
+    for u in requested_urls(netlog):
+        if not u.startswith("file:") and host(u) not in own:
+            outside.add(u)
+        elif u.startswith("file:") and not os.path.isfile(u[7:].split("#")[0].split("?")[0]):
+            outside.add("missing " + u)
     check("chromium: no request leaves the machine, no file asked for is missing", not outside, sorted(outside)[:5])
 
-    index = os.path.join(site, "index.html")
-    r = chromium_run(chromium, os.path.join(work, "profile"), ["--dump-dom"], "file://" + index + "#q=broadbalk")
-    m = re.search(r'<body data-matches="([^"]*)"', r.stdout)
-    check("search: 'broadbalk' in the URL hash finds the Broadbalk site alone", m and m.group(1) == "broadbalk",
-          m.group(1) if m else r.stdout[:300])
-    visible = re.findall(r'<li data-id="([^"]+)"[^>]*?(?<!hidden="")>', r.stdout)
-    hidden = re.findall(r'<li data-id="([^"]+)"[^>]*\bhidden', r.stdout)
-    check("search: the other sites are hidden in the list", "broadbalk" not in hidden and len(hidden) >= 5, (visible, hidden))
-    r = chromium_run(chromium, os.path.join(work, "profile"), ["--dump-dom"], "file://" + index + "#q=Rothamsted%20Hoosfield")
-    m = re.search(r'<body data-matches="([^"]*)"', r.stdout)
-    check("search: several words, by site name ('Rothamsted Hoosfield')", m and m.group(1) == "hoosfield", m and m.group(1))
-    r = chromium_run(chromium, os.path.join(work, "profile"), ["--dump-dom"],
-                     "file://" + index + "#network=CAMELS-FR%20(airGRdatasets)")
-    m = re.search(r'<body data-matches="([^"]*)"', r.stdout)
-    check("filter: the network CAMELS-FR keeps its two sites", m and sorted(m.group(1).split()) == ["fr_canche_brimeux", "fr_loing_episy"],
-          m and m.group(1))
-    r = chromium_run(chromium, os.path.join(work, "profile"), ["--dump-dom"], "file://" + index + "#from=2000&variable=soc_stock")
-    m = re.search(r'<body data-matches="([^"]*)"', r.stdout)
-    check("filter: years and variable (observed SOC stocks after 2000)", m and m.group(1) and "fr_loing_episy" not in m.group(1)
-          and "broadbalk" in m.group(1), m and m.group(1))
-    count = re.search(r'<p class="count" id="count">([^<]*)</p>', r.stdout)
-    check("filter: the count says how many sites are shown", count and re.match(r"^\d+ of \d+ sites$", count.group(1)),
-          count and count.group(1))
+    def search(q):
+        return got.get("file://" + index + q, {})
+    m = search(SEARCHES[0])
+    check("search: 'broadbalk' in the URL hash finds the Broadbalk site alone", m.get("data-matches") == "broadbalk", m)
+    hidden = m.get("data-hidden", "").split()
+    check("search: the other sites are hidden in the list", "broadbalk" not in hidden and len(hidden) == len(
+        glob.glob(os.path.join(site, "sites", "*", "index.html"))) - 1, hidden)
+    check("search: several words, by site name ('Rothamsted Hoosfield')", search(SEARCHES[1]).get("data-matches") == "hoosfield",
+          search(SEARCHES[1]))
+    check("filter: the network CAMELS-FR keeps its two sites",
+          sorted(search(SEARCHES[2]).get("data-matches", "").split()) == ["fr_canche_brimeux", "fr_loing_episy"], search(SEARCHES[2]))
+    m = search(SEARCHES[3]).get("data-matches", "")
+    check("filter: years and variable (observed SOC stocks after 2000)", m and "fr_loing_episy" not in m and "broadbalk" in m, m)
+    count = search(SEARCHES[3]).get("data-count", "")
+    check("filter: the count says how many sites are shown", re.match(r"^%d of \d+ sites$" % len(m.split()), count), count)
 
     for name, url in [("index", "file://" + index), ("site", "file://" + os.path.join(site, "sites", "broadbalk", "index.html"))] + \
             [("run", "file://" + p) for p in glob.glob(os.path.join(site, "runs", "*", "index.html"))[:1]]:
