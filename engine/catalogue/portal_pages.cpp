@@ -102,13 +102,21 @@ const char* const kSearchScript = R"JS(
 })();
 )JS";
 
+/// At most `max` bytes of `s`, cut before a UTF-8 character (never inside one), then "..." when cut.
+std::string shortened(const std::string& s, std::size_t max) {
+  if (s.size() <= max) return s;
+  std::size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n) + "...";
+}
+
 std::string head(const std::string& title, bool script, const std::string& jsonld, const std::string& description) {
   std::ostringstream o;
   o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
     << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
     << (script ? "script-src 'unsafe-inline'; " : "") << "img-src 'self' data:\">\n"
     << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" << html_escape(title)
-    << "</title>\n<meta name=\"description\" content=\"" << html_escape(excerpt(description, 300)) << "\">\n"
+    << "</title>\n<meta name=\"description\" content=\"" << html_escape(shortened(description, 300)) << "\">\n"
     << "<style>" << html::kReportCss << kPortalCss << "</style>\n";
   // JSON-LD inside <script>: "</" must not appear (escape the slash)
   std::string ld = jsonld;
@@ -504,7 +512,7 @@ std::string run_page(const CatalogueInputs& in, const GridRunOutput& r) {
   o << "<section><h2>Provenance and licence</h2><dl class=\"facts\"><dt>alamod</dt><dd>" << html_escape(r.version)
     << " (commit " << html_escape(r.commit) << ")</dd><dt>created</dt><dd>" << html_escape(r.created)
     << "</dd><dt>configuration SHA-256</dt><dd><code>" << html_escape(r.config_sha256) << "</code></dd><dt>licence</dt><dd>"
-    << html_escape(r.license) << "</dd><dt>command</dt><dd><code>" << html_escape(excerpt(r.history, 400))
+    << html_escape(r.license) << "</dd><dt>command</dt><dd><code>" << html_escape(shortened(r.history, 400))
     << "</code></dd></dl></section>\n";
   o << "<section><h2>Download</h2><p class=\"note\">Also as a <a href=\"../../stac/runs/" << html_escape(r.id)
     << "/collection.json\">STAC collection</a> (datacube extension) and in the <a href=\"../../catalog.jsonld\">DCAT "
