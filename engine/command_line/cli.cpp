@@ -13,6 +13,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "engine/catalogue/catalogue.hpp"
+#include "engine/common/atomic_file.hpp"
 #include "engine/common/number_format.hpp"
 #include "engine/common/provenance.hpp"
 #include "engine/common/shell_quote.hpp"
@@ -45,6 +47,7 @@ const char* const kAbout =
     "  alamod site --model rothc --forcing data/sites/broadbalk/forcing_nil.csv --out nil.csv\n"
     "  mpiexec -n 2 alamod evaluate --sites data/sites --models rothc,icbm --out results/evaluation\n"
     "  alamod calibrate --model rothc --sites data/sites --parameters k_hum,k_rpm --out fitted.toml\n"
+    "  alamod catalogue build --sites data/sites --runs results/france --out results/portal\n"
     "  alamod models show rothc\n\n"
     "Options that start with a single dash (-log_view, -tao_*) are passed to PETSc.";
 
@@ -108,6 +111,13 @@ struct ClimateCommand {
   std::string years, reference, warming;  ///< FROM-TO, FROM-TO, YEAR=DEGC,...
 };
 
+/// `alamod catalogue build`: the static catalogue (STAC, DCAT, schema.org) and portal.
+struct CatalogueCommand {
+  CLI::App* command = nullptr;
+  CLI::App* build = nullptr;
+  CatalogueOptions options;
+};
+
 /// `alamod models [show NAME]`.
 struct ModelsCommand {
   CLI::App* command = nullptr;
@@ -127,6 +137,7 @@ struct Commands {
   SiteCommand site;
   EvaluateCommand evaluate;
   CalibrateCommand calibrate;
+  CatalogueCommand catalogue;
   ModelsCommand models;
   ClimateCommand climate;
   std::vector<std::string> petsc_options;
@@ -134,7 +145,7 @@ struct Commands {
   /// Whether the chosen subcommand computes (and so needs MPI).
   bool computes() const {
     return *run.command || *summarize.command || *rothc.command || *amg.command || *site.command || *evaluate.command || *calibrate.command ||
-           *climate.command;
+           *climate.command || (catalogue.build && *catalogue.build);
   }
 };
 
@@ -293,6 +304,39 @@ void add_calibrate_command(CLI::App& app, CalibrateCommand& calibrate) {
   cmd->add_flag("--cross-validate", co.cross_validate, "also leave-one-site-out: OUT.crossval.csv");
 }
 
+void add_catalogue_command(CLI::App& app, CatalogueCommand& catalogue) {
+  catalogue.command = app.add_subcommand(
+      "catalogue", "build the static catalogue (STAC 1.1, DCAT, schema.org) and portal of site packages and grid runs");
+  catalogue.build = catalogue.command->add_subcommand(
+      "build", "write a folder of STAC, DCAT and HTML pages to publish as it is (docs/CATALOGUE.md)");
+  CLI::App* cmd = catalogue.build;
+  CatalogueOptions& o = catalogue.options;
+  cmd->add_option("--sites", o.sites, "a collection of site packages, one folder each (e.g. data/sites)")->required();
+  cmd->add_option("--runs", o.runs, "grid run folders (the --out of `alamod run`), each a STAC collection")->expected(0, -1);
+  cmd->add_option("--evaluations", o.evaluations,
+                  "`alamod evaluate` output folders (metrics.csv): the site pages show the models' scores")
+      ->expected(0, -1);
+  cmd->add_option("--boundary", o.boundary,
+                  "mask raster whose non-zero cells draw the map's outline (default: SITES/../sources/boundary/"
+                  "mask_fr_8000m.tif, the France mask shipped in data/sources/boundary)");
+  cmd->add_option("--base-url", o.base_url,
+                  "the URL the folder will be published at: STAC gets absolute `self` links and DCAT an @base "
+                  "(default: relative links only)");
+  cmd->add_option("--out", o.out, "the folder to write (written under a temporary name, renamed when complete)")
+      ->required();
+  cmd->add_flag("--overwrite", o.overwrite, "replace an existing --out folder (once the new one is complete)");
+  cmd->footer(
+      "Example:\n"
+      "  alamod catalogue build --sites data/sites --runs results/france --evaluations results/evaluation \\\n"
+      "      --out results/portal          # then open results/portal/index.html, or publish the folder\n"
+      "Writes index.html (search, filters, map), sites/SITE/index.html and runs/RUN/index.html (landing pages with\n"
+      "schema.org JSON-LD, the files beside them), stac/catalog.json (STAC 1.1, datacube extension for the runs),\n"
+      "catalog.jsonld (DCAT-AP for open-data harvesters). Nothing on the pages is fetched from the network.\n"
+      "Exit status: 0 done; 1 bad input (one line naming the file: a descriptor that is not JSON, a run folder\n"
+      "without its NetCDF output...), nothing written; 2 bad command line.");
+  catalogue.command->require_subcommand(0, 1);
+}
+
 void add_models_command(CLI::App& app, ModelsCommand& models) {
   models.command = app.add_subcommand("models", "list the models, or show one: alamod models show rothc");
   models.show = models.command->add_subcommand("show", "print a model's pools, inputs, parameters and references");
@@ -395,7 +439,8 @@ int launcher_rank() {
 std::vector<std::string> leftover_words(const Commands& c) {
   std::vector<std::string> words = c.app.remaining();
   for (const CLI::App* sub : {c.run.command, c.summarize.command, c.rothc.command, c.amg.command, c.site.command, c.evaluate.command,
-                              c.calibrate.command, c.models.command, c.climate.command}) {
+                              c.calibrate.command, c.catalogue.command, c.catalogue.build, c.models.command,
+                              c.climate.command}) {
     const auto extra = sub->remaining();
     words.insert(words.end(), extra.begin(), extra.end());
   }
@@ -488,6 +533,10 @@ std::optional<int> answer_without_mpi(const Commands& c, int rank) {
     return 2;
   }
   if (*c.models.command) return run_models_command(c.models, rank);
+  if (*c.catalogue.command && !*c.catalogue.build) {
+    if (rank == 0) std::printf("%s", c.catalogue.command->help().c_str());
+    return 0;
+  }
   if (!c.computes()) {
     if (rank == 0) std::printf("%s", c.app.help().c_str());
     return 0;
@@ -598,6 +647,18 @@ int run_official_amg_command(const OfficialAmgCommand& amg, int rank) {
   return 0;
 }
 
+/// `alamod catalogue build` runs on rank 0 only; the other ranks return 0.
+int run_catalogue_command(const CatalogueCommand& catalogue, int rank) {
+  if (rank != 0) return 0;
+  try {
+    build_catalogue(catalogue.options);
+  } catch (const AtomicFileError& e) {  // a write that failed: nothing is left under --out
+    std::fprintf(stderr, "alamod: error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
+
 int run_site_command(const SiteCommand& site, int rank) {
   if (rank == 0) run_site(site.options);
   return 0;
@@ -643,6 +704,7 @@ CommandLine::CommandLine() : commands_(std::make_unique<Commands>()) {
   add_site_command(c.app, c.site);
   add_evaluate_command(c.app, c.evaluate);
   add_calibrate_command(c.app, c.calibrate);
+  add_catalogue_command(c.app, c.catalogue);
   add_models_command(c.app, c.models);
   add_climate_command(c.app, c.climate);
 }
@@ -677,6 +739,7 @@ int CommandLine::run(int rank) {
     if (*c.evaluate.command) return run_evaluate_command(c.evaluate);
     if (*c.calibrate.command) return run_calibrate_command(c.calibrate);
     if (*c.climate.command) return run_climate_command(c.climate, rank);
+    if (*c.catalogue.build) return run_catalogue_command(c.catalogue, rank);
   } catch (const InputError& e) {
     return report_bad_input(e, rank);
   } catch (const std::invalid_argument& e) {
