@@ -97,6 +97,15 @@ def case_nirsoil_reference(work):
               f"{algorithm}: 90 % interval +-{hw:.4f} covers {covered}/184 test rows")
 
 
+    # the same pipeline from a TOML file gives the same model
+    toml = work / "pipeline.toml"
+    toml.write_text('[[preprocess]]\nstep = "savgol"\nwindow = 11\norder = 2\nderivative = 1\n\n[[preprocess]]\nstep = "snv"\n')
+    run(["spectra", "fit", NIRSOIL, "--property", "Ciso", "--unit", "percent", "--rows", "train=1", "--preprocess-file", toml,
+         "--components", "10", "--out", work / "toml.json", "--quiet"])
+    a, b = json.loads((work / "toml.json").read_text()), json.loads((work / "nirsoil_nipals.json").read_text())
+    check(a["pls"] == b["pls"] and a["preprocessing"] == b["preprocessing"], "--preprocess-file: the same model as --preprocess")
+
+
 def case_rank_invariance(work):
     env = {"SOURCE_DATE_EPOCH": "1764979200"}
     texts = {}
