@@ -25,6 +25,7 @@
 #include "engine/official/rothc_official.hpp"
 #include "engine/site/site_evaluate.hpp"
 #include "engine/site/site_run.hpp"
+#include "engine/spectra/spectra_command.hpp"
 #include "engine/totals/summarize.hpp"
 #include "engine/climate/delta.hpp"
 #include "engine/climate/prepare.hpp"
@@ -48,6 +49,7 @@ const char* const kAbout =
     "  mpiexec -n 2 alamod evaluate --sites data/sites --models rothc,icbm --out results/evaluation\n"
     "  alamod calibrate --model rothc --sites data/sites --parameters k_hum,k_rpm --out fitted.toml\n"
     "  alamod catalogue build --sites data/sites --runs results/france --out results/portal\n"
+    "  alamod spectra fit data/spectra/nirsoil.csv.gz --property Ciso --unit percent --rows train=1 --out model.json\n"
     "  alamod models show rothc\n\n"
     "Options that start with a single dash (-log_view, -tao_*) are passed to PETSc.";
 
@@ -116,6 +118,13 @@ struct CatalogueCommand {
   CLI::App* command = nullptr;
   CLI::App* build = nullptr;
   CatalogueOptions options;
+/// `alamod spectra fit|predict`: soil properties from infrared spectra (PLS regression).
+struct SpectraCommand {
+  CLI::App* command = nullptr;
+  CLI::App* fit = nullptr;
+  CLI::App* predict = nullptr;
+  spectra::FitOptions fit_options;
+  spectra::PredictOptions predict_options;
 };
 
 /// `alamod models [show NAME]`.
@@ -138,6 +147,7 @@ struct Commands {
   EvaluateCommand evaluate;
   CalibrateCommand calibrate;
   CatalogueCommand catalogue;
+  SpectraCommand spectra;
   ModelsCommand models;
   ClimateCommand climate;
   std::vector<std::string> petsc_options;
@@ -145,7 +155,7 @@ struct Commands {
   /// Whether the chosen subcommand computes (and so needs MPI).
   bool computes() const {
     return *run.command || *summarize.command || *rothc.command || *amg.command || *site.command || *evaluate.command || *calibrate.command ||
-           *climate.command || (catalogue.build && *catalogue.build);
+           *climate.command || (catalogue.build && *catalogue.build) || *spectra.fit || *spectra.predict;
   }
 };
 
@@ -335,6 +345,82 @@ void add_catalogue_command(CLI::App& app, CatalogueCommand& catalogue) {
       "Exit status: 0 done; 1 bad input (one line naming the file: a descriptor that is not JSON, a run folder\n"
       "without its NetCDF output...), nothing written; 2 bad command line.");
   catalogue.command->require_subcommand(0, 1);
+void add_spectra_command(CLI::App& app, SpectraCommand& sp) {
+  sp.command = app.add_subcommand(
+      "spectra", "soil properties from infrared spectra: fit a PLS model (fit), predict with intervals (predict)");
+  sp.command->require_subcommand(0, 1);
+  sp.command->footer("See alamod spectra fit --help, alamod spectra predict --help and docs/SPECTRA.md.");
+  CLI::App* fit = sp.fit = sp.command->add_subcommand(
+      "fit", "preprocess spectra, fit PLS1 with the component count chosen by cross-validation (folds over MPI "
+             "ranks), calibrate split-conformal intervals, write a model file (JSON)");
+  spectra::FitOptions& f = sp.fit_options;
+  fit->add_option("spectra", f.spectra,
+                  "CSV (plain or gzip): one row per sample, band columns named PREFIX+number (nm or cm-1), other "
+                  "columns beside")
+      ->required();
+  fit->add_option("--property", f.property, "the column to predict, e.g. Ciso")->required();
+  fit->add_option("--unit", f.unit, "its unit (UDUNITS spelling: percent, g kg-1, 1)")->required();
+  fit->add_option("--axis", f.axis, "wavelength or wavenumber")->check(CLI::IsMember({"wavelength", "wavenumber"}))
+      ->capture_default_str();
+  fit->add_option("--axis-unit", f.axis_unit, "unit of the band names (default nm for wavelength, cm-1 for wavenumber)");
+  fit->add_option("--band-prefix", f.band_prefix, "band columns are PREFIX followed by a number (e.g. wn_); default none");
+  fit->add_option("--rows", f.rows, "use only the rows where COLUMN=VALUE (or COLUMN!=VALUE), e.g. train=1");
+  fit->add_option("--preprocess", f.preprocess,
+                  "steps in order: savgol(window=W,order=P,derivative=M,delta=D) snv detrend(order=P) "
+                  "continuum(type=reflectance|absorbance,mode=division|subtraction) bands(LO:HI,...) absorbance(scale=S)");
+  fit->add_option("--preprocess-file", f.preprocess_file, "the steps as a TOML file of [[preprocess]] tables (docs/SPECTRA.md)");
+  fit->add_option("--algorithm", f.algorithm, "PLS algorithm: nipals or simpls (equal for one response)")
+      ->check(CLI::IsMember({"nipals", "simpls"}))
+      ->capture_default_str();
+  fit->add_option("--components", f.components, "fix the number of components (cross-validation still reports RMSECV)")
+      ->check(CLI::Range(1, 1000));
+  fit->add_option("--max-components", f.max_components, "largest component count cross-validation tries")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  fit->add_option("--select", f.select, "min: the lowest RMSECV; onesigma: the fewest components within one standard error")
+      ->check(CLI::IsMember({"min", "onesigma"}))
+      ->capture_default_str();
+  fit->add_option("--folds-column", f.folds_column, "cross-validation folds given by this column (any labels)");
+  fit->add_option("--folds", f.folds, "otherwise K random folds")->capture_default_str();
+  fit->add_option("--seed", f.seed, "seed of the random folds and calibration split")->capture_default_str();
+  fit->add_option("--calibration", f.calibration,
+                  "split-conformal: rows where COLUMN=VALUE are held out of the fit and calibrate the intervals "
+                  "(default: the out-of-fold residuals of cross-validation)");
+  fit->add_option("--calibration-fraction", f.calibration_fraction,
+                  "split-conformal on a random fraction F of the rows (with --seed)");
+  fit->add_option("--interval-levels", f.interval_levels, "nominal coverages of the intervals, comma-separated")
+      ->capture_default_str();
+  fit->add_option("--out", f.out, "model file to write (JSON)")->required();
+  fit->add_flag("--overwrite", f.overwrite, "replace an existing model file");
+  fit->add_flag("--quiet", f.quiet, "no progress lines");
+  fit->footer(
+      "Example (the NIRsoil reference, docs/SPECTRA.md):\n"
+      "  mpiexec -n 2 alamod spectra fit data/spectra/nirsoil.csv.gz --property Ciso --unit percent --rows train=1 \\\n"
+      "      --preprocess 'savgol(window=11,order=2,derivative=1) snv' --components 10 --out nirsoil.json\n"
+      "Exit status: 0 done; 1 bad input (file, line and column named; nothing written); 2 bad command line.");
+  CLI::App* pr = sp.predict = sp.command->add_subcommand(
+      "predict", "predict a property from spectra with a model file of `alamod spectra fit`, with intervals");
+  spectra::PredictOptions& p = sp.predict_options;
+  pr->add_option("spectra", p.spectra, "CSV (plain or gzip) on the model's wavelength grid")->required();
+  pr->add_option("--model", p.model, "model file written by alamod spectra fit")->required();
+  pr->add_option("--rows", p.rows, "predict only the rows where COLUMN=VALUE (or COLUMN!=VALUE)");
+  pr->add_option("--out", p.out,
+                 "predictions CSV: the input's non-band columns, PROPERTY_predicted, PROPERTY_lower_L and _upper_L per "
+                 "interval level")
+      ->required();
+  pr->add_option("--site-observations", p.site_observations,
+                 "also write the predictions as SOC observations (data/sites/FORMAT.md columns, soc in g kg-1, "
+                 "soc_method naming the model, the interval as uncertainty)");
+  pr->add_option("--site", p.site_values,
+                 "a site-observation column: KEY=VALUE or KEY=@COLUMN (site_id, treatment_id, plot_id, observation_date, "
+                 "layer_top, layer_bot, note); a spectra column of the same name is used otherwise");
+  pr->add_option("--site-level", p.site_level, "the interval level used as uncertainty (default: the model's first)");
+  pr->add_flag("--overwrite", p.overwrite, "replace existing outputs");
+  pr->footer(
+      "Example:\n"
+      "  alamod spectra predict data/spectra/nirsoil.csv.gz --model nirsoil.json --rows train=0 --out pred.csv\n"
+      "A spectra file on another grid than the model's is refused. When the file holds the property, RMSEP, bias,\n"
+      "R2 and the coverage of each interval are printed. Exit status: 0 done; 1 bad input; 2 bad command line.");
 }
 
 void add_models_command(CLI::App& app, ModelsCommand& models) {
@@ -441,6 +527,7 @@ std::vector<std::string> leftover_words(const Commands& c) {
   for (const CLI::App* sub : {c.run.command, c.summarize.command, c.rothc.command, c.amg.command, c.site.command, c.evaluate.command,
                               c.calibrate.command, c.catalogue.command, c.catalogue.build, c.models.command,
                               c.climate.command}) {
+                              c.calibrate.command, c.spectra.command, c.spectra.fit, c.spectra.predict, c.models.command, c.climate.command}) {
     const auto extra = sub->remaining();
     words.insert(words.end(), extra.begin(), extra.end());
   }
@@ -535,6 +622,8 @@ std::optional<int> answer_without_mpi(const Commands& c, int rank) {
   if (*c.models.command) return run_models_command(c.models, rank);
   if (*c.catalogue.command && !*c.catalogue.build) {
     if (rank == 0) std::printf("%s", c.catalogue.command->help().c_str());
+  if (*c.spectra.command && !*c.spectra.fit && !*c.spectra.predict) {
+    if (rank == 0) std::printf("%s", c.spectra.command->help().c_str());
     return 0;
   }
   if (!c.computes()) {
@@ -705,6 +794,7 @@ CommandLine::CommandLine() : commands_(std::make_unique<Commands>()) {
   add_evaluate_command(c.app, c.evaluate);
   add_calibrate_command(c.app, c.calibrate);
   add_catalogue_command(c.app, c.catalogue);
+  add_spectra_command(c.app, c.spectra);
   add_models_command(c.app, c.models);
   add_climate_command(c.app, c.climate);
 }
@@ -740,6 +830,14 @@ int CommandLine::run(int rank) {
     if (*c.calibrate.command) return run_calibrate_command(c.calibrate);
     if (*c.climate.command) return run_climate_command(c.climate, rank);
     if (*c.catalogue.build) return run_catalogue_command(c.catalogue, rank);
+    if (*c.spectra.fit) {
+      spectra::run_spectra_fit(MPI_COMM_WORLD, c.spectra.fit_options);
+      return 0;
+    }
+    if (*c.spectra.predict) {
+      if (rank == 0) spectra::run_spectra_predict(c.spectra.predict_options);
+      return 0;
+    }
   } catch (const InputError& e) {
     return report_bad_input(e, rank);
   } catch (const std::invalid_argument& e) {

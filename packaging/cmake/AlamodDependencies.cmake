@@ -140,6 +140,10 @@ endif()
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 alamod_describe_found(CRYPTO "OpenSSL crypto" "${OPENSSL_VERSION}" "FindOpenSSL (${OPENSSL_CRYPTO_LIBRARY})")
 
+# --- zlib (spectra files read plain or gzip-compressed, engine/spectra): CMake's FindZLIB (ZLIB_ROOT).
+find_package(ZLIB REQUIRED)
+alamod_describe_found(ZLIB "zlib" "${ZLIB_VERSION_STRING}" "FindZLIB (${ZLIB_LIBRARIES})")
+
 # --- CLI11: its CMake package, else its single header (CLI11::CLI11 either way).
 find_package(CLI11 CONFIG QUIET)
 if(TARGET CLI11::CLI11)

@@ -43,6 +43,7 @@ class Alamod(CMakePackage):
     depends_on("tomlplusplus@3:")
     depends_on("libdeflate")
     depends_on("openssl")  # libcrypto: SHA-256 of inputs and configurations (provenance)
+    depends_on("zlib-api")  # spectra files read plain or gzip-compressed (alamod spectra)
     depends_on("cli11@2:", type="build")  # header-only
     depends_on("googletest@1.10:", type="test")
     depends_on("benchmark", type="test")
