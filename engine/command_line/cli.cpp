@@ -118,6 +118,8 @@ struct CatalogueCommand {
   CLI::App* command = nullptr;
   CLI::App* build = nullptr;
   CatalogueOptions options;
+};
+
 /// `alamod spectra fit|predict`: soil properties from infrared spectra (PLS regression).
 struct SpectraCommand {
   CLI::App* command = nullptr;
@@ -345,6 +347,8 @@ void add_catalogue_command(CLI::App& app, CatalogueCommand& catalogue) {
       "Exit status: 0 done; 1 bad input (one line naming the file: a descriptor that is not JSON, a run folder\n"
       "without its NetCDF output...), nothing written; 2 bad command line.");
   catalogue.command->require_subcommand(0, 1);
+}
+
 void add_spectra_command(CLI::App& app, SpectraCommand& sp) {
   sp.command = app.add_subcommand(
       "spectra", "soil properties from infrared spectra: fit a PLS model (fit), predict with intervals (predict)");
@@ -525,9 +529,8 @@ int launcher_rank() {
 std::vector<std::string> leftover_words(const Commands& c) {
   std::vector<std::string> words = c.app.remaining();
   for (const CLI::App* sub : {c.run.command, c.summarize.command, c.rothc.command, c.amg.command, c.site.command, c.evaluate.command,
-                              c.calibrate.command, c.catalogue.command, c.catalogue.build, c.models.command,
-                              c.climate.command}) {
-                              c.calibrate.command, c.spectra.command, c.spectra.fit, c.spectra.predict, c.models.command, c.climate.command}) {
+                              c.calibrate.command, c.catalogue.command, c.catalogue.build, c.spectra.command,
+                              c.spectra.fit, c.spectra.predict, c.models.command, c.climate.command}) {
     const auto extra = sub->remaining();
     words.insert(words.end(), extra.begin(), extra.end());
   }
@@ -622,6 +625,8 @@ std::optional<int> answer_without_mpi(const Commands& c, int rank) {
   if (*c.models.command) return run_models_command(c.models, rank);
   if (*c.catalogue.command && !*c.catalogue.build) {
     if (rank == 0) std::printf("%s", c.catalogue.command->help().c_str());
+    return 0;
+  }
   if (*c.spectra.command && !*c.spectra.fit && !*c.spectra.predict) {
     if (rank == 0) std::printf("%s", c.spectra.command->help().c_str());
     return 0;
