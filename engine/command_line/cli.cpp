@@ -23,6 +23,8 @@
 #include "engine/official/rothc_official.hpp"
 #include "engine/site/site_evaluate.hpp"
 #include "engine/site/site_run.hpp"
+#include "engine/site_data/complete.hpp"
+#include "engine/site_data/validate.hpp"
 #include "engine/totals/summarize.hpp"
 #include "engine/climate/delta.hpp"
 #include "engine/climate/prepare.hpp"
@@ -44,6 +46,8 @@ const char* const kAbout =
     "  alamod site --model rothc --forcing data/sites/broadbalk/forcing_nil.csv --out nil.csv\n"
     "  mpiexec -n 2 alamod evaluate --sites data/sites --models rothc,icbm --out results/evaluation\n"
     "  alamod calibrate --model rothc --sites data/sites --parameters k_hum,k_rpm --out fitted.toml\n"
+    "  alamod sites validate data/sites/*/\n"
+    "  alamod sites complete data/sites/highfield_ley_arable --out completed/highfield_ley_arable\n"
     "  alamod models show rothc\n\n"
     "Options that start with a single dash (-log_view, -tao_*) are passed to PETSc.";
 
@@ -107,6 +111,16 @@ struct ClimateCommand {
   std::string years, reference, warming;  ///< FROM-TO, FROM-TO, YEAR=DEGC,...
 };
 
+/// `alamod sites validate|complete`: site packages checked and completed (no MPI).
+struct SitesCommand {
+  CLI::App* command = nullptr;
+  CLI::App* validate = nullptr;
+  CLI::App* complete = nullptr;
+  std::vector<std::string> dirs;  ///< validate: the package folders
+  bool quiet = false;
+  CompleteOptions options;        ///< complete
+};
+
 /// `alamod models [show NAME]`.
 struct ModelsCommand {
   CLI::App* command = nullptr;
@@ -128,6 +142,7 @@ struct Commands {
   CalibrateCommand calibrate;
   ModelsCommand models;
   ClimateCommand climate;
+  SitesCommand sites;
   std::vector<std::string> petsc_options;
 
   /// Whether the chosen subcommand computes (and so needs MPI).
@@ -292,6 +307,45 @@ void add_calibrate_command(CLI::App& app, CalibrateCommand& calibrate) {
   cmd->add_flag("--cross-validate", co.cross_validate, "also leave-one-site-out: OUT.crossval.csv");
 }
 
+void add_sites_command(CLI::App& app, SitesCommand& sites) {
+  sites.command = app.add_subcommand(
+      "sites", "site packages (data/sites/FORMAT.md): validate them, complete their stocks and bulk densities");
+  sites.command->require_subcommand(1);
+  sites.validate = sites.command->add_subcommand(
+      "validate", "check site packages against their descriptors and the site format; print every problem");
+  sites.validate->add_option("dirs", sites.dirs, "site package folders (each holds a datapackage.json)")->required();
+  sites.validate->add_flag("--quiet", sites.quiet, "no line for the packages without problems");
+  sites.validate->footer(
+      "Prints every problem as FILE:LINE:COLUMN: message (COLUMN: the field's number; a descriptor problem names its\n"
+      "JSON path), then one line per package and a total.\n"
+      "Examples:\n"
+      "  alamod sites validate data/sites/broadbalk\n"
+      "  alamod sites validate data/sites/*/ --quiet\n"
+      "Exit status: 0 every package valid; 5 a package has problems (all printed); 1 an input could not be read\n"
+      "(no such folder, no datapackage.json, a file that cannot be opened); 2 bad command line. docs/SITES.md.");
+  sites.complete = sites.command->add_subcommand(
+      "complete", "write a completed copy of a site package: harmonised units, bulk densities, stocks, "
+                  "equivalent-soil-mass stocks, each added value with its method");
+  CompleteOptions& o = sites.options;
+  sites.complete->add_option("dir", o.dir, "the site package folder")->required();
+  sites.complete->add_option("--out", o.out, "folder of the completed package (written whole, then renamed)")->required();
+  sites.complete->add_flag("--overwrite", o.overwrite, "replace an existing --out folder");
+  sites.complete->add_option("--bd-sd", o.bd_sd,
+                             "standard uncertainty of a bulk density from the pedotransfer function, g cm-3")
+      ->check(CLI::Range(0.0, 2.0))
+      ->capture_default_str();
+  sites.complete->footer(
+      "Steps (docs/SITES.md, \"Completing site data\"): 1. soc, bd_samp, layers, soc_stock in g kg-1, g cm-3, cm and\n"
+      "t ha-1 (from %, g/(100 g), kg m-3, m, kg m-2 ...); 2. bd_samp where missing from the Hollis et al. (2012)\n"
+      "cultivated-topsoil pedotransfer function (bd_method, bd_samp_sd); 3. soc_stock = soc x bd_samp x thickness\n"
+      "x (1 - coarse_frac) where missing (soc_stock_method, soc_stock_sd); 4. equivalent-soil-mass stocks by the\n"
+      "cubic spline of Wendt and Hauser (2013) (soc_stock_esm, esm_soil_mass_ref, esm_method).\n"
+      "Example:\n"
+      "  alamod sites complete data/sites/highfield_ley_arable --out completed/highfield_ley_arable\n"
+      "Exit status: 0 written; 5 the package has problems (printed, nothing written); 1 unreadable input or --out\n"
+      "exists (nothing written); 2 bad command line.");
+}
+
 void add_models_command(CLI::App& app, ModelsCommand& models) {
   models.command = app.add_subcommand("models", "list the models, or show one: alamod models show rothc");
   models.show = models.command->add_subcommand("show", "print a model's pools, inputs, parameters and references");
@@ -394,7 +448,8 @@ int launcher_rank() {
 std::vector<std::string> leftover_words(const Commands& c) {
   std::vector<std::string> words = c.app.remaining();
   for (const CLI::App* sub : {c.run.command, c.summarize.command, c.rothc.command, c.amg.command, c.site.command, c.evaluate.command,
-                              c.calibrate.command, c.models.command, c.climate.command}) {
+                              c.calibrate.command, c.models.command, c.climate.command, c.sites.command,
+                              c.sites.validate, c.sites.complete}) {
     const auto extra = sub->remaining();
     words.insert(words.end(), extra.begin(), extra.end());
   }
@@ -487,6 +542,20 @@ std::optional<int> answer_without_mpi(const Commands& c, int rank) {
     return 2;
   }
   if (*c.models.command) return run_models_command(c.models, rank);
+  if (*c.sites.command) {
+    // no MPI: a launcher's other ranks return at once with status 0 (rank 0 alone reads and writes)
+    if (rank != 0) return 0;
+    try {
+      if (*c.sites.validate) return run_sites_validate(c.sites.dirs, c.sites.quiet);
+      return run_sites_complete(c.sites.options);
+    } catch (const InputError& e) {
+      std::fprintf(stderr, "alamod: error: %s\n", e.what());
+      return 1;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "alamod: internal error: %s\n", e.what());
+      return 3;
+    }
+  }
   if (!c.computes()) {
     if (rank == 0) std::printf("%s", c.app.help().c_str());
     return 0;
@@ -640,6 +709,7 @@ CommandLine::CommandLine() : commands_(std::make_unique<Commands>()) {
   add_calibrate_command(c.app, c.calibrate);
   add_models_command(c.app, c.models);
   add_climate_command(c.app, c.climate);
+  add_sites_command(c.app, c.sites);
 }
 
 CommandLine::~CommandLine() = default;
