@@ -46,7 +46,7 @@ const char* const kAbout =
     "  alamod site --model rothc --forcing data/sites/broadbalk/forcing_nil.csv --out nil.csv\n"
     "  mpiexec -n 2 alamod evaluate --sites data/sites --models rothc,icbm --out results/evaluation\n"
     "  alamod calibrate --model rothc --sites data/sites --parameters k_hum,k_rpm --out fitted.toml\n"
-    "  alamod sites validate data/sites/*/\n"
+    "  alamod sites validate data/sites/*/datapackage.json\n"
     "  alamod sites complete data/sites/highfield_ley_arable --out completed/highfield_ley_arable\n"
     "  alamod models show rothc\n\n"
     "Options that start with a single dash (-log_view, -tao_*) are passed to PETSc.";
@@ -305,6 +305,14 @@ void add_calibrate_command(CLI::App& app, CalibrateCommand& calibrate) {
       ->capture_default_str();
   add_spinup_option(cmd, co.spinup, kCollectionSpinupHelp);
   cmd->add_flag("--cross-validate", co.cross_validate, "also leave-one-site-out: OUT.crossval.csv");
+  cmd->add_option("--weights", co.weights,
+                  "none: residuals simulated - observed; sd: divided by each observation's soc_stock_sd (e.g. the "
+                  "uncertainty of a stock from an estimated bulk density, alamod sites complete)")
+      ->check(CLI::IsMember({"none", "sd"}))
+      ->capture_default_str();
+  cmd->add_option("--default-sd", co.default_sd,
+                  "with --weights sd: the standard deviation (t ha-1) of the observations that have none")
+      ->check(CLI::PositiveNumber);
 }
 
 void add_sites_command(CLI::App& app, SitesCommand& sites) {
@@ -313,14 +321,14 @@ void add_sites_command(CLI::App& app, SitesCommand& sites) {
   sites.command->require_subcommand(1);
   sites.validate = sites.command->add_subcommand(
       "validate", "check site packages against their descriptors and the site format; print every problem");
-  sites.validate->add_option("dirs", sites.dirs, "site package folders (each holds a datapackage.json)")->required();
+  sites.validate->add_option("dirs", sites.dirs, "site package folders, or their datapackage.json")->required();
   sites.validate->add_flag("--quiet", sites.quiet, "no line for the packages without problems");
   sites.validate->footer(
       "Prints every problem as FILE:LINE:COLUMN: message (COLUMN: the field's number; a descriptor problem names its\n"
       "JSON path), then one line per package and a total.\n"
       "Examples:\n"
       "  alamod sites validate data/sites/broadbalk\n"
-      "  alamod sites validate data/sites/*/ --quiet\n"
+      "  alamod sites validate data/sites/*/datapackage.json --quiet\n"
       "Exit status: 0 every package valid; 5 a package has problems (all printed); 1 an input could not be read\n"
       "(no such folder, no datapackage.json, a file that cannot be opened); 2 bad command line. docs/SITES.md.");
   sites.complete = sites.command->add_subcommand(

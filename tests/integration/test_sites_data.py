@@ -13,6 +13,9 @@ Usage: /usr/bin/python3 tests/integration/test_sites_data.py   (ALAMOD_BIN and A
    pedotransfer function (bd_method, bd_samp_sd), the stock computed from it (soc_stock_method,
    soc_stock_sd), and the equivalent-soil-mass stocks of the two-layer profiles (worked out below).
    A second run without --overwrite is refused (exit 1) and leaves the first output whole.
+5. `alamod calibrate --weights sd` on the completed Highfield ley-arable package: the stocks from estimated
+   bulk densities weigh by their uncertainty (a different fit from the unweighted one); without
+   --default-sd, observations without an sd are refused.
 Prints one line per check and exits non-zero on any failure.
 """
 import csv
@@ -139,6 +142,33 @@ try:
     rc, out, err = run("complete", out_dir, "--out", os.path.join(tmp, "again"))
     again = list(csv.DictReader(open(os.path.join(tmp, "again", "soc_observations.csv"))))
     check(rc == 0 and again == rows, "completing a completed package changes nothing")
+finally:
+    shutil.rmtree(tmp)
+
+# 5. the uncertainty of estimated stocks as calibration weights: Highfield ley-arable completed (194 stocks
+# from estimated bulk densities carry a soc_stock_sd), RothC's k_hum fitted with and without weights
+tmp = tempfile.mkdtemp(prefix="alamod_sites_")
+try:
+    sites = os.path.join(tmp, "sites")
+    os.makedirs(sites)
+    rc, out, err = run("complete", os.path.join(SRC, "data", "sites", "highfield_ley_arable"), "--out",
+                       os.path.join(sites, "highfield_ley_arable"))
+    check(rc == 0 and "194 bulk densities estimated" in out and "194 stocks computed" in out,
+          f"Highfield ley-arable completed: {out.strip()}")
+
+    def calibrate(*extra):
+        p = subprocess.run([BIN, "calibrate", "--model", "rothc", "--sites", sites, "--parameters", "k_hum",
+                            "--out", os.path.join(tmp, "fit.toml"), *extra], capture_output=True, text=True, timeout=120)
+        m = re.search(r"k_hum = ([0-9.e+-]+)", p.stdout)
+        return p.returncode, float(m.group(1)) if m else None, p.stdout + p.stderr
+
+    rc_u, k_u, out_u = calibrate()
+    rc_w, k_w, out_w = calibrate("--weights", "sd", "--default-sd", "2")
+    check(rc_u == 0 and rc_w == 0 and "283 observations" in out_u and k_u and k_w and abs(k_w - k_u) > 1e-4 * k_u,
+          f"weighted fit differs from the unweighted one: k_hum {k_w} vs {k_u} yr-1")
+    rc, _, msg = calibrate("--weights", "sd")
+    check(rc == 1 and "89 of 283 observations have no soc_stock_sd" in msg,
+          f"--weights sd without --default-sd is refused when some observations have no sd (exit {rc})")
 finally:
     shutil.rmtree(tmp)
 
