@@ -11,14 +11,49 @@
 
 namespace alamod::engine {
 
+namespace {
+
+/// Length of the valid UTF-8 sequence starting at s[i], 0 when the bytes there are not one.
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return 0;
+  if (n == 2 && c < 0xC2) return 0;  // overlong
+  return n;
+}
+
+/// `s` with every byte that is not part of valid UTF-8 written \xNN (then control bytes, by printable).
+std::string utf8_safe(std::string_view s) {
+  static const char hex[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8_length(s, i);
+    if (n == 0) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 0xF];
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return printable(out);
+}
+
+}  // namespace
+
 std::string Problem::text() const {
-  if (file.empty()) return printable(message);  // a message that names its own place (a JSON syntax error)
+  if (file.empty()) return utf8_safe(message);  // a message that names its own place (a JSON syntax error)
   std::string out = file;
   if (line > 0) {
     out += ":" + std::to_string(line);
     if (column > 0) out += ":" + std::to_string(column);
   }
-  return printable(out + ": " + message);
+  return utf8_safe(out + ": " + message);
 }
 
 namespace {
@@ -44,6 +79,19 @@ CsvTable read_csv_table(const std::string& path, const CsvDialect& dialect, std:
   table.path = path;
   const std::string text = read_whole(path);
   std::size_t p = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+  // UTF-8 only: the first invalid byte is a problem of its line (the text is still read)
+  for (std::size_t i = p, l = 1; i < text.size();) {
+    if (text[i] == '\n') ++l;
+    const std::size_t n = utf8_length(text, i);
+    if (n == 0) {
+      const std::size_t bol = text.rfind('\n', i);
+      problems.push_back({path, static_cast<int>(l), 0,
+                          "byte " + std::to_string(i - (bol == std::string::npos ? 0 : bol + 1) + 1) +
+                              " of the line is not UTF-8, expected UTF-8 text"});
+      break;
+    }
+    i += n;
+  }
   const std::size_t n = text.size();
   int line = 1;
   bool have_header = dialect.header_row == 0;

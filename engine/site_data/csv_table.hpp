@@ -19,7 +19,8 @@ struct Problem {
   int line = 0;
   int column = 0;
   std::string message;
-  /// `file:line:column: message` (line and column left out when 0).
+  /// `file:line:column: message` (line and column left out when 0); control bytes and bytes that are
+  /// not UTF-8 written \xNN, so that a problem is always one printable line.
   std::string text() const;
 };
 

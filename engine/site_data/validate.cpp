@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <regex>
 #include <set>
+#include <tuple>
 
 #include "engine/common/number_format.hpp"
 #include "engine/site/site_forcing.hpp"
@@ -854,6 +855,12 @@ ValidationResult validate_site_package(const std::string& dir) {
     if (a.file != b.file) return a.file < b.file;
     return a.line < b.line;
   });
+  // two checks that meet the same fault say it once
+  std::vector<Problem> unique;
+  std::set<std::tuple<std::string, int, int, std::string>> said;
+  for (auto& p : r.problems)
+    if (said.emplace(p.file, p.line, p.column, p.message).second) unique.push_back(std::move(p));
+  r.problems = std::move(unique);
   return r;
 }
 

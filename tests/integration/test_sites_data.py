@@ -155,6 +155,11 @@ try:
                        os.path.join(sites, "highfield_ley_arable"))
     check(rc == 0 and "194 bulk densities estimated" in out and "194 stocks computed" in out,
           f"Highfield ley-arable completed: {out.strip()}")
+    import jsonschema  # python3-jsonschema: the completed descriptor still fits the project's descriptor schema
+    schema = json.load(open(os.path.join(SRC, "data", "sites", "datapackage.schema.json")))
+    errs = list(jsonschema.Draft202012Validator(schema).iter_errors(
+        json.load(open(os.path.join(sites, "highfield_ley_arable", "datapackage.json")))))
+    check(not errs, f"the completed descriptor fits data/sites/datapackage.schema.json ({[e.message for e in errs[:3]]})")
 
     def calibrate(*extra):
         p = subprocess.run([BIN, "calibrate", "--model", "rothc", "--sites", sites, "--parameters", "k_hum",
