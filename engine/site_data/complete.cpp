@@ -181,8 +181,11 @@ std::string harmonise(Table& tab, const std::string& column, const std::string& 
   JsonValue* f = tab.field(column);
   member(*f, "unit") = json_string(canonical);
   JsonValue& d = member(*f, "description");
-  const std::string note = " Converted by alamod sites complete from '" + from + "' to '" + canonical + "'.";
-  d = json_string((d.is(Type::string) ? d.text : std::string()) + note);
+  std::string text = d.is(Type::string) ? d.text : std::string();
+  // the unit written in the description (the site format's "Unit: X.") follows the unit
+  if (const auto at = text.find("Unit: " + from + "."); at != std::string::npos)
+    text.replace(at, from.size() + 7, "Unit: " + canonical + ".");
+  d = json_string(text + " Converted by alamod sites complete from '" + from + "'.");
   // bounds in the old unit no longer apply: convert them too
   if (JsonValue* cons = [&]() -> JsonValue* {
         for (std::size_t i = 0; i < f->names.size(); ++i)

@@ -20,13 +20,15 @@
 /// completed one is written in a temporary folder beside --out, validated again, then renamed.
 #include <string>
 
+#include "engine/site_data/ptf.hpp"
+
 namespace alamod::engine {
 
 struct CompleteOptions {
   std::string dir;         ///< the package folder
   std::string out;         ///< the completed package's folder
   bool overwrite = false;  ///< replace an existing --out
-  double bd_sd = 0.22;     ///< g cm-3, standard uncertainty of a PTF bulk density (ptf.hpp)
+  double bd_sd = kPtfBulkDensitySd;  ///< g cm-3, standard uncertainty of a PTF bulk density (ptf.hpp)
 };
 
 /// Returns the exit status: 0 written, 1 unreadable input or --out in the way, kExitSitesInvalid (5) the

@@ -9,7 +9,7 @@ Usage: /usr/bin/python3 tests/integration/test_sites_data.py   (ALAMOD_BIN and A
    not only the first), and `alamod sites complete` on it writes nothing (no --out, no temporary).
 3. A folder that does not exist is unreadable input: exit status 1.
 4. `alamod sites complete` on tests/data/sites_data/good writes a package that validates, with the
-   concentrations converted from percent to g kg-1, the missing bulk density from the Hollis et al. (2012)
+   concentrations converted from percent to g kg-1 and the bulk densities from kg m-3 to g cm-3, the missing bulk density from the Hollis et al. (2012)
    pedotransfer function (bd_method, bd_samp_sd), the stock computed from it (soc_stock_method,
    soc_stock_sd), and the equivalent-soil-mass stocks of the two-layer profiles (worked out below).
    A second run without --overwrite is refused (exit 1) and leaves the first output whole.
@@ -109,6 +109,9 @@ try:
     fields = {f["name"]: f for f in desc["resources"][2]["schema"]["fields"]}
     check(fields["soc"]["unit"] == "g kg-1" and float(rows[0]["soc"]) == 15.0,
           "soc harmonised from percent to g kg-1 (1.5 % -> 15)")
+    check(fields["bd_samp"]["unit"] == "g cm-3" and float(rows[1]["bd_samp"]) == 1.45
+          and abs(fields["bd_samp"]["constraints"]["minimum"] - 0.3) < 1e-12,
+          "bd_samp harmonised from kg m-3 to g cm-3 (1450 -> 1.45), its bounds too")
     check("x_alamodCompletion" in desc and any("percent" in s for s in desc["x_alamodCompletion"]["steps"]),
           "the descriptor records the completion steps")
     # the layer without a bulk density: Hollis et al. (2012), OC 1.2 %, sand 100 - 20 - 50 = 30 %, clay 20 %
