@@ -4,7 +4,7 @@
 Usage: /usr/bin/python3 tests/integration/test_sites_data.py   (ALAMOD_BIN and ALAMOD_SOURCE_DIR from ctest)
 
 1. Every shipped site package under data/sites validates (exit 0, no problem line).
-2. Each bad package of tests/data/sites_data/ (README.md there lists the defects) is refused with
+2. Each bad package of tests/data/sites_data/ (SOURCE.md there lists the defects) is refused with
    exit status 5, each expected problem printed as one line `FILE:LINE:COLUMN: message` (every problem,
    not only the first), and `alamod sites complete` on it writes nothing (no --out, no temporary).
 3. A folder that does not exist is unreadable input: exit status 1.
