@@ -255,16 +255,21 @@ int run_sites_complete(const CompleteOptions& o) {
   while (out_dir.size() > 1 && out_dir.back() == '/') out_dir.pop_back();
   const fs::path out(out_dir);
   std::error_code ec;
+  {  // the copy is made beside --out: inside the package it would copy itself
+    const std::string src = fs::weakly_canonical(fs::path(v.dir), ec).string() + "/";
+    const std::string dst = fs::weakly_canonical(out, ec).string() + "/";
+    if (dst.compare(0, src.size(), src) == 0) {
+      std::fprintf(stderr, "alamod: error: --out %s is inside the package %s, expected a folder outside it\n",
+                   out_dir.c_str(), v.dir.c_str());
+      return 1;
+    }
+  }
   const auto st = fs::symlink_status(out, ec);
   if (fs::exists(st)) {
     if (!o.overwrite || !fs::is_directory(st)) {
       std::fprintf(stderr, "alamod: error: --out %s: %s, nothing written\n", out_dir.c_str(),
                    fs::is_directory(st) ? "exists, expected a new folder (or --overwrite to replace it)"
                                         : "exists and is not a folder, expected a new folder");
-      return 1;
-    }
-    if (fs::equivalent(out, fs::path(v.dir), ec)) {
-      std::fprintf(stderr, "alamod: error: --out %s is the package itself, expected another folder\n", out_dir.c_str());
       return 1;
     }
   }

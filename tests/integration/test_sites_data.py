@@ -142,6 +142,12 @@ try:
     rc, out, err = run("complete", os.path.join(DATA, "good"), "--out", out_dir)
     check(rc == 1 and "exists" in err and open(os.path.join(out_dir, "soc_observations.csv")).read() == before
           and sorted(os.listdir(tmp)) == ["mini_completed"], f"an existing --out is refused (exit {rc}), left whole")
+    rc, out, err = run("complete", out_dir, "--out", os.path.join(out_dir, "inside"))
+    check(rc == 1 and "inside the package" in err and not os.path.exists(os.path.join(out_dir, "inside"))
+          and sorted(os.listdir(out_dir)) == sorted(os.listdir(os.path.join(DATA, "good"))),
+          f"--out inside the package is refused (exit {rc}), nothing written")
+    rc, out, err = run("complete", out_dir, "--out", out_dir, "--overwrite")
+    check(rc == 1 and "inside the package" in err, f"--out the package itself is refused (exit {rc})")
     rc, out, err = run("complete", out_dir, "--out", os.path.join(tmp, "again"))
     again = list(csv.DictReader(open(os.path.join(tmp, "again", "soc_observations.csv"))))
     check(rc == 0 and again == rows, "completing a completed package changes nothing")
