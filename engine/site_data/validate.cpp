@@ -732,6 +732,19 @@ void Validator::check_site_format() {
                 "site_id: '" + excerpt(rec.fields[static_cast<std::size_t>(c)]) + "', expected the package's site '" +
                     site_id + "' (site.csv)");
   }
+  if (r_.tables.count("treatments")) {
+    const PackageTable& t = r_.tables.at("treatments");
+    const int c_start = t.column("start_year"), c_end = t.column("end_year");
+    if (c_start >= 0 && c_end >= 0)
+      for (const auto& rec : t.csv.records) {
+        double a = 0, b = 0;
+        if (parse_decimal(rec.fields[static_cast<std::size_t>(c_start)], a) &&
+            parse_decimal(rec.fields[static_cast<std::size_t>(c_end)], b) && b < a)
+          problem(t.file, rec.line, c_end + 1,
+                  "end_year " + rec.fields[static_cast<std::size_t>(c_end)] + " is before start_year " +
+                      rec.fields[static_cast<std::size_t>(c_start)] + ", expected start_year <= end_year");
+      }
+  }
   if (r_.tables.count("soc_observations")) check_observations(r_.tables.at("soc_observations"));
 }
 
