@@ -866,7 +866,8 @@ ValidationResult validate_site_package(const std::string& dir) {
   Validator(r).run();
   std::stable_sort(r.problems.begin(), r.problems.end(), [](const Problem& a, const Problem& b) {
     if (a.file != b.file) return a.file < b.file;
-    return a.line < b.line;
+    if (a.line != b.line) return a.line < b.line;
+    return a.column < b.column;
   });
   // two checks that meet the same fault say it once
   std::vector<Problem> unique;

@@ -53,7 +53,7 @@ struct PackageTable {
 struct ValidationResult {
   std::string dir;
   bool readable = true;            ///< false: the package could not be read at all (exit 1)
-  std::vector<Problem> problems;   ///< every problem, in file then line order
+  std::vector<Problem> problems;   ///< every problem, in file, line then column order
   JsonValue descriptor;
   std::map<std::string, PackageTable> tables;  ///< the CSV tables read, by resource name
   std::size_t rows = 0;            ///< data records checked

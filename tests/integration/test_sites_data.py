@@ -83,8 +83,8 @@ for name, expected in BAD.items():
         prefix = os.path.join(d, f) + (f":{line}" if line else ":") + (f":{col}:" if col else "")
         hit = [l for l in lines if l.startswith(prefix) and words in l]
         check(len(hit) == 1, f"{name}: one line '{os.path.relpath(prefix, DATA)}...{words}'" + ("" if len(hit) == 1 else f" in {lines}"))
-    check(all(PROBLEM.match(l) for l in lines) and len(lines) >= len(expected),
-          f"{name}: every problem is one line FILE:LINE[:COLUMN]: message ({len(lines)} lines)")
+    check(all(PROBLEM.match(l) for l in lines) and len(lines) == len(expected),
+          f"{name}: every problem is one line FILE:LINE[:COLUMN]: message, and no other ({len(lines)} lines: {lines})")
     tmp = tempfile.mkdtemp(prefix="alamod_sites_")
     try:
         rc, out, err = run("complete", d, "--out", os.path.join(tmp, "completed"))
