@@ -352,8 +352,7 @@ void Validator::read_resource(const JsonValue& res, const std::string& path) {
     check_rows(t);
     check_keys(t, path + ".schema");
   }
-  if (const JsonValue* forcing = res.member("x_alamodSiteForcing")) {
-    (void)forcing;
+  if (res.member("x_alamodSiteForcing")) {  // a forcing file: the forcing reader's rules too
     try {
       read_site_forcing(file);
     } catch (const InputError& e) {
