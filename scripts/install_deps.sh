@@ -7,7 +7,7 @@ PKGS=(build-essential cmake pkg-config ccache git
   libopenmpi-dev openmpi-bin petsc-dev libgdal-dev gdal-bin
   libnetcdf-mpi-dev libhdf5-openmpi-dev netcdf-bin libcli11-dev libgtest-dev libbenchmark-dev
   libtomlplusplus-dev libdeflate-dev zlib1g-dev libssl-dev cdo nco python3-xarray python3-netcdf4 python3-numpy python3-matplotlib
-  python3-gdal python3-jsonschema python3-rdflib)
+  python3-gdal python3-jsonschema python3-rdflib libudunits2-dev udunits-bin)
 for a in "$@"; do
   case "$a" in
     --with-slurm) PKGS+=(slurm-wlm munge) ;;

@@ -37,7 +37,7 @@ void build_catalogue(const CatalogueOptions& options);
 // ---------------------------------------------------------------------------------------------------
 
 /// A CSV table: the header row and the rows (RFC 4180 quoting).
-struct CsvTable {
+struct CatalogueCsv {
   std::string file;
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
@@ -46,7 +46,7 @@ struct CsvTable {
   /// Row r's value of column `name` ("" when the column is absent).
   std::string value(std::size_t r, const std::string& name) const;
 };
-CsvTable read_csv_table(const std::string& path);
+CatalogueCsv read_catalogue_csv(const std::string& path);
 
 struct SitePackage {
   std::string id, dir;                 ///< site id (folder name) and folder
@@ -58,7 +58,7 @@ struct SitePackage {
   std::vector<std::pair<std::string, std::string>> licences;  ///< SPDX name, URL
   std::vector<std::pair<std::string, std::string>> creators;  ///< name, ORCID or URL
   std::vector<std::string> files;      ///< the package's files (relative to dir), datapackage.json first
-  CsvTable treatments, observations;
+  CatalogueCsv treatments, observations;
   int first_year = 0, last_year = 0;   ///< of the SOC observations, or the experiment's start..last treatment year
   std::vector<std::string> variables;  ///< measured columns that hold values (soc, soc_stock, bd_samp ...)
 };
@@ -86,13 +86,13 @@ struct GridRunOutput {
   std::vector<NcDimension> dimensions;
   std::vector<NcVariable> variables;
   std::vector<std::string> files;      ///< every output file of the folder, NetCDF first
-  CsvTable totals;                     ///< totals.csv (empty when absent)
+  CatalogueCsv totals;                     ///< totals.csv (empty when absent)
 };
 
 /// metrics.csv of `alamod evaluate` folders, concatenated.
 struct Evaluations {
   std::vector<std::string> sources;    ///< the metrics.csv files read
-  CsvTable metrics;
+  CatalogueCsv metrics;
 };
 
 SitePackage read_site_package(const std::string& dir);

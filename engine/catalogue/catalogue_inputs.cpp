@@ -43,20 +43,20 @@ std::string read_text(const std::string& path) {
 // CSV
 // ---------------------------------------------------------------------------------------------------
 
-int CsvTable::column(const std::string& name) const {
+int CatalogueCsv::column(const std::string& name) const {
   for (std::size_t i = 0; i < header.size(); ++i)
     if (header[i] == name) return static_cast<int>(i);
   return -1;
 }
 
-std::string CsvTable::value(std::size_t r, const std::string& name) const {
+std::string CatalogueCsv::value(std::size_t r, const std::string& name) const {
   const int c = column(name);
   if (c < 0 || r >= rows.size() || static_cast<std::size_t>(c) >= rows[r].size()) return "";
   return rows[r][static_cast<std::size_t>(c)];
 }
 
-CsvTable read_csv_table(const std::string& path) {
-  CsvTable t;
+CatalogueCsv read_catalogue_csv(const std::string& path) {
+  CatalogueCsv t;
   t.file = path;
   const std::string text = read_text(path);
   std::vector<std::string> row;
@@ -164,7 +164,7 @@ SitePackage read_site_package(const std::string& dir) {
       if (const JsonValue* p = x.member("path"); p && p->is(JsonValue::Type::string)) s.files.push_back(p->text);
 
   const std::string site_csv = (fs::path(dir) / "site.csv").string();
-  const CsvTable site = read_csv_table(site_csv);
+  const CatalogueCsv site = read_catalogue_csv(site_csv);
   if (site.rows.size() != 1) fail(site_csv + ": " + std::to_string(site.rows.size()) + " rows, expected one");
   if (site.value(0, "site_id") != s.id)
     fail(site_csv + ":2 (site_id): '" + excerpt(printable(site.value(0, "site_id"))) + "', expected the folder's name '" +
@@ -189,9 +189,9 @@ SitePackage read_site_package(const std::string& dir) {
   if (s.citation.empty()) fail(site_csv + ":2 (citation): empty: the catalogue carries every site's citation");
 
   const fs::path treatments = fs::path(dir) / "treatments.csv";
-  if (fs::is_regular_file(treatments)) s.treatments = read_csv_table(treatments.string());
+  if (fs::is_regular_file(treatments)) s.treatments = read_catalogue_csv(treatments.string());
   const fs::path obs = fs::path(dir) / "soc_observations.csv";
-  if (fs::is_regular_file(obs)) s.observations = read_csv_table(obs.string());
+  if (fs::is_regular_file(obs)) s.observations = read_catalogue_csv(obs.string());
   int lo = std::numeric_limits<int>::max(), hi = 0;
   for (std::size_t r = 0; r < s.observations.rows.size(); ++r) {
     int y = year_of(s.observations.value(r, "observation_year"));
@@ -430,7 +430,7 @@ GridRunOutput read_grid_run(const std::string& dir) {
   r.files.insert(r.files.end(), others.begin(), others.end());
   const fs::path totals = fs::path(dir) / "totals.csv";
   if (fs::is_regular_file(totals)) {
-    r.totals = read_csv_table(totals.string());
+    r.totals = read_catalogue_csv(totals.string());
     for (const char* c : {"scenario", "year", "zone_kind", "land_cover", "soc_TgC", "area_ha"})
       if (r.totals.column(c) < 0) fail(totals.string() + ":1 (" + c + "): missing column");
     if (!r.totals.rows.empty()) r.scenario = r.totals.value(0, "scenario");
@@ -443,7 +443,7 @@ Evaluations read_evaluations(const std::vector<std::string>& dirs) {
   for (const auto& d : dirs) {
     const fs::path m = fs::path(d) / "metrics.csv";
     if (!fs::is_regular_file(m)) fail(d + ": no metrics.csv in it (--evaluations takes `alamod evaluate` --out folders)");
-    CsvTable t = read_csv_table(m.string());
+    CatalogueCsv t = read_catalogue_csv(m.string());
     for (const char* c : {"model", "site", "treatment", "metric", "value", "unit", "n"})
       if (t.column(c) < 0) fail(m.string() + ":1 (" + c + "): missing column of an evaluate metrics.csv");
     e.sources.push_back(m.string());

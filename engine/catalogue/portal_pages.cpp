@@ -200,7 +200,7 @@ std::string options(const std::set<std::string>& values) {
 /// National series of a run: (year, Tg C), the start first (year - 1 at the end of the year before).
 std::vector<std::pair<double, double>> national_series(const GridRunOutput& r) {
   std::vector<std::pair<double, double>> xy;
-  const CsvTable& t = r.totals;
+  const CatalogueCsv& t = r.totals;
   for (std::size_t i = 0; i < t.rows.size(); ++i) {
     if (t.value(i, "zone_kind") != "country" || t.value(i, "land_cover") != "all") continue;
     double y = 0, v = 0, s = 0;
@@ -337,7 +337,7 @@ std::string soc_plot(const SitePackage& s) {
 }
 
 std::string scores(const CatalogueInputs& in, const SitePackage& s) {
-  const CsvTable& m = in.evaluations.metrics;
+  const CatalogueCsv& m = in.evaluations.metrics;
   if (in.evaluations.sources.empty()) return "";
   // model x treatment -> metric -> value
   std::map<std::pair<std::string, std::string>, std::map<std::string, std::string>> rows;
@@ -479,7 +479,7 @@ std::string run_page(const CatalogueInputs& in, const GridRunOutput& r) {
     o << "</div><p class=\"note\">The full report of the run: <a href=\"report.html\">report.html</a>.</p></section>\n";
   }
   // régions at the end
-  const CsvTable& t = r.totals;
+  const CatalogueCsv& t = r.totals;
   std::string last_year;
   for (std::size_t i = 0; i < t.rows.size(); ++i) last_year = t.value(i, "year");
   std::ostringstream rows;

@@ -26,6 +26,8 @@
 #include "engine/site/site_evaluate.hpp"
 #include "engine/site/site_run.hpp"
 #include "engine/spectra/spectra_command.hpp"
+#include "engine/site_data/complete.hpp"
+#include "engine/site_data/validate.hpp"
 #include "engine/totals/summarize.hpp"
 #include "engine/climate/delta.hpp"
 #include "engine/climate/prepare.hpp"
@@ -50,6 +52,8 @@ const char* const kAbout =
     "  alamod calibrate --model rothc --sites data/sites --parameters k_hum,k_rpm --out fitted.toml\n"
     "  alamod catalogue build --sites data/sites --runs results/france --out results/portal\n"
     "  alamod spectra fit data/spectra/nirsoil.csv.gz --property Ciso --unit percent --rows train=1 --out model.json\n"
+    "  alamod sites validate data/sites/*/datapackage.json\n"
+    "  alamod sites complete data/sites/highfield_ley_arable --out completed/highfield_ley_arable\n"
     "  alamod models show rothc\n\n"
     "Options that start with a single dash (-log_view, -tao_*) are passed to PETSc.";
 
@@ -129,6 +133,16 @@ struct SpectraCommand {
   spectra::PredictOptions predict_options;
 };
 
+/// `alamod sites validate|complete`: site packages checked and completed (no MPI).
+struct SitesCommand {
+  CLI::App* command = nullptr;
+  CLI::App* validate = nullptr;
+  CLI::App* complete = nullptr;
+  std::vector<std::string> dirs;  ///< validate: the package folders
+  bool quiet = false;
+  CompleteOptions options;        ///< complete
+};
+
 /// `alamod models [show NAME]`.
 struct ModelsCommand {
   CLI::App* command = nullptr;
@@ -152,6 +166,7 @@ struct Commands {
   SpectraCommand spectra;
   ModelsCommand models;
   ClimateCommand climate;
+  SitesCommand sites;
   std::vector<std::string> petsc_options;
 
   /// Whether the chosen subcommand computes (and so needs MPI).
@@ -314,6 +329,53 @@ void add_calibrate_command(CLI::App& app, CalibrateCommand& calibrate) {
       ->capture_default_str();
   add_spinup_option(cmd, co.spinup, kCollectionSpinupHelp);
   cmd->add_flag("--cross-validate", co.cross_validate, "also leave-one-site-out: OUT.crossval.csv");
+  cmd->add_option("--weights", co.weights,
+                  "none: residuals simulated - observed; sd: divided by each observation's soc_stock_sd (e.g. the "
+                  "uncertainty of a stock from an estimated bulk density, alamod sites complete)")
+      ->check(CLI::IsMember({"none", "sd"}))
+      ->capture_default_str();
+  cmd->add_option("--default-sd", co.default_sd,
+                  "with --weights sd: the standard deviation (t ha-1) of the observations that have none")
+      ->check(CLI::PositiveNumber);
+}
+
+void add_sites_command(CLI::App& app, SitesCommand& sites) {
+  sites.command = app.add_subcommand(
+      "sites", "site packages (data/sites/FORMAT.md): validate them, complete their stocks and bulk densities");
+  sites.command->require_subcommand(1);
+  sites.validate = sites.command->add_subcommand(
+      "validate", "check site packages against their descriptors and the site format; print every problem");
+  sites.validate->add_option("dirs", sites.dirs, "site package folders, or their datapackage.json")->required();
+  sites.validate->add_flag("--quiet", sites.quiet, "no line for the packages without problems");
+  sites.validate->footer(
+      "Prints every problem as FILE:LINE:COLUMN: message (COLUMN: the field's number; a descriptor problem names its\n"
+      "JSON path), then one line per package and a total.\n"
+      "Examples:\n"
+      "  alamod sites validate data/sites/broadbalk\n"
+      "  alamod sites validate data/sites/*/datapackage.json --quiet\n"
+      "Exit status: 0 every package valid; 5 a package has problems (all printed); 1 an input could not be read\n"
+      "(no such folder, no datapackage.json, a file that cannot be opened); 2 bad command line. docs/SITES.md.");
+  sites.complete = sites.command->add_subcommand(
+      "complete", "write a completed copy of a site package: harmonised units, bulk densities, stocks, "
+                  "equivalent-soil-mass stocks, each added value with its method");
+  CompleteOptions& o = sites.options;
+  sites.complete->add_option("dir", o.dir, "the site package folder")->required();
+  sites.complete->add_option("--out", o.out, "folder of the completed package (written whole, then renamed)")->required();
+  sites.complete->add_flag("--overwrite", o.overwrite, "replace an existing --out folder");
+  sites.complete->add_option("--bd-sd", o.bd_sd,
+                             "standard uncertainty of a bulk density from the pedotransfer function, g cm-3")
+      ->check(CLI::Range(0.0, 2.0))
+      ->capture_default_str();
+  sites.complete->footer(
+      "Steps (docs/SITES.md, \"Completing site data\"): 1. soc, bd_samp, layers, soc_stock in g kg-1, g cm-3, cm and\n"
+      "t ha-1 (from %, g/(100 g), kg m-3, m, kg m-2 ...); 2. bd_samp where missing from the Hollis et al. (2012)\n"
+      "cultivated-topsoil pedotransfer function (bd_method, bd_samp_sd); 3. soc_stock = soc x bd_samp x thickness\n"
+      "x (1 - coarse_frac) where missing (soc_stock_method, soc_stock_sd); 4. equivalent-soil-mass stocks by the\n"
+      "cubic spline of Wendt and Hauser (2013) (soc_stock_esm, esm_soil_mass_ref, esm_method).\n"
+      "Example:\n"
+      "  alamod sites complete data/sites/highfield_ley_arable --out completed/highfield_ley_arable\n"
+      "Exit status: 0 written; 5 the package has problems (printed, nothing written); 1 unreadable input or --out\n"
+      "exists (nothing written); 2 bad command line.");
 }
 
 void add_catalogue_command(CLI::App& app, CatalogueCommand& catalogue) {
@@ -530,7 +592,8 @@ std::vector<std::string> leftover_words(const Commands& c) {
   std::vector<std::string> words = c.app.remaining();
   for (const CLI::App* sub : {c.run.command, c.summarize.command, c.rothc.command, c.amg.command, c.site.command, c.evaluate.command,
                               c.calibrate.command, c.catalogue.command, c.catalogue.build, c.spectra.command,
-                              c.spectra.fit, c.spectra.predict, c.models.command, c.climate.command}) {
+                              c.spectra.fit, c.spectra.predict, c.models.command, c.climate.command, c.sites.command,
+                              c.sites.validate, c.sites.complete}) {
     const auto extra = sub->remaining();
     words.insert(words.end(), extra.begin(), extra.end());
   }
@@ -630,6 +693,20 @@ std::optional<int> answer_without_mpi(const Commands& c, int rank) {
   if (*c.spectra.command && !*c.spectra.fit && !*c.spectra.predict) {
     if (rank == 0) std::printf("%s", c.spectra.command->help().c_str());
     return 0;
+  }
+  if (*c.sites.command) {
+    // no MPI: a launcher's other ranks return at once with status 0 (rank 0 alone reads and writes)
+    if (rank != 0) return 0;
+    try {
+      if (*c.sites.validate) return run_sites_validate(c.sites.dirs, c.sites.quiet);
+      return run_sites_complete(c.sites.options);
+    } catch (const InputError& e) {
+      std::fprintf(stderr, "alamod: error: %s\n", e.what());
+      return 1;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "alamod: internal error: %s\n", e.what());
+      return 3;
+    }
   }
   if (!c.computes()) {
     if (rank == 0) std::printf("%s", c.app.help().c_str());
@@ -802,6 +879,7 @@ CommandLine::CommandLine() : commands_(std::make_unique<Commands>()) {
   add_spectra_command(c.app, c.spectra);
   add_models_command(c.app, c.models);
   add_climate_command(c.app, c.climate);
+  add_sites_command(c.app, c.sites);
 }
 
 CommandLine::~CommandLine() = default;

@@ -19,7 +19,8 @@ class CommandLine {
 
   /// Parses the command line, before MPI starts. Returns the exit code of what is answered without MPI
   /// (printed by the launcher's rank 0 only): 0 after --help, --version, `run --config-help`, `models`
-  /// or no command; 1 for an unknown model in `models show`; 2 for a bad command line. Returns nothing
+  /// or no command; 1 for an unknown model in `models show`; 2 for a bad command line; `sites validate`
+  /// and `sites complete` (run here, on rank 0: 0, 1 or 5, docs/SITES.md). Returns nothing
   /// when the chosen command computes: start MPI and PETSc, then call run().
   std::optional<int> parse(int argc, char** argv);
 

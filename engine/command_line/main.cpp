@@ -12,7 +12,8 @@
 // the communicator, so that no rank hangs.
 //
 // Exit codes: 0 done, 1 bad input, 2 bad command line, 3 internal error (communicator aborted),
-// 4 `alamod evaluate` with some runs failed (the others scored and written),
+// 4 `alamod evaluate` with some runs failed (the others scored and written), 5 `alamod sites validate` or
+// `complete` with a site package that has problems (every one printed; the sites commands run without MPI),
 // 75 stopped by SIGTERM/SIGINT/SIGUSR1 after writing a checkpoint (continue with --restart).
 #include <mpi.h>
 

@@ -535,6 +535,14 @@ void run_calibrate(MPI_Comm comm, const CalibrateOptions& opt) {
         }
     sts = discover_site_treatments(opt.sites_dir, opt.only_sites);
     for (const auto& st : sts) read_site_forcing(st.forcing);  // bad forcing: exit 1 now, not inside the fit
+    if (opt.weights == "sd" && !(opt.default_sd > 0)) {
+      std::size_t without = 0, all = 0;
+      for (const auto& st : sts)
+        for (const auto& ob : st.observations) without += ob.soc_stock_sd > 0 ? 0 : 1, ++all;
+      if (without > 0)
+        throw InputError("--weights sd: " + std::to_string(without) + " of " + std::to_string(all) +
+                         " observations have no soc_stock_sd (> 0), expected --default-sd SD (t ha-1) for them");
+    }
     if (rank == 0) {
       const auto slash = opt.out.find_last_of('/');
       const std::string dir = slash == std::string::npos ? "." : opt.out.substr(0, std::max<size_t>(slash, 1));
@@ -567,7 +575,8 @@ void run_calibrate(MPI_Comm comm, const CalibrateOptions& opt) {
         for (const auto& ob : st.observations) {
           const auto it = soc.find(ob.year);
           // an observation outside the forcing period counts as a zero residual (documented)
-          res.push_back(it == soc.end() ? 0.0 : it->second - ob.soc_stock);
+          const double r = it == soc.end() ? 0.0 : it->second - ob.soc_stock;
+          res.push_back(opt.weights == "sd" ? r / (ob.soc_stock_sd > 0 ? ob.soc_stock_sd : opt.default_sd) : r);
         }
       }
     };
@@ -580,8 +589,9 @@ void run_calibrate(MPI_Comm comm, const CalibrateOptions& opt) {
   collectively(comm, [&] {  // rank 0 writes; every rank leaves with its outcome
     if (rank != 0) return;
     std::ostringstream prov;
-    prov << "alamod calibrate --model " << opt.model << " --sites " << opt.sites_dir << " --solver " << opt.solver
-         << "; site treatments:";
+    prov << "alamod calibrate --model " << opt.model << " --sites " << opt.sites_dir << " --solver " << opt.solver;
+    if (opt.weights == "sd") prov << " --weights sd --default-sd " << opt.default_sd;
+    prov << "; site treatments:";
     for (const auto& st : sts) prov << " " << st.site << "/" << st.treatment << "(" << st.observations.size() << ")";
     write_parameter_file(opt.out, opt.model, result, params, prov.str());
     std::printf("calibrated %s on %zu site treatments (%zu observations): ", opt.model.c_str(), sts.size(),
@@ -589,7 +599,8 @@ void run_calibrate(MPI_Comm comm, const CalibrateOptions& opt) {
     for (size_t j = 0; j < params.size(); ++j)
       std::printf("%s = %.6g +- %.2g %s; ", params[j].name.c_str(), result.values[j], result.standard_errors[j],
                   params[j].unit.c_str());
-    std::printf("RMSE %.4g t ha-1, %d iterations (%s); wrote %s\n", result.rmse, result.iterations,
+    std::printf("RMSE %.4g %s, %d iterations (%s); wrote %s\n", result.rmse,
+                opt.weights == "sd" ? "(residuals in standard deviations)" : "t ha-1", result.iterations,
                 result.converged_reason.c_str(), opt.out.c_str());
   });
   if (opt.cross_validate) {

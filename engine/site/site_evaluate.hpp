@@ -67,6 +67,11 @@ struct CalibrateOptions {
   std::string solver = "brgn";          ///< brgn | pounders
   std::string spinup = "none";          ///< start from the first observed stock (soc_initial of the forcing)
   bool cross_validate = false;          ///< leave-one-site-out, writes OUT.crossval.csv
+  /// "none": residuals simulated - observed (t ha-1); "sd": divided by each observation's soc_stock_sd
+  /// (e.g. the uncertainty `alamod sites complete` gives a stock from an estimated bulk density), or by
+  /// default_sd where it has none, so that uncertain observations weigh less (weights 1/sd^2).
+  std::string weights = "none";
+  double default_sd = 0.0;              ///< t ha-1, > 0 when weights = "sd" and some observation has no sd
 };
 
 /// Collective: fit, write the parameter file (rank 0). Throws InputError / std::invalid_argument.

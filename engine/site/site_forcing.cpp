@@ -178,6 +178,11 @@ std::vector<std::pair<std::string, Conversion>> accepted_units(Kind k, TimeStep 
   return u;
 }
 
+/// Whether `1` is among the accepted units (an empty unit then means `1`).
+bool accepts_one(const std::vector<std::pair<std::string, Conversion>>& units) {
+  return std::any_of(units.begin(), units.end(), [](const auto& u) { return u.first == "1"; });
+}
+
 std::string unit_list(Kind k, TimeStep s) {
   std::string out;
   for (const auto& [name, c] : accepted_units(k, s)) out += (out.empty() ? "" : ", ") + ("'" + name + "'");
@@ -414,7 +419,8 @@ SiteForcing read_site_forcing(const std::string& path) {
     if (!parse_double(number, v))
       w.fail(no, value_col, key, "found '" + number + "', expected a number followed by its unit");
     const auto units = accepted_units(q->kind, f.step);
-    const std::string u = unit.empty() && q->kind == Kind::dimensionless ? "1" : unit;
+    // a number without a unit is in `1` wherever `1` is accepted (FORMAT.md: "`1` ... may be left out")
+    const std::string u = unit.empty() && accepts_one(units) ? "1" : unit;
     const auto hit = std::find_if(units.begin(), units.end(), [&](const auto& x) { return x.first == u; });
     if (hit == units.end())
       w.fail(no, value_col + static_cast<int>(number.size()) + 1, key,
@@ -466,7 +472,7 @@ SiteForcing read_site_forcing(const std::string& path) {
   for (std::size_t c = 0; c < n_time; ++c) {
     const std::string& expect = c == 0 ? "yr" : "1";
     const std::string u = squeeze(units[c].first);
-    if (!(u == expect || (c == 0 && (u == "year" || u == "a"))))
+    if (!(u == expect || (c == 0 && (u == "year" || u == "a")) || (c > 0 && u.empty())))
       w.fail(units_line, units[c].second, header[c].first,
              "unknown unit '" + u + "', expected '" + expect + "'");
   }
@@ -493,8 +499,8 @@ SiteForcing read_site_forcing(const std::string& path) {
       w.fail(f.header_line, col, name,
              "unknown column, expected a variable of data/sites/FORMAT.md (nearest: '" + nearest_name(name, names) +
                  "') or a name starting with x_");
-    const std::string u = squeeze(units[c].first);
     const auto acc = accepted_units(q->kind, f.step);
+    const std::string u = squeeze(units[c].first).empty() && accepts_one(acc) ? "1" : squeeze(units[c].first);
     const auto hit = std::find_if(acc.begin(), acc.end(), [&](const auto& x) { return x.first == u; });
     if (hit == acc.end())
       w.fail(units_line, units[c].second, name,

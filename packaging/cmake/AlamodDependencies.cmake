@@ -135,6 +135,20 @@ else()
   endif()
 endif()
 
+# --- UDUNITS-2 (unit strings of the site packages, `alamod sites`): header and library (it ships no CMake
+# package; pkg-config files are rare), under udunits2_ROOT or CMAKE_PREFIX_PATH.
+find_path(ALAMOD_UDUNITS_INCLUDE_DIR udunits2.h PATH_SUFFIXES udunits2 HINTS ${udunits2_ROOT}/include ENV udunits2_ROOT)
+find_library(ALAMOD_UDUNITS_LIBRARY udunits2 HINTS ${udunits2_ROOT}/lib ENV udunits2_ROOT)
+if(NOT ALAMOD_UDUNITS_INCLUDE_DIR OR NOT ALAMOD_UDUNITS_LIBRARY)
+  message(FATAL_ERROR "UDUNITS-2 not found (udunits2.h and libudunits2). Set udunits2_ROOT or CMAKE_PREFIX_PATH "
+    "(Spack: udunits; Debian/Ubuntu: libudunits2-dev).")
+endif()
+add_library(alamod_udunits_library INTERFACE IMPORTED)
+set_property(TARGET alamod_udunits_library PROPERTY INTERFACE_INCLUDE_DIRECTORIES "${ALAMOD_UDUNITS_INCLUDE_DIR}")
+set_property(TARGET alamod_udunits_library PROPERTY INTERFACE_LINK_LIBRARIES "${ALAMOD_UDUNITS_LIBRARY}")
+set(ALAMOD_UDUNITS_TARGET alamod_udunits_library)
+alamod_describe_found(UDUNITS "UDUNITS-2" "" "${ALAMOD_UDUNITS_LIBRARY}")
+
 # --- OpenSSL's libcrypto (SHA-256 of inputs and configurations, for provenance): CMake's FindOpenSSL
 # (OPENSSL_ROOT_DIR or OpenSSL_ROOT).
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)

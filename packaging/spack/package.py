@@ -42,6 +42,7 @@ class Alamod(CMakePackage):
     depends_on("gdal@3.5:")  # rasters in any format and CRS; GDAL's CMake package
     depends_on("tomlplusplus@3:")
     depends_on("libdeflate")
+    depends_on("udunits")  # unit strings of the site packages (alamod sites validate, complete)
     depends_on("openssl")  # libcrypto: SHA-256 of inputs and configurations (provenance)
     depends_on("zlib-api")  # spectra files read plain or gzip-compressed (alamod spectra)
     depends_on("cli11@2:", type="build")  # header-only

@@ -45,7 +45,7 @@ TEST(CatalogueCsv, QuotedFieldsAndRaggedRows) {
   std::filesystem::create_directories(dir);
   const auto good = dir / "good.csv";
   std::ofstream(good) << "a,b,c\r\n1,\"two, with \"\"quotes\"\"\",\"multi\nline\"\n4,,6\n";
-  const CsvTable t = read_csv_table(good.string());
+  const CatalogueCsv t = read_catalogue_csv(good.string());
   ASSERT_EQ(t.rows.size(), 2u);
   EXPECT_EQ(t.value(0, "b"), "two, with \"quotes\"");
   EXPECT_EQ(t.value(0, "c"), "multi\nline");
@@ -54,7 +54,7 @@ TEST(CatalogueCsv, QuotedFieldsAndRaggedRows) {
   const auto bad = dir / "bad.csv";
   std::ofstream(bad) << "a,b\n1,2\n\"x\ny\",2,3\n";
   try {
-    read_csv_table(bad.string());
+    read_catalogue_csv(bad.string());
     FAIL() << "a ragged row was read";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("bad.csv:3: 3 fields, the header has 2"), std::string::npos) << e.what();
