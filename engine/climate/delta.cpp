@@ -1,12 +1,10 @@
 // alamod climate delta: reference years of a baseline monthly climate, repeated, plus a warming trajectory.
 #include "engine/climate/delta.hpp"
 
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <limits>
 
 #include "engine/climate/monthly_file.hpp"
@@ -111,16 +109,6 @@ void write_climate_delta(const ClimateDeltaOptions& o) {
                      " are not all in the file (it holds " + std::to_string(have_first) + "-" +
                      std::to_string(have_last) + ")");
   const int n_ref = r1 - r0 + 1;
-  namespace fs = std::filesystem;
-  const fs::path out(o.out);
-  struct stat st {};
-  if (lstat(o.out.c_str(), &st) == 0 && !o.overwrite) throw InputError(o.out + ": exists; give --overwrite to replace it");
-  if (lstat(o.out.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
-    throw InputError(o.out + ": is not a regular file; alamod does not replace it");
-  const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
-  if (!fs::is_directory(parent)) throw InputError(o.out + ": its folder does not exist");
-  const std::string tmp = (parent / ("." + out.filename().string() + ".incomplete")).string();
-  std::remove(tmp.c_str());
   std::string trajectory = "custom warming";
   for (const auto& t : trajectories())
     if (o.preset == t.name) trajectory = t.source;
@@ -130,7 +118,7 @@ void write_climate_delta(const ClimateDeltaOptions& o) {
                               " --preset " + o.preset;
   const auto& lat = tas.grid().latitude;
   const grids::CfCalendar cal = tas.calendar();
-  try {
+  write_into_place(o.out, o.overwrite, [&](const std::string& tmp) {
     MonthlyFile file(
         tmp, tas.grid(), cal, o.first_year, o.last_year - o.first_year + 1,
         {{"tas", "degC"}, {"pr", "mm month-1"}, {"pet", "mm month-1"}},
@@ -173,14 +161,7 @@ void write_climate_delta(const ClimateDeltaOptions& o) {
       }
     }
     file.close();
-  } catch (...) {
-    std::remove(tmp.c_str());
-    throw;
-  }
-  if (std::rename(tmp.c_str(), o.out.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw InputError(o.out + ": cannot rename the finished file into place");
-  }
+  });
   if (!o.quiet)
     std::printf("alamod climate delta: wrote %s: %d-%d from the reference years %s of %s; warming %s: +%s degC in "
                 "%d, +%s degC in %d\n",

@@ -1,8 +1,11 @@
 #include "engine/climate/monthly_file.hpp"
 
 #include <netcdf.h>
+#include <sys/stat.h>
 
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 
 #include "grids/input_error.hpp"
 
@@ -114,6 +117,29 @@ void MonthlyFile::write(const std::string& name, int year, int month, const std:
 void MonthlyFile::close() {
   check_nc(nc_close(ncid_), path_, "closing the file");
   ncid_ = -1;
+}
+
+void write_into_place(const std::string& out, bool overwrite, const std::function<void(const std::string&)>& write) {
+  namespace fs = std::filesystem;
+  struct stat st {};
+  const bool exists = lstat(out.c_str(), &st) == 0;
+  if (exists && !overwrite) throw InputError(out + ": exists; give --overwrite to replace it");
+  if (exists && !S_ISREG(st.st_mode)) throw InputError(out + ": is not a regular file; alamod does not replace it");
+  const fs::path path(out);
+  const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  if (!fs::is_directory(parent)) throw InputError(out + ": its folder does not exist");
+  const std::string tmp = (parent / ("." + path.filename().string() + ".incomplete")).string();
+  std::remove(tmp.c_str());
+  try {
+    write(tmp);
+  } catch (...) {
+    std::remove(tmp.c_str());
+    throw;
+  }
+  if (std::rename(tmp.c_str(), out.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw InputError(out + ": cannot rename the finished file into place");
+  }
 }
 
 }  // namespace alamod::engine

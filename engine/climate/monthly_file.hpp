@@ -2,6 +2,7 @@
 /// The monthly climate file alamod writes for a grid run (`alamod climate prepare`, `alamod climate
 /// delta`): `tas` (degC), `pr` and `pet` (mm month-1), float, on a product's grid and calendar with its CRS
 /// as WKT, created exclusively under a temporary name (the caller renames it into place).
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -32,5 +33,10 @@ class MonthlyFile {
   size_t ny_, nx_;
   std::map<std::string, int> varids_;
 };
+
+/// Writes the file `out` through `write(temporary)`, which creates and fills a MonthlyFile at the temporary
+/// name beside `out`; renames it into place when `write` returns, removes it when it throws. An `out` that
+/// exists is refused unless `overwrite` (and replaced only when it is a regular file); its folder must exist.
+void write_into_place(const std::string& out, bool overwrite, const std::function<void(const std::string&)>& write);
 
 }  // namespace alamod::engine

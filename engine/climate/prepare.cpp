@@ -4,12 +4,9 @@
 #include "engine/climate/prepare.hpp"
 
 #include <netcdf.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <limits>
 #include <map>
 #include <memory>
@@ -182,17 +179,6 @@ void prepare_climate(const ClimatePrepareOptions& o) {
   }
   if (last < first) throw InputError(tas.current_file() + ": the files share no complete year of every variable");
 
-  namespace fs = std::filesystem;
-  const fs::path out(o.out);
-  struct stat st {};
-  if (lstat(o.out.c_str(), &st) == 0 && !o.overwrite)
-    throw InputError(o.out + ": exists; give --overwrite to replace it");
-  if (lstat(o.out.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
-    throw InputError(o.out + ": is not a regular file; alamod does not replace it");
-  const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
-  if (!fs::is_directory(parent)) throw InputError(o.out + ": its folder does not exist");
-  const std::string tmp = (parent / ("." + out.filename().string() + ".incomplete")).string();
-  std::remove(tmp.c_str());
   const bool computed_pet = method != "files";
   const std::string pet_text =
       method == "files" ? "from the product's " + pet->name() + ", summed over the month"
@@ -202,7 +188,7 @@ void prepare_climate(const ClimatePrepareOptions& o) {
   std::string history = "alamod climate prepare --product " + o.product;
   for (const auto& f : o.tas) history += " --tas " + f;
   for (const auto& f : o.pr) history += " --pr " + f;
-  try {
+  write_into_place(o.out, o.overwrite, [&](const std::string& tmp) {
     MonthlyFile file(tmp, tas.grid(), tas.calendar(), first, last - first + 1,
                      {{"tas", "degC"}, {"pr", "mm month-1"}, {"pet", "mm month-1"}},
                      {"mean of the product's " + tas.name() + " over the month",
@@ -253,14 +239,7 @@ void prepare_climate(const ClimatePrepareOptions& o) {
     sum_series(pr, "pr");
     if (pet) sum_series(*pet, "pet");
     file.close();
-  } catch (...) {
-    std::remove(tmp.c_str());
-    throw;
-  }
-  if (std::rename(tmp.c_str(), o.out.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw InputError(o.out + ": cannot rename the finished file into place");
-  }
+  });
   if (!o.quiet) {
     const char* freq = tas.records_per_day() == 0 ? "monthly" : tas.records_per_day() == 1 ? "daily" : "hourly";
     std::printf("alamod climate prepare: wrote %s: tas (degC), pr and pet (mm month-1), %d-01 to %d-12 (%d months), "

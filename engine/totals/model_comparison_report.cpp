@@ -8,6 +8,7 @@
 #include <map>
 #include <sstream>
 
+#include "engine/common/csv_line.hpp"
 #include "engine/common/atomic_file.hpp"
 #include "engine/common/html_report.hpp"
 #include "engine/totals/map_image.hpp"
@@ -21,27 +22,6 @@ namespace {
 using namespace html;
 
 const char* const kModelColours[] = {"#d55e00", "#009e73", "#0072b2", "#cc79a7", "#e69f00", "#56b4e9", "#7f3c8d", "#8c564b"};
-
-/// The fields of one CSV line (RFC 4180 quotes).
-std::vector<std::string> csv_fields(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') out.back() += '"', ++i;
-      else if (c == '"') quoted = false;
-      else out.back() += c;
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else if (c != '\r') {
-      out.back() += c;
-    }
-  }
-  return out;
-}
 
 struct ModelTotals {
   std::string model;

@@ -19,6 +19,7 @@
 #include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
 
+#include "engine/common/csv_line.hpp"
 #include "engine/common/collective.hpp"
 #include "engine/common/number_format.hpp"
 #include "grids/input_error.hpp"
@@ -40,27 +41,6 @@ void ensure_gdal() {
 std::string gdal_message() {
   const char* m = CPLGetLastErrorMsg();
   return (m && *m) ? std::string(": ") + m : std::string();
-}
-
-/// Fields of one CSV line (double quotes around a field that holds a comma; "" inside is one quote).
-std::vector<std::string> csv_fields(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') out.back() += '"', ++i;
-      else if (c == '"') quoted = false;
-      else out.back() += c;
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else if (c != '\r') {
-      out.back() += c;
-    }
-  }
-  return out;
 }
 
 /// The first and last grid rows of the cells (ascending grid indices); {0, 0} without cells.
