@@ -618,7 +618,7 @@ ModelInfo model_info() {
   m.name = "3pg";
   m.title = "3-PG forest growth (3-PGpjs 2.7 as r3PG runs it), species cohorts, thinning, self-thinning";
   m.time_step = "month";
-  m.pools = {"biom_foliage", "biom_root", "biom_stem", "stems_n (ha-1)"};
+  m.pools = {"biom_foliage", "biom_root", "biom_stem (dry matter)"};
   m.inputs = {"tmp_min, tmp_max, tmp_ave: air temperature (degC)", "prcp: precipitation (mm month-1)",
               "srad: global short-wave radiation (MJ m-2 d-1)", "frost_days: days of frost (d month-1)",
               "co2: atmospheric CO2 (ppm)", "vpd_day: daytime vapour pressure deficit (hPa; optional)"};

@@ -6,27 +6,108 @@
 
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "engine/vegetation/threepg_inputs.hpp"
+#include "engine/model_bindings/vegetation_binding.hpp"
+#include "engine/vegetation/csv_table.hpp"
 #include "grids/input_error.hpp"
 #include "models/threepg/species_sets.hpp"
 #include "models/threepg/threepg.hpp"
+#include "test_files.hpp"
 
 namespace threepg = alamod::models::threepg;
-using alamod::engine::vegetation::read_threepg_stand;
+using alamod::engine::vegetation::CsvTable;
 
 namespace {
 
 const std::string kData = ALAMOD_TEST_THREEPG_DATA;
 
-alamod::engine::vegetation::ThreepgStand example_stand() {
-  return read_threepg_stand(kData + "/input_d_site.csv", kData + "/input_d_species.csv",
-                            kData + "/input_d_climate.csv", kData + "/input_d_thinning.csv",
-                            kData + "/input_d_parameters.csv");
+struct Stand {
+  threepg::Site site;
+  std::vector<threepg::Cohort> cohorts;
+  std::vector<threepg::ClimateMonth> climate;
+};
+
+/// The r3PG example read directly (the binding's reader is tested through `vegetation run` below).
+Stand example_stand() {
+  Stand s;
+  const CsvTable site(kData + "/input_d_site.csv");
+  s.site.latitude = site.number(0, site.column("latitude"));
+  s.site.soil_class = static_cast<int>(site.number(0, site.column("soil_class")));
+  s.site.asw_i = site.number(0, site.column("asw_i"));
+  s.site.asw_min = site.number(0, site.column("asw_min"));
+  s.site.asw_max = site.number(0, site.column("asw_max"));
+  const CsvTable clim(kData + "/input_d_climate.csv");
+  for (std::size_t r = 0; r < clim.rows() && s.climate.size() < 120; ++r) {
+    threepg::ClimateMonth m;
+    m.year = static_cast<int>(clim.number(r, clim.column("year")));
+    m.month = static_cast<int>(clim.number(r, clim.column("month")));
+    m.tmp_min = clim.number(r, clim.column("tmp_min"));
+    m.tmp_max = clim.number(r, clim.column("tmp_max"));
+    m.tmp_ave = clim.number(r, clim.column("tmp_ave"));
+    m.prcp = clim.number(r, clim.column("prcp"));
+    m.srad = clim.number(r, clim.column("srad"));
+    m.frost_days = clim.number(r, clim.column("frost_days"));
+    m.co2 = clim.number(r, clim.column("co2"));
+    s.climate.push_back(m);
+  }
+  const CsvTable par(kData + "/input_d_parameters.csv");
+  const CsvTable sp(kData + "/input_d_species.csv");
+  const CsvTable th(kData + "/input_d_thinning.csv");
+  for (std::size_t r = 0; r < sp.rows(); ++r) {
+    threepg::Cohort c;
+    c.species = sp.text(r, sp.column("species"));
+    for (std::size_t k = 0; k < par.rows(); ++k)
+      for (const auto& info : threepg::kParameterInfo)
+        if (info.name == par.text(k, 0)) c.p.*(info.member) = par.number(k, par.column(c.species));
+    c.planted_year = std::stoi(sp.text(r, sp.column("planted")).substr(0, 4));
+    c.planted_month = std::stoi(sp.text(r, sp.column("planted")).substr(5, 2));
+    c.fertility = sp.number(r, sp.column("fertility"));
+    c.stems_n = sp.number(r, sp.column("stems_n"));
+    c.biom_stem = sp.number(r, sp.column("biom_stem"));
+    c.biom_root = sp.number(r, sp.column("biom_root"));
+    c.biom_foliage = sp.number(r, sp.column("biom_foliage"));
+    for (std::size_t k = 0; k < th.rows(); ++k)
+      if (th.text(k, 0) == c.species)
+        c.thinnings.push_back({th.number(k, th.column("age")), th.number(k, th.column("stems_n")),
+                               th.number(k, th.column("foliage")), th.number(k, th.column("root")),
+                               th.number(k, th.column("stem"))});
+    s.cohorts.push_back(c);
+  }
+  return s;
+}
+
+struct RefValue {
+  int year, month;
+  std::string species, name;
+  double value;
+};
+
+std::vector<RefValue> reference() {
+  std::vector<RefValue> out;
+  std::ifstream in(kData + "/r3pg_example_pjs_key.csv");
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    std::stringstream ss(line);
+    std::string date, species, group, name, value;
+    std::getline(ss, date, ',');
+    std::getline(ss, species, ',');
+    std::getline(ss, group, ',');
+    std::getline(ss, name, ',');
+    std::getline(ss, value, ',');
+    out.push_back({std::stoi(date.substr(0, 4)), std::stoi(date.substr(5, 2)), species, name, std::stod(value)});
+  }
+  return out;
+}
+
+/// Whether `got` matches r3PG's 10-digit `ref` at a relative 1e-8 (exactly 0 where r3PG has 0).
+bool matches(double got, double ref) {
+  return ref == 0 ? std::abs(got) < 1e-12 : std::abs(got - ref) <= 1e-8 * std::abs(ref);
 }
 
 /// r3PG's output variable `name` of a cohort month.
@@ -60,36 +141,22 @@ TEST(ThreePG, ReproducesR3pgExampleWithItsLightModel) {
   const auto run = threepg::run_stand(stand.site, stand.cohorts, stand.climate, options);
   ASSERT_EQ(run.size(), 120u);
 
-  std::ifstream in(kData + "/r3pg_example_pjs_key.csv");
-  ASSERT_TRUE(in) << "missing reference";
-  std::string line;
-  std::getline(in, line);
   std::size_t compared = 0, failed = 0;
   double worst = 0;
   std::string worst_at;
-  while (std::getline(in, line)) {
-    std::stringstream ss(line);
-    std::string date, species, group, name, value;
-    std::getline(ss, date, ',');
-    std::getline(ss, species, ',');
-    std::getline(ss, group, ',');
-    std::getline(ss, name, ',');
-    std::getline(ss, value, ',');
-    const double ref = std::stod(value);
-    const int year = std::stoi(date.substr(0, 4)), month = std::stoi(date.substr(5, 2));
-    const std::size_t ii = static_cast<std::size_t>((year - 2001) * 12 + month - 1);
+  for (const auto& ref : reference()) {
+    const std::size_t ii = static_cast<std::size_t>((ref.year - 2001) * 12 + ref.month - 1);
     std::size_t sp = 0;
-    while (sp < stand.cohorts.size() && stand.cohorts[sp].species != species) ++sp;
-    ASSERT_LT(sp, stand.cohorts.size()) << species;
-    const double got = variable(run[ii], run[ii].cohorts[sp], name);
-    const double err = std::abs(got - ref) / std::max(std::abs(ref), 1e-300);
-    const bool ok = ref == 0 ? std::abs(got) < 1e-12 : err <= 1e-8;
-    if (!ok && ++failed <= 20)
-      ADD_FAILURE() << date << " " << species << " " << name << ": " << got << " vs r3PG " << ref << " (rel " << err
-                    << ")";
-    if (ref != 0 && err > worst) {
+    while (sp < stand.cohorts.size() && stand.cohorts[sp].species != ref.species) ++sp;
+    ASSERT_LT(sp, stand.cohorts.size()) << ref.species;
+    const double got = variable(run[ii], run[ii].cohorts[sp], ref.name);
+    const double err = std::abs(got - ref.value) / std::max(std::abs(ref.value), 1e-300);
+    if (!matches(got, ref.value) && ++failed <= 20)
+      ADD_FAILURE() << ref.year << "-" << ref.month << " " << ref.species << " " << ref.name << ": " << got
+                    << " vs r3PG " << ref.value << " (rel " << err << ")";
+    if (ref.value != 0 && err > worst) {
       worst = err;
-      worst_at = date + " " + species + " " + name;
+      worst_at = std::to_string(ref.year) + "-" + std::to_string(ref.month) + " " + ref.species + " " + ref.name;
     }
     ++compared;
   }
@@ -177,4 +244,90 @@ TEST(ThreePG, BadInputsAreRefused) {
   stand.climate.erase(stand.climate.begin() + 5);
   EXPECT_THROW(threepg::run_stand(stand.site, stand.cohorts, stand.climate), std::invalid_argument);
   // a species in the species file with no parameters anywhere: one line naming the file and line
+}
+
+// The same example through `alamod vegetation run --model 3pg --r3pg-light`: the binding's readers (species
+// parameters from the parameter table), its output file at full precision, the mass-balance column.
+TEST(ThreePG, VegetationRunCommandReproducesR3pg) {
+  alamod::test::TempDir dir;
+  alamod::engine::VegetationRunOptions o;
+  o.model = "3pg";
+  o.site = kData + "/input_d_site.csv";
+  o.species = kData + "/input_d_species.csv";
+  o.climate = kData + "/input_d_climate.csv";
+  o.thinning = kData + "/input_d_thinning.csv";
+  o.parameters = kData + "/input_d_parameters.csv";
+  o.r3pg_light = true;
+  o.out = (dir.path() / "stand.csv").string();
+  alamod::engine::find_vegetation_model("3pg").run(o);
+  const CsvTable out(o.out);
+  ASSERT_EQ(out.rows(), 240u);
+  std::map<std::string, std::size_t> row;
+  for (std::size_t r = 0; r < out.rows(); ++r)
+    row[out.text(r, 0) + "-" + out.text(r, 1) + " " + out.text(r, 2)] = r;
+  std::size_t failed = 0;
+  for (const auto& ref : reference()) {
+    const std::size_t r = row.at(std::to_string(ref.year) + "-" + std::to_string(ref.month) + " " + ref.species);
+    const double got = out.number(r, out.column(ref.name));
+    if (!matches(got, ref.value) && ++failed <= 5)
+      ADD_FAILURE() << ref.year << "-" << ref.month << " " << ref.species << " " << ref.name << ": " << got;
+  }
+  EXPECT_EQ(failed, 0u);
+  double litter = 0;
+  for (std::size_t r = 0; r < out.rows(); ++r) {
+    EXPECT_LE(std::abs(out.number(r, out.column("balance_residual"))), 1e-12 * out.number(r, out.column("biom_stem")));
+    for (const char* c : {"c_litter_foliage", "c_litter_fine_root", "c_litter_coarse_root", "c_litter_branch",
+                          "c_litter_stem"})
+      litter += out.number(r, out.column(c));
+  }
+  EXPECT_GT(litter, 5.0);  // t C ha-1 over ten years
+}
+
+// Bad input through the command: one line naming the file, the column and the line.
+TEST(ThreePG, VegetationRunBadInput) {
+  alamod::test::TempDir dir;
+  alamod::engine::VegetationRunOptions o;
+  o.model = "3pg";
+  o.site = kData + "/input_d_site.csv";
+  o.climate = kData + "/input_d_climate.csv";
+  o.out = (dir.path() / "stand.csv").string();
+  // a species with no parameter set and no parameter table
+  const auto species = dir.path() / "species.csv";
+  std::ofstream(species) << "species,planted,fertility,stems_n,biom_stem,biom_root,biom_foliage\n"
+                            "Pinus pinea,1958-01,0.5,800,90,15,3\n";
+  o.species = species.string();
+  try {
+    alamod::engine::find_vegetation_model("3pg").run(o);
+    FAIL();
+  } catch (const alamod::InputError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("species.csv line 2, column 'species'"), std::string::npos) << m;
+    EXPECT_NE(m.find("no species parameter set 'Pinus pinea'"), std::string::npos) << m;
+  }
+  // a published set that lacks parameters
+  std::ofstream(species) << "species,planted,fertility,stems_n,biom_stem,biom_root,biom_foliage\n"
+                            "Fagus_sylvatica_9,1958-01,0.5,800,90,15,3\n";
+  try {
+    alamod::engine::find_vegetation_model("3pg").run(o);
+    FAIL();
+  } catch (const alamod::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("lacks parameters its publication does not give"), std::string::npos)
+        << e.what();
+  }
+  // a named set runs (beech, by its common name)
+  std::ofstream(species) << "species,planted,fertility,stems_n,biom_stem,biom_root,biom_foliage\n"
+                            "beech,1958-01,0.5,800,90,15,3\n";
+  EXPECT_NO_THROW(alamod::engine::find_vegetation_model("3pg").run(o));
+  EXPECT_TRUE(std::filesystem::exists(o.out));
+  // a climate value that is not a number
+  const auto climate = dir.path() / "climate.csv";
+  std::ofstream(climate) << "year,month,tmp_min,tmp_max,prcp,srad,frost_days\n2001,1,-1,4,x,8,19\n";
+  o.climate = climate.string();
+  try {
+    alamod::engine::find_vegetation_model("3pg").run(o);
+    FAIL();
+  } catch (const alamod::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("climate.csv line 2, column 'prcp': 'x' is not a number"), std::string::npos)
+        << e.what();
+  }
 }

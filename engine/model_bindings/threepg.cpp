@@ -1,19 +1,37 @@
-#include "engine/vegetation/threepg_inputs.hpp"
-
+// 3-PG bound to `alamod vegetation run --model 3pg`: the stand tables in r3PG's layout (site, species,
+// climate, thinning, parameters; models/threepg/README.md, "Input files") read with errors that name the
+// file, column and line; the run; the monthly output with the litter record in carbon and a mass-balance
+// check of every cohort and month. The only engine file that includes models/threepg/.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
 
+#include "engine/common/atomic_file.hpp"
+#include "engine/model_bindings/vegetation_binding.hpp"
 #include "engine/vegetation/csv_table.hpp"
 #include "grids/input_error.hpp"
 #include "models/threepg/species_sets.hpp"
+#include "models/threepg/threepg.hpp"
 
-namespace alamod::engine::vegetation {
-
-namespace threepg = models::threepg;
+namespace alamod::engine {
 
 namespace {
+
+namespace threepg = models::threepg;
+using vegetation::CsvTable;
+
+struct ThreepgStand {
+  threepg::Site site;
+  std::vector<threepg::Cohort> cohorts;
+  std::vector<threepg::ClimateMonth> climate;
+  std::vector<std::string> parameter_sources;
+};
+
+
 
 /// "YYYY-MM" -> (year, month); InputError naming the place otherwise.
 std::pair<int, int> year_month(const CsvTable& t, std::size_t row, std::size_t col) {
@@ -91,9 +109,7 @@ threepg::SpeciesParameters parameters_of(const std::string& species, const std::
   return p;
 }
 
-}  // namespace
-
-ThreepgStand read_threepg_stand(const std::string& site_csv, const std::string& species_csv,
+ThreepgStand read_stand(const std::string& site_csv, const std::string& species_csv,
                                 const std::string& climate_csv, const std::string& thinning_csv,
                                 const std::string& parameters_csv) {
   ThreepgStand stand;
@@ -207,4 +223,88 @@ ThreepgStand read_threepg_stand(const std::string& site_csv, const std::string& 
   return stand;
 }
 
-}  // namespace alamod::engine::vegetation
+
+/// Dry matter -> carbon (3-PG's gDM_mol = 24 g DM per mol C: 0.5 g C per g DM).
+constexpr double kCarbonPerDryMatter = 0.5;
+
+std::string fmt(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.17g", v);
+  return b;
+}
+
+void run_threepg(const VegetationRunOptions& opt) {
+  for (const auto* f : {&opt.site, &opt.species, &opt.climate})
+    if (f->empty()) throw InputError("alamod vegetation run --model 3pg needs --site, --species and --climate");
+  if (opt.height_model != 1 && opt.height_model != 2)
+    throw InputError("--height-model must be 1 or 2, got " + std::to_string(opt.height_model));
+  const ThreepgStand stand = read_stand(opt.site, opt.species, opt.climate, opt.thinning, opt.parameters);
+  threepg::Options options;
+  options.emulate_r3pg_light_bug = opt.r3pg_light;
+  options.height_model = opt.height_model;
+  std::vector<threepg::StandMonth> run;
+  try {
+    run = threepg::run_stand(stand.site, stand.cohorts, stand.climate, options);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(opt.species + ": " + e.what());
+  }
+  std::ostringstream out;
+  out << "year,month,species,stems_n,dbh,height,basal_area,volume,lai,biom_stem,biom_root,biom_foliage,"
+         "biom_foliage_debt,biom_tree,gpp,npp,apar,fi,epsilon_npp,f_tmp,f_vpd,f_sw,f_age,f_frost,f_nutr,f_calpha,"
+         "f_phys,asw,evapo_transp,runoff,cveg,c_litter_foliage,c_litter_fine_root,c_litter_coarse_root,"
+         "c_litter_branch,c_litter_stem,c_harvest,balance_residual\n";
+  for (std::size_t ii = 0; ii < run.size(); ++ii) {
+    const auto& s = run[ii];
+    for (std::size_t k = 0; k < s.cohorts.size(); ++k) {
+      const auto& c = s.cohorts[k];
+      const double residual = ii == 0 ? 0.0 : threepg::balance_residual(run[ii - 1].cohorts[k], c);
+      const double scale = std::max(1.0, c.biom_stem + c.biom_root + c.biom_foliage);
+      if (!(std::abs(residual) <= 1e-9 * scale))
+        throw std::logic_error("3pg: the mass balance of " + stand.cohorts[k].species + " in " +
+                               std::to_string(s.year) + "-" + std::to_string(s.month) + " is off by " +
+                               fmt(residual) + " t DM ha-1");
+      const double cf = kCarbonPerDryMatter;
+      // The litter record (t C ha-1 month-1): foliage (turnover, leaf fall, dead and thinned trees' foliage),
+      // root turnover as fine roots, dead and thinned trees' roots as coarse roots, their branches and bark
+      // (fracBB of the stem pool) left on site, the dead trees' stemwood; the thinned stemwood is exported.
+      const double foliage = cf * (c.litter_foliage + c.mort_foliage + c.thin_foliage);
+      const double fine_root = cf * c.litter_root;
+      const double coarse_root = cf * (c.mort_root + c.thin_root);
+      const double branch = cf * c.fracBB * (c.mort_stem + c.thin_stem);
+      const double stem = cf * (1.0 - c.fracBB) * c.mort_stem;
+      const double harvest = cf * (1.0 - c.fracBB) * c.thin_stem;
+      out << s.year << ',' << s.month << ',' << stand.cohorts[k].species;
+      for (double v : {c.stems_n, c.dbh, c.height, c.basal_area, c.volume, c.lai, c.biom_stem, c.biom_root,
+                       c.biom_foliage, c.biom_foliage_debt, c.biom_tree, c.gpp, c.npp, c.apar, c.fi, c.epsilon_npp,
+                       c.f_tmp, c.f_vpd, c.f_sw, c.f_age, c.f_frost, c.f_nutr, c.f_calpha, c.f_phys, s.asw,
+                       s.evapo_transp, s.runoff, cf * (c.biom_stem + c.biom_root + c.biom_foliage), foliage,
+                       fine_root, coarse_root, branch, stem, harvest, residual})
+        out << ',' << fmt(v);
+      out << '\n';
+    }
+  }
+  write_output_atomically(opt.out, out.str());
+}
+
+std::string threepg_parameter_sets() {
+  std::ostringstream s;
+  s << "species parameter sets (--species file's species column, or `alamod vegetation species`):\n";
+  for (const auto& set : threepg::species_sets()) {
+    s << "  " << set.name << (set.common.empty() ? "" : " [" + set.common + "]") << ": " << set.species << "; "
+      << set.source << "; " << set.note;
+    if (!set.missing.empty()) {
+      s << "; lacks";
+      for (const auto& m : set.missing) s << ' ' << m;
+    }
+    s << '\n';
+  }
+  return s.str();
+}
+
+}  // namespace
+
+VegetationBinding threepg_vegetation_binding() {
+  return {threepg::model_info(), &run_threepg, &threepg_parameter_sets};
+}
+
+}  // namespace alamod::engine

@@ -1,0 +1,168 @@
+// The light-use-efficiency model bound to `alamod vegetation run --model lue`: a monthly forcing table
+// (models/lue/README.md, "Site runs") through MOD17 (with the soil-water scalar of a bucket) or CASA, written
+// monthly. The only engine file that includes models/lue/.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "engine/common/atomic_file.hpp"
+#include "engine/model_bindings/vegetation_binding.hpp"
+#include "engine/vegetation/csv_table.hpp"
+#include "grids/input_error.hpp"
+#include "models/lue/lue.hpp"
+
+namespace alamod::engine {
+
+namespace {
+
+namespace lue = models::lue;
+using vegetation::CsvTable;
+
+constexpr double kWm2ToMJd = 0.0864;  // W m-2 -> MJ m-2 d-1
+constexpr double kBeerK = 0.5;        // extinction coefficient for LAI from fPAR (MOD15 uses a similar mean)
+
+struct Month {
+  int year, month;
+  double tmin, tmean, vpd, sw, pr, fpar, ndvi;
+  std::size_t line;
+};
+
+int days_in(int y, int m) {
+  static const int d[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return m == 2 && leap ? 29 : d[m - 1];
+}
+
+std::string fmt(double v) {
+  if (std::isnan(v)) return "NA";
+  char b[32];
+  std::snprintf(b, sizeof b, "%.10g", v);
+  return b;
+}
+
+std::vector<Month> read_forcing(const std::string& path, bool need_ndvi) {
+  const CsvTable t(path);
+  const bool has_fpar = t.has("fapar"), has_ndvi = t.has("ndvi");
+  if (!has_fpar && !has_ndvi) throw InputError(path + ": needs a column 'fapar' (1) or 'ndvi' (1)");
+  if (need_ndvi && !has_ndvi && !has_fpar) throw InputError(path + ": CASA needs 'ndvi' or 'fapar'");
+  std::vector<Month> months;
+  const std::size_t cy = t.column("year"), cm = t.column("month"), ctn = t.column("tmin"), ctm = t.column("tmean"),
+                    cv = t.column("vpd"), cs = t.column("sw"), cp = t.column("pr");
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    Month m{};
+    m.line = t.line(r);
+    m.year = static_cast<int>(t.number(r, cy));
+    m.month = static_cast<int>(t.number(r, cm));
+    if (m.month < 1 || m.month > 12) throw InputError(t.where(r, cm) + ": month must be 1-12");
+    if (!months.empty() && m.year * 12 + m.month != months.back().year * 12 + months.back().month + 1)
+      throw InputError(t.where(r, cy) + ": months must be consecutive");
+    m.tmin = t.number(r, ctn);
+    m.tmean = t.number(r, ctm);
+    m.vpd = t.number(r, cv);
+    m.sw = t.number(r, cs);
+    m.pr = t.number(r, cp);
+    if (m.vpd < 0) throw InputError(t.where(r, cv) + ": VPD " + t.text(r, cv) + " Pa is negative");
+    if (m.sw < 0 || m.sw > 500) throw InputError(t.where(r, cs) + ": SW " + t.text(r, cs) + " W m-2 outside [0, 500]");
+    if (m.pr < 0) throw InputError(t.where(r, cp) + ": precipitation " + t.text(r, cp) + " mm is negative");
+    m.fpar = has_fpar ? t.number(r, t.column("fapar")) : std::nan("");
+    m.ndvi = has_ndvi ? t.number(r, t.column("ndvi")) : std::nan("");
+    if (has_fpar && !(m.fpar >= 0 && m.fpar <= 1))
+      throw InputError(t.where(r, t.column("fapar")) + ": fAPAR " + t.text(r, t.column("fapar")) +
+                       " is outside [0, 1] (a scaled digital number? apply the product's scale factor)");
+    if (has_ndvi && !(m.ndvi >= -1 && m.ndvi < 1))
+      throw InputError(t.where(r, t.column("ndvi")) + ": NDVI " + t.text(r, t.column("ndvi")) +
+                       " is outside [-1, 1)");
+    months.push_back(m);
+  }
+  if (months.empty()) throw InputError(path + ": no month");
+  return months;
+}
+
+void run_lue(const VegetationRunOptions& opt) {
+  if (opt.forcing.empty()) throw InputError("alamod vegetation run --model lue needs --forcing FILE");
+  if (opt.method != "mod17" && opt.method != "casa")
+    throw InputError("--method must be mod17 or casa, got '" + opt.method + "'");
+  if (!(opt.bucket_mm > 0)) throw InputError("--bucket must be > 0 mm");
+  if (!std::isnan(opt.npp_ratio) && !(opt.npp_ratio > 0 && opt.npp_ratio < 1))
+    throw InputError("--npp-ratio must be in (0, 1)");
+  const bool casa = opt.method == "casa";
+  const auto months = read_forcing(opt.forcing, casa);
+  lue::Mod17Parameters p;
+  try {
+    p = lue::find_mod17_class(opt.biome).p;
+  } catch (const std::invalid_argument& e) {
+    throw InputError(std::string("--biome: ") + e.what());
+  }
+  const lue::CasaParameters cp;
+  lue::Bucket bucket{opt.bucket_mm, opt.bucket_mm};
+  // per year: the largest LAI (MOD17 live wood) and the temperature of the greenest month (CASA's Topt)
+  auto fpar_of = [&](const Month& m) { return !std::isnan(m.fpar) ? m.fpar : lue::casa_fpar(cp, m.ndvi); };
+  auto lai_of = [&](double fpar) { return -std::log(1.0 - std::min(fpar, 0.99)) / kBeerK; };
+  std::ostringstream out;
+  out << "year,month,fpar,par,f_tmin,f_vpd,f_sw,pet,aet,gpp,rm,npp\n";
+  for (std::size_t i = 0; i < months.size(); ++i) {
+    const Month& m = months[i];
+    double max_lai = 0, topt = m.tmean, greenest = -1;
+    for (const auto& n : months)
+      if (n.year == m.year) {
+        const double f = fpar_of(n);
+        max_lai = std::max(max_lai, lai_of(f));
+        const double green = std::isnan(n.ndvi) ? f : n.ndvi;
+        if (green > greenest) {
+          greenest = green;
+          topt = n.tmean;
+        }
+      }
+    const int days = days_in(m.year, m.month);
+    const double fpar = fpar_of(m);
+    const double pet = days * lue::turc_pet(m.tmean, m.sw);
+    double aet = 0;
+    double beta = bucket.step(pet, m.pr, aet);
+    if (opt.no_water_stress) beta = 1.0;
+    double gpp = std::nan(""), rm = std::nan(""), npp;
+    if (casa) {
+      const double ratio = opt.no_water_stress || pet == 0 ? 1.0 : aet / pet;
+      npp = lue::casa_npp(cp, fpar, m.tmean, topt, m.sw * kWm2ToMJd * days, ratio);
+    } else {
+      gpp = days * lue::daily_gpp(p, fpar, m.tmin, m.vpd, m.sw, beta);
+      if (!std::isnan(opt.npp_ratio)) {
+        npp = opt.npp_ratio * gpp;
+      } else {
+        rm = days * (lue::daily_leaf_froot_respiration(p, lai_of(fpar), m.tmean) +
+                     lue::daily_livewood_respiration(p, max_lai, m.tmean));
+        npp = 0.8 * (gpp - rm);  // MOD17: growth respiration 25 % of NPP; the annual sum is clipped at 0
+      }
+    }
+    out << m.year << ',' << m.month;
+    for (double v : {fpar, lue::par_from_shortwave(m.sw) * days, casa ? std::nan("") : lue::f_tmin(p, m.tmin),
+                     casa ? std::nan("") : lue::f_vpd(p, m.vpd), beta, pet, aet, gpp, rm, npp})
+      out << ',' << fmt(v);
+    out << '\n';
+  }
+  write_output_atomically(opt.out, out.str());
+}
+
+std::string lue_parameter_sets() {
+  std::ostringstream s;
+  s << "MOD17 biome classes (--biome; BPLUT C5.1 as recalibrated in 2009):\n";
+  for (const auto& c : lue::mod17_classes()) {
+    char line[200];
+    std::snprintf(line, sizeof line, "  %-7s %2d %-29s LUEmax %.6f kg C MJ-1, Tmin %g..%g degC, VPD %g..%g Pa\n",
+                  std::string(c.key).c_str(), c.code, std::string(c.name).c_str(), c.p.lue_max, c.p.tmin_min,
+                  c.p.tmin_max, c.p.vpd_min, c.p.vpd_max);
+    s << line;
+  }
+  const lue::CasaParameters cp;
+  s << "CASA (--method casa): epsilon* " << cp.epsilon_max << " g C MJ-1 PAR, SR " << cp.sr_min << ".." << cp.sr_max
+    << ", fPAR max " << cp.fpar_max << " (Potter et al. 1993)\n";
+  return s.str();
+}
+
+}  // namespace
+
+VegetationBinding lue_vegetation_binding() { return {lue::model_info(), &run_lue, &lue_parameter_sets}; }
+
+}  // namespace alamod::engine
