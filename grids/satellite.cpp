@@ -282,6 +282,23 @@ std::vector<double> warp_image_to_grid(const SatelliteImage& img, const GridSpec
   return v;
 }
 
+GridSpec point_grid(double lon, double lat, double cell) {
+  ensure_gdal();
+  if (!(std::abs(lat) <= 90 && std::abs(lon) <= 180))
+    throw InputError("site position lon " + std::to_string(lon) + ", lat " + std::to_string(lat) +
+                     " is not on Earth (degrees east, north)");
+  if (!(cell > 0)) throw InputError("the site cell size must be > 0 m");
+  OGRSpatialReference wgs, laea;
+  wgs.importFromEPSG(4326);
+  wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  laea.importFromEPSG(3035);
+  laea.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&wgs, &laea));
+  double x = lon, y = lat;
+  if (!ct || !ct->Transform(1, &x, &y)) throw InputError("site position cannot be projected to EPSG:3035");
+  return GridSpec::from_extent("EPSG:3035", x - cell / 2, y - cell / 2, x + cell / 2, y + cell / 2, cell);
+}
+
 bool date_from_file_name(const std::string& path, int& year, int& doy) {
   const std::string base = std::filesystem::path(path).filename().string();
   std::smatch m;

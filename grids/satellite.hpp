@@ -60,6 +60,10 @@ SatelliteImage read_satellite_image(const std::string& path, const SatelliteRead
 std::vector<double> warp_image_to_grid(const SatelliteImage& image, const GridSpec& grid,
                                        Resampling resampling = Resampling::average);
 
+/// A one-cell grid of `cell` m around (lon, lat) degrees in ETRS89-LAEA (EPSG:3035, Europe), to read a
+/// satellite series at a site; InputError if the point is not on Earth.
+GridSpec point_grid(double lon, double lat, double cell);
+
 /// The acquisition date (year, day of year) written in a file name: MODIS "A2017193", "..._2016_193.tif" or
 /// a Copernicus "201606210000"; false when there is none.
 bool date_from_file_name(const std::string& path, int& year, int& day_of_year);

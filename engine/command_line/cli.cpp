@@ -29,6 +29,7 @@
 #include "engine/spectra/spectra_command.hpp"
 #include "engine/site_data/complete.hpp"
 #include "engine/site_data/validate.hpp"
+#include "engine/vegetation/satellite_command.hpp"
 #include "engine/totals/summarize.hpp"
 #include "engine/climate/delta.hpp"
 #include "engine/climate/prepare.hpp"
@@ -157,7 +158,9 @@ struct VegetationCommand {
   CLI::App* command = nullptr;
   CLI::App* run = nullptr;
   CLI::App* species = nullptr;
+  CLI::App* satellite = nullptr;
   VegetationRunOptions options;
+  vegetation::SatelliteCommandOptions sat;
   std::string species_model = "3pg";
 };
 
@@ -550,6 +553,34 @@ void add_vegetation_command(CLI::App& app, VegetationCommand& v) {
       ->capture_default_str();
   v.run->add_flag("--no-water-stress", v.options.no_water_stress,
                   "lue: hold the soil-water scalar at 1 (the negative control of the drought checks)");
+  v.satellite = v.command->add_subcommand(
+      "satellite",
+      "a monthly fAPAR or NDVI series at a site from satellite composites (MODIS HDF4-EOS, Copernicus NetCDF, "
+      "GeoTIFF), gaps filled by the rule of docs/VEGETATION.md; the CSV is the fapar/ndvi column of a LUE "
+      "forcing. Example:\n  alamod vegetation satellite --quantity ndvi --scale 0.0001 --nodata 32767 \\\n"
+      "    --lon 9.4 --lat 45.9 --year 2016 --out ndvi.csv /vsizip/MOD13A1_NDVI_2016_series.zip/NDVI/*.tif");
+  v.satellite->add_option("files", v.sat.files, "one composite per file; the date from its name")->required();
+  v.satellite->add_option("--quantity", v.sat.quantity, "fapar (checked in [0, 1]) or ndvi ([-1, 1])")
+      ->capture_default_str();
+  v.satellite->add_option("--variable", v.sat.variable,
+                          "HDF4-EOS sub-dataset (e.g. Fpar_500m, \"500m 16 days NDVI\") or NetCDF variable (NDVI)");
+  v.satellite->add_option("--band", v.sat.band, "GeoTIFF band")->capture_default_str();
+  v.satellite->add_option("--scale", v.sat.scale, "physical = raw x scale + offset (default: the file's)");
+  v.satellite->add_option("--offset", v.sat.offset, "see --scale (default: the file's)");
+  v.satellite->add_option("--nodata", v.sat.nodata, "raw value meaning no data (default: the file's)");
+  v.satellite->add_option("--qc-variable", v.sat.qc_variable, "QC sub-dataset or variable of the same file");
+  v.satellite->add_option("--qc-mask", v.sat.qc_mask, "QC bits looked at")->capture_default_str();
+  v.satellite->add_option("--qc-good", v.sat.qc_good, "value the masked bits must have")->capture_default_str();
+  v.satellite->add_option("--composite-days", v.sat.composite_days, "composite length (d): 16 MOD13, 8 MOD15, 10 "
+                          "Copernicus")->capture_default_str();
+  v.satellite->add_option("--lon", v.sat.lon, "site longitude (degrees east)")->required();
+  v.satellite->add_option("--lat", v.sat.lat, "site latitude (degrees north)")->required();
+  v.satellite->add_option("--cell", v.sat.cell, "site cell size (m), averaged over")->capture_default_str();
+  v.satellite->add_option("--year", v.sat.year, "first year")->required();
+  v.satellite->add_option("--month", v.sat.month, "first month")->capture_default_str();
+  v.satellite->add_option("--months", v.sat.months, "number of months")->capture_default_str();
+  v.satellite->add_option("--max-gap", v.sat.max_gap, "longest gap (d) filled by interpolation")->capture_default_str();
+  v.satellite->add_option("--out", v.sat.out, "output CSV (year, month, fapar|ndvi)")->required();
   v.species = v.command->add_subcommand("species", "list the published parameter sets a vegetation model selects by name");
   v.species->add_option("--model", v.species_model, "3pg or lue")->capture_default_str();
 }
@@ -755,6 +786,10 @@ int run_models_command(const ModelsCommand& models, int rank) {
 int run_vegetation_command(const VegetationCommand& v, int rank) {
   if (rank != 0) return 0;
   try {
+    if (*v.satellite) {
+      vegetation::run_satellite_command(v.sat);
+      return 0;
+    }
     if (*v.species) {
       const auto& m = find_vegetation_model(v.species_model);
       std::printf("%s", m.parameter_sets().c_str());
