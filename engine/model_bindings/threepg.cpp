@@ -233,6 +233,78 @@ std::string fmt(double v) {
   return b;
 }
 
+/// AWEN shares (Yasso) of fine (foliage, fine roots) and coarse (branches, stems, coarse roots) litter of
+/// temperate conifers and summergreen broadleaves (Repo et al. 2015, GCB Bioenergy 7:877; biomass.md 2.3).
+struct Awen {
+  double a, w, e, n;
+};
+constexpr Awen kConiferFine{0.51, 0.13, 0.10, 0.26}, kConiferCoarse{0.68, 0.02, 0.01, 0.29};
+constexpr Awen kBroadleafFine{0.39, 0.09, 0.05, 0.47}, kBroadleafCoarse{0.76, 0.01, 0.01, 0.22};
+/// RothC's DPM/RPM ratio of woodland inputs (deciduous or tropical woodland: 0.25; RothC-26.3 user guide,
+/// Coleman & Jenkinson 1996).
+constexpr double kWoodlandDpmRpm = 0.25;
+/// Turc (1961) potential evapotranspiration (mm d-1) from T (degC) and global radiation (MJ m-2 d-1).
+double turc_pet(double t, double srad_mj) {
+  if (t <= 0) return 0.0;
+  return 0.013 * t / (t + 15.0) * (srad_mj * 1e6 / 41868.0 + 50.0);
+}
+
+/// The stand's litter as an alamod site forcing (data/sites/FORMAT.md): monthly tas, pr, pet (Turc), c_input
+/// (the whole litter record, t C ha-1 month-1; the harvested stemwood leaves the site), cover, RothC's
+/// dpm_rpm_ratio (woodland), Yasso's AWEN shares (the carbon-weighted mix of the cohorts' fine and coarse
+/// litter, conifer or broadleaf by phenology). Months without litter take the run's mean AWEN.
+void write_soil_forcing(const VegetationRunOptions& opt, const ThreepgStand& stand,
+                        const std::vector<threepg::StandMonth>& run) {
+  std::ostringstream f;
+  f << "# alamod-site-forcing: 1\n# site_id: " << opt.site_id << "\n# latitude: " << fmt(stand.site.latitude)
+    << " degrees_north\n# land_use: forest\n";
+  if (!std::isnan(opt.clay)) f << "# clay: " << fmt(opt.clay) << " percent\n";
+  if (!std::isnan(opt.depth)) f << "# depth: " << fmt(opt.depth) << " cm\n";
+  if (!std::isnan(opt.soc_initial)) f << "# soc_initial: " << fmt(opt.soc_initial) << " t ha-1\n";
+  f << "# source: alamod vegetation run --model 3pg (" << opt.species << ", " << opt.climate
+    << "): the litter record of the stand\n";
+  f << "year,month,tas,pr,pet,c_input,cover,dpm_rpm_ratio,awen_a,awen_w,awen_e,awen_n\n"
+       "yr,1,degC,mm month-1,mm month-1,t ha-1 month-1,1,1,1,1,1,1\n";
+  std::vector<Awen> mix(run.size());
+  std::vector<double> input(run.size(), 0.0);
+  Awen total{0, 0, 0, 0};
+  for (std::size_t ii = 0; ii < run.size(); ++ii) {
+    Awen m{0, 0, 0, 0};
+    for (std::size_t k = 0; k < run[ii].cohorts.size(); ++k) {
+      const auto& c = run[ii].cohorts[k];
+      const bool deciduous = stand.cohorts[k].p.leafgrow != 0;
+      const Awen fine = deciduous ? kBroadleafFine : kConiferFine, coarse = deciduous ? kBroadleafCoarse : kConiferCoarse;
+      const double cf = kCarbonPerDryMatter;
+      const double fine_c = cf * (c.litter_foliage + c.mort_foliage + c.thin_foliage + c.litter_root);
+      const double coarse_c = cf * (c.mort_root + c.thin_root + c.fracBB * (c.mort_stem + c.thin_stem) +
+                                    (1.0 - c.fracBB) * c.mort_stem);
+      input[ii] += fine_c + coarse_c;
+      m.a += fine_c * fine.a + coarse_c * coarse.a;
+      m.w += fine_c * fine.w + coarse_c * coarse.w;
+      m.e += fine_c * fine.e + coarse_c * coarse.e;
+      m.n += fine_c * fine.n + coarse_c * coarse.n;
+    }
+    mix[ii] = m;
+    total = {total.a + m.a, total.w + m.w, total.e + m.e, total.n + m.n};
+  }
+  const double sum_total = total.a + total.w + total.e + total.n;
+  for (std::size_t ii = 0; ii < run.size(); ++ii) {
+    const auto& cm = stand.climate[ii];
+    Awen m = mix[ii];
+    double s = m.a + m.w + m.e + m.n;
+    if (!(s > 0)) {
+      m = total;
+      s = sum_total;
+    }
+    const double pet = 30.0 * turc_pet(cm.tmp_ave, cm.srad);  // 3-PG's months; mm month-1
+    f << cm.year << ',' << cm.month << ',' << fmt(cm.tmp_ave) << ',' << fmt(cm.prcp) << ',' << fmt(pet) << ','
+      << fmt(input[ii]) << ",1," << fmt(kWoodlandDpmRpm);
+    for (double v : {m.a / s, m.w / s, m.e / s, m.n / s}) f << ',' << (s > 0 ? fmt(v) : std::string("0.25"));
+    f << '\n';
+  }
+  write_output_atomically(opt.soil_forcing, f.str());
+}
+
 void run_threepg(const VegetationRunOptions& opt) {
   for (const auto* f : {&opt.site, &opt.species, &opt.climate})
     if (f->empty()) throw InputError("alamod vegetation run --model 3pg needs --site, --species and --climate");
@@ -282,6 +354,11 @@ void run_threepg(const VegetationRunOptions& opt) {
         out << ',' << fmt(v);
       out << '\n';
     }
+  }
+  if (!opt.soil_forcing.empty()) {
+    write_output_atomically(opt.out, out.str());
+    write_soil_forcing(opt, stand, run);
+    return;
   }
   write_output_atomically(opt.out, out.str());
 }

@@ -23,6 +23,11 @@ struct VegetationRunOptions {
   // 3-PG: tables in r3PG's layout (models/threepg/README.md)
   std::string site, species, climate, thinning, parameters;
   bool r3pg_light = false;  ///< reproduce r3PG 0.1.x's multi-species light (regression only)
+  std::string soil_forcing;  ///< also write the litter as an alamod site forcing (data/sites/FORMAT.md) here
+  std::string site_id = "stand";                                  ///< its site_id
+  double clay = std::numeric_limits<double>::quiet_NaN();         ///< its clay (percent), if given
+  double depth = std::numeric_limits<double>::quiet_NaN();        ///< its soil depth (cm), if given
+  double soc_initial = std::numeric_limits<double>::quiet_NaN();  ///< its initial SOC (t ha-1), if given
   int height_model = 1;
   // LUE: a monthly forcing table (models/lue/README.md)
   std::string forcing;

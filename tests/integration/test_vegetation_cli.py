@@ -52,6 +52,26 @@ def main():
         check(rc == 0 and len(rows) == 240 and abs(float(rows[-1]["stems_n"]) - 400.0) < 1e-9,
               "vegetation run 3pg: 240 rows, the pine thinned to 400 stems", err)
 
+        # the litter as a soil forcing; RothC and Yasso15 run on it; vegetation and soil exchange all the carbon
+        soil = os.path.join(tmp, "soil.csv")
+        rc, out, err = run(["vegetation", "run", "--model", "3pg", "--site", d + "/input_d_site.csv",
+                            "--species", d + "/input_d_species.csv", "--climate", d + "/input_d_climate.csv",
+                            "--thinning", d + "/input_d_thinning.csv", "--parameters", d + "/input_d_parameters.csv",
+                            "--out", stand, "--soil-forcing", soil, "--clay", "25", "--depth", "30",
+                            "--soc-initial", "60"])
+        litter = sum(float(r[c]) for r in csv.DictReader(open(stand)) for c in
+                     ("c_litter_foliage", "c_litter_fine_root", "c_litter_coarse_root", "c_litter_branch",
+                      "c_litter_stem")) if rc == 0 else -1
+        soil_rows = [l.split(",") for l in open(soil) if l[0].isdigit()] if rc == 0 else []
+        c_input = sum(float(r[5]) for r in soil_rows)
+        check(rc == 0 and len(soil_rows) == 120 and abs(c_input - litter) <= 1e-9 * litter and litter > 5,
+              "the soil forcing carries the whole litter record (%.6f vs %.6f t C ha-1)" % (c_input, litter), err)
+        for model in ("rothc", "yasso15"):
+            site_out = os.path.join(tmp, "site_%s.csv" % model)
+            rc, out, err = run(["site", "--model", model, "--forcing", soil, "--out", site_out])
+            check(rc == 0 and os.path.exists(site_out), "alamod site --model %s on the vegetation's litter" % model,
+                  out + err)
+
         ndvi = os.path.join(tmp, "ndvi.csv")
         zipped = os.path.join(a.root, "tests/data/satellite/MOD13A1_NDVI_2016_series.zip")
         files = ["/vsizip/%s/NDVI/MOD13A1_NDVI_2016_%03d.tif" % (zipped, doy) for doy in range(1, 354, 16)]
