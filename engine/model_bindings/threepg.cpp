@@ -240,6 +240,17 @@ struct Awen {
 };
 constexpr Awen kConiferFine{0.51, 0.13, 0.10, 0.26}, kConiferCoarse{0.68, 0.02, 0.01, 0.29};
 constexpr Awen kBroadleafFine{0.39, 0.09, 0.05, 0.47}, kBroadleafCoarse{0.76, 0.01, 0.01, 0.22};
+/// Litter chemistry for CENTURY's lignin:N (per dry mass): lignin of leaves and roots ENF 0.25, DBF 0.20,
+/// wood 0.40; C:N of leaves ENF 49.8, DBF 31.4 (litter: half the leaf N retranslocated), roots ENF 73.7,
+/// DBF 63.2, wood ENF 238, DBF 156 (CASA-CNP defaults, Wang, Law & Pak 2010; biomass.md 2.2). N per dry mass
+/// = 0.5 / C:N.
+struct Chemistry {
+  double lignin, n;
+};
+constexpr Chemistry kConiferLeafLitter{0.25, 0.5 / (2 * 49.8)}, kConiferRoot{0.25, 0.5 / 73.7},
+    kConiferWood{0.40, 0.5 / 238.0};
+constexpr Chemistry kBroadleafLeafLitter{0.20, 0.5 / (2 * 31.4)}, kBroadleafRoot{0.20, 0.5 / 63.2},
+    kBroadleafWood{0.40, 0.5 / 156.0};
 /// RothC's DPM/RPM ratio of woodland inputs (deciduous or tropical woodland: 0.25; RothC-26.3 user guide,
 /// Coleman & Jenkinson 1996).
 constexpr double kWoodlandDpmRpm = 0.25;
@@ -252,7 +263,8 @@ double turc_pet(double t, double srad_mj) {
 /// The stand's litter as an alamod site forcing (data/sites/FORMAT.md): monthly tas, pr, pet (Turc), c_input
 /// (the whole litter record, t C ha-1 month-1; the harvested stemwood leaves the site), cover, RothC's
 /// dpm_rpm_ratio (woodland), Yasso's AWEN shares (the carbon-weighted mix of the cohorts' fine and coarse
-/// litter, conifer or broadleaf by phenology). Months without litter take the run's mean AWEN.
+/// litter, conifer or broadleaf by phenology), CENTURY's lignin_fraction and n_fraction (the carbon-weighted
+/// mix of leaf litter, fine roots and wood). Months without litter take the run's mean shares.
 void write_soil_forcing(const VegetationRunOptions& opt, const ThreepgStand& stand,
                         const std::vector<threepg::StandMonth>& run) {
   std::ostringstream f;
@@ -263,9 +275,11 @@ void write_soil_forcing(const VegetationRunOptions& opt, const ThreepgStand& sta
   if (!std::isnan(opt.soc_initial)) f << "# soc_initial: " << fmt(opt.soc_initial) << " t ha-1\n";
   f << "# source: alamod vegetation run --model 3pg (" << opt.species << ", " << opt.climate
     << "): the litter record of the stand\n";
-  f << "year,month,tas,pr,pet,c_input,cover,dpm_rpm_ratio,awen_a,awen_w,awen_e,awen_n\n"
-       "yr,1,degC,mm month-1,mm month-1,t ha-1 month-1,1,1,1,1,1,1\n";
+  f << "year,month,tas,pr,pet,c_input,cover,dpm_rpm_ratio,awen_a,awen_w,awen_e,awen_n,lignin_fraction,n_fraction\n"
+       "yr,1,degC,mm month-1,mm month-1,t ha-1 month-1,1,1,1,1,1,1,1,1\n";
   std::vector<Awen> mix(run.size());
+  std::vector<Chemistry> chem(run.size(), Chemistry{0, 0});
+  Chemistry chem_total{0, 0};
   std::vector<double> input(run.size(), 0.0);
   Awen total{0, 0, 0, 0};
   for (std::size_t ii = 0; ii < run.size(); ++ii) {
@@ -275,7 +289,8 @@ void write_soil_forcing(const VegetationRunOptions& opt, const ThreepgStand& sta
       const bool deciduous = stand.cohorts[k].p.leafgrow != 0;
       const Awen fine = deciduous ? kBroadleafFine : kConiferFine, coarse = deciduous ? kBroadleafCoarse : kConiferCoarse;
       const double cf = kCarbonPerDryMatter;
-      const double fine_c = cf * (c.litter_foliage + c.mort_foliage + c.thin_foliage + c.litter_root);
+      const double leaf_c = cf * (c.litter_foliage + c.mort_foliage + c.thin_foliage);
+      const double fine_c = leaf_c + cf * c.litter_root;
       const double coarse_c = cf * (c.mort_root + c.thin_root + c.fracBB * (c.mort_stem + c.thin_stem) +
                                     (1.0 - c.fracBB) * c.mort_stem);
       input[ii] += fine_c + coarse_c;
@@ -283,7 +298,14 @@ void write_soil_forcing(const VegetationRunOptions& opt, const ThreepgStand& sta
       m.w += fine_c * fine.w + coarse_c * coarse.w;
       m.e += fine_c * fine.e + coarse_c * coarse.e;
       m.n += fine_c * fine.n + coarse_c * coarse.n;
+      const Chemistry leaf = deciduous ? kBroadleafLeafLitter : kConiferLeafLitter;
+      const Chemistry root = deciduous ? kBroadleafRoot : kConiferRoot;
+      const Chemistry wood = deciduous ? kBroadleafWood : kConiferWood;
+      const double root_c = cf * c.litter_root;
+      chem[ii].lignin += leaf_c * leaf.lignin + root_c * root.lignin + coarse_c * wood.lignin;
+      chem[ii].n += leaf_c * leaf.n + root_c * root.n + coarse_c * wood.n;
     }
+    chem_total = {chem_total.lignin + chem[ii].lignin, chem_total.n + chem[ii].n};
     mix[ii] = m;
     total = {total.a + m.a, total.w + m.w, total.e + m.e, total.n + m.n};
   }
@@ -300,6 +322,17 @@ void write_soil_forcing(const VegetationRunOptions& opt, const ThreepgStand& sta
     f << cm.year << ',' << cm.month << ',' << fmt(cm.tmp_ave) << ',' << fmt(cm.prcp) << ',' << fmt(pet) << ','
       << fmt(input[ii]) << ",1," << fmt(kWoodlandDpmRpm);
     for (double v : {m.a / s, m.w / s, m.e / s, m.n / s}) f << ',' << (s > 0 ? fmt(v) : std::string("0.25"));
+    Chemistry ch = chem[ii];
+    double weight = input[ii];
+    if (!(weight > 0)) {
+      ch = chem_total;
+      weight = 0;
+      for (double x : input) weight += x;
+    }
+    if (weight > 0)
+      f << ',' << fmt(ch.lignin / weight) << ',' << fmt(ch.n / weight);
+    else  // no litter at all in the run: a coniferous leaf litter's chemistry
+      f << ',' << fmt(kConiferLeafLitter.lignin) << ',' << fmt(kConiferLeafLitter.n);
     f << '\n';
   }
   write_output_atomically(opt.soil_forcing, f.str());

@@ -66,7 +66,7 @@ def main():
         c_input = sum(float(r[5]) for r in soil_rows)
         check(rc == 0 and len(soil_rows) == 120 and abs(c_input - litter) <= 1e-9 * litter and litter > 5,
               "the soil forcing carries the whole litter record (%.6f vs %.6f t C ha-1)" % (c_input, litter), err)
-        for model in ("rothc", "yasso15"):
+        for model in ("rothc", "yasso15", "century"):
             site_out = os.path.join(tmp, "site_%s.csv" % model)
             rc, out, err = run(["site", "--model", model, "--forcing", soil, "--out", site_out])
             check(rc == 0 and os.path.exists(site_out), "alamod site --model %s on the vegetation's litter" % model,
