@@ -122,10 +122,11 @@ constexpr int kDaysInMonth[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
 
 int days_in_month(int month) { return month >= 1 && month <= 12 ? kDaysInMonth[month - 1] : 0; }
 
-/// 3-PG's dormant season of a deciduous species (leafgrow < leaffall north, > south; 0/0 evergreen).
+/// 3-PG's dormant season of a deciduous species: north (leafgrow < leaffall) before leafgrow or from leaffall
+/// on; south (leafgrow > leaffall) from leaffall to leafgrow, both included, as r3PG has it; 0/0 evergreen.
 bool dormant(int month, const P& p) {
   const int grow = static_cast<int>(p.leafgrow), fall = static_cast<int>(p.leaffall);
-  if (grow > fall) return month >= fall && month < grow;
+  if (grow > fall) return month >= fall && month <= grow;
   if (grow < fall) return month < grow || month >= fall;
   return false;
 }

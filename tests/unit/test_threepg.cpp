@@ -331,3 +331,49 @@ TEST(ThreePG, VegetationRunBadInput) {
         << e.what();
   }
 }
+
+// A single-species stand, the first month of growth recomputed here from the equations of
+// models/threepg/README.md (evergreen pine, February 2001 of the example, a full bucket: no water scaling).
+TEST(ThreePG, SingleSpeciesMonthByTheEquations) {
+  const auto stand = example_stand();
+  const threepg::Cohort pine = stand.cohorts[1];
+  const auto run = threepg::run_stand(stand.site, {pine}, stand.climate);
+  const auto& p = pine.p;
+  const auto& m = stand.climate[1];
+  const auto& got = run[1].cohorts[0];
+  const double age_m = 43.0;  // planted 1958-01, start of February 2001
+  const double sla = p.SLA1 + (p.SLA0 - p.SLA1) * std::exp(-0.693147181 * std::pow(age_m / p.tSLA, 2));
+  const double lai0 = pine.biom_foliage * sla * 0.1;  // January's LAI (SLA constant for this set: tSLA 1)
+  const double ft = ((m.tmp_ave - p.Tmin) / (p.Topt - p.Tmin)) *
+                    std::pow((p.Tmax - m.tmp_ave) / (p.Tmax - p.Topt), (p.Tmax - p.Topt) / (p.Topt - p.Tmin));
+  const double ff = 1 - p.kF * m.frost_days / 28.0;
+  const auto es = [](double t) { return 6.1078 * std::exp(17.269 * t / (237.3 + t)); };
+  const double fvpd = std::exp(-p.CoeffCond * (es(m.tmp_max) - es(m.tmp_min)) / 2);
+  const double fage = 1 / (1 + std::pow((age_m / p.MaxAge) / p.rAge, p.nAge));
+  const double fnutr = 1 - (1 - p.fN0) * std::pow(1 - pine.fertility, p.fNn);
+  const double fsw = 1.0;  // the bucket starts full
+  const double fphys = std::min(fvpd, fsw) * fage;
+  const double apar = m.srad * 28 * (1 - std::exp(-p.k * lai0));
+  const double gpp = p.alphaCx * fnutr * ft * ff * fphys * p.gDM_mol * p.molPAR_MJ * apar / 100;
+  EXPECT_NEAR(got.f_tmp, ft, 1e-14);
+  EXPECT_NEAR(got.f_frost, ff, 1e-14);
+  EXPECT_NEAR(got.f_vpd, fvpd, 1e-14);
+  EXPECT_NEAR(got.apar, apar, 1e-12 * apar);
+  ASSERT_GT(run[1].asw, 50.0);  // wet month: ET below the water available, no scaling
+  EXPECT_NEAR(got.gpp, gpp, 1e-12 * gpp);
+  EXPECT_NEAR(got.npp, p.Y * gpp, 1e-12 * gpp);
+  // allocation with January's diameter
+  const double dbh = std::pow(1000 * pine.biom_stem / pine.stems_n / p.aWS, 1 / p.nWS);
+  const double pfs_power = std::log(p.pFS20 / p.pFS2) / std::log(10.0);
+  const double pfs = p.pFS2 / std::pow(2.0, pfs_power) * std::pow(dbh, pfs_power);
+  const double eta_r = p.pRx * p.pRn / (p.pRn + (p.pRx - p.pRn) * fphys * (p.m0 + (1 - p.m0) * pine.fertility));
+  const double eta_s = (1 - eta_r) / (1 + pfs);
+  const double npp = p.Y * gpp;
+  EXPECT_NEAR(got.biom_stem, pine.biom_stem + eta_s * npp, 1e-12 * pine.biom_stem);
+  EXPECT_NEAR(got.biom_root, pine.biom_root + eta_r * npp - p.gammaR * pine.biom_root, 1e-12 * pine.biom_root);
+  const double gamma_f = p.gammaF1 * p.gammaF0 /
+                         (p.gammaF0 + (p.gammaF1 - p.gammaF0) *
+                                          std::exp(-12 * std::log(1 + p.gammaF1 / p.gammaF0) / p.tgammaF * age_m));
+  EXPECT_NEAR(got.biom_foliage, pine.biom_foliage + (1 - eta_r - eta_s) * npp - gamma_f * pine.biom_foliage,
+              1e-12 * pine.biom_foliage);
+}
