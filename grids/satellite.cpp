@@ -282,6 +282,46 @@ std::vector<double> warp_image_to_grid(const SatelliteImage& img, const GridSpec
   return v;
 }
 
+void write_grid_geotiff(const std::string& path, const GridSpec& grid, const std::vector<double>& values,
+                        const std::vector<std::string>& descriptions) {
+  ensure_gdal();
+  const int bands = static_cast<int>(descriptions.size());
+  const std::size_t cells = static_cast<std::size_t>(grid.nx) * grid.ny;
+  if (values.size() != cells * descriptions.size()) throw std::logic_error("write_grid_geotiff: size mismatch");
+  const std::filesystem::path target(path);
+  const std::filesystem::path tmp = target.parent_path() / ("." + target.filename().string() + ".partial");
+  GDALDriver* gtiff = GetGDALDriverManager()->GetDriverByName("GTiff");
+  const char* opts[] = {"COMPRESS=DEFLATE", "TILED=YES", nullptr};
+  CPLErrorReset();
+  std::unique_ptr<GDALDataset> ds(
+      gtiff->Create(tmp.string().c_str(), grid.nx, grid.ny, bands, GDT_Float32, const_cast<char**>(opts)));
+  if (!ds) throw InputError(path + ": cannot be written" + gdal_error());
+  double gt[6] = {grid.x_min, grid.resolution, 0, grid.y_max, 0, -grid.resolution};
+  ds->SetGeoTransform(gt);
+  ds->SetProjection(grid.crs_wkt.c_str());
+  bool ok = true;
+  for (int b = 0; b < bands; ++b) {
+    GDALRasterBand* band = ds->GetRasterBand(b + 1);
+    band->SetNoDataValue(std::numeric_limits<double>::quiet_NaN());
+    band->SetDescription(descriptions[b].c_str());
+    std::vector<double> v(values.begin() + b * cells, values.begin() + (b + 1) * cells);
+    ok = ok && band->RasterIO(GF_Write, 0, 0, grid.nx, grid.ny, v.data(), grid.nx, grid.ny, GDT_Float64, 0, 0) ==
+                   CE_None;
+  }
+  ds->FlushCache();
+  ds.reset();
+  std::error_code ec;
+  if (!ok) {
+    std::filesystem::remove(tmp, ec);
+    throw InputError(path + ": write failed" + gdal_error());
+  }
+  std::filesystem::rename(tmp, target, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    throw InputError(path + ": cannot be put in place (" + ec.message() + ")");
+  }
+}
+
 GridSpec point_grid(double lon, double lat, double cell) {
   ensure_gdal();
   if (!(std::abs(lat) <= 90 && std::abs(lon) <= 180))

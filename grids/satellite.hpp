@@ -64,6 +64,12 @@ std::vector<double> warp_image_to_grid(const SatelliteImage& image, const GridSp
 /// satellite series at a site; InputError if the point is not on Earth.
 GridSpec point_grid(double lon, double lat, double cell);
 
+/// Writes `bands` fields of `grid` (band-major: values[b * cells + c], NaN = no data) as one Float32 GeoTIFF
+/// (deflate), band b described as descriptions[b]; written under a temporary name in the same folder and
+/// renamed into place, so a failure leaves nothing at `path`. InputError naming the path when it cannot.
+void write_grid_geotiff(const std::string& path, const GridSpec& grid, const std::vector<double>& values,
+                        const std::vector<std::string>& descriptions);
+
 /// The acquisition date (year, day of year) written in a file name: MODIS "A2017193", "..._2016_193.tif" or
 /// a Copernicus "201606210000"; false when there is none.
 bool date_from_file_name(const std::string& path, int& year, int& day_of_year);

@@ -580,14 +580,18 @@ void add_vegetation_command(CLI::App& app, VegetationCommand& v) {
   v.satellite->add_option("--qc-good", v.sat.qc_good, "value the masked bits must have")->capture_default_str();
   v.satellite->add_option("--composite-days", v.sat.composite_days, "composite length (d): 16 MOD13, 8 MOD15, 10 "
                           "Copernicus")->capture_default_str();
-  v.satellite->add_option("--lon", v.sat.lon, "site longitude (degrees east)")->required();
-  v.satellite->add_option("--lat", v.sat.lat, "site latitude (degrees north)")->required();
+  v.satellite->add_option("--lon", v.sat.lon, "site longitude (degrees east)");
+  v.satellite->add_option("--lat", v.sat.lat, "site latitude (degrees north)");
+  v.satellite->add_option("--grid", v.sat.grid,
+                          "instead of a site: the months on a grid, \"CRS XMIN YMIN XMAX YMAX RESOLUTION\" (m), "
+                          "written as a GeoTIFF with one band per month (average of the valid pixels per cell)");
   v.satellite->add_option("--cell", v.sat.cell, "site cell size (m), averaged over")->capture_default_str();
   v.satellite->add_option("--year", v.sat.year, "first year")->required();
   v.satellite->add_option("--month", v.sat.month, "first month")->capture_default_str();
   v.satellite->add_option("--months", v.sat.months, "number of months")->capture_default_str();
   v.satellite->add_option("--max-gap", v.sat.max_gap, "longest gap (d) filled by interpolation")->capture_default_str();
-  v.satellite->add_option("--out", v.sat.out, "output CSV (year, month, fapar|ndvi)")->required();
+  v.satellite->add_option("--out", v.sat.out, "output: CSV (year, month, fapar|ndvi) at a site, GeoTIFF on a grid")
+      ->required();
   v.species = v.command->add_subcommand("species", "list the published parameter sets a vegetation model selects by name");
   v.species->add_option("--model", v.species_model, "3pg or lue")->capture_default_str();
 }

@@ -15,11 +15,24 @@ void run_satellite_command(const SatelliteCommandOptions& o) {
   if (o.files.empty()) throw InputError("alamod vegetation satellite: no file given");
   if (o.quantity != "fapar" && o.quantity != "ndvi")
     throw InputError("--quantity must be fapar or ndvi, got '" + o.quantity + "'");
-  if (std::isnan(o.lon) || std::isnan(o.lat)) throw InputError("alamod vegetation satellite needs --lon and --lat");
+  const bool on_grid = !o.grid.empty();
+  if (!on_grid && (std::isnan(o.lon) || std::isnan(o.lat)))
+    throw InputError("alamod vegetation satellite needs --lon and --lat, or --grid");
   if (o.months < 1 || o.month < 1 || o.month > 12) throw InputError("--month must be 1-12 and --months >= 1");
   if (!(o.max_gap > 0)) throw InputError("--max-gap must be > 0 days");
   const bool fapar = o.quantity == "fapar";
-  const grids::GridSpec grid = grids::point_grid(o.lon, o.lat, o.cell);
+  grids::GridSpec grid;
+  if (on_grid) {
+    std::istringstream g(o.grid);
+    std::string crs;
+    double x0, y0, x1, y1, res;
+    if (!(g >> crs >> x0 >> y0 >> x1 >> y1 >> res))
+      throw InputError("--grid '" + o.grid + "': expected \"CRS XMIN YMIN XMAX YMAX RESOLUTION\", e.g. \"EPSG:2154 "
+                       "96000 6040000 1248000 7112000 8000\"");
+    grid = grids::GridSpec::from_extent(crs, x0, y0, x1, y1, res);
+  } else {
+    grid = grids::point_grid(o.lon, o.lat, o.cell);
+  }
   std::vector<Composite> composites;
   for (const auto& f : o.files) {
     grids::SatelliteReadOptions r;
@@ -43,6 +56,21 @@ void run_satellite_command(const SatelliteCommandOptions& o) {
     composites.push_back(std::move(c));
   }
   const MonthlySeries s = monthly_series(composites, o.year, o.month, o.months, o.max_gap, o.quantity);
+  if (on_grid) {
+    std::vector<std::string> names;
+    int y = o.year, m = o.month;
+    for (int i = 0; i < o.months; ++i) {
+      char name[48];
+      std::snprintf(name, sizeof name, "%s %04d-%02d", o.quantity.c_str(), y, m);
+      names.push_back(name);
+      if (++m > 12) {
+        m = 1;
+        ++y;
+      }
+    }
+    grids::write_grid_geotiff(o.out, grid, s.values, names);
+    return;
+  }
   if (std::isnan(s.values[0]))
     throw InputError(o.files.front() + " and the others: no valid " + o.quantity + " at lon " +
                      std::to_string(o.lon) + ", lat " + std::to_string(o.lat) + " (outside the images?)");

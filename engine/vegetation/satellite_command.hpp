@@ -17,12 +17,15 @@ struct SatelliteCommandOptions {
   unsigned qc_mask = 0, qc_good = 0;
   double lon = std::numeric_limits<double>::quiet_NaN(), lat = std::numeric_limits<double>::quiet_NaN();
   double cell = 1000;  ///< m
+  /// A grid instead of a site: "CRS XMIN YMIN XMAX YMAX RESOLUTION" (projected, m); the output is then a
+  /// GeoTIFF, one band per month.
+  std::string grid;
   int year = 0, month = 1, months = 12;
   double max_gap = 48;  ///< days
   std::string out;
 };
 
-/// Reads, fills and writes; InputError for bad input (naming the file).
+/// Reads, fills and writes (a CSV at a site, a GeoTIFF of months on a grid); InputError for bad input (naming the file).
 void run_satellite_command(const SatelliteCommandOptions& o);
 
 }  // namespace alamod::engine::vegetation

@@ -8,6 +8,7 @@ Usage: test_vegetation_cli.py --alamod build/engine/alamod [--root REPO]"""
 import argparse
 import csv
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -80,6 +81,16 @@ def main():
         series = list(csv.DictReader(open(ndvi))) if rc == 0 else []
         check(rc == 0 and len(series) == 12 and float(series[6]["ndvi"]) > float(series[0]["ndvi"]) + 0.2,
               "vegetation satellite: 12 monthly NDVI from the MOD13A1 series, July above January", err)
+
+        # the same months on a 2 km UTM grid: a GeoTIFF with one band per month
+        tif = os.path.join(tmp, "ndvi.tif")
+        rc, out, err = run(["vegetation", "satellite", "--quantity", "ndvi", "--scale", "0.0001", "--nodata", "32767",
+                            "--grid", "EPSG:32632 514000 5058000 546000 5110000 2000", "--year", "2016", "--out", tif]
+                           + files)
+        info = subprocess.run(["gdalinfo", "-stats", tif], stdout=subprocess.PIPE, text=True).stdout if rc == 0 else ""
+        means = [float(x) for x in re.findall(r"STATISTICS_MEAN=([-0-9.e]+)", info)]
+        check(rc == 0 and "Band 12" in info and "ndvi 2016-07" in info and "32632" in info and len(means) == 12
+              and means[6] > means[0] + 0.1, "vegetation satellite --grid: 12 monthly bands on the grid", err + info[:500])
 
         # the series as the NDVI of a CASA forcing (a synthetic temperate climate around it)
         forcing = os.path.join(tmp, "forcing.csv")
