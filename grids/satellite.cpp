@@ -51,8 +51,8 @@ class Unzipped {
       if (ends_with(names[i], ".hdf")) member = names[i];
     CSLDestroy(names);
     if (member.empty()) throw InputError(zip + ": holds no .hdf granule");
-    char templ[] = "/tmp/alamod_hdf_XXXXXX";
-    if (!::mkdtemp(templ)) throw InputError(zip + ": cannot make a temporary folder to unpack it");
+    std::string templ = (std::filesystem::temp_directory_path() / "alamod_hdf_XXXXXX").string();  // TMPDIR
+    if (!::mkdtemp(templ.data())) throw InputError(zip + ": cannot make a temporary folder to unpack it");
     dir_ = templ;
     path_ = dir_ + "/" + member;
     if (CPLCopyFile(path_.c_str(), (inner_dir + "/" + member).c_str()) != 0)
