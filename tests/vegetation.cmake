@@ -11,3 +11,5 @@ alamod_script_test(vegetation_puechabon /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tes
 # `alamod vegetation run|satellite|species` and `alamod models show 3pg|lue` with the real binary, bad input.
 alamod_script_test(vegetation_cli /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/integration/test_vegetation_cli.py
   --alamod $<TARGET_FILE:alamod> --root ${CMAKE_SOURCE_DIR})
+# The litter record's soil-model adapters (carbon passed on whole) and the Bolinder crop residues.
+alamod_serial_test(test_litter_record SOURCES unit/test_litter_record.cpp LIBS alamod_models)

@@ -14,6 +14,7 @@
 #include "engine/model_bindings/vegetation_binding.hpp"
 #include "engine/vegetation/csv_table.hpp"
 #include "grids/input_error.hpp"
+#include "models/common/litter_record.hpp"
 #include "models/threepg/species_sets.hpp"
 #include "models/threepg/threepg.hpp"
 
@@ -22,6 +23,7 @@ namespace alamod::engine {
 namespace {
 
 namespace threepg = models::threepg;
+namespace litter = models::litter;
 using vegetation::CsvTable;
 
 struct ThreepgStand {
@@ -233,38 +235,35 @@ std::string fmt(double v) {
   return b;
 }
 
-/// AWEN shares (Yasso) of fine (foliage, fine roots) and coarse (branches, stems, coarse roots) litter of
-/// temperate conifers and summergreen broadleaves (Repo et al. 2015, GCB Bioenergy 7:877; biomass.md 2.3).
-struct Awen {
-  double a, w, e, n;
-};
-constexpr Awen kConiferFine{0.51, 0.13, 0.10, 0.26}, kConiferCoarse{0.68, 0.02, 0.01, 0.29};
-constexpr Awen kBroadleafFine{0.39, 0.09, 0.05, 0.47}, kBroadleafCoarse{0.76, 0.01, 0.01, 0.22};
-/// Litter chemistry for CENTURY's lignin:N (per dry mass): lignin of leaves and roots ENF 0.25, DBF 0.20,
-/// wood 0.40; C:N of leaves ENF 49.8, DBF 31.4 (litter: half the leaf N retranslocated), roots ENF 73.7,
-/// DBF 63.2, wood ENF 238, DBF 156 (CASA-CNP defaults, Wang, Law & Pak 2010; biomass.md 2.2). N per dry mass
-/// = 0.5 / C:N.
-struct Chemistry {
-  double lignin, n;
-};
-constexpr Chemistry kConiferLeafLitter{0.25, 0.5 / (2 * 49.8)}, kConiferRoot{0.25, 0.5 / 73.7},
-    kConiferWood{0.40, 0.5 / 238.0};
-constexpr Chemistry kBroadleafLeafLitter{0.20, 0.5 / (2 * 31.4)}, kBroadleafRoot{0.20, 0.5 / 63.2},
-    kBroadleafWood{0.40, 0.5 / 156.0};
-/// RothC's DPM/RPM ratio of woodland inputs (deciduous or tropical woodland: 0.25; RothC-26.3 user guide,
-/// Coleman & Jenkinson 1996).
-constexpr double kWoodlandDpmRpm = 0.25;
 /// Turc (1961) potential evapotranspiration (mm d-1) from T (degC) and global radiation (MJ m-2 d-1).
 double turc_pet(double t, double srad_mj) {
   if (t <= 0) return 0.0;
   return 0.013 * t / (t + 15.0) * (srad_mj * 1e6 / 41868.0 + 50.0);
 }
 
-/// The stand's litter as an alamod site forcing (data/sites/FORMAT.md): monthly tas, pr, pet (Turc), c_input
-/// (the whole litter record, t C ha-1 month-1; the harvested stemwood leaves the site), cover, RothC's
-/// dpm_rpm_ratio (woodland), Yasso's AWEN shares (the carbon-weighted mix of the cohorts' fine and coarse
-/// litter, conifer or broadleaf by phenology), CENTURY's lignin_fraction and n_fraction (the carbon-weighted
-/// mix of leaf litter, fine roots and wood). Months without litter take the run's mean shares.
+/// The chemistry class of a cohort: broadleaf or conifer by the genus of its species set (by phenology when the
+/// species is not a published set), deciduous when it has a leaf-fall month.
+litter::Plant plant_class(const threepg::Cohort& c) {
+  std::string latin = c.species;
+  try {
+    latin = threepg::find_species_set(c.species, false).species;
+  } catch (const std::invalid_argument&) {
+  }
+  const std::string genus = latin.substr(0, latin.find_first_of(" _"));
+  static const char* broadleaf[] = {"Fagus", "Quercus", "Betula", "Populus", "Acer", "Fraxinus", "Castanea",
+                                    "Carpinus", "Eucalyptus", "Alnus", "Tilia", "Robinia", "Prunus"};
+  bool is_broadleaf = c.p.leafgrow != 0;
+  for (const char* g : broadleaf)
+    if (genus == g) is_broadleaf = true;
+  if (!is_broadleaf) return litter::Plant::conifer;
+  return c.p.leafgrow != 0 ? litter::Plant::broadleaf_deciduous : litter::Plant::broadleaf_evergreen;
+}
+
+/// The stand's litter as an alamod site forcing (data/sites/FORMAT.md), through the litter record and its
+/// adapters (models/common/litter_record.hpp): monthly tas, pr, pet (Turc), c_input (the whole record, t C ha-1
+/// month-1; the harvested stemwood leaves the site), cover, RothC's dpm_rpm_ratio, Yasso's AWEN shares, and
+/// CENTURY's lignin_fraction and n_fraction (of the record's dry mass). A month without litter takes the run's
+/// shares.
 void write_soil_forcing(const VegetationRunOptions& opt, const ThreepgStand& stand,
                         const std::vector<threepg::StandMonth>& run) {
   std::ostringstream f;
@@ -277,62 +276,65 @@ void write_soil_forcing(const VegetationRunOptions& opt, const ThreepgStand& sta
     << "): the litter record of the stand\n";
   f << "year,month,tas,pr,pet,c_input,cover,dpm_rpm_ratio,awen_a,awen_w,awen_e,awen_n,lignin_fraction,n_fraction\n"
        "yr,1,degC,mm month-1,mm month-1,t ha-1 month-1,1,1,1,1,1,1,1,1\n";
-  std::vector<Awen> mix(run.size());
-  std::vector<Chemistry> chem(run.size(), Chemistry{0, 0});
-  Chemistry chem_total{0, 0};
-  std::vector<double> input(run.size(), 0.0);
-  Awen total{0, 0, 0, 0};
+  struct Month {
+    double c = 0, a = 0, w = 0, e = 0, n = 0, dpm = 0, rpm = 0, lignin = 0, nitrogen = 0;  // carbon-weighted sums
+  };
+  std::vector<Month> months(run.size());
+  Month all;
   for (std::size_t ii = 0; ii < run.size(); ++ii) {
-    Awen m{0, 0, 0, 0};
+    Month& m = months[ii];
     for (std::size_t k = 0; k < run[ii].cohorts.size(); ++k) {
       const auto& c = run[ii].cohorts[k];
-      const bool deciduous = stand.cohorts[k].p.leafgrow != 0;
-      const Awen fine = deciduous ? kBroadleafFine : kConiferFine, coarse = deciduous ? kBroadleafCoarse : kConiferCoarse;
       const double cf = kCarbonPerDryMatter;
-      const double leaf_c = cf * (c.litter_foliage + c.mort_foliage + c.thin_foliage);
-      const double fine_c = leaf_c + cf * c.litter_root;
-      const double coarse_c = cf * (c.mort_root + c.thin_root + c.fracBB * (c.mort_stem + c.thin_stem) +
-                                    (1.0 - c.fracBB) * c.mort_stem);
-      input[ii] += fine_c + coarse_c;
-      m.a += fine_c * fine.a + coarse_c * coarse.a;
-      m.w += fine_c * fine.w + coarse_c * coarse.w;
-      m.e += fine_c * fine.e + coarse_c * coarse.e;
-      m.n += fine_c * fine.n + coarse_c * coarse.n;
-      const Chemistry leaf = deciduous ? kBroadleafLeafLitter : kConiferLeafLitter;
-      const Chemistry root = deciduous ? kBroadleafRoot : kConiferRoot;
-      const Chemistry wood = deciduous ? kBroadleafWood : kConiferWood;
-      const double root_c = cf * c.litter_root;
-      chem[ii].lignin += leaf_c * leaf.lignin + root_c * root.lignin + coarse_c * wood.lignin;
-      chem[ii].n += leaf_c * leaf.n + root_c * root.n + coarse_c * wood.n;
+      litter::Record r;
+      r.plant = plant_class(stand.cohorts[k]);
+      r.c[litter::foliage] = cf * (c.litter_foliage + c.mort_foliage + c.thin_foliage);
+      r.c[litter::fine_root] = cf * c.litter_root;
+      r.c[litter::coarse_root] = cf * (c.mort_root + c.thin_root);
+      r.c[litter::branch] = cf * c.fracBB * (c.mort_stem + c.thin_stem);
+      r.c[litter::stem] = cf * (1.0 - c.fracBB) * c.mort_stem;
+      const double total = litter::total(r);
+      const auto y = litter::yasso(r);
+      const auto ro = litter::rothc(r);
+      m.c += total;
+      m.a += total * y.shares.a;
+      m.w += total * y.shares.w;
+      m.e += total * y.shares.e;
+      m.n += total * y.shares.n;
+      m.dpm += ro.plant * ro.dpm_rpm_ratio / (1 + ro.dpm_rpm_ratio);
+      m.rpm += ro.plant / (1 + ro.dpm_rpm_ratio);
+      for (std::size_t fl = 0; fl < litter::kFluxes; ++fl) {
+        const auto ch = litter::chemistry(static_cast<litter::Flux>(fl), r.plant);
+        m.lignin += r.c[fl] / cf * ch.lignin;  // t lignin
+        m.nitrogen += r.c[fl] / ch.cn;         // t N
+      }
     }
-    chem_total = {chem_total.lignin + chem[ii].lignin, chem_total.n + chem[ii].n};
-    mix[ii] = m;
-    total = {total.a + m.a, total.w + m.w, total.e + m.e, total.n + m.n};
+    all.c += m.c;
+    all.a += m.a;
+    all.w += m.w;
+    all.e += m.e;
+    all.n += m.n;
+    all.dpm += m.dpm;
+    all.rpm += m.rpm;
+    all.lignin += m.lignin;
+    all.nitrogen += m.nitrogen;
   }
-  const double sum_total = total.a + total.w + total.e + total.n;
   for (std::size_t ii = 0; ii < run.size(); ++ii) {
     const auto& cm = stand.climate[ii];
-    Awen m = mix[ii];
-    double s = m.a + m.w + m.e + m.n;
-    if (!(s > 0)) {
-      m = total;
-      s = sum_total;
-    }
+    const Month& m = months[ii].c > 0 ? months[ii] : all;
     const double pet = 30.0 * turc_pet(cm.tmp_ave, cm.srad);  // 3-PG's months; mm month-1
     f << cm.year << ',' << cm.month << ',' << fmt(cm.tmp_ave) << ',' << fmt(cm.prcp) << ',' << fmt(pet) << ','
-      << fmt(input[ii]) << ",1," << fmt(kWoodlandDpmRpm);
-    for (double v : {m.a / s, m.w / s, m.e / s, m.n / s}) f << ',' << (s > 0 ? fmt(v) : std::string("0.25"));
-    Chemistry ch = chem[ii];
-    double weight = input[ii];
-    if (!(weight > 0)) {
-      ch = chem_total;
-      weight = 0;
-      for (double x : input) weight += x;
+      << fmt(months[ii].c) << ",1,";
+    if (m.c > 0) {
+      const double dm = m.c / kCarbonPerDryMatter;
+      f << fmt(m.dpm / m.rpm) << ',' << fmt(m.a / m.c) << ',' << fmt(m.w / m.c) << ',' << fmt(m.e / m.c) << ','
+        << fmt(m.n / m.c) << ',' << fmt(m.lignin / dm) << ',' << fmt(m.nitrogen / dm);
+    } else {  // no litter in the whole run: a conifer needle litter's shares
+      const auto y = litter::yasso(litter::Record{{1, 0, 0, 0, 0, 0, 0}});
+      const auto ch = litter::chemistry(litter::foliage, litter::Plant::conifer);
+      f << "0.25," << fmt(y.shares.a) << ',' << fmt(y.shares.w) << ',' << fmt(y.shares.e) << ',' << fmt(y.shares.n)
+        << ',' << fmt(ch.lignin) << ',' << fmt(kCarbonPerDryMatter / ch.cn);
     }
-    if (weight > 0)
-      f << ',' << fmt(ch.lignin / weight) << ',' << fmt(ch.n / weight);
-    else  // no litter at all in the run: a coniferous leaf litter's chemistry
-      f << ',' << fmt(kConiferLeafLitter.lignin) << ',' << fmt(kConiferLeafLitter.n);
     f << '\n';
   }
   write_output_atomically(opt.soil_forcing, f.str());
