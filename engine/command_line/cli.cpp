@@ -701,7 +701,7 @@ std::vector<std::string> leftover_words(const Commands& c) {
                               c.calibrate.command, c.catalogue.command, c.catalogue.build, c.spectra.command,
                               c.spectra.fit, c.spectra.predict, c.models.command, c.climate.command, c.sites.command,
                               c.sites.validate, c.sites.complete,
-                              c.vegetation.command}) {
+                              c.vegetation.command, c.vegetation.run, c.vegetation.species, c.vegetation.satellite}) {
     const auto extra = sub->remaining();
     words.insert(words.end(), extra.begin(), extra.end());
   }

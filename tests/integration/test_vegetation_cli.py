@@ -114,6 +114,9 @@ def main():
         rc, out, err = run(["vegetation", "run", "--model", "lue", "--forcing", bad, "--out", out_bad])
         check(rc == 1 and err.count("\n") == 1 and "bad.csv line 3, column 'fapar': fAPAR 66 is outside [0, 1]" in err
               and not os.path.exists(out_bad), "a fAPAR outside 0-1: exit 1, one line, no output", err)
+        # an unknown option: exit 2 naming it, nothing run
+        rc, out, err = run(["vegetation", "run", "--model", "lue", "--forcing", bad, "--out", out_bad, "--bogus"])
+        check(rc == 2 and "--bogus" in err and not os.path.exists(out_bad), "an unknown option: exit 2", err)
         # a species without parameters
         sp = os.path.join(tmp, "species.csv")
         with open(sp, "w") as f:
