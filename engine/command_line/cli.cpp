@@ -540,12 +540,14 @@ void add_vegetation_command(CLI::App& app, VegetationCommand& v) {
                   "3pg: reproduce r3PG 0.1.x's light in multi-species 3-PGpjs stands (the second species reads the "
                   "next month's radiation); for regression against r3PG only");
   v.run->add_option("--soil-forcing", v.options.soil_forcing,
-                    "3pg: also write the stand's litter as an alamod site forcing (data/sites/FORMAT.md: c_input, "
-                    "RothC's dpm_rpm_ratio, Yasso's AWEN, tas, pr, pet) for `alamod site --model NAME --forcing FILE`");
-  v.run->add_option("--site-id", v.options.site_id, "3pg: site_id of the soil forcing")->capture_default_str();
-  v.run->add_option("--clay", v.options.clay, "3pg: clay (percent) written into the soil forcing");
-  v.run->add_option("--depth", v.options.depth, "3pg: soil layer depth (cm) written into the soil forcing");
-  v.run->add_option("--soc-initial", v.options.soc_initial, "3pg: initial SOC (t ha-1) written into the soil forcing");
+                    "also write the litter as an alamod site forcing (data/sites/FORMAT.md: c_input, RothC's "
+                    "dpm_rpm_ratio, Yasso's AWEN, CENTURY's lignin and N, tas, pr, pet) for `alamod site --model "
+                    "NAME --forcing FILE`: 3pg a stand's litter record, lue (Grass, Crop) 40 % of NPP above and 60 % "
+                    "below ground less the --offtake");
+  v.run->add_option("--site-id", v.options.site_id, "site_id of the soil forcing")->capture_default_str();
+  v.run->add_option("--clay", v.options.clay, "clay (percent) written into the soil forcing");
+  v.run->add_option("--depth", v.options.depth, "soil layer depth (cm) written into the soil forcing");
+  v.run->add_option("--soc-initial", v.options.soc_initial, "initial SOC (t ha-1) written into the soil forcing");
   v.run->add_option("--height-model", v.options.height_model, "3pg: 1 power law (r3PG default), 2 non-linear")
       ->capture_default_str();
   v.run->add_option("--forcing", v.options.forcing,
@@ -557,6 +559,9 @@ void add_vegetation_command(CLI::App& app, VegetationCommand& v) {
   v.run->add_option("--npp-ratio", v.options.npp_ratio,
                     "lue: NPP = ratio x GPP instead of MOD17's maintenance and growth respiration");
   v.run->add_option("--bucket", v.options.bucket_mm, "lue: plant-available water capacity of the soil bucket (mm)")
+      ->capture_default_str();
+  v.run->add_option("--offtake", v.options.offtake,
+                    "lue with --soil-forcing: share of the above-ground NPP harvested or grazed (1)")
       ->capture_default_str();
   v.run->add_flag("--no-water-stress", v.options.no_water_stress,
                   "lue: hold the soil-water scalar at 1 (the negative control of the drought checks)");

@@ -12,6 +12,7 @@
 #include "engine/model_bindings/vegetation_binding.hpp"
 #include "engine/vegetation/csv_table.hpp"
 #include "grids/input_error.hpp"
+#include "models/common/litter_record.hpp"
 #include "models/lue/lue.hpp"
 
 namespace alamod::engine {
@@ -101,6 +102,12 @@ void run_lue(const VegetationRunOptions& opt) {
   // per year: the largest LAI (MOD17 live wood) and the temperature of the greenest month (CASA's Topt)
   auto fpar_of = [&](const Month& m) { return !std::isnan(m.fpar) ? m.fpar : lue::casa_fpar(cp, m.ndvi); };
   auto lai_of = [&](double fpar) { return -std::log(1.0 - std::min(fpar, 0.99)) / kBeerK; };
+  const bool soil = !opt.soil_forcing.empty();
+  if (soil && opt.biome != "Grass" && opt.biome != "Crop")
+    throw InputError("--soil-forcing from the LUE model is for grasslands and crops (--biome Grass or Crop); "
+                     "forests: alamod vegetation run --model 3pg");
+  if (!(opt.offtake >= 0 && opt.offtake <= 1)) throw InputError("--offtake must be in [0, 1]");
+  std::vector<double> month_gpp(months.size()), month_npp(months.size()), month_pet(months.size());
   std::ostringstream out;
   out << "year,month,fpar,par,f_tmin,f_vpd,f_sw,pet,aet,gpp,rm,npp\n";
   for (std::size_t i = 0; i < months.size(); ++i) {
@@ -136,13 +143,72 @@ void run_lue(const VegetationRunOptions& opt) {
         npp = 0.8 * (gpp - rm);  // MOD17: growth respiration 25 % of NPP; the annual sum is clipped at 0
       }
     }
+    month_gpp[i] = gpp;
+    month_npp[i] = npp;
+    month_pet[i] = pet;
     out << m.year << ',' << m.month;
     for (double v : {fpar, lue::par_from_shortwave(m.sw) * days, casa ? std::nan("") : lue::f_tmin(p, m.tmin),
                      casa ? std::nan("") : lue::f_vpd(p, m.vpd), beta, pet, aet, gpp, rm, npp})
       out << ',' << fmt(v);
     out << '\n';
   }
+  if (!soil) {
+    write_output_atomically(opt.out, out.str());
+    return;
+  }
+  // The litter: each month's NPP (MOD17 with respiration: the year's NPP, clipped at 0 as MOD17 does,
+  // spread over the months as their GPP) allocated 40 % above and 60 % below ground (CASA's herbaceous
+  // allocation, biomass.md 2.2), the offtake taken from the above-ground part, the rest to the soil in the
+  // month (turnover within the year).
+  const bool respiration = !casa && std::isnan(opt.npp_ratio);
+  std::vector<double> litter_npp = month_npp;
+  if (respiration)
+    for (std::size_t i = 0; i < months.size(); ++i) {
+      double gpp_year = 0, npp_year = 0;
+      for (std::size_t j = 0; j < months.size(); ++j)
+        if (months[j].year == months[i].year) {
+          gpp_year += month_gpp[j];
+          npp_year += month_npp[j];
+        }
+      // the months' 0.8 (GPP - Rm) add up to the year's; MOD17 clips the year's NPP at 0
+      litter_npp[i] = gpp_year > 0 ? std::max(0.0, npp_year) * month_gpp[i] / gpp_year : 0.0;
+    }
+  namespace lt = models::litter;
+  std::ostringstream f;
+  f << "# alamod-site-forcing: 1\n# site_id: " << opt.site_id << "\n# land_use: "
+    << (opt.biome == "Crop" ? "cropland" : "grassland") << '\n';
+  if (!std::isnan(opt.clay)) f << "# clay: " << fmt(opt.clay) << " percent\n";
+  if (!std::isnan(opt.depth)) f << "# depth: " << fmt(opt.depth) << " cm\n";
+  if (!std::isnan(opt.soc_initial)) f << "# soc_initial: " << fmt(opt.soc_initial) << " t ha-1\n";
+  f << "# source: alamod vegetation run --model lue (" << opt.forcing << "), offtake " << fmt(opt.offtake)
+    << " of the above-ground NPP\n";
+  f << "year,month,tas,pr,pet,c_input,cover,dpm_rpm_ratio,awen_a,awen_w,awen_e,awen_n,lignin_fraction,n_fraction\n"
+       "yr,1,degC,mm month-1,mm month-1,t ha-1 month-1,1,1,1,1,1,1,1,1\n";
+  constexpr double kGm2ToTha = 0.01;  // g C m-2 -> t C ha-1
+  for (std::size_t i = 0; i < months.size(); ++i) {
+    const Month& m = months[i];
+    const double npp = std::max(0.0, litter_npp[i]) * kGm2ToTha;
+    lt::Record r;
+    r.plant = opt.biome == "Crop" ? lt::Plant::crop : lt::Plant::grass;
+    r.c[lt::foliage] = 0.4 * npp * (1.0 - opt.offtake);
+    r.c[lt::fine_root] = 0.6 * npp;
+    const auto y = lt::yasso(r.c[lt::foliage] + r.c[lt::fine_root] > 0 ? r : lt::Record{{1, 1, 0, 0, 0, 0, 0}, r.plant});
+    const auto ro = lt::rothc(r);
+    double lignin = 0, nitrogen = 0, c_all = 0;
+    for (std::size_t k : {std::size_t(lt::foliage), std::size_t(lt::fine_root)}) {
+      const double c = r.c[k] > 0 || lt::total(r) > 0 ? r.c[k] : 1.0;
+      const auto ch = lt::chemistry(static_cast<lt::Flux>(k), r.plant);
+      lignin += 2 * c * ch.lignin;
+      nitrogen += c / ch.cn;
+      c_all += c;
+    }
+    f << m.year << ',' << m.month << ',' << fmt(m.tmean) << ',' << fmt(m.pr) << ',' << fmt(month_pet[i]) << ','
+      << fmt(lt::total(r)) << ",1," << fmt(ro.dpm_rpm_ratio) << ',' << fmt(y.shares.a) << ',' << fmt(y.shares.w)
+      << ',' << fmt(y.shares.e) << ',' << fmt(y.shares.n) << ',' << fmt(lignin / (2 * c_all)) << ','
+      << fmt(nitrogen / (2 * c_all)) << '\n';
+  }
   write_output_atomically(opt.out, out.str());
+  write_output_atomically(opt.soil_forcing, f.str());
 }
 
 std::string lue_parameter_sets() {

@@ -36,6 +36,7 @@ struct VegetationRunOptions {
   double npp_ratio = std::numeric_limits<double>::quiet_NaN();  ///< NPP/GPP; NaN: MOD17 respiration
   double bucket_mm = 150;        ///< plant-available water capacity (mm)
   bool no_water_stress = false;  ///< the soil-water scalar held at 1 (the negative control)
+  double offtake = 0.5;          ///< LUE soil forcing: share of the above-ground NPP harvested or grazed (1)
 };
 
 struct VegetationBinding {

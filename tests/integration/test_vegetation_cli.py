@@ -106,6 +106,19 @@ def main():
         check(rc == 0 and len(npp) == 12 and max(npp) == max(npp[4:8]) and min(npp) >= 0,
               "CASA on the satellite NDVI: summer peak", err + str(npp))
 
+        # grassland production from the same NDVI as a soil forcing: NPP less the offtake reaches the soil
+        grass_soil = os.path.join(tmp, "grass_soil.csv")
+        grass = os.path.join(tmp, "grass.csv")
+        rc, out, err = run(["vegetation", "run", "--model", "lue", "--method", "casa", "--biome", "Grass",
+                            "--forcing", forcing, "--out", grass, "--soil-forcing", grass_soil, "--offtake", "0.5",
+                            "--clay", "20", "--depth", "30", "--soc-initial", "50"])
+        npp_t = sum(float(r["npp"]) for r in csv.DictReader(open(grass))) * 0.01 if rc == 0 else -1
+        soil_c = sum(float(l.split(",")[5]) for l in open(grass_soil) if l[0].isdigit()) if rc == 0 else -2
+        check(rc == 0 and abs(soil_c - 0.8 * npp_t) <= 1e-6 * npp_t,
+              "lue --soil-forcing: the soil gets NPP less the offtake (%.4f of %.4f t C ha-1)" % (soil_c, npp_t), err)
+        rc, out, err = run(["site", "--model", "rothc", "--forcing", grass_soil, "--out", os.path.join(tmp, "g.csv")])
+        check(rc == 0, "alamod site --model rothc under the grassland", out + err)
+
         # bad input: fAPAR outside 0-1, one line naming the file, line and column; no output
         bad = os.path.join(tmp, "bad.csv")
         with open(bad, "w") as f:
