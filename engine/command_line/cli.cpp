@@ -21,6 +21,7 @@
 #include "engine/configuration/config.hpp"
 #include "engine/grid_run/grid_run.hpp"
 #include "engine/model_bindings/model_binding.hpp"
+#include "engine/model_bindings/vegetation_binding.hpp"
 #include "engine/official/amg_official.hpp"
 #include "engine/official/rothc_official.hpp"
 #include "engine/site/site_evaluate.hpp"
@@ -28,6 +29,7 @@
 #include "engine/spectra/spectra_command.hpp"
 #include "engine/site_data/complete.hpp"
 #include "engine/site_data/validate.hpp"
+#include "engine/vegetation/satellite_command.hpp"
 #include "engine/totals/summarize.hpp"
 #include "engine/climate/delta.hpp"
 #include "engine/climate/prepare.hpp"
@@ -54,7 +56,8 @@ const char* const kAbout =
     "  alamod spectra fit data/spectra/nirsoil.csv.gz --property Ciso --unit percent --rows train=1 --out model.json\n"
     "  alamod sites validate data/sites/*/datapackage.json\n"
     "  alamod sites complete data/sites/highfield_ley_arable --out completed/highfield_ley_arable\n"
-    "  alamod models show rothc\n\n"
+    "  alamod models show rothc\n"
+    "  alamod vegetation run --model 3pg --site site.csv --species species.csv --climate climate.csv --out stand.csv\n\n"
     "Options that start with a single dash (-log_view, -tao_*) are passed to PETSc.";
 
 /// `alamod run`: a model on a grid.
@@ -150,6 +153,17 @@ struct ModelsCommand {
   std::string name;
 };
 
+/// `alamod vegetation run|species`: the vegetation models at a site.
+struct VegetationCommand {
+  CLI::App* command = nullptr;
+  CLI::App* run = nullptr;
+  CLI::App* species = nullptr;
+  CLI::App* satellite = nullptr;
+  VegetationRunOptions options;
+  vegetation::SatelliteCommandOptions sat;
+  std::string species_model = "3pg";
+};
+
 }  // namespace
 
 struct Commands {
@@ -167,6 +181,7 @@ struct Commands {
   ModelsCommand models;
   ClimateCommand climate;
   SitesCommand sites;
+  VegetationCommand vegetation;
   std::vector<std::string> petsc_options;
 
   /// Whether the chosen subcommand computes (and so needs MPI).
@@ -489,6 +504,103 @@ void add_spectra_command(CLI::App& app, SpectraCommand& sp) {
       "R2 and the coverage of each interval are printed. Exit status: 0 done; 1 bad input; 2 bad command line.");
 }
 
+void add_vegetation_command(CLI::App& app, VegetationCommand& v) {
+  v.command = app.add_subcommand(
+      "vegetation",
+      "vegetation models at a site: 3-PG forest growth (3pg) and satellite-driven light-use efficiency (lue)");
+  v.command->require_subcommand(1, 1);
+  v.run = v.command->add_subcommand(
+      "run",
+      "run a vegetation model at a site and write its monthly output (CSV). Examples:\n"
+      "  alamod vegetation run --model 3pg --site tests/data/threepg/input_d_site.csv \\\n"
+      "    --species tests/data/threepg/input_d_species.csv --climate tests/data/threepg/input_d_climate.csv \\\n"
+      "    --thinning tests/data/threepg/input_d_thinning.csv --out stand.csv\n"
+      "  alamod vegetation run --model lue --forcing site_monthly.csv --biome Grass --out grass.csv\n"
+      "3-PG pools and fluxes are in t dry matter ha-1 (per month); the c_* columns are carbon (0.5 x dry "
+      "matter), the litter record the soil models take. LUE fluxes are g C m-2 month-1. Tables and units: "
+      "models/threepg/README.md, models/lue/README.md, docs/VEGETATION.md");
+  v.run->add_option("--model", v.options.model, "3pg or lue (alamod models lists them)")->required();
+  v.run->add_option("--out", v.options.out, "output CSV, written atomically")->required();
+  v.run->add_option("--site", v.options.site,
+                    "3pg: site table (latitude, altitude, soil_class, asw_i, asw_min, asw_max in mm, from, to as "
+                    "YYYY-MM)");
+  v.run->add_option("--species", v.options.species,
+                    "3pg: cohorts (species, planted YYYY-MM, fertility 0-1, stems_n ha-1, biom_stem, biom_root, "
+                    "biom_foliage in t DM ha-1); species names a published set (alamod vegetation species) unless "
+                    "--parameters has a column for it");
+  v.run->add_option("--climate", v.options.climate,
+                    "3pg: monthly climate (year, month, tmp_min, tmp_max [, tmp_ave] degC, prcp mm, srad MJ m-2 d-1, "
+                    "frost_days [, co2 ppm, vpd_day hPa])");
+  v.run->add_option("--thinning", v.options.thinning,
+                    "3pg: thinning and harvest events (species, age yr, stems_n left ha-1, stem, root, foliage "
+                    "ratios to the mean tree)");
+  v.run->add_option("--parameters", v.options.parameters,
+                    "3pg: parameter table (parameter, then one column per species; NA: the published set's value)");
+  v.run->add_flag("--r3pg-light", v.options.r3pg_light,
+                  "3pg: reproduce r3PG 0.1.x's light in multi-species 3-PGpjs stands (the second species reads the "
+                  "next month's radiation); for regression against r3PG only");
+  v.run->add_option("--soil-forcing", v.options.soil_forcing,
+                    "also write the litter as an alamod site forcing (data/sites/FORMAT.md: c_input, RothC's "
+                    "dpm_rpm_ratio, Yasso's AWEN, CENTURY's lignin and N, tas, pr, pet) for `alamod site --model "
+                    "NAME --forcing FILE`: 3pg a stand's litter record, lue (Grass, Crop) 40 % of NPP above and 60 % "
+                    "below ground less the --offtake");
+  v.run->add_option("--site-id", v.options.site_id, "site_id of the soil forcing")->capture_default_str();
+  v.run->add_option("--clay", v.options.clay, "clay (percent) written into the soil forcing");
+  v.run->add_option("--depth", v.options.depth, "soil layer depth (cm) written into the soil forcing");
+  v.run->add_option("--soc-initial", v.options.soc_initial, "initial SOC (t ha-1) written into the soil forcing");
+  v.run->add_option("--height-model", v.options.height_model, "3pg: 1 power law (r3PG default), 2 non-linear")
+      ->capture_default_str();
+  v.run->add_option("--forcing", v.options.forcing,
+                    "lue: monthly forcing (year, month, tmin and tmean degC, vpd Pa (daytime), sw W m-2 (daily "
+                    "mean), pr mm month-1, and fapar (0-1) or ndvi)");
+  v.run->add_option("--method", v.options.method, "lue: mod17 or casa")->capture_default_str();
+  v.run->add_option("--biome", v.options.biome, "lue: MOD17 class (ENF EBF DNF DBF MF CShrub OShrub WSav Sav Grass Crop)")
+      ->capture_default_str();
+  v.run->add_option("--npp-ratio", v.options.npp_ratio,
+                    "lue: NPP = ratio x GPP instead of MOD17's maintenance and growth respiration");
+  v.run->add_option("--bucket", v.options.bucket_mm, "lue: plant-available water capacity of the soil bucket (mm)")
+      ->capture_default_str();
+  v.run->add_option("--offtake", v.options.offtake,
+                    "lue with --soil-forcing: share of the above-ground NPP harvested or grazed (1)")
+      ->capture_default_str();
+  v.run->add_flag("--no-water-stress", v.options.no_water_stress,
+                  "lue: hold the soil-water scalar at 1 (the negative control of the drought checks)");
+  v.satellite = v.command->add_subcommand(
+      "satellite",
+      "a monthly fAPAR or NDVI series at a site from satellite composites (MODIS HDF4-EOS, Copernicus NetCDF, "
+      "GeoTIFF), gaps filled by the rule of docs/VEGETATION.md; the CSV is the fapar/ndvi column of a LUE "
+      "forcing. Example:\n  alamod vegetation satellite --quantity ndvi --scale 0.0001 --nodata 32767 \\\n"
+      "    --lon 9.4 --lat 45.9 --year 2016 --out ndvi.csv /vsizip/MOD13A1_NDVI_2016_series.zip/NDVI/*.tif");
+  v.satellite->add_option("files", v.sat.files, "one composite per file; the date from its name")->required();
+  v.satellite->add_option("--quantity", v.sat.quantity, "fapar (checked in [0, 1]) or ndvi ([-1, 1])")
+      ->capture_default_str();
+  v.satellite->add_option("--variable", v.sat.variable,
+                          "HDF4-EOS sub-dataset (e.g. Fpar_500m, \"500m 16 days NDVI\") or NetCDF variable (NDVI)");
+  v.satellite->add_option("--band", v.sat.band, "GeoTIFF band")->capture_default_str();
+  v.satellite->add_option("--scale", v.sat.scale, "physical = raw x scale + offset (default: the file's)");
+  v.satellite->add_option("--offset", v.sat.offset, "see --scale (default: the file's)");
+  v.satellite->add_option("--nodata", v.sat.nodata, "raw value meaning no data (default: the file's)");
+  v.satellite->add_option("--qc-variable", v.sat.qc_variable, "QC sub-dataset or variable of the same file");
+  v.satellite->add_option("--qc-mask", v.sat.qc_mask, "QC bits looked at")->capture_default_str();
+  v.satellite->add_option("--qc-good", v.sat.qc_good, "value the masked bits must have")->capture_default_str();
+  v.satellite->add_option("--composite-days", v.sat.composite_days, "composite length (d): 16 MOD13, 8 MOD15, 10 "
+                          "Copernicus")->capture_default_str();
+  v.satellite->add_option("--lon", v.sat.lon, "site longitude (degrees east)");
+  v.satellite->add_option("--lat", v.sat.lat, "site latitude (degrees north)");
+  v.satellite->add_option("--grid", v.sat.grid,
+                          "instead of a site: the months on a grid, \"CRS XMIN YMIN XMAX YMAX RESOLUTION\" (m), "
+                          "written as a GeoTIFF with one band per month (average of the valid pixels per cell)");
+  v.satellite->add_option("--cell", v.sat.cell, "site cell size (m), averaged over")->capture_default_str();
+  v.satellite->add_option("--year", v.sat.year, "first year")->required();
+  v.satellite->add_option("--month", v.sat.month, "first month")->capture_default_str();
+  v.satellite->add_option("--months", v.sat.months, "number of months")->capture_default_str();
+  v.satellite->add_option("--max-gap", v.sat.max_gap, "longest gap (d) filled by interpolation")->capture_default_str();
+  v.satellite->add_option("--out", v.sat.out, "output: CSV (year, month, fapar|ndvi) at a site, GeoTIFF on a grid")
+      ->required();
+  v.species = v.command->add_subcommand("species", "list the published parameter sets a vegetation model selects by name");
+  v.species->add_option("--model", v.species_model, "3pg or lue")->capture_default_str();
+}
+
 void add_models_command(CLI::App& app, ModelsCommand& models) {
   models.command = app.add_subcommand("models", "list the models, or show one: alamod models show rothc");
   models.show = models.command->add_subcommand("show", "print a model's pools, inputs, parameters and references");
@@ -593,7 +705,8 @@ std::vector<std::string> leftover_words(const Commands& c) {
   for (const CLI::App* sub : {c.run.command, c.summarize.command, c.rothc.command, c.amg.command, c.site.command, c.evaluate.command,
                               c.calibrate.command, c.catalogue.command, c.catalogue.build, c.spectra.command,
                               c.spectra.fit, c.spectra.predict, c.models.command, c.climate.command, c.sites.command,
-                              c.sites.validate, c.sites.complete}) {
+                              c.sites.validate, c.sites.complete,
+                              c.vegetation.command, c.vegetation.run, c.vegetation.species, c.vegetation.satellite}) {
     const auto extra = sub->remaining();
     words.insert(words.end(), extra.begin(), extra.end());
   }
@@ -629,15 +742,25 @@ void print_models() {
     const std::string step = m.time_step.substr(0, m.time_step.find(' '));
     std::printf("%-11s %-6s %s\n", m.name.c_str(), step.c_str(), m.title.c_str());
   }
+  // indented: the soil models' table above is the one the scripts read (the first word of unindented lines)
+  std::printf("\n  vegetation models (alamod vegetation run --model NAME; they make the soil models' inputs):\n");
+  for (const auto& binding : vegetation_models()) {
+    const auto& m = binding.info;
+    std::printf("    %-9s %-6s %s\n", m.name.c_str(), m.time_step.substr(0, m.time_step.find(' ')).c_str(),
+                m.title.c_str());
+  }
   std::printf("\n`alamod models show NAME` prints a model's pools, inputs and parameters.\n");
 }
 
-void print_model(const models::ModelInfo& m) {
+void print_model(const models::ModelInfo& m, bool vegetation = false) {
   std::printf("%s: %s\ntime step: %s\npools:", m.name.c_str(), m.title.c_str(), m.time_step.c_str());
   for (const auto& p : m.pools) std::printf(" %s", p.c_str());
   std::printf(" (t ha-1)\ninputs:\n");
   for (const auto& i : m.inputs) std::printf("  %s\n", i.c_str());
-  std::printf("parameters ([%s.parameters] in a run configuration):\n", m.name.c_str());
+  if (vegetation)
+    std::printf("parameters (rows of a vegetation parameter table; the defaults are replaced by a named set):\n");
+  else
+    std::printf("parameters ([%s.parameters] in a run configuration):\n", m.name.c_str());
   std::printf("  %-16s %12s  %-13s %-22s %s\n", "name", "default", "unit", "bounds", "description [source]");
   for (const auto& p : m.parameters) {
     const std::string bounds = "[" + format_number("%g", p.lower) + ", " + format_number("%g", p.upper) + "]";
@@ -658,12 +781,45 @@ void print_model(const models::ModelInfo& m) {
 /// `alamod models [show NAME]`: every rank gives the same exit code, rank 0 prints.
 int run_models_command(const ModelsCommand& models, int rank) {
   try {
-    const models::ModelInfo* shown = *models.show ? &find_model(models.name).info : nullptr;
+    const VegetationBinding* vegetation = nullptr;
+    if (*models.show)
+      for (const auto& v : vegetation_models())
+        if (v.info.name == models.name) vegetation = &v;
+    const models::ModelInfo* shown =
+        *models.show ? (vegetation ? &vegetation->info : &find_model(models.name).info) : nullptr;
     if (rank != 0) return 0;
-    if (shown) print_model(*shown);
+    if (shown) print_model(*shown, vegetation != nullptr);
     else print_models();
+    if (vegetation) std::printf("%s", vegetation->parameter_sets().c_str());
   } catch (const std::invalid_argument& e) {
     if (rank == 0) std::fprintf(stderr, "alamod: error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
+
+/// `alamod vegetation`: serial, on rank 0 (the other ranks return 0).
+int run_vegetation_command(const VegetationCommand& v, int rank) {
+  if (rank != 0) return 0;
+  try {
+    if (*v.satellite) {
+      vegetation::run_satellite_command(v.sat);
+      return 0;
+    }
+    if (*v.species) {
+      const auto& m = find_vegetation_model(v.species_model);
+      std::printf("%s", m.parameter_sets().c_str());
+      return 0;
+    }
+    find_vegetation_model(v.options.model).run(v.options);
+  } catch (const InputError& e) {
+    std::fprintf(stderr, "alamod: error: %s\n", e.what());
+    return 1;
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "alamod: error: %s\n", e.what());
+    return 1;
+  } catch (const std::runtime_error& e) {  // an output that cannot be written
+    std::fprintf(stderr, "alamod: error: %s\n", e.what());
     return 1;
   }
   return 0;
@@ -708,6 +864,7 @@ std::optional<int> answer_without_mpi(const Commands& c, int rank) {
       return 3;
     }
   }
+  if (*c.vegetation.command) return run_vegetation_command(c.vegetation, rank);
   if (!c.computes()) {
     if (rank == 0) std::printf("%s", c.app.help().c_str());
     return 0;
@@ -880,6 +1037,7 @@ CommandLine::CommandLine() : commands_(std::make_unique<Commands>()) {
   add_models_command(c.app, c.models);
   add_climate_command(c.app, c.climate);
   add_sites_command(c.app, c.sites);
+  add_vegetation_command(c.app, c.vegetation);
 }
 
 CommandLine::~CommandLine() = default;
