@@ -33,6 +33,7 @@
 #include "engine/totals/summarize.hpp"
 #include "engine/climate/delta.hpp"
 #include "engine/climate/prepare.hpp"
+#include "engine/grid_run/ensemble.hpp"
 #include "engine/grid_run/model_comparison.hpp"
 #include "grids/input_error.hpp"
 
@@ -70,6 +71,7 @@ struct RunCommand {
   int checkpoint_every = -1;      ///< -1: from the configuration
   std::string restart;            ///< --restart [FILE]; "latest" when given without a file
   CLI::Option* restart_option = nullptr;
+  EnsembleOptions ensemble;       ///< --ensemble N (with --parameters FIT), --ensemble-seed, --ensemble-from
 };
 
 /// `alamod summarize`: the totals, report and maps of a finished grid run, from its output.
@@ -210,6 +212,17 @@ void add_run_command(CLI::App& app, RunCommand& run) {
   cmd->add_option("--parameters", run.parameters,
                   "parameter file (TOML [parameters] table, e.g. from `alamod calibrate`) applied over the "
                   "configuration's model parameters");
+  cmd->add_option("--ensemble", run.ensemble.members,
+                  "a parameter ensemble of N members drawn from the --parameters file of `alamod calibrate` (its "
+                  "posterior samples, or its covariance), each run into DIR/member_NNN/; DIR/totals_quantiles.csv "
+                  "gives 5, 50 and 95 % of every total")
+      ->check(CLI::Range(2, 100000));
+  cmd->add_option("--ensemble-seed", run.ensemble.seed, "seed of the ensemble's draws (the same members on any rank count)")
+      ->capture_default_str();
+  cmd->add_option("--ensemble-from", run.ensemble.source,
+                  "auto (the posterior samples when the file has them, else the covariance), posterior or covariance")
+      ->check(CLI::IsMember({"auto", "posterior", "covariance"}))
+      ->capture_default_str();
   cmd->add_option("--checkpoint-every", run.checkpoint_every,
                   "write a restart checkpoint every N simulated years into --out (overrides checkpoint.every_years; "
                   "0: none)")
@@ -884,12 +897,17 @@ std::string shaping_command(const RunCommand& run) {
   for (const auto& kv : run.sets) command += " --set " + single_quoted(kv);
   if (!run.parameters.empty()) command += " --parameters " + shell_word(run.parameters);
   if (run.checkpoint_every >= 0) command += " --checkpoint-every " + std::to_string(run.checkpoint_every);
+  if (run.ensemble.members > 0)
+    command += " --ensemble " + std::to_string(run.ensemble.members) + " --ensemble-seed " +
+               std::to_string(run.ensemble.seed) + " --ensemble-from " + run.ensemble.source;
   return command + " --out " + shell_word(run.out_dir);
 }
 
 int run_grid_command(RunCommand& run, int rank) {
   RunConfig cfg = load_config(run.config_path, run.sets);
-  if (!run.parameters.empty() && cfg.models.empty()) apply_parameter_file(cfg, run.parameters);
+  // (an ensemble draws its members around the file's values; a comparison applies it to the model it names)
+  if (!run.parameters.empty() && cfg.models.empty() && run.ensemble.members == 0)
+    apply_parameter_file(cfg, run.parameters);
   const bool restarts = run.restart_option->count() > 0;
   if (restarts && run.restart.empty()) run.restart = "latest";
   const std::string shaping = shaping_command(run);
@@ -900,7 +918,10 @@ int run_grid_command(RunCommand& run, int rank) {
   try {
     const GridRunOptions options{run.out_dir, run.overwrite, run.quiet, run.checkpoint_every, run.restart, resume,
                                  command};
-    if (!cfg.models.empty()) {
+    if (run.ensemble.members > 0) {
+      run.ensemble.fit = run.parameters;
+      run_ensemble(MPI_COMM_WORLD, cfg, options, run.ensemble);
+    } else if (!cfg.models.empty()) {
       run_model_comparison(MPI_COMM_WORLD, cfg, options, run.parameters);
     } else {
       GridRun grid_run(MPI_COMM_WORLD, std::move(cfg), options);

@@ -1,7 +1,8 @@
 #pragma once
 /// The fields of one line of a CSV file alamod wrote or reads in its simple form (RFC 4180 quoting: a
 /// field in double quotes may hold commas, "" inside it is one quote; a trailing carriage return is
-/// dropped). The site packages' dialects have their own reader (engine/site_data/csv_table).
+/// dropped), and a field written back (csv_field). The site packages' dialects have their own reader
+/// (engine/site_data/csv_table).
 #include <string>
 #include <vector>
 
@@ -25,6 +26,17 @@ inline std::vector<std::string> csv_fields(const std::string& line) {
     }
   }
   return out;
+}
+
+/// A field written to CSV: in double quotes when it holds the delimiter, a quote or a line break.
+inline std::string csv_field(const std::string& value, char delimiter = ',') {
+  if (value.find_first_of(std::string("\"\r\n") + delimiter) == std::string::npos) return value;
+  std::string out = "\"";
+  for (const char c : value) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
 }
 
 }  // namespace alamod::engine

@@ -17,8 +17,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// What a --restart finds in a model's folder: 0 nothing, 1 checkpoints to continue from, 2 a finished output.
-int restart_state(const std::string& dir, const std::string& output_name) {
+}  // namespace
+
+int output_state(const std::string& dir, const std::string& output_name) {
   const auto dot = output_name.rfind('.');
   const std::string stem = dot == std::string::npos || dot == 0 ? output_name : output_name.substr(0, dot);
   std::error_code ec;
@@ -30,8 +31,6 @@ int restart_state(const std::string& dir, const std::string& output_name) {
   if (checkpoints) return 1;
   return fs::is_regular_file(dir + "/" + output_name, ec) ? 2 : 0;
 }
-
-}  // namespace
 
 void run_model_comparison(MPI_Comm comm, const RunConfig& cfg, const GridRunOptions& options,
                           const std::string& parameters_file) {
@@ -63,7 +62,7 @@ void run_model_comparison(MPI_Comm comm, const RunConfig& cfg, const GridRunOpti
     o.out_dir = options.out_dir + "/" + model;
     if (!options.restart.empty()) {
       int state = 0;
-      if (rank == 0) state = restart_state(o.out_dir, cfg.output_name);
+      if (rank == 0) state = output_state(o.out_dir, cfg.output_name);
       MPI_Bcast(&state, 1, MPI_INT, 0, comm);
       if (state == 2) {
         if (rank == 0 && !options.quiet)

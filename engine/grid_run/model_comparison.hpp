@@ -13,6 +13,10 @@
 
 namespace alamod::engine {
 
+/// What a --restart finds in a run folder for output `output_name`: 0 nothing, 1 checkpoints to continue
+/// from, 2 a finished output.
+int output_state(const std::string& dir, const std::string& output_name);
+
 /// Runs every model of `cfg.models`. `parameters_file` (--parameters) applies to the model it names.
 /// With `options.restart`, a model whose output is complete is left as it is, one with checkpoints
 /// continues from its newest, and the others start. Throws StoppedForRestart like a one-model run.

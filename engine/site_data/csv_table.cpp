@@ -192,14 +192,4 @@ CsvTable read_csv_table(const std::string& path, const CsvDialect& dialect, std:
   return table;
 }
 
-std::string csv_field(const std::string& value, char delimiter) {
-  if (value.find_first_of(std::string("\"\r\n") + delimiter) == std::string::npos) return value;
-  std::string out = "\"";
-  for (const char c : value) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 }  // namespace alamod::engine

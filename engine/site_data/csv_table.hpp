@@ -8,6 +8,8 @@
 /// not thrown: the validator prints every one of them.
 #include <cstddef>
 #include <string>
+
+#include "engine/common/csv_line.hpp"
 #include <vector>
 
 namespace alamod::engine {
@@ -51,7 +53,5 @@ inline constexpr std::size_t kMaxTableBytes = 256u << 20;
 /// file, too large, an I/O error): the caller reports it as unreadable input.
 CsvTable read_csv_table(const std::string& path, const CsvDialect& dialect, std::vector<Problem>& problems);
 
-/// A field written back to CSV: quoted when it holds the delimiter, a quote or a line break.
-std::string csv_field(const std::string& value, char delimiter = ',');
 
 }  // namespace alamod::engine

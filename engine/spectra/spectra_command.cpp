@@ -10,6 +10,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "engine/common/csv_line.hpp"
 #include "engine/common/atomic_file.hpp"
 #include "engine/common/collective.hpp"
 #include "engine/common/number_format.hpp"
@@ -429,13 +430,6 @@ void run_spectra_fit(MPI_Comm comm, const FitOptions& o) {
 // ---------------------------------------------------------------------------------------------------
 
 namespace {
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 
 std::string level_tag(double level) {
   std::string s = short_number(level * 100);

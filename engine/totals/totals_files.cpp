@@ -11,6 +11,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "engine/common/csv_line.hpp"
 #include "engine/common/atomic_file.hpp"
 #include "grids/calendar.hpp"
 #include "grids/input_error.hpp"
@@ -20,16 +21,6 @@ namespace alamod::engine {
 namespace {
 
 constexpr double kFill = 1.0e20;  // the fill value of the gridded output's double variables
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 void check(int rc, const std::string& what) {
   if (rc != NC_NOERR) throw std::runtime_error(what + ": " + nc_strerror(rc));

@@ -1,0 +1,116 @@
+#!/usr/bin/python3
+"""A parameter ensemble on the France 8 km default (alamod run --ensemble N --parameters FIT, docs/OUTPUTS.md).
+
+Usage: /usr/bin/python3 tests/integration/test_ensemble.py --alamod build/engine/alamod --source-dir . --work DIR
+
+Runs 4 members (RothC, 1990-1994, drawn from tests/data/ensemble/rothc_fit.toml's covariance, seed 11) on 2
+ranks and 2 members with the same seed on 1 rank, and checks: ensemble_parameters.csv lists the members'
+values, the first two the same on both rank counts; each member's output records its parameters (the global
+attribute alamod_model_parameters) and members 1-2 are bitwise the same on 1 and 2 ranks; totals.csv is every
+member's totals.csv with the member number first; totals_quantiles.csv holds numpy's 5, 50 and 95 % quantiles
+(linear interpolation) of the members' values of every row; members differ; bad input (--ensemble without
+--parameters, a parameter file without [fit]) is refused with one line. Prints "N passed, M failed".
+"""
+import argparse
+import csv
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import netCDF4
+
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append(bool(ok))
+    print(("PASS " if ok else "FAIL ") + name + ("" if ok or not detail else ": " + str(detail)[:600]), flush=True)
+    return ok
+
+
+def run(args, ranks, extra, timeout=600):
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_rmaps_base_oversubscribe="1")
+    cmd = ["mpiexec", "-n", str(ranks), args.alamod, "run", os.path.join(args.source_dir, "configs", "france_default.toml"),
+           "--quiet", "--set", "run.end_year=1994"] + extra
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, timeout=timeout)
+
+
+def variables(path):
+    with netCDF4.Dataset(path) as nc:
+        nc.set_auto_maskandscale(False)
+        return {v: nc.variables[v][:].tobytes() for v in ("cSoil", "cSoilPools", "rh")}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--alamod", required=True)
+    ap.add_argument("--source-dir", required=True)
+    ap.add_argument("--work", required=True)
+    args = ap.parse_args()
+    shutil.rmtree(args.work, ignore_errors=True)
+    os.makedirs(args.work)
+    fit = os.path.join(args.source_dir, "tests", "data", "ensemble", "rothc_fit.toml")
+    out2, out1 = os.path.join(args.work, "np2"), os.path.join(args.work, "np1")
+    r = run(args, 2, ["--out", out2, "--parameters", fit, "--ensemble", "4", "--ensemble-seed", "11"])
+    if not check("4 members on 2 ranks", r.returncode == 0, r.stderr[-800:]):
+        return 1
+    r = run(args, 1, ["--out", out1, "--parameters", fit, "--ensemble", "2", "--ensemble-seed", "11"])
+    check("2 members on 1 rank", r.returncode == 0, r.stderr[-800:])
+    p2 = list(csv.DictReader(open(os.path.join(out2, "ensemble_parameters.csv"))))
+    p1 = list(csv.DictReader(open(os.path.join(out1, "ensemble_parameters.csv"))))
+    check("ensemble_parameters.csv: 4 members, the first 2 as on 1 rank", len(p2) == 4 and p1 == p2[:2], (p1, p2[:2]))
+    check("members differ", len({row["k_hum"] for row in p2}) == 4)
+    for k in (1, 2):
+        a = os.path.join(out2, "member_%03d" % k, "carbon_yearly.nc")
+        b = os.path.join(out1, "member_%03d" % k, "carbon_yearly.nc")
+        with netCDF4.Dataset(a) as nc:
+            recorded = nc.getncattr("alamod_model_parameters")
+        check("member %d records its k_hum" % k, ("%.6g" % float(p2[k - 1]["k_hum"]))[:6] in recorded or
+              p2[k - 1]["k_hum"][:8] in recorded, recorded[:300])
+        check("member %d bitwise on 1 and 2 ranks" % k, variables(a) == variables(b))
+    lines = open(os.path.join(out2, "totals.csv")).read().splitlines()
+    want = []
+    for k in range(1, 5):
+        part = open(os.path.join(out2, "member_%03d" % k, "totals.csv")).read().splitlines()
+        if not want:
+            want.append("member," + part[0])
+        want += ["%d,%s" % (k, l) for l in part[1:]]
+    check("totals.csv: every member's totals, member first", lines == want, "%d against %d lines" % (len(lines), len(want)))
+    rows = list(csv.DictReader(open(os.path.join(out2, "totals.csv"))))
+    q = list(csv.DictReader(open(os.path.join(out2, "totals_quantiles.csv"))))
+    keycols = ["scenario", "model", "year", "zone_kind", "zone_code", "zone_name", "land_cover"]
+    groups = {}
+    for row in rows:
+        groups.setdefault(tuple(row[c] for c in keycols), []).append(row)
+    worst, missing = 0.0, 0
+    for qr in q:
+        members = groups.get(tuple(qr[c] for c in keycols))
+        if not members or len(members) != 4:
+            missing += 1
+            continue
+        for quantity in ("soc_TgC", "change_TgC", "rate_per_mille_yr"):
+            v = np.array([float(m[quantity]) for m in members])
+            for p, col in ((5, "_p05"), (50, "_p50"), (95, "_p95")):
+                w = np.percentile(v, p)
+                worst = max(worst, abs(float(qr[quantity + col]) - w) / max(1e-12, abs(w)))
+    check("totals_quantiles.csv = numpy's quantiles", len(q) == len(groups) and missing == 0 and worst < 1e-12,
+          "%d rows against %d groups, %d unmatched, worst relative %g" % (len(q), len(groups), missing, worst))
+    national = [qr for qr in q if qr["zone_kind"] == "country" and qr["land_cover"] == "all" and qr["year"] == "1994"]
+    check("a band of the national change", national and float(national[0]["change_TgC_p05"]) <
+          float(national[0]["change_TgC_p95"]), national[:1])
+    for name, extra, words in (("ensemble without parameters", ["--ensemble", "3"], ["--ensemble", "--parameters"]),
+                               ("fit without [fit]", ["--ensemble", "3", "--parameters",
+                                                      os.path.join(args.source_dir, "tests", "data", "ensemble",
+                                                                   "rothc_fit.toml") + ".missing"], [".missing"])):
+        r = run(args, 1, ["--out", os.path.join(args.work, "bad")] + extra, timeout=60)
+        lines = [l for l in r.stderr.splitlines() if l.startswith("alamod: error:")]
+        check("refused: " + name, r.returncode == 1 and len(lines) == 1 and all(w in lines[0] for w in words), lines)
+    print("%d passed, %d failed" % (sum(results), len(results) - sum(results)))
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+// The ensemble's draws (engine/grid_run/ensemble): moments of many draws from a calibration's covariance,
+// the same members from the same seed, bounds respected, bad fit files refused.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+
+#include "engine/grid_run/ensemble.hpp"
+#include "grids/input_error.hpp"
+
+using alamod::engine::draw_ensemble;
+using alamod::engine::EnsembleOptions;
+
+namespace {
+std::string fit_file() { return std::string(ALAMOD_TEST_DATA) + "/ensemble/rothc_fit.toml"; }
+}  // namespace
+
+TEST(Ensemble, CovarianceDrawsHaveTheFitsMoments) {
+  EnsembleOptions o;
+  o.members = 20000;
+  o.fit = fit_file();
+  o.seed = 7;
+  const auto d = draw_ensemble(o, "rothc");
+  ASSERT_EQ(d.source, "covariance");
+  ASSERT_EQ(d.names, (std::vector<std::string>{"k_hum", "k_rpm"}));
+  double m0 = 0, m1 = 0;
+  for (const auto& v : d.values) m0 += v[0] / o.members, m1 += v[1] / o.members;
+  double c00 = 0, c01 = 0, c11 = 0;
+  for (const auto& v : d.values) {
+    c00 += (v[0] - m0) * (v[0] - m0) / (o.members - 1);
+    c01 += (v[0] - m0) * (v[1] - m1) / (o.members - 1);
+    c11 += (v[1] - m1) * (v[1] - m1) / (o.members - 1);
+  }
+  // standard errors of the estimates at n = 20000: mean 2e-5 and 3.5e-4; variances about 1 %
+  EXPECT_NEAR(m0, 0.02, 1e-4);
+  EXPECT_NEAR(m1, 0.3, 2e-3);
+  EXPECT_NEAR(c00 / 9.0e-6, 1.0, 0.05);
+  EXPECT_NEAR(c11 / 2.5e-3, 1.0, 0.05);
+  EXPECT_NEAR(c01 / std::sqrt(c00 * c11), 0.5, 0.03);
+  for (const auto& v : d.values) {  // rothc's declared bounds: k_hum [0.001, 0.5], k_rpm [0.01, 5]
+    EXPECT_GE(v[0], 0.001);
+    EXPECT_GE(v[1], 0.01);
+  }
+}
+
+TEST(Ensemble, TheSameSeedGivesTheSameMembers) {
+  EnsembleOptions o;
+  o.members = 5;
+  o.fit = fit_file();
+  o.seed = 42;
+  const auto a = draw_ensemble(o, "rothc");
+  o.members = 3;
+  const auto b = draw_ensemble(o, "rothc");
+  for (size_t k = 0; k < b.values.size(); ++k) EXPECT_EQ(a.values[k], b.values[k]);  // bit for bit
+  o.seed = 43;
+  EXPECT_NE(draw_ensemble(o, "rothc").values[0], a.values[0]);
+}
+
+TEST(Ensemble, BadFitsAreRefused) {
+  EnsembleOptions o;
+  o.members = 3;
+  o.fit = fit_file();
+  EXPECT_THROW(draw_ensemble(o, "icbm"), alamod::InputError);  // another model's parameters
+  o.source = "posterior";
+  EXPECT_THROW(draw_ensemble(o, "rothc"), alamod::InputError);  // no [fit.posterior] samples
+  o.source = "auto";
+  o.members = 1;
+  EXPECT_THROW(draw_ensemble(o, "rothc"), alamod::InputError);
+  const std::string bad = ::testing::TempDir() + "/not_a_fit.toml";
+  std::ofstream(bad) << "model = \"rothc\"\n[parameters]\nk_hum = 0.02\n";
+  o.members = 3;
+  o.fit = bad;
+  EXPECT_THROW(draw_ensemble(o, "rothc"), alamod::InputError);  // no [fit] parameters list
+}
