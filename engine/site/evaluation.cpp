@@ -338,7 +338,7 @@ void draw_taylor(std::ostringstream& o, const std::vector<Series>& series, const
   double rmax = 1.5, legend_w = 0;
   for (const auto& p : pts) rmax = std::max(rmax, p.sd_ratio * 1.1), legend_w = std::max(legend_w, text_width(p.model, 13));
   rmax = nice_ticks(0, rmax, 4).hi;
-  const double R = 300, left = 70, top = 20, W = left + R + 70 + legend_w + 20, H = top + R + 60;
+  const double R = 300, left = 40, top = 40, W = left + R + 90 + legend_w + 20, H = top + R + 60;
   const double ox = left, oy = top + R;  // origin
   auto X = [&](double rad, double ang) { return ox + rad / rmax * R * std::cos(ang); };
   auto Y = [&](double rad, double ang) { return oy - rad / rmax * R * std::sin(ang); };
@@ -381,8 +381,9 @@ void draw_taylor(std::ostringstream& o, const std::vector<Series>& series, const
     o << "<text class=\"tick\" x=\"" << px(X(rmax * 1.04, a)) << "\" y=\"" << px(Y(rmax * 1.04, a) + 4)
       << "\" text-anchor=\"start\">" << fmt_fixed(r, r == 0.95 || r == 0.99 ? 2 : 1) << "</text>";
   }
-  o << "<text class=\"axis-label\" x=\"" << px(X(rmax * 0.8, M_PI / 4) + 40) << "\" y=\"" << px(Y(rmax * 0.8, M_PI / 4) - 30)
-    << "\">correlation r</text>";
+  // the correlation's title outside the arc, along it at 45 degrees
+  o << "<text class=\"axis-label\" text-anchor=\"middle\" transform=\"translate(" << px(X(rmax * 1.13, M_PI / 4)) << ","
+    << px(Y(rmax * 1.13, M_PI / 4)) << ") rotate(45)\">correlation r</text>";
   o << "<text class=\"axis-label\" x=\"" << px(ox + R / 2) << "\" y=\"" << px(oy + 40)
     << "\" text-anchor=\"middle\">standard deviation / observed standard deviation</text>";
   o << "<circle cx=\"" << px(X(1, 0)) << "\" cy=\"" << px(oy) << "\" r=\"5\" fill=\"#111\"><title>observations</title></circle>";
@@ -396,8 +397,8 @@ void draw_taylor(std::ostringstream& o, const std::vector<Series>& series, const
   // legend on the right
   double ly = top + 10;
   for (const auto& p : pts) {
-    o << "<circle cx=\"" << px(left + R + 40) << "\" cy=\"" << px(ly) << "\" r=\"6\" fill=\"" << d.colour.at(p.model)
-      << "\"/><text x=\"" << px(left + R + 52) << "\" y=\"" << px(ly + 4.5) << "\">" << html_escape(p.model) << "</text>";
+    o << "<circle cx=\"" << px(left + R + 70) << "\" cy=\"" << px(ly) << "\" r=\"6\" fill=\"" << d.colour.at(p.model)
+      << "\"/><text x=\"" << px(left + R + 82) << "\" y=\"" << px(ly + 4.5) << "\">" << html_escape(p.model) << "</text>";
     ly += 22;
   }
   o << "</svg>\n";

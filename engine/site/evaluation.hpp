@@ -23,16 +23,16 @@ struct SeriesPoint {
 /// One model at one site under one treatment.
 struct Series {
   std::string model, site, treatment;
+  std::vector<SeriesPoint> points;
+  /// (time, SOC) for plotting, may be denser than points; when empty the plots join the
+  /// simulated values of points.
+  std::vector<std::pair<double, double>> simulated_curve;
   std::string parameters = "defaults";  ///< the parameter file the model ran with ("defaults": none)
   /// simulated minus observed stock at the first observation (t ha-1): the stock at the start of the run when
   /// the first observation is in the forcing's first year (or before), else the simulated stock of its year
   double start_error = std::numeric_limits<double>::quiet_NaN();
   double start_stock = std::numeric_limits<double>::quiet_NaN();  ///< simulated stock at the start (t ha-1)
   std::string note;  ///< derived inputs worth reporting (e.g. pet from open-pan evaporation), "" when none
-  std::vector<SeriesPoint> points;
-  /// (time, SOC) for plotting, may be denser than points; when empty the plots join the
-  /// simulated values of points.
-  std::vector<std::pair<double, double>> simulated_curve;
 };
 
 /// Goodness of fit of n paired values o (observed) and s (simulated):

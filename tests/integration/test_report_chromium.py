@@ -201,8 +201,11 @@ def check_dom(dom):
                                              for n in dom.find_all("pre")))
 
     # Metrics table: a row per model, site and treatment.
-    rows = [tr for t in dom.find_all("table", "metrics") for tr in t.find_all("tr")]
+    rows = [tr for t in dom.find_all("table", "metrics") if "pooled" not in t.classes() for tr in t.find_all("tr")]
     check("dom: metrics table has a row per model/site/treatment", len(rows) == 1 + 12, f"{len(rows)} rows")
+    pooled = [tr for t in dom.find_all("table", "pooled") for tr in t.find_all("tr")]
+    check("dom: pooled table has a row per model", len(pooled) == 1 + 3, f"{len(pooled)} rows")
+    check_layout(dom)
 
     # Heat map.
     maps = dom.find_all("svg", "heatmap")

@@ -298,7 +298,8 @@ TEST(EvaluationHtml, StructureAndEscaping) {
   EXPECT_EQ(count(html, "class=\"plot scatter\""), 3u);
   EXPECT_EQ(count(html, "class=\"heatmap\" data-metric=\"efficiency\""), 1u);
   EXPECT_EQ(count(html, "<rect class=\"cell\""), 3u * 4u);
-  EXPECT_EQ(count(html, "<svg"), 4u + 3u + 1u);
+  EXPECT_EQ(count(html, "<svg"), 4u + 3u + 1u + 1u);  // and the Taylor diagram
+  EXPECT_EQ(count(html, "<circle class=\"taylor-model\""), 3u);
   // Every time-series plot has one line per model and the observed points.
   EXPECT_EQ(count(html, "<path class=\"sim\""), 4u * 3u);
   EXPECT_EQ(count(html, "<circle class=\"obs\""), 4u * 6u);
@@ -306,8 +307,8 @@ TEST(EvaluationHtml, StructureAndEscaping) {
   EXPECT_NE(html.find("SOC stock (t C ha-1)"), std::string::npos);
   EXPECT_NE(html.find(">year</text>"), std::string::npos);
   EXPECT_NE(html.find("class=\"colour-legend\""), std::string::npos);
-  // Metrics table: a row per series.
-  EXPECT_EQ(count(html, "<tr"), 1u + all.size());
+  // Metrics table: a row per series; the pooled table: a row per model (3 with the mean).
+  EXPECT_EQ(count(html, "<tr"), 1u + all.size() + 1u + 3u);
   // Escaping: names, title and provenance never appear raw.
   EXPECT_EQ(html.find("ICBM <v2>"), std::string::npos);
   EXPECT_NE(html.find("ICBM &lt;v2&gt;"), std::string::npos);
