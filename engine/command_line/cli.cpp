@@ -325,8 +325,14 @@ void add_evaluate_command(CLI::App& app, EvaluateCommand& evaluate) {
   CLI::App* cmd = evaluate.command;
   EvaluateOptions& eo = evaluate.options;
   add_sites_option(cmd, eo.sites_dir);
-  cmd->add_option("--models", evaluate.models, "comma-separated model names")->capture_default_str();
-  cmd->add_option("--out", eo.out_dir, "output folder for metrics.csv and report.html")->required();
+  cmd->add_option("--models", evaluate.models,
+                  "comma-separated model names; NAME@FILE.toml runs NAME under that parameter file, e.g. "
+                  "rothc,rothc@fit.toml compares RothC with itself under two parameter sets")
+      ->capture_default_str();
+  cmd->add_option("--out", eo.out_dir,
+                  "output folder for metrics.csv (failed runs as run_failed rows; exit 4 when any failed), "
+                  "simulated_series.csv and report.html")
+      ->required();
   add_only_sites_option(cmd, eo.only_sites);
   add_spinup_option(cmd, eo.spinup, kStartHelp);
   cmd->add_option("--parameters", eo.parameters, "parameter file (from alamod calibrate) for a single model");

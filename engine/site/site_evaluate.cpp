@@ -519,7 +519,11 @@ int run_evaluate(MPI_Comm comm, const EvaluateOptions& opt) {
     const std::string params = parameters_of(sp);
     try {
       Series s = simulate_series(sp.model, sts[i], opt.spinup, params, {}, sp.label);
-      if (s.points.size() >= 2) mine.push_back(std::move(s));
+      if (s.points.size() < 2)  // ran, but cannot be scored: said, not dropped
+        throw InputError("only " + std::to_string(s.points.size()) + " of its " +
+                         std::to_string(sts[i].observations.size()) +
+                         " observations fall inside the forcing period, expected at least 2 to score it");
+      mine.push_back(std::move(s));
     } catch (const std::exception& err) {  // bad input of this run, or a model that cannot run it
       std::string why = printable(err.what());
       std::replace(why.begin(), why.end(), '\t', ' ');
