@@ -10,3 +10,17 @@ alamod_script_test(evaluate_report_renders_in_chromium /usr/bin/python3
   ${CMAKE_SOURCE_DIR}/tests/integration/test_report_chromium.py
   --report ${CMAKE_BINARY_DIR}/test_output/evaluate/eval_np1 --work ${CMAKE_BINARY_DIR}/test_output/report_real)
 set_tests_properties(evaluate_report_renders_in_chromium PROPERTIES FIXTURES_REQUIRED evaluate_outputs TIMEOUT 300)
+
+# Starting states of site runs (observed, history, pools, stable) and an evaluation that lists every failed
+# run in metrics.csv and exits 4, records parameter files, runs AMG on pan evaporation; 1 and 3 ranks.
+alamod_script_test(site_starting_states /usr/bin/python3
+  ${CMAKE_SOURCE_DIR}/tests/integration/test_site_starts.py --alamod $<TARGET_FILE:alamod>
+  --source-dir ${CMAKE_SOURCE_DIR} --work ${CMAKE_BINARY_DIR}/test_output/site_starts)
+set_tests_properties(site_starting_states PROPERTIES TIMEOUT 300 PROCESSORS 3)
+
+# Twin experiment: RothC observations made from known parameters plus noise; calibrate finds them within
+# their stated uncertainty (and writes the covariance), on 1 and 2 ranks.
+alamod_script_test(calibration_twin /usr/bin/python3
+  ${CMAKE_SOURCE_DIR}/tests/integration/test_calibration_twin.py --alamod $<TARGET_FILE:alamod>
+  --source-dir ${CMAKE_SOURCE_DIR} --work ${CMAKE_BINARY_DIR}/test_output/calibration_twin)
+set_tests_properties(calibration_twin PROPERTIES TIMEOUT 300 PROCESSORS 2)

@@ -345,7 +345,8 @@ std::string scores(const CatalogueInputs& in, const SitePackage& s) {
     if (m.value(i, "site") != s.id) continue;
     auto& r = rows[{m.value(i, "treatment"), m.value(i, "model")}];
     r[m.value(i, "metric")] = m.value(i, "value");
-    r["n"] = m.value(i, "n");
+    // n of the goodness of fit (start_error and start_stock rows have n 1, run_failed rows 0)
+    if (m.value(i, "metric") == "rmse" || !r.count("n")) r["n"] = m.value(i, "n");
   }
   std::ostringstream o;
   o << "<section><h2>Model runs and scores</h2>";

@@ -290,12 +290,22 @@ void add_official_amg_command(CLI::App& app, OfficialAmgCommand& amg) {
       ->check(CLI::IsMember({"official", "none"}));
 }
 
-/// --spinup of the site commands (site, evaluate, calibrate): none, equilibrium or cycle.
+/// --spinup of the site commands (site, evaluate, calibrate): the starting state (docs/SITES.md).
 void add_spinup_option(CLI::App* cmd, std::string& spinup, const std::string& help) {
   cmd->add_option("--spinup", spinup, help)
-      ->check(CLI::IsMember({"none", "equilibrium", "cycle"}))
+      ->check(CLI::IsMember({"observed", "equilibrium", "cycle", "none", "history", "pools", "stable"}))
       ->capture_default_str();
 }
+
+/// What each starting state is (docs/SITES.md, "Starting states").
+const char* const kStartHelp =
+    "starting state (docs/SITES.md): observed (default): the first observed stock (soc_initial; in evaluate and "
+    "calibrate the treatment's first observation) split in the proportions of the equilibrium pools, the equilibrium "
+    "when there is none; equilibrium: periodic equilibrium of the first spinup_years years; cycle: official RothC "
+    "rule, cycle until |annual change| < 1e-6 t ha-1; none: soc_initial split as observed, or empty pools; history: "
+    "equilibrium under the land use before the experiment (history_c_input, history_fym, history_land_use); pools: "
+    "the pool_NAME metadata (t ha-1); stable: the measured stable fraction stable_fraction of soc_initial in the "
+    "model's stable pool (AMG: Kanari et al. 2022)";
 
 /// --sites and --only-sites of the commands over a site collection (evaluate, calibrate).
 void add_sites_option(CLI::App* cmd, std::string& sites_dir) {
@@ -306,8 +316,6 @@ void add_only_sites_option(CLI::App* cmd, std::string& only_sites) {
   cmd->add_option("--only-sites", only_sites, "comma-separated site ids (default: all)");
 }
 
-/// --spinup of the commands over a site collection.
-const char* const kCollectionSpinupHelp = "spin-up of every run: equilibrium, cycle or none";
 
 void add_site_command(CLI::App& app, SiteCommand& site) {
   site.command = app.add_subcommand(
@@ -319,9 +327,7 @@ void add_site_command(CLI::App& app, SiteCommand& site) {
   cmd->add_option("--parameters", so.parameters,
                   "TOML file with a [parameters] table (names and units as `alamod models show NAME`), e.g. "
                   "written by `alamod calibrate`; [fit] and [provenance] are ignored");
-  add_spinup_option(cmd, so.spinup,
-                    "none: start from soc_initial (or empty pools); equilibrium: periodic equilibrium of the first "
-                    "spinup_years years; cycle: official RothC rule, cycle until |annual change| < 1e-6 t ha-1");
+  add_spinup_option(cmd, so.spinup, kStartHelp);
   cmd->add_option("--out", so.out, "output CSV (written under a temporary name, then renamed)")->required();
   cmd->add_flag("--overwrite", so.overwrite, "replace an existing output file");
 }
@@ -332,10 +338,16 @@ void add_evaluate_command(CLI::App& app, EvaluateCommand& evaluate) {
   CLI::App* cmd = evaluate.command;
   EvaluateOptions& eo = evaluate.options;
   add_sites_option(cmd, eo.sites_dir);
-  cmd->add_option("--models", evaluate.models, "comma-separated model names")->capture_default_str();
-  cmd->add_option("--out", eo.out_dir, "output folder for metrics.csv and report.html")->required();
+  cmd->add_option("--models", evaluate.models,
+                  "comma-separated model names; NAME@FILE.toml runs NAME under that parameter file, e.g. "
+                  "rothc,rothc@fit.toml compares RothC with itself under two parameter sets")
+      ->capture_default_str();
+  cmd->add_option("--out", eo.out_dir,
+                  "output folder for metrics.csv (failed runs as run_failed rows; exit 4 when any failed), "
+                  "simulated_series.csv and report.html")
+      ->required();
   add_only_sites_option(cmd, eo.only_sites);
-  add_spinup_option(cmd, eo.spinup, kCollectionSpinupHelp);
+  add_spinup_option(cmd, eo.spinup, kStartHelp);
   cmd->add_option("--parameters", eo.parameters, "parameter file (from alamod calibrate) for a single model");
 }
 
@@ -355,7 +367,7 @@ void add_calibrate_command(CLI::App& app, CalibrateCommand& calibrate) {
   cmd->add_option("--solver", co.solver, "brgn (Gauss-Newton, finite-difference Jacobian) or pounders")
       ->check(CLI::IsMember({"brgn", "pounders"}))
       ->capture_default_str();
-  add_spinup_option(cmd, co.spinup, kCollectionSpinupHelp);
+  add_spinup_option(cmd, co.spinup, kStartHelp);
   cmd->add_flag("--cross-validate", co.cross_validate, "also leave-one-site-out: OUT.crossval.csv");
   cmd->add_option("--weights", co.weights,
                   "none: residuals simulated - observed; sd: divided by each observation's soc_stock_sd (e.g. the "
@@ -365,6 +377,14 @@ void add_calibrate_command(CLI::App& app, CalibrateCommand& calibrate) {
   cmd->add_option("--default-sd", co.default_sd,
                   "with --weights sd: the standard deviation (t ha-1) of the observations that have none")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--mcmc", co.mcmc,
+                  "Bayesian calibration after the fit: N iterations per adaptive Metropolis chain (Haario et al. "
+                  "2001), Gaussian residuals of the fit's variance, flat prior within the bounds; writes "
+                  "OUT.posterior.csv (samples after the burn-in) and [fit.posterior] (mean, sd, 5/50/95 %, R-hat, ESS)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--chains", co.chains, "chains of --mcmc, spread over the ranks (at least 2)")->capture_default_str();
+  cmd->add_option("--burn-in", co.burn_in, "iterations of each chain left out (default: half of --mcmc)");
+  cmd->add_option("--seed", co.seed, "seed of the chains (the same samples on any rank count)")->capture_default_str();
 }
 
 void add_sites_command(CLI::App& app, SitesCommand& sites) {

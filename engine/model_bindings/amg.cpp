@@ -134,6 +134,12 @@ struct AmgSite {
     st.active = v[0];
     st.total = st.stable + st.active;
   }
+  /// The stable pool set at the start (t ha-1): `--spinup stable` (stable_fraction x soc_initial, Kanari et
+  /// al. 2022) and `--spinup pools`.
+  void set_constant_pools(const std::vector<double>& v) {
+    st.stable = v[0];
+    st.total = st.stable + st.active;
+  }
   void begin_cycle(std::size_t k_steps) { h_start = humified[k_steps - 1]; }
   void reset_aux() { h_prev = h_start; }
   void cold_start(std::size_t k_steps) {

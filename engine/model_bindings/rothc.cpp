@@ -447,6 +447,8 @@ struct RothcSite {
   double active_total() const { return x.dpm + x.rpm + x.bio + x.hum; }
   double total() const { return active_total() + iom; }
   double constant_total() const { return iom; }
+  /// IOM set at the start (t ha-1): `--spinup pools` (pool_IOM).
+  void set_constant_pools(const std::vector<double>& v) { iom = v[0]; }
   std::vector<double> state() const { return {x.dpm, x.rpm, x.bio, x.hum}; }
   void set_state(const std::vector<double>& v) { x.dpm = v[0], x.rpm = v[1], x.bio = v[2], x.hum = v[3]; }
   /// The deficit at the start of the cycle that repeats itself (it does not depend on the pools).

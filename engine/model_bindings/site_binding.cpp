@@ -17,6 +17,14 @@ std::string step_label(const StepSeries& s, std::size_t i) {
 /// A column of the series, or `fallback` repeated (with a note), or an error naming the column.
 std::vector<double> series_or(const AdapterInput& in, const std::string& name, double fallback, const std::string& note) {
   if (in.s.has(name)) return in.s.at(name);
+  if (name == "pet" && in.s.has("evap")) {
+    // RothC's convention (Coleman & Jenkinson 1996; models/rothc/README.md): evapotranspiration is 0.75 of
+    // open-pan evaporation, the factor RothC itself applies; the same for every model that needs PET.
+    std::vector<double> pet = in.s.at("evap");
+    for (double& v : pet) v *= kPetPerPanEvaporation;
+    in.notes.push_back(kPetFromPanNote);
+    return pet;
+  }
   if (std::isnan(fallback)) in.f.column(name, in.model);  // throws: missing column
   if (!note.empty()) in.notes.push_back(note);
   return std::vector<double>(in.s.steps(), fallback);

@@ -66,7 +66,16 @@ struct AdapterInput {
   std::string model;
 };
 
-/// A column of the series, or `fallback` repeated (with a note), or an error naming the column.
+/// Potential evapotranspiration per mm of open-pan evaporation: RothC's convention (Coleman & Jenkinson
+/// 1996, the 0.75 of its topsoil moisture deficit), used when a forcing has `evap` and a model needs `pet`.
+constexpr double kPetPerPanEvaporation = 0.75;
+/// The note of a site run whose pet comes from evap (evaluate reports it).
+inline constexpr const char* kPetFromPanNote =
+    "pet = 0.75 evap (no pet column: potential evapotranspiration from open-pan evaporation by RothC's convention, "
+    "Coleman & Jenkinson 1996)";
+
+/// A column of the series, or `fallback` repeated (with a note), or an error naming the column; `pet`
+/// missing is 0.75 evap when the forcing has open-pan evaporation (with a note).
 std::vector<double> series_or(const AdapterInput& in, const std::string& name, double fallback, const std::string& note);
 
 /// Plant plus manure carbon per step (t ha-1); c_input is required.
@@ -192,20 +201,206 @@ std::string equilibrium(A& a, std::size_t k_steps, int years, const std::string&
   }
 }
 
+template <class A, class = void>
+struct HasConstantPools : std::false_type {};
+template <class A>
+struct HasConstantPools<A, std::void_t<decltype(&A::set_constant_pools)>> : std::true_type {};
+
+/// t ha-1 per unit of state of each pool that the model changes (pool j is state j; the pools after
+/// them, RothC's IOM and AMG's stable pool, are constant): the state is the pools in the model's own
+/// unit (g m-2, mg cm-3) and the conversion is linear.
+template <class A>
+std::vector<double> pool_scales(A& a) {
+  const std::vector<double> keep = a.state();
+  a.set_state(std::vector<double>(keep.size(), 1.0));
+  const std::vector<double> p = a.pools();
+  a.set_state(keep);
+  return std::vector<double>(p.begin(), p.begin() + static_cast<std::ptrdiff_t>(keep.size()));
+}
+
+/// The constant pools (after the state's) set to `values` (t ha-1): by the adapter where it holds them
+/// (RothC's IOM, AMG's stable pool); otherwise they must already have these values.
+template <class A>
+void set_constant_pools(A& a, const std::vector<double>& values, const std::string& why) {
+  if (values.empty()) return;
+  if constexpr (HasConstantPools<A>::value) {
+    a.set_constant_pools(values);
+  } else {
+    const auto pools = a.pools();
+    const std::size_t n = a.state().size();
+    for (std::size_t j = 0; j < values.size(); ++j)
+      if (std::fabs(pools[n + j] - values[j]) > 1e-9 * std::max(1.0, std::fabs(values[j])))
+        throw InputError(why + ": pool " + A::pool_names()[n + j] + " is constant in this model, expected it at " +
+                         short_number(pools[n + j]) + " t ha-1");
+  }
+}
+
+/// After a start state is set by hand: the auxiliary state of a linear model (RothC's deficit) at the
+/// periodic value of the spin-up years.
+template <class A>
+void settle_aux(A& a, std::size_t k_steps) {
+  if constexpr (A::kLinear) {
+    a.begin_cycle(k_steps);
+    a.reset_aux();
+  }
+}
+
+/// The pools of the model whose share of the stock a measured stable fraction sets (the `stable` start,
+/// docs/SITES.md "Starting states"): AMG's stable pool (Kanari et al. 2022), RothC's HUM with IOM counted
+/// in it, ICBM's old pool, Yasso's H, CENTURY's passive pool. Millennial and MIMICS have no analogue.
+inline int stable_pool_index(const std::vector<std::string>& names) {
+  for (const char* n : {"stable", "HUM", "old", "H", "passive"})
+    for (std::size_t j = 0; j < names.size(); ++j)
+      if (names[j] == n) return static_cast<int>(j);
+  return -1;
+}
+
+/// `soc0` split in the proportions of the equilibrium pools of the spin-up years (constant pools kept);
+/// when those years have no carbon input, those of the equilibrium under a constant plant input in the
+/// same climate (the soil came from vegetated land). Leaves the adapter there; returns how.
+template <class A>
+std::string scaled_equilibrium(A& a, double soc0, std::size_t k_steps, int years, const SiteForcing& f,
+                               const std::string& model, const std::function<std::vector<double>()>& vegetated_equilibrium,
+                               InputPresence input) {
+  // a nonlinear model without input in the spin-up years has no equilibrium to take proportions from
+  if (A::kLinear || input.spinup) equilibrium(a, k_steps, years, model);
+  const double variable = A::kLinear || input.spinup ? a.total() - a.constant_total() : 0.0;
+  const double target = soc0 - a.constant_total();
+  if (!(target >= 0.0))
+    throw InputError(f.path + ":" + std::to_string(f.metadata_line.count("soc_initial") ? f.metadata_line.at("soc_initial") : 0) +
+                     " (soc_initial): " + short_number(soc0) + " t ha-1 is below the constant pools (" +
+                     short_number(a.constant_total()) + " t ha-1), expected more");
+  if (!(variable > 0.0) && target > 0.0 && (A::kLinear || !input.spinup)) {
+    auto x = vegetated_equilibrium();
+    a.set_state(x);
+    const double variable_veg = a.total() - a.constant_total();
+    const double scale = variable_veg > 0.0 ? target / variable_veg : 0.0;
+    for (double& v : x) v *= scale;
+    a.set_state(x);
+    settle_aux(a, k_steps);
+    return "split in the proportions of the equilibrium pools under a constant plant input in the climate of the "
+           "first " + std::to_string(years) + " years (they have no carbon input: the soil entered the experiment "
+           "from vegetated land; constant pools kept)";
+  }
+  const double scale = variable > 0.0 ? target / variable : 0.0;
+  auto x = a.state();
+  for (double& v : x) v *= scale;
+  a.set_state(x);
+  return "split in the proportions of the equilibrium pools of the first " + std::to_string(years) +
+         " years (constant pools kept)";
+}
+
+/// The start of a site run (docs/SITES.md, "Starting states"; mode = --spinup):
+///   observed (default): soc_initial (the first observed stock) split in the proportions of the equilibrium
+///     pools; the equilibrium when there is no soc_initial;
+///   equilibrium, cycle: the equilibrium of the spin-up years (exact / cycled);
+///   none: soc_initial split as `observed`, empty pools without it;
+///   history: the equilibrium under the land use and inputs before the experiment (history_* metadata);
+///   pools: the pool_NAME metadata, t ha-1;
+///   stable: soc_initial with the measured stable fraction (stable_fraction) in the model's stable pool.
 template <class A>
 std::string spin_up(A& a, const std::string& mode, std::size_t k_steps, int years, const SiteForcing& f,
                     const std::string& model, const std::function<std::vector<double>()>& vegetated_equilibrium,
-                    InputPresence input = {}) {
-  if (mode == "equilibrium") return equilibrium(a, k_steps, years, model, input);
+                    const std::function<std::vector<double>()>& history_equilibrium, InputPresence input = {}) {
+  const bool has_soc0 = f.has_number("soc_initial");
+  if (mode == "equilibrium" || (mode == "observed" && !has_soc0)) {
+    const std::string how = equilibrium(a, k_steps, years, model, input);
+    return mode == "observed" ? "observed: no soc_initial (no observed stock), so the " + how : how;
+  }
   if (mode == "cycle") {
     a.cold_start(k_steps);
     const long cycled = cycle_until(a, k_steps, years, kCycleTolerance, 0.0, model);
     return "first " + std::to_string(years) + " years cycled from empty pools until |annual change of total carbon| < " +
            short_number(kCycleTolerance) + " t ha-1 (" + std::to_string(cycled) + " years)";
   }
-  // none
-  if constexpr (HasOwnInitialState<A>::value) return a.start_from_soc_initial(f.numbers.at("soc_initial"));
-  if (!f.has_number("soc_initial")) {
+  if (mode == "history") {
+    if (!f.has_number("history_c_input"))
+      throw InputError(f.path + ": missing metadata (history_c_input), --spinup history needs the plant carbon input "
+                       "before the experiment; expected a line '# history_c_input: VALUE t ha-1 yr-1' before the header");
+    a.set_state(history_equilibrium());
+    settle_aux(a, k_steps);
+    std::string how = "history: the equilibrium under the land use before the experiment (" +
+                      (f.texts.count("history_land_use") ? f.texts.at("history_land_use") : std::string("the experiment's land use")) +
+                      ", plant input " + short_number(f.numbers.at("history_c_input")) + " t ha-1 yr-1, manure " +
+                      short_number(f.has_number("history_fym") ? f.numbers.at("history_fym") : 0.0) +
+                      " t ha-1 yr-1, spread evenly over each year) in the climate of the first " + std::to_string(years) + " years";
+    return how;
+  }
+  if (mode == "pools") {
+    const auto names = A::pool_names();
+    std::vector<double> given;
+    std::string missing;
+    for (const auto& n : names) {
+      if (f.has_number("pool_" + n)) given.push_back(f.numbers.at("pool_" + n));
+      else missing += (missing.empty() ? "" : ", ") + ("pool_" + n);
+    }
+    if (!missing.empty())
+      throw InputError(f.path + ": missing metadata (" + missing + "), --spinup pools needs every pool of " + model +
+                       " (t ha-1); expected lines '# pool_NAME: VALUE t ha-1' before the header");
+    const std::size_t n = a.state().size();
+    const auto scale = pool_scales(a);
+    set_constant_pools(a, std::vector<double>(given.begin() + static_cast<std::ptrdiff_t>(n), given.end()),
+                       f.path + " (--spinup pools)");
+    std::vector<double> x(n);
+    for (std::size_t j = 0; j < n; ++j) x[j] = scale[j] != 0.0 ? given[j] / scale[j] : 0.0;
+    a.set_state(x);
+    settle_aux(a, k_steps);
+    return "pools: the pool_NAME metadata of the forcing";
+  }
+  if (mode == "stable") {
+    if (!f.has_number("stable_fraction") || !has_soc0)
+      throw InputError(f.path + ": missing metadata (" + std::string(f.has_number("stable_fraction") ? "soc_initial" : "stable_fraction") +
+                       "), --spinup stable needs soc_initial (t ha-1) and the measured stable fraction stable_fraction (1)");
+    const double soc0 = f.numbers.at("soc_initial"), frac = f.numbers.at("stable_fraction");
+    const auto names = A::pool_names();
+    const int js = stable_pool_index(names);
+    if (js < 0)
+      throw InputError(f.path + ":" + std::to_string(f.metadata_line.at("stable_fraction")) + " (stable_fraction): " + model +
+                       " has no pool for the centennially stable carbon (its mineral-associated pool is not the thermal "
+                       "fraction, Delahaie et al. 2024), expected another --spinup for it");
+    const std::size_t n = a.state().size(), s = static_cast<std::size_t>(js);
+    const double stable = frac * soc0;
+    if (s >= n) {  // the stable pool is constant (AMG): Kanari et al. 2022
+      if constexpr (HasOwnInitialState<A>::value) a.start_from_soc_initial(soc0);  // its own first-year input
+      else settle_aux(a, k_steps);
+      set_constant_pools(a, {stable}, f.path + " (--spinup stable)");
+      const auto scale = pool_scales(a);
+      std::vector<double> x(n, 0.0);  // n = 1 for AMG: its active pool
+      x[0] = (soc0 - stable) / scale[0];
+      a.set_state(x);
+      return "stable: stable pool = stable_fraction x soc_initial = " + short_number(frac) + " x " + short_number(soc0) +
+             " t ha-1, active = the rest (Kanari et al. 2022)";
+    }
+    scaled_equilibrium(a, soc0, k_steps, years, f, model, vegetated_equilibrium, input);
+    const auto scale = pool_scales(a);
+    auto x = a.state();
+    const double in_stable = stable - a.constant_total();
+    if (!(in_stable >= 0.0))
+      throw InputError(f.path + ":" + std::to_string(f.metadata_line.at("stable_fraction")) + " (stable_fraction): " +
+                       short_number(frac) + " x " + short_number(soc0) + " t ha-1 is below the constant pools of " + model +
+                       " (" + short_number(a.constant_total()) + " t ha-1), expected a larger fraction");
+    double others = 0.0;
+    for (std::size_t j = 0; j < n; ++j)
+      if (j != s) others += x[j] * scale[j];
+    const double rest = soc0 - stable;
+    if (!(others > 0.0) && rest > 0.0)
+      throw InputError(f.path + ": " + model + ": no equilibrium proportions for the pools besides " + names[s]);
+    for (std::size_t j = 0; j < n; ++j) x[j] = j == s ? in_stable / scale[j] : (others > 0.0 ? x[j] * rest / others : 0.0);
+    a.set_state(x);
+    settle_aux(a, k_steps);
+    return "stable: " + names[s] + (a.constant_total() > 0.0 ? " + constant pools" : std::string()) +
+           " = stable_fraction x soc_initial = " + short_number(frac) + " x " + short_number(soc0) +
+           " t ha-1, the other pools the rest in the proportions of the equilibrium (rule of docs/SITES.md, a proposal: "
+           "no published mapping for " + model + ")";
+  }
+  // none, observed with soc_initial
+  if constexpr (HasOwnInitialState<A>::value) {
+    if (has_soc0 || mode == "none") {
+      const std::string how = a.start_from_soc_initial(f.numbers.at("soc_initial"));
+      return mode == "none" ? how : mode + how.substr(how.find(':'));
+    }
+  }
+  if (!has_soc0) {
     if constexpr (A::kLinear) {
       a.set_state(std::vector<double>(a.state().size(), 0.0));
       a.begin_cycle(k_steps);
@@ -216,37 +411,8 @@ std::string spin_up(A& a, const std::string& mode, std::size_t k_steps, int year
                        " with --spinup none needs soc_initial (t ha-1): its microbes cannot start from empty pools");
     }
   }
-  const double soc0 = f.numbers.at("soc_initial");
-  {
-    // a nonlinear model without input in the spin-up years has no equilibrium to take proportions from
-    if (A::kLinear || input.spinup) equilibrium(a, k_steps, years, model);
-    const double variable = A::kLinear || input.spinup ? a.total() - a.constant_total() : 0.0;
-    const double target = soc0 - a.constant_total();
-    if (!(target >= 0.0))
-      throw InputError(f.path + ":" + std::to_string(f.metadata_line.at("soc_initial")) +
-                       " (soc_initial): " + short_number(soc0) + " t ha-1 is below the constant pools (" +
-                       short_number(a.constant_total()) + " t ha-1), expected more");
-    if (!(variable > 0.0) && target > 0.0 && (A::kLinear || !input.spinup)) {
-      // No carbon input in the spin-up years (a bare fallow): the pools the soil brought into the
-      // experiment are those of vegetated land, so split soc_initial in the proportions of the
-      // equilibrium under a constant plant input in the same climate.
-      auto x = vegetated_equilibrium();
-      a.set_state(x);
-      const double variable_veg = a.total() - a.constant_total();
-      const double scale = variable_veg > 0.0 ? target / variable_veg : 0.0;
-      for (double& v : x) v *= scale;
-      a.set_state(x);
-      return "none: soc_initial split in the proportions of the equilibrium pools under a constant plant input "
-             "in the climate of the first " + std::to_string(years) + " years (they have no carbon input: the soil "
-             "entered the experiment from vegetated land; constant pools kept)";
-    }
-    const double scale = variable > 0.0 ? target / variable : 0.0;
-    auto x = a.state();
-    for (double& v : x) v *= scale;
-    a.set_state(x);
-    return "none: soc_initial split in the proportions of the equilibrium pools of the first " +
-           std::to_string(years) + " years (constant pools kept)";
-  }
+  return mode + ": soc_initial " +
+         scaled_equilibrium(a, f.numbers.at("soc_initial"), k_steps, years, f, model, vegetated_equilibrium, input);
 }
 
 template <class A, class P>
@@ -261,31 +427,53 @@ SiteRunResult run_adapter(const SiteRunOptions& opt, const SiteForcing& f, const
                      std::to_string(years) + " years, but the forcing covers " + std::to_string(years_available) +
                      ", expected at most " + std::to_string(years_available));
   const std::size_t k_steps = s.steps_in_first_years(years);
+  if (opt.spinup == "stable" && stable_pool_index(A::pool_names()) < 0)  // before the forcing is mapped
+    throw InputError((f.metadata_line.count("stable_fraction")
+                          ? f.path + ":" + std::to_string(f.metadata_line.at("stable_fraction")) + " (stable_fraction): "
+                          : std::string("--spinup stable: ")) +
+                     opt.model + " has no pool for the centennially stable carbon (its mineral-associated pool is not "
+                     "the thermal fraction, Delahaie et al. 2024), expected another --spinup for it");
   AdapterInput in{f, s, k_steps, set_names, r.notes, opt.model};
   A a(in, params);
   r.time_step = time_step_name(A::kStep);
   r.pool_names = A::pool_names();
   r.has_leaching = A::kLeaching;
-  // The equilibrium state under 1 t ha-1 yr-1 of plant input over the spin-up years, same climate
-  // (used by --spinup none when the spin-up years have no input).
-  auto vegetated_equilibrium = [&]() {
+  // The equilibrium state under a constant yearly plant and manure input over the spin-up years, same
+  // climate, and (history) another land use: the input spread evenly over the steps of each year.
+  auto equilibrium_under = [&](double plant_per_year, double fym_per_year, const std::string& land_use) {
     SiteForcing g = f;
     auto& cin = g.columns["c_input"];
     cin.assign(g.rows(), 0.0);
+    std::vector<double> fym(g.rows(), 0.0);
     const int first = g.year.front();
     for (std::size_t r = 0; r < g.rows(); ++r) {
       if (g.year[r] >= first + years) break;
       std::size_t in_year = 0;
       for (std::size_t q = 0; q < g.rows(); ++q) in_year += g.year[q] == g.year[r] ? 1 : 0;
-      cin[r] = 1.0 / static_cast<double>(in_year);
+      cin[r] = plant_per_year / static_cast<double>(in_year);
+      fym[r] = fym_per_year / static_cast<double>(in_year);
     }
-    g.columns.erase("fym");
+    if (fym_per_year > 0.0) g.columns["fym"] = fym;
+    else g.columns.erase("fym");
+    g.columns.erase("yield");
+    if (!land_use.empty()) {
+      g.texts["land_use"] = land_use;
+      g.columns.erase("dpm_rpm_ratio");
+      g.numbers.erase("dpm_rpm_ratio");
+      if (g.columns.count("cover")) g.columns["cover"].assign(g.rows(), land_use == "bare" ? 0.0 : 1.0);
+    }
     const StepSeries s2 = resample(g, A::kStep);
     std::vector<std::string> notes2;
     AdapterInput in2{g, s2, k_steps, set_names, notes2, opt.model};
     A a2(in2, params);
-    equilibrium(a2, k_steps, years, opt.model);
+    equilibrium(a2, k_steps, years, opt.model, InputPresence{plant_per_year + fym_per_year > 0.0, plant_per_year + fym_per_year > 0.0});
     return a2.state();
+  };
+  auto vegetated_equilibrium = [&]() { return equilibrium_under(1.0, 0.0, ""); };
+  auto history_equilibrium = [&]() {
+    return equilibrium_under(f.numbers.at("history_c_input"),
+                             f.has_number("history_fym") ? f.numbers.at("history_fym") : 0.0,
+                             f.texts.count("history_land_use") ? f.texts.at("history_land_use") : std::string());
   };
   InputPresence input;
   {
@@ -298,7 +486,8 @@ SiteRunResult run_adapter(const SiteRunOptions& opt, const SiteForcing& f, const
         }
     input = {spinup > 0.0, ever > 0.0};
   }
-  const std::string how = spin_up(a, opt.spinup, k_steps, years, f, opt.model, vegetated_equilibrium, input);
+  const std::string how = spin_up(a, opt.spinup, k_steps, years, f, opt.model, vegetated_equilibrium,
+                                  history_equilibrium, input);
   r.metadata.push_back({"spinup", opt.spinup});
   r.metadata.push_back({"spinup_method", how});
   r.soc_start = a.total();

@@ -601,7 +601,8 @@ void validate_calibration_request(const std::vector<std::string>& model_paramete
 }
 
 void write_parameter_file(const std::string& path, const std::string& model, const CalibrationResult& r,
-                          const std::vector<CalibratedParameter>& params, const std::string& provenance_text) {
+                          const std::vector<CalibratedParameter>& params, const std::string& provenance_text,
+                          const std::string& extra) {
   const std::size_t n = params.size();
   if (r.values.size() != n || r.standard_errors.size() != n || r.correlation.size() != n)
     throw std::invalid_argument("write_parameter_file: " + std::to_string(n) + " parameters but " +
@@ -632,6 +633,16 @@ void write_parameter_file(const std::string& path, const std::string& model, con
     for (std::size_t k = 0; k < n; ++k) out << (k ? ", " : "") << toml_float(r.correlation[j][k]);
     out << "]\n";
   }
+  // covariance = SE_j SE_k corr_jk, in the parameters' units squared (rows in the order of fit.parameters):
+  // what a draw of parameter sets (an ensemble) or a propagation of the fit's uncertainty needs
+  out << "\n[fit.covariance]  # s^2 (J^T J)^-1, unit of the row parameter x unit of the column parameter\n";
+  for (std::size_t j = 0; j < n; ++j) {
+    out << toml_key(params[j].name) << " = [";
+    for (std::size_t k = 0; k < n; ++k)
+      out << (k ? ", " : "") << toml_float(r.standard_errors[j] * r.standard_errors[k] * r.correlation[j][k]);
+    out << "]\n";
+  }
+  out << extra;
   out << "\n[provenance]\n"
       << "alamod_version = " << toml_string(alamod_version()) << "\n"
       << "git_commit = " << toml_string(alamod_git_commit()) << "\n"

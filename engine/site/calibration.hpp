@@ -93,11 +93,14 @@ void validate_calibration_request(const std::vector<std::string>& model_paramete
 ///   model = "<model>"
 ///   [parameters]   name = value   # unit, ± se
 ///   [fit]          ssr, rmse, observations, iterations, solver, converged_reason, parameters (order),
-///                  [fit.standard_errors] name = se, [fit.correlation] name = [row]
+///                  [fit.standard_errors] name = se, [fit.correlation] name = [row],
+///                  [fit.covariance] name = [row] (SE_j SE_k corr_jk)
 ///   [provenance]   alamod_version, git_commit, date (UTC ISO 8601), text = provenance_text
 /// Values are written with the shortest text that reads back to the same double.
 /// Throws std::runtime_error naming the path if it cannot be written.
+/// `extra`: more TOML tables of [fit] (e.g. [fit.posterior]), written before [provenance].
 void write_parameter_file(const std::string& path, const std::string& model, const CalibrationResult& r,
-                          const std::vector<CalibratedParameter>& params, const std::string& provenance_text);
+                          const std::vector<CalibratedParameter>& params, const std::string& provenance_text,
+                          const std::string& extra = "");
 
 }  // namespace alamod::engine

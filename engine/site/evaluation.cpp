@@ -307,6 +307,103 @@ void draw_scatter(std::ostringstream& o, const std::string& model, const std::ve
   o << "</svg></figure>\n";
 }
 
+/// Taylor diagram (Taylor 2001, J. Geophys. Res. 106:7183): each model's pooled points as the standard
+/// deviation of the simulated stocks relative to the observed (radius) and their correlation (angle,
+/// arccos r); the observations sit at (1, 0), and the distance to them is the centred RMS difference
+/// relative to the observed standard deviation (grey arcs). Negative correlations are drawn on the axis r = 0.
+void draw_taylor(std::ostringstream& o, const std::vector<Series>& series, const ReportData& d) {
+  struct Point {
+    std::string model;
+    double sd_ratio, r;
+  };
+  std::vector<Point> pts;
+  for (const auto& model : d.models) {
+    double n = 0, so = 0, ss = 0;
+    for (const auto& s : series)
+      if (s.model == model)
+        for (const auto& p : s.points) n += 1, so += p.observed, ss += p.simulated;
+    if (n < 2) continue;
+    const double mo = so / n, ms = ss / n;
+    double voo = 0, vss = 0, vos = 0;
+    for (const auto& s : series)
+      if (s.model == model)
+        for (const auto& p : s.points) {
+          voo += (p.observed - mo) * (p.observed - mo);
+          vss += (p.simulated - ms) * (p.simulated - ms);
+          vos += (p.observed - mo) * (p.simulated - ms);
+        }
+    if (!(voo > 0) || !(vss > 0)) continue;
+    pts.push_back({model, std::sqrt(vss / voo), vos / std::sqrt(voo * vss)});
+  }
+  double rmax = 1.5, legend_w = 0;
+  for (const auto& p : pts) rmax = std::max(rmax, p.sd_ratio * 1.1), legend_w = std::max(legend_w, text_width(p.model, 13));
+  rmax = nice_ticks(0, rmax, 4).hi;
+  const double R = 300, left = 40, top = 40, W = left + R + 90 + legend_w + 20, H = top + R + 60;
+  const double ox = left, oy = top + R;  // origin
+  auto X = [&](double rad, double ang) { return ox + rad / rmax * R * std::cos(ang); };
+  auto Y = [&](double rad, double ang) { return oy - rad / rmax * R * std::sin(ang); };
+  o << "<svg class=\"taylor\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " << px(W) << " " << px(H)
+    << "\" width=\"" << px(W) << "\" height=\"" << px(H) << "\" role=\"img\" font-family=\"inherit\" font-size=\"13\">"
+    << "<title>Taylor diagram of the pooled observations of each model</title>";
+  // standard-deviation arcs and ticks
+  const AxisTicks t = nice_ticks(0, rmax, 4);
+  for (double v : t.ticks) {
+    if (v <= 0 || v > rmax + 1e-12) continue;
+    const bool one = std::fabs(v - 1.0) < 1e-12;
+    o << "<path d=\"M" << px(X(v, 0)) << "," << px(Y(v, 0)) << " A" << px(v / rmax * R) << "," << px(v / rmax * R)
+      << " 0 0 0 " << px(X(v, M_PI / 2)) << "," << px(Y(v, M_PI / 2)) << "\" fill=\"none\" stroke=\""
+      << (one ? "#555" : "#ccc") << "\"" << (one ? " stroke-dasharray=\"5 4\"" : "") << "/>";
+    o << "<text class=\"tick\" x=\"" << px(X(v, 0)) << "\" y=\"" << px(oy + 18) << "\" text-anchor=\"middle\">"
+      << fmt_fixed(v, t.decimals) << "</text>";
+  }
+  // centred RMS difference arcs around the observation point (1, 0)
+  o << "<g class=\"rms-arcs\" fill=\"none\" stroke=\"#9bc\" stroke-width=\"0.8\">";
+  for (double e : {0.25, 0.5, 0.75, 1.0, 1.5}) {
+    std::vector<std::pair<double, double>> arc;
+    for (int k = 0; k <= 90; ++k) {
+      const double a = M_PI * k / 90.0;
+      const double x = 1.0 + e * std::cos(a), y = e * std::sin(a);
+      const double rad = std::hypot(x, y);
+      if (x < 0 || rad > rmax) continue;
+      arc.emplace_back(ox + x / rmax * R, oy - y / rmax * R);
+    }
+    if (arc.size() < 2) continue;
+    o << "<path d=\"M";
+    for (std::size_t k = 0; k < arc.size(); ++k) o << (k ? " L" : "") << px(arc[k].first) << "," << px(arc[k].second);
+    o << "\"/>";
+  }
+  o << "</g>";
+  // correlation rays and labels
+  for (double r : {0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 0.95, 0.99, 1.0}) {
+    const double a = std::acos(r);
+    o << "<line x1=\"" << px(ox) << "\" y1=\"" << px(oy) << "\" x2=\"" << px(X(rmax, a)) << "\" y2=\""
+      << px(Y(rmax, a)) << "\" stroke=\"#e0e0e0\"/>";
+    o << "<text class=\"tick\" x=\"" << px(X(rmax * 1.04, a)) << "\" y=\"" << px(Y(rmax * 1.04, a) + 4)
+      << "\" text-anchor=\"start\">" << fmt_fixed(r, r == 0.95 || r == 0.99 ? 2 : 1) << "</text>";
+  }
+  // the correlation's title outside the arc, along it at 45 degrees
+  o << "<text class=\"axis-label\" text-anchor=\"middle\" transform=\"translate(" << px(X(rmax * 1.13, M_PI / 4)) << ","
+    << px(Y(rmax * 1.13, M_PI / 4)) << ") rotate(45)\">correlation r</text>";
+  o << "<text class=\"axis-label\" x=\"" << px(ox + R / 2) << "\" y=\"" << px(oy + 40)
+    << "\" text-anchor=\"middle\">standard deviation / observed standard deviation</text>";
+  o << "<circle cx=\"" << px(X(1, 0)) << "\" cy=\"" << px(oy) << "\" r=\"5\" fill=\"#111\"><title>observations</title></circle>";
+  for (const auto& p : pts) {
+    const double a = std::acos(std::clamp(p.r, 0.0, 1.0));
+    o << "<circle class=\"taylor-model\" data-model=\"" << html_escape(p.model) << "\" cx=\"" << px(X(p.sd_ratio, a))
+      << "\" cy=\"" << px(Y(p.sd_ratio, a)) << "\" r=\"7\" fill=\"" << d.colour.at(p.model)
+      << "\" stroke=\"#fff\" stroke-width=\"1.5\"><title>" << html_escape(p.model) << ": sd ratio "
+      << fmt_fixed(p.sd_ratio, 2) << ", r " << fmt_fixed(p.r, 3) << "</title></circle>";
+  }
+  // legend on the right
+  double ly = top + 10;
+  for (const auto& p : pts) {
+    o << "<circle cx=\"" << px(left + R + 70) << "\" cy=\"" << px(ly) << "\" r=\"6\" fill=\"" << d.colour.at(p.model)
+      << "\"/><text x=\"" << px(left + R + 82) << "\" y=\"" << px(ly + 4.5) << "\">" << html_escape(p.model) << "</text>";
+    ly += 22;
+  }
+  o << "</svg>\n";
+}
+
 /// Heat map: models x (site, treatment), coloured by one metric.
 void draw_heatmap(std::ostringstream& o, const std::vector<Series>& series, const ReportData& d,
                   const MetricInfo& mi) {
@@ -319,14 +416,14 @@ void draw_heatmap(std::ostringstream& o, const std::vector<Series>& series, cons
   }
   const ColourScale cs = scale_for(mi.key, values);
 
-  double row_label_w = 0, col_w = 96;
-  for (const auto& m : d.models) row_label_w = std::max(row_label_w, text_width(m, 13));
-  for (const auto& k : d.keys)
-    col_w = std::max({col_w, text_width(k.site, 12.5) + 20, text_width(k.treatment, 12) + 20});
+  // Rows: site and treatment (as many as there are); columns: models (few), so that it fits the page.
+  double row_label_w = 0, col_w = 88;
+  for (const auto& k : d.keys) row_label_w = std::max(row_label_w, text_width(k.site + " \u2014 " + k.treatment, 13));
+  for (const auto& m : d.models) col_w = std::max(col_w, text_width(m, 13) + 16);
   row_label_w += 20;
-  const double cell_h = 36, head_h = 44, top = 8;
+  const double cell_h = 26, head_h = 30, top = 8;
   const double grid_left = row_label_w, grid_top = top + head_h;
-  const double grid_w = col_w * double(d.keys.size()), grid_h = cell_h * double(d.models.size());
+  const double grid_w = col_w * double(d.models.size()), grid_h = cell_h * double(d.keys.size());
   const double legend_w = std::clamp(grid_w, 260.0, 420.0);
   const double W = std::max(grid_left + grid_w, grid_left + legend_w + 20) + 10;
   const double legend_top = grid_top + grid_h + 22;
@@ -336,22 +433,19 @@ void draw_heatmap(std::ostringstream& o, const std::vector<Series>& series, cons
     << px(W) << " " << px(H) << "\" width=\"" << px(W) << "\" height=\"" << px(H)
     << "\" role=\"img\" font-family=\"inherit\"><title>" << html_escape(std::string("Heat map: ") + mi.label)
     << "</title>";
-  // Column headers: site over treatment.
-  o << "<g class=\"col-labels\" text-anchor=\"middle\" fill=\"#222\">";
-  for (std::size_t j = 0; j < d.keys.size(); ++j) {
-    const double cx = grid_left + col_w * (double(j) + 0.5);
-    o << "<text x=\"" << px(cx) << "\" y=\"" << px(top + 18) << "\" font-size=\"12.5\" font-weight=\"600\">"
-      << html_escape(d.keys[j].site) << "</text><text x=\"" << px(cx) << "\" y=\"" << px(top + 35)
-      << "\" font-size=\"12\" fill=\"#555\">" << html_escape(d.keys[j].treatment) << "</text>";
-  }
-  o << "</g><g class=\"row-labels\" text-anchor=\"end\" font-size=\"13\" fill=\"#222\">";
+  o << "<g class=\"col-labels\" text-anchor=\"middle\" fill=\"#222\" font-size=\"13\" font-weight=\"600\">";
   for (std::size_t i = 0; i < d.models.size(); ++i)
-    o << "<text x=\"" << px(grid_left - 10) << "\" y=\"" << px(grid_top + cell_h * (double(i) + 0.5) + 4.5) << "\""
+    o << "<text x=\"" << px(grid_left + col_w * (double(i) + 0.5)) << "\" y=\"" << px(top + 20) << "\""
       << (is_mean(d.models[i]) ? " font-style=\"italic\"" : "") << ">" << html_escape(d.models[i]) << "</text>";
+  o << "</g><g class=\"row-labels\" text-anchor=\"end\" font-size=\"13\" fill=\"#222\">";
+  for (std::size_t j = 0; j < d.keys.size(); ++j)
+    o << "<text x=\"" << px(grid_left - 10) << "\" y=\"" << px(grid_top + cell_h * (double(j) + 0.5) + 4.5) << "\">"
+      << html_escape(d.keys[j].site) << " <tspan fill=\"#555\">\u2014 " << html_escape(d.keys[j].treatment)
+      << "</tspan></text>";
   o << "</g><g class=\"cells\" font-size=\"13\" text-anchor=\"middle\">";
   for (std::size_t i = 0; i < d.models.size(); ++i)
     for (std::size_t j = 0; j < d.keys.size(); ++j) {
-      const double x = grid_left + col_w * double(j), y = grid_top + cell_h * double(i);
+      const double x = grid_left + col_w * double(i), y = grid_top + cell_h * double(j);
       const auto it = value.find({d.models[i], d.keys[j]});
       const bool present = it != value.end();
       const double v = present ? it->second : kNaN;
@@ -536,6 +630,68 @@ void write_metrics_csv(const std::string& path, const std::vector<Series>& serie
   write_output_atomically(path, csv);
 }
 
+std::vector<std::pair<std::string, Metrics>> pooled_metrics(const std::vector<Series>& series) {
+  std::vector<std::string> models;
+  for (const auto& s : series)
+    if (std::find(models.begin(), models.end(), s.model) == models.end()) models.push_back(s.model);
+  std::vector<std::pair<std::string, Metrics>> out;
+  for (const auto& m : models) {
+    std::vector<SeriesPoint> all;
+    for (const auto& s : series)
+      if (s.model == m) all.insert(all.end(), s.points.begin(), s.points.end());
+    if (const auto r = try_metrics(all)) out.emplace_back(m, *r);
+  }
+  return out;
+}
+
+namespace {
+std::string parameters_of(const std::vector<Series>& series, const std::string& model) {
+  for (const auto& s : series)
+    if (s.model == model) return s.parameters;
+  return "";
+}
+}  // namespace
+
+void write_metrics_csv(const std::string& path, const std::vector<Series>& series, const std::vector<FailedRun>& failed) {
+  std::string csv = "model,site,treatment,metric,value,unit,n,parameters,note\n";
+  for (const auto& s : series) {
+    Metrics m;
+    try {
+      m = compute_metrics(s.points);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument("metrics for model '" + s.model + "', site '" + s.site + "', treatment '" +
+                                  s.treatment + "': " + e.what());
+    }
+    const std::string prefix = csv_field(s.model) + "," + csv_field(s.site) + "," + csv_field(s.treatment) + ",";
+    const std::string suffix = "," + csv_field(s.parameters) + "," + csv_field(s.note) + "\n";
+    for (const auto& mi : kMetrics)
+      csv += prefix + mi.key + "," + fmt_csv_number(m.*(mi.field)) + "," + mi.unit + "," + std::to_string(m.n) + suffix;
+    csv += prefix + "start_error," + fmt_csv_number(s.start_error) + ",t ha-1,1" + suffix;
+    csv += prefix + "start_stock," + fmt_csv_number(s.start_stock) + ",t ha-1,1" + suffix;
+  }
+  for (const auto& [model, m] : pooled_metrics(series)) {
+    const std::string prefix = csv_field(model) + ",all,all,";
+    const std::string suffix = "," + csv_field(parameters_of(series, model)) + ",pooled over every site and treatment\n";
+    for (const auto& mi : kMetrics)
+      csv += prefix + mi.key + "," + fmt_csv_number(m.*(mi.field)) + "," + mi.unit + "," + std::to_string(m.n) + suffix;
+  }
+  for (const auto& f : failed)
+    csv += csv_field(f.model) + "," + csv_field(f.site) + "," + csv_field(f.treatment) + ",run_failed,NaN,,0," +
+           csv_field(f.parameters) + "," + csv_field(f.reason) + "\n";
+  write_output_atomically(path, csv);
+}
+
+void write_series_csv(const std::string& path, const std::vector<Series>& series) {
+  std::string csv = "model,parameters,site,treatment,year,soc\n,,,,yr,t ha-1\n";
+  for (const auto& s : series) {
+    const std::string prefix = csv_field(s.model) + "," + csv_field(s.parameters) + "," + csv_field(s.site) + "," +
+                               csv_field(s.treatment) + ",";
+    for (const auto& [t, v] : s.simulated_curve)
+      csv += prefix + fmt_fixed(t - 1.0, 0) + "," + exact_number(v) + "\n";  // curve time = end of the year
+  }
+  write_output_atomically(path, csv);
+}
+
 void write_report_html(const std::string& path, const std::vector<Series>& series, const std::string& title,
                        const std::string& provenance_text, const std::string& heatmap_metric) {
   write_report_html(path, series, title, provenance_text, {}, 0, heatmap_metric);
@@ -554,7 +710,9 @@ void write_report_html(const std::string& path, const std::vector<Series>& serie
     << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
        "img-src data:\">\n"
     << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" << html_escape(title)
-    << "</title>\n<style>" << kReportCss << "</style>\n</head>\n<body>\n<main>\n";
+    << "</title>\n<style>" << kReportCss
+    // the evaluation's tables fit a 1,400 px window: headers wrap between words
+    << "table.metrics thead th { white-space: normal; vertical-align: bottom; }</style>\n</head>\n<body>\n<main>\n";
   o << "<header><h1>" << html_escape(title) << "</h1><p class=\"summary\">" << d.models.size() << " model"
     << (d.models.size() == 1 ? "" : "s") << " \u00b7 " << d.keys.size() << " site/treatment combination"
     << (d.keys.size() == 1 ? "" : "s") << " \u00b7 " << series.size() << " series \u00b7 " << n_obs
@@ -574,6 +732,37 @@ void write_report_html(const std::string& path, const std::vector<Series>& serie
     o << "</pre></section>\n";
   }
 
+  // Pooled per model, with the parameter file and the start error, and the Taylor diagram.
+  o << "<section id=\"pooled\"><h2>Each model over every site and treatment</h2><p class=\"note\">All "
+       "observation/simulation pairs of a model pooled; start error: simulated minus observed stock at the first "
+       "observation of each treatment (mean absolute and largest).</p><div class=\"scroll\"><table class=\"metrics "
+       "pooled\"><thead><tr><th class=\"text\">Model</th><th class=\"text\">Parameters</th><th>Series</th><th>n</th>";
+  for (const auto& mi : kMetrics) o << "<th>" << html_escape(mi.label) << "</th>";
+  o << "<th>|Start error| mean (max)</th></tr></thead><tbody>\n";
+  for (const auto& [model, m] : pooled_metrics(series)) {
+    std::size_t count = 0, with_start = 0;
+    double sum_abs = 0, max_abs = 0;
+    std::string params;
+    for (const auto& s : series)
+      if (s.model == model) {
+        ++count;
+        params = s.parameters;
+        if (std::isfinite(s.start_error)) ++with_start, sum_abs += std::fabs(s.start_error), max_abs = std::max(max_abs, std::fabs(s.start_error));
+      }
+    o << "<tr" << (is_mean(model) ? " class=\"mean\"" : "") << "><td class=\"text\"><span class=\"swatch\" style=\"background:"
+      << d.colour.at(model) << "\"></span>" << html_escape(model) << "</td><td class=\"text\">" << html_escape(params)
+      << "</td><td>" << count << "</td><td>" << m.n << "</td>";
+    for (const auto& mi : kMetrics) o << "<td>" << fmt_fixed(m.*(mi.field) * mi.scale, mi.decimals) << "</td>";
+    o << "<td>" << (with_start ? fmt_fixed(sum_abs / double(with_start), 2) + " (" + fmt_fixed(max_abs, 2) + ")" : "n/a")
+      << "</td></tr>\n";
+  }
+  o << "</tbody></table></div>";
+  o << "<h3>Taylor diagram</h3><p class=\"note\">Each model's pooled stocks: radius, their standard deviation "
+       "relative to the observed; angle, their correlation with the observations; black point: the observations; "
+       "blue arcs: centred RMS difference (relative to the observed standard deviation) 0.25 to 1.5 (Taylor 2001).</p>";
+  draw_taylor(o, series, d);
+  o << "</section>\n";
+
   // Metrics table, grouped by site and treatment.
   o << "<section id=\"metrics\"><h2>Goodness of fit</h2><p class=\"note\">RMSE: root mean square error; relative "
        "RMSE: RMSE / mean observed; bias: mean(simulated \u2212 observed); EF: Nash\u2013Sutcliffe modelling "
@@ -581,7 +770,7 @@ void write_report_html(const std::string& path, const std::vector<Series>& serie
     << "<div class=\"scroll\"><table class=\"metrics\"><thead><tr><th class=\"text\">Site</th><th "
        "class=\"text\">Treatment</th><th class=\"text\">Model</th><th>n</th>";
   for (const auto& mi : kMetrics) o << "<th>" << html_escape(mi.label) << "</th>";
-  o << "</tr></thead><tbody>\n";
+  o << "<th>Start error (t C ha-1)</th></tr></thead><tbody>\n";
   for (const auto& k : d.keys) {
     bool first = true;
     for (const auto& model : d.models)
@@ -597,7 +786,7 @@ void write_report_html(const std::string& path, const std::vector<Series>& serie
         for (const auto& mi : kMetrics)
           o << "<td>" << (d.metrics[i] ? fmt_fixed((*d.metrics[i]).*(mi.field) * mi.scale, mi.decimals) : "n/a")
             << "</td>";
-        o << "</tr>\n";
+        o << "<td>" << (std::isfinite(s.start_error) ? fmt_fixed(s.start_error, 2) : "n/a") << "</td></tr>\n";
         first = false;
       }
   }

@@ -27,6 +27,12 @@ struct Series {
   /// (time, SOC) for plotting, may be denser than points; when empty the plots join the
   /// simulated values of points.
   std::vector<std::pair<double, double>> simulated_curve;
+  std::string parameters = "defaults";  ///< the parameter file the model ran with ("defaults": none)
+  /// simulated minus observed stock at the first observation (t ha-1): the stock at the start of the run when
+  /// the first observation is in the forcing's first year (or before), else the simulated stock of its year
+  double start_error = std::numeric_limits<double>::quiet_NaN();
+  double start_stock = std::numeric_limits<double>::quiet_NaN();  ///< simulated stock at the start (t ha-1)
+  std::string note;  ///< derived inputs worth reporting (e.g. pet from open-pan evaporation), "" when none
 };
 
 /// Goodness of fit of n paired values o (observed) and s (simulated):
@@ -56,6 +62,24 @@ inline constexpr const char* kMultiModelMean = "multi-model mean";
 /// order in which (site, treatment) first appears in `all`. Throws std::invalid_argument if
 /// `all` holds two series with the same model, site and treatment.
 std::vector<Series> multi_model_mean(const std::vector<Series>& all, const std::vector<std::string>& models);
+
+/// A model x site x treatment run that could not run, and why (one line).
+struct FailedRun {
+  std::string model, site, treatment, parameters, reason;
+};
+
+/// The metrics of every point of a model, pooled over its sites and treatments (written with site and
+/// treatment "all"). Series with fewer than 2 points count too.
+std::vector<std::pair<std::string, Metrics>> pooled_metrics(const std::vector<Series>& series);
+
+/// metrics.csv with columns model,site,treatment,metric,value,unit,n,parameters,note: per series the six
+/// metrics below plus start_error and start_stock (t ha-1; NaN when unknown), per model the pooled metrics
+/// (site and treatment "all"), and one row `run_failed` (value NaN, n 0, note = the reason) per failed run.
+void write_metrics_csv(const std::string& path, const std::vector<Series>& series, const std::vector<FailedRun>& failed);
+
+/// simulated_series.csv: model,parameters,site,treatment,year,soc (t ha-1 at the end of the year), every
+/// simulated year of every series.
+void write_series_csv(const std::string& path, const std::vector<Series>& series);
 
 /// metrics.csv: one row per model, site, treatment and metric (rmse, relative_rmse, bias,
 /// efficiency, r2, willmott_d), columns model,site,treatment,metric,value,unit,n (units: t ha-1

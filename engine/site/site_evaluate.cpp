@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "engine/site/calibration.hpp"
+#include "engine/site/posterior.hpp"
 #include "engine/common/atomic_file.hpp"
 #include "engine/common/number_format.hpp"
 #include "engine/common/collective.hpp"
@@ -24,6 +25,7 @@
 #include "engine/site/site_text.hpp"
 #include "grids/input_error.hpp"
 #include "engine/model_bindings/model_binding.hpp"
+#include "grids/sha256.hpp"
 
 #include <toml++/toml.h>
 
@@ -175,8 +177,8 @@ std::string pack(const std::vector<Series>& all) {
   std::ostringstream os;
   os.precision(17);
   for (const auto& s : all) {
-    os << s.model << '\t' << s.site << '\t' << s.treatment << '\t' << s.points.size() << '\t'
-       << s.simulated_curve.size() << '\n';
+    os << s.model << '\t' << s.site << '\t' << s.treatment << '\t' << s.parameters << '\t' << s.note << '\t'
+       << s.start_error << '\t' << s.start_stock << '\t' << s.points.size() << '\t' << s.simulated_curve.size() << '\n';
     for (const auto& p : s.points) os << p.time_years << ' ' << p.observed << ' ' << p.simulated << ' ' << p.observed_sd << '\n';
     for (const auto& c : s.simulated_curve) os << c.first << ' ' << c.second << '\n';
   }
@@ -195,6 +197,13 @@ std::vector<Series> unpack(const std::string& text) {
     std::getline(hs, s.model, '\t');
     std::getline(hs, s.site, '\t');
     std::getline(hs, s.treatment, '\t');
+    std::getline(hs, s.parameters, '\t');
+    std::getline(hs, s.note, '\t');
+    std::string a, b;
+    std::getline(hs, a, '\t');
+    std::getline(hs, b, '\t');
+    s.start_error = a == "nan" ? std::nan("") : std::stod(a);
+    s.start_stock = b == "nan" ? std::nan("") : std::stod(b);
     hs >> np >> nc;
     for (size_t i = 0; i < np; ++i) {
       SeriesPoint p;
@@ -235,22 +244,52 @@ std::string gather_text(MPI_Comm comm, const std::string& mine) {
   return all;
 }
 
-/// Simulate one model on one site and treatment and pair it with the observations.
+/// A --models entry: `NAME` or `NAME@FILE` (that model under the parameter file FILE).
+struct ModelSpec {
+  std::string label, model, parameters;
+};
+
+ModelSpec parse_model_spec(const std::string& spec) {
+  const auto at = spec.find('@');
+  if (at == std::string::npos) return {spec, spec, ""};
+  ModelSpec m{spec, spec.substr(0, at), spec.substr(at + 1)};
+  if (m.parameters.empty()) throw InputError("--models: '" + spec + "': no file after '@', expected NAME@FILE.toml");
+  return m;
+}
+
+/// Simulate one model on one site and treatment (from its first observed stock when the start uses one)
+/// and pair it with the observations.
 Series simulate_series(const std::string& model, const SiteTreatment& st, const std::string& spinup,
                        const std::string& parameters,
-                       const std::vector<std::pair<std::string, double>>& parameter_values = {}) {
+                       const std::vector<std::pair<std::string, double>>& parameter_values = {},
+                       const std::string& label = "") {
   SiteRunOptions o;
   o.model = model;
   o.forcing = st.forcing;
   o.parameters = parameters;
   o.spinup = spinup;
   o.parameter_values = parameter_values;
+  if (!st.observations.empty()) {
+    o.soc_initial = st.first_stock;
+    o.soc_initial_source = "first observation, " + std::to_string(st.first_year) + ", soc_observations.csv";
+  }
   const SiteRunResult r = simulate_site(o);
   const auto soc = yearly_soc(r);
   Series s;
-  s.model = model;
+  s.model = label.empty() ? model : label;
   s.site = st.site;
   s.treatment = st.treatment;
+  s.parameters = parameters.empty() ? "defaults" : parameters;
+  s.start_stock = r.soc_start;
+  for (const auto& n : r.notes)
+    if (n.rfind("pet = ", 0) == 0) s.note = n;
+  if (!st.observations.empty() && !r.steps.empty()) {
+    if (st.first_year <= r.steps.front().year) {
+      s.start_error = r.soc_start - st.first_stock;
+    } else if (const auto it = soc.find(st.first_year); it != soc.end()) {
+      s.start_error = it->second - st.first_stock;
+    }
+  }
   for (const auto& ob : st.observations) {
     const auto it = soc.find(ob.year);
     if (it == soc.end()) continue;  // observation outside the forcing period
@@ -395,7 +434,16 @@ std::vector<SiteTreatment> discover_site_treatments(const std::string& sites_dir
         if (ob_sd >= 0 && !row[static_cast<size_t>(ob_sd)].empty()) o.soc_stock_sd = parse_number(ob, k, ob_sd);
         st.observations.push_back(o);
       }
-      if (st.observations.size() >= 2) out.push_back(std::move(st));
+      if (st.observations.size() >= 2) {
+        st.first_year = st.observations.front().year;
+        for (const auto& o : st.observations) st.first_year = std::min(st.first_year, o.year);
+        double sum = 0;
+        int n = 0;
+        for (const auto& o : st.observations)
+          if (o.year == st.first_year) sum += o.soc_stock, ++n;
+        st.first_stock = sum / n;
+        out.push_back(std::move(st));
+      }
     }
     for (size_t i = 0; i < tr.rows.size(); ++i) found_sites.push_back(tr.rows[i][static_cast<size_t>(tr_site)]);
   }
@@ -415,16 +463,26 @@ int run_evaluate(MPI_Comm comm, const EvaluateOptions& opt) {
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &size);
   std::vector<SiteTreatment> sts;
+  std::vector<ModelSpec> specs;
   std::string file_model;
   collectively(comm, [&] {
     for (const auto& m : opt.models) {
       if (std::count(opt.models.begin(), opt.models.end(), m) > 1)
         throw InputError("--models: '" + m + "' is named twice");
+      ModelSpec spec = parse_model_spec(m);
       try {
-        find_model(m);
+        find_model(spec.model);
       } catch (const std::invalid_argument& e) {
         throw InputError(std::string("--models: ") + e.what());
       }
+      if (!spec.parameters.empty()) {
+        if (!std::filesystem::is_regular_file(spec.parameters))
+          throw InputError("--models: '" + m + "': parameter file " + spec.parameters + " not found");
+        const std::string named = model_of_parameter_file(spec.parameters);
+        if (!named.empty() && named != spec.model)
+          throw InputError("--models: '" + m + "': " + spec.parameters + " holds parameters of model '" + named + "'");
+      }
+      specs.push_back(std::move(spec));
     }
     sts = discover_site_treatments(opt.sites_dir, opt.only_sites);
     if (!opt.parameters.empty()) {
@@ -432,7 +490,7 @@ int run_evaluate(MPI_Comm comm, const EvaluateOptions& opt) {
       if (file_model.empty() && opt.models.size() > 1)
         throw InputError(opt.parameters + ": no model = \"...\" key, so it cannot say which of the " +
                          std::to_string(opt.models.size()) + " --models it is for (add the key, or evaluate one model)");
-      if (!file_model.empty() && std::find(opt.models.begin(), opt.models.end(), file_model) == opt.models.end())
+      if (!file_model.empty() && std::none_of(specs.begin(), specs.end(), [&](const ModelSpec& sp) { return sp.model == file_model; }))
         throw InputError(opt.parameters + ": parameters of model '" + file_model + "', which is not among --models");
     }
     if (rank == 0) {
@@ -443,21 +501,34 @@ int run_evaluate(MPI_Comm comm, const EvaluateOptions& opt) {
       }
     }
   });
+  // a spec's own file, else --parameters for the model it names
+  auto parameters_of = [&](const ModelSpec& sp) {
+    return !sp.parameters.empty() ? sp.parameters : parameters_for(sp.model, opt.parameters, file_model);
+  };
   // tasks: every model on every site and treatment, contiguous blocks per rank
-  std::vector<std::pair<std::string, size_t>> tasks;
-  for (const auto& m : opt.models)
+  std::vector<std::pair<std::size_t, size_t>> tasks;
+  for (std::size_t m = 0; m < specs.size(); ++m)
     for (size_t i = 0; i < sts.size(); ++i) tasks.emplace_back(m, i);
   const auto [b, e] = block_of(tasks.size(), rank, size);
   std::vector<Series> mine;
-  std::string failures;  // one line per failed run
+  std::string failures;  // one line per failed run: model, site, treatment, parameters, reason (tab-separated)
   int failed = 0;
   for (size_t t = b; t < e; ++t) {
-    const auto& [model, i] = tasks[t];
+    const auto& [m, i] = tasks[t];
+    const ModelSpec& sp = specs[m];
+    const std::string params = parameters_of(sp);
     try {
-      Series s = simulate_series(model, sts[i], opt.spinup, parameters_for(model, opt.parameters, file_model));
-      if (s.points.size() >= 2) mine.push_back(std::move(s));
+      Series s = simulate_series(sp.model, sts[i], opt.spinup, params, {}, sp.label);
+      if (s.points.size() < 2)  // ran, but cannot be scored: said, not dropped
+        throw InputError("only " + std::to_string(s.points.size()) + " of its " +
+                         std::to_string(sts[i].observations.size()) +
+                         " observations fall inside the forcing period, expected at least 2 to score it");
+      mine.push_back(std::move(s));
     } catch (const std::exception& err) {  // bad input of this run, or a model that cannot run it
-      failures += printable(model + " on " + sts[i].site + "/" + sts[i].treatment + ": " + err.what()) + "\n";
+      std::string why = printable(err.what());
+      std::replace(why.begin(), why.end(), '\t', ' ');
+      failures += sp.label + "\t" + sts[i].site + "\t" + sts[i].treatment + "\t" +
+                  (params.empty() ? "defaults" : params) + "\t" + why + "\n";
       ++failed;
     }
   }
@@ -468,10 +539,16 @@ int run_evaluate(MPI_Comm comm, const EvaluateOptions& opt) {
   collectively(comm, [&] {  // rank 0 writes; every rank leaves with its outcome
     if (rank != 0) return;
     std::vector<Series> series = unpack(all);
+    std::vector<FailedRun> failed_list;
     std::vector<std::string> failed_runs;
     for (std::size_t at = 0; at < all_failures.size();) {
       const std::size_t end = all_failures.find('\n', at);
-      failed_runs.push_back(all_failures.substr(at, end - at));
+      std::vector<std::string> f;
+      std::stringstream line(all_failures.substr(at, end - at));
+      for (std::string item; std::getline(line, item, '\t');) f.push_back(item);
+      f.resize(5);
+      failed_list.push_back({f[0], f[1], f[2], f[3], f[4]});
+      failed_runs.push_back(f[0] + " on " + f[1] + "/" + f[2] + ": " + f[4]);
       at = end + 1;
     }
     if (!failed_runs.empty()) {
@@ -484,23 +561,37 @@ int run_evaluate(MPI_Comm comm, const EvaluateOptions& opt) {
     // series are unique per (model, site, treatment): discover_site_treatments refuses duplicates
     if (opt.models.size() > 1) {
       auto mean = multi_model_mean(series, opt.models);
+      for (auto& m : mean) m.parameters = "";
       series.insert(series.end(), mean.begin(), mean.end());
     }
-    std::string models;
-    for (const auto& m : opt.models) models += (models.empty() ? "" : ", ") + m;
+    std::string models, params;
+    for (const auto& sp : specs) {
+      models += (models.empty() ? "" : ", ") + sp.label;
+      const std::string p = parameters_of(sp);
+      params += (params.empty() ? "" : "; ") + sp.label + ": " +
+                (p.empty() ? std::string("defaults") : p + " (sha256 " + grids::sha256_file(p).substr(0, 16) + "...)");
+    }
+    std::size_t pet_runs = 0;
+    std::string pet_note;
+    for (const auto& s : series)
+      if (!s.note.empty()) ++pet_runs, pet_note = s.note;
     const std::string prov = "alamod " + alamod_version() + " (git " + alamod_git_commit() + "), " + utc_now_iso() +
-                             "; models: " + models + "; sites: " + opt.sites_dir + "; spin-up: " + opt.spinup +
-                             "; " + std::to_string(size) + " MPI rank(s); " + library_versions();
-    write_metrics_csv(opt.out_dir + "/metrics.csv", series);
+                             "; models: " + models + "; sites: " + opt.sites_dir + "; start: " + opt.spinup +
+                             (opt.spinup == "observed" ? " (each treatment's first observed stock)" : "") + "; " +
+                             std::to_string(size) + " MPI rank(s); " + library_versions() + "\nparameters: " + params +
+                             (pet_runs ? "\nderived input: " + std::to_string(pet_runs) + " series: " + pet_note : std::string());
+    write_metrics_csv(opt.out_dir + "/metrics.csv", series, failed_list);
+    write_series_csv(opt.out_dir + "/simulated_series.csv", series);
     write_report_html(opt.out_dir + "/report.html", series, "alamod model evaluation against site SOC stocks", prov,
                       failed_runs, tasks.size());
-    std::printf("evaluated %zu model x site x treatment series (%zu runs over %d ranks); wrote %s/metrics.csv and %s/report.html\n",
-                series.size(), tasks.size(), size, opt.out_dir.c_str(), opt.out_dir.c_str());
+    std::printf("evaluated %zu model x site x treatment series (%zu runs over %d ranks); wrote %s/metrics.csv, "
+                "%s/simulated_series.csv and %s/report.html\n",
+                series.size(), tasks.size(), size, opt.out_dir.c_str(), opt.out_dir.c_str(), opt.out_dir.c_str());
     if (!failed_runs.empty())
       std::fprintf(stderr,
-                   "alamod: error: %zu of %zu runs failed (listed above and in %s/report.html); the other runs were "
-                   "scored and written, exit status %d\n",
-                   failed_runs.size(), tasks.size(), opt.out_dir.c_str(), kExitSomeRunsFailed);
+                   "alamod: error: %zu of %zu runs failed (listed above, in %s/metrics.csv and %s/report.html); the "
+                   "other runs were scored and written, exit status %d\n",
+                   failed_runs.size(), tasks.size(), opt.out_dir.c_str(), opt.out_dir.c_str(), kExitSomeRunsFailed);
   });
   return failed_total > 0 ? kExitSomeRunsFailed : 0;
 }
@@ -571,6 +662,8 @@ void run_calibrate(MPI_Comm comm, const CalibrateOptions& opt) {
         o.forcing = st.forcing;
         o.spinup = opt.spinup;
         o.parameter_values = pv;
+        o.soc_initial = st.first_stock;
+        o.soc_initial_source = "first observation, " + std::to_string(st.first_year) + ", soc_observations.csv";
         const auto soc = yearly_soc(simulate_site(o));
         for (const auto& ob : st.observations) {
           const auto it = soc.find(ob.year);
@@ -586,6 +679,139 @@ void run_calibrate(MPI_Comm comm, const CalibrateOptions& opt) {
   for (size_t i = 0; i < sts.size(); ++i) all[i] = i;
   CalibrationResult result;
   fit(all, result);
+  // Bayesian calibration: adaptive Metropolis chains from the fit, spread over the ranks (chain c on rank
+  // c mod size), each evaluating every site treatment itself; Gaussian residuals of the fit's variance
+  // s^2 = SSR / (m - p), flat prior within the declared bounds.
+  std::string posterior_toml;
+  if (opt.mcmc > 0) {
+    const std::size_t p = params.size();
+    ChainSettings cs;
+    cs.samples = opt.mcmc;
+    cs.burn_in = opt.burn_in >= 0 ? opt.burn_in : opt.mcmc / 2;
+    cs.seed = static_cast<std::uint64_t>(opt.seed);
+    collectively(comm, [&] {
+      if (opt.chains < 2) throw InputError("--chains: " + std::to_string(opt.chains) + ", expected at least 2 (Gelman-Rubin)");
+      if (cs.burn_in + 4 > cs.samples)
+        throw InputError("--burn-in: " + std::to_string(cs.burn_in) + " of " + std::to_string(cs.samples) +
+                         " iterations, expected at least 4 iterations kept");
+      if (!(result.observations > p)) throw InputError("--mcmc: no more observations than parameters");
+    });
+    const double s2 = result.ssr / static_cast<double>(result.observations - p);
+    auto log_post = [&](const std::vector<double>& values) {
+      std::vector<std::pair<std::string, double>> pv;
+      for (size_t j = 0; j < p; ++j) pv.emplace_back(params[j].name, values[j]);
+      double ssr = 0.0;
+      for (const auto& st : sts) {
+        SiteRunOptions o;
+        o.model = opt.model;
+        o.forcing = st.forcing;
+        o.spinup = opt.spinup;
+        o.parameter_values = pv;
+        o.soc_initial = st.first_stock;
+        o.soc_initial_source = "first observation";
+        const auto soc = yearly_soc(simulate_site(o));
+        for (const auto& ob : st.observations) {
+          const auto it = soc.find(ob.year);
+          if (it == soc.end()) continue;
+          // the residuals of the fit: weighted by 1/sd with --weights sd (s2 is then theirs)
+          const double r = it->second - ob.soc_stock;
+          const double w = opt.weights == "sd" ? r / (ob.soc_stock_sd > 0 ? ob.soc_stock_sd : opt.default_sd) : r;
+          ssr += w * w;
+        }
+      }
+      return -0.5 * ssr / s2;
+    };
+    std::vector<std::vector<double>> cov(p, std::vector<double>(p, 0.0));
+    std::vector<double> lower, upper;
+    for (size_t j = 0; j < p; ++j) {
+      lower.push_back(params[j].lower);
+      upper.push_back(params[j].upper);
+      for (size_t k = 0; k < p; ++k)
+        cov[j][k] = result.standard_errors[j] * result.standard_errors[k] * result.correlation[j][k];
+      if (!std::isfinite(cov[j][j]) || !(cov[j][j] > 0.0)) {  // no usable covariance: 1 % of the range
+        for (size_t k = 0; k < p; ++k) cov[j][k] = cov[k][j] = 0.0;
+        cov[j][j] = std::pow(0.01 * (upper[j] - lower[j]), 2);
+      }
+      for (size_t k = 0; k < p; ++k)
+        if (!std::isfinite(cov[j][k])) cov[j][k] = 0.0;
+    }
+    std::string mine;
+    collectively(comm, [&] {
+      for (int c = rank; c < opt.chains; c += size) {
+        const auto start = dispersed_start(result.values, cov, lower, upper, cs.seed, c);
+        const Chain ch = adaptive_metropolis(log_post, start, cov, lower, upper, cs, c);
+        std::ostringstream os;
+        os.precision(17);
+        os << "chain " << c << " " << ch.accepted << "\n";
+        for (std::size_t t = 0; t < ch.samples.size(); ++t) {
+          os << ch.log_posterior[t];
+          for (double v : ch.samples[t]) os << " " << v;
+          os << "\n";
+        }
+        mine += os.str();
+      }
+    });
+    const std::string text = gather_text(comm, mine);
+    collectively(comm, [&] {
+      if (rank != 0) return;
+      std::vector<Chain> chains(static_cast<std::size_t>(opt.chains));
+      std::istringstream is(text);
+      std::string word;
+      int c = -1;
+      for (std::string line; std::getline(is, line);) {
+        std::istringstream ls(line);
+        if (line.rfind("chain ", 0) == 0) {
+          ls >> word >> c;
+          ls >> chains[static_cast<std::size_t>(c)].accepted;
+          continue;
+        }
+        double lp = 0;
+        ls >> lp;
+        std::vector<double> x(p);
+        for (double& v : x) ls >> v;
+        chains[static_cast<std::size_t>(c)].log_posterior.push_back(lp);
+        chains[static_cast<std::size_t>(c)].samples.push_back(std::move(x));
+      }
+      const auto summary = diagnose(chains, cs.burn_in);
+      std::string csv = "chain,iteration";
+      for (const auto& q : params) csv += "," + q.name;
+      csv += ",log_posterior\n";
+      int accepted = 0;
+      for (std::size_t k = 0; k < chains.size(); ++k) {
+        accepted += chains[k].accepted;
+        for (std::size_t t = static_cast<std::size_t>(cs.burn_in); t < chains[k].samples.size(); ++t) {
+          csv += std::to_string(k) + "," + std::to_string(t);
+          for (double v : chains[k].samples[t]) csv += "," + exact_number(v);
+          csv += "," + exact_number(chains[k].log_posterior[t]) + "\n";
+        }
+      }
+      const std::string samples_path = opt.out + ".posterior.csv";
+      write_output_atomically(samples_path, csv);
+      auto row = [&](const char* key, double ParameterSummary::*field) {
+        std::string r = std::string(key) + " = [";
+        for (std::size_t j = 0; j < p; ++j) r += (j ? ", " : "") + exact_number(summary[j].*field);
+        return r + "]\n";
+      };
+      std::ostringstream t;
+      t << "\n[fit.posterior]  # adaptive Metropolis (Haario et al. 2001); arrays in the order of fit.parameters\n"
+        << "chains = " << opt.chains << "\niterations = " << cs.samples << "\nburn_in = " << cs.burn_in
+        << "\nseed = " << opt.seed << "\nacceptance = "
+        << exact_number(double(accepted) / double(opt.chains * cs.samples))
+        << "\nresidual_variance = " << exact_number(s2) << "  # s^2 of the fit, t2 ha-2\n"
+        << "samples = \"" << samples_path << "\"\n"
+        << row("mean", &ParameterSummary::mean) << row("sd", &ParameterSummary::sd)
+        << row("q05", &ParameterSummary::q05) << row("q50", &ParameterSummary::q50)
+        << row("q95", &ParameterSummary::q95) << row("r_hat", &ParameterSummary::r_hat)
+        << row("ess", &ParameterSummary::ess);
+      posterior_toml = t.str();
+      std::printf("posterior (%d chains x %d iterations, burn-in %d, acceptance %.2f): ", opt.chains, cs.samples,
+                  cs.burn_in, double(accepted) / double(opt.chains * cs.samples));
+      for (std::size_t j = 0; j < p; ++j)
+        std::printf("%s = %.6g (90 %%: %.6g to %.6g), R-hat %.3f, ESS %.0f; ", params[j].name.c_str(),
+                    summary[j].mean, summary[j].q05, summary[j].q95, summary[j].r_hat, summary[j].ess);
+      std::printf("wrote %s\n", samples_path.c_str());
+    });
+  }
   collectively(comm, [&] {  // rank 0 writes; every rank leaves with its outcome
     if (rank != 0) return;
     std::ostringstream prov;
@@ -593,7 +819,7 @@ void run_calibrate(MPI_Comm comm, const CalibrateOptions& opt) {
     if (opt.weights == "sd") prov << " --weights sd --default-sd " << opt.default_sd;
     prov << "; site treatments:";
     for (const auto& st : sts) prov << " " << st.site << "/" << st.treatment << "(" << st.observations.size() << ")";
-    write_parameter_file(opt.out, opt.model, result, params, prov.str());
+    write_parameter_file(opt.out, opt.model, result, params, prov.str(), posterior_toml);
     std::printf("calibrated %s on %zu site treatments (%zu observations): ", opt.model.c_str(), sts.size(),
                 result.observations);
     for (size_t j = 0; j < params.size(); ++j)

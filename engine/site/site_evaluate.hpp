@@ -26,6 +26,8 @@ struct SocObservation {
 struct SiteTreatment {
   std::string site, treatment, forcing;
   std::vector<SocObservation> observations;
+  int first_year = 0;        ///< year of the first observation
+  double first_stock = 0.0;  ///< mean observed stock of that year (t ha-1): the `observed` start
 };
 
 /// Every site and treatment under `sites_dir` that has a forcing file and at least two
@@ -41,10 +43,12 @@ std::vector<SiteTreatment> discover_site_treatments(const std::string& sites_dir
 
 struct EvaluateOptions {
   std::string sites_dir;            ///< collection of site datasets
-  std::vector<std::string> models;  ///< registry names
+  /// registry names, each optionally `NAME@FILE.toml` (that model under that parameter file; the same model
+  /// may then appear several times, each spec once)
+  std::vector<std::string> models;
   std::string out_dir;              ///< metrics.csv and report.html are written here
   std::string only_sites;           ///< comma list of site ids, empty = all
-  std::string spinup = "none";      ///< start from the first observed stock (soc_initial of the forcing)
+  std::string spinup = "observed";  ///< start from the first observed stock of each treatment (docs/SITES.md)
   std::string parameters;           ///< optional parameter file applied to every model it names
 };
 
@@ -65,13 +69,19 @@ struct CalibrateOptions {
   std::string out;                      ///< TOML parameter file
   std::string only_sites;
   std::string solver = "brgn";          ///< brgn | pounders
-  std::string spinup = "none";          ///< start from the first observed stock (soc_initial of the forcing)
+  std::string spinup = "observed";      ///< start from the first observed stock of each treatment (docs/SITES.md)
   bool cross_validate = false;          ///< leave-one-site-out, writes OUT.crossval.csv
   /// "none": residuals simulated - observed (t ha-1); "sd": divided by each observation's soc_stock_sd
   /// (e.g. the uncertainty `alamod sites complete` gives a stock from an estimated bulk density), or by
   /// default_sd where it has none, so that uncertain observations weigh less (weights 1/sd^2).
   std::string weights = "none";
   double default_sd = 0.0;              ///< t ha-1, > 0 when weights = "sd" and some observation has no sd
+  /// Bayesian calibration after the fit (0: none): iterations per adaptive Metropolis chain, burn-in included;
+  /// writes OUT.posterior.csv and [fit.posterior] (docs/SITES.md, "Calibration")
+  int mcmc = 0;
+  int chains = 4;       ///< chains, spread over the ranks (chain c on rank c mod size)
+  int burn_in = -1;     ///< iterations left out at the start of each chain (-1: half of mcmc)
+  long long seed = 1;   ///< the chains' random numbers (with the chain index): the same on any rank count
 };
 
 /// Collective: fit, write the parameter file (rank 0). Throws InputError / std::invalid_argument.

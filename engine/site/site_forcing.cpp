@@ -42,6 +42,7 @@ enum class Kind {
   metre,            ///< m
   years,            ///< yr
   per_metre,        ///< m-1
+  annual_carbon,    ///< t ha-1 yr-1 whatever the file's step (Mg, g m-2, kg m-2, kg ha-1)
 };
 
 /// A quantity of the format: as a column, as metadata or both.
@@ -96,17 +97,24 @@ const Quantity kQuantities[] = {
     {"spinup_years", Kind::years, false, 1, 100000, false, true, "years at the start of the forcing cycled by the spin-up"},
     {"litter_diameter", Kind::depth, false, 0, 1000, false, true, "diameter of woody litter (Yasso size effect; 0 non-woody)"},
     {"leaching", Kind::per_metre, false, -1, 0, false, true, "Yasso leaching coefficient (AWEN rates change by leaching x annual precipitation in m)"},
+    {"stable_fraction", Kind::fraction, false, 0, 1, false, true, "measured centennially stable share of the initial SOC stock (Rock-Eval thermal analysis with PARTYsoc)"},
+    {"history_c_input", Kind::annual_carbon, false, 0, kInf, false, true, "plant carbon input of the land use before the experiment"},
+    {"history_fym", Kind::annual_carbon, false, 0, kInf, false, true, "manure carbon input of the land use before the experiment"},
     {"rothc_moisture_option", Kind::dimensionless, false, 1, 3, false, true, "RothC moisture option: 1 RothC-26.3, 2 and 3 Farina et al. 2013 (need silt, bulk_density, organic_carbon)"},
 };
 // clang-format on
 
 const char* kTextKeys[] = {"site_id",  "site_name", "source",  "licence", "citation", "land_use",
-                           "treatment_id", "country", "network", "note"};
+                           "treatment_id", "country", "network", "note", "history_land_use"};
 const char* kLandUses[] = {"cropland", "grassland", "forest", "bare"};
+
+/// `pool_NAME`: an explicit initial value of the model pool NAME (metadata only).
+const Quantity kPoolQuantity{"pool_", Kind::stock, false, 0, kInf, false, true, "explicit initial value of a model pool"};
 
 const Quantity* find_quantity(const std::string& name) {
   for (const auto& q : kQuantities)
     if (name == q.name) return &q;
+  if (name.size() > 5 && name.rfind("pool_", 0) == 0) return &kPoolQuantity;
   return nullptr;
 }
 
@@ -174,6 +182,10 @@ std::vector<std::pair<std::string, Conversion>> accepted_units(Kind k, TimeStep 
     case Kind::metre: u = {{"m", {1, 0}}}; break;
     case Kind::years: u = {{"yr", {1, 0}}, {"year", {1, 0}}, {"a", {1, 0}}}; break;
     case Kind::per_metre: u = {{"m-1", {1, 0}}, {"1/m", {1, 0}}}; break;
+    case Kind::annual_carbon:
+      for (const auto& [m, f] : stocks)
+        for (const auto& suffix : step_suffixes(TimeStep::year)) u.push_back({m + " " + suffix, {f, 0.0}});
+      break;
   }
   return u;
 }
@@ -324,6 +336,7 @@ std::string canonical_unit(const std::string& name) {
     case Kind::metre: return "m";
     case Kind::years: return "yr";
     case Kind::per_metre: return "m-1";
+    case Kind::annual_carbon: return "t ha-1 yr-1";
   }
   return "";
 }
@@ -402,7 +415,7 @@ SiteForcing read_site_forcing(const std::string& path) {
       continue;
     }
     if (std::find(std::begin(kTextKeys), std::end(kTextKeys), key) != std::end(kTextKeys)) {
-      if (key == "land_use" && std::find(std::begin(kLandUses), std::end(kLandUses), value) == std::end(kLandUses))
+      if ((key == "land_use" || key == "history_land_use") && std::find(std::begin(kLandUses), std::end(kLandUses), value) == std::end(kLandUses))
         w.fail(no, value_col, key, "found '" + value + "', expected one of cropland, grassland, forest, bare");
       f.texts[key] = value;
       continue;

@@ -56,6 +56,12 @@ void write_result(const SiteRunResult& r, const std::string& path) {
 
 }  // namespace
 
+bool valid_start(const std::string& mode) {
+  for (const char* m : {"observed", "equilibrium", "cycle", "none", "history", "pools", "stable"})
+    if (mode == m) return true;
+  return false;
+}
+
 SiteRunResult simulate_site(const SiteRunOptions& opt) {
   const ModelBinding* model = nullptr;
   try {
@@ -63,9 +69,13 @@ SiteRunResult simulate_site(const SiteRunOptions& opt) {
   } catch (const std::invalid_argument& e) {
     throw InputError(std::string("--model: ") + e.what());
   }
-  if (opt.spinup != "none" && opt.spinup != "equilibrium" && opt.spinup != "cycle")
-    throw InputError("--spinup: unknown value '" + opt.spinup + "', expected none, equilibrium or cycle");
-  const SiteForcing f = read_site_forcing(opt.forcing);
+  if (!valid_start(opt.spinup))
+    throw InputError("--spinup: unknown value '" + opt.spinup + "', expected one of " + kStartModes);
+  SiteForcing f = read_site_forcing(opt.forcing);
+  if (!std::isnan(opt.soc_initial)) {
+    f.numbers["soc_initial"] = opt.soc_initial;
+    if (!f.metadata_line.count("soc_initial")) f.metadata_line["soc_initial"] = 0;
+  }
   ParameterFile pf = read_parameter_file(opt.parameters);
   check_model(pf, opt.model);
   for (const auto& [name, value] : opt.parameter_values) pf.entries.push_back({name, value, 0, 0});
@@ -83,6 +93,8 @@ SiteRunResult simulate_site(const SiteRunOptions& opt) {
     r.metadata.push_back({"parameters", pf.path});
     r.metadata.push_back({"parameters_sha256", grids::sha256_file(pf.path)});
   }
+  if (!std::isnan(opt.soc_initial))
+    r.metadata.push_back({"soc_initial", exact_number(opt.soc_initial) + " t ha-1 (" + opt.soc_initial_source + ")"});
   r.metadata.push_back({"alamod_version", alamod_version()});
   r.metadata.push_back({"alamod_git_commit", alamod_git_commit()});
   return model->run_site(opt, f, pf, std::move(r));

@@ -10,6 +10,7 @@
 /// explicit switch over the registry name, see each models/*/README.md "Site runs"); spin up;
 /// simulate with a carbon-balance check every step; write the output under a temporary name and
 /// rename it. Nothing is written when anything fails. Plain C++: no MPI, no PETSc.
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,7 +22,11 @@ struct SiteRunOptions {
   std::string forcing;     ///< [in] site forcing file (CSV, data/sites/FORMAT.md)
   std::string parameters;  ///< [in] optional TOML file with a [parameters] table ("" = defaults)
   std::string out;         ///< [in] output CSV file
-  std::string spinup = "equilibrium";  ///< [in] none | equilibrium | cycle
+  /// [in] the start (docs/SITES.md, "Starting states"): observed | equilibrium | cycle | none | history | pools | stable
+  std::string spinup = "observed";
+  /// [in] the first observed stock (t ha-1) of the site tables, replacing the forcing's soc_initial; NaN: none
+  double soc_initial = std::nan("");
+  std::string soc_initial_source;  ///< [in] where soc_initial comes from, for the output's metadata
   bool overwrite = false;  ///< [in] replace an existing output file
   /// [in] parameter values set after the parameter file (name, value in the declared unit), e.g. by calibration
   std::vector<std::pair<std::string, double>> parameter_values;
@@ -48,6 +53,11 @@ struct SiteRunResult {
   std::vector<std::string> notes;        ///< derived inputs and assumptions, one line each
   std::vector<std::pair<std::string, std::string>> metadata;  ///< output metadata (key, value)
 };
+
+/// The values of --spinup, for messages and help.
+inline constexpr const char* kStartModes = "observed, equilibrium, cycle, none, history, pools, stable";
+/// Whether `mode` is one of kStartModes.
+bool valid_start(const std::string& mode);
 
 /// Read, spin up, simulate and check, without writing. Throws alamod::InputError.
 SiteRunResult simulate_site(const SiteRunOptions& opt);

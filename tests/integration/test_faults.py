@@ -962,18 +962,22 @@ def site_cases(args, case):
 
     # a model that fails on every series: evaluate must not exit 0
     out = os.path.join(case.root, "eval_failing_model")
-    r = run_plain(args, ["evaluate", "--sites", sites, "--only-sites", "broadbalk", "--models", "rothc,amg",
-                         "--out", out])
-    why = [] if r.rc != 0 else ["exit 0 although amg failed on every series"]
+    r = run_plain(args, ["evaluate", "--sites", sites, "--only-sites", "broadbalk", "--models", "rothc,millennial",
+                         "--out", out])  # Millennial needs a swc column Broadbalk lacks
+    why = [] if r.rc != 0 else ["exit 0 although millennial failed on every series"]
     if r.rc != 0:
         if r.rc != 4:
             why.append("exit %d, expected 4 (some runs failed, the others scored)" % r.rc)
-        if "6 of 12 runs failed" not in r.err or "amg on broadbalk/nil:" not in r.err:
+        if "6 of 12 runs failed" not in r.err or "millennial on broadbalk/nil:" not in r.err:
             why.append("stderr does not say how many runs failed and which")
         report = os.path.join(out, "report.html")
         html = open(report).read() if os.path.exists(report) else ""
-        if "6 of 12 runs failed" not in html or "amg on broadbalk/nil:" not in html:
+        if "6 of 12 runs failed" not in html or "millennial on broadbalk/nil:" not in html:
             why.append("report.html does not say how many runs failed and which")
+        metrics = os.path.join(out, "metrics.csv")
+        rows = open(metrics).read().splitlines() if os.path.exists(metrics) else []
+        if sum(1 for x in rows if x.startswith("millennial,broadbalk,") and ",run_failed," in x and "swc" in x) != 6:
+            why.append("metrics.csv does not list the 6 failed runs (run_failed rows with the reason)")
     tb.report("evaluate_failed_runs_exit_nonzero", not why, r.seconds, "; ".join(why) + (r.dump() if why else ""))
 
     # a site forcing beyond the size limit: a clear refusal before reading it, not bad_alloc (a sparse file)

@@ -201,8 +201,11 @@ def check_dom(dom):
                                              for n in dom.find_all("pre")))
 
     # Metrics table: a row per model, site and treatment.
-    rows = [tr for t in dom.find_all("table", "metrics") for tr in t.find_all("tr")]
+    rows = [tr for t in dom.find_all("table", "metrics") if "pooled" not in t.classes() for tr in t.find_all("tr")]
     check("dom: metrics table has a row per model/site/treatment", len(rows) == 1 + 12, f"{len(rows)} rows")
+    pooled = [tr for t in dom.find_all("table", "pooled") for tr in t.find_all("tr")]
+    check("dom: pooled table has a row per model", len(pooled) == 1 + 3, f"{len(pooled)} rows")
+    check_layout(dom)
 
     # Heat map.
     maps = dom.find_all("svg", "heatmap")
@@ -283,8 +286,9 @@ def check_screenshot(png):
 def check_real_dom(dom, metrics_path):
     import csv
     rows = list(csv.DictReader(open(metrics_path, encoding="utf-8")))
-    models = sorted({r["model"] for r in rows})
-    scored = {(r["site"], r["treatment"]) for r in rows if r["metric"] == "rmse" and r["model"] != "multi-model mean"}
+    models = sorted({r["model"] for r in rows if r["metric"] != "run_failed"})
+    scored = {(r["site"], r["treatment"]) for r in rows if r["metric"] == "rmse" and r["model"] != "multi-model mean"
+              and r["site"] != "all"}
     check("metrics.csv: several models and site/treatments", len(models) >= 2 and len(scored) >= 5,
           f"{models}, {len(scored)}")
     plots = dom.find_all("svg", "timeseries")
@@ -311,6 +315,37 @@ def check_real_dom(dom, metrics_path):
     check("dom: a 1:1 scatter per model", smodels == models, f"{smodels} vs {models}")
 
 
+CONTENT_WIDTH = 1320 - 2 * 28  # main's max-width less its padding (engine/common/html_report.cpp)
+
+
+def check_layout(dom):
+    """Fits a 1,400 px window: no figure wider than the content (it would be shrunk, its labels with it), no table
+    wider (estimated from its text at 13 px: 7.3 px per character plus 24 px of padding per column; headers wrap
+    between words)."""
+    wide = [(s.attrs.get("class"), s.attrs.get("width")) for s in dom.find_all("svg")
+            if float(s.attrs.get("width", "0")) > CONTENT_WIDTH]
+    check(f"layout: every figure at most {CONTENT_WIDTH} px wide (drawn at full size, labels legible)", not wide,
+          str(wide[:5]))
+    for t in dom.find_all("table", "metrics"):
+        rows = [[c for c in tr.children if c.tag in ("td", "th")] for tr in t.find_all("tr")]
+        ncol = max(len(r) for r in rows)
+        width = 0.0
+        for j in range(ncol):
+            cells = [r[j] for r in rows if len(r) > j]
+            longest = max(len(max(c.all_text().split(), key=len, default="")) if c.tag == "th"
+                          else len(c.all_text().strip()) for c in cells)
+            width += 7.3 * longest + 24
+        check(f"layout: table {' '.join(t.classes())} about {width:.0f} px, fits {CONTENT_WIDTH} px",
+              width <= CONTENT_WIDTH)
+    maps = dom.find_all("svg", "heatmap")
+    if maps:
+        sizes = {t.attrs.get("font-size") for t in maps[0].iter() if t.tag in ("g", "text") and t.attrs.get("font-size")}
+        check("layout: heat map labels at 11.5 px or more", all(float(v) >= 11.5 for v in sizes), str(sizes))
+    taylor = dom.find_all("svg", "taylor")
+    check("dom: a Taylor diagram with a point per model", len(taylor) == 1 and
+          len(taylor[0].find_all("circle", "taylor-model")) >= 2)
+
+
 def check_real_screenshot(png):
     """A tall page (1400 x 16000): the metrics table at the top, the plots from about y = 3000 on."""
     img = read_png(png).astype(np.int32)
@@ -334,7 +369,9 @@ def render_real(chromium, report_dir, work):
     url = "file://" + report
     r = run_chromium(chromium, os.path.join(work, "profile-dom"), ["--dump-dom"], url)
     if check("chromium --dump-dom", r.returncode == 0 and "<svg" in r.stdout, f"exit {r.returncode}"):
-        check_real_dom(parse_dom(r.stdout), metrics)
+        dom = parse_dom(r.stdout)
+        check_real_dom(dom, metrics)
+        check_layout(dom)
     png = os.path.join(work, "report.png")
     r = run_chromium(chromium, os.path.join(work, "profile-shot"), [f"--screenshot={png}", "--window-size=1400,16000"],
                      url)

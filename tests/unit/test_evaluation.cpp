@@ -1,6 +1,7 @@
 // Evaluation: goodness-of-fit metrics against values computed by hand, input errors, the
 // multi-model mean, metrics.csv rows and the structure of the self-contained HTML report; the site
-// datasets as alamod evaluate reads them (the JSON reader, datapackage.json, duplicated and absurd rows).
+// datasets as alamod evaluate reads them (the JSON reader, datapackage.json, duplicated and absurd rows);
+// the Bayesian calibration's chains and their diagnostics (engine/site/posterior).
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <functional>
 #include <fstream>
 #include <limits>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -19,6 +21,7 @@
 #include "engine/site/data_package.hpp"
 #include "engine/site/evaluation.hpp"
 #include "engine/site/json_reader.hpp"
+#include "engine/site/posterior.hpp"
 #include "engine/site/site_evaluate.hpp"
 #include "grids/input_error.hpp"
 #include "tests/unit/test_files.hpp"
@@ -298,7 +301,8 @@ TEST(EvaluationHtml, StructureAndEscaping) {
   EXPECT_EQ(count(html, "class=\"plot scatter\""), 3u);
   EXPECT_EQ(count(html, "class=\"heatmap\" data-metric=\"efficiency\""), 1u);
   EXPECT_EQ(count(html, "<rect class=\"cell\""), 3u * 4u);
-  EXPECT_EQ(count(html, "<svg"), 4u + 3u + 1u);
+  EXPECT_EQ(count(html, "<svg"), 4u + 3u + 1u + 1u);  // and the Taylor diagram
+  EXPECT_EQ(count(html, "<circle class=\"taylor-model\""), 3u);
   // Every time-series plot has one line per model and the observed points.
   EXPECT_EQ(count(html, "<path class=\"sim\""), 4u * 3u);
   EXPECT_EQ(count(html, "<circle class=\"obs\""), 4u * 6u);
@@ -306,8 +310,8 @@ TEST(EvaluationHtml, StructureAndEscaping) {
   EXPECT_NE(html.find("SOC stock (t C ha-1)"), std::string::npos);
   EXPECT_NE(html.find(">year</text>"), std::string::npos);
   EXPECT_NE(html.find("class=\"colour-legend\""), std::string::npos);
-  // Metrics table: a row per series.
-  EXPECT_EQ(count(html, "<tr"), 1u + all.size());
+  // Metrics table: a row per series; the pooled table: a row per model (3 with the mean).
+  EXPECT_EQ(count(html, "<tr"), 1u + all.size() + 1u + 3u);
   // Escaping: names, title and provenance never appear raw.
   EXPECT_EQ(html.find("ICBM <v2>"), std::string::npos);
   EXPECT_NE(html.find("ICBM &lt;v2&gt;"), std::string::npos);
@@ -562,4 +566,61 @@ TEST(SiteDiscovery, DuplicatesAndAbsurdObservationsRefused) {
   // a descriptor that does not describe the folder
   msg = discover([&](const fs::path& d) { fs::remove(d / "forcing_pk.csv"); });
   EXPECT_NE(msg.find("datapackage.json ($.resources[4].path): 'forcing_pk.csv' not found"), std::string::npos) << msg;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Bayesian calibration's chains and diagnostics (engine/site/posterior.hpp)
+
+TEST(Posterior, DiagnosticsOfIndependentAndOfSeparatedChains) {
+  std::mt19937_64 rng(42);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  std::vector<alamod::engine::Chain> iid(4), apart(4);
+  for (int c = 0; c < 4; ++c)
+    for (int t = 0; t < 2000; ++t) {
+      const double z = normal(rng);
+      iid[c].samples.push_back({z});
+      apart[c].samples.push_back({z + 3.0 * c});  // four chains stuck in four places
+    }
+  const auto d = alamod::engine::diagnose(iid, 0);
+  EXPECT_NEAR(d[0].r_hat, 1.0, 0.01);
+  EXPECT_GT(d[0].ess, 0.7 * 8000);
+  EXPECT_LT(d[0].ess, 1.3 * 8000);
+  EXPECT_NEAR(d[0].mean, 0.0, 0.05);
+  EXPECT_NEAR(d[0].sd, 1.0, 0.05);
+  EXPECT_NEAR(d[0].q95 - d[0].q05, 2 * 1.645, 0.15);
+  EXPECT_GT(alamod::engine::diagnose(apart, 0)[0].r_hat, 2.0);
+  EXPECT_THROW(alamod::engine::diagnose({iid[0]}, 0), std::invalid_argument);
+}
+
+TEST(Posterior, AdaptiveMetropolisSamplesACorrelatedGaussian) {
+  // target: mean (1, -2), sd (0.5, 2), correlation 0.8; a poor initial proposal (identity)
+  const double s1 = 0.5, s2 = 2.0, rho = 0.8;
+  auto log_post = [&](const std::vector<double>& x) {
+    const double a = (x[0] - 1.0) / s1, b = (x[1] + 2.0) / s2;
+    return -0.5 * (a * a - 2 * rho * a * b + b * b) / (1 - rho * rho);
+  };
+  alamod::engine::ChainSettings s;
+  s.samples = 6000;
+  s.burn_in = 1000;
+  s.seed = 3;
+  std::vector<alamod::engine::Chain> chains;
+  for (int c = 0; c < 4; ++c)
+    chains.push_back(alamod::engine::adaptive_metropolis(log_post, {0.0, 0.0}, {{1.0, 0.0}, {0.0, 1.0}}, {-50, -50},
+                                                         {50, 50}, s, c));
+  // the same chain from the same seed and index, whatever else ran before
+  const auto again = alamod::engine::adaptive_metropolis(log_post, {0.0, 0.0}, {{1.0, 0.0}, {0.0, 1.0}}, {-50, -50},
+                                                         {50, 50}, s, 2);
+  EXPECT_EQ(again.samples, chains[2].samples);
+  const auto d = alamod::engine::diagnose(chains, s.burn_in);
+  EXPECT_NEAR(d[0].mean, 1.0, 0.06);
+  EXPECT_NEAR(d[1].mean, -2.0, 0.25);
+  EXPECT_NEAR(d[0].sd, s1, 0.06);
+  EXPECT_NEAR(d[1].sd, s2, 0.25);
+  for (const auto& p : d) {
+    EXPECT_LT(p.r_hat, 1.05);
+    EXPECT_GT(p.ess, 400.0);
+  }
+  const double acceptance = (chains[0].accepted + chains[1].accepted + chains[2].accepted + chains[3].accepted) / 24000.0;
+  EXPECT_GT(acceptance, 0.15);  // adapted: Haario et al.'s scaling gives about 0.3 in 2-D
+  EXPECT_LT(acceptance, 0.6);
 }

@@ -164,6 +164,7 @@ TEST(SiteRun, EquilibriumIsPeriodicForLinearModels) {
     SiteRunOptions opt;
     opt.model = model;
     opt.forcing = (dir / "site.csv").string();
+    opt.spinup = "equilibrium";  // not the default (observed): the equilibrium is what is checked
     const SiteRunResult r = simulate_site(opt);
     const std::size_t steps = r.time_step == "day" ? 3652 : r.time_step == "month" ? 120 : 10;  // 1981-1990
     // exact for the linear models; cycled to 1e-10 a year for millennial and mimics
@@ -470,6 +471,7 @@ TEST(SiteRun, WithoutCarbonInputTheNonlinearEquilibriumIsEmptyPools) {
     opt.model = model;
     opt.forcing = (dir / "none.csv").string();
     opt.out = (dir / (model + ".csv")).string();
+    opt.spinup = "equilibrium";
     const auto t0 = std::chrono::steady_clock::now();
     SiteRunResult r;
     ASSERT_NO_THROW(r = simulate_site(opt)) << model << ": " << error_of(opt);
@@ -548,7 +550,8 @@ TEST(SiteRun, UnknownModelAndSpinupAreNamed) {
   EXPECT_NE(error_of(opt).find("valid models: rothc"), std::string::npos);
   opt.model = "rothc";
   opt.spinup = "fast";
-  EXPECT_NE(error_of(opt).find("expected none, equilibrium or cycle"), std::string::npos);
+  EXPECT_NE(error_of(opt).find("expected one of observed, equilibrium, cycle, none, history, pools, stable"),
+            std::string::npos);
   EXPECT_FALSE(fs::exists("never.csv"));
 }
 
