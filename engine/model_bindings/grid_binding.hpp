@@ -13,7 +13,10 @@
 ///   pool_names(); cell(CellInput) -> Cell; year(Cell, Year, double* state) -> Flux (t ha-1 yr-1);
 ///   nonlinear models also guess(Cell, Year, state), the start of the SNES. Optionally: pools(Cell, state,
 ///   out) (t ha-1; without it the pools are the state), constant(Cell) (t ha-1 of pools the state does
-///   not hold; without it 0) and a static flux_meaning() (engine/model_bindings/grid_model.hpp).
+///   not hold; without it 0), a static flux_meaning() (engine/model_bindings/grid_model.hpp) and
+///   years(const Cell* cells, const Year* years, double* x, Flux* out, size_t n): a block kernel for the
+///   yearly loop, n cells at once (states kState apart), which must give the bits of year() cell by cell
+///   (the spin-ups keep calling year()).
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -77,6 +80,10 @@ template <class T, class = void>
 struct HasPools : std::false_type {};
 template <class T>
 struct HasPools<T, std::void_t<decltype(&T::pools)>> : std::true_type {};
+template <class T, class = void>
+struct HasYears : std::false_type {};
+template <class T>
+struct HasYears<T, std::void_t<decltype(&T::years)>> : std::true_type {};
 template <class T, class = void>
 struct HasConstant : std::false_type {};
 template <class T>
@@ -252,6 +259,23 @@ class CellGrid final : public GridModel {
     f.input.resize(n);
     f.rh.resize(n);
     f.leaching.resize(n);
+    if constexpr (HasYears<T>::value) {
+      // A block kernel: the cells a chunk at a time (the same bits as year() cell by cell).
+      constexpr size_t kChunk = 256;
+      std::vector<Year> years(std::min(n, kChunk));
+      std::vector<Flux> fluxes(years.size());
+      for (size_t first = 0; first < n; first += kChunk) {
+        const size_t count = std::min(kChunk, n - first);
+        for (size_t i = 0; i < count; ++i) years[i] = year_of(climate, first + i, year, scale_[first + i]);
+        t_.years(cells_.data() + first, years.data(), x_.data() + first * T::kState, fluxes.data(), count);
+        for (size_t i = 0; i < count; ++i) {
+          f.input[first + i] = fluxes[i].input;
+          f.rh[first + i] = fluxes[i].rh;
+          f.leaching[first + i] = fluxes[i].leaching;
+        }
+      }
+      return;
+    }
     for (size_t i = 0; i < n; ++i) {
       const Flux fl = t_.year(cells_[i], year_of(climate, i, year, scale_[i]), x_.data() + i * T::kState);
       f.input[i] = fl.input;
