@@ -38,7 +38,7 @@ STEPS_PER_YEAR = {"rothc": 12, "icbm": 1, "amg": 1, "yasso15": 1, "yasso07": 1, 
 # Which bench_models benchmark stands for each model's grid kernel (the first one found is used).
 KERNEL_BENCH = {"rothc": ["BM_RothcBlock", "BM_Rothc"], "icbm": ["BM_Icbm"], "amg": ["BM_Amg"],
                 "yasso15": ["BM_Yasso15"], "yasso07": ["BM_Yasso07", "BM_Yasso15"],
-                "century": ["BM_CenturyModes", "BM_Century"], "millennial": ["BM_MillennialMonthRates", "BM_Millennial"],
+                "century": ["BM_CenturyBlock", "BM_CenturyModes", "BM_Century"], "millennial": ["BM_MillennialMonthRates", "BM_Millennial"],
                 "mimics": ["BM_MimicsBlock", "BM_Mimics"]}
 
 

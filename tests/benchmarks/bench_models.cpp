@@ -160,6 +160,48 @@ void BM_CenturyModes(benchmark::State& state) {
 }
 BENCHMARK(BM_CenturyModes);
 
+/// CENTURY's grid block kernel (step_months_block, vectors of cells): 12 months per cell and
+/// iteration (xi from tas, pr and pet included), counted as 12 cell-steps (months).
+void BM_CenturyBlock(benchmark::State& state) {
+  namespace m = models::century;
+  const m::Parameters p;
+  Uniform u(3);
+  std::vector<m::Modes> d(kCells);
+  std::vector<const m::Modes*> modes(kCells);
+  std::vector<double> tas(12 * kCells), pr(12 * kCells), pet(12 * kCells), surface(12 * kCells), soil(12 * kCells);
+  std::vector<double> w(kCells * m::kNumPools), input(kCells, 0.0);
+  for (std::size_t i = 0; i < kCells; ++i) {
+    m::Site site;
+    site.clay = u(0.05, 0.5), site.silt = u(0.1, 0.45), site.lignin_to_nitrogen = u(5.0, 40.0);
+    site.structural_lignin = u(0.05, 0.25);
+    d[i] = m::decompose(m::derive_site_constants(p, site));
+    if (!d[i].exact) d[i] = m::decompose(m::derive_site_constants(p, m::Site{}));
+    modes[i] = &d[i];
+    for (int mo = 0; mo < 12; ++mo) {
+      const std::size_t at = static_cast<std::size_t>(mo) * kCells + i;
+      tas[at] = u(-2.0, 25.0), pr[at] = u(10.0, 150.0), pet[at] = u(5.0, 150.0);
+      surface[at] = u(0.5, 3.0), soil[at] = u(0.5, 3.0);
+    }
+    const m::Pools x{u(0.1, 1.0), u(0.05, 0.3), u(0.1, 1.0), u(0.05, 0.3), u(0.3, 1.5), u(10.0, 40.0), u(10.0, 30.0)};
+    m::to_modes(d[i], x.data(), w.data() + i * m::kNumPools);
+  }
+  m::MonthsBlock b;
+  b.n = kCells, b.modes = modes.data(), b.months = 12, b.tas = tas.data(), b.pr = pr.data(), b.pet = pet.data();
+  b.surface = surface.data(), b.soil = soil.data(), b.state = w.data(), b.input = input.data();
+  for (auto _ : state) {
+    m::step_months_block(p, b);
+    benchmark::DoNotOptimize(w.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetLabel("month");
+  state.counters["cell_steps_per_s"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * static_cast<double>(kCells) * 12.0, benchmark::Counter::kIsRate);
+  bool finite = true;
+  for (double v : w) finite = finite && std::isfinite(v);
+  if (!finite) state.SkipWithError("a cell state went non-finite");
+}
+BENCHMARK(BM_CenturyBlock);
+
 void BM_Amg(benchmark::State& state) {
   namespace m = models::amg;
   const m::Parameters p;
