@@ -12,7 +12,8 @@ one, interleaved, as this machine's speed drifts) it runs
 (the exact linear spin-up for the linear models, the SNES equilibrium for Millennial and MIMICS), reads
 alamod's own phase times (max over ranks) and prints, per model, the medians of the spin-up and
 compute phases, the compute phase per cell-year in ns of wall time (cells x years on RANKS ranks) and
-its ratio to RothC's in the same series; then, with --kernels, the single-core cost per cell-step of
+its ratio to RothC's in the same series, and the CPU time of the whole run (every rank, user + system:
+what the load of other work changes least); then, with --kernels, the single-core cost per cell-step of
 every model's kernel (tests/benchmarks/bench_models) and per cell-year (x steps per year), with its
 ratio to the RothC block kernel. It reports the 1-minute load average before and after each series,
 as other work on the machine changes the figures."""
@@ -20,6 +21,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -49,12 +51,15 @@ def run_model(binary, model, ranks, end_year, out):
            "--set", "totals.enabled=false"]
     if model in NONLINEAR:
         cmd += ["--set", 'spinup.method="equilibrium"']
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     p = subprocess.run(cmd, env=ENV, capture_output=True, text=True)
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     if p.returncode != 0:
         sys.exit(f"{model} with {binary} failed:\n{p.stdout}\n{p.stderr}")
     m = PHASES.search(p.stdout)
     cells = re.search(r"(\d+) land cells", p.stdout)
-    return {"spinup": float(m.group(2)), "compute": float(m.group(3)), "cells": int(cells.group(1))}
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)  # every rank's, the whole run
+    return {"spinup": float(m.group(2)), "compute": float(m.group(3)), "cells": int(cells.group(1)), "cpu": cpu}
 
 
 def kernel_costs(binary):
@@ -107,13 +112,13 @@ def main():
                 res = run_model(binary, model, a.ranks, a.end_year, os.path.join(out_root, f"{tag}_{model}"))
                 results[(tag, model)].append(res)
                 cells = res["cells"]
-                print(f"repeat {r + 1} {tag:6s} {model:10s} spin-up {res['spinup']:.3f} s compute {res['compute']:.3f} s",
-                      flush=True)
+                print(f"repeat {r + 1} {tag:6s} {model:10s} spin-up {res['spinup']:.3f} s compute {res['compute']:.3f} s "
+                      f"run CPU {res['cpu']:.2f} s", flush=True)
         loads.append(load())
     print(f"\nFrance 8 km ({cells} land cells), 1990-{a.end_year} ({years} years), {a.ranks} ranks, medians of "
           f"{a.repeat}; load average (1 min) {min(loads):.1f}-{max(loads):.1f}")
-    print("| model | build | spin-up s | compute s | compute ns per cell-year | ratio to RothC |")
-    print("|---|---|---|---|---|---|")
+    print("| model | build | spin-up s | compute s | compute ns per cell-year | ratio to RothC | CPU s of the whole run, all ranks |")
+    print("|---|---|---|---|---|---|---|")
     for model in models:
         for tag, _ in binaries:
             rows = results[(tag, model)]
@@ -122,7 +127,8 @@ def main():
             ref = statistics.median(x["compute"] for x in results[(tag, "rothc")]) if "rothc" in models else None
             per = comp / (cells * years) * 1e9
             ratio = f"{comp / ref:.1f}" if ref else ""
-            print(f"| {model} | {tag} | {spin:.2f} | {comp:.2f} | {per:.0f} | {ratio} |")
+            cpu = statistics.median(x["cpu"] for x in rows)
+            print(f"| {model} | {tag} | {spin:.2f} | {comp:.2f} | {per:.0f} | {ratio} | {cpu:.1f} |")
     kernels = [("before", a.kernels_before), ("after", a.kernels)] if a.kernels_before else [("now", a.kernels)]
     costs = {tag: kernel_costs(path) for tag, path in kernels}
     if any(costs.values()):

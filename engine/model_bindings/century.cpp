@@ -73,6 +73,20 @@ struct CenturyTraits {
     std::copy(s.begin(), s.end(), x);
     return f;
   }
+  /// The periodic equilibrium of the year in the cell's modes (models/century/ periodic_modes).
+  bool periodic_steady_state(const Cell& c, const Year& y, double* x) const {
+    if (!c.modes.exact) return false;
+    const double rate = 1.0 / m::century::kMonth;
+    double tas[12], pr[12], pet[12], surface[12], soil[12], modes[m::century::kNumPools];
+    for (int mo = 0; mo < 12; ++mo) {
+      tas[mo] = y[mo].tas, pr[mo] = y[mo].pr, pet[mo] = y[mo].pet;
+      surface[mo] = (kSurfaceShare * y[mo].input + y[mo].fym) * rate;
+      soil[mo] = (1.0 - kSurfaceShare) * y[mo].input * rate;
+    }
+    if (!m::century::periodic_modes(p, c.modes, 12, m::century::kMonth, tas, pr, pet, surface, soil, modes)) return false;
+    m::century::from_modes(c.modes, modes, x);
+    return true;
+  }
   /// The yearly loop for n cells at once: the cells in modes through the block kernel
   /// (models/century/ step_months_block, the bits of year() cell by cell), the others by year().
   void years(const Cell* cells, const Year* y, double* x, Flux* out, std::size_t n) const {

@@ -16,7 +16,9 @@
 ///   not hold; without it 0), a static flux_meaning() (engine/model_bindings/grid_model.hpp) and
 ///   years(const Cell* cells, const Year* years, double* x, Flux* out, size_t n): a block kernel for the
 ///   yearly loop, n cells at once (states kState apart), which must give the bits of year() cell by cell
-///   (the spin-ups keep calling year()).
+///   (the spin-ups keep calling year()); and for a linear model periodic_steady_state(Cell, Year, x) -> bool:
+///   the periodic equilibrium of the year in closed form (1 simulated year of work or less instead of
+///   kState + 1), false where it has none, which leaves the cell to the general construction.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -81,6 +83,10 @@ struct HasPools : std::false_type {};
 template <class T>
 struct HasPools<T, std::void_t<decltype(&T::pools)>> : std::true_type {};
 template <class T, class = void>
+struct HasPeriodicSteadyState : std::false_type {};
+template <class T>
+struct HasPeriodicSteadyState<T, std::void_t<decltype(&T::periodic_steady_state)>> : std::true_type {};
+template <class T, class = void>
 struct HasYears : std::false_type {};
 template <class T>
 struct HasYears<T, std::void_t<decltype(&T::years)>> : std::true_type {};
@@ -130,9 +136,7 @@ class CellGrid final : public GridModel {
     rep.residual.assign(n, 0.0);
     rep.cycles.assign(n, 0.0);
     if constexpr (T::kLinear) {
-      rep.method = std::string("exact periodic equilibrium of the affine map of the mean year (") +
-                   std::to_string(T::kState + 1) + " years to build the map, 1 to check" +
-                   (inverse ? ", 1 more after scaling the inputs" : "") + "); " + T::kRule;
+      size_t closed_form = 0;  // cells whose equilibrium came from the model's closed form
       for (size_t i = 0; i < n; ++i) {
         Year y = year_of(mean, i, kSpinupCalendarYear, 1.0);
         auto cycle = [&](const double* in, double* out, bool with_inputs) {
@@ -143,8 +147,26 @@ class CellGrid final : public GridModel {
           t_.year(cells_[i], yy, out);
         };
         spinup::LinearSteadyState r;
+        if constexpr (HasPeriodicSteadyState<T>::value) {
+          // the model's closed form, then one cycle to check it
+          std::array<double, T::kState> closed{}, next{};
+          bool found = false;
+          try {
+            found = t_.periodic_steady_state(cells_[i], y, closed.data());
+          } catch (const std::exception&) {
+            found = false;
+          }
+          if (found) {
+            next = closed;
+            t_.year(cells_[i], y, next.data());
+            std::copy(closed.begin(), closed.end(), r.state.begin());
+            r.residual = spinup::relative_change(T::kState, closed.data(), next.data());
+            r.cycles = 2;
+            ++closed_form;
+          }
+        }
         try {
-          r = spinup::linear_periodic_steady_state(T::kState, cycle);
+          if (r.cycles == 0) r = spinup::linear_periodic_steady_state(T::kState, cycle);
         } catch (const std::runtime_error&) {  // I - M singular
           throw InputError(no_decomposition(i, y));
         } catch (const std::exception& e) {
@@ -179,6 +201,12 @@ class CellGrid final : public GridModel {
           rep.cycles[i] += 1;
         }
       }
+      const std::string general = std::to_string(T::kState + 1) + " years to build the affine map of the mean year, 1 to check";
+      rep.method = std::string("exact periodic equilibrium of the mean year (") +
+                   (closed_form == n ? std::string("in closed form: 1 year, 1 to check")
+                    : closed_form > 0 ? "in closed form for " + std::to_string(closed_form) + " cells (1 year, 1 to check), " + general + " for the others"
+                                      : general) +
+                   (inverse ? ", 1 more after scaling the inputs" : "") + "); " + T::kRule;
     } else {
       if (inverse)
         throw InputError(cfg_.path + ": spinup.method = \"inverse\" needs a linear model (rothc, icbm, yasso15, "

@@ -207,6 +207,14 @@ inline void step_modes(const Modes& d, double surface_input, double soil_input, 
   }
 }
 
+/// The periodic equilibrium in modes of a cycle of `months` months (forcing [month], as in MonthsBlock for
+/// one cell): in its modes the cycle maps each mode on its own, m_i <- P_i m_i + Q_i, so the equilibrium
+/// is m_i = Q_i / (1 - P_i), with 1 - P_i = -expm1(sum of the months' u_i) (no cancellation for the slow
+/// modes). One cycle of work. Returns false (modes unspecified) where a mode does not decay over the
+/// cycle (1 - P_i not > 0) or the result is not finite. Pools: from_modes.
+bool periodic_modes(const Parameters& p, const Modes& d, int months, double dt, const double* tas, const double* pr,
+                    const double* pet, const double* surface, const double* soil, double* modes);
+
 /// Steady state for constant forcing, x = -(xi A)^-1 b (t C ha-1). Throws
 /// std::invalid_argument if xi <= 0 or a pool does not decay.
 Pools steady_state(const SiteConstants& s, const CellForcing& f);

@@ -2,7 +2,11 @@
 // (v2d baseline SSE2, v4d AVX2, v8d AVX-512, picked at run time), the remaining cells with the scalar
 // instance of the same template. The build forbids FMA contraction, so every lane rounds as the scalar
 // instance does: a cell's bits depend neither on its block nor on the instruction set.
+#pragma GCC diagnostic ignored "-Wpsabi"  // vector arguments of always-inline helpers, never an ABI boundary
+
 #include "models/century/century.hpp"
+
+#include <cmath>
 
 namespace alamod::models::century {
 
@@ -84,6 +88,36 @@ __attribute__((target("avx512f"))) void step_months_avx512(const Parameters& p, 
 }
 
 }  // namespace
+
+bool periodic_modes(const Parameters& p, const Modes& d, int months, double dt, const double* tas, const double* pr,
+                    const double* pet, const double* surface, const double* soil, double* modes) {
+  double grow[kNumPools], sum_u[kNumPools], q[kNumPools];
+  for (int i = 0; i < kNumPools; ++i) grow[i] = 1.0, sum_u[i] = 0.0, q[i] = 0.0;
+  const double fm = d.metabolic_fraction;
+  for (int mo = 0; mo < months; ++mo) {
+    const double xi = temperature_factor(p, tas[mo]) * moisture_factor(p, pr[mo], pet[mo]);
+    const double lit[4] = {surface[mo] * (1.0 - fm), surface[mo] * fm, soil[mo] * (1.0 - fm), soil[mo] * fm};
+    const double xi_dt = xi * dt;
+    for (int i = 0; i < kNumPools; ++i) {
+      const double u = d.lambda[i] * xi_dt;
+      double e, phi;
+      det_exp_phi(u, e, phi);
+      const double beta = i < 4 ? lit[i] : d.surface_input[i - 4] * surface[mo] + d.soil_input[i - 4] * soil[mo];
+      q[i] = e * q[i] + dt * phi * beta;
+      grow[i] = e * grow[i];
+      sum_u[i] += u;
+    }
+  }
+  for (int i = 0; i < kNumPools; ++i) {
+    double e, phi;
+    det_exp_phi(sum_u[i], e, phi);
+    const double decay = -(sum_u[i] * phi);  // 1 - P_i = -expm1(sum of u)
+    if (!(decay > 0.0)) return false;
+    modes[i] = q[i] / decay;
+    if (!std::isfinite(modes[i])) return false;
+  }
+  return true;
+}
 
 void step_months_block(const Parameters& p, const MonthsBlock& b, int isa) {
   static const int best = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;

@@ -3,6 +3,8 @@
 // the scalar instance of the same template. Each lane runs exactly the operations of step_hour, in the
 // same order (the build forbids FMA contraction), so a cell gets the same bits from the block kernel,
 // on every instruction set and at every position in the block, as from step_day.
+#pragma GCC diagnostic ignored "-Wpsabi"  // vector arguments of always-inline helpers, never an ABI boundary
+
 #include <cstring>
 
 #include "models/mimics/mimics.hpp"
