@@ -226,6 +226,14 @@ inline double arrhenius(const Parameters& p, double alpha, double eact, double s
 struct DayRates {
   Fluxes modifiers{};  ///< scalar_wd, scalar_wb, vmax_pl and vmax_lb set, the fluxes 0
   double cue = 0.0;    ///< carbon use efficiency cue_ref - cue_t (T - tae_ref) (1)
+  // The leading products of the fluxes, (a b) of every a b x ... (the same bits as every day's):
+  double vmax_pl_wd = 0.0;     ///< vmax_pl wd (d-1)
+  double rate_pa_wd = 0.0;     ///< rate_pa wd (d-1)
+  double rate_break_wd = 0.0;  ///< rate_break wd (d-1)
+  double rate_leach_wd = 0.0;  ///< rate_leach wd (d-1)
+  double rate_ma_wd = 0.0;     ///< rate_ma wd (d-1)
+  double vmax_lb_wb = 0.0;     ///< vmax_lb wb (d-1)
+  double respired_share = 0.0; ///< 1 - cue (1)
 };
 
 /// The rates of a day's forcing (soil temperature and moisture; npp is not used).
@@ -235,6 +243,14 @@ inline DayRates day_rates(const Parameters& p, const DailyForcing& f) {
   r.modifiers.vmax_pl = arrhenius(p, p.alpha_pl, p.eact_pl, f.soil_temperature);
   r.modifiers.vmax_lb = arrhenius(p, p.alpha_lb, p.eact_lb, f.soil_temperature);
   r.cue = p.cue_ref - p.cue_t * (f.soil_temperature - p.tae_ref);
+  const double wd = r.modifiers.scalar_wd;
+  r.vmax_pl_wd = r.modifiers.vmax_pl * wd;
+  r.rate_pa_wd = p.rate_pa * wd;
+  r.rate_break_wd = p.rate_break * wd;
+  r.rate_leach_wd = p.rate_leach * wd;
+  r.rate_ma_wd = p.rate_ma * wd;
+  r.vmax_lb_wb = r.modifiers.vmax_lb * r.modifiers.scalar_wb;
+  r.respired_share = 1.0 - r.cue;
   return r;
 }
 
@@ -244,17 +260,16 @@ inline DayRates day_rates(const Parameters& p, const DailyForcing& f) {
 inline Fluxes daily_fluxes(const Parameters& p, const SoilConstants& s, const DayRates& r, const State& x) {
   Fluxes fl = r.modifiers;
   const double wd = fl.scalar_wd;
-  fl.f_po_lm = (x.pom > 0.0 && x.mic > 0.0) ? fl.vmax_pl * wd * x.pom * x.mic / (p.kaff_pl + x.mic) : 0.0;
-  fl.f_po_ag = x.pom > 0.0 ? p.rate_pa * wd * x.pom : 0.0;
-  fl.f_ag_break = x.agg > 0.0 ? p.rate_break * wd * x.agg : 0.0;
-  fl.f_lm_leach = x.lmwc > 0.0 ? p.rate_leach * wd * x.lmwc : 0.0;
+  fl.f_po_lm = (x.pom > 0.0 && x.mic > 0.0) ? r.vmax_pl_wd * x.pom * x.mic / (p.kaff_pl + x.mic) : 0.0;
+  fl.f_po_ag = x.pom > 0.0 ? r.rate_pa_wd * x.pom : 0.0;
+  fl.f_ag_break = x.agg > 0.0 ? r.rate_break_wd * x.agg : 0.0;
+  fl.f_lm_leach = x.lmwc > 0.0 ? r.rate_leach_wd * x.lmwc : 0.0;
   fl.f_lm_ma = (x.lmwc > 0.0 && x.maom > 0.0) ? wd * s.kaff_lm * x.lmwc * (1.0 - x.maom / s.qmax) : 0.0;
   fl.f_ma_lm = x.maom > 0.0 ? p.kaff_des * x.maom / s.qmax : 0.0;
-  fl.f_lm_mb = (x.lmwc > 0.0 && x.mic > 0.0) ? fl.vmax_lb * fl.scalar_wb * x.mic * x.lmwc / (p.kaff_lb + x.lmwc)
-                                              : 0.0;
+  fl.f_lm_mb = (x.lmwc > 0.0 && x.mic > 0.0) ? r.vmax_lb_wb * x.mic * x.lmwc / (p.kaff_lb + x.lmwc) : 0.0;
   fl.f_mb_turn = x.mic > 0.0 ? p.rate_bd * (x.mic * x.mic) : 0.0;
-  fl.f_ma_ag = x.maom > 0.0 ? p.rate_ma * wd * x.maom : 0.0;
-  fl.f_mb_atm = (x.mic > 0.0 && x.lmwc > 0.0) ? fl.f_lm_mb * (1.0 - r.cue) : 0.0;
+  fl.f_ma_ag = x.maom > 0.0 ? r.rate_ma_wd * x.maom : 0.0;
+  fl.f_mb_atm = (x.mic > 0.0 && x.lmwc > 0.0) ? fl.f_lm_mb * r.respired_share : 0.0;
   return fl;
 }
 
