@@ -136,7 +136,6 @@ class CellGrid final : public GridModel {
     rep.residual.assign(n, 0.0);
     rep.cycles.assign(n, 0.0);
     if constexpr (T::kLinear) {
-      size_t closed_form = 0;  // cells whose equilibrium came from the model's closed form
       for (size_t i = 0; i < n; ++i) {
         Year y = year_of(mean, i, kSpinupCalendarYear, 1.0);
         auto cycle = [&](const double* in, double* out, bool with_inputs) {
@@ -162,7 +161,6 @@ class CellGrid final : public GridModel {
             std::copy(closed.begin(), closed.end(), r.state.begin());
             r.residual = spinup::relative_change(T::kState, closed.data(), next.data());
             r.cycles = 2;
-            ++closed_form;
           }
         }
         try {
@@ -201,11 +199,13 @@ class CellGrid final : public GridModel {
           rep.cycles[i] += 1;
         }
       }
+      // The same text on every rank (it is written collectively into the output): which cells took the
+      // closed form shows in their spin-up years (spinup_iterations), not here.
       const std::string general = std::to_string(T::kState + 1) + " years to build the affine map of the mean year, 1 to check";
       rep.method = std::string("exact periodic equilibrium of the mean year (") +
-                   (closed_form == n ? std::string("in closed form: 1 year, 1 to check")
-                    : closed_form > 0 ? "in closed form for " + std::to_string(closed_form) + " cells (1 year, 1 to check), " + general + " for the others"
-                                      : general) +
+                   (HasPeriodicSteadyState<T>::value
+                        ? "in closed form: 1 year, 1 to check; where there is none, " + general
+                        : general) +
                    (inverse ? ", 1 more after scaling the inputs" : "") + "); " + T::kRule;
     } else {
       if (inverse)
