@@ -724,14 +724,6 @@ void add_climate_command(CLI::App& app, ClimateCommand& climate) {
 // What is answered before MPI starts
 // ---------------------------------------------------------------------------------------------------
 
-/// This process's rank as the launcher (mpiexec, srun) numbered it, before MPI starts: commands
-/// that only print (help, version, models) run without MPI and print on rank 0 only.
-int launcher_rank() {
-  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "SLURM_PROCID"})
-    if (const char* v = std::getenv(name)) return std::atoi(v);
-  return 0;
-}
-
 /// The words that no alamod option took: PETSc's options (-log_view, -tao_*), each with its value.
 std::vector<std::string> leftover_words(const Commands& c) {
   std::vector<std::string> words = c.app.remaining();
@@ -1099,6 +1091,19 @@ std::optional<int> CommandLine::parse(int argc, char** argv) {
 }
 
 const std::vector<std::string>& CommandLine::petsc_options() const { return commands_->petsc_options; }
+
+bool CommandLine::serial() const {
+  const Commands& c = *commands_;
+  return *c.rothc.command || *c.amg.command || *c.site.command;
+}
+
+/// This process's rank as the launcher (mpiexec, srun) numbered it, before MPI starts: commands
+/// that only print (help, version, models) and the serial ones run without MPI, on rank 0 only.
+int CommandLine::launcher_rank() {
+  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "SLURM_PROCID"})
+    if (const char* v = std::getenv(name)) return std::atoi(v);
+  return 0;
+}
 
 int CommandLine::run(int rank) {
   Commands& c = *commands_;

@@ -24,6 +24,14 @@ class CommandLine {
   /// when the chosen command computes: start MPI and PETSc, then call run().
   std::optional<int> parse(int argc, char** argv);
 
+  /// Whether the parsed command is serial (`rothc`, `amg`, `site`): it runs without MPI or PETSc, on
+  /// the launcher's rank 0 (the other ranks return 0), and starts PETSc on demand where it needs it
+  /// (engine/common/petsc_on_demand.hpp).
+  bool serial() const;
+
+  /// This process's rank as the launcher numbered it (0 without a launcher), before MPI starts.
+  static int launcher_rank();
+
   /// The options meant for PETSc (-log_view, -tao_*...), with their values.
   const std::vector<std::string>& petsc_options() const;
 

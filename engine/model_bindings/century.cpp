@@ -35,6 +35,7 @@ struct CenturyTraits {
   Params p;
   struct Cell {
     m::century::SiteConstants sc;
+    m::century::Modes modes;  ///< the cell's matrix in its modes (models/century/century.hpp)
   };
   static std::vector<std::string> pool_names() {
     return {"surface_structural", "surface_metabolic", "soil_structural", "soil_metabolic", "active", "slow", "passive"};
@@ -44,16 +45,25 @@ struct CenturyTraits {
     site.clay = in.clay_pct / 100.0;
     site.silt = std::min(0.45, 1.0 - site.clay);
     site.lignin_to_nitrogen = in.land_use->lignin_fraction / in.land_use->n_fraction;
-    return {m::century::derive_site_constants(p, site)};
+    Cell c{m::century::derive_site_constants(p, site), {}};
+    c.modes = m::century::decompose(c.sc);
+    return c;
   }
+  /// One year: in the cell's modes (the block kernel for one cell: 12 x 7 scalar exponentials; the
+  /// respired carbon from the carbon balance of the year), or by `step`'s matrix exponential where
+  /// the decomposition is ill conditioned.
   Flux year(const Cell& c, const Year& y, double* x) const {
+    const double rate = 1.0 / m::century::kMonth;
+    Flux f;
+    if (c.modes.exact) {
+      years(&c, &y, x, &f, 1);
+      return f;
+    }
     m::century::Pools s;
     std::copy(x, x + kState, s.begin());
-    Flux f;
     for (const auto& mo : y) {
       const double moisture = mo.pet > 0.0 ? m::century::moisture_factor(p, mo.pr, mo.pet) : 1.0;
       const double xi = m::century::temperature_factor(p, mo.tas) * moisture;
-      const double rate = 1.0 / m::century::kMonth;
       const m::century::CellForcing cf{(kSurfaceShare * mo.input + mo.fym) * rate, (1.0 - kSurfaceShare) * mo.input * rate,
                                        xi};
       const auto fl = m::century::step(c.sc, cf, m::century::kMonth, s);
@@ -62,6 +72,63 @@ struct CenturyTraits {
     }
     std::copy(s.begin(), s.end(), x);
     return f;
+  }
+  /// The periodic equilibrium of the year in the cell's modes (models/century/ periodic_modes).
+  bool periodic_steady_state(const Cell& c, const Year& y, double* x) const {
+    if (!c.modes.exact) return false;
+    const double rate = 1.0 / m::century::kMonth;
+    double tas[12], pr[12], pet[12], surface[12], soil[12], modes[m::century::kNumPools];
+    for (int mo = 0; mo < 12; ++mo) {
+      tas[mo] = y[mo].tas, pr[mo] = y[mo].pr, pet[mo] = y[mo].pet;
+      surface[mo] = (kSurfaceShare * y[mo].input + y[mo].fym) * rate;
+      soil[mo] = (1.0 - kSurfaceShare) * y[mo].input * rate;
+    }
+    if (!m::century::periodic_modes(p, c.modes, 12, m::century::kMonth, tas, pr, pet, surface, soil, modes)) return false;
+    m::century::from_modes(c.modes, modes, x);
+    return true;
+  }
+  /// The yearly loop for n cells at once: the cells in modes through the block kernel
+  /// (models/century/ step_months_block, the bits of year() cell by cell), the others by year().
+  void years(const Cell* cells, const Year* y, double* x, Flux* out, std::size_t n) const {
+    constexpr int kPools = m::century::kNumPools;
+    const double rate = 1.0 / m::century::kMonth;
+    std::vector<std::size_t> in_modes;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (cells[i].modes.exact) in_modes.push_back(i);
+      else out[i] = year(cells[i], y[i], x + i * kState);
+    }
+    const std::size_t k = in_modes.size();
+    if (k == 0) return;
+    std::vector<const m::century::Modes*> modes(k);
+    std::vector<double> tas(12 * k), pr(12 * k), pet(12 * k), surface(12 * k), soil(12 * k), state(k * kPools),
+        input(k, 0.0), before(k, 0.0);
+    for (std::size_t j = 0; j < k; ++j) {
+      const std::size_t i = in_modes[j];
+      modes[j] = &cells[i].modes;
+      for (int mo = 0; mo < 12; ++mo) {
+        const Month& m = y[i][mo];
+        const std::size_t at = static_cast<std::size_t>(mo) * k + j;
+        tas[at] = m.tas, pr[at] = m.pr, pet[at] = m.pet;
+        surface[at] = (kSurfaceShare * m.input + m.fym) * rate;
+        soil[at] = (1.0 - kSurfaceShare) * m.input * rate;
+      }
+      const double* xi = x + i * kState;
+      for (int q = 0; q < kPools; ++q) before[j] += xi[q];
+      m::century::to_modes(cells[i].modes, xi, state.data() + j * kPools);
+    }
+    m::century::MonthsBlock b;
+    b.n = k, b.modes = modes.data(), b.months = 12, b.dt = m::century::kMonth;
+    b.tas = tas.data(), b.pr = pr.data(), b.pet = pet.data(), b.surface = surface.data(), b.soil = soil.data();
+    b.state = state.data(), b.input = input.data();
+    m::century::step_months_block(p, b);
+    for (std::size_t j = 0; j < k; ++j) {
+      const std::size_t i = in_modes[j];
+      double* xi = x + i * kState;
+      m::century::from_modes(cells[i].modes, state.data() + j * kPools, xi);
+      double after = 0.0;
+      for (int q = 0; q < kPools; ++q) after += xi[q];
+      out[i] = {input[j], before[j] + input[j] - after, 0.0};
+    }
   }
 };
 

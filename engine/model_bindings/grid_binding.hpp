@@ -13,7 +13,12 @@
 ///   pool_names(); cell(CellInput) -> Cell; year(Cell, Year, double* state) -> Flux (t ha-1 yr-1);
 ///   nonlinear models also guess(Cell, Year, state), the start of the SNES. Optionally: pools(Cell, state,
 ///   out) (t ha-1; without it the pools are the state), constant(Cell) (t ha-1 of pools the state does
-///   not hold; without it 0) and a static flux_meaning() (engine/model_bindings/grid_model.hpp).
+///   not hold; without it 0), a static flux_meaning() (engine/model_bindings/grid_model.hpp) and
+///   years(const Cell* cells, const Year* years, double* x, Flux* out, size_t n): a block kernel for the
+///   yearly loop, n cells at once (states kState apart), which must give the bits of year() cell by cell
+///   (the spin-ups keep calling year()); and for a linear model periodic_steady_state(Cell, Year, x) -> bool:
+///   the periodic equilibrium of the year in closed form (1 simulated year of work or less instead of
+///   kState + 1), false where it has none, which leaves the cell to the general construction.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -78,6 +83,14 @@ struct HasPools : std::false_type {};
 template <class T>
 struct HasPools<T, std::void_t<decltype(&T::pools)>> : std::true_type {};
 template <class T, class = void>
+struct HasPeriodicSteadyState : std::false_type {};
+template <class T>
+struct HasPeriodicSteadyState<T, std::void_t<decltype(&T::periodic_steady_state)>> : std::true_type {};
+template <class T, class = void>
+struct HasYears : std::false_type {};
+template <class T>
+struct HasYears<T, std::void_t<decltype(&T::years)>> : std::true_type {};
+template <class T, class = void>
 struct HasConstant : std::false_type {};
 template <class T>
 struct HasConstant<T, std::void_t<decltype(&T::constant)>> : std::true_type {};
@@ -123,9 +136,6 @@ class CellGrid final : public GridModel {
     rep.residual.assign(n, 0.0);
     rep.cycles.assign(n, 0.0);
     if constexpr (T::kLinear) {
-      rep.method = std::string("exact periodic equilibrium of the affine map of the mean year (") +
-                   std::to_string(T::kState + 1) + " years to build the map, 1 to check" +
-                   (inverse ? ", 1 more after scaling the inputs" : "") + "); " + T::kRule;
       for (size_t i = 0; i < n; ++i) {
         Year y = year_of(mean, i, kSpinupCalendarYear, 1.0);
         auto cycle = [&](const double* in, double* out, bool with_inputs) {
@@ -136,8 +146,25 @@ class CellGrid final : public GridModel {
           t_.year(cells_[i], yy, out);
         };
         spinup::LinearSteadyState r;
+        if constexpr (HasPeriodicSteadyState<T>::value) {
+          // the model's closed form, then one cycle to check it
+          std::array<double, T::kState> closed{}, next{};
+          bool found = false;
+          try {
+            found = t_.periodic_steady_state(cells_[i], y, closed.data());
+          } catch (const std::exception&) {
+            found = false;
+          }
+          if (found) {
+            next = closed;
+            t_.year(cells_[i], y, next.data());
+            std::copy(closed.begin(), closed.end(), r.state.begin());
+            r.residual = spinup::relative_change(T::kState, closed.data(), next.data());
+            r.cycles = 2;
+          }
+        }
         try {
-          r = spinup::linear_periodic_steady_state(T::kState, cycle);
+          if (r.cycles == 0) r = spinup::linear_periodic_steady_state(T::kState, cycle);
         } catch (const std::runtime_error&) {  // I - M singular
           throw InputError(no_decomposition(i, y));
         } catch (const std::exception& e) {
@@ -172,6 +199,14 @@ class CellGrid final : public GridModel {
           rep.cycles[i] += 1;
         }
       }
+      // The same text on every rank (it is written collectively into the output): which cells took the
+      // closed form shows in their spin-up years (spinup_iterations), not here.
+      const std::string general = std::to_string(T::kState + 1) + " years to build the affine map of the mean year, 1 to check";
+      rep.method = std::string("exact periodic equilibrium of the mean year (") +
+                   (HasPeriodicSteadyState<T>::value
+                        ? "in closed form: 1 year, 1 to check; where there is none, " + general
+                        : general) +
+                   (inverse ? ", 1 more after scaling the inputs" : "") + "); " + T::kRule;
     } else {
       if (inverse)
         throw InputError(cfg_.path + ": spinup.method = \"inverse\" needs a linear model (rothc, icbm, yasso15, "
@@ -252,6 +287,23 @@ class CellGrid final : public GridModel {
     f.input.resize(n);
     f.rh.resize(n);
     f.leaching.resize(n);
+    if constexpr (HasYears<T>::value) {
+      // A block kernel: the cells a chunk at a time (the same bits as year() cell by cell).
+      constexpr size_t kChunk = 256;
+      std::vector<Year> years(std::min(n, kChunk));
+      std::vector<Flux> fluxes(years.size());
+      for (size_t first = 0; first < n; first += kChunk) {
+        const size_t count = std::min(kChunk, n - first);
+        for (size_t i = 0; i < count; ++i) years[i] = year_of(climate, first + i, year, scale_[first + i]);
+        t_.years(cells_.data() + first, years.data(), x_.data() + first * T::kState, fluxes.data(), count);
+        for (size_t i = 0; i < count; ++i) {
+          f.input[first + i] = fluxes[i].input;
+          f.rh[first + i] = fluxes[i].rh;
+          f.leaching[first + i] = fluxes[i].leaching;
+        }
+      }
+      return;
+    }
     for (size_t i = 0; i < n; ++i) {
       const Flux fl = t_.year(cells_[i], year_of(climate, i, year, scale_[i]), x_.data() + i * T::kState);
       f.input[i] = fl.input;

@@ -53,8 +53,9 @@ struct MillennialTraits {
     for (const auto& mo : y) {
       const m::millennial::DailyForcing d{mo.tas, moisture(mo),
                                           (mo.input + mo.fym) / mo.days / kTonnesPerHaPerGramPerM2};
+      const m::millennial::DayRates rates = m::millennial::day_rates(p, d);  // the month's forcing: once
       for (int k = 0; k < mo.days; ++k) {
-        const auto fl = m::millennial::step_day(p, c.sc, d, s);
+        const auto fl = m::millennial::step_day(p, c.sc, rates, d.npp, s);
         f.input += fl.input;
         f.rh += fl.respiration;
         f.leaching += fl.leaching;

@@ -62,6 +62,36 @@ struct MimicsTraits {
     x[0] = s.lit_m, x[1] = s.lit_s, x[2] = s.mic_r, x[3] = s.mic_k, x[4] = s.som_p, x[5] = s.som_c, x[6] = s.som_a;
     return {t_ha(f.input), t_ha(f.rh), t_ha(f.leaching)};
   }
+  /// The yearly loop for n cells at once through the block kernel (models/mimics/ step_days_block):
+  /// the bits of year() cell by cell.
+  void years(const Cell* cells, const Year* y, double* x, Flux* out, std::size_t n) const {
+    std::vector<const m::mimics::SiteConstants*> site(n);
+    std::vector<m::mimics::DailyForcing> forcing(n);
+    std::vector<m::mimics::State> s(n);
+    std::vector<m::mimics::CarbonFluxes> sums(n, m::mimics::CarbonFluxes{0.0, 0.0, 0.0});
+    for (std::size_t i = 0; i < n; ++i) {
+      site[i] = &cells[i].sc;
+      const double* v = x + i * kState;
+      s[i] = {v[0], v[1], v[2], v[3], v[4], v[5], v[6]};
+    }
+    for (int mo = 0; mo < 12; ++mo) {
+      for (std::size_t i = 0; i < n; ++i) {
+        const Month& m = y[i][mo];
+        const double per_day = (m.input + m.fym) / m.days / kTonnesPerHaPerGramPerM2;  // g m-2 d-1
+        forcing[i] = {m.tas, m::mimics::litter_input(p, cells[i].sc, per_day * m::mimics::kDaysPerYear)};
+      }
+      m::mimics::DaysBlock b;
+      b.n = n, b.site = site.data(), b.forcing = forcing.data(), b.days = y[0][mo].days, b.x = s.data();
+      b.sums = sums.data();
+      m::mimics::step_days_block(p, b);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      double* v = x + i * kState;
+      v[0] = s[i].lit_m, v[1] = s[i].lit_s, v[2] = s[i].mic_r, v[3] = s[i].mic_k, v[4] = s[i].som_p;
+      v[5] = s[i].som_c, v[6] = s[i].som_a;
+      out[i] = {t_ha(sums[i].input), t_ha(sums[i].respiration), t_ha(0.0)};
+    }
+  }
   void pools(const Cell&, const double* x, double* out) const {
     for (int k = 0; k < kState; ++k) out[k] = t_ha(x[k]);
   }

@@ -37,6 +37,22 @@ struct YassoTraits {
   };
   static std::vector<std::string> pool_names() { return {"A", "W", "E", "N", "H"}; }
   Cell cell(const CellInput& in) const { return {in.land_use->awen}; }
+  /// The periodic equilibrium of the year: the year is one step of constant climate, so it is the
+  /// steady state -M^-1 b (a 5x5 solve); none where nothing decomposes.
+  bool periodic_steady_state(const Cell& c, const Year& y, double* x) const {
+    double lo = y[0].tas, hi = y[0].tas;
+    for (const auto& mo : y) lo = std::min(lo, mo.tas), hi = std::max(hi, mo.tas);
+    const m::yasso::Climate clim{annual_mean(y, &Month::tas), annual_sum(y, &Month::pr), (hi - lo) / 2.0};
+    if (!m::yasso::decomposition(p, clim, m::yasso::Site{}).decomposes) return false;
+    const double total = annual_sum(y, &Month::input) + annual_sum(y, &Month::fym);
+    const m::yasso::Pools b{total * c.awen[0], total * c.awen[1], total * c.awen[2], total * c.awen[3], 0.0};
+    const m::yasso::Pools s = m::yasso::steady_state(p, clim, m::yasso::Site{}, b, m::yasso::Pools{}, m::yasso::kYear);
+    for (int k = 0; k < kState; ++k) {
+      if (!std::isfinite(s[k])) return false;
+      x[k] = s[k];
+    }
+    return true;
+  }
   Flux year(const Cell& c, const Year& y, double* x) const {
     double lo = y[0].tas, hi = y[0].tas;
     for (const auto& mo : y) lo = std::min(lo, mo.tas), hi = std::max(hi, mo.tas);

@@ -1,6 +1,8 @@
 // Fast spin-up: exact linear equilibria, the SNES fixed point of nonlinear cycles.
 #include "engine/spinup/spinup.hpp"
 
+#include "engine/common/petsc_on_demand.hpp"
+
 #include <petscsnes.h>
 
 #include <algorithm>
@@ -197,6 +199,12 @@ NonlinearSpinup::NonlinearSpinup(int n, NonlinearOptions options) : impl_(new Im
                                 std::to_string(kMaxPools) + ")");
   }
   impl_->n = n;
+  try {
+    require_petsc();  // a serial command (alamod site) starts PETSc here, where it needs it
+  } catch (...) {
+    delete impl_;
+    throw;
+  }
   impl_->options = std::move(options);
   const PetscErrorCode ierr = impl_->create();
   if (ierr) {

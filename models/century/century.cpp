@@ -1,5 +1,6 @@
 #include "models/century/century.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -104,6 +105,154 @@ StepFluxes step(const SiteConstants& s, const CellForcing& f, double dt, Pools& 
   return flux;
 }
 
+namespace {
+
+using Matrix3 = std::array<std::array<double, 3>, 3>;
+
+double determinant3(const Matrix3& m) {
+  return m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+         m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+}
+
+/// The adjugate of m (m adj(m) = det(m) I).
+Matrix3 adjugate3(const Matrix3& m) {
+  Matrix3 a{};
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) {
+      const int r0 = (j + 1) % 3, r1 = (j + 2) % 3, c0 = (i + 1) % 3, c1 = (i + 2) % 3;
+      a[i][j] = m[r0][c0] * m[r1][c1] - m[r0][c1] * m[r1][c0];
+    }
+  return a;
+}
+
+/// The real roots of lambda^3 - t lambda^2 + c lambda - d (t trace, c sum of the principal 2x2 minors,
+/// d determinant), by the trigonometric form, each polished by Newton steps. False if a pair is complex.
+bool cubic_roots(double t, double c, double d, std::array<double, 3>& r) {
+  const double shift = t / 3.0;
+  const double p = c - t * t / 3.0;                                 // depressed cubic y^3 + p y + q
+  const double q = -2.0 * t * t * t / 27.0 + t * c / 3.0 - d;
+  if (!(p < 0.0)) return false;
+  const double m = 2.0 * std::sqrt(-p / 3.0);
+  const double arg = 3.0 * q / (p * m);
+  if (!(arg >= -1.0 && arg <= 1.0)) return false;
+  const double theta = std::acos(arg) / 3.0;
+  const double two_pi_3 = 2.0943951023931954923;
+  for (int k = 0; k < 3; ++k) r[k] = shift + m * std::cos(theta - two_pi_3 * k);
+  for (double& x : r)
+    for (int it = 0; it < 3; ++it) {
+      const double f = ((x - t) * x + c) * x - d;
+      const double df = (3.0 * x - 2.0 * t) * x + c;
+      if (!(df != 0.0)) break;
+      x -= f / df;
+    }
+  return std::isfinite(r[0]) && std::isfinite(r[1]) && std::isfinite(r[2]);
+}
+
+}  // namespace
+
+Modes decompose(const SiteConstants& s) {
+  Modes d;
+  d.metabolic_fraction = s.metabolic_fraction;
+  constexpr int kSom = 4;  // first SOM pool
+  Matrix3 som{};
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) som[i][j] = s.matrix[kSom + i][kSom + j];
+  for (int j = 0; j < kSom; ++j)
+    for (int i = 0; i < kSom; ++i)
+      if (i != j && s.matrix[i][j] != 0.0) return d;  // litter feeding litter: not this structure
+  for (int j = kSom; j < kNumPools; ++j)
+    for (int i = 0; i < kSom; ++i)
+      if (s.matrix[i][j] != 0.0) return d;  // SOM feeding litter: not this structure
+  const double trace = som[0][0] + som[1][1] + som[2][2];
+  const double minors = som[0][0] * som[1][1] - som[0][1] * som[1][0] + som[0][0] * som[2][2] -
+                        som[0][2] * som[2][0] + som[1][1] * som[2][2] - som[1][2] * som[2][1];
+  std::array<double, 3> mu{};
+  if (!cubic_roots(trace, minors, determinant3(som), mu)) return d;
+  for (int j = 0; j < kSom; ++j) d.lambda[j] = s.matrix[j][j];
+  for (int k = 0; k < 3; ++k) d.lambda[kSom + k] = mu[k];
+  // W: for each SOM eigenvalue, the largest cross product of two rows of S - mu I.
+  for (int k = 0; k < 3; ++k) {
+    Matrix3 shifted = som;
+    for (int i = 0; i < 3; ++i) shifted[i][i] -= mu[k];
+    std::array<double, 3> best{};
+    double best_norm = -1.0;
+    for (int a = 0; a < 3; ++a)
+      for (int b = a + 1; b < 3; ++b) {
+        const auto& u = shifted[a];
+        const auto& v = shifted[b];
+        const std::array<double, 3> cr = {u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]};
+        const double n = std::fabs(cr[0]) + std::fabs(cr[1]) + std::fabs(cr[2]);
+        if (n > best_norm) best_norm = n, best = cr;
+      }
+    if (!(best_norm > 0.0) || !std::isfinite(best_norm)) return d;
+    double largest = 0.0;
+    for (double v : best) largest = std::fabs(v) > std::fabs(largest) ? v : largest;
+    for (int i = 0; i < 3; ++i) d.w[i][k] = best[i] / largest;
+  }
+  const double det_w = determinant3(d.w);
+  if (!(det_w != 0.0) || !std::isfinite(det_w)) return d;
+  const Matrix3 adj_w = adjugate3(d.w);
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) d.w_inverse[i][j] = adj_w[i][j] / det_w;
+  // Y_j = -(S - lambda_j I)^-1 a_j by Cramer's rule.
+  for (int j = 0; j < kSom; ++j) {
+    Matrix3 shifted = som;
+    for (int i = 0; i < 3; ++i) shifted[i][i] -= d.lambda[j];
+    const double det = determinant3(shifted);
+    if (!(det != 0.0) || !std::isfinite(det)) return d;
+    const Matrix3 adj = adjugate3(shifted);
+    for (int i = 0; i < 3; ++i) {
+      double v = 0.0;
+      for (int k = 0; k < 3; ++k) v += adj[i][k] * s.matrix[kSom + k][j];
+      d.y[i][j] = -v / det;
+    }
+  }
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < kSom; ++j) {
+      double v = 0.0;
+      for (int k = 0; k < 3; ++k) v += d.w_inverse[i][k] * d.y[k][j];
+      d.g[i][j] = -v;
+    }
+  const double fm = s.metabolic_fraction;
+  for (int i = 0; i < 3; ++i) {
+    d.surface_input[i] = d.g[i][0] * (1.0 - fm) + d.g[i][1] * fm;
+    d.soil_input[i] = d.g[i][2] * (1.0 - fm) + d.g[i][3] * fm;
+  }
+  double norm_v = 1.0, norm_inverse = 1.0;  // the litter rows of V and V^-1 are rows of I
+  for (int i = 0; i < 3; ++i) {
+    double rv = 0.0, ri = 0.0;
+    for (int j = 0; j < kSom; ++j) rv += std::fabs(d.y[i][j]), ri += std::fabs(d.g[i][j]);
+    for (int j = 0; j < 3; ++j) rv += std::fabs(d.w[i][j]), ri += std::fabs(d.w_inverse[i][j]);
+    norm_v = std::max(norm_v, rv);
+    norm_inverse = std::max(norm_inverse, ri);
+  }
+  d.condition = norm_v * norm_inverse;
+  bool finite = std::isfinite(d.condition);
+  for (double l : d.lambda) finite = finite && std::isfinite(l) && l <= 0.0;
+  d.exact = finite && d.condition <= 1.0e7;
+  return d;
+}
+
+void to_modes(const Modes& d, const double* x, double* modes) {
+  for (int j = 0; j < 4; ++j) modes[j] = x[j];
+  for (int i = 0; i < 3; ++i) {
+    double v = 0.0;
+    for (int j = 0; j < 4; ++j) v += d.g[i][j] * x[j];
+    for (int j = 0; j < 3; ++j) v += d.w_inverse[i][j] * x[4 + j];
+    modes[4 + i] = v;
+  }
+}
+
+void from_modes(const Modes& d, const double* modes, double* x) {
+  for (int j = 0; j < 4; ++j) x[j] = modes[j];
+  for (int i = 0; i < 3; ++i) {
+    double v = 0.0;
+    for (int j = 0; j < 4; ++j) v += d.y[i][j] * modes[j];
+    for (int j = 0; j < 3; ++j) v += d.w[i][j] * modes[4 + j];
+    x[4 + i] = v;
+  }
+}
+
 Pools steady_state(const SiteConstants& s, const CellForcing& f) {
   if (!(f.xi > 0.0)) reject("century steady state: xi = " + shortest_text(f.xi) + " must be > 0");
   const double fm = s.metabolic_fraction;
@@ -116,17 +265,6 @@ Pools steady_state(const SiteConstants& s, const CellForcing& f) {
   if (!matrix::solve<kNumPools>(minus_a, b, x))
     reject("century steady state: the decay matrix is singular (a pool does not decay)");
   return x;
-}
-
-double temperature_factor(const Parameters& p, double temp_c) {
-  if (!(temp_c < p.temp_max)) return 0.0;
-  const double u = (p.temp_max - temp_c) / (p.temp_max - p.temp_opt);  // (1)
-  return std::pow(u, p.temp_shape_a) *
-         det_exp((p.temp_shape_a / p.temp_shape_b) * (1.0 - std::pow(u, p.temp_shape_b)));
-}
-
-double moisture_factor(const Parameters& p, double precip, double pet) {
-  return 1.0 / (1.0 + p.moisture_a * det_exp(-p.moisture_b * (precip / pet)));
 }
 
 ModelInfo model_info() {

@@ -12,8 +12,10 @@
 /// through the matrix exponential of models/yasso/small_matrix.hpp.
 /// Pure functions: no I/O, no MPI.
 #include <array>
+#include <cstddef>
 #include <string_view>
 
+#include "models/common/det_math.hpp"
 #include "models/common/parameter.hpp"
 #include "models/common/valid_range.hpp"
 #include "models/common/model_info.hpp"
@@ -157,17 +159,120 @@ struct StepFluxes {
 /// split into structural (1 - Fm) and metabolic (Fm) shares.
 StepFluxes step(const SiteConstants& s, const CellForcing& f, double dt, Pools& x);
 
+/// The decay matrix of a cell in its modes, A = V diag(lambda) V^-1, for the monthly steps of a grid
+/// run: A is the same for a cell in every month up to the scalar xi, so one decomposition per cell
+/// turns every step into 7 scalar exponentials, e^{xi lambda_i dt}, and no matrix exponential.
+/// The litter pools feed only the SOM pools, so A is block lower triangular and
+///   V = [[I, 0], [Y, W]],  V^-1 = [[I, 0], [G, W^-1]],  G = -W^-1 Y,
+/// lambda = (-k of the four litter pools, the three eigenvalues of the SOM block S), W the SOM
+/// block's eigenvectors and column j of Y the SOM part of litter pool j's eigenvector,
+/// Y_j = -(S + k_j I)^-1 A[SOM][j]. `exact` is false (the cell must use `step`) where S has complex
+/// eigenvalues, an eigenvalue is not finite, or V is ill conditioned (||V|| ||V^-1|| > 1e7 in the
+/// maximum row sum, i.e. a litter rate next to an SOM eigenvalue or two close SOM eigenvalues).
+struct Modes {
+  bool exact = false;
+  std::array<double, kNumPools> lambda{};            ///< eigenvalues at xi = 1 (yr-1)
+  std::array<std::array<double, 4>, 3> y{};          ///< Y (1)
+  std::array<std::array<double, 3>, 3> w{};          ///< W (1)
+  std::array<std::array<double, 3>, 3> w_inverse{};  ///< W^-1 (1)
+  std::array<std::array<double, 4>, 3> g{};          ///< G = -W^-1 Y (1)
+  std::array<double, 3> surface_input{};  ///< SOM modes of a unit surface input split by Fm (1)
+  std::array<double, 3> soil_input{};     ///< SOM modes of a unit soil input split by Fm (1)
+  double metabolic_fraction = 0.0;        ///< Fm (1)
+  double condition = 0.0;                 ///< ||V|| ||V^-1|| (maximum row sums) (1)
+};
+
+/// Decompose the cell's matrix (see Modes). Never throws: `exact` says whether to use the modes.
+Modes decompose(const SiteConstants& s);
+
+/// Modal coordinates of pools x (t C ha-1): m = V^-1 x.
+void to_modes(const Modes& d, const double* x, double* modes);
+/// Pools from modal coordinates: x = V m (t C ha-1).
+void from_modes(const Modes& d, const double* modes, double* x);
+
+/// One step of dt years in modal coordinates, inputs (t C ha-1 yr-1) and xi constant over the step:
+/// m_i <- e^{u_i} m_i + dt phi(u_i) beta_i, u_i = xi lambda_i dt, phi(u) = (e^u - 1)/u, beta = V^-1 b.
+/// The same solution as `step` (to rounding), without the respired carbon: over a run it is the
+/// carbon balance, respired = sum of the inputs + sum x(start) - sum x(end), as nothing else leaves.
+inline void step_modes(const Modes& d, double surface_input, double soil_input, double xi, double dt,
+                       double* modes) {
+  const double fm = d.metabolic_fraction;
+  const double b[4] = {surface_input * (1.0 - fm), surface_input * fm, soil_input * (1.0 - fm), soil_input * fm};
+  const double xi_dt = xi * dt;  // (yr)
+  for (int i = 0; i < kNumPools; ++i) {
+    double e, phi;
+    det_exp_phi(d.lambda[i] * xi_dt, e, phi);
+    const double beta = i < 4 ? b[i] : d.surface_input[i - 4] * surface_input + d.soil_input[i - 4] * soil_input;
+    modes[i] = e * modes[i] + dt * phi * beta;
+  }
+}
+
+/// The periodic equilibrium in modes of a cycle of `months` months (forcing [month], as in MonthsBlock for
+/// one cell): in its modes the cycle maps each mode on its own, m_i <- P_i m_i + Q_i, so the equilibrium
+/// is m_i = Q_i / (1 - P_i), with 1 - P_i = -expm1(sum of the months' u_i) (no cancellation for the slow
+/// modes). One cycle of work. Returns false (modes unspecified) where a mode does not decay over the
+/// cycle (1 - P_i not > 0) or the result is not finite. Pools: from_modes.
+bool periodic_modes(const Parameters& p, const Modes& d, int months, double dt, const double* tas, const double* pr,
+                    const double* pet, const double* surface, const double* soil, double* modes);
+
 /// Steady state for constant forcing, x = -(xi A)^-1 b (t C ha-1). Throws
 /// std::invalid_argument if xi <= 0 or a pool does not decay.
 Pools steady_state(const SiteConstants& s, const CellForcing& f);
 
-/// Temperature factor fT.Century1 of SoilR (Burke et al. 2003), T in degC (1):
-/// ((t_max - T)/(t_max - t_opt))^a exp((a/b)(1 - ((t_max - T)/(t_max - t_opt))^b)); 0 at and above t_max.
-double temperature_factor(const Parameters& p, double temp_c);
+/// Temperature factor fT.Century1 of SoilR (Burke et al. 2003), T in degC (1), lane by lane:
+/// u^a exp((a/b)(1 - u^b)), u = (t_max - T)/(t_max - t_opt), evaluated as exp(a ln u + (a/b)(1 - exp(b ln u)))
+/// with the deterministic ln and exp of det_math.hpp (so that a vector of cells gets the bits of each
+/// cell alone); 0 at and above t_max.
+template <class V> [[gnu::always_inline]] inline V temperature_factor_lanes(const Parameters& p, const V& temp_c) {
+  const V below = temp_c < p.temp_max ? splat<V>(1.0) : splat<V>(0.0);
+  const V u = below > 0.5 ? (p.temp_max - temp_c) / (p.temp_max - p.temp_opt) : splat<V>(1.0);  // (1)
+  const V log_u = det_log_lanes<V>(u);
+  const V f = det_exp_lanes<V>(log_u * p.temp_shape_a +
+                               (p.temp_shape_a / p.temp_shape_b) * (1.0 - det_exp_lanes<V>(log_u * p.temp_shape_b)));
+  return below > 0.5 ? f : splat<V>(0.0);
+}
 
-/// Moisture factor fW.Century of SoilR: 1/(1 + a exp(-b PPT/PET)), PPT and PET
-/// in the same unit (e.g. mm month-1) (1).
-double moisture_factor(const Parameters& p, double precip, double pet);
+/// Moisture factor fW.Century of SoilR, lane by lane: 1/(1 + a exp(-b PPT/PET)), PPT and PET in the
+/// same unit (e.g. mm month-1); 1 where PET <= 0 (the grid's rule: no demand, no water limitation).
+template <class V>
+[[gnu::always_inline]] inline V moisture_factor_lanes(const Parameters& p, const V& precip, const V& pet) {
+  const V positive = pet > 0.0 ? splat<V>(1.0) : splat<V>(0.0);
+  const V safe_pet = positive > 0.5 ? pet : splat<V>(1.0);
+  const V f = 1.0 / (1.0 + p.moisture_a * det_exp_lanes<V>(-p.moisture_b * (precip / safe_pet)));
+  return positive > 0.5 ? f : splat<V>(1.0);
+}
+
+/// Temperature factor fT.Century1 of SoilR (Burke et al. 2003), T in degC (1) (temperature_factor_lanes).
+inline double temperature_factor(const Parameters& p, double temp_c) { return temperature_factor_lanes<double>(p, temp_c); }
+
+/// Moisture factor fW.Century of SoilR: 1/(1 + a exp(-b PPT/PET)), PPT and PET in the same unit (e.g.
+/// mm month-1) (1); 1 where PET <= 0.
+inline double moisture_factor(const Parameters& p, double precip, double pet) {
+  return moisture_factor_lanes<double>(p, precip, pet);
+}
+
+/// A block of cells stepped month by month in their modes (the grid run's yearly loop): the block
+/// kernel of century_block.cpp, W cells per vector (SSE2, AVX2 or AVX-512, picked at run time), each
+/// lane running the operations of the scalar instance, so a cell gets the same bits in any block, at
+/// any position and on any instruction set. Every cell's Modes must be exact.
+struct MonthsBlock {
+  std::size_t n = 0;                   ///< cells
+  const Modes* const* modes = nullptr; ///< [in] each cell's decomposition
+  int months = 0;                      ///< months to step, each of dt years
+  double dt = kMonth;                  ///< (yr)
+  const double* tas = nullptr;         ///< [in] [month * n + cell] monthly mean temperature (degC)
+  const double* pr = nullptr;          ///< [in] [month * n + cell] precipitation (mm month-1)
+  const double* pet = nullptr;         ///< [in] [month * n + cell] potential evapotranspiration (mm month-1)
+  const double* surface = nullptr;     ///< [in] [month * n + cell] surface litter input (t C ha-1 yr-1)
+  const double* soil = nullptr;        ///< [in] [month * n + cell] soil litter input (t C ha-1 yr-1)
+  double* state = nullptr;             ///< [in,out] modal coordinates, kNumPools per cell (t C ha-1)
+  double* input = nullptr;             ///< [in,out] each month's (surface + soil) dt added (t C ha-1)
+};
+
+/// Steps every cell of the block through its months: xi = temperature_factor(tas) moisture_factor(pr,
+/// pet), then step_modes. isa: -1 the widest the CPU runs, or 0 SSE2, 1 AVX2, 2 AVX-512 (capped at
+/// what the CPU runs), for the tests.
+void step_months_block(const Parameters& p, const MonthsBlock& b, int isa = -1);
 
 /// The registry entry of CENTURY (name "century").
 ModelInfo model_info();

@@ -139,4 +139,78 @@ template <class V> [[gnu::always_inline]] inline V det_exp_lanes(const V& x) {
 /// exp(x) for x in [-708, 709]; arguments outside are clamped (to exp(-708) or exp(709)).
 inline double det_exp(double x) { return det_exp_lanes(x); }
 
+
+/// ln(x) lane by lane for positive normal x (0, subnormal, negative, infinite or NaN arguments give
+/// meaningless results: callers guarantee x > 2.3e-308). x = 2^k m with m in [sqrt(1/2), sqrt(2));
+/// ln(m) = 2 atanh(s), s = (m - 1)/(m + 1), |s| <= 0.172, by its series up to s^23 (truncation
+/// < 2e-19 relative); ln(x) = k ln2 + ln(m), ln2 split in a high part (k ln2_hi exact for |k| < 2^11)
+/// and a low part. Max error about 1 ulp; ln(1) = 0 exactly. Only IEEE +, -, *, / and bit operations.
+template <class V> [[gnu::always_inline]] inline V det_log_lanes(const V& x) {
+  using Bits = typename Lanes<V>::Bits;
+  constexpr double kLn2Hi = 6.93147180369123816490e-01;
+  constexpr double kLn2Lo = 1.90821492927058770002e-10;
+  constexpr double kSqrt2 = 1.4142135623730950488;
+  const Bits u = bits_of_lanes<V>(x);
+  const Bits exponent_field = (u >> 52) & static_cast<std::uint64_t>(0x7ff);
+  // the biased exponent as a double: its bits in the low mantissa of 2^52, minus 2^52 (exact)
+  const V biased = lanes_of_bits<V>(exponent_field | static_cast<std::uint64_t>(0x4330000000000000ULL)) - 4503599627370496.0;
+  const V m1 = lanes_of_bits<V>((u & static_cast<std::uint64_t>(0x000fffffffffffffULL)) |
+                                static_cast<std::uint64_t>(0x3ff0000000000000ULL));  // [1, 2)
+  const V big = m1 > kSqrt2 ? splat<V>(1.0) : splat<V>(0.0);
+  const V m = big > 0.5 ? m1 * 0.5 : m1;  // exact
+  const V k = (biased - 1023.0) + big;
+  const V f = m - 1.0;  // exact (Sterbenz)
+  const V s = f / (m + 1.0);
+  const V z = s * s;
+  // 2 (s + s^3/3 + ... + s^23/23) = 2s + 2s z P(z)
+  V q = z * (1.0 / 23.0) + (1.0 / 21.0);
+  q = q * z + (1.0 / 19.0);
+  q = q * z + (1.0 / 17.0);
+  q = q * z + (1.0 / 15.0);
+  q = q * z + (1.0 / 13.0);
+  q = q * z + (1.0 / 11.0);
+  q = q * z + (1.0 / 9.0);
+  q = q * z + (1.0 / 7.0);
+  q = q * z + (1.0 / 5.0);
+  q = q * z + (1.0 / 3.0);
+  const V log_m = 2.0 * s + 2.0 * s * (z * q);
+  return k * kLn2Hi + (log_m + k * kLn2Lo);
+}
+
+/// ln(x) for positive normal x (see det_log_lanes).
+inline double det_log(double x) { return det_log_lanes<double>(x); }
+
+/// x^y = exp(y ln x) lane by lane for positive normal x and |y ln x| <= 708 (see det_log_lanes).
+template <class V> [[gnu::always_inline]] inline V det_pow_lanes(const V& x, double y) {
+  return det_exp_lanes<V>(det_log_lanes<V>(x) * y);
+}
+inline double det_pow(double x, double y) { return det_pow_lanes<double>(x, y); }
+
+/// e^u and phi(u) = (e^u - 1) / u (phi(0) = 1) lane by lane, for u <= 709: the growth and the
+/// integrated input of a mode with rate u over a step (models/century/ modes). phi comes from its
+/// series (degree 10, truncation < 3e-17 relative) where |u| < 1/8, so that e^u - 1 never cancels,
+/// and from (e^u - 1) / u elsewhere; both are evaluated and one is selected, so every lane runs the
+/// same operations as the scalar instance.
+template <class V> [[gnu::always_inline]] inline void det_exp_phi_lanes(const V& u, V& e, V& phi) {
+  e = det_exp_upto709_lanes<V>(u);
+  // sum_{n=0}^{10} u^n / (n + 1)! by Horner's rule
+  V s = u * (1.0 / 39916800.0) + (1.0 / 3628800.0);
+  s = s * u + (1.0 / 362880.0);
+  s = s * u + (1.0 / 40320.0);
+  s = s * u + (1.0 / 5040.0);
+  s = s * u + (1.0 / 720.0);
+  s = s * u + (1.0 / 120.0);
+  s = s * u + (1.0 / 24.0);
+  s = s * u + (1.0 / 6.0);
+  s = s * u + 0.5;
+  s = s * u + 1.0;
+  const V magnitude = u < 0.0 ? -u : u;
+  const V safe_u = magnitude < 0.125 ? splat<V>(1.0) : u;
+  const V ratio = (e - 1.0) / safe_u;
+  phi = magnitude < 0.125 ? s : ratio;
+}
+
+/// Scalar e^u and (e^u - 1) / u (see det_exp_phi_lanes).
+inline void det_exp_phi(double u, double& e, double& phi) { det_exp_phi_lanes<double>(u, e, phi); }
+
 }  // namespace alamod::models

@@ -219,29 +219,63 @@ inline double arrhenius(const Parameters& p, double alpha, double eact, double s
   return alpha * det_exp(-eact / (p.gas_const * (soil_temperature + kZeroCelsiusKelvin)));
 }
 
-/// Rate modifiers and fluxes of one day from the state at its start
-/// (Abramoff et al. 2022 Eqs. 2-21, as the official code computes them). A flux
-/// is 0 when its source pool (or, for the Michaelis-Menten ones, MIC or LMWC)
-/// is not positive.
-inline Fluxes daily_fluxes(const Parameters& p, const SoilConstants& s, const DailyForcing& f, const State& x) {
-  Fluxes fl{};
-  moisture_modifiers(p, f.soil_moisture, fl);
+/// What a day's fluxes take from its forcing alone: the moisture modifiers, the two Arrhenius rates
+/// and the carbon use efficiency. A grid run's forcing is constant over a month, so it computes these
+/// once per month (day_rates) and steps its days with them: the same values, hence the same bits, as
+/// computing them every day, without the square roots and exponentials of every day.
+struct DayRates {
+  Fluxes modifiers{};  ///< scalar_wd, scalar_wb, vmax_pl and vmax_lb set, the fluxes 0
+  double cue = 0.0;    ///< carbon use efficiency cue_ref - cue_t (T - tae_ref) (1)
+  // The leading products of the fluxes, (a b) of every a b x ... (the same bits as every day's):
+  double vmax_pl_wd = 0.0;     ///< vmax_pl wd (d-1)
+  double rate_pa_wd = 0.0;     ///< rate_pa wd (d-1)
+  double rate_break_wd = 0.0;  ///< rate_break wd (d-1)
+  double rate_leach_wd = 0.0;  ///< rate_leach wd (d-1)
+  double rate_ma_wd = 0.0;     ///< rate_ma wd (d-1)
+  double vmax_lb_wb = 0.0;     ///< vmax_lb wb (d-1)
+  double respired_share = 0.0; ///< 1 - cue (1)
+};
+
+/// The rates of a day's forcing (soil temperature and moisture; npp is not used).
+inline DayRates day_rates(const Parameters& p, const DailyForcing& f) {
+  DayRates r;
+  moisture_modifiers(p, f.soil_moisture, r.modifiers);
+  r.modifiers.vmax_pl = arrhenius(p, p.alpha_pl, p.eact_pl, f.soil_temperature);
+  r.modifiers.vmax_lb = arrhenius(p, p.alpha_lb, p.eact_lb, f.soil_temperature);
+  r.cue = p.cue_ref - p.cue_t * (f.soil_temperature - p.tae_ref);
+  const double wd = r.modifiers.scalar_wd;
+  r.vmax_pl_wd = r.modifiers.vmax_pl * wd;
+  r.rate_pa_wd = p.rate_pa * wd;
+  r.rate_break_wd = p.rate_break * wd;
+  r.rate_leach_wd = p.rate_leach * wd;
+  r.rate_ma_wd = p.rate_ma * wd;
+  r.vmax_lb_wb = r.modifiers.vmax_lb * r.modifiers.scalar_wb;
+  r.respired_share = 1.0 - r.cue;
+  return r;
+}
+
+/// Fluxes of one day from the state at its start and the day's rates (Abramoff et al. 2022 Eqs.
+/// 2-21, as the official code computes them). A flux is 0 when its source pool (or, for the
+/// Michaelis-Menten ones, MIC or LMWC) is not positive.
+inline Fluxes daily_fluxes(const Parameters& p, const SoilConstants& s, const DayRates& r, const State& x) {
+  Fluxes fl = r.modifiers;
   const double wd = fl.scalar_wd;
-  fl.vmax_pl = arrhenius(p, p.alpha_pl, p.eact_pl, f.soil_temperature);
-  fl.f_po_lm = (x.pom > 0.0 && x.mic > 0.0) ? fl.vmax_pl * wd * x.pom * x.mic / (p.kaff_pl + x.mic) : 0.0;
-  fl.f_po_ag = x.pom > 0.0 ? p.rate_pa * wd * x.pom : 0.0;
-  fl.f_ag_break = x.agg > 0.0 ? p.rate_break * wd * x.agg : 0.0;
-  fl.f_lm_leach = x.lmwc > 0.0 ? p.rate_leach * wd * x.lmwc : 0.0;
+  fl.f_po_lm = (x.pom > 0.0 && x.mic > 0.0) ? r.vmax_pl_wd * x.pom * x.mic / (p.kaff_pl + x.mic) : 0.0;
+  fl.f_po_ag = x.pom > 0.0 ? r.rate_pa_wd * x.pom : 0.0;
+  fl.f_ag_break = x.agg > 0.0 ? r.rate_break_wd * x.agg : 0.0;
+  fl.f_lm_leach = x.lmwc > 0.0 ? r.rate_leach_wd * x.lmwc : 0.0;
   fl.f_lm_ma = (x.lmwc > 0.0 && x.maom > 0.0) ? wd * s.kaff_lm * x.lmwc * (1.0 - x.maom / s.qmax) : 0.0;
   fl.f_ma_lm = x.maom > 0.0 ? p.kaff_des * x.maom / s.qmax : 0.0;
-  fl.vmax_lb = arrhenius(p, p.alpha_lb, p.eact_lb, f.soil_temperature);
-  fl.f_lm_mb = (x.lmwc > 0.0 && x.mic > 0.0) ? fl.vmax_lb * fl.scalar_wb * x.mic * x.lmwc / (p.kaff_lb + x.lmwc)
-                                              : 0.0;
+  fl.f_lm_mb = (x.lmwc > 0.0 && x.mic > 0.0) ? r.vmax_lb_wb * x.mic * x.lmwc / (p.kaff_lb + x.lmwc) : 0.0;
   fl.f_mb_turn = x.mic > 0.0 ? p.rate_bd * (x.mic * x.mic) : 0.0;
-  fl.f_ma_ag = x.maom > 0.0 ? p.rate_ma * wd * x.maom : 0.0;
-  const double cue = p.cue_ref - p.cue_t * (f.soil_temperature - p.tae_ref);  // (1)
-  fl.f_mb_atm = (x.mic > 0.0 && x.lmwc > 0.0) ? fl.f_lm_mb * (1.0 - cue) : 0.0;
+  fl.f_ma_ag = x.maom > 0.0 ? r.rate_ma_wd * x.maom : 0.0;
+  fl.f_mb_atm = (x.mic > 0.0 && x.lmwc > 0.0) ? fl.f_lm_mb * r.respired_share : 0.0;
   return fl;
+}
+
+/// Rate modifiers and fluxes of one day from the state at its start and the day's forcing.
+inline Fluxes daily_fluxes(const Parameters& p, const SoilConstants& s, const DailyForcing& f, const State& x) {
+  return daily_fluxes(p, s, day_rates(p, f), x);
 }
 
 /// Rates of change of the pools (g m-2 d-1) for the fluxes fl and the plant
@@ -258,15 +292,14 @@ inline State tendencies(const Parameters& p, const Fluxes& fl, double npp) {
   return d;
 }
 
-/// One official day for one cell: all fluxes from the state at the start of the
-/// day, then one explicit Euler step of one day, each pool summed left to right
-/// from its old value exactly as the official code does. Returns the carbon
-/// that entered and left the soil (g m-2 d-1); `out`, if given, receives the
-/// modifiers and fluxes (the official daily output columns).
-inline CarbonFluxes step_day(const Parameters& p, const SoilConstants& s, const DailyForcing& f, State& x,
+/// One official day for one cell with the day's rates (day_rates) and plant input npp (g m-2 d-1):
+/// all fluxes from the state at the start of the day, then one explicit Euler step of one day, each
+/// pool summed left to right from its old value exactly as the official code does. Returns the
+/// carbon that entered and left the soil (g m-2 d-1); `out`, if given, receives the modifiers and
+/// fluxes (the official daily output columns).
+inline CarbonFluxes step_day(const Parameters& p, const SoilConstants& s, const DayRates& r, double npp, State& x,
                              Fluxes* out = nullptr) {
-  const Fluxes fl = daily_fluxes(p, s, f, x);
-  const double npp = f.npp;
+  const Fluxes fl = daily_fluxes(p, s, r, x);
   x.pom = x.pom + npp * p.param_pi + fl.f_ag_break * p.param_pa - fl.f_po_ag - fl.f_po_lm;
   x.lmwc = x.lmwc + npp * (1.0 - p.param_pi) - fl.f_lm_leach + fl.f_po_lm - fl.f_lm_ma - fl.f_lm_mb +
            fl.f_mb_turn * (1.0 - p.param_pb) + fl.f_ma_lm;
@@ -276,6 +309,12 @@ inline CarbonFluxes step_day(const Parameters& p, const SoilConstants& s, const 
   x.mic = x.mic + fl.f_lm_mb - fl.f_mb_turn - fl.f_mb_atm;
   if (out) *out = fl;
   return {npp * kDay, fl.f_mb_atm * kDay, fl.f_lm_leach * kDay};
+}
+
+/// One official day for one cell with the day's forcing (see the overload above).
+inline CarbonFluxes step_day(const Parameters& p, const SoilConstants& s, const DailyForcing& f, State& x,
+                             Fluxes* out = nullptr) {
+  return step_day(p, s, day_rates(p, f), f.npp, x, out);
 }
 
 /// One day with the classical 4th-order Runge-Kutta scheme of the official R

@@ -307,26 +307,44 @@ struct Fluxes {
   double co2;        ///< respiration: (1 - CUE) of all microbial uptake
 };
 
+/// 1/a0, 1/a1, 1/a2, 1/a3 from one division: with p01 = a0 a1, p23 = a2 a3 and q = 1/(p01 p23),
+/// 1/a0 = a1 p23 q, 1/a1 = a0 p23 q, 1/a2 = a3 p01 q, 1/a3 = a2 p01 q (a few ulp each; divisions
+/// are the costliest operation of the hourly step). For a0..a3 > 0 whose product stays within the
+/// range of doubles (here Michaelis-Menten denominators in mg cm-3).
+template <class V> [[gnu::always_inline]] inline void reciprocals4(const V& a0, const V& a1, const V& a2, const V& a3,
+                                                                   V r[4]) {
+  const V p01 = a0 * a1, p23 = a2 * a3;
+  const V q = 1.0 / (p01 * p23);
+  const V q23 = p23 * q, q01 = p01 * q;
+  r[0] = a1 * q23;
+  r[1] = a0 * q23;
+  r[2] = a3 * q01;
+  r[3] = a2 * q01;
+}
+
 /// Fluxes of one hour (Wieder et al. 2015, reverse Michaelis-Menten kinetics
 /// as the script codes them): uptake MIC Vmax S / (Km + MIC); oxidation of
-/// SOMc with Km times KO; turnover MIC tau (fphys, fchem, favai).
+/// SOMc with Km times KO; turnover MIC tau (fphys, fchem, favai). The four
+/// divisors of each microbial group come from one division (reciprocals4).
 inline Fluxes hourly_fluxes(const Parameters& p, const SiteConstants& c, const Kinetics& k, const State& x) {
   Fluxes f;
-  f.litmin[0] = x.mic_r * k.vmax[0] * x.lit_m / (k.km[0] + x.mic_r);
-  f.litmin[1] = x.mic_r * k.vmax[1] * x.lit_s / (k.km[1] + x.mic_r);
+  double rr[4], rk[4];  // 1 / (Km + MIC) of MICr and MICk (cm3 mg-1)
+  reciprocals4<double>(k.km[0] + x.mic_r, k.km[1] + x.mic_r, k.km[2] + x.mic_r, p.ko_r * k.km[1] + x.mic_r, rr);
+  reciprocals4<double>(k.km[3] + x.mic_k, k.km[4] + x.mic_k, k.km[5] + x.mic_k, p.ko_k * k.km[4] + x.mic_k, rk);
+  f.litmin[0] = x.mic_r * k.vmax[0] * x.lit_m * rr[0];
+  f.litmin[1] = x.mic_r * k.vmax[1] * x.lit_s * rr[1];
   f.mictrn[0] = x.mic_r * c.tau[0] * c.fphys[0];
   f.mictrn[1] = x.mic_r * c.tau[0] * c.fchem[0];
   f.mictrn[2] = x.mic_r * c.tau[0] * c.favai[0];
-  f.sommin[0] = x.mic_r * k.vmax[2] * x.som_a / (k.km[2] + x.mic_r);
-  f.litmin[2] = x.mic_k * k.vmax[3] * x.lit_m / (k.km[3] + x.mic_k);
-  f.litmin[3] = x.mic_k * k.vmax[4] * x.lit_s / (k.km[4] + x.mic_k);
+  f.sommin[0] = x.mic_r * k.vmax[2] * x.som_a * rr[2];
+  f.litmin[2] = x.mic_k * k.vmax[3] * x.lit_m * rk[0];
+  f.litmin[3] = x.mic_k * k.vmax[4] * x.lit_s * rk[1];
   f.mictrn[3] = x.mic_k * c.tau[1] * c.fphys[1];
   f.mictrn[4] = x.mic_k * c.tau[1] * c.fchem[1];
   f.mictrn[5] = x.mic_k * c.tau[1] * c.favai[1];
-  f.sommin[1] = x.mic_k * k.vmax[5] * x.som_a / (k.km[5] + x.mic_k);
+  f.sommin[1] = x.mic_k * k.vmax[5] * x.som_a * rk[2];
   f.desorb = x.som_p * c.desorb;
-  f.oxidat = (x.mic_k * k.vmax[4] * x.som_c / (p.ko_k * k.km[4] + x.mic_k)) +
-             (x.mic_r * k.vmax[1] * x.som_c / (p.ko_r * k.km[1] + x.mic_r));
+  f.oxidat = (x.mic_k * k.vmax[4] * x.som_c * rk[3]) + (x.mic_r * k.vmax[1] * x.som_c * rr[3]);
   f.co2 = (1.0 - p.cue_r_met) * (f.litmin[0] + f.sommin[0]) + (1.0 - p.cue_r_str) * (f.litmin[1]) +
           (1.0 - p.cue_k_met) * (f.litmin[2] + f.sommin[1]) + (1.0 - p.cue_k_str) * (f.litmin[3]);
   return f;
@@ -386,6 +404,23 @@ struct DailyForcing {
 /// receives the fluxes of the 24th hour (the script's daily CO2 column).
 CarbonFluxes step_day(const Parameters& p, const SiteConstants& c, const DailyForcing& f, State& x,
                       Fluxes* last_hour = nullptr);
+
+/// A block of cells stepped through the same number of days, each with its own constant daily
+/// forcing (a month of a grid run): the block kernel of mimics_block.cpp.
+struct DaysBlock {
+  std::size_t n = 0;                           ///< cells
+  const SiteConstants* const* site = nullptr;  ///< [in] the site constants of each cell
+  const DailyForcing* forcing = nullptr;       ///< [in] each cell's forcing, the same every day
+  int days = 0;                                ///< days to step
+  State* x = nullptr;                          ///< [in,out] each cell's state (mg cm-3)
+  CarbonFluxes* sums = nullptr;                ///< [in,out] each cell's fluxes, each day's added (mg cm-3)
+};
+
+/// Steps every cell of the block `days` days of 24 hours, exactly as `days` calls of step_day with
+/// its forcing (the same kinetics every day, each day's sum of 24 hours added to sums[i]): the same
+/// bits, W cells at a time in vectors. isa: -1 the widest the CPU runs (AVX-512, AVX2 or SSE2), or
+/// 0 SSE2, 1 AVX2, 2 AVX-512 (capped at what the CPU runs) for the tests.
+void step_days_block(const Parameters& p, const DaysBlock& b, int isa = -1);
 
 /// One model year of 365 official days: days must hold kDaysPerYear entries.
 /// Returns the year's fluxes (mg cm-3 yr-1).

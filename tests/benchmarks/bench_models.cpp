@@ -6,6 +6,7 @@
 // every cell keeps evolving; a benchmark whose states go non-finite reports an error.
 #include <benchmark/benchmark.h>
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -124,6 +125,83 @@ void BM_Century(benchmark::State& state) {
 }
 BENCHMARK(BM_Century);
 
+/// CENTURY's grid step: the cell's matrix decomposed once (models/century/ Modes), then per month the
+/// abiotic factor from tas, pr and pet and 7 scalar exponentials in the modes.
+void BM_CenturyModes(benchmark::State& state) {
+  namespace m = models::century;
+  const m::Parameters p;
+  Uniform u(3);
+  std::vector<m::Modes> d(kCells);
+  std::vector<double> tas(kCells), pr(kCells), pet(kCells), surface(kCells), soil(kCells);
+  std::vector<std::array<double, m::kNumPools>> w(kCells);
+  for (std::size_t i = 0; i < kCells; ++i) {
+    m::Site site;
+    site.clay = u(0.05, 0.5), site.silt = u(0.1, 0.45), site.lignin_to_nitrogen = u(5.0, 40.0);
+    site.structural_lignin = u(0.05, 0.25);
+    d[i] = m::decompose(m::derive_site_constants(p, site));
+    tas[i] = u(-2.0, 25.0), pr[i] = u(10.0, 150.0), pet[i] = u(5.0, 150.0);
+    surface[i] = u(0.5, 3.0), soil[i] = u(0.5, 3.0);
+    const m::Pools x{u(0.1, 1.0), u(0.05, 0.3), u(0.1, 1.0), u(0.05, 0.3), u(0.3, 1.5), u(10.0, 40.0), u(10.0, 30.0)};
+    m::to_modes(d[i], x.data(), w[i].data());
+  }
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < kCells; ++i) {
+      const double xi = m::temperature_factor(p, tas[i]) * m::moisture_factor(p, pr[i], pet[i]);
+      m::step_modes(d[i], surface[i], soil[i], xi, m::kMonth, w[i].data());
+    }
+    benchmark::DoNotOptimize(w.data());
+    benchmark::ClobberMemory();
+  }
+  finish(state, "month", all_finite(w, [](const std::array<double, m::kNumPools>& q) {
+           double t = 0.0;
+           for (double v : q) t += v;
+           return t;
+         }));
+}
+BENCHMARK(BM_CenturyModes);
+
+/// CENTURY's grid block kernel (step_months_block, vectors of cells): 12 months per cell and
+/// iteration (xi from tas, pr and pet included), counted as 12 cell-steps (months).
+void BM_CenturyBlock(benchmark::State& state) {
+  namespace m = models::century;
+  const m::Parameters p;
+  Uniform u(3);
+  std::vector<m::Modes> d(kCells);
+  std::vector<const m::Modes*> modes(kCells);
+  std::vector<double> tas(12 * kCells), pr(12 * kCells), pet(12 * kCells), surface(12 * kCells), soil(12 * kCells);
+  std::vector<double> w(kCells * m::kNumPools), input(kCells, 0.0);
+  for (std::size_t i = 0; i < kCells; ++i) {
+    m::Site site;
+    site.clay = u(0.05, 0.5), site.silt = u(0.1, 0.45), site.lignin_to_nitrogen = u(5.0, 40.0);
+    site.structural_lignin = u(0.05, 0.25);
+    d[i] = m::decompose(m::derive_site_constants(p, site));
+    if (!d[i].exact) d[i] = m::decompose(m::derive_site_constants(p, m::Site{}));
+    modes[i] = &d[i];
+    for (int mo = 0; mo < 12; ++mo) {
+      const std::size_t at = static_cast<std::size_t>(mo) * kCells + i;
+      tas[at] = u(-2.0, 25.0), pr[at] = u(10.0, 150.0), pet[at] = u(5.0, 150.0);
+      surface[at] = u(0.5, 3.0), soil[at] = u(0.5, 3.0);
+    }
+    const m::Pools x{u(0.1, 1.0), u(0.05, 0.3), u(0.1, 1.0), u(0.05, 0.3), u(0.3, 1.5), u(10.0, 40.0), u(10.0, 30.0)};
+    m::to_modes(d[i], x.data(), w.data() + i * m::kNumPools);
+  }
+  m::MonthsBlock b;
+  b.n = kCells, b.modes = modes.data(), b.months = 12, b.tas = tas.data(), b.pr = pr.data(), b.pet = pet.data();
+  b.surface = surface.data(), b.soil = soil.data(), b.state = w.data(), b.input = input.data();
+  for (auto _ : state) {
+    m::step_months_block(p, b);
+    benchmark::DoNotOptimize(w.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetLabel("month");
+  state.counters["cell_steps_per_s"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * static_cast<double>(kCells) * 12.0, benchmark::Counter::kIsRate);
+  bool finite = true;
+  for (double v : w) finite = finite && std::isfinite(v);
+  if (!finite) state.SkipWithError("a cell state went non-finite");
+}
+BENCHMARK(BM_CenturyBlock);
+
 void BM_Amg(benchmark::State& state) {
   namespace m = models::amg;
   const m::Parameters p;
@@ -173,6 +251,34 @@ void BM_Millennial(benchmark::State& state) {
 }
 BENCHMARK(BM_Millennial);
 
+/// The grid's Millennial day: the month's rates (moisture modifiers, Arrhenius rates, CUE) computed once
+/// per month, outside the timed days (a month has 28-31 of them), as the grid run does.
+void BM_MillennialMonthRates(benchmark::State& state) {
+  namespace m = models::millennial;
+  const m::Parameters p;
+  Uniform u(5);
+  std::vector<m::SoilConstants> sc(kCells);
+  std::vector<m::DayRates> r(kCells);
+  std::vector<double> npp(kCells);
+  std::vector<m::State> x(kCells);
+  for (std::size_t i = 0; i < kCells; ++i) {
+    m::SiteProperties site;
+    site.clay_pct = u(10.0, 80.0), site.ph = u(5.0, 8.0), site.bulk_density = u(1000.0, 1500.0);
+    sc[i] = m::derive_soil_constants(p, site);
+    const m::DailyForcing f{u(0.0, 25.0), u(0.1, 0.5), u(0.5, 3.0)};
+    r[i] = m::day_rates(p, f);
+    npp[i] = f.npp;
+    x[i] = {u(100.0, 300.0), u(2.0, 5.0), u(200.0, 600.0), u(10.0, 40.0), u(800.0, 1500.0)};
+  }
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < kCells; ++i) benchmark::DoNotOptimize(m::step_day(p, sc[i], r[i], npp[i], x[i]));
+    benchmark::DoNotOptimize(x.data());
+    benchmark::ClobberMemory();
+  }
+  finish(state, "day", all_finite(x, [](const m::State& s) { return m::total_carbon(s); }));
+}
+BENCHMARK(BM_MillennialMonthRates);
+
 /// Kinetics are per cell at the cell's temperature, computed once outside the loop as
 /// step_day does once per day; the timed step is step_hour alone.
 void BM_Mimics(benchmark::State& state) {
@@ -202,6 +308,42 @@ void BM_Mimics(benchmark::State& state) {
          }));
 }
 BENCHMARK(BM_Mimics);
+
+/// The grid's MIMICS block kernel (step_days_block, vectors of cells): one day of 24 hours per cell and
+/// iteration, counted as 24 cell-steps (hours).
+void BM_MimicsBlock(benchmark::State& state) {
+  namespace m = models::mimics;
+  const m::Parameters p;
+  Uniform u(6);
+  std::vector<m::SiteConstants> sc(kCells);
+  std::vector<const m::SiteConstants*> site(kCells);
+  std::vector<m::DailyForcing> f(kCells);
+  std::vector<m::State> x(kCells);
+  std::vector<m::CarbonFluxes> sums(kCells, m::CarbonFluxes{0.0, 0.0, 0.0});
+  for (std::size_t i = 0; i < kCells; ++i) {
+    m::SiteProperties s;
+    s.clay_pct = u(5.0, 60.0), s.lignin_pct = u(10.0, 30.0), s.nitrogen_pct = u(0.5, 2.0);
+    s.litter_input = u(200.0, 1000.0);
+    sc[i] = m::derive_site_constants(p, s);
+    site[i] = &sc[i];
+    f[i] = {u(0.0, 25.0), m::litter_input(p, sc[i], s.litter_input)};
+    x[i] = {u(0.2, 0.8), u(1.0, 3.0), u(0.05, 0.2), u(0.1, 0.5), u(5.0, 15.0), u(1.0, 5.0), u(1.0, 3.0)};
+  }
+  m::DaysBlock b;
+  b.n = kCells, b.site = site.data(), b.forcing = f.data(), b.days = 1, b.x = x.data(), b.sums = sums.data();
+  for (auto _ : state) {
+    m::step_days_block(p, b);
+    benchmark::DoNotOptimize(x.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetLabel("hour");
+  state.counters["cell_steps_per_s"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * static_cast<double>(kCells) * m::kHoursPerDay, benchmark::Counter::kIsRate);
+  bool finite = true;
+  for (const auto& s : x) finite = finite && std::isfinite(s.lit_m + s.lit_s + s.mic_r + s.mic_k + s.som_p + s.som_c + s.som_a);
+  if (!finite) state.SkipWithError("a cell state went non-finite");
+}
+BENCHMARK(BM_MimicsBlock);
 
 /// The scalar step_cell; bench_rothc_kernel covers the vectorised step_block.
 void BM_RothcCell(benchmark::State& state) {

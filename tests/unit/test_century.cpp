@@ -168,6 +168,153 @@ TEST(CenturyKernel, CarbonBalanceOverALongRunWithVaryingForcing) {
   EXPECT_NEAR(stock - start, inputs - respired, 1e-11 * stock);
 }
 
+/// The grid's monthly steps in the cell's modes (decompose, step_modes) against `step`'s matrix
+/// exponential: 300 random sites (clay, silt, L/N, Ls over their whole ranges), 30 years of random
+/// monthly forcing each, every pool within 1e-9 relative (of the pool, or 1e-12 of the stock).
+TEST(CenturyModes, MonthlyStepsInModesMatchTheMatrixExponential) {
+  const century::Parameters p{};
+  std::mt19937_64 rng(11);
+  auto uniform = [&](double lo, double hi) { return lo + (hi - lo) * (static_cast<double>(rng() >> 11) * 0x1.0p-53); };
+  int exact = 0;
+  double worst = 0.0;
+  for (int cell = 0; cell < 300; ++cell) {
+    century::Site site;
+    site.clay = uniform(0.0, 0.7);
+    site.silt = uniform(0.0, 1.0 - site.clay);
+    site.lignin_to_nitrogen = uniform(0.0, 40.0);
+    site.structural_lignin = uniform(0.0, 0.5);
+    const century::SiteConstants s = century::derive_site_constants(p, site);
+    const century::Modes d = century::decompose(s);
+    if (!d.exact) continue;
+    ++exact;
+    century::Pools x{uniform(0, 2), uniform(0, 1), uniform(0, 2), uniform(0, 1), uniform(0, 3), uniform(0, 40), uniform(0, 40)};
+    century::Pools ref = x;
+    double modes[century::kNumPools];
+    century::to_modes(d, x.data(), modes);
+    for (int m = 0; m < 12 * 30; ++m) {
+      const double xi = uniform(0.0, 1.0);
+      const century::CellForcing f{uniform(0.0, 30.0), uniform(0.0, 6.0), xi};
+      century::step(s, f, century::kMonth, ref);
+      century::step_modes(d, f.surface_input, f.soil_input, xi, century::kMonth, modes);
+    }
+    century::Pools got{};
+    century::from_modes(d, modes, got.data());
+    double stock = 0.0;
+    for (double v : ref) stock += v;
+    for (int i = 0; i < century::kNumPools; ++i) {
+      const double err = std::fabs(got[i] - ref[i]) / std::max(std::fabs(ref[i]), 1e-3 * stock);
+      worst = std::max(worst, err);
+      ASSERT_LE(err, 1e-9) << "cell " << cell << " pool " << century::kPoolNames[i] << " condition " << d.condition;
+    }
+  }
+  std::printf("  %d of 300 random sites in modes, worst relative difference %.3e\n", exact, worst);
+  EXPECT_GE(exact, 295);  // only sites with a litter rate next to an SOM eigenvalue fall back to `step`
+}
+
+/// A litter rate on an SOM eigenvalue makes V singular: the decomposition says so instead of
+/// returning meaningless modes.
+TEST(CenturyModes, CoincidentRatesFallBackToTheMatrixExponential) {
+  century::Parameters p{};
+  const century::SiteConstants s0 = century::derive_site_constants(p, {0.2, 0.45, 0.5, 0.1});
+  const century::Modes d0 = century::decompose(s0);
+  ASSERT_TRUE(d0.exact);
+  // Set the soil metabolic rate on the active pool's eigenvalue.
+  double active = d0.lambda[4];
+  for (double l : {d0.lambda[5], d0.lambda[6]}) active = std::min(active, l);
+  p.k_soil_metabolic = -active;
+  const century::Modes d1 = century::decompose(century::derive_site_constants(p, {0.2, 0.45, 0.5, 0.1}));
+  EXPECT_FALSE(d1.exact) << "condition " << d1.condition;
+}
+
+/// The block kernel (step_months_block) gives every cell the bits it gets alone, on every instruction
+/// set the CPU runs and at every position in a block whose size is no multiple of 8, and stays within
+/// 1e-12 of the scalar step_modes.
+TEST(CenturyModes, BlockKernelSameBitsOnEveryInstructionSet) {
+  const century::Parameters p{};
+  std::mt19937_64 rng(17);
+  auto uniform = [&](double lo, double hi) { return lo + (hi - lo) * (static_cast<double>(rng() >> 11) * 0x1.0p-53); };
+  constexpr std::size_t n = 37;
+  constexpr int kMonths = 24;
+  std::vector<century::Modes> d(n);
+  std::vector<const century::Modes*> modes(n);
+  std::vector<double> tas(kMonths * n), pr(kMonths * n), pet(kMonths * n), surface(kMonths * n), soil(kMonths * n);
+  std::vector<double> start(n * century::kNumPools);
+  for (std::size_t i = 0; i < n; ++i) {
+    d[i] = century::decompose(century::derive_site_constants(p, {uniform(0.05, 0.5), uniform(0.1, 0.45), uniform(2, 30), 0.1}));
+    ASSERT_TRUE(d[i].exact);
+    modes[i] = &d[i];
+    for (int k = 0; k < century::kNumPools; ++k) start[i * century::kNumPools + k] = uniform(0.0, 30.0);
+    for (int m = 0; m < kMonths; ++m) {
+      const std::size_t at = static_cast<std::size_t>(m) * n + i;
+      tas[at] = uniform(-10.0, 30.0), pr[at] = uniform(0.0, 150.0), pet[at] = m % 7 == 0 ? 0.0 : uniform(0.0, 150.0);
+      surface[at] = uniform(0.0, 20.0), soil[at] = uniform(0.0, 10.0);
+    }
+  }
+  // each cell alone, and with the scalar step_modes
+  std::vector<double> alone = start, alone_input(n, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::vector<double> t(kMonths), r(kMonths), e(kMonths), su(kMonths), so(kMonths);
+    for (int m = 0; m < kMonths; ++m) {
+      const std::size_t at = static_cast<std::size_t>(m) * n + i;
+      t[m] = tas[at], r[m] = pr[at], e[m] = pet[at], su[m] = surface[at], so[m] = soil[at];
+    }
+    century::MonthsBlock b;
+    b.n = 1, b.modes = &modes[i], b.months = kMonths, b.tas = t.data(), b.pr = r.data(), b.pet = e.data();
+    b.surface = su.data(), b.soil = so.data(), b.state = alone.data() + i * century::kNumPools, b.input = &alone_input[i];
+    century::step_months_block(p, b);
+    double w[century::kNumPools];
+    std::copy(start.begin() + i * century::kNumPools, start.begin() + (i + 1) * century::kNumPools, w);
+    for (int m = 0; m < kMonths; ++m) {
+      const double xi = century::temperature_factor(p, t[m]) * century::moisture_factor(p, r[m], e[m]);
+      century::step_modes(d[i], su[m], so[m], xi, century::kMonth, w);
+    }
+    for (int k = 0; k < century::kNumPools; ++k)
+      EXPECT_NEAR(alone[i * century::kNumPools + k], w[k], 1e-12 * (1.0 + std::fabs(w[k]))) << "cell " << i;
+  }
+  for (int isa : {0, 1, 2}) {
+    std::vector<double> state = start, input(n, 0.0);
+    century::MonthsBlock b;
+    b.n = n, b.modes = modes.data(), b.months = kMonths, b.tas = tas.data(), b.pr = pr.data(), b.pet = pet.data();
+    b.surface = surface.data(), b.soil = soil.data(), b.state = state.data(), b.input = input.data();
+    century::step_months_block(p, b, isa);
+    for (std::size_t i = 0; i < n * century::kNumPools; ++i) ASSERT_EQ(state[i], alone[i]) << "isa " << isa << " value " << i;
+    for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(input[i], alone_input[i]) << "isa " << isa << " cell " << i;
+  }
+}
+
+/// The periodic equilibrium in closed form (periodic_modes) is a fixed point of the year: one more
+/// year of the block kernel changes no pool by more than 1e-12 relative, over 50 random sites and years.
+TEST(CenturyModes, PeriodicEquilibriumInClosedFormIsAFixedPointOfTheYear) {
+  const century::Parameters p{};
+  std::mt19937_64 rng(23);
+  auto uniform = [&](double lo, double hi) { return lo + (hi - lo) * (static_cast<double>(rng() >> 11) * 0x1.0p-53); };
+  for (int cell = 0; cell < 50; ++cell) {
+    const century::Modes d =
+        century::decompose(century::derive_site_constants(p, {uniform(0.05, 0.5), uniform(0.1, 0.45), uniform(2, 30), 0.1}));
+    ASSERT_TRUE(d.exact);
+    double tas[12], pr[12], pet[12], surface[12], soil[12];
+    for (int m = 0; m < 12; ++m) {
+      tas[m] = 10.0 - 10.0 * std::cos(2.0 * M_PI * m / 12.0) + uniform(-3.0, 3.0);
+      pr[m] = uniform(10.0, 120.0), pet[m] = uniform(5.0, 130.0);
+      surface[m] = m == 8 ? uniform(10.0, 40.0) : 0.0, soil[m] = uniform(0.0, 5.0);
+    }
+    double w[century::kNumPools];
+    ASSERT_TRUE(century::periodic_modes(p, d, 12, century::kMonth, tas, pr, pet, surface, soil, w));
+    double x0[century::kNumPools], x1[century::kNumPools], input = 0.0;
+    century::from_modes(d, w, x0);
+    const century::Modes* dp = &d;
+    century::MonthsBlock b;
+    b.n = 1, b.modes = &dp, b.months = 12, b.tas = tas, b.pr = pr, b.pet = pet, b.surface = surface, b.soil = soil;
+    b.state = w, b.input = &input;
+    century::step_months_block(p, b);
+    century::from_modes(d, w, x1);
+    for (int k = 0; k < century::kNumPools; ++k) {
+      ASSERT_GT(x0[k], 0.0) << "cell " << cell << " pool " << century::kPoolNames[k];
+      ASSERT_NEAR(x1[k], x0[k], 1e-12 * x0[k]) << "cell " << cell << " pool " << century::kPoolNames[k];
+    }
+  }
+}
+
 TEST(CenturyFactors, SoilRTemperatureAndMoistureFunctions) {
   const century::Parameters p{};
   EXPECT_DOUBLE_EQ(century::temperature_factor(p, 35.0), 1.0);  // optimum

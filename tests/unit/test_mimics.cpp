@@ -387,6 +387,53 @@ TEST(MimicsKernel, YearStepEqualsItsDaysAndDayItsHours) {
   EXPECT_EQ(co2_sum, y.respiration);
 }
 
+/// The block kernel (step_days_block) gives every cell the bits of step_day, day after day, on every
+/// instruction set the CPU runs and at every position in a block whose size is no multiple of 8.
+TEST(MimicsBlock, SameBitsAsStepDayOnEveryInstructionSet) {
+  const mm::Parameters p;
+  std::mt19937_64 rng(21);
+  auto uniform = [&](double lo, double hi) { return lo + (hi - lo) * (static_cast<double>(rng() >> 11) * 0x1.0p-53); };
+  constexpr std::size_t n = 37;
+  std::vector<mm::SiteConstants> sites(n);
+  std::vector<const mm::SiteConstants*> site(n);
+  std::vector<mm::DailyForcing> forcing(n);
+  std::vector<mm::State> start(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    mm::SiteProperties sp;
+    sp.clay_pct = uniform(5.0, 60.0), sp.lignin_pct = uniform(10.0, 25.0), sp.nitrogen_pct = uniform(0.8, 2.0);
+    sp.litter_input = uniform(100.0, 800.0);
+    sites[i] = mm::derive_site_constants(p, sp);
+    site[i] = &sites[i];
+    forcing[i] = {uniform(-5.0, 30.0), mm::litter_input(p, sites[i], uniform(50.0, 900.0))};
+    start[i] = {uniform(0.01, 0.2), uniform(0.05, 0.5), uniform(0.005, 0.05), uniform(0.005, 0.05), uniform(0.5, 3.0),
+                uniform(0.5, 3.0), uniform(0.1, 1.0)};
+  }
+  std::vector<mm::State> ref = start;
+  std::vector<mm::CarbonFluxes> ref_sums(n, mm::CarbonFluxes{0.0, 0.0, 0.0});
+  constexpr int kDays = 31;
+  for (std::size_t i = 0; i < n; ++i)
+    for (int d = 0; d < kDays; ++d) {
+      const mm::CarbonFluxes f = mm::step_day(p, sites[i], forcing[i], ref[i]);
+      ref_sums[i].input += f.input;
+      ref_sums[i].respiration += f.respiration;
+    }
+  for (int isa : {0, 1, 2}) {
+    std::vector<mm::State> x = start;
+    std::vector<mm::CarbonFluxes> sums(n, mm::CarbonFluxes{0.0, 0.0, 0.0});
+    mm::DaysBlock b;
+    b.n = n, b.site = site.data(), b.forcing = forcing.data(), b.days = kDays, b.x = x.data(), b.sums = sums.data();
+    mm::step_days_block(p, b, isa);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double* got = &x[i].lit_m;
+      const double* want = &ref[i].lit_m;
+      for (int k = 0; k < mm::kNumPools; ++k)
+        ASSERT_EQ(got[k], want[k]) << "isa " << isa << " cell " << i << " pool " << mm::kPoolNames[k];
+      ASSERT_EQ(sums[i].input, ref_sums[i].input) << "isa " << isa << " cell " << i;
+      ASSERT_EQ(sums[i].respiration, ref_sums[i].respiration) << "isa " << isa << " cell " << i;
+    }
+  }
+}
+
 TEST(MimicsKernel, RejectsParametersOutsideTheirBounds) {
   EXPECT_NO_THROW(mm::validate(mm::Parameters{}));
   mm::Parameters p;
