@@ -207,6 +207,12 @@ void CfWriter::define_dimensions() {
   check(nc_def_dim(ncid_, "x", static_cast<size_t>(g.nx), &dims_.x), "dim x");
   check(nc_def_dim(ncid_, "nv4", 4, &dims_.nv4), "dim nv4");
   if (!spec_.pools.empty()) check(nc_def_dim(ncid_, "pool", spec_.pools.size(), &dims_.pool), "dim pool");
+  if (!spec_.land_covers.empty()) {
+    size_t longest = 1;
+    for (const auto& n : spec_.land_covers) longest = std::max(longest, n.size());
+    check(nc_def_dim(ncid_, "landcover", spec_.land_covers.size(), &dims_.landcover), "dim landcover");
+    check(nc_def_dim(ncid_, "area_type_strlen", longest, &dims_.area_type_strlen), "dim area_type_strlen");
+  }
 }
 
 int CfWriter::define_variable(const char* name, int type, const std::vector<int>& dims) {
@@ -259,6 +265,13 @@ void CfWriter::define_coordinates() {
              {"bounds", "depth_bnds"}});
   define_variable("depth_bnds", NC_DOUBLE, {dims_.bnds});
   if (dims_.pool >= 0) define_pool_coordinate();
+  if (dims_.landcover >= 0) define_land_cover_coordinate();
+}
+
+void CfWriter::define_land_cover_coordinate() {
+  // CF: a string-valued auxiliary coordinate of standard name area_type labels each land-cover layer
+  put_texts(ncid_, define_variable("area_type", NC_CHAR, {dims_.landcover, dims_.area_type_strlen}),
+            {{"standard_name", "area_type"}, {"long_name", "land-cover class of the layer ([land_use.*] name)"}});
 }
 
 void CfWriter::define_pool_coordinate() {
@@ -316,6 +329,10 @@ void CfWriter::define_variables() {
       dims.push_back(dims_.pool);
       chunk.push_back(1);
     }
+    if (v.per_land_cover) {
+      dims.push_back(dims_.landcover);
+      chunk.push_back(1);
+    }
     dims.push_back(dims_.y);
     chunk.push_back(cy);
     dims.push_back(dims_.x);
@@ -330,6 +347,7 @@ void CfWriter::define_variables() {
     // (CDO 2.1 rejects a variable with both a pool axis and the scalar depth axis)
     std::string coords = "lat lon";
     if (v.with_depth && !v.per_pool) coords += " depth";
+    if (v.per_land_cover) coords += " area_type";
     put_text(ncid_, id, "coordinates", coords);
     if (!v.comment.empty()) put_text(ncid_, id, "comment", v.comment);
     vars_[v.name] = v;
@@ -344,7 +362,8 @@ void CfWriter::define_storage(const OutputVariable& v, int id, const std::vector
   check(nc_def_var_fill(ncid_, id, NC_NOFILL, nullptr), "no pre-fill " + v.name);
   // lossy BitRound of the carbon variables (not of the spin-up diagnostics); netCDF records
   // it in the attribute _QuantizeBitRoundNumberOfSignificantBits
-  if (spec_.significant_bits > 0 && v.name.rfind("spinup_", 0) != 0)
+  if (spec_.significant_bits > 0 && v.name.rfind("spinup_", 0) != 0 && v.name != "area_fraction" &&
+      v.name != "cell_area")
     check(nc_def_var_quantize(ncid_, id, NC_QUANTIZE_BITROUND, spec_.significant_bits), "quantization of " + v.name);
   if (v.double_precision)
     check(nc_put_att_double(ncid_, id, "_FillValue", NC_DOUBLE, 1, &kFillDouble), "_FillValue " + v.name);
@@ -386,6 +405,17 @@ void CfWriter::write_coordinates() {
     for (size_t p = 0; p < codes.size(); ++p) codes[p] = static_cast<int>(p) + 1;
     cnt = root ? codes.size() : 0;
     check(nc_put_vara_int(ncid_, varid_of("pool"), &st0, &cnt, codes.data()), "writing pool");
+  }
+  if (dims_.landcover >= 0) {
+    const size_t len = [&] {
+      size_t l = 1;
+      for (const auto& n : spec_.land_covers) l = std::max(l, n.size());
+      return l;
+    }();
+    std::string text(spec_.land_covers.size() * len, '\0');
+    for (size_t k = 0; k < spec_.land_covers.size(); ++k) spec_.land_covers[k].copy(&text[k * len], len);
+    size_t st2[2] = {0, 0}, cnt2[2] = {root ? spec_.land_covers.size() : 0, len};
+    check(nc_put_vara_text(ncid_, varid_of("area_type"), st2, cnt2, text.data()), "writing area_type");
   }
 }
 
@@ -633,7 +663,7 @@ void CfWriter::put(int varid, bool per_pool, bool time_varying, int time_index, 
 void CfWriter::write(const std::string& name, int time_index, const std::vector<double>& values, int pool) {
   const auto& v = vars_.at(name);
   refuse_unwritable(name, {&values}, false, v.double_precision);
-  put(varid_of(name), v.per_pool, true, time_index, pool, values, v.double_precision);
+  put(varid_of(name), v.per_pool || v.per_land_cover, true, time_index, pool, values, v.double_precision);
 }
 
 void CfWriter::write_pools(const std::string& name, int time_index, const std::vector<std::vector<double>>& pools) {
@@ -676,10 +706,10 @@ void CfWriter::write_pools(const std::string& name, int time_index, const std::v
   write_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-void CfWriter::write_static(const std::string& name, const std::vector<double>& values) {
+void CfWriter::write_static(const std::string& name, const std::vector<double>& values, int land_cover) {
   const auto& v = vars_.at(name);
   refuse_unwritable(name, {&values}, false, v.double_precision);
-  put(varid_of(name), false, false, 0, -1, values, v.double_precision);
+  put(varid_of(name), v.per_land_cover, false, 0, land_cover, values, v.double_precision);
 }
 
 void CfWriter::set_global(const std::string& name, const std::string& value) {

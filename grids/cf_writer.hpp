@@ -32,6 +32,7 @@ struct OutputVariable {
   bool with_depth = false;    ///< soil variable: add the scalar `depth` coordinate
   bool double_precision = false;
   std::string comment;
+  bool per_land_cover = false;  ///< has a `landcover` dimension (labelled by the area_type variable)
 };
 
 struct OutputFileSpec {
@@ -40,6 +41,7 @@ struct OutputFileSpec {
   int first_year = 0;               ///< calendar year of time index 0
   int n_years = 0;
   std::vector<std::string> pools;   ///< labels of the pool dimension (may be empty)
+  std::vector<std::string> land_covers;  ///< labels of the landcover dimension (area_type; may be empty)
   double depth_top_m = 0.0, depth_bottom_m = 0.3;  ///< soil layer of the stocks (m)
   int deflate_level = 1;            ///< 0 = no compression
   int significant_bits = 0;         ///< 0 = lossless; N: netCDF BitRound of the carbon variables to N bits
@@ -71,11 +73,11 @@ class CfWriter {
   /// Collective: write one year (time index) of a variable. `values` holds
   /// end - begin values (sea cells = NaN, written as _FillValue) per pool.
   void write(const std::string& name, int time_index, const std::vector<double>& values, int pool = -1);
-  /// Collective: write every pool of a per-pool variable in one call; pools[p]
-  /// holds end - begin values.
+  /// Collective: write every pool of a per-pool variable (or every layer of a per-land-cover one) in one
+  /// call; pools[p] holds end - begin values.
   void write_pools(const std::string& name, int time_index, const std::vector<std::vector<double>>& pools);
-  /// Collective: write a static 2-D variable.
-  void write_static(const std::string& name, const std::vector<double>& values);
+  /// Collective: write a static 2-D variable (of a per-land-cover variable, the layer `land_cover`).
+  void write_static(const std::string& name, const std::vector<double>& values, int land_cover = -1);
   /// Collective: add or replace a global text attribute before commit (e.g. timings).
   void set_global(const std::string& name, const std::string& value);
   /// Collective: flush everything written so far to disk.
@@ -106,12 +108,14 @@ class CfWriter {
   /// Dimension ids of the file.
   struct Dimensions {
     int time = -1, bnds = -1, y = -1, x = -1, nv4 = -1, pool = -1;  ///< pool: -1 without pools
+    int landcover = -1, area_type_strlen = -1;  ///< -1 without land covers
   };
   // The steps of the first constructor, in order: the definitions follow the file's layout.
   void create_file();  ///< the temporary file, with the MPI-IO hints of ALAMOD_MPIIO_HINTS
   void define_dimensions();
   void define_coordinates();     ///< x, y, time, lat, lon (with bounds), depth, pool
   void define_pool_coordinate();  ///< pool numbers 1..N with the labels in flag_meanings
+  void define_land_cover_coordinate();  ///< area_type (landcover, area_type_strlen): the classes' names
   void define_grid_mapping();    ///< the `crs` variable: CF grid mapping, WKT and GDAL GeoTransform
   void define_variables();       ///< the data variables of spec_.variables
   void define_storage(const OutputVariable& v, int varid, const std::vector<size_t>& chunk);  ///< chunks, filters, fill

@@ -89,36 +89,31 @@ Resampling parse_resampling(const std::string& name, const std::string& context)
   throw InputError(context + ": resampling '" + name + "' is not one of nearest, bilinear, average, mode");
 }
 
-RasterWindow read_raster_window(const std::string& path, const GridSpec& grid, int row0, int nrows,
-                                Resampling resampling) {
-  ensure_gdal();
+namespace {
+
+/// Rows [row0, row0 + nrows) of `grid` warped from band 1 of `src` (`path` names it in messages).
+RasterWindow warp_window(GDALDataset* src, const std::string& path, const GridSpec& grid, int row0, int nrows,
+                         const char* alg) {
   RasterWindow w;
   w.row0 = row0;
   w.nrows = nrows;
   w.nx = grid.nx;
   if (nrows <= 0) return w;
-  const std::unique_ptr<GDALDataset> src = open_raster(path, grid);
-  const char* alg = resampling == Resampling::nearest    ? "near"
-                    : resampling == Resampling::bilinear ? "bilinear"
-                    : resampling == Resampling::average  ? "average"
-                                                         : "mode";
   const double ymax = grid.y_max - row0 * grid.resolution;
   const double ymin = ymax - nrows * grid.resolution;
-  char te[4][64], tr[64], ts[2][32];
+  char te[4][64], ts[2][32];
   std::snprintf(te[0], 64, "%.17g", grid.x_min);
   std::snprintf(te[1], 64, "%.17g", ymin);
   std::snprintf(te[2], 64, "%.17g", grid.x_max());
   std::snprintf(te[3], 64, "%.17g", ymax);
-  std::snprintf(tr, 64, "%.17g", grid.resolution);
   std::snprintf(ts[0], 32, "%d", grid.nx);
   std::snprintf(ts[1], 32, "%d", nrows);
-  (void)tr;
   std::vector<const char*> args = {"-of", "MEM", "-t_srs", grid.crs_wkt.c_str(), "-te", te[0], te[1], te[2], te[3],
                                    "-ts", ts[0], ts[1], "-r", alg, "-ot", "Float64", "-dstnodata", "nan",
                                    nullptr};
   GDALWarpAppOptions* opts = GDALWarpAppOptionsNew(const_cast<char**>(args.data()), nullptr);
   if (!opts) throw std::logic_error("gdalwarp options rejected" + last_gdal_error());
-  GDALDatasetH srcs[1] = {src.get()};
+  GDALDatasetH srcs[1] = {src};
   int usage_error = 0;
   CPLErrorReset();
   std::unique_ptr<GDALDataset> out(static_cast<GDALDataset*>(GDALWarp("", nullptr, 1, srcs, opts, &usage_error)));
@@ -129,6 +124,80 @@ RasterWindow read_raster_window(const std::string& path, const GridSpec& grid, i
                                       0) != CE_None)
     throw InputError(path + ": read failed" + last_gdal_error());
   return w;
+}
+
+}  // namespace
+
+RasterWindow read_raster_window(const std::string& path, const GridSpec& grid, int row0, int nrows,
+                                Resampling resampling) {
+  ensure_gdal();
+  if (nrows <= 0) {
+    RasterWindow w;
+    w.row0 = row0;
+    w.nx = grid.nx;
+    return w;
+  }
+  const std::unique_ptr<GDALDataset> src = open_raster(path, grid);
+  const char* alg = resampling == Resampling::nearest    ? "near"
+                    : resampling == Resampling::bilinear ? "bilinear"
+                    : resampling == Resampling::average  ? "average"
+                                                         : "mode";
+  return warp_window(src.get(), path, grid, row0, nrows, alg);
+}
+
+std::vector<RasterWindow> read_class_shares(const std::string& path, const GridSpec& grid, int row0, int nrows,
+                                            const std::vector<int>& codes, const std::vector<std::string>& names) {
+  ensure_gdal();
+  std::vector<RasterWindow> shares(codes.size());
+  const std::unique_ptr<GDALDataset> src = open_raster(path, grid);
+  GDALRasterBand* band = src->GetRasterBand(1);
+  const int w = src->GetRasterXSize(), h = src->GetRasterYSize();
+  int has_nodata = 0;
+  const double nodata = band->GetNoDataValue(&has_nodata);
+  std::vector<double> fine(static_cast<std::size_t>(w) * h);
+  if (band->RasterIO(GF_Read, 0, 0, w, h, fine.data(), w, h, GDT_Float64, 0, 0) != CE_None)
+    throw InputError(path + ": read failed" + last_gdal_error());
+  // every pixel's class (-1: nodata); a code without a class is refused, naming the first such pixel
+  std::vector<int> cls(fine.size(), -1);
+  for (std::size_t p = 0; p < fine.size(); ++p) {
+    const double v = fine[p];
+    if (!std::isfinite(v) || (has_nodata && v == nodata)) continue;
+    const auto it = std::find(codes.begin(), codes.end(), static_cast<int>(std::lround(v)));
+    if (it == codes.end() || std::lround(v) != v) {
+      std::string known;
+      for (std::size_t k = 0; k < codes.size(); ++k)
+        known += (k ? ", " : "") + std::to_string(codes[k]) + " " + names[k];
+      char code[32];
+      std::snprintf(code, sizeof code, "%g", v);
+      throw InputError(path + ": land-cover code " + code + " at pixel (row " + std::to_string(p / w) + ", column " +
+                       std::to_string(p % w) + ") has no [land_use.*] class in the configuration (classes: " +
+                       known + "; set the raster's nodata to what is not land cover)");
+    }
+    cls[p] = static_cast<int>(it - codes.begin());
+  }
+  if (nrows <= 0) {
+    for (auto& s : shares) s.row0 = row0, s.nx = grid.nx;
+    return shares;
+  }
+  double gt[6];
+  const bool georef = src->GetGeoTransform(gt) == CE_None;
+  // each class's indicator (1 in the class, 0 in another, nodata outside land cover), averaged over the
+  // pixels of each run cell by GDAL: the area share of the class among the classified pixels
+  GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
+  for (std::size_t k = 0; k < codes.size(); ++k) {
+    std::unique_ptr<GDALDataset> ind(mem->Create("", w, h, 1, GDT_Float32, nullptr));
+    if (georef) ind->SetGeoTransform(gt);
+    ind->SetSpatialRef(src->GetSpatialRef());
+    std::vector<float> v(fine.size());
+    for (std::size_t p = 0; p < fine.size(); ++p)
+      v[p] = cls[p] < 0 ? std::numeric_limits<float>::quiet_NaN() : cls[p] == static_cast<int>(k) ? 1.0f : 0.0f;
+    GDALRasterBand* b = ind->GetRasterBand(1);
+    b->SetNoDataValue(std::numeric_limits<double>::quiet_NaN());
+    if (b->RasterIO(GF_Write, 0, 0, w, h, v.data(), w, h, GDT_Float32, 0, 0) != CE_None)
+      throw std::runtime_error("in-memory raster write failed" + last_gdal_error());
+    shares[k] = warp_window(ind.get(), path, grid, row0, nrows, "average");
+  }
+  return shares;
 }
 
 std::vector<std::uint8_t> outside_raster(const std::string& path, const GridSpec& grid, int row0, int nrows) {

@@ -30,6 +30,13 @@ struct RasterWindow {
 RasterWindow read_raster_window(const std::string& path, const GridSpec& grid, int row0, int nrows,
                                 Resampling resampling);
 
+/// The area share of each class among the classified pixels of the categorical raster `path` in each cell of
+/// rows [row0, row0 + nrows) of `grid` (one window per class, in the order of `codes`; NaN where the cell holds
+/// no classified pixel): GDAL's average of each class's indicator, the raster's nodata left out. Throws
+/// InputError naming the file, the code and the pixel when a pixel holds a code that is not in `codes`
+/// (`names`: the classes' names, for the message), and like read_raster_window when it cannot be warped.
+std::vector<RasterWindow> read_class_shares(const std::string& path, const GridSpec& grid, int row0, int nrows,
+                                            const std::vector<int>& codes, const std::vector<std::string>& names);
 /// "" when `path` is a regular file (links followed) or nothing at all (its reader then says it is missing);
 /// otherwise what it is: "a folder", "a named pipe", "a character device", "a block device", "a socket".
 /// Readers refuse such paths up front: opening a named pipe without a writer blocks forever.

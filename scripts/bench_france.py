@@ -57,6 +57,7 @@ def run_case(case, ranks, end_year, out_root, settings=()):
     m = PHASES.search(p.stdout)
     rss = re.search(r"MAXRSS_KB (\d+)", p.stderr)
     cells = re.search(r"(\d+) land cells", p.stdout)
+    tiles = re.search(r"land cover: (\d+) tiles on", p.stdout)  # no line: one tile per cell
     imb = re.search(r"load imbalance ([\d.]+) %", p.stdout)
     raw = re.search(r"([\d.]+) MiB of variables \(before compression\)", p.stdout)
     meas = re.search(r"measured load imbalance \(max / mean over ranks - 1\): compute ([\d.]+) %", p.stdout)
@@ -64,6 +65,7 @@ def run_case(case, ranks, end_year, out_root, settings=()):
     totals = re.search(r"\(totals ([\d.]+) s\)", p.stdout)
     nc = os.path.join(out, "carbon_yearly.nc")
     return {"case": case, "ranks": ranks, "years": end_year - 1989, "land_cells": int(cells.group(1)),
+            "tiles": int(tiles.group(1)) if tiles else int(cells.group(1)),
             "wall_s": round(wall, 2), "input_s": float(m.group(1)), "spinup_s": float(m.group(2)),
             "compute_s": float(m.group(3)), "output_s": float(m.group(4)), "alamod_total_s": float(m.group(5)),
             "max_rss_mib_one_rank": round(int(rss.group(1)) / 1024, 1), "output_mib": round(os.path.getsize(nc) / 2**20, 1),
@@ -206,6 +208,8 @@ def main():
         row["speedup"] = round(base["wall_s"] / row["wall_s"] * base["ranks"], 3)
         row["efficiency"] = round(row["speedup"] / row["ranks"], 3)
         row["cell_months_per_s"] = round(row["land_cells"] * 12 * row["years"] / row["alamod_total_s"])
+        # the simulated unit: tile-years per second of the compute phase (docs/LAND_COVER.md)
+        row["tile_years_per_s"] = round(row["tiles"] * row["years"] / row["compute_s"]) if row["compute_s"] > 0 else 0
         row["bytes_per_cell"] = round(row["max_rss_mib_one_rank"] * 2**20 * row["ranks"] / row["land_cells"])
         # write rate of the output phase (variables before compression) vs dd writing as many bytes as
         # the output file holds on the same disk (measured once per case: cold and warm, see dd_rates)
@@ -225,7 +229,8 @@ def main():
         w.writeheader()
         w.writerows(rows)
     keys = ["case", "ranks", "years", "wall_s", "input_s", "spinup_s", "compute_s", "output_s", "efficiency",
-            "load_imbalance_pct", "compute_imbalance_measured_pct", "compression_imbalance_measured_pct", "cell_months_per_s", "bytes_per_cell", "output_mib",
+            "load_imbalance_pct", "compute_imbalance_measured_pct", "compression_imbalance_measured_pct", "cell_months_per_s",
+            "tiles", "tile_years_per_s", "bytes_per_cell", "output_mib",
             "write_vs_dd", "write_vs_dd_warm"]
     if a.plot:
         plot(rows, os.path.join(a.out, "france_runs.png"))

@@ -14,6 +14,7 @@ Inputs (--shared, default data/sources; /work/shared/data has the same layout):
                                                          CAMELS-FR SAFRAN-based climatology (real)
 Outputs (--out, default data/france):
     {land_mask,pedoclimatic_zone,land_use,clay,soc_stock,carbon_input,departement,region}_{8km,1km}.tif
+    land_cover_fraction_{cropland,grassland,forest}_{8km,1km}.tif, soc_stock_{cropland,grassland,forest}_{8km,1km}.tif
     camels_comparison.csv
     forcing/climate_8km_monthly_1990_2100.nc   (SYNTHETIC, not committed)
 
@@ -392,6 +393,7 @@ def make_static(inp, out, log):
     offsets = calibrate_offsets(landuse_field(g8, lon8, lat8), inp["mask_8km"])
     log("land-use offsets (crop, grass, forest) = %s" % offsets.tolist())
     summary = {}
+    layers = {}
     for key in ("8km", "1km"):
         g = Grid(key)
         mask = inp["mask_" + key]
@@ -495,10 +497,72 @@ def make_static(inp, out, log):
                   "1", "region code")
         summary[key] = dict(nland=nland, filled=nfilled, shares=shares, missing_pairs=sorted(missing_pairs),
                             ndep=len(np.unique(dep[mask])), nreg=len(np.unique(reg[mask])))
+        layers[key] = dict(mask=mask, lu=lu, zone=zone)
         log("%s: %d land cells, %d filled zones, land use shares crop %.3f grass %.3f forest %.3f, "
             "%d departements, %d regions" % (key, nland, nfilled, shares[0], shares[1], shares[2],
                                              summary[key]["ndep"], summary[key]["nreg"]))
+    make_land_cover(inp, out, layers, meta_common, log)
     return summary
+
+
+LU_NAMES = {LU_CROP: "cropland", LU_GRASS: "grassland", LU_FOREST: "forest"}
+
+
+def land_cover_fractions(layers):
+    """Per class, the area fraction of each cell: at 1 km one-hot of the 1 km class map; at 8 km the share of each
+    class among the classified 1 km pixels of the 8 x 8 block (a cell without one takes its 8 km class)."""
+    f = {}
+    lu1, m1 = layers["1km"]["lu"], layers["1km"]["mask"]
+    f["1km"] = {u: np.where(m1, (lu1 == u).astype(np.float64), np.nan) for u in LU_NAMES}
+    g8, g1 = Grid("8km"), Grid("1km")
+    r = g1.nx // g8.nx
+    if g1.nx != r * g8.nx or g1.ny != r * g8.ny:
+        sys.exit("the 1 km grid does not nest in the 8 km grid")
+    blocks = {u: ((lu1 == u) & m1).reshape(g8.ny, r, g8.nx, r).sum(axis=(1, 3)).astype(np.float64) for u in LU_NAMES}
+    total = sum(blocks.values())
+    lu8, m8 = layers["8km"]["lu"], layers["8km"]["mask"]
+    f["8km"] = {}
+    for u in LU_NAMES:
+        share = np.where(total > 0, blocks[u] / np.maximum(total, 1), (lu8 == u).astype(np.float64))
+        f["8km"][u] = np.where(m8, share, np.nan)
+    return f, int((m8 & (total == 0)).sum())
+
+
+def make_land_cover(inp, out, layers, meta_common, log):
+    fractions, fallback = land_cover_fractions(layers)
+    area = {}
+    for key in ("8km", "1km"):
+        g = Grid(key)
+        mask, zone = layers[key]["mask"], layers[key]["zone"]
+        sfx = "_%s.tif" % key
+        cell_km2 = (g.res / 1000.0) ** 2
+        area[key] = {}
+        for u, name in LU_NAMES.items():
+            fr = fractions[key][u]
+            area[key][name] = float(np.nansum(fr[mask])) * cell_km2
+            rule = ("one-hot of land_use_1km.tif (the 1 km class map)" if key == "1km" else
+                    "share of the class among the classified 1 km pixels of land_use_1km.tif in the 8 km cell "
+                    "(8 x 8 pixels; %d land cells without one take their class of land_use_8km.tif)" % fallback)
+            write_tif(os.path.join(out, "land_cover_fraction_%s%s" % (name, sfx)),
+                      np.where(mask, fr, -9999.0).astype(np.float32), gdal.GDT_Float32, -9999.0, g,
+                      dict(meta_common, SOURCE="SYNTHETIC: %s; substitute the area share of the class in CORINE "
+                           "Land Cover 2018 (100 m) or OSO (10 m) per cell" % rule,
+                           SYNTHETIC="yes", VALUES="area fraction of the cell's land, 0-1"),
+                      "1", "area fraction of %s" % name)
+            soc = np.full(zone.shape, -9999.0, dtype=np.float32)
+            for z in np.unique(zone[mask]):
+                tab = inp["stocks"].get(int(z)) or inp["stocks"][40 + int(z) % 10]
+                soc[mask & (zone == z)] = tab[u]
+            write_tif(os.path.join(out, "soc_stock_%s%s" % (name, sfx)), soc, gdal.GDT_Float32, -9999.0, g,
+                      dict(meta_common, SOURCE="ADEME ALDO stocks-zpc.csv (RMQS 2001-2011 reference SOC stocks): the "
+                           "%s stock of the cell's pedo-climatic zone (zones absent from the table: texture class 4 "
+                           "of the same climate)" % name, SYNTHETIC="no", DEPTH="0-30 cm"),
+                      "t ha-1", "%s soil organic carbon stock 0-30 cm" % name)
+    for name in LU_NAMES.values():
+        a8, a1 = area["8km"][name], area["1km"][name]
+        log("land cover %s: %.0f km2 at 8 km, %.0f km2 at 1 km (%+.3f %%)" % (name, a8, a1, 100.0 * (a8 / a1 - 1.0)))
+        if abs(a8 / a1 - 1.0) > 0.005:
+            sys.exit("land cover %s: the 8 km and 1 km areas differ by more than 0.5 %%" % name)
 
 
 # ----------------------------------------------------------------------------- climate

@@ -47,7 +47,7 @@ alamod_france_run(grid_century_inverse RANKS 2 OUT grid_century_inverse FIXTURE 
   --set output.precision="double")
 alamod_script_test(grid_century_inverse_matches_observed /usr/bin/python3
   ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py inverse
-  ${ALAMOD_RUN_DIR}/grid_century_inverse/carbon_yearly.nc --soc ${CMAKE_SOURCE_DIR}/data/france/soc_stock_8km.tif)
+  ${ALAMOD_RUN_DIR}/grid_century_inverse/carbon_yearly.nc --soc ${CMAKE_SOURCE_DIR}/data/france/soc_stock_{class}_8km.tif)
 set_tests_properties(grid_century_inverse_matches_observed PROPERTIES FIXTURES_REQUIRED grid_century_inverse)
 
 # A model parameter set in the configuration reaches the grid run (ICBM k_old doubled: the old pool halves).

@@ -36,7 +36,7 @@ alamod_france_run(grid_run_inverse_spinup RANKS 2 OUT inverse FIXTURE inverse_ru
   ARGS --quiet --set run.end_year=1991 --set spinup.method="inverse" --set output.precision="double")
 alamod_script_test(grid_inverse_spinup_matches_observed /usr/bin/python3
   ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py inverse ${ALAMOD_RUN_DIR}/inverse/carbon_yearly.nc
-  --soc ${CMAKE_SOURCE_DIR}/data/france/soc_stock_8km.tif)
+  --soc ${CMAKE_SOURCE_DIR}/data/france/soc_stock_{class}_8km.tif)
 set_tests_properties(grid_inverse_spinup_matches_observed PROPERTIES FIXTURES_REQUIRED inverse_run)
 
 # Static layers in other CRSs, resolutions and formats are warped to the run grid.

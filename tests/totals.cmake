@@ -21,7 +21,7 @@ endforeach()
 
 alamod_script_test(totals_rank_invariance /usr/bin/python3 ${ALAMOD_TOTALS_TEST} check
   --runs ${ALAMOD_RUN_DIR}/totals_np1 ${ALAMOD_RUN_DIR}/totals_np2 ${ALAMOD_RUN_DIR}/totals_np3
-  --soc ${CMAKE_SOURCE_DIR}/data/france/soc_stock_8km.tif)
+  --soc ${CMAKE_SOURCE_DIR}/data/france/soc_stock_{class}_8km.tif)
 set_tests_properties(totals_rank_invariance PROPERTIES FIXTURES_REQUIRED totals_runs)
 
 alamod_script_test(totals_summarize /usr/bin/python3 ${ALAMOD_TOTALS_TEST} summarize --alamod $<TARGET_FILE:alamod>

@@ -277,6 +277,8 @@ void read_inputs(const Reader& r, RunConfig& c) {
   c.departement = path("inputs.departement", false);
   c.pedoclimatic_zone = path("inputs.pedoclimatic_zone", false);
   c.zone_names = path("inputs.zone_names", false);
+  c.land_cover_map = path("inputs.land_cover_map", false);
+  c.fraction_tolerance = r.number("inputs.fraction_tolerance", 1e-3);
   c.resampling_continuous =
       grids::parse_resampling(r.text("inputs.resampling", "average"), r.file() + ": inputs.resampling");
   c.var_tas = r.text("inputs.tas_variable", "tas");
@@ -377,6 +379,8 @@ LandUseClass read_land_use(const Reader& r, const std::string& name, bool is_tab
   k.lignin_fraction = r.number(base + ".lignin_fraction", k.lignin_fraction);
   k.n_fraction = r.number(base + ".n_fraction", k.n_fraction);
   if (r.has(base + ".awen")) k.awen = read_awen(r, base + ".awen");
+  k.fraction = input_path(r, base + ".fraction", false);
+  k.soc_stock = input_path(r, base + ".soc_stock", false);
   return k;
 }
 
@@ -395,6 +399,18 @@ void read_land_uses(const Reader& r, RunConfig& c) {
   }
   if (c.land_uses.empty())
     throw InputError(r.file() + ": no [land_use.NAME] table: at least one land-use class is needed");
+  // fractions: from one raster per class, or from inputs.land_cover_map, not both; every class or none
+  int with_fraction = 0;
+  for (const auto& u : c.land_uses) with_fraction += u.fraction.empty() ? 0 : 1;
+  for (const auto& u : c.land_uses) {
+    if (with_fraction > 0 && !c.land_cover_map.empty() && !u.fraction.empty())
+      r.fail("land_use." + u.name + ".fraction",
+             "and inputs.land_cover_map are both given: the fractions come from one or the other");
+    if (with_fraction > 0 && u.fraction.empty())
+      r.fail("land_use." + u.name + ".fraction",
+             "is missing: when one class has a fraction raster, every class needs one (a class absent from the "
+             "grid: a raster of 0)");
+  }
 }
 
 /// [output]
@@ -409,6 +425,7 @@ void read_output(const Reader& r, RunConfig& c) {
   c.double_precision = prec == "double";
   c.significant_bits = r.integer("output.significant_bits", 0);
   c.low_bytes_by_runs = r.choice("output.deflate_low_bytes", "deflate", {"deflate", "runs"}) == "runs";
+  c.output_tiles = r.boolean("output.tiles", false);
   if (c.significant_bits < 0 || c.significant_bits > (c.double_precision ? 52 : 23))
     r.fail("output.significant_bits", std::string("must be 0 (lossless) or 1-") + (c.double_precision ? "52" : "23") +
                                           " for output.precision = \"" + prec + "\"");

@@ -24,6 +24,8 @@ struct LandUseClass {
   double lignin_fraction = 0.15;     ///< lignin share of the plant inputs (1): CENTURY, MIMICS
   double n_fraction = 0.01;          ///< nitrogen share of the plant inputs (1): CENTURY, MIMICS
   std::array<double, 4> awen{0.52, 0.18, 0.08, 0.22};  ///< Yasso A W E N shares of the inputs (1, sum 1)
+  std::string fraction;   ///< land_use.NAME.fraction: raster of the class's area fraction per cell (1), "" if none
+  std::string soc_stock;  ///< land_use.NAME.soc_stock: raster of the class's observed stock (t ha-1), "" if none
 };
 
 struct RunConfig {
@@ -53,6 +55,18 @@ struct RunConfig {
   std::vector<std::pair<std::string, double>> model_parameters;
   double soil_depth_cm = 30.0;  ///< run.soil_depth_cm: depth of the simulated layer (cm), every model
   std::vector<LandUseClass> land_uses;
+  /// Land cover as sub-grid fractions (tiles, engine/grid_run/land_cover.hpp): from land_use.*.fraction
+  /// rasters, or computed from the finer categorical raster inputs.land_cover_map; neither: each cell is
+  /// its class of inputs.land_use (one tile).
+  std::string land_cover_map;        ///< inputs.land_cover_map (absolute path; "" when not given)
+  double fraction_tolerance = 1e-3;  ///< inputs.fraction_tolerance: |sum of a cell's fractions - 1| allowed
+  bool tiles() const {
+    if (!land_cover_map.empty()) return true;
+    for (const auto& u : land_uses)
+      if (!u.fraction.empty()) return true;
+    return false;
+  }
+  bool output_tiles = false;  ///< output.tiles: cSoilTile (time, landcover, y, x) in the output
   // output
   std::string output_name = "carbon_yearly.nc";
   int deflate_level = 1;

@@ -74,6 +74,13 @@ const std::vector<ConfigKey>& config_keys() {
       {"inputs.zone_names", "path", "\"\"", "-",
        "CSV kind,code,name naming the zones of the totals (kinds country, region, departement, pedoclimatic_zone, "
        "user; codes matched as text or as integers)"},
+      {"inputs.land_cover_map", "path", "\"\"", "1",
+       "categorical raster finer than the run grid, of [land_use.*] codes (nodata: not land cover): each run cell "
+       "takes the area share of each class among the pixels it contains (GDAL average of each class's indicator); "
+       "the cells sub-divide into tiles, one per class present (docs/LAND_COVER.md)"},
+      {"inputs.fraction_tolerance", "number", "0.001", "1",
+       "largest |sum of a land cell's class fractions - 1| accepted (land_use.*.fraction rasters); the fractions "
+       "are then divided by their sum", within(0, 0.5)},
       {"spinup.years", "integer", "10", "yr",
        "the mean monthly climate of this many first forcing years drives the equilibrium", at_least(1)},
       text_key("spinup.method", "equilibrium",
@@ -106,6 +113,13 @@ const std::vector<ConfigKey>& config_keys() {
        "Yasso shares of the inputs: acid-, water-, ethanol-soluble, non-soluble (each 0-1, sum 1; default "
        "non-woody litter)",
        within(0, 1)},
+      {"land_use.*.fraction", "path", "\"\"", "1",
+       "raster of this class's area fraction of each cell (0-1; average): with one per class, each land cell is "
+       "split into tiles, one per class with a fraction above 0, each with its own pools, inputs and spin-up "
+       "(docs/LAND_COVER.md)"},
+      {"land_use.*.soc_stock", "path", "\"\"", "t ha-1",
+       "raster of this class's observed SOC stock (e.g. its pedo-climatic zone's RMQS stock): the target of its "
+       "tiles' inverse spin-up and their IOM; default inputs.soc_stock"},
       text_key("output.file", "carbon_yearly.nc", "name of the yearly output file in --out DIR"),
       {"output.deflate_level", "integer", "1", "-",
        "NetCDF deflate level 0-9 (1: most of the size gain for a fraction of the time)", within(0, 9)},
@@ -114,6 +128,9 @@ const std::vector<ConfigKey>& config_keys() {
        "0: lossless. N > 0: keep N significant bits of the carbon variables' mantissas (netCDF BitRound, "
        "lossy: relative error <= 2^-(N+1); 1-23 for float, 1-52 for double). Smaller files, faster output",
        within(0, 52)},
+      {"output.tiles", "boolean", "false", "-",
+       "true: the output also holds cSoilTile (time, landcover, y, x), the stock of each tile (t ha-1 of the "
+       "tile's own area; fill where the class is absent)"},
       text_key("output.deflate_low_bytes", "deflate",
                "how the low-order half of each value's bytes (the mantissa's noisy end) is compressed: deflate "
                "(smallest files), or runs (runs of equal bytes, e.g. the sea's fill values, coded as deflate matches, "

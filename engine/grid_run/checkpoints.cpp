@@ -140,7 +140,7 @@ void GridRun::write_checkpoint(int year_done) {
   grids::CheckpointSlice slice{partition_->land_cells(), partition_->first_land(rank_),
                                partition_->owned_count(rank_)};
   std::map<std::string, std::vector<double>> fields;
-  for (const auto& [name, values] : model_->state()) fields[name] = *values;
+  for (auto& [name, values] : state_by_cell()) fields[name] = std::move(values);
   // what a restart verifies: the checksum of the state (the same on any rank count) and of the output
   // snapshot written beside the checkpoint just before it
   std::string snapshot_sha256;
@@ -161,7 +161,9 @@ void GridRun::write_checkpoint(int year_done) {
                            {"alamod_version", alamod_version()},
                            {"alamod_mpi_ranks", std::to_string(size_)},
                            {"comment", "alamod restart checkpoint: the " + cfg_.model + " state of every land cell in "
-                                       "row-major land order (model units), state at the end of the year " +
+                                       "row-major land order (model units), one variable STATE__CLASS per state "
+                                       "variable and land-cover class (0 where the cell has no tile of the class) "
+                                       "and the tiles' fractions area_fraction__CLASS, state at the end of the year " +
                                            std::to_string(year_done) + "; alamod_state_sha256: SHA-256 of the "
                                        "state (grids/checkpoint_file.hpp, state_sha256), alamod_output_snapshot_sha256: "
                                        "SHA-256 of the file alamod_output_snapshot (sha256sum)"}});
@@ -226,8 +228,7 @@ std::string GridRun::read_checkpoint(const std::string& path, int& next_year) {
                                partition_->owned_count(rank_)};
   std::string damage;
   collectively(comm_, [&] {
-    std::vector<std::string> names;
-    for (const auto& kv : model_->state()) names.push_back(kv.first);
+    const std::vector<std::string> names = state_by_cell_names();
     try {
       grids::read_checkpoint(comm_, path, slice, names, f, attrs,
                              [&](const std::map<std::string, std::string>& a) { check_checkpoint_identity(path, a); });
@@ -269,8 +270,7 @@ std::string GridRun::read_checkpoint(const std::string& path, int& next_year) {
     log("note: " + path + " records no checksums (written by an earlier alamod): its state and output snapshot "
         "are not verified");
   restored_input_sha256_ = attrs["alamod_input_sha256"];
-  for (const auto& [name, values] : model_->state()) *values = f[name];
-  model_->state_restored();
+  collectively(comm_, [&] { restore_state_by_cell(f); });
   check_restored_state(path);
   return "";
 }
@@ -293,24 +293,62 @@ void GridRun::check_restored_state(const std::string& path) {
   // a checkpoint whose checksums match may still hold what no run should continue from
   collectively(comm_, [&] {
     const std::string advice = "; restart from another checkpoint (--restart FILE) or start again with --overwrite";
+    // (per tile: the checkpoint's variable of a value is NAME__CLASS, CLASS the tile's class)
+    auto variable = [&](const std::string& name, size_t t) {
+      return name + "__" + cfg_.land_uses[static_cast<size_t>(tiles_.cls[t])].name;
+    };
     for (const auto& [name, values] : model_->state())
       for (size_t i = 0; i < values->size(); ++i)
         if (!std::isfinite((*values)[i]))
-          throw InputError(path + ": the checkpoint's variable '" + name + "' is " + short_number((*values)[i]) +
-                           " at land " + cfg_.grid.describe_cell(cells_[i]) + ", expected a finite number" + advice);
-    model_->pools(pools_);
+          throw InputError(path + ": the checkpoint's variable '" + variable(name, i) + "' is " +
+                           short_number((*values)[i]) + " at land " + describe_tile(i) + ", expected a finite number" +
+                           advice);
+    model_->pools(tile_pools_);
     const auto names = model_->pool_names();
-    for (size_t k = 0; k < pools_.size(); ++k)
-      for (size_t i = 0; i < pools_[k].size(); ++i)
-        if (!(pools_[k][i] >= 0.0)) {
+    for (size_t k = 0; k < tile_pools_.size(); ++k)
+      for (size_t i = 0; i < tile_pools_[k].size(); ++i)
+        if (!(tile_pools_[k][i] >= 0.0)) {
           std::string held;  // the checkpoint's variable that holds this value, where one does
           for (const auto& [name, values] : model_->state())
-            if ((*values)[i] == pools_[k][i] && held.empty()) held = " (checkpoint variable '" + name + "')";
+            if ((*values)[i] == tile_pools_[k][i] && held.empty())
+              held = " (checkpoint variable '" + variable(name, i) + "')";
           throw InputError(path + ": the restored pool " + (k < names.size() ? names[k] : std::to_string(k)) +
-                           " is negative (" + short_number(pools_[k][i]) + " t ha-1) at land " +
-                           cfg_.grid.describe_cell(cells_[i]) + held + ", expected a non-negative stock" + advice);
+                           " is negative (" + short_number(tile_pools_[k][i]) + " t ha-1) at land " +
+                           describe_tile(i) + held + ", expected a non-negative stock" + advice);
         }
   });
+}
+
+std::vector<std::string> GridRun::state_by_cell_names() {
+  std::vector<std::string> names;
+  for (const auto& u : cfg_.land_uses) names.push_back("area_fraction__" + u.name);
+  for (const auto& kv : model_->state())
+    for (const auto& u : cfg_.land_uses) names.push_back(kv.first + "__" + u.name);
+  return names;
+}
+
+std::vector<std::pair<std::string, std::vector<double>>> GridRun::state_by_cell() {
+  std::vector<std::pair<std::string, std::vector<double>>> out;
+  for (size_t k = 0; k < tiles_.classes(); ++k)
+    out.emplace_back("area_fraction__" + cfg_.land_uses[k].name, tiles_.fraction[k]);
+  std::vector<std::vector<double>> slots;
+  for (const auto& [name, values] : model_->state()) {
+    tiles_.to_slots(*values, slots);
+    for (size_t k = 0; k < slots.size(); ++k) out.emplace_back(name + "__" + cfg_.land_uses[k].name, std::move(slots[k]));
+  }
+  return out;
+}
+
+void GridRun::restore_state_by_cell(std::map<std::string, std::vector<double>>& fields) {
+  const size_t nk = cfg_.land_uses.size();
+  for (size_t k = 0; k < nk; ++k) tiles_.fraction[k] = std::move(fields.at("area_fraction__" + cfg_.land_uses[k].name));
+  build_tiles();  // the model's per-tile constants; its state is set below
+  std::vector<std::vector<double>> slots(nk);
+  for (const auto& [name, values] : model_->state()) {
+    for (size_t k = 0; k < nk; ++k) slots[k] = std::move(fields.at(name + "__" + cfg_.land_uses[k].name));
+    tiles_.from_slots(slots, *values);
+  }
+  model_->state_restored();
 }
 
 void GridRun::set_aside_damaged(const std::vector<std::pair<int, std::string>>& candidates, size_t restored,

@@ -80,7 +80,8 @@ void GridRun::run() {
     PhaseTimer timer(times_.input, ev.input);
     partition_land();
     read_static_layers();
-    if (cfg_.totals) totals_ = std::make_unique<RunTotals>(comm_, cfg_, opt_.out_dir, *partition_, cells_);
+    if (cfg_.totals)
+      totals_ = std::make_unique<RunTotals>(comm_, cfg_, opt_.out_dir, *partition_, cells_, tiles_.fraction);
     open_forcing();
   }
   const double t = MPI_Wtime();
@@ -146,11 +147,19 @@ void GridRun::spin_up() {
     check_climate_range(find_model(cfg_.model).info, mean,
                         [this](std::size_t i) { return cfg_.grid.describe_cell(cells_[i]); }, 0,
                         "the mean climate of the spin-up " + years);
+    tiles_.to_tiles(mean, tile_climate_);
     if (cfg_.spinup_method == "brute_force")
-      spinup_ = model_->brute_force_spin_up(mean, 1e-9, 1000000);
+      spinup_ = model_->brute_force_spin_up(tile_climate_, 1e-9, 1000000);
     else
-      spinup_ = model_->spin_up(mean, cfg_.spinup_method == "inverse");
+      spinup_ = model_->spin_up(tile_climate_, cfg_.spinup_method == "inverse");
   });
+  if (cfg_.spinup_method == "inverse") report_inverse_inputs();  // per tile
+  // per cell: the largest residual and spin-up length of its tiles
+  std::vector<double> cell_values;
+  tiles_.max_to_cells(spinup_.residual, cell_values);
+  spinup_.residual.swap(cell_values);
+  tiles_.max_to_cells(spinup_.cycles, cell_values);
+  spinup_.cycles.swap(cell_values);
   report_spin_up();
 }
 
@@ -188,7 +197,6 @@ void GridRun::report_spin_up() {
   MPI_Allreduce(&worst, &global_worst, 1, MPI_DOUBLE, MPI_MAX, comm_);
   MPI_Allreduce(&drifting, &global_drifting, 1, MPI_LONG, MPI_SUM, comm_);
   MPI_Allreduce(&spinup_.empty, &global_empty, 1, MPI_LONG, MPI_SUM, comm_);
-  if (cfg_.spinup_method == "inverse") report_inverse_inputs();
   double cycles = 0.0, global_cycles = 0.0;
   for (double c : spinup_.cycles) cycles += c;
   MPI_Allreduce(&cycles, &global_cycles, 1, MPI_DOUBLE, MPI_SUM, comm_);
@@ -202,11 +210,11 @@ void GridRun::report_spin_up() {
 }
 
 void GridRun::report_inverse_inputs() {
-  const size_t n = cells_.size();
+  const size_t n = tile_statics_.annual_input.size();  // per tile
   double lo = 1e300, hi = -1e300, sum = 0.0;
   const auto& scale = model_->input_scale();
   for (size_t i = 0; i < n; ++i) {
-    const double input = statics_.annual_input[i] * scale[i];
+    const double input = tile_statics_.annual_input[i] * scale[i];
     lo = std::min(lo, input);
     hi = std::max(hi, input);
     sum += input;
@@ -218,7 +226,11 @@ void GridRun::report_inverse_inputs() {
   MPI_Allreduce(&hi, &ghi, 1, MPI_DOUBLE, MPI_MAX, comm_);
   MPI_Allreduce(&sum, &gsum, 1, MPI_DOUBLE, MPI_SUM, comm_);
   MPI_Allreduce(&ln, &gn, 1, MPI_LONG, MPI_SUM, comm_);
-  log("inverse spin-up: equilibrium carbon inputs that reproduce " + cfg_.soc_stock + ": " +
+  bool per_class = false;
+  for (const auto& u : cfg_.land_uses) per_class = per_class || !u.soc_stock.empty();
+  log("inverse spin-up: equilibrium carbon inputs that reproduce " +
+      (per_class ? "each tile's class stock (land_use.*.soc_stock, else " + cfg_.soc_stock + ")" : cfg_.soc_stock) +
+      (cfg_.tiles() ? ", per tile: " : ": ") +
       format_number("%.2f", glo) + "-" + format_number("%.2f", ghi) + " t ha-1 yr-1, mean " +
       format_number("%.2f", gsum / std::max(1L, gn)));
 }

@@ -23,6 +23,7 @@
 
 #include "decomposition/land_partition.hpp"
 #include "engine/configuration/config.hpp"
+#include "engine/grid_run/land_cover.hpp"
 #include "engine/model_bindings/grid_model.hpp"
 #include "grids/forcing.hpp"
 
@@ -94,6 +95,18 @@ class GridRun {
   std::vector<double> read_cost_weight(int row_begin, int row_end, const std::vector<std::uint8_t>& land) const;
   void find_owned_cells();  ///< cells_: this rank's land cells, from the mask rows of its range
   int land_class(double code, std::int64_t cell) const;  ///< index into cfg_.land_uses of a land-use code
+  /// The tiles of the owned cells from tiles_.fraction and tiles_.soc (land_cover.hpp), their static inputs
+  /// and the model's per-tile constants (model_->set_cells).
+  void build_tiles();
+  /// "cell (row R, col C; x, y) forest tile (40 %)": a tile in messages.
+  std::string describe_tile(std::size_t tile) const;
+  /// Per tile, the model's state -> per class, per cell (0 where the class has no tile), named STATE__CLASS,
+  /// with the fractions as area_fraction__CLASS: what checkpoints hold and cells carry when they move.
+  std::vector<std::pair<std::string, std::vector<double>>> state_by_cell();
+  /// The names state_by_cell() gives, in its order.
+  std::vector<std::string> state_by_cell_names();
+  /// The reverse of state_by_cell(): the fractions and the tiles from them, then the model's state.
+  void restore_state_by_cell(std::map<std::string, std::vector<double>>& fields);
   std::vector<std::string> input_files() const;  ///< every input file, in configuration order
   void hash_inputs();  ///< collective: SHA-256 of every input file (input_checksums_, input_sha256_)
 
@@ -142,6 +155,9 @@ class GridRun {
   std::vector<grids::OutputVariable> describe_variables() const;
   std::map<std::string, std::string> describe_discovery() const;   ///< ACDD attributes
   std::map<std::string, std::string> describe_provenance() const;  ///< alamod_* attributes
+  /// Whether the output holds cSoilTile: output.tiles, or tiles with totals (a restart's totals per class
+  /// of the years before it are read back from it).
+  bool tile_stocks_in_output() const { return cfg_.output_tiles || (cfg_.tiles() && cfg_.totals); }
 
   // ---- the years (simulate.cpp)
   int year_count() const { return cfg_.end_year - cfg_.start_year + 1; }
@@ -160,7 +176,11 @@ class GridRun {
   void finish_output();  ///< run attributes, then the file under its final name
   void close_output_after_failure();
   void report_output();
-  void add_pools(std::vector<double>& stock);  ///< pools_ from the model, their sum per cell into `stock`
+  /// pools_ (per cell, area-weighted over its tiles) and tile_stock_ (per tile) from the model, the sum of
+  /// pools_ per cell into `stock`
+  void add_pools(std::vector<double>& stock);
+  /// Per class, per cell: the stock of the class's tile (0 where it has none), for the totals.
+  const std::vector<std::vector<double>>& class_stocks();
 
   // ---- compute rebalancing (rebalance.cpp)
   /// Collective: moves land cells between ranks towards equal compute time, from the time each rank
@@ -222,7 +242,17 @@ class GridRun {
 
   std::unique_ptr<GridModel> model_;
   std::unique_ptr<RunTotals> totals_;  ///< zone totals and report (engine/totals), when totals.enabled
-  GridCells statics_;      ///< static layers of the owned cells
+  GridCells statics_;      ///< static layers of the owned cells (land_class: the class of inputs.land_use)
+  LandTiles tiles_;        ///< fractions and tiles of the owned cells
+  GridCells tile_statics_; ///< what the model simulates: one entry per tile
+  long fraction_fallbacks_ = 0;  ///< cells without a classified pixel of inputs.land_cover_map (this rank)
+  MonthlyClimate tile_climate_;  ///< the year's (or the spin-up's) climate of each tile
+  std::vector<std::vector<double>> tile_pools_;  ///< [pool][tile] (t ha-1 of the tile)
+  std::vector<double> tile_stock_;               ///< per tile (t ha-1 of the tile)
+  YearFluxes tile_fluxes_;
+  std::vector<std::vector<double>> class_stock_;  ///< class_stocks()
+  std::vector<double> tile_buf_;                   ///< one class's layer of cSoilTile (kept between years)
+  std::vector<std::vector<double>> tile_io_;       ///< cSoilTile's layers in this rank's I/O rows
   SpinupReport spinup_;    ///< per-cell spin-up residual and cost (fresh runs)
   double spinup_read_seconds_ = 0;  ///< reading the spin-up years' climate (counted as input)
   PhaseTimes times_;
@@ -236,6 +266,7 @@ class GridRun {
   std::unique_ptr<decomposition::RowIoLayout> io_;  ///< the rows each rank writes
   std::unique_ptr<grids::CfWriter> writer_;
   bool leaching_output_ = false;  ///< the output has fCarbonLeaching
+  bool tile_output_ = false;      ///< the output has cSoilTile
   std::atomic<bool> checkpointed_{false};  ///< a checkpoint refers to the partial output (kept on failure)
   std::atomic<int> checkpoint_in_progress_{-1};  ///< the year of the checkpoint being written, -1 between
   // buffers kept for the whole run: a fresh allocation of this size costs page faults every year

@@ -60,6 +60,19 @@ void GridRun::partition_land() {
     slab_land = read_land_mask(s0, s1);
     cover = mask_coverage(cfg_, s0, s1);
     if (!cfg_.cost_weight.empty()) slab_weight = read_cost_weight(s0, s1, slab_land);
+    if (cfg_.tiles()) {
+      // the partition balances tiles: a cell costs its weight times its number of tiles
+      std::vector<std::int64_t> land;
+      for (std::size_t i = 0; i < slab_land.size(); ++i)
+        if (slab_land[i]) land.push_back(static_cast<std::int64_t>(s0) * g.nx + static_cast<std::int64_t>(i));
+      const auto f = read_fractions(cfg_, land, {});
+      if (slab_weight.empty()) slab_weight.assign(slab_land.size(), 1.0);
+      for (std::size_t j = 0; j < land.size(); ++j) {
+        int tiles = 0;
+        for (const auto& fk : f) tiles += fk[j] > 0.0 ? 1 : 0;
+        slab_weight[static_cast<std::size_t>(land[j] - static_cast<std::int64_t>(s0) * g.nx)] *= tiles;
+      }
+    }
   });
   // a mask smaller than the grid silently turns the rest of the grid to sea: refused unless accepted
   std::int64_t outside[2] = {cover.outside, cover.land_lost};
@@ -188,8 +201,59 @@ void GridRun::read_static_layers() {
       st.soc_observed[i] = s;
       st.annual_input[i] = in;
     }
-    model_->set_cells(st, [this](std::size_t i) { return cfg_.grid.describe_cell(cells_[i]); });
+    tiles_.fraction = read_fractions(cfg_, cells_, st.land_class, &fraction_fallbacks_);
+    tiles_.soc = read_class_stocks(cfg_, cells_, tiles_.fraction, st.soc_observed);
+    build_tiles();
   });
+  std::int64_t counts[3] = {static_cast<std::int64_t>(tiles_.tiles()), fraction_fallbacks_,
+                            static_cast<std::int64_t>(cells_.size())};
+  MPI_Allreduce(MPI_IN_PLACE, counts, 3, MPI_INT64_T, MPI_SUM, comm_);
+  if (cfg_.tiles()) {
+    // the tiles' share of the land per class (exactly summed order: cells in land order per rank, then ranks)
+    std::string shares;
+    for (std::size_t k = 0; k < cfg_.land_uses.size(); ++k) {
+      double a = 0.0;
+      for (const double f : tiles_.fraction[k]) a += f;
+      MPI_Allreduce(MPI_IN_PLACE, &a, 1, MPI_DOUBLE, MPI_SUM, comm_);
+      shares += (k ? ", " : "") + cfg_.land_uses[k].name + " " + format_number("%.1f", 100.0 * a / counts[2]) + " %";
+    }
+    log("land cover: " + std::to_string(counts[0]) + " tiles on " + std::to_string(counts[2]) + " land cells (" +
+        format_number("%.2f", static_cast<double>(counts[0]) / counts[2]) + " per cell), from " +
+        (cfg_.land_cover_map.empty() ? std::string("land_use.*.fraction") : cfg_.land_cover_map) + "; land " + shares +
+        (counts[1] ? "; " + std::to_string(counts[1]) + " cells without a classified pixel take their class of " +
+                         cfg_.land_use : std::string()));
+  }
+  // the partition's estimate of each owned cell's cost: its share of the rank's weight by its tiles
+  if (!cells_.empty()) {
+    const double per_tile = partition_->weight_of(rank_) / static_cast<double>(std::max<std::size_t>(tiles_.tiles(), 1));
+    for (std::size_t i = 0; i < cells_.size(); ++i)
+      cell_weight_[i] = per_tile * (tiles_.first[i + 1] - tiles_.first[i]);
+  }
+}
+
+void GridRun::build_tiles() {
+  tiles_.index();
+  const std::size_t nt = tiles_.tiles();
+  auto& ts = tile_statics_;
+  ts.land_class.resize(nt);
+  ts.clay.resize(nt);
+  ts.annual_input.resize(nt);
+  ts.soc_observed.resize(nt);
+  for (std::size_t t = 0; t < nt; ++t) {
+    const auto c = static_cast<std::size_t>(tiles_.cell[t]), k = static_cast<std::size_t>(tiles_.cls[t]);
+    ts.land_class[t] = static_cast<int>(k);
+    ts.clay[t] = statics_.clay[c];
+    ts.annual_input[t] = statics_.annual_input[c];
+    ts.soc_observed[t] = tiles_.soc[k][c];
+  }
+  model_->set_cells(ts, [this](std::size_t t) { return describe_tile(t); });
+}
+
+std::string GridRun::describe_tile(std::size_t t) const {
+  const std::string cell = cfg_.grid.describe_cell(cells_[static_cast<std::size_t>(tiles_.cell[t])]);
+  if (!cfg_.tiles()) return cell;
+  return cell + " " + cfg_.land_uses[static_cast<std::size_t>(tiles_.cls[t])].name + " tile (" +
+         format_number("%.3g", 100.0 * tiles_.weight[t]) + " % of the cell)";
 }
 
 int GridRun::land_class(double code, std::int64_t cell) const {
@@ -234,8 +298,11 @@ std::vector<std::string> GridRun::input_files() const {
   std::vector<std::string> files;
   for (const auto* f : {&cfg_.land_mask, &cfg_.land_use, &cfg_.clay, &cfg_.soc_stock, &cfg_.carbon_input,
                         &cfg_.climate, &cfg_.cost_weight, &cfg_.region, &cfg_.departement, &cfg_.pedoclimatic_zone,
-                        &cfg_.zone_names, &cfg_.zones})
+                        &cfg_.zone_names, &cfg_.zones, &cfg_.land_cover_map})
     if (!f->empty()) files.push_back(*f);
+  for (const auto& u : cfg_.land_uses)
+    for (const auto* f : {&u.fraction, &u.soc_stock})
+      if (!f->empty()) files.push_back(*f);
   return files;
 }
 

@@ -17,6 +17,7 @@ grids::OutputFileSpec GridRun::describe_output() const {
   spec.first_year = cfg_.start_year;
   spec.n_years = year_count();
   spec.pools = model_->pool_names();
+  for (const auto& u : cfg_.land_uses) spec.land_covers.push_back(u.name);
   spec.depth_top_m = 0.0;
   spec.depth_bottom_m = cfg_.soil_depth_cm / 100.0;
   spec.deflate_level = cfg_.deflate_level;
@@ -73,6 +74,30 @@ std::vector<grids::OutputVariable> GridRun::describe_variables() const {
   if (model_->leaches())
     variables.push_back({"fCarbonLeaching", "carbon leached below the simulated layer, yearly mean", "",
                          "t ha-1 yr-1", flux_methods, false, true, false, dbl, ""});
+  // the land cover: each class's share of the cell (the tiles' weights) and the cell's area
+  grids::OutputVariable fraction{"area_fraction", "fraction of the cell's land covered by each land-cover class",
+                                 "area_fraction", "1", "area: point", false, false, false, true,
+                                 cfg_.tiles() ? std::string("the weights of the cell's tiles (docs/LAND_COVER.md); "
+                                                            "the per-cell variables are the tiles' values weighted by them")
+                                              : "1 for the cell's class in inputs.land_use (no sub-grid land cover)"};
+  fraction.per_land_cover = true;
+  variables.push_back(fraction);
+  variables.push_back({"cell_area", "area of the grid cell (projected)", "cell_area", "m2", "area: sum", false, false,
+                       false, false, "the run grid's resolution squared, in the grid's projection (" + cfg_.grid.crs + ")"});
+  if (tile_stocks_in_output()) {
+    grids::OutputVariable tile{"cSoilTile", "carbon mass in soil organic matter of each land-cover tile, end of year",
+                               "soil_mass_content_of_carbon", "t ha-1", "area: mean where area_type time: point", false,
+                               true, true, dbl,
+                               "per hectare of the tile's own area; fill where the class is absent from the cell"};
+    tile.per_land_cover = true;
+    variables.push_back(tile);
+    grids::OutputVariable initial{"cSoilTileInitial",
+                                  "carbon mass in soil organic matter of each land-cover tile at the start of the run",
+                                  "soil_mass_content_of_carbon", "t ha-1", "area: mean where area_type", false, false,
+                                  true, dbl, "per hectare of the tile's own area; fill where the class is absent"};
+    initial.per_land_cover = true;
+    variables.push_back(initial);
+  }
   return variables;
 }
 

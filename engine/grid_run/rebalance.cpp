@@ -2,6 +2,7 @@
 // mapping, cost estimate and model state, towards equal measured compute time (decomposition.rebalance).
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <stdexcept>
 
 #include "decomposition/land_migration.hpp"
@@ -98,12 +99,12 @@ bool GridRun::worth_rebalancing(const ComputeLoad& load, int years, int horizon_
 
 std::int64_t GridRun::move_cells(std::unique_ptr<decomposition::LandPartition> next, int year) {
   const decomposition::LandMigration move(comm_, *partition_, *next);
-  // the model's state travels in buffers kept between moves (copies into kept capacity: the model's
-  // own arrays keep theirs through set_cells, and no fresh memory is touched)
-  const auto model_state = model_->state();
-  moved_state_.resize(model_state.size());
-  for (size_t k = 0; k < model_state.size(); ++k) {
-    moved_state_[k].assign(model_state[k].second->begin(), model_state[k].second->end());
+  // the model's state travels per cell, one column per state variable and class (GridRun::state_by_cell),
+  // in buffers kept between moves; the tiles are rebuilt from the fractions that travel with it
+  auto by_cell = state_by_cell();
+  moved_state_.resize(by_cell.size());
+  for (size_t k = 0; k < by_cell.size(); ++k) {
+    moved_state_[k].assign(by_cell[k].second.begin(), by_cell[k].second.end());
     move.move(moved_state_[k]);
   }
   std::vector<std::int64_t> sources = forcing_->source_cells();
@@ -114,20 +115,16 @@ std::int64_t GridRun::move_cells(std::unique_ptr<decomposition::LandPartition> n
   move.move(statics_.clay);
   move.move(statics_.annual_input);
   move.move(statics_.soc_observed);
+  for (auto& soc : tiles_.soc) move.move(soc);
   std::int64_t sent = move.cells_sent(), moved = 0;
   MPI_Allreduce(&sent, &moved, 1, MPI_INT64_T, MPI_SUM, comm_);
   partition_ = std::move(next);
   range_begin_ = partition_->grid_begin(rank_);
   range_end_ = partition_->grid_end(rank_);
   collectively(comm_, [&] {
-    model_->set_cells(statics_, [this](std::size_t i) { return cfg_.grid.describe_cell(cells_[i]); });
-    const auto now_state = model_->state();
-    if (now_state.size() != model_state.size()) throw std::logic_error("the model's state changed its arrays");
-    for (size_t k = 0; k < now_state.size(); ++k) {
-      if (now_state[k].first != model_state[k].first) throw std::logic_error("the model's state changed its arrays");
-      now_state[k].second->assign(moved_state_[k].begin(), moved_state_[k].end());
-    }
-    model_->state_restored();
+    std::map<std::string, std::vector<double>> fields;
+    for (size_t k = 0; k < by_cell.size(); ++k) fields[by_cell[k].first] = moved_state_[k];
+    restore_state_by_cell(fields);
   });
   const bool was_shared = forcing_->shared_reading();  // before remap, which returns to reading per rank
   forcing_->remap(cells_, sources);

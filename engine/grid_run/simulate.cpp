@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 #include "decomposition/row_io_layout.hpp"
 #include "engine/common/collective.hpp"
@@ -51,14 +52,21 @@ void GridRun::simulate() {
     fail_on_output_error(e);
   }
   start_year_loop();
-  if (totals_ && first_year_index_ == 0) totals_->start(*partition_, stock_start_, statics_.soc_observed);
+  if (totals_ && first_year_index_ == 0) {
+    // the observed stock of each cell: its classes' observed stocks weighted by their fractions
+    std::vector<double> observed(cells_.size(), 0.0);
+    for (size_t k = 0; k < tiles_.classes(); ++k)
+      for (size_t i = 0; i < cells_.size(); ++i)
+        if (tiles_.fraction[k][i] > 0.0) observed[i] += tiles_.fraction[k][i] * tiles_.soc[k][i];
+    totals_->start(*partition_, stock_start_, observed, class_stocks());
+  }
   try {
     for (int yi = first_year_index_; yi < year_count(); ++yi) {
       const int year = cfg_.start_year + yi;
       read_climate(year);
       step_year(year);  // checks the carbon balance of every cell
       write_year(yi);
-      if (totals_) totals_->add_year(yi, *partition_, stock_end_);
+      if (totals_) totals_->add_year(yi, *partition_, stock_end_, class_stocks());
       balance_compute(yi);
       write_checkpoint_when_due(yi);
       report_progress(yi);
@@ -87,7 +95,12 @@ void GridRun::simulate() {
 void GridRun::open_output(const grids::OutputFileSpec& spec) {
   PhaseTimer timer(times_.output);
   lay_out_output_rows();
-  leaching_output_ = spec.variables.back().name == "fCarbonLeaching";
+  leaching_output_ = false;
+  tile_output_ = false;
+  for (const auto& v : spec.variables) {
+    leaching_output_ = leaching_output_ || v.name == "fCarbonLeaching";
+    tile_output_ = tile_output_ || v.name == "cSoilTile";
+  }
   if (first_year_index_ > 0) {
     collectively(comm_, [&] {
       writer_ = std::make_unique<grids::CfWriter>(comm_, spec, io_->io_begin(), io_->io_end(),
@@ -119,6 +132,18 @@ void GridRun::write_spin_up_result() {
   std::vector<double> initial;
   add_pools(initial);
   writer_->write_static("cSoilInitial", to_io_rows(initial));
+  for (size_t k = 0; k < tiles_.classes(); ++k)
+    writer_->write_static("area_fraction", to_io_rows(tiles_.fraction[k]), static_cast<int>(k));
+  if (tile_output_) {
+    const auto& by_class = class_stocks();
+    for (size_t k = 0; k < by_class.size(); ++k) {
+      std::vector<double> v = by_class[k];
+      for (size_t i = 0; i < v.size(); ++i)
+        if (!(tiles_.fraction[k][i] > 0.0)) v[i] = std::numeric_limits<double>::quiet_NaN();  // no tile
+      writer_->write_static("cSoilTileInitial", to_io_rows(v), static_cast<int>(k));
+    }
+  }
+  writer_->write_static("cell_area", to_io_rows(std::vector<double>(cells_.size(), cfg_.grid.resolution * cfg_.grid.resolution)));
 }
 
 void GridRun::write_year(int yi) {
@@ -131,6 +156,17 @@ void GridRun::write_year(int yi) {
   writer_->write("rh", yi, to_io_rows(fluxes_.rh));
   writer_->write("fCarbonInput", yi, to_io_rows(fluxes_.input));
   if (leaching_output_) writer_->write("fCarbonLeaching", yi, to_io_rows(fluxes_.leaching));
+  if (tile_output_) {  // every class's layer in one collective write
+    const auto& by_class = class_stocks();
+    tile_io_.resize(by_class.size());
+    for (size_t k = 0; k < by_class.size(); ++k) {
+      tile_buf_ = by_class[k];
+      for (size_t i = 0; i < tile_buf_.size(); ++i)
+        if (!(tiles_.fraction[k][i] > 0.0)) tile_buf_[i] = std::numeric_limits<double>::quiet_NaN();  // no tile
+      to_io_rows(tile_buf_, tile_io_[k]);
+    }
+    writer_->write_pools("cSoilTile", yi, tile_io_);
+  }
   balance_output_rows(yi);
 }
 
@@ -224,7 +260,11 @@ void GridRun::read_climate(int year) {
 void GridRun::step_year(int year) {
   PhaseTimer timer(times_.compute, phase_events().compute);
   const double t = MPI_Wtime();
-  model_->step_year(year, climate_, fluxes_);
+  tiles_.to_tiles(climate_, tile_climate_);
+  model_->step_year(year, tile_climate_, tile_fluxes_);
+  tiles_.to_cells(tile_fluxes_.input, fluxes_.input);
+  tiles_.to_cells(tile_fluxes_.rh, fluxes_.rh);
+  tiles_.to_cells(tile_fluxes_.leaching, fluxes_.leaching);
   add_pools(stock_end_);
   double busy_end = 0.0;  // this rank's own work ends before the collective error check
   collectively(comm_, [&] {
@@ -243,11 +283,21 @@ void GridRun::check_balance(int year) const {
 }
 
 void GridRun::add_pools(std::vector<double>& stock) {
-  const size_t n = cells_.size();
-  model_->pools(pools_);
+  const size_t n = cells_.size(), nt = tiles_.tiles();
+  model_->pools(tile_pools_);
+  pools_.resize(tile_pools_.size());
+  for (size_t k = 0; k < tile_pools_.size(); ++k) tiles_.to_cells(tile_pools_[k], pools_[k]);
   stock.assign(n, 0.0);
   for (const auto& pool : pools_)
     for (size_t i = 0; i < n; ++i) stock[i] += pool[i];
+  tile_stock_.assign(nt, 0.0);
+  for (const auto& pool : tile_pools_)
+    for (size_t t = 0; t < nt; ++t) tile_stock_[t] += pool[t];
+}
+
+const std::vector<std::vector<double>>& GridRun::class_stocks() {
+  tiles_.to_slots(tile_stock_, class_stock_);
+  return class_stock_;
 }
 
 void GridRun::balance_compute(int yi) {

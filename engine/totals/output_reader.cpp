@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "grids/input_error.hpp"
@@ -113,6 +114,74 @@ std::vector<double> StockReader::read_cells(int year, const grids::GridSpec& gri
                        grid.describe_cell(cells[i]) + (year < 0 ? "" : " in year index " + std::to_string(year)));
   }
   return out;
+}
+
+std::vector<double> StockReader::read_layer_cells(int var, const char* name, int year, int layer,
+                                                  const std::vector<std::int64_t>& cells) const {
+  std::vector<double> out(cells.size());
+  if (cells.empty()) return out;
+  const int row0 = static_cast<int>(cells.front() / nx_);
+  const int nrows = static_cast<int>(cells.back() / nx_) - row0 + 1;
+  std::vector<double> rows(static_cast<size_t>(nrows) * static_cast<size_t>(nx_));
+  const size_t start[4] = {static_cast<size_t>(std::max(year, 0)), static_cast<size_t>(layer), static_cast<size_t>(row0), 0};
+  const size_t count[4] = {1, 1, static_cast<size_t>(nrows), static_cast<size_t>(nx_)};
+  const size_t* s = year < 0 ? start + 1 : start;
+  const size_t* c = year < 0 ? count + 1 : count;
+  nc_type type = NC_NAT;
+  nc_inq_vartype(ncid_, var, &type);
+  int rc;
+  if (type == NC_FLOAT) {  // in the stored type (see read_rows)
+    std::vector<float> f(rows.size());
+    rc = nc_get_vara_float(ncid_, var, s, c, f.data());
+    std::copy(f.begin(), f.end(), rows.begin());
+  } else {
+    rc = nc_get_vara_double(ncid_, var, s, c, rows.data());
+  }
+  if (rc != NC_NOERR) throw InputError(path_ + ": reading " + name + ": " + nc_strerror(rc));
+  const double fill = fill_of(ncid_, var);
+  const std::int64_t off = static_cast<std::int64_t>(row0) * nx_;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    const double x = rows[static_cast<size_t>(cells[i] - off)];
+    out[i] = x == fill || !std::isfinite(x) ? std::numeric_limits<double>::quiet_NaN() : x;
+  }
+  return out;
+}
+
+std::vector<double> StockReader::read_tile_cells(int year, int layer, const grids::GridSpec&,
+                                                 const std::vector<std::int64_t>& cells) const {
+  const char* name = year < 0 ? "cSoilTileInitial" : "cSoilTile";
+  int var = -1;
+  if (nc_inq_varid(ncid_, name, &var) != NC_NOERR)
+    throw InputError(path_ + ": holds no " + name + " (the tiles' stocks, needed for the totals per land-cover class "
+                     "of a run on tiles)");
+  return read_layer_cells(var, name, year, layer, cells);
+}
+
+std::vector<std::string> StockReader::tile_classes() const {
+  int tile = -1, type = -1, dim = -1;
+  if (nc_inq_varid(ncid_, "cSoilTile", &tile) != NC_NOERR || nc_inq_varid(ncid_, "area_type", &type) != NC_NOERR ||
+      nc_inq_dimid(ncid_, "landcover", &dim) != NC_NOERR)
+    return {};
+  int dims[2];
+  nc_inq_vardimid(ncid_, type, dims);
+  size_t n = 0, len = 0;
+  nc_inq_dimlen(ncid_, dims[0], &n);
+  nc_inq_dimlen(ncid_, dims[1], &len);
+  std::string text(n * len, '\0');
+  nc_get_var_text(ncid_, type, text.data());
+  std::vector<std::string> names;
+  for (size_t k = 0; k < n; ++k) names.emplace_back(text.c_str() + k * len, strnlen(text.c_str() + k * len, len));
+  return names;
+}
+
+std::vector<double> StockReader::read_fraction_cells(int layer, const std::vector<std::int64_t>& cells) const {
+  int var = -1;
+  if (nc_inq_varid(ncid_, "area_fraction", &var) != NC_NOERR)
+    throw InputError(path_ + ": holds no area_fraction (the land-cover fractions of a run on tiles)");
+  std::vector<double> f = read_layer_cells(var, "area_fraction", -1, layer, cells);
+  for (double& x : f)
+    if (std::isnan(x)) x = 0.0;
+  return f;
 }
 
 }  // namespace alamod::engine

@@ -32,8 +32,20 @@ class StockReader {
   /// The stock of `cells` (grid indices, ascending) at the start (-1) or the end of year index `year`.
   /// Throws InputError naming the file and cell where a land cell has no value.
   std::vector<double> read_cells(int year, const grids::GridSpec& grid, const std::vector<std::int64_t>& cells) const;
+  /// The stock of the tiles of land-cover layer `layer` (cSoilTileInitial at the start, year = -1, else
+  /// cSoilTile) of `cells`, NaN where the cell has no tile of the class. Throws InputError naming the file
+  /// when it holds no tile stocks.
+  std::vector<double> read_tile_cells(int year, int layer, const grids::GridSpec& grid,
+                                      const std::vector<std::int64_t>& cells) const;
+  /// The land-cover classes of a run on tiles (area_type), empty when the output holds no cSoilTile.
+  std::vector<std::string> tile_classes() const;
+  /// area_fraction of land-cover layer `layer` at `cells` (0 where absent).
+  std::vector<double> read_fraction_cells(int layer, const std::vector<std::int64_t>& cells) const;
 
  private:
+  /// Layer `layer` of the (landcover, y, x) slab of `var` (with a leading time index `year` when >= 0) at `cells`.
+  std::vector<double> read_layer_cells(int var, const char* name, int year, int layer,
+                                       const std::vector<std::int64_t>& cells) const;
   std::string path_;
   int ncid_ = -1, soil_ = -1, initial_ = -1;
   int years_ = 0, nx_ = 0, ny_ = 0, chunk_rows_ = 1;

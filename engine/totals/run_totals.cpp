@@ -57,12 +57,19 @@ TotalsSetup totals_setup(const RunConfig& cfg, const std::string& out_dir) {
 }
 
 RunTotals::RunTotals(MPI_Comm comm, const RunConfig& cfg, const std::string& out_dir,
-                     const decomposition::LandPartition& partition, const std::vector<std::int64_t>& cells)
+                     const decomposition::LandPartition& partition, const std::vector<std::int64_t>& cells,
+                     const std::vector<std::vector<double>>& fraction)
     : comm_(comm), out_dir_(out_dir), home_(partition), home_first_land_(first_land_cells(partition)) {
   MPI_Comm_rank(comm_, &rank_);
   const double t0 = MPI_Wtime();
   start_label_ = "1 January " + std::to_string(cfg.start_year);
-  totals_ = std::make_unique<ZoneTotals>(comm_, totals_setup(cfg, out_dir), cells);
+  for (std::size_t k = 0; k < cfg.land_uses.size(); ++k) order_.push_back(k);
+  std::sort(order_.begin(), order_.end(),
+            [&](std::size_t a, std::size_t b) { return cfg.land_uses[a].code < cfg.land_uses[b].code; });
+  std::vector<std::vector<double>> by_code;
+  if (cfg.tiles())
+    for (const std::size_t k : order_) by_code.push_back(fraction.at(k));
+  totals_ = std::make_unique<ZoneTotals>(comm_, totals_setup(cfg, out_dir), cells, std::move(by_code));
   seconds_ += MPI_Wtime() - t0;
 }
 
@@ -87,10 +94,19 @@ const std::vector<double>& RunTotals::at_home(const decomposition::LandPartition
   return moved_values_;
 }
 
+std::vector<std::vector<double>> RunTotals::tiles_at_home(const decomposition::LandPartition& partition,
+                                                          const std::vector<std::vector<double>>& tile_stock) {
+  std::vector<std::vector<double>> home;
+  if (!totals_->tiles()) return home;
+  for (const std::size_t k : order_) home.push_back(at_home(partition, tile_stock.at(k)));
+  return home;
+}
+
 void RunTotals::start(const decomposition::LandPartition& partition, const std::vector<double>& stock,
-                      const std::vector<double>& observed) {
+                      const std::vector<double>& observed, const std::vector<std::vector<double>>& tile_stock) {
   const double t0 = MPI_Wtime();
-  totals_->add_start(at_home(partition, stock));
+  const auto tiles = tiles_at_home(partition, tile_stock);
+  totals_->add_start(at_home(partition, stock), tiles);
   const double start = totals_->national_TgC(at_home(partition, stock));
   const double area = totals_->national_area_ha();
   // the observed map as read (not rounded to the output's precision)
@@ -102,9 +118,11 @@ void RunTotals::start(const decomposition::LandPartition& partition, const std::
   seconds_ += MPI_Wtime() - t0;
 }
 
-void RunTotals::add_year(int y, const decomposition::LandPartition& partition, const std::vector<double>& stock) {
+void RunTotals::add_year(int y, const decomposition::LandPartition& partition, const std::vector<double>& stock,
+                         const std::vector<std::vector<double>>& tile_stock) {
   const double t0 = MPI_Wtime();
-  totals_->add_year(y, at_home(partition, stock));
+  const auto tiles = tiles_at_home(partition, tile_stock);
+  totals_->add_year(y, at_home(partition, stock), tiles);
   seconds_ += MPI_Wtime() - t0;
 }
 
@@ -115,8 +133,17 @@ void RunTotals::finish(const std::string& output_path, int first_year_index,
   if (first_year_index > 0) {  // the years before the restart, and the start, as the output stores them
     collectively(comm_, [&] {
       StockReader reader(output_path);
-      totals_->add_start(reader.read_cells(-1, s.grid, totals_->cells()));
-      for (int y = 0; y < first_year_index; ++y) totals_->add_year(y, reader.read_cells(y, s.grid, totals_->cells()));
+      // the tiles' stocks per class (layer k of cSoilTile is cfg.land_uses[k]), in the totals' order
+      auto tiles = [&](int y) {
+        std::vector<std::vector<double>> t;
+        if (totals_->tiles())
+          for (const std::size_t k : order_)
+            t.push_back(reader.read_tile_cells(y, static_cast<int>(k), s.grid, totals_->cells()));
+        return t;
+      };
+      totals_->add_start(reader.read_cells(-1, s.grid, totals_->cells()), tiles(-1));
+      for (int y = 0; y < first_year_index; ++y)
+        totals_->add_year(y, reader.read_cells(y, s.grid, totals_->cells()), tiles(y));
     });
   }
   std::string provenance = "run output: " + output_path + "\n";

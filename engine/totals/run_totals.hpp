@@ -34,15 +34,20 @@ TotalsSetup totals_setup(const RunConfig& cfg, const std::string& out_dir);
 class RunTotals {
  public:
   /// Collective: reads the zone layers for `cells` (this rank's land cells in `partition`).
+  /// With tiles (cfg.tiles()), `fraction`: per class of cfg.land_uses, per cell, the tiles' fractions, and
+  /// the totals per land-cover class are the tiles' (start and add_year then take the tiles' stocks).
   RunTotals(MPI_Comm comm, const RunConfig& cfg, const std::string& out_dir,
-            const decomposition::LandPartition& partition, const std::vector<std::int64_t>& cells);
+            const decomposition::LandPartition& partition, const std::vector<std::int64_t>& cells,
+            const std::vector<std::vector<double>>& fraction = {});
   ~RunTotals();
   /// Collective: the stock of the owned cells (in `partition`) on 1 January of the first year, and the
   /// observed stock (inputs.soc_stock); logs both national totals.
+  /// `tile_stock`: with tiles, per class of cfg.land_uses, per cell, the stock of the class's tile.
   void start(const decomposition::LandPartition& partition, const std::vector<double>& stock,
-             const std::vector<double>& observed);
+             const std::vector<double>& observed, const std::vector<std::vector<double>>& tile_stock = {});
   /// Collective: the stock of the owned cells at the end of year index y.
-  void add_year(int y, const decomposition::LandPartition& partition, const std::vector<double>& stock);
+  void add_year(int y, const decomposition::LandPartition& partition, const std::vector<double>& stock,
+                const std::vector<std::vector<double>>& tile_stock = {});
   /// Collective, after the output file is complete under `output_path`: the start and years
   /// [0, first_year_index) read from it when the run was restarted, then the files; logs the
   /// national total at the end. `attributes`: the output's provenance attributes.
@@ -53,6 +58,10 @@ class RunTotals {
  private:
   /// `stock` of the owned cells of `partition` in the home cells' order (itself when no cell has moved).
   const std::vector<double>& at_home(const decomposition::LandPartition& partition, const std::vector<double>& stock);
+  /// The tiles' stocks at home, in the totals' class order (by code).
+  std::vector<std::vector<double>> tiles_at_home(const decomposition::LandPartition& partition,
+                                                 const std::vector<std::vector<double>>& tile_stock);
+  std::vector<std::size_t> order_;  ///< the totals' classes (by code) as indices of cfg.land_uses
   void log(const std::string& line) const;
   MPI_Comm comm_;
   int rank_ = 0;

@@ -216,12 +216,40 @@ void run_summarize(MPI_Comm comm, const SummarizeOptions& o) {
         start.push_back(rows[i]);
       }
   });
-  ZoneTotals totals(comm, s, cells);  // bad zone layers stop here, before anything is written
-  totals.add_start(start);
+  // a run on tiles: the classes' areas and stocks are the tiles' (area_fraction, cSoilTile), in code order
+  std::vector<int> layer_of;  // per class of s.class_names, its landcover layer in the output
+  std::vector<std::vector<double>> fractions;
+  collectively(comm, [&] {
+    const std::vector<std::string> layers = reader->tile_classes();
+    if (layers.empty()) return;
+    for (const auto& name : s.class_names) {
+      const auto it = std::find(layers.begin(), layers.end(), name);
+      if (it == layers.end())
+        throw InputError(output + ": its land-cover layers (area_type) have no class " + name +
+                         " of the configuration");
+      layer_of.push_back(static_cast<int>(it - layers.begin()));
+      fractions.push_back(reader->read_fraction_cells(layer_of.back(), cells));
+    }
+  });
+  auto tiles = [&](int y) {
+    std::vector<std::vector<double>> t;
+    for (const int k : layer_of) t.push_back(reader->read_tile_cells(y, k, s.grid, cells));
+    return t;
+  };
+  ZoneTotals totals(comm, s, cells, fractions);  // bad zone layers stop here, before anything is written
+  {
+    std::vector<std::vector<double>> t;
+    collectively(comm, [&] { t = tiles(-1); });
+    totals.add_start(start, t);
+  }
   for (int y = 0; y < s.years; ++y) {
     std::vector<double> stock;
-    collectively(comm, [&] { stock = reader->read_cells(y, s.grid, cells); });
-    totals.add_year(y, stock);
+    std::vector<std::vector<double>> t;
+    collectively(comm, [&] {
+      stock = reader->read_cells(y, s.grid, cells);
+      t = tiles(y);
+    });
+    totals.add_year(y, stock, t);
   }
   reader.reset();
   attributes["history"] = utc_now_iso() + ": alamod summarize " + o.run + " (" + std::to_string(size) + " ranks)";

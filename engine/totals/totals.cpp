@@ -47,8 +47,9 @@ double stored_value(double v, bool as_float, int significant_bits) {
   return significant_bits > 0 && significant_bits < 52 ? bit_round(v, significant_bits) : v;
 }
 
-ZoneTotals::ZoneTotals(MPI_Comm comm, TotalsSetup setup, std::vector<std::int64_t> cells)
-    : comm_(comm), setup_(std::move(setup)), cells_(std::move(cells)) {
+ZoneTotals::ZoneTotals(MPI_Comm comm, TotalsSetup setup, std::vector<std::int64_t> cells,
+                       std::vector<std::vector<double>> fraction)
+    : comm_(comm), setup_(std::move(setup)), cells_(std::move(cells)), fraction_(std::move(fraction)) {
   MPI_Comm_rank(comm_, &rank_);
   const auto& s = setup_;
   ZoneNames names;
@@ -63,8 +64,23 @@ ZoneTotals::ZoneTotals(MPI_Comm comm, TotalsSetup setup, std::vector<std::int64_
     if (!path->empty()) layers.push_back(read_code_raster(comm_, kind, *path, s.grid, cells_, names));
   if (!s.zones.empty())
     layers.push_back(read_user_zones(comm_, s.zones, s.zone_field, s.zone_subcells, s.grid, cells_, names));
+  if (!fraction_.empty()) {
+    sums_ = std::make_unique<ZoneSums>(std::move(layers), fraction_, s.class_names, s.years);
+    return;
+  }
   std::vector<int> classes = read_land_classes(comm_, s.land_use, s.grid, cells_, s.class_codes);
   sums_ = std::make_unique<ZoneSums>(std::move(layers), std::move(classes), s.class_names, s.years);
+}
+
+std::vector<std::vector<double>> ZoneTotals::class_values(const std::vector<std::vector<double>>& tile_stock) const {
+  std::vector<std::vector<double>> v(fraction_.size());
+  for (std::size_t c = 0; c < fraction_.size(); ++c) {
+    v[c].assign(cells_.size(), 0.0);
+    for (std::size_t i = 0; i < cells_.size(); ++i)
+      if (fraction_[c][i] > 0.0)
+        v[c][i] = fraction_[c][i] * stored_value(tile_stock[c][i], setup_.stored_as_float, setup_.significant_bits);
+  }
+  return v;
 }
 
 ZoneTotals::~ZoneTotals() = default;
@@ -75,17 +91,18 @@ std::vector<double> ZoneTotals::as_stored(const std::vector<double>& stock) cons
   return v;
 }
 
-void ZoneTotals::add_start(const std::vector<double>& stock) {
+void ZoneTotals::add_start(const std::vector<double>& stock, const std::vector<std::vector<double>>& tile_stock) {
   start_ = as_stored(stock);
-  sums_->add_start(start_);
+  sums_->add_start(start_, tiles() ? class_values(tile_stock) : std::vector<std::vector<double>>{});
 }
 
-void ZoneTotals::add_year(int y, const std::vector<double>& stock) {
+void ZoneTotals::add_year(int y, const std::vector<double>& stock, const std::vector<std::vector<double>>& tile_stock) {
+  const auto classes = tiles() ? class_values(tile_stock) : std::vector<std::vector<double>>{};
   if (y + 1 == setup_.years) {
     last_ = as_stored(stock);
-    sums_->add_year(y, last_);
+    sums_->add_year(y, last_, classes);
   } else {
-    sums_->add_year(y, as_stored(stock));
+    sums_->add_year(y, as_stored(stock), classes);
   }
 }
 

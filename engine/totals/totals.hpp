@@ -52,11 +52,17 @@ double stored_value(double v, bool as_float, int significant_bits);
 class ZoneTotals {
  public:
   /// Collective: reads the zone layers of `cells`. Throws InputError (on every rank) for a bad layer.
-  ZoneTotals(MPI_Comm comm, TotalsSetup setup, std::vector<std::int64_t> cells);
+  /// With `fraction` (per class of setup.class_codes, per cell), the land cover is the tiles' fractions, not
+  /// the classes of setup.land_use.
+  ZoneTotals(MPI_Comm comm, TotalsSetup setup, std::vector<std::int64_t> cells,
+             std::vector<std::vector<double>> fraction = {});
   ~ZoneTotals();
-  /// The stock of each cell (t ha-1) on 1 January of the first year / at the end of year index y.
-  void add_start(const std::vector<double>& stock);
-  void add_year(int y, const std::vector<double>& stock);
+  /// The stock of each cell (t ha-1) on 1 January of the first year / at the end of year index y; with
+  /// fractions, `tile_stock[c][i]` the stock of class c's tile in cell i (t ha-1 of the tile; any value where
+  /// the cell has no such tile).
+  void add_start(const std::vector<double>& stock, const std::vector<std::vector<double>>& tile_stock = {});
+  void add_year(int y, const std::vector<double>& stock, const std::vector<std::vector<double>>& tile_stock = {});
+  bool tiles() const { return !fraction_.empty(); }
   /// Collective: the national total of per-cell stocks (t ha-1), in Tg C (each value first rounded as
   /// the output stores it when `as_stored`).
   double national_TgC(const std::vector<double>& stock, bool as_stored = true) const;
@@ -73,10 +79,13 @@ class ZoneTotals {
 
  private:
   std::vector<double> as_stored(const std::vector<double>& stock) const;
+  /// Per class, per cell: share times the tile's stock as stored (0 without a tile).
+  std::vector<std::vector<double>> class_values(const std::vector<std::vector<double>>& tile_stock) const;
   MPI_Comm comm_;
   int rank_ = 0;
   TotalsSetup setup_;
   std::vector<std::int64_t> cells_;
+  std::vector<std::vector<double>> fraction_;  ///< per class (by code), per cell; empty without tiles
   std::unique_ptr<ZoneSums> sums_;
   std::vector<double> start_, last_;  ///< per cell, as stored: the start and the last year (the maps)
 };

@@ -10,6 +10,21 @@ namespace alamod::engine {
 ZoneSums::ZoneSums(std::vector<ZoneLayer> layers, std::vector<int> land_class, std::vector<std::string> class_names,
                    int years)
     : layers_(std::move(layers)), land_class_(std::move(land_class)), class_names_(std::move(class_names)) {
+  set_up();
+  start_.assign(slots_, 0);
+  year_.assign(slots_ * static_cast<std::size_t>(years), 0);
+}
+
+ZoneSums::ZoneSums(std::vector<ZoneLayer> layers, std::vector<std::vector<double>> fraction,
+                   std::vector<std::string> class_names, int years)
+    : layers_(std::move(layers)), class_names_(std::move(class_names)), fraction_(std::move(fraction)) {
+  land_class_.assign(fraction_.empty() ? 0 : fraction_[0].size(), 0);
+  set_up();
+  start_.assign(slots_, 0);
+  year_.assign(slots_ * static_cast<std::size_t>(years), 0);
+}
+
+void ZoneSums::set_up() {
   const std::size_t per_zone = class_names_.size() + 1;
   for (const auto& layer : layers_) {
     if (layer.offset.size() != land_class_.size() + 1)
@@ -18,17 +33,25 @@ ZoneSums::ZoneSums(std::vector<ZoneLayer> layers, std::vector<int> land_class, s
     slots_ += layer.zones.size() * per_zone;
   }
   weight_.assign(slots_, 0);
+  if (!fraction_.empty()) class_area_.assign(slots_, 0);
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     const auto& layer = layers_[l];
     for (std::size_t i = 0; i < land_class_.size(); ++i)
       for (auto k = layer.offset[i]; k < layer.offset[i + 1]; ++k) {
         const std::size_t slot = base_[l] + static_cast<std::size_t>(layer.member_zone[static_cast<size_t>(k)]) * per_zone;
-        weight_[slot] += layer.member_weight[static_cast<size_t>(k)];
-        weight_[slot + 1 + static_cast<std::size_t>(land_class_[i])] += layer.member_weight[static_cast<size_t>(k)];
+        const auto w = layer.member_weight[static_cast<size_t>(k)];
+        weight_[slot] += w;
+        if (fraction_.empty()) {
+          weight_[slot + 1 + static_cast<std::size_t>(land_class_[i])] += w;
+          continue;
+        }
+        for (std::size_t c = 0; c < fraction_.size(); ++c)
+          if (fraction_[c][i] > 0.0) {
+            weight_[slot + 1 + c] += w;  // sub-cells touched by the class (a row is written where > 0)
+            class_area_[slot + 1 + c] += to_fixed_point(fraction_[c][i]) * w;
+          }
       }
   }
-  start_.assign(slots_, 0);
-  year_.assign(slots_ * static_cast<std::size_t>(years), 0);
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     bool whole = layers_[l].denominator == 1;
     for (std::size_t i = 0; whole && i < land_class_.size(); ++i) whole = layers_[l].offset[i + 1] - layers_[l].offset[i] <= 1;
@@ -51,40 +74,55 @@ ZoneSums::ZoneSums(std::vector<ZoneLayer> layers, std::vector<int> land_class, s
   }
 }
 
-void ZoneSums::add(const std::vector<double>& stock, FixedPoint* sums) {
+void ZoneSums::add(const std::vector<double>& stock, const std::vector<std::vector<double>>& class_value,
+                   FixedPoint* sums) {
   if (stock.size() != land_class_.size()) throw std::logic_error("ZoneSums: one stock per cell expected");
+  const bool tiles = !fraction_.empty();
+  if (tiles && class_value.size() != fraction_.size()) throw std::logic_error("ZoneSums: class values expected");
   const std::size_t per_zone = class_names_.size() + 1, nd = dense_layers_.size();
-  for (std::size_t i = 0; i < stock.size(); ++i) {
-    FixedPoint q;
+  auto fixed = [](double v) {
     try {
-      q = to_fixed_point(stock[i]);
+      return to_fixed_point(v);
     } catch (const std::range_error&) {
-      throw InputError("soil carbon stock " + format_number("%g", stock[i]) +
+      throw InputError("soil carbon stock " + format_number("%g", v) +
                        " t ha-1 of a land cell is beyond what the totals add up (|stock| < 1.1e12 t ha-1)");
     }
+  };
+  std::vector<FixedPoint> qc(tiles ? fraction_.size() : 0);
+  for (std::size_t i = 0; i < stock.size(); ++i) {
+    FixedPoint q = fixed(stock[i]);
     const std::size_t cls = 1 + static_cast<std::size_t>(land_class_[i]);
+    for (std::size_t c = 0; c < qc.size(); ++c) qc[c] = fraction_[c][i] > 0.0 ? fixed(class_value[c][i]) : 0;
+    if (tiles) {  // the cell's stock is the sum of its classes' terms: the classes add up to "all" exactly
+      q = 0;
+      for (const FixedPoint t : qc) q += t;
+    }
     const std::int32_t* dense = dense_slot_.data() + i * nd;
     for (std::size_t d = 0; d < nd; ++d)
       if (dense[d] >= 0) {
         sums[dense[d]] += q;
-        sums[static_cast<std::size_t>(dense[d]) + cls] += q;
+        if (!tiles) sums[static_cast<std::size_t>(dense[d]) + cls] += q;
+        for (std::size_t c = 0; c < qc.size(); ++c) sums[static_cast<std::size_t>(dense[d]) + 1 + c] += qc[c];
       }
     for (const std::size_t l : shared_layers_) {
       const auto& layer = layers_[l];
       for (auto k = layer.offset[i]; k < layer.offset[i + 1]; ++k) {
         FixedPoint* zone = sums + base_[l] + static_cast<std::size_t>(layer.member_zone[static_cast<size_t>(k)]) * per_zone;
-        const FixedPoint term = q * layer.member_weight[static_cast<size_t>(k)];
-        zone[0] += term;
-        zone[cls] += term;
+        const auto w = layer.member_weight[static_cast<size_t>(k)];
+        zone[0] += q * w;
+        if (!tiles) zone[cls] += q * w;
+        for (std::size_t c = 0; c < qc.size(); ++c) zone[1 + c] += qc[c] * w;
       }
     }
   }
 }
 
-void ZoneSums::add_start(const std::vector<double>& stock) { add(stock, start_.data()); }
+void ZoneSums::add_start(const std::vector<double>& stock, const std::vector<std::vector<double>>& class_value) {
+  add(stock, class_value, start_.data());
+}
 
-void ZoneSums::add_year(int y, const std::vector<double>& stock) {
-  add(stock, year_.data() + slots_ * static_cast<std::size_t>(y));
+void ZoneSums::add_year(int y, const std::vector<double>& stock, const std::vector<std::vector<double>>& class_value) {
+  add(stock, class_value, year_.data() + slots_ * static_cast<std::size_t>(y));
 }
 
 double ZoneSums::national_TgC(MPI_Comm comm, const std::vector<double>& stock, double cell_area_ha) const {
@@ -107,6 +145,8 @@ TotalsTable ZoneSums::reduce(MPI_Comm comm, double cell_area_ha) const {
   sum_over_ranks(comm, all);
   std::vector<std::int64_t> weight = weight_;
   MPI_Allreduce(MPI_IN_PLACE, weight.data(), static_cast<int>(weight.size()), MPI_INT64_T, MPI_SUM, comm);
+  std::vector<FixedPoint> class_area = class_area_;
+  if (!fraction_.empty()) sum_over_ranks(comm, class_area);
   const int years = slots_ ? static_cast<int>(year_.size() / slots_) : 0;
   TotalsTable t;
   t.cell_area_ha = cell_area_ha;
@@ -123,7 +163,9 @@ TotalsTable ZoneSums::reduce(MPI_Comm comm, double cell_area_ha) const {
         row.code = layer.zones[z].code;
         row.name = layer.zones[z].name;
         row.land_cover = c == 0 ? "all" : class_names_[c - 1];
-        const double w = static_cast<double>(weight[slot]);  // exact below 2^53 sub-cells
+        // sub-cells, exact below 2^53; a class of fractions: the sum of its shares of them
+        const double w = c > 0 && !fraction_.empty() ? to_double(class_area[slot]) : static_cast<double>(weight[slot]);
+        if (!(w > 0.0)) continue;
         row.area_ha = w / den * cell_area_ha;
         row.start_TgC = to_double(all[slot], den) * cell_area_ha * 1e-6;
         row.start_t_ha = to_double(all[slot]) / w;

@@ -43,10 +43,15 @@ class ZoneSums {
   /// `layers`: the zone kinds over the cells, the first the country; `land_class`: each cell's class
   /// index into `class_names`; `years`: the yearly values each zone gets.
   ZoneSums(std::vector<ZoneLayer> layers, std::vector<int> land_class, std::vector<std::string> class_names, int years);
+  /// Land cover as fractions (tiles): `fraction[c][i]` the share of class c in cell i; each class's area is
+  /// the exact sum of its shares, and its stock the sum of class values (add_start, add_year).
+  ZoneSums(std::vector<ZoneLayer> layers, std::vector<std::vector<double>> fraction,
+           std::vector<std::string> class_names, int years);
   /// The stock of each cell (t ha-1) on 1 January of the first year / at the end of year index y.
   /// Throws InputError when a value is not finite or out of the fixed-point range (|v| >= 2^40).
-  void add_start(const std::vector<double>& stock);
-  void add_year(int y, const std::vector<double>& stock);
+  /// With fractions, `class_value[c][i]`: class c's share of the cell times its tile's stock (t ha-1 of the cell).
+  void add_start(const std::vector<double>& stock, const std::vector<std::vector<double>>& class_value = {});
+  void add_year(int y, const std::vector<double>& stock, const std::vector<std::vector<double>>& class_value = {});
   /// Collective: the table over every rank's cells (the same on every rank). `cell_area_ha` is the
   /// projected area of one cell.
   TotalsTable reduce(MPI_Comm comm, double cell_area_ha) const;
@@ -57,7 +62,8 @@ class ZoneSums {
   const std::vector<ZoneLayer>& layers() const { return layers_; }
 
  private:
-  void add(const std::vector<double>& stock, FixedPoint* sums);
+  void add(const std::vector<double>& stock, const std::vector<std::vector<double>>& class_value, FixedPoint* sums);
+  void set_up();  ///< slots, weights and dense membership (both constructors)
   std::vector<ZoneLayer> layers_;
   std::vector<int> land_class_;
   std::vector<std::string> class_names_;
@@ -68,6 +74,8 @@ class ZoneSums {
   std::vector<std::size_t> dense_layers_, shared_layers_;
   std::size_t slots_ = 0;
   std::vector<std::int64_t> weight_;     ///< per slot: sub-cells (of the layer's denominator)
+  std::vector<std::vector<double>> fraction_;  ///< per class, per cell (empty: one class per cell, land_class_)
+  std::vector<FixedPoint> class_area_;   ///< with fractions, per slot: sub-cells times shares (fixed point)
   std::vector<FixedPoint> start_, year_;  ///< per slot, and per year and slot
 };
 

@@ -97,6 +97,31 @@ def test_static(data):
         check(bool((dep[~land] == 0).all() and (reg[~land] == 0).all()), res + " dept/region nodata off land")
 
 
+def test_land_cover(data):
+    """The land-cover fractions sum to 1 on land, are SYNTHETIC, and give the same area per class at 8 km and
+    1 km within 0.5 %; the per-class stocks are the zone's ALDO stock of the class on every land cell."""
+    area = {}
+    for res, (nx, ny, cell) in SIZES.items():
+        mask, _ = read(os.path.join(data, "land_mask_%s.tif" % res))
+        land = mask == 1
+        total = np.zeros(mask.shape)
+        for name in ("cropland", "grassland", "forest"):
+            f, info = read(os.path.join(data, "land_cover_fraction_%s_%s.tif" % (name, res)))
+            f = f.astype(np.float64)
+            check(info["meta"].get("SYNTHETIC") == "yes" and "CORINE" in info["meta"].get("SOURCE", ""),
+                  "%s %s fraction labelled SYNTHETIC, naming CORINE" % (name, res))
+            check(np.all((f[land] >= 0) & (f[land] <= 1)), "%s %s fraction within 0-1 on land" % (name, res))
+            check(np.all(f[~land] == -9999.0), "%s %s fraction nodata off land" % (name, res))
+            total[land] += f[land]
+            area[(name, res)] = f[land].sum() * (cell / 1000.0) ** 2
+            soc, _ = read(os.path.join(data, "soc_stock_%s_%s.tif" % (name, res)))
+            check(np.all((soc[land] > 20) & (soc[land] < 150)), "%s %s class stock 20-150 t/ha on land" % (name, res))
+        check(np.all(np.abs(total[land] - 1.0) < 1e-6), "fractions sum to 1 on land at %s" % res)
+    for name in ("cropland", "grassland", "forest"):
+        r = area[(name, "8km")] / area[(name, "1km")] - 1.0
+        check(abs(r) < 0.005, "%s: 8 km and 1 km areas within 0.5 %% (%+.3f %%)" % (name, 100 * r))
+
+
 def test_comparison(data):
     path = os.path.join(data, "camels_comparison.csv")
     if not os.path.exists(path):
@@ -152,6 +177,7 @@ def main():
     ap.add_argument("--skip-forcing", action="store_true")
     a = ap.parse_args()
     test_static(a.data)
+    test_land_cover(a.data)
     test_comparison(a.data)
     if not a.skip_forcing:
         test_forcing(a.data)

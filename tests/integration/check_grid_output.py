@@ -5,7 +5,8 @@
   check_grid_output.py readers FILE.nc --mask MASK.tif [--pools "DPM RPM BIO HUM IOM"]
                                                          CF/ACDD metadata, readers open it without warnings
   check_grid_output.py balance FILE.nc                   yearly carbon balance of every land cell
-  check_grid_output.py inverse FILE.nc --soc SOC.tif     initial SOC equals the observed stock
+  check_grid_output.py inverse FILE.nc --soc SOC.tif     initial SOC equals the observed stock (SOC_{class}.tif:
+                                                        per class, weighted by the output's area_fraction)
   check_grid_output.py spinup EXACT.nc BRUTE.nc          exact and brute-force spin-ups agree (--rtol)
   check_grid_output.py quantized Q.nc REF.nc --bits N    BitRound to N bits: attribute, zeroed mantissa bits,
                                                          error against a lossless double run
@@ -160,7 +161,14 @@ def inverse(path, soc_path):
     from osgeo import gdal
     ds = netCDF4.Dataset(path)
     c = ds["cSoilInitial"][:]
-    obs = gdal.Open(soc_path).ReadAsArray().astype(float)
+    if "{class}" in soc_path:
+        # tiles: the observed stock of each class (SOC_PATH with {class} its name) weighted by its fraction
+        f = np.ma.filled(ds["area_fraction"][:].astype(float), 0.0)
+        names = [str(n) for n in netCDF4.chartostring(ds["area_type"][:])]
+        obs = sum(f[k] * np.where(f[k] > 0, gdal.Open(soc_path.format(**{"class": n})).ReadAsArray().astype(float), 0.0)
+                  for k, n in enumerate(names))
+    else:
+        obs = gdal.Open(soc_path).ReadAsArray().astype(float)
     land = ~np.ma.getmaskarray(c)
     check("inverse spin-up covers the land cells", land.sum() > 1000, str(land.sum()))
     err = float(np.max(np.abs(c[land] - obs[land]) / obs[land]))

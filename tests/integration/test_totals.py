@@ -203,8 +203,18 @@ def check_runs(a):
     check("change, %, per mille per year, density and the baseline's relative rate follow from the stocks", ok, r)
     if a.soc:
         from osgeo import gdal
-        soc_map = gdal.Open(a.soc).ReadAsArray().astype(np.float64)
-        observed = soc_map[soc_map > 0].sum() * 6400 / 1e6
+        if "{class}" in a.soc:
+            # tiles: each class's stock (SOC with {class} its name) times its fraction (land_cover_fraction_CLASS)
+            observed = 0.0
+            for name in ("cropland", "grassland", "forest"):
+                soc_map = gdal.Open(a.soc.format(**{"class": name})).ReadAsArray().astype(np.float64)
+                frac = gdal.Open(os.path.join(os.path.dirname(a.soc), "land_cover_fraction_%s_8km.tif" % name)
+                                 ).ReadAsArray().astype(np.float64)
+                sel = (soc_map > 0) & (frac > 0)
+                observed += (soc_map[sel] * frac[sel]).sum() * 6400 / 1e6
+        else:
+            soc_map = gdal.Open(a.soc).ReadAsArray().astype(np.float64)
+            observed = soc_map[soc_map > 0].sum() * 6400 / 1e6
         start = float(nat[0]["soc_start_TgC"])
         end1 = float(nat[0]["soc_TgC"])
         check(f"the start ({start:.1f} Tg C) equals the observed map ({observed:.1f} Tg C) to 0.1 %",

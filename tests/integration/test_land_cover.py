@@ -1,0 +1,247 @@
+#!/usr/bin/python3
+"""Land cover as sub-grid fractions (tiles; docs/LAND_COVER.md), end to end with the real binary under mpiexec.
+
+  test_land_cover.py ranks     --alamod PATH --source-dir DIR --work DIR
+      The France 8 km default (tiles from the shipped fraction layers) on 1, 2 and 3 ranks with cells moving
+      between ranks every 2 years: every output variable and totals.csv bitwise the same; area_fraction sums
+      to 1, cell_area is 64 km2, cSoil is the fraction-weighted sum of cSoilTile, each tile starts at its
+      class's observed stock (inverse spin-up per tile), the totals' class areas are the fractions' sums.
+  test_land_cover.py fine-map  --alamod PATH --source-dir DIR --work DIR
+      The fractions computed by alamod from the 1 km class map (inputs.land_cover_map) equal the shipped 8 km
+      layers, and the 8 km and 1 km areas per class agree within 0.5 %.
+  test_land_cover.py bad-input --alamod PATH --source-dir DIR --work DIR
+      Fractions summing to 1.2 or negative, a code without a class in the fine map, a fraction raster without
+      a CRS, a class without a fraction raster, a class stock out of range: exit 1, one line `alamod: error:`
+      naming the file, the class and the cell, no output left.
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+
+import netCDF4
+import numpy as np
+from osgeo import gdal
+
+gdal.UseExceptions()
+gdal.SetConfigOption("GDAL_PAM_ENABLED", "NO")
+
+ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+           OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_pml="ob1")
+CLASSES = ["cropland", "forest", "grassland"]  # the configuration's order (TOML tables by name)
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append(bool(ok))
+    print(("PASS " if ok else "FAIL ") + name + ("" if ok else ": " + str(detail)[-1500:]), flush=True)
+
+
+def run(a, ranks, out, *sets, end_year=1995, config=None):
+    cmd = ["mpiexec", "-n", str(ranks), a.alamod, "run",
+           config or os.path.join(a.source_dir, "configs/france_default.toml"), "--out", out, "--overwrite",
+           "--quiet", "--set", "run.end_year=%d" % end_year]
+    for s in sets:
+        cmd += ["--set", s]
+    return subprocess.run(cmd, env=ENV, capture_output=True, text=True, timeout=600)
+
+
+def read_vars(path):
+    with netCDF4.Dataset(path) as ds:
+        out = {}
+        for name, v in ds.variables.items():
+            v.set_auto_maskandscale(False)
+            out[name] = np.array(v[...])
+        return out
+
+
+def raster(path):
+    ds = gdal.Open(path)
+    b = ds.GetRasterBand(1)
+    a = b.ReadAsArray().astype(np.float64)
+    nd = b.GetNoDataValue()
+    if nd is not None:
+        a[a == nd] = np.nan
+    return a
+
+
+def data(a, name):
+    return os.path.join(a.source_dir, "data", "france", name)
+
+
+# ------------------------------------------------------------------------------------------------ ranks
+def cmd_ranks(a):
+    outs = {}
+    for np_ in (1, 2, 3):
+        d = os.path.join(a.work, "np%d" % np_)
+        r = run(a, np_, d, 'decomposition.rebalance="always"', "decomposition.rebalance_every_years=2",
+                "output.tiles=true", end_year=1997)
+        check("run on %d rank(s) with tiles, cells moving between ranks" % np_, r.returncode == 0, r.stderr)
+        if r.returncode != 0:
+            return
+        outs[np_] = d
+    ref = read_vars(os.path.join(outs[1], "carbon_yearly.nc"))
+    for np_ in (2, 3):
+        got = read_vars(os.path.join(outs[np_], "carbon_yearly.nc"))
+        differ = [k for k in ref if k not in got or ref[k].tobytes() != got[k].tobytes()]
+        check("%d ranks: every output variable bitwise the same as on 1 rank" % np_, not differ, differ)
+        same_csv = open(os.path.join(outs[np_], "totals.csv")).read() == open(os.path.join(outs[1], "totals.csv")).read()
+        check("%d ranks: totals.csv the same as on 1 rank" % np_, same_csv)
+    v = ref
+    with netCDF4.Dataset(os.path.join(outs[1], "carbon_yearly.nc")) as ds:
+        names = [str(netCDF4.chartostring(ds["area_type"][k])) for k in range(ds.dimensions["landcover"].size)]
+        std = {n: getattr(ds[n], "standard_name", "") for n in ("area_fraction", "cell_area", "area_type")}
+    check("area_type labels the landcover dimension with the classes", names == CLASSES, names)
+    check("CF standard names area_fraction, cell_area, area_type",
+          std == {"area_fraction": "area_fraction", "cell_area": "cell_area", "area_type": "area_type"}, std)
+    f = np.where(v["area_fraction"] > 1e19, np.nan, v["area_fraction"]).astype(np.float64)
+    land = np.isfinite(f[0])
+    s = np.nansum(f, axis=0)
+    check("area_fraction sums to 1 on every land cell", np.all(np.abs(s[land] - 1.0) < 2e-6), np.abs(s[land] - 1).max())
+    ntiles = int((f[:, land] > 0).sum())
+    check("more tiles than land cells (the default has mixed cells)", ntiles > land.sum() * 1.2, (ntiles, land.sum()))
+    ca = v["cell_area"].astype(np.float64)
+    check("cell_area is 64 km2 on land", np.all(ca[land] == 64e6), np.unique(ca[land]))
+    for k, name in enumerate(CLASSES):
+        shipped = raster(data(a, "land_cover_fraction_%s_8km.tif" % name))
+        check("area_fraction of %s is the shipped layer" % name,
+              np.allclose(f[k][land], shipped[land], atol=1e-6, rtol=0), np.nanmax(np.abs(f[k][land] - shipped[land])))
+    tile = v["cSoilTile"].astype(np.float64)
+    tile[tile > 1e19] = np.nan
+    soil = v["cSoil"].astype(np.float64)
+    weighted = np.nansum(np.where(f[None] > 0, f[None] * tile, 0.0), axis=1)
+    err = np.abs(weighted[:, land] - soil[:, land]).max()
+    check("cSoil is the fraction-weighted sum of the tiles' stocks", err < 1e-4, err)
+    init = v["cSoilTileInitial"].astype(np.float64)
+    init[init > 1e19] = np.nan
+    for k, name in enumerate(CLASSES):
+        soc = raster(data(a, "soc_stock_%s_8km.tif" % name))
+        sel = land & (f[k] > 0)
+        e = np.abs(init[k][sel] - soc[sel]).max()
+        check("inverse spin-up per tile: every %s tile starts at its zone's %s stock" % (name, name), e < 1e-3, e)
+        absent = land & ~(f[k] > 0)
+        check("no %s tile where the class is absent (fill value)" % name, np.all(np.isnan(init[k][absent])))
+    # the totals' area per class is the sum of the fractions times the cell area
+    rows = [l.split(",") for l in open(os.path.join(outs[1], "totals.csv")) if not l.startswith("#")]
+    head = rows[0]
+    kind, cover, area = head.index("zone_kind"), head.index("land_cover"), head.index("area_ha")
+    for k, name in enumerate(CLASSES):
+        got = {float(r[area]) for r in rows[1:] if r[kind] == "country" and r[cover] == name}  # one row a year
+        want = float(np.nansum(f[k][land].astype(np.float64))) * 6400.0
+        check("totals.csv: %s area is the sum of its fractions" % name,
+              len(got) == 1 and abs(got.pop() - want) < 1e-9 * want, (got, want))
+
+
+# ------------------------------------------------------------------------------------------------ fine map
+def cmd_fine_map(a):
+    d = os.path.join(a.work, "fine")
+    unset = ['land_use.%s.fraction=""' % c for c in CLASSES]
+    r = run(a, 2, d, 'inputs.land_cover_map="%s"' % data(a, "land_use_1km.tif"), *unset, end_year=1990)
+    check("a run with the fractions computed from the 1 km class map", r.returncode == 0, r.stderr)
+    if r.returncode != 0:
+        return
+    check("its log says the tiles' source and count", "tiles on 8560 land cells" in r.stdout, r.stdout[-800:])
+    v = read_vars(os.path.join(d, "carbon_yearly.nc"))
+    f = np.where(v["area_fraction"] > 1e19, np.nan, v["area_fraction"]).astype(np.float64)
+    land = np.isfinite(f[0])
+    lu1 = raster(data(a, "land_use_1km.tif"))
+    codes = {"cropland": 1, "grassland": 2, "forest": 3}
+    for k, name in enumerate(CLASSES):
+        shipped = raster(data(a, "land_cover_fraction_%s_8km.tif" % name))
+        e = np.nanmax(np.abs(f[k][land] - shipped[land]))
+        check("%s: alamod's share of the 1 km pixels equals the shipped 8 km layer" % name, e < 1e-6, e)
+        a8 = float(np.nansum(f[k][land])) * 64.0
+        a1 = float(np.sum(lu1 == codes[name]))
+        check("%s: 8 km and 1 km areas agree within 0.5 %% (%.0f vs %.0f km2)" % (name, a8, a1),
+              abs(a8 / a1 - 1.0) < 0.005, a8 / a1 - 1.0)
+
+
+# ------------------------------------------------------------------------------------------------ bad input
+def copy_raster(src, dst, change=None, srs=True):
+    ds = gdal.Open(src)
+    arr = ds.GetRasterBand(1).ReadAsArray()
+    if change:
+        change(arr)
+    drv = gdal.GetDriverByName("GTiff")
+    out = drv.Create(dst, ds.RasterXSize, ds.RasterYSize, 1, ds.GetRasterBand(1).DataType)
+    out.SetGeoTransform(ds.GetGeoTransform())
+    if srs:
+        out.SetProjection(ds.GetProjection())
+    nd = ds.GetRasterBand(1).GetNoDataValue()
+    if nd is not None:
+        out.GetRasterBand(1).SetNoDataValue(nd)
+    out.GetRasterBand(1).WriteArray(arr)
+    out = None
+
+
+def first_land_cell(a):
+    m = raster(data(a, "land_mask_8km.tif"))
+    f = raster(data(a, "land_cover_fraction_cropland_8km.tif"))
+    rows, cols = np.nonzero((m == 1) & (f > 0.2) & (f < 0.8))
+    return int(rows[0]), int(cols[0])
+
+
+def cmd_bad_input(a):
+    os.makedirs(a.work, exist_ok=True)
+    r0, c0 = first_land_cell(a)
+    cell = "row %d, col" % r0
+    crop = data(a, "land_cover_fraction_cropland_8km.tif")
+
+    def bad(name, sets, must, *, path_in=None):
+        d = os.path.join(a.work, "out_" + name.replace(" ", "_"))
+        shutil.rmtree(d, ignore_errors=True)
+        r = run(a, 2, d, *sets, end_year=1990)
+        lines = [l for l in r.stderr.splitlines() if l.startswith("alamod: error:")]
+        left = os.path.isdir(d) and any(f.startswith("carbon_yearly") or f.startswith(".carbon_yearly.nc")
+                                        for f in os.listdir(d))
+        ok = r.returncode == 1 and len(lines) == 1 and all(m in lines[0] for m in must) and not left
+        check("bad input, %s: exit 1, one line naming %s" % (name, ", ".join(must)), ok,
+              "rc=%d left=%s stderr=%s" % (r.returncode, left, r.stderr[-700:]))
+
+    def setter(v):
+        def f(arr):
+            arr[r0, c0] = v
+        return f
+
+    p = os.path.join(a.work, "crop_sum.tif")
+    copy_raster(crop, p, setter(0.9))
+    bad("fractions not summing to 1", ['land_use.cropland.fraction="%s"' % p],
+        [p, "sum to", "cropland", cell, "fraction_tolerance"])
+    p = os.path.join(a.work, "crop_negative.tif")
+    copy_raster(crop, p, setter(-0.25))
+    bad("negative fraction", ['land_use.cropland.fraction="%s"' % p], [p, "land_use.cropland.fraction", cell])
+    p = os.path.join(a.work, "fine_unknown.tif")
+
+    def unknown(arr):
+        arr[8 * r0 + 3, 8 * c0 + 4] = 7
+    copy_raster(data(a, "land_use_1km.tif"), p, unknown)
+    bad("a class without settings in the fine map",
+        ['inputs.land_cover_map="%s"' % p] + ['land_use.%s.fraction=""' % c for c in CLASSES],
+        [p, "code 7", "row %d, column %d" % (8 * r0 + 3, 8 * c0 + 4), "no [land_use.*] class"])
+    p = os.path.join(a.work, "crop_no_crs.tif")
+    copy_raster(crop, p, srs=False)
+    bad("a fraction raster without a CRS (cannot be warped)", ['land_use.cropland.fraction="%s"' % p],
+        [p, "coordinate reference system"])
+    bad("a class without a fraction raster", ['land_use.forest.fraction=""'], ["land_use.forest.fraction", "missing"])
+    p = os.path.join(a.work, "soc_bad.tif")
+    copy_raster(data(a, "soc_stock_cropland_8km.tif"), p, setter(-5.0))
+    bad("a class stock out of range", ['land_use.cropland.soc_stock="%s"' % p], [p, "land_use.cropland.soc_stock", cell])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("what", choices=["ranks", "fine-map", "bad-input"])
+    ap.add_argument("--alamod", required=True)
+    ap.add_argument("--source-dir", required=True)
+    ap.add_argument("--work", required=True)
+    a = ap.parse_args()
+    a.source_dir = os.path.abspath(a.source_dir)  # the configuration's paths are relative to its folder
+    os.makedirs(a.work, exist_ok=True)
+    {"ranks": cmd_ranks, "fine-map": cmd_fine_map, "bad-input": cmd_bad_input}[a.what](a)
+    print("%d passed, %d failed" % (sum(results), len(results) - sum(results)))
+    sys.exit(0 if results and all(results) else 1)
+
+
+if __name__ == "__main__":
+    main()
