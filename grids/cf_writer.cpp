@@ -597,8 +597,11 @@ void CfWriter::refuse_unwritable(const std::string& name, const std::vector<cons
       if (!(std::fabs(values[i]) > limit)) continue;  // NaN: the sea
       char number[64];
       std::snprintf(number, sizeof number, "%g", values[i]);
+      const bool layers = vars_.count(name) && vars_.at(name).per_land_cover;
+      const auto& labels = layers ? spec_.land_covers : spec_.pools;
       message = spec_.path + ": refused to write " + name +
-                (per_pool && a < spec_.pools.size() ? " pool " + spec_.pools[a] : std::string()) + " = " + number +
+                (per_pool && a < labels.size() ? (layers ? " land cover " : " pool ") + labels[a] : std::string()) +
+                " = " + number +
                 " at " + spec_.grid.describe_cell(begin_ + static_cast<std::int64_t>(i)) +
                 (std::isinf(values[i]) ? ": not a finite number" : ": beyond what a float variable holds (3.4e38)");
       break;

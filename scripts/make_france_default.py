@@ -14,7 +14,7 @@ Inputs (--shared, default data/sources; /work/shared/data has the same layout):
                                                          CAMELS-FR SAFRAN-based climatology (real)
 Outputs (--out, default data/france):
     {land_mask,pedoclimatic_zone,land_use,clay,soc_stock,carbon_input,departement,region}_{8km,1km}.tif
-    land_cover_fraction_{cropland,grassland,forest}_{8km,1km}.tif, soc_stock_{cropland,grassland,forest}_{8km,1km}.tif
+    land_cover_fraction_{cropland,grassland,forest,absent}_{8km,1km}.tif, soc_stock_{cropland,grassland,forest}_{8km,1km}.tif
     camels_comparison.csv
     forcing/climate_8km_monthly_1990_2100.nc   (SYNTHETIC, not committed)
 
@@ -528,6 +528,16 @@ def land_cover_fractions(layers):
     return f, int((m8 & (total == 0)).sum())
 
 
+def write_absent_fraction(out, key, mask, meta_common):
+    """0 on every land cell: the fraction layer of a class absent at the start, which land-use change creates
+    (e.g. sealed soils in configs/france_luc_example.toml)."""
+    write_tif(os.path.join(out, "land_cover_fraction_absent_%s.tif" % key),
+              np.where(mask, 0.0, -9999.0).astype(np.float32), gdal.GDT_Float32, -9999.0, Grid(key),
+              dict(meta_common, SOURCE="0 on every land cell: a class absent at the start (created by land-use change)",
+                   SYNTHETIC="no", VALUES="area fraction of the cell's land, 0"),
+              "1", "area fraction of a class absent at the start")
+
+
 def make_land_cover(inp, out, layers, meta_common, log):
     fractions, fallback = land_cover_fractions(layers)
     area = {}
@@ -558,6 +568,7 @@ def make_land_cover(inp, out, layers, meta_common, log):
                            "%s stock of the cell's pedo-climatic zone (zones absent from the table: texture class 4 "
                            "of the same climate)" % name, SYNTHETIC="no", DEPTH="0-30 cm"),
                       "t ha-1", "%s soil organic carbon stock 0-30 cm" % name)
+        write_absent_fraction(out, key, mask, meta_common)
     for name in LU_NAMES.values():
         a8, a1 = area["8km"][name], area["1km"][name]
         log("land cover %s: %.0f km2 at 8 km, %.0f km2 at 1 km (%+.3f %%)" % (name, a8, a1, 100.0 * (a8 / a1 - 1.0)))

@@ -1,10 +1,12 @@
 # Land cover as sub-grid fractions (tiles; docs/LAND_COVER.md), tests/integration/test_land_cover.py: the France
 # 8 km default on tiles at 1, 2 and 3 ranks with cells moving between ranks (every variable and totals.csv bitwise
 # the same; fractions, cell area, area-weighted stocks, per-tile inverse spin-up, class areas of the totals); the
-# fractions computed from the 1 km class map equal the shipped 8 km layers; bad fraction inputs. Restarts of a
+# fractions computed from the 1 km class map equal the shipped 8 km layers; land-use change (configs/
+# france_luc_example.toml) at 1, 2 and 3 ranks, its fractions against the rule, sealing, per-year class areas, a
+# SIGTERM in the transition period restarted on another rank count, bad rate tables; bad fraction inputs. Restarts of a
 # tile run on another rank count: restart_bitwise (tests/restart.cmake, the France default is on tiles).
 set(ALAMOD_LAND_COVER_TEST ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_land_cover.py)
-foreach(what ranks fine-map bad-input)
+foreach(what ranks fine-map luc bad-input)
   alamod_script_test(land_cover_${what} /usr/bin/python3 ${ALAMOD_LAND_COVER_TEST} ${what}
     --alamod $<TARGET_FILE:alamod> --source-dir ${CMAKE_SOURCE_DIR} --work ${ALAMOD_RUN_DIR}/land_cover_${what})
   set_tests_properties(land_cover_${what} PROPERTIES FIXTURES_REQUIRED france_data PROCESSORS 3 TIMEOUT 600)

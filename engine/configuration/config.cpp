@@ -381,6 +381,8 @@ LandUseClass read_land_use(const Reader& r, const std::string& name, bool is_tab
   if (r.has(base + ".awen")) k.awen = read_awen(r, base + ".awen");
   k.fraction = input_path(r, base + ".fraction", false);
   k.soc_stock = input_path(r, base + ".soc_stock", false);
+  k.sealing_loss = r.number(base + ".sealing_loss", 0.0);
+  k.input_factor = r.number(base + ".input_factor", 1.0);
   return k;
 }
 
@@ -426,6 +428,11 @@ void read_output(const Reader& r, RunConfig& c) {
   c.significant_bits = r.integer("output.significant_bits", 0);
   c.low_bytes_by_runs = r.choice("output.deflate_low_bytes", "deflate", {"deflate", "runs"}) == "runs";
   c.output_tiles = r.boolean("output.tiles", false);
+  c.luc_rates = input_path(r, "land_use_change.rates", false);
+  c.luc_tolerance = r.number("land_use_change.balance_tolerance", 1e-9);
+  if (!c.luc_rates.empty() && !c.tiles())
+    r.fail("land_use_change.rates", "needs land cover as fractions (land_use.*.fraction or inputs.land_cover_map): "
+                                    "land-use change moves area between a cell's tiles");
   if (c.significant_bits < 0 || c.significant_bits > (c.double_precision ? 52 : 23))
     r.fail("output.significant_bits", std::string("must be 0 (lossless) or 1-") + (c.double_precision ? "52" : "23") +
                                           " for output.precision = \"" + prec + "\"");

@@ -26,6 +26,8 @@ struct LandUseClass {
   std::array<double, 4> awen{0.52, 0.18, 0.08, 0.22};  ///< Yasso A W E N shares of the inputs (1, sum 1)
   std::string fraction;   ///< land_use.NAME.fraction: raster of the class's area fraction per cell (1), "" if none
   std::string soc_stock;  ///< land_use.NAME.soc_stock: raster of the class's observed stock (t ha-1), "" if none
+  double sealing_loss = 0.0;  ///< land_use.NAME.sealing_loss: share of the carbon of land converted to it lost (1)
+  double input_factor = 1.0;  ///< land_use.NAME.input_factor: its tiles' plant input = inputs.carbon_input x this (1)
 };
 
 struct RunConfig {
@@ -67,6 +69,10 @@ struct RunConfig {
     return false;
   }
   bool output_tiles = false;  ///< output.tiles: cSoilTile (time, landcover, y, x) in the output
+  /// land_use_change.rates: CSV of annual transitions (zone_kind,zone_code,from,to,rate,first_year,last_year;
+  /// engine/grid_run/land_use_change.hpp), "" for none
+  std::string luc_rates;
+  double luc_tolerance = 1e-9;  ///< land_use_change.balance_tolerance: carbon before/after a transition, relative
   // output
   std::string output_name = "carbon_yearly.nc";
   int deflate_level = 1;

@@ -120,6 +120,22 @@ const std::vector<ConfigKey>& config_keys() {
       {"land_use.*.soc_stock", "path", "\"\"", "t ha-1",
        "raster of this class's observed SOC stock (e.g. its pedo-climatic zone's RMQS stock): the target of its "
        "tiles' inverse spin-up and their IOM; default inputs.soc_stock"},
+      {"land_use.*.sealing_loss", "number", "0", "1",
+       "share of the soil carbon of the area converted to this class that is lost at conversion (sealing: the "
+       "carbon of the moved area times this share leaves the soil; ALDO takes the stock differences of "
+       "artificialisation in the year of change)", within(0, 1)},
+      {"land_use.*.input_factor", "number", "1", "1",
+       "the plant carbon input of this class's tiles is inputs.carbon_input of the cell times this factor (0: none, "
+       "e.g. sealed soils)", within(0, 10)},
+      {"land_use_change.rates", "path", "\"\"", "-",
+       "CSV of annual land-use transitions: zone_kind,zone_code,from,to,rate,first_year,last_year (zone_kind country, "
+       "region, departement or pedoclimatic_zone, matched with inputs.region ...; rate: share of the donor class's "
+       "area converted per year, yr-1; years inclusive). Applied at the start of each year; the carbon of the moved "
+       "area leaves the donor at its per-hectare pools and mixes into the receiver area-weighted "
+       "(docs/LAND_COVER.md, \"Land-use change\")"},
+      {"land_use_change.balance_tolerance", "number", "1e-9", "1",
+       "largest relative difference of a cell's carbon before and after a transition (plus the sealing loss)",
+       within(0, 1e-3)},
       text_key("output.file", "carbon_yearly.nc", "name of the yearly output file in --out DIR"),
       {"output.deflate_level", "integer", "1", "-",
        "NetCDF deflate level 0-9 (1: most of the size gain for a fraction of the time)", within(0, 9)},

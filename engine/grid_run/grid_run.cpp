@@ -205,7 +205,7 @@ void GridRun::report_spin_up() {
       " simulated years per cell on average; largest relative residual over one more cycle " +
       format_number("%.2e", global_worst) +
       (global_drifting ? ", " + std::to_string(global_drifting) + " " + spinup_.flagged_what : std::string()) +
-      (global_empty ? "; " + std::to_string(global_empty) + " cells without carbon input: their equilibrium is "
+      (global_empty ? "; " + std::to_string(global_empty) + (cfg_.tiles() ? " tiles" : " cells") + " without carbon input: their equilibrium is "
                       "empty pools" : std::string()));
 }
 

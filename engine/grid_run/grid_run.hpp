@@ -24,6 +24,7 @@
 #include "decomposition/land_partition.hpp"
 #include "engine/configuration/config.hpp"
 #include "engine/grid_run/land_cover.hpp"
+#include "engine/grid_run/land_use_change.hpp"
 #include "engine/model_bindings/grid_model.hpp"
 #include "grids/forcing.hpp"
 
@@ -165,6 +166,9 @@ class GridRun {
   void lay_out_output_rows();  ///< io_: the rows each rank writes
   void write_spin_up_result();  ///< spin-up residual, iterations and initial stock (fresh runs)
   void start_year_loop();
+  /// The year's land-use transitions (land_use_change.hpp) on the owned cells, checked cell by cell; returns
+  /// whether any cell changed (the stocks are then taken again).
+  bool change_land_use(int year);
   void read_climate(int year);
   void step_year(int year);
   void check_balance(int year) const;  ///< throws InputError at the first cell out of balance
@@ -252,6 +256,10 @@ class GridRun {
   YearFluxes tile_fluxes_;
   std::vector<std::vector<double>> class_stock_;  ///< class_stocks()
   std::vector<double> tile_buf_;                   ///< one class's layer of cSoilTile (kept between years)
+  std::vector<LucRule> luc_rules_;                 ///< land_use_change.rates (empty: no land-use change)
+  std::vector<std::vector<double>> luc_applies_;   ///< per rule, per owned cell: 1 where its zone holds the cell
+  std::vector<double> luc_loss_;                   ///< this year's sealing loss per owned cell (t ha-1 of the cell)
+  std::vector<std::vector<double>> fraction_io_;   ///< area_fraction's layers in this rank's I/O rows
   std::vector<std::vector<double>> tile_io_;       ///< cSoilTile's layers in this rank's I/O rows
   SpinupReport spinup_;    ///< per-cell spin-up residual and cost (fresh runs)
   double spinup_read_seconds_ = 0;  ///< reading the spin-up years' climate (counted as input)
@@ -267,6 +275,7 @@ class GridRun {
   std::unique_ptr<grids::CfWriter> writer_;
   bool leaching_output_ = false;  ///< the output has fCarbonLeaching
   bool tile_output_ = false;      ///< the output has cSoilTile
+  bool sealing_output_ = false;   ///< the output has fCarbonSealing
   std::atomic<bool> checkpointed_{false};  ///< a checkpoint refers to the partial output (kept on failure)
   std::atomic<int> checkpoint_in_progress_{-1};  ///< the year of the checkpoint being written, -1 between
   // buffers kept for the whole run: a fresh allocation of this size costs page faults every year

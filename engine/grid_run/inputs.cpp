@@ -60,8 +60,10 @@ void GridRun::partition_land() {
     slab_land = read_land_mask(s0, s1);
     cover = mask_coverage(cfg_, s0, s1);
     if (!cfg_.cost_weight.empty()) slab_weight = read_cost_weight(s0, s1, slab_land);
+    luc_rules_ = read_luc_rules(cfg_);  // (small; every rank reads it)
     if (cfg_.tiles()) {
       // the partition balances tiles: a cell costs its weight times its number of tiles
+      const std::vector<char> always = luc_receivers(cfg_, luc_rules_);
       std::vector<std::int64_t> land;
       for (std::size_t i = 0; i < slab_land.size(); ++i)
         if (slab_land[i]) land.push_back(static_cast<std::int64_t>(s0) * g.nx + static_cast<std::int64_t>(i));
@@ -69,7 +71,7 @@ void GridRun::partition_land() {
       if (slab_weight.empty()) slab_weight.assign(slab_land.size(), 1.0);
       for (std::size_t j = 0; j < land.size(); ++j) {
         int tiles = 0;
-        for (const auto& fk : f) tiles += fk[j] > 0.0 ? 1 : 0;
+        for (size_t k = 0; k < f.size(); ++k) tiles += f[k][j] > 0.0 || always[k] ? 1 : 0;
         slab_weight[static_cast<std::size_t>(land[j] - static_cast<std::int64_t>(s0) * g.nx)] *= tiles;
       }
     }
@@ -202,7 +204,9 @@ void GridRun::read_static_layers() {
       st.annual_input[i] = in;
     }
     tiles_.fraction = read_fractions(cfg_, cells_, st.land_class, &fraction_fallbacks_);
-    tiles_.soc = read_class_stocks(cfg_, cells_, tiles_.fraction, st.soc_observed);
+    tiles_.always = luc_receivers(cfg_, luc_rules_);
+    tiles_.soc = read_class_stocks(cfg_, cells_, tiles_.fraction, st.soc_observed, tiles_.always);
+    luc_applies_ = luc_applies(cfg_, luc_rules_, cells_);
     build_tiles();
   });
   std::int64_t counts[3] = {static_cast<std::int64_t>(tiles_.tiles()), fraction_fallbacks_,
@@ -243,7 +247,8 @@ void GridRun::build_tiles() {
     const auto c = static_cast<std::size_t>(tiles_.cell[t]), k = static_cast<std::size_t>(tiles_.cls[t]);
     ts.land_class[t] = static_cast<int>(k);
     ts.clay[t] = statics_.clay[c];
-    ts.annual_input[t] = statics_.annual_input[c];
+    const double factor = cfg_.land_uses[k].input_factor;
+    ts.annual_input[t] = factor == 1.0 ? statics_.annual_input[c] : statics_.annual_input[c] * factor;
     ts.soc_observed[t] = tiles_.soc[k][c];
   }
   model_->set_cells(ts, [this](std::size_t t) { return describe_tile(t); });
@@ -298,7 +303,7 @@ std::vector<std::string> GridRun::input_files() const {
   std::vector<std::string> files;
   for (const auto* f : {&cfg_.land_mask, &cfg_.land_use, &cfg_.clay, &cfg_.soc_stock, &cfg_.carbon_input,
                         &cfg_.climate, &cfg_.cost_weight, &cfg_.region, &cfg_.departement, &cfg_.pedoclimatic_zone,
-                        &cfg_.zone_names, &cfg_.zones, &cfg_.land_cover_map})
+                        &cfg_.zone_names, &cfg_.zones, &cfg_.land_cover_map, &cfg_.luc_rates})
     if (!f->empty()) files.push_back(*f);
   for (const auto& u : cfg_.land_uses)
     for (const auto* f : {&u.fraction, &u.soc_stock})

@@ -20,7 +20,7 @@ void LandTiles::index() {
   for (std::size_t i = 0; i < n; ++i) {
     first[i] = static_cast<std::int32_t>(cls.size());
     for (std::size_t k = 0; k < nk; ++k)
-      if (fraction[k][i] > 0.0) {
+      if (fraction[k][i] > 0.0 || (k < always.size() && always[k])) {
         cls.push_back(static_cast<std::int32_t>(k));
         cell.push_back(static_cast<std::int32_t>(i));
         weight.push_back(fraction[k][i]);
@@ -145,7 +145,7 @@ std::vector<std::vector<double>> read_fractions(const RunConfig& cfg, const std:
 
 std::vector<std::vector<double>> read_class_stocks(const RunConfig& cfg, const std::vector<std::int64_t>& cells,
                                                    const std::vector<std::vector<double>>& fraction,
-                                                   const std::vector<double>& cell_soc) {
+                                                   const std::vector<double>& cell_soc, const std::vector<char>& always) {
   const auto& g = cfg.grid;
   const std::size_t n = cells.size(), nk = cfg.land_uses.size();
   std::vector<std::vector<double>> soc(nk, cell_soc);
@@ -155,7 +155,7 @@ std::vector<std::vector<double>> read_class_stocks(const RunConfig& cfg, const s
     if (u.soc_stock.empty()) continue;
     const auto w = grids::read_raster_window(u.soc_stock, g, row0, nrows, cfg.resampling_continuous);
     for (std::size_t i = 0; i < n; ++i) {
-      if (!(fraction[k][i] > 0.0)) continue;  // no tile: unused
+      if (!(fraction[k][i] > 0.0) && !(k < always.size() && always[k])) continue;  // no tile: unused
       const double s = w.at(static_cast<int>(cells[i] / g.nx), static_cast<int>(cells[i] % g.nx));
       if (!(s > 0.0 && s < 2000.0))
         throw InputError(u.soc_stock + ": land_use." + u.name + ".soc_stock = " + format_number("%g", s) +

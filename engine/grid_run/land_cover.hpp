@@ -25,6 +25,8 @@ struct LandTiles {
   std::vector<std::vector<double>> fraction;
   /// Per class, per cell: the class's observed stock (t ha-1), land_use.*.soc_stock or inputs.soc_stock.
   std::vector<std::vector<double>> soc;
+  /// Per class: a tile in every cell, even where its fraction is 0 (the receivers of land-use change).
+  std::vector<char> always;
   // ---- derived by index()
   std::vector<std::int32_t> first;  ///< per cell, the first of its tiles (cells + 1 entries)
   std::vector<std::int32_t> cls;    ///< per tile, its class
@@ -34,7 +36,7 @@ struct LandTiles {
   std::size_t classes() const { return fraction.size(); }
   std::size_t cells() const { return first.empty() ? 0 : first.size() - 1; }
   std::size_t tiles() const { return cls.size(); }
-  /// The tiles from the fractions: one per class with a fraction above 0, by cell then class.
+  /// The tiles from the fractions: one per class with a fraction above 0 (or `always`), by cell then class.
   void index();
   /// Per-tile values -> per cell, weighted by the tiles' fractions (summed by cell, tiles in class order).
   void to_cells(const std::vector<double>& tile, std::vector<double>& out) const;
@@ -60,6 +62,6 @@ std::vector<std::vector<double>> read_fractions(const RunConfig& cfg, const std:
 /// a tile), or `cell_soc` for a class without its own raster.
 std::vector<std::vector<double>> read_class_stocks(const RunConfig& cfg, const std::vector<std::int64_t>& cells,
                                                    const std::vector<std::vector<double>>& fraction,
-                                                   const std::vector<double>& cell_soc);
+                                                   const std::vector<double>& cell_soc, const std::vector<char>& always);
 
 }  // namespace alamod::engine

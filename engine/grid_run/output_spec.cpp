@@ -81,6 +81,22 @@ std::vector<grids::OutputVariable> GridRun::describe_variables() const {
                                                             "the per-cell variables are the tiles' values weighted by them")
                                               : "1 for the cell's class in inputs.land_use (no sub-grid land cover)"};
   fraction.per_land_cover = true;
+  if (!luc_rules_.empty()) {  // land-use change: the fractions of each year (after its transitions), and the start's
+    grids::OutputVariable initial = fraction;
+    initial.name = "area_fraction_initial";
+    initial.long_name = "fraction of the cell's land covered by each land-cover class at the start of the run";
+    variables.push_back(initial);
+    fraction.time_varying = true;
+    fraction.cell_methods = "area: point time: point";
+    fraction.comment = "the tiles' weights during the year, after its land-use transitions (land_use_change.rates)";
+    bool sealing = false;
+    for (const auto& u : cfg_.land_uses) sealing = sealing || u.sealing_loss > 0.0;
+    if (sealing)
+      variables.push_back({"fCarbonSealing", "soil carbon lost by the sealing of land converted by land-use change",
+                           "", "t ha-1 yr-1", flux_methods, false, true, false, dbl,
+                           "per hectare of the cell; the receiving class's land_use.*.sealing_loss times the carbon "
+                           "of the area converted to it, at the start of the year"});
+  }
   variables.push_back(fraction);
   variables.push_back({"cell_area", "area of the grid cell (projected)", "cell_area", "m2", "area: sum", false, false,
                        false, false, "the run grid's resolution squared, in the grid's projection (" + cfg_.grid.crs + ")"});

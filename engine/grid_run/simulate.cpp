@@ -63,10 +63,11 @@ void GridRun::simulate() {
   try {
     for (int yi = first_year_index_; yi < year_count(); ++yi) {
       const int year = cfg_.start_year + yi;
+      if (change_land_use(year)) add_pools(stock_start_);  // the year starts from the transitions' stocks
       read_climate(year);
       step_year(year);  // checks the carbon balance of every cell
       write_year(yi);
-      if (totals_) totals_->add_year(yi, *partition_, stock_end_, class_stocks());
+      if (totals_) totals_->add_year(yi, *partition_, stock_end_, class_stocks(), tiles_.fraction);
       balance_compute(yi);
       write_checkpoint_when_due(yi);
       report_progress(yi);
@@ -97,9 +98,11 @@ void GridRun::open_output(const grids::OutputFileSpec& spec) {
   lay_out_output_rows();
   leaching_output_ = false;
   tile_output_ = false;
+  sealing_output_ = false;
   for (const auto& v : spec.variables) {
     leaching_output_ = leaching_output_ || v.name == "fCarbonLeaching";
     tile_output_ = tile_output_ || v.name == "cSoilTile";
+    sealing_output_ = sealing_output_ || v.name == "fCarbonSealing";
   }
   if (first_year_index_ > 0) {
     collectively(comm_, [&] {
@@ -133,7 +136,8 @@ void GridRun::write_spin_up_result() {
   add_pools(initial);
   writer_->write_static("cSoilInitial", to_io_rows(initial));
   for (size_t k = 0; k < tiles_.classes(); ++k)
-    writer_->write_static("area_fraction", to_io_rows(tiles_.fraction[k]), static_cast<int>(k));
+    writer_->write_static(luc_rules_.empty() ? "area_fraction" : "area_fraction_initial", to_io_rows(tiles_.fraction[k]),
+                          static_cast<int>(k));
   if (tile_output_) {
     const auto& by_class = class_stocks();
     for (size_t k = 0; k < by_class.size(); ++k) {
@@ -156,6 +160,12 @@ void GridRun::write_year(int yi) {
   writer_->write("rh", yi, to_io_rows(fluxes_.rh));
   writer_->write("fCarbonInput", yi, to_io_rows(fluxes_.input));
   if (leaching_output_) writer_->write("fCarbonLeaching", yi, to_io_rows(fluxes_.leaching));
+  if (!luc_rules_.empty()) {
+    fraction_io_.resize(tiles_.classes());
+    for (size_t k = 0; k < tiles_.classes(); ++k) to_io_rows(tiles_.fraction[k], fraction_io_[k]);
+    writer_->write_pools("area_fraction", yi, fraction_io_);
+    if (sealing_output_) writer_->write("fCarbonSealing", yi, to_io_rows(luc_loss_));
+  }
   if (tile_output_) {  // every class's layer in one collective write
     const auto& by_class = class_stocks();
     tile_io_.resize(by_class.size());
@@ -273,6 +283,98 @@ void GridRun::step_year(int year) {
   });
   times_.compute_busy += busy_end - t;
   stock_start_ = stock_end_;
+}
+
+bool GridRun::change_land_use(int year) {
+  if (luc_rules_.empty()) return false;
+  PhaseTimer timer(times_.compute, phase_events().compute);
+  const size_t n = cells_.size(), nk = tiles_.classes();
+  luc_loss_.assign(n, 0.0);
+  bool in_force = false;
+  for (const auto& r : luc_rules_) in_force = in_force || (year >= r.first_year && year <= r.last_year && r.rate > 0.0);
+  if (!in_force) return false;
+  const auto state = model_->state();
+  std::vector<double> rate(nk * nk), f(nk), remain(nk), gain(nk), before_stock(nk), mixed(nk);
+  std::vector<std::int32_t> tile_of(nk);
+  std::vector<size_t> changed;
+  std::vector<double> carbon_before;
+  collectively(comm_, [&] {
+    for (size_t i = 0; i < n; ++i) {
+      std::fill(rate.begin(), rate.end(), 0.0);
+      bool here = false;
+      for (size_t k = 0; k < luc_rules_.size(); ++k) {
+        const auto& r = luc_rules_[k];
+        if (luc_applies_[k][i] > 0.0 && year >= r.first_year && year <= r.last_year && r.rate > 0.0) {
+          rate[static_cast<size_t>(r.from) * nk + static_cast<size_t>(r.to)] += r.rate;
+          here = true;
+        }
+      }
+      if (!here) continue;
+      std::fill(tile_of.begin(), tile_of.end(), -1);
+      for (std::int32_t t = tiles_.first[i]; t < tiles_.first[i + 1]; ++t) tile_of[static_cast<size_t>(tiles_.cls[static_cast<size_t>(t)])] = t;
+      double c0 = 0.0;
+      for (size_t k = 0; k < nk; ++k) {
+        f[k] = tiles_.fraction[k][i];
+        before_stock[k] = tile_of[k] >= 0 ? tile_stock_[static_cast<size_t>(tile_of[k])] : 0.0;
+        if (f[k] > 0.0) c0 += f[k] * before_stock[k];
+        gain[k] = 0.0;
+      }
+      for (size_t a = 0; a < nk; ++a) {
+        double out = 0.0;
+        for (size_t b = 0; b < nk; ++b) out += rate[a * nk + b];
+        if (out > 1.0 + 1e-12)
+          throw InputError(cfg_.luc_rates + ": in " + std::to_string(year) + " the transitions from " +
+                           cfg_.land_uses[a].name + " at land " + cfg_.grid.describe_cell(cells_[i]) + " convert " +
+                           format_number("%.6g", out) + " of its area (rates summed over the rules in force): a "
+                           "transition larger than the donor's area");
+        remain[a] = f[a] * (1.0 - out);
+        for (size_t b = 0; b < nk; ++b) gain[b] += rate[a * nk + b] * f[a];
+      }
+      double loss = 0.0;
+      for (const auto& [name, values] : state) {
+        if (name == "input_scale") continue;  // each tile keeps its own inputs
+        std::vector<double>& v = *values;
+        for (size_t k = 0; k < nk; ++k) mixed[k] = tile_of[k] >= 0 ? v[static_cast<size_t>(tile_of[k])] : 0.0;
+        for (size_t b = 0; b < nk; ++b) {
+          if (!(gain[b] > 0.0)) continue;
+          const double keep = 1.0 - cfg_.land_uses[b].sealing_loss;
+          double num = remain[b] * mixed[b];
+          for (size_t a = 0; a < nk; ++a) num += rate[a * nk + b] * f[a] * keep * mixed[a];
+          v[static_cast<size_t>(tile_of[b])] = num / (remain[b] + gain[b]);
+        }
+      }
+      for (size_t b = 0; b < nk; ++b)
+        for (size_t a = 0; a < nk; ++a) loss += rate[a * nk + b] * f[a] * cfg_.land_uses[b].sealing_loss * before_stock[a];
+      for (size_t k = 0; k < nk; ++k) tiles_.fraction[k][i] = remain[k] + gain[k];
+      for (std::int32_t t = tiles_.first[i]; t < tiles_.first[i + 1]; ++t)
+        tiles_.weight[static_cast<size_t>(t)] =
+            tiles_.fraction[static_cast<size_t>(tiles_.cls[static_cast<size_t>(t)])][i];
+      luc_loss_[i] = loss;
+      changed.push_back(i);
+      carbon_before.push_back(c0);
+    }
+    model_->state_restored();
+    // nothing created or lost: each changed cell's carbon after the transitions, plus the sealing loss
+    model_->pools(tile_pools_);
+    std::vector<double> stock(tiles_.tiles(), 0.0);
+    for (const auto& pool : tile_pools_)
+      for (size_t t = 0; t < stock.size(); ++t) stock[t] += pool[t];
+    for (size_t j = 0; j < changed.size(); ++j) {
+      const size_t i = changed[j];
+      double c1 = 0.0;
+      for (std::int32_t t = tiles_.first[i]; t < tiles_.first[i + 1]; ++t)
+        if (tiles_.weight[static_cast<size_t>(t)] > 0.0) c1 += tiles_.weight[static_cast<size_t>(t)] * stock[static_cast<size_t>(t)];
+      const double c0 = carbon_before[j];
+      if (!(std::fabs(c1 + luc_loss_[i] - c0) <= cfg_.luc_tolerance * std::max(1.0, std::fabs(c0))))
+        throw InputError(cfg_.luc_rates + ": the land-use transitions of " + std::to_string(year) + " at land " +
+                         cfg_.grid.describe_cell(cells_[i]) + " do not conserve carbon: " + format_number("%.9g", c0) +
+                         " t ha-1 before, " + format_number("%.9g", c1) + " after and " +
+                         format_number("%.9g", luc_loss_[i]) + " sealed (" + cfg_.model +
+                         " keeps pools outside its state that the area-weighted mixing does not move; land-use change "
+                         "needs a model whose pools are its state, e.g. rothc)");
+    }
+  });
+  return true;
 }
 
 void GridRun::check_balance(int year) const {

@@ -174,11 +174,18 @@ std::vector<std::string> StockReader::tile_classes() const {
   return names;
 }
 
-std::vector<double> StockReader::read_fraction_cells(int layer, const std::vector<std::int64_t>& cells) const {
+bool StockReader::fractions_per_year() const {
+  int var = -1, nd = 0;
+  return nc_inq_varid(ncid_, "area_fraction", &var) == NC_NOERR && nc_inq_varndims(ncid_, var, &nd) == NC_NOERR && nd == 4;
+}
+
+std::vector<double> StockReader::read_fraction_cells(int layer, const std::vector<std::int64_t>& cells, int year) const {
+  const bool yearly = fractions_per_year();
+  const char* name = yearly && year < 0 ? "area_fraction_initial" : "area_fraction";
   int var = -1;
-  if (nc_inq_varid(ncid_, "area_fraction", &var) != NC_NOERR)
-    throw InputError(path_ + ": holds no area_fraction (the land-cover fractions of a run on tiles)");
-  std::vector<double> f = read_layer_cells(var, "area_fraction", -1, layer, cells);
+  if (nc_inq_varid(ncid_, name, &var) != NC_NOERR)
+    throw InputError(path_ + ": holds no " + name + " (the land-cover fractions of a run on tiles)");
+  std::vector<double> f = read_layer_cells(var, name, yearly ? year : -1, layer, cells);
   for (double& x : f)
     if (std::isnan(x)) x = 0.0;
   return f;

@@ -39,8 +39,11 @@ class StockReader {
                                       const std::vector<std::int64_t>& cells) const;
   /// The land-cover classes of a run on tiles (area_type), empty when the output holds no cSoilTile.
   std::vector<std::string> tile_classes() const;
-  /// area_fraction of land-cover layer `layer` at `cells` (0 where absent).
-  std::vector<double> read_fraction_cells(int layer, const std::vector<std::int64_t>& cells) const;
+  /// area_fraction of land-cover layer `layer` at `cells` (0 where absent); of a run with land-use change
+  /// (area_fraction per year), of year index `year`, or area_fraction_initial for year = -1.
+  std::vector<double> read_fraction_cells(int layer, const std::vector<std::int64_t>& cells, int year = -1) const;
+  /// Whether area_fraction changes with the years (land-use change).
+  bool fractions_per_year() const;
 
  private:
   /// Layer `layer` of the (landcover, y, x) slab of `var` (with a leading time index `year` when >= 0) at `cells`.

@@ -63,6 +63,7 @@ RunTotals::RunTotals(MPI_Comm comm, const RunConfig& cfg, const std::string& out
   MPI_Comm_rank(comm_, &rank_);
   const double t0 = MPI_Wtime();
   start_label_ = "1 January " + std::to_string(cfg.start_year);
+  luc_ = !cfg.luc_rates.empty();
   for (std::size_t k = 0; k < cfg.land_uses.size(); ++k) order_.push_back(k);
   std::sort(order_.begin(), order_.end(),
             [&](std::size_t a, std::size_t b) { return cfg.land_uses[a].code < cfg.land_uses[b].code; });
@@ -119,10 +120,12 @@ void RunTotals::start(const decomposition::LandPartition& partition, const std::
 }
 
 void RunTotals::add_year(int y, const decomposition::LandPartition& partition, const std::vector<double>& stock,
-                         const std::vector<std::vector<double>>& tile_stock) {
+                         const std::vector<std::vector<double>>& tile_stock,
+                         const std::vector<std::vector<double>>& fraction) {
   const double t0 = MPI_Wtime();
   const auto tiles = tiles_at_home(partition, tile_stock);
-  totals_->add_year(y, at_home(partition, stock), tiles);
+  const auto now = luc_ ? tiles_at_home(partition, fraction) : std::vector<std::vector<double>>{};
+  totals_->add_year(y, at_home(partition, stock), tiles, now);
   seconds_ += MPI_Wtime() - t0;
 }
 
@@ -141,9 +144,15 @@ void RunTotals::finish(const std::string& output_path, int first_year_index,
             t.push_back(reader.read_tile_cells(y, static_cast<int>(k), s.grid, totals_->cells()));
         return t;
       };
-      totals_->add_start(reader.read_cells(-1, s.grid, totals_->cells()), tiles(-1));
+      auto fractions = [&](int y) {  // with land-use change, as the output stores them each year
+        std::vector<std::vector<double>> f;
+        if (luc_)
+          for (const std::size_t k : order_) f.push_back(reader.read_fraction_cells(static_cast<int>(k), totals_->cells(), y));
+        return f;
+      };
+      totals_->add_start(reader.read_cells(-1, s.grid, totals_->cells()), tiles(-1), fractions(-1));
       for (int y = 0; y < first_year_index; ++y)
-        totals_->add_year(y, reader.read_cells(y, s.grid, totals_->cells()), tiles(y));
+        totals_->add_year(y, reader.read_cells(y, s.grid, totals_->cells()), tiles(y), fractions(y));
     });
   }
   std::string provenance = "run output: " + output_path + "\n";

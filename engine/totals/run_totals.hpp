@@ -46,8 +46,10 @@ class RunTotals {
   void start(const decomposition::LandPartition& partition, const std::vector<double>& stock,
              const std::vector<double>& observed, const std::vector<std::vector<double>>& tile_stock = {});
   /// Collective: the stock of the owned cells at the end of year index y.
+  /// `fraction`: with land-use change, the fractions of the year (per class of cfg.land_uses, per cell).
   void add_year(int y, const decomposition::LandPartition& partition, const std::vector<double>& stock,
-                const std::vector<std::vector<double>>& tile_stock = {});
+                const std::vector<std::vector<double>>& tile_stock = {},
+                const std::vector<std::vector<double>>& fraction = {});
   /// Collective, after the output file is complete under `output_path`: the start and years
   /// [0, first_year_index) read from it when the run was restarted, then the files; logs the
   /// national total at the end. `attributes`: the output's provenance attributes.
@@ -62,6 +64,7 @@ class RunTotals {
   std::vector<std::vector<double>> tiles_at_home(const decomposition::LandPartition& partition,
                                                  const std::vector<std::vector<double>>& tile_stock);
   std::vector<std::size_t> order_;  ///< the totals' classes (by code) as indices of cfg.land_uses
+  bool luc_ = false;                 ///< land-use change: the fractions change every year
   void log(const std::string& line) const;
   MPI_Comm comm_;
   int rank_ = 0;

@@ -236,20 +236,31 @@ void run_summarize(MPI_Comm comm, const SummarizeOptions& o) {
     for (const int k : layer_of) t.push_back(reader->read_tile_cells(y, k, s.grid, cells));
     return t;
   };
+  const bool yearly = !layer_of.empty() && reader->fractions_per_year();  // land-use change
+  auto fractions_of = [&](int y) {
+    std::vector<std::vector<double>> f;
+    if (yearly)
+      for (const int k : layer_of) f.push_back(reader->read_fraction_cells(k, cells, y));
+    return f;
+  };
   ZoneTotals totals(comm, s, cells, fractions);  // bad zone layers stop here, before anything is written
   {
-    std::vector<std::vector<double>> t;
-    collectively(comm, [&] { t = tiles(-1); });
-    totals.add_start(start, t);
+    std::vector<std::vector<double>> t, f;
+    collectively(comm, [&] {
+      t = tiles(-1);
+      f = fractions_of(-1);
+    });
+    totals.add_start(start, t, f);
   }
   for (int y = 0; y < s.years; ++y) {
     std::vector<double> stock;
-    std::vector<std::vector<double>> t;
+    std::vector<std::vector<double>> t, f;
     collectively(comm, [&] {
       stock = reader->read_cells(y, s.grid, cells);
       t = tiles(y);
+      f = fractions_of(y);
     });
-    totals.add_year(y, stock, t);
+    totals.add_year(y, stock, t, f);
   }
   reader.reset();
   attributes["history"] = utc_now_iso() + ": alamod summarize " + o.run + " (" + std::to_string(size) + " ranks)";

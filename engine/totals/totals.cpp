@@ -72,13 +72,15 @@ ZoneTotals::ZoneTotals(MPI_Comm comm, TotalsSetup setup, std::vector<std::int64_
   sums_ = std::make_unique<ZoneSums>(std::move(layers), std::move(classes), s.class_names, s.years);
 }
 
-std::vector<std::vector<double>> ZoneTotals::class_values(const std::vector<std::vector<double>>& tile_stock) const {
-  std::vector<std::vector<double>> v(fraction_.size());
-  for (std::size_t c = 0; c < fraction_.size(); ++c) {
+std::vector<std::vector<double>> ZoneTotals::class_values(const std::vector<std::vector<double>>& tile_stock,
+                                                         const std::vector<std::vector<double>>& fraction_now) const {
+  const auto& fraction = fraction_now.empty() ? fraction_ : fraction_now;
+  std::vector<std::vector<double>> v(fraction.size());
+  for (std::size_t c = 0; c < fraction.size(); ++c) {
     v[c].assign(cells_.size(), 0.0);
     for (std::size_t i = 0; i < cells_.size(); ++i)
-      if (fraction_[c][i] > 0.0)
-        v[c][i] = fraction_[c][i] * stored_value(tile_stock[c][i], setup_.stored_as_float, setup_.significant_bits);
+      if (fraction[c][i] > 0.0)
+        v[c][i] = fraction[c][i] * stored_value(tile_stock[c][i], setup_.stored_as_float, setup_.significant_bits);
   }
   return v;
 }
@@ -91,18 +93,20 @@ std::vector<double> ZoneTotals::as_stored(const std::vector<double>& stock) cons
   return v;
 }
 
-void ZoneTotals::add_start(const std::vector<double>& stock, const std::vector<std::vector<double>>& tile_stock) {
+void ZoneTotals::add_start(const std::vector<double>& stock, const std::vector<std::vector<double>>& tile_stock,
+                           const std::vector<std::vector<double>>& fraction) {
   start_ = as_stored(stock);
-  sums_->add_start(start_, tiles() ? class_values(tile_stock) : std::vector<std::vector<double>>{});
+  sums_->add_start(start_, tiles() ? class_values(tile_stock, fraction) : std::vector<std::vector<double>>{}, fraction);
 }
 
-void ZoneTotals::add_year(int y, const std::vector<double>& stock, const std::vector<std::vector<double>>& tile_stock) {
-  const auto classes = tiles() ? class_values(tile_stock) : std::vector<std::vector<double>>{};
+void ZoneTotals::add_year(int y, const std::vector<double>& stock, const std::vector<std::vector<double>>& tile_stock,
+                          const std::vector<std::vector<double>>& fraction) {
+  const auto classes = tiles() ? class_values(tile_stock, fraction) : std::vector<std::vector<double>>{};
   if (y + 1 == setup_.years) {
     last_ = as_stored(stock);
-    sums_->add_year(y, last_, classes);
+    sums_->add_year(y, last_, classes, fraction);
   } else {
-    sums_->add_year(y, as_stored(stock), classes);
+    sums_->add_year(y, as_stored(stock), classes, fraction);
   }
 }
 

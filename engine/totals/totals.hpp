@@ -60,8 +60,12 @@ class ZoneTotals {
   /// The stock of each cell (t ha-1) on 1 January of the first year / at the end of year index y; with
   /// fractions, `tile_stock[c][i]` the stock of class c's tile in cell i (t ha-1 of the tile; any value where
   /// the cell has no such tile).
-  void add_start(const std::vector<double>& stock, const std::vector<std::vector<double>>& tile_stock = {});
-  void add_year(int y, const std::vector<double>& stock, const std::vector<std::vector<double>>& tile_stock = {});
+  /// `fraction` (land-use change): the fractions of that time, per class of setup.class_codes; empty: the
+  /// constructor's.
+  void add_start(const std::vector<double>& stock, const std::vector<std::vector<double>>& tile_stock = {},
+                 const std::vector<std::vector<double>>& fraction = {});
+  void add_year(int y, const std::vector<double>& stock, const std::vector<std::vector<double>>& tile_stock = {},
+                const std::vector<std::vector<double>>& fraction = {});
   bool tiles() const { return !fraction_.empty(); }
   /// Collective: the national total of per-cell stocks (t ha-1), in Tg C (each value first rounded as
   /// the output stores it when `as_stored`).
@@ -80,7 +84,8 @@ class ZoneTotals {
  private:
   std::vector<double> as_stored(const std::vector<double>& stock) const;
   /// Per class, per cell: share times the tile's stock as stored (0 without a tile).
-  std::vector<std::vector<double>> class_values(const std::vector<std::vector<double>>& tile_stock) const;
+  std::vector<std::vector<double>> class_values(const std::vector<std::vector<double>>& tile_stock,
+                                                const std::vector<std::vector<double>>& fraction) const;
   MPI_Comm comm_;
   int rank_ = 0;
   TotalsSetup setup_;

@@ -61,7 +61,8 @@ void write_totals_csv(const std::string& path, const TotalsTable& table) {
   for (size_t r = 0; r < table.rows.size(); ++r) {
     const auto& row = table.rows[r];
     zone[r] = "," + csv_field(row.kind) + "," + csv_field(row.code) + "," + csv_field(row.name) + "," +
-              csv_field(row.land_cover) + "," + shortest_number(row.area_ha);
+              csv_field(row.land_cover);
+    if (row.area_ha_year.empty()) zone[r] += "," + shortest_number(row.area_ha);
   }
   auto number = [&csv](double v) {
     csv += ',';
@@ -75,6 +76,7 @@ void write_totals_csv(const std::string& path, const TotalsTable& table) {
       csv += prefix;
       csv += year;
       csv += zone[r];
+      if (!row.area_ha_year.empty()) number(row.area_ha_year[static_cast<size_t>(y)]);  // the year's area
       for (const double v : {row.TgC[static_cast<size_t>(y)], row.t_ha[static_cast<size_t>(y)], row.start_TgC,
                              c.change_TgC, c.change_pct, c.rate_per_mille_yr, c.asr_t_ha_yr, c.rsr_t_ha_yr})
         number(v);

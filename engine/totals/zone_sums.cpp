@@ -22,6 +22,7 @@ ZoneSums::ZoneSums(std::vector<ZoneLayer> layers, std::vector<std::vector<double
   set_up();
   start_.assign(slots_, 0);
   year_.assign(slots_ * static_cast<std::size_t>(years), 0);
+  area_time_.assign(slots_ * static_cast<std::size_t>(years + 1), 0);
 }
 
 void ZoneSums::set_up() {
@@ -33,7 +34,6 @@ void ZoneSums::set_up() {
     slots_ += layer.zones.size() * per_zone;
   }
   weight_.assign(slots_, 0);
-  if (!fraction_.empty()) class_area_.assign(slots_, 0);
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     const auto& layer = layers_[l];
     for (std::size_t i = 0; i < land_class_.size(); ++i)
@@ -47,8 +47,7 @@ void ZoneSums::set_up() {
         }
         for (std::size_t c = 0; c < fraction_.size(); ++c)
           if (fraction_[c][i] > 0.0) {
-            weight_[slot + 1 + c] += w;  // sub-cells touched by the class (a row is written where > 0)
-            class_area_[slot + 1 + c] += to_fixed_point(fraction_[c][i]) * w;
+            weight_[slot + 1 + c] += w;  // sub-cells touched by the class at the start
           }
       }
   }
@@ -75,7 +74,8 @@ void ZoneSums::set_up() {
 }
 
 void ZoneSums::add(const std::vector<double>& stock, const std::vector<std::vector<double>>& class_value,
-                   FixedPoint* sums) {
+                   const std::vector<std::vector<double>>& fraction_now, FixedPoint* sums, FixedPoint* areas) {
+  const auto& fraction = fraction_now.empty() ? fraction_ : fraction_now;
   if (stock.size() != land_class_.size()) throw std::logic_error("ZoneSums: one stock per cell expected");
   const bool tiles = !fraction_.empty();
   if (tiles && class_value.size() != fraction_.size()) throw std::logic_error("ZoneSums: class values expected");
@@ -92,7 +92,7 @@ void ZoneSums::add(const std::vector<double>& stock, const std::vector<std::vect
   for (std::size_t i = 0; i < stock.size(); ++i) {
     FixedPoint q = fixed(stock[i]);
     const std::size_t cls = 1 + static_cast<std::size_t>(land_class_[i]);
-    for (std::size_t c = 0; c < qc.size(); ++c) qc[c] = fraction_[c][i] > 0.0 ? fixed(class_value[c][i]) : 0;
+    for (std::size_t c = 0; c < qc.size(); ++c) qc[c] = fraction[c][i] > 0.0 ? fixed(class_value[c][i]) : 0;
     if (tiles) {  // the cell's stock is the sum of its classes' terms: the classes add up to "all" exactly
       q = 0;
       for (const FixedPoint t : qc) q += t;
@@ -102,7 +102,10 @@ void ZoneSums::add(const std::vector<double>& stock, const std::vector<std::vect
       if (dense[d] >= 0) {
         sums[dense[d]] += q;
         if (!tiles) sums[static_cast<std::size_t>(dense[d]) + cls] += q;
-        for (std::size_t c = 0; c < qc.size(); ++c) sums[static_cast<std::size_t>(dense[d]) + 1 + c] += qc[c];
+        for (std::size_t c = 0; c < qc.size(); ++c) {
+          sums[static_cast<std::size_t>(dense[d]) + 1 + c] += qc[c];
+          if (fraction[c][i] > 0.0) areas[static_cast<std::size_t>(dense[d]) + 1 + c] += to_fixed_point(fraction[c][i]);
+        }
       }
     for (const std::size_t l : shared_layers_) {
       const auto& layer = layers_[l];
@@ -111,18 +114,25 @@ void ZoneSums::add(const std::vector<double>& stock, const std::vector<std::vect
         const auto w = layer.member_weight[static_cast<size_t>(k)];
         zone[0] += q * w;
         if (!tiles) zone[cls] += q * w;
-        for (std::size_t c = 0; c < qc.size(); ++c) zone[1 + c] += qc[c] * w;
+        FixedPoint* area = areas + (zone - sums);
+        for (std::size_t c = 0; c < qc.size(); ++c) {
+          zone[1 + c] += qc[c] * w;
+          if (fraction[c][i] > 0.0) area[1 + c] += to_fixed_point(fraction[c][i]) * w;
+        }
       }
     }
   }
 }
 
-void ZoneSums::add_start(const std::vector<double>& stock, const std::vector<std::vector<double>>& class_value) {
-  add(stock, class_value, start_.data());
+void ZoneSums::add_start(const std::vector<double>& stock, const std::vector<std::vector<double>>& class_value,
+                         const std::vector<std::vector<double>>& fraction) {
+  add(stock, class_value, fraction, start_.data(), area_time_.data());
 }
 
-void ZoneSums::add_year(int y, const std::vector<double>& stock, const std::vector<std::vector<double>>& class_value) {
-  add(stock, class_value, year_.data() + slots_ * static_cast<std::size_t>(y));
+void ZoneSums::add_year(int y, const std::vector<double>& stock, const std::vector<std::vector<double>>& class_value,
+                        const std::vector<std::vector<double>>& fraction) {
+  add(stock, class_value, fraction, year_.data() + slots_ * static_cast<std::size_t>(y),
+      area_time_.data() + slots_ * static_cast<std::size_t>(y + 1));
 }
 
 double ZoneSums::national_TgC(MPI_Comm comm, const std::vector<double>& stock, double cell_area_ha) const {
@@ -145,8 +155,8 @@ TotalsTable ZoneSums::reduce(MPI_Comm comm, double cell_area_ha) const {
   sum_over_ranks(comm, all);
   std::vector<std::int64_t> weight = weight_;
   MPI_Allreduce(MPI_IN_PLACE, weight.data(), static_cast<int>(weight.size()), MPI_INT64_T, MPI_SUM, comm);
-  std::vector<FixedPoint> class_area = class_area_;
-  if (!fraction_.empty()) sum_over_ranks(comm, class_area);
+  std::vector<FixedPoint> area_time = area_time_;
+  if (!fraction_.empty()) sum_over_ranks(comm, area_time);
   const int years = slots_ ? static_cast<int>(year_.size() / slots_) : 0;
   TotalsTable t;
   t.cell_area_ha = cell_area_ha;
@@ -157,22 +167,28 @@ TotalsTable ZoneSums::reduce(MPI_Comm comm, double cell_area_ha) const {
     for (std::size_t z = 0; z < layer.zones.size(); ++z)
       for (std::size_t c = 0; c < per_zone; ++c) {
         const std::size_t slot = base_[l] + z * per_zone + c;
-        if (weight[slot] == 0) continue;
+        const bool shares = c > 0 && !fraction_.empty();
+        if (!shares && weight[slot] == 0) continue;
         TotalsRow row;
         row.kind = layer.kind;
         row.code = layer.zones[z].code;
         row.name = layer.zones[z].name;
         row.land_cover = c == 0 ? "all" : class_names_[c - 1];
-        // sub-cells, exact below 2^53; a class of fractions: the sum of its shares of them
-        const double w = c > 0 && !fraction_.empty() ? to_double(class_area[slot]) : static_cast<double>(weight[slot]);
-        if (!(w > 0.0)) continue;
+        // sub-cells, exact below 2^53; a class of fractions: the sum of its shares of them (at the start, and in
+        // each year: land-use change moves them)
+        const double w = shares ? to_double(area_time[slot]) : static_cast<double>(weight[slot]);
+        bool ever = w > 0.0;
+        for (int y = 0; shares && y < years; ++y) ever = ever || area_time[slots_ * static_cast<std::size_t>(y + 1) + slot] > 0;
+        if (!ever) continue;
         row.area_ha = w / den * cell_area_ha;
         row.start_TgC = to_double(all[slot], den) * cell_area_ha * 1e-6;
-        row.start_t_ha = to_double(all[slot]) / w;
+        row.start_t_ha = w > 0.0 ? to_double(all[slot]) / w : 0.0;
         for (int y = 0; y < years; ++y) {
           const FixedPoint s = all[slots_ * static_cast<std::size_t>(y + 1) + slot];
+          const double wy = shares ? to_double(area_time[slots_ * static_cast<std::size_t>(y + 1) + slot]) : w;
           row.TgC.push_back(to_double(s, den) * cell_area_ha * 1e-6);
-          row.t_ha.push_back(to_double(s) / w);
+          row.t_ha.push_back(wy > 0.0 ? to_double(s) / wy : 0.0);
+          if (shares) row.area_ha_year.push_back(wy / den * cell_area_ha);
         }
         t.rows.push_back(std::move(row));
       }

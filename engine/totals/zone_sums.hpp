@@ -21,6 +21,7 @@ struct TotalsRow {
   double start_t_ha = 0;     ///< its mean density, t C ha-1
   std::vector<double> TgC;   ///< end-of-year stock, Tg C, per year
   std::vector<double> t_ha;  ///< end-of-year mean density, t C ha-1, per year
+  std::vector<double> area_ha_year;  ///< a class of land cover as fractions: its area in each year (empty: area_ha)
 };
 
 /// Every zone's totals over the run, in a fixed order: layer by layer (as given), zone by zone, "all"
@@ -50,8 +51,11 @@ class ZoneSums {
   /// The stock of each cell (t ha-1) on 1 January of the first year / at the end of year index y.
   /// Throws InputError when a value is not finite or out of the fixed-point range (|v| >= 2^40).
   /// With fractions, `class_value[c][i]`: class c's share of the cell times its tile's stock (t ha-1 of the cell).
-  void add_start(const std::vector<double>& stock, const std::vector<std::vector<double>>& class_value = {});
-  void add_year(int y, const std::vector<double>& stock, const std::vector<std::vector<double>>& class_value = {});
+  /// `fraction`: the classes' fractions of that time (land-use change), empty for those of the constructor.
+  void add_start(const std::vector<double>& stock, const std::vector<std::vector<double>>& class_value = {},
+                 const std::vector<std::vector<double>>& fraction = {});
+  void add_year(int y, const std::vector<double>& stock, const std::vector<std::vector<double>>& class_value = {},
+                const std::vector<std::vector<double>>& fraction = {});
   /// Collective: the table over every rank's cells (the same on every rank). `cell_area_ha` is the
   /// projected area of one cell.
   TotalsTable reduce(MPI_Comm comm, double cell_area_ha) const;
@@ -62,7 +66,8 @@ class ZoneSums {
   const std::vector<ZoneLayer>& layers() const { return layers_; }
 
  private:
-  void add(const std::vector<double>& stock, const std::vector<std::vector<double>>& class_value, FixedPoint* sums);
+  void add(const std::vector<double>& stock, const std::vector<std::vector<double>>& class_value,
+           const std::vector<std::vector<double>>& fraction, FixedPoint* sums, FixedPoint* areas);
   void set_up();  ///< slots, weights and dense membership (both constructors)
   std::vector<ZoneLayer> layers_;
   std::vector<int> land_class_;
@@ -75,7 +80,8 @@ class ZoneSums {
   std::size_t slots_ = 0;
   std::vector<std::int64_t> weight_;     ///< per slot: sub-cells (of the layer's denominator)
   std::vector<std::vector<double>> fraction_;  ///< per class, per cell (empty: one class per cell, land_class_)
-  std::vector<FixedPoint> class_area_;   ///< with fractions, per slot: sub-cells times shares (fixed point)
+  /// with fractions, per time (the start, then each year) and slot: the class areas of that time
+  std::vector<FixedPoint> area_time_;
   std::vector<FixedPoint> start_, year_;  ///< per slot, and per year and slot
 };
 

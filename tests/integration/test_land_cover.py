@@ -9,6 +9,13 @@
   test_land_cover.py fine-map  --alamod PATH --source-dir DIR --work DIR
       The fractions computed by alamod from the 1 km class map (inputs.land_cover_map) equal the shipped 8 km
       layers, and the 8 km and 1 km areas per class agree within 0.5 %.
+  test_land_cover.py luc       --alamod PATH --source-dir DIR --work DIR
+      configs/france_luc_example.toml (1999-2030, transitions 2000-2029) on 1 and 3 ranks with cells moving:
+      every variable and totals.csv bitwise the same; the fractions of a cell follow the rates year by year (the
+      rule computed here); sealing only where the sealing rules apply; the class areas of totals.csv change with
+      the years and add up to the land; a run stopped by SIGTERM in the transition period on 2 ranks and restarted
+      on 3 gives the 1-rank run's bits; a rate table moving more than the donor's area, and a transition to an unknown
+      class, are refused (file, class, cell or line).
   test_land_cover.py bad-input --alamod PATH --source-dir DIR --work DIR
       Fractions summing to 1.2 or negative, a code without a class in the fine map, a fraction raster without
       a CRS, a class without a fraction raster, a class stock out of range: exit 1, one line `alamod: error:`
@@ -17,6 +24,7 @@
 import argparse
 import os
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -30,6 +38,7 @@ gdal.SetConfigOption("GDAL_PAM_ENABLED", "NO")
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
            OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_pml="ob1")
 CLASSES = ["cropland", "forest", "grassland"]  # the configuration's order (TOML tables by name)
+LUC_CLASSES = ["artificial", "cropland", "forest", "grassland"]
 results = []
 
 
@@ -38,10 +47,10 @@ def check(name, ok, detail=""):
     print(("PASS " if ok else "FAIL ") + name + ("" if ok else ": " + str(detail)[-1500:]), flush=True)
 
 
-def run(a, ranks, out, *sets, end_year=1995, config=None):
+def run(a, ranks, out, *sets, end_year=1995, config=None, extra=()):
     cmd = ["mpiexec", "-n", str(ranks), a.alamod, "run",
            config or os.path.join(a.source_dir, "configs/france_default.toml"), "--out", out, "--overwrite",
-           "--quiet", "--set", "run.end_year=%d" % end_year]
+           "--quiet", "--set", "run.end_year=%d" % end_year, *extra]
     for s in sets:
         cmd += ["--set", s]
     return subprocess.run(cmd, env=ENV, capture_output=True, text=True, timeout=600)
@@ -157,6 +166,140 @@ def cmd_fine_map(a):
               abs(a8 / a1 - 1.0) < 0.005, a8 / a1 - 1.0)
 
 
+# ------------------------------------------------------------------------------------------------ land-use change
+def rank_pids(out):
+    p = subprocess.run(["pgrep", "-f", "alamod run .* --out %s " % out], capture_output=True, text=True)
+    pids = []
+    for pid in p.stdout.split():
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                argv0 = f.read().split(b"\0")[0]
+        except OSError:
+            continue
+        if os.path.basename(argv0) == b"alamod":
+            pids.append(int(pid))
+    return pids
+
+
+def expected_fractions(a, f0, region, years):
+    """The fractions after the transitions of `years`, by the rule of docs/LAND_COVER.md (simultaneous moves of
+    rate x donor fraction, from the rates table)."""
+    rules = [l.strip().split(",") for l in open(os.path.join(a.source_dir, "data/land_use_change/france_example_rates.csv"))
+             if l.strip() and not l.startswith("#")][1:]
+    f = {k: f0[k].copy() for k in LUC_CLASSES}
+    for y in years:
+        rate = {}
+        for kind, code, fr, to, r, y0, y1 in rules:
+            if not int(y0) <= y <= int(y1):
+                continue
+            where = np.ones_like(region, dtype=bool) if kind == "country" else region == int(code)
+            rate[(fr, to)] = rate.get((fr, to), 0.0) + np.where(where, float(r), 0.0)
+        out = {k: sum((v for (fr, _), v in rate.items() if fr == k), np.zeros_like(region, dtype=float)) for k in LUC_CLASSES}
+        gain = {k: sum((v * f[fr] for (fr, to), v in rate.items() if to == k), np.zeros_like(region, dtype=float))
+                for k in LUC_CLASSES}
+        f = {k: f[k] * (1.0 - out[k]) + gain[k] for k in LUC_CLASSES}
+    return f
+
+
+def cmd_luc(a):
+    cfg = os.path.join(a.source_dir, "configs/france_luc_example.toml")
+    sets = ("run.start_year=1999", 'decomposition.rebalance="always"', "decomposition.rebalance_every_years=2")
+    outs = {}
+    for np_ in (1, 3):  # (2 ranks: the stopped run below)
+        d = os.path.join(a.work, "np%d" % np_)
+        r = run(a, np_, d, *sets, end_year=2030, config=cfg)
+        check("land-use change example on %d rank(s), cells moving between ranks" % np_, r.returncode == 0, r.stderr)
+        if r.returncode != 0:
+            return
+        outs[np_] = d
+    ref = read_vars(os.path.join(outs[1], "carbon_yearly.nc"))
+    for np_ in (3,):
+        got = read_vars(os.path.join(outs[np_], "carbon_yearly.nc"))
+        differ = [k for k in ref if k not in got or ref[k].tobytes() != got[k].tobytes()]
+        check("land-use change, %d ranks: every output variable bitwise the same as on 1 rank" % np_, not differ, differ)
+        same = open(os.path.join(outs[np_], "totals.csv")).read() == open(os.path.join(outs[1], "totals.csv")).read()
+        check("land-use change, %d ranks: totals.csv the same as on 1 rank" % np_, same)
+    with netCDF4.Dataset(os.path.join(outs[1], "carbon_yearly.nc")) as ds:
+        names = [str(x) for x in netCDF4.chartostring(ds["area_type"][:])]
+        check("the classes are the configuration's, artificial included", names == LUC_CLASSES, names)
+        check("area_fraction has a time axis", ds["area_fraction"].dimensions[0] == "time", ds["area_fraction"].dimensions)
+    fill = lambda x: np.where(x > 1e19, np.nan, x).astype(np.float64)
+    f0 = fill(ref["area_fraction_initial"])
+    fy = fill(ref["area_fraction"])
+    land = np.isfinite(f0[0])
+    region = raster(data(a, "region_8km.tif"))
+    start = {k: np.nan_to_num(f0[i]) for i, k in enumerate(LUC_CLASSES)}
+    for y in (1999, 2000, 2015, 2030):
+        want = expected_fractions(a, start, region, range(1999, y + 1))
+        err = max(np.abs(fy[y - 1999][i][land] - want[k][land]).max() for i, k in enumerate(LUC_CLASSES))
+        check("the fractions of %d follow the rates (largest difference %.1e)" % (y, err), err < 1e-12, err)
+        s = np.nansum(fy[y - 1999], axis=0)
+        check("the fractions of %d sum to 1 on land" % y, np.abs(s[land] - 1).max() < 1e-12, np.abs(s[land] - 1).max())
+    seal = fill(ref["fCarbonSealing"])
+    sealed_regions = np.isin(region, [11, 84])
+    donors = ((region == 11) & (start["cropland"] > 0)) | ((region == 84) & (start["grassland"] > 0))
+    check("carbon sealed only where the sealing rules apply and while they are in force",
+          np.all(seal[:, land & ~sealed_regions] == 0) and np.all(seal[0][land] == 0) and
+          np.all(seal[2][land & donors] > 0) and np.all(seal[-1][land] == 0), float(np.nanmax(seal)))
+    rows = [l.rstrip("\n").split(",") for l in open(os.path.join(outs[1], "totals.csv")) if not l.startswith("#")]
+    head = rows[0]
+    col = {c: head.index(c) for c in ("year", "zone_kind", "land_cover", "area_ha")}
+    nat = {}
+    for r in rows[1:]:
+        if r[col["zone_kind"]] == "country":
+            nat[(int(r[col["year"]]), r[col["land_cover"]])] = float(r[col["area_ha"]])
+    art = [nat[(y, "artificial")] for y in (1999, 2000, 2029, 2030)]
+    check("totals.csv: the artificial class's area grows with the transitions, then stays",
+          art[0] == 0 and 0 < art[1] < art[2] == art[3], art)
+    for y in (2000, 2030):
+        total = sum(nat[(y, k)] for k in LUC_CLASSES)
+        check("totals.csv %d: the classes' areas add up to the land" % y, abs(total / nat[(y, "all")] - 1) < 1e-12,
+              total / nat[(y, "all")] - 1)
+    # a restart on another rank count in the middle of the transition period
+    d = os.path.join(a.work, "sigterm")
+    shutil.rmtree(d, ignore_errors=True)
+    cmd = ["mpiexec", "-n", "2", a.alamod, "run", cfg, "--out", d, "--set", "run.end_year=2030",
+           "--checkpoint-every", "2"] + [x for kv in sets for x in ("--set", kv)]
+    p = subprocess.Popen(cmd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for line in p.stdout:
+        if "year 1999 done" in line:
+            for pid in rank_pids(d):
+                os.kill(pid, signal.SIGTERM)
+            break
+    _, err = p.communicate(timeout=300)
+    ckpts = sorted(f for f in os.listdir(d) if f.startswith("carbon_yearly.checkpoint_") and f.endswith(".nc"))
+    years = [int(f.split("_")[-1][:-3]) for f in ckpts]
+    check("SIGTERM in the transition period: exit 75 with a checkpoint of 2000-2028",
+          p.returncode == 75 and years and 2000 <= max(years) <= 2028, "rc=%d %s %s" % (p.returncode, years, err[-500:]))
+    r = subprocess.run(cmd[:2] + ["3"] + cmd[3:] + ["--restart", "--quiet"], env=ENV, capture_output=True, text=True,
+                       timeout=600)
+    check("restart on 3 ranks", r.returncode == 0, r.stderr[-800:])
+    if r.returncode == 0:
+        got = read_vars(os.path.join(d, "carbon_yearly.nc"))
+        differ = [k for k in ref if k not in got or ref[k].tobytes() != got[k].tobytes()]
+        check("stopped on 2 ranks in the transitions, restarted on 3: every variable bitwise the uninterrupted run's",
+              not differ, differ)
+        same = open(os.path.join(d, "totals.csv")).read() == open(os.path.join(outs[1], "totals.csv")).read()
+        check("... and the same totals.csv", same)
+    # bad rates
+    def bad(name, text, must):
+        path = os.path.join(a.work, name + ".csv")
+        with open(path, "w") as f:
+            f.write("zone_kind,zone_code,from,to,rate,first_year,last_year\n" + text)
+        out = os.path.join(a.work, "out_" + name)
+        shutil.rmtree(out, ignore_errors=True)
+        r = run(a, 2, out, 'land_use_change.rates="%s"' % path, end_year=2001, config=cfg)
+        lines = [l for l in r.stderr.splitlines() if l.startswith("alamod: error:")]
+        left = os.path.isdir(out) and any(f.startswith("carbon_yearly") or f.startswith(".carbon_yearly.nc")
+                                          for f in os.listdir(out))
+        check("bad rates, %s: exit 1, one line naming %s" % (name, ", ".join(must)),
+              r.returncode == 1 and len(lines) == 1 and all(m in lines[0] for m in must) and not left,
+              "rc=%d left=%s %s" % (r.returncode, left, r.stderr[-600:]))
+    bad("larger_than_donor", "country,0,grassland,cropland,0.7,1990,2000\nregion,53,grassland,forest,0.4,1995,2000\n",
+        ["larger than the donor", "grassland", "in 1995", "land cell (row"])
+    bad("unknown_class", "country,0,grassland,vineyard,0.1,1990,2000\n", [":2 (to)", "unknown class 'vineyard'"])
+
+
 # ------------------------------------------------------------------------------------------------ bad input
 def copy_raster(src, dst, change=None, srs=True):
     ds = gdal.Open(src)
@@ -231,14 +374,14 @@ def cmd_bad_input(a):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=["ranks", "fine-map", "bad-input"])
+    ap.add_argument("what", choices=["ranks", "fine-map", "luc", "bad-input"])
     ap.add_argument("--alamod", required=True)
     ap.add_argument("--source-dir", required=True)
     ap.add_argument("--work", required=True)
     a = ap.parse_args()
     a.source_dir = os.path.abspath(a.source_dir)  # the configuration's paths are relative to its folder
     os.makedirs(a.work, exist_ok=True)
-    {"ranks": cmd_ranks, "fine-map": cmd_fine_map, "bad-input": cmd_bad_input}[a.what](a)
+    {"ranks": cmd_ranks, "fine-map": cmd_fine_map, "luc": cmd_luc, "bad-input": cmd_bad_input}[a.what](a)
     print("%d passed, %d failed" % (sum(results), len(results) - sum(results)))
     sys.exit(0 if results and all(results) else 1)
 
