@@ -270,9 +270,34 @@ std::string GridRun::read_checkpoint(const std::string& path, int& next_year) {
     log("note: " + path + " records no checksums (written by an earlier alamod): its state and output snapshot "
         "are not verified");
   restored_input_sha256_ = attrs["alamod_input_sha256"];
-  collectively(comm_, [&] { restore_state_by_cell(f); });
+  collectively(comm_, [&] {
+    check_restored_fractions(path, f);
+    restore_state_by_cell(f);
+  });
   check_restored_state(path);
   return "";
+}
+
+void GridRun::check_restored_fractions(const std::string& path,
+                                       const std::map<std::string, std::vector<double>>& fields) const {
+  // the land-cover fractions of each cell: each 0 to 1, summing to 1 (a checksum that matches does not say so)
+  const size_t nk = cfg_.land_uses.size();
+  for (size_t c = 0; c < cells_.size(); ++c) {
+    double sum = 0.0;
+    for (size_t k = 0; k < nk; ++k) {
+      const std::string name = "area_fraction__" + cfg_.land_uses[k].name;
+      const double v = fields.at(name)[c];
+      if (!(v >= 0.0 && v <= 1.0))
+        throw InputError(path + ": the checkpoint's variable '" + name + "' is " + short_number(v) + " at land " +
+                         cfg_.grid.describe_cell(cells_[c]) + ", expected an area fraction from 0 to 1; restart from "
+                         "another checkpoint (--restart FILE) or start again with --overwrite");
+      sum += v;
+    }
+    if (std::fabs(sum - 1.0) > 1e-6)
+      throw InputError(path + ": the checkpoint's area fractions of land " + cfg_.grid.describe_cell(cells_[c]) +
+                       " sum to " + short_number(sum) + ", expected 1; restart from another checkpoint (--restart FILE) "
+                       "or start again with --overwrite");
+  }
 }
 
 void GridRun::check_checkpoint_identity(const std::string& path, const std::map<std::string, std::string>& attrs) const {

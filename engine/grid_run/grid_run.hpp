@@ -145,6 +145,8 @@ class GridRun {
   void check_checkpoint_identity(const std::string& path, const std::map<std::string, std::string>& attrs) const;
   /// Collective: every restored state value finite, every pool non-negative (throws InputError naming both).
   void check_restored_state(const std::string& path);
+  /// The land-cover fractions of a restored checkpoint (each 0 to 1, summing to 1 per cell); InputError.
+  void check_restored_fractions(const std::string& path, const std::map<std::string, std::vector<double>>& fields) const;
   /// Rank 0: the damaged candidates before `restored` renamed NAME.damaged, and a warning saying so.
   void set_aside_damaged(const std::vector<std::pair<int, std::string>>& candidates, size_t restored,
                          const std::vector<std::string>& damaged) const;

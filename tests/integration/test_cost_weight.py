@@ -4,8 +4,8 @@
   test_cost_weight.py --alamod BIN --source-dir DIR --work DIR
 
 Writes a weight raster (GeoTIFF, EPSG:2154: weight 10 in the south half of France, 1 in the north),
-runs 3 ranks with and without it: the partition must follow the weights (rank cell counts differ,
-imbalance by weight <= 2 %), the outputs must be bitwise identical (the partition changes nothing in the
+runs 3 ranks with and without it: without, the partition balances the cells' land-cover tiles (imbalance
+<= 2 %); with, it must follow the weights (rank cell counts differ far more, imbalance by weight <= 2 %), the outputs must be bitwise identical (the partition changes nothing in the
 results), and a negative weight over land must stop the run with the file and the cell named."""
 import os
 import re
@@ -56,8 +56,10 @@ def main():
     pat = re.compile(r"(\d+)-(\d+) cells per rank, load imbalance ([\d.]+) %")
     mp, mw = pat.search(plain.stdout), pat.search(weighted.stdout)
     if mp and mw:
-        check("unweighted: equal cell counts", int(mp.group(2)) - int(mp.group(1)) <= 1, mp.group(0))
-        check("weighted: cell counts follow the weights", int(mw.group(2)) - int(mw.group(1)) > 100, mw.group(0))
+        # unweighted, a cell costs its land-cover tiles (1 to 3): the partition balances them, not the cells
+        check("unweighted: balanced by the cells' tiles (imbalance <= 2 %)", float(mp.group(3)) <= 2.0, mp.group(0))
+        check("weighted: cell counts follow the weights",
+              int(mw.group(2)) - int(mw.group(1)) > int(mp.group(2)) - int(mp.group(1)) + 100, (mp.group(0), mw.group(0)))
         check("weighted: imbalance by weight <= 2 %", float(mw.group(3)) <= 2.0, mw.group(0))
     else:
         check("partition lines printed", False, plain.stdout[-300:] + weighted.stdout[-300:])

@@ -557,9 +557,11 @@ def restart_cases(args, case):
             f.seek(os.path.getsize(path) // 2 if middle else 4096)
             f.write(os.urandom(8192))
 
-    def set_pool(out, ckpt, value, keep_checksum=False):
+    def set_pool(out, ckpt, value, keep_checksum=False, prefix=None):
+        """Set the first value of the first pool variable (or of the first variable named `prefix`...)."""
         with netCDF4.Dataset(os.path.join(out, ckpt), "a") as nc:
-            var = [v for v in nc.variables if v not in ("cell",)][0]
+            var = [v for v in nc.variables if v != "cell" and
+                   (v.startswith(prefix) if prefix else not v.startswith("area_fraction"))][0]
             nc.variables[var][0] = value
             if keep_checksum:
                 nc.setncattr("alamod_state_sha256", state_sha256(nc))
@@ -586,6 +588,10 @@ def restart_cases(args, case):
         # a negative pool behind a valid checksum: refused, naming the pool and the cell
         ("restart_forged_negative_pool", 1, lambda out, c: set_pool(out, c[-1], -1000.0, keep_checksum=True), None,
          (all, ["negative", "pool", "cell (row"]), False),
+        # a land-cover fraction outside 0-1 behind a valid checksum: refused, naming the variable and the cell
+        ("restart_forged_area_fraction", 1,
+         lambda out, c: set_pool(out, c[-1], -0.5, keep_checksum=True, prefix="area_fraction"), None,
+         (all, ["area_fraction", "cell (row", "0 to 1"]), False),
     )
     for name, n, damage, named, words, fallback_ok in cases:
         out = case.out(name)
