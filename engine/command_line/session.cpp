@@ -1,5 +1,7 @@
 #include "engine/command_line/session.hpp"
 
+#include "engine/common/petsc_on_demand.hpp"
+
 #include <petscsys.h>
 
 #include <stdexcept>
@@ -18,18 +20,7 @@ MpiSession::~MpiSession() {
   if (!finalized) MPI_Finalize();
 }
 
-PetscSession::PetscSession(const std::vector<std::string>& petsc_args) {
-  static std::vector<std::string> storage;
-  storage.assign(1, "alamod");
-  storage.insert(storage.end(), petsc_args.begin(), petsc_args.end());
-  static std::vector<char*> argv;
-  argv.clear();
-  for (auto& s : storage) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  int argc = static_cast<int>(storage.size());
-  char** av = argv.data();
-  if (PetscInitialize(&argc, &av, nullptr, nullptr) != 0) throw std::runtime_error("PetscInitialize failed");
-}
+PetscSession::PetscSession(const std::vector<std::string>& petsc_args) { initialize_petsc(petsc_args); }
 
 PetscSession::~PetscSession() { PetscFinalize(); }
 

@@ -18,9 +18,14 @@ void require_petsc() {
   PetscBool ready = PETSC_FALSE;
   PetscInitialized(&ready);
   if (ready) return;
+  initialize_petsc(g_options);
+  g_started = true;
+}
+
+void initialize_petsc(const std::vector<std::string>& petsc_args) {
   static std::vector<std::string> storage;
   storage.assign(1, "alamod");
-  storage.insert(storage.end(), g_options.begin(), g_options.end());
+  storage.insert(storage.end(), petsc_args.begin(), petsc_args.end());
   static std::vector<char*> argv;
   argv.clear();
   for (auto& s : storage) argv.push_back(s.data());
@@ -28,7 +33,6 @@ void require_petsc() {
   int argc = static_cast<int>(storage.size());
   char** av = argv.data();
   if (PetscInitialize(&argc, &av, nullptr, nullptr) != 0) throw std::runtime_error("PetscInitialize failed");
-  g_started = true;
 }
 
 void end_petsc_on_demand() {

@@ -11,6 +11,10 @@ namespace alamod::engine {
 /// The command line's options meant for PETSc (-snes_*...), used if PETSc starts on demand.
 void set_petsc_options_on_demand(const std::vector<std::string>& petsc_args);
 
+/// PetscInitialize with the program name "alamod" and `petsc_args` as its command line (the arguments are
+/// kept for PETSc's lifetime). Throws std::runtime_error if it fails.
+void initialize_petsc(const std::vector<std::string>& petsc_args);
+
 /// Starts PETSc, and MPI inside it, unless PETSc is running. Throws std::runtime_error if it fails.
 void require_petsc();
 
