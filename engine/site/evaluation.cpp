@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "engine/common/csv_line.hpp"
 #include "engine/common/atomic_file.hpp"
 #include "engine/common/number_format.hpp"
 
@@ -28,16 +29,6 @@ std::string fmt_csv_number(double x) {
   if (std::isnan(x)) return "NaN";
   if (std::isinf(x)) return x > 0 ? "Inf" : "-Inf";
   return format_number("%.6g", x);
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 
