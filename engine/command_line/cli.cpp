@@ -985,39 +985,32 @@ int run_summarize_command(const SummarizeCommand& summarize) {
   return 0;
 }
 
-/// `alamod rothc` and `alamod amg` run on rank 0 only; the other ranks return 0.
-int run_official_rothc_command(const OfficialRothcCommand& rothc, int rank) {
+/// A serial command on rank 0 only (the other ranks return 0): exit 1 with one line when it throws `Error`.
+template <class Error, class Step>
+int on_rank0_reporting(int rank, Step step) {
   if (rank != 0) return 0;
   try {
-    run_rothc_official({rothc.input, rothc.out});
-  } catch (const std::runtime_error& e) {
+    step();
+  } catch (const Error& e) {
     std::fprintf(stderr, "alamod: error: %s\n", e.what());
     return 1;
   }
   return 0;
+}
+
+/// `alamod rothc` and `alamod amg` run on rank 0 only; the other ranks return 0.
+int run_official_rothc_command(const OfficialRothcCommand& rothc, int rank) {
+  return on_rank0_reporting<std::runtime_error>(rank, [&] { run_rothc_official({rothc.input, rothc.out}); });
 }
 
 int run_official_amg_command(const OfficialAmgCommand& amg, int rank) {
-  if (rank != 0) return 0;
-  try {
-    run_amg_official({amg.inputs, amg.out, amg.rounding == "official"});
-  } catch (const std::runtime_error& e) {
-    std::fprintf(stderr, "alamod: error: %s\n", e.what());
-    return 1;
-  }
-  return 0;
+  return on_rank0_reporting<std::runtime_error>(
+      rank, [&] { run_amg_official({amg.inputs, amg.out, amg.rounding == "official"}); });
 }
 
-/// `alamod catalogue build` runs on rank 0 only; the other ranks return 0.
+/// `alamod catalogue build` runs on rank 0 only; a write that failed leaves nothing under --out.
 int run_catalogue_command(const CatalogueCommand& catalogue, int rank) {
-  if (rank != 0) return 0;
-  try {
-    build_catalogue(catalogue.options);
-  } catch (const AtomicFileError& e) {  // a write that failed: nothing is left under --out
-    std::fprintf(stderr, "alamod: error: %s\n", e.what());
-    return 1;
-  }
-  return 0;
+  return on_rank0_reporting<AtomicFileError>(rank, [&] { build_catalogue(catalogue.options); });
 }
 
 int run_site_command(const SiteCommand& site, int rank) {

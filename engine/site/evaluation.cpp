@@ -604,20 +604,30 @@ std::vector<Series> multi_model_mean(const std::vector<Series>& all, const std::
   return out;
 }
 
+namespace {
+/// The metrics of a series; std::invalid_argument naming its model, site and treatment when it has none.
+Metrics series_metrics(const Series& s) {
+  try {
+    return compute_metrics(s.points);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument("metrics for model '" + s.model + "', site '" + s.site + "', treatment '" +
+                                s.treatment + "': " + e.what());
+  }
+}
+
+/// One metrics.csv row per metric of `m`: `prefix` (model,site,treatment,) before, `suffix` (the line end, with
+/// any further columns) after.
+void append_metric_rows(std::string& csv, const std::string& prefix, const Metrics& m, const std::string& suffix) {
+  for (const auto& mi : kMetrics)
+    csv += prefix + mi.key + "," + fmt_csv_number(m.*(mi.field)) + "," + mi.unit + "," + std::to_string(m.n) + suffix;
+}
+}  // namespace
+
 void write_metrics_csv(const std::string& path, const std::vector<Series>& series) {
   std::string csv = "model,site,treatment,metric,value,unit,n\n";
-  for (const auto& s : series) {
-    Metrics m;
-    try {
-      m = compute_metrics(s.points);
-    } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument("metrics for model '" + s.model + "', site '" + s.site + "', treatment '" +
-                                  s.treatment + "': " + e.what());
-    }
-    const std::string prefix = csv_field(s.model) + "," + csv_field(s.site) + "," + csv_field(s.treatment) + ",";
-    for (const auto& mi : kMetrics)
-      csv += prefix + mi.key + "," + fmt_csv_number(m.*(mi.field)) + "," + mi.unit + "," + std::to_string(m.n) + "\n";
-  }
+  for (const auto& s : series)
+    append_metric_rows(csv, csv_field(s.model) + "," + csv_field(s.site) + "," + csv_field(s.treatment) + ",",
+                       series_metrics(s), "\n");
   write_output_atomically(path, csv);
 }
 
@@ -646,25 +656,16 @@ std::string parameters_of(const std::vector<Series>& series, const std::string& 
 void write_metrics_csv(const std::string& path, const std::vector<Series>& series, const std::vector<FailedRun>& failed) {
   std::string csv = "model,site,treatment,metric,value,unit,n,parameters,note\n";
   for (const auto& s : series) {
-    Metrics m;
-    try {
-      m = compute_metrics(s.points);
-    } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument("metrics for model '" + s.model + "', site '" + s.site + "', treatment '" +
-                                  s.treatment + "': " + e.what());
-    }
     const std::string prefix = csv_field(s.model) + "," + csv_field(s.site) + "," + csv_field(s.treatment) + ",";
     const std::string suffix = "," + csv_field(s.parameters) + "," + csv_field(s.note) + "\n";
-    for (const auto& mi : kMetrics)
-      csv += prefix + mi.key + "," + fmt_csv_number(m.*(mi.field)) + "," + mi.unit + "," + std::to_string(m.n) + suffix;
+    append_metric_rows(csv, prefix, series_metrics(s), suffix);
     csv += prefix + "start_error," + fmt_csv_number(s.start_error) + ",t ha-1,1" + suffix;
     csv += prefix + "start_stock," + fmt_csv_number(s.start_stock) + ",t ha-1,1" + suffix;
   }
   for (const auto& [model, m] : pooled_metrics(series)) {
     const std::string prefix = csv_field(model) + ",all,all,";
-    const std::string suffix = "," + csv_field(parameters_of(series, model)) + ",pooled over every site and treatment\n";
-    for (const auto& mi : kMetrics)
-      csv += prefix + mi.key + "," + fmt_csv_number(m.*(mi.field)) + "," + mi.unit + "," + std::to_string(m.n) + suffix;
+    append_metric_rows(csv, prefix, m,
+                       "," + csv_field(parameters_of(series, model)) + ",pooled over every site and treatment\n");
   }
   for (const auto& f : failed)
     csv += csv_field(f.model) + "," + csv_field(f.site) + "," + csv_field(f.treatment) + ",run_failed,NaN,,0," +
