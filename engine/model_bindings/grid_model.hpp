@@ -10,7 +10,9 @@
 ///   per cell: land-use class ([land_use.*] of the configuration), clay (percent), plant carbon input
 ///   (t ha-1 yr-1, spread over the months by the class's input_share, plus the class's manure), the
 ///   observed SOC stock (t ha-1; RothC's IOM, AMG's stable pool, the inverse spin-up's target).
+#include <array>
 #include <functional>
+#include <stdexcept>
 #include <memory>
 #include <string>
 #include <utility>
@@ -78,6 +80,42 @@ struct FluxMeaning {
   std::string input_long_name, input_comment;  ///< of fCarbonInput; "" keeps the default
 };
 
+/// Kinds of carbon input a scenario may add to a cell (engine/scenario). Each model splits each kind into its
+/// pools by the rule in models/NAME/README.md, "Scenario inputs", and spreads it over the months as said here.
+enum class AddedInput : int {
+  plant = 0,       ///< more of the class's own plant input: its quality, its months (input_share)
+  cover_crop = 1,  ///< cover-crop residues: crop quality, the intercrop months September to February, soil covered then
+  grass = 2,       ///< grass litter and roots (temporary grassland, grass strips, inter-row cover): the class's months
+  woody = 3,       ///< woody litter and roots (agroforestry, hedges): the class's months
+  manure = 4,      ///< farmyard manure: spread like the class's fym
+  compost = 5,     ///< compost: spread like the class's fym
+  digestate = 6,   ///< anaerobic digestate: spread like the class's fym
+};
+constexpr int kAddedInputKinds = 7;
+/// "plant", "cover_crop", ... (the names the scenario configuration and the docs use).
+inline const char* added_input_name(int kind) {
+  static const char* const names[kAddedInputKinds] = {"plant", "cover_crop", "grass", "woody", "manure", "compost", "digestate"};
+  return kind >= 0 && kind < kAddedInputKinds ? names[kind] : "?";
+}
+
+/// A scenario's change of the inputs and decomposition of every cell (tile) of the rank, in force from the year
+/// it is set until the next call (engine/scenario). An empty vector means no change of that kind; a non-empty
+/// one has one value per cell, in the run's cell order.
+struct InputChange {
+  /// multiplies the cell's plant input, after the inverse spin-up's scale (1)
+  std::vector<double> plant_factor;
+  /// carbon added (t C ha-1 yr-1) per kind (AddedInput), on top of the plant input and the class's fym
+  std::array<std::vector<double>, kAddedInputKinds> added;
+  /// multiplies every decomposition rate of the cell (1): tillage practices (< 1 slows decomposition)
+  std::vector<double> decomposition_factor;
+  bool empty() const {
+    if (!plant_factor.empty() || !decomposition_factor.empty()) return false;
+    for (const auto& a : added)
+      if (!a.empty()) return false;
+    return true;
+  }
+};
+
 class GridModel {
  public:
   virtual ~GridModel() = default;
@@ -108,6 +146,13 @@ class GridModel {
   virtual std::vector<std::pair<std::string, std::vector<double>*>> state() = 0;
   /// Called after a checkpoint was read into the vectors state() returned.
   virtual void state_restored() {}
+  /// Apply a scenario's change of inputs and decomposition from the next step_year on (an empty change
+  /// restores the inputs set_cells gave, times the inverse spin-up's scale). The change is not state: a
+  /// restart sets it again before the first year it runs. A model that cannot take scenario inputs refuses
+  /// a non-empty change.
+  virtual void set_input_change(const InputChange& change) {
+    if (!change.empty()) throw std::runtime_error("this model does not take scenario inputs yet");
+  }
   /// Per-cell carbon input actually used relative to inputs.carbon_input (1; the inverse spin-up's factor).
   virtual const std::vector<double>& input_scale() const = 0;
 };
