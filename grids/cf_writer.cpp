@@ -35,6 +35,7 @@ namespace {
 
 constexpr float kFillFloat = 1.0e20f;
 constexpr double kFillDouble = 1.0e20;
+constexpr int kFillInt = NC_FILL_INT;
 
 // A failed call of a collective phase: OutputError (the caller must not call collective functions after it).
 void check(int rc, const std::string& what) {
@@ -206,7 +207,12 @@ void CfWriter::define_dimensions() {
   check(nc_def_dim(ncid_, "y", static_cast<size_t>(g.ny), &dims_.y), "dim y");
   check(nc_def_dim(ncid_, "x", static_cast<size_t>(g.nx), &dims_.x), "dim x");
   check(nc_def_dim(ncid_, "nv4", 4, &dims_.nv4), "dim nv4");
-  if (!spec_.pools.empty()) check(nc_def_dim(ncid_, "pool", spec_.pools.size(), &dims_.pool), "dim pool");
+  if (!spec_.pools.empty()) {
+    check(nc_def_dim(ncid_, "pool", spec_.pools.size(), &dims_.pool), "dim pool");
+    size_t longest = 1;
+    for (const auto& n : spec_.pools) longest = std::max(longest, n.size());
+    check(nc_def_dim(ncid_, "pool_strlen", longest, &dims_.pool_strlen), "dim pool_strlen");
+  }
   if (!spec_.land_covers.empty()) {
     size_t longest = 1;
     for (const auto& n : spec_.land_covers) longest = std::max(longest, n.size());
@@ -287,6 +293,10 @@ void CfWriter::define_pool_coordinate() {
   }
   check(nc_put_att_int(ncid_, vp, "flag_values", NC_INT, codes.size(), codes.data()), "pool flag_values");
   put_text(ncid_, vp, "flag_meanings", meanings);
+  // and the names themselves, a string-valued auxiliary coordinate of the pool variables (as area_type
+  // labels the land-cover layers): xarray shows cSoilPools.pool_name, CDO and ncview the same labels
+  put_texts(ncid_, define_variable("pool_name", NC_CHAR, {dims_.pool, dims_.pool_strlen}),
+            {{"long_name", "name of the soil carbon pool (the model's own)"}});
 }
 
 void CfWriter::define_grid_mapping() {
@@ -337,7 +347,7 @@ void CfWriter::define_variables() {
     chunk.push_back(cy);
     dims.push_back(dims_.x);
     chunk.push_back(static_cast<size_t>(spec_.grid.nx));
-    const int id = define_variable(v.name.c_str(), v.double_precision ? NC_DOUBLE : NC_FLOAT, dims);
+    const int id = define_variable(v.name.c_str(), v.integer ? NC_INT : v.double_precision ? NC_DOUBLE : NC_FLOAT, dims);
     define_storage(v, id, chunk);
     put_text(ncid_, id, "long_name", v.long_name);
     if (!v.standard_name.empty()) put_text(ncid_, id, "standard_name", v.standard_name);
@@ -348,8 +358,15 @@ void CfWriter::define_variables() {
     std::string coords = "lat lon";
     if (v.with_depth && !v.per_pool) coords += " depth";
     if (v.per_land_cover) coords += " area_type";
+    if (v.per_pool) coords += " pool_name";
     put_text(ncid_, id, "coordinates", coords);
     if (!v.comment.empty()) put_text(ncid_, id, "comment", v.comment);
+    if (!v.flag_values.empty()) {
+      check(nc_put_att_int(ncid_, id, "flag_values", NC_INT, v.flag_values.size(), v.flag_values.data()),
+            "flag_values of " + v.name);
+      put_text(ncid_, id, "flag_meanings", v.flag_meanings);
+    }
+    for (const auto& [k, text] : v.attributes) put_text(ncid_, id, k, text);
     vars_[v.name] = v;
   }
 }
@@ -362,10 +379,12 @@ void CfWriter::define_storage(const OutputVariable& v, int id, const std::vector
   check(nc_def_var_fill(ncid_, id, NC_NOFILL, nullptr), "no pre-fill " + v.name);
   // lossy BitRound of the carbon variables (not of the spin-up diagnostics); netCDF records
   // it in the attribute _QuantizeBitRoundNumberOfSignificantBits
-  if (spec_.significant_bits > 0 && v.name.rfind("spinup_", 0) != 0 && v.name != "area_fraction" &&
+  if (spec_.significant_bits > 0 && !v.integer && v.name.rfind("spinup_", 0) != 0 && v.name != "area_fraction" &&
       v.name != "cell_area")
     check(nc_def_var_quantize(ncid_, id, NC_QUANTIZE_BITROUND, spec_.significant_bits), "quantization of " + v.name);
-  if (v.double_precision)
+  if (v.integer)
+    check(nc_put_att_int(ncid_, id, "_FillValue", NC_INT, 1, &kFillInt), "_FillValue " + v.name);
+  else if (v.double_precision)
     check(nc_put_att_double(ncid_, id, "_FillValue", NC_DOUBLE, 1, &kFillDouble), "_FillValue " + v.name);
   else
     check(nc_put_att_float(ncid_, id, "_FillValue", NC_FLOAT, 1, &kFillFloat), "_FillValue " + v.name);
@@ -416,6 +435,14 @@ void CfWriter::write_coordinates() {
     for (size_t k = 0; k < spec_.land_covers.size(); ++k) spec_.land_covers[k].copy(&text[k * len], len);
     size_t st2[2] = {0, 0}, cnt2[2] = {root ? spec_.land_covers.size() : 0, len};
     check(nc_put_vara_text(ncid_, varid_of("area_type"), st2, cnt2, text.data()), "writing area_type");
+  }
+  if (dims_.pool >= 0) {
+    size_t len = 1;
+    for (const auto& n : spec_.pools) len = std::max(len, n.size());
+    std::string text(spec_.pools.size() * len, '\0');
+    for (size_t k = 0; k < spec_.pools.size(); ++k) spec_.pools[k].copy(&text[k * len], len);
+    size_t st2[2] = {0, 0}, cnt2[2] = {root ? spec_.pools.size() : 0, len};
+    check(nc_put_vara_text(ncid_, varid_of("pool_name"), st2, cnt2, text.data()), "writing pool_name");
   }
 }
 
@@ -620,7 +647,7 @@ void CfWriter::refuse_unwritable(const std::string& name, const std::vector<cons
 }
 
 void CfWriter::put(int varid, bool per_pool, bool time_varying, int time_index, int pool,
-                   const std::vector<double>& values, bool dbl) {
+                   const std::vector<double>& values, bool dbl, bool integer) {
   const auto t0 = std::chrono::steady_clock::now();
   const auto rects = blocks();
   std::vector<float>& fbuf = fbuf_;
@@ -642,7 +669,15 @@ void CfWriter::put(int varid, bool per_pool, bool time_varying, int time_index, 
     count[nd++] = r.ncols;
     const size_t n = r.nrows * r.ncols;
     int rc;
-    if (dbl) {
+    if (integer) {
+      std::vector<int>& ibuf = ibuf_;
+      ibuf.resize(n);
+      for (size_t i = 0; i < n; ++i) {
+        const double v = values[static_cast<size_t>(r.offset) + i];
+        ibuf[i] = std::isnan(v) ? kFillInt : static_cast<int>(std::lround(v));
+      }
+      rc = nc_put_vara_int(ncid_, varid, start, count, ibuf.data());
+    } else if (dbl) {
       dbuf.resize(n);
       for (size_t i = 0; i < n; ++i) {
         const double v = values[static_cast<size_t>(r.offset) + i];
@@ -712,7 +747,7 @@ void CfWriter::write_pools(const std::string& name, int time_index, const std::v
 void CfWriter::write_static(const std::string& name, const std::vector<double>& values, int land_cover) {
   const auto& v = vars_.at(name);
   refuse_unwritable(name, {&values}, false, v.double_precision);
-  put(varid_of(name), v.per_land_cover, false, 0, land_cover, values, v.double_precision);
+  put(varid_of(name), v.per_land_cover, false, 0, land_cover, values, v.double_precision, v.integer);
 }
 
 void CfWriter::set_global(const std::string& name, const std::string& value) {

@@ -33,6 +33,10 @@ struct OutputVariable {
   bool double_precision = false;
   std::string comment;
   bool per_land_cover = false;  ///< has a `landcover` dimension (labelled by the area_type variable)
+  bool integer = false;         ///< NC_INT (codes: région, département), static only; fill -2147483647
+  std::vector<int> flag_values; ///< CF flag_values of a code variable (with flag_meanings)
+  std::string flag_meanings;    ///< CF flag_meanings: one word per flag value
+  std::map<std::string, std::string> attributes;  ///< further text attributes
 };
 
 struct OutputFileSpec {
@@ -109,6 +113,7 @@ class CfWriter {
   struct Dimensions {
     int time = -1, bnds = -1, y = -1, x = -1, nv4 = -1, pool = -1;  ///< pool: -1 without pools
     int landcover = -1, area_type_strlen = -1;  ///< -1 without land covers
+    int pool_strlen = -1;                       ///< -1 without pools
   };
   // The steps of the first constructor, in order: the definitions follow the file's layout.
   void create_file();  ///< the temporary file, with the MPI-IO hints of ALAMOD_MPIIO_HINTS
@@ -126,8 +131,9 @@ class CfWriter {
   void write_cell_lon_lat();     ///< lat, lon and their bounds of this rank's range
   int define_variable(const char* name, int type, const std::vector<int>& dims);  ///< returns its id
 
+  /// `dbl`: NC_DOUBLE, else NC_FLOAT; `integer` (overrides dbl): NC_INT, values rounded, NaN as the fill value.
   void put(int varid, bool per_pool, bool time_varying, int time_index, int pool, const std::vector<double>& values,
-           bool dbl);
+           bool dbl, bool integer = false);
   int varid_of(const std::string& name) const;
   /// Collective: throws InputError on every rank when a value of `arrays` (this rank's range, one array
   /// per pool when `per_pool`) is one the variable cannot hold: infinite, or beyond a float's range in a
@@ -159,6 +165,7 @@ class CfWriter {
   // conversion buffers, kept between writes (a fresh large allocation costs page faults every year)
   std::vector<float> fbuf_;
   std::vector<double> dbuf_;
+  std::vector<int> ibuf_;
 };
 
 }  // namespace alamod::grids

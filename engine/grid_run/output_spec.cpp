@@ -3,6 +3,7 @@
 #include "engine/common/number_format.hpp"
 #include "engine/common/provenance.hpp"
 #include "engine/grid_run/grid_run.hpp"
+#include "engine/grid_run/zone_variables.hpp"
 #include "engine/model_bindings/model_binding.hpp"
 #include "grids/cf_writer.hpp"
 #include "grids/fast_deflate.hpp"
@@ -100,6 +101,8 @@ std::vector<grids::OutputVariable> GridRun::describe_variables() const {
   variables.push_back(fraction);
   variables.push_back({"cell_area", "area of the grid cell (projected)", "cell_area", "m2", "area: sum", false, false,
                        false, false, "the run grid's resolution squared, in the grid's projection (" + cfg_.grid.crs + ")"});
+  // the région and département of each cell, coded with their names (zone_variables.hpp)
+  for (auto& layer : zone_code_layers(cfg_)) variables.push_back(std::move(layer.variable));
   if (tile_stocks_in_output()) {
     grids::OutputVariable tile{"cSoilTile", "carbon mass in soil organic matter of each land-cover tile, end of year",
                                "soil_mass_content_of_carbon", "t ha-1", "area: mean where area_type time: point", false,

@@ -12,6 +12,7 @@
 #include "engine/common/number_format.hpp"
 #include "engine/common/shell_quote.hpp"
 #include "engine/grid_run/grid_run.hpp"
+#include "engine/grid_run/zone_variables.hpp"
 #include "engine/grid_run/output_watchdog.hpp"
 #include "engine/grid_run/phase_timer.hpp"
 #include "engine/grid_run/year_checks.hpp"
@@ -148,6 +149,8 @@ void GridRun::write_spin_up_result() {
     }
   }
   writer_->write_static("cell_area", to_io_rows(std::vector<double>(cells_.size(), cfg_.grid.resolution * cfg_.grid.resolution)));
+  for (const auto& layer : zone_code_layers(cfg_))
+    writer_->write_static(layer.variable.name, to_io_rows(zone_codes_of_cells(cfg_, layer.raster, cells_)));
 }
 
 void GridRun::write_year(int yi) {

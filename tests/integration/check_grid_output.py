@@ -140,13 +140,30 @@ def readers(path, mask_path, pools):
             x.close()
         except Exception as e:  # noqa: BLE001
             check("xarray opens without warnings", False, repr(e))
+    # --- pools named, région and département coded with their names
+    with netCDF4.Dataset(path) as ds:
+        if "pool" in ds.dimensions:
+            names = [n for n in netCDF4.chartostring(ds["pool_name"][:])]
+            check("pool_name labels the pools as pool:flag_meanings does",
+                  names == ds["pool"].flag_meanings.split() and "pool_name" in ds["cSoilPools"].coordinates,
+                  f"{names} vs {ds['pool'].flag_meanings}")
+        for kind in ("region", "departement"):
+            if kind in ds.variables:
+                v = ds[kind]
+                codes = v[:].compressed()
+                flags = list(v.flag_values)
+                exact = v.alamod_zone_names.split("; ") if "alamod_zone_names" in v.ncattrs() else []
+                check(f"{kind}: every land cell's code is one of flag_values, each with a word and a name",
+                      len(codes) > 0 and set(codes.tolist()) <= set(flags) and
+                      len(v.flag_meanings.split()) == len(flags) and len(exact) == len(flags),
+                      f"{sorted(set(codes.tolist()) - set(flags))[:5]} {len(flags)} {len(exact)}")
     # --- CDO: no warnings, area mean works
     rc, out = run(["cdo", "-s", "sinfo", path])
-    # CF's area_type (the land-cover layers' labels) is string-valued: CDO 2.1 warns about every character
+    # CF's area_type (the land-cover layers' labels) and pool_name (the pools' names) are string-valued: CDO 2.1 warns about every character
     # variable, and only that warning is accepted
     char_warning = "Warning (cdf_set_dimtype): Could not assign all character coordinates to data variable!"
     with netCDF4.Dataset(path) as ds:
-        if "area_type" in ds.variables:
+        if "area_type" in ds.variables or "pool_name" in ds.variables:
             out = out.replace(char_warning, "")
     check("cdo sinfo runs without warnings (but CDO's about the character variable area_type)",
           rc == 0 and "Warning" not in out and "rror" not in out, out[-500:])
