@@ -381,6 +381,7 @@ LandUseClass read_land_use(const Reader& r, const std::string& name, bool is_tab
   if (r.has(base + ".awen")) k.awen = read_awen(r, base + ".awen");
   k.fraction = input_path(r, base + ".fraction", false);
   k.soc_stock = input_path(r, base + ".soc_stock", false);
+  k.carbon_input = input_path(r, base + ".carbon_input", false);
   k.sealing_loss = r.number(base + ".sealing_loss", 0.0);
   k.input_factor = r.number(base + ".input_factor", 1.0);
   return k;

@@ -26,6 +26,7 @@ struct LandUseClass {
   std::array<double, 4> awen{0.52, 0.18, 0.08, 0.22};  ///< Yasso A W E N shares of the inputs (1, sum 1)
   std::string fraction;   ///< land_use.NAME.fraction: raster of the class's area fraction per cell (1), "" if none
   std::string soc_stock;  ///< land_use.NAME.soc_stock: raster of the class's observed stock (t ha-1), "" if none
+  std::string carbon_input;  ///< land_use.NAME.carbon_input: raster of the class's plant input (t ha-1 yr-1), "" if none
   double sealing_loss = 0.0;  ///< land_use.NAME.sealing_loss: share of the carbon of land converted to it lost (1)
   double input_factor = 1.0;  ///< land_use.NAME.input_factor: its tiles' plant input = inputs.carbon_input x this (1)
 };

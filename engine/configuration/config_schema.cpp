@@ -120,6 +120,10 @@ const std::vector<ConfigKey>& config_keys() {
       {"land_use.*.soc_stock", "path", "\"\"", "t ha-1",
        "raster of this class's observed SOC stock (e.g. its pedo-climatic zone's RMQS stock): the target of its "
        "tiles' inverse spin-up and their IOM; default inputs.soc_stock"},
+      {"land_use.*.carbon_input", "path", "\"\"", "t ha-1 yr-1",
+       "raster of this class's plant carbon input per hectare of the class (e.g. a forest litterfall map beside a "
+       "cropland residue map): its tiles' input instead of inputs.carbon_input, times land_use.*.input_factor; "
+       "default inputs.carbon_input"},
       {"land_use.*.sealing_loss", "number", "0", "1",
        "share of the soil carbon of the area converted to this class that is lost at conversion (sealing: the "
        "carbon of the moved area times this share leaves the soil; ALDO takes the stock differences of "

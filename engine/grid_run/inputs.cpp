@@ -206,6 +206,7 @@ void GridRun::read_static_layers() {
     tiles_.fraction = read_fractions(cfg_, cells_, st.land_class, &fraction_fallbacks_);
     tiles_.always = luc_receivers(cfg_, luc_rules_);
     tiles_.soc = read_class_stocks(cfg_, cells_, tiles_.fraction, st.soc_observed, tiles_.always);
+    tiles_.input = read_class_inputs(cfg_, cells_, tiles_.fraction, tiles_.always);
     luc_applies_ = luc_applies(cfg_, luc_rules_, cells_);
     build_tiles();
   });
@@ -248,7 +249,8 @@ void GridRun::build_tiles() {
     ts.land_class[t] = static_cast<int>(k);
     ts.clay[t] = statics_.clay[c];
     const double factor = cfg_.land_uses[k].input_factor;
-    ts.annual_input[t] = factor == 1.0 ? statics_.annual_input[c] : statics_.annual_input[c] * factor;
+    const double base = tiles_.input[k].empty() ? statics_.annual_input[c] : tiles_.input[k][c];
+    ts.annual_input[t] = factor == 1.0 ? base : base * factor;
     ts.soc_observed[t] = tiles_.soc[k][c];
   }
   model_->set_cells(ts, [this](std::size_t t) { return describe_tile(t); });
@@ -306,7 +308,7 @@ std::vector<std::string> GridRun::input_files() const {
                         &cfg_.zone_names, &cfg_.zones, &cfg_.land_cover_map, &cfg_.luc_rates})
     if (!f->empty()) files.push_back(*f);
   for (const auto& u : cfg_.land_uses)
-    for (const auto* f : {&u.fraction, &u.soc_stock})
+    for (const auto* f : {&u.fraction, &u.soc_stock, &u.carbon_input})
       if (!f->empty()) files.push_back(*f);
   return files;
 }

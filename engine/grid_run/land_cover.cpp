@@ -167,4 +167,30 @@ std::vector<std::vector<double>> read_class_stocks(const RunConfig& cfg, const s
   return soc;
 }
 
+std::vector<std::vector<double>> read_class_inputs(const RunConfig& cfg, const std::vector<std::int64_t>& cells,
+                                                   const std::vector<std::vector<double>>& fraction,
+                                                   const std::vector<char>& always) {
+  const auto& g = cfg.grid;
+  const std::size_t n = cells.size(), nk = cfg.land_uses.size();
+  std::vector<std::vector<double>> input(nk);
+  if (n == 0) return input;
+  const auto [row0, nrows] = row_span(g, cells);
+  for (std::size_t k = 0; k < nk; ++k) {
+    const auto& u = cfg.land_uses[k];
+    if (u.carbon_input.empty()) continue;
+    input[k].assign(n, 0.0);
+    const auto w = grids::read_raster_window(u.carbon_input, g, row0, nrows, cfg.resampling_continuous);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!(fraction[k][i] > 0.0) && !(k < always.size() && always[k])) continue;  // no tile: unused
+      const double x = w.at(static_cast<int>(cells[i] / g.nx), static_cast<int>(cells[i] % g.nx));
+      if (!(x >= 0.0 && x <= 100.0))
+        throw InputError(u.carbon_input + ": land_use." + u.name + ".carbon_input = " + format_number("%g", x) +
+                         " t ha-1 yr-1 at land " + g.describe_cell(cells[i]) + ", where the class covers " +
+                         format_number("%.3g", 100.0 * fraction[k][i]) + " % (expected 0 to 100 t ha-1 yr-1)");
+      input[k][i] = x;
+    }
+  }
+  return input;
+}
+
 }  // namespace alamod::engine

@@ -25,6 +25,9 @@ struct LandTiles {
   std::vector<std::vector<double>> fraction;
   /// Per class, per cell: the class's observed stock (t ha-1), land_use.*.soc_stock or inputs.soc_stock.
   std::vector<std::vector<double>> soc;
+  /// Per class, per cell: the class's plant input (t ha-1 yr-1) from land_use.*.carbon_input; empty for a
+  /// class without its own raster (its tiles take inputs.carbon_input).
+  std::vector<std::vector<double>> input;
   /// Per class: a tile in every cell, even where its fraction is 0 (the receivers of land-use change).
   std::vector<char> always;
   // ---- derived by index()
@@ -63,5 +66,12 @@ std::vector<std::vector<double>> read_fractions(const RunConfig& cfg, const std:
 std::vector<std::vector<double>> read_class_stocks(const RunConfig& cfg, const std::vector<std::int64_t>& cells,
                                                    const std::vector<std::vector<double>>& fraction,
                                                    const std::vector<double>& cell_soc, const std::vector<char>& always);
+
+/// Per class, per cell: the class's plant input from land_use.*.carbon_input (checked where the class has a
+/// tile: finite, 0 to 100 t ha-1 yr-1, InputError naming the file, the class and the cell); an empty vector for a
+/// class without its own raster.
+std::vector<std::vector<double>> read_class_inputs(const RunConfig& cfg, const std::vector<std::int64_t>& cells,
+                                                   const std::vector<std::vector<double>>& fraction,
+                                                   const std::vector<char>& always);
 
 }  // namespace alamod::engine

@@ -116,6 +116,8 @@ std::int64_t GridRun::move_cells(std::unique_ptr<decomposition::LandPartition> n
   move.move(statics_.annual_input);
   move.move(statics_.soc_observed);
   for (auto& soc : tiles_.soc) move.move(soc);
+  for (auto& input : tiles_.input)
+    if (!input.empty()) move.move(input);
   for (auto& applies : luc_applies_) move.move(applies);
   std::int64_t sent = move.cells_sent(), moved = 0;
   MPI_Allreduce(&sent, &moved, 1, MPI_INT64_T, MPI_SUM, comm_);

@@ -370,18 +370,51 @@ def cmd_bad_input(a):
     p = os.path.join(a.work, "soc_bad.tif")
     copy_raster(data(a, "soc_stock_cropland_8km.tif"), p, setter(-5.0))
     bad("a class stock out of range", ['land_use.cropland.soc_stock="%s"' % p], [p, "land_use.cropland.soc_stock", cell])
+    p = os.path.join(a.work, "input_bad.tif")
+    copy_raster(data(a, "carbon_input_8km.tif"), p, setter(float("nan")))
+    bad("a class carbon input not a number", ['land_use.cropland.carbon_input="%s"' % p],
+        [p, "land_use.cropland.carbon_input", cell, "t ha-1 yr-1"])
+
+
+def cmd_class_input(a):
+    """land_use.NAME.carbon_input: the class's tiles take their plant input from their own raster."""
+    p = os.path.join(a.work, "forest_input_x2.tif")
+
+    def double(arr):
+        arr *= 2.0  # exact in binary: the same bits as input_factor = 2
+    copy_raster(data(a, "carbon_input_8km.tif"), p, double)
+    outs = {}
+    for name, sets in {"raster": ['land_use.forest.carbon_input="%s"' % p],
+                       "factor": ["land_use.forest.input_factor=2"], "plain": []}.items():
+        d = os.path.join(a.work, "out_" + name)
+        # the equilibrium spin-up: the default inverse one rescales every tile's input to its observed stock
+        r = run(a, 2, d, 'spinup.method="equilibrium"', *sets, end_year=1991)
+        check("run with the forest input %s" % name, r.returncode == 0, r.stderr[-800:])
+        outs[name] = read_vars(os.path.join(d, "carbon_yearly.nc"))
+    check("forest input from its own raster (x2) = inputs.carbon_input x input_factor 2, bitwise",
+          all(np.array_equal(outs["raster"][v], outs["factor"][v]) for v in ("cSoil", "cSoilPools", "fCarbonInput")))
+    forest = raster(data(a, "land_cover_fraction_forest_8km.tif"))
+    f = np.flipud(forest) if outs["plain"]["y"][0] < outs["plain"]["y"][-1] else forest
+    fin_r, fin_p = outs["raster"]["fCarbonInput"][0], outs["plain"]["fCarbonInput"][0]
+    land = fin_p < 1e19
+    with_forest = land & (f > 0.05)
+    without = land & ~(f > 0)
+    check("the input changed where forest is, and only there",
+          np.all(fin_r[with_forest] > fin_p[with_forest]) and np.array_equal(fin_r[without], fin_p[without]),
+          "%d forest cells, %d without" % (with_forest.sum(), without.sum()))
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=["ranks", "fine-map", "luc", "bad-input"])
+    ap.add_argument("what", choices=["ranks", "fine-map", "luc", "bad-input", "class-input"])
     ap.add_argument("--alamod", required=True)
     ap.add_argument("--source-dir", required=True)
     ap.add_argument("--work", required=True)
     a = ap.parse_args()
     a.source_dir = os.path.abspath(a.source_dir)  # the configuration's paths are relative to its folder
     os.makedirs(a.work, exist_ok=True)
-    {"ranks": cmd_ranks, "fine-map": cmd_fine_map, "luc": cmd_luc, "bad-input": cmd_bad_input}[a.what](a)
+    {"ranks": cmd_ranks, "fine-map": cmd_fine_map, "luc": cmd_luc, "bad-input": cmd_bad_input,
+     "class-input": cmd_class_input}[a.what](a)
     print("%d passed, %d failed" % (sum(results), len(results) - sum(results)))
     sys.exit(0 if results and all(results) else 1)
 
