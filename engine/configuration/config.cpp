@@ -431,6 +431,10 @@ void read_output(const Reader& r, RunConfig& c) {
   c.output_tiles = r.boolean("output.tiles", false);
   c.luc_rates = input_path(r, "land_use_change.rates", false);
   c.luc_tolerance = r.number("land_use_change.balance_tolerance", 1e-9);
+  c.luc_maps = input_path(r, "land_use_change.maps", false);
+  if (!c.luc_maps.empty() && !c.tiles())
+    r.fail("land_use_change.maps", "needs land cover as fractions (land_use.*.fraction or inputs.land_cover_map): "
+                                   "land-use change moves area between a cell's tiles");
   if (!c.luc_rates.empty() && !c.tiles())
     r.fail("land_use_change.rates", "needs land cover as fractions (land_use.*.fraction or inputs.land_cover_map): "
                                     "land-use change moves area between a cell's tiles");

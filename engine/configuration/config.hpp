@@ -73,6 +73,10 @@ struct RunConfig {
   /// land_use_change.rates: CSV of annual transitions (zone_kind,zone_code,from,to,rate,first_year,last_year;
   /// engine/grid_run/land_use_change.hpp), "" for none
   std::string luc_rates;
+  /// land_use_change.maps: CSV year,file of land-cover class maps (codes of [land_use.*]); the change between two
+  /// maps is spread evenly over the years between them (engine/grid_run/land_use_change.hpp), "" for none
+  std::string luc_maps;
+  bool land_use_changes() const { return !luc_rates.empty() || !luc_maps.empty(); }
   double luc_tolerance = 1e-9;  ///< land_use_change.balance_tolerance: carbon before/after a transition, relative
   // output
   std::string output_name = "carbon_yearly.nc";

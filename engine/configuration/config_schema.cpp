@@ -137,6 +137,12 @@ const std::vector<ConfigKey>& config_keys() {
        "area converted per year, yr-1; years inclusive). Applied at the start of each year; the carbon of the moved "
        "area leaves the donor at its per-hectare pools and mixes into the receiver area-weighted "
        "(docs/LAND_COVER.md, \"Land-use change\")"},
+      {"land_use_change.maps", "path", "\"\"", "-",
+       "CSV year,file of land-cover class maps (any GDAL raster of the [land_use.*] codes, e.g. CORINE years made "
+       "into alamod's classes; files relative to the CSV). The first map is the land cover of its year and must "
+       "agree with the run's fractions; each cell's change between two maps (its classes' area shares) is spread "
+       "evenly over the years between them, losses shared among gains in proportion (docs/LAND_COVER.md, "
+       "\"Land-use change from maps\")"},
       {"land_use_change.balance_tolerance", "number", "1e-9", "1",
        "largest relative difference of a cell's carbon before and after a transition (plus the sealing loss)",
        within(0, 1e-3)},

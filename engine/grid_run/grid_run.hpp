@@ -260,6 +260,8 @@ class GridRun {
   std::vector<double> tile_buf_;                   ///< one class's layer of cSoilTile (kept between years)
   std::vector<LucRule> luc_rules_;                 ///< land_use_change.rates (empty: no land-use change)
   std::vector<std::vector<double>> luc_applies_;   ///< per rule, per owned cell: 1 where its zone holds the cell
+  std::vector<LucMap> luc_maps_;                   ///< land_use_change.maps (empty: none)
+  LucMapMoves luc_map_moves_;                      ///< the maps' moves per period, pair and owned cell
   std::vector<double> luc_loss_;                   ///< this year's sealing loss per owned cell (t ha-1 of the cell)
   std::vector<std::vector<double>> fraction_io_;   ///< area_fraction's layers in this rank's I/O rows
   std::vector<std::vector<double>> tile_io_;       ///< cSoilTile's layers in this rank's I/O rows

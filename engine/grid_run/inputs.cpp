@@ -61,6 +61,7 @@ void GridRun::partition_land() {
     cover = mask_coverage(cfg_, s0, s1);
     if (!cfg_.cost_weight.empty()) slab_weight = read_cost_weight(s0, s1, slab_land);
     luc_rules_ = read_luc_rules(cfg_);  // (small; every rank reads it)
+    luc_maps_ = read_luc_maps(cfg_);
     if (cfg_.tiles()) {
       // the partition balances tiles: a cell costs its weight times its number of tiles
       const std::vector<char> always = luc_receivers(cfg_, luc_rules_);
@@ -208,6 +209,7 @@ void GridRun::read_static_layers() {
     tiles_.soc = read_class_stocks(cfg_, cells_, tiles_.fraction, st.soc_observed, tiles_.always);
     tiles_.input = read_class_inputs(cfg_, cells_, tiles_.fraction, tiles_.always);
     luc_applies_ = luc_applies(cfg_, luc_rules_, cells_);
+    luc_map_moves_ = luc_map_moves(cfg_, luc_maps_, cells_, st.land_class, tiles_.fraction);
     build_tiles();
   });
   std::int64_t counts[3] = {static_cast<std::int64_t>(tiles_.tiles()), fraction_fallbacks_,
@@ -305,8 +307,9 @@ std::vector<std::string> GridRun::input_files() const {
   std::vector<std::string> files;
   for (const auto* f : {&cfg_.land_mask, &cfg_.land_use, &cfg_.clay, &cfg_.soc_stock, &cfg_.carbon_input,
                         &cfg_.climate, &cfg_.cost_weight, &cfg_.region, &cfg_.departement, &cfg_.pedoclimatic_zone,
-                        &cfg_.zone_names, &cfg_.zones, &cfg_.land_cover_map, &cfg_.luc_rates})
+                        &cfg_.zone_names, &cfg_.zones, &cfg_.land_cover_map, &cfg_.luc_rates, &cfg_.luc_maps})
     if (!f->empty()) files.push_back(*f);
+  for (const auto& m : luc_maps_) files.push_back(m.path);
   for (const auto& u : cfg_.land_uses)
     for (const auto* f : {&u.fraction, &u.soc_stock, &u.carbon_input})
       if (!f->empty()) files.push_back(*f);

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "engine/common/number_format.hpp"
+#include "engine/grid_run/land_cover.hpp"
 #include "grids/input_error.hpp"
 #include "grids/raster.hpp"
 
@@ -102,6 +103,7 @@ std::vector<LucRule> read_luc_rules(const RunConfig& cfg) {
 
 std::vector<char> luc_receivers(const RunConfig& cfg, const std::vector<LucRule>& rules) {
   std::vector<char> receiver(cfg.land_uses.size(), 0);
+  if (!cfg.luc_maps.empty()) receiver.assign(cfg.land_uses.size(), 1);  // maps: any class may gain anywhere
   for (const auto& r : rules) receiver[static_cast<size_t>(r.to)] = 1;
   return receiver;
 }
@@ -133,6 +135,94 @@ std::vector<std::vector<double>> luc_applies(const RunConfig& cfg, const std::ve
     }
   }
   return applies;
+}
+
+std::vector<LucMap> read_luc_maps(const RunConfig& cfg) {
+  std::vector<LucMap> maps;
+  if (cfg.luc_maps.empty()) return maps;
+  const std::string& path = cfg.luc_maps;
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": land_use_change.maps: file not found or not readable");
+  const std::string folder = path.find('/') == std::string::npos ? std::string(".") : path.substr(0, path.rfind('/'));
+  std::string line;
+  int n = 0;
+  bool header = false;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.empty() || line[0] == '#') continue;
+    const auto f = split(line);
+    if (!header) {
+      if (f != std::vector<std::string>{"year", "file"})
+        throw InputError(path + ":" + std::to_string(n) + ": header '" + line + "', expected 'year,file'");
+      header = true;
+      continue;
+    }
+    auto where = [&](const std::string& col) { return path + ":" + std::to_string(n) + " (" + col + "): "; };
+    if (f.size() != 2) throw InputError(path + ":" + std::to_string(n) + ": " + std::to_string(f.size()) + " fields, expected 2");
+    LucMap m;
+    m.line = n;
+    char* end = nullptr;
+    m.year = static_cast<int>(std::strtol(f[0].c_str(), &end, 10));
+    if (f[0].empty() || *end) throw InputError(where("year") + "'" + f[0] + "' is not a year");
+    if (m.year < cfg.start_year || m.year > cfg.end_year)
+      throw InputError(where("year") + "map year " + f[0] + " is outside the run (" + std::to_string(cfg.start_year) +
+                       "-" + std::to_string(cfg.end_year) + ")");
+    if (!maps.empty() && m.year <= maps.back().year)
+      throw InputError(where("year") + "map year " + f[0] + " is not after the previous map's, " +
+                       std::to_string(maps.back().year));
+    m.path = f[1].empty() || f[1][0] == '/' ? f[1] : folder + "/" + f[1];
+    if (!std::ifstream(m.path)) throw InputError(where("file") + m.path + ": file not found or not readable");
+    maps.push_back(m);
+  }
+  if (!header) throw InputError(path + ": land_use_change.maps: no header line");
+  if (maps.size() < 2)
+    throw InputError(path + ": land_use_change.maps: " + std::to_string(maps.size()) +
+                     " map(s); a change needs at least two (the first is the land cover of its year)");
+  return maps;
+}
+
+LucMapMoves luc_map_moves(const RunConfig& cfg, const std::vector<LucMap>& maps, const std::vector<std::int64_t>& cells,
+                          const std::vector<int>& dominant, const std::vector<std::vector<double>>& start) {
+  LucMapMoves moves;
+  if (maps.empty()) return moves;
+  const std::size_t nk = cfg.land_uses.size(), n = cells.size();
+  std::vector<std::vector<std::vector<double>>> shares;
+  for (const auto& m : maps) {
+    RunConfig c = cfg;  // the map read as inputs.land_cover_map
+    c.land_cover_map = m.path;
+    shares.push_back(read_fractions(c, cells, dominant));
+  }
+  const double tol = cfg.fraction_tolerance;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t k = 0; k < nk; ++k)
+      if (!(std::fabs(shares[0][k][i] - start[k][i]) <= tol))
+        throw InputError(maps[0].path + ": the first map of land_use_change.maps (" + std::to_string(maps[0].year) +
+                         ") gives " + cfg.land_uses[k].name + " " + format_number("%.6g", shares[0][k][i]) +
+                         " of land " + cfg.grid.describe_cell(cells[i]) + ", the run's land cover " +
+                         format_number("%.6g", start[k][i]) + " (they must agree within inputs.fraction_tolerance = " +
+                         format_number("%g", tol) + ")");
+  std::vector<double> loss(nk), gain(nk);
+  for (std::size_t p = 0; p + 1 < maps.size(); ++p) {
+    const int years = maps[p + 1].year - maps[p].year;
+    moves.first_year.push_back(maps[p].year + 1);
+    moves.last_year.push_back(maps[p + 1].year);
+    moves.moved.emplace_back(nk * nk, std::vector<double>(n, 0.0));
+    auto& moved = moves.moved.back();
+    for (std::size_t i = 0; i < n; ++i) {
+      double total_gain = 0.0;
+      for (std::size_t k = 0; k < nk; ++k) {
+        const double d = shares[p + 1][k][i] - shares[p][k][i];
+        loss[k] = d < 0.0 ? -d : 0.0;
+        gain[k] = d > 0.0 ? d : 0.0;
+        total_gain += gain[k];
+      }
+      if (!(total_gain > 0.0)) continue;
+      for (std::size_t a = 0; a < nk; ++a)
+        for (std::size_t b = 0; b < nk; ++b)
+          if (loss[a] > 0.0 && gain[b] > 0.0) moved[a * nk + b][i] = loss[a] * (gain[b] / total_gain) / years;
+    }
+  }
+  return moves;
 }
 
 }  // namespace alamod::engine

@@ -27,11 +27,46 @@ struct LucRule {
 /// zone kind without its raster, a rate outside 0-1, years in the wrong order).
 std::vector<LucRule> read_luc_rules(const RunConfig& cfg);
 
-/// Per class: whether some rule converts land to it (such classes have a tile in every cell).
+/// Per class: whether some rule converts land to it, or any class with land_use_change.maps (such classes
+/// have a tile in every cell).
 std::vector<char> luc_receivers(const RunConfig& cfg, const std::vector<LucRule>& rules);
 
 /// Per rule, per cell of `cells`: 1 where the rule's zone holds the cell, else 0 (the zone rasters read nearest).
 std::vector<std::vector<double>> luc_applies(const RunConfig& cfg, const std::vector<LucRule>& rules,
                                              const std::vector<std::int64_t>& cells);
+
+/// One map of land_use_change.maps.
+struct LucMap {
+  int year = 0;       ///< the land cover of this year
+  std::string path;   ///< absolute or relative to the working directory (resolved from the CSV's folder)
+  int line = 0;       ///< in the CSV
+};
+
+/// Reads and checks land_use_change.maps (InputError naming the file, line and column: a header other than
+/// year,file, a year not after the previous one or outside the run's start_year to end_year, a missing
+/// file, fewer than two maps).
+std::vector<LucMap> read_luc_maps(const RunConfig& cfg);
+
+/// The change between consecutive maps, per cell: in period p (maps p and p + 1) the fraction of the cell
+/// moved from class a to class b at the start of each year first_year[p] .. last_year[p] (the years after
+/// map p up to map p + 1's): moved[p][a * nk + b][cell].
+struct LucMapMoves {
+  std::vector<int> first_year, last_year;
+  std::vector<std::vector<std::vector<double>>> moved;
+  bool empty() const { return first_year.empty(); }
+  bool in_force(int year) const {
+    for (size_t p = 0; p < first_year.size(); ++p)
+      if (year >= first_year[p] && year <= last_year[p]) return true;
+    return false;
+  }
+};
+
+/// Reads every map's class shares on `cells` (as inputs.land_cover_map: each cell's area share of each class
+/// among its pixels) and makes the moves: per cell, class a loses L_a = max(0, f_a(p) - f_a(p+1)), class b gains
+/// G_b = max(0, f_b(p+1) - f_b(p)); a -> b moves L_a G_b / sum G over the period, evenly per year. The first map
+/// must agree with `start` (the run's fractions) within inputs.fraction_tolerance on every cell, else an
+/// InputError naming the map, the cell and the class. Collective-free.
+LucMapMoves luc_map_moves(const RunConfig& cfg, const std::vector<LucMap>& maps, const std::vector<std::int64_t>& cells,
+                          const std::vector<int>& dominant, const std::vector<std::vector<double>>& start);
 
 }  // namespace alamod::engine

@@ -82,7 +82,7 @@ std::vector<grids::OutputVariable> GridRun::describe_variables() const {
                                                             "the per-cell variables are the tiles' values weighted by them")
                                               : "1 for the cell's class in inputs.land_use (no sub-grid land cover)"};
   fraction.per_land_cover = true;
-  if (!luc_rules_.empty()) {  // land-use change: the fractions of each year (after its transitions), and the start's
+  if (cfg_.land_use_changes()) {  // land-use change: the fractions of each year (after its transitions), and the start's
     grids::OutputVariable initial = fraction;
     initial.name = "area_fraction_initial";
     initial.long_name = "fraction of the cell's land covered by each land-cover class at the start of the run";

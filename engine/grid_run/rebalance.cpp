@@ -119,6 +119,8 @@ std::int64_t GridRun::move_cells(std::unique_ptr<decomposition::LandPartition> n
   for (auto& input : tiles_.input)
     if (!input.empty()) move.move(input);
   for (auto& applies : luc_applies_) move.move(applies);
+  for (auto& period : luc_map_moves_.moved)
+    for (auto& pair : period) move.move(pair);
   std::int64_t sent = move.cells_sent(), moved = 0;
   MPI_Allreduce(&sent, &moved, 1, MPI_INT64_T, MPI_SUM, comm_);
   partition_ = std::move(next);

@@ -137,7 +137,7 @@ void GridRun::write_spin_up_result() {
   add_pools(initial);
   writer_->write_static("cSoilInitial", to_io_rows(initial));
   for (size_t k = 0; k < tiles_.classes(); ++k)
-    writer_->write_static(luc_rules_.empty() ? "area_fraction" : "area_fraction_initial", to_io_rows(tiles_.fraction[k]),
+    writer_->write_static(!cfg_.land_use_changes() ? "area_fraction" : "area_fraction_initial", to_io_rows(tiles_.fraction[k]),
                           static_cast<int>(k));
   if (tile_output_) {
     const auto& by_class = class_stocks();
@@ -163,7 +163,7 @@ void GridRun::write_year(int yi) {
   writer_->write("rh", yi, to_io_rows(fluxes_.rh));
   writer_->write("fCarbonInput", yi, to_io_rows(fluxes_.input));
   if (leaching_output_) writer_->write("fCarbonLeaching", yi, to_io_rows(fluxes_.leaching));
-  if (!luc_rules_.empty()) {
+  if (cfg_.land_use_changes()) {
     fraction_io_.resize(tiles_.classes());
     for (size_t k = 0; k < tiles_.classes(); ++k) to_io_rows(tiles_.fraction[k], fraction_io_[k]);
     writer_->write_pools("area_fraction", yi, fraction_io_);
@@ -289,13 +289,17 @@ void GridRun::step_year(int year) {
 }
 
 bool GridRun::change_land_use(int year) {
-  if (luc_rules_.empty()) return false;
+  if (!cfg_.land_use_changes()) return false;
   PhaseTimer timer(times_.compute, phase_events().compute);
   const size_t n = cells_.size(), nk = tiles_.classes();
   luc_loss_.assign(n, 0.0);
-  bool in_force = false;
+  bool in_force = luc_map_moves_.in_force(year);
   for (const auto& r : luc_rules_) in_force = in_force || (year >= r.first_year && year <= r.last_year && r.rate > 0.0);
   if (!in_force) return false;
+  // where the transitions come from, for the messages
+  const std::string source = cfg_.luc_rates.empty() ? cfg_.luc_maps
+                             : cfg_.luc_maps.empty() ? cfg_.luc_rates
+                                                     : cfg_.luc_rates + " and " + cfg_.luc_maps;
   const auto state = model_->state();
   std::vector<double> rate(nk * nk), f(nk), remain(nk), gain(nk), before_stock(nk), mixed(nk);
   std::vector<std::int32_t> tile_of(nk);
@@ -309,6 +313,17 @@ bool GridRun::change_land_use(int year) {
         const auto& r = luc_rules_[k];
         if (luc_applies_[k][i] > 0.0 && year >= r.first_year && year <= r.last_year && r.rate > 0.0) {
           rate[static_cast<size_t>(r.from) * nk + static_cast<size_t>(r.to)] += r.rate;
+          here = true;
+        }
+      }
+      // the maps' moves: an area fraction of the cell per year, as a rate of the donor's current area
+      for (size_t p = 0; p < luc_map_moves_.first_year.size(); ++p) {
+        if (year < luc_map_moves_.first_year[p] || year > luc_map_moves_.last_year[p]) continue;
+        for (size_t ab = 0; ab < nk * nk; ++ab) {
+          const double m = luc_map_moves_.moved[p][ab][i];
+          if (!(m > 0.0)) continue;
+          const double donor = tiles_.fraction[ab / nk][i];
+          rate[ab] += donor > 0.0 ? std::min(m / donor, 1.0) : 0.0;
           here = true;
         }
       }
@@ -326,7 +341,7 @@ bool GridRun::change_land_use(int year) {
         double out = 0.0;
         for (size_t b = 0; b < nk; ++b) out += rate[a * nk + b];
         if (out > 1.0 + 1e-12)
-          throw InputError(cfg_.luc_rates + ": in " + std::to_string(year) + " the transitions from " +
+          throw InputError(source + ": in " + std::to_string(year) + " the transitions from " +
                            cfg_.land_uses[a].name + " at land " + cfg_.grid.describe_cell(cells_[i]) + " convert " +
                            format_number("%.6g", out) + " of its area (rates summed over the rules in force): a "
                            "transition larger than the donor's area");
@@ -369,7 +384,7 @@ bool GridRun::change_land_use(int year) {
         if (tiles_.weight[static_cast<size_t>(t)] > 0.0) c1 += tiles_.weight[static_cast<size_t>(t)] * stock[static_cast<size_t>(t)];
       const double c0 = carbon_before[j];
       if (!(std::fabs(c1 + luc_loss_[i] - c0) <= cfg_.luc_tolerance * std::max(1.0, std::fabs(c0))))
-        throw InputError(cfg_.luc_rates + ": the land-use transitions of " + std::to_string(year) + " at land " +
+        throw InputError(source + ": the land-use transitions of " + std::to_string(year) + " at land " +
                          cfg_.grid.describe_cell(cells_[i]) + " do not conserve carbon: " + format_number("%.9g", c0) +
                          " t ha-1 before, " + format_number("%.9g", c1) + " after and " +
                          format_number("%.9g", luc_loss_[i]) + " sealed (" + cfg_.model +

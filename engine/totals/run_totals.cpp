@@ -63,7 +63,7 @@ RunTotals::RunTotals(MPI_Comm comm, const RunConfig& cfg, const std::string& out
   MPI_Comm_rank(comm_, &rank_);
   const double t0 = MPI_Wtime();
   start_label_ = "1 January " + std::to_string(cfg.start_year);
-  luc_ = !cfg.luc_rates.empty();
+  luc_ = cfg.land_use_changes();
   for (std::size_t k = 0; k < cfg.land_uses.size(); ++k) order_.push_back(k);
   std::sort(order_.begin(), order_.end(),
             [&](std::size_t a, std::size_t b) { return cfg.land_uses[a].code < cfg.land_uses[b].code; });

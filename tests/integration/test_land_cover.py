@@ -404,9 +404,76 @@ def cmd_class_input(a):
           "%d forest cells, %d without" % (with_forest.sum(), without.sum()))
 
 
+# ------------------------------------------------------------------------------------------------ maps
+def cmd_luc_maps(a):
+    """land_use_change.maps: the change between two class maps spread evenly over the years between them."""
+    src = data(a, "land_use_1km.tif")
+    later = os.path.join(a.work, "land_use_2000_1km.tif")
+
+    def change(arr):
+        ny = arr.shape[0]
+        band = arr[ny // 5: ny // 3]
+        band[band == 2] = 1  # a band of the north: grassland ploughed up
+        band = arr[ny // 2: ny // 2 + ny // 8]
+        band[band == 3] = 2  # a band of the centre: forest cleared to grassland
+    copy_raster(src, later, change)
+    csv = os.path.join(a.work, "maps.csv")
+    with open(csv, "w") as f:
+        f.write("# the 1990 land cover, then a changed map of 2000\nyear,file\n1990,%s\n2000,land_use_2000_1km.tif\n" % src)
+    outs = {}
+    for np_ in (1, 3):
+        d = os.path.join(a.work, "maps_np%d" % np_)
+        r = run(a, np_, d, 'land_use_change.maps="%s"' % csv, end_year=2001,
+                extra=("--set", 'decomposition.rebalance="always"', "--set", "decomposition.rebalance_every_years=3"))
+        check("land-use change from maps on %d rank(s)" % np_, r.returncode == 0, r.stderr[-1500:])
+        if r.returncode != 0:
+            return
+        outs[np_] = read_vars(os.path.join(d, "carbon_yearly.nc"))
+    differ = [k for k in outs[1] if outs[1][k].tobytes() != outs[3][k].tobytes()]
+    check("maps: every output variable bitwise the same on 1 and 3 ranks", not differ, differ)
+    d = os.path.join(a.work, "maps_reference")
+    r = run(a, 1, d, 'inputs.land_cover_map="%s"' % later, *['land_use.%s.fraction=""' % c for c in CLASSES],
+            end_year=1990)
+    check("the 2000 map as a run's land cover", r.returncode == 0, r.stderr[-800:])
+    want1 = read_vars(os.path.join(d, "carbon_yearly.nc"))["area_fraction"]
+    fill = lambda x: np.where(x > 1e19, np.nan, x).astype(np.float64)
+    f0 = fill(outs[1]["area_fraction_initial"])
+    fy = fill(outs[1]["area_fraction"])
+    f1 = fill(want1)
+    land = np.isfinite(f0[0])
+    # the run starts from the shipped 8 km fraction rasters (float32), the moves are the maps' differences: the
+    # 2000 fractions are the 2000 map's within the rasters' rounding (about 1e-7)
+    err_end = np.nanmax(np.abs(fy[10] - f1)[:, land])
+    check("the fractions of 2000 are the 2000 map's (largest difference %.1e)" % err_end, err_end < 1e-6, err_end)
+    err_next = np.nanmax(np.abs(fy[11] - fy[10])[:, land])
+    check("no change after the last map (2001)", err_next == 0.0, err_next)
+    half = f0 + 0.5 * (f1 - f0)
+    err_half = np.nanmax(np.abs(fy[5] - half)[:, land])
+    check("1995 is halfway between the maps (largest difference %.1e)" % err_half, err_half < 1e-6, err_half)
+    moved = np.abs(f1 - f0)[:, land].sum() / 2
+    check("the maps move land (%.0f cells' worth)" % moved, moved > 50, moved)
+    tmp = os.path.join(a.work, "bad_maps.csv")
+
+    def bad(name, text, must):
+        with open(tmp, "w") as f:
+            f.write(text)
+        dd = os.path.join(a.work, "out_bad_maps")
+        shutil.rmtree(dd, ignore_errors=True)
+        r = run(a, 2, dd, 'land_use_change.maps="%s"' % tmp, end_year=2001)
+        lines = [l for l in r.stderr.splitlines() if l.startswith("alamod: error:")]
+        ok = r.returncode == 1 and len(lines) == 1 and all(m in lines[0] for m in must)
+        check("bad maps, %s: exit 1, one line naming %s" % (name, ", ".join(must)), ok, r.stderr[-600:])
+    bad("a map year outside the run", "year,file\n1990,%s\n2050,%s\n" % (src, later),
+        [tmp + ":3 (year)", "2050", "outside the run"])
+    bad("the first map differs from the run's land cover", "year,file\n1990,%s\n2000,%s\n" % (later, src),
+        [later, "first map", "fraction_tolerance"])
+    bad("years out of order", "year,file\n1995,%s\n1992,%s\n" % (src, later), [tmp + ":3 (year)", "not after"])
+    bad("one map only", "year,file\n1990,%s\n" % src, [tmp, "at least two"])
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=["ranks", "fine-map", "luc", "bad-input", "class-input"])
+    ap.add_argument("what", choices=["ranks", "fine-map", "luc", "bad-input", "class-input", "luc-maps"])
     ap.add_argument("--alamod", required=True)
     ap.add_argument("--source-dir", required=True)
     ap.add_argument("--work", required=True)
@@ -414,7 +481,7 @@ def main():
     a.source_dir = os.path.abspath(a.source_dir)  # the configuration's paths are relative to its folder
     os.makedirs(a.work, exist_ok=True)
     {"ranks": cmd_ranks, "fine-map": cmd_fine_map, "luc": cmd_luc, "bad-input": cmd_bad_input,
-     "class-input": cmd_class_input}[a.what](a)
+     "class-input": cmd_class_input, "luc-maps": cmd_luc_maps}[a.what](a)
     print("%d passed, %d failed" % (sum(results), len(results) - sum(results)))
     sys.exit(0 if results and all(results) else 1)
 
