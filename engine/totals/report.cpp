@@ -59,17 +59,8 @@ const char* kind_singular(const std::string& kind) {
 // direction, set by the labels in the header; CSS then orders the rows (flex `order`) by each row's rank
 // for that column, given as a custom property on the row.
 
-struct Column {
-  std::string label;   ///< header (with its unit)
-  bool text = false;   ///< left-aligned, sorted as text
-  int decimals = 2;
-  bool sign = false;   ///< +/- and coloured
-};
-
-struct TableCell {
-  std::string text;
-  double value = 0;  ///< for numeric columns
-};
+using Column = ReportColumn;
+using TableCell = ReportCell;
 
 void sortable_table(std::ostringstream& o, const std::string& id, const std::vector<Column>& cols,
                     const std::vector<std::vector<TableCell>>& rows, const std::string& kind) {
@@ -293,6 +284,13 @@ dl.method dd { margin: 2px 0 0 18px; color: #333; }
 )CSS";
 
 }  // namespace
+
+void report_sortable_table(std::ostringstream& o, const std::string& id, const std::vector<ReportColumn>& cols,
+                           const std::vector<std::vector<ReportCell>>& rows, const std::string& kind) {
+  sortable_table(o, id, cols, rows, kind);
+}
+
+const char* report_css() { return kTotalsCss; }
 
 void write_report(const std::string& dir, const TotalsTable& table, const ReportMaps& maps,
                   const std::string& provenance) {

@@ -3,6 +3,7 @@
 /// maps as PNG data URIs; no script, nothing fetched), in the style of the evaluation report
 /// (engine/common/html_report.hpp); the same maps and the national series as PNG files, and the maps
 /// as cloud-optimised GeoTIFFs in the grid's CRS.
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,23 @@ struct ReportFiles {
   static constexpr const char* start_tif = "soc_start.tif";
   static constexpr const char* change_tif = "soc_change.tif";
 };
+
+/// A column of the reports' sortable zone tables (sorted by CSS alone, no script).
+struct ReportColumn {
+  std::string label;   ///< header (with its unit)
+  bool text = false;   ///< left-aligned, sorted as text
+  int decimals = 2;
+  bool sign = false;   ///< +/- and coloured
+};
+struct ReportCell {
+  std::string text;
+  double value = 0;  ///< for numeric columns
+};
+/// Appends a sortable table (id unique in the page) to `o`; the page must hold report_css().
+void report_sortable_table(std::ostringstream& o, const std::string& id, const std::vector<ReportColumn>& cols,
+                           const std::vector<std::vector<ReportCell>>& rows, const std::string& kind);
+/// The CSS of the run report (figures, maps, sortable tables), for pages that reuse its parts.
+const char* report_css();
 
 /// Writes DIR/report.html and the PNG and GeoTIFF files (each under a temporary name, then renamed).
 /// `provenance` is shown as is. Throws InputError when a file cannot be written.
