@@ -462,12 +462,14 @@ def engine(args):
                 f.write(text + "".join(lines))
             out = os.path.join(tmp, "out")
             cmd = ["mpiexec", "-n", str(args.ranks), alamod, "run", cfg, "--out", out, "--set",
-                   f"run.end_year={args.branch_year + args.years - 1}"]
+                   f"run.end_year={args.branch_year + args.years - 1}", "--set", "output.tiles=true", "--set",
+                   'output.precision="double"', "--set", "totals.report=false"]
             if model in ("millennial", "mimics"):
                 cmd += ["--set", 'spinup.method="equilibrium"']
             r = subprocess.run(cmd, env=env, capture_output=True, text=True)
             if r.returncode != 0:
-                print(f"{model}: alamod run failed:\n{r.stderr.strip()[-2000:]}", file=sys.stderr)
+                msg = [l for l in r.stderr.splitlines() if l.startswith("alamod")] or r.stderr.strip().splitlines()[-5:]
+                print(f"{model}: alamod run failed: " + "\n".join(msg[:3]), file=sys.stderr)
                 continue
             files = {}
             for fn in os.listdir(out):
@@ -478,13 +480,11 @@ def engine(args):
 
             def tile_stock(name, cls):
                 with netCDF4.Dataset(files[name]) as d:
-                    v = d.variables["cSoilTile"]
-                    lc = [s.strip() for s in netCDF4.chartostring(d.variables["land_cover"][:])] \
-                        if "land_cover" in d.variables else None
-                    k = lc.index(cls) if lc else 0
+                    v = d.variables["cSoilTile"]  # (time, landcover, y, x), t ha-1 of the tile's own area
+                    lc = [str(x).strip() for x in netCDF4.chartostring(d.variables["area_type"][:])]
+                    k = lc.index(cls)
                     a = np.ma.filled(v[args.years - 1, k].astype(np.float64), np.nan)
-                    fr = np.ma.filled(d.variables["land_cover_fraction"][k].astype(np.float64), 0.0) \
-                        if "land_cover_fraction" in d.variables else np.ones_like(a)
+                    fr = np.ma.filled(d.variables["area_fraction"][k].astype(np.float64), 0.0)
                 return a, fr
 
             for p in names:
