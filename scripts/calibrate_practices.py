@@ -501,7 +501,7 @@ def engine(args):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+    ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--config", default=os.path.join(ROOT, "configs", "france_default.toml"),
                     help="the run configuration whose eligible tiles are averaged (default: the France default)")
