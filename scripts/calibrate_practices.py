@@ -34,6 +34,7 @@ Usage:
   /usr/bin/python3 scripts/calibrate_practices.py --write             # also data/scenarios/practice_calibration.csv
                                                                       # and tests/data/practices/france_cells.csv
   /usr/bin/python3 scripts/calibrate_practices.py --engine --models rothc,amg --ranks 2
+  /usr/bin/python3 scripts/calibrate_practices.py --check-baseline  # the direct baseline against `alamod run`
 
 Splits of the added kinds into RothC's pools (models/rothc/README.md, "Scenario inputs", on the branch of the
 scenario inputs): plant = the class's DPM/RPM ratio; cover_crop, grass = 1.44 (crops and improved grassland,
@@ -500,6 +501,31 @@ def engine(args):
                 print(f"{model},{p['name']},{cls_of[p['name']]},{rate:.4f},{pb if pb else ''},{err}", flush=True)
 
 
+def check_baseline(args):
+    """The direct mode's baseline against alamod's own run of the configuration: every tile's stock at the end of
+    the horizon (cSoilTile), for the classes the presets use."""
+    import netCDF4
+    end = args.branch_year + args.years - 1
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_pml="ob1")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "out")
+        subprocess.run(["mpiexec", "-n", str(args.ranks), os.path.join(ROOT, "build", "engine", "alamod"), "run",
+                        args.config, "--out", out, "--set", f"run.end_year={end}", "--set", "output.tiles=true",
+                        "--set", 'output.precision="double"', "--set", "totals.report=false"],
+                       env=env, check=True, capture_output=True)
+        with netCDF4.Dataset(os.path.join(out, "carbon_yearly.nc")) as d:
+            lc = [str(x).strip() for x in netCDF4.chartostring(d.variables["area_type"][:])]
+            for cls in sorted({p.get("proxy", p["cls"]) for p in PRESETS}):
+                with open(args.config, "rb") as f:
+                    start = int(tomllib.load(f)["run"]["start_year"])
+                T = Tiles(load_tiles(args.config, cls, (start, end)), args.branch_year)
+                mine = T.stock_after(args.years) + T.iom
+                eng = np.ma.filled(d.variables["cSoilTile"][-1, lc.index(cls)], np.nan)[T.t["rows"], T.t["cols"]]
+                print(f"{cls}: {T.n} tiles, stock at the end of {end}: largest relative difference from alamod run "
+                      f"{np.max(np.abs(mine - eng) / eng):.2e}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -510,10 +536,14 @@ def main():
     ap.add_argument("--write", action="store_true",
                     help="write data/scenarios/practice_calibration.csv and tests/data/practices/france_cells.csv")
     ap.add_argument("--engine", action="store_true", help="measure with `alamod run` instead (needs the scenario engine)")
+    ap.add_argument("--check-baseline", action="store_true",
+                    help="compare the direct mode's baseline with `alamod run` of the configuration (tile stocks)")
     ap.add_argument("--models", default="rothc", help="engine mode: comma-separated models (default rothc)")
     ap.add_argument("--ranks", type=int, default=2, help="engine mode: MPI ranks (default 2)")
     args = ap.parse_args()
-    if args.engine:
+    if args.check_baseline:
+        check_baseline(args)
+    elif args.engine:
         engine(args)
     else:
         direct(args)
