@@ -161,7 +161,8 @@ def load_tiles(config_path, cls, years_needed):
     sel = mask & (np.nan_to_num(frac) > 0)
     clay = read_raster(rel(inp["clay"]))[sel]
     soc = read_raster(rel(lu.get("soc_stock", inp["soc_stock"])))[sel]
-    cin = read_raster(rel(inp["carbon_input"]))[sel] * float(lu.get("input_factor", 1.0))
+    # the class's own carbon-input raster if it has one (land_use.NAME.carbon_input), times its input_factor
+    cin = read_raster(rel(lu.get("carbon_input", inp["carbon_input"])))[sel] * float(lu.get("input_factor", 1.0))
     zone = read_raster(rel(inp["pedoclimatic_zone"]))[sel] if "pedoclimatic_zone" in inp else np.zeros(sel.sum())
     rows, cols = np.nonzero(sel)
     start = int(cfg["run"]["start_year"])
