@@ -40,6 +40,10 @@ struct PracticePreset {
   std::vector<PracticeParameter> parameters;
   double published_rate_tC_ha_yr = 0.0;  ///< the soil storage rate its defaults reproduce (t C ha-1 yr-1, 20 yr)
   std::string source;       ///< where the published rate comes from
+  /// false: no published per-hectare rate could be confirmed; the defaults describe the practice itself (an
+  /// application rate) and docs/SCENARIOS.md gives the rate RothC makes of them
+  bool calibrated = true;
+  std::string changes;      ///< what it changes in a model's inputs or rates, and what it leaves out (one line)
   /// The effect for the given parameter values (same order as `parameters`).
   PracticeEffect (*effect)(const std::vector<double>& values) = nullptr;
 };
@@ -52,8 +56,10 @@ const PracticePreset* find_practice(const std::string& name);
 
 /// The effect of preset `p` with the overrides of an intervention's table (`overrides`: keys of p.parameters;
 /// other keys of the table are the intervention's own and listed in `intervention_keys`, so they are skipped).
-/// Throws grids InputError "WHERE: key K: ..." for an unknown key, a value out of range or a number without
-/// its unit (WHERE names the file, scenario and intervention).
+/// Throws grids InputError "WHERE: key K: ..." for an unknown key (with the nearest parameter), a value that is not
+/// a number or is out of range, or a number without its unit (a key that is a parameter's key less its unit suffix,
+/// e.g. "extra_input" for "extra_input_tC_ha_yr"); WHERE names the file, scenario and intervention. Keys carry their
+/// unit as a suffix (_tC_ha_yr, _t_ha_yr, _kgC_t, _m_ha, _tC_per_100m_yr); dimensionless parameters end in _factor.
 PracticeEffect practice_effect(const PracticePreset& p, const toml::table& overrides,
                                const std::vector<std::string>& intervention_keys, const std::string& where);
 
