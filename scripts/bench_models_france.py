@@ -41,7 +41,7 @@ STEPS_PER_YEAR = {"rothc": 12, "icbm": 1, "amg": 1, "yasso15": 1, "yasso07": 1, 
 KERNEL_BENCH = {"rothc": ["BM_RothcBlock", "BM_Rothc"], "icbm": ["BM_Icbm"], "amg": ["BM_Amg"],
                 "yasso15": ["BM_Yasso15"], "yasso07": ["BM_Yasso07", "BM_Yasso15"],
                 "century": ["BM_CenturyBlock", "BM_CenturyModes", "BM_Century"], "millennial": ["BM_MillennialMonthRates", "BM_Millennial"],
-                "mimics": ["BM_MimicsBlock", "BM_Mimics"]}
+                "mimics": ["BM_MimicsBlockMonth", "BM_MimicsBlock", "BM_Mimics"]}
 
 
 def run_model(binary, model, ranks, end_year, out):
