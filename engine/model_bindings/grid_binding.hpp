@@ -87,6 +87,10 @@ struct HasPeriodicSteadyState : std::false_type {};
 template <class T>
 struct HasPeriodicSteadyState<T, std::void_t<decltype(&T::periodic_steady_state)>> : std::true_type {};
 template <class T, class = void>
+struct HasCycleJacobian : std::false_type {};
+template <class T>
+struct HasCycleJacobian<T, std::void_t<decltype(&T::cycle_jacobian)>> : std::true_type {};
+template <class T, class = void>
 struct HasYears : std::false_type {};
 template <class T>
 struct HasYears<T, std::void_t<decltype(&T::years)>> : std::true_type {};
@@ -234,16 +238,33 @@ class CellGrid final : public GridModel {
           std::copy(in, in + T::kState, out);
           t_.year(cells_[i], y, out);
         };
-        const auto r = solver.solve(map, guess.data());
+        spinup::NonlinearSteadyState r;
+        if constexpr (HasCycleJacobian<T>::value) {
+          const spinup::CycleWithJacobian cycle = [&](const double* in, double* out, double* jac) {
+            t_.cycle_jacobian(cells_[i], y, in, out, jac);
+          };
+          r = solver.solve(cycle, map, guess.data());
+        } else {
+          r = solver.solve(map, guess.data());
+        }
         if (!r.converged) throw InputError(no_periodic_equilibrium(i, y, r, opt.max_fallback_cycles));
         std::copy(r.state.begin(), r.state.begin() + T::kState, x_.data() + i * T::kState);
         rep.residual[i] = r.residual;
         rep.cycles[i] = static_cast<double>(r.cycles);
+        if constexpr (HasCycleJacobian<T>::value) {
+          rep.cycles[i] += static_cast<double>(r.jacobians) * T::kJacobianCycles;  // the work of the Jacobians
+          rep.cycles[i] += T::kGuessCycles;                                           // and of the start
+        }
         iterations += r.snes_iterations;
         rep.flagged += r.fallback_cycles > 0 ? 1 : 0;
       }
       rep.flagged_what = "cells the SNES left to plain cycling";
-      rep.method = "periodic equilibrium of the mean year by PETSc SNES (" + solver.method() +
+      rep.method = std::string("periodic equilibrium of the mean year by ") +
+                   (HasCycleJacobian<T>::value
+                        ? "Newton cycles (the Jacobian of each cycle from the model's step Jacobians at mid-month), "
+                          "then where needed "
+                        : "") +
+                   "PETSc SNES (" + solver.method() +
                    ", log-pool variables, matrix-free Jacobian; fall-back to plain cycling); " + T::kRule;
     }
     return rep;

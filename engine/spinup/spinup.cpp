@@ -275,4 +275,98 @@ NonlinearSteadyState NonlinearSpinup::solve(const CycleMap& map, const double* g
   return r;
 }
 
+void matrix_product(int n, const double* a, const double* b, double* out) {
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j) {
+      double sum = 0.0;
+      for (int k = 0; k < n; ++k) sum += a[i * n + k] * b[k * n + j];
+      out[i * n + j] = sum;
+    }
+}
+
+void matrix_power(int n, const double* s, long k, double* out) {
+  double result[kMaxPools * kMaxPools], base[kMaxPools * kMaxPools], tmp[kMaxPools * kMaxPools];
+  for (int i = 0; i < n * n; ++i) result[i] = 0.0, base[i] = s[i];
+  for (int i = 0; i < n; ++i) result[i * n + i] = 1.0;
+  while (k > 0) {
+    if (k & 1) {
+      matrix_product(n, result, base, tmp);
+      std::copy(tmp, tmp + n * n, result);
+    }
+    k >>= 1;
+    if (k > 0) {
+      matrix_product(n, base, base, tmp);
+      std::copy(tmp, tmp + n * n, base);
+    }
+  }
+  std::copy(result, result + n * n, out);
+}
+
+NonlinearSteadyState NonlinearSpinup::solve(const CycleWithJacobian& cycle, const CycleMap& map, const double* guess) {
+  const int n = impl_->n;
+  const double tolerance = impl_->options.tolerance;
+  auto positive = [n](const double* y) {
+    for (int i = 0; i < n; ++i)
+      if (!(y[i] > 0.0) || !std::isfinite(y[i])) return false;
+    return true;
+  };
+  if (!positive(guess)) return solve(map, guess);
+  Pools x{}, best{};
+  std::copy(guess, guess + n, x.begin());
+  best = x;
+  double best_residual = std::numeric_limits<double>::infinity();
+  long cycles = 0;
+  long jacobians = 0;
+  double previous = std::numeric_limits<double>::infinity();
+  double last_jacobian[kMaxPools * kMaxPools];
+  while (cycles < kMaxNewtonCycles) {
+    Pools fx{};
+    double b[kMaxPools * kMaxPools];
+    // A cycle expected to be the last (the previous residual below kSkipJacobianBelow: Newton gains at
+    // least two orders a cycle here) runs without building a Jacobian; if it is not, the last one serves.
+    if (previous < kSkipJacobianBelow && jacobians > 0) {
+      map(x.data(), fx.data());
+      std::copy(last_jacobian, last_jacobian + n * n, b);
+    } else {
+      cycle(x.data(), fx.data(), b);
+      std::copy(b, b + n * n, last_jacobian);
+      ++jacobians;
+    }
+    ++cycles;
+    if (!positive(fx.data())) break;
+    const double residual = relative_change(n, x.data(), fx.data());
+    if (residual <= tolerance) {
+      NonlinearSteadyState out;
+      out.state = x;
+      out.residual = residual;
+      out.cycles = cycles;
+      out.jacobians = jacobians;
+      out.converged = true;
+      return out;
+    }
+    previous = residual;
+    if (residual < best_residual) best_residual = residual, best = x;
+    bool usable = true;
+    for (int i = 0; i < n * n; ++i) usable = usable && std::isfinite(b[i]);
+    if (!usable) break;
+    // Newton step on R(x) = F(x) - x with R' = J - I
+    double step[kMaxPools];
+    for (int i = 0; i < n; ++i) b[i * n + i] -= 1.0, step[i] = x[i] - fx[i];
+    if (!solve_dense(n, b, step)) break;
+    Pools xn{};
+    double t = 1.0;
+    for (int halving = 0; halving < 40; ++halving, t *= 0.5) {
+      for (int i = 0; i < n; ++i) xn[i] = x[i] + t * step[i];
+      if (positive(xn.data())) break;
+    }
+    if (!positive(xn.data())) break;
+    x = xn;
+  }
+  // Not converged: the SNES from the best iterate.
+  NonlinearSteadyState out = solve(map, best.data());
+  out.cycles += cycles;
+  out.jacobians = jacobians;
+  return out;
+}
+
 }  // namespace alamod::engine::spinup

@@ -132,6 +132,18 @@ CyclingResult cycle_to_steady_state(int n, Map&& map, const double* x0, double t
 /// One cycle of a nonlinear model for one cell: n pools in, n pools out.
 using CycleMap = std::function<void(const double* in, double* out)>;
 
+/// One cycle from x into fx (the same bits as the CycleMap) and an approximation of its Jacobian
+/// dF/dx at x (n x n, row-major, jac[i * n + j] = dF_i/dx_j), e.g. the product over the months of the
+/// model's one-step Jacobians at the mid-month state of this cycle, raised to the month's step count
+/// (matrix_power). Building the Jacobian must cost a small fraction of one cycle.
+using CycleWithJacobian = std::function<void(const double* x, double* fx, double* jac)>;
+
+/// out = a b for n x n row-major matrices (out may not alias a or b).
+void matrix_product(int n, const double* a, const double* b, double* out);
+
+/// out = s^k (n x n, row-major, k >= 0) by repeated squaring.
+void matrix_power(int n, const double* s, long k, double* out);
+
 /// Settings of NonlinearSpinup. The SNES itself is configured through the PETSc options database
 /// under `prefix` (e.g. -spinup_snes_type anderson, -spinup_snes_monitor, -spinup_ksp_rtol 1e-6).
 struct NonlinearOptions {
@@ -150,6 +162,7 @@ struct NonlinearSteadyState {
   long snes_cycles = 0;       ///< [out] cycle evaluations inside the SNES (residuals, Jacobian-vector products)
   long fallback_cycles = 0;   ///< [out] plain cycles after the SNES (0 when it converged)
   long cycles = 0;            ///< [out] all cycle evaluations: SNES, the check cycle and the fall-back
+  long jacobians = 0;         ///< [out] approximate cycle Jacobians built (CycleWithJacobian)
   bool converged = false;     ///< [out] residual <= tolerance
 };
 
@@ -174,6 +187,17 @@ class NonlinearSpinup {
   /// `map` propagate; a map that returns a non-positive or non-finite pool is a domain error the SNES
   /// backs away from.
   NonlinearSteadyState solve(const CycleMap& map, const double* guess);
+
+  /// The same periodic steady state, first by Newton iterations on R(x) = F(x) - x that cost one cycle
+  /// each: every cycle from the iterate x also gives the approximate Jacobian J of the cycle at x, and
+  /// the next iterate is x - (J - I)^-1 R(x) (a step that would leave a pool non-positive is halved).
+  /// The first iterate whose cycle changes every pool by at most the tolerance is the answer (its
+  /// cycle is the check). A cell not converged within kMaxNewtonCycles goes on with the SNES from its
+  /// best iterate (the cycles spent so far counted in `cycles`); `jacobians` counts the Jacobians built.
+  /// A cycle after a residual below kSkipJacobianBelow, expected to be the last, builds none (`map`).
+  NonlinearSteadyState solve(const CycleWithJacobian& cycle, const CycleMap& map, const double* guess);
+  static constexpr int kMaxNewtonCycles = 10;  ///< Newton cycles before the SNES takes over
+  static constexpr double kSkipJacobianBelow = 1e-3;  ///< residual after which the next cycle builds no Jacobian
 
   /// The SNES type in use (after the options database), e.g. "newtonls".
   std::string method() const;

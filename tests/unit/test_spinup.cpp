@@ -372,3 +372,96 @@ int main(int argc, char** argv) {
   if (PetscFinalize()) return 1;
   return failed;
 }
+
+namespace {
+
+/// One MIMICS year of the test forcing with the approximate Jacobian the grid binding builds: the
+/// hourly Jacobian at the state in the middle of each 30-day block (the last block 35 days), raised to
+/// its hours, multiplied over the blocks.
+su::CycleWithJacobian mimics_cycle_with_jacobian(const mm::Parameters& p, const mm::SiteConstants& c,
+                                                 const std::vector<mm::DailyForcing>& days) {
+  return [=](const double* in, double* out, double* jac) {
+    constexpr int n = 7;
+    mm::State x{in[0], in[1], in[2], in[3], in[4], in[5], in[6]};
+    double year[n * n] = {}, step[n * n], block[n * n], tmp[n * n];
+    for (int i = 0; i < n; ++i) year[i * n + i] = 1.0;
+    for (int b = 0; b < 12; ++b) {
+      const int first = 30 * b, count = b == 11 ? 365 - 330 : 30;
+      for (int d = first; d < first + count; ++d) {
+        if (d == first + count / 2) {
+          double a[n][n];
+          mm::jacobian(p, c, mm::kinetics(p, c, days[d].soil_temperature), x, a);
+          for (int i = 0; i < n; ++i)
+            for (int j = 0; j < n; ++j) step[i * n + j] = (i == j ? 1.0 : 0.0) + a[i][j];
+        }
+        mm::step_day(p, c, days[d], x);
+      }
+      su::matrix_power(n, step, 24L * count, block);
+      su::matrix_product(n, block, year, tmp);
+      std::copy(tmp, tmp + n * n, year);
+    }
+    out[0] = x.lit_m, out[1] = x.lit_s, out[2] = x.mic_r, out[3] = x.mic_k;
+    out[4] = x.som_p, out[5] = x.som_c, out[6] = x.som_a;
+    std::copy(year, year + n * n, jac);
+  };
+}
+
+}  // namespace
+
+TEST(Spinup, MatrixPowerMatchesRepeatedProducts) {
+  const double s[9] = {0.9, 0.05, 0.0, 0.02, 0.8, 0.1, 0.0, 0.03, 0.95};
+  double power[9], expected[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1}, tmp[9];
+  for (int k = 0; k < 37; ++k) {
+    su::matrix_product(3, expected, s, tmp);
+    std::copy(tmp, tmp + 9, expected);
+  }
+  su::matrix_power(3, s, 37, power);
+  for (int i = 0; i < 9; ++i) EXPECT_NEAR(power[i], expected[i], 1e-14 * std::fabs(expected[i]) + 1e-300) << i;
+  su::matrix_power(3, s, 0, power);
+  for (int i = 0; i < 9; ++i) EXPECT_EQ(power[i], i % 4 == 0 ? 1.0 : 0.0);
+}
+
+// The Newton cycles of the grid's nonlinear spin-up: the same equilibrium as the SNES, in a few cycles.
+TEST(SpinupNonlinear, MimicsNewtonCyclesReachTheSnesEquilibriumInAFewCycles) {
+  const mm::Parameters p{};
+  for (const mm::SiteProperties site : {mm::SiteProperties{40.0, 16.6, 1.37, 500.0},
+                                        mm::SiteProperties{5.0, 24.4, 0.73, 300.0}}) {
+    const mm::SiteConstants c = mm::derive_site_constants(p, site);
+    const auto days = alamod::test::mimics_forcing(p, c, site.litter_input);
+    const su::CycleMap map = alamod::test::mimics_cycle(p, c, days);
+    const auto guess = alamod::test::mimics_guess(p, c, site.litter_input);
+    su::NonlinearSpinup solver(7);
+    const auto snes = solver.solve(map, guess.data());
+    const auto newton = solver.solve(mimics_cycle_with_jacobian(p, c, days), map, guess.data());
+    std::printf("[ mimics ] clay %g %%: Newton cycles %ld (%ld Jacobians), residual %.2e | SNES %ld cycles\n",
+                site.clay_pct, newton.cycles, newton.jacobians, newton.residual, snes.cycles);
+    ASSERT_TRUE(snes.converged);
+    EXPECT_TRUE(newton.converged);
+    EXPECT_LE(newton.residual, kTol);
+    EXPECT_EQ(newton.fallback_cycles, 0);
+    EXPECT_EQ(newton.snes_iterations, 0);
+    EXPECT_LE(newton.cycles, 7);
+    EXPECT_LT(newton.cycles * 3, snes.cycles);
+    EXPECT_LE(max_rel_diff(7, snes.state.data(), newton.state.data()), 1e-5);
+  }
+}
+
+// A useless Jacobian (0: each step is one plain cycle) leaves the cell to the SNES after the Newton cycles.
+TEST(SpinupNonlinear, NewtonCyclesHandOverToTheSnes) {
+  const mm::Parameters p{};
+  const mm::SiteProperties site{40.0, 16.6, 1.37, 500.0};
+  const mm::SiteConstants c = mm::derive_site_constants(p, site);
+  const auto days = alamod::test::mimics_forcing(p, c, site.litter_input);
+  const su::CycleMap map = alamod::test::mimics_cycle(p, c, days);
+  const su::CycleWithJacobian zero = [&](const double* in, double* out, double* jac) {
+    map(in, out);
+    std::fill(jac, jac + 49, 0.0);
+  };
+  const auto guess = alamod::test::mimics_guess(p, c, site.litter_input);
+  su::NonlinearSpinup solver(7);
+  const auto r = solver.solve(zero, map, guess.data());
+  EXPECT_TRUE(r.converged);
+  EXPECT_LE(r.residual, kTol);
+  EXPECT_GT(r.snes_iterations, 0);
+  EXPECT_GT(r.cycles, su::NonlinearSpinup::kMaxNewtonCycles);
+}
