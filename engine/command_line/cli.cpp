@@ -25,6 +25,7 @@
 #include "engine/official/amg_official.hpp"
 #include "engine/official/rothc_official.hpp"
 #include "engine/site/site_evaluate.hpp"
+#include "engine/site/site_list.hpp"
 #include "engine/site/site_run.hpp"
 #include "engine/spectra/spectra_command.hpp"
 #include "engine/site_data/complete.hpp"
@@ -96,6 +97,7 @@ struct OfficialAmgCommand {
 struct SiteCommand {
   CLI::App* command = nullptr;
   SiteRunOptions options;
+  std::string forcing_list;  ///< --forcing-list: many sites in one process (engine/site/site_list.hpp)
 };
 
 /// `alamod evaluate`: models over a site collection.
@@ -323,12 +325,21 @@ void add_site_command(CLI::App& app, SiteCommand& site) {
   CLI::App* cmd = site.command;
   SiteRunOptions& so = site.options;
   cmd->add_option("--model", so.model, "model name (`alamod models` lists them)")->required();
-  cmd->add_option("--forcing", so.forcing, "site forcing CSV (data/sites/FORMAT.md)")->required();
+  auto* forcing = cmd->add_option("--forcing", so.forcing, "site forcing CSV (data/sites/FORMAT.md)");
+  auto* list = cmd->add_option(
+      "--forcing-list", site.forcing_list,
+      "many sites in one process: a CSV with the header site_id,forcing and one row per site (forcing paths "
+      "relative to the list's folder); --out is then a folder that receives SITE_ID.csv per site. Example:\n"
+      "  alamod site --model rothc --forcing-list sites.csv --out results/");
+  forcing->excludes(list);
+  list->excludes(forcing);
   cmd->add_option("--parameters", so.parameters,
                   "TOML file with a [parameters] table (names and units as `alamod models show NAME`), e.g. "
                   "written by `alamod calibrate`; [fit] and [provenance] are ignored");
   add_spinup_option(cmd, so.spinup, kStartHelp);
-  cmd->add_option("--out", so.out, "output CSV (written under a temporary name, then renamed)")->required();
+  cmd->add_option("--out", so.out,
+                  "output CSV (written under a temporary name, then renamed); with --forcing-list a folder")
+      ->required();
   cmd->add_flag("--overwrite", so.overwrite, "replace an existing output file");
 }
 
@@ -1014,7 +1025,15 @@ int run_catalogue_command(const CatalogueCommand& catalogue, int rank) {
 }
 
 int run_site_command(const SiteCommand& site, int rank) {
-  if (rank == 0) run_site(site.options);
+  if (rank != 0) return 0;
+  if (site.forcing_list.empty()) {
+    if (site.options.forcing.empty()) throw InputError("site: give --forcing FILE or --forcing-list LIST.csv");
+    run_site(site.options);
+  } else {
+    const std::size_t n = run_site_list(site.options, site.forcing_list, site.options.out);
+    std::printf("site: %zu sites of %s run with %s into %s\n", n, site.forcing_list.c_str(), site.options.model.c_str(),
+                site.options.out.c_str());
+  }
   return 0;
 }
 
