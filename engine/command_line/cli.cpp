@@ -568,9 +568,9 @@ void add_spectra_command(CLI::App& app, SpectraCommand& sp) {
       "      --window 5 --out nirsoil_field.json\n"
       "  alamod spectra predict field_spectra.csv --model nirsoil_field.json --out pred.csv\n"
       "Each master band j is regressed on the second instrument's bands j-h..j+h of the transfer samples (Wang, Veltkamp\n"
-      "& Kowalski 1991); predict applies it to the raw spectra before the model's preprocessing. 20-40 transfer samples\n"
-      "spanning the property's range are usual. Exit status: 0 done; 1 bad input (file, line and column named; nothing\n"
-      "written); 2 bad command line.");
+      "& Kowalski 1991); predict applies it to the raw spectra before the model's preprocessing. The test\n"
+      "spectra_transfer uses 31 transfer samples spread over the calibration rows. Exit status: 0 done; 1 bad input\n"
+      "(file, line and column named; nothing written); 2 bad command line.");
 }
 
 void add_vegetation_command(CLI::App& app, VegetationCommand& v) {
