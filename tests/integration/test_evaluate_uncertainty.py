@@ -36,8 +36,9 @@ def main():
         cmd = (["mpiexec", "-n", str(n)] if n else []) + [a.alamod, *args]
         return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
 
-    def make_sites(name, edit):
-        """A sites folder holding a copy of the package whose observations `edit` changes (rows of dicts)."""
+    def make_sites(name, edit, soc_unit="g kg-1"):
+        """A sites folder holding a copy of the package whose observations `edit` changes (rows of dicts); with
+        soc_unit "percent", soc and its interval are written in percent (the descriptor says so)."""
         root = os.path.join(a.work, name)
         pkg = os.path.join(root, SITE)
         shutil.copytree(os.path.join(a.source_dir, "data/sites", SITE), pkg)
@@ -47,6 +48,11 @@ def main():
         for r in rows:
             r.update(soc_lower="", soc_upper="", soc_interval_level="")
         edit(rows)
+        if soc_unit == "percent":
+            for r in rows:
+                for c in ("soc", "soc_lower", "soc_upper"):
+                    if r[c]:
+                        r[c] = "%.6f" % (float(r[c]) / 10)
         with open(path, "w", newline="") as f:
             w = csv.DictWriter(f, header, lineterminator="\n")
             w.writeheader()
@@ -54,11 +60,16 @@ def main():
         desc = json.load(open(os.path.join(pkg, "datapackage.json")))
         for res in desc["resources"]:
             if res["name"] == "soc_observations":
+                for fld in res["schema"]["fields"]:
+                    if fld["name"] == "soc" and soc_unit != "g kg-1":
+                        fld["unit"] = soc_unit
+                        fld["description"] = fld["description"].replace("Unit: g kg-1.", "Unit: %s." % soc_unit)
+                        fld.get("constraints", {}).pop("maximum", None)
                 res["schema"]["fields"] += [
-                    {"name": "soc_lower", "type": "number", "unit": "g kg-1",
-                     "description": "Lower bound of the prediction interval of soc. Unit: g kg-1."},
-                    {"name": "soc_upper", "type": "number", "unit": "g kg-1",
-                     "description": "Upper bound of the prediction interval of soc. Unit: g kg-1."},
+                    {"name": "soc_lower", "type": "number", "unit": soc_unit,
+                     "description": "Lower bound of the prediction interval of soc. Unit: %s." % soc_unit},
+                    {"name": "soc_upper", "type": "number", "unit": soc_unit,
+                     "description": "Upper bound of the prediction interval of soc. Unit: %s." % soc_unit},
                     {"name": "soc_interval_level", "type": "number", "unit": "1",
                      "description": "Coverage of the prediction interval. Unit: 1."}]
         json.dump(desc, open(os.path.join(pkg, "datapackage.json"), "w"), indent=2)
@@ -145,6 +156,24 @@ def main():
     check(f"the report has the weighted table and draws the {n_interval} intervals",
           'id="weighted"' in html and html.count('class="interval"') == n_interval, html.count('class="interval"'))
     check("the plain report has neither", 'id="weighted"' not in open(os.path.join(outs["plain"], "report.html")).read())
+
+    # soc and its interval in percent: sites complete harmonises them together to g kg-1, and evaluate then gives the
+    # same weighted figures
+    pct_root, _ = make_sites("percent", uncertain, soc_unit="percent")
+    done_root = os.path.join(a.work, "percent_completed")
+    r = alamod(0, "sites", "complete", os.path.join(pct_root, SITE), "--out", os.path.join(done_root, SITE))
+    check("sites complete on the package in percent", r.returncode == 0, (r.stdout + r.stderr)[-600:])
+    done_csv = os.path.join(done_root, SITE, "soc_observations.csv")
+    if os.path.exists(done_csv):
+        first = [x for x in csv.DictReader(open(done_csv, newline="")) if x["soc_lower"]][0]
+        check("soc, soc_lower and soc_upper back in g kg-1", float(first["soc_lower"]) <= float(first["soc"]) <=
+              float(first["soc_upper"]) and float(first["soc"]) > 5, first)
+        r = alamod(1, "evaluate", "--sites", done_root, "--models", "rothc", "--out", os.path.join(a.work, "eval_percent"))
+        rows = list(csv.DictReader(open(os.path.join(a.work, "eval_percent", "metrics.csv")))) if r.returncode == 0 else []
+        pct = {x["metric"]: float(x["value"]) for x in rows if x["model"] == "rothc" and x["site"] == SITE}
+        check("the same weighted figures after completion from percent",
+              all(abs(pct.get(k, 1e9) - got[k][0]) <= 1e-4 * max(1.0, abs(got[k][0])) for k in expect if k in got),
+              (pct, got, r.stderr[-300:]))
 
     # bad intervals: evaluate and validate both name file, line and column
     def bad(name, edit, needle_eval, needle_validate):
