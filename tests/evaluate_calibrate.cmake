@@ -24,3 +24,11 @@ alamod_script_test(calibration_twin /usr/bin/python3
   ${CMAKE_SOURCE_DIR}/tests/integration/test_calibration_twin.py --alamod $<TARGET_FILE:alamod>
   --source-dir ${CMAKE_SOURCE_DIR} --work ${CMAKE_BINARY_DIR}/test_output/calibration_twin)
 set_tests_properties(calibration_twin PROPERTIES TIMEOUT 300 PROCESSORS 2)
+
+# evaluate weighted by the observations' uncertainty (soc_stock_sd, or a spectral prediction interval as sd):
+# weighted RMSE, bias and chi-square per observation against numpy, the unweighted rows unchanged, intervals drawn,
+# bad intervals refused by evaluate and by sites validate with file, line and column; 1 and 2 ranks.
+alamod_script_test(evaluate_weighted_intervals /usr/bin/python3
+  ${CMAKE_SOURCE_DIR}/tests/integration/test_evaluate_uncertainty.py --alamod $<TARGET_FILE:alamod>
+  --source-dir ${CMAKE_SOURCE_DIR} --work ${CMAKE_BINARY_DIR}/test_output/evaluate_uncertainty)
+set_tests_properties(evaluate_weighted_intervals PROPERTIES TIMEOUT 300 PROCESSORS 2)

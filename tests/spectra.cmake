@@ -12,7 +12,8 @@ alamod_serial_test(test_spectra SOURCES unit/test_spectra.cpp LIBS alamod_engine
 #     outputs: one line naming file, line and column, exit 1, nothing written
 #   spectra_limesoda: LimeSoDa O.32 predicted fold by fold (RMSE and coverage on held-out samples) and written
 #     as site observations
-foreach(case nirsoil_reference rank_invariance bad_input limesoda)
+#   spectra_transfer: instrument transfer by PDS from 31 transfer samples to a simulated second instrument
+foreach(case nirsoil_reference rank_invariance bad_input limesoda transfer)
   alamod_script_test(spectra_${case} /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_spectra.py ${case}
     --work ${ALAMOD_RUN_DIR}/spectra_${case})
   set_tests_properties(spectra_${case} PROPERTIES TIMEOUT 300)

@@ -41,6 +41,7 @@ struct CatalogueCsv {
   std::string file;
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
+  std::vector<int> lines;  ///< the line each row starts on (1-based; the header is line 1)
   /// Column index by name, -1 when absent.
   int column(const std::string& name) const;
   /// Row r's value of column `name` ("" when the column is absent).
@@ -89,10 +90,19 @@ struct GridRunOutput {
   CatalogueCsv totals;                     ///< totals.csv (empty when absent)
 };
 
-/// metrics.csv of `alamod evaluate` folders, concatenated.
+/// One simulated year of an evaluation's simulated_series.csv.
+struct SimulatedYear {
+  std::string model, parameters, site, treatment;
+  int year = 0;      ///< calendar year; soc is the stock at its end
+  double soc = 0;    ///< t ha-1
+};
+
+/// metrics.csv of `alamod evaluate` folders, concatenated, and their simulated_series.csv where present.
 struct Evaluations {
   std::vector<std::string> sources;    ///< the metrics.csv files read
   CatalogueCsv metrics;
+  std::vector<std::string> series_sources;  ///< the simulated_series.csv files read
+  std::vector<SimulatedYear> simulated;
 };
 
 SitePackage read_site_package(const std::string& dir);

@@ -73,6 +73,7 @@ CatalogueCsv read_catalogue_csv(const std::string& path) {
         fail(path + ":" + std::to_string(row_line) + ": " + std::to_string(row.size()) + " fields, the header has " +
              std::to_string(t.header.size()));
       t.rows.push_back(row);
+      t.lines.push_back(row_line);
     }
     row.clear();
     any = false;
@@ -452,6 +453,35 @@ Evaluations read_evaluations(const std::vector<std::string>& dirs) {
       std::vector<std::string> row;
       for (const auto& h : e.metrics.header) row.push_back(t.value(r, h));
       e.metrics.rows.push_back(row);
+    }
+    // the simulated stocks of every year (evaluate writes them since the site pages draw them; older folders lack it)
+    const fs::path sp = fs::path(d) / "simulated_series.csv";
+    if (!fs::exists(sp)) continue;
+    const CatalogueCsv st = read_catalogue_csv(sp.string());
+    for (const char* c : {"model", "parameters", "site", "treatment", "year", "soc"})
+      if (st.column(c) < 0) fail(sp.string() + ":1 (" + c + "): missing column of an evaluate simulated_series.csv");
+    e.series_sources.push_back(sp.string());
+    const int c_year = st.column("year"), c_soc = st.column("soc");
+    for (std::size_t r = 0; r < st.rows.size(); ++r) {
+      if (st.value(r, "model").empty() && st.value(r, "year") == "yr") continue;  // the units line
+      const auto where = [&](int c) {
+        return sp.string() + ":" + std::to_string(st.lines[r]) + ":" + std::to_string(c + 1) + " (" +
+               st.header[static_cast<std::size_t>(c)] + ")";
+      };
+      SimulatedYear y;
+      y.model = st.value(r, "model");
+      y.parameters = st.value(r, "parameters");
+      y.site = st.value(r, "site");
+      y.treatment = st.value(r, "treatment");
+      double year = 0;
+      if (!parse_decimal(st.value(r, "year"), year) || year != std::floor(year) || year < 1000 || year > 3000)
+        fail(where(c_year) + ": found '" + excerpt(st.value(r, "year")) + "', expected a calendar year");
+      if (!parse_decimal(st.value(r, "soc"), y.soc) || !std::isfinite(y.soc) || y.soc < 0)
+        fail(where(c_soc) + ": found '" + excerpt(st.value(r, "soc")) + "', expected a SOC stock >= 0 in t ha-1");
+      if (y.model.empty() || y.site.empty() || y.treatment.empty())
+        fail(sp.string() + ":" + std::to_string(st.lines[r]) + ": empty model, site or treatment, expected all three");
+      y.year = static_cast<int>(year);
+      e.simulated.push_back(std::move(y));
     }
   }
   return e;

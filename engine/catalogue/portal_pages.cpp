@@ -24,6 +24,9 @@ using html::fmt_fixed;
 using html::px;
 
 const char* const kPortalCss = R"CSS(
+div.sim-plots { display: flex; flex-wrap: wrap; gap: 14px; }
+div.sim-plots figure.plot-card { margin: 0; }
+div.sim-plots figcaption { font-weight: 600; font-size: 14px; margin: 0 0 4px; }
 nav.crumbs { font-size: 13px; margin: 0 0 10px; color: #555; }
 nav.crumbs a, a { color: #0062a3; text-decoration: none; }
 a:hover { text-decoration: underline; }
@@ -336,6 +339,75 @@ std::string soc_plot(const SitePackage& s) {
   return o.str();
 }
 
+/// The simulated stocks of the evaluations beside the observed ones, one plot per treatment as in the evaluation
+/// report: observed stocks (points, +- soc_stock_sd where given), one line per model (end-of-year stocks, plotted at
+/// their year as the observations of that year are compared with them). "" when no evaluation simulated this site.
+std::string simulated_plots(const CatalogueInputs& in, const SitePackage& s) {
+  // treatment -> model label -> (year, stock); model labels in first-seen order for the colours
+  std::map<std::string, std::map<std::string, std::vector<std::pair<double, double>>>> sim;
+  std::vector<std::string> models;
+  for (const auto& y : in.evaluations.simulated) {
+    if (y.site != s.id) continue;
+    std::string label = y.model;
+    if (!y.parameters.empty() && y.parameters != "defaults") label += " (" + fs::path(y.parameters).filename().string() + ")";
+    if (std::find(models.begin(), models.end(), label) == models.end()) models.push_back(label);
+    sim[y.treatment][label].emplace_back(y.year, y.soc);
+  }
+  if (sim.empty()) return "";
+  const auto colour = [&](const std::string& m) {
+    const std::size_t i = static_cast<std::size_t>(std::find(models.begin(), models.end(), m) - models.begin());
+    return m == "multi-model mean" ? "#222222" : kColours[i % 8];
+  };
+  std::ostringstream o;
+  o << "<section><h2>Observed and simulated</h2><p class=\"note\">From <code>alamod evaluate</code>'s "
+       "<code>simulated_series.csv</code>: each model's SOC stock at the end of every year (lines) and the observed "
+       "stocks of the same layer (points, \u00b1 1 sd where the package gives one).</p><div class=\"plots sim-plots\">";
+  for (auto& [treatment, lines] : sim) {
+    std::vector<std::pair<double, double>> obs, bars;  // (year, stock), (lower, upper)
+    html::Range xr, yr;
+    for (std::size_t i = 0; i < s.observations.rows.size(); ++i) {
+      if (s.observations.value(i, "treatment_id") != treatment) continue;
+      std::string ys = s.observations.value(i, "observation_year");
+      if (ys.empty()) ys = s.observations.value(i, "observation_date").substr(0, 4);
+      double y = 0, v = 0, sd = NAN;
+      if (!parse_decimal(ys, y) || !parse_decimal(s.observations.value(i, "soc_stock"), v)) continue;
+      if (!parse_decimal(s.observations.value(i, "soc_stock_sd"), sd)) sd = NAN;
+      obs.emplace_back(y, v);
+      bars.emplace_back(std::isfinite(sd) ? v - sd : NAN, std::isfinite(sd) ? v + sd : NAN);
+      xr.add(y), yr.add(v), yr.add(bars.back().first), yr.add(bars.back().second);
+    }
+    std::vector<html::LegendItem> legend{{"observed", "#111111", html::LegendItem::Point}};
+    for (auto& [m, xy] : lines) {
+      std::sort(xy.begin(), xy.end());
+      for (const auto& [x, v] : xy) xr.add(x), yr.add(v);
+      legend.push_back({m, colour(m), m == "multi-model mean" ? html::LegendItem::DashedLine : html::LegendItem::Line});
+    }
+    const double W = 560, lh = html::legend_height(legend, W - 80);
+    html::Frame f{70, 14, W - 88, 260, html::ticks_for(xr, 6), html::ticks_for(yr, 6)};
+    o << "<figure class=\"plot-card\"><figcaption>" << html_escape(treatment) << "</figcaption>"
+      << "<svg class=\"timeseries simulated\" data-treatment=\"" << html_escape(treatment) << "\" viewBox=\"0 0 "
+      << px(W) << " " << px(330 + lh) << "\" width=\"" << px(W) << "\" height=\"" << px(330 + lh)
+      << "\" role=\"img\" aria-label=\"" << html_escape("observed and simulated SOC stocks, " + treatment) << "\">";
+    html::draw_axes(o, f, "year", "SOC stock (t ha-1)");
+    for (const auto& [m, xy] : lines)
+      o << "<path class=\"sim\" data-model=\"" << html_escape(m) << "\" d=\"" << html::path_data(f, xy)
+        << "\" fill=\"none\" stroke=\"" << colour(m) << "\" stroke-width=\"2\""
+        << (m == "multi-model mean" ? " stroke-dasharray=\"7 4\"" : "") << "><title>" << html_escape(m) << "</title></path>";
+    for (std::size_t i = 0; i < obs.size(); ++i) {
+      const double x = f.X(obs[i].first);
+      if (std::isfinite(bars[i].first))
+        o << "<path class=\"errorbar\" d=\"M" << px(x) << "," << px(f.Y(bars[i].first)) << " L" << px(x) << ","
+          << px(f.Y(bars[i].second)) << "\" stroke=\"#111111\" stroke-width=\"1.2\"/>";
+      o << "<circle class=\"obs\" cx=\"" << px(x) << "\" cy=\"" << px(f.Y(obs[i].second)) << "\" r=\"3.5\" "
+        << "fill=\"#111111\" stroke=\"#ffffff\" stroke-width=\"1\"/>";
+    }
+    html::draw_legend(o, legend, 70, 322, W - 80);
+    o << "</svg></figure>";
+  }
+  o << "</div></section>";
+  return o.str();
+}
+
 std::string scores(const CatalogueInputs& in, const SitePackage& s) {
   const CatalogueCsv& m = in.evaluations.metrics;
   if (in.evaluations.sources.empty()) return "";
@@ -413,6 +485,7 @@ std::string site_page(const CatalogueInputs& in, const SitePackage& s) {
        "the layer of the observations).</p>"
     << soc_plot(s) << "</section>\n";
   o << scores(in, s);
+  o << simulated_plots(in, s);
   o << "<section><h2>Download</h2><p class=\"note\">The Frictionless Data Package: <code>datapackage.json</code> "
        "describes every file. Also as <a href=\"../../stac/sites/items/"
     << html_escape(s.id) << ".json\">STAC item</a> and in the <a href=\"../../catalog.jsonld\">DCAT catalogue</a>.</p>"

@@ -136,8 +136,10 @@ struct SpectraCommand {
   CLI::App* command = nullptr;
   CLI::App* fit = nullptr;
   CLI::App* predict = nullptr;
+  CLI::App* transfer = nullptr;
   spectra::FitOptions fit_options;
   spectra::PredictOptions predict_options;
+  spectra::TransferOptions transfer_options;
 };
 
 /// `alamod sites validate|complete`: site packages checked and completed (no MPI).
@@ -191,7 +193,8 @@ struct Commands {
   /// Whether the chosen subcommand computes (and so needs MPI).
   bool computes() const {
     return *run.command || *summarize.command || *rothc.command || *amg.command || *site.command || *evaluate.command || *calibrate.command ||
-           *climate.command || (catalogue.build && *catalogue.build) || *spectra.fit || *spectra.predict;
+           *climate.command || (catalogue.build && *catalogue.build) || *spectra.fit || *spectra.predict ||
+           *spectra.transfer;
   }
 };
 
@@ -472,9 +475,11 @@ void add_catalogue_command(CLI::App& app, CatalogueCommand& catalogue) {
 
 void add_spectra_command(CLI::App& app, SpectraCommand& sp) {
   sp.command = app.add_subcommand(
-      "spectra", "soil properties from infrared spectra: fit a PLS model (fit), predict with intervals (predict)");
+      "spectra", "soil properties from infrared spectra: fit a PLS model (fit), predict with intervals (predict), "
+                 "carry a model to a second instrument (transfer)");
   sp.command->require_subcommand(0, 1);
-  sp.command->footer("See alamod spectra fit --help, alamod spectra predict --help and docs/SPECTRA.md.");
+  sp.command->footer("See alamod spectra fit --help, alamod spectra predict --help, alamod spectra transfer --help and "
+                     "docs/SPECTRA.md.");
   CLI::App* fit = sp.fit = sp.command->add_subcommand(
       "fit", "preprocess spectra, fit PLS1 with the component count chosen by cross-validation (folds over MPI "
              "ranks), calibrate split-conformal intervals, write a model file (JSON)");
@@ -546,6 +551,37 @@ void add_spectra_command(CLI::App& app, SpectraCommand& sp) {
       "  alamod spectra predict data/spectra/nirsoil.csv.gz --model nirsoil.json --rows train=0 --out pred.csv\n"
       "A spectra file on another grid than the model's is refused. When the file holds the property, RMSEP, bias,\n"
       "R2 and the coverage of each interval are printed. Exit status: 0 done; 1 bad input; 2 bad command line.");
+  CLI::App* tr = sp.transfer = sp.command->add_subcommand(
+      "transfer", "carry a model to a second instrument by piecewise direct standardisation (PDS) from transfer "
+                  "samples measured on both; writes a copy of the model that predict applies to the second instrument's "
+                  "spectra");
+  spectra::TransferOptions& t = sp.transfer_options;
+  tr->add_option("--model", t.model, "model file written by alamod spectra fit (its spectra: the master instrument)")->required();
+  tr->add_option("--master", t.master,
+                 "CSV (plain or gzip): the transfer samples measured on the model's instrument, on the model's grid")
+      ->required();
+  tr->add_option("--slave", t.slave,
+                 "CSV (plain or gzip): the same samples measured on the second instrument, resampled to the model's grid")
+      ->required();
+  tr->add_option("--match", t.match, "column naming the samples in both files (default: the same rows in the same order)");
+  tr->add_option("--window", t.window,
+                 "PDS window: the second instrument's bands j-h..j+h that give the master's band j (odd width, in bands)")
+      ->capture_default_str();
+  tr->add_option("--components", t.components,
+                 "singular vectors kept per window (truncated SVD; default 0 = the window's width, those with "
+                 "s^2 > 1e-12 s_max^2)")
+      ->capture_default_str();
+  tr->add_option("--out", t.out, "model file to write: the model with its instrument_transfer block")->required();
+  tr->add_flag("--overwrite", t.overwrite, "replace an existing model file");
+  tr->footer(
+      "Example (docs/SPECTRA.md, \"Instrument transfer\"):\n"
+      "  alamod spectra transfer --model nirsoil.json --master transfer_lab.csv --slave transfer_field.csv --match id \\\n"
+      "      --window 5 --out nirsoil_field.json\n"
+      "  alamod spectra predict field_spectra.csv --model nirsoil_field.json --out pred.csv\n"
+      "Each master band j is regressed on the second instrument's bands j-h..j+h of the transfer samples (Wang, Veltkamp\n"
+      "& Kowalski 1991); predict applies it to the raw spectra before the model's preprocessing. The test\n"
+      "spectra_transfer uses 31 transfer samples spread over the calibration rows. Exit status: 0 done; 1 bad input\n"
+      "(file, line and column named; nothing written); 2 bad command line.");
 }
 
 void add_vegetation_command(CLI::App& app, VegetationCommand& v) {
@@ -740,7 +776,7 @@ std::vector<std::string> leftover_words(const Commands& c) {
   std::vector<std::string> words = c.app.remaining();
   for (const CLI::App* sub : {c.run.command, c.summarize.command, c.rothc.command, c.amg.command, c.site.command, c.evaluate.command,
                               c.calibrate.command, c.catalogue.command, c.catalogue.build, c.spectra.command,
-                              c.spectra.fit, c.spectra.predict, c.models.command, c.climate.command, c.sites.command,
+                              c.spectra.fit, c.spectra.predict, c.spectra.transfer, c.models.command, c.climate.command, c.sites.command,
                               c.sites.validate, c.sites.complete,
                               c.vegetation.command, c.vegetation.run, c.vegetation.species, c.vegetation.satellite}) {
     const auto extra = sub->remaining();
@@ -882,7 +918,7 @@ std::optional<int> answer_without_mpi(const Commands& c, int rank) {
     if (rank == 0) std::printf("%s", c.catalogue.command->help().c_str());
     return 0;
   }
-  if (*c.spectra.command && !*c.spectra.fit && !*c.spectra.predict) {
+  if (*c.spectra.command && !*c.spectra.fit && !*c.spectra.predict && !*c.spectra.transfer) {
     if (rank == 0) std::printf("%s", c.spectra.command->help().c_str());
     return 0;
   }
@@ -1135,6 +1171,10 @@ int CommandLine::run(int rank) {
     }
     if (*c.spectra.predict) {
       if (rank == 0) spectra::run_spectra_predict(c.spectra.predict_options);
+      return 0;
+    }
+    if (*c.spectra.transfer) {
+      if (rank == 0) spectra::run_spectra_transfer(c.spectra.transfer_options);
       return 0;
     }
   } catch (const InputError& e) {

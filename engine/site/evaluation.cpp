@@ -150,6 +150,8 @@ std::string point_title(const SeriesPoint& p, const std::string& who) {
   std::string t = who + ", " + fmt_fixed(p.time_years, std::fabs(p.time_years - std::round(p.time_years)) < 1e-9 ? 0 : 2) +
                   ": observed " + fmt_fixed(p.observed, 2);
   if (std::isfinite(p.observed_sd)) t += " \u00b1 " + fmt_fixed(p.observed_sd, 2);
+  if (std::isfinite(p.observed_lower) && std::isfinite(p.observed_upper))
+    t += " (interval " + fmt_fixed(p.observed_lower, 2) + "\u2013" + fmt_fixed(p.observed_upper, 2) + ")";
   t += ", simulated " + fmt_fixed(p.simulated, 2) + " t C ha-1";
   return html_escape(t);
 }
@@ -174,7 +176,14 @@ void draw_timeseries(std::ostringstream& o, const Key& key, const std::vector<co
       yr.add(p.observed - p.observed_sd);
       yr.add(p.observed + p.observed_sd);
     }
+    if (std::isfinite(p.observed_lower) && std::isfinite(p.observed_upper)) {
+      yr.add(p.observed_lower);
+      yr.add(p.observed_upper);
+    }
   }
+  const bool any_interval = std::any_of(obs.begin(), obs.end(), [](const SeriesPoint& p) {
+    return std::isfinite(p.observed_lower) && std::isfinite(p.observed_upper);
+  });
   std::vector<std::vector<std::pair<double, double>>> lines;
   for (const Series* s : group) {
     std::vector<std::pair<double, double>> xy = s->simulated_curve;
@@ -189,6 +198,7 @@ void draw_timeseries(std::ostringstream& o, const Key& key, const std::vector<co
   }
 
   std::vector<LegendItem> legend{{"observed \u00b1 sd", "#111111", LegendItem::Point}};
+  if (any_interval) legend.push_back({"prediction interval (spectra)", "#7a7a7a", LegendItem::Line});
   for (const Series* s : group)
     legend.push_back({s->model, d.colour.at(s->model), is_mean(s->model) ? LegendItem::DashedLine : LegendItem::Line});
 
@@ -224,6 +234,12 @@ void draw_timeseries(std::ostringstream& o, const Key& key, const std::vector<co
     if (!std::isfinite(p.time_years) || !std::isfinite(p.observed)) continue;
     const double x = f.X(p.time_years), y = f.Y(p.observed);
     o << "<g class=\"obs-point\">";
+    if (std::isfinite(p.observed_lower) && std::isfinite(p.observed_upper)) {
+      // the interval: a wide grey band behind the sd bar
+      o << "<rect class=\"interval\" x=\"" << px(x - 3) << "\" y=\"" << px(f.Y(p.observed_upper)) << "\" width=\"6\" height=\""
+        << px(std::max(0.0, f.Y(p.observed_lower) - f.Y(p.observed_upper))) << "\" fill=\"#7a7a7a\" fill-opacity=\"0.35\" "
+        << "stroke=\"none\"/>";
+    }
     if (std::isfinite(p.observed_sd) && p.observed_sd > 0) {
       const double y1 = f.Y(p.observed - p.observed_sd), y2 = f.Y(p.observed + p.observed_sd);
       o << "<path class=\"errorbar\" d=\"M" << px(x) << "," << px(y1) << " L" << px(x) << "," << px(y2) << " M"
@@ -530,6 +546,32 @@ Metrics compute_metrics(const std::vector<SeriesPoint>& points) {
   return m;
 }
 
+std::optional<WeightedMetrics> compute_weighted_metrics(const std::vector<SeriesPoint>& points) {
+  double sw = 0, swr = 0, swr2 = 0;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const auto& p = points[i];
+    if (!std::isfinite(p.observed) || !std::isfinite(p.simulated))
+      throw std::invalid_argument("compute_weighted_metrics: point " + std::to_string(i) + " (time " +
+                                  fmt_csv_number(p.time_years) + ") has a non-finite " +
+                                  (std::isfinite(p.observed) ? "simulated" : "observed") + " value");
+    if (!(std::isfinite(p.observed_sd) && p.observed_sd > 0)) continue;
+    const double w = 1.0 / (p.observed_sd * p.observed_sd), r = p.simulated - p.observed;
+    sw += w;
+    swr += w * r;
+    swr2 += w * r * r;
+    ++n;
+  }
+  if (n == 0) return std::nullopt;
+  WeightedMetrics m;
+  m.n = n;
+  m.n_all = points.size();
+  m.weighted_rmse = std::sqrt(swr2 / sw);
+  m.weighted_bias = swr / sw;
+  m.chi2_per_obs = swr2 / double(n);
+  return m;
+}
+
 std::vector<Series> multi_model_mean(const std::vector<Series>& all, const std::vector<std::string>& models) {
   std::map<std::tuple<std::string, std::string, std::string>, const Series*> index;
   std::vector<Key> keys;
@@ -583,7 +625,8 @@ std::vector<Series> multi_model_mean(const std::vector<Series>& all, const std::
         }
         sum += q->simulated;
       }
-      if (everywhere) mean.points.push_back({p.time_years, p.observed, sum / count, p.observed_sd});
+      if (everywhere) mean.points.push_back({p.time_years, p.observed, sum / count, p.observed_sd, p.observed_lower,
+                                             p.observed_upper});
     }
     bool curves = true;
     std::vector<std::vector<std::pair<double, double>>> sorted;
@@ -620,6 +663,25 @@ Metrics series_metrics(const Series& s) {
 void append_metric_rows(std::string& csv, const std::string& prefix, const Metrics& m, const std::string& suffix) {
   for (const auto& mi : kMetrics)
     csv += prefix + mi.key + "," + fmt_csv_number(m.*(mi.field)) + "," + mi.unit + "," + std::to_string(m.n) + suffix;
+}
+
+/// The weighted rows (weighted_rmse, weighted_bias, chi2_per_obs; n = the points with an sd), none when no point
+/// of `points` has an sd: series without uncertainties keep exactly the rows they had.
+void append_weighted_rows(std::string& csv, const std::string& prefix, const std::vector<SeriesPoint>& points,
+                          const std::string& suffix) {
+  const auto w = compute_weighted_metrics(points);
+  if (!w) return;
+  const std::string n = std::to_string(w->n);
+  csv += prefix + "weighted_rmse," + fmt_csv_number(w->weighted_rmse) + ",t ha-1," + n + suffix;
+  csv += prefix + "weighted_bias," + fmt_csv_number(w->weighted_bias) + ",t ha-1," + n + suffix;
+  csv += prefix + "chi2_per_obs," + fmt_csv_number(w->chi2_per_obs) + ",1," + n + suffix;
+}
+
+std::vector<SeriesPoint> model_points(const std::vector<Series>& series, const std::string& model) {
+  std::vector<SeriesPoint> all;
+  for (const auto& s : series)
+    if (s.model == model) all.insert(all.end(), s.points.begin(), s.points.end());
+  return all;
 }
 }  // namespace
 
@@ -661,11 +723,13 @@ void write_metrics_csv(const std::string& path, const std::vector<Series>& serie
     append_metric_rows(csv, prefix, series_metrics(s), suffix);
     csv += prefix + "start_error," + fmt_csv_number(s.start_error) + ",t ha-1,1" + suffix;
     csv += prefix + "start_stock," + fmt_csv_number(s.start_stock) + ",t ha-1,1" + suffix;
+    append_weighted_rows(csv, prefix, s.points, suffix);
   }
   for (const auto& [model, m] : pooled_metrics(series)) {
     const std::string prefix = csv_field(model) + ",all,all,";
-    append_metric_rows(csv, prefix, m,
-                       "," + csv_field(parameters_of(series, model)) + ",pooled over every site and treatment\n");
+    const std::string suffix = "," + csv_field(parameters_of(series, model)) + ",pooled over every site and treatment\n";
+    append_metric_rows(csv, prefix, m, suffix);
+    append_weighted_rows(csv, prefix, model_points(series, model), suffix);
   }
   for (const auto& f : failed)
     csv += csv_field(f.model) + "," + csv_field(f.site) + "," + csv_field(f.treatment) + ",run_failed,NaN,,0," +
@@ -784,13 +848,49 @@ void write_report_html(const std::string& path, const std::vector<Series>& serie
   }
   o << "</tbody></table></div></section>\n";
 
+  // Weighted by the observations' uncertainty: only when some observation has an sd (else the report is unchanged).
+  std::vector<std::pair<const Series*, WeightedMetrics>> weighted;
+  for (const auto& s : series)
+    if (const auto w = compute_weighted_metrics(s.points)) weighted.emplace_back(&s, *w);
+  if (!weighted.empty()) {
+    o << "<section id=\"weighted\"><h2>Weighted by the observations' uncertainty</h2><p class=\"note\">Over the "
+         "observations with a standard deviation sd (soc_stock_sd, or the normal-equivalent sd of a spectral "
+         "prediction interval), each weighted by 1/sd\u00b2: weighted RMSE = \u221a(\u03a3w r\u00b2 / \u03a3w), "
+         "weighted bias = \u03a3w r / \u03a3w, \u03c7\u00b2/n = mean((r/sd)\u00b2), r = simulated \u2212 observed; "
+         "\u03c7\u00b2/n near 1: the model misses by about the observations' own uncertainty (docs/SITES.md).</p>"
+      << "<div class=\"scroll\"><table class=\"metrics weighted\"><thead><tr><th class=\"text\">Site</th><th "
+         "class=\"text\">Treatment</th><th class=\"text\">Model</th><th>n with sd / n</th><th>Weighted RMSE (t C "
+         "ha-1)</th><th>Weighted bias (t C ha-1)</th><th>\u03c7\u00b2/n</th><th>RMSE (t C ha-1)</th></tr></thead><tbody>\n";
+    const auto row = [&](const std::string& site, const std::string& treatment, const std::string& model,
+                         const WeightedMetrics& w, const std::optional<Metrics>& m) {
+      o << "<tr" << (is_mean(model) ? " class=\"mean\"" : "") << "><td class=\"text\">" << html_escape(site)
+        << "</td><td class=\"text\">" << html_escape(treatment) << "</td><td class=\"text\"><span class=\"swatch\" "
+        << "style=\"background:" << d.colour.at(model) << "\"></span>" << html_escape(model) << "</td><td>" << w.n << " / "
+        << w.n_all << "</td><td>" << fmt_fixed(w.weighted_rmse, 2) << "</td><td>" << fmt_fixed(w.weighted_bias, 2)
+        << "</td><td>" << fmt_fixed(w.chi2_per_obs, 2) << "</td><td>" << (m ? fmt_fixed(m->rmse, 2) : "n/a")
+        << "</td></tr>\n";
+    };
+    for (const auto& [s, w] : weighted) row(s->site, s->treatment, s->model, w, try_metrics(s->points));
+    for (const auto& model : d.models) {
+      const auto pts = model_points(series, model);
+      if (const auto w = compute_weighted_metrics(pts)) row("all", "all", model, *w, try_metrics(pts));
+    }
+    o << "</tbody></table></div></section>\n";
+  }
+
   o << "<section id=\"heatmap\"><h2>" << html_escape(hm.label) << " by model, site and treatment</h2>"
     << "<div class=\"scroll\">";
   draw_heatmap(o, series, d, hm);
   o << "</div></section>\n";
 
   o << "<section id=\"timeseries\"><h2>Observed and simulated SOC stocks</h2><p class=\"note\">Points: observed "
-       "stocks with \u00b1 1 sd error bars; lines: simulated stocks.</p><div class=\"plots\">\n";
+       "stocks with \u00b1 1 sd error bars; lines: simulated stocks.";
+  if (std::any_of(series.begin(), series.end(), [](const Series& s) {
+        return std::any_of(s.points.begin(), s.points.end(), [](const SeriesPoint& p) { return std::isfinite(p.observed_lower); });
+      }))
+    o << " Grey bands: the prediction interval of stocks whose concentration was predicted from spectra (soc_lower, "
+         "soc_upper at soc_interval_level, scaled by soc_stock / soc).";
+  o << "</p><div class=\"plots\">\n";
   for (const auto& k : d.keys) {
     std::vector<const Series*> group;
     for (const auto& model : d.models)

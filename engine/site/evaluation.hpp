@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +19,9 @@ struct SeriesPoint {
   double time_years;  ///< time of the observation (calendar year, fractional allowed)
   double observed, simulated;
   double observed_sd = std::numeric_limits<double>::quiet_NaN();  ///< NaN when unknown
+  /// a prediction interval of the observed stock (t ha-1; from the spectra columns soc_lower, soc_upper), NaN when none
+  double observed_lower = std::numeric_limits<double>::quiet_NaN();
+  double observed_upper = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// One model at one site under one treatment.
@@ -49,6 +53,21 @@ struct Metrics {
 
 /// Throws std::invalid_argument if n < 2 or an observed or simulated value is not finite.
 Metrics compute_metrics(const std::vector<SeriesPoint>& points);
+
+/// Goodness of fit weighted by the observations' uncertainty, over the n points with a finite observed_sd > 0
+/// (w = 1 / sd^2, r = s - o; docs/SITES.md, "Weighted metrics"):
+///   weighted_rmse = sqrt(sum(w r^2) / sum(w))                   [t C ha-1]
+///   weighted_bias = sum(w r) / sum(w)                           [t C ha-1]
+///   chi2_per_obs  = sum((r / sd)^2) / n                         [1] the chi-square statistic per observation:
+///                   about 1 when the model misses by as much as the observations' own uncertainty
+struct WeightedMetrics {
+  std::size_t n, n_all;  ///< points with an sd, all points
+  double weighted_rmse, weighted_bias, chi2_per_obs;
+};
+
+/// The weighted metrics of the points with an sd; std::nullopt when none has one (the unweighted metrics alone
+/// then describe the series, as before). Non-finite observed or simulated values are refused as compute_metrics does.
+std::optional<WeightedMetrics> compute_weighted_metrics(const std::vector<SeriesPoint>& points);
 
 /// The name given to the multi-model mean series.
 inline constexpr const char* kMultiModelMean = "multi-model mean";

@@ -15,6 +15,7 @@
 #include "engine/site/calibration.hpp"
 #include "engine/site/posterior.hpp"
 #include "engine/common/atomic_file.hpp"
+#include "engine/common/normal_quantile.hpp"
 #include "engine/common/number_format.hpp"
 #include "engine/common/collective.hpp"
 #include "engine/common/provenance.hpp"
@@ -126,6 +127,38 @@ double parse_number(const CsvTable& t, size_t row, int col) {
   return v;
 }
 
+/// The spectral prediction interval of a row (soc_lower, soc_upper, soc_interval_level): all three or none, the
+/// bounds around soc (lower <= soc <= upper, in the unit of soc), the level a coverage strictly between 0 and 1.
+void check_interval(const CsvTable& t, size_t row, int c_soc, int c_lower, int c_upper, int c_level) {
+  const auto given = [&](int c) { return c >= 0 && !t.rows[row][static_cast<size_t>(c)].empty(); };
+  const int cols[3] = {c_lower, c_upper, c_level};
+  const char* names[3] = {"soc_lower", "soc_upper", "soc_interval_level"};
+  const int n = int(given(c_lower)) + int(given(c_upper)) + int(given(c_level));
+  if (n == 0) return;
+  if (n < 3)
+    for (int i = 0; i < 3; ++i)
+      if (!given(cols[i]))
+        table_error(t.path + ":" + std::to_string(t.lines[row]) + " (" + names[i] + "): empty" +
+                    (cols[i] < 0 ? std::string(" (no such column)") : std::string()) +
+                    ", expected soc_lower, soc_upper and soc_interval_level together (a prediction interval)");
+  const double lower = parse_number(t, row, c_lower), upper = parse_number(t, row, c_upper),
+               level = parse_number(t, row, c_level);
+  if (!(level > 0 && level < 1))
+    table_error(cell(t, row, c_level) + ": found '" + excerpt(t.rows[row][static_cast<size_t>(c_level)]) +
+                "', expected the interval's coverage strictly between 0 and 1 (e.g. 0.9)");
+  if (!(lower <= upper))
+    table_error(cell(t, row, c_upper) + ": soc_upper " + t.rows[row][static_cast<size_t>(c_upper)] + " is below soc_lower " +
+                t.rows[row][static_cast<size_t>(c_lower)] + ", expected soc_lower <= soc <= soc_upper");
+  if (!given(c_soc))
+    table_error(t.path + ":" + std::to_string(t.lines[row]) + " (soc): empty, but a prediction interval is given; expected "
+                "the predicted concentration soc with soc_lower <= soc <= soc_upper");
+  const double soc = parse_number(t, row, c_soc);
+  if (soc < lower || soc > upper)
+    table_error(cell(t, row, c_soc) + ": soc " + t.rows[row][static_cast<size_t>(c_soc)] + " outside its interval [" +
+                t.rows[row][static_cast<size_t>(c_lower)] + ", " + t.rows[row][static_cast<size_t>(c_upper)] +
+                "], expected soc_lower <= soc <= soc_upper");
+}
+
 /// Physical bounds of the numbers of soc_observations.csv (data/sites/FORMAT.md, "Site tables"): a value
 /// outside them is a typing or unit error, refused with its file, line and column.
 struct ObservedBound {
@@ -179,7 +212,9 @@ std::string pack(const std::vector<Series>& all) {
   for (const auto& s : all) {
     os << s.model << '\t' << s.site << '\t' << s.treatment << '\t' << s.parameters << '\t' << s.note << '\t'
        << s.start_error << '\t' << s.start_stock << '\t' << s.points.size() << '\t' << s.simulated_curve.size() << '\n';
-    for (const auto& p : s.points) os << p.time_years << ' ' << p.observed << ' ' << p.simulated << ' ' << p.observed_sd << '\n';
+    for (const auto& p : s.points)
+      os << p.time_years << ' ' << p.observed << ' ' << p.simulated << ' ' << p.observed_sd << ' ' << p.observed_lower
+         << ' ' << p.observed_upper << '\n';
     for (const auto& c : s.simulated_curve) os << c.first << ' ' << c.second << '\n';
   }
   return os.str();
@@ -207,9 +242,12 @@ std::vector<Series> unpack(const std::string& text) {
     hs >> np >> nc;
     for (size_t i = 0; i < np; ++i) {
       SeriesPoint p;
-      std::string sd;
-      is >> p.time_years >> p.observed >> p.simulated >> sd;
-      p.observed_sd = sd == "nan" ? std::nan("") : std::stod(sd);
+      std::string sd, lo, hi;
+      is >> p.time_years >> p.observed >> p.simulated >> sd >> lo >> hi;
+      const auto number = [](const std::string& t) { return t == "nan" || t == "-nan" ? std::nan("") : std::stod(t); };
+      p.observed_sd = number(sd);
+      p.observed_lower = number(lo);
+      p.observed_upper = number(hi);
       s.points.push_back(p);
     }
     for (size_t i = 0; i < nc; ++i) {
@@ -293,8 +331,8 @@ Series simulate_series(const std::string& model, const SiteTreatment& st, const 
   for (const auto& ob : st.observations) {
     const auto it = soc.find(ob.year);
     if (it == soc.end()) continue;  // observation outside the forcing period
-    s.points.push_back({ob.year + 1.0, ob.soc_stock, it->second,
-                        ob.soc_stock_sd >= 0 ? ob.soc_stock_sd : std::nan("")});
+    s.points.push_back({ob.year + 1.0, ob.soc_stock, it->second, ob.soc_stock_sd >= 0 ? ob.soc_stock_sd : std::nan(""),
+                        ob.soc_stock_lower, ob.soc_stock_upper});
   }
   for (const auto& [y, v] : soc) s.simulated_curve.emplace_back(y + 1.0, v);
   return s;
@@ -345,6 +383,9 @@ std::vector<SiteTreatment> discover_site_treatments(const std::string& sites_dir
     const int ob_sd = ob.column("soc_stock_sd", false), ob_qc = ob.column("qc_flag", false);
     const int ob_plot = ob.column("plot_id", false), ob_top = ob.column("layer_top", false),
               ob_bot = ob.column("layer_bot", false);
+    // the prediction interval of a concentration predicted from spectra (alamod spectra predict --site-observations)
+    const int ob_soc = ob.column("soc", false), ob_lower = ob.column("soc_lower", false),
+              ob_upper = ob.column("soc_upper", false), ob_level = ob.column("soc_interval_level", false);
 
     // treatments: each (site_id, treatment_id) once, each site in one folder
     std::map<std::pair<std::string, std::string>, int> treatment_line;
@@ -383,6 +424,7 @@ std::vector<SiteTreatment> discover_site_treatments(const std::string& sites_dir
         table_error(cell(ob, k, col) + ": found '" + excerpt(text(col)) + "' (" + format_number("%g", v) + " " +
                     bound.unit + "), expected " + range);
       }
+      check_interval(ob, k, ob_soc, ob_lower, ob_upper, ob_level);
       if (ob_top >= 0 && ob_bot >= 0 && !text(ob_top).empty() && !text(ob_bot).empty() &&
           !(parse_number(ob, k, ob_top) < parse_number(ob, k, ob_bot)))
         table_error(cell(ob, k, ob_bot) + ": layer " + text(ob_top) + "-" + text(ob_bot) +
@@ -432,6 +474,20 @@ std::vector<SiteTreatment> discover_site_treatments(const std::string& sites_dir
                       "' is not a calendar year");
         o.soc_stock = parse_number(ob, k, ob_stock);  // within kObservedBounds (checked above)
         if (ob_sd >= 0 && !row[static_cast<size_t>(ob_sd)].empty()) o.soc_stock_sd = parse_number(ob, k, ob_sd);
+        // a spectral prediction interval of the concentration carries to the stock in proportion (the stock is
+        // concentration x bulk density x depth): its bounds x soc_stock / soc; its normal-equivalent sd is the
+        // stock's sd where soc_stock_sd is empty (docs/SITES.md, "Weighted metrics")
+        if (ob_lower >= 0 && !row[static_cast<size_t>(ob_lower)].empty() && ob_soc >= 0 &&
+            !row[static_cast<size_t>(ob_soc)].empty()) {
+          const double soc = parse_number(ob, k, ob_soc);
+          if (soc > 0) {
+            const double scale = o.soc_stock / soc, lower = parse_number(ob, k, ob_lower),
+                         upper = parse_number(ob, k, ob_upper), level = parse_number(ob, k, ob_level);
+            o.soc_stock_lower = lower * scale;
+            o.soc_stock_upper = upper * scale;
+            if (o.soc_stock_sd < 0) o.soc_stock_sd = interval_sd(lower, upper, level) * scale;
+          }
+        }
         st.observations.push_back(o);
       }
       if (st.observations.size() >= 2) {

@@ -8,6 +8,7 @@
 /// The (model, site, treatment) runs are spread over the MPI ranks in contiguous blocks.
 #include <mpi.h>
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,10 @@ struct SocObservation {
   int year = 0;                ///< calendar year of sampling
   double soc_stock = 0.0;      ///< t ha-1
   double soc_stock_sd = -1.0;  ///< t ha-1, < 0 when unknown
+  /// the stock's prediction interval when its concentration came from spectra (soc_lower, soc_upper scaled by
+  /// soc_stock / soc; t ha-1), NaN when none
+  double soc_stock_lower = std::numeric_limits<double>::quiet_NaN();
+  double soc_stock_upper = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// A site and treatment with its forcing file and its observations.

@@ -291,7 +291,9 @@ int run_sites_complete(const CompleteOptions& o) {
   std::vector<std::string> conversions;
   for (const auto& [col, canonical] : std::vector<std::pair<std::string, std::string>>{
            {"soc", "g kg-1"}, {"bd_samp", "g cm-3"}, {"layer_top", "cm"}, {"layer_bot", "cm"},
-           {"soc_stock", "t ha-1"}, {"soc_stock_sd", "t ha-1"}, {"coarse_frac", "1"}})
+           {"soc_stock", "t ha-1"}, {"soc_stock_sd", "t ha-1"}, {"coarse_frac", "1"},
+           // a spectral prediction's sd and interval stay in the unit of soc (evaluate scales them by soc_stock / soc)
+           {"soc_sd", "g kg-1"}, {"soc_lower", "g kg-1"}, {"soc_upper", "g kg-1"}})
     if (const std::string c = harmonise(tab, col, canonical); !c.empty()) conversions.push_back(c);
 
   const int c_soc = obs.column("soc"), c_top = obs.column("layer_top"), c_bot = obs.column("layer_bot");

@@ -60,7 +60,7 @@ const char* const kStockMethods[] = {"source_pct_x_soil_weight", "source_pct_x_s
                                      "source_equivalent_soil_mass", "source_reported", "pct_x_source_bulk_density",
                                      "fixed_depth", "equivalent_soil_mass", "soc_x_bd_x_depth",
                                      "soc_x_ptf_bd_x_depth", "none"};
-const char* const kQcFlags[] = {"ok", "estimated_by_source", "unverified", "estimated"};
+const char* const kQcFlags[] = {"ok", "estimated_by_source", "unverified", "estimated", "estimated_from_spectra"};
 
 /// Columns the site format knows, with the unit their values must convert to.
 struct KnownColumn {
@@ -70,6 +70,10 @@ struct KnownColumn {
 };
 const KnownColumn kKnownColumns[] = {
     {"soc", "g kg-1", "a mass fraction such as 'g kg-1', 'percent' or 'g/(100 g)'"},
+    {"soc_sd", "g kg-1", "a mass fraction such as 'g kg-1'"},
+    {"soc_lower", "g kg-1", "a mass fraction such as 'g kg-1' (the unit of soc)"},
+    {"soc_upper", "g kg-1", "a mass fraction such as 'g kg-1' (the unit of soc)"},
+    {"soc_interval_level", "1", "a fraction: '1'"},
     {"soc_stock", "t ha-1", "a mass per area such as 't ha-1', 'Mg ha-1' or 'kg m-2'"},
     {"soc_stock_sd", "t ha-1", "a mass per area such as 't ha-1'"},
     {"soc_stock_esm", "t ha-1", "a mass per area such as 't ha-1'"},
@@ -805,7 +809,41 @@ void Validator::check_observations(PackageTable& t) {
       if (!qc.empty() && qc.rfind("reject", 0) != 0 &&
           std::find(std::begin(kQcFlags), std::end(kQcFlags), qc) == std::end(kQcFlags) && !qc_enum_refuses(qc))
         problem(t.file, rec.line, c_qc + 1,
-                "qc_flag: '" + excerpt(qc) + "', expected ok, estimated_by_source, unverified, estimated or reject[_why]");
+                "qc_flag: '" + excerpt(qc) + "', expected ok, estimated_by_source, unverified, estimated, "
+                "estimated_from_spectra or reject[_why]");
+    }
+    // a prediction interval of soc (alamod spectra predict --site-observations): all three columns or none,
+    // lower <= soc <= upper, a coverage strictly between 0 and 1
+    {
+      const int c_lo = t.column("soc_lower"), c_hi = t.column("soc_upper"), c_lev = t.column("soc_interval_level"),
+                c_soc = t.column("soc");
+      const int cols[3] = {c_lo, c_hi, c_lev};
+      const char* names[3] = {"soc_lower", "soc_upper", "soc_interval_level"};
+      const auto given = [&](int c) { return c >= 0 && !t.missing(text(rec, c)); };
+      const int n = int(given(c_lo)) + int(given(c_hi)) + int(given(c_lev));
+      if (n > 0 && n < 3) {
+        for (int i = 0; i < 3; ++i)
+          if (!given(cols[i]))
+            problem(t.file, rec.line, cols[i] + 1,
+                    std::string(names[i]) + ": empty" + (cols[i] < 0 ? " (no such column)" : "") +
+                        ", expected soc_lower, soc_upper and soc_interval_level together (a prediction interval)");
+      } else if (n == 3) {
+        const double lo = value(t, rec, "soc_lower", "g kg-1"), hi = value(t, rec, "soc_upper", "g kg-1"),
+                     lev = value(t, rec, "soc_interval_level", "1"), soc = value(t, rec, "soc", "g kg-1");
+        if (std::isfinite(lev) && !(lev > 0 && lev < 1))
+          problem(t.file, rec.line, c_lev + 1,
+                  "soc_interval_level: " + text(rec, c_lev) + ", expected the interval's coverage strictly between 0 and 1 (e.g. 0.9)");
+        if (std::isfinite(lo) && std::isfinite(hi) && !(lo <= hi))
+          problem(t.file, rec.line, c_hi + 1,
+                  "soc_upper " + text(rec, c_hi) + " is below soc_lower " + text(rec, c_lo) + ", expected soc_lower <= soc <= soc_upper");
+        else if (!given(c_soc))
+          problem(t.file, rec.line, c_soc + 1, "soc: empty, but a prediction interval is given; expected the predicted "
+                  "concentration with soc_lower <= soc <= soc_upper");
+        else if (std::isfinite(lo) && std::isfinite(hi) && std::isfinite(soc) && (soc < lo || soc > hi))
+          problem(t.file, rec.line, c_soc + 1,
+                  "soc " + text(rec, c_soc) + " outside its interval [" + text(rec, c_lo) + ", " + text(rec, c_hi) +
+                      "], expected soc_lower <= soc <= soc_upper");
+      }
     }
     // stock methods and the stock itself
     const std::string method = text(rec, c_method);

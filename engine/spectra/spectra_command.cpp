@@ -12,6 +12,7 @@
 
 #include "engine/common/csv_line.hpp"
 #include "engine/common/atomic_file.hpp"
+#include "engine/common/normal_quantile.hpp"
 #include "engine/common/collective.hpp"
 #include "engine/common/number_format.hpp"
 #include "engine/common/provenance.hpp"
@@ -91,17 +92,6 @@ std::vector<std::size_t> shuffled(std::size_t n, std::mt19937_64& engine) {
   return order;
 }
 
-/// The normal quantile z with Phi(z) = p (bisection on erfc; deterministic).
-double normal_quantile(double p) {
-  double lo = -10, hi = 10;
-  for (int it = 0; it < 200; ++it) {
-    const double mid = 0.5 * (lo + hi);
-    if (0.5 * std::erfc(-mid / std::sqrt(2.0)) < p) lo = mid;
-    else hi = mid;
-  }
-  return 0.5 * (lo + hi);
-}
-
 std::vector<double> parse_levels(const std::string& text) {
   std::vector<double> levels;
   std::size_t a = 0;
@@ -171,6 +161,19 @@ std::string fit_command_text(const FitOptions& o) {
 
 std::string range_text(const std::vector<double>& axis, const std::string& unit) {
   return std::to_string(axis.size()) + " bands " + short_number(axis.front()) + "-" + short_number(axis.back()) + " " + unit;
+}
+
+/// The spectra must be on the model's input grid, band by band.
+void check_grid(const SpectraTable& t, const SpectralModel& m, const std::string& model_file) {
+  if (t.axis.size() != m.axis.size())
+    throw InputError(t.file + ":1: " + range_text(t.axis, m.axis_unit) + ", expected the grid of the model " + model_file + " (" +
+                     range_text(m.axis, m.axis_unit) + "); resample the spectra or fit a model on this grid");
+  for (std::size_t k = 0; k < t.axis.size(); ++k)
+    if (std::fabs(t.axis[k] - m.axis[k]) > 1e-9 * std::max(1.0, std::fabs(m.axis[k])))
+      throw InputError(t.file + ":1 (" + t.band_names[k] + ", field " + std::to_string(t.band_columns[k] + 1) + "): " +
+                       m.axis_name + " " + short_number(t.axis[k]) + ", expected " + short_number(m.axis[k]) + " " +
+                       m.axis_unit + " (band " + std::to_string(k + 1) + " of the model " + model_file + ", " +
+                       range_text(m.axis, m.axis_unit) + "); resample the spectra or fit a model on this grid");
 }
 
 void refuse_existing(const std::string& path, bool overwrite) {
@@ -453,17 +456,16 @@ void run_spectra_predict(const PredictOptions& o) {
   if (!o.site_observations.empty()) refuse_existing(o.site_observations, o.overwrite);
   const SpectralModel m = read_model(o.model);
   SpectraTable t = read_spectra_csv(o.spectra, m.band_prefix);
-  // the grid must be the model's, band by band
-  if (t.axis.size() != m.axis.size())
-    throw InputError(t.file + ":1: " + range_text(t.axis, m.axis_unit) + ", expected the grid of the model " + o.model + " (" +
-                     range_text(m.axis, m.axis_unit) + "); resample the spectra or fit a model on this grid");
-  for (std::size_t k = 0; k < t.axis.size(); ++k)
-    if (std::fabs(t.axis[k] - m.axis[k]) > 1e-9 * std::max(1.0, std::fabs(m.axis[k])))
-      throw InputError(t.file + ":1 (" + t.band_names[k] + ", field " + std::to_string(t.band_columns[k] + 1) + "): " +
-                       m.axis_name + " " + short_number(t.axis[k]) + ", expected " + short_number(m.axis[k]) + " " +
-                       m.axis_unit + " (band " + std::to_string(k + 1) + " of the model " + o.model + ", " +
-                       range_text(m.axis, m.axis_unit) + "); resample the spectra or fit a model on this grid");
+  check_grid(t, m, o.model);  // the grid must be the model's, band by band
   const RowFilter use = parse_filter(t, o.rows, "--rows");
+  // the second instrument's spectra made the master's (PDS), before the model's preprocessing
+  if (m.transfer.present()) {
+    std::vector<double> out(t.x.cols);
+    for (std::size_t i = 0; i < t.x.rows; ++i) {
+      m.transfer.apply(t.x.row(i), out.data());
+      std::copy(out.begin(), out.end(), t.x.row(i));
+    }
+  }
   std::vector<double> axis = t.axis;
   apply_pipeline(m.pipeline, t.x, axis, [&](std::size_t r, std::size_t b) { return locate(t, r, b); });
   if (axis.size() != m.model_axis.size())
@@ -477,6 +479,9 @@ void run_spectra_predict(const PredictOptions& o) {
                     "\n# preprocessing: " + describe(m.pipeline) + "\n# pls: " + algorithm_name(m.algorithm) + ", " +
                     std::to_string(m.components) + " components\n# intervals: " + m.interval_method + " from " +
                     std::to_string(m.n_calibration) + " held-out residuals\n";
+  if (m.transfer.present())
+    csv += "# instrument_transfer: " + m.transfer.method + " (window " + std::to_string(m.transfer.window) + ", " +
+           std::to_string(m.transfer.samples) + " transfer samples of " + m.transfer.slave_file + ")\n";
   for (std::size_t k = 0; k < t.other_columns.size(); ++k) csv += csv_field(t.header[t.other_columns[k]]) + ",";
   csv += csv_field(m.property + "_predicted");
   for (const auto& l : m.intervals)
@@ -575,8 +580,8 @@ void run_spectra_predict(const PredictOptions& o) {
   } catch (const AtomicFileError& e) {
     throw InputError(e.what());
   }
-  std::printf("spectra predict: %zu spectra of %s with %s (%s, %zu components); wrote %s%s\n", predicted, t.file.c_str(),
-              o.model.c_str(), describe(m.pipeline).c_str(), m.components, o.out.c_str(),
+  std::printf("spectra predict: %zu spectra of %s with %s (%s%s, %zu components); wrote %s%s\n", predicted, t.file.c_str(),
+              o.model.c_str(), m.transfer.present() ? "pds transfer, " : "", describe(m.pipeline).c_str(), m.components, o.out.c_str(),
               sites ? (" and " + o.site_observations).c_str() : "");
   if (scored > 0) {
     const double rmsep = std::sqrt(ss / double(scored));
@@ -590,6 +595,89 @@ void run_spectra_predict(const PredictOptions& o) {
                 format_number("%.10f", rmsep).c_str(), m.property_unit.c_str(), format_number("%.4g", bias / double(scored)).c_str(),
                 format_number("%.4f", 1 - ss / double(scored) / var).c_str(), cov.c_str());
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// transfer
+// ---------------------------------------------------------------------------------------------------
+
+void run_spectra_transfer(const TransferOptions& o) {
+  refuse_existing(o.out, o.overwrite);
+  SpectralModel m = read_model(o.model);
+  if (m.transfer.present())
+    throw InputError(o.model + " ($.instrument_transfer): already holds a '" + m.transfer.method +
+                     "' transfer, expected a model without one (transfer from the model that alamod spectra fit wrote)");
+  const SpectraTable a = read_spectra_csv(o.master, m.band_prefix);
+  const SpectraTable b = read_spectra_csv(o.slave, m.band_prefix);
+  check_grid(a, m, o.model);
+  check_grid(b, m, o.model);
+  if (o.window < 1 || o.window % 2 == 0 || std::size_t(o.window) > m.axis.size())
+    throw InputError("--window " + std::to_string(o.window) + ": expected an odd number of bands from 1 to " +
+                     std::to_string(m.axis.size()));
+  if (o.components < 0) throw InputError("--components " + std::to_string(o.components) + ": expected 1 or more (0: the window)");
+  const std::size_t p = m.axis.size();
+  // pair the rows: by the values of --match, or by their order
+  std::vector<std::size_t> slave_row(a.x.rows);
+  if (o.match.empty()) {
+    if (a.x.rows != b.x.rows)
+      throw InputError(b.file + ": " + std::to_string(b.x.rows) + " spectra, but " + a.file + " has " +
+                       std::to_string(a.x.rows) + ", expected the same transfer samples in the same order (or --match COLUMN)");
+    for (std::size_t i = 0; i < a.x.rows; ++i) slave_row[i] = i;
+  } else {
+    const int ka = require_column(a, o.match, "--match"), kb = require_column(b, o.match, "--match");
+    std::map<std::string, std::size_t> in_b;
+    for (std::size_t i = 0; i < b.x.rows; ++i) {
+      const std::string& id = b.other[std::size_t(kb)][i];
+      if (!in_b.emplace(id, i).second)
+        throw InputError(b.file + ":" + std::to_string(b.lines[i]) + " (" + o.match + "): '" + id + "' again (first on line " +
+                         std::to_string(b.lines[in_b[id]]) + "), expected each transfer sample once");
+    }
+    std::map<std::string, std::size_t> in_a;
+    for (std::size_t i = 0; i < a.x.rows; ++i) {
+      const std::string& id = a.other[std::size_t(ka)][i];
+      if (!in_a.emplace(id, i).second)
+        throw InputError(a.file + ":" + std::to_string(a.lines[i]) + " (" + o.match + "): '" + id + "' again (first on line " +
+                         std::to_string(a.lines[in_a[id]]) + "), expected each transfer sample once");
+      const auto it = in_b.find(id);
+      if (it == in_b.end())
+        throw InputError(a.file + ":" + std::to_string(a.lines[i]) + " (" + o.match + "): '" + id + "' is not in " + b.file +
+                         ", expected every transfer sample measured on both instruments");
+      slave_row[i] = it->second;
+    }
+    if (in_b.size() != in_a.size())
+      for (std::size_t i = 0; i < b.x.rows; ++i)
+        if (!in_a.count(b.other[std::size_t(kb)][i]))
+          throw InputError(b.file + ":" + std::to_string(b.lines[i]) + " (" + o.match + "): '" + b.other[std::size_t(kb)][i] +
+                           "' is not in " + a.file + ", expected every transfer sample measured on both instruments");
+  }
+  const std::size_t n = a.x.rows;
+  if (n < 3) throw InputError(a.file + ": " + std::to_string(n) + " transfer samples, expected at least 3");
+  std::vector<double> master(n * p), slave(n * p);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::copy(a.x.row(i), a.x.row(i) + p, master.begin() + std::ptrdiff_t(i * p));
+    std::copy(b.x.row(slave_row[i]), b.x.row(slave_row[i]) + p, slave.begin() + std::ptrdiff_t(i * p));
+  }
+  const std::size_t components = o.components > 0 ? std::size_t(o.components) : std::size_t(o.window);
+  InstrumentTransfer t = fit_pds(master, slave, n, p, std::size_t(o.window), components);
+  t.match = o.match;
+  t.master_file = o.master;
+  t.master_sha256 = grids::sha256_file(o.master);
+  t.slave_file = o.slave;
+  t.slave_sha256 = grids::sha256_file(o.slave);
+  t.created = created_time();
+  t.command = "alamod spectra transfer --model " + shell_word(o.model) + " --master " + shell_word(o.master) + " --slave " +
+              shell_word(o.slave) + (o.match.empty() ? std::string() : " --match " + shell_word(o.match)) + " --window " +
+              std::to_string(o.window) + " --components " + std::to_string(components) + " --out " + shell_word(o.out);
+  m.transfer = std::move(t);
+  try {
+    write_output_atomically(o.out, model_json(m));
+  } catch (const AtomicFileError& e) {
+    throw InputError(e.what());
+  }
+  std::printf("spectra transfer: PDS from %zu transfer samples (%s -> %s), window %d bands, at most %zu components; RMS "
+              "difference of the transfer spectra %s before, %s after; wrote %s\n",
+              n, o.slave.c_str(), o.master.c_str(), o.window, components, format_number("%.4g", m.transfer.rms_before).c_str(),
+              format_number("%.4g", m.transfer.rms_after).c_str(), o.out.c_str());
 }
 
 }  // namespace alamod::engine::spectra

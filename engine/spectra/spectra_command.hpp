@@ -49,6 +49,16 @@ struct PredictOptions {
   bool overwrite = false;
 };
 
+struct TransferOptions {
+  std::string model;               ///< the model file of alamod spectra fit (its instrument: the master)
+  std::string master, slave;       ///< the transfer samples measured on the model's instrument and on the second one
+  std::string match;               ///< column pairing their rows ("" = the same order)
+  int window = 5;                  ///< PDS window (odd, bands)
+  int components = 0;              ///< singular vectors kept per window (0: the window's width)
+  std::string out;
+  bool overwrite = false;
+};
+
 /// The split-conformal half-width at `level` (0 < level < 1) from the absolute residuals of held-out samples:
 /// the ceil((n + 1) level)-th smallest (Vovk et al. 2005; Lei et al. 2018), so that a new sample exchangeable with
 /// them falls within prediction ± half-width with probability >= level. Throws alamod::InputError ("`what`: ...")
@@ -60,5 +70,10 @@ void run_spectra_fit(MPI_Comm comm, const FitOptions& options);
 
 /// `alamod spectra predict` (call on one rank). Throws alamod::InputError for bad input.
 void run_spectra_predict(const PredictOptions& options);
+
+/// `alamod spectra transfer` (call on one rank): piecewise direct standardisation from transfer samples measured on
+/// both instruments (engine/spectra/transfer.hpp), written into a copy of the model file's instrument_transfer block,
+/// which `predict` then applies to the raw spectra of the second instrument. Throws alamod::InputError for bad input.
+void run_spectra_transfer(const TransferOptions& options);
 
 }  // namespace alamod::engine::spectra

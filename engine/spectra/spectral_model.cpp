@@ -80,6 +80,88 @@ struct Reader {
 
 }  // namespace
 
+namespace {
+std::string transfer_json(const InstrumentTransfer& t) {
+  if (!t.present()) return "null";
+  const char* in6 = "\n      ";
+  std::string firsts = "[";
+  for (std::size_t j = 0; j < t.first.size(); ++j)
+    firsts += (j ? (j % 20 == 0 ? std::string(",") + in6 : std::string(", ")) : std::string()) + std::to_string(t.first[j]);
+  firsts += "]";
+  std::string coef = "[";
+  for (std::size_t j = 0; j < t.coefficients.size(); ++j)
+    coef += std::string(j ? "," : "") + in6 + number_array(t.coefficients[j], in6);
+  coef += "]";
+  std::string o = "{\n    \"method\": " + json_string(t.method) + ", \"stage\": " + json_string(t.stage) +
+                  ", \"window\": " + std::to_string(t.window) + ", \"components\": " + std::to_string(t.components) +
+                  ", \"samples\": " + std::to_string(t.samples) + ",\n";
+  o += "    \"description\": " +
+       json_string("piecewise direct standardisation: raw spectrum of the second instrument x -> intercept[j] + "
+                   "coefficients[j] . x[first_band[j] .. first_band[j] + len - 1] for every band j (0-based), then the "
+                   "model's preprocessing; see docs/SPECTRA.md") + ",\n";
+  o += "    \"match\": " + json_string(t.match) + ",\n";
+  o += "    \"master\": {\"file\": " + json_string(t.master_file) + ", \"sha256\": " + json_string(t.master_sha256) + "},\n";
+  o += "    \"slave\": {\"file\": " + json_string(t.slave_file) + ", \"sha256\": " + json_string(t.slave_sha256) + "},\n";
+  o += "    \"rms_difference_before\": " + exact_number(t.rms_before) + ", \"rms_difference_after\": " +
+       exact_number(t.rms_after) + ",\n";
+  o += "    \"created\": " + json_string(t.created) + ", \"command\": " + json_string(t.command) + ",\n";
+  o += "    \"intercept\": " + number_array(t.intercept, "\n      ") + ",\n";
+  o += "    \"first_band\": " + firsts + ",\n";
+  o += "    \"coefficients\": " + coef + "\n  }";
+  return o;
+}
+
+/// The instrument_transfer block: null, or PDS on the raw spectra of this grid (p bands).
+InstrumentTransfer read_transfer(const JsonValue& block, const Reader& r, std::size_t p) {
+  InstrumentTransfer t;
+  if (block.is(JsonValue::Type::null)) return t;
+  const std::string at = "$.instrument_transfer";
+  if (!block.is(JsonValue::Type::object)) r.fail(at, std::string("found ") + json_type_name(block.type) + ", expected null or an object");
+  t.method = r.text(block, at, "method");
+  if (t.method != "pds")
+    r.fail(at + ".method", "found '" + t.method + "', expected 'pds' (piecewise direct standardisation; EPO is not implemented)");
+  t.stage = r.text(block, at, "stage");
+  if (t.stage != "raw") r.fail(at + ".stage", "found '" + t.stage + "', expected 'raw' (PDS applies to the raw spectra)");
+  t.window = r.count(block, at, "window");
+  t.components = r.count(block, at, "components");
+  t.samples = r.count(block, at, "samples");
+  t.match = r.text(block, at, "match");
+  const JsonValue& ma = r.object(block, at, "master");
+  t.master_file = r.text(ma, at + ".master", "file");
+  t.master_sha256 = r.text(ma, at + ".master", "sha256");
+  const JsonValue& sl = r.object(block, at, "slave");
+  t.slave_file = r.text(sl, at + ".slave", "file");
+  t.slave_sha256 = r.text(sl, at + ".slave", "sha256");
+  t.rms_before = r.number(block, at, "rms_difference_before");
+  t.rms_after = r.number(block, at, "rms_difference_after");
+  t.created = r.text(block, at, "created");
+  t.command = r.text(block, at, "command");
+  t.intercept = r.numbers(block, at, "intercept", p);
+  const std::vector<double> firsts = r.numbers(block, at, "first_band", p);
+  const JsonValue& coef = r.member(block, at, "coefficients");
+  if (!coef.is(JsonValue::Type::array) || coef.items.size() != p)
+    r.fail(at + ".coefficients", "expected an array of " + std::to_string(p) + " arrays (one per band of the input grid)");
+  for (std::size_t j = 0; j < p; ++j) {
+    const std::string where = at + ".coefficients[" + std::to_string(j) + "]";
+    const JsonValue& row = coef.items[j];
+    if (!row.is(JsonValue::Type::array) || row.items.empty()) r.fail(where, "expected a non-empty array of numbers");
+    std::vector<double> f;
+    for (const auto& v : row.items) {
+      if (!v.is(JsonValue::Type::number)) r.fail(where, std::string("found ") + json_type_name(v.type) + ", expected numbers");
+      f.push_back(v.number);
+    }
+    const double first = firsts[j];
+    if (first < 0 || first != std::floor(first) || first + double(f.size()) > double(p))
+      r.fail(at + ".first_band[" + std::to_string(j) + "]", "found " + short_number(first) + " with " +
+                                                              std::to_string(f.size()) + " coefficients, expected a window inside the " +
+                                                              std::to_string(p) + " bands");
+    t.first.push_back(std::size_t(first));
+    t.coefficients.push_back(std::move(f));
+  }
+  return t;
+}
+}  // namespace
+
 std::string json_string(const std::string& s) {
   std::string out = "\"";
   for (unsigned char c : s) {
@@ -119,7 +201,7 @@ std::string model_json(const SpectralModel& m) {
        ", \"band_prefix\": " + json_string(m.band_prefix) + ", \"count\": " + std::to_string(m.axis.size()) + ",\n";
   o += "    \"values\": " + number_array(m.axis, in4) + ",\n";
   o += "    \"band_names\": " + string_array(m.band_names, in4) + "\n  },\n";
-  o += "  \"instrument_transfer\": null,\n";
+  o += "  \"instrument_transfer\": " + transfer_json(m.transfer) + ",\n";
   o += "  \"preprocessing\": {\n    \"text\": " + json_string(describe(m.pipeline)) + ",\n    \"steps\": [\n      " + steps +
        "\n    ],\n    \"output_count\": " + std::to_string(m.model_axis.size()) + ",\n";
   o += "    \"output_axis\": " + number_array(m.model_axis, in4) + "\n  },\n";
@@ -170,13 +252,7 @@ SpectralModel read_model(const std::string& path) {
     if (!n.is(JsonValue::Type::string)) r.fail("$.input_grid.band_names", "expected strings");
     m.band_names.push_back(n.text);
   }
-  const JsonValue& transfer = r.member(doc, "$", "instrument_transfer");
-  if (!transfer.is(JsonValue::Type::null)) {
-    const JsonValue* method = transfer.member("method");
-    r.fail("$.instrument_transfer", "an instrument transfer block" +
-                                        (method && method->is(JsonValue::Type::string) ? " ('" + method->text + "')" : std::string()) +
-                                        ", expected null: this alamod cannot apply instrument transfer yet");
-  }
+  m.transfer = read_transfer(r.member(doc, "$", "instrument_transfer"), r, nb);
   const JsonValue& pre = r.object(doc, "$", "preprocessing");
   const JsonValue& steps = r.member(pre, "$.preprocessing", "steps");
   if (!steps.is(JsonValue::Type::array)) r.fail("$.preprocessing.steps", "expected an array of steps");

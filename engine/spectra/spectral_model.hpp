@@ -4,8 +4,8 @@
 /// where the model came from. docs/SPECTRA.md, "Model file", lists every member.
 ///
 ///   input grid        band names and axis values (unit), the prefix that marks band columns
-///   transfer          instrument_transfer: null in version 1; the place of a later PDS/EPO block, applied to the
-///                     raw spectra before the preprocessing (a file with a block this version cannot apply is refused)
+///   transfer          instrument_transfer: null, or a PDS block (`alamod spectra transfer`) applied to the raw
+///                     spectra before the preprocessing (a block of another method or stage is refused)
 ///   preprocessing     the steps in order, and the axis they leave
 ///   pls               algorithm, components, x_mean, y_mean, coefficients (X centred, not scaled)
 ///   cross_validation  folds, RMSECV for every component count, the selection rule
@@ -18,6 +18,7 @@
 
 #include "engine/spectra/pls.hpp"
 #include "engine/spectra/preprocessing.hpp"
+#include "engine/spectra/transfer.hpp"
 
 namespace alamod::engine::spectra {
 
@@ -33,6 +34,8 @@ struct SpectralModel {
   std::string axis_name = "wavelength", axis_unit = "nm", band_prefix;
   std::vector<std::string> band_names;
   std::vector<double> axis;
+  // instrument transfer (absent: method empty, written null)
+  InstrumentTransfer transfer;
   // preprocessing and the grid it leaves
   Pipeline pipeline;
   std::vector<double> model_axis;

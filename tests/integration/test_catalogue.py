@@ -24,6 +24,7 @@ Checks (one line each, then "N passed, M failed"; exits non-zero on any failure)
   with --overwrite over an existing catalogue the old one stays whole.
 """
 import argparse
+import csv
 import glob
 import json
 import os
@@ -273,6 +274,10 @@ window.addEventListener('load', function () {
     li.setAttribute('data-h1', d && d.querySelector('h1') ? d.querySelector('h1').textContent : '');
     li.setAttribute('data-footer', d && d.querySelector('footer') ? 'yes' : 'no');
     li.setAttribute('data-matches', d && d.body ? (d.body.getAttribute('data-matches') || '') : '');
+    // simulated series drawn (a path with a non-empty box) in the plots of the site pages
+    li.setAttribute('data-sim', d ? Array.prototype.filter.call(d.querySelectorAll('svg.timeseries.simulated path.sim'),
+      function (p) { var b = p.getBBox(); return b.width > 0 && b.height >= 0; }).length : 0);
+    li.setAttribute('data-sim-plots', d ? d.querySelectorAll('svg.timeseries.simulated').length : 0);
     var count = d && d.getElementById('count');
     li.setAttribute('data-count', count ? count.textContent : '');
     li.setAttribute('data-hidden', d ? Array.prototype.map.call(d.querySelectorAll('ul.sites li[hidden]'),
@@ -314,6 +319,16 @@ def check_chromium(site, work, chromium):
         elif u.startswith("file:") and not os.path.isfile(u[7:].split("#")[0].split("?")[0]):
             outside.add("missing " + u)
     check("chromium: no request leaves the machine, no file asked for is missing", not outside, sorted(outside)[:5])
+
+    # the simulated series beside the observed ones: every (treatment, model) of Broadbalk in simulated_series.csv
+    # is a line drawn by the browser, one plot per treatment
+    sim = [r for r in csv.DictReader(open(os.path.join(work, "evaluation", "simulated_series.csv")))
+           if r["site"] == "broadbalk"]
+    want_lines, want_plots = len({(r["treatment"], r["model"]) for r in sim}), len({r["treatment"] for r in sim})
+    bb = got.get("file://" + os.path.join(site, "sites", "broadbalk", "index.html"), {})
+    check(f"chromium: the Broadbalk page draws its {want_lines} simulated series in {want_plots} plots",
+          want_lines > 0 and bb.get("data-sim") == str(want_lines) and bb.get("data-sim-plots") == str(want_plots),
+          (want_lines, want_plots, bb.get("data-sim"), bb.get("data-sim-plots")))
 
     def search(q):
         return got.get("file://" + index + q, {})
@@ -361,8 +376,17 @@ def check_bad_input(alamod, source, run_dir, work, good_site):
     empty_run = os.path.join(work, "empty_run")
     os.makedirs(empty_run)
     open(os.path.join(empty_run, "totals.csv"), "w").write("scenario,year\n")
+    bad_eval = os.path.join(work, "bad_evaluation")
+    shutil.copytree(os.path.join(work, "evaluation"), bad_eval)
+    series = open(os.path.join(bad_eval, "simulated_series.csv")).read().splitlines()
+    fields = series[4].split(",")
+    fields[5] = "12x"  # not a number
+    series[4] = ",".join(fields)
+    open(os.path.join(bad_eval, "simulated_series.csv"), "w").write("\n".join(series) + "\n")
     cases = [
         ("a site descriptor that is not JSON", ["--sites", bad_sites], "datapackage.json:2:"),
+        ("a simulated_series.csv with a stock that is not a number", ["--sites", sites, "--evaluations", bad_eval],
+         "simulated_series.csv:5:6 (soc): found '12x'"),
         ("a run folder without its NetCDF output", ["--sites", sites, "--runs", empty_run], "empty_run: no grid output"),
         ("an evaluation folder without metrics.csv", ["--sites", sites, "--evaluations", empty_run], "no metrics.csv"),
     ]

@@ -10,6 +10,10 @@
                      fraction) on 1, 2 and 3 MPI ranks: the same model file and predictions, byte for byte
   bad_input          ragged row, non-numeric band, another grid, unknown column, existing output, a missing
                      folder: exit 1, one line naming file, line and column, nothing written
+  transfer           the NIRsoil reference model carried by PDS (alamod spectra transfer, 31 transfer samples) to a
+                     second instrument simulated from the real spectra (wavelength shift, broadening, gain, baseline,
+                     noise): RMSEP degrades by more than 30 % without, returns within 3 % of the original with; the
+                     transferred predictions equal numpy's SVD PDS
   limesoda           LimeSoDa O.32 (32 MIR spectra, Occitanie): each of its 10 folds predicted by a model fitted on
                      the other 9 (RMSE and coverage on held-out samples), and predictions written as site
                      observations (data/sites/FORMAT.md columns, soc_method, the interval as uncertainty)
@@ -196,10 +200,123 @@ def case_bad_input(work):
         [str(work / "nowhere/p.csv")])
     transfer = work / "transfer.json"
     m = json.loads(model.read_text())
-    m["instrument_transfer"] = {"method": "pds", "window": 5}
+    m["instrument_transfer"] = {"method": "epo", "stage": "preprocessed"}
     transfer.write_text(json.dumps(m))
-    bad("a transfer block", ["spectra", "predict", good, "--model", transfer, "--out", work / "p.csv"],
-        [f"{transfer} ($.instrument_transfer): an instrument transfer block ('pds'), expected null"], out=work / "p.csv")
+    bad("a transfer block of another method", ["spectra", "predict", good, "--model", transfer, "--out", work / "p.csv"],
+        [f"{transfer} ($.instrument_transfer.method): found 'epo', expected 'pds'"], out=work / "p.csv")
+    # transfer samples: one missing on the second instrument, one on another grid
+    ids = work / "ids.csv"
+    ids.write_text("".join(lines[:1] + lines[2:12]))
+    bad("a transfer sample measured on one instrument only",
+        ["spectra", "transfer", "--model", model, "--master", good, "--slave", ids, "--match", "id", "--out", work / "t.json"],
+        [f"{good}:2 (id): '1' is not in {ids}"], out=work / "t.json")
+    bad("transfer spectra on another grid",
+        ["spectra", "transfer", "--model", model, "--master", good, "--slave", grid, "--out", work / "t.json"],
+        [f"{grid}:1 (1103, field 7): wavelength 1103, expected 1102 nm"], out=work / "t.json")
+
+
+def distort(wl, x, shift=2.0, fwhm=10.0, gain=0.97, offset=0.03, slope=2e-5, curvature=0.05, noise=2e-5, seed=1):
+    """A second NIR instrument simulated from the real spectra (docs/SPECTRA.md, "Instrument transfer"): its wavelength
+    scale off by `shift` nm (it reads at w the absorbance at w - shift), a coarser resolution (Gaussian slit of FWHM
+    `fwhm` nm), a photometric gain, a baseline offset, slope (per nm) and curvature (stray light; `curvature` at the
+    long end, quadratic), and white noise (sd `noise`, seeded)."""
+    import numpy as np
+    step = wl[1] - wl[0]
+    y = np.array([np.interp(wl - shift, wl, r) for r in x])
+    sig = fwhm / 2.354820045 / step
+    k = np.arange(-int(4 * sig) - 1, int(4 * sig) + 2)
+    g = np.exp(-0.5 * (k / sig) ** 2)
+    g /= g.sum()
+    pad = len(k) // 2
+    y = np.array([np.convolve(np.pad(r, pad, mode="edge"), g, mode="valid") for r in y])
+    t = (wl - wl[0]) / (wl[-1] - wl[0])
+    y = gain * y + offset + slope * (wl - wl[0]) + curvature * t * t
+    return y + np.random.default_rng(seed).normal(0, noise, y.shape)
+
+
+def pds_numpy(master, slave, window):
+    """PDS as docs/SPECTRA.md states it, with numpy's SVD: the reference for alamod's (Jacobi) implementation."""
+    import numpy as np
+    n, p = master.shape
+    h = window // 2
+    out = []
+    for j in range(p):
+        a, b = max(0, j - h), min(p, j + h + 1)
+        xs = slave[:, a:b]
+        xm, ym = xs.mean(0), master[:, j].mean()
+        u, sv, vt = np.linalg.svd(xs - xm, full_matrices=False)
+        k = int((sv ** 2 > 1e-12 * sv[0] ** 2).sum())
+        f = vt[:k].T @ ((u[:, :k].T @ (master[:, j] - ym)) / sv[:k])
+        out.append((a, f, ym - xm @ f))
+    return out
+
+
+def case_transfer(work):
+    """The NIRsoil reference model carried to a simulated second instrument by PDS from 31 transfer samples."""
+    import numpy as np
+    with gzip.open(NIRSOIL, "rt") as f:
+        rows = list(csv.reader(f))
+    header, data = rows[0], rows[1:]
+    bands = [i for i, h in enumerate(header) if h.replace(".", "").isdigit()]
+    wl = np.array([float(header[i]) for i in bands])
+    x = np.array([[float(r[i]) for i in bands] for r in data])
+    y = distort(wl, x)
+    meta = [i for i in range(len(header)) if i not in bands]
+
+    def write(path, sel, spectra):
+        with open(path, "w", newline="") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow([header[i] for i in meta] + [header[i] for i in bands])
+            for r in sel:
+                w.writerow([data[r][i] for i in meta] + ["%.10g" % v for v in spectra[r]])
+
+    train = [r for r, d in enumerate(data) if d[header.index("train")] == "1" and d[header.index("Ciso")] != "NA"]
+    chosen = train[::18]  # 31 transfer samples spread over the calibration rows
+    write(work / "master.csv", chosen, x)
+    write(work / "slave.csv", chosen[::-1], y)  # another order: paired by --match id
+    write(work / "field.csv", range(len(data)), y)
+    model, moved = work / "model.json", work / "model_pds.json"
+    fit_nirsoil(work, ["--components", "10", "--quiet"], model)
+    p = run(["spectra", "transfer", "--model", model, "--master", work / "master.csv", "--slave", work / "slave.csv",
+             "--match", "id", "--window", "5", "--out", moved])
+    print(p.stdout.strip())
+
+    def rmsep(model_file, spectra, name):
+        out = work / f"pred_{name}.csv"
+        run(["spectra", "predict", spectra, "--model", model_file, "--rows", "train=0", "--out", out, "--overwrite"])
+        rows = read_predictions(out)
+        return rmse_of(rows, "Ciso")[0], [float(r["Ciso_predicted"]) for r in rows]
+
+    r0, _ = rmsep(model, NIRSOIL, "original")
+    r1, _ = rmsep(model, work / "field.csv", "second_instrument")
+    r2, moved_pred = rmsep(moved, work / "field.csv", "transferred")
+    print(f"RMSEP (percent) on the 184 test rows: first instrument {r0:.4f}, second instrument with the model as fitted "
+          f"{r1:.4f} ({100 * (r1 / r0 - 1):+.1f} %), with PDS from 31 transfer samples {r2:.4f} ({100 * (r2 / r0 - 1):+.1f} %)")
+    check(abs(r0 / REF_RMSEP - 1) < 1e-8, f"the first instrument: the reference RMSEP {r0:.10f}")
+    check(r1 > 1.3 * r0, f"the second instrument degrades the model: RMSEP {r1:.4f} > 1.3 x {r0:.4f}")
+    check(r2 < 1.03 * r0, f"PDS brings it back near the original: RMSEP {r2:.4f} < 1.03 x {r0:.4f}")
+    # alamod's PDS equals numpy's: the spectra transferred by numpy, predicted by the model as fitted
+    test = [r for r, d in enumerate(data) if d[header.index("train")] == "0"]
+    pos = {r: k for k, r in enumerate(train)}
+    fwd = {r: k for k, r in enumerate(chosen)}
+    f = pds_numpy(x[chosen], y[chosen], 5)
+    z = np.array([[b0 + y[r, a:a + len(c)] @ c for (a, c, b0) in f] for r in range(len(data))])
+    write(work / "field_numpy_pds.csv", range(len(data)), z)
+    _, numpy_pred = rmsep(model, work / "field_numpy_pds.csv", "numpy_pds")
+    worst = max(abs(a - b) for a, b in zip(moved_pred, numpy_pred))
+    check(len(moved_pred) == len(test) and worst < 1e-6, f"alamod's PDS = numpy's SVD PDS: predictions within {worst:.2e} percent")
+    del pos, fwd
+    m = json.loads(moved.read_text())
+    t = m["instrument_transfer"]
+    check(t["method"] == "pds" and t["stage"] == "raw" and t["window"] == 5 and t["samples"] == 31 and t["match"] == "id"
+          and len(t["coefficients"]) == 700 and t["rms_difference_after"] < 0.1 * t["rms_difference_before"]
+          and m["pls"] == json.loads(model.read_text())["pls"],
+          f"the model file carries the PDS block (RMS difference {t['rms_difference_before']:.3g} -> "
+          f"{t['rms_difference_after']:.3g}) and the model unchanged")
+    p = run(["spectra", "transfer", "--model", moved, "--master", work / "master.csv", "--slave", work / "slave.csv",
+             "--match", "id", "--out", work / "twice.json"], expect=1)
+    check("already holds a 'pds' transfer" in p.stderr and not (work / "twice.json").exists(),
+          "a model that already has a transfer is refused")
 
 
 def case_limesoda(work):
@@ -257,7 +374,7 @@ def case_limesoda(work):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("case", choices=["nirsoil_reference", "rank_invariance", "bad_input", "limesoda"])
+    ap.add_argument("case", choices=["nirsoil_reference", "rank_invariance", "bad_input", "limesoda", "transfer"])
     ap.add_argument("--work", required=True)
     a = ap.parse_args()
     work = pathlib.Path(a.work)

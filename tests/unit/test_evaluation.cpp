@@ -140,6 +140,28 @@ TEST(EvaluationMetrics, ConstantObservationsLeaveEfficiencyAndR2Undefined) {
   EXPECT_DOUBLE_EQ(p.willmott_d, 1.0);
 }
 
+TEST(EvaluationMetrics, WeightedByHand) {
+  // r = s - o = (1, -2, 4, 0); sd = (1, 2, NaN, 0.5): the third has no sd and is left out.
+  // w = (1, 0.25, 4): sum w = 5.25; sum w r = 1 - 0.5 + 0 = 0.5; sum w r^2 = 1 + 1 + 0 = 2;
+  // chi2/n = (1 + 1 + 0) / 3.
+  auto p = pairs({10, 12, 14, 16}, {11, 10, 18, 16});
+  p[0].observed_sd = 1;
+  p[1].observed_sd = 2;
+  p[3].observed_sd = 0.5;
+  const auto w = ev::compute_weighted_metrics(p);
+  ASSERT_TRUE(w.has_value());
+  EXPECT_EQ(w->n, 3u);
+  EXPECT_EQ(w->n_all, 4u);
+  EXPECT_NEAR(w->weighted_rmse, std::sqrt(2 / 5.25), 1e-15);
+  EXPECT_NEAR(w->weighted_bias, 0.5 / 5.25, 1e-15);
+  EXPECT_NEAR(w->chi2_per_obs, 2.0 / 3.0, 1e-15);
+  // no sd anywhere (or only sd 0): no weighted metrics, the unweighted ones alone
+  EXPECT_FALSE(ev::compute_weighted_metrics(pairs({1, 2}, {2, 3})).has_value());
+  auto zero = pairs({1, 2}, {2, 3});
+  zero[0].observed_sd = 0;
+  EXPECT_FALSE(ev::compute_weighted_metrics(zero).has_value());
+}
+
 TEST(EvaluationMetrics, ShortOrNonFiniteInputThrows) {
   EXPECT_THROW(ev::compute_metrics({}), std::invalid_argument);
   EXPECT_THROW(ev::compute_metrics(pairs({1}, {1})), std::invalid_argument);
@@ -310,8 +332,10 @@ TEST(EvaluationHtml, StructureAndEscaping) {
   EXPECT_NE(html.find("SOC stock (t C ha-1)"), std::string::npos);
   EXPECT_NE(html.find(">year</text>"), std::string::npos);
   EXPECT_NE(html.find("class=\"colour-legend\""), std::string::npos);
-  // Metrics table: a row per series; the pooled table: a row per model (3 with the mean).
-  EXPECT_EQ(count(html, "<tr"), 1u + all.size() + 1u + 3u);
+  // Metrics table: a row per series; the pooled table: a row per model (3 with the mean); the observations have an
+  // sd, so the weighted table too: a row per series and per model.
+  EXPECT_EQ(count(html, "<tr"), 1u + all.size() + 1u + 3u + 1u + all.size() + 3u);
+  EXPECT_EQ(count(html, "<table class=\"metrics weighted\""), 1u);
   // Escaping: names, title and provenance never appear raw.
   EXPECT_EQ(html.find("ICBM <v2>"), std::string::npos);
   EXPECT_NE(html.find("ICBM &lt;v2&gt;"), std::string::npos);
