@@ -141,7 +141,8 @@ using namespace site_binding;
 struct CenturySite {
   static constexpr TimeStep kStep = TimeStep::month;
   static constexpr bool kLinear = true, kLeaching = false;
-  static constexpr double kSurfaceShare = 0.5;  ///< share of c_input entering the surface pools (1)
+  static constexpr double kSurfaceShare = 0.5;  ///< default share of c_input entering the surface pools (1)
+  static constexpr double kStructuralLignin = 0.1;  ///< default lignin share of the structural litter Ls (1)
   m::century::Parameters p;
   m::century::SiteConstants sc{};
   std::vector<m::century::CellForcing> forcing;
@@ -163,7 +164,17 @@ struct CenturySite {
     }
     const auto cin = series_or(in, "c_input", NAN, "");
     const auto fym = series_or(in, "fym", 0.0, "");
-    in.notes.push_back("half of c_input to the surface litter pools, half to the soil litter pools; fym to the surface");
+    // share of c_input to the surface litter (Parton et al. 1987: aboveground residues to the surface pools,
+    // roots to the soil pools): the column surface_input_share (each step), its metadata, or one half
+    const bool split_given = s.has("surface_input_share") || in.f.has_number("surface_input_share");
+    const auto surface_share = series_or(in, "surface_input_share",
+                                         in.f.has_number("surface_input_share") ? in.f.numbers.at("surface_input_share")
+                                                                                : kSurfaceShare,
+                                         "");
+    in.notes.push_back(split_given ? "surface_input_share of c_input to the surface litter pools, the rest to the soil "
+                                     "litter pools; fym to the surface"
+                                   : "half of c_input to the surface litter pools, half to the soil litter pools (no "
+                                     "surface_input_share); fym to the surface");
     m::century::Site site;
     site.clay = in.f.property("clay", NAN, "century") / 100.0;
     site.silt = property_noted(in, "silt", 45.0, "percent") / 100.0;
@@ -173,8 +184,12 @@ struct CenturySite {
       site.lignin_to_nitrogen =
           in.f.property("lignin_fraction", NAN, "century") / in.f.property("n_fraction", NAN, "century");
     } else {
-      in.notes.push_back("lignin:N of the inputs 0.5, lignin share of structural litter 0.1 (SoilR defaults)");
+      in.notes.push_back("lignin:N of the inputs 0.5 (SoilR default)");
     }
+    // Ls, the lignin share of the structural litter (Parton et al. 1987): decay e^{-3 Ls}, Ls of it to slow
+    site.structural_lignin = in.f.property("structural_lignin_fraction", kStructuralLignin, "century");
+    if (!(s.has("structural_lignin_fraction") || in.f.has_number("structural_lignin_fraction")))
+      in.notes.push_back("lignin share of the structural litter 0.1 (SoilR default; no structural_lignin_fraction)");
     try {
       sc = m::century::derive_site_constants(p, site);
     } catch (const std::exception& e) {
@@ -184,7 +199,7 @@ struct CenturySite {
       const double moisture = pet[i] > 0.0 ? m::century::moisture_factor(p, pr[i], pet[i]) : 1.0;
       const double xi = m::century::temperature_factor(p, temp[i]) * moisture;
       const double rate = 1.0 / m::century::kMonth;  // per month -> per year
-      forcing.push_back({(kSurfaceShare * cin[i] + fym[i]) * rate, (1.0 - kSurfaceShare) * cin[i] * rate, xi});
+      forcing.push_back({(surface_share[i] * cin[i] + fym[i]) * rate, (1.0 - surface_share[i]) * cin[i] * rate, xi});
     }
   }
   static std::vector<std::string> pool_names() {

@@ -79,6 +79,8 @@ const Quantity kQuantities[] = {
     {"awen_w", Kind::fraction, false, 0, 1, true, true, "water-soluble fraction of the plant input (Yasso)"},
     {"awen_e", Kind::fraction, false, 0, 1, true, true, "ethanol-soluble fraction of the plant input (Yasso)"},
     {"awen_n", Kind::fraction, false, 0, 1, true, true, "non-soluble fraction of the plant input (Yasso)"},
+    {"structural_lignin_fraction", Kind::fraction, false, 0, 1, true, true, "lignin share of the structural part of the plant input (CENTURY Ls)"},
+    {"surface_input_share", Kind::fraction, false, 0, 1, true, true, "share of the plant input entering the surface litter (CENTURY; the rest enters the soil litter)"},
     {"re", Kind::dimensionless, false, 0, kInf, true, true, "ICBM climate/soil factor r_e"},
     {"clay", Kind::percent, false, 0, 100, true, true, "clay content"},
     {"silt", Kind::percent, false, 0, 100, true, true, "silt content"},
