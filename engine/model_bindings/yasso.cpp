@@ -12,6 +12,7 @@
 #include "engine/model_bindings/grid_binding.hpp"
 #include "engine/model_bindings/model_binding.hpp"
 #include "engine/model_bindings/site_binding.hpp"
+#include "grids/calendar.hpp"
 #include "grids/input_error.hpp"
 #include "models/yasso/yasso.hpp"
 
@@ -72,26 +73,41 @@ struct YassoTraits {
 namespace site_side {
 using namespace site_binding;
 
+/// Yasso on steps of one year (the official use) or, with the metadata `yasso_step`, of a month or a day:
+/// each step is the exact solution of the same linear system over the step's length dt (yr), with the
+/// climate of the step (README "Site runs").
+template <TimeStep S>
 struct YassoSite {
-  static constexpr TimeStep kStep = TimeStep::year;
+  static constexpr TimeStep kStep = S;
   static constexpr bool kLinear = true, kLeaching = true;
   m::yasso::Parameters p;
   std::vector<m::yasso::Climate> climate;
   std::vector<m::yasso::Pools> input;  ///< t C ha-1 yr-1
+  std::vector<double> dt;              ///< length of each step (yr): 1, 1/12, 1/(days of its year)
   m::yasso::Site site{};
   m::yasso::Pools x{};
 
   YassoSite(const AdapterInput& in, const m::yasso::Parameters& par) : p(par) {
     const auto& s = in.s;
-    const auto tas = series_or(in, "tas", NAN, "");
-    const auto pr = series_or(in, "pr", NAN, "");
+    auto tas = series_or(in, "tas", NAN, "");
+    auto pr = series_or(in, "pr", NAN, "");
     check_series_range(in, m::yasso::kValidRange, "tas", tas, "tas");
     check_series_range(in, m::yasso::kValidRange, "pr", pr, "pr");
+    for (std::size_t i = 0; i < s.steps(); ++i)
+      dt.push_back(S == TimeStep::year    ? m::yasso::kYear
+                   : S == TimeStep::month ? m::yasso::kYear / 12.0
+                                          : m::yasso::kYear / grids::days_in_year(s.year[i]));
     std::vector<double> amplitude;
     if (s.has("tas_amplitude")) {
       amplitude = s.at("tas_amplitude");
     } else if (in.f.has_number("tas_amplitude")) {
       amplitude.assign(s.steps(), in.f.numbers.at("tas_amplitude"));
+    } else if (S != TimeStep::year) {
+      // the steps follow the seasonal cycle themselves: each step's own mean temperature, no amplitude
+      amplitude.assign(s.steps(), 0.0);
+      in.notes.push_back("yasso_step " + std::string(time_step_name(S)) + ": temperature amplitude 0 (each step's "
+                         "mean temperature; no tas_amplitude given), precipitation as an annual rate (the step's sum / "
+                         "its length in years)");
     } else if (in.f.step == TimeStep::year) {
       throw InputError(in.f.path + ":" + std::to_string(in.f.header_line) + " (tas_amplitude): missing column, " +
                        in.model + " on an annual forcing needs tas_amplitude (degC), half the range of the monthly "
@@ -106,7 +122,10 @@ struct YassoSite {
       }
       in.notes.push_back("temperature amplitude = (warmest - coldest monthly mean) / 2 of each year");
     }
-    const auto c = carbon_inputs(in);
+    if (S != TimeStep::year)
+      for (std::size_t i = 0; i < s.steps(); ++i) pr[i] /= dt[i];  // mm per step -> mm yr-1
+    auto c = carbon_inputs(in);
+    for (std::size_t i = 0; i < s.steps(); ++i) c[i] /= dt[i];  // t ha-1 per step -> t ha-1 yr-1
     std::array<std::vector<double>, 4> shares;
     const char* names[4] = {"awen_a", "awen_w", "awen_e", "awen_n"};
     const double defaults[4] = {0.52, 0.18, 0.08, 0.22};
@@ -146,13 +165,18 @@ struct YassoSite {
   void cold_start(std::size_t) { x = {}; }
   Flux step(std::size_t i, bool inputs) {
     const m::yasso::Pools b = inputs ? input[i] : m::yasso::Pools{};
-    const auto fl = m::yasso::step(p, climate[i], site, b, m::yasso::kYear, x);
+    const auto fl = m::yasso::step(p, climate[i], site, b, dt[i], x);
     return {fl.input, fl.respired, fl.leached};
   }
 };
 
 
 }  // namespace site_side
+
+template <class T>
+struct Tag {
+  using type = T;
+};
 
 /// The Yasso binding with the parameter set `defaults()` (Yasso15 or Yasso07) and its registry entry.
 template <models::yasso::Parameters (*defaults)()>
@@ -165,8 +189,21 @@ ModelBinding yasso_binding(models::ModelInfo info) {
     return grid_binding::make_cell_grid(cfg, t, models::yasso::kParameterInfo, models::yasso::validate);
   };
   b.run_site = [](const SiteRunOptions& opt, const SiteForcing& f, const ParameterFile& pf, SiteRunResult r) {
-    return site_binding::run_model<site_side::YassoSite>(opt, f, pf, defaults(), models::yasso::kParameterInfo,
-                                                         models::yasso::validate, std::move(r));
+    // the step: metadata yasso_step (year, month, day, or forcing = the file's own step); one year by default
+    TimeStep step = TimeStep::year;
+    if (const auto it = f.texts.find("yasso_step"); it != f.texts.end())
+      step = it->second == "month" ? TimeStep::month : it->second == "day" ? TimeStep::day
+           : it->second == "forcing" ? f.step : TimeStep::year;
+    auto run = [&](auto tag) {
+      using A = typename decltype(tag)::type;
+      return site_binding::run_model<A>(opt, f, pf, defaults(), models::yasso::kParameterInfo, models::yasso::validate,
+                                        std::move(r));
+    };
+    switch (step) {
+      case TimeStep::month: return run(Tag<site_side::YassoSite<TimeStep::month>>{});
+      case TimeStep::day: return run(Tag<site_side::YassoSite<TimeStep::day>>{});
+      default: return run(Tag<site_side::YassoSite<TimeStep::year>>{});
+    }
   };
   return b;
 }

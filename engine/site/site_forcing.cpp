@@ -107,7 +107,8 @@ const Quantity kQuantities[] = {
 // clang-format on
 
 const char* kTextKeys[] = {"site_id",  "site_name", "source",  "licence", "citation", "land_use",
-                           "treatment_id", "country", "network", "note", "history_land_use"};
+                           "treatment_id", "country", "network", "note", "history_land_use",
+                           "millennial_integrator", "yasso_step"};
 const char* kLandUses[] = {"cropland", "grassland", "forest", "bare"};
 
 /// `pool_NAME`: an explicit initial value of the model pool NAME (metadata only).
@@ -419,6 +420,10 @@ SiteForcing read_site_forcing(const std::string& path) {
     if (std::find(std::begin(kTextKeys), std::end(kTextKeys), key) != std::end(kTextKeys)) {
       if ((key == "land_use" || key == "history_land_use") && std::find(std::begin(kLandUses), std::end(kLandUses), value) == std::end(kLandUses))
         w.fail(no, value_col, key, "found '" + value + "', expected one of cropland, grassland, forest, bare");
+      if (key == "millennial_integrator" && value != "euler" && value != "rk4")
+        w.fail(no, value_col, key, "found '" + value + "', expected euler (the official Fortran's daily step, default) or rk4 (the R version's)");
+      if (key == "yasso_step" && value != "year" && value != "month" && value != "day" && value != "forcing")
+        w.fail(no, value_col, key, "found '" + value + "', expected year (default), month, day or forcing (the file's own step)");
       f.texts[key] = value;
       continue;
     }
