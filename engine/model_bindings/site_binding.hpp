@@ -328,6 +328,13 @@ std::string spin_up(A& a, const std::string& mode, std::size_t k_steps, int year
   }
   if (mode == "pools") {
     const auto names = A::pool_names();
+    std::string expected;
+    for (const auto& n : names) expected += (expected.empty() ? "" : ", ") + ("pool_" + n);
+    // an unknown pool name (a typo, another model's pool) is an error naming its line
+    for (const auto& [key, line] : f.metadata_line)
+      if (key.rfind("pool_", 0) == 0 && std::find(names.begin(), names.end(), key.substr(5)) == names.end())
+        throw InputError(f.path + ":" + std::to_string(line) + " (" + key + "): unknown pool of " + model +
+                         " for --spinup pools, expected one of " + expected + " (`alamod models show " + model + "`)");
     std::vector<double> given;
     std::string missing;
     for (const auto& n : names) {
@@ -335,8 +342,10 @@ std::string spin_up(A& a, const std::string& mode, std::size_t k_steps, int year
       else missing += (missing.empty() ? "" : ", ") + ("pool_" + n);
     }
     if (!missing.empty())
-      throw InputError(f.path + ": missing metadata (" + missing + "), --spinup pools needs every pool of " + model +
-                       " (t ha-1); expected lines '# pool_NAME: VALUE t ha-1' before the header");
+      throw InputError(f.path + ":" + std::to_string(f.header_line) + " (" + missing.substr(0, missing.find(',')) +
+                       "): " + std::to_string(given.size()) + " of the " + std::to_string(names.size()) +
+                       " pools of " + model + " given, --spinup pools needs every one (t ha-1); missing " + missing +
+                       ", expected lines '# pool_NAME: VALUE t ha-1' before the header");
     const std::size_t n = a.state().size();
     const auto scale = pool_scales(a);
     set_constant_pools(a, std::vector<double>(given.begin() + static_cast<std::ptrdiff_t>(n), given.end()),
