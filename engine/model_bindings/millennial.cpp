@@ -191,9 +191,16 @@ struct MillennialSite {
   m::millennial::SoilConstants sc{};
   std::vector<m::millennial::DailyForcing> forcing;
   m::millennial::State x{0, 0, 0, 0, 0};
+  bool rk4 = false;  ///< metadata millennial_integrator: rk4 (the R version's scheme) instead of euler (the Fortran's)
 
   MillennialSite(const AdapterInput& in, const m::millennial::Parameters& par) : p(par) {
     const auto& s = in.s;
+    if (const auto it = in.f.texts.find("millennial_integrator"); it != in.f.texts.end()) {
+      rk4 = it->second == "rk4";
+      in.notes.push_back(rk4 ? "millennial_integrator rk4: classical RK4 with a step of one day, the half-day stages "
+                               "with the mean of the day's and the next day's forcing (the R version, Abramoff et al. 2022)"
+                             : "millennial_integrator euler: explicit Euler with a step of one day (the official Fortran)");
+    }
     const auto temp = soil_temperature(in);
     check_series_range(in, m::millennial::kValidRange, "tas", temp, (in.s.has("tsoil") ? "tsoil" : "tas"));
     const auto swc = series_or(in, "swc", NAN, "");
@@ -237,7 +244,8 @@ struct MillennialSite {
     return "the official initial state";
   }
   Flux step(std::size_t i, bool) {
-    const auto fl = m::millennial::step_day(p, sc, forcing[i], x);
+    const auto fl = rk4 ? m::millennial::step_day_rk4(p, sc, forcing[i], forcing[i + 1 < forcing.size() ? i + 1 : i], x)
+                        : m::millennial::step_day(p, sc, forcing[i], x);
     const double k = kTonnesPerHaPerGramPerM2;
     return {fl.input * k, fl.respiration * k, fl.leaching * k};
   }
