@@ -215,10 +215,15 @@ struct MimicsSite {
     steady();
     return "the steady state of their mean temperature and input";
   }
+  m::mimics::Fluxes last_hour{};  ///< the fluxes of the last hour of the last step (the script's CO2 column)
   Flux step(std::size_t i, bool) {
-    const auto fl = m::mimics::step_day(p, sc, forcing[i], x);
+    const auto fl = m::mimics::step_day(p, sc, forcing[i], x, &last_hour);
     return {t_ha(fl.input), t_ha(fl.respiration), t_ha(fl.leaching)};
   }
+  /// rh_rate: the heterotrophic respiration rate of the last hour of the step (t C ha-1 h-1), what the
+  /// official script writes as CO2 at the end of each day (the rh column is the step's amount).
+  static std::vector<std::pair<std::string, std::string>> extra_columns() { return {{"rh_rate", "t ha-1 h-1"}}; }
+  std::vector<double> extra() const { return {t_ha(last_hour.co2)}; }
 };
 
 

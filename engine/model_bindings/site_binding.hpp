@@ -202,6 +202,11 @@ std::string equilibrium(A& a, std::size_t k_steps, int years, const std::string&
 }
 
 template <class A, class = void>
+struct HasExtraColumns : std::false_type {};
+template <class A>
+struct HasExtraColumns<A, std::void_t<decltype(&A::extra_columns)>> : std::true_type {};
+
+template <class A, class = void>
 struct HasConstantPools : std::false_type {};
 template <class A>
 struct HasConstantPools<A, std::void_t<decltype(&A::set_constant_pools)>> : std::true_type {};
@@ -447,6 +452,7 @@ SiteRunResult run_adapter(const SiteRunOptions& opt, const SiteForcing& f, const
   r.time_step = time_step_name(A::kStep);
   r.pool_names = A::pool_names();
   r.has_leaching = A::kLeaching;
+  if constexpr (HasExtraColumns<A>::value) r.extra_columns = A::extra_columns();
   // The equilibrium state under a constant yearly plant and manure input over the spin-up years, same
   // climate, and (history) another land use: the input spread evenly over the steps of each year.
   auto equilibrium_under = [&](double plant_per_year, double fym_per_year, const std::string& land_use) {
@@ -515,6 +521,7 @@ SiteRunResult run_adapter(const SiteRunOptions& opt, const SiteForcing& f, const
     row.c_input = fl.input;
     row.rh = fl.rh;
     row.leaching = fl.leaching;
+    if constexpr (HasExtraColumns<A>::value) row.extra = a.extra();
     const std::string where = f.path + ":" + std::to_string(s.first_line[i]) + ": " + opt.model + " step " +
                               step_label(s, i);
     for (std::size_t k = 0; k < row.pools.size(); ++k)

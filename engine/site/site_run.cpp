@@ -33,10 +33,11 @@ void write_result(const SiteRunResult& r, const std::string& path) {
   header += ",soc,c_input,rh";
   units += ",t ha-1," + flux + "," + flux;
   if (r.has_leaching) header += ",leaching", units += "," + flux;
+  for (const auto& [name, unit] : r.extra_columns) header += "," + name, units += "," + unit;
   text += header + "\n" + units + "\n";
   // Room for every row at its longest (a %.17g number has at most 24 characters), reserved once: the
   // text is not copied as it grows, and the pages never written are never touched.
-  const std::size_t values = r.pool_names.size() + 4;
+  const std::size_t values = r.pool_names.size() + 4 + r.extra_columns.size();
   text.reserve(text.size() + r.steps.size() * (8 + 3 + 3 + values * 25 + 1));
   for (const auto& row : r.steps) {
     std::string line = std::to_string(row.year);
@@ -45,6 +46,7 @@ void write_result(const SiteRunResult& r, const std::string& path) {
     for (double v : row.pools) line += "," + exact_number(v);
     line += "," + exact_number(row.soc) + "," + exact_number(row.c_input) + "," + exact_number(row.rh);
     if (r.has_leaching) line += "," + exact_number(row.leaching);
+    for (double v : row.extra) line += "," + exact_number(v);
     text += line + "\n";
   }
   try {

@@ -40,6 +40,7 @@ struct SiteStepResult {
   double c_input = 0;                ///< carbon entering the soil pools during the step (t ha-1)
   double rh = 0;                     ///< heterotrophic respiration during the step (t ha-1)
   double leaching = 0;               ///< carbon leached during the step (t ha-1)
+  std::vector<double> extra;         ///< the model's extra columns (SiteRunResult::extra_columns), in their units
 };
 
 /// Everything a site run produces (what the output file holds).
@@ -48,6 +49,8 @@ struct SiteRunResult {
   std::string time_step;                 ///< "year", "month" or "day"
   std::vector<std::string> pool_names;
   bool has_leaching = false;             ///< whether the model leaches carbon (leaching column)
+  /// Columns a model writes after the fluxes (name, unit), e.g. MIMICS's rh_rate at the end of each step.
+  std::vector<std::pair<std::string, std::string>> extra_columns;
   double soc_start = 0;                  ///< total of the pools after the spin-up, before step 1 (t ha-1)
   std::vector<SiteStepResult> steps;
   std::vector<std::string> notes;        ///< derived inputs and assumptions, one line each
