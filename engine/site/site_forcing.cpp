@@ -344,6 +344,12 @@ std::string canonical_unit(const std::string& name) {
   return "";
 }
 
+bool accepts_unit_one(const std::string& name) {
+  if (name == "month" || name == "day") return true;
+  const Quantity* q = find_quantity(name);
+  return q && q->column_ok && accepts_one(accepted_units(q->kind, TimeStep::month));
+}
+
 const std::vector<double>& SiteForcing::column(const std::string& name, const std::string& needed_by) const {
   const auto it = columns.find(name);
   if (it == columns.end())

@@ -76,6 +76,9 @@ SiteForcing read_site_forcing(const std::string& path);
 
 /// The canonical unit of a variable or metadata key of the format ("" for text keys).
 std::string canonical_unit(const std::string& name);
+/// Whether `1` is an accepted unit of the forcing column `name` (month, day, cover, the fractions...): there
+/// an empty unit means `1` (data/sites/FORMAT.md, section 1). False for unknown names.
+bool accepts_unit_one(const std::string& name);
 
 /// The forcing on a model's time step. Finer model steps repeat means and spread sums uniformly
 /// over the sub-steps (a month's sum over its days, a year's over 12 months or its days); coarser

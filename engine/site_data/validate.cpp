@@ -412,7 +412,12 @@ void Validator::check_schema(PackageTable& t, const std::string& path) {
     const JsonValue* unit = f.member("unit");
     const KnownColumn* known = known_column(name->text);
     const bool site_table = t.name == "site" || t.name == "treatments" || t.name == "soc_observations";
-    if (unit) {
+    // a forcing's column that accepts `1` may leave its unit out, or give it empty (FORMAT.md, section 1)
+    const bool forcing = t.resource && t.resource->member("x_alamodSiteForcing");
+    const bool one_ok = forcing && (name->text.rfind("x_", 0) == 0 || accepts_unit_one(name->text));
+    if (unit && one_ok && unit->is(Type::string) && unit->text.empty()) {
+      // read as `1`
+    } else if (unit) {
       if (!unit->is(Type::string) || unit->text.empty())
         at(*unit, fpath + ".unit", "expected a unit string in UDUNITS spelling ('1' for a count or a ratio)");
       else if (!units_.parses(unit->text))
@@ -423,8 +428,11 @@ void Validator::check_schema(PackageTable& t, const std::string& path) {
                                        (unit->text.find(" C ") != std::string::npos || unit->text.find("C ") == 0
                                             ? " (UDUNITS reads 'C' as the coulomb: name the element in the column, not the unit)"
                                             : ""));
+    } else if ((tname == "number" || tname == "integer") && forcing && !one_ok) {
+      at(f, fpath, "numeric field '" + excerpt(name->text) + "' of a site forcing has no 'unit', expected one in UDUNITS "
+                   "spelling (only a column that accepts '1' may leave it out, data/sites/FORMAT.md)");
     } else if (tname == "number" || tname == "integer") {
-      if (site_table || known)
+      if (!one_ok && (site_table || known))
         at(f, fpath, "numeric field '" + excerpt(name->text) + "' has no 'unit', expected one in UDUNITS spelling" +
                          (known ? std::string(" (") + known->kind + ")" : std::string(" ('1' for a count or a ratio)")));
     }
