@@ -102,6 +102,10 @@ struct YassoSite {
       amplitude = s.at("tas_amplitude");
     } else if (in.f.has_number("tas_amplitude")) {
       amplitude.assign(s.steps(), in.f.numbers.at("tas_amplitude"));
+    } else if (S != TimeStep::year && in.f.step == TimeStep::year) {
+      throw InputError(in.f.path + ":" + std::to_string(in.f.header_line) + " (tas_amplitude): missing column, " +
+                       in.model + " at sub-annual steps on an annual forcing needs tas_amplitude (degC): its months "
+                       "repeat the annual mean temperature, so they carry no seasonal cycle");
     } else if (S != TimeStep::year) {
       // the steps follow the seasonal cycle themselves: each step's own mean temperature, no amplitude
       amplitude.assign(s.steps(), 0.0);

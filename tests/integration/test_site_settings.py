@@ -190,6 +190,19 @@ def test_yasso(work):
                     worst = max(worst, rel(r[header.index(pool)], o[pool]))
             check(worst < 1e-8, "%s yasso_step %s: pools at each year's end = the official annual steps (worst "
                                 "relative difference %.2e, tolerance 1e-8)" % (model, step, worst))
+    # an annual forcing carries no seasonal cycle for monthly steps: tas_amplitude is needed
+    f = os.path.join(work, "yasso_annual_monthly.csv")
+    write_forcing(f, [("site_id", "y"), ("yasso_step", "month")], ["year", "tas", "pr", "c_input"],
+                  ["yr", "degC", "mm yr-1", "t ha-1 yr-1"], [(y, 11.5, 750, 3.0) for y in range(2001, 2004)])
+    rc, err = site(f, f + ".out", "--model", "yasso15")
+    check(rc != 0 and (f + ":4 (tas_amplitude)") in err and "\n" not in err,
+          "yasso_step month on an annual forcing without tas_amplitude: one-line error (%s)" % err)
+    # an unknown step is refused by the reader
+    f2 = os.path.join(work, "yasso_bad_step.csv")
+    write_forcing(f2, [("site_id", "y"), ("yasso_step", "week")], ["year", "tas", "pr", "c_input"],
+                  ["yr", "degC", "mm yr-1", "t ha-1 yr-1"], [(2001, 11.5, 750, 3.0)])
+    rc, err = site(f2, f2 + ".out", "--model", "yasso15")
+    check(rc != 0 and (f2 + ":3:") in err and "(yasso_step)" in err, "yasso_step week refused (%s)" % err)
 
 
 # ---------------------------------------------------------------------------------------------- pools
