@@ -328,7 +328,7 @@ void add_site_command(CLI::App& app, SiteCommand& site) {
   CLI::App* cmd = site.command;
   SiteRunOptions& so = site.options;
   cmd->add_option("--model", so.model, "model name (`alamod models` lists them)")->required();
-  auto* forcing = cmd->add_option("--forcing", so.forcing, "site forcing CSV (data/sites/FORMAT.md)");
+  auto* forcing = cmd->add_option("--forcing", so.forcing, "site forcing CSV (data/sites/FORMAT.md); its metadata also holds the site settings of docs/SITES.md \"Site settings\": structural_lignin_fraction and surface_input_share (century), yasso_step (year, month, day), millennial_integrator (euler, rk4), pool_NAME (--spinup pools)");
   auto* list = cmd->add_option(
       "--forcing-list", site.forcing_list,
       "many sites in one process: a CSV with the header site_id,forcing and one row per site (forcing paths "
