@@ -62,6 +62,45 @@ struct MimicsTraits {
     x[0] = s.lit_m, x[1] = s.lit_s, x[2] = s.mic_r, x[3] = s.mic_k, x[4] = s.som_p, x[5] = s.som_c, x[6] = s.som_a;
     return {t_ha(f.input), t_ha(f.rh), t_ha(f.leaching)};
   }
+  /// A scenario's year (models/mimics/README.md "Scenario inputs"): each added kind spread over its months'
+  /// days like the plant input, split into metabolic and structural litter by its own fMET = fmet_p1 (fmet_p2 -
+  /// fmet_p3 lignin/N) (clamped to [0, 1]; the plant kind the cell's); Vmax times the decomposition factor (the
+  /// tuning coefficient av: every microbial decomposition of litter and SOMa; turnover and desorption unchanged).
+  Flux year_changed(const Cell& c, const Year& y, double* x, const Added& a) const {
+    Params q = p;
+    q.av = p.av * a.decomposition;
+    m::mimics::SiteConstants kind_sc[kAddedInputKinds];
+    for (int k = 0; k < kAddedInputKinds; ++k) {
+      kind_sc[k] = c.sc;
+      if (k == static_cast<int>(AddedInput::plant)) continue;
+      const auto qual = scenario_inputs::litter_quality(k, *a.land_use);
+      const double fmet = p.fmet_p1 * (p.fmet_p2 - p.fmet_p3 * qual.lignin / qual.nitrogen);
+      kind_sc[k].fmet = fmet < 0.0 ? 0.0 : (fmet > 1.0 ? 1.0 : fmet);
+    }
+    m::mimics::State s{x[0], x[1], x[2], x[3], x[4], x[5], x[6]};
+    Flux f;
+    for (int mo = 0; mo < 12; ++mo) {
+      const Month& mon = y[static_cast<size_t>(mo)];
+      const double per_day = (mon.input + mon.fym) / mon.days / kTonnesPerHaPerGramPerM2;  // g m-2 d-1
+      m::mimics::DailyForcing d{mon.tas, m::mimics::litter_input(p, c.sc, per_day * m::mimics::kDaysPerYear)};
+      for (int k = 0; k < kAddedInputKinds; ++k) {
+        const double amount = a.month[static_cast<size_t>(k)][static_cast<size_t>(mo)];
+        if (amount == 0.0) continue;
+        const double added = amount / mon.days / kTonnesPerHaPerGramPerM2;
+        const auto li = m::mimics::litter_input(p, kind_sc[k], added * m::mimics::kDaysPerYear);
+        d.litter.met += li.met;
+        d.litter.str += li.str;
+      }
+      for (int k = 0; k < mon.days; ++k) {
+        const auto fl = m::mimics::step_day(q, c.sc, d, s);
+        f.input += fl.input;
+        f.rh += fl.respiration;
+        f.leaching += fl.leaching;
+      }
+    }
+    x[0] = s.lit_m, x[1] = s.lit_s, x[2] = s.mic_r, x[3] = s.mic_k, x[4] = s.som_p, x[5] = s.som_c, x[6] = s.som_a;
+    return {t_ha(f.input), t_ha(f.rh), t_ha(f.leaching)};
+  }
   /// The yearly loop for n cells at once through the block kernel (models/mimics/ step_days_block):
   /// the bits of year() cell by cell.
   void years(const Cell* cells, const Year* y, double* x, Flux* out, std::size_t n) const {
