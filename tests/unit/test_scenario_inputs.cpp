@@ -155,6 +155,28 @@ TEST_P(ScenarioInputs, PlantFactorEqualsScaledInput) {
   for (std::size_t i = 0; i < kCells; ++i) EXPECT_GT(total(*scaled, i), total(*base, i));
 }
 
+// the plant factor applies on top of the inverse spin-up's scale, never erased: the plant input becomes f x scale x
+// the raster's input (linear models whose input flux is the plant input of the year: all but AMG)
+TEST_P(ScenarioInputs, PlantFactorOnTopOfTheInverseSpinup) {
+  const std::string name = GetParam();
+  if (!linear(name) || name == "amg") GTEST_SKIP() << "inverse spin-up: linear models; AMG's input flux is humified";
+  const double f = 1.2;
+  auto base = make_run(name), scaled = make_run(name);
+  for (ModelRun* r : {base.get(), scaled.get()}) r->model->spin_up(climate(), true);
+  InputChange c;
+  c.plant_factor.assign(kCells, f);
+  scaled->model->set_input_change(c);
+  step(*base);
+  step(*scaled);
+  const GridCells g = cells();
+  for (std::size_t i = 0; i < kCells; ++i) {
+    const double scale = scaled->model->input_scale()[i];
+    EXPECT_GT(std::fabs(scale - 1.0), 0.01) << "cell " << i << ": the inverse spin-up scaled the input";
+    EXPECT_NEAR(scaled->fluxes.input[i] - base->fluxes.input[i], (f - 1.0) * scale * g.annual_input[i], 1e-12)
+        << "cell " << i;
+  }
+}
+
 // (c) the split of each kind: with decomposition stopped (factor 0) the pools gain exactly what entered, in
 // the documented split; compared with the same run without the addition
 TEST_P(ScenarioInputs, AddedKindsEnterInTheirSplit) {
