@@ -21,9 +21,10 @@
 ///   kState + 1), false where it has none, which leaves the cell to the general construction.
 ///   A model that takes scenario inputs (GridModel::set_input_change) has year_changed(Cell, Year, double*
 ///   state, const Added&) -> Flux: one year with carbon added by kind and month and every decomposition rate
-///   times a factor (the Year already holds the plant input times its factor); the cells a change leaves with
-///   additions and a decomposition factor of 1 keep the plain path, year() or years(), with their plant input
-///   times the factor.
+///   times a factor (the Year already holds the plant input times its factor); the cells a change leaves without
+///   additions and with a decomposition factor of 1 keep the plain path, year() or years(), with their plant input
+///   times the factor. Optionally years_added(const Cell*, const Year*, const Added*, double* x, Flux*, size_t n):
+///   year_changed for n cells whose decomposition factor is 1, through a block kernel (the same bits).
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -113,6 +114,10 @@ template <class T, class = void>
 struct HasYearChanged : std::false_type {};
 template <class T>
 struct HasYearChanged<T, std::void_t<decltype(&T::year_changed)>> : std::true_type {};
+template <class T, class = void>
+struct HasYearsAdded : std::false_type {};
+template <class T>
+struct HasYearsAdded<T, std::void_t<decltype(&T::years_added)>> : std::true_type {};
 template <class T, class = void>
 struct HasConstant : std::false_type {};
 template <class T>
@@ -374,6 +379,21 @@ class CellGrid final : public GridModel {
       f.leaching[i] = fl.leaching;
     };
     auto special = [&](size_t i) { return change_.any_special && change_.special[i]; };
+    // cells with additions only, for a block kernel that takes them (years_added)
+    auto added_only = [&](size_t i) { return HasYearsAdded<T>::value && special(i) && change_.decomposition_factor(i) == 1.0; };
+    auto added_of = [&](size_t i) {
+      Added a;
+      a.land_use = &cfg_.land_uses[static_cast<size_t>(land_class_[i])];
+      a.decomposition = change_.decomposition_factor(i);
+      for (int k = 0; k < kAddedInputKinds; ++k) {
+        a.year[static_cast<size_t>(k)] = change_.add(k, i);
+        if (a.year[static_cast<size_t>(k)] == 0.0) continue;
+        const auto shares = scenario_inputs::monthly_shares(k, *a.land_use);
+        for (int mo = 0; mo < 12; ++mo)
+          a.month[static_cast<size_t>(k)][static_cast<size_t>(mo)] = a.year[static_cast<size_t>(k)] * shares[static_cast<size_t>(mo)];
+      }
+      return a;
+    };
     if constexpr (HasYearChanged<T>::value) {
       constexpr size_t kChunk = 256;
       std::array<Year, kChunk> years;
@@ -382,19 +402,24 @@ class CellGrid final : public GridModel {
         const size_t count = std::min(kChunk, n - first);
         size_t i = first;
         while (i < first + count) {
+          if constexpr (HasYearsAdded<T>::value) {
+            if (added_only(i)) {
+              size_t end = i;
+              while (end < first + count && added_only(end)) ++end;
+              added_.resize(end - i);
+              for (size_t j = i; j < end; ++j) {
+                years[j - i] = year_of(climate, j, year, scale_[j], change_.plant_factor(j));
+                added_[j - i] = added_of(j);
+              }
+              t_.years_added(cells_.data() + i, years.data(), added_.data(), x_.data() + i * T::kState, fluxes.data(), end - i);
+              for (size_t j = i; j < end; ++j) put(j, fluxes[j - i]);
+              i = end;
+              continue;
+            }
+          }
           if (special(i)) {
             const Year y = year_of(climate, i, year, scale_[i], change_.plant_factor(i));
-            Added a;
-            a.land_use = &cfg_.land_uses[static_cast<size_t>(land_class_[i])];
-            a.decomposition = change_.decomposition_factor(i);
-            for (int k = 0; k < kAddedInputKinds; ++k) {
-              a.year[static_cast<size_t>(k)] = change_.add(k, i);
-              if (a.year[static_cast<size_t>(k)] == 0.0) continue;
-              const auto shares = scenario_inputs::monthly_shares(k, *a.land_use);
-              for (int mo = 0; mo < 12; ++mo)
-                a.month[static_cast<size_t>(k)][static_cast<size_t>(mo)] = a.year[static_cast<size_t>(k)] * shares[static_cast<size_t>(mo)];
-            }
-            put(i, t_.year_changed(cells_[i], y, x_.data() + i * T::kState, a));
+            put(i, t_.year_changed(cells_[i], y, x_.data() + i * T::kState, added_of(i)));
             ++i;
             continue;
           }
@@ -521,6 +546,7 @@ class CellGrid final : public GridModel {
   std::vector<std::vector<double>> columns_;
   std::function<std::string(std::size_t)> describe_;
   scenario_inputs::Change change_;  ///< a scenario's change (set_input_change), not state
+  std::vector<Added> added_;        ///< work array of years_added: the additions of a run of cells
 };
 
 /// The grid binding of a model stepped through Traits: the parameters of the configuration set on
