@@ -156,6 +156,7 @@ class CellGrid final : public GridModel {
     describe_ = describe;
     fill_cells(scale_, n, 1.0);
     fill_cells(x_, n * T::kState, 0.0);
+    change_ = {};  // a scenario's change was for the cells before: it sets it again
   }
 
   SpinupReport spin_up(const MonthlyClimate& mean, bool inverse) override {

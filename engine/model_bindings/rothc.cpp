@@ -77,6 +77,7 @@ class RothcGrid final : public GridModel {
       const auto& lu = cfg_.land_uses[static_cast<size_t>(land_class_[i])];
       dfrac_[i] = lu.dpm_rpm_ratio / (lu.dpm_rpm_ratio + 1.0);
     }
+    set_input_change(InputChange{});  // a scenario's change was for the cells before: it sets it again
   }
 
   SpinupReport spin_up(const MonthlyClimate& mean, bool inverse) override { return spin_up(mean, inverse, 0.0, 0); }

@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -266,7 +267,9 @@ TEST_P(ScenarioInputs, AddedKindsEnterInTheirSplit) {
   }
   for (const auto& a : millennial_pom)
     for (const auto& b : millennial_pom)
-      if (a.first > b.first + 0.05) EXPECT_GT(a.second, b.second) << "POM share " << a.first << " vs " << b.first;
+      if (a.first > b.first + 0.05) {
+        EXPECT_GT(a.second, b.second) << "POM share " << a.first << " vs " << b.first;
+      }
 }
 
 // (d) the yearly balance: change of stock = input - rh - leaching, the additions in the input (the second year
@@ -335,6 +338,36 @@ TEST_P(ScenarioInputs, DecompositionFactorSlowsTheLoss) {
     ASSERT_LT(kept_fast, 1.0);
     EXPECT_NEAR(std::log(kept_slow) / std::log(kept_fast), d, 1e-9) << "cell " << i;
   }
+}
+
+// a change that does not fit the cells is refused, naming the vector; moving cells (set_cells) clears the change
+TEST_P(ScenarioInputs, RefusesAChangeThatDoesNotFit) {
+  auto r = make_run(GetParam());
+  InputChange wrong_size;
+  wrong_size.plant_factor = {1.0, 1.0};
+  try {
+    r->model->set_input_change(wrong_size);
+    ADD_FAILURE() << "a plant_factor of 2 values for 3 cells was taken";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("plant_factor (1) has 2 values for 3 cells"), std::string::npos) << e.what();
+  }
+  InputChange negative;
+  negative.added[static_cast<std::size_t>(AddedInput::manure)] = {0.0, -1.0, 0.0};
+  try {
+    r->model->set_input_change(negative);
+    ADD_FAILURE() << "a negative addition was taken";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("added manure (t C ha-1 yr-1) = -1"), std::string::npos) << e.what();
+  }
+  auto plain = make_run(GetParam());
+  InputChange c;
+  c.plant_factor.assign(kCells, 2.0);
+  r->model->set_input_change(c);
+  r->model->set_cells(cells(), [](std::size_t i) { return "cell " + std::to_string(i); });
+  r->model->brute_force_spin_up(climate(), 1e-3, 30);
+  step(*r);
+  step(*plain);
+  for (std::size_t i = 0; i < kCells; ++i) EXPECT_EQ(r->fluxes.rh[i], plain->fluxes.rh[i]) << "cell " << i;
 }
 
 // RothC: cover crops count the soil as covered from September to February (its plant-cover rate modifier 0.6):
