@@ -67,6 +67,22 @@ struct AmgTraits {
     x[1] = kPlantHumification * annual_sum(y, &Month::input) + kManureHumification * annual_sum(y, &Month::fym);
     return {entering, mineralised, 0.0};
   }
+  /// A scenario's year (models/amg/README.md "Scenario inputs"): the mineralisation rate k times the
+  /// decomposition factor; each added kind humified by its coefficient (the amendments from parameters_EOM.csv),
+  /// entering the active pool the next year like every AMG input.
+  Flux year_changed(const Cell& c, const Year& y, double* x, const Added& a) const {
+    const m::amg::Climate clim{annual_mean(y, &Month::tas), annual_sum(y, &Month::pr), 0.0, annual_sum(y, &Month::pet)};
+    const double k = m::amg::mineralisation_rate(p, c.soil, clim, m::amg::Rounding::none).k * a.decomposition;
+    m::amg::Stocks s{c.stable + x[0], c.stable, x[0]};
+    const double entering = x[1];
+    const double mineralised = m::amg::step_year(k, entering, s, m::amg::Rounding::none);
+    x[0] = s.active;
+    double humified = kPlantHumification * annual_sum(y, &Month::input) + kManureHumification * annual_sum(y, &Month::fym);
+    for (int kind = 0; kind < kAddedInputKinds; ++kind)
+      humified += scenario_inputs::amg_humification(kind) * a.year[static_cast<size_t>(kind)];
+    x[1] = humified;
+    return {entering, mineralised, 0.0};
+  }
   void pools(const Cell& c, const double* x, double* out) const { out[0] = x[0], out[1] = c.stable; }
   double constant(const Cell& c) const { return c.stable; }
 };

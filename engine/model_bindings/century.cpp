@@ -73,6 +73,64 @@ struct CenturyTraits {
     std::copy(s.begin(), s.end(), x);
     return f;
   }
+  /// A scenario's year (models/century/README.md "Scenario inputs"): month by month, each added kind enters at
+  /// the start of its month, split between surface and soil (the amendments on the surface, the plant kinds half
+  /// and half like the plant input) and between structural and metabolic by its own lignin:N (Fm = 0.85 - 0.018
+  /// L/N, Parton et al. 1987); xi times the decomposition factor (xi scales every rate). In the cell's modes
+  /// where it has them (the additions taken to modes, which is linear), by `step` otherwise.
+  Flux year_changed(const Cell& c, const Year& y, double* x, const Added& a) const {
+    constexpr int kPools = m::century::kNumPools;
+    const double rate = 1.0 / m::century::kMonth;
+    double surface_fm[kAddedInputKinds], surface_share[kAddedInputKinds];
+    for (int k = 0; k < kAddedInputKinds; ++k) {
+      surface_fm[k] = scenario_inputs::metabolic_share(p.metabolic_intercept, p.metabolic_slope,
+                                                       scenario_inputs::litter_quality(k, *a.land_use));
+      surface_share[k] = scenario_inputs::century_surface_share(k, kSurfaceShare);
+    }
+    double before = 0.0, input = 0.0;
+    for (int q = 0; q < kPools; ++q) before += x[q];
+    double modes[kPools], pools[kPools];
+    if (c.modes.exact) m::century::to_modes(c.modes, x, modes);
+    else std::copy(x, x + kPools, pools);
+    for (int mo = 0; mo < 12; ++mo) {
+      double add[kPools] = {0, 0, 0, 0, 0, 0, 0};
+      bool adding = false;
+      for (int k = 0; k < kAddedInputKinds; ++k) {
+        const double amount = a.month[static_cast<size_t>(k)][static_cast<size_t>(mo)];
+        if (amount == 0.0) continue;
+        adding = true;
+        const double fm = k == static_cast<int>(AddedInput::plant) ? c.sc.metabolic_fraction : surface_fm[k];
+        add[m::century::kSurfaceStructural] += amount * surface_share[k] * (1.0 - fm);
+        add[m::century::kSurfaceMetabolic] += amount * surface_share[k] * fm;
+        add[m::century::kSoilStructural] += amount * (1.0 - surface_share[k]) * (1.0 - fm);
+        add[m::century::kSoilMetabolic] += amount * (1.0 - surface_share[k]) * fm;
+        input += amount;
+      }
+      const Month& mon = y[static_cast<size_t>(mo)];
+      const double moisture = mon.pet > 0.0 ? m::century::moisture_factor(p, mon.pr, mon.pet) : 1.0;
+      const double xi = m::century::temperature_factor(p, mon.tas) * moisture * a.decomposition;
+      const double surface = (kSurfaceShare * mon.input + mon.fym) * rate, soil = (1.0 - kSurfaceShare) * mon.input * rate;
+      input += (surface + soil) * m::century::kMonth;
+      if (c.modes.exact) {
+        if (adding) {
+          double dm[kPools];
+          m::century::to_modes(c.modes, add, dm);
+          for (int q = 0; q < kPools; ++q) modes[q] += dm[q];
+        }
+        m::century::step_modes(c.modes, surface, soil, xi, m::century::kMonth, modes);
+      } else {
+        m::century::Pools s;
+        for (int q = 0; q < kPools; ++q) s[static_cast<size_t>(q)] = pools[q] + add[q];
+        m::century::step(c.sc, {surface, soil, xi}, m::century::kMonth, s);
+        std::copy(s.begin(), s.end(), pools);
+      }
+    }
+    if (c.modes.exact) m::century::from_modes(c.modes, modes, x);
+    else std::copy(pools, pools + kPools, x);
+    double after = 0.0;
+    for (int q = 0; q < kPools; ++q) after += x[q];
+    return {input, before + input - after, 0.0};
+  }
   /// The periodic equilibrium of the year in the cell's modes (models/century/ periodic_modes).
   bool periodic_steady_state(const Cell& c, const Year& y, double* x) const {
     if (!c.modes.exact) return false;

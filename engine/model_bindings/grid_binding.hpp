@@ -19,6 +19,12 @@
 ///   (the spin-ups keep calling year()); and for a linear model periodic_steady_state(Cell, Year, x) -> bool:
 ///   the periodic equilibrium of the year in closed form (1 simulated year of work or less instead of
 ///   kState + 1), false where it has none, which leaves the cell to the general construction.
+///   A model that takes scenario inputs (GridModel::set_input_change) has year_changed(Cell, Year, double*
+///   state, const Added&) -> Flux: one year with carbon added by kind and month and every decomposition rate
+///   times a factor (the Year already holds the plant input times its factor); the cells a change leaves without
+///   additions and with a decomposition factor of 1 keep the plain path, year() or years(), with their plant input
+///   times the factor. Optionally years_added(const Cell*, const Year*, const Added*, double* x, Flux*, size_t n):
+///   year_changed for n cells whose decomposition factor is 1, through a block kernel (the same bits).
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -34,6 +40,7 @@
 #include "engine/configuration/config.hpp"
 #include "engine/model_bindings/grid_model.hpp"
 #include "engine/model_bindings/parameters.hpp"
+#include "engine/model_bindings/scenario_inputs.hpp"
 #include "engine/spinup/spinup.hpp"
 #include "grids/input_error.hpp"
 
@@ -54,6 +61,15 @@ struct Month {
   int days;      ///< days in the month
 };
 using Year = std::array<Month, 12>;
+
+/// A scenario's change of one cell in one year (engine/model_bindings/scenario_inputs.hpp): the carbon added
+/// per kind (AddedInput) and month, already spread over the months, and the factor on every decomposition rate.
+struct Added {
+  std::array<std::array<double, 12>, kAddedInputKinds> month{};  ///< t C ha-1 in month m of kind k: [k][m]
+  std::array<double, kAddedInputKinds> year{};                   ///< t C ha-1 yr-1 of each kind
+  double decomposition = 1.0;                                    ///< (1)
+  const LandUseClass* land_use = nullptr;                        ///< the cell's class (the plant kind's quality)
+};
 
 /// What a cell's static layers give every model.
 struct CellInput {
@@ -95,6 +111,14 @@ struct HasYears : std::false_type {};
 template <class T>
 struct HasYears<T, std::void_t<decltype(&T::years)>> : std::true_type {};
 template <class T, class = void>
+struct HasYearChanged : std::false_type {};
+template <class T>
+struct HasYearChanged<T, std::void_t<decltype(&T::year_changed)>> : std::true_type {};
+template <class T, class = void>
+struct HasYearsAdded : std::false_type {};
+template <class T>
+struct HasYearsAdded<T, std::void_t<decltype(&T::years_added)>> : std::true_type {};
+template <class T, class = void>
 struct HasConstant : std::false_type {};
 template <class T>
 struct HasConstant<T, std::void_t<decltype(&T::constant)>> : std::true_type {};
@@ -132,6 +156,7 @@ class CellGrid final : public GridModel {
     describe_ = describe;
     fill_cells(scale_, n, 1.0);
     fill_cells(x_, n * T::kState, 0.0);
+    change_ = {};  // a scenario's change was for the cells before: it sets it again
   }
 
   SpinupReport spin_up(const MonthlyClimate& mean, bool inverse) override {
@@ -303,11 +328,22 @@ class CellGrid final : public GridModel {
     return rep;
   }
 
+  void set_input_change(const InputChange& change) override {
+    if constexpr (HasYearChanged<T>::value) change_.set(change, cells_.size(), cfg_.model);
+    else GridModel::set_input_change(change);
+  }
+
   void step_year(int year, const MonthlyClimate& climate, YearFluxes& f) override {
     const size_t n = cells_.size();
     f.input.resize(n);
     f.rh.resize(n);
     f.leaching.resize(n);
+    if constexpr (HasYearChanged<T>::value) {
+      if (change_.active) {
+        step_year_changed(year, climate, f);
+        return;
+      }
+    }
     if constexpr (HasYears<T>::value) {
       // A block kernel: the cells a chunk at a time (the same bits as year() cell by cell).
       constexpr size_t kChunk = 256;
@@ -330,6 +366,77 @@ class CellGrid final : public GridModel {
       f.input[i] = fl.input;
       f.rh[i] = fl.rh;
       f.leaching[i] = fl.leaching;
+    }
+  }
+
+  /// The year under a scenario's change: the cells with additions or a decomposition factor one by one through
+  /// year_changed, the others by the plain path (in runs of consecutive cells for a block kernel) with their plant
+  /// input times the factor.
+  void step_year_changed(int year, const MonthlyClimate& climate, YearFluxes& f) {
+    const size_t n = cells_.size();
+    auto put = [&](size_t i, const Flux& fl) {
+      f.input[i] = fl.input;
+      f.rh[i] = fl.rh;
+      f.leaching[i] = fl.leaching;
+    };
+    auto special = [&](size_t i) { return change_.any_special && change_.special[i]; };
+    // cells with additions only, for a block kernel that takes them (years_added)
+    auto added_only = [&](size_t i) { return HasYearsAdded<T>::value && special(i) && change_.decomposition_factor(i) == 1.0; };
+    auto added_of = [&](size_t i) {
+      Added a;
+      a.land_use = &cfg_.land_uses[static_cast<size_t>(land_class_[i])];
+      a.decomposition = change_.decomposition_factor(i);
+      for (int k = 0; k < kAddedInputKinds; ++k) {
+        a.year[static_cast<size_t>(k)] = change_.add(k, i);
+        if (a.year[static_cast<size_t>(k)] == 0.0) continue;
+        const auto shares = scenario_inputs::monthly_shares(k, *a.land_use);
+        for (int mo = 0; mo < 12; ++mo)
+          a.month[static_cast<size_t>(k)][static_cast<size_t>(mo)] = a.year[static_cast<size_t>(k)] * shares[static_cast<size_t>(mo)];
+      }
+      return a;
+    };
+    if constexpr (HasYearChanged<T>::value) {
+      constexpr size_t kChunk = 256;
+      std::array<Year, kChunk> years;
+      std::array<Flux, kChunk> fluxes;
+      for (size_t first = 0; first < n; first += kChunk) {
+        const size_t count = std::min(kChunk, n - first);
+        size_t i = first;
+        while (i < first + count) {
+          if constexpr (HasYearsAdded<T>::value) {
+            if (added_only(i)) {
+              size_t end = i;
+              while (end < first + count && added_only(end)) ++end;
+              added_.resize(end - i);
+              for (size_t j = i; j < end; ++j) {
+                years[j - i] = year_of(climate, j, year, scale_[j], change_.plant_factor(j));
+                added_[j - i] = added_of(j);
+              }
+              t_.years_added(cells_.data() + i, years.data(), added_.data(), x_.data() + i * T::kState, fluxes.data(), end - i);
+              for (size_t j = i; j < end; ++j) put(j, fluxes[j - i]);
+              i = end;
+              continue;
+            }
+          }
+          if (special(i)) {
+            const Year y = year_of(climate, i, year, scale_[i], change_.plant_factor(i));
+            put(i, t_.year_changed(cells_[i], y, x_.data() + i * T::kState, added_of(i)));
+            ++i;
+            continue;
+          }
+          size_t end = i;  // a run of plain cells
+          while (end < first + count && !special(end)) ++end;
+          if constexpr (HasYears<T>::value) {
+            for (size_t j = i; j < end; ++j) years[j - i] = year_of(climate, j, year, scale_[j], change_.plant_factor(j));
+            t_.years(cells_.data() + i, years.data(), x_.data() + i * T::kState, fluxes.data(), end - i);
+            for (size_t j = i; j < end; ++j) put(j, fluxes[j - i]);
+          } else {
+            for (size_t j = i; j < end; ++j)
+              put(j, t_.year(cells_[j], year_of(climate, j, year, scale_[j], change_.plant_factor(j)), x_.data() + j * T::kState));
+          }
+          i = end;
+        }
+      }
     }
   }
 
@@ -418,12 +525,15 @@ class CellGrid final : public GridModel {
     return {c.clay[i], c.soc_observed[i], c.annual_input[i], &cfg_.land_uses[static_cast<size_t>(c.land_class[i])],
             cfg_.soil_depth_cm};
   }
-  Year year_of(const MonthlyClimate& clim, size_t i, int calendar_year, double scale) const {
+  /// The year of cell i: its climate, its plant input times the inverse spin-up's scale and a scenario's plant
+  /// factor (1: the same bits as without), its manure times the scale.
+  Year year_of(const MonthlyClimate& clim, size_t i, int calendar_year, double scale, double plant_factor = 1.0) const {
     const size_t n = cells_.size();
     const auto& lu = cfg_.land_uses[static_cast<size_t>(land_class_[i])];
+    const double plant = scale * plant_factor;
     Year y;
     for (int mo = 0; mo < 12; ++mo)
-      y[mo] = {clim[0][mo * n + i], clim[1][mo * n + i],  clim[2][mo * n + i], scale * annual_input_[i] * lu.input_share[mo],
+      y[mo] = {clim[0][mo * n + i], clim[1][mo * n + i],  clim[2][mo * n + i], plant * annual_input_[i] * lu.input_share[mo],
                scale * lu.fym * lu.input_share[mo], grids::days_in_month(calendar_year, mo + 1)};
     return y;
   }
@@ -436,6 +546,8 @@ class CellGrid final : public GridModel {
   std::vector<typename T::Cell> cells_;
   std::vector<std::vector<double>> columns_;
   std::function<std::string(std::size_t)> describe_;
+  scenario_inputs::Change change_;  ///< a scenario's change (set_input_change), not state
+  std::vector<Added> added_;        ///< work array of years_added: the additions of a run of cells
 };
 
 /// The grid binding of a model stepped through Traits: the parameters of the configuration set on

@@ -148,7 +148,10 @@ class GridModel {
   virtual void state_restored() {}
   /// Apply a scenario's change of inputs and decomposition from the next step_year on (an empty change
   /// restores the inputs set_cells gave, times the inverse spin-up's scale). The change is not state: a
-  /// restart sets it again before the first year it runs. A model that cannot take scenario inputs refuses
+  /// restart sets it again before the first year it runs, and so does a move of cells (set_cells clears it).
+  /// Throws std::invalid_argument where a vector does not have one value per cell or a value is negative or
+  /// not finite. How each model splits each kind: models/NAME/README.md "Scenario inputs"
+  /// (engine/model_bindings/scenario_inputs.hpp). A model that cannot take scenario inputs refuses
   /// a non-empty change.
   virtual void set_input_change(const InputChange& change) {
     if (!change.empty()) throw std::runtime_error("this model does not take scenario inputs yet");

@@ -61,6 +61,27 @@ struct IcbmTraits {
     x[1] = s.old;
     return {fl.input, fl.respired, 0.0};
   }
+  /// A scenario's year (models/icbm/README.md "Scenario inputs"): r_e times the decomposition factor; each added
+  /// kind with its humification coefficient h_k: where h_k exceeds the model's h, the share (h_k - h)/(1 - h)
+  /// enters the old pool directly (at the end of the year), the rest the young pool, so that h_k of it ends old.
+  Flux year_changed(const Cell&, const Year& y, double* x, const Added& a) const {
+    double re = 0.0;
+    for (const auto& mo : y) re += month_factor(mo.tas, mo.pr, mo.pet) / 12.0;
+    double young = annual_sum(y, &Month::input) + annual_sum(y, &Month::fym), old = 0.0;
+    for (int k = 0; k < kAddedInputKinds; ++k) {
+      const double c = a.year[static_cast<size_t>(k)];
+      if (c == 0.0) continue;
+      const double h = scenario_inputs::icbm_humification(k, p.humification);
+      const double direct = h > p.humification ? (h - p.humification) / (1.0 - p.humification) : 0.0;
+      young += c * (1.0 - direct);
+      old += c * direct;
+    }
+    m::icbm::CellState s{x[0], x[1]};
+    const auto fl = m::icbm::step_cell(p, {young, re / re_ultuna * a.decomposition}, m::icbm::kYear, s);
+    x[0] = s.young;
+    x[1] = s.old + old;
+    return {fl.input + old, fl.respired, 0.0};
+  }
 };
 
 

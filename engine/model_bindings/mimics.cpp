@@ -62,6 +62,75 @@ struct MimicsTraits {
     x[0] = s.lit_m, x[1] = s.lit_s, x[2] = s.mic_r, x[3] = s.mic_k, x[4] = s.som_p, x[5] = s.som_c, x[6] = s.som_a;
     return {t_ha(f.input), t_ha(f.rh), t_ha(f.leaching)};
   }
+  /// A scenario's year (models/mimics/README.md "Scenario inputs"): each added kind spread over its months'
+  /// days like the plant input, split into metabolic and structural litter by its own fMET = fmet_p1 (fmet_p2 -
+  /// fmet_p3 lignin/N) (clamped to [0, 1]; the plant kind the cell's); Vmax times the decomposition factor (the
+  /// tuning coefficient av: every microbial decomposition of litter and SOMa; turnover and desorption unchanged).
+  /// The month's forcing of a cell with a scenario's additions: the plain litter input plus each kind's, split
+  /// by the kind's fMET.
+  m::mimics::DailyForcing forcing_added(const Cell& c, const Month& mon, const Added& a, int mo) const {
+    const double per_day = (mon.input + mon.fym) / mon.days / kTonnesPerHaPerGramPerM2;  // g m-2 d-1
+    m::mimics::DailyForcing d{mon.tas, m::mimics::litter_input(p, c.sc, per_day * m::mimics::kDaysPerYear)};
+    for (int k = 0; k < kAddedInputKinds; ++k) {
+      const double amount = a.month[static_cast<size_t>(k)][static_cast<size_t>(mo)];
+      if (amount == 0.0) continue;
+      m::mimics::SiteConstants kind_sc = c.sc;
+      if (k != static_cast<int>(AddedInput::plant)) {
+        const auto qual = scenario_inputs::litter_quality(k, *a.land_use);
+        const double fmet = p.fmet_p1 * (p.fmet_p2 - p.fmet_p3 * qual.lignin / qual.nitrogen);
+        kind_sc.fmet = fmet < 0.0 ? 0.0 : (fmet > 1.0 ? 1.0 : fmet);
+      }
+      const double added = amount / mon.days / kTonnesPerHaPerGramPerM2;  // g m-2 d-1
+      const auto li = m::mimics::litter_input(p, kind_sc, added * m::mimics::kDaysPerYear);
+      d.litter.met += li.met;
+      d.litter.str += li.str;
+    }
+    return d;
+  }
+  Flux year_changed(const Cell& c, const Year& y, double* x, const Added& a) const {
+    Params q = p;
+    q.av = p.av * a.decomposition;
+    m::mimics::State s{x[0], x[1], x[2], x[3], x[4], x[5], x[6]};
+    Flux f;
+    for (int mo = 0; mo < 12; ++mo) {
+      const Month& mon = y[static_cast<size_t>(mo)];
+      const m::mimics::DailyForcing d = forcing_added(c, mon, a, mo);
+      for (int k = 0; k < mon.days; ++k) {
+        const auto fl = m::mimics::step_day(q, c.sc, d, s);
+        f.input += fl.input;
+        f.rh += fl.respiration;
+        f.leaching += fl.leaching;
+      }
+    }
+    x[0] = s.lit_m, x[1] = s.lit_s, x[2] = s.mic_r, x[3] = s.mic_k, x[4] = s.som_p, x[5] = s.som_c, x[6] = s.som_a;
+    return {t_ha(f.input), t_ha(f.rh), t_ha(f.leaching)};
+  }
+  /// year_changed for n cells at once whose decomposition factor is 1 (the additions are forcing): through the
+  /// block kernel, the bits of year_changed cell by cell.
+  void years_added(const Cell* cells, const Year* y, const Added* a, double* x, Flux* out, std::size_t n) const {
+    std::vector<const m::mimics::SiteConstants*> site(n);
+    std::vector<m::mimics::DailyForcing> forcing(n);
+    std::vector<m::mimics::State> s(n);
+    std::vector<m::mimics::CarbonFluxes> sums(n, m::mimics::CarbonFluxes{0.0, 0.0, 0.0});
+    for (std::size_t i = 0; i < n; ++i) {
+      site[i] = &cells[i].sc;
+      const double* v = x + i * kState;
+      s[i] = {v[0], v[1], v[2], v[3], v[4], v[5], v[6]};
+    }
+    for (int mo = 0; mo < 12; ++mo) {
+      for (std::size_t i = 0; i < n; ++i) forcing[i] = forcing_added(cells[i], y[i][static_cast<size_t>(mo)], a[i], mo);
+      m::mimics::DaysBlock b;
+      b.n = n, b.site = site.data(), b.forcing = forcing.data(), b.days = y[0][static_cast<size_t>(mo)].days, b.x = s.data();
+      b.sums = sums.data();
+      m::mimics::step_days_block(p, b);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      double* v = x + i * kState;
+      v[0] = s[i].lit_m, v[1] = s[i].lit_s, v[2] = s[i].mic_r, v[3] = s[i].mic_k, v[4] = s[i].som_p;
+      v[5] = s[i].som_c, v[6] = s[i].som_a;
+      out[i] = {t_ha(sums[i].input), t_ha(sums[i].respiration), t_ha(0.0)};
+    }
+  }
   /// The yearly loop for n cells at once through the block kernel (models/mimics/ step_days_block):
   /// the bits of year() cell by cell.
   void years(const Cell* cells, const Year* y, double* x, Flux* out, std::size_t n) const {

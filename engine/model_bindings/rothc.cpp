@@ -12,6 +12,7 @@
 
 #include "engine/model_bindings/grid_binding.hpp"
 #include "engine/model_bindings/model_binding.hpp"
+#include "engine/model_bindings/scenario_inputs.hpp"
 #include "engine/model_bindings/site_binding.hpp"
 #include "grids/input_error.hpp"
 #include "models/rothc/rothc.hpp"
@@ -76,6 +77,7 @@ class RothcGrid final : public GridModel {
       const auto& lu = cfg_.land_uses[static_cast<size_t>(land_class_[i])];
       dfrac_[i] = lu.dpm_rpm_ratio / (lu.dpm_rpm_ratio + 1.0);
     }
+    set_input_change(InputChange{});  // a scenario's change was for the cells before: it sets it again
   }
 
   SpinupReport spin_up(const MonthlyClimate& mean, bool inverse) override { return spin_up(mean, inverse, 0.0, 0); }
@@ -83,6 +85,7 @@ class RothcGrid final : public GridModel {
     return spin_up(mean, false, tolerance, max_years);
   }
   void step_year(int year, const MonthlyClimate& climate, YearFluxes& f) override;
+  void set_input_change(const InputChange& change) override;
 
   void pools(std::vector<std::vector<double>>& out) const override {
     out.resize(5);  // element-wise copies reuse the caller's storage from the previous year
@@ -121,7 +124,46 @@ class RothcGrid final : public GridModel {
   std::function<std::string(std::size_t)> describe_;  // names cell i in messages
   // yearly work arrays
   std::vector<double> tas_, rain_, evap_, cin_, fym_, cov_, co2_;
+  // a scenario's change (set_input_change): the per-cell vectors, and the carbon the additions bring to DPM, RPM
+  // and HUM per year, [0] spread like the class's plant input, [1] over the cover-crop months (t C ha-1 yr-1)
+  scenario_inputs::Change change_;
+  std::array<std::vector<double>, 2> add_dpm_, add_rpm_, add_hum_;
+  std::vector<char> cover_crop_;  ///< 1: the cell gets cover crops, its soil counts as covered September to February
 };
+
+/// The additions of each cell split into DPM, RPM and HUM (models/rothc/README.md "Scenario inputs"): the plant
+/// kinds by their DPM/RPM ratio, the amendments by RothC's farmyard-manure split.
+void RothcGrid::set_input_change(const InputChange& c) {
+  const size_t n = land_class_.size();
+  change_.set(c, n, "rothc");
+  for (auto* a : {&add_dpm_, &add_rpm_, &add_hum_})
+    for (auto& v : *a) v.clear();
+  cover_crop_.clear();
+  if (!change_.any_special) return;
+  for (auto* a : {&add_dpm_, &add_rpm_, &add_hum_})
+    for (auto& v : *a) fill_cells(v, n, 0.0);
+  fill_cells(cover_crop_, n, char{0});
+  for (size_t i = 0; i < n; ++i) {
+    if (!change_.special[i]) continue;
+    const auto& lu = cfg_.land_uses[static_cast<size_t>(land_class_[i])];
+    for (int k = 0; k < kAddedInputKinds; ++k) {
+      const double a = change_.add(k, i);
+      if (a == 0.0) continue;
+      const int when = k == static_cast<int>(AddedInput::cover_crop) ? 1 : 0;
+      if (scenario_inputs::is_amendment(k)) {
+        add_dpm_[when][i] += a * p_.fym_dpm;
+        add_rpm_[when][i] += a * p_.fym_rpm;
+        add_hum_[when][i] += a * p_.fym_hum;
+      } else {
+        const double r = scenario_inputs::rothc_dpm_rpm_ratio(k, lu.dpm_rpm_ratio);
+        const double d = r / (r + 1.0);
+        add_dpm_[when][i] += a * d;
+        add_rpm_[when][i] += a * (1.0 - d);
+      }
+      if (when == 1) cover_crop_[i] = 1;
+    }
+  }
+}
 
 SpinupReport RothcGrid::spin_up(const MonthlyClimate& mean, bool inverse, double tolerance, long max_years) {
   const bool brute_force = max_years > 0;
@@ -349,10 +391,37 @@ void RothcGrid::step_year(int, const MonthlyClimate& clim, YearFluxes& f) {
       fym_[i] = lu.fym * input_scale_[i] * lu.input_share[mo];
       cov_[i] = lu.covered[mo];
     }
+    if (change_.active) {
+      // a scenario's change: the plant input times its factor, the soil covered in the cover-crop months, the
+      // rate modifiers times the decomposition factor, the additions at the end of the month as RothC adds
+      // every input (after the decay)
+      for (size_t i = 0; i < n; ++i) {
+        const auto& lu = cfg_.land_uses[static_cast<size_t>(land_class_[i])];
+        cin_[i] = annual_input_[i] * input_scale_[i] * change_.plant_factor(i) * lu.input_share[mo];
+      }
+      if (!cover_crop_.empty() && scenario_inputs::cover_crop_month(mo))
+        for (size_t i = 0; i < n; ++i)
+          if (cover_crop_[i]) cov_[i] = 1.0;
+      b.rate_factor = change_.decomposition.empty() ? nullptr : change_.decomposition.data();
+    }
     rothc::step_block(p_, b);
     for (size_t i = 0; i < n; ++i) {
       f.rh[i] += co2_[i];
       f.input[i] += cin_[i] + fym_[i];
+    }
+    if (change_.any_special) {
+      const double cc = scenario_inputs::cover_crop_share(mo);
+      for (size_t i = 0; i < n; ++i) {
+        if (!change_.special[i]) continue;
+        const double share = cfg_.land_uses[static_cast<size_t>(land_class_[i])].input_share[mo];
+        const double d = add_dpm_[0][i] * share + add_dpm_[1][i] * cc;
+        const double r = add_rpm_[0][i] * share + add_rpm_[1][i] * cc;
+        const double h = add_hum_[0][i] * share + add_hum_[1][i] * cc;
+        dpm_[i] += d;
+        rpm_[i] += r;
+        hum_[i] += h;
+        f.input[i] += d + r + h;
+      }
     }
   }
 }

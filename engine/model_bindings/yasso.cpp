@@ -65,6 +65,35 @@ struct YassoTraits {
     std::copy(s.begin(), s.end(), x);
     return {fl.input, fl.respired, fl.leached};
   }
+  /// A scenario's year (models/yasso/README.md "Scenario inputs"): each added kind split by its AWEN shares
+  /// (woody: the AWEN of broadleaf wood, as non-woody litter: the grid's pools have no size class); every rate
+  /// times the decomposition factor d, as the same step over d years with the inputs divided by d (the linear
+  /// system dx/dt = d M x + b in the time d t); d = 0: the inputs accumulate.
+  Flux year_changed(const Cell& c, const Year& y, double* x, const Added& a) const {
+    double lo = y[0].tas, hi = y[0].tas;
+    for (const auto& mo : y) lo = std::min(lo, mo.tas), hi = std::max(hi, mo.tas);
+    const m::yasso::Climate clim{annual_mean(y, &Month::tas), annual_sum(y, &Month::pr), (hi - lo) / 2.0};
+    const double total = annual_sum(y, &Month::input) + annual_sum(y, &Month::fym);
+    m::yasso::Pools b{total * c.awen[0], total * c.awen[1], total * c.awen[2], total * c.awen[3], 0.0};
+    for (int k = 0; k < kAddedInputKinds; ++k) {
+      const double added = a.year[static_cast<size_t>(k)];
+      if (added == 0.0) continue;
+      const auto awen = scenario_inputs::yasso_awen(k, c.awen);
+      for (int j = 0; j < 4; ++j) b[j] += added * awen[static_cast<size_t>(j)];
+    }
+    const double d = a.decomposition;
+    if (d == 0.0) {
+      double in = 0.0;
+      for (int j = 0; j < kState; ++j) x[j] += b[j] * m::yasso::kYear, in += b[j] * m::yasso::kYear;
+      return {in, 0.0, 0.0};
+    }
+    m::yasso::Pools scaled{};
+    for (int j = 0; j < kState; ++j) scaled[j] = b[j] / d;
+    m::yasso::Pools s{x[0], x[1], x[2], x[3], x[4]};
+    const auto fl = m::yasso::step(p, clim, m::yasso::Site{}, scaled, m::yasso::kYear * d, s);
+    std::copy(s.begin(), s.end(), x);
+    return {fl.input, fl.respired, fl.leached};
+  }
 };
 
 

@@ -185,16 +185,24 @@ template <class V>
   static_assert(kChunk % kWidth == 0);
   alignas(64) double rate[kChunk];
   std::size_t i = 0;
+  // the optional factor on the rate modifiers (a scenario's decomposition factor), applied between the passes
+  auto scale = [&](std::size_t first, std::size_t count) {
+    if (b.rate_factor)
+      for (std::size_t j = 0; j < count; ++j) rate[j] *= b.rate_factor[first + j];
+  };
   for (; i + kChunk <= b.n; i += kChunk) {
     for (std::size_t j = 0; j < kChunk; j += kWidth) rates_cells<V>(p, b, i + j, rate + j);
+    scale(i, kChunk);
     for (std::size_t j = 0; j < kChunk; j += kWidth) decay_cells<V>(p, k, b, i + j, rate + j);
   }
   for (; i + kWidth <= b.n; i += kWidth) {
     rates_cells<V>(p, b, i, rate);
+    scale(i, kWidth);
     decay_cells<V>(p, k, b, i, rate);
   }
   for (; i < b.n; ++i) {
     rates_cells<double>(p, b, i, rate);
+    scale(i, 1);
     decay_cells<double>(p, k, b, i, rate);
   }
 }

@@ -290,6 +290,9 @@ struct Block {
   double* hum = nullptr;  ///< [in,out] t C ha-1
   double* smd = nullptr;  ///< [in,out] mm
   double* co2 = nullptr;  ///< [out] t C ha-1 respired this month
+  /// [in, optional] multiplies the combined rate modifier a b c of each cell, so every decomposition rate
+  /// (1; a scenario's tillage practice); nullptr: none (and no extra work)
+  const double* rate_factor = nullptr;
 };
 
 /// Instruction sets step_block can run on. Every variant gives the same bits.
