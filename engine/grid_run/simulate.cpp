@@ -12,6 +12,7 @@
 #include "engine/common/number_format.hpp"
 #include "engine/common/shell_quote.hpp"
 #include "engine/grid_run/grid_run.hpp"
+#include "engine/grid_run/vegetation_coupling.hpp"
 #include "engine/grid_run/zone_variables.hpp"
 #include "engine/grid_run/output_watchdog.hpp"
 #include "engine/grid_run/phase_timer.hpp"
@@ -148,6 +149,13 @@ void GridRun::write_spin_up_result() {
       writer_->write_static("cSoilTileInitial", to_io_rows(v), static_cast<int>(k));
     }
   }
+  if (vegetation_) {
+    std::vector<double> c_veg;
+    std::vector<double> kg = vegetation_->tile_carbon();
+    for (double& x : kg) x *= 0.1;  // t C ha-1 -> kg m-2
+    tiles_.to_cells(kg, c_veg);
+    writer_->write_static("cVegInitial", to_io_rows(c_veg));
+  }
   writer_->write_static("cell_area", to_io_rows(std::vector<double>(cells_.size(), cfg_.grid.resolution * cfg_.grid.resolution)));
   for (const auto& layer : zone_code_layers(cfg_))
     writer_->write_static(layer.variable.name, to_io_rows(zone_codes_of_cells(cfg_, layer.raster, cells_)));
@@ -163,6 +171,10 @@ void GridRun::write_year(int yi) {
   writer_->write("rh", yi, to_io_rows(fluxes_.rh));
   writer_->write("fCarbonInput", yi, to_io_rows(fluxes_.input));
   if (leaching_output_) writer_->write("fCarbonLeaching", yi, to_io_rows(fluxes_.leaching));
+  if (vegetation_) {
+    vegetation_->cell_values(cfg_.start_year + yi, tiles_, model_->pool_names(), tile_pools_, vegetation_values_);
+    for (const auto& [name, values] : vegetation_values_) writer_->write(name, yi, to_io_rows(values));
+  }
   if (cfg_.land_use_changes()) {
     fraction_io_.resize(tiles_.classes());
     for (size_t k = 0; k < tiles_.classes(); ++k) to_io_rows(tiles_.fraction[k], fraction_io_[k]);
@@ -274,7 +286,14 @@ void GridRun::step_year(int year) {
   PhaseTimer timer(times_.compute, phase_events().compute);
   const double t = MPI_Wtime();
   tiles_.to_tiles(climate_, tile_climate_);
+  // the vegetation's year first: its litter is the soil's input (the one place a change of inputs is set)
+  if (vegetation_)
+    collectively(comm_, [&] {
+      const InputChange change = vegetation_->vegetation_input_change(year, tile_climate_);
+      if (cfg_.vegetation.litter_to_soil) model_->set_input_change(change);
+    });
   model_->step_year(year, tile_climate_, tile_fluxes_);
+  if (vegetation_ && cfg_.vegetation.litter_to_soil) collectively(comm_, [&] { vegetation_->check_soil_input(year, tile_fluxes_.input); });
   tiles_.to_cells(tile_fluxes_.input, fluxes_.input);
   tiles_.to_cells(tile_fluxes_.rh, fluxes_.rh);
   tiles_.to_cells(tile_fluxes_.leaching, fluxes_.leaching);
