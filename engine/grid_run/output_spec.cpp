@@ -119,7 +119,10 @@ std::vector<grids::OutputVariable> GridRun::describe_variables() const {
     variables.push_back(initial);
   }
   if (vegetation_)  // cVeg, gpp, npp, ... (vegetation_coupling.hpp)
-    for (auto& v : vegetation_->output_variables(model_->pool_names())) variables.push_back(std::move(v));
+    for (auto& v : vegetation_->output_variables(model_->pool_names())) {
+      v.double_precision = dbl;
+      variables.push_back(std::move(v));
+    }
   return variables;
 }
 
