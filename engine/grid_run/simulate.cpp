@@ -20,6 +20,7 @@
 #include "engine/grid_run/stop_signal.hpp"
 #include "engine/model_bindings/model_binding.hpp"
 #include "engine/model_bindings/valid_range.hpp"
+#include "engine/totals/biomass_totals.hpp"
 #include "engine/totals/run_totals.hpp"
 #include "grids/cf_writer.hpp"
 #include "grids/fast_deflate.hpp"
@@ -90,6 +91,11 @@ void GridRun::simulate() {
   if (rank_ == 0) remove_checkpoints();
   report_output();
   if (totals_) totals_->finish(out_path_, first_year_index_, describe_provenance());
+  if (totals_ && vegetation_) {  // biomass in the national totals, read back from the committed output
+    const auto [start, end] = write_biomass_totals(comm_, cfg_, opt_.out_dir, out_path_, cells_);
+    log("totals: France's vegetation carbon " + format_number("%.1f", start) + " Tg C at the start, " +
+        format_number("%.1f", end) + " at the end; wrote " + opt_.out_dir + "/biomass_totals.csv");
+  }
   if (watchdog_) watchdog_->stop_progress_watch();
 }
 

@@ -96,6 +96,16 @@ def test_ranks(a):
         got = read_vars(os.path.join(out, "carbon_yearly.nc"))
         differ = [k for k in ref if k not in got or ref[k].tobytes() != got[k].tobytes()]
         check("%d ranks (cells moving): every variable bitwise the 1-rank run's" % n, not differ, differ)
+        same = open(os.path.join(out, "biomass_totals.csv")).read() == open(os.path.join(outs[0], "biomass_totals.csv")).read()
+        check("%d ranks: the same biomass_totals.csv" % n, same)
+    rows = [l.split(",") for l in open(os.path.join(outs[0], "biomass_totals.csv")).read().splitlines()]
+    head = rows[0]
+    first = [r for r in rows[1:] if r[head.index("zone_kind")] == "country" and r[head.index("year")] == "1990"]
+    by_class = {r[head.index("land_cover")]: float(r[head.index("biomass_start_TgC")]) for r in first}
+    veg = read_vars(os.path.join(outs[0], "carbon_yearly.nc"))["cVegInitial"]
+    total = np.nansum(np.where(veg < 1e30, veg, np.nan)) * 10 * 6400 / 1e6  # t C -> Tg C (64 km2 = 6400 ha cells)
+    check("biomass_totals.csv: the national start is the sum of cVegInitial (%.4f Tg C) and all = forest" % total,
+          abs(by_class["all"] - total) <= 1e-6 * total and by_class["all"] == by_class["forest"], by_class)
     with netCDF4.Dataset(os.path.join(outs[0], "carbon_yearly.nc")) as ds:
         units = {n: ds.variables[n].units for n in ("cVeg", "cLeaf", "cWood", "cRoot", "cLitter", "gpp", "npp",
                                                       "fVegLitter") if n in ds.variables}
@@ -144,6 +154,8 @@ def test_restart(a):
         differ = [k for k in ref if k not in got or ref[k].tobytes() != got[k].tobytes()]
         check("stopped on 2 ranks, restarted on 3: every variable bitwise the uninterrupted 1-rank run's", not differ,
               differ)
+        same = open(os.path.join(d, "biomass_totals.csv")).read() == open(os.path.join(ref_out, "biomass_totals.csv")).read()
+        check("... and the same biomass_totals.csv", same)
 
 
 def test_bad_input(a):
