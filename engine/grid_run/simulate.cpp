@@ -299,7 +299,7 @@ void GridRun::step_year(int year) {
       if (cfg_.vegetation.litter_to_soil) model_->set_input_change(change);
     });
   model_->step_year(year, tile_climate_, tile_fluxes_);
-  if (vegetation_ && cfg_.vegetation.litter_to_soil) collectively(comm_, [&] { vegetation_->check_soil_input(year, tile_fluxes_.input); });
+  if (vegetation_ && cfg_.vegetation.litter_to_soil) collectively(comm_, [&] { vegetation_->check_soil_input(year, tile_fluxes_.input, model_->input_scale()); });
   tiles_.to_cells(tile_fluxes_.input, fluxes_.input);
   tiles_.to_cells(tile_fluxes_.rh, fluxes_.rh);
   tiles_.to_cells(tile_fluxes_.leaching, fluxes_.leaching);

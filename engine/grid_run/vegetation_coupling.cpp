@@ -56,8 +56,8 @@ VegetationCoupling::VegetationCoupling(const RunConfig& cfg) : v_(cfg.vegetation
   const std::string names[2] = {v_.broadleaf_species, v_.conifer_species};
   for (int k = 0; k < 2; ++k) {
     try {
-      const vg::ForestSpecies f = vg::find_forest_species(names[k], v_.forest_alpha_factor);
-      species_name_[static_cast<std::size_t>(k)] = f.name;
+      species_[static_cast<std::size_t>(k)] = vg::find_forest_species(names[k], v_.forest_alpha_factor);
+      species_name_[static_cast<std::size_t>(k)] = species_[static_cast<std::size_t>(k)].name;
     } catch (const std::invalid_argument& e) {
       throw InputError(cfg.path + ": " + keys[k] + " = \"" + names[k] + "\": " + e.what());
     }
@@ -157,6 +157,7 @@ const VegetationCoupling::RegionForest& VegetationCoupling::region_forest(
 
 void VegetationCoupling::set_tiles(const LandTiles& tiles, const std::function<std::string(std::size_t)>& describe) {
   const std::size_t nt = tiles.tiles();
+  describe_ = describe;
   kind_.assign(nt, none);
   latitude_.assign(nt, 45.0);
   greenness_.assign(nt, 0.0);
@@ -173,9 +174,7 @@ void VegetationCoupling::set_tiles(const LandTiles& tiles, const std::function<s
     asw_[k].assign(nt, 0.0);
   }
   bucket_.assign(nt, v_.bucket_mm);
-  std::array<vg::ForestSpecies, 2> sp;
-  if (!v_.forest.empty())
-    for (int k = 0; k < 2; ++k) sp[static_cast<std::size_t>(k)] = vg::find_forest_species(species_name_[k], 1.0);
+  const auto& sp = species_;
   for (std::size_t t = 0; t < nt; ++t) {
     const auto c = static_cast<std::size_t>(tiles.cell[t]), cls = static_cast<std::size_t>(tiles.cls[t]);
     kind_[t] = kind_of_class_[cls];
@@ -273,12 +272,9 @@ void VegetationCoupling::step_stand(int year, std::size_t t, int k, const Monthl
     sc.srad[m] = angstrom * extraterrestrial(latitude_[t], kMidDay[m]);
     sc.frost_days[m] = kDays[m] * 0.5 * std::erfc(sc.tmin[m] / (3.0 * std::sqrt(2.0)));
   }
-  static thread_local std::array<vg::ForestSpecies, 2> sp;
-  if (sp[static_cast<std::size_t>(k)].name != species_name_[static_cast<std::size_t>(k)])
-    sp[static_cast<std::size_t>(k)] = vg::find_forest_species(species_name_[static_cast<std::size_t>(k)], v_.forest_alpha_factor);
   vg::StandState s{ws_[k][t], wr_[k][t], wf_[k][t], debt_[k][t], stems_[k][t], asw_[k][t]};
   const double wood_before = s.ws + s.wr;
-  const vg::StandYear y = vg::step_stand_year(sp[static_cast<std::size_t>(k)], latitude_[t], v_.forest_age, v_.bucket_mm, year, sc, s);
+  const vg::StandYear y = vg::step_stand_year(species_[static_cast<std::size_t>(k)], latitude_[t], v_.forest_age, v_.bucket_mm, year, sc, s);
   // the inventory's removals and mortality at the end of the year, as shares of the stand (whole trees)
   const double h = removal_rate_[k][t], m = mortality_rate_[k][t];
   const double keep = 1.0 - h - m;
@@ -376,7 +372,7 @@ InputChange VegetationCoupling::vegetation_input_change(int year, const MonthlyC
     if (kind_[t] == none) continue;
     const double r = c_end[t] - c_start_[t] - (npp_[t] - litter_[t] - harvest_[t]);
     if (!(std::fabs(r) <= v_.balance_tolerance * std::max(1.0, c_start_[t])))
-      throw InputError("vegetation of " + std::to_string(year) + " at " + std::to_string(t) +
+      throw InputError("vegetation of " + std::to_string(year) + " at land " + describe_(t) +
                        ": the carbon does not balance (change " + format_number("%.9g", c_end[t] - c_start_[t]) +
                        " t C ha-1, NPP - litter - harvest " + format_number("%.9g", npp_[t] - litter_[t] - harvest_[t]) +
                        ")");
@@ -395,15 +391,17 @@ InputChange VegetationCoupling::vegetation_input_change(int year, const MonthlyC
   return change;
 }
 
-void VegetationCoupling::check_soil_input(int year, const std::vector<double>& tile_input) const {
+void VegetationCoupling::check_soil_input(int year, const std::vector<double>& tile_input,
+                                          const std::vector<double>& input_scale) const {
   for (std::size_t t = 0; t < kind_.size(); ++t) {
     if (kind_[t] == none) continue;
-    const double expected = litter_[t] + fym_[t];
+    const double manure = fym_[t] * (t < input_scale.size() ? input_scale[t] : 1.0);
+    const double expected = litter_[t] + manure;
     if (!(std::fabs(tile_input[t] - expected) <= v_.balance_tolerance * std::max(1.0, expected)))
-      throw InputError("vegetation and soil of " + std::to_string(year) + " at tile " + std::to_string(t) +
+      throw InputError("vegetation and soil of " + std::to_string(year) + " at land " + describe_(t) +
                        ": the soil's input " + format_number("%.9g", tile_input[t]) +
                        " t C ha-1 yr-1 is not the vegetation's litter " + format_number("%.9g", litter_[t]) +
-                       " plus the class's manure " + format_number("%.9g", fym_[t]) +
+                       " plus the class's manure " + format_number("%.9g", manure) +
                        " (carbon created or lost between vegetation and soil)");
   }
 }

@@ -27,7 +27,7 @@
 #include "engine/model_bindings/grid_model.hpp"
 #include "grids/cf_writer.hpp"
 #include "models/common/litter_record.hpp"
-#include "models/threepg/threepg.hpp"
+#include "engine/model_bindings/vegetation_grid.hpp"
 
 namespace alamod::decomposition {
 class LandMigration;
@@ -59,8 +59,9 @@ class VegetationCoupling {
   InputChange vegetation_input_change(int year, const MonthlyClimate& tile_climate);
 
   /// After the soil's year: every vegetated tile's soil input (t ha-1 yr-1, per tile) must be its litter plus
-  /// its class's manure (nothing created or lost between vegetation and soil); InputError naming the tile.
-  void check_soil_input(int year, const std::vector<double>& tile_input) const;
+  /// its class's manure times the model's input scale (nothing created or lost between vegetation and soil);
+  /// InputError naming the tile.
+  void check_soil_input(int year, const std::vector<double>& tile_input, const std::vector<double>& input_scale) const;
 
   /// The output's vegetation variables (CMIP names: cVeg, cLeaf, cWood, cRoot, cLitter, gpp, npp, fVegLitter,
   /// fHarvest; alamod's: fWoodProduction, fVegRemovals, fVegMortality).
@@ -92,11 +93,12 @@ class VegetationCoupling {
   void step_lue(int year, std::size_t tile, const MonthlyClimate& climate, std::size_t n_tiles);
 
   VegetationConfig v_;
+  std::function<std::string(std::size_t)> describe_;  // names tile t in messages
   std::vector<std::string> class_names_;  // by class index
   std::vector<double> class_fym_;
   std::vector<int> kind_of_class_;
   grids::GridSpec grid_;
-  std::array<models::threepg::SpeciesParameters, 2> species_{};  // broadleaf, conifer
+  std::array<vegetation_grid::ForestSpecies, 2> species_{};  // broadleaf, conifer (alphaCx calibrated)
   std::array<std::string, 2> species_name_;
   std::vector<std::pair<int, RegionForest>> regions_;  // by INSEE code
 
