@@ -12,8 +12,8 @@
                                     carbon (region total minus the significant rows) and France's rates
 
 Deterministic; run from the repository root:
-  /usr/bin/python3 scripts/make_france_vegetation.py [--shared ../shared/data] [--out data/france]
-scripts/make_france_default.py --static-only calls it too.
+  /usr/bin/python3 scripts/make_france_vegetation.py [--shared data/sources] [--out data/france]
+scripts/make_france_default.py calls it after the static layers.
 """
 import argparse
 import csv
@@ -129,7 +129,8 @@ def ndvi_layer(shared, out, mask_path):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--shared", default="../shared/data")
+    ap.add_argument("--shared", default=os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                                      "data", "sources"))
     ap.add_argument("--out", default="data/france")
     a = ap.parse_args()
     print("wrote", forest_table(a.shared, a.out))
