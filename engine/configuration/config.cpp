@@ -501,8 +501,9 @@ void read_vegetation(const Reader& r, RunConfig& c) {
     r.fail("inputs.region", "is required with vegetation.forest (its codes select the vegetation.forest_table rows)");
   if ((!v.grassland.empty() || !v.cropland.empty()) && v.greenness.empty())
     r.fail("vegetation.greenness", "is required with an LUE vegetation (the satellite greenness of the tiles)");
-  if (v.enabled() && !c.luc_rates.empty())
-    r.fail("land_use_change.rates", "is not available with [vegetation] yet (the stands do not move between tiles)");
+  if (v.enabled() && c.land_use_changes())
+    r.fail(c.luc_rates.empty() ? "land_use_change.maps" : "land_use_change.rates",
+           "is not available with [vegetation] yet (the stands do not move between tiles)");
 }
 
 /// [checks]
