@@ -22,6 +22,7 @@ Everything is deterministic: fixed seeds, no timestamps, GeoTIFF DEFLATE, no .au
 See data/france/README.md for the rules used for each layer.
 """
 import argparse
+import subprocess
 import csv
 import math
 import os
@@ -986,6 +987,9 @@ def main():
     inp = load_inputs(a.shared)
     if not a.forcing_only:
         make_static(inp, a.out, log)
+        # what the vegetation needs (IGN forest table, Copernicus June NDVI): scripts/make_france_vegetation.py
+        subprocess.run([sys.executable, os.path.join(REPO, "scripts", "make_france_vegetation.py"), "--shared",
+                        a.shared, "--out", a.out], check=True)
     if not a.static_only:
         cm, clim = make_climate(inp, log)
         log("climate computed: tas %.1f..%.1f degC, pr %.1f..%.1f, pet %.1f..%.1f mm/month"

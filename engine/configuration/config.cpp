@@ -452,6 +452,60 @@ void read_totals(const Reader& r, RunConfig& c) {
   c.zone_subcells = r.integer("totals.zone_subcells", 8);  // bounds: the schema's
 }
 
+/// [vegetation] (engine/grid_run/vegetation_coupling.hpp)
+void read_vegetation(const Reader& r, RunConfig& c) {
+  VegetationConfig& v = c.vegetation;
+  v.forest = r.choice("vegetation.forest", "", {"", "3pg"});
+  v.grassland = r.choice("vegetation.grassland", "", {"", "lue"});
+  v.cropland = r.choice("vegetation.cropland", "", {"", "lue"});
+  v.broadleaf_species = r.text("vegetation.broadleaf_species", v.broadleaf_species);
+  v.conifer_species = r.text("vegetation.conifer_species", v.conifer_species);
+  v.forest_table = input_path(r, "vegetation.forest_table", false);
+  v.region = c.region;
+  v.forest_age = r.number("vegetation.forest_age", v.forest_age);
+  v.forest_dbh_cm = r.number("vegetation.forest_dbh_cm", v.forest_dbh_cm);
+  v.forest_alpha_factor = r.number("vegetation.forest_alpha_factor", v.forest_alpha_factor);
+  v.forest_unstocked = r.number("vegetation.forest_unstocked", v.forest_unstocked);
+  v.forest_foliage_share = r.number("vegetation.forest_foliage_share", v.forest_foliage_share);
+  v.forest_root_share = r.number("vegetation.forest_root_share", v.forest_root_share);
+  v.greenness = input_path(r, "vegetation.greenness", false);
+  v.greenness_quantity = r.choice("vegetation.greenness_quantity", "ndvi", {"ndvi", "fapar"});
+  v.greenness_scale = r.number("vegetation.greenness_scale", 1.0);
+  v.greenness_offset = r.number("vegetation.greenness_offset", 0.0);
+  // the monthly NDVI of the real MOD13A1 2016 sample (docs/VEGETATION.md) relative to June, December as January
+  v.grassland_shape = {0.616, 0.548, 0.575, 0.795, 0.932, 1.0, 1.027, 1.027, 0.986, 0.890, 0.699, 0.616};
+  // winter cereals (SYNTHETIC): green-up in spring, harvest in July, stubble and bare soil until sowing
+  v.cropland_shape = {0.5, 0.55, 0.7, 0.95, 1.05, 1.0, 0.6, 0.35, 0.35, 0.4, 0.45, 0.5};
+  if (r.has("vegetation.grassland_shape")) v.grassland_shape = r.month_array("vegetation.grassland_shape", 1.0);
+  if (r.has("vegetation.cropland_shape")) v.cropland_shape = r.month_array("vegetation.cropland_shape", 1.0);
+  v.npp_ratio = r.number("vegetation.lue_npp_ratio", v.npp_ratio);
+  v.grassland_offtake = r.number("vegetation.grassland_offtake", v.grassland_offtake);
+  v.cropland_offtake = r.number("vegetation.cropland_offtake", v.cropland_offtake);
+  v.bucket_mm = r.number("vegetation.bucket_mm", v.bucket_mm);
+  v.diurnal_range = r.number("vegetation.diurnal_range_degc", v.diurnal_range);
+  v.sunshine_fraction = r.number("vegetation.sunshine_fraction", v.sunshine_fraction);
+  v.balance_tolerance = r.number("vegetation.balance_tolerance", v.balance_tolerance);
+  v.litter_to_soil = r.choice("vegetation.soil_input", "litter", {"litter", "static"}) == "litter";
+  const std::pair<const char*, const std::string*> uses[] = {
+      {"forest", &v.forest}, {"grassland", &v.grassland}, {"cropland", &v.cropland}};
+  for (const auto& [cls, model] : uses) {
+    if (model->empty()) continue;
+    bool found = false;
+    for (const auto& u : c.land_uses) found = found || u.name == cls;
+    if (!found)
+      r.fail(std::string("vegetation.") + cls, "= \"" + *model + "\" needs a [land_use." + cls + "] class");
+  }
+  if (!v.forest.empty() && v.forest_table.empty())
+    r.fail("vegetation.forest_table", "is required with vegetation.forest (the forest's initial state)");
+  if (!v.forest.empty() && c.region.empty())
+    r.fail("inputs.region", "is required with vegetation.forest (its codes select the vegetation.forest_table rows)");
+  if ((!v.grassland.empty() || !v.cropland.empty()) && v.greenness.empty())
+    r.fail("vegetation.greenness", "is required with an LUE vegetation (the satellite greenness of the tiles)");
+  if (v.enabled() && c.land_use_changes())
+    r.fail(c.luc_rates.empty() ? "land_use_change.maps" : "land_use_change.rates",
+           "is not available with [vegetation] yet (the stands do not move between tiles)");
+}
+
 /// [checks]
 void read_checks(const Reader& r, RunConfig& c) {
   c.balance_tolerance = r.number("checks.balance_tolerance", 1e-9);  // bounds: the schema's
@@ -507,6 +561,7 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
   read_output(r, c);
   read_totals(r, c);
   read_checks(r, c);
+  read_vegetation(r, c);
   read_checkpoint(r, c);
   read_decomposition(r, c);
   hash_configuration(t, c);

@@ -31,6 +31,32 @@ struct LandUseClass {
   double input_factor = 1.0;  ///< land_use.NAME.input_factor: its tiles' plant input = inputs.carbon_input x this (1)
 };
 
+/// [vegetation]: vegetation models stepped every year on the forest, grassland and cropland tiles, their litter
+/// the soil's input (engine/grid_run/vegetation_coupling.hpp, docs/VEGETATION.md "Grid runs").
+struct VegetationConfig {
+  std::string forest, grassland, cropland;  ///< vegetation.forest ("3pg"), .grassland and .cropland ("lue"); "" none
+  std::string broadleaf_species = "beech", conifer_species = "Scots pine";  ///< 3-PG sets by name
+  std::string forest_table;  ///< vegetation.forest_table: IGN per region and composition (absolute path)
+  std::string region;        ///< inputs.region (its codes select the forest_table rows)
+  double forest_age = 60;           ///< vegetation.forest_age: constant mean stand age (yr)
+  double forest_dbh_cm = 25;        ///< vegetation.forest_dbh_cm: initial mean diameter (cm)
+  double forest_alpha_factor = 1;   ///< vegetation.forest_alpha_factor: multiplies alphaCx (1), calibrated
+  double forest_unstocked = 0;      ///< vegetation.forest_unstocked: share of the forest without a stand (1)
+  double forest_foliage_share = 0.03, forest_root_share = 0.2;  ///< of the initial live dry matter (1)
+  std::string greenness;            ///< vegetation.greenness: raster of NDVI or fAPAR (absolute path)
+  std::string greenness_quantity = "ndvi";  ///< "ndvi" or "fapar"
+  double greenness_scale = 1, greenness_offset = 0;  ///< physical = raw x scale + offset
+  std::array<double, 12> grassland_shape{}, cropland_shape{};  ///< monthly greenness relative to the raster's (1)
+  double npp_ratio = 0.5;         ///< vegetation.lue_npp_ratio: NPP/GPP of the LUE tiles (1)
+  double grassland_offtake = 0.5, cropland_offtake = 0.5;  ///< share of above-ground NPP removed (1)
+  double bucket_mm = 150;         ///< vegetation.bucket_mm: plant-available water of the LUE tiles (mm)
+  double diurnal_range = 9;       ///< vegetation.diurnal_range_degc: Tmax - Tmin (degC), SYNTHETIC
+  double sunshine_fraction = 0.45;  ///< vegetation.sunshine_fraction: relative sunshine (1), SYNTHETIC radiation
+  double balance_tolerance = 1e-9;  ///< relative, per tile and year
+  bool litter_to_soil = true;       ///< vegetation.soil_input = "litter" (else "static": the soil keeps its raster)
+  bool enabled() const { return !forest.empty() || !grassland.empty() || !cropland.empty(); }
+};
+
 struct RunConfig {
   std::string path;         ///< config file
   std::string sha256;       ///< of the resolved configuration text
@@ -102,6 +128,7 @@ struct RunConfig {
   bool totals_report = true;      ///< totals.report: DIR/report.html, PNG maps and series, GeoTIFFs
   std::string zones, zone_field;  ///< totals.zones (raster or vector file), totals.zone_field (its attribute)
   int zone_subcells = 8;          ///< totals.zone_subcells: sub-cells per cell side for area shares
+  VegetationConfig vegetation;    ///< [vegetation]
 };
 
 /// Read, validate and resolve a configuration. `overrides` are "key=value"

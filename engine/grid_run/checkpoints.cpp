@@ -14,6 +14,7 @@
 #include "engine/common/number_format.hpp"
 #include "engine/common/provenance.hpp"
 #include "engine/grid_run/grid_run.hpp"
+#include "engine/grid_run/vegetation_coupling.hpp"
 #include "grids/checkpoint_file.hpp"
 #include "grids/input_error.hpp"
 #include "grids/output_files.hpp"
@@ -344,10 +345,17 @@ void GridRun::check_restored_state(const std::string& path) {
   });
 }
 
+std::vector<std::pair<std::string, std::vector<double>*>> GridRun::run_state() {
+  auto s = model_->state();
+  if (vegetation_)
+    for (auto& v : vegetation_->state()) s.push_back(v);
+  return s;
+}
+
 std::vector<std::string> GridRun::state_by_cell_names() {
   std::vector<std::string> names;
   for (const auto& u : cfg_.land_uses) names.push_back("area_fraction__" + u.name);
-  for (const auto& kv : model_->state())
+  for (const auto& kv : run_state())
     for (const auto& u : cfg_.land_uses) names.push_back(kv.first + "__" + u.name);
   return names;
 }
@@ -357,7 +365,7 @@ std::vector<std::pair<std::string, std::vector<double>>> GridRun::state_by_cell(
   for (size_t k = 0; k < tiles_.classes(); ++k)
     out.emplace_back("area_fraction__" + cfg_.land_uses[k].name, tiles_.fraction[k]);
   std::vector<std::vector<double>> slots;
-  for (const auto& [name, values] : model_->state()) {
+  for (const auto& [name, values] : run_state()) {
     tiles_.to_slots(*values, slots);
     for (size_t k = 0; k < slots.size(); ++k) out.emplace_back(name + "__" + cfg_.land_uses[k].name, std::move(slots[k]));
   }
@@ -369,7 +377,7 @@ void GridRun::restore_state_by_cell(std::map<std::string, std::vector<double>>& 
   for (size_t k = 0; k < nk; ++k) tiles_.fraction[k] = std::move(fields.at("area_fraction__" + cfg_.land_uses[k].name));
   build_tiles();  // the model's per-tile constants; its state is set below
   std::vector<std::vector<double>> slots(nk);
-  for (const auto& [name, values] : model_->state()) {
+  for (const auto& [name, values] : run_state()) {
     for (size_t k = 0; k < nk; ++k) slots[k] = std::move(fields.at(name + "__" + cfg_.land_uses[k].name));
     tiles_.from_slots(slots, *values);
   }

@@ -2,6 +2,7 @@
 // timings). The inputs are read in inputs.cpp, the years simulated in simulate.cpp, the output described
 // in output_spec.cpp, checkpoints written and restored in checkpoints.cpp, cells moved in rebalance.cpp.
 #include "engine/grid_run/grid_run.hpp"
+#include "engine/grid_run/vegetation_coupling.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -69,7 +70,9 @@ void GridRun::run() {
   collectively(comm_, [&] {
     find_model(cfg_.model);
     model_ = make_grid_model(cfg_);
+    if (cfg_.vegetation.enabled()) vegetation_ = std::make_unique<VegetationCoupling>(cfg_);
   });
+  if (vegetation_) log(vegetation_->describe());
   log("alamod " + alamod_version() + " (git " + alamod_git_commit() + "), " + std::to_string(size_) +
       " MPI rank(s), configuration " + cfg_.path + " (sha256 " + cfg_.sha256.substr(0, 16) + "...)");
   if (!opt_.quiet) log("resolved configuration:\n" + cfg_.resolved);

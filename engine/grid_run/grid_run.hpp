@@ -43,6 +43,7 @@ namespace alamod::engine {
 class OutputLock;
 class OutputWatchdog;
 class RunTotals;
+class VegetationCoupling;
 
 struct GridRunOptions {
   std::string out_dir;     ///< output folder (created if missing)
@@ -247,6 +248,9 @@ class GridRun {
   std::unique_ptr<grids::MonthlyForcing> forcing_;
 
   std::unique_ptr<GridModel> model_;
+  std::unique_ptr<VegetationCoupling> vegetation_;  ///< [vegetation] (vegetation_coupling.hpp), null without
+  /// The state a checkpoint holds and cells carry: the model's, then the vegetation's (per tile).
+  std::vector<std::pair<std::string, std::vector<double>*>> run_state();
   std::unique_ptr<RunTotals> totals_;  ///< zone totals and report (engine/totals), when totals.enabled
   GridCells statics_;      ///< static layers of the owned cells (land_class: the class of inputs.land_use)
   LandTiles tiles_;        ///< fractions and tiles of the owned cells
@@ -288,6 +292,7 @@ class GridRun {
   MonthlyClimate climate_;                    ///< this year's climate of the owned cells
   std::vector<std::vector<double>> pools_;    ///< carbon of each pool per owned cell (t ha-1)
   YearFluxes fluxes_;                         ///< this year's fluxes per owned cell (t ha-1 yr-1)
+  std::vector<std::pair<std::string, std::vector<double>>> vegetation_values_;  ///< this year's cVeg, gpp, ... per cell
   std::vector<double> stock_start_, stock_end_;  ///< soil carbon at the year's start and end (t ha-1)
   /// The I/O boundaries are refined after 1, 2, 4, 8... written years, from the compression time each
   /// rank spent since the previous refinement (the values written do not depend on it).

@@ -7,6 +7,7 @@
 #include "engine/common/collective.hpp"
 #include "engine/common/number_format.hpp"
 #include "engine/grid_run/grid_run.hpp"
+#include "engine/grid_run/vegetation_coupling.hpp"
 #include "grids/input_error.hpp"
 #include "grids/raster.hpp"
 #include "grids/sha256.hpp"
@@ -204,6 +205,7 @@ void GridRun::read_static_layers() {
       st.soc_observed[i] = s;
       st.annual_input[i] = in;
     }
+    if (vegetation_) vegetation_->read_cells(cells_);
     tiles_.fraction = read_fractions(cfg_, cells_, st.land_class, &fraction_fallbacks_);
     tiles_.always = luc_receivers(cfg_, luc_rules_);
     tiles_.soc = read_class_stocks(cfg_, cells_, tiles_.fraction, st.soc_observed, tiles_.always);
@@ -256,6 +258,7 @@ void GridRun::build_tiles() {
     ts.soc_observed[t] = tiles_.soc[k][c];
   }
   model_->set_cells(ts, [this](std::size_t t) { return describe_tile(t); });
+  if (vegetation_) vegetation_->set_tiles(tiles_, [this](std::size_t t) { return describe_tile(t); });
 }
 
 std::string GridRun::describe_tile(std::size_t t) const {
@@ -313,6 +316,8 @@ std::vector<std::string> GridRun::input_files() const {
   for (const auto& u : cfg_.land_uses)
     for (const auto* f : {&u.fraction, &u.soc_stock, &u.carbon_input})
       if (!f->empty()) files.push_back(*f);
+  if (vegetation_)
+    for (const auto& f : vegetation_->input_files()) files.push_back(f);
   return files;
 }
 

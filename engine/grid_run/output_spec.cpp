@@ -3,6 +3,7 @@
 #include "engine/common/number_format.hpp"
 #include "engine/common/provenance.hpp"
 #include "engine/grid_run/grid_run.hpp"
+#include "engine/grid_run/vegetation_coupling.hpp"
 #include "engine/grid_run/zone_variables.hpp"
 #include "engine/model_bindings/model_binding.hpp"
 #include "grids/cf_writer.hpp"
@@ -117,6 +118,11 @@ std::vector<grids::OutputVariable> GridRun::describe_variables() const {
     initial.per_land_cover = true;
     variables.push_back(initial);
   }
+  if (vegetation_)  // cVeg, gpp, npp, ... (vegetation_coupling.hpp)
+    for (auto& v : vegetation_->output_variables(model_->pool_names())) {
+      v.double_precision = dbl;
+      variables.push_back(std::move(v));
+    }
   return variables;
 }
 
@@ -166,6 +172,7 @@ std::map<std::string, std::string> GridRun::describe_provenance() const {
                                      (cfg_.low_bytes_by_runs ? "; the low-order half of the bytes coded by runs "
                                                                "(output.deflate_low_bytes = \"runs\")"
                                                              : "")},
+      {"alamod_vegetation", vegetation_ ? vegetation_->describe() : std::string("none: the static carbon input")},
       {"alamod_spinup", spinup_.method + "; mean monthly climate of " + std::to_string(cfg_.spinup_years) +
                             " years from " + std::to_string(cfg_.start_year) + model_->spinup_note()},
   };

@@ -10,6 +10,7 @@
 #include "engine/common/collective.hpp"
 #include "engine/common/number_format.hpp"
 #include "engine/grid_run/grid_run.hpp"
+#include "engine/grid_run/vegetation_coupling.hpp"
 
 namespace alamod::engine {
 
@@ -121,6 +122,7 @@ std::int64_t GridRun::move_cells(std::unique_ptr<decomposition::LandPartition> n
   for (auto& applies : luc_applies_) move.move(applies);
   for (auto& period : luc_map_moves_.moved)
     for (auto& pair : period) move.move(pair);
+  if (vegetation_) vegetation_->move_cells(move);
   std::int64_t sent = move.cells_sent(), moved = 0;
   MPI_Allreduce(&sent, &moved, 1, MPI_INT64_T, MPI_SUM, comm_);
   partition_ = std::move(next);

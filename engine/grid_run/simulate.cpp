@@ -12,6 +12,7 @@
 #include "engine/common/number_format.hpp"
 #include "engine/common/shell_quote.hpp"
 #include "engine/grid_run/grid_run.hpp"
+#include "engine/grid_run/vegetation_coupling.hpp"
 #include "engine/grid_run/zone_variables.hpp"
 #include "engine/grid_run/output_watchdog.hpp"
 #include "engine/grid_run/phase_timer.hpp"
@@ -19,6 +20,7 @@
 #include "engine/grid_run/stop_signal.hpp"
 #include "engine/model_bindings/model_binding.hpp"
 #include "engine/model_bindings/valid_range.hpp"
+#include "engine/totals/biomass_totals.hpp"
 #include "engine/totals/run_totals.hpp"
 #include "grids/cf_writer.hpp"
 #include "grids/fast_deflate.hpp"
@@ -89,6 +91,11 @@ void GridRun::simulate() {
   if (rank_ == 0) remove_checkpoints();
   report_output();
   if (totals_) totals_->finish(out_path_, first_year_index_, describe_provenance());
+  if (totals_ && vegetation_) {  // biomass in the national totals, read back from the committed output
+    const auto [start, end] = write_biomass_totals(comm_, cfg_, opt_.out_dir, out_path_, cells_);
+    log("totals: France's vegetation carbon " + format_number("%.1f", start) + " Tg C at the start, " +
+        format_number("%.1f", end) + " at the end; wrote " + opt_.out_dir + "/biomass_totals.csv");
+  }
   if (watchdog_) watchdog_->stop_progress_watch();
 }
 
@@ -148,6 +155,13 @@ void GridRun::write_spin_up_result() {
       writer_->write_static("cSoilTileInitial", to_io_rows(v), static_cast<int>(k));
     }
   }
+  if (vegetation_) {
+    std::vector<double> c_veg;
+    std::vector<double> kg = vegetation_->tile_carbon();
+    for (double& x : kg) x *= 0.1;  // t C ha-1 -> kg m-2
+    tiles_.to_cells(kg, c_veg);
+    writer_->write_static("cVegInitial", to_io_rows(c_veg));
+  }
   writer_->write_static("cell_area", to_io_rows(std::vector<double>(cells_.size(), cfg_.grid.resolution * cfg_.grid.resolution)));
   for (const auto& layer : zone_code_layers(cfg_))
     writer_->write_static(layer.variable.name, to_io_rows(zone_codes_of_cells(cfg_, layer.raster, cells_)));
@@ -163,6 +177,10 @@ void GridRun::write_year(int yi) {
   writer_->write("rh", yi, to_io_rows(fluxes_.rh));
   writer_->write("fCarbonInput", yi, to_io_rows(fluxes_.input));
   if (leaching_output_) writer_->write("fCarbonLeaching", yi, to_io_rows(fluxes_.leaching));
+  if (vegetation_) {
+    vegetation_->cell_values(cfg_.start_year + yi, tiles_, model_->pool_names(), tile_pools_, vegetation_values_);
+    for (const auto& [name, values] : vegetation_values_) writer_->write(name, yi, to_io_rows(values));
+  }
   if (cfg_.land_use_changes()) {
     fraction_io_.resize(tiles_.classes());
     for (size_t k = 0; k < tiles_.classes(); ++k) to_io_rows(tiles_.fraction[k], fraction_io_[k]);
@@ -274,7 +292,14 @@ void GridRun::step_year(int year) {
   PhaseTimer timer(times_.compute, phase_events().compute);
   const double t = MPI_Wtime();
   tiles_.to_tiles(climate_, tile_climate_);
+  // the vegetation's year first: its litter is the soil's input (the one place a change of inputs is set)
+  if (vegetation_)
+    collectively(comm_, [&] {
+      const InputChange change = vegetation_->vegetation_input_change(year, tile_climate_);
+      if (cfg_.vegetation.litter_to_soil) model_->set_input_change(change);
+    });
   model_->step_year(year, tile_climate_, tile_fluxes_);
+  if (vegetation_ && cfg_.vegetation.litter_to_soil) collectively(comm_, [&] { vegetation_->check_soil_input(year, tile_fluxes_.input, model_->input_scale()); });
   tiles_.to_cells(tile_fluxes_.input, fluxes_.input);
   tiles_.to_cells(tile_fluxes_.rh, fluxes_.rh);
   tiles_.to_cells(tile_fluxes_.leaching, fluxes_.leaching);

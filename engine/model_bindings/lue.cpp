@@ -10,6 +10,7 @@
 
 #include "engine/common/atomic_file.hpp"
 #include "engine/model_bindings/vegetation_binding.hpp"
+#include "engine/model_bindings/vegetation_grid.hpp"
 #include "engine/vegetation/csv_table.hpp"
 #include "grids/input_error.hpp"
 #include "models/common/litter_record.hpp"
@@ -230,5 +231,30 @@ std::string lue_parameter_sets() {
 }  // namespace
 
 VegetationBinding lue_vegetation_binding() { return {lue::model_info(), &run_lue, &lue_parameter_sets}; }
+
+// ---- the grid run's grassland and cropland months (vegetation_grid.hpp)
+
+namespace vegetation_grid {
+
+double lue_daily_gpp(bool crop, double fpar, double tmin, double vpd_pa, double sw_w_m2, double f_sw) {
+  static const lue::Mod17Parameters grass = lue::find_mod17_class("Grass").p;
+  static const lue::Mod17Parameters crops = lue::find_mod17_class("Crop").p;
+  return lue::daily_gpp(crop ? crops : grass, fpar, tmin, vpd_pa, sw_w_m2, f_sw);
+}
+
+double fpar_from_ndvi(double ndvi) {
+  static const lue::CasaParameters casa{};
+  return lue::casa_fpar(casa, ndvi);
+}
+
+double bucket_month(double capacity_mm, double& water_mm, double pet_mm, double precipitation_mm) {
+  lue::Bucket b{capacity_mm, water_mm};
+  double aet = 0;
+  const double beta = b.step(pet_mm, precipitation_mm, aet);
+  water_mm = b.water;
+  return beta;
+}
+
+}  // namespace vegetation_grid
 
 }  // namespace alamod::engine

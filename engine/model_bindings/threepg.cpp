@@ -12,6 +12,7 @@
 
 #include "engine/common/atomic_file.hpp"
 #include "engine/model_bindings/vegetation_binding.hpp"
+#include "engine/model_bindings/vegetation_grid.hpp"
 #include "engine/vegetation/csv_table.hpp"
 #include "grids/input_error.hpp"
 #include "models/common/litter_record.hpp"
@@ -418,5 +419,110 @@ std::string threepg_parameter_sets() {
 VegetationBinding threepg_vegetation_binding() {
   return {threepg::model_info(), &run_threepg, &threepg_parameter_sets};
 }
+
+// ---- the grid run's forest stands (vegetation_grid.hpp)
+
+namespace vegetation_grid {
+
+ForestSpecies find_forest_species(const std::string& name, double alpha_factor) {
+  const threepg::SpeciesSet& set = threepg::find_species_set(name);
+  auto p = std::make_shared<threepg::SpeciesParameters>(set.parameters);
+  p->alphaCx *= alpha_factor;
+  threepg::validate(*p, set.name);
+  ForestSpecies f;
+  f.name = set.name;
+  f.deciduous = p->leafgrow != 0;
+  threepg::Cohort probe;
+  probe.species = set.name;
+  probe.p = *p;
+  f.conifer = plant_class(probe) == litter::Plant::conifer;
+  f.aWS = p->aWS;
+  f.nWS = p->nWS;
+  f.parameters = p;
+  return f;
+}
+
+StandYear step_stand_year(const ForestSpecies& species, double latitude, double age, double asw_max, int year,
+                          const StandClimate& climate, StandState& state) {
+  const auto& p = *static_cast<const threepg::SpeciesParameters*>(species.parameters.get());
+  threepg::Site site;
+  site.latitude = latitude;
+  site.soil_class = 3;
+  site.asw_max = asw_max;
+  site.asw_min = 0;
+  site.asw_i = state.asw;
+  threepg::Cohort c;
+  c.species = species.name;
+  c.p = p;
+  // constant mean age: the stand's December of the year before is `age` years old, every year
+  const int whole_years = static_cast<int>(std::floor(age));
+  c.planted_year = year - 1 - whole_years;
+  c.planted_month = 1;
+  c.fertility = 0.5;
+  c.stems_n = state.stems;
+  c.biom_stem = state.ws;
+  c.biom_root = state.wr;
+  // December is dormant for a deciduous stand: run_stand moves the foliage given into the debt
+  c.biom_foliage = state.wf + state.debt;
+  // the first month is the initial state (no growth): the December before, with this December's climate
+  std::vector<threepg::ClimateMonth> months(13);
+  for (int m = 0; m < 13; ++m) {
+    const int k = m == 0 ? 11 : m - 1;
+    auto& x = months[static_cast<std::size_t>(m)];
+    x.year = m == 0 ? year - 1 : year;
+    x.month = m == 0 ? 12 : m;
+    x.tmp_min = climate.tmin[k];
+    x.tmp_max = climate.tmax[k];
+    x.tmp_ave = climate.tave[k];
+    x.prcp = climate.prcp[k];
+    x.srad = climate.srad[k];
+    x.frost_days = climate.frost_days[k];
+  }
+  const std::vector<threepg::StandMonth> run = threepg::run_stand(site, {c}, months);
+  StandYear y;
+  y.litter.plant = plant_class(c);
+  // a deciduous stand's December foliage is in the debt: the carbon held is ws + wr + wf
+  const double stand_before = state.ws + state.wr + run[0].cohorts[0].biom_foliage;
+  double in = 0, out = 0;
+  for (std::size_t m = 1; m < run.size(); ++m) {
+    const threepg::CohortMonth& a = run[m - 1].cohorts[0];
+    const threepg::CohortMonth& b = run[m].cohorts[0];
+    const double residual = threepg::balance_residual(a, b);
+    if (!(std::fabs(residual) <= 1e-9 * std::max(1.0, a.biom_stem + a.biom_root + a.biom_foliage)))
+      throw std::runtime_error("3-PG month " + std::to_string(year) + "-" + std::to_string(m) +
+                               " does not balance (residual " + std::to_string(residual) + " t DM ha-1)");
+    y.gpp += 0.5 * b.gpp;
+    const double fixed = b.npp - b.debt_repaid + b.debt_restored;
+    y.npp += 0.5 * fixed;
+    in += fixed;
+    const double fb = b.fracBB;
+    y.litter.c[litter::foliage] += 0.5 * (b.litter_foliage + b.mort_foliage + b.thin_foliage);
+    y.litter.c[litter::fine_root] += 0.5 * b.litter_root;
+    y.litter.c[litter::coarse_root] += 0.5 * (b.mort_root + b.thin_root);
+    y.litter.c[litter::branch] += 0.5 * fb * (b.mort_stem + b.thin_stem);
+    y.litter.c[litter::stem] += 0.5 * (1.0 - fb) * b.mort_stem;
+    y.harvest += 0.5 * (1.0 - fb) * b.thin_stem;
+    y.dead_wood += 0.5 * (b.mort_stem + b.mort_root);
+    out += b.litter_foliage + b.mort_foliage + b.thin_foliage + b.litter_root + b.mort_root + b.thin_root +
+           b.mort_stem + b.thin_stem;
+  }
+  const threepg::CohortMonth& end = run.back().cohorts[0];
+  state.ws = end.biom_stem;
+  state.wr = end.biom_root;
+  state.wf = end.biom_foliage;
+  state.debt = end.biom_foliage_debt;
+  state.stems = end.stems_n;
+  state.asw = run.back().asw;
+  y.fracBB = end.fracBB;
+  const double stand_after = state.ws + state.wr + state.wf;
+  // the year in dry matter: change of the pools = what entered - what left
+  const double r = stand_after - stand_before - (in - out);
+  if (!(std::fabs(r) <= 1e-9 * std::max(1.0, stand_before)))
+    throw std::runtime_error("3-PG year " + std::to_string(year) + " does not balance (residual " +
+                             std::to_string(r) + " t DM ha-1)");
+  return y;
+}
+
+}  // namespace vegetation_grid
 
 }  // namespace alamod::engine

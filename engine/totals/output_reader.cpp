@@ -28,12 +28,13 @@ double fill_of(int ncid, int varid) {
 
 }  // namespace
 
-StockReader::StockReader(const std::string& path) : path_(path) {
+StockReader::StockReader(const std::string& path, const std::string& stock, const std::string& initial)
+    : path_(path) {
   const int rc = nc_open(path.c_str(), NC_NOWRITE, &ncid_);
   if (rc != NC_NOERR) throw InputError(path + ": cannot be opened as NetCDF (" + nc_strerror(rc) + ")");
-  if (nc_inq_varid(ncid_, "cSoil", &soil_) != NC_NOERR || nc_inq_varid(ncid_, "cSoilInitial", &initial_) != NC_NOERR) {
+  if (nc_inq_varid(ncid_, stock.c_str(), &soil_) != NC_NOERR || nc_inq_varid(ncid_, initial.c_str(), &initial_) != NC_NOERR) {
     nc_close(ncid_);
-    throw InputError(path + ": holds no cSoil and cSoilInitial (expected the yearly output of alamod run)");
+    throw InputError(path + ": holds no " + stock + " and " + initial + " (expected the yearly output of alamod run)");
   }
   int dims[3], ndims = 0;
   nc_inq_varndims(ncid_, soil_, &ndims);

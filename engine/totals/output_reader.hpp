@@ -14,7 +14,8 @@ namespace alamod::engine {
 class StockReader {
  public:
   /// Throws InputError naming the file when it cannot be opened or holds no cSoil and cSoilInitial.
-  explicit StockReader(const std::string& path);
+  explicit StockReader(const std::string& path, const std::string& stock = "cSoil",
+                       const std::string& initial = "cSoilInitial");
   ~StockReader();
   StockReader(const StockReader&) = delete;
   StockReader& operator=(const StockReader&) = delete;

@@ -1,0 +1,120 @@
+#pragma once
+/// Vegetation on the grid's tiles ([vegetation] of the configuration; docs/VEGETATION.md, "Grid runs"): every
+/// year, before the soil, 3-PG steps the forest tiles month by month (a broadleaf and a conifer stand per tile,
+/// single-species 3-PGpjs each, initialised from the IGN inventory of the tile's region, with the inventory's
+/// removal and mortality rates), and the light-use-efficiency model (MOD17 with a soil-water bucket) the
+/// grassland and cropland tiles from a satellite greenness layer. Their litter, by the litter record's fluxes
+/// (models/common/litter_record.hpp), becomes the soil's input: one InputChange per year
+/// (vegetation_input_change), plant_factor 0 on the vegetated tiles (the static input raster replaced) and the
+/// litter added by kind (plant: foliage and fine roots; woody: branches, stems, coarse roots; grass).
+///
+/// Every tile's vegetation carbon balances each year (change = NPP - litter - harvest) and the soil must
+/// report as its input exactly the litter it was given plus its class's manure (check_year). The state lives
+/// per tile and travels as the soil model's does (checkpoints, cells moving between ranks).
+///
+/// Pieces of the climate the forcing does not hold yet are SYNTHETIC and labelled so: Tmin and Tmax from tas
+/// and a diurnal range, global radiation from latitude by Angstrom's formula, VPD and frost days from Tmin and
+/// Tmax (docs/VEGETATION.md names the real products to use instead).
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/configuration/config.hpp"
+#include "engine/grid_run/land_cover.hpp"
+#include "engine/model_bindings/grid_model.hpp"
+#include "grids/cf_writer.hpp"
+#include "models/common/litter_record.hpp"
+#include "engine/model_bindings/vegetation_grid.hpp"
+
+namespace alamod::decomposition {
+class LandMigration;
+}
+
+namespace alamod::engine {
+
+class VegetationCoupling {
+ public:
+  /// Resolves the species sets and reads vegetation.forest_table; InputError naming the key or the file.
+  VegetationCoupling(const RunConfig& cfg);
+
+  /// Per-cell inputs of the rank's cells (grid linear indices, ascending): region codes, greenness, latitude.
+  /// Reads rasters: call on every rank (inside the caller's collective error handling).
+  void read_cells(const std::vector<std::int64_t>& cells);
+  /// The per-cell inputs follow the cells moving between ranks.
+  void move_cells(const decomposition::LandMigration& move);
+  /// Per-tile constants and each tile's initial state (a restart or a move then overwrites the state through
+  /// state()); InputError naming the tile by `describe` (greenness missing or out of range, a region without
+  /// forest_table rows).
+  void set_tiles(const LandTiles& tiles, const std::function<std::string(std::size_t)>& describe);
+
+  /// The per-tile state a restart needs, by name (veg_*; 0 on tiles without vegetation).
+  std::vector<std::pair<std::string, std::vector<double>*>> state();
+
+  /// Steps the vegetation of every tile through the calendar year `year` with the tiles' monthly climate
+  /// ([0] tas degC, [1] pr, [2] pet mm month-1; month m of tile t at m * tiles + t) and returns the soil's change
+  /// of inputs for that year. Throws InputError naming the tile when a stand's balance fails.
+  InputChange vegetation_input_change(int year, const MonthlyClimate& tile_climate);
+
+  /// After the soil's year: every vegetated tile's soil input (t ha-1 yr-1, per tile) must be its litter plus
+  /// its class's manure times the model's input scale (nothing created or lost between vegetation and soil);
+  /// InputError naming the tile.
+  void check_soil_input(int year, const std::vector<double>& tile_input, const std::vector<double>& input_scale) const;
+
+  /// The output's vegetation variables (CMIP names: cVeg, cLeaf, cWood, cRoot, cLitter, gpp, npp, fVegLitter,
+  /// fHarvest; alamod's: fWoodProduction, fVegRemovals, fVegMortality).
+  std::vector<grids::OutputVariable> output_variables(const std::vector<std::string>& soil_pools) const;
+  /// Their values per cell this year (area-weighted means of the tiles, kg m-2 or kg m-2 s-1), in the order of
+  /// output_variables; `tile_pools` the soil's pools per tile (cLitter: the soil model's litter pools).
+  void cell_values(int year, const LandTiles& tiles, const std::vector<std::string>& soil_pools,
+                   const std::vector<std::vector<double>>& tile_pools,
+                   std::vector<std::pair<std::string, std::vector<double>>>& out) const;
+  /// Per tile: live vegetation carbon now (t C ha-1), for the totals.
+  std::vector<double> tile_carbon() const;
+  /// One line for the run log and the output's provenance: species, data, calibration, synthetic parts.
+  std::string describe() const;
+  /// The input files of the vegetation (for the run's checksums).
+  std::vector<std::string> input_files() const;
+
+  enum Kind : int { none = 0, forest = 1, grassland = 2, cropland = 3 };
+
+ private:
+  struct Rates {  // one composition of one region (IGN)
+    double area = 0, carbon = 0, production = 0, removals = 0, mortality = 0;
+  };
+  struct RegionForest {
+    std::array<Rates, 3> by_composition{};  // broadleaf, conifer, mixed
+  };
+  const RegionForest& region_forest(double code, std::size_t tile,
+                                    const std::function<std::string(std::size_t)>& describe) const;
+  void step_stand(int year, std::size_t tile, int stand, const MonthlyClimate& climate, std::size_t n_tiles);
+  void step_lue(int year, std::size_t tile, const MonthlyClimate& climate, std::size_t n_tiles);
+
+  VegetationConfig v_;
+  std::function<std::string(std::size_t)> describe_;  // names tile t in messages
+  std::vector<std::string> class_names_;  // by class index
+  std::vector<double> class_fym_;
+  std::vector<int> kind_of_class_;
+  grids::GridSpec grid_;
+  std::array<vegetation_grid::ForestSpecies, 2> species_{};  // broadleaf, conifer (alphaCx calibrated)
+  std::array<std::string, 2> species_name_;
+  std::vector<std::pair<int, RegionForest>> regions_;  // by INSEE code
+
+  // per cell (moved with the cells)
+  std::vector<double> cell_region_, cell_greenness_, cell_latitude_;
+  // per tile constants
+  std::vector<int> kind_;
+  std::vector<double> latitude_, greenness_, fym_;
+  std::array<std::vector<double>, 2> share_, removal_rate_, mortality_rate_;  // per stand
+  // per tile state: per stand (0 broadleaf, 1 conifer) the 3-PG pools (t DM ha-1), stems (ha-1), soil water (mm)
+  std::array<std::vector<double>, 2> ws_, wr_, wf_, debt_, stems_, asw_;
+  std::vector<double> bucket_;  // LUE tiles' soil water (mm)
+  // per tile, this year's fluxes (t C ha-1 yr-1) and stocks (t C ha-1)
+  std::vector<double> gpp_, npp_, litter_, harvest_, production_, removals_, mortality_;
+  std::vector<double> c_leaf_, c_wood_, c_root_, c_start_;
+  std::array<std::vector<double>, models::litter::kFluxes> litter_by_flux_{};
+};
+
+}  // namespace alamod::engine

@@ -1,0 +1,26 @@
+#pragma once
+/// Biomass in the national totals (docs/VEGETATION.md, "Grid runs"): after a run with [vegetation], the
+/// vegetation carbon of its output (cVegInitial, cVeg) summed like the soil's totals (exactly, the same bits on
+/// any rank count and after a restart, since it is read back from the committed output) for France, each
+/// région, département, pedo-climatic zone and user zone, per land-cover class: DIR/biomass_totals.csv
+/// (scenario, model, year, zone_kind, zone_code, zone_name, land_cover, area_ha, biomass_TgC, biomass_t_ha,
+/// biomass_start_TgC, change_TgC, change_pct, rate_per_mille_yr). Only forest tiles hold vegetation carbon
+/// (the light-use-efficiency tiles turn their production over within the year), so a class's tile biomass is
+/// the cell's cVeg over the forest fraction for the forest class, 0 for the others.
+#include <mpi.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/configuration/config.hpp"
+
+namespace alamod::engine {
+
+/// Collective: reads cVeg from `output_path` for `cells` (this rank's land cells, ascending) and writes
+/// DIR/biomass_totals.csv (rank 0, atomically); returns the national live biomass at the start and at the end
+/// (Tg C) for the log.
+std::pair<double, double> write_biomass_totals(MPI_Comm comm, const RunConfig& cfg, const std::string& out_dir,
+                                               const std::string& output_path, const std::vector<std::int64_t>& cells);
+
+}  // namespace alamod::engine

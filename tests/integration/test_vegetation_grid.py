@@ -1,0 +1,254 @@
+#!/usr/bin/python3
+"""Vegetation on the grid's tiles ([vegetation]; docs/VEGETATION.md, "Grid runs"), end to end with the real binary.
+
+  test_vegetation_grid.py ranks     --alamod PATH --source-dir DIR --work DIR
+      configs/france_vegetation.toml on a 40 x 40 window of the 8 km grid, 1990-1995, on 1, 2 and 3 ranks with
+      cells moving every 2 years: every variable bitwise the same; the CMIP variables are there with their units;
+      every cell's vegetation balances (cVeg change = npp - fVegLitter - fHarvest, double precision).
+  test_vegetation_grid.py restart   --alamod PATH --source-dir DIR --work DIR
+      the same run stopped by SIGTERM on 2 ranks after a checkpoint and restarted on 3: the 1-rank run's bits.
+  test_vegetation_grid.py bad-input --alamod PATH --source-dir DIR --work DIR
+      fAPAR outside 0-1, a species without parameters (unknown, and a published set lacking some), an all-cloud
+      cell (no valid greenness), a forest table without the tile's région: exit 1, one line, no output.
+  test_vegetation_grid.py ign       --alamod PATH --source-dir DIR --work DIR
+      the France 8 km default with vegetation, 1990-1999: initial live carbon within 1 % of IGN's per-région
+      values for the same areas; production, removals, mortality within 20 % of IGN's national values.
+  test_vegetation_grid.py coupled   --alamod PATH --source-dir DIR --work DIR
+      litter to the soil (vegetation.soil_input = "litter", RothC): the soil's fCarbonInput is the vegetation's
+      fVegLitter on every cell where vegetation covers all the land (nothing created or lost), at 1 and 3 ranks
+      bitwise the same.
+"""
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+
+import netCDF4
+import numpy as np
+from osgeo import gdal
+
+gdal.UseExceptions()
+gdal.SetConfigOption("GDAL_PAM_ENABLED", "NO")
+ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+           OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_pml="ob1")
+WINDOW = ["grid.xmin=560000.0", "grid.xmax=880000.0", "grid.ymin=6400000.0", "grid.ymax=6720000.0",
+          "totals.report=false", 'output.precision="double"', 'vegetation.soil_input="static"']
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append(bool(ok))
+    print(("PASS " if ok else "FAIL ") + name + ("" if ok else ": " + str(detail)[-1500:]), flush=True)
+
+
+def command(a, ranks, out, sets, end_year=1995):
+    cmd = ["mpiexec", "-n", str(ranks), a.alamod, "run", os.path.join(a.source_dir, "configs/france_vegetation.toml"),
+           "--out", out, "--overwrite", "--set", "run.end_year=%d" % end_year]
+    for s in sets:
+        cmd += ["--set", s]
+    return cmd
+
+
+def run(a, ranks, out, sets, end_year=1995):
+    return subprocess.run(command(a, ranks, out, sets, end_year) + ["--quiet"], env=ENV, capture_output=True,
+                          text=True, timeout=600)
+
+
+def read_vars(path):
+    with netCDF4.Dataset(path) as ds:
+        out = {}
+        for name, v in ds.variables.items():
+            v.set_auto_maskandscale(False)
+            out[name] = np.array(v[...])
+        return out
+
+
+def rank_pids(out):
+    p = subprocess.run(["pgrep", "-f", "alamod run .* --out %s " % out], capture_output=True, text=True)
+    pids = []
+    for pid in p.stdout.split():
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                argv0 = f.read().split(b"\0")[0]
+        except OSError:
+            continue
+        if os.path.basename(argv0) == b"alamod":
+            pids.append(int(pid))
+    return pids
+
+
+MOVING = ['decomposition.rebalance="always"', "decomposition.rebalance_every_years=2"]
+
+
+def test_ranks(a):
+    outs = []
+    for n in (1, 2, 3):
+        out = os.path.join(a.work, "np%d" % n)
+        r = run(a, n, out, WINDOW + MOVING)
+        check("window run on %d rank(s)" % n, r.returncode == 0, r.stderr[-1500:])
+        outs.append(out)
+    if not all(results):
+        return
+    ref = read_vars(os.path.join(outs[0], "carbon_yearly.nc"))
+    for n, out in zip((2, 3), outs[1:]):
+        got = read_vars(os.path.join(out, "carbon_yearly.nc"))
+        differ = [k for k in ref if k not in got or ref[k].tobytes() != got[k].tobytes()]
+        check("%d ranks (cells moving): every variable bitwise the 1-rank run's" % n, not differ, differ)
+        same = open(os.path.join(out, "biomass_totals.csv")).read() == open(os.path.join(outs[0], "biomass_totals.csv")).read()
+        check("%d ranks: the same biomass_totals.csv" % n, same)
+    rows = [l.split(",") for l in open(os.path.join(outs[0], "biomass_totals.csv")).read().splitlines()]
+    head = rows[0]
+    first = [r for r in rows[1:] if r[head.index("zone_kind")] == "country" and r[head.index("year")] == "1990"]
+    by_class = {r[head.index("land_cover")]: float(r[head.index("biomass_start_TgC")]) for r in first}
+    veg = read_vars(os.path.join(outs[0], "carbon_yearly.nc"))["cVegInitial"]
+    total = np.nansum(np.where(veg < 1e30, veg, np.nan)) * 10 * 6400 / 1e6  # t C -> Tg C (64 km2 = 6400 ha cells)
+    check("biomass_totals.csv: the national start is the sum of cVegInitial (%.4f Tg C) and all = forest" % total,
+          abs(by_class["all"] - total) <= 1e-6 * total and by_class["all"] == by_class["forest"], by_class)
+    with netCDF4.Dataset(os.path.join(outs[0], "carbon_yearly.nc")) as ds:
+        units = {n: ds.variables[n].units for n in ("cVeg", "cLeaf", "cWood", "cRoot", "cLitter", "gpp", "npp",
+                                                      "fVegLitter") if n in ds.variables}
+        std = ds.variables["cVeg"].standard_name
+    check("CMIP variables with their units", units == {"cVeg": "kg m-2", "cLeaf": "kg m-2", "cWood": "kg m-2",
+                                                        "cRoot": "kg m-2", "cLitter": "kg m-2", "gpp": "kg m-2 s-1",
+                                                        "npp": "kg m-2 s-1", "fVegLitter": "kg m-2 s-1"}, units)
+    check("cVeg's standard name", std == "vegetation_carbon_content", std)
+    v = ref
+    seconds = np.array([(366 if y % 4 == 0 else 365) * 86400.0 for y in range(1990, 1996)])[:, None, None]
+    land = np.isfinite(v["cVegInitial"]) & (v["cVegInitial"] < 1e30)
+    cveg = np.concatenate([v["cVegInitial"][None], v["cVeg"]])
+    change = np.diff(cveg, axis=0)
+    budget = (v["npp"] - v["fVegLitter"] - v["fHarvest"]) * seconds
+    err = np.abs(change - budget)[:, land]
+    check("every cell's vegetation balances each year (cVeg change = npp - fVegLitter - fHarvest)",
+          err.max() <= 1e-9 * max(1.0, np.abs(cveg[:, land]).max()), err.max())
+    forest_c = v["cVegInitial"][land]
+    check("the window has vegetation carbon (t C ha-1 mean %.1f)" % (10 * forest_c.mean()), forest_c.mean() > 1.0)
+    npp = (v["npp"] * seconds)[:, land].mean() * 10
+    check("land-mean NPP %.2f t C ha-1 yr-1 (between 2 and 10)" % npp, 2 < npp < 10, npp)
+
+
+def test_restart(a):
+    ref_out = os.path.join(a.work, "restart_np1")
+    r = run(a, 1, ref_out, WINDOW, end_year=2010)
+    check("uninterrupted run on 1 rank", r.returncode == 0, r.stderr[-800:])
+    d = os.path.join(a.work, "sigterm")
+    shutil.rmtree(d, ignore_errors=True)
+    cmd = command(a, 2, d, WINDOW + MOVING, end_year=2010) + ["--checkpoint-every", "1"]
+    p = subprocess.Popen(cmd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for line in p.stdout:
+        if "year 1990 done" in line:
+            for pid in rank_pids(d):
+                os.kill(pid, signal.SIGTERM)
+            break
+    _, err = p.communicate(timeout=300)
+    check("SIGTERM on 2 ranks: exit 75 with a checkpoint", p.returncode == 75, "rc=%d %s" % (p.returncode, err[-500:]))
+    again = [x for x in cmd if x != "--overwrite"]
+    r = subprocess.run(again[:2] + ["3"] + again[3:] + ["--restart", "--quiet"], env=ENV, capture_output=True,
+                       text=True, timeout=600)
+    check("restart on 3 ranks", r.returncode == 0, r.stderr[-800:])
+    if r.returncode == 0:
+        ref = read_vars(os.path.join(ref_out, "carbon_yearly.nc"))
+        got = read_vars(os.path.join(d, "carbon_yearly.nc"))
+        differ = [k for k in ref if k not in got or ref[k].tobytes() != got[k].tobytes()]
+        check("stopped on 2 ranks, restarted on 3: every variable bitwise the uninterrupted 1-rank run's", not differ,
+              differ)
+        same = open(os.path.join(d, "biomass_totals.csv")).read() == open(os.path.join(ref_out, "biomass_totals.csv")).read()
+        check("... and the same biomass_totals.csv", same)
+
+
+def test_bad_input(a):
+    holed = os.path.join(a.work, "ndvi_holed.tif")
+    src = gdal.Open(os.path.join(a.source_dir, "data/france/ndvi_june_8km.tif"))
+    ds = gdal.GetDriverByName("GTiff").CreateCopy(holed, src)
+    b = ds.GetRasterBand(1)
+    arr = b.ReadAsArray()
+    arr[:, :] = np.where(arr > -9000, arr, arr)
+    arr[50:90, 80:110] = -9999.0  # an all-cloud patch over land in the window
+    b.WriteArray(arr)
+    ds = None
+    table = os.path.join(a.work, "forest_no_84.csv")
+    with open(os.path.join(a.source_dir, "data/france/forest_ign_regions.csv")) as f, open(table, "w") as g:
+        for line in f:
+            if not line.startswith("84,"):
+                g.write(line)
+    cases = [
+        ("fAPAR outside 0-1", ['vegetation.greenness_quantity="fapar"', "vegetation.greenness_scale=2.0"],
+         ["ndvi_june_8km.tif", "fAPAR = ", "outside 0-1", "cell"]),
+        ("a species without parameters (unknown name)", ['vegetation.broadleaf_species="Quercus ilex real"'],
+         ["vegetation.broadleaf_species", "Quercus ilex real"]),
+        ("a species whose published set lacks parameters", ['vegetation.conifer_species="Pinus_sylvestris_16"'],
+         ["vegetation.conifer_species", "Pinus_sylvestris_16"]),
+        ("an all-cloud cell (no valid greenness)", ['vegetation.greenness="%s"' % holed],
+         ["ndvi_holed.tif", "no valid ndvi", "all-cloud", "cell"]),
+        ("a région without forest-table rows", ['vegetation.forest_table="%s"' % table],
+         ["forest_no_84.csv", "region code 84", "cell"]),
+    ]
+    for name, sets, must in cases:
+        out = os.path.join(a.work, "bad_" + str(len(results)))
+        shutil.rmtree(out, ignore_errors=True)
+        r = run(a, 2, out, WINDOW + sets, end_year=1991)
+        lines = [l for l in r.stderr.splitlines() if l.strip()]
+        errs = [l for l in lines if l.startswith("alamod: error:")]
+        ok = r.returncode == 1 and len(errs) == 1 and all(m in errs[0] for m in must)
+        left = os.path.exists(os.path.join(out, "carbon_yearly.nc"))
+        check("bad input, %s: exit 1, one error line naming %s, no output" % (name, must), ok and not left,
+              "rc=%d %s" % (r.returncode, r.stderr[-600:]))
+
+
+def test_ign(a):
+    out = os.path.join(a.work, "ign")
+    r = run(a, 2, out, ["totals.report=false", 'vegetation.soil_input="static"'], end_year=1999)
+    check("France 8 km with vegetation, 1990-1999, 2 ranks", r.returncode == 0, r.stderr[-800:])
+    if r.returncode != 0:
+        return
+    c = subprocess.run(["/usr/bin/python3", os.path.join(a.source_dir, "tests/integration/check_vegetation_ign.py"),
+                        os.path.join(out, "carbon_yearly.nc"), "--source-dir", a.source_dir, "--check"],
+                       capture_output=True, text=True)
+    print(c.stdout)
+    check("initial state within 1 % of IGN for the same areas; production, removals, mortality within 20 %",
+          c.returncode == 0, c.stdout[-800:] + c.stderr[-800:])
+
+
+def test_coupled(a):
+    sets = [s for s in WINDOW if not s.startswith("vegetation.soil_input")] + ['vegetation.soil_input="litter"']
+    outs = []
+    for n in (1, 3):
+        out = os.path.join(a.work, "coupled_np%d" % n)
+        r = run(a, n, out, sets + MOVING)
+        check("litter to the soil (RothC) on %d rank(s)" % n, r.returncode == 0, r.stderr[-1500:])
+        outs.append(out)
+    if not all(results):
+        return
+    ref = read_vars(os.path.join(outs[0], "carbon_yearly.nc"))
+    got = read_vars(os.path.join(outs[1], "carbon_yearly.nc"))
+    differ = [k for k in ref if k not in got or ref[k].tobytes() != got[k].tobytes()]
+    check("3 ranks: every variable bitwise the 1-rank run's", not differ, differ)
+    seconds = np.array([(366 if y % 4 == 0 else 365) * 86400.0 for y in range(1990, 1996)])[:, None, None]
+    frac = ref["area_fraction"]  # (landcover, y, x): cropland, forest, grassland; all three carry vegetation
+    land = np.isfinite(ref["cVegInitial"]) & (ref["cVegInitial"] < 1e30)
+    litter = ref["fVegLitter"] * seconds * 10.0  # t C ha-1 yr-1
+    soil = ref["fCarbonInput"]
+    err = np.abs(litter - soil)[:, land]
+    check("the soil's input is the vegetation's litter on every cell (nothing created or lost)",
+          err.max() <= 1e-9 * max(1.0, soil[:, land].max()), err.max())
+    del frac
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("what", choices=["ranks", "restart", "bad-input", "ign", "coupled"])
+    ap.add_argument("--alamod", required=True)
+    ap.add_argument("--source-dir", required=True)
+    ap.add_argument("--work", required=True)
+    a = ap.parse_args()
+    os.makedirs(a.work, exist_ok=True)
+    {"ranks": test_ranks, "restart": test_restart, "bad-input": test_bad_input, "ign": test_ign,
+     "coupled": test_coupled}[a.what](a)
+    print("%d of %d checks passed" % (sum(results), len(results)))
+    return 0 if results and all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
