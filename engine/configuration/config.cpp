@@ -527,6 +527,22 @@ void read_decomposition(const Reader& r, RunConfig& c) {
   c.rebalance_every_years = r.integer("decomposition.rebalance_every_years", 8);
 }
 
+/// [scenarios] and [scenario.*] (engine/scenario/scenario_config.cpp)
+void read_scenario_tables(const Reader& r, RunConfig& c) {
+  const auto slash = r.file().find_last_of('/');
+  const std::string dir = slash == std::string::npos ? std::string(".") : r.file().substr(0, slash);
+  std::vector<std::string> classes;
+  for (const auto& u : c.land_uses) classes.push_back(u.name);
+  c.scenarios = scenario::read_scenarios(r.table(), r.file(), dir, c.start_year, c.end_year, classes,
+                                         {!c.region.empty(), !c.departement.empty(), !c.pedoclimatic_zone.empty()});
+  for (const auto& s : c.scenarios.scenarios)
+    if (!s.luc_rates.empty() && !c.tiles())
+      throw InputError(r.file() + ": scenario " + s.name + ": key land_use_change_rates: needs land cover as fractions "
+                       "(land_use.*.fraction or inputs.land_cover_map): the transitions move area between a cell's tiles");
+  if (c.scenarios.enabled() && !c.models.empty())
+    throw InputError(r.file() + ": scenarios run one model: give model = \"NAME\", not a list");
+}
+
 /// The resolved configuration's text and hashes: of all of it, and of what shapes the results (all but
 /// [checkpoint] and [decomposition]: what a restart must match).
 void hash_configuration(const toml::table& t, RunConfig& c) {
@@ -564,6 +580,7 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
   read_vegetation(r, c);
   read_checkpoint(r, c);
   read_decomposition(r, c);
+  read_scenario_tables(r, c);
   hash_configuration(t, c);
   return c;
 }

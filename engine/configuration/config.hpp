@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/scenario/scenario_config.hpp"
 #include "grids/forcing.hpp"
 #include "grids/grid_spec.hpp"
 #include "grids/raster.hpp"
@@ -129,6 +130,8 @@ struct RunConfig {
   std::string zones, zone_field;  ///< totals.zones (raster or vector file), totals.zone_field (its attribute)
   int zone_subcells = 8;          ///< totals.zone_subcells: sub-cells per cell side for area shares
   VegetationConfig vegetation;    ///< [vegetation]
+  /// [scenarios] and [scenario.*] (engine/scenario/scenario_config.hpp); empty: a run without scenarios
+  scenario::ScenarioSet scenarios;
 };
 
 /// Read, validate and resolve a configuration. `overrides` are "key=value"

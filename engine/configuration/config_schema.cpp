@@ -251,6 +251,28 @@ const std::vector<ConfigKey>& config_keys() {
        "simulated years between the checks of the measured compute time (the first after the 4th year); "
        "shorter follows cores whose speed drifts more closely, at the cost of more moves",
        within(1, 1000)},
+      {"scenarios.branch_year", "integer", "none (no scenarios)", "yr",
+       "the first year a scenario may differ from the baseline: the spin-up and the years before it are computed once "
+       "(DIR/historical.nc), then the baseline and every [scenario.*] run from that state to run.end_year, each into "
+       "DIR/NAME.nc (docs/SCENARIOS.md)"},
+      text_key("scenario.*.description", "", "one line saying what the scenario is (output attribute, explain)"),
+      text_key("scenario.*.extends", "baseline",
+               "the scenario this one starts from: the baseline or a scenario defined before it (its interventions, "
+               "climate and land-use change come first)"),
+      {"scenario.*.intervention", "array of tables", "none", "-",
+       "[[scenario.NAME.intervention]]: practice = \"PRESET\" (its parameters may be overridden, keys with units) or "
+       "input_factor = F (1) or input_add_tC_ha_yr = X (added_kind = plant, cover_crop, grass, woody, manure, compost, "
+       "digestate); classes = [...]; regions / departements / zones = [codes], mask = \"file.tif\"; adoption = 0-1 or "
+       "adoption_raster = \"file.tif\" or area_target_ha = A; start_year, ramp_years, end_year (yr). "
+       "`alamod scenario explain CONFIG` shows what they resolve to"},
+      text_key("scenario.*.climate_delta", "\"\" (the baseline's climate)",
+               "none, tracc, ssp245 or ssp585: the warming of `alamod climate delta`'s preset added to each year's "
+               "climate from the branch year (temperature by season, precipitation scaled, PET by Oudin)"),
+      {"scenario.*.climate", "path", "\"\"", "-",
+       "a monthly climate file (the variables of inputs.climate) for the years from the branch year on"},
+      {"scenario.*.land_use_change_rates", "path", "\"\"", "-",
+       "a table of land_use_change.rates' format whose transitions apply from the branch year, besides the "
+       "baseline's"},
   };
   return keys;
 }

@@ -52,6 +52,8 @@ bool make_directories(const std::string& path) {
 
 GridRun::GridRun(MPI_Comm comm, RunConfig config, GridRunOptions options)
     : comm_(comm), cfg_(std::move(config)), opt_(std::move(options)) {
+  spinup_first_year_ = cfg_.start_year;
+  if (cfg_.scenarios.enabled()) cfg_.output_name = "historical.nc";  // the years before the branch
   MPI_Comm_rank(comm_, &rank_);
   MPI_Comm_size(comm_, &size_);
 }
@@ -77,13 +79,17 @@ void GridRun::run() {
       " MPI rank(s), configuration " + cfg_.path + " (sha256 " + cfg_.sha256.substr(0, 16) + "...)");
   if (!opt_.quiet) log("resolved configuration:\n" + cfg_.resolved);
   install_stop_handlers();
-  check_output_folder();
+  if (cfg_.scenarios.enabled() && !opt_.restart.empty())
+    throw InputError(cfg_.path + ": --restart of a run with scenarios is not supported yet: run it again with "
+                     "--overwrite");
+  if (cfg_.scenarios.enabled()) check_scenario_outputs();
+  else check_output_folder();
   const PhaseEvents& ev = phase_events();
   {
     PhaseTimer timer(times_.input, ev.input);
     partition_land();
     read_static_layers();
-    if (cfg_.totals)
+    if (cfg_.totals && !cfg_.scenarios.enabled())  // scenarios: one per phase (scenario_phases.cpp)
       totals_ = std::make_unique<RunTotals>(comm_, cfg_, opt_.out_dir, *partition_, cells_, tiles_.fraction);
     open_forcing();
   }
@@ -99,7 +105,8 @@ void GridRun::run() {
     restore_checkpoint();
     times_.input += MPI_Wtime() - t;
   }
-  simulate();
+  if (cfg_.scenarios.enabled()) run_scenarios();
+  else simulate();
   times_.total = MPI_Wtime() - t0;
   report_phases();
 }

@@ -26,6 +26,7 @@
 #include "engine/grid_run/land_cover.hpp"
 #include "engine/grid_run/land_use_change.hpp"
 #include "engine/model_bindings/grid_model.hpp"
+#include "engine/scenario/interventions.hpp"
 #include "grids/forcing.hpp"
 
 namespace alamod::decomposition {
@@ -39,7 +40,6 @@ struct OutputVariable;
 }
 
 namespace alamod::engine {
-
 class OutputLock;
 class OutputWatchdog;
 class RunTotals;
@@ -70,6 +70,9 @@ struct PhaseTimes {
   double compute_busy = 0;  ///< part of compute: this rank's work, without waiting for the others
 };
 
+/// Per class: whether a scenario's land_use_change_rates converts land to it (scenario_phases.cpp).
+std::vector<char> scenario_luc_receivers(const RunConfig& cfg);
+
 class GridRun {
  public:
   GridRun(MPI_Comm comm, RunConfig config, GridRunOptions options);
@@ -89,6 +92,32 @@ class GridRun {
   void restore_checkpoint();
   void simulate();
   void report_phases();
+
+  // ---- scenarios (scenario_phases.cpp, docs/SCENARIOS.md): the spin-up and the years before the branch once,
+  // into DIR/historical.nc, then each scenario from the state at the branch into DIR/NAME.nc
+  void run_scenarios();
+  /// Rank 0 checks of every scenario output's name before anything is computed (check_output_folder's).
+  void check_scenario_outputs();
+  /// The state at the branch, what every scenario starts from.
+  struct BranchState {
+    std::vector<std::vector<double>> state;     ///< model_->state(), in its order
+    std::vector<std::vector<double>> fraction;  ///< tiles_.fraction
+    std::vector<double> weight;                 ///< tiles_.weight
+    std::vector<LucRule> luc_rules;             ///< the baseline's
+    std::vector<std::vector<double>> luc_applies;
+  };
+  void keep_branch_state();
+  void restore_branch_state();
+  /// The forward phase of scenario `s` from the branch state: its plan, climate, land-use change, output.
+  void run_scenario(const scenario::Scenario& s);
+  /// Before step_year of `year` in a scenario's forward phase: the year's InputChange to the model.
+  void apply_scenario_inputs(int year);
+  /// Collective: `change` to the model; a model that refuses it is an InputError naming `what`.
+  void apply_change(const InputChange& change, const std::string& what);
+  /// After read_climate of `year` in a forward phase with climate_delta: the preset's warming added.
+  void apply_climate_delta(int year);
+  /// The phase's totals folder's rows gathered into DIR/totals.csv with the scenario column (rank 0).
+  void merge_scenario_totals(const std::vector<std::string>& phases) const;
 
   // ---- inputs (inputs.cpp)
   /// The land mask's rows [row_begin, row_end): 1 on land, 0 elsewhere.
@@ -279,6 +308,16 @@ class GridRun {
   std::string input_checksums_;        ///< "FILE sha256:HEX" lines of every input (output provenance)
 
   // ---- the output and the year loop (simulate.cpp)
+  // ---- scenarios (scenario_phases.cpp)
+  std::string phase_;  ///< "" (a run without scenarios), "historical" or the scenario's name
+  const scenario::Scenario* scenario_ = nullptr;  ///< the forward phase's scenario, nullptr otherwise
+  std::unique_ptr<scenario::InterventionPlan> plan_;
+  std::unique_ptr<BranchState> branch_;
+  std::unique_ptr<grids::MonthlyForcing> scenario_forcing_;  ///< a scenario's climate file (nullptr: forcing_)
+  std::vector<double> cell_latitude_;  ///< per owned cell (degrees), for Oudin's PET under climate_delta
+  int spinup_first_year_ = 0;          ///< run.start_year (the spin-up's first year) before the phases change it
+  std::string shared_note_;            ///< "spin-up and 1990-2019 computed once, shared by N scenarios"
+
   std::unique_ptr<decomposition::RowIoLayout> io_;  ///< the rows each rank writes
   std::unique_ptr<grids::CfWriter> writer_;
   bool leaching_output_ = false;  ///< the output has fCarbonLeaching

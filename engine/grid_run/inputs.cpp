@@ -208,6 +208,10 @@ void GridRun::read_static_layers() {
     if (vegetation_) vegetation_->read_cells(cells_);
     tiles_.fraction = read_fractions(cfg_, cells_, st.land_class, &fraction_fallbacks_);
     tiles_.always = luc_receivers(cfg_, luc_rules_);
+    if (cfg_.scenarios.enabled()) {  // the receivers of every scenario's transitions have their tiles from the start
+      const auto more = scenario_luc_receivers(cfg_);
+      for (size_t k = 0; k < more.size(); ++k) tiles_.always[k] = tiles_.always[k] || more[k];
+    }
     tiles_.soc = read_class_stocks(cfg_, cells_, tiles_.fraction, st.soc_observed, tiles_.always);
     tiles_.input = read_class_inputs(cfg_, cells_, tiles_.fraction, tiles_.always);
     luc_applies_ = luc_applies(cfg_, luc_rules_, cells_);

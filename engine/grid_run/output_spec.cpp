@@ -154,7 +154,7 @@ std::map<std::string, std::string> GridRun::describe_discovery() const {
 }
 
 std::map<std::string, std::string> GridRun::describe_provenance() const {
-  return {
+  std::map<std::string, std::string> a = {
       {"alamod_version", alamod_version()},
       {"alamod_git_commit", alamod_git_commit()},
       {"alamod_model", cfg_.model},
@@ -174,8 +174,25 @@ std::map<std::string, std::string> GridRun::describe_provenance() const {
                                                              : "")},
       {"alamod_vegetation", vegetation_ ? vegetation_->describe() : std::string("none: the static carbon input")},
       {"alamod_spinup", spinup_.method + "; mean monthly climate of " + std::to_string(cfg_.spinup_years) +
-                            " years from " + std::to_string(cfg_.start_year) + model_->spinup_note()},
+                            " years from " + std::to_string(spinup_first_year_) + model_->spinup_note()},
   };
+  if (!phase_.empty()) {  // a run with scenarios (scenario_phases.cpp)
+    a["alamod_scenario"] = phase_;
+    a["alamod_branch_year"] = std::to_string(cfg_.scenarios.branch_year);
+    a["alamod_shared_phases"] = shared_note_;
+    if (scenario_) {
+      a["alamod_scenario_description"] = scenario_->description;
+      std::string iv;
+      for (const auto& v : scenario_->interventions)
+        iv += (iv.empty() ? "" : "; ") + (v.practice.empty() ? std::string("input change") : v.practice) + " (" +
+              v.effect_text() + ") from " + std::to_string(v.start_year);
+      if (!iv.empty()) a["alamod_scenario_interventions"] = iv;
+      if (!scenario_->climate_delta.empty()) a["alamod_scenario_climate"] = "climate_delta " + scenario_->climate_delta;
+      if (!scenario_->climate.empty()) a["alamod_scenario_climate"] = scenario_->climate;
+      if (!scenario_->luc_rates.empty()) a["alamod_scenario_land_use_change"] = scenario_->luc_rates;
+    }
+  }
+  return a;
 }
 
 }  // namespace alamod::engine

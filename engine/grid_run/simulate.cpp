@@ -30,7 +30,7 @@
 namespace alamod::engine {
 
 void GridRun::simulate() {
-  hash_inputs();
+  if (input_sha256_.empty()) hash_inputs();  // once, also when the scenarios' phases call simulate() again
   if (!restored_from_.empty()) check_inputs_unchanged();
   const grids::OutputFileSpec spec = describe_output();
   if (size_ > 1) {
@@ -68,6 +68,7 @@ void GridRun::simulate() {
       const int year = cfg_.start_year + yi;
       if (change_land_use(year)) add_pools(stock_start_);  // the year starts from the transitions' stocks
       read_climate(year);
+      if (scenario_) apply_scenario_inputs(year);  // scenario_phases.cpp
       step_year(year);  // checks the carbon balance of every cell
       write_year(yi);
       if (totals_) totals_->add_year(yi, *partition_, stock_end_, class_stocks(), tiles_.fraction);
@@ -281,7 +282,8 @@ void GridRun::start_year_loop() {
 void GridRun::read_climate(int year) {
   PhaseTimer timer(times_.input, phase_events().input);
   collectively(comm_, [&] {
-    forcing_->read_year(year, climate_);
+    (scenario_forcing_ ? *scenario_forcing_ : *forcing_).read_year(year, climate_);
+    apply_climate_delta(year);  // a scenario's climate_delta (scenario_phases.cpp)
     // the model's valid range (its kValidRange) before the model sees the climate
     check_climate_range(find_model(cfg_.model).info, climate_,
                         [this](std::size_t i) { return cfg_.grid.describe_cell(cells_[i]); }, year, "");
@@ -448,6 +450,7 @@ const std::vector<std::vector<double>>& GridRun::class_stocks() {
 void GridRun::balance_compute(int yi) {
   // the first year is left out: it pays for first touches of memory and its times are not representative
   auto& s = compute_checks_;
+  if (scenario_) return;  // the scenarios' forward phases keep the cells of the branch (scenario_phases.cpp)
   if (yi == first_year_index_) {
     s.busy_mark = times_.compute_busy;
     return;

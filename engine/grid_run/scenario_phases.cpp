@@ -1,0 +1,266 @@
+// The phases of a run with scenarios (docs/SCENARIOS.md): the spin-up and the years before [scenarios]
+// branch_year are computed once into DIR/historical.nc; the state at the branch (the model's state, the tiles'
+// fractions) is kept in memory and every scenario, the baseline first, runs from it to run.end_year into
+// DIR/NAME.nc, with its interventions (an InputChange per tile and year), its climate and its land-use change.
+// The partition does not move during the forward phases, so each starts from the same cells on every rank.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "decomposition/row_io_layout.hpp"
+#include "engine/climate/delta.hpp"
+#include "engine/common/atomic_file.hpp"
+#include "engine/common/collective.hpp"
+#include "engine/common/number_format.hpp"
+#include "engine/grid_run/grid_run.hpp"
+#include "engine/grid_run/output_lock.hpp"
+#include "engine/scenario/interventions.hpp"
+#include "engine/totals/run_totals.hpp"
+#include "grids/cf_writer.hpp"
+#include "grids/input_error.hpp"
+#include "grids/lon_lat.hpp"
+#include "grids/output_files.hpp"
+#include "models/common/pet.hpp"
+
+namespace alamod::engine {
+
+
+std::vector<char> scenario_luc_receivers(const RunConfig& cfg) {
+  std::vector<char> any(cfg.land_uses.size(), 0);
+  for (const auto& s : cfg.scenarios.scenarios) {
+    if (s.luc_rates.empty()) continue;
+    RunConfig c = cfg;
+    c.luc_rates = s.luc_rates;
+    const auto r = luc_receivers(c, read_luc_rules(c));
+    for (size_t k = 0; k < any.size(); ++k) any[k] = any[k] || r[k];
+  }
+  return any;
+}
+
+void GridRun::check_scenario_outputs() {
+  const std::string keep = cfg_.output_name;
+  for (const auto& s : cfg_.scenarios.scenarios) {
+    cfg_.output_name = s.name + ".nc";
+    check_output_folder();
+  }
+  cfg_.output_name = keep;
+  check_output_folder();  // the historical output's lock, held during its phase
+}
+
+void GridRun::keep_branch_state() {
+  branch_ = std::make_unique<BranchState>();
+  for (const auto& [name, v] : model_->state()) branch_->state.push_back(*v);
+  branch_->fraction = tiles_.fraction;
+  branch_->weight = tiles_.weight;
+  branch_->luc_rules = luc_rules_;
+  branch_->luc_applies = luc_applies_;
+}
+
+void GridRun::restore_branch_state() {
+  size_t k = 0;
+  for (const auto& [name, v] : model_->state()) *v = branch_->state[k++];
+  tiles_.fraction = branch_->fraction;
+  tiles_.weight = branch_->weight;
+  model_->set_input_change(InputChange{});
+  model_->state_restored();
+}
+
+void GridRun::run_scenarios() {
+  const auto& set = cfg_.scenarios;
+  const int first = cfg_.start_year, last = cfg_.end_year, branch = set.branch_year;
+  spinup_first_year_ = first;
+  std::string names;
+  for (const auto& s : set.scenarios) names += (names.empty() ? "" : ", ") + s.name;
+  shared_note_ = "spin-up and " + std::to_string(first) + (branch - 1 > first ? "-" + std::to_string(branch - 1) : "") +
+                 " computed once, shared by " + std::to_string(set.scenarios.size()) + " scenario(s) (" + names + ")";
+  log("scenarios: " + names + " from " + std::to_string(branch) + " to " + std::to_string(last) + "; " + shared_note_);
+  // a model that cannot take the interventions is refused before anything is computed
+  bool interventions = false;
+  for (const auto& s : set.scenarios) interventions = interventions || !s.interventions.empty();
+  if (interventions) {
+    InputChange probe;
+    probe.plant_factor.assign(tiles_.tiles(), 1.0);
+    apply_change(probe, "the scenarios");
+    model_->set_input_change(InputChange{});
+  }
+  std::vector<std::string> phases = {"historical"};
+  // the years before the branch, once
+  phase_ = "historical";
+  cfg_.end_year = branch - 1;
+  const double t0 = MPI_Wtime();
+  if (cfg_.totals) {
+    const std::string dir = opt_.out_dir + "/historical";
+    grids::on_rank0(comm_, [&] { create_output_folder(dir); });
+    totals_ = std::make_unique<RunTotals>(comm_, cfg_, dir, *partition_, cells_, tiles_.fraction);
+  }
+  simulate();
+  keep_branch_state();
+  log("historical " + std::to_string(first) + "-" + std::to_string(branch - 1) + " done in " +
+      format_number("%.2f", MPI_Wtime() - t0) + " s; the state at 1 January " + std::to_string(branch) +
+      " is kept for every scenario");
+  cfg_.start_year = branch;
+  cfg_.end_year = last;
+  for (const auto& s : set.scenarios) {
+    const double t = MPI_Wtime();
+    run_scenario(s);
+    phases.push_back(s.name);
+    log("scenario " + s.name + " " + std::to_string(branch) + "-" + std::to_string(last) + " done in " +
+        format_number("%.2f", MPI_Wtime() - t) + " s");
+  }
+  scenario_ = nullptr;
+  if (cfg_.totals) merge_scenario_totals(phases);
+}
+
+void GridRun::run_scenario(const scenario::Scenario& s) {
+  restore_branch_state();
+  phase_ = s.name;
+  scenario_ = &s;
+  cfg_.output_name = s.name + ".nc";
+  check_output_folder();
+  first_year_index_ = 0;
+  output_rows_ = OutputRowSchedule{};
+  compute_checks_ = ComputeSchedule{};
+  checkpointed_ = false;
+  // land-use change: the baseline's transitions, then the scenario's from the branch year
+  luc_rules_ = branch_->luc_rules;
+  luc_applies_ = branch_->luc_applies;
+  if (!s.luc_rates.empty()) {
+    RunConfig c = cfg_;
+    c.luc_rates = s.luc_rates;
+    std::vector<LucRule> rules;
+    std::vector<std::vector<double>> applies;
+    collectively(comm_, [&] {
+      rules = read_luc_rules(c);
+      for (auto& r : rules) r.first_year = std::max(r.first_year, cfg_.start_year);
+      rules.erase(std::remove_if(rules.begin(), rules.end(), [](const LucRule& r) { return r.last_year < r.first_year; }),
+                  rules.end());
+      applies = luc_applies(c, rules, cells_);
+    });
+    if (cfg_.luc_rates.empty()) cfg_.luc_rates = s.luc_rates;  // named in the transitions' messages
+    luc_rules_.insert(luc_rules_.end(), rules.begin(), rules.end());
+    luc_applies_.insert(luc_applies_.end(), applies.begin(), applies.end());
+  }
+  // the interventions on this rank's tiles
+  plan_.reset();
+  if (!s.interventions.empty())
+    plan_ = std::make_unique<scenario::InterventionPlan>(
+        comm_, cfg_, s, scenario::TileView{&cells_, &tiles_.cls, &tiles_.cell, &tiles_.fraction});
+  // the climate from the branch year
+  scenario_forcing_.reset();
+  if (!s.climate.empty()) {
+    collectively(comm_, [&] {
+      scenario_forcing_ = std::make_unique<grids::MonthlyForcing>(
+          s.climate, cfg_.grid, cells_,
+          std::vector<grids::ForcingVariable>{{cfg_.var_tas, grids::ForcingQuantity::temperature},
+                                              {cfg_.var_pr, grids::ForcingQuantity::precipitation},
+                                              {cfg_.var_pet, grids::ForcingQuantity::water_amount}});
+      if (const std::string month = scenario_forcing_->first_missing_month(cfg_.start_year, cfg_.end_year);
+          !month.empty())
+        throw InputError(s.climate + ": scenario " + s.name + ": key climate: the time axis has no value for " + month +
+                         " (it holds " + scenario_forcing_->time_span() + "), but the scenario needs every month of " +
+                         std::to_string(cfg_.start_year) + "-" + std::to_string(cfg_.end_year));
+    });
+    scenario_forcing_->set_reading(comm_, cfg_.climate_reading);
+  }
+  if (!s.climate_delta.empty() && s.climate_delta != "none" && cell_latitude_.size() != cells_.size()) {
+    cell_latitude_.assign(cells_.size(), 0.0);
+    collectively(comm_, [&] {
+      try {
+        if (!cells_.empty()) {
+          const auto ll = grids::cell_lon_lat(cfg_.grid, cells_.front(), cells_.back() + 1);
+          for (size_t i = 0; i < cells_.size(); ++i) cell_latitude_[i] = ll.lat[static_cast<size_t>(cells_[i] - cells_.front())];
+        }
+      } catch (const std::runtime_error& e) {
+        throw InputError(cfg_.path + ": scenario " + s.name + ": key climate_delta: the grid's cells have no latitude "
+                         "for Oudin's PET (" + e.what() + ")");
+      }
+    });
+  }
+  if (cfg_.totals) {
+    const std::string dir = opt_.out_dir + "/" + s.name;
+    grids::on_rank0(comm_, [&] { create_output_folder(dir); });
+    totals_ = std::make_unique<RunTotals>(comm_, cfg_, dir, *partition_, cells_, tiles_.fraction);
+  }
+  simulate();
+  plan_.reset();
+  scenario_forcing_.reset();
+}
+
+void GridRun::apply_scenario_inputs(int year) {
+  if (!plan_) return;
+  InputChange change;
+  plan_->change_for(year, change);
+  apply_change(change, "scenario " + phase_);
+}
+
+void GridRun::apply_change(const InputChange& change, const std::string& what) {
+  collectively(comm_, [&] {
+    try {
+      model_->set_input_change(change);
+    } catch (const InputError&) {
+      throw;
+    } catch (const std::runtime_error& e) {
+      throw InputError(cfg_.path + ": " + what + ": model " + cfg_.model + " cannot apply interventions (" + e.what() +
+                       "); run the scenarios with a model that takes them");
+    }
+  });
+}
+
+void GridRun::apply_climate_delta(int year) {
+  if (!scenario_ || scenario_->climate_delta.empty() || scenario_->climate_delta == "none") return;
+  ClimateDeltaOptions o;
+  o.preset = scenario_->climate_delta;
+  const double dt = delta_warming(o, year);
+  const size_t n = cells_.size();
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  static const int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int before = 0;
+  for (int m = 0; m < 12; ++m) {
+    const int days = kDays[m] + (m == 1 && leap ? 1 : 0);
+    const double doy = before + 15.0;
+    before += days;
+    const double dtm = dt * delta_temperature_factor(m + 1);
+    const double kp = 1.0 + delta_precipitation_per_degree(m + 1) * dt;
+    for (size_t i = 0; i < n; ++i) {
+      double& t = climate_[0][static_cast<size_t>(m) * n + i];
+      double& p = climate_[1][static_cast<size_t>(m) * n + i];
+      double& e = climate_[2][static_cast<size_t>(m) * n + i];
+      const double warmed = t + dtm;
+      const double ra = models::pet::extraterrestrial_radiation(cell_latitude_[i], doy);
+      e = std::max(0.0, e + (models::pet::oudin(ra, warmed) - models::pet::oudin(ra, t)) * days);
+      t = warmed;
+      p = std::max(p * kp, 0.0);
+    }
+  }
+}
+
+void GridRun::merge_scenario_totals(const std::vector<std::string>& phases) const {
+  collectively(comm_, [&] {
+    if (rank_ != 0) return;
+    std::string out, header;
+    for (const auto& phase : phases) {
+      const std::string path = opt_.out_dir + "/" + phase + "/totals.csv";
+      std::ifstream in(path);
+      if (!in) throw InputError(path + ": cannot be read (the phase " + phase + " wrote no totals)");
+      std::string line;
+      bool first = true;
+      while (std::getline(in, line)) {
+        if (first) {
+          first = false;
+          if (header.empty()) out += line + "\n", header = line;
+          continue;
+        }
+        const auto comma = line.find(',');  // the scenario column, the first
+        out += phase + line.substr(comma) + "\n";
+      }
+    }
+    write_output_atomically(opt_.out_dir + "/totals.csv", out);
+    if (!opt_.quiet)
+      std::printf("wrote %s/totals.csv (the historical years and every scenario; each phase's report in DIR/NAME/)\n",
+                  opt_.out_dir.c_str());
+  });
+}
+
+}  // namespace alamod::engine
