@@ -34,6 +34,7 @@
 #include "engine/totals/summarize.hpp"
 #include "engine/climate/delta.hpp"
 #include "engine/climate/prepare.hpp"
+#include "engine/scenario/explain.hpp"
 #include "engine/grid_run/ensemble.hpp"
 #include "engine/grid_run/model_comparison.hpp"
 #include "grids/input_error.hpp"
@@ -124,6 +125,14 @@ struct ClimateCommand {
   std::string years, reference, warming;  ///< FROM-TO, FROM-TO, YEAR=DEGC,...
 };
 
+/// `alamod scenario explain CONFIG`.
+struct ScenarioCommand {
+  CLI::App* command = nullptr;
+  CLI::App* explain = nullptr;
+  std::string config_path;
+  std::vector<std::string> sets;  ///< --set key=value
+};
+
 /// `alamod catalogue build`: the static catalogue (STAC, DCAT, schema.org) and portal.
 struct CatalogueCommand {
   CLI::App* command = nullptr;
@@ -186,6 +195,7 @@ struct Commands {
   SpectraCommand spectra;
   ModelsCommand models;
   ClimateCommand climate;
+  ScenarioCommand scenario;
   SitesCommand sites;
   VegetationCommand vegetation;
   std::vector<std::string> petsc_options;
@@ -193,8 +203,8 @@ struct Commands {
   /// Whether the chosen subcommand computes (and so needs MPI).
   bool computes() const {
     return *run.command || *summarize.command || *rothc.command || *amg.command || *site.command || *evaluate.command || *calibrate.command ||
-           *climate.command || (catalogue.build && *catalogue.build) || *spectra.fit || *spectra.predict ||
-           *spectra.transfer;
+           *climate.command || *scenario.command || (catalogue.build && *catalogue.build) || *spectra.fit ||
+           *spectra.predict || *spectra.transfer;
   }
 };
 
@@ -687,6 +697,29 @@ void add_models_command(CLI::App& app, ModelsCommand& models) {
   models.show->add_option("name", models.name, "model name")->required();
 }
 
+void add_scenario_command(CLI::App& app, ScenarioCommand& sc) {
+  sc.command = app.add_subcommand("scenario", "scenarios of a run configuration: alamod scenario explain CONFIG");
+  sc.command->require_subcommand(1);
+  sc.explain = sc.command->add_subcommand(
+      "explain", "print the scenarios of CONFIG as a run resolves them, without running the model: each scenario "
+                 "with what it extends flattened, each intervention's effect per hectare, where and when, its "
+                 "eligible area per région and class (ha) and its adoption per year");
+  sc.explain->add_option("config", sc.config_path, "run configuration (TOML) with [scenarios] and [scenario.*]")
+      ->required();
+  sc.explain->add_option("--set", sc.sets, "override a configuration key, as for alamod run (key=value)");
+  sc.explain->footer(
+      "A scenario is a [scenario.NAME] table; [scenarios] branch_year is the first year a scenario may differ\n"
+      "from the baseline. alamod run computes the spin-up and the years before the branch once (DIR/historical.nc)\n"
+      "and each scenario from that state (DIR/NAME.nc). An intervention, [[scenario.NAME.intervention]]:\n"
+      "  practice = \"cover_crops\" (or input_factor = 1.1, or input_add_tC_ha_yr = 0.5 with added_kind)\n"
+      "  classes = [\"cropland\"]   regions = [44]   adoption = 0.6   start_year = 2025   ramp_years = 5\n"
+      "Every key: docs/SCENARIOS.md and alamod run --config-help.\n"
+      "Examples:\n"
+      "  alamod scenario explain configs/france_scenarios.toml\n"
+      "  alamod scenario explain tests/data/scenarios/scenarios.toml --set scenarios.branch_year=2021\n"
+      "Exit status: 0 printed; 1 bad input (the message names the file, scenario and key); 2 bad command line.");
+}
+
 void add_climate_command(CLI::App& app, ClimateCommand& climate) {
   climate.command = app.add_subcommand(
       "climate", "climate for grid runs: alamod climate prepare (products as they come), alamod climate delta (scenarios)");
@@ -1117,6 +1150,7 @@ CommandLine::CommandLine() : commands_(std::make_unique<Commands>()) {
   add_spectra_command(c.app, c.spectra);
   add_models_command(c.app, c.models);
   add_climate_command(c.app, c.climate);
+  add_scenario_command(c.app, c.scenario);
   add_sites_command(c.app, c.sites);
   add_vegetation_command(c.app, c.vegetation);
 }
@@ -1164,6 +1198,12 @@ int CommandLine::run(int rank) {
     if (*c.evaluate.command) return run_evaluate_command(c.evaluate);
     if (*c.calibrate.command) return run_calibrate_command(c.calibrate);
     if (*c.climate.command) return run_climate_command(c.climate, rank);
+    if (*c.scenario.command) {
+      // every rank reads the configuration (the same message on each), rank 0 resolves and prints
+      const RunConfig cfg = load_config(c.scenario.config_path, c.scenario.sets);
+      if (rank == 0) std::fputs(scenario::explain_scenarios(cfg).c_str(), stdout);
+      return 0;
+    }
     if (*c.catalogue.build) return run_catalogue_command(c.catalogue, rank);
     if (*c.spectra.fit) {
       spectra::run_spectra_fit(MPI_COMM_WORLD, c.spectra.fit_options);

@@ -311,7 +311,8 @@ class GridRun {
   // ---- scenarios (scenario_phases.cpp)
   std::string phase_;  ///< "" (a run without scenarios), "historical" or the scenario's name
   const scenario::Scenario* scenario_ = nullptr;  ///< the forward phase's scenario, nullptr otherwise
-  std::unique_ptr<scenario::InterventionPlan> plan_;
+  std::unique_ptr<scenario::InterventionPlan> plan_;  ///< the forward phase's
+  std::vector<std::unique_ptr<scenario::InterventionPlan>> plans_;  ///< per scenario, made before the historical years
   std::unique_ptr<BranchState> branch_;
   std::unique_ptr<grids::MonthlyForcing> scenario_forcing_;  ///< a scenario's climate file (nullptr: forcing_)
   std::vector<double> cell_latitude_;  ///< per owned cell (degrees), for Oudin's PET under climate_delta

@@ -85,6 +85,14 @@ void GridRun::run_scenarios() {
     apply_change(probe, "the scenarios");
     model_->set_input_change(InputChange{});
   }
+  // every scenario's interventions on the tiles, before anything is computed: an area target larger than the
+  // eligible area is refused here
+  plans_.clear();
+  for (const auto& s : set.scenarios)
+    plans_.push_back(s.interventions.empty() ? nullptr
+                                             : std::make_unique<scenario::InterventionPlan>(
+                                                   comm_, cfg_, s, scenario::TileView{&cells_, &tiles_.cls,
+                                                                                      &tiles_.cell, &tiles_.fraction}));
   std::vector<std::string> phases = {"historical"};
   // the years before the branch, once
   phase_ = "historical";
@@ -102,8 +110,10 @@ void GridRun::run_scenarios() {
       " is kept for every scenario");
   cfg_.start_year = branch;
   cfg_.end_year = last;
-  for (const auto& s : set.scenarios) {
+  for (size_t k = 0; k < set.scenarios.size(); ++k) {
+    const auto& s = set.scenarios[k];
     const double t = MPI_Wtime();
+    plan_ = std::move(plans_[k]);
     run_scenario(s);
     phases.push_back(s.name);
     log("scenario " + s.name + " " + std::to_string(branch) + "-" + std::to_string(last) + " done in " +
@@ -142,11 +152,6 @@ void GridRun::run_scenario(const scenario::Scenario& s) {
     luc_rules_.insert(luc_rules_.end(), rules.begin(), rules.end());
     luc_applies_.insert(luc_applies_.end(), applies.begin(), applies.end());
   }
-  // the interventions on this rank's tiles
-  plan_.reset();
-  if (!s.interventions.empty())
-    plan_ = std::make_unique<scenario::InterventionPlan>(
-        comm_, cfg_, s, scenario::TileView{&cells_, &tiles_.cls, &tiles_.cell, &tiles_.fraction});
   // the climate from the branch year
   scenario_forcing_.reset();
   if (!s.climate.empty()) {
