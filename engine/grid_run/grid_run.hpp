@@ -315,6 +315,7 @@ class GridRun {
   std::vector<std::unique_ptr<scenario::InterventionPlan>> plans_;  ///< per scenario, made before the historical years
   std::unique_ptr<BranchState> branch_;
   std::unique_ptr<grids::MonthlyForcing> scenario_forcing_;  ///< a scenario's climate file (nullptr: forcing_)
+  std::vector<std::unique_ptr<grids::MonthlyForcing>> forcings_;  ///< per scenario, opened before the historical years
   std::vector<double> cell_latitude_;  ///< per owned cell (degrees), for Oudin's PET under climate_delta
   int spinup_first_year_ = 0;          ///< run.start_year (the spin-up's first year) before the phases change it
   std::string shared_note_;            ///< "spin-up and 1990-2019 computed once, shared by N scenarios"

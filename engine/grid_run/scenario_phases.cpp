@@ -93,6 +93,24 @@ void GridRun::run_scenarios() {
                                              : std::make_unique<scenario::InterventionPlan>(
                                                    comm_, cfg_, s, scenario::TileView{&cells_, &tiles_.cls,
                                                                                       &tiles_.cell, &tiles_.fraction}));
+  // every scenario's climate file, opened and checked for its variables and years
+  forcings_.clear();
+  for (const auto& s : set.scenarios) {
+    forcings_.emplace_back();
+    if (s.climate.empty()) continue;
+    collectively(comm_, [&] {
+      forcings_.back() = std::make_unique<grids::MonthlyForcing>(
+          s.climate, cfg_.grid, cells_,
+          std::vector<grids::ForcingVariable>{{cfg_.var_tas, grids::ForcingQuantity::temperature},
+                                              {cfg_.var_pr, grids::ForcingQuantity::precipitation},
+                                              {cfg_.var_pet, grids::ForcingQuantity::water_amount}});
+      if (const std::string month = forcings_.back()->first_missing_month(branch, last); !month.empty())
+        throw InputError(s.climate + ": scenario " + s.name + ": key climate: the time axis has no value for " + month +
+                         " (it holds " + forcings_.back()->time_span() + "), but the scenario needs every month of " +
+                         std::to_string(branch) + "-" + std::to_string(last));
+    });
+    forcings_.back()->set_reading(comm_, cfg_.climate_reading);
+  }
   std::vector<std::string> phases = {"historical"};
   // the years before the branch, once
   phase_ = "historical";
@@ -152,9 +170,9 @@ void GridRun::run_scenario(const scenario::Scenario& s) {
     luc_rules_.insert(luc_rules_.end(), rules.begin(), rules.end());
     luc_applies_.insert(luc_applies_.end(), applies.begin(), applies.end());
   }
-  // the climate from the branch year
-  scenario_forcing_.reset();
-  if (!s.climate.empty()) {
+  // the climate from the branch year (opened and checked before the historical years)
+  scenario_forcing_ = std::move(forcings_[static_cast<size_t>(&s - cfg_.scenarios.scenarios.data())]);
+  if (!scenario_forcing_ && !s.climate.empty()) {
     collectively(comm_, [&] {
       scenario_forcing_ = std::make_unique<grids::MonthlyForcing>(
           s.climate, cfg_.grid, cells_,

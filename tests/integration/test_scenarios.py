@@ -1,0 +1,309 @@
+#!/usr/bin/python3
+"""Scenarios (docs/SCENARIOS.md), end to end with the real binary under mpiexec, on tests/data/scenarios/scenarios.toml
+(the France 8 km default, spin-up and historical 2016-2019, branch 2020, scenarios to 2024).
+
+  test_scenarios.py phases    --alamod PATH --source-dir DIR --work DIR
+      One run on 2 ranks: the log and every file's provenance say the shared phases were computed once;
+      historical.nc holds 2016-2019 and one file per scenario 2020-2024 with alamod_scenario and alamod_branch_year;
+      the baseline's years equal a plain run's (the same configuration without scenarios) bit for bit; input x 1.0
+      equals the baseline bit for bit; input x 1.10 from 2022 equals the baseline before 2022 and is higher from
+      2022; the cover-crop scenario differs only in Grand Est (44) from 2021; the warming from 2021; the
+      land-use change only in Bretagne (53) from 2020; totals.csv carries every phase.
+  test_scenarios.py ranks     --alamod PATH --source-dir DIR --work DIR
+      The same run on 1 and 3 ranks: every variable of every file bitwise the same as on 2 ranks.
+  test_scenarios.py bad-input --alamod PATH --source-dir DIR --work DIR
+      Every bad scenario input: exit 1, one line `alamod: error:` naming the file, the scenario and the key; no output.
+  test_scenarios.py explain   --alamod PATH --source-dir DIR --work DIR
+      alamod scenario explain: the flattened scenarios, the eligible area per région and class (matching the
+      fractions' sums), the adoption per year, without running the model.
+"""
+import os
+import re
+import subprocess
+import sys
+
+import netCDF4
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, finish  # noqa: E402
+
+ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+           OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_pml="ob1")
+SCENARIOS = ["baseline", "same", "ssm2", "cover", "warm", "luc"]
+VARIABLES = ["cSoil", "cSoilPools", "rh", "fCarbonInput"]
+
+
+def args():
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("mode", choices=["phases", "ranks", "bad-input", "explain"])
+    ap.add_argument("--alamod", required=True)
+    ap.add_argument("--source-dir", required=True)
+    ap.add_argument("--work", required=True)
+    return ap.parse_args()
+
+
+def config(a):
+    return os.path.join(a.source_dir, "tests/data/scenarios/scenarios.toml")
+
+
+def run(a, ranks, out, cfg=None, extra=()):
+    cmd = ["mpiexec", "-n", str(ranks), a.alamod, "run", cfg or config(a), "--out", out, "--overwrite", *extra]
+    return subprocess.run(cmd, env=ENV, capture_output=True, text=True, timeout=600)
+
+
+def read(path):
+    with netCDF4.Dataset(path) as ds:
+        out = {}
+        for name, v in ds.variables.items():
+            v.set_auto_maskandscale(False)
+            out[name] = np.array(v[...])
+        out["__attrs"] = {k: ds.getncattr(k) for k in ds.ncattrs()}
+        return out
+
+
+def same_bits(x, y):
+    return x.shape == y.shape and x.tobytes() == y.tobytes()
+
+
+def years_of(d):
+    return [int(round(t)) for t in d["time_bnds"][:, 0] / 365.2425 + 1850] if "time_bnds" in d else None
+
+
+def plain_config(a, work):
+    """The test configuration without its scenario tables, paths made absolute."""
+    text = open(config(a)).read()
+    text = text[:text.index("[scenarios]")]
+    text = text.replace('"../../../data/', '"' + os.path.join(a.source_dir, "data") + "/")
+    path = os.path.join(work, "plain.toml")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def region_mask(a, nx, ny):
+    from osgeo import gdal
+    ds = gdal.Open(os.path.join(a.source_dir, "data/france/region_8km.tif"))
+    r = ds.GetRasterBand(1).ReadAsArray().astype(float)
+    return r
+
+
+def phases(a):
+    os.makedirs(a.work, exist_ok=True)
+    out = os.path.join(a.work, "two")
+    p = run(a, 2, out)
+    check("run with scenarios exits 0", p.returncode == 0, p.stderr[-2000:])
+    if p.returncode != 0:
+        return
+    log = p.stdout
+    check("the log says the shared phases were computed once",
+          "spin-up and 2016-2019 computed once, shared by 6 scenario(s)" in log and log.count("spin-up of the") == 1,
+          log[-3000:])
+    check("the log says the historical phase ran once", log.count("historical 2016-2019 done") == 1)
+    files = sorted(f for f in os.listdir(out) if f.endswith(".nc"))
+    check("one file per scenario plus historical.nc", files == sorted([s + ".nc" for s in SCENARIOS] + ["historical.nc"]),
+          files)
+    data = {s: read(os.path.join(out, s + ".nc")) for s in SCENARIOS + ["historical"]}
+    for s in SCENARIOS + ["historical"]:
+        at = data[s]["__attrs"]
+        check(s + ".nc: alamod_scenario, alamod_branch_year, alamod_shared_phases",
+              at.get("alamod_scenario") == s and at.get("alamod_branch_year") == "2020" and
+              "computed once, shared by 6 scenario(s)" in at.get("alamod_shared_phases", ""), at.get("alamod_scenario"))
+    check("historical.nc holds 2016-2019", data["historical"]["cSoil"].shape[0] == 4, data["historical"]["cSoil"].shape)
+    check("each scenario holds 2020-2024", all(data[s]["cSoil"].shape[0] == 5 for s in SCENARIOS))
+    check("the spin-up's description names its own years in a scenario's file",
+          "years from 2016" in data["ssm2"]["__attrs"]["alamod_spinup"], data["ssm2"]["__attrs"]["alamod_spinup"])
+    # a plain run of the same configuration
+    plain = os.path.join(a.work, "plain")
+    q = run(a, 2, plain, plain_config(a, a.work))
+    check("plain run exits 0", q.returncode == 0, q.stderr[-2000:])
+    if q.returncode == 0:
+        pd = read(os.path.join(plain, "carbon_yearly.nc"))
+        check("the plain run writes its files as before (no historical.nc, no scenario file)",
+              sorted(f for f in os.listdir(plain) if f.endswith(".nc")) == ["carbon_yearly.nc", "totals.nc"],
+              os.listdir(plain))
+        for v in VARIABLES:
+            check("historical.nc %s = the plain run's 2016-2019 (bitwise)" % v,
+                  same_bits(data["historical"][v], pd[v][:4]))
+            check("baseline.nc %s = the plain run's 2020-2024 (bitwise)" % v, same_bits(data["baseline"][v], pd[v][4:]))
+    b = data["baseline"]
+    for v in VARIABLES:
+        check("input x 1.0: %s = the baseline's (bitwise)" % v, same_bits(data["same"][v], b[v]))
+    s2 = data["ssm2"]
+    check("ssm2 (from 2022) = the baseline in 2020-2021", same_bits(s2["cSoil"][:2], b["cSoil"][:2]))
+    land = np.isfinite(b["cSoil"][2])
+    check("ssm2: more input and carbon from 2022 on land",
+          np.all(s2["fCarbonInput"][2:][:, land] >= b["fCarbonInput"][2:][:, land]) and
+          np.nansum(s2["cSoil"][4]) > np.nansum(b["cSoil"][4]) and
+          np.nanmax(s2["fCarbonInput"][2] / b["fCarbonInput"][2]) < 1.1 + 1e-6)
+    cv = data["cover"]
+    region = region_mask(a, b["cSoil"].shape[2], b["cSoil"].shape[1])
+    diff = cv["fCarbonInput"][1] != s2["fCarbonInput"][1]
+    check("cover (extends ssm2) = ssm2 in 2020", same_bits(cv["cSoil"][0], s2["cSoil"][0]))
+    region = region[::-1] if region.shape == diff.shape and not np.any(diff & (region == 44)) else region
+    check("cover differs from ssm2 from 2021 only in Grand Est (44)",
+          diff.any() and np.all(region[diff] == 44), (int(diff.sum()), np.unique(region[diff])[:10]))
+    added = (cv["fCarbonInput"][1] - s2["fCarbonInput"][1])[diff]
+    check("cover: 2021 is half the ramp: at most 0.5 x 0.6 x 0.5 t C ha-1 yr-1 more input per cell",
+          np.all(added > 0) and np.max(added) <= 0.15 + 1e-6, (float(np.min(added)), float(np.max(added))))
+    w = data["warm"]
+    check("warm (ssp585) = the baseline in 2020 (no warming yet) and differs from 2021",
+          same_bits(w["cSoil"][0], b["cSoil"][0]) and not same_bits(w["rh"][1], b["rh"][1]))
+    lu = data["luc"]
+    dl = lu["cSoil"][0] != b["cSoil"][0]
+    dl &= np.isfinite(b["cSoil"][0])
+    check("luc differs from 2020 only in Bretagne (53)", dl.any() and np.all(region[dl] == 53),
+          (int(dl.sum()), np.unique(region[dl])[:10]))
+    check("luc.nc has area_fraction per year", "area_fraction" in lu and lu["area_fraction"].ndim == 4)
+    # totals.csv: every phase
+    tot = open(os.path.join(out, "totals.csv")).read().splitlines()
+    phases_seen = sorted(set(line.split(",")[0] for line in tot[1:]))
+    check("totals.csv carries historical and every scenario", phases_seen == sorted(SCENARIOS + ["historical"]),
+          phases_seen)
+    nat = {}
+    for line in tot[1:]:
+        f = line.split(",")
+        if f[3] == "country" and f[6] == "all":
+            nat[(f[0], int(f[2]))] = float(f[8])
+    check("totals: ssm2 stores more than the baseline in 2024", nat.get(("ssm2", 2024), 0) > nat.get(("baseline", 2024), 1))
+    check("totals: same = baseline in 2024", nat.get(("same", 2024)) == nat.get(("baseline", 2024)))
+
+
+def ranks(a):
+    ref = os.path.join(a.work, "r2")
+    outs = {}
+    for n in (2, 1, 3):
+        out = os.path.join(a.work, "r%d" % n)
+        extra = ("--quiet", "--set", "decomposition.rebalance=\"always\"", "--set", "decomposition.rebalance_every_years=1")
+        p = run(a, n, out, extra=extra)
+        check("run on %d rank(s) exits 0" % n, p.returncode == 0, p.stderr[-2000:])
+        outs[n] = out
+    for n in (1, 3):
+        for s in SCENARIOS + ["historical"]:
+            x, y = read(os.path.join(ref, s + ".nc")), read(os.path.join(outs[n], s + ".nc"))
+            bad = [v for v in VARIABLES if not same_bits(x[v], y[v])]
+            check("%s.nc on %d rank(s) = on 2 (bitwise)" % (s, n), not bad, bad)
+        t2 = open(os.path.join(ref, "totals.csv")).read()
+        tn = open(os.path.join(outs[n], "totals.csv")).read()
+        check("totals.csv on %d rank(s) = on 2" % n, t2 == tn)
+
+
+BAD = [
+    # (name, scenario tables appended to the plain configuration, what the message must hold)
+    ("unknown practice", '[scenario.x]\n[[scenario.x.intervention]]\npractice = "cover_crop"\n',
+     ["scenario x", "intervention 1", "key practice", "unknown practice 'cover_crop'", "known: cover_crops"]),
+    ("class the practice cannot touch",
+     '[scenario.x]\n[[scenario.x.intervention]]\npractice = "cover_crops"\nclasses = ["forest"]\n',
+     ["scenario x", "key classes", "cannot touch class 'forest'", "cropland"]),
+    ("unknown class", '[scenario.x]\n[[scenario.x.intervention]]\ninput_factor = 1.1\nclasses = ["vineyard"]\n',
+     ["scenario x", "key classes", "'vineyard' is not a land-cover class"]),
+    ("adoption above 1", '[scenario.x]\n[[scenario.x.intervention]]\ninput_factor = 1.1\nadoption = 60\n',
+     ["scenario x", "key adoption", "within 0-1", "got 60"]),
+    ("adoption below 0", '[scenario.x]\n[[scenario.x.intervention]]\ninput_factor = 1.1\nadoption = -0.1\n',
+     ["scenario x", "key adoption", "within 0-1"]),
+    ("area target above the eligible area",
+     '[scenario.x]\n[[scenario.x.intervention]]\ninput_factor = 1.1\nclasses = ["cropland"]\nregions = [94]\n'
+     'area_target_ha = 1e7\n',
+     ["scenario x", "intervention 1", "key area_target_ha", "larger than the eligible area", "cropland"]),
+    ("start year before the branch", '[scenario.x]\n[[scenario.x.intervention]]\ninput_factor = 1.1\nstart_year = 2018\n',
+     ["scenario x", "key start_year", "2018", "outside the scenarios' years 2020-2024"]),
+    ("start year after the run", '[scenario.x]\n[[scenario.x.intervention]]\ninput_factor = 1.1\nstart_year = 2030\n',
+     ["scenario x", "key start_year", "2030"]),
+    ("end year before the start",
+     '[scenario.x]\n[[scenario.x.intervention]]\ninput_factor = 1.1\nstart_year = 2022\nend_year = 2021\n',
+     ["scenario x", "key end_year", "2021"]),
+    ("extends an unknown scenario", '[scenario.x]\nextends = "nothing"\n',
+     ["scenario x", "key extends", "'nothing' is not a scenario"]),
+    ("extends a later scenario", '[scenario.x]\nextends = "y"\n[scenario.y]\ndescription = "later"\n',
+     ["scenario x", "key extends", "'y' is defined after this scenario"]),
+    ("a number without its unit", '[scenario.x]\n[[scenario.x.intervention]]\ninput_add = 0.5\n',
+     ["scenario x", "key input_add", "unit in its key", "input_add_tC_ha_yr = 0.5"]),
+    ("a practice parameter without its unit",
+     '[scenario.x]\n[[scenario.x.intervention]]\npractice = "cover_crops"\nextra_input = 1.2\n',
+     ["scenario x", "key extra_input", "extra_input_tC_ha_yr = 1.2"]),
+    ("unknown climate preset", '[scenario.x]\nclimate_delta = "rcp85"\n',
+     ["scenario x", "key climate_delta", "tracc"]),
+    ("climate file missing", '[scenario.x]\nclimate = "nowhere.nc"\n', ["scenario x", "key climate", "no such file"]),
+    ("climate file lacking a year", '[scenario.x]\nclimate = "short.nc"\n',
+     ["short.nc", "scenario x", "key climate", "no value for 2023"]),
+    ("climate file lacking a variable", '[scenario.x]\nclimate = "nopet.nc"\n', ["nopet.nc", "pet"]),
+    ("branch year outside the run", None, ["scenarios.branch_year", "2030"]),
+    ("unknown scenario key", '[scenario.x]\nclimat = "a.nc"\n', ["scenario.x.climat", "did you mean 'scenario.x.climate'"]),
+]
+
+
+def write_climate(path, years, with_pet=True):
+    """A monthly climate file on the 8 km grid, cut from the France forcing."""
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../data/france/forcing/climate_8km_monthly_1990_2100.nc")
+    with netCDF4.Dataset(src) as s, netCDF4.Dataset(path, "w") as d:
+        t = s.variables["time"]
+        dates = netCDF4.num2date(t[:], t.units, getattr(t, "calendar", "standard"))
+        keep = [i for i, x in enumerate(dates) if years[0] <= x.year <= years[1]]
+        for name, dim in s.dimensions.items():
+            d.createDimension(name, len(keep) if name == "time" else len(dim))
+        d.setncatts({k: s.getncattr(k) for k in s.ncattrs()})
+        for name, v in s.variables.items():
+            if name == "pet" and not with_pet:
+                continue
+            nv = d.createVariable(name, v.datatype, v.dimensions)
+            nv.setncatts({k: v.getncattr(k) for k in v.ncattrs() if k != "_FillValue"})
+            nv[...] = v[keep] if "time" in v.dimensions and v.dimensions[0] == "time" else v[...]
+
+
+def bad_input(a):
+    os.makedirs(a.work, exist_ok=True)
+    base = open(plain_config(a, a.work)).read()
+    write_climate(os.path.join(a.work, "short.nc"), (2016, 2022))
+    write_climate(os.path.join(a.work, "nopet.nc"), (2016, 2024), with_pet=False)
+    for k, (name, tables, words) in enumerate(BAD):
+        text = base + "\n[scenarios]\nbranch_year = %d\n" % (2030 if tables is None else 2020) + (tables or "")
+        path = os.path.join(a.work, "bad.toml")
+        with open(path, "w") as f:
+            f.write(text)
+        out = os.path.join(a.work, "bad_out_%d" % k)
+        p = run(a, 2, out, path, ("--quiet",))
+        lines = [x for x in p.stderr.splitlines() if x.startswith("alamod: error:")]
+        msg = lines[0] if lines else p.stderr[-800:]
+        ok = p.returncode == 1 and len(lines) == 1 and all(w in msg for w in words) and path in msg or (
+            p.returncode == 1 and len(lines) == 1 and all(w in msg for w in words) and "nc" in msg)
+        check("%s: exit 1, one line naming the file, scenario and key" % name, ok, (p.returncode, msg))
+        leftover = [f for f in os.listdir(out) if f.endswith(".nc")] if os.path.isdir(out) else []
+        check("%s: no output left" % name, not leftover, leftover)
+
+
+def explain(a):
+    p = subprocess.run([a.alamod, "scenario", "explain", config(a)], env=ENV, capture_output=True, text=True, timeout=300)
+    check("scenario explain exits 0", p.returncode == 0, p.stderr[-2000:])
+    t = p.stdout
+    check("it names every scenario", all(("scenario " + s + " ") in t or ("scenario " + s + ":") in t for s in SCENARIOS), t[:500])
+    check("it flattens extends: cover shows ssm2's intervention first",
+          "scenario cover (extends ssm2)" in t and "intervention 1 (from ssm2, its intervention 1)" in t)
+    check("it shows the phases", "2016-2019 computed once into historical.nc" in t)
+    m = re.search(r"scenario cover .*?intervention 2:.*?région 44 Grand Est, cropland: (\d+) ha \((\d+) ha\)", t, re.S)
+    check("Grand Est cropland eligible and adopted (60 %)", m and abs(int(m.group(2)) - 0.6 * int(m.group(1))) <= 1,
+          m and m.groups())
+    if m:
+        from osgeo import gdal
+        frac = gdal.Open(os.path.join(a.source_dir, "data/france/land_cover_fraction_cropland_8km.tif")).ReadAsArray()
+        reg = gdal.Open(os.path.join(a.source_dir, "data/france/region_8km.tif")).ReadAsArray()
+        mask = gdal.Open(os.path.join(a.source_dir, "data/france/land_mask_8km.tif")).ReadAsArray()
+        sel = (reg == 44) & (mask == 1) & np.isfinite(frac) & (frac > 0)
+        ha = float(np.sum(frac[sel].astype(float))) * 6400.0
+        check("Grand Est cropland area = the fractions' sum x 6400 ha (within 1 %)", abs(int(m.group(1)) - ha) <= 0.01 * ha,
+              (m.group(1), ha))
+    check("adoption per year ramps: 2021 0.5, 2022 1", re.search(r"2021 0\.5 \d+ ha, 2022 1 \d+ ha", t) is not None)
+    check("no model run (no output named)", ".nc:" not in t.replace("historical.nc", "").replace("NAME.nc", ""))
+    h = subprocess.run([a.alamod, "scenario", "explain", "--help"], env=ENV, capture_output=True, text=True)
+    check("scenario explain --help teaches (an example, the keys, exit status)",
+          h.returncode == 0 and "Examples:" in h.stdout and "area" in h.stdout and "Exit status" in h.stdout, h.stdout)
+
+
+def main():
+    a = args()
+    {"phases": phases, "ranks": ranks, "bad-input": bad_input, "explain": explain}[a.mode](a)
+    finish()
+
+
+if __name__ == "__main__":
+    main()
