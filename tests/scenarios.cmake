@@ -2,10 +2,11 @@
 # 8 km default, 2016-2024, branch 2020): phases (shared phases computed once, one CF file per scenario with
 # alamod_scenario, the baseline bitwise a plain run's years, input x 1.0 bitwise the baseline, each change only from
 # its year and its zone, totals.csv of every phase), ranks (every file bitwise the same on 1, 2 and 3 ranks with cells
-# moving), bad-input (every bad scenario input: one line naming the file, scenario and key, nothing written), explain
+# moving), restart (SIGTERM in a scenario's forward period or in the historical years on 2 ranks, --restart on 3:
+# every file bitwise an uninterrupted 1-rank run's), bad-input (every bad scenario input: one line naming the file, scenario and key, nothing written), explain
 # (alamod scenario explain: flattened scenarios, eligible area per région and class, adoption per year).
 set(ALAMOD_SCENARIOS_TEST ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_scenarios.py)
-foreach(what phases ranks bad-input explain)
+foreach(what phases ranks restart bad-input explain)
   alamod_script_test(scenarios_${what} /usr/bin/python3 ${ALAMOD_SCENARIOS_TEST} ${what}
     --alamod $<TARGET_FILE:alamod> --source-dir ${CMAKE_SOURCE_DIR} --work ${ALAMOD_RUN_DIR}/scenarios_${what})
   set_tests_properties(scenarios_${what} PROPERTIES FIXTURES_REQUIRED france_data PROCESSORS 3 TIMEOUT 600)

@@ -79,11 +79,11 @@ void GridRun::run() {
       " MPI rank(s), configuration " + cfg_.path + " (sha256 " + cfg_.sha256.substr(0, 16) + "...)");
   if (!opt_.quiet) log("resolved configuration:\n" + cfg_.resolved);
   install_stop_handlers();
-  if (cfg_.scenarios.enabled() && !opt_.restart.empty())
-    throw InputError(cfg_.path + ": --restart of a run with scenarios is not supported yet: run it again with "
-                     "--overwrite");
-  if (cfg_.scenarios.enabled()) check_scenario_outputs();
-  else check_output_folder();
+  if (cfg_.scenarios.enabled() && !opt_.restart.empty() && opt_.restart != "latest")
+    throw InputError("--restart " + opt_.restart + ": a run with scenarios continues each phase from its newest "
+                     "checkpoint: give --restart alone");
+  if (!cfg_.scenarios.enabled()) check_output_folder();
+  else if (opt_.restart.empty()) check_scenario_outputs();  // a restart checks each phase's output as it comes to it
   const PhaseEvents& ev = phase_events();
   {
     PhaseTimer timer(times_.input, ev.input);
@@ -101,7 +101,7 @@ void GridRun::run() {
     // reading the spin-up years' climate is input; the rest is the spin-up itself
     times_.spinup += MPI_Wtime() - t - spinup_read_seconds_;
     times_.input += spinup_read_seconds_;
-  } else {
+  } else if (!cfg_.scenarios.enabled()) {  // scenarios: each phase continues from its own (scenario_phases.cpp)
     restore_checkpoint();
     times_.input += MPI_Wtime() - t;
   }

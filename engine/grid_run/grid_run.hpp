@@ -100,16 +100,21 @@ class GridRun {
   void check_scenario_outputs();
   /// The state at the branch, what every scenario starts from.
   struct BranchState {
-    std::vector<std::vector<double>> state;     ///< model_->state(), in its order
-    std::vector<std::vector<double>> fraction;  ///< tiles_.fraction
-    std::vector<double> weight;                 ///< tiles_.weight
-    std::vector<LucRule> luc_rules;             ///< the baseline's
+    std::map<std::string, std::vector<double>> fields;  ///< state_by_cell(): fractions and state per class and cell
+    std::vector<LucRule> luc_rules;                      ///< the baseline's
     std::vector<std::vector<double>> luc_applies;
   };
+  std::unique_ptr<BranchState> branch_;
   void keep_branch_state();
   void restore_branch_state();
   /// The forward phase of scenario `s` from the branch state: its plan, climate, land-use change, output.
-  void run_scenario(const scenario::Scenario& s);
+  void run_scenario(const scenario::Scenario& s, bool resume);
+  /// Collective: 0 nothing of `output_name` in the folder, 1 its checkpoints, 2 complete (model_comparison.hpp).
+  int phase_state(const std::string& output_name) const;
+  /// A checkpoint of historical.nc at its last year, kept until every scenario is complete.
+  void write_branch_checkpoint();
+  /// A restart after the historical years: the state at the branch from write_branch_checkpoint's file.
+  void read_branch_checkpoint();
   /// Before step_year of `year` in a scenario's forward phase: the year's InputChange to the model.
   void apply_scenario_inputs(int year);
   /// Collective: `change` to the model; a model that refuses it is an InputError naming `what`.
@@ -313,7 +318,6 @@ class GridRun {
   const scenario::Scenario* scenario_ = nullptr;  ///< the forward phase's scenario, nullptr otherwise
   std::unique_ptr<scenario::InterventionPlan> plan_;  ///< the forward phase's
   std::vector<std::unique_ptr<scenario::InterventionPlan>> plans_;  ///< per scenario, made before the historical years
-  std::unique_ptr<BranchState> branch_;
   std::unique_ptr<grids::MonthlyForcing> scenario_forcing_;  ///< a scenario's climate file (nullptr: forcing_)
   std::vector<std::unique_ptr<grids::MonthlyForcing>> forcings_;  ///< per scenario, opened before the historical years
   std::vector<double> cell_latitude_;  ///< per owned cell (degrees), for Oudin's PET under climate_delta

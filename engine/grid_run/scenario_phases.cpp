@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <functional>
 #include <fstream>
 #include <sstream>
 
@@ -15,6 +17,7 @@
 #include "engine/common/collective.hpp"
 #include "engine/common/number_format.hpp"
 #include "engine/grid_run/grid_run.hpp"
+#include "engine/grid_run/model_comparison.hpp"
 #include "engine/grid_run/output_lock.hpp"
 #include "engine/scenario/interventions.hpp"
 #include "engine/totals/run_totals.hpp"
@@ -25,6 +28,17 @@
 #include "models/common/pet.hpp"
 
 namespace alamod::engine {
+
+namespace {
+/// Collective: rank 0's answer on every rank.
+bool rank0_says(MPI_Comm comm, const std::function<bool()>& question) {
+  int rank = 0, yes = 0;
+  MPI_Comm_rank(comm, &rank);
+  if (rank == 0) yes = question() ? 1 : 0;
+  MPI_Bcast(&yes, 1, MPI_INT, 0, comm);
+  return yes != 0;
+}
+}  // namespace
 
 
 std::vector<char> scenario_luc_receivers(const RunConfig& cfg) {
@@ -51,20 +65,23 @@ void GridRun::check_scenario_outputs() {
 
 void GridRun::keep_branch_state() {
   branch_ = std::make_unique<BranchState>();
-  for (const auto& [name, v] : model_->state()) branch_->state.push_back(*v);
-  branch_->fraction = tiles_.fraction;
-  branch_->weight = tiles_.weight;
+  for (auto& [name, values] : state_by_cell()) branch_->fields[name] = std::move(values);
   branch_->luc_rules = luc_rules_;
   branch_->luc_applies = luc_applies_;
 }
 
 void GridRun::restore_branch_state() {
-  size_t k = 0;
-  for (const auto& [name, v] : model_->state()) *v = branch_->state[k++];
-  tiles_.fraction = branch_->fraction;
-  tiles_.weight = branch_->weight;
+  // as a restart restores a checkpoint: the fractions, the tiles from them, then the model's state
+  std::map<std::string, std::vector<double>> fields = branch_->fields;
   model_->set_input_change(InputChange{});
-  model_->state_restored();
+  restore_state_by_cell(fields);
+}
+
+int GridRun::phase_state(const std::string& output_name) const {
+  int state = 0;
+  if (rank_ == 0) state = output_state(opt_.out_dir, output_name);
+  MPI_Bcast(&state, 1, MPI_INT, 0, comm_);
+  return state;
 }
 
 void GridRun::run_scenarios() {
@@ -112,42 +129,99 @@ void GridRun::run_scenarios() {
     forcings_.back()->set_reading(comm_, cfg_.climate_reading);
   }
   std::vector<std::string> phases = {"historical"};
-  // the years before the branch, once
+  // the years before the branch, once; a restart continues them, or reads the state at the branch they left
   phase_ = "historical";
   cfg_.end_year = branch - 1;
   const double t0 = MPI_Wtime();
-  if (cfg_.totals) {
-    const std::string dir = opt_.out_dir + "/historical";
-    grids::on_rank0(comm_, [&] { create_output_folder(dir); });
-    totals_ = std::make_unique<RunTotals>(comm_, cfg_, dir, *partition_, cells_, tiles_.fraction);
+  const bool restart = !opt_.restart.empty();
+  const int historical = restart ? phase_state(cfg_.output_name) : 0;
+  if (historical == 2 || (historical == 1 && rank0_says(comm_, [&] { return grids::is_regular_file(opt_.out_dir + "/" + cfg_.output_name); }))) {
+    read_branch_checkpoint();
+  } else {
+    if (restart && historical == 0) {  // nothing of the historical years yet: from the spin-up
+      opt_.restart.clear();
+      check_output_folder();
+      spin_up();
+    } else if (restart) {
+      check_output_folder();
+      restore_checkpoint();
+    }
+    if (cfg_.totals) {
+      const std::string dir = opt_.out_dir + "/historical";
+      grids::on_rank0(comm_, [&] { create_output_folder(dir); });
+      totals_ = std::make_unique<RunTotals>(comm_, cfg_, dir, *partition_, cells_, tiles_.fraction);
+    }
+    simulate();
+    write_branch_checkpoint();
+    log("historical " + std::to_string(first) + "-" + std::to_string(branch - 1) + " done in " +
+        format_number("%.2f", MPI_Wtime() - t0) + " s; the state at 1 January " + std::to_string(branch) +
+        " is kept for every scenario");
   }
-  simulate();
   keep_branch_state();
-  log("historical " + std::to_string(first) + "-" + std::to_string(branch - 1) + " done in " +
-      format_number("%.2f", MPI_Wtime() - t0) + " s; the state at 1 January " + std::to_string(branch) +
-      " is kept for every scenario");
   cfg_.start_year = branch;
   cfg_.end_year = last;
   for (size_t k = 0; k < set.scenarios.size(); ++k) {
     const auto& s = set.scenarios[k];
     const double t = MPI_Wtime();
-    plan_ = std::move(plans_[k]);
-    run_scenario(s);
+    plans_[k].reset();  // made again on the tiles of the branch (a restart may have indexed them anew)
+    const int state = restart ? phase_state(s.name + ".nc") : 0;
+    if (state == 2) {
+      log("scenario " + s.name + ": complete, kept (" + opt_.out_dir + "/" + s.name + ".nc)");
+      phases.push_back(s.name);
+      continue;
+    }
+    run_scenario(s, state == 1);
     phases.push_back(s.name);
     log("scenario " + s.name + " " + std::to_string(branch) + "-" + std::to_string(last) + " done in " +
         format_number("%.2f", MPI_Wtime() - t) + " s");
   }
   scenario_ = nullptr;
   if (cfg_.totals) merge_scenario_totals(phases);
+  // every scenario is complete: the state at the branch is no longer needed
+  phase_ = "historical";
+  cfg_.output_name = "historical.nc";
+  if (rank_ == 0) remove_checkpoints();
 }
 
-void GridRun::run_scenario(const scenario::Scenario& s) {
+void GridRun::write_branch_checkpoint() {
+  // a checkpoint of historical.nc at its last year (its output snapshot: a copy of the complete file), kept until
+  // every scenario is complete: a restart reads the state at the branch from it
+  const int year = cfg_.end_year;
+  collectively(comm_, [&] {
+    if (rank_ != 0) return;
+    std::error_code ec;
+    std::filesystem::copy_file(out_path_, output_snapshot(year), std::filesystem::copy_options::overwrite_existing, ec);
+    if (ec) throw InputError(output_snapshot(year) + ": cannot write the copy of " + out_path_ + " (" + ec.message() + ")");
+  });
+  write_checkpoint(year);
+}
+
+void GridRun::read_branch_checkpoint() {
+  const int year = cfg_.end_year;  // the last historical year
+  const std::string path = checkpoint_path(year);
+  if (!rank0_says(comm_, [&] { return grids::is_regular_file(path) && is_ours(path); }))
+    throw InputError(path + ": historical.nc is complete but its state at the branch (this checkpoint) is missing; "
+                     "start again with --overwrite");
+  if (input_sha256_.empty()) hash_inputs();
+  cfg_.end_year = year + 1;  // the checkpoint's next year is the branch
+  int next = 0;
+  const std::string why = read_checkpoint(path, next);
+  cfg_.end_year = year;
+  if (!why.empty()) throw InputError(why + "; start again with --overwrite");
+  check_inputs_unchanged();
+  log("restart: historical.nc is complete; the state at 1 January " + std::to_string(year + 1) + " read from " + path);
+}
+
+void GridRun::run_scenario(const scenario::Scenario& s, bool resume) {
   restore_branch_state();
   phase_ = s.name;
   scenario_ = &s;
   cfg_.output_name = s.name + ".nc";
+  opt_.restart = resume ? "latest" : "";
   check_output_folder();
   first_year_index_ = 0;
+  restored_from_.clear();
+  if (resume) restore_checkpoint();  // its state, the year it continues with, its output as of then
   output_rows_ = OutputRowSchedule{};
   compute_checks_ = ComputeSchedule{};
   checkpointed_ = false;
@@ -170,6 +244,11 @@ void GridRun::run_scenario(const scenario::Scenario& s) {
     luc_rules_.insert(luc_rules_.end(), rules.begin(), rules.end());
     luc_applies_.insert(luc_applies_.end(), applies.begin(), applies.end());
   }
+  // the interventions on the tiles as they are now (the same tiles a restart indexes from the same fractions)
+  plan_.reset();
+  if (!s.interventions.empty())
+    plan_ = std::make_unique<scenario::InterventionPlan>(
+        comm_, cfg_, s, scenario::TileView{&cells_, &tiles_.cls, &tiles_.cell, &tiles_.fraction});
   // the climate from the branch year (opened and checked before the historical years)
   scenario_forcing_ = std::move(forcings_[static_cast<size_t>(&s - cfg_.scenarios.scenarios.data())]);
   if (!scenario_forcing_ && !s.climate.empty()) {

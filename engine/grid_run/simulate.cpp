@@ -139,6 +139,10 @@ void GridRun::lay_out_output_rows() {
 }
 
 void GridRun::write_spin_up_result() {
+  if (spinup_.residual.size() != cells_.size()) {  // a scenario begun after a restart: the spin-up ran in an earlier job
+    spinup_.residual.assign(cells_.size(), std::numeric_limits<double>::quiet_NaN());
+    spinup_.cycles.assign(cells_.size(), std::numeric_limits<double>::quiet_NaN());
+  }
   writer_->write_static("spinup_residual", to_io_rows(spinup_.residual));
   writer_->write_static("spinup_iterations", to_io_rows(spinup_.cycles));
   std::vector<double> initial;

@@ -11,6 +11,10 @@
       land-use change only in Bretagne (53) from 2020; totals.csv carries every phase.
   test_scenarios.py ranks     --alamod PATH --source-dir DIR --work DIR
       The same run on 1 and 3 ranks: every variable of every file bitwise the same as on 2 ranks.
+  test_scenarios.py restart   --alamod PATH --source-dir DIR --work DIR
+      A run on 2 ranks stopped by SIGTERM in a scenario's forward period (and another in the historical years),
+      continued with --restart on 3 ranks: every file bitwise the same as an uninterrupted run on 1 rank; the
+      complete phases are kept, the checkpoints removed at the end.
   test_scenarios.py bad-input --alamod PATH --source-dir DIR --work DIR
       Every bad scenario input: exit 1, one line `alamod: error:` naming the file, the scenario and the key; no output.
   test_scenarios.py explain   --alamod PATH --source-dir DIR --work DIR
@@ -37,7 +41,7 @@ VARIABLES = ["cSoil", "cSoilPools", "rh", "fCarbonInput"]
 def args():
     import argparse
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["phases", "ranks", "bad-input", "explain"])
+    ap.add_argument("mode", choices=["phases", "ranks", "restart", "bad-input", "explain"])
     ap.add_argument("--alamod", required=True)
     ap.add_argument("--source-dir", required=True)
     ap.add_argument("--work", required=True)
@@ -189,6 +193,69 @@ def ranks(a):
         check("totals.csv on %d rank(s) = on 2" % n, t2 == tn)
 
 
+def rank_pids(out):
+    """PIDs of the alamod rank processes writing into `out` (not mpiexec)."""
+    p = subprocess.run(["pgrep", "-f", "alamod run .* --out %s " % out], capture_output=True, text=True)
+    pids = []
+    for pid in p.stdout.split():
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                argv0 = f.read().split(b"\0")[0]
+        except OSError:
+            continue
+        if os.path.basename(argv0) == b"alamod" and int(pid) != os.getpid():
+            pids.append(int(pid))
+    return pids
+
+
+def stop_at(a, ranks, out, marker):
+    """A run stopped by SIGTERM to every rank when its log shows `marker`; (seen, exit code, stderr)."""
+    import signal
+    cmd = ["mpiexec", "-n", str(ranks), a.alamod, "run", config(a), "--out", out, "--overwrite",
+           "--checkpoint-every", "2"]
+    p = subprocess.Popen(cmd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen = False
+    for line in p.stdout:
+        if marker in line:
+            seen = True
+            for pid in rank_pids(out):
+                os.kill(pid, signal.SIGTERM)
+            break
+    _, err = p.communicate(timeout=300)
+    return seen, p.returncode, err
+
+
+def restart(a):
+    os.makedirs(a.work, exist_ok=True)
+    ref = os.path.join(a.work, "ref")
+    p = run(a, 1, ref, extra=("--quiet",))
+    check("uninterrupted run on 1 rank exits 0", p.returncode == 0, p.stderr[-2000:])
+    for case, marker, kept in (("forward", "scenario same 2020-2024 done", ["baseline.nc", "same.nc"]),
+                               ("historical", "year 2016 done", [])):
+        out = os.path.join(a.work, case)
+        seen, rc, err = stop_at(a, 2, out, marker)
+        check("%s: stopped by SIGTERM (exit 75) after '%s'" % (case, marker), seen and rc == 75, (seen, rc, err[-800:]))
+        check("%s: the complete phases are there" % case,
+              all(os.path.exists(os.path.join(out, f)) for f in kept) and
+              not os.path.exists(os.path.join(out, "luc.nc")), os.listdir(out))
+        q = run(a, 3, out, extra=("--restart",))
+        check("%s: --restart on 3 ranks exits 0" % case, q.returncode == 0, q.stderr[-2000:])
+        if q.returncode != 0:
+            continue
+        if case == "forward":
+            check("forward: the restart keeps the complete scenarios and reads the state at the branch",
+                  "baseline: complete, kept" in q.stdout and "the state at 1 January 2020 read from" in q.stdout,
+                  q.stdout[-2000:])
+        for s in SCENARIOS + ["historical"]:
+            x, y = read(os.path.join(ref, s + ".nc")), read(os.path.join(out, s + ".nc"))
+            bad = [v for v in VARIABLES if not same_bits(x[v], y[v])]
+            check("%s: %s.nc after the restart = uninterrupted on 1 rank (bitwise)" % (case, s), not bad, bad)
+        check("%s: totals.csv = the uninterrupted run's" % case,
+              open(os.path.join(ref, "totals.csv")).read() == open(os.path.join(out, "totals.csv")).read())
+        left = [f for f in os.listdir(out) if "checkpoint" in f]
+        check("%s: no checkpoint left at the end" % case, not left, left)
+
+
 BAD = [
     # (name, scenario tables appended to the plain configuration, what the message must hold)
     ("unknown practice", '[scenario.x]\n[[scenario.x.intervention]]\npractice = "cover_crop"\n',
@@ -301,7 +368,7 @@ def explain(a):
 
 def main():
     a = args()
-    {"phases": phases, "ranks": ranks, "bad-input": bad_input, "explain": explain}[a.mode](a)
+    {"phases": phases, "ranks": ranks, "restart": restart, "bad-input": bad_input, "explain": explain}[a.mode](a)
     finish()
 
 
