@@ -9,18 +9,21 @@
 #include <filesystem>
 #include <functional>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "decomposition/row_io_layout.hpp"
 #include "engine/climate/delta.hpp"
 #include "engine/common/atomic_file.hpp"
 #include "engine/common/collective.hpp"
+#include "engine/common/csv_line.hpp"
 #include "engine/common/number_format.hpp"
 #include "engine/grid_run/grid_run.hpp"
 #include "engine/grid_run/model_comparison.hpp"
 #include "engine/grid_run/output_lock.hpp"
 #include "engine/scenario/interventions.hpp"
 #include "engine/totals/run_totals.hpp"
+#include "engine/totals/totals_files.hpp"
 #include "grids/cf_writer.hpp"
 #include "grids/input_error.hpp"
 #include "grids/lon_lat.hpp"
@@ -339,9 +342,13 @@ void GridRun::apply_climate_delta(int year) {
 }
 
 void GridRun::merge_scenario_totals(const std::vector<std::string>& phases) const {
+  // every phase's rows with its name in the scenario column; a scenario's gsocseq_rsr_t_ha_yr filled with its
+  // density minus the baseline's of the same year, zone and land cover, over the years since the branch
   collectively(comm_, [&] {
     if (rank_ != 0) return;
     std::string out, header;
+    std::map<std::string, double> baseline;  // year,kind,code,land_cover -> soc_t_ha
+    auto key = [](const std::vector<std::string>& f) { return f[2] + "," + f[3] + "," + f[4] + "," + f[6]; };
     for (const auto& phase : phases) {
       const std::string path = opt_.out_dir + "/" + phase + "/totals.csv";
       std::ifstream in(path);
@@ -354,13 +361,23 @@ void GridRun::merge_scenario_totals(const std::vector<std::string>& phases) cons
           if (header.empty()) out += line + "\n", header = line;
           continue;
         }
-        const auto comma = line.find(',');  // the scenario column, the first
-        out += phase + line.substr(comma) + "\n";
+        std::vector<std::string> f = csv_fields(line);
+        if (f.size() != 16) throw InputError(path + ": a row without the 16 columns of totals.csv");
+        f[0] = phase;
+        if (phase == "baseline") baseline[key(f)] = std::strtod(f[9].c_str(), nullptr);
+        else if (phase != "historical") {
+          const auto b = baseline.find(key(f));
+          const double e = std::atoi(f[2].c_str()) - cfg_.scenarios.branch_year + 1.0;
+          if (b != baseline.end() && e > 0) f[15] = shortest_number((std::strtod(f[9].c_str(), nullptr) - b->second) / e);
+        }
+        for (size_t k = 0; k < f.size(); ++k) out += (k ? "," : "") + csv_field(f[k]);
+        out += "\n";
       }
     }
     write_output_atomically(opt_.out_dir + "/totals.csv", out);
     if (!opt_.quiet)
-      std::printf("wrote %s/totals.csv (the historical years and every scenario; each phase's report in DIR/NAME/)\n",
+      std::printf("wrote %s/totals.csv (the historical years and every scenario, with GSOCseq's relative rate against "
+                  "the baseline; each phase's own totals and report in DIR/NAME/)\n",
                   opt_.out_dir.c_str());
   });
 }
