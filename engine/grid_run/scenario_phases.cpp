@@ -23,6 +23,7 @@
 #include "engine/grid_run/output_lock.hpp"
 #include "engine/scenario/interventions.hpp"
 #include "engine/totals/run_totals.hpp"
+#include "engine/totals/scenario_report.hpp"
 #include "engine/totals/totals_files.hpp"
 #include "grids/cf_writer.hpp"
 #include "grids/input_error.hpp"
@@ -180,6 +181,12 @@ void GridRun::run_scenarios() {
   }
   scenario_ = nullptr;
   if (cfg_.totals) merge_scenario_totals(phases);
+  if (cfg_.totals && cfg_.totals_report)  // DIR/scenarios.html: the scenarios against the baseline
+    collectively(comm_, [&] {
+      if (rank_ != 0) return;
+      write_scenario_comparison(opt_.out_dir, phases);
+      if (!opt_.quiet) log("wrote " + opt_.out_dir + "/scenarios.html (every scenario against the baseline)");
+    });
   // every scenario is complete: the state at the branch is no longer needed
   phase_ = "historical";
   cfg_.output_name = "historical.nc";
