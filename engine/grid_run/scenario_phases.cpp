@@ -100,6 +100,9 @@ void GridRun::run_scenarios() {
   // a model that cannot take the interventions is refused before anything is computed
   bool interventions = false;
   for (const auto& s : set.scenarios) interventions = interventions || !s.interventions.empty();
+  if (interventions && vegetation_ && cfg_.vegetation.litter_to_soil)
+    throw InputError(cfg_.path + ": scenarios with interventions and [vegetation] litter to the soil both set the soil "
+                     "model's inputs: not supported together yet (run the scenarios without the vegetation coupling)");
   if (interventions) {
     InputChange probe;
     probe.plant_factor.assign(tiles_.tiles(), 1.0);
