@@ -141,8 +141,15 @@ void GridRun::run_scenarios() {
   cfg_.end_year = branch - 1;
   const double t0 = MPI_Wtime();
   const bool restart = !opt_.restart.empty();
+  // the historical phase's checkpoints: the state at the branch (its last year), or an unfinished phase's
+  int newest = -1;
+  if (restart && rank_ == 0) {
+    const auto years = checkpoint_years();
+    if (!years.empty()) newest = years.back();
+  }
+  MPI_Bcast(&newest, 1, MPI_INT, 0, comm_);
   const int historical = restart ? phase_state(cfg_.output_name) : 0;
-  if (historical == 2 || (historical == 1 && rank0_says(comm_, [&] { return grids::is_regular_file(opt_.out_dir + "/" + cfg_.output_name); }))) {
+  if (newest == branch - 1 || historical == 2) {
     read_branch_checkpoint();
   } else {
     if (restart && historical == 0) {  // nothing of the historical years yet: from the spin-up
@@ -160,6 +167,15 @@ void GridRun::run_scenarios() {
     }
     simulate();
     write_branch_checkpoint();
+    // the scenarios' files of an earlier run in this folder belong to another state at the branch: removed
+    const std::string keep = cfg_.output_name;
+    if (rank_ == 0)
+      for (const auto& s : set.scenarios) {
+        cfg_.output_name = s.name + ".nc";
+        remove_checkpoints();
+        std::remove((opt_.out_dir + "/" + cfg_.output_name).c_str());
+      }
+    cfg_.output_name = keep;
     log("historical " + std::to_string(first) + "-" + std::to_string(branch - 1) + " done in " +
         format_number("%.2f", MPI_Wtime() - t0) + " s; the state at 1 January " + std::to_string(branch) +
         " is kept for every scenario");

@@ -23,6 +23,7 @@
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -239,6 +240,7 @@ def restart(a):
     for case, marker, kept in (("forward", "scenario same 2020-2024 done", ["baseline.nc", "same.nc"]),
                                ("historical", "year 2016 done", [])):
         out = os.path.join(a.work, case)
+        shutil.rmtree(out, ignore_errors=True)  # the files of an earlier test run are kept until a phase commits
         seen, rc, err = stop_at(a, 2, out, marker)
         check("%s: stopped by SIGTERM (exit 75) after '%s'" % (case, marker), seen and rc == 75, (seen, rc, err[-800:]))
         check("%s: the complete phases are there" % case,
