@@ -39,7 +39,7 @@ Usage:
 Splits of the added kinds into RothC's pools (models/rothc/README.md, "Scenario inputs", on the branch of the
 scenario inputs): plant = the class's DPM/RPM ratio; cover_crop, grass = 1.44 (crops and improved grassland,
 Coleman & Jenkinson 1996); woody = 0.25 (woodland); manure = farmyard manure 0.49 DPM, 0.49 RPM, 0.02 HUM
-(Coleman & Jenkinson 1996); compost and digestate: KIND_SPLIT below (assumed until that README states them).
+(Coleman & Jenkinson 1996); compost and digestate: the FYM split too, as models/rothc/README.md "Scenario inputs" states.
 Months: cover_crop September-February in equal shares (soil covered then); the other kinds the class's
 input_share.
 
@@ -76,11 +76,10 @@ KIND_SPLIT = {
     "grass": _ratio_split(1.44),
     "woody": _ratio_split(0.25),
     "manure": (0.49, 0.49, 0.02),
-    # compost: stabilised material, a larger humified share (assumed; AMG h = 0.71-0.82 against 0.64 for cattle
-    # manure in parameters_EOM.csv, Levavasseur et al. 2022)
-    "compost": (0.20, 0.50, 0.30),
-    # digestate: the labile part is digested, the rest resembles manure (assumed; AMG h = 0.48-0.66)
-    "digestate": (0.40, 0.55, 0.05),
+    # compost and digestate: RothC has no published split of its own for them; the grid binding gives them the
+    # FYM split (models/rothc/README.md, "Scenario inputs"), and so does this script
+    "compost": (0.49, 0.49, 0.02),
+    "digestate": (0.49, 0.49, 0.02),
 }
 COVER_CROP_MONTHS = [8, 9, 10, 11, 0, 1]  # September-February (0-based)
 

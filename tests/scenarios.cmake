@@ -4,10 +4,16 @@
 # its year and its zone, totals.csv of every phase), ranks (every file bitwise the same on 1, 2 and 3 ranks with cells
 # moving), restart (SIGTERM in a scenario's forward period or in the historical years on 2 ranks, --restart on 3:
 # every file bitwise an uninterrupted 1-rank run's), bad-input (every bad scenario input: one line naming the file, scenario and key, nothing written), explain
-# (alamod scenario explain: flattened scenarios, eligible area per région and class, adoption per year).
+# (alamod scenario explain: flattened scenarios, eligible area per région and class, adoption per year), report (the
+# scenario comparison page in headless Chromium, its difference GeoTIFFs against the NetCDF outputs).
 set(ALAMOD_SCENARIOS_TEST ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_scenarios.py)
-foreach(what phases ranks restart bad-input explain)
+foreach(what phases ranks restart bad-input explain report)
   alamod_script_test(scenarios_${what} /usr/bin/python3 ${ALAMOD_SCENARIOS_TEST} ${what}
     --alamod $<TARGET_FILE:alamod> --source-dir ${CMAKE_SOURCE_DIR} --work ${ALAMOD_RUN_DIR}/scenarios_${what})
   set_tests_properties(scenarios_${what} PROPERTIES FIXTURES_REQUIRED france_data PROCESSORS 3 TIMEOUT 600)
 endforeach()
+
+# The spin-up's own climate period and file (spinup.first_year, spinup.climate): tests/integration/test_spinup_climate.py.
+alamod_script_test(scenarios_spinup_climate /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/integration/test_spinup_climate.py
+  --alamod $<TARGET_FILE:alamod> --source-dir ${CMAKE_SOURCE_DIR} --work ${ALAMOD_RUN_DIR}/scenarios_spinup_climate)
+set_tests_properties(scenarios_spinup_climate PROPERTIES FIXTURES_REQUIRED france_data PROCESSORS 2 TIMEOUT 600)

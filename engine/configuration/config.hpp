@@ -79,6 +79,11 @@ struct RunConfig {
   grids::MonthlyForcing::Reading climate_reading = grids::MonthlyForcing::Reading::automatic;  ///< inputs.climate_reading
   // spin-up
   int spinup_years = 10;
+  /// spinup.first_year: the first year of the spin-up's mean climate (0: run.start_year)
+  int spinup_first_year = 0;
+  /// spinup.climate: the monthly file the spin-up's mean climate comes from ("": inputs.climate)
+  std::string spinup_climate;
+  int spinup_start() const { return spinup_first_year ? spinup_first_year : start_year; }
   std::string spinup_method = "equilibrium";  ///< "equilibrium" with the given inputs, or "inverse" to the observed stock
   /// Parameters of the run's model, from [MODEL.parameters] and parameter files (name as declared by
   /// the model, value in its declared unit; names and bounds checked).

@@ -83,6 +83,13 @@ const std::vector<ConfigKey>& config_keys() {
        "are then divided by their sum", within(0, 0.5)},
       {"spinup.years", "integer", "10", "yr",
        "the mean monthly climate of this many first forcing years drives the equilibrium", at_least(1)},
+      {"spinup.first_year", "integer", "run.start_year", "yr",
+       "first year of the spin-up's mean climate (e.g. 1961 for a 1961-1990 reference climate before a run that "
+       "starts in 1990); its file (spinup.climate or inputs.climate) must hold spinup.years years from it"},
+      {"spinup.climate", "path", "inputs.climate", "-",
+       "a monthly climate file of its own for the spin-up (a reference period, e.g. a SAFRAN or CAMELS-FR "
+       "climatology made by alamod climate prepare), read with the same variable names and remapped to the grid "
+       "as inputs.climate"},
       text_key("spinup.method", "equilibrium",
                "equilibrium: pools at equilibrium with inputs.carbon_input; inverse: the carbon input (and manure) "
                "is scaled per cell so that the equilibrium SOC equals inputs.soc_stock (GSOCseq protocol), and the "

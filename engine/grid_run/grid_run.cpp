@@ -52,7 +52,7 @@ bool make_directories(const std::string& path) {
 
 GridRun::GridRun(MPI_Comm comm, RunConfig config, GridRunOptions options)
     : comm_(comm), cfg_(std::move(config)), opt_(std::move(options)) {
-  spinup_first_year_ = cfg_.start_year;
+  spinup_first_year_ = cfg_.spinup_start();
   if (cfg_.scenarios.enabled()) cfg_.output_name = "historical.nc";  // the years before the branch
   MPI_Comm_rank(comm_, &rank_);
   MPI_Comm_size(comm_, &size_);
@@ -151,9 +151,11 @@ void GridRun::spin_up() {
   spinup_read_seconds_ = MPI_Wtime() - read_start;
   collectively(comm_, [&] {
     // the model's valid range (its kValidRange) before the model sees the climate
-    const std::string years = cfg_.spinup_years == 1 ? "year " + std::to_string(cfg_.start_year)
-                                                      : "years " + std::to_string(cfg_.start_year) + "-" +
-                                                            std::to_string(cfg_.start_year + cfg_.spinup_years - 1);
+    const int y0 = cfg_.spinup_start();
+    const std::string years = (cfg_.spinup_years == 1 ? "year " + std::to_string(y0)
+                                                      : "years " + std::to_string(y0) + "-" +
+                                                            std::to_string(y0 + cfg_.spinup_years - 1)) +
+                              (cfg_.spinup_climate.empty() ? std::string() : " of " + cfg_.spinup_climate);
     check_climate_range(find_model(cfg_.model).info, mean,
                         [this](std::size_t i) { return cfg_.grid.describe_cell(cells_[i]); }, 0,
                         "the mean climate of the spin-up " + years);
@@ -176,8 +178,26 @@ void GridRun::spin_up() {
 MonthlyClimate GridRun::mean_spinup_climate() {
   const size_t n = cells_.size();
   MonthlyClimate year, mean(3, std::vector<double>(12 * n, 0.0));
+  const int y0 = cfg_.spinup_start(), y1 = y0 + cfg_.spinup_years - 1;
+  // the spin-up's own file (spinup.climate), or the run's; either must hold every month of its period
+  std::unique_ptr<grids::MonthlyForcing> own;
+  const std::string& file = cfg_.spinup_climate.empty() ? cfg_.climate : cfg_.spinup_climate;
+  collectively(comm_, [&] {
+    if (!cfg_.spinup_climate.empty())
+      own = std::make_unique<grids::MonthlyForcing>(
+          cfg_.spinup_climate, cfg_.grid, cells_,
+          std::vector<grids::ForcingVariable>{{cfg_.var_tas, grids::ForcingQuantity::temperature},
+                                              {cfg_.var_pr, grids::ForcingQuantity::precipitation},
+                                              {cfg_.var_pet, grids::ForcingQuantity::water_amount}});
+    const grids::MonthlyForcing& f = own ? *own : *forcing_;
+    if (const std::string month = f.first_missing_month(y0, y1); !month.empty())
+      throw InputError(file + ": the time axis has no value for " + month + " (it holds " + f.time_span() +
+                       "), but the spin-up needs every month of " + std::to_string(y0) + "-" + std::to_string(y1) +
+                       " (spinup.first_year and spinup.years)");
+  });
+  grids::MonthlyForcing& source = own ? *own : *forcing_;
   for (int y = 0; y < cfg_.spinup_years; ++y) {
-    collectively(comm_, [&] { forcing_->read_year(cfg_.start_year + y, year); });
+    collectively(comm_, [&] { source.read_year(y0 + y, year); });
     for (int v = 0; v < 3; ++v)
       for (size_t k = 0; k < 12 * n; ++k) mean[v][k] += year[v][k];
   }

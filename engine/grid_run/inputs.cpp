@@ -293,7 +293,10 @@ void GridRun::open_forcing() {
         std::vector<grids::ForcingVariable>{{cfg_.var_tas, grids::ForcingQuantity::temperature},
                                             {cfg_.var_pr, grids::ForcingQuantity::precipitation},
                                             {cfg_.var_pet, grids::ForcingQuantity::water_amount}});
-    const int need_end = std::max(cfg_.end_year, cfg_.start_year + cfg_.spinup_years - 1);
+    // the spin-up's years when it reads this file before the run's start are checked where it reads them
+    const int need_end = std::max(cfg_.end_year, cfg_.spinup_climate.empty() && !cfg_.spinup_first_year
+                                                     ? cfg_.start_year + cfg_.spinup_years - 1
+                                                     : cfg_.end_year);
     if (const std::string month = forcing_->first_missing_month(cfg_.start_year, need_end); !month.empty())
       throw InputError(cfg_.climate + ": the time axis has no value for " + month + " (it holds " +
                        forcing_->time_span() + "), but the run needs every month of " +

@@ -174,7 +174,9 @@ std::map<std::string, std::string> GridRun::describe_provenance() const {
                                                              : "")},
       {"alamod_vegetation", vegetation_ ? vegetation_->describe() : std::string("none: the static carbon input")},
       {"alamod_spinup", spinup_.method + "; mean monthly climate of " + std::to_string(cfg_.spinup_years) +
-                            " years from " + std::to_string(spinup_first_year_) + model_->spinup_note()},
+                            " years from " + std::to_string(spinup_first_year_) +
+                            (cfg_.spinup_climate.empty() ? std::string() : " of " + cfg_.spinup_climate) +
+                            model_->spinup_note()},
   };
   if (!phase_.empty()) {  // a run with scenarios (scenario_phases.cpp)
     a["alamod_scenario"] = phase_;

@@ -91,7 +91,7 @@ int GridRun::phase_state(const std::string& output_name) const {
 void GridRun::run_scenarios() {
   const auto& set = cfg_.scenarios;
   const int first = cfg_.start_year, last = cfg_.end_year, branch = set.branch_year;
-  spinup_first_year_ = first;
+  spinup_first_year_ = cfg_.spinup_start();
   std::string names;
   for (const auto& s : set.scenarios) names += (names.empty() ? "" : ", ") + s.name;
   shared_note_ = "spin-up and " + std::to_string(first) + (branch - 1 > first ? "-" + std::to_string(branch - 1) : "") +

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <memory>
 
 #include <cpl_conv.h>
@@ -472,6 +473,26 @@ std::string base64(const std::string& bytes) {
     out += '=';
   }
   return out;
+}
+
+RasterField read_raster_field(const std::string& path, const std::string& missing) {
+  GDALAllRegister();
+  std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(GDALOpen(path.c_str(), GA_ReadOnly)));
+  if (!ds) throw InputError(path + ": cannot be opened (" + missing + ")");
+  double gt[6];
+  ds->GetGeoTransform(gt);
+  const int nx = ds->GetRasterXSize(), ny = ds->GetRasterYSize();
+  const char* wkt = ds->GetProjectionRef();
+  RasterField f{grids::GridSpec::from_extent(wkt ? wkt : "", gt[0], gt[3] + ny * gt[5], gt[0] + nx * gt[1], gt[3], gt[1]),
+                std::vector<float>(static_cast<size_t>(nx) * ny)};
+  GDALRasterBand* b = ds->GetRasterBand(1);
+  if (b->RasterIO(GF_Read, 0, 0, nx, ny, f.values.data(), nx, ny, GDT_Float32, 0, 0) != CE_None)
+    throw InputError(path + ": cannot be read");
+  int has_nodata = 0;
+  const double nodata = b->GetNoDataValue(&has_nodata);
+  for (float& v : f.values)
+    if (has_nodata && v == static_cast<float>(nodata)) v = std::numeric_limits<float>::quiet_NaN();
+  return f;
 }
 
 }  // namespace alamod::engine

@@ -79,6 +79,13 @@ void write_png(const std::string& path, const Canvas& image);
 /// deflate, the grid's CRS), with the band's description and units. Throws InputError.
 void write_cog(const std::string& path, const grids::GridSpec& grid, const std::vector<float>& values,
                const std::string& description, const std::string& units);
+/// A raster read back (band 1 as float, nodata as NaN) with its grid, e.g. a report's soc_change.tif.
+struct RasterField {
+  grids::GridSpec grid;
+  std::vector<float> values;
+};
+/// Throws InputError "PATH: cannot be opened (`missing`)" or "PATH: cannot be read".
+RasterField read_raster_field(const std::string& path, const std::string& missing);
 /// Base64 of bytes (RFC 4648), for data: URIs.
 std::string base64(const std::string& bytes);
 

@@ -72,30 +72,6 @@ ModelTotals read_totals(const std::string& path, const std::string& model) {
   return t;
 }
 
-struct Field {
-  grids::GridSpec grid;
-  std::vector<float> values;
-};
-
-Field read_field(const std::string& path) {
-  GDALAllRegister();
-  std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(GDALOpen(path.c_str(), GA_ReadOnly)));
-  if (!ds) throw InputError(path + ": cannot be opened (the model's report maps are missing)");
-  double gt[6];
-  ds->GetGeoTransform(gt);
-  const int nx = ds->GetRasterXSize(), ny = ds->GetRasterYSize();
-  const char* wkt = ds->GetProjectionRef();
-  Field f{grids::GridSpec::from_extent(wkt ? wkt : "", gt[0], gt[3] + ny * gt[5], gt[0] + nx * gt[1], gt[3], gt[1]),
-          std::vector<float>(static_cast<size_t>(nx) * ny)};
-  GDALRasterBand* b = ds->GetRasterBand(1);
-  if (b->RasterIO(GF_Read, 0, 0, nx, ny, f.values.data(), nx, ny, GDT_Float32, 0, 0) != CE_None)
-    throw InputError(path + ": cannot be read");
-  int has_nodata = 0;
-  const double nodata = b->GetNoDataValue(&has_nodata);
-  for (float& v : f.values)
-    if (has_nodata && v == static_cast<float>(nodata)) v = std::numeric_limits<float>::quiet_NaN();
-  return f;
-}
 
 std::string fixed(double v, int decimals) {
   char b[64];
@@ -125,8 +101,8 @@ void write_model_comparison(const std::string& dir, const std::vector<std::strin
   if (!report) return;
 
   // maps: each model's change, then the mean, the spread and the standard deviation over the models
-  std::vector<Field> change;
-  for (const auto& m : models) change.push_back(read_field(dir + "/" + m + "/" + ReportFiles::change_tif));
+  std::vector<RasterField> change;
+  for (const auto& m : models) change.push_back(read_raster_field(dir + "/" + m + "/" + ReportFiles::change_tif, "the model's report maps are missing"));
   const grids::GridSpec grid = change.front().grid;
   const size_t n = change.front().values.size();
   for (size_t k = 1; k < change.size(); ++k)

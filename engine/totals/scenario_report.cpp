@@ -85,30 +85,6 @@ PhaseTotals read_phase(const std::string& path, const std::string& name) {
   return t;
 }
 
-struct Field {
-  grids::GridSpec grid;
-  std::vector<float> values;
-};
-
-Field read_field(const std::string& path) {
-  GDALAllRegister();
-  std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(GDALOpen(path.c_str(), GA_ReadOnly)));
-  if (!ds) throw InputError(path + ": cannot be opened (the scenario's report maps are missing)");
-  double gt[6];
-  ds->GetGeoTransform(gt);
-  const int nx = ds->GetRasterXSize(), ny = ds->GetRasterYSize();
-  const char* wkt = ds->GetProjectionRef();
-  Field f{grids::GridSpec::from_extent(wkt ? wkt : "", gt[0], gt[3] + ny * gt[5], gt[0] + nx * gt[1], gt[3], gt[1]),
-          std::vector<float>(static_cast<size_t>(nx) * ny)};
-  GDALRasterBand* b = ds->GetRasterBand(1);
-  if (b->RasterIO(GF_Read, 0, 0, nx, ny, f.values.data(), nx, ny, GDT_Float32, 0, 0) != CE_None)
-    throw InputError(path + ": cannot be read");
-  int has_nodata = 0;
-  const double nodata = b->GetNoDataValue(&has_nodata);
-  for (float& v : f.values)
-    if (has_nodata && v == static_cast<float>(nodata)) v = std::numeric_limits<float>::quiet_NaN();
-  return f;
-}
 
 std::string fixed(double v, int decimals, bool sign = false) {
   char b[64];
@@ -144,14 +120,14 @@ void write_scenario_comparison(const std::string& dir, const std::vector<std::st
   const double years = last - branch + 1.0;
 
   // maps: each scenario's end stock minus the baseline's
-  const Field base_change = read_field(dir + "/" + base.name + "/" + ReportFiles::change_tif);
+  const RasterField base_change = read_raster_field(dir + "/" + base.name + "/" + ReportFiles::change_tif, "the scenario's report maps are missing");
   const size_t n = base_change.values.size();
   const float nan = std::numeric_limits<float>::quiet_NaN();
   std::vector<std::vector<float>> diff;
   std::vector<float> all;
   for (size_t k = 1; k < scen.size(); ++k) {
     const std::string path = dir + "/" + scen[k].name + "/" + ReportFiles::change_tif;
-    const Field f = read_field(path);
+    const RasterField f = read_raster_field(path, "the scenario's report maps are missing");
     if (f.values.size() != n) throw InputError(path + ": another grid than the baseline's");
     std::vector<float> d(n, nan);
     for (size_t i = 0; i < n; ++i)
@@ -168,7 +144,7 @@ void write_scenario_comparison(const std::string& dir, const std::vector<std::st
     const std::string tif = "soc_difference_" + name + ".tif", png = "map_soc_difference_" + name + ".png";
     write_cog(dir + "/" + tif, base_change.grid, diff[k - 1],
               "soil organic carbon stock of scenario " + name + " minus the baseline's, " + period, "t ha-1");
-    const Canvas map = map_figure(base_change.grid, diff[k - 1], scale, px, name + " minus baseline, " + period, "t C ha-1");
+    const Canvas map = map_figure(base_change.grid, diff[k - 1], scale, px, name + " minus baseline, " + std::to_string(last), "t C ha-1");
     write_png(dir + "/" + png, map);
     figures.push_back(img(map, name + " minus baseline", png + ", " + tif + " (t C ha-1)"));
   }

@@ -15,7 +15,7 @@ The generator (tests/unit/make_example_report.cpp) writes WORK/report.html and W
 2 models (RothC, ICBM) x 2 sites x 2 treatments of synthetic data, plus the multi-model mean.
 Checks that the file is self-contained, that Chromium's rendered DOM (--dump-dom) holds the heat
 map, one time-series plot per site and treatment with a line per model and the observed points,
-and a 1:1 scatter per model, and that a screenshot (--screenshot, 1400 x 2000) is not blank and
+and a 1:1 scatter per model, and that a screenshot (--screenshot, 1400 x 2800) is not blank and
 shows the model colours and the heat map.
 
 Chromium is required: without it the test FAILS (scripts/install_deps.sh --with-browser installs it).
@@ -201,8 +201,12 @@ def check_dom(dom):
                                              for n in dom.find_all("pre")))
 
     # Metrics table: a row per model, site and treatment.
-    rows = [tr for t in dom.find_all("table", "metrics") if "pooled" not in t.classes() for tr in t.find_all("tr")]
+    rows = [tr for t in dom.find_all("table", "metrics") if "pooled" not in t.classes() and "weighted" not in t.classes()
+            for tr in t.find_all("tr")]
     check("dom: metrics table has a row per model/site/treatment", len(rows) == 1 + 12, f"{len(rows)} rows")
+    # the observations carry an sd: the weighted table has a row per model/site/treatment with an sd
+    weighted = [tr for t in dom.find_all("table", "weighted") for tr in t.find_all("tr")]
+    check("dom: weighted metrics table shown (observations with an sd)", len(weighted) > 1, f"{len(weighted)} rows")
     pooled = [tr for t in dom.find_all("table", "pooled") for tr in t.find_all("tr")]
     check("dom: pooled table has a row per model", len(pooled) == 1 + 3, f"{len(pooled)} rows")
     check_layout(dom)
@@ -262,7 +266,7 @@ def check_dom(dom):
 def check_screenshot(png):
     img = read_png(png).astype(np.int32)
     h, w, _ = img.shape
-    check("screenshot: 1400 x 2000", (w, h) == (1400, 2000), f"{w} x {h}")
+    check("screenshot: 1400 x 2800", (w, h) == (1400, 2800), f"{w} x {h}")
     # Ink: neither white nor the page background (#f4f5f7) nor near-white greys.
     light = img.min(axis=2) >= 236
     ink = ~light
@@ -431,7 +435,7 @@ def main():
             check_dom(parse_dom(r.stdout))
         png = os.path.join(work, "report.png")
         r = run_chromium(chromium, os.path.join(work, "profile-shot"),
-                         [f"--screenshot={png}", "--window-size=1400,2000"], url)
+                         [f"--screenshot={png}", "--window-size=1400,2800"], url)
         if check("chromium --screenshot", r.returncode == 0 and os.path.isfile(png),
                  f"exit {r.returncode}: {r.stderr.strip()[-800:]}"):
             check_screenshot(png)

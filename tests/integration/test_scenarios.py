@@ -17,6 +17,10 @@
       complete phases are kept, the checkpoints removed at the end.
   test_scenarios.py bad-input --alamod PATH --source-dir DIR --work DIR
       Every bad scenario input: exit 1, one line `alamod: error:` naming the file, the scenario and the key; no output.
+  test_scenarios.py report    --alamod PATH --source-dir DIR --work DIR
+      The run with its reports on 2 ranks: DIR/scenarios.html is self-contained and renders in headless Chromium
+      with a row per scenario and a row per région; each scenario-minus-baseline GeoTIFF is a cloud-optimised
+      GeoTIFF equal to the scenario's cSoil minus the baseline's at the end (float32), zero for input x 1.0.
   test_scenarios.py explain   --alamod PATH --source-dir DIR --work DIR
       alamod scenario explain: the flattened scenarios, the eligible area per région and class (matching the
       fractions' sums), the adoption per year, without running the model.
@@ -42,7 +46,7 @@ VARIABLES = ["cSoil", "cSoilPools", "rh", "fCarbonInput"]
 def args():
     import argparse
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["phases", "ranks", "restart", "bad-input", "explain"])
+    ap.add_argument("mode", choices=["phases", "ranks", "restart", "bad-input", "explain", "report"])
     ap.add_argument("--alamod", required=True)
     ap.add_argument("--source-dir", required=True)
     ap.add_argument("--work", required=True)
@@ -179,6 +183,66 @@ def phases(a):
           (rsr.get(("ssm2", 2024)), rsr.get(("baseline", 2024))))
     check("totals: ssm2 stores more than the baseline in 2024", nat.get(("ssm2", 2024), 0) > nat.get(("baseline", 2024), 1))
     check("totals: same = baseline in 2024", nat.get(("same", 2024)) == nat.get(("baseline", 2024)))
+
+
+def report(a):
+    from osgeo import gdal
+    out = os.path.join(a.work, "report")
+    p = run(a, 2, out, extra=("--set", "totals.report=true"))
+    check("run with its reports exits 0", p.returncode == 0, p.stderr[-2000:])
+    if p.returncode != 0:
+        return
+    page = os.path.join(out, "scenarios.html")
+    check("scenarios.html written", os.path.isfile(page))
+    if not os.path.isfile(page):
+        return
+    text = open(page, encoding="utf-8").read()
+    for pattern, what in [(r"<script", "a script"), (r"<link\b", "a link element"),
+                          (r"src\s*=\s*['\"](?!data:)", "a src other than data:"), (r"https?://", "a network address")]:
+        m = re.search(pattern, text, re.IGNORECASE)
+        check("scenarios.html is self-contained: no " + what, m is None, m and text[max(0, m.start() - 60):m.end() + 60])
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    check("chromium is installed", chromium is not None)
+    if chromium:
+        r = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", "file://" + page],
+                           capture_output=True, text=True, timeout=120)
+        dom = r.stdout
+        national = re.search(r"<h2>National totals</h2>(.*?)</table>", dom, re.S)
+        rows = re.findall(r"<tr>", national.group(1)) if national else []
+        check("Chromium renders the national table with a row per scenario (+ header)", len(rows) == len(SCENARIOS) + 1,
+              len(rows))
+        regions = re.search(r'id="scenario-regions"(.*?)</table>', dom, re.S)
+        rrows = re.findall(r"<tr style=", regions.group(1)) if regions else []
+        check("Chromium renders the sortable région table (13 régions)", len(rrows) == 13, len(rrows))
+        shot = os.path.join(a.work, "scenarios.png")
+        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--screenshot=" + shot,
+                        "--window-size=1400,2000", "file://" + page], capture_output=True, timeout=120)
+        ok = os.path.isfile(shot) and os.path.getsize(shot) > 20000
+        check("Chromium's screenshot of scenarios.html is not blank", ok)
+    with netCDF4.Dataset(os.path.join(out, "baseline.nc")) as ds:
+        base = np.array(ds["cSoil"][-1].filled(np.nan), dtype=np.float64)
+    for name in ("ssm2", "same"):
+        tif = os.path.join(out, "soc_difference_%s.tif" % name)
+        ds = gdal.Open(tif)
+        check("soc_difference_%s.tif opens in GDAL" % name, ds is not None)
+        if ds is None:
+            continue
+        check("soc_difference_%s.tif is a cloud-optimised GeoTIFF" % name,
+              ds.GetMetadata("IMAGE_STRUCTURE").get("LAYOUT") == "COG", ds.GetMetadata("IMAGE_STRUCTURE"))
+        b = ds.GetRasterBand(1)
+        got = b.ReadAsArray().astype(np.float64)
+        nd = b.GetNoDataValue()
+        if nd is not None:
+            got[got == nd] = np.nan
+        with netCDF4.Dataset(os.path.join(out, name + ".nc")) as d2:
+            sc = np.array(d2["cSoil"][-1].filled(np.nan), dtype=np.float64)
+        want = sc - base
+        land = np.isfinite(want) & np.isfinite(got)
+        err = np.nanmax(np.abs(got[land] - want[land])) if land.any() else np.inf
+        check("soc_difference_%s.tif = %s cSoil - baseline cSoil at the end (largest difference %.1e t ha-1)" %
+              (name, name, err), land.sum() > 1000 and err < 1e-3, (int(land.sum()), err))
+        if name == "same":
+            check("input x 1.0 differs from the baseline nowhere", land.any() and np.nanmax(np.abs(got[land])) == 0.0)
 
 
 def ranks(a):
@@ -376,7 +440,7 @@ def explain(a):
 
 def main():
     a = args()
-    {"phases": phases, "ranks": ranks, "restart": restart, "bad-input": bad_input, "explain": explain}[a.mode](a)
+    {"phases": phases, "ranks": ranks, "restart": restart, "bad-input": bad_input, "explain": explain, "report": report}[a.mode](a)
     finish()
 
 
