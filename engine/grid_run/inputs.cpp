@@ -325,6 +325,19 @@ std::vector<std::string> GridRun::input_files() const {
       if (!f->empty()) files.push_back(*f);
   if (vegetation_)
     for (const auto& f : vegetation_->input_files()) files.push_back(f);
+  // the spin-up's own climate and every scenario's files (climate, land-use change, masks, adoption rasters)
+  auto add = [&](const std::string& f) {
+    if (!f.empty() && std::find(files.begin(), files.end(), f) == files.end()) files.push_back(f);
+  };
+  add(cfg_.spinup_climate);
+  for (const auto& s : cfg_.scenarios.scenarios) {
+    add(s.climate);
+    add(s.luc_rates);
+    for (const auto& i : s.interventions) {
+      add(i.mask);
+      add(i.adoption_raster);
+    }
+  }
   return files;
 }
 
