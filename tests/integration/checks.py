@@ -1,5 +1,8 @@
-"""What the end-to-end test scripts share: PASS/FAIL lines, the verdict, their common arguments."""
+"""What the end-to-end test scripts share: PASS/FAIL lines, the verdict, their common arguments, the rank processes
+of a run (to stop one in the middle)."""
 import argparse
+import os
+import subprocess
 import sys
 
 results = []
@@ -25,3 +28,18 @@ def finish():
     n_fail = results.count(False)
     print(f"{len(results) - n_fail} passed, {n_fail} failed")
     sys.exit(1 if n_fail else 0)
+
+
+def rank_pids(out):
+    """PIDs of the alamod rank processes writing into `out` (not mpiexec, not this script)."""
+    p = subprocess.run(["pgrep", "-f", "alamod run .* --out %s " % out], capture_output=True, text=True)
+    pids = []
+    for pid in p.stdout.split():
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                argv0 = f.read().split(b"\0")[0]
+        except OSError:
+            continue
+        if os.path.basename(argv0) == b"alamod" and int(pid) != os.getpid():
+            pids.append(int(pid))
+    return pids

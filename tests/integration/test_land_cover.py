@@ -32,6 +32,9 @@ import netCDF4
 import numpy as np
 from osgeo import gdal
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import rank_pids  # noqa: E402
+
 gdal.UseExceptions()
 gdal.SetConfigOption("GDAL_PAM_ENABLED", "NO")
 
@@ -167,20 +170,6 @@ def cmd_fine_map(a):
 
 
 # ------------------------------------------------------------------------------------------------ land-use change
-def rank_pids(out):
-    p = subprocess.run(["pgrep", "-f", "alamod run .* --out %s " % out], capture_output=True, text=True)
-    pids = []
-    for pid in p.stdout.split():
-        try:
-            with open("/proc/%s/cmdline" % pid, "rb") as f:
-                argv0 = f.read().split(b"\0")[0]
-        except OSError:
-            continue
-        if os.path.basename(argv0) == b"alamod":
-            pids.append(int(pid))
-    return pids
-
-
 def expected_fractions(a, f0, region, years):
     """The fractions after the transitions of `years`, by the rule of docs/LAND_COVER.md (simultaneous moves of
     rate x donor fraction, from the rates table)."""

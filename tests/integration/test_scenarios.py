@@ -35,7 +35,7 @@ import netCDF4
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checks import check, finish  # noqa: E402
+from checks import check, finish, rank_pids  # noqa: E402
 
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
            OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_pml="ob1")
@@ -262,21 +262,6 @@ def ranks(a):
         t2 = open(os.path.join(ref, "totals.csv")).read()
         tn = open(os.path.join(outs[n], "totals.csv")).read()
         check("totals.csv on %d rank(s) = on 2" % n, t2 == tn)
-
-
-def rank_pids(out):
-    """PIDs of the alamod rank processes writing into `out` (not mpiexec)."""
-    p = subprocess.run(["pgrep", "-f", "alamod run .* --out %s " % out], capture_output=True, text=True)
-    pids = []
-    for pid in p.stdout.split():
-        try:
-            with open("/proc/%s/cmdline" % pid, "rb") as f:
-                argv0 = f.read().split(b"\0")[0]
-        except OSError:
-            continue
-        if os.path.basename(argv0) == b"alamod" and int(pid) != os.getpid():
-            pids.append(int(pid))
-    return pids
 
 
 def stop_at(a, ranks, out, marker):

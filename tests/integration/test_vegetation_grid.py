@@ -29,6 +29,9 @@ import netCDF4
 import numpy as np
 from osgeo import gdal
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import rank_pids  # noqa: E402
+
 gdal.UseExceptions()
 gdal.SetConfigOption("GDAL_PAM_ENABLED", "NO")
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
@@ -63,20 +66,6 @@ def read_vars(path):
             v.set_auto_maskandscale(False)
             out[name] = np.array(v[...])
         return out
-
-
-def rank_pids(out):
-    p = subprocess.run(["pgrep", "-f", "alamod run .* --out %s " % out], capture_output=True, text=True)
-    pids = []
-    for pid in p.stdout.split():
-        try:
-            with open("/proc/%s/cmdline" % pid, "rb") as f:
-                argv0 = f.read().split(b"\0")[0]
-        except OSError:
-            continue
-        if os.path.basename(argv0) == b"alamod":
-            pids.append(int(pid))
-    return pids
 
 
 MOVING = ['decomposition.rebalance="always"', "decomposition.rebalance_every_years=2"]
