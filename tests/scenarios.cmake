@@ -7,7 +7,7 @@
 # (alamod scenario explain: flattened scenarios, eligible area per région and class, adoption per year), report (the
 # scenario comparison page in headless Chromium, its difference GeoTIFFs against the NetCDF outputs).
 set(ALAMOD_SCENARIOS_TEST ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_scenarios.py)
-foreach(what phases ranks restart bad-input explain report)
+foreach(what phases ranks restart bad-input explain report maps)
   alamod_script_test(scenarios_${what} /usr/bin/python3 ${ALAMOD_SCENARIOS_TEST} ${what}
     --alamod $<TARGET_FILE:alamod> --source-dir ${CMAKE_SOURCE_DIR} --work ${ALAMOD_RUN_DIR}/scenarios_${what})
   set_tests_properties(scenarios_${what} PROPERTIES FIXTURES_REQUIRED france_data PROCESSORS 3 TIMEOUT 600)

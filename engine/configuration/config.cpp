@@ -538,9 +538,11 @@ void read_scenario_tables(const Reader& r, RunConfig& c) {
   c.scenarios = scenario::read_scenarios(r.table(), r.file(), dir, c.start_year, c.end_year, classes,
                                          {!c.region.empty(), !c.departement.empty(), !c.pedoclimatic_zone.empty()});
   for (const auto& s : c.scenarios.scenarios)
-    if (!s.luc_rates.empty() && !c.tiles())
-      throw InputError(r.file() + ": scenario " + s.name + ": key land_use_change_rates: needs land cover as fractions "
-                       "(land_use.*.fraction or inputs.land_cover_map): the transitions move area between a cell's tiles");
+    if ((!s.luc_rates.empty() || !s.luc_maps.empty()) && !c.tiles())
+      throw InputError(r.file() + ": scenario " + s.name + ": key " +
+                       (s.luc_rates.empty() ? "land_use_change_maps" : "land_use_change_rates") +
+                       ": needs land cover as fractions (land_use.*.fraction or inputs.land_cover_map): the transitions "
+                       "move area between a cell's tiles");
   if (c.scenarios.enabled() && !c.models.empty())
     throw InputError(r.file() + ": scenarios run one model: give model = \"NAME\", not a list");
 }

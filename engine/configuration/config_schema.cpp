@@ -280,6 +280,9 @@ const std::vector<ConfigKey>& config_keys() {
       {"scenario.*.land_use_change_rates", "path", "\"\"", "-",
        "a table of land_use_change.rates' format whose transitions apply from the branch year, besides the "
        "baseline's"},
+      {"scenario.*.land_use_change_maps", "path", "\"\"", "-",
+       "a CSV year,file of class maps in land_use_change.maps' format from the branch year on: the first map is the "
+       "land cover at the branch, the change between maps is spread evenly over the years between them"},
   };
   return keys;
 }

@@ -103,6 +103,7 @@ class GridRun {
     std::map<std::string, std::vector<double>> fields;  ///< state_by_cell(): fractions and state per class and cell
     std::vector<LucRule> luc_rules;                      ///< the baseline's
     std::vector<std::vector<double>> luc_applies;
+    LucMapMoves luc_map_moves;                           ///< the baseline's map series (land_use_change.maps)
   };
   std::unique_ptr<BranchState> branch_;
   void keep_branch_state();

@@ -48,6 +48,7 @@ bool rank0_says(MPI_Comm comm, const std::function<bool()>& question) {
 std::vector<char> scenario_luc_receivers(const RunConfig& cfg) {
   std::vector<char> any(cfg.land_uses.size(), 0);
   for (const auto& s : cfg.scenarios.scenarios) {
+    if (!s.luc_maps.empty()) any.assign(any.size(), 1);  // maps: any class may gain anywhere
     if (s.luc_rates.empty()) continue;
     RunConfig c = cfg;
     c.luc_rates = s.luc_rates;
@@ -72,6 +73,7 @@ void GridRun::keep_branch_state() {
   for (auto& [name, values] : state_by_cell()) branch_->fields[name] = std::move(values);
   branch_->luc_rules = luc_rules_;
   branch_->luc_applies = luc_applies_;
+  branch_->luc_map_moves = luc_map_moves_;
 }
 
 void GridRun::restore_branch_state() {
@@ -257,6 +259,23 @@ void GridRun::run_scenario(const scenario::Scenario& s, bool resume) {
   // land-use change: the baseline's transitions, then the scenario's from the branch year
   luc_rules_ = branch_->luc_rules;
   luc_applies_ = branch_->luc_applies;
+  luc_map_moves_ = branch_->luc_map_moves;
+  if (!s.luc_maps.empty()) {
+    // the scenario's class maps from the branch year: the first is the land cover at the branch (the kept state's
+    // fractions, also after a restart in the forward period)
+    RunConfig c = cfg_;
+    c.luc_maps = s.luc_maps;
+    std::vector<std::vector<double>> at_branch;
+    for (const auto& u : cfg_.land_uses) at_branch.push_back(branch_->fields.at("area_fraction__" + u.name));
+    LucMapMoves moves;
+    collectively(comm_, [&] { moves = luc_map_moves(c, read_luc_maps(c), cells_, statics_.land_class, at_branch); });
+    for (size_t p = 0; p < moves.first_year.size(); ++p) {
+      luc_map_moves_.first_year.push_back(moves.first_year[p]);
+      luc_map_moves_.last_year.push_back(moves.last_year[p]);
+      luc_map_moves_.moved.push_back(std::move(moves.moved[p]));
+    }
+    if (cfg_.luc_maps.empty()) cfg_.luc_maps = s.luc_maps;  // named in the transitions' messages
+  }
   if (!s.luc_rates.empty()) {
     RunConfig c = cfg_;
     c.luc_rates = s.luc_rates;

@@ -21,7 +21,7 @@ static_assert(kAddedKinds == kAddedInputKinds, "scenario_config.hpp's kinds are 
 namespace {
 
 const std::vector<std::string> kScenarioKeys = {"extends", "description", "intervention", "climate_delta", "climate",
-                                                "land_use_change_rates"};
+                                                "land_use_change_rates", "land_use_change_maps"};
 const std::vector<std::string> kInterventionKeys = {
     "practice",  "input_factor", "input_add_tC_ha_yr", "added_kind",     "classes",    "regions",
     "departements", "zones",     "mask",               "adoption",       "adoption_raster", "area_target_ha",
@@ -335,7 +335,7 @@ ScenarioSet read_scenarios(const toml::table& t, const std::string& file, const 
     if (const auto* n = st->get("description")) s.description = n->value<std::string>().value_or("");
     if (name == "baseline") {
       if (st->contains("extends") || st->contains("intervention") || st->contains("climate_delta") ||
-          st->contains("climate") || st->contains("land_use_change_rates"))
+          st->contains("climate") || st->contains("land_use_change_rates") || st->contains("land_use_change_maps"))
         w.fail("extends", "the baseline is the configuration itself: it takes only a description", st);
       if (!s.description.empty()) existing->description = s.description;
       continue;
@@ -361,6 +361,7 @@ ScenarioSet read_scenarios(const toml::table& t, const std::string& file, const 
       s.climate_delta = parent->climate_delta;
       s.climate = parent->climate;
       s.luc_rates = parent->luc_rates;
+      s.luc_maps = parent->luc_maps;
     }
     if (const auto* n = st->get("climate_delta")) {
       const auto p = n->value<std::string>();
@@ -376,6 +377,8 @@ ScenarioSet read_scenarios(const toml::table& t, const std::string& file, const 
     }
     if (const auto* n = st->get("land_use_change_rates"))
       s.luc_rates = existing_file(w, "land_use_change_rates", *n, dir);
+    if (const auto* n = st->get("land_use_change_maps"))
+      s.luc_maps = existing_file(w, "land_use_change_maps", *n, dir);
     if (const auto* n = st->get("intervention")) {
       const auto* a = n->as_array();
       if (!a) w.fail("intervention", "expected [[scenario." + name + ".intervention]] tables", n);

@@ -56,6 +56,9 @@ struct Scenario {
   std::string climate_delta;  ///< "" (the baseline's climate), none, tracc, ssp245, ssp585
   std::string climate;        ///< forcing file for the years from the branch (absolute path), "" none
   std::string luc_rates;      ///< land_use_change_rates (absolute path), "" none; added to the baseline's
+  /// land_use_change_maps: CSV year,file of class maps from the branch year on (land_use_change.maps' format; the
+  /// first map is the land cover at the branch), "" none; added to the baseline's
+  std::string luc_maps;
 };
 
 struct ScenarioSet {

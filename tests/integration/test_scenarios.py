@@ -21,6 +21,10 @@
       The run with its reports on 2 ranks: DIR/scenarios.html is self-contained and renders in headless Chromium
       with a row per scenario and a row per région; each scenario-minus-baseline GeoTIFF is a cloud-optimised
       GeoTIFF equal to the scenario's cSoil minus the baseline's at the end (float32), zero for input x 1.0.
+  test_scenarios.py maps      --alamod PATH --source-dir DIR --work DIR
+      A scenario with land_use_change_maps (2020: the land cover at the branch; 2024: grassland ploughed up in a band)
+      on 1 and 3 ranks: its 2024 fractions are the 2024 map's, 2022 halfway, the baseline's fractions unchanged,
+      the files bitwise the same on 1 and 3 ranks; a map year before the branch is one line naming the file.
   test_scenarios.py explain   --alamod PATH --source-dir DIR --work DIR
       alamod scenario explain: the flattened scenarios, the eligible area per région and class (matching the
       fractions' sums), the adoption per year, without running the model.
@@ -46,7 +50,7 @@ VARIABLES = ["cSoil", "cSoilPools", "rh", "fCarbonInput"]
 def args():
     import argparse
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["phases", "ranks", "restart", "bad-input", "explain", "report"])
+    ap.add_argument("mode", choices=["phases", "ranks", "restart", "bad-input", "explain", "report", "maps"])
     ap.add_argument("--alamod", required=True)
     ap.add_argument("--source-dir", required=True)
     ap.add_argument("--work", required=True)
@@ -245,6 +249,89 @@ def report(a):
             check("input x 1.0 differs from the baseline nowhere", land.any() and np.nanmax(np.abs(got[land])) == 0.0)
 
 
+def maps(a):
+    from osgeo import gdal
+    os.makedirs(a.work, exist_ok=True)
+    src = os.path.join(a.source_dir, "data", "france", "land_use_1km.tif")
+    later = os.path.join(a.work, "land_use_2024_1km.tif")
+    ds = gdal.Open(src)
+    arr = ds.GetRasterBand(1).ReadAsArray()
+    band = arr[arr.shape[0] // 5: arr.shape[0] // 3]
+    band[band == 2] = 1  # grassland ploughed up in a band of the north
+    out = gdal.GetDriverByName("GTiff").Create(later, ds.RasterXSize, ds.RasterYSize, 1, ds.GetRasterBand(1).DataType)
+    out.SetGeoTransform(ds.GetGeoTransform())
+    out.SetProjection(ds.GetProjection())
+    nd = ds.GetRasterBand(1).GetNoDataValue()
+    if nd is not None:
+        out.GetRasterBand(1).SetNoDataValue(nd)
+    out.GetRasterBand(1).WriteArray(arr)
+    out = None
+    # the test configuration, its relative paths made absolute (it is written into the work folder)
+    folder = os.path.dirname(config(a))
+
+    def absolute(m):
+        path = os.path.normpath(os.path.join(folder, m.group(1)))
+        return '"%s"' % path if os.path.exists(path) else m.group(0)
+    text = re.sub(r'"([^"/][^"]*)"', absolute, open(config(a)).read())
+
+    def write(name, years):
+        csv = os.path.join(a.work, name + ".csv")
+        with open(csv, "w") as f:
+            f.write("year,file\n%d,%s\n%d,%s\n" % (years[0], src, years[1], later))
+        cfg = os.path.join(a.work, name + ".toml")
+        with open(cfg, "w") as f:
+            f.write(text + '\n[scenario.mapped]\nextends = "baseline"\nland_use_change_maps = "%s"\n' % csv)
+        return cfg
+    cfg = write("maps", (2020, 2024))
+    files = {}
+    for n in (1, 3):
+        o = os.path.join(a.work, "maps_np%d" % n)
+        p = run(a, n, o, cfg=cfg, extra=("--quiet",))
+        check("scenario with land_use_change_maps on %d rank(s) exits 0" % n, p.returncode == 0, p.stderr[-2000:])
+        if p.returncode != 0:
+            return
+        files[n] = o
+    x, y = read(os.path.join(files[1], "mapped.nc")), read(os.path.join(files[3], "mapped.nc"))
+    check("mapped.nc bitwise the same on 1 and 3 ranks", all(same_bits(x[v], y[v]) for v in VARIABLES))
+    with netCDF4.Dataset(os.path.join(files[1], "mapped.nc")) as d:
+        d.set_auto_maskandscale(False)
+        f = np.array(d["area_fraction"][:], dtype=np.float64)
+        f0 = np.array(d["area_fraction_initial"][:], dtype=np.float64)
+    ref = os.path.join(a.work, "ref_2024")
+    q = subprocess.run(["mpiexec", "-n", "1", a.alamod, "run", os.path.join(a.source_dir, "configs", "france_default.toml"),
+                        "--out", ref, "--overwrite", "--quiet", "--set", "run.end_year=1990", "--set", "totals.report=false",
+                        "--set", 'inputs.land_cover_map="%s"' % later, "--set", 'land_use.cropland.fraction=""', "--set",
+                        'land_use.grassland.fraction=""', "--set", 'land_use.forest.fraction=""'],
+                       env=ENV, capture_output=True, text=True, timeout=600)
+    check("the 2024 map as a run's land cover", q.returncode == 0, q.stderr[-800:])
+    if q.returncode != 0:
+        return
+    with netCDF4.Dataset(os.path.join(ref, "carbon_yearly.nc")) as d:
+        d.set_auto_maskandscale(False)
+        want = np.array(d["area_fraction"][:], dtype=np.float64)
+    land = (f0[0] < 1e19)
+    err = max(np.abs(f[-1][k][land] - want[k][land]).max() for k in range(want.shape[0]))
+    check("the scenario's 2024 fractions are the 2024 map's (largest difference %.1e)" % err, err < 1e-6, err)
+    half = f0 + 0.5 * (want - f0)
+    errh = max(np.abs(f[2][k][land] - half[k][land]).max() for k in range(want.shape[0]))
+    check("2022 is halfway between the maps (largest difference %.1e)" % errh, errh < 1e-6, errh)
+    moved = sum(np.abs(want[k][land] - f0[k][land]).sum() for k in range(want.shape[0])) / 2
+    check("the maps move land (%.0f cells' worth)" % moved, moved > 20, moved)
+    with netCDF4.Dataset(os.path.join(files[1], "baseline.nc")) as d:
+        d.set_auto_maskandscale(False)
+        fb = np.array(d["area_fraction"][:], dtype=np.float64)
+    fb_end = fb[-1] if fb.ndim == 4 else fb
+    check("the baseline's land cover does not change (its 2024 fractions are those at the branch)",
+          all(np.array_equal(fb_end[k][land], f0[k][land]) for k in range(f0.shape[0])))
+    bad = write("maps_before_branch", (2018, 2024))
+    o = os.path.join(a.work, "maps_bad")
+    p = run(a, 2, o, cfg=bad, extra=("--quiet",))
+    lines = [l for l in p.stderr.splitlines() if l.startswith("alamod: error:")]
+    check("a map year before the branch: exit 1, one line naming the maps file and the year",
+          p.returncode == 1 and len(lines) == 1 and "maps_before_branch.csv" in lines[0] and "2018" in lines[0],
+          p.stderr[-800:])
+
+
 def ranks(a):
     ref = os.path.join(a.work, "r2")
     outs = {}
@@ -425,7 +512,7 @@ def explain(a):
 
 def main():
     a = args()
-    {"phases": phases, "ranks": ranks, "restart": restart, "bad-input": bad_input, "explain": explain, "report": report}[a.mode](a)
+    {"phases": phases, "ranks": ranks, "restart": restart, "bad-input": bad_input, "explain": explain, "report": report, "maps": maps}[a.mode](a)
     finish()
 
 
