@@ -35,16 +35,14 @@ const std::string* zone_raster(const RunConfig& cfg, const std::string& kind) {
   return nullptr;
 }
 
-}  // namespace
-
-std::vector<LucRule> read_luc_rules(const RunConfig& cfg) {
-  std::vector<LucRule> rules;
-  if (cfg.luc_rates.empty()) return rules;
-  const std::string& path = cfg.luc_rates;
+/// The data rows of a CSV table of land-use change (`key` names it in messages): '#' lines and blank lines skipped,
+/// the first other line must be `columns`, every data row must have as many fields; `row(fields, line)` per row.
+template <class Row>
+void for_each_row(const std::string& path, const std::string& key, const std::vector<std::string>& columns, Row row) {
   std::ifstream in(path);
-  if (!in) throw InputError(path + ": land_use_change.rates: file not found or not readable");
-  const std::vector<std::string> columns = {"zone_kind", "zone_code", "from", "to", "rate", "first_year", "last_year"};
-  std::string line;
+  if (!in) throw InputError(path + ": " + key + ": file not found or not readable");
+  std::string line, want;
+  for (const auto& c : columns) want += (want.empty() ? "" : ",") + c;
   int n = 0;
   bool header = false;
   while (std::getline(in, line)) {
@@ -52,17 +50,27 @@ std::vector<LucRule> read_luc_rules(const RunConfig& cfg) {
     if (line.empty() || line[0] == '#') continue;
     const auto f = split(line);
     if (!header) {
-      if (f != columns) {
-        std::string want;
-        for (const auto& c : columns) want += (want.empty() ? "" : ",") + c;
-        throw InputError(path + ":" + std::to_string(n) + ": header '" + line + "', expected '" + want + "'");
-      }
+      if (f != columns) throw InputError(path + ":" + std::to_string(n) + ": header '" + line + "', expected '" + want + "'");
       header = true;
       continue;
     }
-    auto where = [&](const std::string& col) { return path + ":" + std::to_string(n) + " (" + col + "): "; };
     if (f.size() != columns.size())
-      throw InputError(path + ":" + std::to_string(n) + ": " + std::to_string(f.size()) + " fields, expected 7");
+      throw InputError(path + ":" + std::to_string(n) + ": " + std::to_string(f.size()) + " fields, expected " +
+                       std::to_string(columns.size()));
+    row(f, n);
+  }
+  if (!header) throw InputError(path + ": " + key + ": no header line");
+}
+
+}  // namespace
+
+std::vector<LucRule> read_luc_rules(const RunConfig& cfg) {
+  std::vector<LucRule> rules;
+  if (cfg.luc_rates.empty()) return rules;
+  const std::string& path = cfg.luc_rates;
+  const std::vector<std::string> columns = {"zone_kind", "zone_code", "from", "to", "rate", "first_year", "last_year"};
+  for_each_row(path, "land_use_change.rates", columns, [&](const std::vector<std::string>& f, int n) {
+    auto where = [&](const std::string& col) { return path + ":" + std::to_string(n) + " (" + col + "): "; };
     LucRule r;
     r.line = n;
     r.zone_kind = f[0];
@@ -96,8 +104,7 @@ std::vector<LucRule> read_luc_rules(const RunConfig& cfg) {
     if (r.first_year <= 0 || r.last_year < r.first_year)
       throw InputError(where("last_year") + "years " + f[5] + "-" + f[6] + " are not a period (first <= last)");
     rules.push_back(r);
-  }
-  if (!header) throw InputError(path + ": land_use_change.rates: no header line");
+  });
   return rules;
 }
 
@@ -141,24 +148,9 @@ std::vector<LucMap> read_luc_maps(const RunConfig& cfg) {
   std::vector<LucMap> maps;
   if (cfg.luc_maps.empty()) return maps;
   const std::string& path = cfg.luc_maps;
-  std::ifstream in(path);
-  if (!in) throw InputError(path + ": land_use_change.maps: file not found or not readable");
   const std::string folder = path.find('/') == std::string::npos ? std::string(".") : path.substr(0, path.rfind('/'));
-  std::string line;
-  int n = 0;
-  bool header = false;
-  while (std::getline(in, line)) {
-    ++n;
-    if (line.empty() || line[0] == '#') continue;
-    const auto f = split(line);
-    if (!header) {
-      if (f != std::vector<std::string>{"year", "file"})
-        throw InputError(path + ":" + std::to_string(n) + ": header '" + line + "', expected 'year,file'");
-      header = true;
-      continue;
-    }
+  for_each_row(path, "land_use_change.maps", {"year", "file"}, [&](const std::vector<std::string>& f, int n) {
     auto where = [&](const std::string& col) { return path + ":" + std::to_string(n) + " (" + col + "): "; };
-    if (f.size() != 2) throw InputError(path + ":" + std::to_string(n) + ": " + std::to_string(f.size()) + " fields, expected 2");
     LucMap m;
     m.line = n;
     char* end = nullptr;
@@ -173,8 +165,7 @@ std::vector<LucMap> read_luc_maps(const RunConfig& cfg) {
     m.path = f[1].empty() || f[1][0] == '/' ? f[1] : folder + "/" + f[1];
     if (!std::ifstream(m.path)) throw InputError(where("file") + m.path + ": file not found or not readable");
     maps.push_back(m);
-  }
-  if (!header) throw InputError(path + ": land_use_change.maps: no header line");
+  });
   if (maps.size() < 2)
     throw InputError(path + ": land_use_change.maps: " + std::to_string(maps.size()) +
                      " map(s); a change needs at least two (the first is the land cover of its year)");
