@@ -238,6 +238,7 @@ MonthlyForcing::MonthlyForcing(const std::string& path, const GridSpec& grid, co
     nrows_ = std::min<int>(static_cast<int>(dlen[1]) - 1, rmax + kMargin) - row0_ + 1;
     ncols_ = std::min<int>(static_cast<int>(dlen[2]) - 1, cmax + kMargin) - col0_ + 1;
   }
+  sources_indexed_ = false;
   src_index_.resize(cells_.size());
   for (size_t i = 0; i < cells_.size(); ++i) src_index_[i] = (fr[i] - row0_) * static_cast<long>(ncols_) + (fc[i] - col0_);
   if (cells_.empty()) return;
@@ -365,6 +366,7 @@ void MonthlyForcing::remap(const std::vector<std::int64_t>& cells, const std::ve
     nrows_ = std::min(ny_ - 1, rmax + kMargin) - row0_ + 1;
     ncols_ = std::min(nx_ - 1, cmax + kMargin) - col0_ + 1;
   }
+  sources_indexed_ = false;
   src_index_.resize(sources.size());
   for (size_t i = 0; i < sources.size(); ++i)
     src_index_[i] = (sources[i] / nx_ - row0_) * static_cast<std::int64_t>(ncols_) + (sources[i] % nx_ - col0_);
@@ -429,6 +431,7 @@ std::string MonthlyForcing::set_reading(MPI_Comm comm, Reading mode) {
     return why;
   }
   // re-index the owned cells into the union window
+  sources_indexed_ = false;
   for (auto& k : src_index_) {
     const long r = k / ncols_ + row0_ - lo[0], c = k % ncols_ + col0_ - lo[1];
     k = r * ucols + c;
@@ -483,8 +486,47 @@ bool MonthlyForcing::read_shared(int year) const {
   return true;
 }
 
+void MonthlyForcing::index_sources() const {
+  if (sources_indexed_) return;
+  const size_t wn = static_cast<size_t>(nrows_) * static_cast<size_t>(ncols_);
+  std::vector<std::int32_t> slot(wn, -1);
+  source_of_.assign(cells_.size(), 0);
+  source_window_.clear();
+  source_first_.clear();
+  for (size_t i = 0; i < cells_.size(); ++i) {
+    std::int32_t& s = slot[static_cast<size_t>(src_index_[i])];
+    if (s < 0) {
+      s = static_cast<std::int32_t>(source_window_.size());
+      source_window_.push_back(src_index_[i]);
+      source_first_.push_back(i);
+    }
+    source_of_[i] = s;
+  }
+  sources_indexed_ = true;
+}
+
+const std::vector<std::int32_t>& MonthlyForcing::source_of() const {
+  index_sources();
+  return source_of_;
+}
+
+const std::vector<std::size_t>& MonthlyForcing::source_first_cell() const {
+  index_sources();
+  return source_first_;
+}
+
 void MonthlyForcing::read_year(int year, std::vector<std::vector<double>>& out) const {
-  const size_t n = cells_.size();
+  read_items(year, out, cells_.size(), src_index_.data(), [](size_t i) { return i; });
+}
+
+void MonthlyForcing::read_year_by_source(int year, std::vector<std::vector<double>>& out) const {
+  index_sources();
+  read_items(year, out, source_window_.size(), source_window_.data(), [this](size_t k) { return source_first_[k]; });
+}
+
+template <class CellOf>
+void MonthlyForcing::read_items(int year, std::vector<std::vector<double>>& out, size_t n, const std::int64_t* window,
+                                const CellOf& cell_of) const {
   out.resize(vars_.size());
   if (const std::string month = first_missing_month(year, year); !month.empty())
     throw InputError(path_ + ": the time axis has no value for " + month + " (it holds " + time_span() + ")");
@@ -504,14 +546,14 @@ void MonthlyForcing::read_year(int year, std::vector<std::vector<double>>& out) 
       const double factor = per_day_[v] == 1 ? days : per_day_[v] == 2 ? days * 86400.0 : scale_[v];
       const auto convert = [&](const auto* field) {
         for (size_t i = 0; i < n; ++i) {
-          const double raw = static_cast<double>(field[src_index_[i]]);
+          const double raw = static_cast<double>(field[window[i]]);
           if (is_missing(v, raw))
             throw InputError(path_ + ": variable '" + vars_[v].name + "' is missing (" +
                              (std::isnan(raw) ? std::string("NaN") : raw == fill_[v] ? "its _FillValue" : "its missing_value") + ") at " +
-                             month_text(year * 12 + m) + " over land " + grid_.describe_cell(cells_[i]));
+                             month_text(year * 12 + m) + " over land " + grid_.describe_cell(cells_[cell_of(i)]));
           const double value = packed ? raw * sf + ao : raw;
           const double converted = value * factor + offset_[v];
-          if (!(converted >= lower_[v] && converted <= upper_[v])) throw_implausible(v, value, converted, year, m, i);
+          if (!(converted >= lower_[v] && converted <= upper_[v])) throw_implausible(v, value, converted, year, m, cell_of(i));
           out[v][m * n + i] = converted;
         }
       };

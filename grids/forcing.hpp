@@ -69,6 +69,15 @@ class MonthlyForcing {
   /// collective and must run inside engine::collectively: a rank whose read failed throws, the
   /// others return without values and learn of the failure there.
   void read_year(int year, std::vector<std::vector<double>>& out) const;
+  /// read_year by forcing cell instead of by run cell: out[v][month * sources + s] for each forcing cell s that
+  /// owned cells take their climate from (source_of), the same values as read_year gives each of its cells, and
+  /// the same errors (each forcing cell is checked as its first cell). A 1 km run on an 8 km climate holds
+  /// ~64 x fewer values than by run cell.
+  void read_year_by_source(int year, std::vector<std::vector<double>>& out) const;
+  /// Per owned cell, its forcing cell's index in read_year_by_source's output (valid until cells are remapped).
+  const std::vector<std::int32_t>& source_of() const;
+  /// Per forcing cell of read_year_by_source, the first owned cell (run order) that takes its climate.
+  const std::vector<std::size_t>& source_first_cell() const;
 
   int first_year() const { return first_year_; }
   int last_year() const { return last_year_; }  ///< last year with all 12 months
@@ -111,6 +120,16 @@ class MonthlyForcing {
   std::vector<int> month_index_;     ///< time index of (year - base_year_) * 12 + month, -1 if absent
   int base_year_ = 0, first_year_ = 0, last_year_ = -1;
   std::vector<std::int64_t> src_index_;  ///< per cell: row * width + col within the read window
+  // the distinct forcing cells of src_index_, in the order of their first cell (index_sources)
+  mutable bool sources_indexed_ = false;
+  mutable std::vector<std::int32_t> source_of_;        ///< per cell
+  mutable std::vector<std::int64_t> source_window_;    ///< per forcing cell: its src_index_
+  mutable std::vector<std::size_t> source_first_;      ///< per forcing cell: its first cell
+  void index_sources() const;
+  /// read_year over `count` items, item k at window index window[k] and named in messages as cell cell_of(k)
+  template <class CellOf>
+  void read_items(int year, std::vector<std::vector<double>>& out, std::size_t count, const std::int64_t* window,
+                  const CellOf& cell_of) const;
   int row0_ = 0, nrows_ = 0, col0_ = 0, ncols_ = 0;
   bool y_is_first_ = true;  ///< dims are (time, y, x)
   int ncid_ = -1;

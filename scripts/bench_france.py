@@ -2,12 +2,18 @@
 """Time the France runs end to end (a benchmark, not a test).
 
   /usr/bin/python3 scripts/bench_france.py [--cases 8km,1km] [--ranks 1,2] [--end-year 2100] [--repeat 3] [--plot]
-                                          [--set output.significant_bits=12] [--out DIR] [--totals-cost]
+                                          [--set output.significant_bits=12] [--out DIR] [--totals-cost] [--three-tiles]
 
 For each case and rank count it runs `mpiexec -n N alamod run configs/france_<case>.toml`,
-records the wall time, alamod's own phase times (max over ranks), the peak memory of one
-rank, and the output size, then writes results/bench/france_runs.csv and prints a table
-with the strong-scaling efficiency against 1 rank. It also times `dd` writing the same
+records the wall time, alamod's own phase times (max over ranks), the peak memory of every
+rank (the run's "peak memory per rank" line: resident set, libraries included, and bytes per land
+cell summed over the ranks), the tiles and tile-years per second of the compute phase, and the
+output size, then writes results/bench/france_runs.csv and prints a table with the strong-scaling
+efficiency against 1 rank.
+
+With --three-tiles every run keeps a tile of each of the three classes in every land cell (a
+land_use_change.rates file whose rules all have rate 0 makes every class a receiver, and nothing moves):
+the cost of tiles against the default run (docs/PERFORMANCE.md, "Land-cover tiles"). It also times `dd` writing the same
 number of bytes to the same disk (median of 3, "cold" after a pause and "warm" repeated at once:
 see dd_rates), for the parallel write rate ratio.
 
@@ -58,6 +64,7 @@ def run_case(case, ranks, end_year, out_root, settings=()):
     rss = re.search(r"MAXRSS_KB (\d+)", p.stderr)
     cells = re.search(r"(\d+) land cells", p.stdout)
     tiles = re.search(r"land cover: (\d+) tiles on", p.stdout)  # no line: one tile per cell
+    mem = re.search(r"peak memory per rank ([\d.]+)-([\d.]+) MiB .*?, (\d+) B per land cell", p.stdout)
     imb = re.search(r"load imbalance ([\d.]+) %", p.stdout)
     raw = re.search(r"([\d.]+) MiB of variables \(before compression\)", p.stdout)
     meas = re.search(r"measured load imbalance \(max / mean over ranks - 1\): compute ([\d.]+) %", p.stdout)
@@ -72,7 +79,21 @@ def run_case(case, ranks, end_year, out_root, settings=()):
             "load_imbalance_pct": float(imb.group(1)), "raw_output_mib": float(raw.group(1)),
             "compute_imbalance_measured_pct": float(meas.group(1)),
             "compression_imbalance_measured_pct": float(comp.group(1)) if comp else 0.0,
-            "totals_s": float(totals.group(1)) if totals else 0.0}
+            "totals_s": float(totals.group(1)) if totals else 0.0,
+            "peak_mib_rank_min": float(mem.group(1)) if mem else 0.0,
+            "peak_mib_rank_max": float(mem.group(2)) if mem else 0.0,
+            "bytes_per_land_cell": int(mem.group(3)) if mem else 0}
+
+
+def zero_rates_file(out_root):
+    """A land_use_change.rates file whose rules all have rate 0: every class receives, so every cell keeps a
+    tile of each class, and no area moves."""
+    path = os.path.join(out_root, "three_tiles_rates.csv")
+    with open(path, "w") as f:
+        f.write("zone_kind,zone_code,from,to,rate,first_year,last_year\n")
+        for a, b in (("cropland", "grassland"), ("grassland", "forest"), ("forest", "cropland")):
+            f.write(f"country,0,{a},{b},0,1990,2100\n")
+    return path
 
 
 def dd_rates(path, mib, repeats=3, pause=12.0):
@@ -176,11 +197,15 @@ def main():
                     help="seconds idle before each cold dd (default 12; see dd_rates)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="configuration override passed to every run (TOML value), e.g. output.significant_bits=12")
+    ap.add_argument("--three-tiles", action="store_true",
+                    help="a tile of each class in every cell (rate-0 land-use change rules): the cost of tiles")
     ap.add_argument("--totals-cost", action="store_true",
                     help="runs with and without totals and report (totals.enabled = false), interleaved: their cost")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     keys = [(case, int(r)) for case in a.cases.split(",") for r in a.ranks.split(",")]
+    if a.three_tiles:
+        a.set = list(a.set) + [f'land_use_change.rates="{zero_rates_file(a.out)}"']
     if a.totals_cost:
         return totals_cost(a, keys)
     runs = {k: [] for k in keys}
@@ -191,6 +216,7 @@ def main():
             print(f"repeat {rep + 1}/{a.repeat}:", row, flush=True)
     rows = []
     timed = ("wall_s", "input_s", "spinup_s", "compute_s", "output_s", "alamod_total_s", "max_rss_mib_one_rank",
+             "peak_mib_rank_min", "peak_mib_rank_max", "bytes_per_land_cell",
              "compute_imbalance_measured_pct", "compression_imbalance_measured_pct")
     for k in keys:
         rr = runs[k]
@@ -210,6 +236,8 @@ def main():
         row["cell_months_per_s"] = round(row["land_cells"] * 12 * row["years"] / row["alamod_total_s"])
         # the simulated unit: tile-years per second of the compute phase (docs/LAND_COVER.md)
         row["tile_years_per_s"] = round(row["tiles"] * row["years"] / row["compute_s"]) if row["compute_s"] > 0 else 0
+        row["tiles_per_cell"] = round(row["tiles"] / row["land_cells"], 3)
+        row["ns_per_tile_month"] = round(row["compute_s"] * 1e9 * row["ranks"] / (row["tiles"] * 12 * row["years"]), 2)
         row["bytes_per_cell"] = round(row["max_rss_mib_one_rank"] * 2**20 * row["ranks"] / row["land_cells"])
         # write rate of the output phase (variables before compression) vs dd writing as many bytes as
         # the output file holds on the same disk (measured once per case: cold and warm, see dd_rates)
@@ -230,7 +258,8 @@ def main():
         w.writerows(rows)
     keys = ["case", "ranks", "years", "wall_s", "input_s", "spinup_s", "compute_s", "output_s", "efficiency",
             "load_imbalance_pct", "compute_imbalance_measured_pct", "compression_imbalance_measured_pct", "cell_months_per_s",
-            "tiles", "tile_years_per_s", "bytes_per_cell", "output_mib",
+            "tiles", "tiles_per_cell", "tile_years_per_s", "ns_per_tile_month", "peak_mib_rank_min", "peak_mib_rank_max",
+            "bytes_per_land_cell", "output_mib",
             "write_vs_dd", "write_vs_dd_warm"]
     if a.plot:
         plot(rows, os.path.join(a.out, "france_runs.png"))
@@ -238,6 +267,11 @@ def main():
     print("|" + "---|" * len(keys))
     for row in rows:
         print("| " + " | ".join(str(row[k]) for k in keys) + " |")
+    for row in rows:
+        print(f"{row['case']} on {row['ranks']} rank(s): {row['tiles']} tiles ({row['tiles_per_cell']} per cell), "
+              f"{row['tile_years_per_s']:.3g} tile-years per second of compute ({row['ns_per_tile_month']} ns per "
+              f"tile-month per rank); peak memory per rank {row['peak_mib_rank_min']}-{row['peak_mib_rank_max']} MiB, "
+              f"{row['bytes_per_land_cell']} B per land cell")
     print(f"wrote {path}")
 
 

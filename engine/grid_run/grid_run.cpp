@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <sys/stat.h>
@@ -147,7 +148,9 @@ void GridRun::check_output_folder() {
 
 void GridRun::spin_up() {
   const double read_start = MPI_Wtime();
-  const MonthlyClimate mean = mean_spinup_climate();
+  std::vector<std::int32_t> rows;
+  std::vector<std::size_t> first_cell;  // per row of mean, the first cell that reads it (messages)
+  const MonthlyClimate mean = mean_spinup_climate(rows, first_cell);
   spinup_read_seconds_ = MPI_Wtime() - read_start;
   collectively(comm_, [&] {
     // the model's valid range (its kValidRange) before the model sees the climate
@@ -157,15 +160,16 @@ void GridRun::spin_up() {
                                                             std::to_string(y0 + cfg_.spinup_years - 1)) +
                               (cfg_.spinup_climate.empty() ? std::string() : " of " + cfg_.spinup_climate);
     check_climate_range(find_model(cfg_.model).info, mean,
-                        [this](std::size_t i) { return cfg_.grid.describe_cell(cells_[i]); }, 0,
+                        [&](std::size_t i) { return cfg_.grid.describe_cell(cells_[first_cell[i]]); }, 0,
                         "the mean climate of the spin-up " + years);
-    tiles_.to_tiles(mean, tile_climate_);
+    const CellClimate tile_climate(mean, rows);  // each tile reads its forcing cell's mean climate, no copy
     if (cfg_.spinup_method == "brute_force")
-      spinup_ = model_->brute_force_spin_up(tile_climate_, 1e-9, 1000000);
+      spinup_ = model_->brute_force_spin_up(tile_climate, 1e-9, 1000000);
     else
-      spinup_ = model_->spin_up(tile_climate_, cfg_.spinup_method == "inverse");
+      spinup_ = model_->spin_up(tile_climate, cfg_.spinup_method == "inverse");
   });
   if (cfg_.spinup_method == "inverse") report_inverse_inputs();  // per tile
+  tile_statics_ = GridCells{};  // the model has its per-tile constants (build_tiles makes them again for moves)
   // per cell: the largest residual and spin-up length of its tiles
   std::vector<double> cell_values;
   tiles_.max_to_cells(spinup_.residual, cell_values);
@@ -175,9 +179,8 @@ void GridRun::spin_up() {
   report_spin_up();
 }
 
-MonthlyClimate GridRun::mean_spinup_climate() {
-  const size_t n = cells_.size();
-  MonthlyClimate year, mean(3, std::vector<double>(12 * n, 0.0));
+MonthlyClimate GridRun::mean_spinup_climate(std::vector<std::int32_t>& rows, std::vector<std::size_t>& first_cell) {
+  MonthlyClimate year, mean;
   const int y0 = cfg_.spinup_start(), y1 = y0 + cfg_.spinup_years - 1;
   // the spin-up's own file (spinup.climate), or the run's; either must hold every month of its period
   std::unique_ptr<grids::MonthlyForcing> own;
@@ -196,11 +199,17 @@ MonthlyClimate GridRun::mean_spinup_climate() {
                        " (spinup.first_year and spinup.years)");
   });
   grids::MonthlyForcing& source = own ? *own : *forcing_;
+  // by forcing cell: every cell that takes a forcing cell has its values, so its mean (the same sums in the same
+  // order) is the forcing cell's
+  const size_t n = source.source_first_cell().size();
+  mean.assign(3, std::vector<double>(12 * n, 0.0));
   for (int y = 0; y < cfg_.spinup_years; ++y) {
-    collectively(comm_, [&] { source.read_year(y0 + y, year); });
+    collectively(comm_, [&] { source.read_year_by_source(y0 + y, year); });
     for (int v = 0; v < 3; ++v)
       for (size_t k = 0; k < 12 * n; ++k) mean[v][k] += year[v][k];
   }
+  climate_rows(&source.source_of(), rows);
+  first_cell = source.source_first_cell();
   for (int v = 0; v < 3; ++v)
     for (auto& x : mean[v]) x /= cfg_.spinup_years;
   return mean;
@@ -296,6 +305,34 @@ void GridRun::report_phases() {
                 "(its compression %.1f %%)",
                 imbalance(7), imbalance(1), imbalance(3), imbalance(6));
   log(line);
+  // memory: each rank's peak resident set (the kernel's VmHWM: libraries included), per land cell and tile
+  double mem[3] = {peak_resident_mib(), static_cast<double>(cells_.size()), static_cast<double>(tiles_.tiles())};
+  double mem_max = 0.0, mem_min = 0.0, mem_sum[3] = {0.0, 0.0, 0.0};
+  MPI_Reduce(&mem[0], &mem_max, 1, MPI_DOUBLE, MPI_MAX, 0, comm_);
+  MPI_Reduce(&mem[0], &mem_min, 1, MPI_DOUBLE, MPI_MIN, 0, comm_);
+  MPI_Reduce(mem, mem_sum, 3, MPI_DOUBLE, MPI_SUM, 0, comm_);
+  if (mem_max > 0.0 && mem_sum[1] > 0.0) {
+    std::snprintf(line, sizeof line,
+                  "peak memory per rank %.1f-%.1f MiB (resident, libraries included), %.0f B per land cell over the "
+                  "ranks (%.0f B per tile)",
+                  mem_min, mem_max, mem_sum[0] * 1048576.0 / mem_sum[1], mem_sum[0] * 1048576.0 / std::max(mem_sum[2], 1.0));
+    log(line);
+  }
+}
+
+double GridRun::peak_resident_mib() {
+  // Linux: "VmHWM:   123456 kB" in /proc/self/status; 0 where there is none
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  if (!f) return 0.0;
+  char buf[256];
+  double kib = 0.0;
+  while (std::fgets(buf, sizeof buf, f))
+    if (std::strncmp(buf, "VmHWM:", 6) == 0) {
+      kib = std::strtod(buf + 6, nullptr);
+      break;
+    }
+  std::fclose(f);
+  return kib / 1024.0;
 }
 
 }  // namespace alamod::engine

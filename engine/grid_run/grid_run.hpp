@@ -91,7 +91,8 @@ class GridRun {
   void spin_up();
   void restore_checkpoint();
   void simulate();
-  void report_phases();
+  void report_phases();  ///< the phases' times, their imbalance and the peak memory per rank
+  static double peak_resident_mib();  ///< this process's peak resident set (VmHWM, MiB), 0 where unknown
 
   // ---- scenarios (scenario_phases.cpp, docs/SCENARIOS.md): the spin-up and the years before the branch once,
   // into DIR/historical.nc, then each scenario from the state at the branch into DIR/NAME.nc
@@ -148,7 +149,8 @@ class GridRun {
   void hash_inputs();  ///< collective: SHA-256 of every input file (input_checksums_, input_sha256_)
 
   // ---- spin-up (grid_run.cpp)
-  MonthlyClimate mean_spinup_climate();  ///< mean monthly climate of the spin-up years
+  /// Mean monthly climate of the spin-up years by forcing cell, and per tile its row in it (`rows`).
+  MonthlyClimate mean_spinup_climate(std::vector<std::int32_t>& rows, std::vector<std::size_t>& first_cell);
   void report_spin_up();
   void report_inverse_inputs();  ///< the equilibrium inputs of the inverse spin-up
 
@@ -207,10 +209,20 @@ class GridRun {
   /// The year's land-use transitions (land_use_change.hpp) on the owned cells, checked cell by cell; returns
   /// whether any cell changed (the stocks are then taken again).
   bool change_land_use(int year);
+  /// climate_ of the year, by forcing cell (by cell under a climate_delta), and tile_row_ to match.
   void read_climate(int year);
+  /// Per tile, its row of a climate by forcing cell (`source_of`: per cell, its forcing cell's) or by cell (nullptr).
+  void climate_rows(const std::vector<std::int32_t>* source_of, std::vector<std::int32_t>& rows) const;
+  /// Whether the phase's scenario has a climate_delta (apply_climate_delta changes the climate cell by cell).
+  bool climate_delta_active() const;
   void step_year(int year);
   void check_balance(int year) const;  ///< throws InputError at the first cell out of balance
   void write_year(int year_index);
+  /// The multi-layer variables written after cSoilPools (area_fraction, cSoilTile) borrow pool_io_'s I/O-row
+  /// buffers, `count` layers into `layers` (one set of layers for the year instead of one per variable), and
+  /// return them after the write.
+  void borrow_io_layers(std::vector<std::vector<double>>& layers, size_t count);
+  void return_io_layers(std::vector<std::vector<double>>& layers);
   void balance_output_rows(int year_index);
   void balance_compute(int year_index);
   void write_checkpoint_when_due(int year_index);  ///< throws StoppedForRestart after a stop signal
@@ -291,7 +303,6 @@ class GridRun {
   LandTiles tiles_;        ///< fractions and tiles of the owned cells
   GridCells tile_statics_; ///< what the model simulates: one entry per tile
   long fraction_fallbacks_ = 0;  ///< cells without a classified pixel of inputs.land_cover_map (this rank)
-  MonthlyClimate tile_climate_;  ///< the year's (or the spin-up's) climate of each tile
   std::vector<std::vector<double>> tile_pools_;  ///< [pool][tile] (t ha-1 of the tile)
   std::vector<double> tile_stock_;               ///< per tile (t ha-1 of the tile)
   YearFluxes tile_fluxes_;
@@ -335,7 +346,10 @@ class GridRun {
   // buffers kept for the whole run: a fresh allocation of this size costs page faults every year
   std::vector<double> grid_buf_, io_buf_;
   std::vector<std::vector<double>> pool_io_;
-  MonthlyClimate climate_;                    ///< this year's climate of the owned cells
+  /// This year's climate of the owned cells' forcing cells (each forcing cell once: a 1 km run on an 8 km
+  /// climate holds ~64 x fewer values than one row per cell), or of the cells under a climate_delta.
+  MonthlyClimate climate_;
+  std::vector<std::int32_t> tile_row_;        ///< per tile, its row of climate_
   std::vector<std::vector<double>> pools_;    ///< carbon of each pool per owned cell (t ha-1)
   YearFluxes fluxes_;                         ///< this year's fluxes per owned cell (t ha-1 yr-1)
   std::vector<std::pair<std::string, std::vector<double>>> vegetation_values_;  ///< this year's cVeg, gpp, ... per cell

@@ -46,16 +46,6 @@ void LandTiles::max_to_cells(const std::vector<double>& tile, std::vector<double
     for (std::int32_t t = first[i]; t < first[i + 1]; ++t) out[i] = std::max(out[i], tile[static_cast<std::size_t>(t)]);
 }
 
-void LandTiles::to_tiles(const MonthlyClimate& c, MonthlyClimate& out) const {
-  const std::size_t n = cells(), nt = tiles();
-  out.resize(c.size());
-  for (std::size_t v = 0; v < c.size(); ++v) {
-    out[v].resize(12 * nt);
-    for (std::size_t m = 0; m < 12; ++m)
-      for (std::size_t t = 0; t < nt; ++t) out[v][m * nt + t] = c[v][m * n + static_cast<std::size_t>(cell[t])];
-  }
-}
-
 void LandTiles::to_slots(const std::vector<double>& tile, std::vector<std::vector<double>>& slots) const {
   slots.assign(classes(), std::vector<double>(cells(), 0.0));
   for (std::size_t t = 0; t < tiles(); ++t)

@@ -45,8 +45,6 @@ struct LandTiles {
   void to_cells(const std::vector<double>& tile, std::vector<double>& out) const;
   /// Per-tile values -> the largest per cell.
   void max_to_cells(const std::vector<double>& tile, std::vector<double>& out) const;
-  /// Monthly climate of the cells -> of the tiles (each tile its cell's).
-  void to_tiles(const MonthlyClimate& cells, MonthlyClimate& tiles) const;
   /// Per-tile values -> one column per class of per-cell values (0 where the class has no tile), and back.
   void to_slots(const std::vector<double>& tile, std::vector<std::vector<double>>& slots) const;
   void from_slots(const std::vector<std::vector<double>>& slots, std::vector<double>& tile) const;

@@ -358,8 +358,12 @@ void GridRun::apply_change(const InputChange& change, const std::string& what) {
   });
 }
 
+bool GridRun::climate_delta_active() const {
+  return scenario_ && !scenario_->climate_delta.empty() && scenario_->climate_delta != "none";
+}
+
 void GridRun::apply_climate_delta(int year) {
-  if (!scenario_ || scenario_->climate_delta.empty() || scenario_->climate_delta == "none") return;
+  if (!climate_delta_active()) return;
   ClimateDeltaOptions o;
   o.preset = scenario_->climate_delta;
   const double dt = delta_warming(o, year);

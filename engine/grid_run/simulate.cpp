@@ -187,14 +187,15 @@ void GridRun::write_year(int yi) {
     for (const auto& [name, values] : vegetation_values_) writer_->write(name, yi, to_io_rows(values));
   }
   if (cfg_.land_use_changes()) {
-    fraction_io_.resize(tiles_.classes());
+    borrow_io_layers(fraction_io_, tiles_.classes());
     for (size_t k = 0; k < tiles_.classes(); ++k) to_io_rows(tiles_.fraction[k], fraction_io_[k]);
     writer_->write_pools("area_fraction", yi, fraction_io_);
+    return_io_layers(fraction_io_);
     if (sealing_output_) writer_->write("fCarbonSealing", yi, to_io_rows(luc_loss_));
   }
   if (tile_output_) {  // every class's layer in one collective write
     const auto& by_class = class_stocks();
-    tile_io_.resize(by_class.size());
+    borrow_io_layers(tile_io_, by_class.size());
     for (size_t k = 0; k < by_class.size(); ++k) {
       tile_buf_ = by_class[k];
       for (size_t i = 0; i < tile_buf_.size(); ++i)
@@ -202,8 +203,18 @@ void GridRun::write_year(int yi) {
       to_io_rows(tile_buf_, tile_io_[k]);
     }
     writer_->write_pools("cSoilTile", yi, tile_io_);
+    return_io_layers(tile_io_);
   }
   balance_output_rows(yi);
+}
+
+void GridRun::borrow_io_layers(std::vector<std::vector<double>>& layers, size_t count) {
+  layers.resize(count);
+  for (size_t k = 0; k < count && k < pool_io_.size(); ++k) layers[k].swap(pool_io_[k]);
+}
+
+void GridRun::return_io_layers(std::vector<std::vector<double>>& layers) {
+  for (size_t k = 0; k < layers.size() && k < pool_io_.size(); ++k) layers[k].swap(pool_io_[k]);
 }
 
 void GridRun::balance_output_rows(int yi) {
@@ -286,25 +297,41 @@ void GridRun::start_year_loop() {
 void GridRun::read_climate(int year) {
   PhaseTimer timer(times_.input, phase_events().input);
   collectively(comm_, [&] {
-    (scenario_forcing_ ? *scenario_forcing_ : *forcing_).read_year(year, climate_);
+    const grids::MonthlyForcing& f = scenario_forcing_ ? *scenario_forcing_ : *forcing_;
+    // by forcing cell (the cells that take one forcing cell share its values), unless a scenario's climate_delta
+    // changes each cell's by its latitude
+    const bool by_cell = climate_delta_active();
+    if (by_cell) f.read_year(year, climate_);
+    else f.read_year_by_source(year, climate_);
     apply_climate_delta(year);  // a scenario's climate_delta (scenario_phases.cpp)
     // the model's valid range (its kValidRange) before the model sees the climate
     check_climate_range(find_model(cfg_.model).info, climate_,
-                        [this](std::size_t i) { return cfg_.grid.describe_cell(cells_[i]); }, year, "");
+                        [&](std::size_t i) { return cfg_.grid.describe_cell(cells_[by_cell ? i : f.source_first_cell()[i]]); },
+                        year, "");
+    climate_rows(by_cell ? nullptr : &f.source_of(), tile_row_);
   });
+}
+
+void GridRun::climate_rows(const std::vector<std::int32_t>* source_of, std::vector<std::int32_t>& rows) const {
+  const size_t nt = tiles_.tiles();
+  rows.resize(nt);
+  for (size_t t = 0; t < nt; ++t) {
+    const std::int32_t c = tiles_.cell[t];
+    rows[t] = source_of ? (*source_of)[static_cast<size_t>(c)] : c;
+  }
 }
 
 void GridRun::step_year(int year) {
   PhaseTimer timer(times_.compute, phase_events().compute);
   const double t = MPI_Wtime();
-  tiles_.to_tiles(climate_, tile_climate_);
+  const CellClimate tile_climate(climate_, tile_row_);  // each tile reads its forcing cell's climate, no copy
   // the vegetation's year first: its litter is the soil's input (the one place a change of inputs is set)
   if (vegetation_)
     collectively(comm_, [&] {
-      const InputChange change = vegetation_->vegetation_input_change(year, tile_climate_);
+      const InputChange change = vegetation_->vegetation_input_change(year, tile_climate);
       if (cfg_.vegetation.litter_to_soil) model_->set_input_change(change);
     });
-  model_->step_year(year, tile_climate_, tile_fluxes_);
+  model_->step_year(year, tile_climate, tile_fluxes_);
   if (vegetation_ && cfg_.vegetation.litter_to_soil) collectively(comm_, [&] { vegetation_->check_soil_input(year, tile_fluxes_.input, model_->input_scale()); });
   tiles_.to_cells(tile_fluxes_.input, fluxes_.input);
   tiles_.to_cells(tile_fluxes_.rh, fluxes_.rh);

@@ -259,16 +259,16 @@ std::vector<double> VegetationCoupling::tile_carbon() const {
   return c;
 }
 
-void VegetationCoupling::step_stand(int year, std::size_t t, int k, const MonthlyClimate& climate, std::size_t nt) {
+void VegetationCoupling::step_stand(int year, std::size_t t, int k, const CellClimate& climate) {
   vg::StandClimate sc;
   const double half = 0.5 * v_.diurnal_range;
   const double angstrom = 0.25 + 0.5 * v_.sunshine_fraction;
   for (std::size_t m = 0; m < 12; ++m) {
-    const double tas = climate[0][m * nt + t];
+    const double tas = climate.at(0, static_cast<int>(m), t);
     sc.tave[m] = tas;
     sc.tmin[m] = tas - half;
     sc.tmax[m] = tas + half;
-    sc.prcp[m] = climate[1][m * nt + t];
+    sc.prcp[m] = climate.at(1, static_cast<int>(m), t);
     sc.srad[m] = angstrom * extraterrestrial(latitude_[t], kMidDay[m]);
     sc.frost_days[m] = kDays[m] * 0.5 * std::erfc(sc.tmin[m] / (3.0 * std::sqrt(2.0)));
   }
@@ -309,14 +309,15 @@ void VegetationCoupling::step_stand(int year, std::size_t t, int k, const Monthl
   asw_[k][t] = s.asw;
 }
 
-void VegetationCoupling::step_lue(int, std::size_t t, const MonthlyClimate& climate, std::size_t nt) {
+void VegetationCoupling::step_lue(int, std::size_t t, const CellClimate& climate) {
   const bool crop = kind_[t] == cropland;
   const auto& shape = crop ? v_.cropland_shape : v_.grassland_shape;
   const double offtake = crop ? v_.cropland_offtake : v_.grassland_offtake;
   const double half = 0.5 * v_.diurnal_range;
   const double angstrom = 0.25 + 0.5 * v_.sunshine_fraction;
   for (std::size_t m = 0; m < 12; ++m) {
-    const double tas = climate[0][m * nt + t], pr = climate[1][m * nt + t], pet = climate[2][m * nt + t];
+    const int mo = static_cast<int>(m);
+    const double tas = climate.at(0, mo, t), pr = climate.at(1, mo, t), pet = climate.at(2, mo, t);
     const double g = greenness_[t] * shape[m];
     double fpar;
     if (v_.greenness_quantity == "ndvi") fpar = vg::fpar_from_ndvi(std::clamp(g, -1.0, 0.999));
@@ -336,7 +337,7 @@ void VegetationCoupling::step_lue(int, std::size_t t, const MonthlyClimate& clim
   }
 }
 
-InputChange VegetationCoupling::vegetation_input_change(int year, const MonthlyClimate& tile_climate) {
+InputChange VegetationCoupling::vegetation_input_change(int year, const CellClimate& tile_climate) {
   const std::size_t nt = kind_.size();
   c_start_ = tile_carbon();
   for (auto* v : {&gpp_, &npp_, &litter_, &harvest_, &production_, &removals_, &mortality_}) std::fill(v->begin(), v->end(), 0.0);
@@ -344,9 +345,9 @@ InputChange VegetationCoupling::vegetation_input_change(int year, const MonthlyC
   for (std::size_t t = 0; t < nt; ++t) {
     if (kind_[t] == forest) {
       for (int k = 0; k < 2; ++k)
-        if (share_[k][t] > 0.0 && stems_[k][t] > 0.0) step_stand(year, t, k, tile_climate, nt);
+        if (share_[k][t] > 0.0 && stems_[k][t] > 0.0) step_stand(year, t, k, tile_climate);
     } else if (kind_[t] != none) {
-      step_lue(year, t, tile_climate, nt);
+      step_lue(year, t, tile_climate);
     }
   }
   // the year's balance of every tile's vegetation, and the soil's change of inputs

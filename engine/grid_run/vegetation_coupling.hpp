@@ -56,7 +56,7 @@ class VegetationCoupling {
   /// Steps the vegetation of every tile through the calendar year `year` with the tiles' monthly climate
   /// ([0] tas degC, [1] pr, [2] pet mm month-1; month m of tile t at m * tiles + t) and returns the soil's change
   /// of inputs for that year. Throws InputError naming the tile when a stand's balance fails.
-  InputChange vegetation_input_change(int year, const MonthlyClimate& tile_climate);
+  InputChange vegetation_input_change(int year, const CellClimate& tile_climate);
 
   /// After the soil's year: every vegetated tile's soil input (t ha-1 yr-1, per tile) must be its litter plus
   /// its class's manure times the model's input scale (nothing created or lost between vegetation and soil);
@@ -89,8 +89,8 @@ class VegetationCoupling {
   };
   const RegionForest& region_forest(double code, std::size_t tile,
                                     const std::function<std::string(std::size_t)>& describe) const;
-  void step_stand(int year, std::size_t tile, int stand, const MonthlyClimate& climate, std::size_t n_tiles);
-  void step_lue(int year, std::size_t tile, const MonthlyClimate& climate, std::size_t n_tiles);
+  void step_stand(int year, std::size_t tile, int stand, const CellClimate& climate);
+  void step_lue(int year, std::size_t tile, const CellClimate& climate);
 
   VegetationConfig v_;
   std::function<std::string(std::size_t)> describe_;  // names tile t in messages

@@ -159,7 +159,7 @@ class CellGrid final : public GridModel {
     change_ = {};  // a scenario's change was for the cells before: it sets it again
   }
 
-  SpinupReport spin_up(const MonthlyClimate& mean, bool inverse) override {
+  SpinupReport spin_up(const CellClimate& mean, bool inverse) override {
     const size_t n = cells_.size();
     SpinupReport rep;
     rep.residual.assign(n, 0.0);
@@ -295,7 +295,7 @@ class CellGrid final : public GridModel {
     return rep;
   }
 
-  SpinupReport brute_force_spin_up(const MonthlyClimate& mean, double tolerance, long max_years) override {
+  SpinupReport brute_force_spin_up(const CellClimate& mean, double tolerance, long max_years) override {
     const size_t n = cells_.size();
     SpinupReport rep;
     rep.residual.assign(n, 0.0);
@@ -333,7 +333,7 @@ class CellGrid final : public GridModel {
     else GridModel::set_input_change(change);
   }
 
-  void step_year(int year, const MonthlyClimate& climate, YearFluxes& f) override {
+  void step_year(int year, const CellClimate& climate, YearFluxes& f) override {
     const size_t n = cells_.size();
     f.input.resize(n);
     f.rh.resize(n);
@@ -372,7 +372,7 @@ class CellGrid final : public GridModel {
   /// The year under a scenario's change: the cells with additions or a decomposition factor one by one through
   /// year_changed, the others by the plain path (in runs of consecutive cells for a block kernel) with their plant
   /// input times the factor.
-  void step_year_changed(int year, const MonthlyClimate& climate, YearFluxes& f) {
+  void step_year_changed(int year, const CellClimate& climate, YearFluxes& f) {
     const size_t n = cells_.size();
     auto put = [&](size_t i, const Flux& fl) {
       f.input[i] = fl.input;
@@ -527,13 +527,12 @@ class CellGrid final : public GridModel {
   }
   /// The year of cell i: its climate, its plant input times the inverse spin-up's scale and a scenario's plant
   /// factor (1: the same bits as without), its manure times the scale.
-  Year year_of(const MonthlyClimate& clim, size_t i, int calendar_year, double scale, double plant_factor = 1.0) const {
-    const size_t n = cells_.size();
+  Year year_of(const CellClimate& clim, size_t i, int calendar_year, double scale, double plant_factor = 1.0) const {
     const auto& lu = cfg_.land_uses[static_cast<size_t>(land_class_[i])];
     const double plant = scale * plant_factor;
     Year y;
     for (int mo = 0; mo < 12; ++mo)
-      y[mo] = {clim[0][mo * n + i], clim[1][mo * n + i],  clim[2][mo * n + i], plant * annual_input_[i] * lu.input_share[mo],
+      y[mo] = {clim.at(0, mo, i), clim.at(1, mo, i), clim.at(2, mo, i), plant * annual_input_[i] * lu.input_share[mo],
                scale * lu.fym * lu.input_share[mo], grids::days_in_month(calendar_year, mo + 1)};
     return y;
   }

@@ -11,6 +11,7 @@
 ///   (t ha-1 yr-1, spread over the months by the class's input_share, plus the class's manure), the
 ///   observed SOC stock (t ha-1; RothC's IOM, AMG's stable pool, the inverse spin-up's target).
 #include <array>
+#include <cstdint>
 #include <functional>
 #include <stdexcept>
 #include <memory>
@@ -56,6 +57,34 @@ struct GridCells {
 /// Monthly climate of one year for the rank's cells: [0] tas (degC), [1] pr, [2] pet (mm month-1);
 /// the value of cell i in month m (0-11) is at index m * n_cells + i.
 using MonthlyClimate = std::vector<std::vector<double>>;
+
+/// The climate a model reads: the MonthlyClimate of the rank's cells, and for each of the model's cells (the
+/// tiles of a grid run, engine/grid_run/land_cover.hpp) the index of the cell whose climate it takes. The tiles
+/// of a cell share its climate row instead of each holding a copy (36 values a tile a year). Without an index
+/// (a MonthlyClimate converts to this) model cell i reads climate cell i.
+class CellClimate {
+ public:
+  CellClimate(const MonthlyClimate& c)  // NOLINT: a MonthlyClimate of the model's own cells is one
+      : values_(&c), n_(c.empty() ? 0 : c[0].size() / 12) {}
+  /// `cell_of[i]`: the climate cell of model cell i (its values must outlive this view).
+  CellClimate(const MonthlyClimate& c, const std::vector<std::int32_t>& cell_of)
+      : values_(&c), cell_(cell_of.data()), n_(c.empty() ? 0 : c[0].size() / 12) {}
+  /// The climate cell of model cell i.
+  std::size_t row(std::size_t i) const { return cell_ ? static_cast<std::size_t>(cell_[i]) : i; }
+  /// Variable v (0 tas, 1 pr, 2 pet) in month m (0-11) of model cell i.
+  double at(int v, int m, std::size_t i) const { return month(v, m)[row(i)]; }
+  /// Variable v in month m of the climate cells (indexed by row()).
+  const double* month(int v, int m) const {
+    return (*values_)[static_cast<std::size_t>(v)].data() + static_cast<std::size_t>(m) * n_;
+  }
+  /// Whether model cell i reads climate cell i (no index).
+  bool identity() const { return cell_ == nullptr; }
+
+ private:
+  const MonthlyClimate* values_;
+  const std::int32_t* cell_ = nullptr;
+  std::size_t n_;
+};
 
 /// Carbon crossing the soil boundary in one year, per cell (t ha-1 yr-1).
 struct YearFluxes {
@@ -133,13 +162,13 @@ class GridModel {
   virtual void set_cells(const GridCells& cells, const std::function<std::string(std::size_t)>& describe) = 0;
   /// Periodic equilibrium with the mean year `mean` (spinup.method "equilibrium"), or with the
   /// inputs scaled per cell to reach the observed stock ("inverse", linear models only).
-  virtual SpinupReport spin_up(const MonthlyClimate& mean, bool inverse) = 0;
+  virtual SpinupReport spin_up(const CellClimate& mean, bool inverse) = 0;
   /// Brute force, for comparison (spinup.method "brute_force"): cycle the mean year from empty pools
   /// (nonlinear models: from the solver's start) until one more cycle changes every pool of the cell by
   /// at most `tolerance` (relative); report.cycles holds the years each cell needed.
-  virtual SpinupReport brute_force_spin_up(const MonthlyClimate& mean, double tolerance, long max_years) = 0;
+  virtual SpinupReport brute_force_spin_up(const CellClimate& mean, double tolerance, long max_years) = 0;
   /// Advance every cell by the calendar year `year` with its monthly climate.
-  virtual void step_year(int year, const MonthlyClimate& climate, YearFluxes& fluxes) = 0;
+  virtual void step_year(int year, const CellClimate& climate, YearFluxes& fluxes) = 0;
   /// Pools (t ha-1) of every cell: out[pool][cell].
   virtual void pools(std::vector<std::vector<double>>& out) const = 0;
   /// The state a restart needs, by name (values in the model's own units, doubles).
