@@ -7,7 +7,9 @@
 #include <mpi.h>
 #include <netcdf.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -226,6 +228,36 @@ TEST(Forcing, RemappedCellsReadTheValuesOfTheirNewCells) {
               << "tas of moved cell " << cells[i] << ", month " << m + 1 << ", chunk rows " << chunk_rows;
           ASSERT_EQ(out[2][m * n + i], pet_value(12 + m, r, c)) << "pet of moved cell " << cells[i];
         }
+      // by forcing cell (what a grid run holds): each of the cells' forcing cells once, in the order of its
+      // first cell, with the bits read_year gives each of its cells (four run cells per forcing cell here)
+      std::vector<std::vector<double>> by_source;
+      alamod::engine::collectively(MPI_COMM_WORLD, [&] { f.read_year_by_source(2001, by_source); });
+      const auto& slot = f.source_of();
+      const auto& first = f.source_first_cell();
+      ASSERT_EQ(slot.size(), n);
+      std::vector<std::int64_t> distinct(sources.begin(), sources.end());
+      std::sort(distinct.begin(), distinct.end());
+      distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+      ASSERT_EQ(first.size(), distinct.size()) << "one entry per distinct forcing cell";
+      if (n > 0) {
+        EXPECT_LT(first.size(), n) << "run cells share forcing cells";
+      }
+      const size_t ns = first.size();
+      for (size_t k = 0; k < ns; ++k) {
+        ASSERT_EQ(static_cast<size_t>(slot[first[k]]), k) << "first cell of forcing cell " << k;
+        if (k > 0) {
+          ASSERT_LT(first[k - 1], first[k]) << "forcing cells in the order of their first cell";
+        }
+      }
+      for (size_t v = 0; v < 3; ++v) {
+        ASSERT_EQ(by_source[v].size(), 12 * ns);
+        for (int m = 0; m < 12; ++m)
+          for (size_t i = 0; i < n; ++i) {
+            ASSERT_LT(first[static_cast<size_t>(slot[i])], i + 1) << "cell " << i << " before its forcing cell's first";
+            const double a = out[v][m * n + i], b = by_source[v][m * ns + static_cast<size_t>(slot[i])];
+            ASSERT_EQ(std::memcmp(&a, &b, sizeof a), 0) << "variable " << v << " month " << m + 1 << " cell " << cells[i];
+          }
+      }
     }
     if (rank() == 0) std::remove(path.c_str());
   }
