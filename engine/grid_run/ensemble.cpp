@@ -235,11 +235,36 @@ EnsembleDraws draw_ensemble(const EnsembleOptions& o, const std::string& model) 
   return d;
 }
 
+int ensemble_groups(int requested, int size, int members) {
+  const int most = std::min(size, members);
+  if (requested == 0) return most;
+  if (requested < 1 || requested > most)
+    throw InputError("--ensemble-groups " + std::to_string(requested) + ": between 1 and " + std::to_string(most) +
+                     " (the fewer of the " + std::to_string(size) + " rank(s) and the " + std::to_string(members) +
+                     " members; 0 chooses that)");
+  return requested;
+}
+
+namespace {
+
+/// A communicator freed when it goes out of scope (collective over it: every rank of the group leaves together).
+struct GroupComm {
+  MPI_Comm comm = MPI_COMM_NULL;
+  ~GroupComm() {
+    if (comm != MPI_COMM_NULL) MPI_Comm_free(&comm);
+  }
+};
+
+}  // namespace
+
 void run_ensemble(MPI_Comm comm, const RunConfig& cfg, const GridRunOptions& options, const EnsembleOptions& e) {
-  int rank = 0;
+  int rank = 0, size = 1;
   MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
   if (!cfg.models.empty()) throw InputError("--ensemble runs one model: the configuration lists several (model = [...])");
   const EnsembleDraws d = draw_ensemble(e, cfg.model);
+  const int groups = ensemble_groups(e.groups, size, e.members);
+  const int group = ensemble_group_of(rank, size, groups);
   grids::on_rank0(comm, [&] {
     create_output_folder(options.out_dir);
     std::ostringstream p;
@@ -253,40 +278,78 @@ void run_ensemble(MPI_Comm comm, const RunConfig& cfg, const GridRunOptions& opt
     }
     write_output_atomically(options.out_dir + "/ensemble_parameters.csv", p.str());
   });
+  // members x cells: G groups of contiguous ranks, each running its members over its own cell partition
+  GroupComm g;
+  MPI_Comm_split(comm, group, rank, &g.comm);
+  int group_rank = 0, group_size = 1;
+  MPI_Comm_rank(g.comm, &group_rank);
+  MPI_Comm_size(g.comm, &group_size);
   if (rank == 0 && !options.quiet)
-    std::printf("parameter ensemble: %d members of %s drawn from the %s of %s (seed %llu), each over the %s rank(s) "
-                "into %s/member_NNN/\n",
+    std::printf("parameter ensemble: %d members of %s drawn from the %s of %s (seed %llu), on %d group(s) of "
+                "%d-%d rank(s), each member over its group's ranks into %s/member_NNN/\n",
                 e.members, cfg.model.c_str(), d.source.c_str(), e.fit.c_str(), static_cast<unsigned long long>(e.seed),
-                "run's", options.out_dir.c_str());
-  for (int k = 0; k < e.members; ++k) {
-    RunConfig one = cfg;
-    std::string applied = "\n# ensemble member " + std::to_string(k + 1) + " of " + std::to_string(e.members) +
-                          " (seed " + std::to_string(e.seed) + ", " + d.source + " of " + e.fit + "):";
-    for (size_t j = 0; j < d.names.size(); ++j) {
-      auto& mp = one.model_parameters;
-      const auto it = std::find_if(mp.begin(), mp.end(), [&](const auto& p) { return p.first == d.names[j]; });
-      if (it != mp.end()) it->second = d.values[static_cast<size_t>(k)][j];
-      else mp.emplace_back(d.names[j], d.values[static_cast<size_t>(k)][j]);
-      applied += " " + d.names[j] + " = " + number(d.values[static_cast<size_t>(k)][j]);
+                groups, size / groups, (size + groups - 1) / groups, options.out_dir.c_str());
+  std::fflush(stdout);
+  // round r: member k = group + G r on each group; after each round every rank agrees on a failure (the lowest
+  // failing rank's message on every rank) or a stop signal, so that no group waits for one that has left
+  const int rounds = (e.members + groups - 1) / groups;
+  for (int round = 0; round < rounds; ++round) {
+    const int k = group + groups * round;
+    std::string failure;
+    int stopped = 0;
+    std::string stop_message;
+    if (k < e.members) {
+      try {
+        RunConfig one = cfg;
+        std::string applied = "\n# ensemble member " + std::to_string(k + 1) + " of " + std::to_string(e.members) +
+                              " (seed " + std::to_string(e.seed) + ", " + d.source + " of " + e.fit + "):";
+        for (size_t j = 0; j < d.names.size(); ++j) {
+          auto& mp = one.model_parameters;
+          const auto it = std::find_if(mp.begin(), mp.end(), [&](const auto& p) { return p.first == d.names[j]; });
+          if (it != mp.end()) it->second = d.values[static_cast<size_t>(k)][j];
+          else mp.emplace_back(d.names[j], d.values[static_cast<size_t>(k)][j]);
+          applied += " " + d.names[j] + " = " + number(d.values[static_cast<size_t>(k)][j]);
+        }
+        one.resolved += applied + "\n";
+        one.sha256 = grids::sha256_hex(one.resolved);
+        one.science_sha256 = grids::sha256_hex(one.science_sha256 + applied);
+        GridRunOptions o = options;
+        o.out_dir = options.out_dir + "/" + member_dir(k);
+        // one group's progress lines (several groups' would interleave); every group says which member it runs
+        o.quiet = options.quiet || group != 0;
+        int state = 1;
+        if (!options.restart.empty()) {
+          if (group_rank == 0) state = output_state(o.out_dir, cfg.output_name);
+          MPI_Bcast(&state, 1, MPI_INT, 0, g.comm);
+          if (state == 0) o.restart.clear();
+        }
+        if (state != 2) {
+          if (group_rank == 0 && !options.quiet)
+            std::printf("== member %d of %d (group %d of %d, %d rank(s))\n", k + 1, e.members, group + 1, groups,
+                        group_size);
+          std::fflush(stdout);
+          GridRun run(g.comm, std::move(one), o);
+          run.run();
+        }
+      } catch (const StoppedForRestart& s) {
+        stopped = 1;
+        stop_message = s.what();
+      } catch (const InputError& x) {
+        failure = x.what();
+      }
     }
-    one.resolved += applied + "\n";
-    one.sha256 = grids::sha256_hex(one.resolved);
-    one.science_sha256 = grids::sha256_hex(one.science_sha256 + applied);
-    GridRunOptions o = options;
-    o.out_dir = options.out_dir + "/" + member_dir(k);
-    if (!options.restart.empty()) {
-      int state = 0;
-      if (rank == 0) state = output_state(o.out_dir, cfg.output_name);
-      MPI_Bcast(&state, 1, MPI_INT, 0, comm);
-      if (state == 2) continue;
-      if (state == 0) o.restart.clear();
-    }
-    if (rank == 0 && !options.quiet) std::printf("== member %d of %d\n", k + 1, e.members);
-    std::fflush(stdout);
-    GridRun run(comm, std::move(one), o);
-    run.run();
+    collectively(comm, [&] {
+      if (!failure.empty()) throw InputError(failure);
+    });
+    int any_stopped = 0;
+    MPI_Allreduce(&stopped, &any_stopped, 1, MPI_INT, MPI_MAX, comm);
+    if (any_stopped)
+      throw StoppedForRestart(stopped ? stop_message
+                                      : "stopped by a signal while another group ran its member; finished members "
+                                        "are kept (continue with --restart)");
   }
   if (!cfg.totals) return;
+  // the bands gathered across the groups: every member's totals.csv, written by its group, read on rank 0
   collectively(comm, [&] {
     if (rank != 0) return;
     write_ensemble_totals(options.out_dir, e.members);

@@ -4,12 +4,15 @@
 Usage: /usr/bin/python3 tests/integration/test_ensemble.py --alamod build/engine/alamod --source-dir . --work DIR
 
 Runs 4 members (RothC, 1990-1994, drawn from tests/data/ensemble/rothc_fit.toml's covariance, seed 11) on 2
-ranks and 2 members with the same seed on 1 rank, and checks: ensemble_parameters.csv lists the members'
-values, the first two the same on both rank counts; each member's output records its parameters (the global
-attribute alamod_model_parameters) and members 1-2 are bitwise the same on 1 and 2 ranks; totals.csv is every
-member's totals.csv with the member number first; totals_quantiles.csv holds numpy's 5, 50 and 95 % quantiles
-(linear interpolation) of the members' values of every row; members differ; bad input (--ensemble without
---parameters, a parameter file without [fit]) is refused with one line. Prints "N passed, M failed".
+ranks as members x cells (--ensemble-groups 0: 2 groups of 1 rank), 2 members with the same seed on 1 rank, and
+3 members on 3 ranks twice: as 3 groups of 1 rank and as 1 group of 3. Checks: ensemble_parameters.csv lists
+the members' values, the first ones the same in every run; each member's output records its parameters (the
+global attribute alamod_model_parameters) and members 1-3 are bitwise the same on 1, 2 and 3 ranks in every
+grouping, and so are their totals.csv; totals.csv and totals_quantiles.csv of the two 3-rank runs are the same
+bytes; totals.csv is every member's totals.csv with the member number first; totals_quantiles.csv holds numpy's
+5, 50 and 95 % quantiles (linear interpolation) of the members' values of every row; members differ; bad input
+(--ensemble without --parameters, a parameter file without [fit], more groups than ranks) is refused with one
+line. Prints "N passed, M failed".
 """
 import argparse
 import csv
@@ -54,23 +57,43 @@ def main():
     os.makedirs(args.work)
     fit = os.path.join(args.source_dir, "tests", "data", "ensemble", "rothc_fit.toml")
     out2, out1 = os.path.join(args.work, "np2"), os.path.join(args.work, "np1")
-    r = run(args, 2, ["--out", out2, "--parameters", fit, "--ensemble", "4", "--ensemble-seed", "11"])
-    if not check("4 members on 2 ranks", r.returncode == 0, r.stderr[-800:]):
+    r = run(args, 2, ["--out", out2, "--parameters", fit, "--ensemble", "4", "--ensemble-seed", "11",
+                      "--ensemble-groups", "0"])
+    if not check("4 members on 2 ranks, 2 groups of 1", r.returncode == 0, r.stderr[-800:]):
         return 1
     r = run(args, 1, ["--out", out1, "--parameters", fit, "--ensemble", "2", "--ensemble-seed", "11"])
     check("2 members on 1 rank", r.returncode == 0, r.stderr[-800:])
+    # members x cells on 3 ranks: 3 groups of 1 rank, and 1 group of 3 ranks
+    out3 = {}
+    for groups in ("3", "1"):
+        out3[groups] = os.path.join(args.work, "np3_g" + groups)
+        r = run(args, 3, ["--out", out3[groups], "--parameters", fit, "--ensemble", "3", "--ensemble-seed", "11",
+                          "--ensemble-groups", groups])
+        check("3 members on 3 ranks, %s group(s)" % groups, r.returncode == 0, r.stderr[-800:])
     p2 = list(csv.DictReader(open(os.path.join(out2, "ensemble_parameters.csv"))))
     p1 = list(csv.DictReader(open(os.path.join(out1, "ensemble_parameters.csv"))))
-    check("ensemble_parameters.csv: 4 members, the first 2 as on 1 rank", len(p2) == 4 and p1 == p2[:2], (p1, p2[:2]))
+    p3 = [list(csv.DictReader(open(os.path.join(out3[g], "ensemble_parameters.csv")))) for g in ("3", "1")]
+    check("ensemble_parameters.csv: 4 members, the first 2 as on 1 rank, the first 3 as on 3 ranks",
+          len(p2) == 4 and p1 == p2[:2] and p3[0] == p2[:3] and p3[1] == p2[:3], (p1, p2[:3], p3))
     check("members differ", len({row["k_hum"] for row in p2}) == 4)
-    for k in (1, 2):
+    for k in (1, 2, 3):
         a = os.path.join(out2, "member_%03d" % k, "carbon_yearly.nc")
-        b = os.path.join(out1, "member_%03d" % k, "carbon_yearly.nc")
         with netCDF4.Dataset(a) as nc:
             recorded = nc.getncattr("alamod_model_parameters")
         check("member %d records its k_hum" % k, ("%.6g" % float(p2[k - 1]["k_hum"]))[:6] in recorded or
               p2[k - 1]["k_hum"][:8] in recorded, recorded[:300])
-        check("member %d bitwise on 1 and 2 ranks" % k, variables(a) == variables(b))
+        others = [os.path.join(out3[g], "member_%03d" % k) for g in ("3", "1")] + \
+            ([os.path.join(out1, "member_%03d" % k)] if k <= 2 else [])
+        va = variables(a)
+        check("member %d bitwise on 2 ranks (its group: 1 rank), 3 ranks as 3 groups and as 1 group%s" %
+              (k, ", 1 rank" if k <= 2 else ""),
+              all(variables(os.path.join(o, "carbon_yearly.nc")) == va for o in others))
+        ta = open(os.path.join(out2, "member_%03d" % k, "totals.csv"), "rb").read()
+        check("member %d totals.csv the same bytes in every run" % k,
+              all(open(os.path.join(o, "totals.csv"), "rb").read() == ta for o in others))
+    for name in ("totals.csv", "totals_quantiles.csv"):
+        a, b = (open(os.path.join(out3[g], name), "rb").read() for g in ("3", "1"))
+        check("%s the same bytes as 3 groups of 1 rank and 1 group of 3" % name, a == b and len(a) > 1000)
     lines = open(os.path.join(out2, "totals.csv")).read().splitlines()
     want = []
     for k in range(1, 5):
@@ -104,7 +127,9 @@ def main():
     for name, extra, words in (("ensemble without parameters", ["--ensemble", "3"], ["--ensemble", "--parameters"]),
                                ("fit without [fit]", ["--ensemble", "3", "--parameters",
                                                       os.path.join(args.source_dir, "tests", "data", "ensemble",
-                                                                   "rothc_fit.toml") + ".missing"], [".missing"])):
+                                                                   "rothc_fit.toml") + ".missing"], [".missing"]),
+                               ("more groups than ranks", ["--ensemble", "3", "--ensemble-groups", "2", "--parameters",
+                                                           fit], ["--ensemble-groups 2", "between 1 and 1"])):
         r = run(args, 1, ["--out", os.path.join(args.work, "bad")] + extra, timeout=60)
         lines = [l for l in r.stderr.splitlines() if l.startswith("alamod: error:")]
         check("refused: " + name, r.returncode == 1 and len(lines) == 1 and all(w in lines[0] for w in words), lines)
