@@ -15,6 +15,7 @@
 #include "engine/common/csv_line.hpp"
 #include "engine/common/number_format.hpp"
 #include "engine/grid_run/model_comparison.hpp"
+#include "engine/totals/report.hpp"
 #include "engine/model_bindings/model_binding.hpp"
 #include "grids/input_error.hpp"
 #include "grids/output_files.hpp"
@@ -73,8 +74,9 @@ std::string member_dir(int k) {
   return b;
 }
 
-/// DIR/totals.csv (every member's rows, `member` first) and DIR/totals_quantiles.csv.
-void write_ensemble_totals(const std::string& dir, int members) {
+/// DIR/totals.csv (every member's rows, `member` first) and DIR/totals_quantiles.csv; returns the national
+/// series' quantiles (every land cover, per scenario) for the report, the start (stock - change) first.
+std::vector<EnsembleBandSeries> write_ensemble_totals(const std::string& dir, int members) {
   std::string header;
   std::ostringstream all;
   // per row key (the columns before area_ha), per quantity: the members' values
@@ -136,6 +138,55 @@ void write_ensemble_totals(const std::string& dir, int members) {
     qt << "\n";
   }
   write_output_atomically(dir + "/totals_quantiles.csv", qt.str());
+  // the national series: per scenario, the start (stock - change of its first year) then each year's stock
+  std::vector<EnsembleBandSeries> series;
+  const auto at = [&](const char* name) {
+    const auto it = std::find(cols.begin(), cols.end(), name);
+    return it == cols.end() ? cols.size() : static_cast<size_t>(it - cols.begin());
+  };
+  const size_t c_scenario = at("scenario"), c_year = at("year"), c_kind = at("zone_kind"), c_name = at("zone_name"),
+               c_cover = at("land_cover");
+  if (std::max({c_scenario, c_year, c_kind, c_name, c_cover}) >= cols.size()) return series;
+  for (const auto& key : keys) {
+    const auto f = csv_fields(key);
+    if (f.size() <= c_cover || f[c_kind] != "country" || f[c_cover] != "all") continue;
+    auto it = std::find_if(series.begin(), series.end(), [&](const auto& x) { return x.scenario == f[c_scenario]; });
+    auto& v = values[key];  // each quantity sorted above
+    if (it == series.end()) {
+      series.push_back({f[c_scenario], f[c_name], "", {}, {}, {}, {}});
+      it = series.end() - 1;
+    }
+    const double year = std::stod(f[c_year]);
+    it->year.push_back(year + 1.0);
+    it->p05.push_back(quantile(v[0], 0.05));
+    it->p50.push_back(quantile(v[0], 0.50));
+    it->p95.push_back(quantile(v[0], 0.95));
+  }
+  // the start: per member, stock - change of the first year of each scenario's series
+  for (auto& s : series) {
+    const std::string first_year = std::to_string(static_cast<long>(s.year.front() - 1.0));
+    std::vector<double> start;
+    for (int k = 0; k < members; ++k) {
+      std::ifstream in(dir + "/" + member_dir(k) + "/totals.csv");
+      std::string line;
+      std::getline(in, line);
+      while (std::getline(in, line)) {
+        const auto f = csv_fields(line);
+        if (f.size() != cols.size() || f[c_scenario] != s.scenario || f[c_year] != first_year ||
+            f[c_kind] != "country" || f[c_cover] != "all")
+          continue;
+        start.push_back(std::stod(f[at("soc_TgC")]) - std::stod(f[at("change_TgC")]));
+        break;
+      }
+    }
+    if (static_cast<int>(start.size()) != members) continue;
+    std::sort(start.begin(), start.end());
+    s.year.insert(s.year.begin(), s.year.front() - 1.0);
+    s.p05.insert(s.p05.begin(), quantile(start, 0.05));
+    s.p50.insert(s.p50.begin(), quantile(start, 0.50));
+    s.p95.insert(s.p95.begin(), quantile(start, 0.95));
+  }
+  return series;
 }
 
 }  // namespace
@@ -352,10 +403,21 @@ void run_ensemble(MPI_Comm comm, const RunConfig& cfg, const GridRunOptions& opt
   // the bands gathered across the groups: every member's totals.csv, written by its group, read on rank 0
   collectively(comm, [&] {
     if (rank != 0) return;
-    write_ensemble_totals(options.out_dir, e.members);
+    auto series = write_ensemble_totals(options.out_dir, e.members);
     if (!options.quiet)
       std::printf("wrote %s/totals.csv (every member's totals) and %s/totals_quantiles.csv (5, 50, 95 %%)\n",
                   options.out_dir.c_str(), options.out_dir.c_str());
+    if (!cfg.totals_report) return;
+    EnsembleReport r;
+    r.model = cfg.model;
+    r.members = e.members;
+    r.description = cfg.model + " \u00b7 " + std::to_string(e.members) + " members drawn from the " + d.source +
+                    " of " + e.fit + " (seed " + std::to_string(e.seed) + ")";  // the same page on any rank count
+    for (auto& s : series) s.depth = "0\u2013" + format_number("%g", cfg.soil_depth_cm) + " cm";
+    r.series = std::move(series);
+    for (int k = 0; k < e.members; ++k) r.member_dirs.push_back(member_dir(k));
+    write_ensemble_report(options.out_dir, r);
+    if (!options.quiet) std::printf("wrote %s/report.html (the national series with its 5-95 %% band)\n", options.out_dir.c_str());
   });
 }
 

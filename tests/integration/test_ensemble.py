@@ -10,13 +10,16 @@ the members' values, the first ones the same in every run; each member's output 
 global attribute alamod_model_parameters) and members 1-3 are bitwise the same on 1, 2 and 3 ranks in every
 grouping, and so are their totals.csv; totals.csv and totals_quantiles.csv of the two 3-rank runs are the same
 bytes; totals.csv is every member's totals.csv with the member number first; totals_quantiles.csv holds numpy's
-5, 50 and 95 % quantiles (linear interpolation) of the members' values of every row; members differ; bad input
+5, 50 and 95 % quantiles (linear interpolation) of the members' values of every row; report.html draws the
+national median inside its shaded 5-95 % band (checked in its SVG and in a headless Chromium screenshot) with
+the end's values of totals_quantiles.csv; members differ; bad input
 (--ensemble without --parameters, a parameter file without [fit], more groups than ranks) is refused with one
 line. Prints "N passed, M failed".
 """
 import argparse
 import csv
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -45,6 +48,11 @@ def variables(path):
     with netCDF4.Dataset(path) as nc:
         nc.set_auto_maskandscale(False)
         return {v: nc.variables[v][:].tobytes() for v in ("cSoil", "cSoilPools", "rh")}
+
+
+def national_rows(q):
+    """The rows of totals_quantiles.csv for the whole country, every land cover."""
+    return [qr for qr in q if qr["zone_kind"] == "country" and qr["land_cover"] == "all"]
 
 
 def main():
@@ -91,7 +99,7 @@ def main():
         ta = open(os.path.join(out2, "member_%03d" % k, "totals.csv"), "rb").read()
         check("member %d totals.csv the same bytes in every run" % k,
               all(open(os.path.join(o, "totals.csv"), "rb").read() == ta for o in others))
-    for name in ("totals.csv", "totals_quantiles.csv"):
+    for name in ("totals.csv", "totals_quantiles.csv", "report.html"):
         a, b = (open(os.path.join(out3[g], name), "rb").read() for g in ("3", "1"))
         check("%s the same bytes as 3 groups of 1 rank and 1 group of 3" % name, a == b and len(a) > 1000)
     lines = open(os.path.join(out2, "totals.csv")).read().splitlines()
@@ -124,6 +132,41 @@ def main():
     national = [qr for qr in q if qr["zone_kind"] == "country" and qr["land_cover"] == "all" and qr["year"] == "1994"]
     check("a band of the national change", national and float(national[0]["change_TgC_p05"]) <
           float(national[0]["change_TgC_p95"]), national[:1])
+    # the ensemble's report: the national series, its median line and 5-95 % band as in totals_quantiles.csv
+    html = open(os.path.join(out2, "report.html"), encoding="utf-8").read()
+    years = sorted({int(qr["year"]) for qr in national_rows(q)})
+    bands = re.findall(r'<path class="band"[^>]* d="([^"]+)"', html)
+    medians = re.findall(r'<path class="series"[^>]* d="([^"]+)"', html)
+    check("report.html: one band and one median line", len(bands) == 1 and len(medians) == 1, (len(bands), len(medians)))
+    if bands and medians:
+        ring = [tuple(map(float, p)) for p in re.findall(r"(-?\d+(?:\.\d+)?)[ ,](-?\d+(?:\.\d+)?)", bands[0])]
+        line = [tuple(map(float, p)) for p in re.findall(r"(-?\d+(?:\.\d+)?)[ ,](-?\d+(?:\.\d+)?)", medians[0])]
+        n = len(line)
+        lo, hi = ring[:n], ring[n:][::-1]
+        inside = n == len(years) + 1 and len(ring) == 2 * n and all(
+            abs(l[0] - m[0]) < 0.05 and abs(h[0] - m[0]) < 0.05 and h[1] <= m[1] <= l[1] for l, h, m in zip(lo, hi, line))
+        check("report.html: the median inside the band at the start and every year", inside, (n, len(ring), years))
+    end = [qr for qr in national_rows(q) if int(qr["year"]) == years[-1]][0]
+    words = "At the end: %.1f Tg C, 5\u201395 %% %.1f\u2013%.1f Tg C" % (
+        float(end["soc_TgC_p50"]), float(end["soc_TgC_p05"]), float(end["soc_TgC_p95"]))
+    check("report.html: the end's median and band as in totals_quantiles.csv", words in html, words)
+    check("report.html: links to every member's report", all('href="member_%03d/report.html"' % k in html
+                                                          for k in range(1, 5)))
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    shot = os.path.join(args.work, "report.png")
+    if check("chromium installed", chromium):
+        p = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--host-resolver-rules=MAP * ~NOTFOUND",
+                            "--user-data-dir=" + os.path.join(args.work, "profile"), "--window-size=1000,900",
+                            "--hide-scrollbars", "--screenshot=" + shot, "file://" + os.path.join(out2, "report.html")],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120)
+        if check("report screenshot", p.returncode == 0 and os.path.exists(shot), p.stderr[-300:]):
+            from osgeo import gdal
+            img = np.moveaxis(gdal.Open(shot).ReadAsArray()[:3].astype(int), 0, -1)
+            # the band: #0072b2 at 28 % over white; the median line: #0072b2
+            band_px = int((np.abs(img - np.array([184, 216, 233])).max(axis=-1) <= 10).sum())
+            line_px = int((np.abs(img - np.array([0, 114, 178])).max(axis=-1) <= 40).sum())
+            check("screenshot: the band shaded and the median line drawn", band_px > 3000 and line_px > 300,
+                  "%d band, %d line pixels" % (band_px, line_px))
     for name, extra, words in (("ensemble without parameters", ["--ensemble", "3"], ["--ensemble", "--parameters"]),
                                ("fit without [fit]", ["--ensemble", "3", "--parameters",
                                                       os.path.join(args.source_dir, "tests", "data", "ensemble",
