@@ -381,6 +381,18 @@ void add_evaluate_command(CLI::App& app, EvaluateCommand& evaluate) {
   add_only_sites_option(cmd, eo.only_sites);
   add_spinup_option(cmd, eo.spinup, kStartHelp);
   cmd->add_option("--parameters", eo.parameters, "parameter file (from alamod calibrate) for a single model");
+  cmd->add_option("--ensemble", eo.ensemble.members,
+                  "draw N parameter sets from the --parameters file's posterior samples or covariance (as alamod run "
+                  "--ensemble does) and shade each site plot of its model between the 5 and 95 % quantiles of the "
+                  "N simulated series; the metrics stay those of the file's own values")
+      ->check(CLI::Range(2, 100000))
+      ->needs("--parameters");
+  cmd->add_option("--ensemble-seed", eo.ensemble.seed, "seed of the draws (the same band on any rank count)")
+      ->capture_default_str();
+  cmd->add_option("--ensemble-from", eo.ensemble.source,
+                  "auto (the posterior samples when the file has them, else the covariance), posterior or covariance")
+      ->check(CLI::IsMember({"auto", "posterior", "covariance"}))
+      ->capture_default_str();
 }
 
 void add_calibrate_command(CLI::App& app, CalibrateCommand& calibrate) {

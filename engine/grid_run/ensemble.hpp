@@ -12,29 +12,10 @@
 #include <vector>
 
 #include "engine/configuration/config.hpp"
+#include "engine/configuration/parameter_draws.hpp"
 #include "engine/grid_run/grid_run.hpp"
 
 namespace alamod::engine {
-
-struct EnsembleOptions {
-  int members = 0;              ///< N
-  std::string fit;              ///< the calibration's parameter file
-  std::uint64_t seed = 1;       ///< the draws depend on it alone (not on the rank count)
-  std::string source = "auto";  ///< posterior (the samples file of [fit.posterior]), covariance, auto (posterior if any)
-  int groups = 1;               ///< G rank groups running members side by side; 0: min(ranks, members)
-};
-
-/// The N parameter sets: names in the order of [fit] parameters, then one row of values per member.
-struct EnsembleDraws {
-  std::string model, source;
-  std::vector<std::string> names;
-  std::vector<std::vector<double>> values;
-};
-
-/// Draws the members' parameters (the same on every rank and rank count). Throws InputError naming the file
-/// and key for a fit without what the source needs, a covariance that is not positive semi-definite, or draws
-/// that keep falling outside the parameters' declared bounds.
-EnsembleDraws draw_ensemble(const EnsembleOptions& options, const std::string& model);
 
 /// The group (0 .. groups-1) of `rank` among `size` ranks split into `groups` contiguous blocks whose sizes
 /// differ by at most 1, and the number of groups `requested` (0: automatic) gives; InputError when it is
