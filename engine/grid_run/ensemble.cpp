@@ -250,7 +250,8 @@ void run_ensemble(MPI_Comm comm, const RunConfig& cfg, const GridRunOptions& opt
         stopped = 1;
         stop_message = s.what();
       } catch (const InputError& x) {
-        failure = x.what();
+        failure = "ensemble member " + std::to_string(k + 1) + " of " + std::to_string(e.members) + " (" +
+                  member_dir(k) + ", its parameters in ensemble_parameters.csv): " + x.what();
       }
     }
     collectively(comm, [&] {

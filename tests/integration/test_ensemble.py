@@ -14,7 +14,8 @@ bytes; totals.csv is every member's totals.csv with the member number first; tot
 national median inside its shaded 5-95 % band (checked in its SVG and in a headless Chromium screenshot) with
 the end's values of totals_quantiles.csv; members differ; bad input
 (--ensemble without --parameters, a parameter file without [fit], more groups than ranks) is refused with one
-line. Prints "N passed, M failed".
+line, and a member that fails in one group while another group runs (posterior samples with a row outside the
+bounds) ends the run on every rank with that member's one line. Prints "N passed, M failed".
 """
 import argparse
 import csv
@@ -167,6 +168,25 @@ def main():
             line_px = int((np.abs(img - np.array([0, 114, 178])).max(axis=-1) <= 40).sum())
             check("screenshot: the band shaded and the median line drawn", band_px > 3000 and line_px > 300,
                   "%d band, %d line pixels" % (band_px, line_px))
+    # a member that fails in one group while the other group runs its member: every rank leaves with the failing
+    # member's one line (seed 3: member 1 on the group of rank 0 fails; seed 8: member 2 on the other group)
+    bad = os.path.join(args.work, "bad_posterior")
+    os.makedirs(bad)
+    with open(os.path.join(bad, "fit.toml"), "w") as f:
+        f.write('model = "rothc"\n[parameters]\nk_hum = 0.02\nk_rpm = 0.3\n[fit]\nparameters = ["k_hum", "k_rpm"]\n'
+                '[fit.posterior]\nsamples = "samples.csv"\n')
+    with open(os.path.join(bad, "samples.csv"), "w") as f:
+        f.write("k_hum,k_rpm\n0.02,0.3\n-0.5,0.3\n")  # the second row outside k_hum's bounds
+    for seed, failing in (("3", 1), ("8", 2)):
+        out = os.path.join(args.work, "bad_member_seed" + seed)
+        r = run(args, 2, ["--out", out, "--parameters", os.path.join(bad, "fit.toml"), "--ensemble", "2",
+                          "--ensemble-groups", "2", "--ensemble-seed", seed], timeout=120)
+        drawn = [row["k_hum"] for row in csv.DictReader(open(os.path.join(out, "ensemble_parameters.csv")))]
+        lines = [l for l in r.stderr.splitlines() if l.startswith("alamod: error:")]
+        check("member %d of 2 fails in its group (seed %s): exit 1, its one line, no ensemble tables" % (failing, seed),
+              drawn[failing - 1] == "-0.5" and drawn[2 - failing] == "0.02" and r.returncode == 1 and len(lines) == 1 and
+              "ensemble member %d of 2" % failing in lines[0] and "k_hum" in lines[0] and
+              not os.path.exists(os.path.join(out, "totals_quantiles.csv")), (drawn, r.returncode, lines))
     for name, extra, words in (("ensemble without parameters", ["--ensemble", "3"], ["--ensemble", "--parameters"]),
                                ("fit without [fit]", ["--ensemble", "3", "--parameters",
                                                       os.path.join(args.source_dir, "tests", "data", "ensemble",
