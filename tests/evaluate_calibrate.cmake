@@ -32,3 +32,9 @@ alamod_script_test(evaluate_weighted_intervals /usr/bin/python3
   ${CMAKE_SOURCE_DIR}/tests/integration/test_evaluate_uncertainty.py --alamod $<TARGET_FILE:alamod>
   --source-dir ${CMAKE_SOURCE_DIR} --work ${CMAKE_BINARY_DIR}/test_output/evaluate_uncertainty)
 set_tests_properties(evaluate_weighted_intervals PROPERTIES TIMEOUT 300 PROCESSORS 2)
+
+# evaluate --ensemble N --parameters FIT: the 5-95 % band of the parameter draws on the site plots, the same on 1
+# and 2 ranks, drawn in headless Chromium.
+alamod_script_test(evaluate_ensemble_bands /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/integration/test_evaluate_ensemble.py
+  --alamod $<TARGET_FILE:alamod> --source-dir ${CMAKE_SOURCE_DIR} --work ${CMAKE_BINARY_DIR}/test_output/evaluate_ensemble)
+set_tests_properties(evaluate_ensemble_bands PROPERTIES TIMEOUT 300 PROCESSORS 2)

@@ -39,6 +39,34 @@ alamod_script_test(grid_inverse_spinup_matches_observed /usr/bin/python3
   --soc ${CMAKE_SOURCE_DIR}/data/france/soc_stock_{class}_8km.tif)
 set_tests_properties(grid_inverse_spinup_matches_observed PROPERTIES FIXTURES_REQUIRED inverse_run)
 
+# Scaled start (spinup.method = "scaled"): the equilibrium with the inputs as given, each tile's pools then scaled
+# to its class's observed (ALDO/RMQS-based) stock; RothC (its own grid binding) on 1, 2 and 3 ranks, bitwise the
+# same, and ICBM (the shared CellGrid binding), each against a run at equilibrium (the inputs the same).
+foreach(n 1 2 3)
+  alamod_france_run(grid_run_scaled_start_np${n} RANKS ${n} OUT scaled_np${n} FIXTURE scaled_runs
+    ARGS --quiet --set run.end_year=1990 --set spinup.method="scaled" --set output.precision="double")
+endforeach()
+alamod_france_run(grid_run_scaled_start_reference RANKS 1 OUT scaled_equilibrium FIXTURE scaled_runs
+  ARGS --quiet --set run.end_year=1990 --set spinup.method="equilibrium" --set output.precision="double")
+foreach(m icbm)
+  alamod_france_run(grid_run_scaled_start_${m} RANKS 2 OUT scaled_${m} FIXTURE scaled_runs
+    ARGS --quiet --set model="${m}" --set run.end_year=1990 --set spinup.method="scaled" --set output.precision="double")
+  alamod_france_run(grid_run_scaled_start_${m}_reference RANKS 1 OUT scaled_${m}_equilibrium FIXTURE scaled_runs
+    ARGS --quiet --set model="${m}" --set run.end_year=1990 --set spinup.method="equilibrium" --set output.precision="double")
+endforeach()
+alamod_script_test(grid_scaled_start_matches_observed /usr/bin/python3
+  ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py scaled ${ALAMOD_RUN_DIR}/scaled_np2/carbon_yearly.nc
+  ${ALAMOD_RUN_DIR}/scaled_equilibrium/carbon_yearly.nc --soc ${CMAKE_SOURCE_DIR}/data/france/soc_stock_{class}_8km.tif)
+alamod_script_test(grid_scaled_start_icbm_matches_observed /usr/bin/python3
+  ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py scaled ${ALAMOD_RUN_DIR}/scaled_icbm/carbon_yearly.nc
+  ${ALAMOD_RUN_DIR}/scaled_icbm_equilibrium/carbon_yearly.nc --soc ${CMAKE_SOURCE_DIR}/data/france/soc_stock_{class}_8km.tif)
+alamod_script_test(grid_scaled_start_rank_invariance /usr/bin/python3
+  ${CMAKE_SOURCE_DIR}/tests/integration/check_grid_output.py identical ${ALAMOD_RUN_DIR}/scaled_np1/carbon_yearly.nc
+  ${ALAMOD_RUN_DIR}/scaled_np2/carbon_yearly.nc ${ALAMOD_RUN_DIR}/scaled_np3/carbon_yearly.nc)
+set_tests_properties(grid_scaled_start_matches_observed grid_scaled_start_icbm_matches_observed
+  grid_scaled_start_rank_invariance PROPERTIES FIXTURES_REQUIRED scaled_runs)
+# a nonlinear model has no scaled start: test_bad_input (scaled_start_nonlinear_model)
+
 # Static layers in other CRSs, resolutions and formats are warped to the run grid.
 alamod_script_test(grid_inputs_any_crs /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/integration/test_any_crs_inputs.py
   --alamod $<TARGET_FILE:alamod> --source-dir ${CMAKE_SOURCE_DIR} --work ${CMAKE_BINARY_DIR}/test_output/any_crs)

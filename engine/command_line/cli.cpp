@@ -234,6 +234,14 @@ void add_run_command(CLI::App& app, RunCommand& run) {
       ->check(CLI::Range(2, 100000));
   cmd->add_option("--ensemble-seed", run.ensemble.seed, "seed of the ensemble's draws (the same members on any rank count)")
       ->capture_default_str();
+  cmd->add_option("--ensemble-groups", run.ensemble.groups,
+                  "members x cells: split the ranks into G groups of contiguous ranks, each running its members "
+                  "(member k on group k mod G) over its own cells; 1 runs the members one after another over every "
+                  "rank, 0 takes min(ranks, N) (one member per group at a time). Results are the same bits for "
+                  "every G and rank count")
+      ->check(CLI::Range(0, 100000))
+      ->needs("--ensemble")
+      ->capture_default_str();
   cmd->add_option("--ensemble-from", run.ensemble.source,
                   "auto (the posterior samples when the file has them, else the covariance), posterior or covariance")
       ->check(CLI::IsMember({"auto", "posterior", "covariance"}))
@@ -373,6 +381,18 @@ void add_evaluate_command(CLI::App& app, EvaluateCommand& evaluate) {
   add_only_sites_option(cmd, eo.only_sites);
   add_spinup_option(cmd, eo.spinup, kStartHelp);
   cmd->add_option("--parameters", eo.parameters, "parameter file (from alamod calibrate) for a single model");
+  cmd->add_option("--ensemble", eo.ensemble.members,
+                  "draw N parameter sets from the --parameters file's posterior samples or covariance (as alamod run "
+                  "--ensemble does) and shade each site plot of its model between the 5 and 95 % quantiles of the "
+                  "N simulated series; the metrics stay those of the file's own values")
+      ->check(CLI::Range(2, 100000))
+      ->needs("--parameters");
+  cmd->add_option("--ensemble-seed", eo.ensemble.seed, "seed of the draws (the same band on any rank count)")
+      ->capture_default_str();
+  cmd->add_option("--ensemble-from", eo.ensemble.source,
+                  "auto (the posterior samples when the file has them, else the covariance), posterior or covariance")
+      ->check(CLI::IsMember({"auto", "posterior", "covariance"}))
+      ->capture_default_str();
 }
 
 void add_calibrate_command(CLI::App& app, CalibrateCommand& calibrate) {
@@ -991,7 +1011,8 @@ std::string shaping_command(const RunCommand& run) {
   if (run.checkpoint_every >= 0) command += " --checkpoint-every " + std::to_string(run.checkpoint_every);
   if (run.ensemble.members > 0)
     command += " --ensemble " + std::to_string(run.ensemble.members) + " --ensemble-seed " +
-               std::to_string(run.ensemble.seed) + " --ensemble-from " + run.ensemble.source;
+               std::to_string(run.ensemble.seed) + " --ensemble-from " + run.ensemble.source +
+               (run.ensemble.groups != 1 ? " --ensemble-groups " + std::to_string(run.ensemble.groups) : std::string());
   return command + " --out " + shell_word(run.out_dir);
 }
 

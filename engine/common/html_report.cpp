@@ -176,7 +176,10 @@ double draw_legend(std::ostringstream& o, const std::vector<LegendItem>& items, 
       y += 20;
     }
     o << "<g class=\"legend-item\">";
-    if (it.kind == LegendItem::Point) {
+    if (it.kind == LegendItem::Band) {
+      o << "<rect x=\"" << px(x) << "\" y=\"" << px(y - 6) << "\" width=\"24\" height=\"12\" fill=\"" << it.colour
+        << "\" fill-opacity=\"0.28\"/>";
+    } else if (it.kind == LegendItem::Point) {
       o << "<line x1=\"" << px(x + 12) << "\" y1=\"" << px(y - 7) << "\" x2=\"" << px(x + 12) << "\" y2=\""
         << px(y + 7) << "\" stroke=\"" << it.colour << "\" stroke-width=\"1.2\"/>";
       o << "<circle cx=\"" << px(x + 12) << "\" cy=\"" << px(y) << "\" r=\"4\" fill=\"" << it.colour << "\"/>";

@@ -62,7 +62,7 @@ std::string path_data(const Frame& f, const std::vector<std::pair<double, double
 /// Legend items laid out in rows under a plot; returns the height used.
 struct LegendItem {
   std::string label, colour;
-  enum Kind { Line, DashedLine, Point } kind;
+  enum Kind { Line, DashedLine, Point, Band } kind;  ///< Band: a shaded swatch (an interval between quantiles)
 };
 double draw_legend(std::ostringstream& o, const std::vector<LegendItem>& items, double x0, double y0,
                    double max_width);

@@ -295,7 +295,7 @@ void read_spinup(const Reader& r, RunConfig& c) {
   c.spinup_years = r.integer("spinup.years", 10);  // bounds: the schema's
   c.spinup_first_year = r.integer("spinup.first_year", 0);
   c.spinup_climate = input_path(r, "spinup.climate", false);
-  c.spinup_method = r.choice("spinup.method", "equilibrium", {"equilibrium", "inverse", "brute_force"});
+  c.spinup_method = r.choice("spinup.method", "equilibrium", {"equilibrium", "inverse", "scaled", "brute_force"});
 }
 
 /// run.soil_depth_cm

@@ -84,7 +84,7 @@ struct RunConfig {
   /// spinup.climate: the monthly file the spin-up's mean climate comes from ("": inputs.climate)
   std::string spinup_climate;
   int spinup_start() const { return spinup_first_year ? spinup_first_year : start_year; }
-  std::string spinup_method = "equilibrium";  ///< "equilibrium" with the given inputs, or "inverse" to the observed stock
+  std::string spinup_method = "equilibrium";  ///< "equilibrium" with the given inputs, "inverse" to the observed stock (inputs scaled), "scaled" (pools scaled), "brute_force"
   /// Parameters of the run's model, from [MODEL.parameters] and parameter files (name as declared by
   /// the model, value in its declared unit; names and bounds checked).
   std::vector<std::pair<std::string, double>> model_parameters;

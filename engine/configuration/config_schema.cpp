@@ -93,7 +93,9 @@ const std::vector<ConfigKey>& config_keys() {
       text_key("spinup.method", "equilibrium",
                "equilibrium: pools at equilibrium with inputs.carbon_input; inverse: the carbon input (and manure) "
                "is scaled per cell so that the equilibrium SOC equals inputs.soc_stock (GSOCseq protocol), and the "
-               "run keeps that input; brute_force: cycle the mean year until no pool changes by more than 1e-9 "
+               "run keeps that input; scaled: the equilibrium with inputs.carbon_input, then each tile's pools multiplied "
+               "by one factor so that its stock equals inputs.soc_stock (or its class's land_use.*.soc_stock), the "
+               "constant pools (RothC's IOM) kept and the inputs unchanged (linear models); brute_force: cycle the mean year until no pool changes by more than 1e-9 "
                "(relative) over a cycle (for comparisons: slow)"),
       {"MODEL.parameters.*", "number", "see `alamod models show MODEL`", "-",
        "override a parameter of the run's model, e.g. [rothc.parameters] k_hum = 0.02 (MODEL: a registered model, "

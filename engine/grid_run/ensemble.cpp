@@ -15,6 +15,7 @@
 #include "engine/common/csv_line.hpp"
 #include "engine/common/number_format.hpp"
 #include "engine/grid_run/model_comparison.hpp"
+#include "engine/totals/report.hpp"
 #include "engine/model_bindings/model_binding.hpp"
 #include "grids/input_error.hpp"
 #include "grids/output_files.hpp"
@@ -24,48 +25,7 @@ namespace alamod::engine {
 
 namespace {
 
-/// Uniform in [0, 1) and standard normal draws from a 64-bit Mersenne twister, written out so that the
-/// draws are the same with every standard library (std::normal_distribution is not specified bit for bit).
-struct Draws {
-  explicit Draws(std::uint64_t seed) : engine(seed) {}
-  double uniform() { return static_cast<double>(engine() >> 11) * 0x1.0p-53; }
-  double normal() {  // Box-Muller, the cosine branch
-    double u = 0;
-    while (u <= 0) u = uniform();
-    return std::sqrt(-2.0 * std::log(u)) * std::cos(2.0 * 3.14159265358979323846 * uniform());
-  }
-  std::mt19937_64 engine;
-};
-
 std::string number(double v) { return format_number("%.17g", v); }
-
-/// The lower-triangular L of `c` = L L^T; a zero pivot (a parameter without variance) gives a zero column.
-std::vector<std::vector<double>> cholesky(const std::vector<std::vector<double>>& c, const std::string& where) {
-  const size_t n = c.size();
-  std::vector<std::vector<double>> l(n, std::vector<double>(n, 0.0));
-  for (size_t j = 0; j < n; ++j) {
-    double d = c[j][j];
-    for (size_t k = 0; k < j; ++k) d -= l[j][k] * l[j][k];
-    const double tol = 1e-12 * std::max(1.0, std::fabs(c[j][j]));
-    if (d < -tol) throw InputError(where + ": [fit.covariance] is not positive semi-definite (row " + std::to_string(j + 1) + ")");
-    l[j][j] = d > tol ? std::sqrt(d) : 0.0;
-    for (size_t i = j + 1; i < n; ++i) {
-      double s = c[i][j];
-      for (size_t k = 0; k < j; ++k) s -= l[i][k] * l[j][k];
-      l[i][j] = l[j][j] > 0 ? s / l[j][j] : 0.0;
-    }
-  }
-  return l;
-}
-
-/// Quantile q of sorted values, linear between order statistics (numpy's default, Hyndman and Fan type 7).
-double quantile(const std::vector<double>& sorted, double q) {
-  if (sorted.empty()) return std::nan("");
-  const double h = (sorted.size() - 1) * q;
-  const size_t lo = static_cast<size_t>(std::floor(h));
-  const size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
 
 std::string member_dir(int k) {
   char b[32];
@@ -73,8 +33,9 @@ std::string member_dir(int k) {
   return b;
 }
 
-/// DIR/totals.csv (every member's rows, `member` first) and DIR/totals_quantiles.csv.
-void write_ensemble_totals(const std::string& dir, int members) {
+/// DIR/totals.csv (every member's rows, `member` first) and DIR/totals_quantiles.csv; returns the national
+/// series' quantiles (every land cover, per scenario) for the report, the start (stock - change) first.
+std::vector<EnsembleBandSeries> write_ensemble_totals(const std::string& dir, int members) {
   std::string header;
   std::ostringstream all;
   // per row key (the columns before area_ha), per quantity: the members' values
@@ -131,115 +92,94 @@ void write_ensemble_totals(const std::string& dir, int members) {
     qt << key << "," << area[key] << "," << v[0].size();
     for (auto& members_values : v) {
       std::sort(members_values.begin(), members_values.end());
-      for (double q : {0.05, 0.50, 0.95}) qt << "," << number(quantile(members_values, q));
+      for (double q : {0.05, 0.50, 0.95}) qt << "," << number(sorted_quantile(members_values, q));
     }
     qt << "\n";
   }
   write_output_atomically(dir + "/totals_quantiles.csv", qt.str());
+  // the national series: per scenario, the start (stock - change of its first year) then each year's stock
+  std::vector<EnsembleBandSeries> series;
+  const auto at = [&](const char* name) {
+    const auto it = std::find(cols.begin(), cols.end(), name);
+    return it == cols.end() ? cols.size() : static_cast<size_t>(it - cols.begin());
+  };
+  const size_t c_scenario = at("scenario"), c_year = at("year"), c_kind = at("zone_kind"), c_name = at("zone_name"),
+               c_cover = at("land_cover");
+  if (std::max({c_scenario, c_year, c_kind, c_name, c_cover}) >= cols.size()) return series;
+  for (const auto& key : keys) {
+    const auto f = csv_fields(key);
+    if (f.size() <= c_cover || f[c_kind] != "country" || f[c_cover] != "all") continue;
+    auto it = std::find_if(series.begin(), series.end(), [&](const auto& x) { return x.scenario == f[c_scenario]; });
+    auto& v = values[key];  // each quantity sorted above
+    if (it == series.end()) {
+      series.push_back({f[c_scenario], f[c_name], "", {}, {}, {}, {}});
+      it = series.end() - 1;
+    }
+    const double year = std::stod(f[c_year]);
+    it->year.push_back(year + 1.0);
+    it->p05.push_back(sorted_quantile(v[0], 0.05));
+    it->p50.push_back(sorted_quantile(v[0], 0.50));
+    it->p95.push_back(sorted_quantile(v[0], 0.95));
+  }
+  // the start: per member, stock - change of the first year of each scenario's series
+  for (auto& s : series) {
+    const std::string first_year = std::to_string(static_cast<long>(s.year.front() - 1.0));
+    std::vector<double> start;
+    for (int k = 0; k < members; ++k) {
+      std::ifstream in(dir + "/" + member_dir(k) + "/totals.csv");
+      std::string line;
+      std::getline(in, line);
+      while (std::getline(in, line)) {
+        const auto f = csv_fields(line);
+        if (f.size() != cols.size() || f[c_scenario] != s.scenario || f[c_year] != first_year ||
+            f[c_kind] != "country" || f[c_cover] != "all")
+          continue;
+        start.push_back(std::stod(f[at("soc_TgC")]) - std::stod(f[at("change_TgC")]));
+        break;
+      }
+    }
+    if (static_cast<int>(start.size()) != members) continue;
+    std::sort(start.begin(), start.end());
+    s.year.insert(s.year.begin(), s.year.front() - 1.0);
+    s.p05.insert(s.p05.begin(), sorted_quantile(start, 0.05));
+    s.p50.insert(s.p50.begin(), sorted_quantile(start, 0.50));
+    s.p95.insert(s.p95.begin(), sorted_quantile(start, 0.95));
+  }
+  return series;
 }
 
 }  // namespace
 
-EnsembleDraws draw_ensemble(const EnsembleOptions& o, const std::string& model) {
-  if (o.members < 2) throw InputError("--ensemble " + std::to_string(o.members) + ": at least 2 members");
-  if (o.fit.empty()) throw InputError("--ensemble needs --parameters FIT.toml (a parameter file of alamod calibrate)");
-  toml::table t;
-  try {
-    t = toml::parse_file(o.fit);
-  } catch (const toml::parse_error& e) {
-    throw InputError(o.fit + ": not a TOML file (" + std::string(e.description()) + ")");
-  }
-  EnsembleDraws d;
-  d.model = t["model"].value_or(std::string());
-  if (!d.model.empty() && d.model != model)
-    throw InputError(o.fit + ": parameters of model '" + d.model + "', the run's model is " + model);
-  const toml::array* names = t.at_path("fit.parameters").as_array();
-  if (!names || names->empty())
-    throw InputError(o.fit + ": no [fit] parameters list: an ensemble needs a calibration's parameter file");
-  for (const auto& n : *names) d.names.push_back(n.value_or(std::string()));
-  const auto& info = find_model(model).info;
-  std::vector<double> lower, upper, mean;
-  for (const auto& name : d.names) {
-    const auto row = std::find_if(info.parameters.begin(), info.parameters.end(),
-                                  [&](const models::ParameterRow& p) { return p.name == name; });
-    if (row == info.parameters.end()) throw InputError(o.fit + ": [fit] parameters names '" + name + "', not a " + model + " parameter");
-    lower.push_back(row->lower);
-    upper.push_back(row->upper);
-    const auto m = t.at_path("parameters." + name).value<double>();
-    if (!m) throw InputError(o.fit + ": [parameters] lacks " + name);
-    mean.push_back(*m);
-  }
-  const std::string samples = t.at_path("fit.posterior.samples").value_or(std::string());
-  d.source = o.source == "auto" ? (samples.empty() ? "covariance" : "posterior") : o.source;
-  Draws rng(o.seed);
-  const size_t n = d.names.size();
-  if (d.source == "posterior") {
-    if (samples.empty()) throw InputError(o.fit + ": no [fit.posterior] samples (run alamod calibrate --mcmc), or use --ensemble-from covariance");
-    const auto slash = o.fit.find_last_of('/');
-    const std::string path = samples.front() == '/' || slash == std::string::npos ? samples : o.fit.substr(0, slash + 1) + samples;
-    std::ifstream in(path);
-    if (!in) throw InputError(path + ": the posterior samples named by " + o.fit + " cannot be read");
-    std::string line;
-    std::getline(in, line);
-    const auto cols = csv_fields(line);
-    std::vector<size_t> at;
-    for (const auto& name : d.names) {
-      const auto it = std::find(cols.begin(), cols.end(), name);
-      if (it == cols.end()) throw InputError(path + ": no column '" + name + "'");
-      at.push_back(static_cast<size_t>(it - cols.begin()));
-    }
-    std::vector<std::vector<double>> rows;
-    long row = 1;
-    while (std::getline(in, line)) {
-      ++row;
-      if (line.empty()) continue;
-      const auto f = csv_fields(line);
-      std::vector<double> v;
-      for (size_t c : at) {
-        if (c >= f.size()) throw InputError(path + ":" + std::to_string(row) + ": too few fields");
-        v.push_back(std::stod(f[c]));
-      }
-      rows.push_back(std::move(v));
-    }
-    if (rows.empty()) throw InputError(path + ": no samples");
-    for (int k = 0; k < o.members; ++k)
-      d.values.push_back(rows[static_cast<size_t>(rng.uniform() * static_cast<double>(rows.size())) % rows.size()]);
-    return d;
-  }
-  if (d.source != "covariance") throw InputError("--ensemble-from '" + o.source + "': posterior, covariance or auto");
-  std::vector<std::vector<double>> cov(n, std::vector<double>(n, 0.0));
-  for (size_t j = 0; j < n; ++j) {
-    const toml::array* r = t.at_path("fit.covariance." + d.names[j]).as_array();
-    if (!r || r->size() != n)
-      throw InputError(o.fit + ": [fit.covariance] " + d.names[j] + " must be a row of " + std::to_string(n) + " numbers");
-    for (size_t k = 0; k < n; ++k) cov[j][k] = (*r)[k].value<double>().value_or(std::nan(""));
-  }
-  const auto l = cholesky(cov, o.fit);
-  for (int k = 0; k < o.members; ++k) {
-    std::vector<double> x;
-    for (int attempt = 0;; ++attempt) {
-      if (attempt == 1000)
-        throw InputError(o.fit + ": 1000 draws from [fit.covariance] in a row fell outside the parameters' bounds "
-                         "(alamod models show " + model + "): the covariance is too wide for them");
-      std::vector<double> z(n);
-      for (double& v : z) v = rng.normal();
-      x = mean;
-      for (size_t i = 0; i < n; ++i)
-        for (size_t j = 0; j <= i; ++j) x[i] += l[i][j] * z[j];
-      bool inside = true;
-      for (size_t i = 0; i < n; ++i) inside = inside && x[i] >= lower[i] && x[i] <= upper[i];
-      if (inside) break;
-    }
-    d.values.push_back(x);
-  }
-  return d;
+int ensemble_groups(int requested, int size, int members) {
+  const int most = std::min(size, members);
+  if (requested == 0) return most;
+  if (requested < 1 || requested > most)
+    throw InputError("--ensemble-groups " + std::to_string(requested) + ": between 1 and " + std::to_string(most) +
+                     " (the fewer of the " + std::to_string(size) + " rank(s) and the " + std::to_string(members) +
+                     " members; 0 chooses that)");
+  return requested;
 }
 
+namespace {
+
+/// A communicator freed when it goes out of scope (collective over it: every rank of the group leaves together).
+struct GroupComm {
+  MPI_Comm comm = MPI_COMM_NULL;
+  ~GroupComm() {
+    if (comm != MPI_COMM_NULL) MPI_Comm_free(&comm);
+  }
+};
+
+}  // namespace
+
 void run_ensemble(MPI_Comm comm, const RunConfig& cfg, const GridRunOptions& options, const EnsembleOptions& e) {
-  int rank = 0;
+  int rank = 0, size = 1;
   MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
   if (!cfg.models.empty()) throw InputError("--ensemble runs one model: the configuration lists several (model = [...])");
   const EnsembleDraws d = draw_ensemble(e, cfg.model);
+  const int groups = ensemble_groups(e.groups, size, e.members);
+  const int group = ensemble_group_of(rank, size, groups);
   grids::on_rank0(comm, [&] {
     create_output_folder(options.out_dir);
     std::ostringstream p;
@@ -253,46 +193,96 @@ void run_ensemble(MPI_Comm comm, const RunConfig& cfg, const GridRunOptions& opt
     }
     write_output_atomically(options.out_dir + "/ensemble_parameters.csv", p.str());
   });
+  // members x cells: G groups of contiguous ranks, each running its members over its own cell partition
+  GroupComm g;
+  MPI_Comm_split(comm, group, rank, &g.comm);
+  int group_rank = 0, group_size = 1;
+  MPI_Comm_rank(g.comm, &group_rank);
+  MPI_Comm_size(g.comm, &group_size);
   if (rank == 0 && !options.quiet)
-    std::printf("parameter ensemble: %d members of %s drawn from the %s of %s (seed %llu), each over the %s rank(s) "
-                "into %s/member_NNN/\n",
+    std::printf("parameter ensemble: %d members of %s drawn from the %s of %s (seed %llu), on %d group(s) of "
+                "%d-%d rank(s), each member over its group's ranks into %s/member_NNN/\n",
                 e.members, cfg.model.c_str(), d.source.c_str(), e.fit.c_str(), static_cast<unsigned long long>(e.seed),
-                "run's", options.out_dir.c_str());
-  for (int k = 0; k < e.members; ++k) {
-    RunConfig one = cfg;
-    std::string applied = "\n# ensemble member " + std::to_string(k + 1) + " of " + std::to_string(e.members) +
-                          " (seed " + std::to_string(e.seed) + ", " + d.source + " of " + e.fit + "):";
-    for (size_t j = 0; j < d.names.size(); ++j) {
-      auto& mp = one.model_parameters;
-      const auto it = std::find_if(mp.begin(), mp.end(), [&](const auto& p) { return p.first == d.names[j]; });
-      if (it != mp.end()) it->second = d.values[static_cast<size_t>(k)][j];
-      else mp.emplace_back(d.names[j], d.values[static_cast<size_t>(k)][j]);
-      applied += " " + d.names[j] + " = " + number(d.values[static_cast<size_t>(k)][j]);
+                groups, size / groups, (size + groups - 1) / groups, options.out_dir.c_str());
+  std::fflush(stdout);
+  // round r: member k = group + G r on each group; after each round every rank agrees on a failure (the lowest
+  // failing rank's message on every rank) or a stop signal, so that no group waits for one that has left
+  const int rounds = (e.members + groups - 1) / groups;
+  for (int round = 0; round < rounds; ++round) {
+    const int k = group + groups * round;
+    std::string failure;
+    int stopped = 0;
+    std::string stop_message;
+    if (k < e.members) {
+      try {
+        RunConfig one = cfg;
+        std::string applied = "\n# ensemble member " + std::to_string(k + 1) + " of " + std::to_string(e.members) +
+                              " (seed " + std::to_string(e.seed) + ", " + d.source + " of " + e.fit + "):";
+        for (size_t j = 0; j < d.names.size(); ++j) {
+          auto& mp = one.model_parameters;
+          const auto it = std::find_if(mp.begin(), mp.end(), [&](const auto& p) { return p.first == d.names[j]; });
+          if (it != mp.end()) it->second = d.values[static_cast<size_t>(k)][j];
+          else mp.emplace_back(d.names[j], d.values[static_cast<size_t>(k)][j]);
+          applied += " " + d.names[j] + " = " + number(d.values[static_cast<size_t>(k)][j]);
+        }
+        one.resolved += applied + "\n";
+        one.sha256 = grids::sha256_hex(one.resolved);
+        one.science_sha256 = grids::sha256_hex(one.science_sha256 + applied);
+        GridRunOptions o = options;
+        o.out_dir = options.out_dir + "/" + member_dir(k);
+        // one group's progress lines (several groups' would interleave); every group says which member it runs
+        o.quiet = options.quiet || group != 0;
+        int state = 1;
+        if (!options.restart.empty()) {
+          if (group_rank == 0) state = output_state(o.out_dir, cfg.output_name);
+          MPI_Bcast(&state, 1, MPI_INT, 0, g.comm);
+          if (state == 0) o.restart.clear();
+        }
+        if (state != 2) {
+          if (group_rank == 0 && !options.quiet)
+            std::printf("== member %d of %d (group %d of %d, %d rank(s))\n", k + 1, e.members, group + 1, groups,
+                        group_size);
+          std::fflush(stdout);
+          GridRun run(g.comm, std::move(one), o);
+          run.run();
+        }
+      } catch (const StoppedForRestart& s) {
+        stopped = 1;
+        stop_message = s.what();
+      } catch (const InputError& x) {
+        failure = "ensemble member " + std::to_string(k + 1) + " of " + std::to_string(e.members) + " (" +
+                  member_dir(k) + ", its parameters in ensemble_parameters.csv): " + x.what();
+      }
     }
-    one.resolved += applied + "\n";
-    one.sha256 = grids::sha256_hex(one.resolved);
-    one.science_sha256 = grids::sha256_hex(one.science_sha256 + applied);
-    GridRunOptions o = options;
-    o.out_dir = options.out_dir + "/" + member_dir(k);
-    if (!options.restart.empty()) {
-      int state = 0;
-      if (rank == 0) state = output_state(o.out_dir, cfg.output_name);
-      MPI_Bcast(&state, 1, MPI_INT, 0, comm);
-      if (state == 2) continue;
-      if (state == 0) o.restart.clear();
-    }
-    if (rank == 0 && !options.quiet) std::printf("== member %d of %d\n", k + 1, e.members);
-    std::fflush(stdout);
-    GridRun run(comm, std::move(one), o);
-    run.run();
+    collectively(comm, [&] {
+      if (!failure.empty()) throw InputError(failure);
+    });
+    int any_stopped = 0;
+    MPI_Allreduce(&stopped, &any_stopped, 1, MPI_INT, MPI_MAX, comm);
+    if (any_stopped)
+      throw StoppedForRestart(stopped ? stop_message
+                                      : "stopped by a signal while another group ran its member; finished members "
+                                        "are kept (continue with --restart)");
   }
   if (!cfg.totals) return;
+  // the bands gathered across the groups: every member's totals.csv, written by its group, read on rank 0
   collectively(comm, [&] {
     if (rank != 0) return;
-    write_ensemble_totals(options.out_dir, e.members);
+    auto series = write_ensemble_totals(options.out_dir, e.members);
     if (!options.quiet)
       std::printf("wrote %s/totals.csv (every member's totals) and %s/totals_quantiles.csv (5, 50, 95 %%)\n",
                   options.out_dir.c_str(), options.out_dir.c_str());
+    if (!cfg.totals_report) return;
+    EnsembleReport r;
+    r.model = cfg.model;
+    r.members = e.members;
+    r.description = cfg.model + " \u00b7 " + std::to_string(e.members) + " members drawn from the " + d.source +
+                    " of " + e.fit + " (seed " + std::to_string(e.seed) + ")";  // the same page on any rank count
+    for (auto& s : series) s.depth = "0\u2013" + format_number("%g", cfg.soil_depth_cm) + " cm";
+    r.series = std::move(series);
+    for (int k = 0; k < e.members; ++k) r.member_dirs.push_back(member_dir(k));
+    write_ensemble_report(options.out_dir, r);
+    if (!options.quiet) std::printf("wrote %s/report.html (the national series with its 5-95 %% band)\n", options.out_dir.c_str());
   });
 }
 

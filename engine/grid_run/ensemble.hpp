@@ -1,9 +1,10 @@
 #pragma once
 /// A parameter ensemble on the grid (`alamod run CONFIG --ensemble N --parameters FIT.toml`): N parameter sets
-/// drawn from a calibration's posterior samples or its covariance (`alamod calibrate`), each run over every
-/// rank into DIR/member_NNN/ (one after the other), then DIR/totals.csv (every member's totals, a `member`
-/// column first), DIR/totals_quantiles.csv (5, 50 and 95 % of the stock, its change and its rate for every
-/// zone, class and year) and DIR/ensemble_parameters.csv (docs/OUTPUTS.md, "Parameter ensembles").
+/// drawn from a calibration's posterior samples or its covariance (`alamod calibrate`), run as members x cells:
+/// the ranks split into G groups (--ensemble-groups), member k runs on group k mod G over that group's ranks
+/// (its cells partitioned among them, its NetCDF written on the group's communicator) into DIR/member_NNN/;
+/// then DIR/totals.csv (every member's totals, a `member` column first), DIR/totals_quantiles.csv (5, 50 and
+/// 95 % of the stock, its change and its rate for every zone, class and year) and DIR/ensemble_parameters.csv (docs/OUTPUTS.md, "Parameter ensembles").
 #include <mpi.h>
 
 #include <cstdint>
@@ -11,30 +12,22 @@
 #include <vector>
 
 #include "engine/configuration/config.hpp"
+#include "engine/configuration/parameter_draws.hpp"
 #include "engine/grid_run/grid_run.hpp"
 
 namespace alamod::engine {
 
-struct EnsembleOptions {
-  int members = 0;              ///< N
-  std::string fit;              ///< the calibration's parameter file
-  std::uint64_t seed = 1;       ///< the draws depend on it alone (not on the rank count)
-  std::string source = "auto";  ///< posterior (the samples file of [fit.posterior]), covariance, auto (posterior if any)
-};
+/// The group (0 .. groups-1) of `rank` among `size` ranks split into `groups` contiguous blocks whose sizes
+/// differ by at most 1, and the number of groups `requested` (0: automatic) gives; InputError when it is
+/// out of range (1 to min(ranks, members)).
+int ensemble_groups(int requested, int size, int members);
+inline int ensemble_group_of(int rank, int size, int groups) {
+  return static_cast<int>(static_cast<long long>(rank) * groups / size);
+}
 
-/// The N parameter sets: names in the order of [fit] parameters, then one row of values per member.
-struct EnsembleDraws {
-  std::string model, source;
-  std::vector<std::string> names;
-  std::vector<std::vector<double>> values;
-};
-
-/// Draws the members' parameters (the same on every rank and rank count). Throws InputError naming the file
-/// and key for a fit without what the source needs, a covariance that is not positive semi-definite, or draws
-/// that keep falling outside the parameters' declared bounds.
-EnsembleDraws draw_ensemble(const EnsembleOptions& options, const std::string& model);
-
-/// Runs the members, then writes the ensemble's tables on rank 0. Throws StoppedForRestart like a run.
+/// Runs the members (member k on group k mod G, in rounds: after each round every group agrees on an
+/// error or a stop signal over `comm`), then writes the ensemble's tables on rank 0 of `comm`. Every member's
+/// output and the tables are the same bits whatever the rank count and G. Throws StoppedForRestart like a run.
 void run_ensemble(MPI_Comm comm, const RunConfig& cfg, const GridRunOptions& options, const EnsembleOptions& ensemble);
 
 }  // namespace alamod::engine

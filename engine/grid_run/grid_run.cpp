@@ -167,6 +167,12 @@ void GridRun::spin_up() {
       spinup_ = model_->brute_force_spin_up(tile_climate, 1e-9, 1000000);
     else
       spinup_ = model_->spin_up(tile_climate, cfg_.spinup_method == "inverse");
+    // "scaled": the equilibrium's pools, each tile's scaled to its observed stock (the inputs unchanged)
+    if (cfg_.spinup_method == "scaled") {
+      model_->scale_to_observed(cfg_.path);
+      spinup_.method += "; then each tile's pools scaled to its observed stock, the constant pools kept and the "
+                        "inputs unchanged (spinup.method = \"scaled\")";
+    }
   });
   if (cfg_.spinup_method == "inverse") report_inverse_inputs();  // per tile
   tile_statics_ = GridCells{};  // the model has its per-tile constants (build_tiles makes them again for moves)

@@ -440,6 +440,29 @@ class CellGrid final : public GridModel {
     }
   }
 
+  void scale_to_observed(const std::string& config_path) override {
+    if constexpr (!T::kLinear) {
+      GridModel::scale_to_observed(config_path);
+    } else {
+      for (size_t i = 0; i < cells_.size(); ++i) {
+        double* x = x_.data() + i * T::kState;
+        std::array<double, 8> p{};
+        pools_of(cells_[i], x, p.data());
+        double total = 0.0;
+        for (size_t k = 0; k < T::pool_names().size(); ++k) total += p[k];
+        const double constant = constant_of(cells_[i]);
+        const double variable = total - constant, target = soc_observed_[i] - constant;
+        if (!(target > 0.0) || !(variable > 0.0))
+          throw InputError(cfg_.soc_stock + ": the observed stock " + format_number("%g", soc_observed_[i]) +
+                           " t ha-1 at land " + describe_(i) + " is not above " + cfg_.model + "'s constant pools (" +
+                           format_number("%g", constant) + " t ha-1) or the equilibrium holds no carbon "
+                           "(spinup.method = \"scaled\")");
+        const double scale = target / variable;
+        for (int k = 0; k < T::kState; ++k) x[k] *= scale;
+      }
+    }
+  }
+
   void pools(std::vector<std::vector<double>>& out) const override {
     const size_t n = cells_.size();
     const size_t np = T::pool_names().size();

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "engine/configuration/config.hpp"
+#include "grids/input_error.hpp"
 
 namespace alamod::engine {
 
@@ -162,7 +163,17 @@ class GridModel {
   virtual void set_cells(const GridCells& cells, const std::function<std::string(std::size_t)>& describe) = 0;
   /// Periodic equilibrium with the mean year `mean` (spinup.method "equilibrium"), or with the
   /// inputs scaled per cell to reach the observed stock ("inverse", linear models only).
-  virtual SpinupReport spin_up(const CellClimate& mean, bool inverse) = 0;
+    virtual SpinupReport spin_up(const CellClimate& mean, bool inverse) = 0;
+  /// spinup.method "scaled", after spin_up(mean, false): the pools of every cell multiplied by one factor so
+  /// that its stock equals its observed stock (inputs.soc_stock, or its class's), the constant pools (RothC's
+  /// IOM) kept: the equilibrium's proportions of the others kept, the inputs unchanged (the soil then moves
+  /// from the observed stock towards its equilibrium). Linear models; throws InputError naming the cell whose
+  /// observed stock is not above the constant pools or whose equilibrium holds no carbon, and, for a nonlinear
+  /// model, naming `config_path`.
+  virtual void scale_to_observed(const std::string& config_path) {
+    throw InputError(config_path + ": spinup.method = \"scaled\" needs a linear model (rothc, icbm, yasso15, "
+                     "yasso07, century, amg)");
+  }
   /// Brute force, for comparison (spinup.method "brute_force"): cycle the mean year from empty pools
   /// (nonlinear models: from the solver's start) until one more cycle changes every pool of the cell by
   /// at most `tolerance` (relative); report.cycles holds the years each cell needed.

@@ -84,7 +84,21 @@ class RothcGrid final : public GridModel {
   SpinupReport brute_force_spin_up(const CellClimate& mean, double tolerance, long max_years) override {
     return spin_up(mean, false, tolerance, max_years);
   }
-  void step_year(int year, const CellClimate& climate, YearFluxes& f) override;
+  void scale_to_observed(const std::string& /*config_path*/) override {
+    // the active pools scaled so that they and IOM (Falloon's, from the observed stock) make the observed stock
+    for (size_t i = 0; i < dpm_.size(); ++i) {
+      const double active = dpm_[i] + rpm_[i] + bio_[i] + hum_[i];
+      const double target = soc_observed_[i] - iom_[i];
+      if (!(target > 0.0) || !(active > 0.0))
+        throw InputError(cfg_.soc_stock + ": the observed stock " + format_number("%g", soc_observed_[i]) +
+                         " t ha-1 at land " + describe_(i) + " is not above rothc's IOM (" +
+                         format_number("%g", iom_[i]) + " t ha-1) or the equilibrium holds no carbon "
+                         "(spinup.method = \"scaled\")");
+      const double scale = target / active;
+      dpm_[i] *= scale, rpm_[i] *= scale, bio_[i] *= scale, hum_[i] *= scale;
+    }
+  }
+    void step_year(int year, const CellClimate& climate, YearFluxes& f) override;
   void set_input_change(const InputChange& change) override;
 
   void pools(std::vector<std::vector<double>>& out) const override {

@@ -194,6 +194,10 @@ void draw_timeseries(std::ostringstream& o, const Key& key, const std::vector<co
       xr.add(t);
       yr.add(v);
     }
+    for (const auto& b : s->band) {
+      yr.add(b[1]);
+      yr.add(b[2]);
+    }
     lines.push_back(std::move(xy));
   }
 
@@ -201,6 +205,10 @@ void draw_timeseries(std::ostringstream& o, const Key& key, const std::vector<co
   if (any_interval) legend.push_back({"prediction interval (spectra)", "#7a7a7a", LegendItem::Line});
   for (const Series* s : group)
     legend.push_back({s->model, d.colour.at(s->model), is_mean(s->model) ? LegendItem::DashedLine : LegendItem::Line});
+  for (const Series* s : group)
+    if (!s->band.empty())
+      legend.push_back({s->model + " 5\u201395 % of " + std::to_string(s->band_members) + " parameter draws",
+                        d.colour.at(s->model), LegendItem::Band});
 
   const double W = 600, left = 70, right = 18, top = 14;
   const double plot_w = W - left - right, plot_h = 280;
@@ -219,6 +227,16 @@ void draw_timeseries(std::ostringstream& o, const Key& key, const std::vector<co
   o << "<defs><clipPath id=\"clip" << clip << "\"><rect x=\"" << px(f.left) << "\" y=\"" << px(f.top)
     << "\" width=\"" << px(f.width) << "\" height=\"" << px(f.height) << "\"/></clipPath></defs>";
   draw_axes(o, f, "year", "SOC stock (t C ha-1)");
+  for (const Series* s : group) {  // the ensemble bands, under the lines: p05 forwards, p95 backwards
+    if (s->band.empty()) continue;
+    std::vector<std::pair<double, double>> ring;
+    for (const auto& b : s->band) ring.emplace_back(b[0], b[1]);
+    for (auto it = s->band.rbegin(); it != s->band.rend(); ++it) ring.emplace_back((*it)[0], (*it)[2]);
+    o << "<path class=\"band\" data-model=\"" << html_escape(s->model) << "\" clip-path=\"url(#clip" << clip
+      << ")\" d=\"" << path_data(f, ring) << " Z\" fill=\"" << d.colour.at(s->model)
+      << "\" fill-opacity=\"0.28\" stroke=\"none\"><title>" << html_escape(s->model) << ": 5\u201395 % of "
+      << s->band_members << " parameter draws</title></path>";
+  }
   o << "<g class=\"series-lines\" clip-path=\"url(#clip" << clip << ")\" fill=\"none\" stroke-linejoin=\"round\" "
        "stroke-linecap=\"round\">";
   for (std::size_t i = 0; i < group.size(); ++i) {
@@ -890,6 +908,10 @@ void write_report_html(const std::string& path, const std::vector<Series>& serie
       }))
     o << " Grey bands: the prediction interval of stocks whose concentration was predicted from spectra (soc_lower, "
          "soc_upper at soc_interval_level, scaled by soc_stock / soc).";
+  if (std::any_of(series.begin(), series.end(), [](const Series& s) { return !s.band.empty(); }))
+    o << " Shaded in a model's colour: the 5 to 95 % quantiles, each year, of the series simulated under parameter "
+         "sets drawn from its calibration (evaluate --ensemble N --parameters FIT: the posterior samples or the "
+         "covariance); the line and the metrics are those of the file's own values.";
   o << "</p><div class=\"plots\">\n";
   for (const auto& k : d.keys) {
     std::vector<const Series*> group;

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <limits>
 #include <optional>
+#include <array>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,6 +38,10 @@ struct Series {
   double start_error = std::numeric_limits<double>::quiet_NaN();
   double start_stock = std::numeric_limits<double>::quiet_NaN();  ///< simulated stock at the start (t ha-1)
   std::string note;  ///< derived inputs worth reporting (e.g. pet from open-pan evaporation), "" when none
+  /// evaluate --ensemble: at each time of simulated_curve, the 5 and 95 % quantiles of the members' simulated
+  /// stocks (time, p05, p95; t ha-1); empty without an ensemble
+  std::vector<std::array<double, 3>> band;
+  int band_members = 0;
 };
 
 /// Goodness of fit of n paired values o (observed) and s (simulated):

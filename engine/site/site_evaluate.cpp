@@ -205,17 +205,51 @@ std::pair<size_t, size_t> block_of(size_t n, int rank, int size) {
   return {b, e};
 }
 
+Series simulate_series(const std::string& model, const SiteTreatment& st, const std::string& spinup,
+                       const std::string& parameters,
+                       const std::vector<std::pair<std::string, double>>& parameter_values = {},
+                       const std::string& label = "");
+
+/// The 5-95 % band of `s`: the series run again under each member's parameters (over the file's), the
+/// quantiles of the members' stocks at each time of s.simulated_curve. A member that fails fails the run
+/// (its message names the member).
+void add_ensemble_band(Series& s, const std::string& model, const SiteTreatment& st, const std::string& spinup,
+                       const std::string& parameters, const EnsembleDraws& draws) {
+  std::vector<std::vector<double>> at(s.simulated_curve.size());
+  for (std::size_t k = 0; k < draws.values.size(); ++k) {
+    std::vector<std::pair<std::string, double>> values;
+    for (std::size_t j = 0; j < draws.names.size(); ++j) values.emplace_back(draws.names[j], draws.values[k][j]);
+    Series m;
+    try {
+      m = simulate_series(model, st, spinup, parameters, values, "");
+    } catch (const std::exception& e) {
+      throw InputError("--ensemble member " + std::to_string(k + 1) + ": " + e.what());
+    }
+    if (m.simulated_curve.size() != s.simulated_curve.size())
+      throw InputError("--ensemble member " + std::to_string(k + 1) + ": " + std::to_string(m.simulated_curve.size()) +
+                       " simulated years, the file's own values " + std::to_string(s.simulated_curve.size()));
+    for (std::size_t t = 0; t < at.size(); ++t) at[t].push_back(m.simulated_curve[t].second);
+  }
+  for (std::size_t t = 0; t < at.size(); ++t) {
+    std::sort(at[t].begin(), at[t].end());
+    s.band.push_back({s.simulated_curve[t].first, sorted_quantile(at[t], 0.05), sorted_quantile(at[t], 0.95)});
+  }
+  s.band_members = static_cast<int>(draws.values.size());
+}
+
 /// Serialise series for gathering on rank 0 (text: robust and small).
 std::string pack(const std::vector<Series>& all) {
   std::ostringstream os;
   os.precision(17);
   for (const auto& s : all) {
     os << s.model << '\t' << s.site << '\t' << s.treatment << '\t' << s.parameters << '\t' << s.note << '\t'
-       << s.start_error << '\t' << s.start_stock << '\t' << s.points.size() << '\t' << s.simulated_curve.size() << '\n';
+       << s.start_error << '\t' << s.start_stock << '\t' << s.points.size() << '\t' << s.simulated_curve.size() << '\t'
+       << s.band.size() << '\t' << s.band_members << '\n';
     for (const auto& p : s.points)
       os << p.time_years << ' ' << p.observed << ' ' << p.simulated << ' ' << p.observed_sd << ' ' << p.observed_lower
          << ' ' << p.observed_upper << '\n';
     for (const auto& c : s.simulated_curve) os << c.first << ' ' << c.second << '\n';
+    for (const auto& b : s.band) os << b[0] << ' ' << b[1] << ' ' << b[2] << '\n';
   }
   return os.str();
 }
@@ -239,7 +273,8 @@ std::vector<Series> unpack(const std::string& text) {
     std::getline(hs, b, '\t');
     s.start_error = a == "nan" ? std::nan("") : std::stod(a);
     s.start_stock = b == "nan" ? std::nan("") : std::stod(b);
-    hs >> np >> nc;
+    size_t nb = 0;
+    hs >> np >> nc >> nb >> s.band_members;
     for (size_t i = 0; i < np; ++i) {
       SeriesPoint p;
       std::string sd, lo, hi;
@@ -254,6 +289,11 @@ std::vector<Series> unpack(const std::string& text) {
       std::pair<double, double> c;
       is >> c.first >> c.second;
       s.simulated_curve.push_back(c);
+    }
+    for (size_t i = 0; i < nb; ++i) {
+      std::array<double, 3> b{};
+      is >> b[0] >> b[1] >> b[2];
+      s.band.push_back(b);
     }
     std::getline(is, head);  // end of the last line
     out.push_back(std::move(s));
@@ -299,8 +339,8 @@ ModelSpec parse_model_spec(const std::string& spec) {
 /// and pair it with the observations.
 Series simulate_series(const std::string& model, const SiteTreatment& st, const std::string& spinup,
                        const std::string& parameters,
-                       const std::vector<std::pair<std::string, double>>& parameter_values = {},
-                       const std::string& label = "") {
+                       const std::vector<std::pair<std::string, double>>& parameter_values,
+                       const std::string& label) {
   SiteRunOptions o;
   o.model = model;
   o.forcing = st.forcing;
@@ -557,6 +597,16 @@ int run_evaluate(MPI_Comm comm, const EvaluateOptions& opt) {
       }
     }
   });
+  // --ensemble: the members' parameter sets (the same on every rank), for the model the file is for
+  EnsembleDraws draws;
+  if (opt.ensemble.members > 0)
+    collectively(comm, [&] {
+      const std::string model = !file_model.empty() ? file_model : specs.front().model;
+      EnsembleOptions eo = opt.ensemble;
+      eo.fit = opt.parameters;
+      draws = draw_ensemble(eo, model);
+      draws.model = model;
+    });
   // a spec's own file, else --parameters for the model it names
   auto parameters_of = [&](const ModelSpec& sp) {
     return !sp.parameters.empty() ? sp.parameters : parameters_for(sp.model, opt.parameters, file_model);
@@ -579,6 +629,8 @@ int run_evaluate(MPI_Comm comm, const EvaluateOptions& opt) {
         throw InputError("only " + std::to_string(s.points.size()) + " of its " +
                          std::to_string(sts[i].observations.size()) +
                          " observations fall inside the forcing period, expected at least 2 to score it");
+      if (!draws.values.empty() && sp.model == draws.model && params == opt.parameters)
+        add_ensemble_band(s, sp.model, sts[i], opt.spinup, params, draws);
       mine.push_back(std::move(s));
     } catch (const std::exception& err) {  // bad input of this run, or a model that cannot run it
       std::string why = printable(err.what());

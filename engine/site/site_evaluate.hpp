@@ -10,6 +10,8 @@
 
 #include <limits>
 #include <string>
+
+#include "engine/configuration/parameter_draws.hpp"
 #include <vector>
 
 #include "engine/site/evaluation.hpp"
@@ -55,6 +57,9 @@ struct EvaluateOptions {
   std::string only_sites;           ///< comma list of site ids, empty = all
   std::string spinup = "observed";  ///< start from the first observed stock of each treatment (docs/SITES.md)
   std::string parameters;           ///< optional parameter file applied to every model it names
+  /// --ensemble N (members > 0): N parameter sets drawn from `parameters` (its fit); each series of that
+  /// model gains the 5-95 % band of the N simulated series (Series::band), drawn in the report
+  EnsembleOptions ensemble;
 };
 
 /// Exit status of `alamod evaluate` when some runs failed and the others were scored and written

@@ -214,16 +214,31 @@ void map_card(std::ostringstream& o, const std::string& which, const std::string
 
 // ---- the series
 
+/// A shaded band under a line of series_plot: the area between `lo` and `hi` (the same x values).
+struct SeriesBand {
+  std::string label;
+  Rgb colour;
+  std::vector<std::pair<double, double>> lo, hi;
+};
+
 void series_plot(std::ostringstream& o, const std::string& cls, const std::string& title,
-                 const std::vector<ChartLine>& lines, const std::string& ylabel, int clip_id) {
+                 const std::vector<ChartLine>& lines, const std::string& ylabel, int clip_id,
+                 const std::vector<SeriesBand>& bands = {}) {
   Range xr, yr;
   for (const auto& l : lines)
     for (const auto& [x, y] : l.xy) {
       xr.add(x);
       yr.add(y);
     }
+  for (const auto& b : bands)
+    for (const auto* side : {&b.lo, &b.hi})
+      for (const auto& [x, y] : *side) {
+        xr.add(x);
+        yr.add(y);
+      }
   std::vector<LegendItem> legend;
   for (const auto& l : lines) legend.push_back({l.label, rgb_hex(l.colour), LegendItem::Line});
+  for (const auto& b : bands) legend.push_back({b.label, rgb_hex(b.colour), LegendItem::Band});
   const double W = 640, left = 78, right = 18, top = 14, plot_h = 300;
   const double plot_w = W - left - right, legend_top = top + plot_h + 52;
   const double H = legend_top + legend_height(legend, plot_w) + 6;
@@ -241,6 +256,13 @@ void series_plot(std::ostringstream& o, const std::string& cls, const std::strin
     << clip_id << "\"><rect x=\"" << px(f.left) << "\" y=\"" << px(f.top) << "\" width=\"" << px(f.width)
     << "\" height=\"" << px(f.height) << "\"/></clipPath></defs>";
   draw_axes(o, f, "year", ylabel);
+  for (const auto& b : bands) {  // below the lines: lo forwards, hi backwards, closed
+    std::vector<std::pair<double, double>> ring(b.lo);
+    ring.insert(ring.end(), b.hi.rbegin(), b.hi.rend());
+    o << "<path class=\"band\" data-band=\"" << html_escape(b.label) << "\" clip-path=\"url(#clip" << clip_id
+      << ")\" d=\"" << path_data(f, ring) << " Z\" fill=\"" << rgb_hex(b.colour)
+      << "\" fill-opacity=\"0.28\" stroke=\"none\"><title>" << html_escape(b.label) << "</title></path>";
+  }
   o << "<g class=\"series-lines\" clip-path=\"url(#clip" << clip_id << ")\" fill=\"none\" stroke-linejoin=\"round\">";
   for (const auto& l : lines) {
     o << "<path class=\"series\" data-series=\"" << html_escape(l.label) << "\" d=\"" << path_data(f, l.xy)
@@ -291,6 +313,45 @@ void report_sortable_table(std::ostringstream& o, const std::string& id, const s
 }
 
 const char* report_css() { return kTotalsCss; }
+
+void write_ensemble_report(const std::string& dir, const EnsembleReport& e) {
+  const std::string title = "Parameter ensemble of " + e.model + ": " + std::to_string(e.members) + " members";
+  std::ostringstream o;
+  o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+       "img-src data:\">\n"
+    << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" << html_escape(title)
+    << "</title>\n<style>" << kReportCss << kTotalsCss << "</style>\n</head>\n<body>\n<main>\n";
+  o << "<header><h1>" << html_escape(title) << "</h1><p class=\"summary\">" << html_escape(e.description)
+    << "</p></header>\n";
+  int clip = 1;
+  for (const auto& s : e.series) {
+    if (s.year.empty()) continue;
+    const Rgb colour = hex_rgb(kNationalColour);
+    ChartLine median{s.zone + ", median of " + std::to_string(e.members) + " members", colour, {}};
+    SeriesBand band{"5\u201395 % of the members", colour, {}, {}};
+    for (size_t k = 0; k < s.year.size(); ++k) {
+      median.xy.emplace_back(s.year[k], s.p50[k]);
+      band.lo.emplace_back(s.year[k], s.p05[k]);
+      band.hi.emplace_back(s.year[k], s.p95[k]);
+    }
+    o << "<section id=\"series-" << html_escape(s.scenario) << "\"><h2>" << html_escape(s.zone) << ", scenario "
+      << html_escape(s.scenario) << "</h2><p class=\"note\">The median over the members of the soil organic carbon "
+      << "stock (" << html_escape(s.depth) << ") on 1 January of the first year and at the end of each year (placed at 1 "
+      << "January of the next), the band shaded between the 5 and 95 % quantiles (linear interpolation between order "
+      << "statistics; totals_quantiles.csv). At the end: " << fmt_fixed(s.p50.back(), 1) << " Tg C, 5\u201395 % "
+      << fmt_fixed(s.p05.back(), 1) << "\u2013" << fmt_fixed(s.p95.back(), 1) << " Tg C.</p><div class=\"plots\">\n";
+    series_plot(o, "timeseries national ensemble", s.zone + ": soil organic carbon stock, " + s.scenario, {median},
+                "stock (Tg C)", clip++, {band});
+    o << "</div></section>\n";
+  }
+  o << "<section id=\"members\"><h2>Members</h2><p class=\"note\">Each member's own report, maps and totals: ";
+  for (size_t k = 0; k < e.member_dirs.size(); ++k)
+    o << (k ? ", " : "") << "<a href=\"" << html_escape(e.member_dirs[k]) << "/report.html\">"
+      << html_escape(e.member_dirs[k]) << "</a>";
+  o << ". Their parameters: ensemble_parameters.csv.</p></section>\n</main>\n</body>\n</html>\n";
+  write_output_atomically(dir + "/" + ReportFiles::html, o.str());
+}
 
 void write_report(const std::string& dir, const TotalsTable& table, const ReportMaps& maps,
                   const std::string& provenance) {

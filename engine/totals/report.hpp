@@ -47,6 +47,23 @@ void report_sortable_table(std::ostringstream& o, const std::string& id, const s
 /// The CSS of the run report (figures, maps, sortable tables), for pages that reuse its parts.
 const char* report_css();
 
+/// The national series of a parameter ensemble (alamod run --ensemble): per scenario, the 5, 50 and 95 %
+/// quantiles over the members of the stock (Tg C) at x = year (the start at the first year, the end of year Y at
+/// Y + 1).
+struct EnsembleBandSeries {
+  std::string scenario, zone, depth;
+  std::vector<double> year, p05, p50, p95;
+};
+struct EnsembleReport {
+  std::string model, description;
+  int members = 0;
+  std::vector<EnsembleBandSeries> series;
+  std::vector<std::string> member_dirs;  ///< relative to the report's folder
+};
+/// Writes DIR/report.html of an ensemble: the national series with its 5-95 % band shaded, links to the
+/// members' reports. Throws InputError when it cannot be written.
+void write_ensemble_report(const std::string& dir, const EnsembleReport& report);
+
 /// Writes DIR/report.html and the PNG and GeoTIFF files (each under a temporary name, then renamed).
 /// `provenance` is shown as is. Throws InputError when a file cannot be written.
 void write_report(const std::string& dir, const TotalsTable& table, const ReportMaps& maps,

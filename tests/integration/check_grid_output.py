@@ -8,6 +8,9 @@
   check_grid_output.py inverse FILE.nc --soc SOC.tif     initial SOC equals the observed stock (SOC_{class}.tif:
                                                         per class, weighted by the output's area_fraction)
   check_grid_output.py spinup EXACT.nc BRUTE.nc          exact and brute-force spin-ups agree (--rtol)
+  check_grid_output.py scaled SCALED.nc EQUILIBRIUM.nc --soc SOC_{class}.tif
+                                                         spinup.method "scaled": every tile starts at its class's
+                                                         observed stock, the inputs those of the equilibrium run
   check_grid_output.py quantized Q.nc REF.nc --bits N    BitRound to N bits: attribute, zeroed mantissa bits,
                                                          error against a lossless double run
 """
@@ -204,6 +207,40 @@ def inverse(path, soc_path):
     ds.close()
 
 
+def scaled(path, equilibrium_path, soc_path):
+    """spinup.method = "scaled": each tile's initial stock (cSoilTileInitial) equals its class's observed stock
+    (SOC_PATH with {class} its name), the cell's (cSoilInitial) their area-weighted sum; the carbon inputs are those
+    of the run at equilibrium with inputs.carbon_input (not scaled as by the inverse spin-up), its stocks not."""
+    from osgeo import gdal
+    ds, eq = netCDF4.Dataset(path), netCDF4.Dataset(equilibrium_path)
+    tile = ds["cSoilTileInitial"][:]
+    f = np.ma.filled(ds["area_fraction"][:].astype(float), 0.0)  # the run has no land-use change
+    names = [str(n) for n in netCDF4.chartostring(ds["area_type"][:])]
+    worst, tiles = 0.0, 0
+    for k, n in enumerate(names):
+        obs = gdal.Open(soc_path.format(**{"class": n})).ReadAsArray().astype(float)
+        present = (f[k] > 0) & ~np.ma.getmaskarray(tile[k])
+        tiles += int(present.sum())
+        worst = max(worst, float(np.max(np.abs(tile[k][present] - obs[present]) / obs[present])))
+    check("scaled start covers the tiles", tiles > 10000, str(tiles))
+    check("every tile starts at its class's observed stock to 1e-12 relative", worst < 1e-12, f"{worst:.3e}")
+    c = ds["cSoilInitial"][:]
+    land = ~np.ma.getmaskarray(c)
+    obs = sum(f[k] * np.where(f[k] > 0, gdal.Open(soc_path.format(**{"class": n})).ReadAsArray().astype(float), 0.0)
+              for k, n in enumerate(names))
+    err = float(np.max(np.abs(c[land] - obs[land]) / obs[land]))
+    check("every cell starts at its tiles' area-weighted observed stock to 1e-12", err < 1e-12, f"{err:.3e}")
+    check("spin-up method recorded", "scaled" in ds["cSoilInitial"].comment and "scaled" in ds.alamod_spinup,
+          ds["cSoilInitial"].comment)
+    a, b = ds["fCarbonInput"][:], eq["fCarbonInput"][:]
+    check("carbon inputs those of the equilibrium run (not rescaled)", np.array_equal(np.ma.filled(a, 0), np.ma.filled(b, 0)))
+    ce = eq["cSoilInitial"][:]
+    check("the equilibrium run starts elsewhere (the scaling changed the stocks)",
+          float(np.max(np.abs(c[land] - ce[land]))) > 1.0)
+    ds.close()
+    eq.close()
+
+
 def spinup_agree(exact_path, brute_path, rtol):
     """The exact equilibrium and brute-force cycling to 1e-9 per cycle give the same state: the brute
     force stops about 1e-9 / (1 - rho) short of the equilibrium (rho: HUM's yearly retention, ~0.98)."""
@@ -319,7 +356,7 @@ def quantized(path, ref_path, bits):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("mode", choices=["identical", "readers", "inverse", "balance", "parameter", "spinup",
-                                           "quantized"])
+                                           "quantized", "scaled"])
     ap.add_argument("--rtol", type=float, default=1e-6)
     ap.add_argument("--reference")
     ap.add_argument("--text")
@@ -365,6 +402,8 @@ def main():
                 check(f"{path}: climate read {want}", got == want, f"alamod_climate_reading = {got!r}")
     elif a.mode == "inverse":
         inverse(a.files[0], a.soc)
+    elif a.mode == "scaled":
+        scaled(a.files[0], a.files[1], a.soc)
     elif a.mode == "balance":
         balance(a.files[0])
     elif a.mode == "spinup":

@@ -472,6 +472,9 @@ def bad_grid_cases(args, case):
     expect_error(args, "inverse_spinup_nonlinear_model", ["run", cfg, "--out", case.out("mimics_inverse"),
                                                           "--set", "spinup.method=\"inverse\""],
                  ["inverse", "linear model", "mimics"], case.out("mimics_inverse"))
+    expect_error(args, "scaled_start_nonlinear_model", ["run", cfg, "--out", case.out("mimics_inverse"),
+                                                        "--set", "spinup.method=\"scaled\""],
+                 ["spinup.method = \"scaled\"", "linear model"], case.out("mimics_inverse"))
 
     # 10-21. bad `--set` values on an otherwise valid configuration: (case, folder, overrides, expected words)
     clay = case.inputs["clay"]

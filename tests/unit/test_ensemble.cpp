@@ -2,14 +2,19 @@
 // the same members from the same seed, bounds respected, bad fit files refused.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <vector>
 
 #include "engine/grid_run/ensemble.hpp"
 #include "grids/input_error.hpp"
 
 using alamod::engine::draw_ensemble;
 using alamod::engine::EnsembleOptions;
+using alamod::engine::ensemble_group_of;
+using alamod::engine::ensemble_groups;
+using alamod::InputError;
 
 namespace {
 std::string fit_file() { return std::string(ALAMOD_TEST_DATA) + "/ensemble/rothc_fit.toml"; }
@@ -71,4 +76,25 @@ TEST(Ensemble, BadFitsAreRefused) {
   o.members = 3;
   o.fit = bad;
   EXPECT_THROW(draw_ensemble(o, "rothc"), alamod::InputError);  // no [fit] parameters list
+}
+
+TEST(Ensemble, GroupsSplitTheRanksIntoContiguousBlocks) {
+  // 0: one member per group at a time, as many groups as the fewer of ranks and members
+  EXPECT_EQ(ensemble_groups(0, 3, 2), 2);
+  EXPECT_EQ(ensemble_groups(0, 2, 5), 2);
+  EXPECT_EQ(ensemble_groups(1, 3, 3), 1);
+  EXPECT_THROW(ensemble_groups(4, 3, 5), InputError);  // more groups than ranks
+  EXPECT_THROW(ensemble_groups(3, 4, 2), InputError);  // more groups than members
+  // 3 ranks in 2 groups: ranks 0 1 | 2; 5 ranks in 3 groups: 0 1 | 2 3 | 4 (sizes differ by at most 1)
+  EXPECT_EQ(ensemble_group_of(0, 3, 2), 0);
+  EXPECT_EQ(ensemble_group_of(1, 3, 2), 0);
+  EXPECT_EQ(ensemble_group_of(2, 3, 2), 1);
+  const int want[5] = {0, 0, 1, 1, 2};
+  for (int r = 0; r < 5; ++r) EXPECT_EQ(ensemble_group_of(r, 5, 3), want[r]) << r;
+  for (int g = 1; g <= 7; ++g) {
+    std::vector<int> count(static_cast<size_t>(g), 0);
+    for (int r = 0; r < 7; ++r) ++count[static_cast<size_t>(ensemble_group_of(r, 7, g))];
+    EXPECT_LE(*std::max_element(count.begin(), count.end()) - *std::min_element(count.begin(), count.end()), 1) << g;
+    EXPECT_GE(*std::min_element(count.begin(), count.end()), 1) << g;
+  }
 }
