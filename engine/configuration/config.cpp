@@ -488,6 +488,7 @@ void read_vegetation(const Reader& r, RunConfig& c) {
   v.sunshine_fraction = r.number("vegetation.sunshine_fraction", v.sunshine_fraction);
   v.balance_tolerance = r.number("vegetation.balance_tolerance", v.balance_tolerance);
   v.litter_to_soil = r.choice("vegetation.soil_input", "litter", {"litter", "static"}) == "litter";
+  v.spinup_on_litter = r.choice("vegetation.soil_spinup", "litter", {"litter", "static"}) == "litter";
   const std::pair<const char*, const std::string*> uses[] = {
       {"forest", &v.forest}, {"grassland", &v.grassland}, {"cropland", &v.cropland}};
   for (const auto& [cls, model] : uses) {

@@ -55,6 +55,9 @@ struct VegetationConfig {
   double sunshine_fraction = 0.45;  ///< vegetation.sunshine_fraction: relative sunshine (1), SYNTHETIC radiation
   double balance_tolerance = 1e-9;  ///< relative, per tile and year
   bool litter_to_soil = true;       ///< vegetation.soil_input = "litter" (else "static": the soil keeps its raster)
+  /// vegetation.soil_spinup = "litter": the soil is spun up on the litter of the initial vegetation over the mean
+  /// spin-up year (else "static": on inputs.carbon_input, the litter then replacing it from the first year)
+  bool spinup_on_litter = true;
   bool enabled() const { return !forest.empty() || !grassland.empty() || !cropland.empty(); }
 };
 

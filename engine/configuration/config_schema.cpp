@@ -231,6 +231,12 @@ const std::vector<ConfigKey>& config_keys() {
       text_key("vegetation.soil_input", "litter",
                "litter: the vegetation's litter replaces the soil's static carbon input on the vegetated tiles; static: "
                "the vegetation runs beside the soil, which keeps inputs.carbon_input (a diagnostic run)"),
+      text_key("vegetation.soil_spinup", "litter",
+               "with soil_input = \"litter\": litter: the soil is spun up (spinup.method) on the litter of the initial "
+               "vegetation, one year of it over the mean spin-up climate, split by kind as the years split it; with "
+               "spinup.method = \"inverse\" the factor that brings each tile to its observed stock then multiplies "
+               "the litter the soil receives every year; static: spun up on inputs.carbon_input, the litter replacing "
+               "it from the first year (a step in the inputs; docs/VEGETATION.md, \"The soil's spin-up\")"),
       {"vegetation.balance_tolerance", "number", "1e-9", "1",
        "relative tolerance of each tile's yearly vegetation balance and of the litter the soil receives", above(0, 0.01)},
       {"checks.balance_tolerance", "number", "1e-9", "1",

@@ -150,8 +150,16 @@ void GridRun::spin_up() {
   const double read_start = MPI_Wtime();
   std::vector<std::int32_t> rows;
   std::vector<std::size_t> first_cell;  // per row of mean, the first cell that reads it (messages)
-  const MonthlyClimate mean = mean_spinup_climate(rows, first_cell);
-  spinup_read_seconds_ = MPI_Wtime() - read_start;
+  // the soil on the vegetation's litter (docs/VEGETATION.md, "The soil's spin-up"): the initial vegetation
+  // through each spin-up year, its litter averaged
+  const bool on_litter = vegetation_ && cfg_.vegetation.litter_to_soil && cfg_.vegetation.spinup_on_litter;
+  double vegetation_seconds = 0.0;  // part of the spin-up, not of the input
+  const MonthlyClimate mean = mean_spinup_climate(rows, first_cell, on_litter ? [&](int year, const CellClimate& c) {
+    const double t0 = MPI_Wtime();
+    vegetation_->add_spinup_year(year, c);
+    vegetation_seconds += MPI_Wtime() - t0;
+  } : std::function<void(int, const CellClimate&)>());
+  spinup_read_seconds_ = MPI_Wtime() - read_start - vegetation_seconds;
   collectively(comm_, [&] {
     // the model's valid range (its kValidRange) before the model sees the climate
     const int y0 = cfg_.spinup_start();
@@ -163,6 +171,9 @@ void GridRun::spin_up() {
                         [&](std::size_t i) { return cfg_.grid.describe_cell(cells_[first_cell[i]]); }, 0,
                         "the mean climate of the spin-up " + years);
     const CellClimate tile_climate(mean, rows);  // each tile reads its forcing cell's mean climate, no copy
+    // the soil spun up on the vegetation's litter: each vegetated tile's mean litter, by kind, through the change
+    // of inputs the years use; the years then set their own
+    if (on_litter) model_->set_input_change(vegetation_->spinup_input_change());
     if (cfg_.spinup_method == "brute_force")
       spinup_ = model_->brute_force_spin_up(tile_climate, 1e-9, 1000000);
     else
@@ -185,7 +196,8 @@ void GridRun::spin_up() {
   report_spin_up();
 }
 
-MonthlyClimate GridRun::mean_spinup_climate(std::vector<std::int32_t>& rows, std::vector<std::size_t>& first_cell) {
+MonthlyClimate GridRun::mean_spinup_climate(std::vector<std::int32_t>& rows, std::vector<std::size_t>& first_cell,
+                                            const std::function<void(int, const CellClimate&)>& each_year) {
   MonthlyClimate year, mean;
   const int y0 = cfg_.spinup_start(), y1 = y0 + cfg_.spinup_years - 1;
   // the spin-up's own file (spinup.climate), or the run's; either must hold every month of its period
@@ -210,7 +222,13 @@ MonthlyClimate GridRun::mean_spinup_climate(std::vector<std::int32_t>& rows, std
   const size_t n = source.source_first_cell().size();
   mean.assign(3, std::vector<double>(12 * n, 0.0));
   for (int y = 0; y < cfg_.spinup_years; ++y) {
-    collectively(comm_, [&] { source.read_year_by_source(y0 + y, year); });
+    collectively(comm_, [&] {
+      source.read_year_by_source(y0 + y, year);
+      if (each_year) {
+        climate_rows(&source.source_of(), rows);
+        each_year(y0 + y, CellClimate(year, rows));
+      }
+    });
     for (int v = 0; v < 3; ++v)
       for (size_t k = 0; k < 12 * n; ++k) mean[v][k] += year[v][k];
   }

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -149,8 +150,10 @@ class GridRun {
   void hash_inputs();  ///< collective: SHA-256 of every input file (input_checksums_, input_sha256_)
 
   // ---- spin-up (grid_run.cpp)
-  /// Mean monthly climate of the spin-up years by forcing cell, and per tile its row in it (`rows`).
-  MonthlyClimate mean_spinup_climate(std::vector<std::int32_t>& rows, std::vector<std::size_t>& first_cell);
+  /// Mean monthly climate of the spin-up years by forcing cell, and per tile its row in it (`rows`);
+  /// `each_year` (optional) sees each year's climate of the tiles as it is read.
+  MonthlyClimate mean_spinup_climate(std::vector<std::int32_t>& rows, std::vector<std::size_t>& first_cell,
+                                     const std::function<void(int, const CellClimate&)>& each_year = {});
   void report_spin_up();
   void report_inverse_inputs();  ///< the equilibrium inputs of the inverse spin-up
 

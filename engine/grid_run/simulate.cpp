@@ -328,7 +328,7 @@ void GridRun::step_year(int year) {
   // the vegetation's year first: its litter is the soil's input (the one place a change of inputs is set)
   if (vegetation_)
     collectively(comm_, [&] {
-      const InputChange change = vegetation_->vegetation_input_change(year, tile_climate);
+      const InputChange change = vegetation_->vegetation_input_change(year, tile_climate, model_->input_scale());
       if (cfg_.vegetation.litter_to_soil) model_->set_input_change(change);
     });
   model_->step_year(year, tile_climate, tile_fluxes_);

@@ -337,8 +337,39 @@ void VegetationCoupling::step_lue(int, std::size_t t, const CellClimate& climate
   }
 }
 
-InputChange VegetationCoupling::vegetation_input_change(int year, const CellClimate& tile_climate) {
+void VegetationCoupling::add_spinup_year(int year, const CellClimate& tile_climate) {
+  // the state as it is (the initial stands, full buckets), put back after the year
+  if (spinup_years_ == 0)
+    for (auto& [name, v] : state()) spinup_initial_.push_back(*v);
+  const InputChange y = vegetation_input_change(year, tile_climate);
   const std::size_t nt = kind_.size();
+  if (spinup_years_ == 0) {
+    spinup_sum_ = y;
+    spinup_litter_ = litter_;
+  } else {
+    for (std::size_t a = 0; a < y.added.size(); ++a)
+      for (std::size_t t = 0; t < y.added[a].size(); ++t) spinup_sum_.added[a][t] += y.added[a][t];
+    for (std::size_t t = 0; t < nt; ++t) spinup_litter_[t] += litter_[t];
+  }
+  ++spinup_years_;
+}
+
+InputChange VegetationCoupling::spinup_input_change() {
+  if (spinup_years_ == 0) throw InputError("the soil's spin-up on the vegetation's litter has no year of litter");
+  std::size_t k = 0;  // the vegetation starts the run from its initial state
+  for (auto& [name, v] : state()) *v = spinup_initial_[k++];
+  spinup_initial_.clear();
+  InputChange c = spinup_sum_;
+  for (auto& a : c.added)
+    for (double& x : a) x /= spinup_years_;
+  return c;
+}
+
+InputChange VegetationCoupling::vegetation_input_change(int year, const CellClimate& tile_climate,
+                                                        const std::vector<double>& soil_scale) {
+  const std::size_t nt = kind_.size();
+  soil_scale_.assign(nt, 1.0);
+  if (v_.spinup_on_litter && soil_scale.size() == nt) soil_scale_ = soil_scale;
   c_start_ = tile_carbon();
   for (auto* v : {&gpp_, &npp_, &litter_, &harvest_, &production_, &removals_, &mortality_}) std::fill(v->begin(), v->end(), 0.0);
   for (auto& f : litter_by_flux_) std::fill(f.begin(), f.end(), 0.0);
@@ -382,11 +413,12 @@ InputChange VegetationCoupling::vegetation_input_change(int year, const CellClim
                         litter_by_flux_[litter::residue][t];
     const double wood = litter_by_flux_[litter::branch][t] + litter_by_flux_[litter::stem][t] +
                         litter_by_flux_[litter::coarse_root][t];
+    const double scale = soil_scale_[t];
     if (kind_[t] == grassland) {
-      grass[t] = fine + wood;
+      grass[t] = scale * (fine + wood);
     } else {
-      plant[t] = fine;
-      woody[t] = wood;
+      plant[t] = scale * fine;
+      woody[t] = scale * wood;
     }
   }
   return change;
@@ -397,11 +429,13 @@ void VegetationCoupling::check_soil_input(int year, const std::vector<double>& t
   for (std::size_t t = 0; t < kind_.size(); ++t) {
     if (kind_[t] == none) continue;
     const double manure = fym_[t] * (t < input_scale.size() ? input_scale[t] : 1.0);
-    const double expected = litter_[t] + manure;
+    const double litter = soil_scale_.size() == kind_.size() ? soil_scale_[t] * litter_[t] : litter_[t];
+    const double expected = litter + manure;
     if (!(std::fabs(tile_input[t] - expected) <= v_.balance_tolerance * std::max(1.0, expected)))
       throw InputError("vegetation and soil of " + std::to_string(year) + " at land " + describe_(t) +
                        ": the soil's input " + format_number("%.9g", tile_input[t]) +
                        " t C ha-1 yr-1 is not the vegetation's litter " + format_number("%.9g", litter_[t]) +
+                       (litter != litter_[t] ? " times the inverse spin-up's factor " + format_number("%.9g", soil_scale_[t]) : std::string()) +
                        " plus the class's manure " + format_number("%.9g", manure) +
                        " (carbon created or lost between vegetation and soil)");
   }

@@ -56,7 +56,20 @@ class VegetationCoupling {
   /// Steps the vegetation of every tile through the calendar year `year` with the tiles' monthly climate
   /// ([0] tas degC, [1] pr, [2] pet mm month-1; month m of tile t at m * tiles + t) and returns the soil's change
   /// of inputs for that year. Throws InputError naming the tile when a stand's balance fails.
-  InputChange vegetation_input_change(int year, const CellClimate& tile_climate);
+  /// `soil_scale`: the soil model's input scale per tile (its inverse spin-up's factor); with
+  /// vegetation.soil_spinup = "litter" the litter the soil receives is multiplied by it (1 after an "equilibrium"
+  /// spin-up), with "static" it is not (the factor then belongs to the static raster).
+  InputChange vegetation_input_change(int year, const CellClimate& tile_climate,
+                                      const std::vector<double>& soil_scale = {});
+  /// The soil's inputs for its spin-up (vegetation.soil_spinup = "litter", docs/VEGETATION.md "The soil's
+  /// spin-up"): the initial vegetation's litter under each spin-up year's climate, averaged over the years, per
+  /// tile and kind as vegetation_input_change gives it. add_spinup_year steps the initial state through one year
+  /// (its climate per tile, as vegetation_input_change takes it) and puts the state back; spinup_input_change
+  /// returns the mean of the years added (InputError without any).
+  void add_spinup_year(int year, const CellClimate& tile_climate);
+  InputChange spinup_input_change();
+  /// The mean litter per tile of the spin-up (t C ha-1 yr-1; empty before add_spinup_year), for the log.
+  const std::vector<double>& spinup_litter() const { return spinup_litter_; }
 
   /// After the soil's year: every vegetated tile's soil input (t ha-1 yr-1, per tile) must be its litter plus
   /// its class's manure times the model's input scale (nothing created or lost between vegetation and soil);
@@ -115,6 +128,11 @@ class VegetationCoupling {
   std::vector<double> gpp_, npp_, litter_, harvest_, production_, removals_, mortality_;
   std::vector<double> c_leaf_, c_wood_, c_root_, c_start_;
   std::array<std::vector<double>, models::litter::kFluxes> litter_by_flux_{};
+  InputChange spinup_sum_;            // the sum of the spin-up years' changes
+  std::vector<double> spinup_litter_;  // and of their litter per tile, then the means
+  int spinup_years_ = 0;
+  std::vector<std::vector<double>> spinup_initial_;  // the state before the spin-up's years
+  std::vector<double> soil_scale_;  // per tile, what the soil's litter was multiplied by this year (1)
 };
 
 }  // namespace alamod::engine

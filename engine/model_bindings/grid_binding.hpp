@@ -166,16 +166,22 @@ class CellGrid final : public GridModel {
     rep.cycles.assign(n, 0.0);
     if constexpr (T::kLinear) {
       for (size_t i = 0; i < n; ++i) {
-        Year y = year_of(mean, i, kSpinupCalendarYear, 1.0);
+        // a change of inputs in force (set before the spin-up: the vegetation's litter) is spun up with: the plant
+        // input times its factor, the additions by kind through year_changed
+        const bool changed = special_in_spinup(i);
+        Year y = year_of(mean, i, kSpinupCalendarYear, 1.0, change_.plant_factor(i));
         auto cycle = [&](const double* in, double* out, bool with_inputs) {
           Year yy = y;
           if (!with_inputs)
             for (auto& mo : yy) mo.input = mo.fym = 0.0;
           std::copy(in, in + T::kState, out);
-          t_.year(cells_[i], yy, out);
+          if (changed) year_with_change(i, yy, out, with_inputs ? 1.0 : 0.0);
+          else t_.year(cells_[i], yy, out);
         };
         spinup::LinearSteadyState r;
-        if constexpr (HasPeriodicSteadyState<T>::value) {
+        if (changed) {
+          // no closed form with additions: the general construction below
+        } else if constexpr (HasPeriodicSteadyState<T>::value) {
           // the model's closed form, then one cycle to check it
           std::array<double, T::kState> closed{}, next{};
           bool found = false;
@@ -201,7 +207,7 @@ class CellGrid final : public GridModel {
         }
         for (int k = 0; k < T::kState; ++k)
           if (!std::isfinite(r.state[k])) throw InputError(no_decomposition(i, y));
-        if (!(annual_sum(y, &Month::input) + annual_sum(y, &Month::fym) > 0.0)) ++rep.empty;
+        if (!(annual_sum(y, &Month::input) + annual_sum(y, &Month::fym) + added_total(i) > 0.0)) ++rep.empty;
         double* x = x_.data() + i * T::kState;
         std::copy(r.state.begin(), r.state.begin() + T::kState, x);
         rep.residual[i] = r.residual;
@@ -220,10 +226,11 @@ class CellGrid final : public GridModel {
           const double scale = target / variable;
           for (int k = 0; k < T::kState; ++k) x[k] *= scale;
           scale_[i] = scale;
-          const Year ys = year_of(mean, i, kSpinupCalendarYear, scale);
+          const Year ys = year_of(mean, i, kSpinupCalendarYear, scale, change_.plant_factor(i));
           std::array<double, T::kState> next{};
           std::copy(x, x + T::kState, next.begin());
-          t_.year(cells_[i], ys, next.data());
+          if (changed) year_with_change(i, ys, next.data(), scale);  // the additions scaled too
+          else t_.year(cells_[i], ys, next.data());
           rep.residual[i] = spinup::relative_change(T::kState, x, next.data());
           rep.cycles[i] += 1;
         }
@@ -245,8 +252,9 @@ class CellGrid final : public GridModel {
       spinup::NonlinearSpinup solver(T::kState, opt);
       long iterations = 0;
       for (size_t i = 0; i < n; ++i) {
-        const Year y = year_of(mean, i, kSpinupCalendarYear, 1.0);
-        if (!(annual_sum(y, &Month::input) + annual_sum(y, &Month::fym) > 0.0)) {
+        const bool changed = special_in_spinup(i);
+        const Year y = year_of(mean, i, kSpinupCalendarYear, 1.0, change_.plant_factor(i));
+        if (!(annual_sum(y, &Month::input) + annual_sum(y, &Month::fym) + added_total(i) > 0.0)) {
           // No carbon input: every pool decays towards 0 and the equilibrium is empty pools, exactly
           // (the state stays 0 under the cycle); cycling would only approach it.
           std::fill(x_.data() + i * T::kState, x_.data() + (i + 1) * T::kState, 0.0);
@@ -261,10 +269,13 @@ class CellGrid final : public GridModel {
         }
         const spinup::CycleMap map = [&](const double* in, double* out) {
           std::copy(in, in + T::kState, out);
-          t_.year(cells_[i], y, out);
+          if (changed) year_with_change(i, y, out, 1.0);
+          else t_.year(cells_[i], y, out);
         };
         spinup::NonlinearSteadyState r;
-        if constexpr (HasCycleJacobian<T>::value) {
+        if (changed) {
+          r = solver.solve(map, guess.data());  // the model's Jacobian cycles know no additions
+        } else if constexpr (HasCycleJacobian<T>::value) {
           const spinup::CycleWithJacobian cycle = [&](const double* in, double* out, double* jac) {
             t_.cycle_jacobian(cells_[i], y, in, out, jac);
           };
@@ -540,6 +551,38 @@ class CellGrid final : public GridModel {
     else std::copy(x, x + T::kState, out);
   }
   /// The carbon of the pools the state does not hold (t ha-1): Traits::constant, or 0.
+  /// Whether cell i has additions or a decomposition factor under the change in force (the spin-up takes them).
+  bool special_in_spinup(size_t i) const {
+    if constexpr (HasYearChanged<T>::value) return change_.any_special && change_.special[i];
+    else return false;
+  }
+  /// The carbon the change in force adds to cell i per year (t C ha-1 yr-1).
+  double added_total(size_t i) const {
+    double a = 0.0;
+    if (change_.active)
+      for (int k = 0; k < kAddedInputKinds; ++k) a += change_.add(k, i);
+    return a;
+  }
+  /// The additions of cell i, spread over the months, times `scale` (the inverse spin-up's factor, or 0).
+  Added added_for(size_t i, double scale) const {
+    Added a;
+    a.land_use = &cfg_.land_uses[static_cast<size_t>(land_class_[i])];
+    a.decomposition = change_.decomposition_factor(i);
+    for (int k = 0; k < kAddedInputKinds; ++k) {
+      a.year[static_cast<size_t>(k)] = scale * change_.add(k, i);
+      if (a.year[static_cast<size_t>(k)] == 0.0) continue;
+      const auto shares = scenario_inputs::monthly_shares(k, *a.land_use);
+      for (int mo = 0; mo < 12; ++mo)
+        a.month[static_cast<size_t>(k)][static_cast<size_t>(mo)] = a.year[static_cast<size_t>(k)] * shares[static_cast<size_t>(mo)];
+    }
+    return a;
+  }
+  /// One spin-up year of cell i under the change in force (year_changed), its additions times `scale`.
+  void year_with_change(size_t i, const Year& y, double* x, double scale) const {
+    if constexpr (HasYearChanged<T>::value) t_.year_changed(cells_[i], y, x, added_for(i, scale));
+    else (void)i, (void)y, (void)x, (void)scale;
+  }
+
   double constant_of(const typename T::Cell& c) const {
     if constexpr (HasConstant<T>::value) return t_.constant(c);
     else return 0.0;

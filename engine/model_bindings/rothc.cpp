@@ -205,6 +205,15 @@ SpinupReport RothcGrid::spin_up(const CellClimate& mean, bool inverse, double to
   std::vector<double> evap(12 * kChunk), cin(12 * kChunk), fym(12 * kChunk), cov(12 * kChunk), dfrac(kChunk),
       zero(kChunk, 0.0), co2(kChunk), smd(kChunk), smd0(kChunk), tas(12 * kChunk), rain(12 * kChunk);
   std::array<std::vector<double>, 4> x;
+  // A change of inputs in force (set_input_change before the spin-up: the vegetation's litter, docs/VEGETATION.md
+  // "The soil's spin-up"): the equilibrium is the one of the inputs the years will get, the plant input times its
+  // factor and the additions by kind at the end of each month, as step_year adds them.
+  if (change_.active && !change_.decomposition.empty())
+    throw InputError("rothc spin-up: a change of inputs with a decomposition factor cannot be spun up");
+  const bool additions = change_.any_special;
+  std::array<std::vector<double>, 16> mmap;
+  std::array<std::vector<double>, 4> vmap;
+  std::vector<double> add_scale(kChunk, 1.0);
   for (size_t c0 = 0; c0 < n; c0 += kChunk) {
     const size_t nc = std::min(kChunk, n - c0);
     // Monthly forcing of the cycle, structure of arrays, for the block kernel.
@@ -220,11 +229,13 @@ SpinupReport RothcGrid::spin_up(const CellClimate& mean, bool inverse, double to
         tas[mo * nc + j] = t_in[r];
         rain[mo * nc + j] = r_in[r];
         evap[mo * nc + j] = e_in[r] / p.evap_factor;
-        cin[mo * nc + j] = annual_input_[c0 + j] * lu.input_share[mo];
+        cin[mo * nc + j] = annual_input_[c0 + j] * (change_.active ? change_.plant_factor(c0 + j) : 1.0) * lu.input_share[mo];
         fym[mo * nc + j] = lu.fym * lu.input_share[mo];
         cov[mo * nc + j] = lu.covered[mo];
+        if (!cover_crop_.empty() && cover_crop_[c0 + j] && scenario_inputs::cover_crop_month(mo)) cov[mo * nc + j] = 1.0;
       }
     }
+    std::fill(add_scale.begin(), add_scale.end(), 1.0);
     // 1. periodic soil-moisture deficit of the cycle (independent of the pools):
     //    the deficit is clamped at 0 and at its floor, so the cycle becomes exactly
     //    periodic after a few years; cells still drifting after 200 cycles are reported.
@@ -268,6 +279,16 @@ SpinupReport RothcGrid::spin_up(const CellClimate& mean, bool inverse, double to
         x[k].resize(nc);
         ym.x[k] = x[k].data();
       }
+      if (additions) {  // the map itself, to add the additions' part of v below
+        for (int k = 0; k < 16; ++k) {
+          mmap[static_cast<size_t>(k)].resize(nc);
+          ym.m[k] = mmap[static_cast<size_t>(k)].data();
+        }
+        for (int k = 0; k < 4; ++k) {
+          vmap[static_cast<size_t>(k)].resize(nc);
+          ym.v[k] = vmap[static_cast<size_t>(k)].data();
+        }
+      }
       rothc::year_map_block(p, ym);  // x = (I - M)^-1 v, solved in closed form in the same pass
       for (size_t j = 0; j < nc; ++j) {
         if (std::isfinite(x[0][j]) && std::isfinite(x[1][j]) && std::isfinite(x[2][j]) && std::isfinite(x[3][j]))
@@ -288,7 +309,7 @@ SpinupReport RothcGrid::spin_up(const CellClimate& mean, bool inverse, double to
     b.dpm_fraction = dfrac.data();
     b.smd = smd.data();
     b.co2 = co2.data();
-    auto run_year = [&](std::array<std::vector<double>, 4>& pools, bool with_inputs) {
+    auto run_year = [&](std::array<std::vector<double>, 4>& pools, bool with_inputs, bool with_additions = true) {
       std::copy(smd0.begin(), smd0.begin() + static_cast<long>(nc), smd.begin());
       b.dpm = pools[0].data();
       b.rpm = pools[1].data();
@@ -302,8 +323,54 @@ SpinupReport RothcGrid::spin_up(const CellClimate& mean, bool inverse, double to
         b.fym = with_inputs ? fym.data() + mo * nc : zero.data();
         b.covered = cov.data() + mo * nc;
         rothc::step_block(p, b);
+        if (!additions || !with_additions) continue;
+        // the additions at the end of the month, as step_year adds them
+        const double cc = scenario_inputs::cover_crop_share(mo);
+        for (size_t j = 0; j < nc; ++j) {
+          const size_t i = c0 + j;
+          if (!change_.special[i]) continue;
+          const double share = cfg_.land_uses[static_cast<size_t>(land_class_[i])].input_share[mo];
+          pools[0][j] += add_scale[j] * (add_dpm_[0][i] * share + add_dpm_[1][i] * cc);
+          pools[1][j] += add_scale[j] * (add_rpm_[0][i] * share + add_rpm_[1][i] * cc);
+          pools[3][j] += add_scale[j] * (add_hum_[0][i] * share + add_hum_[1][i] * cc);
+        }
       }
     };
+    if (additions && !brute_force) {
+      // v of the additions alone (one year from empty pools without the other inputs), then per cell with
+      // additions x = (I - M)^-1 (v + v_additions) by Gaussian elimination with partial pivoting
+      std::array<std::vector<double>, 4> va;
+      for (int k = 0; k < 4; ++k) va[static_cast<size_t>(k)].assign(nc, 0.0);
+      run_year(va, false, true);
+      for (size_t j = 0; j < nc; ++j) {
+        if (!change_.special[c0 + j]) continue;
+        double a[4][5];
+        for (int r = 0; r < 4; ++r) {
+          for (int c = 0; c < 4; ++c) a[r][c] = (r == c ? 1.0 : 0.0) - mmap[static_cast<size_t>(4 * r + c)][j];
+          a[r][4] = vmap[static_cast<size_t>(r)][j] + va[static_cast<size_t>(r)][j];
+        }
+        for (int c = 0; c < 4; ++c) {
+          int piv = c;
+          for (int r = c + 1; r < 4; ++r)
+            if (std::fabs(a[r][c]) > std::fabs(a[piv][c])) piv = r;
+          if (piv != c)
+            for (int k = 0; k < 5; ++k) std::swap(a[c][k], a[piv][k]);
+          for (int r = c + 1; r < 4; ++r) {
+            const double f = a[r][c] / a[c][c];
+            for (int k = c; k < 5; ++k) a[r][k] -= f * a[c][k];
+          }
+        }
+        for (int r = 3; r >= 0; --r) {
+          double sum = a[r][4];
+          for (int c = r + 1; c < 4; ++c) sum -= a[r][c] * x[static_cast<size_t>(c)][j];
+          x[static_cast<size_t>(r)][j] = sum / a[r][r];
+        }
+        for (int k = 0; k < 4; ++k)
+          if (!std::isfinite(x[static_cast<size_t>(k)][j]))
+            throw InputError("rothc spin-up at land " + describe_(c0 + j) +
+                             ": no equilibrium with the inputs in force (nothing decomposes over the mean spin-up year)");
+      }
+    }
     if (brute_force) {
       // cycle the mean year from empty pools until no pool of the cell changes by more than
       // `tolerance` (relative) over a cycle; converged cells keep cycling with the others
@@ -350,12 +417,16 @@ SpinupReport RothcGrid::spin_up(const CellClimate& mean, bool inverse, double to
           cin[mo * nc + j] *= scale;
           fym[mo * nc + j] *= scale;
         }
+        add_scale[j] = scale;  // the additions too (the caller scales what it adds by input_scale())
       }
     }
     for (size_t j = 0; j < nc; ++j) {
+      if (additions && change_.special[c0 + j]) continue;  // has inputs (the additions)
       if (!(annual_input_[c0 + j] * input_scale_[c0 + j] > 0.0 ||
             cfg_.land_uses[static_cast<size_t>(land_class_[c0 + j])].fym * input_scale_[c0 + j] > 0.0))
         ++rep.empty;
+    }
+    for (size_t j = 0; j < nc; ++j) {
       dpm_[c0 + j] = x[0][j];
       rpm_[c0 + j] = x[1][j];
       bio_[c0 + j] = x[2][j];

@@ -17,6 +17,10 @@
       litter to the soil (vegetation.soil_input = "litter", RothC): the soil's fCarbonInput is the vegetation's
       fVegLitter on every cell where vegetation covers all the land (nothing created or lost), at 1 and 3 ranks
       bitwise the same.
+  test_vegetation_grid.py spinup    --alamod PATH --source-dir DIR --work DIR
+      the soil spun up on the vegetation's litter (vegetation.soil_spinup = "litter", the default) against the static
+      raster ("static"), 1990-1999 on 2 ranks: the inverse spin-up starts both from the observed stocks; the static
+      one jumps (> 3 % in ten years), the litter one drifts less than 0.5 % (inverse; 1 % equilibrium).
 """
 import argparse
 import os
@@ -37,7 +41,7 @@ gdal.SetConfigOption("GDAL_PAM_ENABLED", "NO")
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
            OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_pml="ob1")
 WINDOW = ["grid.xmin=560000.0", "grid.xmax=880000.0", "grid.ymin=6400000.0", "grid.ymax=6720000.0",
-          "totals.report=false", 'output.precision="double"', 'vegetation.soil_input="static"']
+          "totals.report=false", 'output.precision="double"']
 results = []
 
 
@@ -201,7 +205,8 @@ def test_ign(a):
 
 
 def test_coupled(a):
-    sets = [s for s in WINDOW if not s.startswith("vegetation.soil_input")] + ['vegetation.soil_input="litter"']
+    # an equilibrium spin-up: the soil's input is the litter itself (the inverse spin-up scales it, test_spinup)
+    sets = WINDOW + ['vegetation.soil_input="litter"', 'spinup.method="equilibrium"']
     outs = []
     for n in (1, 3):
         out = os.path.join(a.work, "coupled_np%d" % n)
@@ -225,16 +230,54 @@ def test_coupled(a):
     del frac
 
 
+def national_soil(out):
+    """France's (the window's) soil stock: the start and each year's end (Tg C), from totals.csv."""
+    import csv
+    rows = [r for r in csv.DictReader(open(os.path.join(out, "totals.csv")))
+            if r["zone_kind"] == "country" and r["land_cover"] == "all"]
+    return float(rows[0]["soc_start_TgC"]), [float(r["soc_TgC"]) for r in rows]
+
+
+def test_spinup(a):
+    """The soil spun up on the vegetation's litter (vegetation.soil_spinup = "litter") does not jump in the first
+    years; spun up on the static raster ("static") it does. Inverse spin-up (the configuration's): both start from the
+    observed stocks. Equilibrium: the spin-up on the litter keeps working."""
+    drift = {}
+    for name, sets in [("litter", ['vegetation.soil_spinup="litter"']),
+                       ("static", ['vegetation.soil_spinup="static"']),
+                       ("soil only", ['vegetation.soil_input="static"']),
+                       ("litter, equilibrium", ['vegetation.soil_spinup="litter"', 'spinup.method="equilibrium"'])]:
+        out = os.path.join(a.work, name.replace(" ", "_").replace(",", ""))
+        r = run(a, 2, out, WINDOW + sets, end_year=1999)
+        check("1990-1999 with soil_spinup %s on 2 ranks" % name, r.returncode == 0, r.stderr[-1500:])
+        if r.returncode != 0:
+            return
+        start, series = national_soil(out)
+        drift[name] = (start, 100.0 * (series[-1] - start) / start)
+        print("  %-20s soil %.3f Tg C at the start, %s; %+.3f %% in ten years" %
+              (name, start, " ".join("%.2f" % x for x in series), drift[name][1]))
+    s_lit, d_lit = drift["litter"]
+    s_sta, d_sta = drift["static"]
+    check("inverse spin-up: the same observed start on the litter and on the static raster (%.6f, %.6f Tg C)"
+          % (s_lit, s_sta), abs(s_lit - s_sta) <= 1e-9 * s_sta)
+    check("spun up on the static raster, the soil jumps: %+.2f %% in ten years (> 3 %%)" % d_sta, d_sta > 3.0)
+    check("spun up on the litter, the first decade's drift %+.3f %% is below 0.5 %% (and its distance to the soil-only "
+          "run's %+.3f %% too)" % (d_lit, drift["soil only"][1]),
+          abs(d_lit) < 0.5 and abs(d_lit - drift["soil only"][1]) < 0.5)
+    d_eq = drift["litter, equilibrium"][1]
+    check("equilibrium spin-up on the litter: drift %+.3f %% below 1 %%" % d_eq, abs(d_eq) < 1.0)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("what", choices=["ranks", "restart", "bad-input", "ign", "coupled"])
+    ap.add_argument("what", choices=["ranks", "restart", "bad-input", "ign", "coupled", "spinup"])
     ap.add_argument("--alamod", required=True)
     ap.add_argument("--source-dir", required=True)
     ap.add_argument("--work", required=True)
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     {"ranks": test_ranks, "restart": test_restart, "bad-input": test_bad_input, "ign": test_ign,
-     "coupled": test_coupled}[a.what](a)
+     "coupled": test_coupled, "spinup": test_spinup}[a.what](a)
     print("%d of %d checks passed" % (sum(results), len(results)))
     return 0 if results and all(results) else 1
 
