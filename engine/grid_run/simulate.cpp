@@ -91,12 +91,14 @@ void GridRun::simulate() {
   // the run is complete: its checkpoints are no longer needed
   if (rank_ == 0) remove_checkpoints();
   report_output();
-  if (totals_) totals_->finish(out_path_, first_year_index_, describe_provenance());
-  if (totals_ && vegetation_) {  // biomass in the national totals, read back from the committed output
-    const auto [start, end] = write_biomass_totals(comm_, cfg_, opt_.out_dir, out_path_, cells_);
-    log("totals: France's vegetation carbon " + format_number("%.1f", start) + " Tg C at the start, " +
-        format_number("%.1f", end) + " at the end; wrote " + opt_.out_dir + "/biomass_totals.csv");
+  // biomass in the national totals, read back from the committed output, and in the report beside the soil
+  BiomassTotals biomass;
+  if (totals_ && vegetation_) {
+    biomass = write_biomass_totals(comm_, cfg_, opt_.out_dir, out_path_, cells_);
+    log("totals: France's vegetation carbon " + format_number("%.1f", biomass.start_TgC) + " Tg C at the start, " +
+        format_number("%.1f", biomass.end_TgC) + " at the end; wrote " + opt_.out_dir + "/biomass_totals.csv");
   }
+  if (totals_) totals_->finish(out_path_, first_year_index_, describe_provenance(), vegetation_ ? &biomass.table : nullptr);
   if (watchdog_) watchdog_->stop_progress_watch();
 }
 

@@ -13,8 +13,8 @@
 
 namespace alamod::engine {
 
-std::pair<double, double> write_biomass_totals(MPI_Comm comm, const RunConfig& cfg, const std::string& out_dir,
-                                               const std::string& output_path, const std::vector<std::int64_t>& cells) {
+BiomassTotals write_biomass_totals(MPI_Comm comm, const RunConfig& cfg, const std::string& out_dir,
+                                   const std::string& output_path, const std::vector<std::int64_t>& cells) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   const std::string work = out_dir + "/.biomass_totals";
@@ -55,7 +55,10 @@ std::pair<double, double> write_biomass_totals(MPI_Comm comm, const RunConfig& c
     totals.add_year(y, last, tile_stocks(last));
   }
   const double end_tg = totals.national_TgC(last, false);
-  totals.finish({{"alamod_quantity", "vegetation carbon (cVeg)"}}, "");
+  BiomassTotals result;
+  result.table = totals.finish({{"alamod_quantity", "vegetation carbon (cVeg)"}}, "");
+  result.start_TgC = start_tg;
+  result.end_TgC = end_tg;
   if (rank == 0) {
     // the soil's column names become the biomass's; GSOCseq's soil columns are left out
     std::ifstream in(work + "/totals.csv");
@@ -92,7 +95,7 @@ std::pair<double, double> write_biomass_totals(MPI_Comm comm, const RunConfig& c
     std::filesystem::remove_all(work);
   }
   MPI_Barrier(comm);
-  return {start_tg, end_tg};
+  return result;
 }
 
 }  // namespace alamod::engine

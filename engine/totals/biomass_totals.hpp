@@ -14,13 +14,17 @@
 #include <vector>
 
 #include "engine/configuration/config.hpp"
+#include "engine/totals/zone_sums.hpp"
 
 namespace alamod::engine {
 
+struct BiomassTotals {
+  double start_TgC = 0, end_TgC = 0;  ///< national live biomass at the start and at the end (Tg C), for the log
+  TotalsTable table;                  ///< every zone and class (complete on rank 0): the run report's biomass
+};
 /// Collective: reads cVeg from `output_path` for `cells` (this rank's land cells, ascending) and writes
-/// DIR/biomass_totals.csv (rank 0, atomically); returns the national live biomass at the start and at the end
-/// (Tg C) for the log.
-std::pair<double, double> write_biomass_totals(MPI_Comm comm, const RunConfig& cfg, const std::string& out_dir,
-                                               const std::string& output_path, const std::vector<std::int64_t>& cells);
+/// DIR/biomass_totals.csv (rank 0, atomically).
+BiomassTotals write_biomass_totals(MPI_Comm comm, const RunConfig& cfg, const std::string& out_dir,
+                                   const std::string& output_path, const std::vector<std::int64_t>& cells);
 
 }  // namespace alamod::engine

@@ -354,7 +354,8 @@ void write_ensemble_report(const std::string& dir, const EnsembleReport& e) {
 }
 
 void write_report(const std::string& dir, const TotalsTable& table, const ReportMaps& maps,
-                  const std::string& provenance) {
+                  const std::string& provenance, const TotalsTable* biomass) {
+  if (biomass && (biomass->rows.empty() || biomass->years() != table.years())) biomass = nullptr;
   const TotalsRow& fr = table.national();
   const int y0 = table.first_year, last = table.years() - 1, y1 = table.first_year + last;
   const TotalsChange ch = totals_change(table, fr, last);
@@ -391,6 +392,18 @@ void write_report(const std::string& dir, const TotalsTable& table, const Report
       by_class.push_back(std::move(l));
     }
   const std::string series_title = fr.name + ": soil organic carbon stock (" + depth + ")";
+  // with vegetation: the living biomass (cVeg) beside the soil, national, Tg C
+  std::vector<ChartLine> both;
+  const std::string both_title = fr.name + ": carbon in soil (" + depth + ") and in living vegetation";
+  if (biomass) {
+    const TotalsRow& bf = biomass->national();
+    both.push_back({"soil organic carbon", hex_rgb(kPalette[0]), national[0].xy});
+    ChartLine v{"living vegetation (cVeg)", hex_rgb(kPalette[1]), {}};
+    v.xy.emplace_back(y0, bf.start_TgC);
+    for (int y = 0; y <= last; ++y) v.xy.emplace_back(y0 + y + 1.0, bf.TgC[static_cast<size_t>(y)]);
+    both.push_back(std::move(v));
+    write_png(dir + "/" + ReportFiles::biomass_series_png, line_chart(both, both_title, "year", "Tg C"));
+  }
   write_png(dir + "/" + ReportFiles::series_png, line_chart(national, series_title, "year", "Tg C"));
   write_png(dir + "/" + ReportFiles::class_series_png,
             line_chart(by_class, fr.name + ": mean stock per hectare by land use", "year", "t C ha-1"));
@@ -421,7 +434,17 @@ void write_report(const std::string& dir, const TotalsTable& table, const Report
     << "<div class=\"figure-card\"><div class=\"label\">Yearly rate (the 4 per 1000 measure)</div><div class=\"value "
     << (ch.rate_per_mille_yr < 0 ? "neg" : "pos") << "\">" << signed_fixed(ch.rate_per_mille_yr, 2)
     << " \u2030 yr-1</div><div class=\"sub\">of the start stock; GSOCseq absolute rate "
-    << signed_fixed(ch.asr_t_ha_yr, 3) << " t C ha-1 yr-1</div></div></div></section>\n";
+    << signed_fixed(ch.asr_t_ha_yr, 3) << " t C ha-1 yr-1</div></div>";
+  if (biomass) {
+    const TotalsRow& bf = biomass->national();
+    const double change = bf.TgC.back() - bf.start_TgC;
+    o << "<div class=\"figure-card\" id=\"biomass-figure\"><div class=\"label\">Living vegetation (cVeg)</div>"
+      << "<div class=\"value\">" << grouped(bf.start_TgC, 0) << " \u2192 " << grouped(bf.TgC.back(), 0)
+      << " Tg C</div><div class=\"sub\">" << signed_fixed(change, 1) << " Tg C over " << last + 1
+      << " years; soil and vegetation " << grouped(fr.TgC.back() + bf.TgC.back(), 0) << " Tg C at the " << end_label
+      << "</div></div>";
+  }
+  o << "</div></section>\n";
 
   o << "<section id=\"maps\"><h2>Maps</h2><div class=\"maps\">\n";
   map_card(o, "start", start_caption, "t C ha-1", maps, maps.start, start_scale, 620, ReportFiles::start_png,
@@ -436,7 +459,37 @@ void write_report(const std::string& dir, const TotalsTable& table, const Report
     << ReportFiles::series_png << " and " << ReportFiles::class_series_png << ".</p><div class=\"plots\">\n";
   series_plot(o, "timeseries national", series_title, national, "stock (Tg C)", 1);
   series_plot(o, "timeseries land-use", fr.name + ": mean stock per hectare by land use", by_class, "stock (t C ha-1)", 2);
+  if (biomass) series_plot(o, "timeseries biomass", both_title, both, "stock (Tg C)", 3);
   o << "</div></section>\n";
+  if (biomass) {
+    // per land-use class: soil and living biomass, start and end (the class rows of both tables, matched by name)
+    std::vector<ReportColumn> cols = {{"land use", true, 0, false},
+                                      {"area (Mha)", false, 2, false},
+                                      {"soil " + start_label + " (Tg C)", false, 1, false},
+                                      {"soil " + end_label + " (Tg C)", false, 1, false},
+                                      {"soil change (Tg C)", false, 1, true},
+                                      {"vegetation " + start_label + " (Tg C)", false, 1, false},
+                                      {"vegetation " + end_label + " (Tg C)", false, 1, false},
+                                      {"vegetation change (Tg C)", false, 1, true},
+                                      {"vegetation " + end_label + " (t C ha-1)", false, 1, false}};
+    std::vector<std::vector<ReportCell>> rows;
+    for (const auto& row : table.rows) {
+      if (row.kind != fr.kind) continue;
+      const TotalsRow* b = nullptr;
+      for (const auto& r : biomass->rows)
+        if (r.kind == fr.kind && r.land_cover == row.land_cover) b = &r;
+      const double b0 = b ? b->start_TgC : 0.0, b1 = b ? b->TgC.back() : 0.0, bh = b ? b->t_ha.back() : 0.0;
+      auto num = [](double v, int d) { return ReportCell{fmt_fixed(v, d), v}; };
+      rows.push_back({{row.land_cover, 0}, num(row.area_ha / 1e6, 2), num(row.start_TgC, 1), num(row.TgC.back(), 1),
+                      {signed_fixed(row.TgC.back() - row.start_TgC, 1), row.TgC.back() - row.start_TgC},
+                      num(b0, 1), num(b1, 1), {signed_fixed(b1 - b0, 1), b1 - b0}, num(bh, 1)});
+    }
+    o << "<section id=\"biomass\"><h2>Living biomass and soil by land-use class</h2><p class=\"note\">" << html_escape(fr.name)
+      << ": the vegetation's carbon (cVeg: stems, branches, foliage, roots) beside the soil's, per land-use class; "
+         "every zone and year in biomass_totals.csv (and " << ReportFiles::biomass_series_png << ").</p>";
+    report_sortable_table(o, "t-biomass", cols, rows, "biomass");
+    o << "</section>\n";
+  }
 
   // tables: every zone kind but the country, in the table's order, then the land-use classes
   std::vector<std::string> kinds;

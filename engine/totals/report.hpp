@@ -26,6 +26,7 @@ struct ReportFiles {
   static constexpr const char* change_png = "map_soc_change.png";
   static constexpr const char* series_png = "series_soc_national.png";
   static constexpr const char* class_series_png = "series_soc_density_land_use.png";
+  static constexpr const char* biomass_series_png = "series_carbon_soil_vegetation.png";  ///< with [vegetation]
   static constexpr const char* start_tif = "soc_start.tif";
   static constexpr const char* change_tif = "soc_change.tif";
 };
@@ -66,7 +67,9 @@ void write_ensemble_report(const std::string& dir, const EnsembleReport& report)
 
 /// Writes DIR/report.html and the PNG and GeoTIFF files (each under a temporary name, then renamed).
 /// `provenance` is shown as is. Throws InputError when a file cannot be written.
+/// `biomass`: the vegetation carbon's totals (engine/totals/biomass_totals.hpp) of a run with [vegetation]: a key
+/// figure, the national series of vegetation beside soil, and a table of both per land-use class; null: none.
 void write_report(const std::string& dir, const TotalsTable& table, const ReportMaps& maps,
-                  const std::string& provenance);
+                  const std::string& provenance, const TotalsTable* biomass = nullptr);
 
 }  // namespace alamod::engine

@@ -130,7 +130,7 @@ void RunTotals::add_year(int y, const decomposition::LandPartition& partition, c
 }
 
 void RunTotals::finish(const std::string& output_path, int first_year_index,
-                       const std::map<std::string, std::string>& attributes) {
+                       const std::map<std::string, std::string>& attributes, const TotalsTable* biomass) {
   const double t0 = MPI_Wtime();
   const TotalsSetup& s = totals_->setup();
   if (first_year_index > 0) {  // the years before the restart, and the start, as the output stores them
@@ -164,7 +164,7 @@ void RunTotals::finish(const std::string& output_path, int first_year_index,
   provenance += "MPI ranks: " + std::to_string(size) + "\nwritten: " + utc_now_iso();
   std::map<std::string, std::string> attrs = attributes;
   attrs["history"] = utc_now_iso() + ": totals of " + output_path + " by alamod run";
-  const TotalsTable table = totals_->finish(attrs, provenance);
+  const TotalsTable table = totals_->finish(attrs, provenance, biomass);
   seconds_ += MPI_Wtime() - t0;
   double most = 0;
   MPI_Reduce(&seconds_, &most, 1, MPI_DOUBLE, MPI_MAX, 0, comm_);

@@ -53,7 +53,9 @@ class RunTotals {
   /// Collective, after the output file is complete under `output_path`: the start and years
   /// [0, first_year_index) read from it when the run was restarted, then the files; logs the
   /// national total at the end. `attributes`: the output's provenance attributes.
-  void finish(const std::string& output_path, int first_year_index, const std::map<std::string, std::string>& attributes);
+  /// `biomass`: the vegetation's totals (rank 0), shown in the report beside the soil's; null without vegetation.
+  void finish(const std::string& output_path, int first_year_index, const std::map<std::string, std::string>& attributes,
+              const TotalsTable* biomass = nullptr);
   /// Seconds spent in the totals and the report on this rank.
   double seconds() const { return seconds_; }
 

@@ -120,7 +120,8 @@ double ZoneTotals::national_area_ha() const {
   return static_cast<double>(all) * cell_area_ha();
 }
 
-TotalsTable ZoneTotals::finish(const std::map<std::string, std::string>& attributes, const std::string& provenance) {
+TotalsTable ZoneTotals::finish(const std::map<std::string, std::string>& attributes, const std::string& provenance,
+                               const TotalsTable* biomass) {
   TotalsTable table = sums_->reduce(comm_, cell_area_ha());
   table.model = setup_.model;
   table.first_year = setup_.first_year;
@@ -157,7 +158,7 @@ TotalsTable ZoneTotals::finish(const std::map<std::string, std::string>& attribu
     const std::string& dir = setup_.out_dir;
     write_totals_csv(dir + "/totals.csv", table);
     write_totals_netcdf(dir + "/totals.nc", table, attributes);
-    if (setup_.report) write_report(dir, table, maps, provenance);
+    if (setup_.report) write_report(dir, table, maps, provenance, biomass);
   });
   return table;
 }

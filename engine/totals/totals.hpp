@@ -76,7 +76,8 @@ class ZoneTotals {
   const std::string& national_name() const { return sums_->layers().front().zones.front().name; }
   /// Collective: reduces the sums into the table; rank 0 writes totals.csv, totals.nc (with the
   /// global `attributes`) and, when asked, the report (headed by `provenance`, shown as is).
-  TotalsTable finish(const std::map<std::string, std::string>& attributes, const std::string& provenance);
+  TotalsTable finish(const std::map<std::string, std::string>& attributes, const std::string& provenance,
+                     const TotalsTable* biomass = nullptr);
   const std::vector<std::int64_t>& cells() const { return cells_; }
   const TotalsSetup& setup() const { return setup_; }
   double cell_area_ha() const { return setup_.grid.resolution * setup_.grid.resolution / 1.0e4; }

@@ -243,12 +243,13 @@ def test_spinup(a):
     years; spun up on the static raster ("static") it does. Inverse spin-up (the configuration's): both start from the
     observed stocks. Equilibrium: the spin-up on the litter keeps working."""
     drift = {}
-    for name, sets in [("litter", ['vegetation.soil_spinup="litter"']),
+    window = [x for x in WINDOW if x != "totals.report=false"]
+    for name, sets in [("litter", ['vegetation.soil_spinup="litter"', "totals.report=true"]),
                        ("static", ['vegetation.soil_spinup="static"']),
                        ("soil only", ['vegetation.soil_input="static"']),
                        ("litter, equilibrium", ['vegetation.soil_spinup="litter"', 'spinup.method="equilibrium"'])]:
         out = os.path.join(a.work, name.replace(" ", "_").replace(",", ""))
-        r = run(a, 2, out, WINDOW + sets, end_year=1999)
+        r = run(a, 2, out, (window if "totals.report=true" in sets else WINDOW) + sets, end_year=1999)
         check("1990-1999 with soil_spinup %s on 2 ranks" % name, r.returncode == 0, r.stderr[-1500:])
         if r.returncode != 0:
             return
@@ -264,6 +265,18 @@ def test_spinup(a):
     check("spun up on the litter, the first decade's drift %+.3f %% is below 0.5 %% (and its distance to the soil-only "
           "run's %+.3f %% too)" % (d_lit, drift["soil only"][1]),
           abs(d_lit) < 0.5 and abs(d_lit - drift["soil only"][1]) < 0.5)
+    # the report shows the biomass beside the soil: the key figure, the series, the class table's national row
+    html = open(os.path.join(a.work, "litter", "report.html"), encoding="utf-8").read()
+    import csv
+    rows = [r for r in csv.DictReader(open(os.path.join(a.work, "litter", "biomass_totals.csv")))
+            if r["zone_kind"] == "country" and r["land_cover"] == "all"]
+    b0, b1 = float(rows[0]["biomass_start_TgC"]), float(rows[-1]["biomass_TgC"])
+    table = html[html.find('<section id="biomass">'):]
+    table = table[:table.find("</section>")]
+    check("report.html: the biomass key figure, series and class table (national %.1f -> %.1f Tg C)" % (b0, b1),
+          'id="biomass-figure"' in html and "timeseries biomass" in html and
+          os.path.exists(os.path.join(a.work, "litter", "series_carbon_soil_vegetation.png")) and
+          (">%.1f<" % b0) in table and (">%.1f<" % b1) in table, table[:600])
     d_eq = drift["litter, equilibrium"][1]
     check("equilibrium spin-up on the litter: drift %+.3f %% below 1 %%" % d_eq, abs(d_eq) < 1.0)
 
