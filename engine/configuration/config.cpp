@@ -489,6 +489,9 @@ void read_vegetation(const Reader& r, RunConfig& c) {
   v.balance_tolerance = r.number("vegetation.balance_tolerance", v.balance_tolerance);
   v.litter_to_soil = r.choice("vegetation.soil_input", "litter", {"litter", "static"}) == "litter";
   v.spinup_on_litter = r.choice("vegetation.soil_spinup", "litter", {"litter", "static"}) == "litter";
+  v.cropland_input = r.choice("vegetation.cropland_input", "lue", {"lue", "yield"});
+  v.crop_yield_table = input_path(r, "vegetation.crop_yield_table", false);
+  v.soil_depth_cm = c.soil_depth_cm;
   const std::pair<const char*, const std::string*> uses[] = {
       {"forest", &v.forest}, {"grassland", &v.grassland}, {"cropland", &v.cropland}};
   for (const auto& [cls, model] : uses) {
@@ -502,6 +505,9 @@ void read_vegetation(const Reader& r, RunConfig& c) {
     r.fail("vegetation.forest_table", "is required with vegetation.forest (the forest's initial state)");
   if (!v.forest.empty() && c.region.empty())
     r.fail("inputs.region", "is required with vegetation.forest (its codes select the vegetation.forest_table rows)");
+  if (v.cropland_input == "yield" && (v.cropland.empty() || v.crop_yield_table.empty() || c.region.empty()))
+    r.fail("vegetation.cropland_input", "= \"yield\" needs vegetation.cropland, vegetation.crop_yield_table and "
+                                        "inputs.region (whose codes select the table's rows)");
   if ((!v.grassland.empty() || !v.cropland.empty()) && v.greenness.empty())
     r.fail("vegetation.greenness", "is required with an LUE vegetation (the satellite greenness of the tiles)");
   if (v.enabled() && c.land_use_changes())

@@ -58,6 +58,11 @@ struct VegetationConfig {
   /// vegetation.soil_spinup = "litter": the soil is spun up on the litter of the initial vegetation over the mean
   /// spin-up year (else "static": on inputs.carbon_input, the litter then replacing it from the first year)
   bool spinup_on_litter = true;
+  /// vegetation.cropland_input: "lue" (the cropland's litter from its LUE NPP) or "yield" (crop residues from the
+  /// yields of crop_yield_table by Bolinder et al. 2007 allometry, as AMG computes them)
+  std::string cropland_input = "lue";
+  std::string crop_yield_table;  ///< vegetation.crop_yield_table (absolute path): per region, a crop's yield
+  double soil_depth_cm = 30;     ///< run.soil_depth_cm: the roots' and rhizodeposits' share within the layer
   bool enabled() const { return !forest.empty() || !grassland.empty() || !cropland.empty(); }
 };
 

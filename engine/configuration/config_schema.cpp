@@ -231,6 +231,14 @@ const std::vector<ConfigKey>& config_keys() {
       text_key("vegetation.soil_input", "litter",
                "litter: the vegetation's litter replaces the soil's static carbon input on the vegetated tiles; static: "
                "the vegetation runs beside the soil, which keeps inputs.carbon_input (a diagnostic run)"),
+      text_key("vegetation.cropland_input", "lue",
+               "the cropland's litter: lue (from its LUE NPP: 40 % above ground less cropland_offtake, 60 % below) or "
+               "yield (crop residues from vegetation.crop_yield_table's yields by Bolinder et al. 2007 allometry as AMG "
+               "computes them: straw returned, roots and rhizodeposits within run.soil_depth_cm)"),
+      {"vegetation.crop_yield_table", "path", "\"\"", "-",
+       "CSV region_code,crop,yield_t_ha,moisture_pct,harvest_index,shoot_root_ratio,beta,straw_returned (per region "
+       "of inputs.region, region_code 0: every region; the yield fresh as reported, e.g. Agreste's, in t ha-1; AMG's "
+       "crop parameters, data/france/crop_yields_regions.csv)"},
       text_key("vegetation.soil_spinup", "litter",
                "with soil_input = \"litter\": litter: the soil is spun up (spinup.method) on the litter of the initial "
                "vegetation, one year of it over the mean spin-up climate, split by kind as the years split it; with "

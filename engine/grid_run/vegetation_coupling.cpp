@@ -51,6 +51,39 @@ VegetationCoupling::VegetationCoupling(const RunConfig& cfg) : v_(cfg.vegetation
     if (u.name == "cropland" && !v_.cropland.empty()) kind = cropland;
     kind_of_class_.push_back(kind);
   }
+  if (v_.cropland_input == "yield") {
+    // the crops' yields per region (Bolinder allometry, docs/VEGETATION.md "Crop residues from yields")
+    vegetation::CsvTable y(v_.crop_yield_table);
+    const std::size_t c_code = y.column("region_code"), c_crop = y.column("crop"), c_y = y.column("yield_t_ha"),
+                      c_m = y.column("moisture_pct"), c_hi = y.column("harvest_index"),
+                      c_sr = y.column("shoot_root_ratio"), c_b = y.column("beta"), c_r = y.column("straw_returned");
+    for (std::size_t r = 0; r < y.rows(); ++r) {
+      CropYield x;
+      x.crop = y.text(r, c_crop);
+      x.yield = y.number(r, c_y);
+      x.moisture = y.number(r, c_m);
+      x.harvest_index = y.number(r, c_hi);
+      x.shoot_root = y.number(r, c_sr);
+      x.beta = y.number(r, c_b);
+      x.returned = y.number(r, c_r);
+      if (!(x.yield >= 0.0 && x.yield < 100.0))
+        throw InputError(y.where(r, c_y) + ": yield " + y.text(r, c_y) + " t ha-1 is outside [0, 100)");
+      if (!(x.moisture >= 0.0 && x.moisture < 100.0))
+        throw InputError(y.where(r, c_m) + ": moisture " + y.text(r, c_m) + " % is outside [0, 100)");
+      if (!(x.harvest_index > 0.0 && x.harvest_index <= 1.0))
+        throw InputError(y.where(r, c_hi) + ": harvest index " + y.text(r, c_hi) + " is outside (0, 1]");
+      if (!(x.shoot_root > 0.0 && x.shoot_root < 100.0))
+        throw InputError(y.where(r, c_sr) + ": shoot/root ratio " + y.text(r, c_sr) + " is outside (0, 100)");
+      if (!(x.beta > 0.0 && x.beta < 1.0))
+        throw InputError(y.where(r, c_b) + ": beta " + y.text(r, c_b) + " is outside (0, 1)");
+      if (!(x.returned >= 0.0 && x.returned <= 1.0))
+        throw InputError(y.where(r, c_r) + ": straw_returned " + y.text(r, c_r) + " is outside [0, 1]");
+      const int code = static_cast<int>(std::lround(y.number(r, c_code)));
+      for (const auto& [c, e] : crop_yields_)
+        if (c == code) throw InputError(y.where(r, c_code) + ": region " + y.text(r, c_code) + " appears twice");
+      crop_yields_.emplace_back(code, x);
+    }
+  }
   if (v_.forest.empty()) return;
   const std::string keys[2] = {"vegetation.broadleaf_species", "vegetation.conifer_species"};
   const std::string names[2] = {v_.broadleaf_species, v_.conifer_species};
@@ -97,6 +130,7 @@ std::vector<std::string> VegetationCoupling::input_files() const {
   std::vector<std::string> files;
   if (!v_.forest_table.empty()) files.push_back(v_.forest_table);
   if (!v_.greenness.empty()) files.push_back(v_.greenness);
+  if (!v_.crop_yield_table.empty()) files.push_back(v_.crop_yield_table);
   return files;
 }
 
@@ -109,6 +143,8 @@ std::string VegetationCoupling::describe() const {
   if (!v_.grassland.empty()) s += "; grassland LUE (MOD17 Grass)";
   if (!v_.cropland.empty()) s += "; cropland LUE (MOD17 Crop)";
   if (!v_.greenness.empty()) s += " from " + v_.greenness_quantity + " " + v_.greenness;
+  if (v_.cropland_input == "yield")
+    s += "; cropland litter: crop residues from the yields of " + v_.crop_yield_table + " (Bolinder et al. 2007 allometry)";
   s += "; SYNTHETIC climate parts: Tmin/Tmax = tas -/+ " + format_number("%g", v_.diurnal_range / 2) +
        " degC, radiation by Angstrom (relative sunshine " + format_number("%g", v_.sunshine_fraction) +
        "), VPD and frost days from Tmin/Tmax; litter replaces the static carbon input";
@@ -125,7 +161,7 @@ void VegetationCoupling::read_cells(const std::vector<std::int64_t>& cells) {
   auto at = [&](const grids::RasterWindow& w, std::int64_t c) {
     return w.at(static_cast<int>(c / grid_.nx), static_cast<int>(c % grid_.nx));
   };
-  if (!v_.forest.empty()) {
+  if (!v_.forest.empty() || v_.cropland_input == "yield") {
     const auto w = grids::read_raster_window(v_.region, grid_, row0, nrows, grids::Resampling::nearest);
     for (std::size_t i = 0; i < n; ++i) cell_region_[i] = at(w, cells[i]);
   }
@@ -174,6 +210,9 @@ void VegetationCoupling::set_tiles(const LandTiles& tiles, const std::function<s
     asw_[k].assign(nt, 0.0);
   }
   bucket_.assign(nt, v_.bucket_mm);
+  crop_residue_above_.assign(nt, 0.0);
+  crop_residue_below_.assign(nt, 0.0);
+  crop_grain_.assign(nt, 0.0);
   const auto& sp = species_;
   for (std::size_t t = 0; t < nt; ++t) {
     const auto c = static_cast<std::size_t>(tiles.cell[t]), cls = static_cast<std::size_t>(tiles.cls[t]);
@@ -193,6 +232,27 @@ void VegetationCoupling::set_tiles(const LandTiles& tiles, const std::function<s
                          " (after vegetation.greenness_scale " + format_number("%g", v_.greenness_scale) +
                          " and _offset " + format_number("%g", v_.greenness_offset) + ")");
       greenness_[t] = g;
+    }
+    if (kind_[t] == cropland && v_.cropland_input == "yield") {
+      const CropYield* row = nullptr;
+      for (const auto& [code, y] : crop_yields_)
+        if (std::isfinite(cell_region_[c]) && code == static_cast<int>(std::lround(cell_region_[c]))) row = &y;
+      if (!row)
+        for (const auto& [code, y] : crop_yields_)
+          if (code == 0) row = &y;
+      if (!row)
+        throw InputError(v_.crop_yield_table + ": no row for region code " + format_number("%g", cell_region_[c]) +
+                         " of " + v_.region + " at land " + describe(t) + " (and no region_code 0 row for every region)");
+      // Bolinder et al. (2007) as AMG v2 computes it (models/common/litter_record.hpp, bolinder): the dry yield,
+      // the straw and stubble returned, roots and extra-root rhizodeposits within the simulated layer
+      const double dm = row->yield * (1.0 - row->moisture / 100.0);
+      const auto res = litter::bolinder(dm, row->harvest_index, row->shoot_root, row->beta, v_.soil_depth_cm,
+                                        row->returned);
+      crop_residue_above_[t] = res.above;
+      crop_residue_below_[t] = res.below;
+      // exported: the grain and the straw not returned (C_AG 0.44 g C g-1 DM, Bolinder's carbon content)
+      const double straw = dm * (1.0 - row->harvest_index) / row->harvest_index * 0.44;
+      crop_grain_[t] = dm * 0.44 + straw - res.above;
     }
     if (kind_[t] != forest) continue;
     const RegionForest& r = region_forest(cell_region_[c], t, describe);
@@ -330,10 +390,19 @@ void VegetationCoupling::step_lue(int, std::size_t t, const CellClimate& climate
     const double npp = v_.npp_ratio * gpp;
     const double above = 0.4 * npp, below = 0.6 * npp;  // CASA's herbaceous allocation
     gpp_[t] += gpp;
+    if (crop && v_.cropland_input == "yield") continue;  // the year's production from the yield, below
     npp_[t] += npp;
     harvest_[t] += offtake * above;
     litter_by_flux_[litter::foliage][t] += (1.0 - offtake) * above;
     litter_by_flux_[litter::fine_root][t] += below;
+  }
+  if (crop && v_.cropland_input == "yield") {
+    // the crop's production by its allometry: the harvest (grain, straw exported) and the residues (straw returned
+    // as residues; roots and rhizodeposits within the layer as fine roots); the GPP stays the LUE model's
+    harvest_[t] += crop_grain_[t];
+    litter_by_flux_[litter::residue][t] += crop_residue_above_[t];
+    litter_by_flux_[litter::fine_root][t] += crop_residue_below_[t];
+    npp_[t] += crop_grain_[t] + crop_residue_above_[t] + crop_residue_below_[t];
   }
 }
 

@@ -114,6 +114,12 @@ class VegetationCoupling {
   std::array<vegetation_grid::ForestSpecies, 2> species_{};  // broadleaf, conifer (alphaCx calibrated)
   std::array<std::string, 2> species_name_;
   std::vector<std::pair<int, RegionForest>> regions_;  // by INSEE code
+  struct CropYield {  // one row of vegetation.crop_yield_table
+    std::string crop;
+    double yield = 0, moisture = 0, harvest_index = 0, shoot_root = 0, beta = 0, returned = 0;
+  };
+  std::vector<std::pair<int, CropYield>> crop_yields_;  // by region code (0: every region)
+  std::vector<double> crop_residue_above_, crop_residue_below_, crop_grain_;  // per tile, t C ha-1 yr-1 (yield mode)
 
   // per cell (moved with the cells)
   std::vector<double> cell_region_, cell_greenness_, cell_latitude_;

@@ -152,6 +152,10 @@ def test_restart(a):
 
 
 def test_bad_input(a):
+    bad_yield = os.path.join(a.work, "yields_bad.csv")
+    with open(bad_yield, "w") as f:
+        f.write("region_code,crop,yield_t_ha,moisture_pct,harvest_index,shoot_root_ratio,beta,straw_returned\n"
+                "0,Winter wheat,7.0,15,1.479,7.517,0.96,0.5\n")
     holed = os.path.join(a.work, "ndvi_holed.tif")
     src = gdal.Open(os.path.join(a.source_dir, "data/france/ndvi_june_8km.tif"))
     ds = gdal.GetDriverByName("GTiff").CreateCopy(holed, src)
@@ -177,6 +181,9 @@ def test_bad_input(a):
          ["ndvi_holed.tif", "no valid ndvi", "all-cloud", "cell"]),
         ("a région without forest-table rows", ['vegetation.forest_table="%s"' % table],
          ["forest_no_84.csv", "region code 84", "cell"]),
+        ("a harvest index above 1 in the crop yields", ['vegetation.cropland_input="yield"',
+                                                        'vegetation.crop_yield_table="%s"' % bad_yield],
+         ["yields_bad.csv", "line 2", "harvest_index", "1.479"]),
     ]
     for name, sets, must in cases:
         out = os.path.join(a.work, "bad_" + str(len(results)))
@@ -228,6 +235,27 @@ def test_coupled(a):
     check("the soil's input is the vegetation's litter on every cell (nothing created or lost)",
           err.max() <= 1e-9 * max(1.0, soil[:, land].max()), err.max())
     del frac
+    # crop residues from yields (vegetation.cropland_input = "yield"): on the cells all cropland, the litter is
+    # Bolinder's straw returned and roots within 30 cm of data/france/crop_yields_regions.csv's wheat, computed here
+    out = os.path.join(a.work, "coupled_yield")
+    r = run(a, 2, out, sets + ['vegetation.cropland_input="yield"',
+                               'vegetation.crop_yield_table="../data/france/crop_yields_regions.csv"'], end_year=1991)
+    check("crop residues from yields on 2 ranks", r.returncode == 0, r.stderr[-1500:])
+    if r.returncode != 0:
+        return
+    y = read_vars(os.path.join(out, "carbon_yearly.nc"))
+    dm = 7.0 * (1 - 0.15)
+    above = dm * (1 - 0.479) / 0.479 * 0.44 * 0.5
+    below = 1.65 * dm / (7.517 * 0.479) * 0.40 * (1 - 0.96 ** 30)
+    grain = dm * 0.44 + dm * (1 - 0.479) / 0.479 * 0.44 - above
+    crop = y["area_fraction"][0] > 0.999999
+    sec = 365 * 86400.0 * 10.0  # kg m-2 s-1 -> t C ha-1 yr-1 (1991)
+    lit, npp, har = (y[k][1][crop] * sec for k in ("fVegLitter", "npp", "fHarvest"))
+    ok = crop.sum() > 10 and np.abs(lit - (above + below)).max() < 1e-9 and np.abs(npp - (above + below + grain)).max() < 1e-9 \
+        and np.abs(har - grain).max() < 1e-9 and np.abs(y["fCarbonInput"][1][crop] - lit).max() < 1e-9
+    check("on %d cells all cropland: litter %.4f = straw returned %.4f + roots and rhizodeposits %.4f, harvest %.4f, "
+          "the soil's input the litter (t C ha-1 yr-1)" % (crop.sum(), above + below, above, below, grain), ok,
+          (lit[:3], npp[:3], har[:3]))
 
 
 def national_soil(out):
