@@ -270,7 +270,8 @@ const std::vector<ConfigKey>& config_keys() {
        "[[scenario.NAME.intervention]]: practice = \"PRESET\" (its parameters may be overridden, keys with units) or "
        "input_factor = F (1) or input_add_tC_ha_yr = X (added_kind = plant, cover_crop, grass, woody, manure, compost, "
        "digestate); classes = [...]; regions / departements / zones = [codes], mask = \"file.tif\"; adoption = 0-1 or "
-       "adoption_raster = \"file.tif\" or area_target_ha = A; start_year, ramp_years, end_year (yr). "
+       "adoption_raster = \"file.tif\" or area_target_ha = A (ha), or per région { 44 = A, 76 = B } or "
+       "\"targets.csv\" (region,area_ha); start_year, ramp_years, end_year (yr). "
        "`alamod scenario explain CONFIG` shows what they resolve to"},
       text_key("scenario.*.climate_delta", "\"\" (the baseline's climate)",
                "none, tracc, ssp245 or ssp585: the warming of `alamod climate delta`'s preset added to each year's "
