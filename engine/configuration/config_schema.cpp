@@ -176,6 +176,12 @@ const std::vector<ConfigKey>& config_keys() {
       {"totals.report", "boolean", "true", "-",
        "also write DIR/report.html (maps, national series, tables), the maps and series as PNG and the maps as "
        "cloud-optimised GeoTIFFs"},
+      {"totals.gsocseq_maps", "boolean", "false", "-",
+       "with [scenarios] and totals.report: also write the GSOCseq sequestration rates per pixel (t C ha-1 yr-1, from "
+       "1 January of the branch year to the end of the run) as cloud-optimised GeoTIFFs: DIR/gsocseq_asr_NAME.tif "
+       "(absolute rate, the stock's change / years) for every scenario, the baseline (BAU) included, and "
+       "DIR/gsocseq_rsr_NAME.tif (relative rate, the stock minus the baseline's / years) for every other scenario; "
+       "their mean over the land cells is totals.csv's national gsocseq_asr/rsr"},
       {"totals.zones", "path", "\"\"", "-",
        "your own zones: a raster of integer codes (cell centre), or a vector file GDAL/OGR reads (with "
        "totals.zone_field), rasterised by area share"},

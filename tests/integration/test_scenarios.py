@@ -21,6 +21,8 @@
       The run with its reports on 2 ranks: DIR/scenarios.html is self-contained and renders in headless Chromium
       with a row per scenario and a row per région; each scenario-minus-baseline GeoTIFF is a cloud-optimised
       GeoTIFF equal to the scenario's cSoil minus the baseline's at the end (float32), zero for input x 1.0.
+      With totals.gsocseq_maps: gsocseq_asr_NAME.tif for every scenario and gsocseq_rsr_NAME.tif for every one but
+      the baseline, COGs in t ha-1 yr-1, each one's mean over the land cells totals.csv's national value (1e-5).
   test_scenarios.py maps      --alamod PATH --source-dir DIR --work DIR
       A scenario with land_use_change_maps (2020: the land cover at the branch; 2024: grassland ploughed up in a band)
       on 1 and 3 ranks: its 2024 fractions are the 2024 map's, 2022 halfway, the baseline's fractions unchanged,
@@ -199,7 +201,7 @@ def phases(a):
 def report(a):
     from osgeo import gdal
     out = os.path.join(a.work, "report")
-    p = run(a, 2, out, extra=("--set", "totals.report=true"))
+    p = run(a, 2, out, extra=("--set", "totals.report=true", "--set", "totals.gsocseq_maps=true"))
     check("run with its reports exits 0", p.returncode == 0, p.stderr[-2000:])
     if p.returncode != 0:
         return
@@ -254,6 +256,41 @@ def report(a):
               (name, name, err), land.sum() > 1000 and err < 1e-3, (int(land.sum()), err))
         if name == "same":
             check("input x 1.0 differs from the baseline nowhere", land.any() and np.nanmax(np.abs(got[land])) == 0.0)
+    gsocseq_maps(a, out)
+
+
+def gsocseq_maps(a, out):
+    """totals.gsocseq_maps: each GSOCseq rate map (ASR of every scenario, RSR of every scenario but the baseline) is
+    a COG in t ha-1 yr-1 whose mean over the land cells (every cell the same area) is totals.csv's national value."""
+    import csv
+    from osgeo import gdal
+    with open(os.path.join(out, "totals.csv")) as f:
+        rows = [r for r in csv.DictReader(f) if r["zone_kind"] == "country" and r["land_cover"] == "all"]
+    last = max(int(r["year"]) for r in rows)
+    national = {r["scenario"]: r for r in rows if int(r["year"]) == last}
+    for name in SCENARIOS:
+        for rate in ("asr", "rsr"):
+            tif = os.path.join(out, "gsocseq_%s_%s.tif" % (rate, name))
+            if name == "baseline" and rate == "rsr":
+                check("no RSR map for the baseline (BAU)", not os.path.exists(tif))
+                continue
+            ds = gdal.Open(tif) if os.path.isfile(tif) else None
+            check("gsocseq_%s_%s.tif written and opens in GDAL" % (rate, name), ds is not None)
+            if ds is None:
+                continue
+            b = ds.GetRasterBand(1)
+            check("gsocseq_%s_%s.tif: a COG in t ha-1 yr-1" % (rate, name),
+                  ds.GetMetadata("IMAGE_STRUCTURE").get("LAYOUT") == "COG" and b.GetUnitType() == "t ha-1 yr-1",
+                  (ds.GetMetadata("IMAGE_STRUCTURE"), b.GetUnitType()))
+            v = b.ReadAsArray().astype(np.float64)
+            nd = b.GetNoDataValue()
+            if nd is not None:
+                v[v == nd] = np.nan
+            got = float(np.nanmean(v))
+            want = float(national[name]["gsocseq_%s_t_ha_yr" % rate])
+            check("gsocseq_%s_%s.tif: its land-cell mean %.6f = totals.csv's national %.6f t C ha-1 yr-1 (1e-5)" %
+                  (rate, name, got, want), np.isfinite(v).sum() > 8000 and abs(got - want) <= 1e-5 + 1e-5 * abs(want),
+                  (got, want))
 
 
 def maps(a):
