@@ -5,9 +5,12 @@
 # moving), restart (SIGTERM in a scenario's forward period or in the historical years on 2 ranks, --restart on 3:
 # every file bitwise an uninterrupted 1-rank run's), bad-input (every bad scenario input: one line naming the file, scenario and key, nothing written), explain
 # (alamod scenario explain: flattened scenarios, eligible area per région and class, adoption per year), report (the
-# scenario comparison page in headless Chromium, its difference GeoTIFFs against the NetCDF outputs).
+# scenario comparison page in headless Chromium, its difference GeoTIFFs against the NetCDF outputs, the GSOCseq ASR
+# and RSR maps against totals.csv), area-targets
+# (area_target_ha per région, as a table and as a CSV: the output's added input per région equals each target, 1 and 3
+# ranks bitwise, explain's per-région lines).
 set(ALAMOD_SCENARIOS_TEST ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_scenarios.py)
-foreach(what phases ranks restart bad-input explain report maps)
+foreach(what phases ranks restart bad-input explain report maps area-targets)
   alamod_script_test(scenarios_${what} /usr/bin/python3 ${ALAMOD_SCENARIOS_TEST} ${what}
     --alamod $<TARGET_FILE:alamod> --source-dir ${CMAKE_SOURCE_DIR} --work ${ALAMOD_RUN_DIR}/scenarios_${what})
   set_tests_properties(scenarios_${what} PROPERTIES FIXTURES_REQUIRED france_data PROCESSORS 3 TIMEOUT 600)

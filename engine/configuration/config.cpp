@@ -449,6 +449,7 @@ void read_output(const Reader& r, RunConfig& c) {
 void read_totals(const Reader& r, RunConfig& c) {
   c.totals = r.boolean("totals.enabled", true);
   c.totals_report = r.boolean("totals.report", true);
+  c.gsocseq_maps = r.boolean("totals.gsocseq_maps", false);
   c.zones = input_path(r, "totals.zones", false);
   c.zone_field = r.text("totals.zone_field", "");
   c.zone_subcells = r.integer("totals.zone_subcells", 8);  // bounds: the schema's

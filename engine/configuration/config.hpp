@@ -140,6 +140,7 @@ struct RunConfig {
   std::string region, departement, pedoclimatic_zone, zone_names;  ///< inputs.region ... inputs.zone_names
   bool totals = true;             ///< totals.enabled: DIR/totals.csv and totals.nc
   bool totals_report = true;      ///< totals.report: DIR/report.html, PNG maps and series, GeoTIFFs
+  bool gsocseq_maps = false;      ///< totals.gsocseq_maps: DIR/gsocseq_asr_NAME.tif, gsocseq_rsr_NAME.tif (scenarios)
   std::string zones, zone_field;  ///< totals.zones (raster or vector file), totals.zone_field (its attribute)
   int zone_subcells = 8;          ///< totals.zone_subcells: sub-cells per cell side for area shares
   VegetationConfig vegetation;    ///< [vegetation]

@@ -178,6 +178,12 @@ const std::vector<ConfigKey>& config_keys() {
       {"totals.report", "boolean", "true", "-",
        "also write DIR/report.html (maps, national series, tables), the maps and series as PNG and the maps as "
        "cloud-optimised GeoTIFFs"},
+      {"totals.gsocseq_maps", "boolean", "false", "-",
+       "with [scenarios] and totals.report: also write the GSOCseq sequestration rates per pixel (t C ha-1 yr-1, from "
+       "1 January of the branch year to the end of the run) as cloud-optimised GeoTIFFs: DIR/gsocseq_asr_NAME.tif "
+       "(absolute rate, the stock's change / years) for every scenario, the baseline (BAU) included, and "
+       "DIR/gsocseq_rsr_NAME.tif (relative rate, the stock minus the baseline's / years) for every other scenario; "
+       "their mean over the land cells is totals.csv's national gsocseq_asr/rsr"},
       {"totals.zones", "path", "\"\"", "-",
        "your own zones: a raster of integer codes (cell centre), or a vector file GDAL/OGR reads (with "
        "totals.zone_field), rasterised by area share"},
@@ -286,7 +292,8 @@ const std::vector<ConfigKey>& config_keys() {
        "[[scenario.NAME.intervention]]: practice = \"PRESET\" (its parameters may be overridden, keys with units) or "
        "input_factor = F (1) or input_add_tC_ha_yr = X (added_kind = plant, cover_crop, grass, woody, manure, compost, "
        "digestate); classes = [...]; regions / departements / zones = [codes], mask = \"file.tif\"; adoption = 0-1 or "
-       "adoption_raster = \"file.tif\" or area_target_ha = A; start_year, ramp_years, end_year (yr). "
+       "adoption_raster = \"file.tif\" or area_target_ha = A (ha), or per région { 44 = A, 76 = B } or "
+       "\"targets.csv\" (region,area_ha); start_year, ramp_years, end_year (yr). "
        "`alamod scenario explain CONFIG` shows what they resolve to"},
       text_key("scenario.*.climate_delta", "\"\" (the baseline's climate)",
                "none, tracc, ssp245 or ssp585: the warming of `alamod climate delta`'s preset added to each year's "

@@ -205,7 +205,7 @@ void GridRun::run_scenarios() {
   if (cfg_.totals && cfg_.totals_report)  // DIR/scenarios.html: the scenarios against the baseline
     collectively(comm_, [&] {
       if (rank_ != 0) return;
-      write_scenario_comparison(opt_.out_dir, phases);
+      write_scenario_comparison(opt_.out_dir, phases, cfg_.gsocseq_maps);
       if (!opt_.quiet) log("wrote " + opt_.out_dir + "/scenarios.html (every scenario against the baseline)");
     });
   // every scenario is complete: the state at the branch is no longer needed

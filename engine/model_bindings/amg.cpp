@@ -85,6 +85,9 @@ struct AmgTraits {
   }
   void pools(const Cell& c, const double* x, double* out) const { out[0] = x[0], out[1] = c.stable; }
   double constant(const Cell& c) const { return c.stable; }
+  /// The stable pool is derived from the tile's observed stock at the start, and then moves only with the land:
+  /// land-use change mixes it area-weighted like the active pool (the state carries it: checkpoints, cell moves).
+  void set_constant(Cell& c, double stable) const { c.stable = stable; }
 };
 
 

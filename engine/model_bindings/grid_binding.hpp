@@ -118,6 +118,14 @@ template <class T, class = void>
 struct HasYearsAdded : std::false_type {};
 template <class T>
 struct HasYearsAdded<T, std::void_t<decltype(&T::years_added)>> : std::true_type {};
+/// Traits whose constant pools may change during a run (set_constant(Cell&, double)): land-use change mixes them
+/// area-weighted like the state, so they travel with the state (state() gives them as "constant": checkpoints,
+/// cell moves, the kept branch state and the land-use mixing carry them).
+template <class T, class = void>
+struct HasSetConstant : std::false_type {};
+template <class T>
+struct HasSetConstant<T, std::void_t<decltype(&T::set_constant)>> : std::true_type {};
+
 template <class T, class = void>
 struct HasConstant : std::false_type {};
 template <class T>
@@ -219,6 +227,12 @@ class CellGrid final : public GridModel {
           for (double v : pools) total += v;
           const double constant = constant_of(cells_[i]);
           const double variable = total - constant, target = soc_observed_[i] - constant;
+          if (variable == 0.0 && !(annual_sum(y, &Month::input) + annual_sum(y, &Month::fym) > 0.0)) {
+            // a tile without input (e.g. a sealed class created by land-use change, input_factor 0): nothing to
+            // scale; its variable pools stay empty and its constant ones hold its carbon, as RothC's IOM does
+            scale_[i] = 0.0;
+            continue;
+          }
           if (!(target > 0.0) || !(variable > 0.0))
             throw InputError(cfg_.soc_stock + ": the observed stock " + format_number("%g", soc_observed_[i]) +
                              " t ha-1 at land " + describe_(i) + " is not above " + cfg_.model +
@@ -494,6 +508,11 @@ class CellGrid final : public GridModel {
       for (int k = 0; k < T::kState; ++k) columns_[k][i] = x_[i * T::kState + k];
     std::vector<std::pair<std::string, std::vector<double>*>> s;
     for (int k = 0; k < T::kState; ++k) s.push_back({"state_" + std::to_string(k), &columns_[k]});
+    if constexpr (HasSetConstant<T>::value) {
+      constants_.resize(n);
+      for (size_t i = 0; i < n; ++i) constants_[i] = t_.constant(cells_[i]);
+      s.push_back({"constant", &constants_});
+    }
     s.push_back({"input_scale", &scale_});
     return s;
   }
@@ -502,6 +521,8 @@ class CellGrid final : public GridModel {
     const size_t n = cells_.size();
     for (size_t i = 0; i < n; ++i)
       for (int k = 0; k < T::kState; ++k) x_[i * T::kState + k] = columns_[k][i];
+    if constexpr (HasSetConstant<T>::value)
+      for (size_t i = 0; i < n; ++i) t_.set_constant(cells_[i], constants_[i]);
   }
 
  private:
@@ -610,6 +631,7 @@ class CellGrid final : public GridModel {
   std::vector<double> annual_input_, soc_observed_, scale_, x_;
   std::vector<typename T::Cell> cells_;
   std::vector<std::vector<double>> columns_;
+  std::vector<double> constants_;  ///< the constant pools per cell, as state() gives them (HasSetConstant)
   std::function<std::string(std::size_t)> describe_;
   scenario_inputs::Change change_;  ///< a scenario's change (set_input_change), not state
   std::vector<Added> added_;        ///< work array of years_added: the additions of a run of cells

@@ -107,12 +107,24 @@ std::string explain_scenarios(const RunConfig& cfg) {
       os << "    where: " << where << "\n";
       os << "    how much: "
          << (!v.adoption_raster.empty() ? "the shares of " + v.adoption_raster
+             : !v.region_targets.empty()
+                 ? "area targets per région, " + ha([&] {
+                     double t = 0;
+                     for (const auto& g : v.region_targets) t += g.area_ha;
+                     return t;
+                   }()) + " in all = " + format_number("%.4g", plan.adoption()[j]) + " of the eligible area"
              : v.area_target_ha >= 0.0
                  ? "area target " + ha(v.area_target_ha) + " = " + format_number("%.4g", plan.adoption()[j]) +
                        " of the eligible area"
                  : "adoption " + format_number("%g", v.adoption) + " of the eligible area")
          << "\n";
-    os << "    when: from " << v.start_year
+      if (!plan.region_adoption()[j].empty()) {
+        os << "    area target per région (target, eligible area, adopted area at full force, adoption share):\n";
+        for (const auto& r : plan.region_adoption()[j])
+          os << "      " << region_name(r.region) << ": target " << ha(r.target_ha) << ", eligible " << ha(r.eligible_ha)
+             << ", adopted " << ha(r.adoption * r.eligible_ha) << " (" << format_number("%.6g", r.adoption) << ")\n";
+      }
+      os << "    when: from " << v.start_year
          << (v.ramp_years > 0 ? ", reached over " + std::to_string(v.ramp_years) + " years" : std::string())
          << (v.end_year < last ? ", until " + std::to_string(v.end_year) : std::string(", to the end")) << "\n";
       os << "    eligible (adopted at full adoption) area by région and class:\n";

@@ -59,6 +59,13 @@ InterventionPlan::InterventionPlan(MPI_Comm comm, const RunConfig& cfg, const Sc
     (void)need[0];
   });
   std::vector<FixedPoint> eligible(s.interventions.size(), 0);
+  // area targets per région: the eligible area of each target's région, all interventions in one vector (exact
+  // sums, one reduction); per intervention its first entry and, per tile, its target's index (-1: none)
+  std::vector<size_t> first_target(s.interventions.size() + 1, 0);
+  for (size_t j = 0; j < s.interventions.size(); ++j)
+    first_target[j + 1] = first_target[j] + s.interventions[j].region_targets.size();
+  std::vector<FixedPoint> region_eligible(first_target.back(), 0);
+  std::vector<std::vector<int>> tile_target(s.interventions.size());
   share_.assign(s.interventions.size(), std::vector<double>());
   areas_.assign(s.interventions.size(), {});
   collectively(comm, [&] {
@@ -70,9 +77,15 @@ InterventionPlan::InterventionPlan(MPI_Comm comm, const RunConfig& cfg, const Sc
       const std::vector<double>* mask = v.mask.empty() ? nullptr : &masks[v.mask];
       const std::vector<double>* raster = v.adoption_raster.empty() ? nullptr : &rasters[v.adoption_raster];
       std::vector<char> cell_in(n, 1);
+      std::vector<int> cell_target(v.region_targets.empty() ? 0 : n, -1);
       for (size_t i = 0; i < n; ++i) {
         bool in = true;
         if (!v.regions.empty()) in = in && listed(v.regions, region[i]);
+        if (!v.region_targets.empty()) {
+          for (size_t r = 0; r < v.region_targets.size(); ++r)
+            if (v.region_targets[r].region == region[i]) cell_target[i] = static_cast<int>(r);
+          in = in && cell_target[i] >= 0;
+        }
         if (!v.departements.empty()) in = in && listed(v.departements, departement[i]);
         if (!v.zones.empty()) in = in && listed(v.zones, zone[i]);
         if (mask) in = in && (*mask)[i] == 1.0;
@@ -84,6 +97,7 @@ InterventionPlan::InterventionPlan(MPI_Comm comm, const RunConfig& cfg, const Sc
       }
       std::vector<double>& share = share_[j];
       share.assign(nt, 0.0);
+      if (!v.region_targets.empty()) tile_target[j].assign(nt, -1);
       std::map<std::pair<double, int>, std::pair<FixedPoint, FixedPoint>> by_zone;  // (region, class) -> ha
       for (size_t t = 0; t < nt; ++t) {
         const int k = (*tiles.tile_class)[t];
@@ -93,6 +107,10 @@ InterventionPlan::InterventionPlan(MPI_Comm comm, const RunConfig& cfg, const Sc
         share[t] = a;
         const double ha = (*tiles.fraction)[static_cast<size_t>(k)][i] * cell_ha;
         eligible[j] += to_fixed_point(ha);
+        if (!v.region_targets.empty()) {
+          tile_target[j][t] = cell_target[i];
+          region_eligible[first_target[j] + static_cast<size_t>(cell_target[i])] += to_fixed_point(ha);
+        }
         auto& z = by_zone[{region.empty() ? std::numeric_limits<double>::quiet_NaN() : region[i], k}];
         z.first += to_fixed_point(ha);
         z.second += to_fixed_point(ha * a);
@@ -103,10 +121,39 @@ InterventionPlan::InterventionPlan(MPI_Comm comm, const RunConfig& cfg, const Sc
     }
   });
   sum_over_ranks(comm, eligible);
+  sum_over_ranks(comm, region_eligible);
   adoption_.assign(s.interventions.size(), 1.0);
+  region_adoption_.assign(s.interventions.size(), {});
   for (size_t j = 0; j < s.interventions.size(); ++j) {
     const Intervention& v = s.interventions[j];
     const double total = to_double(eligible[j]);
+    if (!v.region_targets.empty()) {
+      // each région its own share: target / the région's eligible area (the same exact sum on every rank)
+      double target = 0;
+      for (size_t r = 0; r < v.region_targets.size(); ++r) {
+        const auto& g = v.region_targets[r];
+        const double e = to_double(region_eligible[first_target[j] + r]);
+        if (g.area_ha > e)
+          throw InputError(v.where + ": key area_target_ha" + (g.source.empty() ? "" : " (" + g.source + ")") +
+                           ": région " + format_number("%g", g.region) + ": " + format_number("%.0f", g.area_ha) +
+                           " ha is larger than the région's eligible area, " + format_number("%.0f", e) + " ha of " +
+                           [&] {
+                             std::string c;
+                             for (const auto& x : v.classes) c += (c.empty() ? "" : ", ") + x;
+                             return c;
+                           }() +
+                           " in the selection");
+        region_adoption_[j].push_back({g.region, g.area_ha, e, e > 0.0 ? g.area_ha / e : 0.0});
+        target += g.area_ha;
+      }
+      adoption_[j] = total > 0.0 ? target / total : 0.0;
+      for (size_t t = 0; t < share_[j].size(); ++t)
+        if (tile_target[j][t] >= 0) share_[j][t] *= region_adoption_[j][static_cast<size_t>(tile_target[j][t])].adoption;
+      for (auto& z : areas_[j])
+        for (const auto& r : region_adoption_[j])
+          if (r.region == z.region) z.adopted_ha = z.area_ha * r.adoption;
+      continue;
+    }
     double a = v.adoption;
     if (v.area_target_ha >= 0.0) {
       if (v.area_target_ha > total)

@@ -1,7 +1,7 @@
 #pragma once
 /// A scenario's interventions resolved on a rank's tiles: which tiles each may touch (class, région,
 /// département, pedo-climatic zone, mask), the share of each tile adopted (adoption, adoption raster, or an area
-/// target spread over the eligible area), and per year the InputChange handed to the model
+/// target spread over the eligible area, or one per région), and per year the InputChange handed to the model
 /// (engine/model_bindings/grid_model.hpp). Adoption a of a tile blends a practice's effect per hectare:
 /// plant_factor -> 1 + a (f - 1), added -> a x added, decomposition_factor -> 1 + a (d - 1); several
 /// interventions in force on a tile: factors multiply, additions add (docs/SCENARIOS.md).
@@ -32,6 +32,15 @@ struct EligibleArea {
   double adopted_ha = 0;    ///< at full adoption (ha)
 };
 
+/// An intervention's area target in one région (area_target_ha per région): the exact eligible area of the
+/// région over every rank, and the adoption share that reaches the target there.
+struct RegionAdoption {
+  double region = 0;       ///< code of inputs.region
+  double target_ha = 0;    ///< ha
+  double eligible_ha = 0;  ///< ha (exact sum over every rank)
+  double adoption = 0;     ///< target / eligible (1); 0 where nothing is eligible
+};
+
 class InterventionPlan {
  public:
   /// Collective over `comm`: reads the selection rasters of the cells, finds each intervention's tiles and its
@@ -43,12 +52,15 @@ class InterventionPlan {
   const std::vector<std::vector<EligibleArea>>& areas() const { return areas_; }
   /// Per intervention: the adoption share of its eligible area (area targets resolved).
   const std::vector<double>& adoption() const { return adoption_; }
+  /// Per intervention: its targets per région (empty unless area_target_ha is given per région).
+  const std::vector<std::vector<RegionAdoption>>& region_adoption() const { return region_adoption_; }
 
  private:
   const Scenario& s_;
   std::vector<std::vector<double>> share_;  ///< per intervention, per tile: adopted share (1)
   std::vector<std::vector<EligibleArea>> areas_;
   std::vector<double> adoption_;
+  std::vector<std::vector<RegionAdoption>> region_adoption_;
 };
 
 }  // namespace alamod::engine::scenario

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <toml++/toml.h>
 
 #include "engine/common/nearest_name.hpp"
@@ -116,6 +117,85 @@ std::vector<double> codes(const Where& w, const std::string& key, const toml::no
                 "did you mean " + nearest_name(key, known) + "?",
            &n, intervention);
   w.fail(key, "unknown key (did you mean " + nearest_name(key, known) + "?)", &n, intervention);
+}
+
+/// area_target_ha given per région: an inline table { 44 = 250000, 76 = 1.2e5 } (keys the codes of inputs.region)
+/// or a CSV file with the header region,area_ha. Every target >= 0 ha, each région once; with `regions` also
+/// given, every target's région must be among them.
+std::vector<Intervention::RegionTarget> region_targets(const Where& w, const toml::node& n, const std::string& dir,
+                                                       int index, bool have_region_raster,
+                                                       const std::vector<double>& regions) {
+  const std::string key = "area_target_ha";
+  std::vector<Intervention::RegionTarget> out;
+  if (const auto* t = n.as_table()) {
+    for (const auto& [k, x] : *t) {
+      const std::string code(k.str());
+      char* end = nullptr;
+      const double c = std::strtod(code.c_str(), &end);
+      if (code.empty() || *end || !std::isfinite(c))
+        w.fail(key, "région "" + code + "" is not a code of inputs.region (write { 44 = 250000 })", &x, index);
+      const auto a = x.value<double>();
+      if (!x.is_number() || !a || !std::isfinite(*a) || *a < 0.0)
+        w.fail(key, "région " + code + ": expected an area in ha, 0 or more", &x, index);
+      out.push_back({c, *a, ""});
+    }
+    if (out.empty()) w.fail(key, "an empty table: give the area (ha) per région code, e.g. { 44 = 250000 }", &n, index);
+  } else if (n.is_string()) {
+    const std::string path = existing_file(w, key, n, dir, index);
+    std::ifstream f(path);
+    std::string line;
+    int line_no = 0;
+    bool header = false;
+    auto trim = [](std::string s) {
+      while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+      size_t b = 0;
+      while (b < s.size() && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+      return s.substr(b);
+    };
+    while (std::getline(f, line)) {
+      ++line_no;
+      line = trim(line);
+      if (line.empty() || line[0] == '#') continue;
+      const std::string at = path + ":" + std::to_string(line_no);
+      const auto comma = line.find(',');
+      const std::string a = trim(line.substr(0, comma)),
+                        b = comma == std::string::npos ? std::string() : trim(line.substr(comma + 1));
+      if (!header) {
+        if (a != "region" || b != "area_ha")
+          w.fail(key, at + ": expected the header region,area_ha, got '" + line + "'", &n, index);
+        header = true;
+        continue;
+      }
+      if (comma == std::string::npos || b.find(',') != std::string::npos)
+        w.fail(key, at + ": expected two fields region,area_ha, got '" + line + "'", &n, index);
+      char* end = nullptr;
+      const double c = std::strtod(a.c_str(), &end);
+      if (a.empty() || *end || !std::isfinite(c))
+        w.fail(key, at + ": column region: '" + a + "' is not a code of inputs.region", &n, index);
+      end = nullptr;
+      const double ha = std::strtod(b.c_str(), &end);
+      if (b.empty() || *end || !std::isfinite(ha) || ha < 0.0)
+        w.fail(key, at + ": column area_ha: expected an area in ha, 0 or more, got '" + b + "'", &n, index);
+      out.push_back({c, ha, at});
+    }
+    if (!header || out.empty())
+      w.fail(key, path + ": no targets (expected the header region,area_ha and one line per région)", &n, index);
+  } else {
+    w.fail(key, "expected an area in ha (= 250000), a table of ha per région code ({ 44 = 250000, 76 = 1.2e5 }) or "
+                "a CSV file with columns region,area_ha",
+           &n, index);
+  }
+  if (!have_region_raster)
+    w.fail(key, "a target per région needs the raster of codes inputs.region in [inputs]", &n, index);
+  for (size_t i = 0; i < out.size(); ++i) {
+    const std::string r = format_number("%g", out[i].region);
+    const std::string src = out[i].source.empty() ? std::string() : out[i].source + ": ";
+    for (size_t j = 0; j < i; ++j)
+      if (out[j].region == out[i].region) w.fail(key, src + "région " + r + " is given twice", &n, index);
+    if (!regions.empty() && std::find(regions.begin(), regions.end(), out[i].region) == regions.end())
+      w.fail(key, src + "région " + r + " is not in the intervention's regions", &n, index);
+  }
+  return out;
 }
 
 Intervention read_intervention(const toml::table& it, const Where& w, int index, const std::string& scenario,
@@ -230,8 +310,9 @@ Intervention read_intervention(const toml::table& it, const Where& w, int index,
   }
   if (const auto* n = it.get("adoption_raster")) v.adoption_raster = existing_file(w, "adoption_raster", *n, dir, index);
   if (const auto* n = it.get("area_target_ha")) {
-    v.area_target_ha = number_in(w, "area_target_ha", *n, 0.0, INFINITY, "ha", index);
-    v.adoption = 0.0;  // set per selection from the eligible area (interventions.cpp)
+    if (n->is_number()) v.area_target_ha = number_in(w, "area_target_ha", *n, 0.0, INFINITY, "ha", index);
+    else v.region_targets = region_targets(w, *n, dir, index, zone_rasters[0], v.regions);
+    v.adoption = 0.0;  // set per selection (or per région) from the eligible area (interventions.cpp)
   }
   // when
   v.start_year = branch_year;

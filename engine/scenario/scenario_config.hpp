@@ -39,6 +39,15 @@ struct Intervention {
   double adoption = 1.0;             ///< share of the eligible area (1)
   std::string adoption_raster;       ///< raster of the share per cell (1), "" none (absolute path)
   double area_target_ha = -1.0;      ///< area to reach (ha), spread over the eligible area; < 0: none
+  /// The area to reach in one région (ha), spread over the intervention's eligible area in that région.
+  struct RegionTarget {
+    double region = 0;    ///< code of inputs.region
+    double area_ha = 0;   ///< ha
+    std::string source;   ///< where it was given, for messages: "" (the configuration) or "FILE:LINE"
+  };
+  /// area_target_ha per région (a table { 44 = 250000 } or a CSV file region,area_ha); empty: none. Only the
+  /// listed régions are eligible; each gets its own adoption share, target / its eligible area.
+  std::vector<RegionTarget> region_targets;
   // when
   int start_year = INT_MIN, ramp_years = 0, end_year = INT_MAX;
   /// The share of the full adoption in force in `year` (1): 0 before the start or after the end, rising

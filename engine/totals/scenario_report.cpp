@@ -14,6 +14,7 @@
 #include "engine/common/atomic_file.hpp"
 #include "engine/common/csv_line.hpp"
 #include "engine/common/html_report.hpp"
+#include "engine/common/number_format.hpp"
 #include "engine/totals/map_image.hpp"
 #include "engine/totals/report.hpp"
 #include "grids/input_error.hpp"
@@ -100,7 +101,7 @@ std::string img(const Canvas& c, const std::string& alt, const std::string& file
 
 }  // namespace
 
-void write_scenario_comparison(const std::string& dir, const std::vector<std::string>& phases) {
+void write_scenario_comparison(const std::string& dir, const std::vector<std::string>& phases, bool gsocseq_maps) {
   std::vector<PhaseTotals> scen;
   PhaseTotals historical;
   bool has_historical = false;
@@ -148,6 +149,39 @@ void write_scenario_comparison(const std::string& dir, const std::vector<std::st
     write_png(dir + "/" + png, map);
     figures.push_back(img(map, name + " minus baseline", png + ", " + tif + " (t C ha-1)"));
   }
+  // GSOCseq's rates per pixel (t C ha-1 yr-1 over the years since the branch): ASR of every scenario, RSR of every
+  // scenario but the baseline (BAU)
+  std::vector<std::string> gsocseq_files;
+  if (gsocseq_maps) {
+    const std::string since = "from 1 January " + std::to_string(branch) + " to the end of " + std::to_string(last) +
+                              " (" + format_number("%g", years) + " years)";
+    for (size_t k = 0; k < scen.size(); ++k) {
+      const std::string& name = scen[k].name;
+      const RasterField f =
+          k == 0 ? base_change
+                 : read_raster_field(dir + "/" + name + "/" + ReportFiles::change_tif, "the scenario's report maps are missing");
+      std::vector<float> asr(n, nan);
+      for (size_t i = 0; i < n; ++i)
+        if (std::isfinite(f.values[i])) asr[i] = static_cast<float>(static_cast<double>(f.values[i]) / years);
+      const std::string asr_tif = "gsocseq_asr_" + name + ".tif";
+      write_cog(dir + "/" + asr_tif, base_change.grid, asr,
+                "GSOCseq absolute sequestration rate (ASR) of scenario " + name + ": soil organic carbon stock change " +
+                    since + " / years, t C ha-1 yr-1",
+                "t ha-1 yr-1");
+      gsocseq_files.push_back(asr_tif);
+      if (k == 0) continue;
+      std::vector<float> rsr(n, nan);
+      for (size_t i = 0; i < n; ++i)
+        if (std::isfinite(diff[k - 1][i])) rsr[i] = static_cast<float>(static_cast<double>(diff[k - 1][i]) / years);
+      const std::string rsr_tif = "gsocseq_rsr_" + name + ".tif";
+      write_cog(dir + "/" + rsr_tif, base_change.grid, rsr,
+                "GSOCseq relative sequestration rate (RSR) of scenario " + name + ": its soil organic carbon stock "
+                    "minus the baseline's at the end of " + std::to_string(last) + " / " + format_number("%g", years) +
+                    " years since 1 January " + std::to_string(branch) + ", t C ha-1 yr-1",
+                "t ha-1 yr-1");
+      gsocseq_files.push_back(rsr_tif);
+    }
+  }
   // the national series
   std::vector<ChartLine> lines;
   if (has_historical) lines.push_back({"historical", hex_rgb(kColours[0]), historical.national});
@@ -190,6 +224,15 @@ void write_scenario_comparison(const std::string& dir, const std::vector<std::st
     o << "<section><h2>Each scenario minus the baseline, " << html_escape(period) << "</h2><div class=\"maps\">";
     for (const auto& f : figures) o << f;
     o << "</div><p>All maps on one scale (t C ha-1 of the cell); cloud-optimised GeoTIFFs beside this page.</p></section>";
+  }
+  if (!gsocseq_files.empty()) {
+    o << "<section><h2>GSOCseq sequestration rates per pixel</h2><p>Absolute (ASR: the stock's change since 1 "
+      << "January " << branch << ", per year) and relative (RSR: the stock minus the baseline's, per year) "
+      << "sequestration rates of each cell, t C ha-1 yr-1, " << branch << "-" << last
+      << " (FAO GSOCseq Technical Manual); their mean over the land cells is totals.csv's national "
+      << "gsocseq_asr_t_ha_yr and gsocseq_rsr_t_ha_yr. Cloud-optimised GeoTIFFs beside this page:</p><p class=\"files\">";
+    for (size_t k = 0; k < gsocseq_files.size(); ++k) o << (k ? ", " : "") << html_escape(gsocseq_files[k]);
+    o << "</p></section>";
   }
   // per région: the additional storage of every scenario
   if (!base.region_end.empty() && scen.size() > 1) {

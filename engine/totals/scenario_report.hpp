@@ -14,7 +14,13 @@ namespace alamod::engine {
 
 /// Rank 0 only. `phases`: "historical" (if the run has years before the branch), then the scenarios, the
 /// baseline first. Throws InputError naming the file when a phase's totals or maps cannot be read or differ in
-/// grid or zones.
-void write_scenario_comparison(const std::string& dir, const std::vector<std::string>& phases);
+/// grid or zones. `gsocseq_maps` (totals.gsocseq_maps): also the GSOCseq rates per pixel, t C ha-1 yr-1 over the
+/// years since the branch, as cloud-optimised GeoTIFFs: DIR/gsocseq_asr_NAME.tif (absolute sequestration rate:
+/// the stock's change since 1 January of the branch year / years) for every scenario and DIR/gsocseq_rsr_NAME.tif
+/// (relative: the stock minus the baseline's / years) for every scenario but the baseline. Every land cell has
+/// the same area on the run's projected grid, so their plain mean over the land cells is totals.csv's national
+/// gsocseq_asr_t_ha_yr / gsocseq_rsr_t_ha_yr of the last year (to the float32 rounding of the maps).
+void write_scenario_comparison(const std::string& dir, const std::vector<std::string>& phases,
+                               bool gsocseq_maps = false);
 
 }  // namespace alamod::engine

@@ -21,10 +21,18 @@
       The run with its reports on 2 ranks: DIR/scenarios.html is self-contained and renders in headless Chromium
       with a row per scenario and a row per région; each scenario-minus-baseline GeoTIFF is a cloud-optimised
       GeoTIFF equal to the scenario's cSoil minus the baseline's at the end (float32), zero for input x 1.0.
+      With totals.gsocseq_maps: gsocseq_asr_NAME.tif for every scenario and gsocseq_rsr_NAME.tif for every one but
+      the baseline, COGs in t ha-1 yr-1, each one's mean over the land cells totals.csv's national value (1e-5).
   test_scenarios.py maps      --alamod PATH --source-dir DIR --work DIR
       A scenario with land_use_change_maps (2020: the land cover at the branch; 2024: grassland ploughed up in a band)
       on 1 and 3 ranks: its 2024 fractions are the 2024 map's, 2022 halfway, the baseline's fractions unchanged,
       the files bitwise the same on 1 and 3 ranks; a map year before the branch is one line naming the file.
+  test_scenarios.py area-targets --alamod PATH --source-dir DIR --work DIR
+      area_target_ha per région (a table { 44 = A, 53 = B, 76 = C } and the same as a CSV file region,area_ha) with
+      1 t C ha-1 yr-1 added on cropland, on 1 and 3 ranks: in each région the added input of the output
+      (scenario - baseline fCarbonInput x the cell area) sums to its target (1e-9), nothing changes outside the
+      three régions, the files are bitwise the same on 1 and 3 ranks and for both forms; explain prints each
+      région's target, eligible and adopted area.
   test_scenarios.py explain   --alamod PATH --source-dir DIR --work DIR
       alamod scenario explain: the flattened scenarios, the eligible area per région and class (matching the
       fractions' sums), the adoption per year, without running the model.
@@ -50,7 +58,8 @@ VARIABLES = ["cSoil", "cSoilPools", "rh", "fCarbonInput"]
 def args():
     import argparse
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["phases", "ranks", "restart", "bad-input", "explain", "report", "maps"])
+    ap.add_argument("mode", choices=["phases", "ranks", "restart", "bad-input", "explain", "report", "maps",
+                                    "area-targets"])
     ap.add_argument("--alamod", required=True)
     ap.add_argument("--source-dir", required=True)
     ap.add_argument("--work", required=True)
@@ -192,7 +201,7 @@ def phases(a):
 def report(a):
     from osgeo import gdal
     out = os.path.join(a.work, "report")
-    p = run(a, 2, out, extra=("--set", "totals.report=true"))
+    p = run(a, 2, out, extra=("--set", "totals.report=true", "--set", "totals.gsocseq_maps=true"))
     check("run with its reports exits 0", p.returncode == 0, p.stderr[-2000:])
     if p.returncode != 0:
         return
@@ -247,6 +256,41 @@ def report(a):
               (name, name, err), land.sum() > 1000 and err < 1e-3, (int(land.sum()), err))
         if name == "same":
             check("input x 1.0 differs from the baseline nowhere", land.any() and np.nanmax(np.abs(got[land])) == 0.0)
+    gsocseq_maps(a, out)
+
+
+def gsocseq_maps(a, out):
+    """totals.gsocseq_maps: each GSOCseq rate map (ASR of every scenario, RSR of every scenario but the baseline) is
+    a COG in t ha-1 yr-1 whose mean over the land cells (every cell the same area) is totals.csv's national value."""
+    import csv
+    from osgeo import gdal
+    with open(os.path.join(out, "totals.csv")) as f:
+        rows = [r for r in csv.DictReader(f) if r["zone_kind"] == "country" and r["land_cover"] == "all"]
+    last = max(int(r["year"]) for r in rows)
+    national = {r["scenario"]: r for r in rows if int(r["year"]) == last}
+    for name in SCENARIOS:
+        for rate in ("asr", "rsr"):
+            tif = os.path.join(out, "gsocseq_%s_%s.tif" % (rate, name))
+            if name == "baseline" and rate == "rsr":
+                check("no RSR map for the baseline (BAU)", not os.path.exists(tif))
+                continue
+            ds = gdal.Open(tif) if os.path.isfile(tif) else None
+            check("gsocseq_%s_%s.tif written and opens in GDAL" % (rate, name), ds is not None)
+            if ds is None:
+                continue
+            b = ds.GetRasterBand(1)
+            check("gsocseq_%s_%s.tif: a COG in t ha-1 yr-1" % (rate, name),
+                  ds.GetMetadata("IMAGE_STRUCTURE").get("LAYOUT") == "COG" and b.GetUnitType() == "t ha-1 yr-1",
+                  (ds.GetMetadata("IMAGE_STRUCTURE"), b.GetUnitType()))
+            v = b.ReadAsArray().astype(np.float64)
+            nd = b.GetNoDataValue()
+            if nd is not None:
+                v[v == nd] = np.nan
+            got = float(np.nanmean(v))
+            want = float(national[name]["gsocseq_%s_t_ha_yr" % rate])
+            check("gsocseq_%s_%s.tif: its land-cell mean %.6f = totals.csv's national %.6f t C ha-1 yr-1 (1e-5)" %
+                  (rate, name, got, want), np.isfinite(v).sum() > 8000 and abs(got - want) <= 1e-5 + 1e-5 * abs(want),
+                  (got, want))
 
 
 def maps(a):
@@ -417,6 +461,20 @@ BAD = [
      '[scenario.x]\n[[scenario.x.intervention]]\ninput_factor = 1.1\nclasses = ["cropland"]\nregions = [94]\n'
      'area_target_ha = 1e7\n',
      ["scenario x", "intervention 1", "key area_target_ha", "larger than the eligible area", "cropland"]),
+    ("area target per région above the région's eligible area",
+     '[scenario.x]\n[[scenario.x.intervention]]\ninput_factor = 1.1\nclasses = ["cropland"]\n'
+     'area_target_ha = { 44 = 1000, 53 = 1e7 }\n',
+     ["scenario x", "intervention 1", "key area_target_ha", "région 53", "larger than the région's eligible area",
+      "cropland"]),
+    ("area target per région above the région's eligible area (CSV)",
+     '[scenario.x]\n[[scenario.x.intervention]]\ninput_factor = 1.1\nclasses = ["cropland"]\n'
+     'area_target_ha = "targets_bad.csv"\n',
+     ["scenario x", "intervention 1", "key area_target_ha", "targets_bad.csv:3", "région 53",
+      "larger than the région's eligible area"]),
+    ("area target per région: a bad CSV line",
+     '[scenario.x]\n[[scenario.x.intervention]]\ninput_factor = 1.1\nclasses = ["cropland"]\n'
+     'area_target_ha = "targets_text.csv"\n',
+     ["scenario x", "intervention 1", "key area_target_ha", "targets_text.csv:2", "column area_ha", "lots"]),
     ("start year before the branch", '[scenario.x]\n[[scenario.x.intervention]]\ninput_factor = 1.1\nstart_year = 2018\n',
      ["scenario x", "key start_year", "2018", "outside the scenarios' years 2020-2024"]),
     ("start year after the run", '[scenario.x]\n[[scenario.x.intervention]]\ninput_factor = 1.1\nstart_year = 2030\n',
@@ -467,6 +525,10 @@ def bad_input(a):
     base = open(plain_config(a, a.work)).read()
     write_climate(os.path.join(a.work, "short.nc"), (2016, 2022))
     write_climate(os.path.join(a.work, "nopet.nc"), (2016, 2024), with_pet=False)
+    with open(os.path.join(a.work, "targets_bad.csv"), "w") as f:
+        f.write("region,area_ha\n44,1000\n53,1e7\n")
+    with open(os.path.join(a.work, "targets_text.csv"), "w") as f:
+        f.write("region,area_ha\n44,lots\n")
     for k, (name, tables, words) in enumerate(BAD):
         text = base + "\n[scenarios]\nbranch_year = %d\n" % (2030 if tables is None else 2020) + (tables or "")
         path = os.path.join(a.work, "bad.toml")
@@ -510,9 +572,65 @@ def explain(a):
           h.returncode == 0 and "Examples:" in h.stdout and "area" in h.stdout and "Exit status" in h.stdout, h.stdout)
 
 
+def area_targets(a):
+    from osgeo import gdal
+    os.makedirs(a.work, exist_ok=True)
+    src = lambda n: gdal.Open(os.path.join(a.source_dir, "data/france", n)).ReadAsArray()
+    frac = src("land_cover_fraction_cropland_8km.tif").astype(np.float64)
+    reg, mask = src("region_8km.tif"), src("land_mask_8km.tif")
+    land = (mask == 1) & np.isfinite(frac)
+    # targets: a share of each région's cropland (about; the check uses the output, not these shares)
+    shares = {44: 0.37, 53: 0.5, 76: 0.123}
+    targets = {r: float(round(q * np.sum(frac[land & (reg == r)]) * 6400.0)) for r, q in shares.items()}
+    with open(os.path.join(a.work, "targets.csv"), "w") as f:
+        f.write("# area to reach per région (ha)\nregion,area_ha\n" + "".join("%d,%r\n" % kv for kv in targets.items()))
+    table = "{ " + ", ".join("%d = %r" % kv for kv in targets.items()) + " }"
+    text = open(plain_config(a, a.work)).read() + "\n[scenarios]\nbranch_year = 2020\n"
+    for name, value in (("table", table), ("csv", '"targets.csv"')):
+        text += ('\n[scenario.%s]\n[[scenario.%s.intervention]]\ninput_add_tC_ha_yr = 1.0\nclasses = ["cropland"]\n'
+                 "area_target_ha = %s\n" % (name, name, value))
+    cfg = os.path.join(a.work, "targets.toml")
+    with open(cfg, "w") as f:
+        f.write(text)
+    files = {}
+    for ranks in (1, 3):
+        out = os.path.join(a.work, "np%d" % ranks)
+        p = run(a, ranks, out, cfg, ("--set", "run.end_year=2021", "--set", 'output.precision="double"', "--quiet"))
+        check("run with per-région area targets on %d rank(s) exits 0" % ranks, p.returncode == 0, p.stderr[-2000:])
+        if p.returncode != 0:
+            return
+        files[ranks] = {n: read(os.path.join(out, n + ".nc")) for n in ("baseline", "table", "csv")}
+    for n in ("table", "csv"):
+        check("%s: bitwise the same on 1 and 3 ranks" % n,
+              all(same_bits(files[1][n][v], files[3][n][v]) for v in VARIABLES + ["cSoilTile"]))
+    check("the CSV form gives the table form's bits",
+          all(same_bits(files[1]["table"][v], files[1]["csv"][v]) for v in VARIABLES))
+    d = files[1]
+    if d["baseline"]["y"][0] < d["baseline"]["y"][-1]:  # the output's rows south to north, the rasters' north to south
+        frac, reg, mask, land = frac[::-1], reg[::-1], mask[::-1], land[::-1]
+    added = d["table"]["fCarbonInput"][0].astype(np.float64) - d["baseline"]["fCarbonInput"][0].astype(np.float64)
+    added = np.where(np.abs(added) < 1e30, added, 0.0)
+    outside = ~np.isin(reg, list(targets)) | ~land
+    check("nothing added outside the régions with a target", np.all(added[outside] == 0.0),
+          float(np.max(np.abs(added[outside]))))
+    for r, t in targets.items():
+        got = float(np.sum(added[land & (reg == r)])) * 6400.0
+        check("région %d: adopted area from the output = its target %.0f ha (1e-9)" % (r, t), abs(got - t) <= 1e-9 * t,
+              (got, t))
+    p = subprocess.run([a.alamod, "scenario", "explain", cfg], env=ENV, capture_output=True, text=True, timeout=300)
+    check("scenario explain exits 0", p.returncode == 0, p.stderr[-2000:])
+    for r, t in targets.items():
+        m = re.search(r"scenario table .*?région %d [^:\n]*: target (\d+) ha, eligible (\d+) ha, adopted (\d+) ha" % r,
+                      p.stdout, re.S)
+        check("explain: région %d target, eligible and adopted area" % r,
+              m is not None and int(m.group(1)) == round(t) and abs(int(m.group(3)) - t) <= 1 and int(m.group(2)) >= t,
+              m and m.groups())
+
+
 def main():
     a = args()
-    {"phases": phases, "ranks": ranks, "restart": restart, "bad-input": bad_input, "explain": explain, "report": report, "maps": maps}[a.mode](a)
+    {"phases": phases, "ranks": ranks, "restart": restart, "bad-input": bad_input, "explain": explain, "report": report, "maps": maps,
+     "area-targets": area_targets}[a.mode](a)
     finish()
 
 
