@@ -252,7 +252,7 @@ void add_run_command(CLI::App& app, RunCommand& run) {
       ->check(CLI::Range(0, 1000000));
   run.restart_option =
       cmd->add_option("--restart", run.restart,
-                      "continue an interrupted run from the newest checkpoint in --out, or from FILE")
+                      "continue an interrupted run from the newest checkpoint in --out, or from FILE (a run with scenarios: --restart alone, each phase from its own checkpoints)")
           ->expected(0, 1);
   cmd->footer(
       "Examples:\n"

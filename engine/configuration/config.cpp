@@ -295,6 +295,10 @@ void read_spinup(const Reader& r, RunConfig& c) {
   c.spinup_years = r.integer("spinup.years", 10);  // bounds: the schema's
   c.spinup_first_year = r.integer("spinup.first_year", 0);
   c.spinup_climate = input_path(r, "spinup.climate", false);
+  c.spinup_land_cover_map = input_path(r, "spinup.land_cover_map", false);
+  if (!c.spinup_land_cover_map.empty() && !std::ifstream(c.spinup_land_cover_map))
+    r.fail("spinup.land_cover_map", "names " + c.spinup_land_cover_map + ", which does not exist or cannot be read "
+                                    "(expected a categorical raster of the [land_use.*] codes)");
   c.spinup_method = r.choice("spinup.method", "equilibrium", {"equilibrium", "inverse", "scaled", "brute_force"});
 }
 
@@ -437,6 +441,10 @@ void read_output(const Reader& r, RunConfig& c) {
   if (!c.luc_maps.empty() && !c.tiles())
     r.fail("land_use_change.maps", "needs land cover as fractions (land_use.*.fraction or inputs.land_cover_map): "
                                    "land-use change moves area between a cell's tiles");
+  if (!c.spinup_land_cover_map.empty() && !c.tiles())
+    r.fail("spinup.land_cover_map", "needs the run's land cover as fractions (land_use.*.fraction or "
+                                    "inputs.land_cover_map): the spin-up's land cover moves to the run's by mixing its "
+                                    "tiles");
   if (!c.luc_rates.empty() && !c.tiles())
     r.fail("land_use_change.rates", "needs land cover as fractions (land_use.*.fraction or inputs.land_cover_map): "
                                     "land-use change moves area between a cell's tiles");
@@ -469,6 +477,9 @@ void read_vegetation(const Reader& r, RunConfig& c) {
   v.forest_dbh_cm = r.number("vegetation.forest_dbh_cm", v.forest_dbh_cm);
   v.forest_alpha_factor = r.number("vegetation.forest_alpha_factor", v.forest_alpha_factor);
   v.forest_unstocked = r.number("vegetation.forest_unstocked", v.forest_unstocked);
+  if (v.enabled() && !c.spinup_land_cover_map.empty())
+    r.fail("spinup.land_cover_map", "and [vegetation] together are not supported yet: the vegetation's stands are "
+                                    "not mixed when the spin-up's land cover moves to the run's");
   v.forest_foliage_share = r.number("vegetation.forest_foliage_share", v.forest_foliage_share);
   v.forest_root_share = r.number("vegetation.forest_root_share", v.forest_root_share);
   v.greenness = input_path(r, "vegetation.greenness", false);

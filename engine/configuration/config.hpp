@@ -91,6 +91,9 @@ struct RunConfig {
   int spinup_first_year = 0;
   /// spinup.climate: the monthly file the spin-up's mean climate comes from ("": inputs.climate)
   std::string spinup_climate;
+  /// spinup.land_cover_map: the categorical raster of the land cover the spin-up runs under ("": the run's
+  /// first-year land cover); the tiles then move to the run's fractions by the land-use-change mixing rule
+  std::string spinup_land_cover_map;
   int spinup_start() const { return spinup_first_year ? spinup_first_year : start_year; }
   std::string spinup_method = "equilibrium";  ///< "equilibrium" with the given inputs, "inverse" to the observed stock (inputs scaled), "scaled" (pools scaled), "brute_force"
   /// Parameters of the run's model, from [MODEL.parameters] and parameter files (name as declared by

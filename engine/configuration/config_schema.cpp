@@ -90,6 +90,13 @@ const std::vector<ConfigKey>& config_keys() {
        "a monthly climate file of its own for the spin-up (a reference period, e.g. a SAFRAN or CAMELS-FR "
        "climatology made by alamod climate prepare), read with the same variable names and remapped to the grid "
        "as inputs.climate"},
+      {"spinup.land_cover_map", "path", "\"\" (the run's first-year land cover)", "1",
+       "a categorical raster of [land_use.*] codes, as inputs.land_cover_map, giving the land cover the spin-up runs "
+       "under (e.g. a 1990 CORINE map before a 2018 start): each tile spins up as usual, then each cell moves to the "
+       "run's first-year fractions by the land-use-change mixing rule (the carbon of the area a class loses mixes "
+       "area-weighted into the classes that gain, less a receiver's land_use.*.sealing_loss; carbon checked per "
+       "cell), before the first year; the output's area_fraction_spinup holds the spin-up's fractions. Needs land "
+       "cover as fractions (docs/SCENARIOS.md, \"The spin-up's land cover\")"},
       text_key("spinup.method", "equilibrium",
                "equilibrium: pools at equilibrium with inputs.carbon_input; inverse: the carbon input (and manure) "
                "is scaled per cell so that the equilibrium SOC equals inputs.soc_stock (GSOCseq protocol), and the "

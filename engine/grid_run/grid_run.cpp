@@ -81,8 +81,10 @@ void GridRun::run() {
   if (!opt_.quiet) log("resolved configuration:\n" + cfg_.resolved);
   install_stop_handlers();
   if (cfg_.scenarios.enabled() && !opt_.restart.empty() && opt_.restart != "latest")
-    throw InputError("--restart " + opt_.restart + ": a run with scenarios continues each phase from its newest "
-                     "checkpoint: give --restart alone");
+    throw InputError("--restart " + opt_.restart + ": a run with scenarios has checkpoints of each phase "
+                     "(historical.nc and every scenario's file), and a restart continues each phase in turn from its "
+                     "own newest intact checkpoint in --out (the complete phases kept): one file cannot say where "
+                     "every phase stands; give --restart alone");
   if (!cfg_.scenarios.enabled()) check_output_folder();
   else if (opt_.restart.empty()) check_scenario_outputs();  // a restart checks each phase's output as it comes to it
   const PhaseEvents& ev = phase_events();
@@ -160,6 +162,13 @@ void GridRun::spin_up() {
     vegetation_seconds += MPI_Wtime() - t0;
   } : std::function<void(int, const CellClimate&)>());
   spinup_read_seconds_ = MPI_Wtime() - read_start - vegetation_seconds;
+  // spinup.land_cover_map: the tiles weigh as the spin-up's land cover, then move to the run's (below)
+  std::vector<std::vector<double>> run_fraction;
+  if (!spinup_fraction_.empty()) {
+    run_fraction = tiles_.fraction;
+    tiles_.fraction = spinup_fraction_;
+    tiles_.reweight();
+  }
   collectively(comm_, [&] {
     // the model's valid range (its kValidRange) before the model sees the climate
     const int y0 = cfg_.spinup_start();
@@ -194,6 +203,7 @@ void GridRun::spin_up() {
   tiles_.max_to_cells(spinup_.cycles, cell_values);
   spinup_.cycles.swap(cell_values);
   report_spin_up();
+  if (!run_fraction.empty()) switch_to_run_land_cover(run_fraction);
 }
 
 MonthlyClimate GridRun::mean_spinup_climate(std::vector<std::int32_t>& rows, std::vector<std::size_t>& first_cell,

@@ -118,6 +118,9 @@ class GridRun {
   void write_branch_checkpoint();
   /// A restart after the historical years: the state at the branch from write_branch_checkpoint's file.
   void read_branch_checkpoint();
+  /// After a restart past the spin-up: spinup_residual and spinup_iterations of the owned cells read back from
+  /// DIR/historical.nc, so that every scenario's file holds them as an uninterrupted run's does.
+  void carry_spin_up_result();
   /// Before step_year of `year` in a scenario's forward phase: the year's InputChange to the model.
   void apply_scenario_inputs(int year);
   /// Collective: `change` to the model; a model that refuses it is an InputError naming `what`.
@@ -155,6 +158,9 @@ class GridRun {
   MonthlyClimate mean_spinup_climate(std::vector<std::int32_t>& rows, std::vector<std::size_t>& first_cell,
                                      const std::function<void(int, const CellClimate&)>& each_year = {});
   void report_spin_up();
+  /// After the spin-up under spinup.land_cover_map (tiles_.fraction the spin-up's): every cell moves to `target`
+  /// (the run's first-year fractions) by the land-use-change mixing rule, its carbon checked (spinup_land_cover.cpp).
+  void switch_to_run_land_cover(const std::vector<std::vector<double>>& target);
   void report_inverse_inputs();  ///< the equilibrium inputs of the inverse spin-up
 
   // ---- checkpoints and restarts (checkpoints.cpp)
@@ -305,6 +311,8 @@ class GridRun {
   GridCells statics_;      ///< static layers of the owned cells (land_class: the class of inputs.land_use)
   LandTiles tiles_;        ///< fractions and tiles of the owned cells
   GridCells tile_statics_; ///< what the model simulates: one entry per tile
+  /// Per class, per owned cell: the spin-up's fractions (spinup.land_cover_map), empty without it.
+  std::vector<std::vector<double>> spinup_fraction_;
   long fraction_fallbacks_ = 0;  ///< cells without a classified pixel of inputs.land_cover_map (this rank)
   std::vector<std::vector<double>> tile_pools_;  ///< [pool][tile] (t ha-1 of the tile)
   std::vector<double> tile_stock_;               ///< per tile (t ha-1 of the tile)

@@ -212,11 +212,30 @@ void GridRun::read_static_layers() {
       const auto more = scenario_luc_receivers(cfg_);
       for (size_t k = 0; k < more.size(); ++k) tiles_.always[k] = tiles_.always[k] || more[k];
     }
-    tiles_.soc = read_class_stocks(cfg_, cells_, tiles_.fraction, st.soc_observed, tiles_.always);
-    tiles_.input = read_class_inputs(cfg_, cells_, tiles_.fraction, tiles_.always);
+    // spinup.land_cover_map: the spin-up's fractions; a cell has a tile of every class present in either land cover
+    // (the spin-up's, then the run's after the switch; spinup_land_cover.cpp)
+    std::vector<std::vector<double>> present = tiles_.fraction;
+    if (!cfg_.spinup_land_cover_map.empty()) {
+      RunConfig c = cfg_;
+      c.land_cover_map = cfg_.spinup_land_cover_map;
+      for (auto& u : c.land_uses) u.fraction.clear();
+      spinup_fraction_ = read_fractions(c, cells_, st.land_class);
+      for (size_t k = 0; k < present.size(); ++k)
+        for (size_t i = 0; i < n; ++i)
+          if (!(present[k][i] > 0.0) && spinup_fraction_[k][i] > 0.0) present[k][i] = spinup_fraction_[k][i];
+    }
+    tiles_.soc = read_class_stocks(cfg_, cells_, present, st.soc_observed, tiles_.always);
+    tiles_.input = read_class_inputs(cfg_, cells_, present, tiles_.always);
     luc_applies_ = luc_applies(cfg_, luc_rules_, cells_);
     luc_map_moves_ = luc_map_moves(cfg_, luc_maps_, cells_, st.land_class, tiles_.fraction);
-    build_tiles();
+    if (spinup_fraction_.empty()) {
+      build_tiles();
+    } else {
+      std::swap(tiles_.fraction, present);
+      build_tiles();  // the tiles of either land cover
+      std::swap(tiles_.fraction, present);
+      tiles_.reweight();
+    }
   });
   std::int64_t counts[3] = {static_cast<std::int64_t>(tiles_.tiles()), fraction_fallbacks_,
                             static_cast<std::int64_t>(cells_.size())};
@@ -330,9 +349,22 @@ std::vector<std::string> GridRun::input_files() const {
     if (!f.empty() && std::find(files.begin(), files.end(), f) == files.end()) files.push_back(f);
   };
   add(cfg_.spinup_climate);
+  add(cfg_.spinup_land_cover_map);
   for (const auto& s : cfg_.scenarios.scenarios) {
     add(s.climate);
     add(s.luc_rates);
+    add(s.luc_maps);
+    if (!s.luc_maps.empty()) {  // the series' maps (its years are checked where the scenario reads it)
+      RunConfig c = cfg_;
+      c.luc_maps = s.luc_maps;
+      c.start_year = std::numeric_limits<int>::min() / 2;
+      c.end_year = std::numeric_limits<int>::max() / 2;
+      try {
+        for (const auto& m : read_luc_maps(c)) add(m.path);
+      } catch (const InputError&) {
+        // a bad series is reported, naming the scenario, where the scenario reads it
+      }
+    }
     for (const auto& i : s.interventions) {
       add(i.mask);
       add(i.adoption_raster);

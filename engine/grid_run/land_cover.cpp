@@ -29,6 +29,11 @@ void LandTiles::index() {
   first[n] = static_cast<std::int32_t>(cls.size());
 }
 
+void LandTiles::reweight() {
+  for (std::size_t t = 0; t < tiles(); ++t)
+    weight[t] = fraction[static_cast<std::size_t>(cls[t])][static_cast<std::size_t>(cell[t])];
+}
+
 void LandTiles::to_cells(const std::vector<double>& tile, std::vector<double>& out) const {
   const std::size_t n = cells();
   out.assign(n, 0.0);

@@ -41,6 +41,8 @@ struct LandTiles {
   std::size_t tiles() const { return cls.size(); }
   /// The tiles from the fractions: one per class with a fraction above 0 (or `always`), by cell then class.
   void index();
+  /// The tiles' weights from the fractions again (after the fractions changed without re-indexing).
+  void reweight();
   /// Per-tile values -> per cell, weighted by the tiles' fractions (summed by cell, tiles in class order).
   void to_cells(const std::vector<double>& tile, std::vector<double>& out) const;
   /// Per-tile values -> the largest per cell.

@@ -99,6 +99,16 @@ std::vector<grids::OutputVariable> GridRun::describe_variables() const {
                            "per hectare of the cell; the receiving class's land_use.*.sealing_loss times the carbon "
                            "of the area converted to it, at the start of the year"});
   }
+  if (!cfg_.spinup_land_cover_map.empty()) {  // the land cover the spin-up ran under (spinup_land_cover.cpp)
+    grids::OutputVariable spinup = fraction;
+    spinup.name = "area_fraction_spinup";
+    spinup.long_name = "fraction of the cell's land covered by each land-cover class during the spin-up";
+    spinup.time_varying = false;
+    spinup.cell_methods = "area: point";
+    spinup.comment = "from spinup.land_cover_map; before the first year each cell moved from these fractions to "
+                     "the run's by the land-use-change mixing rule (docs/SCENARIOS.md)";
+    variables.push_back(spinup);
+  }
   variables.push_back(fraction);
   variables.push_back({"cell_area", "area of the grid cell (projected)", "cell_area", "m2", "area: sum", false, false,
                        false, false, "the run grid's resolution squared, in the grid's projection (" + cfg_.grid.crs + ")"});
@@ -176,6 +186,10 @@ std::map<std::string, std::string> GridRun::describe_provenance() const {
       {"alamod_spinup", spinup_.method + "; mean monthly climate of " + std::to_string(cfg_.spinup_years) +
                             " years from " + std::to_string(spinup_first_year_) +
                             (cfg_.spinup_climate.empty() ? std::string() : " of " + cfg_.spinup_climate) +
+                            (cfg_.spinup_land_cover_map.empty()
+                                 ? std::string()
+                                 : "; land cover of " + cfg_.spinup_land_cover_map +
+                                       ", then the run's first-year land cover by the land-use-change mixing rule") +
                             model_->spinup_note()},
   };
   if (!phase_.empty()) {  // a run with scenarios (scenario_phases.cpp)

@@ -102,6 +102,8 @@ std::int64_t GridRun::move_cells(std::unique_ptr<decomposition::LandPartition> n
   const decomposition::LandMigration move(comm_, *partition_, *next);
   // the model's state travels per cell, one column per state variable and class (GridRun::state_by_cell),
   // in buffers kept between moves; the tiles are rebuilt from the fractions that travel with it
+  // the spin-up's residual and length per cell (none after a restart, before carry_spin_up_result)
+  const bool spinup_per_cell = spinup_.residual.size() == cells_.size() && spinup_.cycles.size() == cells_.size();
   auto by_cell = state_by_cell();
   moved_state_.resize(by_cell.size());
   for (size_t k = 0; k < by_cell.size(); ++k) {
@@ -110,6 +112,28 @@ std::int64_t GridRun::move_cells(std::unique_ptr<decomposition::LandPartition> n
   }
   std::vector<std::int64_t> sources = forcing_->source_cells();
   move.move(sources);
+  // a scenario's forward period (scenario_phases.cpp): its climate file's mapping, the cells' latitudes, its
+  // interventions' adopted share per tile (per class and cell while it travels) and the state at the branch that
+  // the next scenarios start from
+  std::vector<std::int64_t> scenario_sources;
+  if (scenario_forcing_) {
+    scenario_sources = scenario_forcing_->source_cells();
+    move.move(scenario_sources);
+  }
+  if (!cell_latitude_.empty()) move.move(cell_latitude_);
+  std::vector<std::vector<std::vector<double>>> plan_slots;
+  if (plan_)
+    for (const auto& share : plan_->tile_shares()) {
+      plan_slots.emplace_back();
+      tiles_.to_slots(share, plan_slots.back());
+      for (auto& slot : plan_slots.back()) move.move(slot);
+    }
+  if (branch_) {
+    for (auto& [name, values] : branch_->fields) move.move(values);
+    for (auto& applies : branch_->luc_applies) move.move(applies);
+    for (auto& period : branch_->luc_map_moves.moved)
+      for (auto& pair : period) move.move(pair);
+  }
   move.move(cells_);
   move.move(cell_weight_);
   move.move(statics_.land_class);
@@ -119,6 +143,11 @@ std::int64_t GridRun::move_cells(std::unique_ptr<decomposition::LandPartition> n
   for (auto& soc : tiles_.soc) move.move(soc);
   for (auto& input : tiles_.input)
     if (!input.empty()) move.move(input);
+  for (auto& f : spinup_fraction_) move.move(f);
+  if (spinup_per_cell) {
+    move.move(spinup_.residual);
+    move.move(spinup_.cycles);
+  }
   for (auto& applies : luc_applies_) move.move(applies);
   for (auto& period : luc_map_moves_.moved)
     for (auto& pair : period) move.move(pair);
@@ -133,6 +162,12 @@ std::int64_t GridRun::move_cells(std::unique_ptr<decomposition::LandPartition> n
     for (size_t k = 0; k < by_cell.size(); ++k) fields[by_cell[k].first] = moved_state_[k];
     restore_state_by_cell(fields);
   });
+  if (plan_)
+    for (size_t k = 0; k < plan_slots.size(); ++k) tiles_.from_slots(plan_slots[k], plan_->tile_shares()[k]);
+  if (scenario_forcing_) {
+    scenario_forcing_->remap(cells_, scenario_sources);
+    scenario_forcing_->set_reading(comm_, cfg_.climate_reading);
+  }
   const bool was_shared = forcing_->shared_reading();  // before remap, which returns to reading per rank
   forcing_->remap(cells_, sources);
   const std::string how = forcing_->set_reading(comm_, cfg_.climate_reading);

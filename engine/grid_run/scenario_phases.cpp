@@ -22,6 +22,7 @@
 #include "engine/grid_run/model_comparison.hpp"
 #include "engine/grid_run/output_lock.hpp"
 #include "engine/scenario/interventions.hpp"
+#include "engine/totals/output_reader.hpp"
 #include "engine/totals/run_totals.hpp"
 #include "engine/totals/scenario_report.hpp"
 #include "engine/totals/totals_files.hpp"
@@ -135,7 +136,7 @@ void GridRun::run_scenarios() {
                          " (it holds " + forcings_.back()->time_span() + "), but the scenario needs every month of " +
                          std::to_string(branch) + "-" + std::to_string(last));
     });
-    forcings_.back()->set_reading(comm_, cfg_.climate_reading);
+    forcings_.back().reset();  // opened again on the cells of its phase (cells move in the historical years)
   }
   std::vector<std::string> phases = {"historical"};
   // the years before the branch, once; a restart continues them, or reads the state at the branch they left
@@ -182,6 +183,7 @@ void GridRun::run_scenarios() {
         format_number("%.2f", MPI_Wtime() - t0) + " s; the state at 1 January " + std::to_string(branch) +
         " is kept for every scenario");
   }
+  carry_spin_up_result();
   keep_branch_state();
   cfg_.start_year = branch;
   cfg_.end_year = last;
@@ -227,6 +229,22 @@ void GridRun::write_branch_checkpoint() {
   write_checkpoint(year);
 }
 
+void GridRun::carry_spin_up_result() {
+  // a restart after the spin-up: its residual and length per cell, as historical.nc holds them, for every
+  // scenario's file
+  if (spinup_.residual.size() == cells_.size() && spinup_.cycles.size() == cells_.size()) return;
+  const std::string path = opt_.out_dir + "/historical.nc";
+  collectively(comm_, [&] {
+    spinup_.residual = StockReader(path, "cSoil", "spinup_residual").read_cells(-1, cfg_.grid, cells_);
+    spinup_.cycles = StockReader(path, "cSoil", "spinup_iterations").read_cells(-1, cfg_.grid, cells_);
+  });
+  if (spinup_.method.empty()) {  // the first part of historical.nc's alamod_spinup, as an uninterrupted run has it
+    std::string note;
+    collectively(comm_, [&] { note = StockReader(path).attribute("alamod_spinup"); });
+    spinup_.method = note.substr(0, note.find(';'));
+  }
+}
+
 void GridRun::read_branch_checkpoint() {
   const int year = cfg_.end_year;  // the last historical year
   const std::string path = checkpoint_path(year);
@@ -239,7 +257,9 @@ void GridRun::read_branch_checkpoint() {
   const std::string why = read_checkpoint(path, next);
   cfg_.end_year = year;
   if (!why.empty()) throw InputError(why + "; start again with --overwrite");
+  restored_from_ = path;  // named when the inputs changed since
   check_inputs_unchanged();
+  restored_from_.clear();
   log("restart: historical.nc is complete; the state at 1 January " + std::to_string(year + 1) + " read from " + path);
 }
 

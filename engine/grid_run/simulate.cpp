@@ -153,6 +153,8 @@ void GridRun::write_spin_up_result() {
   for (size_t k = 0; k < tiles_.classes(); ++k)
     writer_->write_static(!cfg_.land_use_changes() ? "area_fraction" : "area_fraction_initial", to_io_rows(tiles_.fraction[k]),
                           static_cast<int>(k));
+  for (size_t k = 0; k < spinup_fraction_.size(); ++k)
+    writer_->write_static("area_fraction_spinup", to_io_rows(spinup_fraction_[k]), static_cast<int>(k));
   if (tile_output_) {
     const auto& by_class = class_stocks();
     for (size_t k = 0; k < by_class.size(); ++k) {
@@ -483,7 +485,6 @@ const std::vector<std::vector<double>>& GridRun::class_stocks() {
 void GridRun::balance_compute(int yi) {
   // the first year is left out: it pays for first touches of memory and its times are not representative
   auto& s = compute_checks_;
-  if (scenario_) return;  // the scenarios' forward phases keep the cells of the branch (scenario_phases.cpp)
   if (yi == first_year_index_) {
     s.busy_mark = times_.compute_busy;
     return;

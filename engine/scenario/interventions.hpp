@@ -54,6 +54,8 @@ class InterventionPlan {
   const std::vector<double>& adoption() const { return adoption_; }
   /// Per intervention: its targets per région (empty unless area_target_ha is given per région).
   const std::vector<std::vector<RegionAdoption>>& region_adoption() const { return region_adoption_; }
+  /// Per intervention, per tile: the adopted share; cells moving between ranks carry it (GridRun::move_cells).
+  std::vector<std::vector<double>>& tile_shares() { return share_; }
 
  private:
   const Scenario& s_;
