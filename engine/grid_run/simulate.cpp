@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 
 #include "decomposition/row_io_layout.hpp"
@@ -241,6 +242,11 @@ void GridRun::finish_output() {
   std::snprintf(phases, sizeof phases,
                 "rank 0 seconds: input %.2f, spin-up %.2f, compute %.2f, output %.2f, communication %.2f",
                 times_.input, times_.spinup, times_.compute, times_.output, io_->seconds());
+  // rank 0's times on every rank: a global attribute must be the same everywhere (parallel HDF5 allocates its
+  // space on each rank; texts of other lengths left the file's attributes unreadable, now and then)
+  int length = static_cast<int>(std::strlen(phases));
+  MPI_Bcast(&length, 1, MPI_INT, 0, comm_);
+  MPI_Bcast(phases, length + 1, MPI_CHAR, 0, comm_);
   writer_->set_global("alamod_phase_times", phases);
   if (!restored_from_.empty()) writer_->set_global("alamod_restarted_from", restored_from_);
   if (climate_reading_history_.find(", then") != std::string::npos)

@@ -11,7 +11,8 @@
       land-use change only in Bretagne (53) from 2020; totals.csv carries every phase.
   test_scenarios.py ranks     --alamod PATH --source-dir DIR --work DIR
       The same run on 1 and 3 ranks with cells moving every year, in the forward periods too: every variable of
-      every file bitwise the same as on 2 ranks.
+      every file bitwise the same as on 2 ranks; a scenario reading the run's climate file as its own, on 3 ranks
+      with cells moving: the baseline's bits.
   test_scenarios.py restart   --alamod PATH --source-dir DIR --work DIR
       A run on 2 ranks stopped by SIGTERM in a scenario's forward period (and another in the historical years),
       continued with --restart on 3 ranks: every file bitwise the same as an uninterrupted run on 1 rank; the
@@ -394,6 +395,24 @@ def ranks(a):
             forward = re.findall(r"after (202[0-3]): .* land cells moved between ranks", p.stdout)
             check("on %d ranks, cells move between ranks in the forward periods (after %s)" % (n, sorted(set(forward))),
                   len(forward) >= len(SCENARIOS), p.stdout[-2000:])
+    # a scenario reading its own climate file (the run's): the baseline's bits on 3 ranks with cells moving in its
+    # forward period (its file's mapping travels with the cells)
+    folder = os.path.abspath(os.path.dirname(config(a)))
+    climate = os.path.normpath(os.path.join(folder, "../../../data/france/forcing/climate_8km_monthly_1990_2100.nc"))
+    text = re.sub(r'"(\.\./[^"]*)"', lambda m: '"%s"' % os.path.normpath(os.path.join(folder, m.group(1))),
+                  open(config(a)).read()).replace('"luc_rates.csv"', '"%s"' % os.path.join(folder, "luc_rates.csv"))
+    own = os.path.join(a.work, "own_climate.toml")
+    os.makedirs(a.work, exist_ok=True)
+    with open(own, "w") as f:
+        f.write(text + '\n[scenario.own_climate]\nclimate = "%s"\n' % climate)
+    out = os.path.join(a.work, "own_climate")
+    p = run(a, 3, out, cfg=own, extra=("--quiet", "--set", "decomposition.rebalance=\"always\"", "--set",
+                                       "decomposition.rebalance_every_years=1"))
+    check("a scenario with its own climate file on 3 ranks exits 0", p.returncode == 0, p.stderr[-2000:])
+    if p.returncode == 0:
+        x, y = read(os.path.join(ref, "baseline.nc")), read(os.path.join(out, "own_climate.nc"))
+        check("the run's climate as a scenario's file, cells moving in its forward period: the baseline's bits",
+              all(same_bits(x[v], y[v]) for v in VARIABLES))
     for n in (1, 3):
         for s in SCENARIOS + ["historical"]:
             x, y = read(os.path.join(ref, s + ".nc")), read(os.path.join(outs[n], s + ".nc"))
