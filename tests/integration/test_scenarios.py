@@ -400,7 +400,8 @@ def ranks(a):
     folder = os.path.abspath(os.path.dirname(config(a)))
     climate = os.path.normpath(os.path.join(folder, "../../../data/france/forcing/climate_8km_monthly_1990_2100.nc"))
     text = re.sub(r'"(\.\./[^"]*)"', lambda m: '"%s"' % os.path.normpath(os.path.join(folder, m.group(1))),
-                  open(config(a)).read()).replace('"luc_rates.csv"', '"%s"' % os.path.join(folder, "luc_rates.csv"))
+                  open(config(a)).read())
+    text = text[:text.index("[scenario.same]")]  # the baseline alone, then the scenario
     own = os.path.join(a.work, "own_climate.toml")
     os.makedirs(a.work, exist_ok=True)
     with open(own, "w") as f:
