@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <dirent.h>
 #include <sys/stat.h>
+#include <limits>
 #include <map>
 #include <sstream>
 
@@ -428,8 +429,36 @@ void GridRun::check_inputs_unchanged() const {
   std::string which;
   std::istringstream was(restored_input_sha256_), now(input_sha256_);
   std::string a, b;
+  // the key that names a file, where it is a scenario's or the spin-up's (the run's own keys need no telling)
+  auto role = [this](const std::string& f) -> std::string {
+    if (f == cfg_.spinup_climate) return " (key spinup.climate)";
+    if (f == cfg_.spinup_land_cover_map) return " (key spinup.land_cover_map)";
+    for (const auto& s : cfg_.scenarios.scenarios) {
+      const std::string who = " (scenario " + s.name + ", key ";
+      if (f == s.climate) return who + "climate)";
+      if (f == s.luc_rates) return who + "land_use_change_rates)";
+      if (f == s.luc_maps) return who + "land_use_change_maps)";
+      for (const auto& i : s.interventions) {
+        if (f == i.mask) return who + "mask)";
+        if (f == i.adoption_raster) return who + "adoption_raster)";
+      }
+    }
+    for (const auto& s : cfg_.scenarios.scenarios) {
+      if (s.luc_maps.empty()) continue;
+      RunConfig c = cfg_;
+      c.luc_maps = s.luc_maps;
+      c.start_year = std::numeric_limits<int>::min() / 2;
+      c.end_year = std::numeric_limits<int>::max() / 2;
+      try {
+        for (const auto& m : read_luc_maps(c))
+          if (f == m.path) return " (a map of scenario " + s.name + "'s land_use_change_maps)";
+      } catch (const InputError&) {
+      }
+    }
+    return "";
+  };
   for (size_t k = 0; k < files.size() && (was >> a) && (now >> b); ++k)
-    if (a != b) which += (which.empty() ? "" : ", ") + files[k];
+    if (a != b) which += (which.empty() ? "" : ", ") + files[k] + role(files[k]);
   throw InputError(restored_from_ + ": the checkpoint was made from other input files (changed since: " +
                    (which.empty() ? std::string("their list") : which) +
                    "); restart only on the inputs the run started from, or start again with --overwrite");

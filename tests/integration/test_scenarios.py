@@ -661,11 +661,11 @@ def restart_inputs(a):
     """A restart after a scenario's file changed (its rates table, a map of its series) is refused with one line
     naming the file; --restart FILE is refused with the reason."""
     os.makedirs(a.work, exist_ok=True)
-    folder = os.path.dirname(config(a))
-    rates = os.path.join(a.work, "luc_rates.csv")
+    folder = os.path.abspath(os.path.dirname(config(a)))
+    rates = os.path.abspath(os.path.join(a.work, "luc_rates.csv"))
     shutil.copy(os.path.join(folder, "luc_rates.csv"), rates)
-    src = os.path.join(a.source_dir, "data", "france", "land_use_1km.tif")
-    later = os.path.join(a.work, "land_use_2024_1km.tif")
+    src = os.path.abspath(os.path.join(a.source_dir, "data", "france", "land_use_1km.tif"))
+    later = os.path.abspath(os.path.join(a.work, "land_use_2024_1km.tif"))
     shutil.copy(src, later)
     series = os.path.join(a.work, "maps.csv")
     with open(series, "w") as f:
@@ -685,7 +685,9 @@ def restart_inputs(a):
     check("stopped by SIGTERM in the historical years (exit 75)", seen and rc == 75, (seen, rc, err[-800:]))
     if rc != 75:
         return
-    for what, path in (("the luc scenario's rates table", rates), ("a map of the mapped scenario's series", later)):
+    for what, path, role in (("the luc scenario's rates table", rates, "(scenario luc, key land_use_change_rates)"),
+                             ("a map of the mapped scenario's series", later,
+                              "(a map of scenario mapped's land_use_change_maps)")):
         original = open(path, "rb").read()
         with open(path, "ab") as f:
             f.write(b"\n" if path.endswith(".csv") else b"\0")
@@ -694,8 +696,8 @@ def restart_inputs(a):
         with open(path, "wb") as f:
             f.write(original)
         lines = [l for l in q.stderr.splitlines() if l.startswith("alamod: error:")]
-        check("%s changed since: --restart refused, exit 1, one line naming the file" % what,
-              q.returncode == 1 and len(lines) == 1 and path in lines[0] and "changed since" in lines[0],
+        check("%s changed since: --restart refused, exit 1, one line naming the file, the scenario and the key" % what,
+              q.returncode == 1 and len(lines) == 1 and path + " " + role in lines[0] and "changed since" in lines[0],
               q.stderr[-1000:])
     ckpt = sorted(f for f in os.listdir(out) if f.startswith("historical.checkpoint_") and f.endswith(".nc"))
     check("the stopped run left a checkpoint of historical.nc", ckpt, os.listdir(out))
