@@ -2,7 +2,8 @@
 // branch_year are computed once into DIR/historical.nc; the state at the branch (the model's state, the tiles'
 // fractions) is kept in memory and every scenario, the baseline first, runs from it to run.end_year into
 // DIR/NAME.nc, with its interventions (an InputChange per tile and year), its climate and its land-use change.
-// The partition does not move during the forward phases, so each starts from the same cells on every rank.
+// Cells move between ranks in the forward phases as in the historical years (rebalance.cpp): they carry the state at
+// the branch, so the next scenario starts from it wherever each cell is.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
