@@ -1,6 +1,9 @@
 // The command line: the only translation unit that includes CLI11. Each subcommand has a struct of
 // the values its options receive, an add_*_command that declares them once with their help, and a
-// run_*_command that runs it.
+// run_*_command that runs it. Compiled twice: into alamod-engine, and with ALAMOD_LIGHT_EXECUTABLE into
+// the light `alamod` (the same subcommands, options and help), which runs `rothc`, `amg`, `site`,
+// `models`, --version and --help itself and hands every other command to the engine
+// (engine_handover.hpp) where the engine would start MPI or read what only it links.
 #include "engine/command_line/cli.hpp"
 
 #include <mpi.h>
@@ -38,10 +41,25 @@
 #include "engine/grid_run/ensemble.hpp"
 #include "engine/grid_run/model_comparison.hpp"
 #include "grids/input_error.hpp"
+#ifdef ALAMOD_LIGHT_EXECUTABLE
+#include "engine/command_line/engine_handover.hpp"
+#endif
 
 namespace alamod::engine {
 
 namespace {
+
+#ifdef ALAMOD_LIGHT_EXECUTABLE
+/// `alamod-engine --version` as the build ran it (engine/command_line/engine_version_text.cmake).
+const char* const kEngineVersionText =
+#include "engine_version_text.inc"
+    ;
+/// The engine answers what needs what only it links; an exec that failed exits with 3.
+int engine_answers() {
+  hand_over_to_engine();
+  return 3;
+}
+#endif
 
 const char* const kAbout =
     "alamod simulates how carbon stocks in soils change, from one long-term field site to the whole of\n"
@@ -923,6 +941,7 @@ int run_models_command(const ModelsCommand& models, int rank) {
   return 0;
 }
 
+#ifndef ALAMOD_LIGHT_EXECUTABLE
 /// `alamod vegetation`: serial, on rank 0 (the other ranks return 0).
 int run_vegetation_command(const VegetationCommand& v, int rank) {
   if (rank != 0) return 0;
@@ -950,15 +969,25 @@ int run_vegetation_command(const VegetationCommand& v, int rank) {
   return 0;
 }
 
+#endif  // ALAMOD_LIGHT_EXECUTABLE
+
 /// The exit code of what is answered without MPI; nothing when the chosen command computes.
 std::optional<int> answer_without_mpi(const Commands& c, int rank) {
   if (c.show_version) {
+#ifdef ALAMOD_LIGHT_EXECUTABLE
+    if (rank == 0) std::printf("%s", kEngineVersionText);
+#else
     if (rank == 0) std::printf("%s", version_text().c_str());
+#endif
     return 0;
   }
   if (*c.run.command && c.run.config_help) {
+#ifdef ALAMOD_LIGHT_EXECUTABLE
+    return engine_answers();
+#else
     if (rank == 0) std::printf("%s", config_reference().c_str());
     return 0;
+#endif
   }
   if (*c.run.command && (c.run.config_path.empty() || c.run.out_dir.empty())) {
     if (rank == 0)
@@ -975,6 +1004,9 @@ std::optional<int> answer_without_mpi(const Commands& c, int rank) {
     if (rank == 0) std::printf("%s", c.spectra.command->help().c_str());
     return 0;
   }
+#ifdef ALAMOD_LIGHT_EXECUTABLE
+  if (*c.sites.command || *c.vegetation.command) return engine_answers();
+#else
   if (*c.sites.command) {
     // no MPI: a launcher's other ranks return at once with status 0 (rank 0 alone reads and writes)
     if (rank != 0) return 0;
@@ -990,6 +1022,7 @@ std::optional<int> answer_without_mpi(const Commands& c, int rank) {
     }
   }
   if (*c.vegetation.command) return run_vegetation_command(c.vegetation, rank);
+#endif
   if (!c.computes()) {
     if (rank == 0) std::printf("%s", c.app.help().c_str());
     return 0;
@@ -1001,6 +1034,7 @@ std::optional<int> answer_without_mpi(const Commands& c, int rank) {
 // The commands that compute, under MPI
 // ---------------------------------------------------------------------------------------------------
 
+#ifndef ALAMOD_LIGHT_EXECUTABLE
 /// The options that shape the results and what continues a stopped run: "alamod run CONFIG [--set
 /// ...] [--parameters FILE] [--checkpoint-every N] --out DIR", each argument one word for a POSIX shell
 /// whatever it holds (spaces, quotes).
@@ -1086,6 +1120,8 @@ int run_summarize_command(const SummarizeCommand& summarize) {
   return 0;
 }
 
+#endif  // ALAMOD_LIGHT_EXECUTABLE
+
 /// A serial command on rank 0 only (the other ranks return 0): exit 1 with one line when it throws `Error`.
 template <class Error, class Step>
 int on_rank0_reporting(int rank, Step step) {
@@ -1109,10 +1145,13 @@ int run_official_amg_command(const OfficialAmgCommand& amg, int rank) {
       rank, [&] { run_amg_official({amg.inputs, amg.out, amg.rounding == "official"}); });
 }
 
+#ifndef ALAMOD_LIGHT_EXECUTABLE
 /// `alamod catalogue build` runs on rank 0 only; a write that failed leaves nothing under --out.
 int run_catalogue_command(const CatalogueCommand& catalogue, int rank) {
   return on_rank0_reporting<AtomicFileError>(rank, [&] { build_catalogue(catalogue.options); });
 }
+
+#endif  // ALAMOD_LIGHT_EXECUTABLE
 
 int run_site_command(const SiteCommand& site, int rank) {
   if (rank != 0) return 0;
@@ -1127,6 +1166,7 @@ int run_site_command(const SiteCommand& site, int rank) {
   return 0;
 }
 
+#ifndef ALAMOD_LIGHT_EXECUTABLE
 /// The non-empty items of a comma-separated list.
 std::vector<std::string> split_list(const std::string& list) {
   std::vector<std::string> items;
@@ -1146,6 +1186,8 @@ int run_calibrate_command(CalibrateCommand& calibrate) {
   run_calibrate(MPI_COMM_WORLD, calibrate.options);
   return 0;
 }
+
+#endif  // ALAMOD_LIGHT_EXECUTABLE
 
 /// Bad input: the same exit code on every rank, rank 0 says why.
 int report_bad_input(const std::exception& e, int rank) {
@@ -1211,11 +1253,14 @@ int CommandLine::launcher_rank() {
 int CommandLine::run(int rank) {
   Commands& c = *commands_;
   try {
-    if (*c.run.command) return run_grid_command(c.run, rank);
-    if (*c.summarize.command) return run_summarize_command(c.summarize);
     if (*c.rothc.command) return run_official_rothc_command(c.rothc, rank);
     if (*c.amg.command) return run_official_amg_command(c.amg, rank);
     if (*c.site.command) return run_site_command(c.site, rank);
+#ifdef ALAMOD_LIGHT_EXECUTABLE
+    return engine_answers();  // light_main.cpp hands the others over before run(); kept for safety
+#else
+    if (*c.run.command) return run_grid_command(c.run, rank);
+    if (*c.summarize.command) return run_summarize_command(c.summarize);
     if (*c.evaluate.command) return run_evaluate_command(c.evaluate);
     if (*c.calibrate.command) return run_calibrate_command(c.calibrate);
     if (*c.climate.command) return run_climate_command(c.climate, rank);
@@ -1238,6 +1283,7 @@ int CommandLine::run(int rank) {
       if (rank == 0) spectra::run_spectra_transfer(c.spectra.transfer_options);
       return 0;
     }
+#endif
   } catch (const InputError& e) {
     return report_bad_input(e, rank);
   } catch (const std::invalid_argument& e) {

@@ -2,14 +2,9 @@
 
 #include <petscsys.h>
 
-#include <ctime>
-
 #include "grids/library_versions.hpp"
 
 namespace alamod::engine {
-
-std::string alamod_version() { return ALAMOD_VERSION; }
-std::string alamod_git_commit() { return ALAMOD_GIT_COMMIT; }
 
 std::string library_versions() {
   char mpi[MPI_MAX_LIBRARY_VERSION_STRING];
@@ -25,15 +20,6 @@ std::string library_versions() {
 
 std::string version_text() {
   return "alamod " + alamod_version() + " (git " + alamod_git_commit() + ")\n" + library_versions() + "\n";
-}
-
-std::string utc_now_iso() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 }  // namespace alamod::engine

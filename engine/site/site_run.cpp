@@ -5,7 +5,7 @@
 
 #include "engine/common/atomic_file.hpp"
 #include "engine/common/number_format.hpp"
-#include "engine/common/provenance.hpp"
+#include "engine/common/version.hpp"
 #include "engine/configuration/parameter_file.hpp"
 #include "engine/model_bindings/model_binding.hpp"
 #include "engine/model_bindings/site_binding.hpp"

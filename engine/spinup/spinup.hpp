@@ -172,7 +172,10 @@ struct NonlinearSteadyState {
 /// (-spinup_snes_linesearch_maxstep), a matrix-free finite-difference Jacobian (MatCreateSNESMF) and
 /// unpreconditioned GMRES (KSP rtol 1e-6); any SNES type can be chosen with -spinup_snes_type
 /// (docs/SPINUP.md compares them). PETSc must be
-/// initialised by the caller and outlive this object. Not copyable.
+/// initialised by the caller and outlive this object (the constructor starts it on demand for the serial
+/// commands). Not copyable. Defined in nonlinear_spinup.cpp, which only alamod-engine links; in the light
+/// `alamod` executable the constructor hands the whole command to the engine
+/// (command_line/nonlinear_spinup_handover.cpp).
 class NonlinearSpinup {
  public:
   /// n pools (1..kMaxPools). Reads the options database once, here.

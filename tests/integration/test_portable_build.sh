@@ -312,6 +312,10 @@ if [ $rc -eq 0 ]; then
     echo "$out"
     [ $rc -eq 0 ] && grep -q "netCDF $NC_VERSION (parallel)" <<<"$out"
     check "A: alamod --version runs and reports the parallel netCDF" $? "$out"
+    # the light alamod prints the engine's text captured at build time; the engine itself, run now
+    out="$("$(dirname "$exe")/alamod-engine" --version 2>&1)"
+    [ $? -eq 0 ] && grep -q "netCDF $NC_VERSION (parallel)" <<<"$out"
+    check "A: alamod-engine --version runs and reports the parallel netCDF" $? "$out"
   fi
 fi
 
