@@ -6,8 +6,9 @@
 Times, as medians of --repeat runs (interleaved with --bin-before), `alamod --version`, `alamod models`,
 the drop-ins on the official examples (`alamod rothc --official-input tests/data/rothc/RothC_input.dat`,
 `alamod amg --official-inputs tests/data/amg/shipped/inputs`) and `alamod site` on a shipped forcing
-(RothC on Broadbalk, a linear model, and Millennial on a generated 30-year forcing, whose SNES spin-up
-needs PETSc), each run into a fresh folder.
+(RothC on Broadbalk, a linear model, and Millennial on a generated 30-year forcing, a nonlinear one with
+daily steps), each run into a fresh folder. `--bin-before build/engine/alamod-engine` compares the light
+`alamod` with the full engine of the same build (what `alamod` was before the light executable).
 Prints the 1-minute load average, as other work on the machine changes the figures."""
 import argparse
 import os

@@ -1,4 +1,6 @@
-// alamod: soil and vegetation carbon from one site to the whole of France.
+// alamod-engine: soil and vegetation carbon from one site to the whole of France, every command, with MPI,
+// PETSc, GDAL and netCDF. Users type `alamod`, the light executable (light_main.cpp), which runs the
+// serial commands itself and execs this one, with the same arguments, for the others.
 //
 //   alamod --help                     what alamod does and its subcommands
 //   mpiexec -n 2 alamod run configs/france_default.toml --out results/france
