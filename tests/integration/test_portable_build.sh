@@ -262,7 +262,7 @@ check_configuration() {
   first="$(/usr/bin/python3 - "$b/compile_commands.json" <<'EOF'
 import json, shlex, sys
 for e in json.load(open(sys.argv[1])):
-    if "/grids/" in e["file"]:
+    if "/grids/" in e["file"] and "alamod_grids.dir" in e["command"]:  # not alamod_grids_plain (no netCDF)
         args = shlex.split(e["command"])
         incs = [a[2:] if a.startswith("-I") and len(a) > 2 else args[i + 1]
                 for i, a in enumerate(args) if a.startswith("-I") or a == "-isystem"]
@@ -272,10 +272,11 @@ EOF
 )"
   [ "$first" = "$ST/netcdf-c/include" ]
   check "$name: the staged parallel netCDF headers come first on the grid library's include path ($first)" $?
-  link="$(find "$b" -path '*/CMakeFiles/alamod.dir/link.txt' -exec cat {} \; 2>/dev/null)"
+  # the engine links them (alamod, the light executable, links none: test startup_light_executable)
+  link="$(find "$b" -path '*/CMakeFiles/alamod_engine_executable.dir/link.txt' -exec cat {} \; 2>/dev/null)"
   [ -n "$link" ] && ! grep -Eq "$DEBIAN_RE" <<<"$link" && grep -q "$ST/netcdf-c/lib/libnetcdf.so" <<<"$link" &&
     grep -q "$ST/hdf5/lib/libhdf5.so" <<<"$link" && grep -q "$ST/petsc/lib/" <<<"$link" && grep -q "$ST/gdal/lib/" <<<"$link"
-  check "$name: alamod's link line names the staged libraries only" $? "$(grep -Eo "$DEBIAN_RE" <<<"$link" | sort -u)"
+  check "$name: alamod-engine's link line names the staged libraries only" $? "$(grep -Eo "$DEBIAN_RE" <<<"$link" | sort -u)"
 }
 
 # --- A: explicit roots, built and run. -------------------------------------------------------------------
