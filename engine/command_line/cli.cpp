@@ -402,7 +402,8 @@ void add_evaluate_command(CLI::App& app, EvaluateCommand& evaluate) {
   cmd->add_option("--ensemble", eo.ensemble.members,
                   "draw N parameter sets from the --parameters file's posterior samples or covariance (as alamod run "
                   "--ensemble does) and shade each site plot of its model between the 5 and 95 % quantiles of the "
-                  "N simulated series; the metrics stay those of the file's own values")
+                  "N simulated series, and write their 5/50/95 % quantiles in simulated_series.csv (soc_p05, soc_p50, "
+                  "soc_p95, t ha-1); the metrics stay those of the file's own values")
       ->check(CLI::Range(2, 100000))
       ->needs("--parameters");
   cmd->add_option("--ensemble-seed", eo.ensemble.seed, "seed of the draws (the same band on any rank count)")

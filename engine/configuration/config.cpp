@@ -300,6 +300,18 @@ void read_spinup(const Reader& r, RunConfig& c) {
     r.fail("spinup.land_cover_map", "names " + c.spinup_land_cover_map + ", which does not exist or cannot be read "
                                     "(expected a categorical raster of the [land_use.*] codes)");
   c.spinup_method = r.choice("spinup.method", "equilibrium", {"equilibrium", "inverse", "scaled", "brute_force"});
+  if (c.spinup_method != "inverse" && c.spinup_method != "scaled") return;
+  // both need a linear model (the registry says which are): refused here, before anything runs or is written
+  std::vector<std::string> names = c.models;
+  if (names.empty()) names.push_back(c.model);
+  for (const auto& name : names) {
+    if (find_model(name).linear) continue;
+    std::string linear;
+    for (const auto& m : registered_models())
+      if (m.linear) linear += (linear.empty() ? "" : ", ") + m.info.name;
+    r.fail("spinup.method", "= \"" + c.spinup_method + "\" needs a linear model (" + linear + "); " + name +
+                                " is not linear (use \"equilibrium\" or \"brute_force\")");
+  }
 }
 
 /// run.soil_depth_cm

@@ -230,19 +230,28 @@ void run_ensemble(MPI_Comm comm, const RunConfig& cfg, const GridRunOptions& opt
         one.science_sha256 = grids::sha256_hex(one.science_sha256 + applied);
         GridRunOptions o = options;
         o.out_dir = options.out_dir + "/" + member_dir(k);
-        // one group's progress lines (several groups' would interleave); every group says which member it runs
+        // one group's lines (several groups' would interleave): the other groups print nothing
         o.quiet = options.quiet || group != 0;
+        o.silent = group != 0;
         int state = 1;
         if (!options.restart.empty()) {
           if (group_rank == 0) state = output_state(o.out_dir, cfg.output_name);
           MPI_Bcast(&state, 1, MPI_INT, 0, g.comm);
           if (state == 0) o.restart.clear();
         }
-        if (state != 2) {
-          if (group_rank == 0 && !options.quiet)
-            std::printf("== member %d of %d (group %d of %d, %d rank(s))\n", k + 1, e.members, group + 1, groups,
-                        group_size);
+        // only the world's rank 0 (group 0's first) writes to stdout: the round's members, then its own progress
+        if (rank == 0 && !options.quiet) {
+          const int last = std::min(e.members, groups * (round + 1));
+          if (last == k + 1)
+            std::printf("== member %d of %d (%d rank(s))%s\n", k + 1, e.members, group_size,
+                        state == 2 ? ": complete, kept" : "");
+          else
+            std::printf("== members %d-%d of %d, one per group of ranks (round %d of %d); member %d%s\n", k + 1, last,
+                        e.members, round + 1, rounds, k + 1,
+                        state == 2 ? ": complete, kept" : "'s progress below (the other groups run quietly)");
           std::fflush(stdout);
+        }
+        if (state != 2) {
           GridRun run(g.comm, std::move(one), o);
           run.run();
         }

@@ -62,7 +62,7 @@ GridRun::GridRun(MPI_Comm comm, RunConfig config, GridRunOptions options)
 GridRun::~GridRun() = default;
 
 void GridRun::log(const std::string& line) const {
-  if (rank_ == 0) {
+  if (rank_ == 0 && !opt_.silent) {
     std::printf("%s\n", line.c_str());
     std::fflush(stdout);
   }

@@ -54,6 +54,7 @@ struct GridRunOptions {
   std::string restart;        ///< "" fresh run, "latest" newest checkpoint in out_dir, or a checkpoint file
   std::string resume_command;  ///< the command that continues this run after a stop (printed then)
   std::string command;         ///< the command that made this run, with every option (the output's history)
+  bool silent = false;  ///< no lines on stdout at all (an ensemble's groups but the first: theirs would interleave)
 };
 
 /// Exit code of a run stopped by SIGTERM or SIGUSR1 after writing a checkpoint.

@@ -190,6 +190,7 @@ struct AmgSite {
 ModelBinding amg_binding() {
   ModelBinding b;
   b.info = models::amg::model_info();
+  b.linear = site_side::AmgSite::kLinear;
   b.make_grid_model = [](const RunConfig& cfg) -> std::unique_ptr<GridModel> {
     return grid_binding::make_cell_grid(cfg, grid_side::AmgTraits{}, models::amg::kParameterInfo, models::amg::validate);
   };

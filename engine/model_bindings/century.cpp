@@ -292,6 +292,7 @@ struct CenturySite {
 ModelBinding century_binding() {
   ModelBinding b;
   b.info = models::century::model_info();
+  b.linear = site_side::CenturySite::kLinear;
   b.make_grid_model = [](const RunConfig& cfg) -> std::unique_ptr<GridModel> {
     return grid_binding::make_cell_grid(cfg, grid_side::CenturyTraits{}, models::century::kParameterInfo, models::century::validate);
   };

@@ -130,6 +130,7 @@ struct IcbmSite {
 ModelBinding icbm_binding() {
   ModelBinding b;
   b.info = models::icbm::model_info();
+  b.linear = site_side::IcbmSite::kLinear;
   b.make_grid_model = [](const RunConfig& cfg) -> std::unique_ptr<GridModel> {
     return grid_binding::make_cell_grid(cfg, grid_side::IcbmTraits{}, models::icbm::kParameterInfo, models::icbm::validate);
   };

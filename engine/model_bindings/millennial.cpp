@@ -299,6 +299,7 @@ struct MillennialSite {
 ModelBinding millennial_binding() {
   ModelBinding b;
   b.info = models::millennial::model_info();
+  b.linear = site_side::MillennialSite::kLinear;
   b.make_grid_model = [](const RunConfig& cfg) -> std::unique_ptr<GridModel> {
     return grid_binding::make_cell_grid(cfg, grid_side::MillennialTraits{}, models::millennial::kParameterInfo, models::millennial::validate);
   };

@@ -303,6 +303,7 @@ struct MimicsSite {
 ModelBinding mimics_binding() {
   ModelBinding b;
   b.info = models::mimics::model_info();
+  b.linear = site_side::MimicsSite::kLinear;
   b.make_grid_model = [](const RunConfig& cfg) -> std::unique_ptr<GridModel> {
     grid_side::MimicsTraits t;
     // the simulated layer's depth unless the configuration sets the parameter

@@ -23,6 +23,9 @@ namespace alamod::engine {
 
 struct ModelBinding {
   models::ModelInfo info;  ///< name, step, pools, inputs, parameter table
+  /// Whether one step is affine in the state (the binding's kLinear): spinup.method "inverse" and "scaled"
+  /// need a linear model, and the configuration refuses them for the others when it is read.
+  bool linear = false;
   /// [in] cfg: the run (cfg.model_parameters already checked against info.parameters).
   /// Returns the model bound to the grid run (engine/model_bindings/grid_model.hpp).
   std::unique_ptr<GridModel> (*make_grid_model)(const RunConfig& cfg);

@@ -642,6 +642,7 @@ struct RothcSite {
 ModelBinding rothc_binding() {
   ModelBinding b;
   b.info = models::rothc::model_info();
+  b.linear = site_side::RothcSite::kLinear;
   b.make_grid_model = [](const RunConfig& cfg) -> std::unique_ptr<GridModel> {
     return std::make_unique<grid_side::RothcGrid>(cfg);
   };

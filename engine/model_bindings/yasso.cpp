@@ -216,6 +216,7 @@ template <models::yasso::Parameters (*defaults)()>
 ModelBinding yasso_binding(models::ModelInfo info) {
   ModelBinding b;
   b.info = std::move(info);
+  b.linear = grid_side::YassoTraits::kLinear;
   b.make_grid_model = [](const RunConfig& cfg) -> std::unique_ptr<GridModel> {
     grid_side::YassoTraits t;
     t.p = defaults();

@@ -756,12 +756,19 @@ void write_metrics_csv(const std::string& path, const std::vector<Series>& serie
 }
 
 void write_series_csv(const std::string& path, const std::vector<Series>& series) {
-  std::string csv = "model,parameters,site,treatment,year,soc\n,,,,yr,t ha-1\n";
+  // soc_p05/p50/p95: the --ensemble members' quantiles, on the rows of the model the ensemble was drawn for
+  std::string csv = "model,parameters,site,treatment,year,soc,soc_p05,soc_p50,soc_p95\n,,,,yr,t ha-1,t ha-1,t ha-1,t ha-1\n";
   for (const auto& s : series) {
     const std::string prefix = csv_field(s.model) + "," + csv_field(s.parameters) + "," + csv_field(s.site) + "," +
                                csv_field(s.treatment) + ",";
-    for (const auto& [t, v] : s.simulated_curve)
-      csv += prefix + fmt_fixed(t - 1.0, 0) + "," + exact_number(v) + "\n";  // curve time = end of the year
+    const bool banded = s.band.size() == s.simulated_curve.size() && s.band_median.size() == s.band.size();
+    for (std::size_t i = 0; i < s.simulated_curve.size(); ++i) {
+      const auto& [t, v] = s.simulated_curve[i];
+      csv += prefix + fmt_fixed(t - 1.0, 0) + "," + exact_number(v);  // curve time = end of the year
+      csv += banded ? "," + exact_number(s.band[i][1]) + "," + exact_number(s.band_median[i]) + "," +
+                          exact_number(s.band[i][2]) + "\n"
+                    : ",,,\n";
+    }
   }
   write_output_atomically(path, csv);
 }

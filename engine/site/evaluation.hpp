@@ -41,6 +41,7 @@ struct Series {
   /// evaluate --ensemble: at each time of simulated_curve, the 5 and 95 % quantiles of the members' simulated
   /// stocks (time, p05, p95; t ha-1); empty without an ensemble
   std::vector<std::array<double, 3>> band;
+  std::vector<double> band_median;  ///< the members' 50 % quantile at each time of band (t ha-1)
   int band_members = 0;
 };
 

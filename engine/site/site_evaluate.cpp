@@ -233,6 +233,7 @@ void add_ensemble_band(Series& s, const std::string& model, const SiteTreatment&
   for (std::size_t t = 0; t < at.size(); ++t) {
     std::sort(at[t].begin(), at[t].end());
     s.band.push_back({s.simulated_curve[t].first, sorted_quantile(at[t], 0.05), sorted_quantile(at[t], 0.95)});
+    s.band_median.push_back(sorted_quantile(at[t], 0.5));
   }
   s.band_members = static_cast<int>(draws.values.size());
 }
@@ -249,7 +250,8 @@ std::string pack(const std::vector<Series>& all) {
       os << p.time_years << ' ' << p.observed << ' ' << p.simulated << ' ' << p.observed_sd << ' ' << p.observed_lower
          << ' ' << p.observed_upper << '\n';
     for (const auto& c : s.simulated_curve) os << c.first << ' ' << c.second << '\n';
-    for (const auto& b : s.band) os << b[0] << ' ' << b[1] << ' ' << b[2] << '\n';
+    for (std::size_t i = 0; i < s.band.size(); ++i)
+      os << s.band[i][0] << ' ' << s.band[i][1] << ' ' << s.band[i][2] << ' ' << s.band_median[i] << '\n';
   }
   return os.str();
 }
@@ -292,8 +294,10 @@ std::vector<Series> unpack(const std::string& text) {
     }
     for (size_t i = 0; i < nb; ++i) {
       std::array<double, 3> b{};
-      is >> b[0] >> b[1] >> b[2];
+      double median = 0.0;
+      is >> b[0] >> b[1] >> b[2] >> median;
       s.band.push_back(b);
+      s.band_median.push_back(median);
     }
     std::getline(is, head);  // end of the last line
     out.push_back(std::move(s));

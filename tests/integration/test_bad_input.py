@@ -469,12 +469,24 @@ def bad_grid_cases(args, case):
                                                   "--set", "rothc.soil_depth_cm=30.0"],
                  ["rothc.soil_depth_cm", "run.soil_depth_cm"], case.out("icbm_typo"))
     cfg = case.config("mimics_inverse", model="mimics")
+    # refused when the configuration is read: no output folder, within seconds (the spin-up never ran)
+    def failed_fast(out_dir):
+        return lambda r, msg: ((["created %s" % out_dir] if os.path.lexists(out_dir) else []) +
+                               (["took %.1f s, expected < 5 s" % r.seconds] if r.seconds >= 5.0 else []))
     expect_error(args, "inverse_spinup_nonlinear_model", ["run", cfg, "--out", case.out("mimics_inverse"),
                                                           "--set", "spinup.method=\"inverse\""],
-                 ["inverse", "linear model", "mimics"], case.out("mimics_inverse"))
-    expect_error(args, "scaled_start_nonlinear_model", ["run", cfg, "--out", case.out("mimics_inverse"),
+                 ["spinup.method", "inverse", "linear model", "mimics"], case.out("mimics_inverse"),
+                 extra=failed_fast(case.out("mimics_inverse")))
+    expect_error(args, "scaled_start_nonlinear_model", ["run", cfg, "--out", case.out("mimics_scaled"),
                                                         "--set", "spinup.method=\"scaled\""],
-                 ["spinup.method = \"scaled\"", "linear model"], case.out("mimics_inverse"))
+                 ["--set 'spinup.method=\"scaled\"'", "spinup.method", "\"scaled\"", "linear model", "mimics"],
+                 case.out("mimics_scaled"), extra=failed_fast(case.out("mimics_scaled")))
+    scaled = case.config("mimics_scaled_in_file", model="millennial")
+    text = open(scaled).read()
+    open(scaled, "w").write(text.replace("[spinup]\n", "[spinup]\nmethod = \"scaled\"\n", 1))
+    expect_error(args, "scaled_start_nonlinear_model_in_file", ["run", scaled, "--out", case.out("millennial_scaled")],
+                 [scaled + ":", "spinup.method", "\"scaled\"", "linear model", "millennial"],
+                 case.out("millennial_scaled"), extra=failed_fast(case.out("millennial_scaled")))
 
     # 10-21. bad `--set` values on an otherwise valid configuration: (case, folder, overrides, expected words)
     clay = case.inputs["clay"]

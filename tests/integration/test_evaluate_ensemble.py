@@ -7,8 +7,10 @@ Evaluates RothC and ICBM on the shipped Broadbalk and Highfield bare-fallow pack
 the ensemble tests (tests/data/ensemble/rothc_fit.toml: a covariance of k_hum and k_rpm) and --ensemble 20, on 1 and
 2 ranks, and once without --ensemble. Checks: every RothC plot has a band and no ICBM plot has one; the bands are
 the same on 1 and 2 ranks and move with the seed; the RothC line (the file's own values) lies inside its band in
-most years; metrics.csv and simulated_series.csv are those of the run without the ensemble; headless Chromium draws
-the band (pixels of its shade counted in a screenshot); --ensemble without --parameters is refused.
+most years; metrics.csv and the stocks of simulated_series.csv are those of the run without the ensemble, whose
+soc_p05/p50/p95 columns hold the members' quantiles on the RothC rows only (the same on 1 and 2 ranks, bracketing
+the stock on 90 % of the rows or more, p05 <= p50 <= p95); headless Chromium draws the band (pixels of its shade counted in a screenshot); --ensemble
+without --parameters is refused.
 """
 import os
 import re
@@ -51,9 +53,29 @@ def main():
     check("no band without --ensemble", not bands["plain"])
     check("the bands the same on 1 and 2 ranks", bands["np1"] == bands["np2"])
     check("the bands move with the seed", bands["np1"] != bands["seed4"] and len(bands["seed4"]) == plots)
-    for name in ("metrics.csv", "simulated_series.csv"):
-        same = open(os.path.join(out["np1"], name), "rb").read() == open(os.path.join(out["plain"], name), "rb").read()
-        check("%s unchanged by the ensemble" % name, same)
+    same = open(os.path.join(out["np1"], "metrics.csv"), "rb").read() == \
+        open(os.path.join(out["plain"], "metrics.csv"), "rb").read()
+    check("metrics.csv unchanged by the ensemble", same)
+    # simulated_series.csv: the same stocks, and the members' quantiles on the RothC rows only
+    series = {k: [line.split(",") for line in open(os.path.join(v, "simulated_series.csv")).read().splitlines()]
+              for k, v in out.items()}
+    head = ["model", "parameters", "site", "treatment", "year", "soc", "soc_p05", "soc_p50", "soc_p95"]
+    check("simulated_series.csv: the quantile columns, in t ha-1", all(
+        rows[0] == head and rows[1] == ["", "", "", "", "yr"] + ["t ha-1"] * 4 for rows in series.values()),
+        series["np1"][:2])
+    check("simulated_series.csv: the stocks unchanged by the ensemble",
+          [r[:6] for r in series["np1"][2:]] == [r[:6] for r in series["plain"][2:]] and len(series["np1"]) > 300)
+    check("simulated_series.csv: no quantiles without --ensemble", all(r[6:] == ["", "", ""] for r in series["plain"][2:]))
+    check("simulated_series.csv: no quantiles on the ICBM rows",
+          all(r[6:] == ["", "", ""] for r in series["np1"][2:] if r[0] == "icbm"))
+    check("simulated_series.csv: the same on 1 and 2 ranks", series["np1"] == series["np2"])
+    check("simulated_series.csv: the quantiles move with the seed", series["np1"] != series["seed4"])
+    rothc = [[float(x) for x in r[5:]] for r in series["np1"][2:] if r[0] == "rothc"]
+    bracketed = sum(p05 <= soc <= p95 for soc, p05, p50, p95 in rothc)
+    check("simulated_series.csv: p05 <= p50 <= p95 on every RothC row", rothc and
+          all(p05 <= p50 <= p95 for _, p05, p50, p95 in rothc), len(rothc))
+    check("simulated_series.csv: p05 <= soc <= p95 on 90 % of the RothC rows or more",
+          len(rothc) > 300 and bracketed >= 0.9 * len(rothc), "%d of %d" % (bracketed, len(rothc)))
     # the line of the file's own values inside its band (SVG y grows downwards: p95 above, p05 below)
     lines = re.findall(r'<path class="sim" data-model="rothc" d="([^"]+)"', html["np1"])
     inside = total = 0
