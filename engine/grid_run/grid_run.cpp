@@ -92,8 +92,10 @@ void GridRun::run() {
     PhaseTimer timer(times_.input, ev.input);
     partition_land();
     read_static_layers();
-    if (cfg_.totals && !cfg_.scenarios.enabled())  // scenarios: one per phase (scenario_phases.cpp)
+    if (cfg_.totals && !cfg_.scenarios.enabled()) {  // scenarios: one per phase (scenario_phases.cpp)
       totals_ = std::make_unique<RunTotals>(comm_, cfg_, opt_.out_dir, *partition_, cells_, tiles_.fraction);
+      totals_->set_silent(opt_.silent);
+    }
     open_forcing();
   }
   const double t = MPI_Wtime();

@@ -168,6 +168,7 @@ void GridRun::run_scenarios() {
       const std::string dir = opt_.out_dir + "/historical";
       grids::on_rank0(comm_, [&] { create_output_folder(dir); });
       totals_ = std::make_unique<RunTotals>(comm_, cfg_, dir, *partition_, cells_, tiles_.fraction);
+      totals_->set_silent(opt_.silent);
     }
     simulate();
     write_branch_checkpoint();
@@ -353,6 +354,7 @@ void GridRun::run_scenario(const scenario::Scenario& s, bool resume) {
     const std::string dir = opt_.out_dir + "/" + s.name;
     grids::on_rank0(comm_, [&] { create_output_folder(dir); });
     totals_ = std::make_unique<RunTotals>(comm_, cfg_, dir, *partition_, cells_, tiles_.fraction);
+    totals_->set_silent(opt_.silent);
   }
   simulate();
   plan_.reset();

@@ -77,7 +77,7 @@ RunTotals::RunTotals(MPI_Comm comm, const RunConfig& cfg, const std::string& out
 RunTotals::~RunTotals() = default;
 
 void RunTotals::log(const std::string& line) const {
-  if (rank_ != 0) return;
+  if (rank_ != 0 || silent_) return;
   std::printf("%s\n", line.c_str());
   std::fflush(stdout);
 }

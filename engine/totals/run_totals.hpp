@@ -56,6 +56,8 @@ class RunTotals {
   /// `biomass`: the vegetation's totals (rank 0), shown in the report beside the soil's; null without vegetation.
   void finish(const std::string& output_path, int first_year_index, const std::map<std::string, std::string>& attributes,
               const TotalsTable* biomass = nullptr);
+  /// No lines on stdout (an ensemble's groups but the first: GridRunOptions::silent).
+  void set_silent(bool silent) { silent_ = silent; }
   /// Seconds spent in the totals and the report on this rank.
   double seconds() const { return seconds_; }
 
@@ -70,6 +72,7 @@ class RunTotals {
   void log(const std::string& line) const;
   MPI_Comm comm_;
   int rank_ = 0;
+  bool silent_ = false;
   std::string out_dir_;
   std::string start_label_;  ///< "1 January 1990"
   decomposition::LandPartition home_;
