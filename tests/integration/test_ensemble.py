@@ -8,7 +8,8 @@ ranks as members x cells (--ensemble-groups 0: 2 groups of 1 rank), 2 members wi
 3 members on 3 ranks twice: as 3 groups of 1 rank and as 1 group of 3. Checks: ensemble_parameters.csv lists
 the members' values, the first ones the same in every run; each member's output records its parameters (the
 global attribute alamod_model_parameters) and members 1-3 are bitwise the same on 1, 2 and 3 ranks in every
-grouping, and so are their totals.csv; totals.csv and totals_quantiles.csv of the two 3-rank runs are the same
+grouping, and so are their totals.csv; only the world's rank 0 prints (as 3 groups, the lines of 1 run on stdout,
+as 1 group of all 3); totals.csv and totals_quantiles.csv of the two 3-rank runs are the same
 bytes; totals.csv is every member's totals.csv with the member number first; totals_quantiles.csv holds numpy's
 5, 50 and 95 % quantiles (linear interpolation) of the members' values of every row; report.html draws the
 national median inside its shaded 5-95 % band (checked in its SVG and in a headless Chromium screenshot) with
@@ -79,6 +80,10 @@ def main():
         r = run(args, 3, ["--out", out3[groups], "--parameters", fit, "--ensemble", "3", "--ensemble-seed", "11",
                           "--ensemble-groups", groups])
         check("3 members on 3 ranks, %s group(s)" % groups, r.returncode == 0, r.stderr[-800:])
+        # only the world's rank 0 prints: the first group's member as 3 groups (no interleaved lines), all 3 as 1
+        starts = r.stdout.count("MPI rank(s), configuration")
+        check("3 members on 3 ranks, %s group(s): %s run's lines on stdout" % (groups, "1" if groups == "3" else "every"),
+              starts == (1 if groups == "3" else 3), "%d runs' lines:\n%s" % (starts, r.stdout[-1500:]))
     p2 = list(csv.DictReader(open(os.path.join(out2, "ensemble_parameters.csv"))))
     p1 = list(csv.DictReader(open(os.path.join(out1, "ensemble_parameters.csv"))))
     p3 = [list(csv.DictReader(open(os.path.join(out3[g], "ensemble_parameters.csv")))) for g in ("3", "1")]
