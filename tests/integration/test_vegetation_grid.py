@@ -26,7 +26,8 @@
       with input_factor 1.2 and cover crops on cropland (docs/SCENARIOS.md "With vegetation"). The baseline's file is
       bitwise a run without scenarios over 1993-1995 for every variable (its *Initial: the run's end of 1992); the scenario's vegetation is the baseline's
       bitwise (it starts from the branch's state); on the cells all cropland its fCarbonInput is 1.2 x fVegLitter +
-      the cover crops' 0.78 t C ha-1 yr-1, on the cells without cropland the baseline's bitwise; 1 and 3 ranks bitwise.
+      the cover crops' 0.78 t C ha-1 yr-1, on the cells without cropland the baseline's bitwise; 1 and 3 ranks bitwise
+      with cells moving every 2 years (in the historical years and the forward periods).
 """
 import argparse
 import os
@@ -342,10 +343,10 @@ def test_scenarios(a):
         f.write(text + SCENARIO_TABLES)
     sets = WINDOW + ['vegetation.soil_input="litter"', 'spinup.method="equilibrium"']
 
-    def go(cfg, ranks, out):
+    def go(cfg, ranks, out, more=()):
         cmd = ["mpiexec", "-n", str(ranks), a.alamod, "run", cfg, "--out", out, "--overwrite", "--quiet",
                "--set", "run.end_year=1995"]
-        for s in sets:
+        for s in sets + list(more):
             cmd += ["--set", s]
         return subprocess.run(cmd, env=ENV, capture_output=True, text=True, timeout=600)
 
@@ -355,7 +356,7 @@ def test_scenarios(a):
     outs = []
     for n in (1, 3):
         out = os.path.join(a.work, "scenarios_np%d" % n)
-        r = go(scen_cfg, n, out)
+        r = go(scen_cfg, n, out, MOVING)
         check("litter to the soil with a scenario's interventions on %d rank(s)" % n, r.returncode == 0, r.stderr[-1500:])
         outs.append(out)
     if not all(results):
