@@ -341,6 +341,9 @@ class GridRun {
   std::string phase_;  ///< "" (a run without scenarios), "historical" or the scenario's name
   const scenario::Scenario* scenario_ = nullptr;  ///< the forward phase's scenario, nullptr otherwise
   std::unique_ptr<scenario::InterventionPlan> plan_;  ///< the forward phase's
+  /// this year's change of the scenario's interventions, kept for step_year where the vegetation's litter goes to
+  /// the soil (vegetation_with_scenario composes the two); unused otherwise
+  InputChange scenario_change_;
   std::vector<std::unique_ptr<scenario::InterventionPlan>> plans_;  ///< per scenario, made before the historical years
   std::unique_ptr<grids::MonthlyForcing> scenario_forcing_;  ///< a scenario's climate file (nullptr: forcing_)
   std::vector<std::unique_ptr<grids::MonthlyForcing>> forcings_;  ///< per scenario, opened before the historical years

@@ -104,9 +104,6 @@ void GridRun::run_scenarios() {
   // a model that cannot take the interventions is refused before anything is computed
   bool interventions = false;
   for (const auto& s : set.scenarios) interventions = interventions || !s.interventions.empty();
-  if (interventions && vegetation_ && cfg_.vegetation.litter_to_soil)
-    throw InputError(cfg_.path + ": scenarios with interventions and [vegetation] litter to the soil both set the soil "
-                     "model's inputs: not supported together yet (run the scenarios without the vegetation coupling)");
   if (interventions) {
     InputChange probe;
     probe.plant_factor.assign(tiles_.tiles(), 1.0);
@@ -358,6 +355,7 @@ void GridRun::run_scenario(const scenario::Scenario& s, bool resume) {
   }
   simulate();
   plan_.reset();
+  scenario_change_ = InputChange{};
   scenario_forcing_.reset();
 }
 
@@ -365,7 +363,9 @@ void GridRun::apply_scenario_inputs(int year) {
   if (!plan_) return;
   InputChange change;
   plan_->change_for(year, change);
-  apply_change(change, "scenario " + phase_);
+  // with the vegetation's litter as the soil's input, step_year sets the two composed (vegetation_with_scenario)
+  if (vegetation_ && cfg_.vegetation.litter_to_soil) scenario_change_ = std::move(change);
+  else apply_change(change, "scenario " + phase_);
 }
 
 void GridRun::apply_change(const InputChange& change, const std::string& what) {

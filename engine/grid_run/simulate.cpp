@@ -335,14 +335,29 @@ void GridRun::step_year(int year) {
   PhaseTimer timer(times_.compute, phase_events().compute);
   const double t = MPI_Wtime();
   const CellClimate tile_climate(climate_, tile_row_);  // each tile reads its forcing cell's climate, no copy
-  // the vegetation's year first: its litter is the soil's input (the one place a change of inputs is set)
+  // the vegetation's year first: its litter is the soil's input, in a scenario's forward period with the
+  // scenario's interventions on top (vegetation_with_scenario; docs/SCENARIOS.md "With vegetation")
+  const InputChange* scenario = plan_ ? &scenario_change_ : nullptr;
   if (vegetation_)
     collectively(comm_, [&] {
       const InputChange change = vegetation_->vegetation_input_change(year, tile_climate, model_->input_scale());
-      if (cfg_.vegetation.litter_to_soil) model_->set_input_change(change);
+      if (!cfg_.vegetation.litter_to_soil) return;
+      if (!scenario) {
+        model_->set_input_change(change);
+        return;
+      }
+      try {
+        model_->set_input_change(vegetation_with_scenario(change, *scenario));
+      } catch (const InputError&) {
+        throw;
+      } catch (const std::runtime_error& e) {
+        throw InputError(cfg_.path + ": scenario " + phase_ + ": model " + cfg_.model +
+                         " cannot apply interventions (" + e.what() + "); run the scenarios with a model that takes them");
+      }
     });
   model_->step_year(year, tile_climate, tile_fluxes_);
-  if (vegetation_ && cfg_.vegetation.litter_to_soil) collectively(comm_, [&] { vegetation_->check_soil_input(year, tile_fluxes_.input, model_->input_scale()); });
+  if (vegetation_ && cfg_.vegetation.litter_to_soil)
+    collectively(comm_, [&] { vegetation_->check_soil_input(year, tile_fluxes_.input, model_->input_scale(), scenario); });
   tiles_.to_cells(tile_fluxes_.input, fluxes_.input);
   tiles_.to_cells(tile_fluxes_.rh, fluxes_.rh);
   tiles_.to_cells(tile_fluxes_.leaching, fluxes_.leaching);

@@ -493,18 +493,51 @@ InputChange VegetationCoupling::vegetation_input_change(int year, const CellClim
   return change;
 }
 
+InputChange vegetation_with_scenario(const InputChange& vegetation, const InputChange& scenario) {
+  InputChange out;
+  const std::size_t n = vegetation.plant_factor.size();
+  auto at = [](const std::vector<double>& v, std::size_t t, double none) { return v.empty() ? none : v[t]; };
+  out.plant_factor.assign(n, 1.0);
+  for (std::size_t t = 0; t < n; ++t)
+    out.plant_factor[t] = vegetation.plant_factor[t] * at(scenario.plant_factor, t, 1.0);
+  for (int k = 0; k < kAddedInputKinds; ++k) {
+    const auto& v = vegetation.added[static_cast<std::size_t>(k)];
+    const auto& s = scenario.added[static_cast<std::size_t>(k)];
+    if (v.empty() && s.empty()) continue;
+    auto& a = out.added[static_cast<std::size_t>(k)];
+    a.assign(n, 0.0);
+    for (std::size_t t = 0; t < n; ++t) {
+      // the litter, the tile's plant input, times the scenario's plant factor (where the tile has vegetation: its
+      // static plant input is replaced, plant_factor 0); then the scenario's addition of the same kind
+      const double litter = at(v, t, 0.0);
+      a[t] = litter * at(scenario.plant_factor, t, 1.0) + at(s, t, 0.0);
+    }
+  }
+  out.decomposition_factor = scenario.decomposition_factor;
+  return out;
+}
+
 void VegetationCoupling::check_soil_input(int year, const std::vector<double>& tile_input,
-                                          const std::vector<double>& input_scale) const {
+                                          const std::vector<double>& input_scale, const InputChange* scenario) const {
+  auto at = [](const std::vector<double>& v, std::size_t t, double none) { return v.empty() ? none : v[t]; };
   for (std::size_t t = 0; t < kind_.size(); ++t) {
     if (kind_[t] == none) continue;
     const double manure = fym_[t] * (t < input_scale.size() ? input_scale[t] : 1.0);
     const double litter = soil_scale_.size() == kind_.size() ? soil_scale_[t] * litter_[t] : litter_[t];
-    const double expected = litter + manure;
+    double factor = 1.0, added = 0.0;  // the scenario's, this year
+    if (scenario) {
+      factor = at(scenario->plant_factor, t, 1.0);
+      for (const auto& a : scenario->added) added += at(a, t, 0.0);
+    }
+    const double expected = litter * factor + manure + added;
     if (!(std::fabs(tile_input[t] - expected) <= v_.balance_tolerance * std::max(1.0, expected)))
       throw InputError("vegetation and soil of " + std::to_string(year) + " at land " + describe_(t) +
                        ": the soil's input " + format_number("%.9g", tile_input[t]) +
                        " t C ha-1 yr-1 is not the vegetation's litter " + format_number("%.9g", litter_[t]) +
                        (litter != litter_[t] ? " times the inverse spin-up's factor " + format_number("%.9g", soil_scale_[t]) : std::string()) +
+                       (scenario ? " times the scenario's plant factor " + format_number("%.9g", factor) +
+                                       " plus the scenario's added carbon " + format_number("%.9g", added)
+                                 : std::string()) +
                        " plus the class's manure " + format_number("%.9g", manure) +
                        " (carbon created or lost between vegetation and soil)");
   }

@@ -35,6 +35,16 @@ class LandMigration;
 
 namespace alamod::engine {
 
+/// The soil's change of inputs in a scenario's forward period of a vegetation-coupled run (docs/SCENARIOS.md
+/// "With vegetation", docs/VEGETATION.md "Scenarios"): `vegetation` (vegetation_input_change: plant_factor 0 and
+/// the litter added by kind on the vegetated tiles, plant_factor 1 elsewhere) with `scenario`'s interventions
+/// (InterventionPlan::change_for) on top, both per tile. On a vegetated tile the litter is the tile's plant input,
+/// so the scenario's plant factor multiplies every kind of litter (plant, grass, woody) and the static input stays
+/// replaced; elsewhere it multiplies the static plant input as without vegetation. The carbon the scenario adds
+/// (cover crops, manure, woody, ...) is added to the litter of the same kind; its decomposition factor is kept.
+/// An empty vector of either stands for its default (factor 1, nothing added).
+InputChange vegetation_with_scenario(const InputChange& vegetation, const InputChange& scenario);
+
 class VegetationCoupling {
  public:
   /// Resolves the species sets and reads vegetation.forest_table; InputError naming the key or the file.
@@ -73,8 +83,10 @@ class VegetationCoupling {
 
   /// After the soil's year: every vegetated tile's soil input (t ha-1 yr-1, per tile) must be its litter plus
   /// its class's manure times the model's input scale (nothing created or lost between vegetation and soil);
-  /// InputError naming the tile.
-  void check_soil_input(int year, const std::vector<double>& tile_input, const std::vector<double>& input_scale) const;
+  /// in a scenario's forward period (`scenario`: its change this year, per tile) the litter times the scenario's
+  /// plant factor plus the carbon it adds (vegetation_with_scenario). InputError naming the tile.
+  void check_soil_input(int year, const std::vector<double>& tile_input, const std::vector<double>& input_scale,
+                        const InputChange* scenario = nullptr) const;
 
   /// The output's vegetation variables (CMIP names: cVeg, cLeaf, cWood, cRoot, cLitter, gpp, npp, fVegLitter,
   /// fHarvest; alamod's: fWoodProduction, fVegRemovals, fVegMortality).

@@ -21,6 +21,13 @@
       the soil spun up on the vegetation's litter (vegetation.soil_spinup = "litter", the default) against the static
       raster ("static"), 1990-1999 on 2 ranks: the inverse spin-up starts both from the observed stocks; the static
       one jumps (> 3 % in ten years), the litter one drifts less than 0.5 % (inverse; 1 % equilibrium).
+  test_vegetation_grid.py scenarios --alamod PATH --source-dir DIR --work DIR
+      litter to the soil with [scenarios] (branch 1993) on the 40 x 40 window, 1990-1995: a baseline and a scenario
+      with input_factor 1.2 and cover crops on cropland (docs/SCENARIOS.md "With vegetation"). The baseline's file is
+      bitwise a run without scenarios over 1993-1995 for every variable (its *Initial: the run's end of 1992); the scenario's vegetation is the baseline's
+      bitwise (it starts from the branch's state); on the cells all cropland its fCarbonInput is 1.2 x fVegLitter +
+      the cover crops' 0.78 t C ha-1 yr-1, on the cells without cropland the baseline's bitwise; 1 and 3 ranks bitwise
+      with cells moving every 2 years (in the historical years and the forward periods).
 """
 import argparse
 import os
@@ -309,16 +316,106 @@ def test_spinup(a):
     check("equilibrium spin-up on the litter: drift %+.3f %% below 1 %%" % d_eq, abs(d_eq) < 1.0)
 
 
+SCENARIO_TABLES = """
+[scenarios]
+branch_year = 1993
+
+[scenario.more_input]
+description = "cropland: its litter x 1.2 and cover crops"
+[[scenario.more_input.intervention]]
+input_factor = 1.2
+classes = ["cropland"]
+[[scenario.more_input.intervention]]
+practice = "cover_crops"
+classes = ["cropland"]
+"""
+
+
+def test_scenarios(a):
+    os.makedirs(a.work, exist_ok=True)
+    text = open(os.path.join(a.source_dir, "configs/france_vegetation.toml")).read()
+    text = text.replace('"../data/', '"' + os.path.join(a.source_dir, "data") + "/")
+    plain_cfg = os.path.join(a.work, "plain.toml")
+    scen_cfg = os.path.join(a.work, "scenarios.toml")
+    with open(plain_cfg, "w") as f:
+        f.write(text)
+    with open(scen_cfg, "w") as f:
+        f.write(text + SCENARIO_TABLES)
+    sets = WINDOW + ['vegetation.soil_input="litter"', 'spinup.method="equilibrium"']
+
+    def go(cfg, ranks, out, more=()):
+        cmd = ["mpiexec", "-n", str(ranks), a.alamod, "run", cfg, "--out", out, "--overwrite", "--quiet",
+               "--set", "run.end_year=1995"]
+        for s in sets + list(more):
+            cmd += ["--set", s]
+        return subprocess.run(cmd, env=ENV, capture_output=True, text=True, timeout=600)
+
+    plain = os.path.join(a.work, "plain")
+    r = go(plain_cfg, 2, plain)
+    check("litter to the soil without scenarios on 2 ranks", r.returncode == 0, r.stderr[-1500:])
+    outs = []
+    for n in (1, 3):
+        out = os.path.join(a.work, "scenarios_np%d" % n)
+        r = go(scen_cfg, n, out, MOVING)
+        check("litter to the soil with a scenario's interventions on %d rank(s)" % n, r.returncode == 0, r.stderr[-1500:])
+        outs.append(out)
+    if not all(results):
+        return
+    for name in ("historical.nc", "baseline.nc", "more_input.nc"):
+        ref = read_vars(os.path.join(outs[0], name))
+        got = read_vars(os.path.join(outs[1], name))
+        differ = [k for k in ref if k not in got or ref[k].tobytes() != got[k].tobytes()]
+        check("3 ranks: every variable of %s bitwise the 1-rank run's" % name, not differ, differ)
+    p = read_vars(os.path.join(plain, "carbon_yearly.nc"))
+    b = read_vars(os.path.join(outs[0], "baseline.nc"))
+    s = read_vars(os.path.join(outs[0], "more_input.nc"))
+    nt = len(p["time"])
+    differ = []
+    for k, v in p.items():
+        if k not in b:
+            differ.append(k + " (missing)")
+        elif v.ndim and v.shape[0] == nt and b[k].shape[0] == nt - 3:
+            if v[3:].tobytes() != b[k].tobytes():
+                differ.append(k)
+        elif k.endswith("Initial") and k[:-len("Initial")] in p:
+            # the baseline starts at the branch: its initial state is the plain run's at the end of 1992
+            if b[k].tobytes() != p[k[:-len("Initial")]][2].tobytes():
+                differ.append(k)
+        elif v.tobytes() != b[k].tobytes():
+            differ.append(k)
+    check("baseline.nc: every variable bitwise the run without scenarios over 1993-1995 (cSoilInitial, "
+          "cSoilTileInitial, cVegInitial: its end of 1992)", not differ, differ)
+    veg = [k for k in ("cVeg", "cLeaf", "cWood", "cRoot", "gpp", "npp", "fVegLitter", "fHarvest") if k in b]
+    same = [k for k in veg if s[k].tobytes() == b[k].tobytes()]
+    check("the scenario's vegetation is the baseline's bitwise (from the branch's state): %s" % ", ".join(veg),
+          same == veg and len(veg) >= 6, veg)
+    seconds = np.array([(366 if y % 4 == 0 else 365) * 86400.0 for y in range(1993, 1996)])[:, None, None]
+    crop = s["area_fraction"][0]  # (landcover, y, x): cropland first
+    land = np.isfinite(b["cSoil"][0]) & (b["cSoil"][0] < 1e19)
+    all_crop = land & (crop > 0.999999)
+    no_crop = land & (crop == 0.0)
+    litter = s["fVegLitter"] * seconds * 10.0  # t C ha-1 yr-1
+    expected = 1.2 * litter + 0.78
+    err = np.abs(s["fCarbonInput"] - expected)[:, all_crop]
+    check("on %d cells all cropland: the soil's input = 1.2 x litter + 0.78 cover crops (max error %.3g t C ha-1 yr-1)"
+          % (all_crop.sum(), err.max() if err.size else -1), all_crop.sum() >= 10 and err.max() <= 1e-9 * expected.max(),
+          err.max() if err.size else "no cell")
+    check("on %d cells without cropland: the soil's input is the baseline's bitwise" % no_crop.sum(),
+          no_crop.sum() >= 10 and s["fCarbonInput"][:, no_crop].tobytes() == b["fCarbonInput"][:, no_crop].tobytes())
+    more = s["cSoil"][-1][land & (crop > 0)].astype(float).sum() - b["cSoil"][-1][land & (crop > 0)].astype(float).sum()
+    check("more soil carbon than the baseline where there is cropland (%.4g)" % more, more > 0)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("what", choices=["ranks", "restart", "bad-input", "ign", "coupled", "spinup"])
+    ap.add_argument("what", choices=["ranks", "restart", "bad-input", "ign", "coupled", "spinup", "scenarios"])
     ap.add_argument("--alamod", required=True)
     ap.add_argument("--source-dir", required=True)
     ap.add_argument("--work", required=True)
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     {"ranks": test_ranks, "restart": test_restart, "bad-input": test_bad_input, "ign": test_ign,
-     "coupled": test_coupled, "spinup": test_spinup}[a.what](a)
+     "coupled": test_coupled, "spinup": test_spinup, "scenarios": test_scenarios}[a.what](a)
     print("%d of %d checks passed" % (sum(results), len(results)))
     return 0 if results and all(results) else 1
 

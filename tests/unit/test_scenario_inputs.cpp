@@ -5,7 +5,8 @@
 // pools hold exactly what entered); (d) the yearly carbon balance holds with additions, their carbon counted in
 // the input flux; (e) a decomposition factor d slows the loss of a first-order pool without input by exactly d in
 // the exponent (linear models), and lowers the respiration (nonlinear ones). Each model is its own ctest
-// (scenario_inputs_NAME), on three cells of two classes, the models' own grid bindings (make_grid_model).
+// (scenario_inputs_NAME), on three cells of two classes, the models' own grid bindings (make_grid_model). With
+// scenario_inputs_rothc: the composition of the vegetation's litter with a scenario's change (vegetation_with_scenario).
 #include <gtest/gtest.h>
 
 #include <array>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "engine/configuration/config.hpp"
+#include "engine/grid_run/vegetation_coupling.hpp"
 #include "engine/model_bindings/grid_model.hpp"
 #include "engine/model_bindings/model_binding.hpp"
 #include "engine/model_bindings/scenario_inputs.hpp"
@@ -372,6 +374,36 @@ TEST_P(ScenarioInputs, RefusesAChangeThatDoesNotFit) {
 
 // RothC: cover crops count the soil as covered from September to February (its plant-cover rate modifier 0.6):
 // the crop class is bare from September to February, so a cover crop, however small, slows its decomposition
+// The vegetation's litter with a scenario's interventions on top (vegetation_with_scenario; docs/SCENARIOS.md "With
+// vegetation"): on the vegetated tiles (0, 1) the plant factor multiplies every kind of litter and the static input
+// stays replaced; the additions add by kind; the tile without vegetation (2) takes the scenario's change as is.
+TEST(ScenarioInputsrothc, VegetationLitterWithScenario) {
+  InputChange veg;
+  veg.plant_factor = {0.0, 0.0, 1.0};
+  veg.added[static_cast<std::size_t>(AddedInput::plant)] = {2.0, 0.5, 0.0};
+  veg.added[static_cast<std::size_t>(AddedInput::woody)] = {0.0, 1.5, 0.0};
+  veg.added[static_cast<std::size_t>(AddedInput::grass)] = {0.0, 0.0, 0.0};
+  InputChange sc;
+  sc.plant_factor = {1.2, 1.0, 1.1};
+  sc.added[static_cast<std::size_t>(AddedInput::cover_crop)] = {0.78, 0.0, 0.0};
+  sc.added[static_cast<std::size_t>(AddedInput::woody)] = {0.0, 0.25, 0.3};
+  sc.decomposition_factor = {0.9, 1.0, 1.0};
+  const InputChange c = vegetation_with_scenario(veg, sc);
+  EXPECT_EQ(c.plant_factor, (std::vector<double>{0.0, 0.0, 1.1}));
+  EXPECT_EQ(c.added[static_cast<std::size_t>(AddedInput::plant)], (std::vector<double>{2.0 * 1.2, 0.5, 0.0}));
+  EXPECT_EQ(c.added[static_cast<std::size_t>(AddedInput::woody)], (std::vector<double>{0.0, 1.5 + 0.25, 0.3}));
+  EXPECT_EQ(c.added[static_cast<std::size_t>(AddedInput::cover_crop)], (std::vector<double>{0.78, 0.0, 0.0}));
+  EXPECT_EQ(c.added[static_cast<std::size_t>(AddedInput::grass)], (std::vector<double>{0.0, 0.0, 0.0}));
+  EXPECT_TRUE(c.added[static_cast<std::size_t>(AddedInput::manure)].empty());
+  EXPECT_EQ(c.decomposition_factor, sc.decomposition_factor);
+  // an empty scenario change leaves the vegetation's
+  const InputChange same = vegetation_with_scenario(veg, InputChange{});
+  EXPECT_EQ(same.plant_factor, veg.plant_factor);
+  for (int k = 0; k < kAddedInputKinds; ++k)
+    EXPECT_EQ(same.added[static_cast<std::size_t>(k)], veg.added[static_cast<std::size_t>(k)]) << k;
+  EXPECT_TRUE(same.decomposition_factor.empty());
+}
+
 TEST(ScenarioInputsrothc, CoverCropsCoverTheSoil) {
   auto plain = make_run("rothc"), covered = make_run("rothc"), grass = make_run("rothc");
   InputChange c, g;
