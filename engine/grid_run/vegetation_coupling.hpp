@@ -130,6 +130,7 @@ class VegetationCoupling {
   // per tile state: per stand (0 broadleaf, 1 conifer) the 3-PG pools (t DM ha-1), stems (ha-1), soil water (mm)
   std::array<std::vector<double>, 2> ws_, wr_, wf_, debt_, stems_, asw_;
   std::vector<double> bucket_;  // LUE tiles' soil water (mm)
+  std::vector<double> lue_leaf_, lue_root_;  // LUE tiles' living above-ground and root carbon (t C ha-1)
   // per tile, this year's fluxes (t C ha-1 yr-1) and stocks (t C ha-1)
   std::vector<double> gpp_, npp_, litter_, harvest_, production_, removals_, mortality_;
   std::vector<double> c_leaf_, c_wood_, c_root_, c_start_;
