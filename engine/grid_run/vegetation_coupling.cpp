@@ -324,6 +324,21 @@ std::vector<std::pair<std::string, std::vector<double>*>> VegetationCoupling::st
   return s;
 }
 
+std::vector<double> VegetationCoupling::class_carbon(const LandTiles& tiles, std::size_t k) const {
+  const std::vector<double> c = tile_carbon();
+  std::vector<double> scaled(c.size(), 0.0), cells;
+  for (std::size_t t = 0; t < c.size(); ++t)
+    if (static_cast<std::size_t>(tiles.cls[t]) == k) scaled[t] = 0.1 * c[t];  // t C ha-1 -> kg m-2
+  tiles.to_cells(scaled, cells);
+  return cells;
+}
+
+std::vector<std::string> VegetationCoupling::vegetated_classes() const {
+  std::vector<std::string> names;
+  for (std::size_t k = 0; k < class_names_.size(); ++k) names.push_back(kind_of_class_[k] != none ? class_names_[k] : "");
+  return names;
+}
+
 std::vector<double> VegetationCoupling::tile_carbon() const {
   std::vector<double> c(kind_.size(), 0.0);
   for (std::size_t t = 0; t < c.size(); ++t)
@@ -461,8 +476,24 @@ void VegetationCoupling::step_lue(int, std::size_t t, const CellClimate& climate
 
 void VegetationCoupling::add_spinup_year(int year, const CellClimate& tile_climate) {
   // the state as it is (the initial stands, full buckets), put back after the year
-  if (spinup_years_ == 0)
+  if (spinup_years_ == 0) {
+    // the grass and crop tiles start from their living biomass's steady state under the first spin-up year's
+    // climate (docs/VEGETATION.md, "Living biomass of grassland and cropland"): one year from bare pools gives
+    // the year's end b; a year multiplies a pool by A = exp(-1/tau) (grass) or 0 (crops: harvested), so the
+    // steady state is b / (1 - A)
+    const std::vector<double> bucket = bucket_;
+    for (std::size_t t = 0; t < kind_.size(); ++t) {
+      if (kind_[t] != grassland && kind_[t] != cropland) continue;
+      lue_leaf_[t] = lue_root_[t] = 0.0;
+      step_lue(year, t, tile_climate);
+      if (kind_[t] == grassland) {
+        lue_leaf_[t] /= 1.0 - std::exp(-1.0 / kGrass.leaf_years);
+        lue_root_[t] /= 1.0 - std::exp(-1.0 / kGrass.root_years);
+      }
+    }
+    bucket_ = bucket;
     for (auto& [name, v] : state()) spinup_initial_.push_back(*v);
+  }
   const InputChange y = vegetation_input_change(year, tile_climate);
   const std::size_t nt = kind_.size();
   if (spinup_years_ == 0) {
@@ -614,7 +645,13 @@ std::vector<grids::OutputVariable> VegetationCoupling::output_variables(const st
                    "the " + class_names_[k] + " tiles' cVeg times their area fraction: the classes add up to cVeg"});
   v.push_back({"cVegInitial", "carbon mass in vegetation at the start of the run", "vegetation_carbon_content",
                "kg m-2", "area: mean where land", false, false, false, false,
-               "the initial state: IGN live carbon of the tile's region and composition" + tiles});
+               "the initial state: IGN live carbon of the tile's region and composition; the grass's and crops' "
+               "steady state under the first spin-up year's climate" + tiles});
+  for (std::size_t k = 0; k < class_names_.size(); ++k)
+    if (kind_of_class_[k] != none)
+      v.push_back({"cVegInitial_" + class_names_[k], "carbon mass in vegetation of the " + class_names_[k] +
+                       " tiles per area of the cell at the start of the run", "", "kg m-2", "area: mean where land",
+                   false, false, false, false, "the classes add up to cVegInitial"});
   bool any = false;
   for (const auto& p : soil_pools) any = any || litter_pool(p);
   if (any) {
@@ -647,15 +684,8 @@ void VegetationCoupling::cell_values(int year, const LandTiles& tiles, const std
     tiles.to_cells(scaled, cells);
     out.emplace_back(name, std::move(cells));
   }
-  for (std::size_t k = 0; k < class_names_.size(); ++k) {
-    if (kind_of_class_[k] == none) continue;
-    scaled.assign(c_veg.size(), 0.0);
-    for (std::size_t t = 0; t < c_veg.size(); ++t)
-      if (static_cast<std::size_t>(tiles.cls[t]) == k) scaled[t] = stock * c_veg[t];
-    std::vector<double> cells;
-    tiles.to_cells(scaled, cells);
-    out.emplace_back("cVeg_" + class_names_[k], std::move(cells));
-  }
+  for (std::size_t k = 0; k < class_names_.size(); ++k)
+    if (kind_of_class_[k] != none) out.emplace_back("cVeg_" + class_names_[k], class_carbon(tiles, k));
   std::vector<double> lit(tiles.tiles(), 0.0);
   bool any = false;
   for (std::size_t p = 0; p < soil_pools.size() && p < tile_pools.size(); ++p)

@@ -86,6 +86,10 @@ class VegetationCoupling {
                    std::vector<std::pair<std::string, std::vector<double>>>& out) const;
   /// Per tile: live vegetation carbon now (t C ha-1), for the totals.
   std::vector<double> tile_carbon() const;
+  /// Per cell: the live carbon of class k's tiles over the cell's area (kg m-2; the classes add up to cVeg).
+  std::vector<double> class_carbon(const LandTiles& tiles, std::size_t k) const;
+  /// By class index: the class's name where it carries vegetation, "" elsewhere.
+  std::vector<std::string> vegetated_classes() const;
   /// One line for the run log and the output's provenance: species, data, calibration, synthetic parts.
   std::string describe() const;
   /// The input files of the vegetation (for the run's checksums).

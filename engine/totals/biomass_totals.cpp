@@ -36,12 +36,13 @@ BiomassTotals write_biomass_totals(MPI_Comm comm, const RunConfig& cfg, const st
                                              : std::vector<double>(cells.size(), 0.0));
   }
   ZoneTotals totals(comm, setup, cells, fraction);
-  // each vegetated class's share of cVeg (cVeg_CLASS; at the start only the forest holds vegetation carbon: the
-  // grass and crop tiles start bare), its tiles' stock that share over the class's fraction
+  // each vegetated class's share of cVeg (cVeg_CLASS, cVegInitial_CLASS at the start), its tiles' stock that
+  // share over the class's fraction
   std::vector<std::unique_ptr<StockReader>> class_reader(setup.class_names.size());
   for (std::size_t k = 0; k < setup.class_names.size(); ++k)
     if (reader.has_variable("cVeg_" + setup.class_names[k]))
-      class_reader[k] = std::make_unique<StockReader>(output_path, "cVeg_" + setup.class_names[k], "cVegInitial");
+      class_reader[k] = std::make_unique<StockReader>(output_path, "cVeg_" + setup.class_names[k],
+                                                      "cVegInitial_" + setup.class_names[k]);
   auto t_ha = [](std::vector<double> v) {  // kg m-2 -> t C ha-1
     for (double& x : v) x *= 10.0;
     return v;
@@ -50,8 +51,8 @@ BiomassTotals write_biomass_totals(MPI_Comm comm, const RunConfig& cfg, const st
     std::vector<std::vector<double>> tiles(setup.class_names.size(), std::vector<double>(cell.size(), 0.0));
     for (std::size_t k = 0; k < tiles.size(); ++k) {
       std::vector<double> share;
-      if (year >= 0 && class_reader[k]) share = t_ha(class_reader[k]->read_cells(year, cfg.grid, cells));
-      else if (k == forest) share = cell;  // a run's start, or an output without cVeg_CLASS: the forest's
+      if (class_reader[k]) share = t_ha(class_reader[k]->read_cells(year, cfg.grid, cells));
+      else if (k == forest) share = cell;  // an output without cVeg_CLASS: all of it the forest's
       else continue;
       for (std::size_t i = 0; i < cell.size(); ++i)
         if (fraction[k][i] > 0.0) tiles[k][i] = share[i] / fraction[k][i];

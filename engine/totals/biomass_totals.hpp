@@ -5,8 +5,7 @@
 /// région, département, pedo-climatic zone and user zone, per land-cover class: DIR/biomass_totals.csv
 /// (scenario, model, year, zone_kind, zone_code, zone_name, land_cover, area_ha, biomass_TgC, biomass_t_ha,
 /// biomass_start_TgC, change_TgC, change_pct, rate_per_mille_yr). A class's tile biomass is the cell's
-/// cVeg_CLASS (the class's tiles' share of cVeg) over the class's fraction; at the start only the forest holds
-/// vegetation carbon (grass and crop tiles start bare), so the forest's is cVegInitial over its fraction.
+/// cVeg_CLASS (cVegInitial_CLASS at the start: the class's tiles' share of cVeg) over the class's fraction.
 #include <mpi.h>
 
 #include <cstdint>
