@@ -237,7 +237,7 @@ const std::vector<ConfigKey>& config_keys() {
       {"vegetation.cropland_offtake", "number", "0.5", "1",
        "share of the crops' above-ground living biomass harvested at vegetation.cropland_harvest_month (the rest: "
        "residues to the litter)", within(0, 1)},
-      {"vegetation.cropland_harvest_month", "integer", "7", "month (1-12)",
+      {"vegetation.cropland_harvest_month", "integer", "7", "month",
        "month whose end the crops' living biomass is harvested (July: winter cereals, Agreste); roots die then",
        within(1, 12)},
       {"vegetation.bucket_mm", "number", "150", "mm", "plant-available water of the LUE tiles' bucket", above(0, 2000)},
