@@ -507,6 +507,9 @@ void read_vegetation(const Reader& r, RunConfig& c) {
   v.npp_ratio = r.number("vegetation.lue_npp_ratio", v.npp_ratio);
   v.grassland_offtake = r.number("vegetation.grassland_offtake", v.grassland_offtake);
   v.cropland_offtake = r.number("vegetation.cropland_offtake", v.cropland_offtake);
+  v.cropland_harvest_month = r.integer("vegetation.cropland_harvest_month", v.cropland_harvest_month);
+  if (v.cropland_harvest_month < 1 || v.cropland_harvest_month > 12)
+    r.fail("vegetation.cropland_harvest_month", "= " + std::to_string(v.cropland_harvest_month) + " is not a month 1-12");
   v.bucket_mm = r.number("vegetation.bucket_mm", v.bucket_mm);
   v.diurnal_range = r.number("vegetation.diurnal_range_degc", v.diurnal_range);
   v.sunshine_fraction = r.number("vegetation.sunshine_fraction", v.sunshine_fraction);

@@ -50,6 +50,7 @@ struct VegetationConfig {
   std::array<double, 12> grassland_shape{}, cropland_shape{};  ///< monthly greenness relative to the raster's (1)
   double npp_ratio = 0.5;         ///< vegetation.lue_npp_ratio: NPP/GPP of the LUE tiles (1)
   double grassland_offtake = 0.5, cropland_offtake = 0.5;  ///< share of above-ground NPP removed (1)
+  int cropland_harvest_month = 7;  ///< vegetation.cropland_harvest_month: the crops' living biomass harvested (1-12)
   double bucket_mm = 150;         ///< vegetation.bucket_mm: plant-available water of the LUE tiles (mm)
   double diurnal_range = 9;       ///< vegetation.diurnal_range_degc: Tmax - Tmin (degC), SYNTHETIC
   double sunshine_fraction = 0.45;  ///< vegetation.sunshine_fraction: relative sunshine (1), SYNTHETIC radiation

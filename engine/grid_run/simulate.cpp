@@ -171,6 +171,10 @@ void GridRun::write_spin_up_result() {
     for (double& x : kg) x *= 0.1;  // t C ha-1 -> kg m-2
     tiles_.to_cells(kg, c_veg);
     writer_->write_static("cVegInitial", to_io_rows(c_veg));
+    const std::vector<std::string> classes = vegetation_->vegetated_classes();
+    for (std::size_t k = 0; k < classes.size(); ++k)
+      if (!classes[k].empty())
+        writer_->write_static("cVegInitial_" + classes[k], to_io_rows(vegetation_->class_carbon(tiles_, k)));
   }
   writer_->write_static("cell_area", to_io_rows(std::vector<double>(cells_.size(), cfg_.grid.resolution * cfg_.grid.resolution)));
   for (const auto& layer : zone_code_layers(cfg_))

@@ -37,6 +37,15 @@ double extraterrestrial(double latitude, int doy) {
          (ws * std::sin(phi) * std::sin(delta) + std::cos(phi) * std::cos(delta) * std::sin(ws));
 }
 
+/// The LUE tiles' living biomass (docs/VEGETATION.md, "Living biomass of grassland and cropland"): the defaults of
+/// CASA-CNP (Wang, Law & Pak 2010, Biogeosciences 7:2261) for C3 grass and C3 crop: the share of NPP allocated to
+/// the leaves (above ground; the rest to the roots) and the mean residence times of leaf and root carbon (yr).
+struct Herbaceous {
+  double leaf_share, leaf_years, root_years;
+};
+constexpr Herbaceous kGrass{0.35, 0.8, 3.0};
+constexpr Herbaceous kCrop{0.50, 0.8, 0.88};
+
 int days_in_year(int year) { return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 366 : 365; }
 
 }  // namespace
@@ -210,6 +219,8 @@ void VegetationCoupling::set_tiles(const LandTiles& tiles, const std::function<s
     asw_[k].assign(nt, 0.0);
   }
   bucket_.assign(nt, v_.bucket_mm);
+  lue_leaf_.assign(nt, 0.0);  // the run starts in January with bare grass and crop tiles (no living biomass)
+  lue_root_.assign(nt, 0.0);
   crop_residue_above_.assign(nt, 0.0);
   crop_residue_below_.assign(nt, 0.0);
   crop_grain_.assign(nt, 0.0);
@@ -308,7 +319,24 @@ std::vector<std::pair<std::string, std::vector<double>*>> VegetationCoupling::st
     s.emplace_back("veg_asw" + sfx, &asw_[k]);
   }
   s.emplace_back("veg_bucket", &bucket_);
+  s.emplace_back("veg_lue_leaf", &lue_leaf_);
+  s.emplace_back("veg_lue_root", &lue_root_);
   return s;
+}
+
+std::vector<double> VegetationCoupling::class_carbon(const LandTiles& tiles, std::size_t k) const {
+  const std::vector<double> c = tile_carbon();
+  std::vector<double> scaled(c.size(), 0.0), cells;
+  for (std::size_t t = 0; t < c.size(); ++t)
+    if (static_cast<std::size_t>(tiles.cls[t]) == k) scaled[t] = 0.1 * c[t];  // t C ha-1 -> kg m-2
+  tiles.to_cells(scaled, cells);
+  return cells;
+}
+
+std::vector<std::string> VegetationCoupling::vegetated_classes() const {
+  std::vector<std::string> names;
+  for (std::size_t k = 0; k < class_names_.size(); ++k) names.push_back(kind_of_class_[k] != none ? class_names_[k] : "");
+  return names;
 }
 
 std::vector<double> VegetationCoupling::tile_carbon() const {
@@ -316,6 +344,7 @@ std::vector<double> VegetationCoupling::tile_carbon() const {
   for (std::size_t t = 0; t < c.size(); ++t)
     for (int k = 0; k < 2; ++k)
       if (share_[k][t] > 0.0) c[t] += share_[k][t] * 0.5 * (ws_[k][t] + wr_[k][t] + wf_[k][t]);
+  for (std::size_t t = 0; t < c.size() && t < lue_leaf_.size(); ++t) c[t] += lue_leaf_[t] + lue_root_[t];
   return c;
 }
 
@@ -371,10 +400,12 @@ void VegetationCoupling::step_stand(int year, std::size_t t, int k, const CellCl
 
 void VegetationCoupling::step_lue(int, std::size_t t, const CellClimate& climate) {
   const bool crop = kind_[t] == cropland;
+  const bool yield = crop && v_.cropland_input == "yield";
   const auto& shape = crop ? v_.cropland_shape : v_.grassland_shape;
   const double offtake = crop ? v_.cropland_offtake : v_.grassland_offtake;
   const double half = 0.5 * v_.diurnal_range;
   const double angstrom = 0.25 + 0.5 * v_.sunshine_fraction;
+  std::array<double, 12> gpp{};  // t C ha-1 month-1
   for (std::size_t m = 0; m < 12; ++m) {
     const int mo = static_cast<int>(m);
     const double tas = climate.at(0, mo, t), pr = climate.at(1, mo, t), pet = climate.at(2, mo, t);
@@ -386,30 +417,83 @@ void VegetationCoupling::step_lue(int, std::size_t t, const CellClimate& climate
     const double vpd_pa = 100.0 * 0.5 * (svp(tmax) - svp(tmin));
     const double sw = angstrom * extraterrestrial(latitude_[t], kMidDay[m]) * 1e6 / 86400.0;  // W m-2
     const double beta = vg::bucket_month(v_.bucket_mm, bucket_[t], pet, pr);
-    const double gpp = 0.01 * kDays[m] * vg::lue_daily_gpp(crop, fpar, tmin, vpd_pa, sw, beta);  // t C ha-1
-    const double npp = v_.npp_ratio * gpp;
-    const double above = 0.4 * npp, below = 0.6 * npp;  // CASA's herbaceous allocation
-    gpp_[t] += gpp;
-    if (crop && v_.cropland_input == "yield") continue;  // the year's production from the yield, below
-    npp_[t] += npp;
-    harvest_[t] += offtake * above;
-    litter_by_flux_[litter::foliage][t] += (1.0 - offtake) * above;
-    litter_by_flux_[litter::fine_root][t] += below;
+    gpp[m] = 0.01 * kDays[m] * vg::lue_daily_gpp(crop, fpar, tmin, vpd_pa, sw, beta);
+    gpp_[t] += gpp[m];
   }
-  if (crop && v_.cropland_input == "yield") {
-    // the crop's production by its allometry: the harvest (grain, straw exported) and the residues (straw returned
-    // as residues; roots and rhizodeposits within the layer as fine roots); the GPP stays the LUE model's
-    harvest_[t] += crop_grain_[t];
-    litter_by_flux_[litter::residue][t] += crop_residue_above_[t];
-    litter_by_flux_[litter::fine_root][t] += crop_residue_below_[t];
-    npp_[t] += crop_grain_[t] + crop_residue_above_[t] + crop_residue_below_[t];
+  // The living biomass, month by month (docs/VEGETATION.md, "Living biomass of grassland and cropland"): NPP into
+  // the leaf (above-ground) and root pools, their turnover to the litter, the grazing or cutting of the grass as it
+  // grows, the crop harvested at the end of vegetation.cropland_harvest_month (the rest of its shoots left as
+  // residues, its roots dead).
+  const Herbaceous& h = crop ? kCrop : kGrass;
+  const double leaf_turnover = 1.0 - std::exp(-1.0 / (12.0 * h.leaf_years));  // share of the pool per month
+  const double root_turnover = 1.0 - std::exp(-1.0 / (12.0 * h.root_years));
+  const std::size_t harvest_month = static_cast<std::size_t>(v_.cropland_harvest_month - 1);
+  double season_gpp = 0;  // "yield": the production of the year's crop grows with the GPP up to the harvest
+  for (std::size_t m = 0; m <= harvest_month; ++m) season_gpp += gpp[m];
+  const double crop_shoot = crop_grain_[t] + crop_residue_above_[t];
+  double& leaf = lue_leaf_[t];
+  double& root = lue_root_[t];
+  auto& foliage = litter_by_flux_[litter::foliage][t];
+  auto& fine_root = litter_by_flux_[litter::fine_root][t];
+  auto& residue = litter_by_flux_[litter::residue][t];
+  for (std::size_t m = 0; m < 12; ++m) {
+    if (yield) {
+      // Bolinder's production (grain, straw, roots and rhizodeposits), no turnover before the harvest
+      if (m <= harvest_month) {
+        const double w = season_gpp > 0.0 ? gpp[m] / season_gpp : 1.0 / static_cast<double>(harvest_month + 1);
+        leaf += w * crop_shoot;
+        root += w * crop_residue_below_[t];
+        npp_[t] += w * (crop_shoot + crop_residue_below_[t]);
+      }
+    } else {
+      const double npp = v_.npp_ratio * gpp[m];
+      npp_[t] += npp;
+      double to_leaf = h.leaf_share * npp;
+      if (!crop) {  // grazed or cut as it grows
+        harvest_[t] += offtake * to_leaf;
+        to_leaf -= offtake * to_leaf;
+      }
+      leaf += to_leaf;
+      root += (1.0 - h.leaf_share) * npp;
+      const double leaf_litter = leaf_turnover * leaf, root_litter = root_turnover * root;
+      leaf -= leaf_litter;
+      root -= root_litter;
+      foliage += leaf_litter;
+      fine_root += root_litter;
+    }
+    if (crop && m == harvest_month) {
+      // "yield": the grain and the straw not returned exported, the straw returned left (Bolinder, as AMG);
+      // "lue": cropland_offtake of the shoots exported, the rest left; the roots die
+      const double cut = yield ? (crop_shoot > 0.0 ? leaf * crop_grain_[t] / crop_shoot : 0.0) : offtake * leaf;
+      harvest_[t] += cut;
+      residue += leaf - cut;
+      fine_root += root;
+      leaf = 0.0;
+      root = 0.0;
+    }
   }
 }
 
 void VegetationCoupling::add_spinup_year(int year, const CellClimate& tile_climate) {
   // the state as it is (the initial stands, full buckets), put back after the year
-  if (spinup_years_ == 0)
+  if (spinup_years_ == 0) {
+    // the grass and crop tiles start from their living biomass's steady state under the first spin-up year's
+    // climate (docs/VEGETATION.md, "Living biomass of grassland and cropland"): one year from bare pools gives
+    // the year's end b; a year multiplies a pool by A = exp(-1/tau) (grass) or 0 (crops: harvested), so the
+    // steady state is b / (1 - A)
+    const std::vector<double> bucket = bucket_;
+    for (std::size_t t = 0; t < kind_.size(); ++t) {
+      if (kind_[t] != grassland && kind_[t] != cropland) continue;
+      lue_leaf_[t] = lue_root_[t] = 0.0;
+      step_lue(year, t, tile_climate);
+      if (kind_[t] == grassland) {
+        lue_leaf_[t] /= 1.0 - std::exp(-1.0 / kGrass.leaf_years);
+        lue_root_[t] /= 1.0 - std::exp(-1.0 / kGrass.root_years);
+      }
+    }
+    bucket_ = bucket;
     for (auto& [name, v] : state()) spinup_initial_.push_back(*v);
+  }
   const InputChange y = vegetation_input_change(year, tile_climate);
   const std::size_t nt = kind_.size();
   if (spinup_years_ == 0) {
@@ -470,6 +554,8 @@ InputChange VegetationCoupling::vegetation_input_change(int year, const CellClim
       c_wood_[t] += share_[k][t] * 0.5 * ws_[k][t];
       c_root_[t] += share_[k][t] * 0.5 * wr_[k][t];
     }
+    c_leaf_[t] += lue_leaf_[t];
+    c_root_[t] += lue_root_[t];
     if (kind_[t] == none) continue;
     const double r = c_end[t] - c_start_[t] - (npp_[t] - litter_[t] - harvest_[t]);
     if (!(std::fabs(r) <= v_.balance_tolerance * std::max(1.0, c_start_[t])))
@@ -558,13 +644,13 @@ std::vector<grids::OutputVariable> VegetationCoupling::output_variables(const st
   const std::string tiles = " (area-weighted mean of the cell's tiles; 0 on tiles without vegetation)";
   std::vector<grids::OutputVariable> v = {
       {"cVeg", "carbon mass in vegetation, end of year", "vegetation_carbon_content", "kg m-2", point, false, true,
-       false, false, "living stems, branches, roots and foliage" + tiles},
+       false, false, "living stems, branches, roots and foliage; grass and crop shoots and roots" + tiles},
       {"cLeaf", "carbon mass in leaves, end of year", "leaf_mass_content_of_carbon", "kg m-2", point, false, true,
-       false, false, "3-PG foliage" + tiles},
+       false, false, "3-PG foliage; the grass's and crops' living shoots" + tiles},
       {"cWood", "carbon mass in wood, end of year", "wood_mass_content_of_carbon", "kg m-2", point, false, true,
        false, false, "3-PG stems with branches and bark" + tiles},
       {"cRoot", "carbon mass in roots, end of year", "root_mass_content_of_carbon", "kg m-2", point, false, true,
-       false, false, "3-PG roots" + tiles},
+       false, false, "3-PG roots; the grass's and crops' living roots" + tiles},
       {"gpp", "carbon mass flux out of atmosphere due to gross primary production on land, yearly mean",
        "gross_primary_productivity_of_biomass_expressed_as_carbon", "kg m-2 s-1", mean, false, true, false, false,
        "3-PG (forest), MOD17 (grassland, cropland)" + tiles},
@@ -584,9 +670,21 @@ std::vector<grids::OutputVariable> VegetationCoupling::output_variables(const st
       {"fVegMortality", "carbon mass flux of dead trees' stems and roots, yearly mean", "", "kg m-2 s-1", mean, false,
        true, false, false, "IGN's mortalite" + tiles},
   };
+  // per vegetated class its tiles' share of cVeg, for biomass_totals.csv's classes (they add up to cVeg)
+  for (std::size_t k = 0; k < class_names_.size(); ++k)
+    if (kind_of_class_[k] != none)
+      v.push_back({"cVeg_" + class_names_[k], "carbon mass in vegetation of the " + class_names_[k] +
+                       " tiles per area of the cell, end of year", "", "kg m-2", point, false, true, false, false,
+                   "the " + class_names_[k] + " tiles' cVeg times their area fraction: the classes add up to cVeg"});
   v.push_back({"cVegInitial", "carbon mass in vegetation at the start of the run", "vegetation_carbon_content",
                "kg m-2", "area: mean where land", false, false, false, false,
-               "the initial state: IGN live carbon of the tile's region and composition" + tiles});
+               "the initial state: IGN live carbon of the tile's region and composition; the grass's and crops' "
+               "steady state under the first spin-up year's climate" + tiles});
+  for (std::size_t k = 0; k < class_names_.size(); ++k)
+    if (kind_of_class_[k] != none)
+      v.push_back({"cVegInitial_" + class_names_[k], "carbon mass in vegetation of the " + class_names_[k] +
+                       " tiles per area of the cell at the start of the run", "", "kg m-2", "area: mean where land",
+                   false, false, false, false, "the classes add up to cVegInitial"});
   bool any = false;
   for (const auto& p : soil_pools) any = any || litter_pool(p);
   if (any) {
@@ -619,6 +717,8 @@ void VegetationCoupling::cell_values(int year, const LandTiles& tiles, const std
     tiles.to_cells(scaled, cells);
     out.emplace_back(name, std::move(cells));
   }
+  for (std::size_t k = 0; k < class_names_.size(); ++k)
+    if (kind_of_class_[k] != none) out.emplace_back("cVeg_" + class_names_[k], class_carbon(tiles, k));
   std::vector<double> lit(tiles.tiles(), 0.0);
   bool any = false;
   for (std::size_t p = 0; p < soil_pools.size() && p < tile_pools.size(); ++p)

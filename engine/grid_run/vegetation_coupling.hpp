@@ -98,6 +98,10 @@ class VegetationCoupling {
                    std::vector<std::pair<std::string, std::vector<double>>>& out) const;
   /// Per tile: live vegetation carbon now (t C ha-1), for the totals.
   std::vector<double> tile_carbon() const;
+  /// Per cell: the live carbon of class k's tiles over the cell's area (kg m-2; the classes add up to cVeg).
+  std::vector<double> class_carbon(const LandTiles& tiles, std::size_t k) const;
+  /// By class index: the class's name where it carries vegetation, "" elsewhere.
+  std::vector<std::string> vegetated_classes() const;
   /// One line for the run log and the output's provenance: species, data, calibration, synthetic parts.
   std::string describe() const;
   /// The input files of the vegetation (for the run's checksums).
@@ -142,6 +146,7 @@ class VegetationCoupling {
   // per tile state: per stand (0 broadleaf, 1 conifer) the 3-PG pools (t DM ha-1), stems (ha-1), soil water (mm)
   std::array<std::vector<double>, 2> ws_, wr_, wf_, debt_, stems_, asw_;
   std::vector<double> bucket_;  // LUE tiles' soil water (mm)
+  std::vector<double> lue_leaf_, lue_root_;  // LUE tiles' living above-ground and root carbon (t C ha-1)
   // per tile, this year's fluxes (t C ha-1 yr-1) and stocks (t C ha-1)
   std::vector<double> gpp_, npp_, litter_, harvest_, production_, removals_, mortality_;
   std::vector<double> c_leaf_, c_wood_, c_root_, c_start_;

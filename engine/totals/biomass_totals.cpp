@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "engine/common/atomic_file.hpp"
@@ -35,24 +36,36 @@ BiomassTotals write_biomass_totals(MPI_Comm comm, const RunConfig& cfg, const st
                                              : std::vector<double>(cells.size(), 0.0));
   }
   ZoneTotals totals(comm, setup, cells, fraction);
-  auto tile_stocks = [&](const std::vector<double>& cell) {
-    std::vector<std::vector<double>> tiles(setup.class_names.size(), std::vector<double>(cell.size(), 0.0));
-    if (forest < tiles.size())
-      for (std::size_t i = 0; i < cell.size(); ++i)
-        if (fraction[forest][i] > 0.0) tiles[forest][i] = cell[i] / fraction[forest][i];
-    return tiles;
-  };
+  // each vegetated class's share of cVeg (cVeg_CLASS, cVegInitial_CLASS at the start), its tiles' stock that
+  // share over the class's fraction
+  std::vector<std::unique_ptr<StockReader>> class_reader(setup.class_names.size());
+  for (std::size_t k = 0; k < setup.class_names.size(); ++k)
+    if (reader.has_variable("cVeg_" + setup.class_names[k]))
+      class_reader[k] = std::make_unique<StockReader>(output_path, "cVeg_" + setup.class_names[k],
+                                                      "cVegInitial_" + setup.class_names[k]);
   auto t_ha = [](std::vector<double> v) {  // kg m-2 -> t C ha-1
     for (double& x : v) x *= 10.0;
     return v;
   };
+  auto tile_stocks = [&](int year, const std::vector<double>& cell) {
+    std::vector<std::vector<double>> tiles(setup.class_names.size(), std::vector<double>(cell.size(), 0.0));
+    for (std::size_t k = 0; k < tiles.size(); ++k) {
+      std::vector<double> share;
+      if (class_reader[k]) share = t_ha(class_reader[k]->read_cells(year, cfg.grid, cells));
+      else if (k == forest) share = cell;  // an output without cVeg_CLASS: all of it the forest's
+      else continue;
+      for (std::size_t i = 0; i < cell.size(); ++i)
+        if (fraction[k][i] > 0.0) tiles[k][i] = share[i] / fraction[k][i];
+    }
+    return tiles;
+  };
   const std::vector<double> start = t_ha(reader.read_cells(-1, cfg.grid, cells));
-  totals.add_start(start, tile_stocks(start));
+  totals.add_start(start, tile_stocks(-1, start));
   const double start_tg = totals.national_TgC(start, false);
   std::vector<double> last = start;
   for (int y = 0; y < reader.years(); ++y) {
     last = t_ha(reader.read_cells(y, cfg.grid, cells));
-    totals.add_year(y, last, tile_stocks(last));
+    totals.add_year(y, last, tile_stocks(y, last));
   }
   const double end_tg = totals.national_TgC(last, false);
   BiomassTotals result;

@@ -4,9 +4,8 @@
 /// any rank count and after a restart, since it is read back from the committed output) for France, each
 /// région, département, pedo-climatic zone and user zone, per land-cover class: DIR/biomass_totals.csv
 /// (scenario, model, year, zone_kind, zone_code, zone_name, land_cover, area_ha, biomass_TgC, biomass_t_ha,
-/// biomass_start_TgC, change_TgC, change_pct, rate_per_mille_yr). Only forest tiles hold vegetation carbon
-/// (the light-use-efficiency tiles turn their production over within the year), so a class's tile biomass is
-/// the cell's cVeg over the forest fraction for the forest class, 0 for the others.
+/// biomass_start_TgC, change_TgC, change_pct, rate_per_mille_yr). A class's tile biomass is the cell's
+/// cVeg_CLASS (cVegInitial_CLASS at the start: the class's tiles' share of cVeg) over the class's fraction.
 #include <mpi.h>
 
 #include <cstdint>

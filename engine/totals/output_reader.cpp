@@ -158,6 +158,11 @@ std::vector<double> StockReader::read_tile_cells(int year, int layer, const grid
   return read_layer_cells(var, name, year, layer, cells);
 }
 
+bool StockReader::has_variable(const std::string& name) const {
+  int var = 0;
+  return nc_inq_varid(ncid_, name.c_str(), &var) == NC_NOERR;
+}
+
 std::vector<std::string> StockReader::tile_classes() const {
   int tile = -1, type = -1, dim = -1;
   if (nc_inq_varid(ncid_, "cSoilTile", &tile) != NC_NOERR || nc_inq_varid(ncid_, "area_type", &type) != NC_NOERR ||

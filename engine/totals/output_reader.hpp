@@ -38,6 +38,8 @@ class StockReader {
   /// when it holds no tile stocks.
   std::vector<double> read_tile_cells(int year, int layer, const grids::GridSpec& grid,
                                       const std::vector<std::int64_t>& cells) const;
+  /// Whether the output holds a variable of that name.
+  bool has_variable(const std::string& name) const;
   /// The land-cover classes of a run on tiles (area_type), empty when the output holds no cSoilTile.
   std::vector<std::string> tile_classes() const;
   /// area_fraction of land-cover layer `layer` at `cells` (0 where absent); of a run with land-use change

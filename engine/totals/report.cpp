@@ -485,7 +485,7 @@ void write_report(const std::string& dir, const TotalsTable& table, const Report
                       num(b0, 1), num(b1, 1), {signed_fixed(b1 - b0, 1), b1 - b0}, num(bh, 1)});
     }
     o << "<section id=\"biomass\"><h2>Living biomass and soil by land-use class</h2><p class=\"note\">" << html_escape(fr.name)
-      << ": the vegetation's carbon (cVeg: stems, branches, foliage, roots) beside the soil's, per land-use class; "
+      << ": the vegetation's carbon (cVeg: stems, branches, foliage, roots; grass and crop shoots and roots) beside the soil's, per land-use class; "
          "every zone and year in biomass_totals.csv (and " << ReportFiles::biomass_series_png << ").</p>";
     report_sortable_table(o, "t-biomass", cols, rows, "biomass");
     o << "</section>\n";

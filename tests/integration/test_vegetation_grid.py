@@ -4,7 +4,8 @@
   test_vegetation_grid.py ranks     --alamod PATH --source-dir DIR --work DIR
       configs/france_vegetation.toml on a 40 x 40 window of the 8 km grid, 1990-1995, on 1, 2 and 3 ranks with
       cells moving every 2 years: every variable bitwise the same; the CMIP variables are there with their units;
-      every cell's vegetation balances (cVeg change = npp - fVegLitter - fHarvest, double precision).
+      every cell's vegetation balances (cVeg change = npp - fVegLitter - fHarvest, double precision); the cells all
+      grassland or all cropland hold living shoots and roots at every year's end and balance to 1e-6 relative.
   test_vegetation_grid.py restart   --alamod PATH --source-dir DIR --work DIR
       the same run stopped by SIGTERM on 2 ranks after a checkpoint and restarted on 3: the 1-rank run's bits.
   test_vegetation_grid.py bad-input --alamod PATH --source-dir DIR --work DIR
@@ -104,8 +105,19 @@ def test_ranks(a):
     by_class = {r[head.index("land_cover")]: float(r[head.index("biomass_start_TgC")]) for r in first}
     veg = read_vars(os.path.join(outs[0], "carbon_yearly.nc"))["cVegInitial"]
     total = np.nansum(np.where(veg < 1e30, veg, np.nan)) * 10 * 6400 / 1e6  # t C -> Tg C (64 km2 = 6400 ha cells)
-    check("biomass_totals.csv: the national start is the sum of cVegInitial (%.4f Tg C) and all = forest" % total,
-          abs(by_class["all"] - total) <= 1e-6 * total and by_class["all"] == by_class["forest"], by_class)
+    parts0 = sum(by_class.get(k, 0.0) for k in ("forest", "grassland", "cropland"))
+    check("biomass_totals.csv: the national start is the sum of cVegInitial (%.4f Tg C); the classes add up to it "
+          "(grass and crops at their steady state: %.4f, %.4f Tg C)"
+          % (total, by_class.get("grassland", 0), by_class.get("cropland", 0)),
+          abs(by_class["all"] - total) <= 1e-6 * total and abs(parts0 - by_class["all"]) <= 1e-6 * total
+          and by_class.get("grassland", 0) > 0, by_class)
+    last = [r for r in rows[1:] if r[head.index("zone_kind")] == "country" and r[head.index("year")] == "1995"]
+    end = {r[head.index("land_cover")]: float(r[head.index("biomass_TgC")]) for r in last}
+    parts = sum(end.get(k, 0.0) for k in ("forest", "grassland", "cropland"))
+    check("biomass_totals.csv 1995: grassland %.4f and cropland %.4f Tg C hold biomass; the classes add up to all "
+          "(%.4f v. %.4f Tg C)" % (end.get("grassland", 0), end.get("cropland", 0), parts, end.get("all", 0)),
+          end.get("grassland", 0) > 0 and end.get("cropland", 0) > 0 and abs(parts - end["all"]) <= 1e-6 * end["all"],
+          end)
     with netCDF4.Dataset(os.path.join(outs[0], "carbon_yearly.nc")) as ds:
         units = {n: ds.variables[n].units for n in ("cVeg", "cLeaf", "cWood", "cRoot", "cLitter", "gpp", "npp",
                                                       "fVegLitter") if n in ds.variables}
@@ -123,6 +135,21 @@ def test_ranks(a):
     err = np.abs(change - budget)[:, land]
     check("every cell's vegetation balances each year (cVeg change = npp - fVegLitter - fHarvest)",
           err.max() <= 1e-9 * max(1.0, np.abs(cveg[:, land]).max()), err.max())
+    # the grass's and crops' living biomass (docs/VEGETATION.md, "Living biomass of grassland and cropland"): on
+    # the cells all grassland or all cropland, shoots and roots held at every year's end (the grass all year; the
+    # crops regrowing after July's harvest), the balance from the outputs to 1e-6 relative
+    frac = v["area_fraction"]  # (landcover, y, x): cropland, forest, grassland
+    for layer, name in ((0, "cropland"), (2, "grassland")):
+        only = land & (frac[layer] > 0.999999)
+        veg, leaf, root = (v[k][:, only] for k in ("cVeg", "cLeaf", "cRoot"))
+        check("%d cells all %s: living biomass at each year's end (cVeg %.3f-%.3f t C ha-1, leaves and roots > 0)"
+              % (only.sum(), name, 10 * veg.min(), 10 * veg.max()),
+              only.sum() >= 5 and (veg > 0).all() and (leaf > 0).all() and (root > 0).all()
+              and np.abs(veg - leaf - root).max() <= 1e-12, (veg.min(), leaf.min(), root.min()))
+        # relative to the year's NPP (the change itself is near 0 at the steady start)
+        rel = np.abs(change[:, only] - budget[:, only]) / (v["npp"] * seconds)[:, only]
+        check("%s: delta cVeg = (npp - fVegLitter - fHarvest) x seconds per year to 1e-6 of the NPP (max %.2g)"
+              % (name, rel.max()), rel.max() <= 1e-6, rel.max())
     forest_c = v["cVegInitial"][land]
     check("the window has vegetation carbon (t C ha-1 mean %.1f)" % (10 * forest_c.mean()), forest_c.mean() > 1.0)
     npp = (v["npp"] * seconds)[:, land].mean() * 10
