@@ -16,6 +16,13 @@ namespace alamod::engine::scenario {
 
 namespace {
 
+/// "cropland, grassland": the classes of an intervention, for messages.
+std::string class_list(const std::vector<std::string>& classes) {
+  std::string c;
+  for (const auto& x : classes) c += (c.empty() ? "" : ", ") + x;
+  return c;
+}
+
 /// The values of raster `path` at `cells` (nearest, or `resampling`).
 std::vector<double> at_cells(const std::string& path, const RunConfig& cfg, const std::vector<std::int64_t>& cells,
                              grids::Resampling resampling) {
@@ -137,11 +144,7 @@ InterventionPlan::InterventionPlan(MPI_Comm comm, const RunConfig& cfg, const Sc
           throw InputError(v.where + ": key area_target_ha" + (g.source.empty() ? "" : " (" + g.source + ")") +
                            ": région " + format_number("%g", g.region) + ": " + format_number("%.0f", g.area_ha) +
                            " ha is larger than the région's eligible area, " + format_number("%.0f", e) + " ha of " +
-                           [&] {
-                             std::string c;
-                             for (const auto& x : v.classes) c += (c.empty() ? "" : ", ") + x;
-                             return c;
-                           }() +
+                           class_list(v.classes) +
                            " in the selection");
         region_adoption_[j].push_back({g.region, g.area_ha, e, e > 0.0 ? g.area_ha / e : 0.0});
         target += g.area_ha;
@@ -159,11 +162,7 @@ InterventionPlan::InterventionPlan(MPI_Comm comm, const RunConfig& cfg, const Sc
       if (v.area_target_ha > total)
         throw InputError(v.where + ": key area_target_ha: " + format_number("%.0f", v.area_target_ha) +
                          " ha is larger than the eligible area, " + format_number("%.0f", total) + " ha of " +
-                         [&] {
-                           std::string c;
-                           for (const auto& x : v.classes) c += (c.empty() ? "" : ", ") + x;
-                           return c;
-                         }() +
+                         class_list(v.classes) +
                          " in the selection");
       a = total > 0.0 ? v.area_target_ha / total : 0.0;
     }
