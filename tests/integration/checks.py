@@ -23,6 +23,20 @@ def run_arguments():
     return ap.parse_args()
 
 
+def read_all_variables(path):
+    """Every variable of a NetCDF file as raw stored values (no mask, no scaling), and its global attributes under
+    "__attrs"."""
+    import netCDF4
+    import numpy as np
+    with netCDF4.Dataset(path) as ds:
+        out = {}
+        for name, v in ds.variables.items():
+            v.set_auto_maskandscale(False)
+            out[name] = np.array(v[...])
+        out["__attrs"] = {k: ds.getncattr(k) for k in ds.ncattrs()}
+        return out
+
+
 def finish():
     """Print the tally and exit 1 if any check failed."""
     n_fail = results.count(False)

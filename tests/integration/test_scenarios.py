@@ -53,7 +53,7 @@ import netCDF4
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checks import check, finish, rank_pids  # noqa: E402
+from checks import check, finish, rank_pids, read_all_variables  # noqa: E402
 
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
            OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_pml="ob1")
@@ -82,13 +82,7 @@ def run(a, ranks, out, cfg=None, extra=()):
 
 
 def read(path):
-    with netCDF4.Dataset(path) as ds:
-        out = {}
-        for name, v in ds.variables.items():
-            v.set_auto_maskandscale(False)
-            out[name] = np.array(v[...])
-        out["__attrs"] = {k: ds.getncattr(k) for k in ds.ncattrs()}
-        return out
+    return read_all_variables(path)
 
 
 def same_bits(x, y):

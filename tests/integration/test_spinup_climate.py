@@ -10,7 +10,6 @@ end with the real binary on the France 8 km default (2 ranks):
 
   test_spinup_climate.py --alamod PATH --source-dir DIR --work DIR
 """
-import argparse
 import os
 import shutil
 import subprocess
@@ -20,18 +19,14 @@ import netCDF4
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checks import check, finish  # noqa: E402
+from checks import check, finish, run_arguments  # noqa: E402
 
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
            OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_pml="ob1")
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--alamod", required=True)
-    ap.add_argument("--source-dir", required=True)
-    ap.add_argument("--work", required=True)
-    a = ap.parse_args()
+    a = run_arguments()
     os.makedirs(a.work, exist_ok=True)
     cfg = os.path.join(a.source_dir, "configs", "france_default.toml")
     climate = os.path.join(a.source_dir, "data", "france", "forcing", "climate_8km_monthly_1990_2100.nc")

@@ -14,18 +14,16 @@ with the real binary on a window of the France 8 km default (Bretagne and the Pa
 
   test_spinup_land_cover.py --alamod PATH --source-dir DIR --work DIR
 """
-import argparse
 import os
 import shutil
 import subprocess
 import sys
 
-import netCDF4
 import numpy as np
 from osgeo import gdal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checks import check, finish  # noqa: E402
+from checks import check, finish, read_all_variables, run_arguments  # noqa: E402
 
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
            OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_pml="ob1")
@@ -36,13 +34,7 @@ CLASSES = ["cropland", "grassland", "forest"]
 
 
 def read(path):
-    with netCDF4.Dataset(path) as ds:
-        out = {}
-        for name, v in ds.variables.items():
-            v.set_auto_maskandscale(False)
-            out[name] = np.array(v[...])
-        out["__attrs"] = {k: ds.getncattr(k) for k in ds.ncattrs()}
-        return out
+    return read_all_variables(path)
 
 
 def spinup_map(src, path):
@@ -68,11 +60,7 @@ def spinup_map(src, path):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--alamod", required=True)
-    ap.add_argument("--source-dir", required=True)
-    ap.add_argument("--work", required=True)
-    a = ap.parse_args()
+    a = run_arguments()
     os.makedirs(a.work, exist_ok=True)
     cfg = os.path.join(a.source_dir, "configs", "france_default.toml")
     fine = os.path.join(a.source_dir, "data", "france", "land_use_1km.tif")
