@@ -14,6 +14,12 @@ def check(name, ok, detail=""):
     print(("PASS " if ok else "FAIL ") + name + ("" if ok else f": {detail}"), flush=True)
 
 
+def mpi_env():
+    """The environment for mpiexec as root on one oversubscribed node (docs/TESTING.md)."""
+    return dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+                OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_pml="ob1")
+
+
 def run_arguments():
     """--alamod BIN --source-dir DIR --work DIR, the arguments of every script that runs alamod."""
     ap = argparse.ArgumentParser()

@@ -19,7 +19,7 @@ import subprocess
 
 import numpy as np
 
-from checks import check, finish, run_arguments
+from checks import check, finish, mpi_env, run_arguments
 
 SITES = "broadbalk,highfield_bare_fallow"
 
@@ -28,8 +28,7 @@ def main():
     a = run_arguments()
     shutil.rmtree(a.work, ignore_errors=True)
     os.makedirs(a.work)
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-               OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_pml="ob1")
+    env = mpi_env()
     fit = os.path.join(a.source_dir, "tests", "data", "ensemble", "rothc_fit.toml")
 
     def evaluate(n, out, *extra):

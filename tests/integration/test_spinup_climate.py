@@ -19,10 +19,9 @@ import netCDF4
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checks import check, finish, run_arguments  # noqa: E402
+from checks import check, finish, mpi_env, run_arguments  # noqa: E402
 
-ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-           OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_pml="ob1")
+ENV = mpi_env()
 
 
 def main():

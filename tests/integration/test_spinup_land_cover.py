@@ -23,10 +23,9 @@ import numpy as np
 from osgeo import gdal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checks import check, finish, read_all_variables, run_arguments  # noqa: E402
+from checks import check, finish, mpi_env, read_all_variables, run_arguments  # noqa: E402
 
-ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-           OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_pml="ob1")
+ENV = mpi_env()
 WINDOW = ["grid.xmin=160000.0", "grid.xmax=480000.0", "grid.ymin=6680000.0", "grid.ymax=6880000.0",
           "run.start_year=1990", "run.end_year=1991", "spinup.years=2", "totals.report=false",
           'output.precision="double"', "output.tiles=true"]
