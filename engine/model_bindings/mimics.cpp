@@ -112,6 +112,7 @@ struct MimicsTraits {
     std::vector<m::mimics::DailyForcing> forcing(n);
     std::vector<m::mimics::State> s(n);
     std::vector<m::mimics::CarbonFluxes> sums(n, m::mimics::CarbonFluxes{0.0, 0.0, 0.0});
+    m::mimics::PreparedDays prep;  // the month's terms of the n cells (storage reused month after month)
     for (std::size_t i = 0; i < n; ++i) {
       site[i] = &cells[i].sc;
       const double* v = x + i * kState;
@@ -119,10 +120,8 @@ struct MimicsTraits {
     }
     for (int mo = 0; mo < 12; ++mo) {
       for (std::size_t i = 0; i < n; ++i) forcing[i] = forcing_added(cells[i], y[i][static_cast<size_t>(mo)], a[i], mo);
-      m::mimics::DaysBlock b;
-      b.n = n, b.site = site.data(), b.forcing = forcing.data(), b.days = y[0][static_cast<size_t>(mo)].days, b.x = s.data();
-      b.sums = sums.data();
-      m::mimics::step_days_block(p, b);
+      m::mimics::prepare_days(p, n, site.data(), forcing.data(), prep);
+      m::mimics::step_prepared_days(prep, y[0][static_cast<size_t>(mo)].days, s.data(), sums.data());
     }
     for (std::size_t i = 0; i < n; ++i) {
       double* v = x + i * kState;
@@ -131,13 +130,15 @@ struct MimicsTraits {
       out[i] = {t_ha(sums[i].input), t_ha(sums[i].respiration), t_ha(0.0)};
     }
   }
-  /// The yearly loop for n cells at once through the block kernel (models/mimics/ step_days_block):
+  /// The yearly loop for n cells at once through the block kernel (models/mimics/ prepare_days once a month,
+  /// then step_prepared_days through its days):
   /// the bits of year() cell by cell.
   void years(const Cell* cells, const Year* y, double* x, Flux* out, std::size_t n) const {
     std::vector<const m::mimics::SiteConstants*> site(n);
     std::vector<m::mimics::DailyForcing> forcing(n);
     std::vector<m::mimics::State> s(n);
     std::vector<m::mimics::CarbonFluxes> sums(n, m::mimics::CarbonFluxes{0.0, 0.0, 0.0});
+    m::mimics::PreparedDays prep;  // the month's terms of the n cells (storage reused month after month)
     for (std::size_t i = 0; i < n; ++i) {
       site[i] = &cells[i].sc;
       const double* v = x + i * kState;
@@ -149,10 +150,8 @@ struct MimicsTraits {
         const double per_day = (m.input + m.fym) / m.days / kTonnesPerHaPerGramPerM2;  // g m-2 d-1
         forcing[i] = {m.tas, m::mimics::litter_input(p, cells[i].sc, per_day * m::mimics::kDaysPerYear)};
       }
-      m::mimics::DaysBlock b;
-      b.n = n, b.site = site.data(), b.forcing = forcing.data(), b.days = y[0][mo].days, b.x = s.data();
-      b.sums = sums.data();
-      m::mimics::step_days_block(p, b);
+      m::mimics::prepare_days(p, n, site.data(), forcing.data(), prep);
+      m::mimics::step_prepared_days(prep, y[0][mo].days, s.data(), sums.data());
     }
     for (std::size_t i = 0; i < n; ++i) {
       double* v = x + i * kState;

@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <limits>
 #include <string_view>
+#include <vector>
 
 #include "models/common/det_math.hpp"
 #include "models/common/parameter.hpp"
@@ -416,10 +417,36 @@ struct DaysBlock {
   CarbonFluxes* sums = nullptr;                ///< [in,out] each cell's fluxes, each day's added (mg cm-3)
 };
 
+/// The month-constant terms of the hourly step of a block of cells: the kinetics of each cell's
+/// temperature (Vmax, Km, KO Km), its site constants and the terms of its litter input that every hour
+/// repeats (met (1 - fi), met fi, str (1 - fi), str fi, and the day's input, the sum of 24 hours), laid
+/// out term by term (terms[t stride + i], cell i), so that W neighbouring cells load as one vector.
+/// prepare_days computes them once per cell and month; every step_prepared_days call of the month uses
+/// them, so a caller stepping one day at a time pays the set-up (two exponentials and six divisions a
+/// cell) once a month, not once a day.
+struct PreparedDays {
+  static constexpr int kTerms = 28;  ///< terms per cell
+  std::size_t n = 0;                 ///< cells
+  std::size_t stride = 0;            ///< doubles from one term to the next: n rounded up to 8
+  double cue[4] = {0.0, 0.0, 0.0, 0.0};  ///< cue_r_met, cue_r_str, cue_k_met, cue_k_str it was prepared with (1)
+  std::vector<double> terms;         ///< kTerms x stride (h-1, mg cm-3, 1 or mg cm-3 h-1 by term)
+};
+
+/// Prepares the n cells whose site constants are site[i] and whose forcing (the same every day of the
+/// month) is forcing[i] into `out` (its storage reused from call to call). The kinetics are those of
+/// kinetics(), bit for bit, in vectors of W cells. isa as for step_days_block.
+void prepare_days(const Parameters& p, std::size_t n, const SiteConstants* const* site, const DailyForcing* forcing,
+                  PreparedDays& out, int isa = -1);
+
+/// Steps the prepared cells `days` days of 24 hours from x[i] (mg cm-3), adding each day's fluxes to
+/// sums[i] (mg cm-3): the bits of `days` calls of step_day, whatever the split of a month into calls
+/// (one call of 30 days or 30 calls of one day) and whatever isa (as for step_days_block).
+void step_prepared_days(const PreparedDays& c, int days, State* x, CarbonFluxes* sums, int isa = -1);
+
 /// Steps every cell of the block `days` days of 24 hours, exactly as `days` calls of step_day with
 /// its forcing (the same kinetics every day, each day's sum of 24 hours added to sums[i]): the same
-/// bits, W cells at a time in vectors. isa: -1 the widest the CPU runs (AVX-512, AVX2 or SSE2), or
-/// 0 SSE2, 1 AVX2, 2 AVX-512 (capped at what the CPU runs) for the tests.
+/// bits, W cells at a time in vectors; prepare_days then step_prepared_days. isa: -1 the widest the CPU
+/// runs (AVX-512, AVX2 or SSE2), or 0 SSE2, 1 AVX2, 2 AVX-512 (capped at what the CPU runs) for the tests.
 void step_days_block(const Parameters& p, const DaysBlock& b, int isa = -1);
 
 /// One model year of 365 official days: days must hold kDaysPerYear entries.

@@ -309,10 +309,14 @@ void BM_Mimics(benchmark::State& state) {
 }
 BENCHMARK(BM_Mimics);
 
-/// The grid's MIMICS block kernel (step_days_block, vectors of cells): `days` days of 24 hours per cell and
-/// iteration, counted as 24 days cell-steps (hours); the per-cell set-up (kinetics, lanes) once per call.
-void mimics_block(benchmark::State& state, int days) {
+/// MIMICS' block kernel (vectors of cells): one 30-day month of 24-hour days per cell and iteration, counted
+/// as 720 cell-steps (hours), as a caller pays it. `days_per_call` 30: prepare_days then one
+/// step_prepared_days call of 30 days (the grid's month); 1: prepare_days once, then 30 calls of one day (a
+/// caller stepping a day at a time, the month-constant set-up done once); 0: 30 calls of step_days_block of
+/// one day each, the set-up (kinetics, lanes) redone every call (the daily caller without prepare_days).
+void mimics_block(benchmark::State& state, int days_per_call) {
   namespace m = models::mimics;
+  constexpr int kDays = 30;
   const m::Parameters p;
   Uniform u(6);
   std::vector<m::SiteConstants> sc(kCells);
@@ -329,26 +333,36 @@ void mimics_block(benchmark::State& state, int days) {
     f[i] = {u(0.0, 25.0), m::litter_input(p, sc[i], s.litter_input)};
     x[i] = {u(0.2, 0.8), u(1.0, 3.0), u(0.05, 0.2), u(0.1, 0.5), u(5.0, 15.0), u(1.0, 5.0), u(1.0, 3.0)};
   }
+  m::PreparedDays prep;
   m::DaysBlock b;
-  b.n = kCells, b.site = site.data(), b.forcing = f.data(), b.days = days, b.x = x.data(), b.sums = sums.data();
+  b.n = kCells, b.site = site.data(), b.forcing = f.data(), b.days = 1, b.x = x.data(), b.sums = sums.data();
   for (auto _ : state) {
-    m::step_days_block(p, b);
+    if (days_per_call == 0) {
+      for (int d = 0; d < kDays; ++d) m::step_days_block(p, b);
+    } else {
+      m::prepare_days(p, kCells, site.data(), f.data(), prep);
+      for (int d = 0; d < kDays; d += days_per_call) m::step_prepared_days(prep, days_per_call, x.data(), sums.data());
+    }
     benchmark::DoNotOptimize(x.data());
     benchmark::ClobberMemory();
   }
   state.SetLabel("hour");
-  state.counters["cell_steps_per_s"] = benchmark::Counter(
-      static_cast<double>(state.iterations()) * static_cast<double>(kCells) * m::kHoursPerDay * days, benchmark::Counter::kIsRate);
+  state.counters["cell_steps_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * static_cast<double>(kCells) * m::kHoursPerDay * kDays,
+                         benchmark::Counter::kIsRate);
   bool finite = true;
   for (const auto& s : x) finite = finite && std::isfinite(s.lit_m + s.lit_s + s.mic_r + s.mic_k + s.som_p + s.som_c + s.som_a);
   if (!finite) state.SkipWithError("a cell state went non-finite");
 }
-/// One day per call: the set-up of the cells' lanes counted over 24 hours.
+/// One day per call, the month's set-up once (prepare_days): what a caller stepping daily pays.
 void BM_MimicsBlock(benchmark::State& state) { mimics_block(state, 1); }
 BENCHMARK(BM_MimicsBlock);
-/// A 30-day month per call, as the grid calls it (the set-up over 720 hours).
+/// A 30-day month per call, as the grid calls it.
 void BM_MimicsBlockMonth(benchmark::State& state) { mimics_block(state, 30); }
 BENCHMARK(BM_MimicsBlockMonth);
+/// One day per call through step_days_block, the set-up redone every day (the cost before prepare_days).
+void BM_MimicsBlockDayUnprepared(benchmark::State& state) { mimics_block(state, 0); }
+BENCHMARK(BM_MimicsBlockDayUnprepared);
 
 /// The scalar step_cell; bench_rothc_kernel covers the vectorised step_block.
 void BM_RothcCell(benchmark::State& state) {

@@ -387,8 +387,9 @@ TEST(MimicsKernel, YearStepEqualsItsDaysAndDayItsHours) {
   EXPECT_EQ(co2_sum, y.respiration);
 }
 
-/// The block kernel (step_days_block) gives every cell the bits of step_day, day after day, on every
-/// instruction set the CPU runs and at every position in a block whose size is no multiple of 8.
+/// The block kernel (step_days_block; prepare_days and step_prepared_days) gives every cell the bits of
+/// step_day, day after day, on every instruction set the CPU runs, at every position in a block whose size
+/// is no multiple of 8, and however the month is split into calls.
 TEST(MimicsBlock, SameBitsAsStepDayOnEveryInstructionSet) {
   const mm::Parameters p;
   std::mt19937_64 rng(21);
@@ -432,6 +433,30 @@ TEST(MimicsBlock, SameBitsAsStepDayOnEveryInstructionSet) {
       ASSERT_EQ(sums[i].respiration, ref_sums[i].respiration) << "isa " << isa << " cell " << i;
     }
   }
+  // prepare_days once, then the month in calls of 1, 1, 2, 6 and 21 days (a caller stepping a day at a
+  // time, then longer): the same bits, with the terms prepared on any instruction set and stepped on any.
+  for (int prep_isa : {0, 1, 2})
+    for (int isa : {0, 1, 2}) {
+      std::vector<mm::State> x = start;
+      std::vector<mm::CarbonFluxes> sums(n, mm::CarbonFluxes{0.0, 0.0, 0.0});
+      mm::PreparedDays prep;
+      mm::prepare_days(p, n, site.data(), forcing.data(), prep, prep_isa);
+      int days = 0;
+      for (int call : {1, 1, 2, 6, 21}) {
+        mm::step_prepared_days(prep, call, x.data(), sums.data(), isa);
+        days += call;
+      }
+      ASSERT_EQ(days, kDays);
+      for (std::size_t i = 0; i < n; ++i) {
+        const double* got = &x[i].lit_m;
+        const double* want = &ref[i].lit_m;
+        for (int k = 0; k < mm::kNumPools; ++k)
+          ASSERT_EQ(got[k], want[k]) << "prepared on isa " << prep_isa << ", stepped on " << isa << " cell " << i
+                                     << " pool " << mm::kPoolNames[k];
+        ASSERT_EQ(sums[i].input, ref_sums[i].input) << "isa " << prep_isa << "/" << isa << " cell " << i;
+        ASSERT_EQ(sums[i].respiration, ref_sums[i].respiration) << "isa " << prep_isa << "/" << isa << " cell " << i;
+      }
+    }
 }
 
 TEST(MimicsKernel, RejectsParametersOutsideTheirBounds) {
