@@ -419,17 +419,18 @@ struct DaysBlock {
 
 /// The month-constant terms of the hourly step of a block of cells: the kinetics of each cell's
 /// temperature (Vmax, Km, KO Km), its site constants and the terms of its litter input that every hour
-/// repeats (met (1 - fi), met fi, str (1 - fi), str fi, and the day's input, the sum of 24 hours), laid
-/// out term by term (terms[t stride + i], cell i), so that W neighbouring cells load as one vector.
+/// repeats (met (1 - fi), met fi, str (1 - fi), str fi, and the day's input, the sum of 24 hours), in
+/// groups of 8 cells, term by term within a group (terms[(i / 8) 8 kTerms + t 8 + i % 8], term t of
+/// cell i): W neighbouring cells load as one vector, and the terms of a group are contiguous.
 /// prepare_days computes them once per cell and month; every step_prepared_days call of the month uses
 /// them, so a caller stepping one day at a time pays the set-up (two exponentials and six divisions a
 /// cell) once a month, not once a day.
 struct PreparedDays {
-  static constexpr int kTerms = 28;  ///< terms per cell
-  std::size_t n = 0;                 ///< cells
-  std::size_t stride = 0;            ///< doubles from one term to the next: n rounded up to 8
+  static constexpr int kTerms = 28;          ///< terms per cell
+  static constexpr std::size_t kGroup = 8;   ///< cells per group
+  std::size_t n = 0;                         ///< cells
   double cue[4] = {0.0, 0.0, 0.0, 0.0};  ///< cue_r_met, cue_r_str, cue_k_met, cue_k_str it was prepared with (1)
-  std::vector<double> terms;         ///< kTerms x stride (h-1, mg cm-3, 1 or mg cm-3 h-1 by term)
+  std::vector<double> terms;  ///< kTerms kGroup per group of 8 cells (h-1, mg cm-3, 1 or mg cm-3 h-1 by term)
 };
 
 /// Prepares the n cells whose site constants are site[i] and whose forcing (the same every day of the

@@ -8,6 +8,7 @@
 #pragma GCC diagnostic ignored "-Wpsabi"  // vector arguments of always-inline helpers, never an ABI boundary
 
 #include <cstring>
+#include <type_traits>
 
 #include "models/mimics/mimics.hpp"
 
@@ -21,7 +22,7 @@ namespace alamod::models::mimics {
 
 namespace {
 
-/// The prepared terms, term by term (PreparedDays::terms[t stride + i]).
+/// The prepared terms of a cell, in the order of its group's (PreparedDays::terms).
 enum Term : int {
   kTau0, kTau1,        // microbial turnover rates (h-1)
   kFphys0, kFphys1,    // necromass shares to SOMp (1)
@@ -40,6 +41,12 @@ enum Term : int {
   kNumTerms
 };
 static_assert(kNumTerms == PreparedDays::kTerms, "PreparedDays::kTerms is the number of terms");
+constexpr std::size_t kGroup = PreparedDays::kGroup;
+
+/// Cell i's first term; its term t is kGroup doubles further per t.
+[[gnu::always_inline]] inline std::size_t terms_at(std::size_t i) {
+  return i / kGroup * (kGroup * kNumTerms) + i % kGroup;
+}
 
 template <class V> [[gnu::always_inline]] inline V load(const double* v) {
   if constexpr (Lanes<V>::kWidth == 1) {
@@ -68,11 +75,74 @@ template <class V> [[gnu::always_inline]] inline V gather(const double* v, std::
   }
 }
 
+static_assert(sizeof(State) == 7 * sizeof(double) && sizeof(CarbonFluxes) == 3 * sizeof(double),
+              "State and CarbonFluxes are arrays of doubles");
+
+template <int... I> [[gnu::always_inline]] inline v8d shuffle(const v8d& a, const v8d& b) {
+  return __builtin_shufflevector(a, b, I...);
+}
+
+/// The 8 x 8 transpose: out[j][i] = in[i][j] (24 two-vector shuffles in three stages).
+[[gnu::always_inline]] inline void transpose8(const v8d in[8], v8d out[8]) {
+  v8d t[8], s[8];
+  for (int k = 0; k < 8; k += 2) {
+    t[k] = shuffle<0, 8, 2, 10, 4, 12, 6, 14>(in[k], in[k + 1]);
+    t[k + 1] = shuffle<1, 9, 3, 11, 5, 13, 7, 15>(in[k], in[k + 1]);
+  }
+  for (int k = 0; k < 8; k += 4)
+    for (int h = 0; h < 2; ++h) {
+      s[k + h] = shuffle<0, 1, 8, 9, 4, 5, 12, 13>(t[k + h], t[k + h + 2]);
+      s[k + h + 2] = shuffle<2, 3, 10, 11, 6, 7, 14, 15>(t[k + h], t[k + h + 2]);
+    }
+  for (int k = 0; k < 4; ++k) {
+    out[k] = shuffle<0, 1, 2, 3, 8, 9, 10, 11>(s[k], s[k + 4]);
+    out[k + 4] = shuffle<4, 5, 6, 7, 12, 13, 14, 15>(s[k], s[k + 4]);
+  }
+}
+
+/// The 7 pools of the 8 cells whose States start at `x` as 7 vectors of 8 cells: 8 row loads and a
+/// transpose (the last cell's row is read from x + 48 doubles and shifted, so nothing past the 8 cells
+/// is read).
+[[gnu::always_inline]] inline void load_pools8(const double* x, v8d pools[7]) {
+  v8d rows[8], cols[8];
+  for (int c = 0; c < 7; ++c) rows[c] = load<v8d>(x + 7 * c);
+  const v8d last = load<v8d>(x + 48);
+  rows[7] = shuffle<1, 2, 3, 4, 5, 6, 7, 7>(last, last);
+  transpose8(rows, cols);
+  for (int j = 0; j < 7; ++j) pools[j] = cols[j];
+}
+
+/// The inverse of load_pools8: rows stored in order, each row's 8th lane overwritten by the next row,
+/// the last row stored from x + 48 doubles (its first lane the 7th cell's last pool).
+[[gnu::always_inline]] inline void store_pools8(double* x, const v8d pools[7]) {
+  v8d cols[8], rows[8];
+  for (int j = 0; j < 7; ++j) cols[j] = pools[j];
+  cols[7] = pools[6];
+  transpose8(cols, rows);
+  for (int c = 0; c < 7; ++c) store<v8d>(x + 7 * c, rows[c]);
+  store<v8d>(x + 48, shuffle<6, 8, 9, 10, 11, 12, 13, 14>(rows[6], rows[7]));
+}
+
+/// Input and respiration of the 8 CarbonFluxes at `s` (24 doubles: 3 loads, 4 shuffles).
+[[gnu::always_inline]] inline void load_sums8(const double* s, v8d& input, v8d& respiration) {
+  const v8d a = load<v8d>(s), b = load<v8d>(s + 8), c = load<v8d>(s + 16);
+  input = shuffle<0, 1, 2, 3, 4, 5, 10, 13>(shuffle<0, 3, 6, 9, 12, 15, 0, 0>(a, b), c);
+  respiration = shuffle<0, 1, 2, 3, 4, 8, 11, 14>(shuffle<1, 4, 7, 10, 13, 0, 0, 0>(a, b), c);
+}
+
+/// The inverse of load_sums8; the leaching members keep their values.
+[[gnu::always_inline]] inline void store_sums8(double* s, const v8d& input, const v8d& respiration) {
+  const v8d a = load<v8d>(s), b = load<v8d>(s + 8), c = load<v8d>(s + 16);
+  store<v8d>(s, shuffle<0, 1, 10, 3, 4, 13, 6, 7>(shuffle<0, 8, 0, 1, 9, 0, 2, 10>(input, respiration), a));
+  store<v8d>(s + 8, shuffle<8, 1, 2, 11, 4, 5, 14, 7>(shuffle<0, 3, 11, 0, 4, 12, 0, 5>(input, respiration), b));
+  store<v8d>(s + 16, shuffle<0, 9, 2, 3, 12, 5, 6, 15>(shuffle<13, 0, 6, 14, 0, 7, 15, 0>(input, respiration), c));
+}
+
 /// The terms of cells first .. first + W - 1, as kinetics() and the hourly step compute them.
 template <class V>
 [[gnu::always_inline]] inline void prepare_cells(const Parameters& p, const SiteConstants* const* site,
-                                                 const DailyForcing* forcing, std::size_t first, double* terms,
-                                                 std::size_t stride) {
+                                                 const DailyForcing* forcing, std::size_t first, double* terms) {
+  constexpr std::size_t stride = kGroup;
   constexpr int kWidth = Lanes<V>::kWidth;
   enum { kT, kMet, kStr, kPscalar, kFi0, kFi1, kIn = kFi1 + 1 + kDesorb + 1 };  // then kTau0 .. kDesorb
   double in[kIn][kWidth];  // lane by lane
@@ -85,7 +155,7 @@ template <class V>
                                             sc.fchem[1], sc.favai[0], sc.favai[1], sc.desorb};
     for (int t = 0; t <= kDesorb; ++t) in[kFi1 + 1 + t][l] = site_terms[t];
   }
-  double* const out = terms + first;
+  double* const out = terms + terms_at(first);
   for (int t = 0; t <= kDesorb; ++t) store<V>(out + static_cast<std::size_t>(t) * stride, load<V>(in[kFi1 + 1 + t]));
   // kinetics()
   const V temperature = load<V>(in[kT]), pscalar = load<V>(in[kPscalar]);
@@ -123,8 +193,8 @@ template <class V>
   constexpr std::size_t kWidth = Lanes<V>::kWidth;
   double* const terms = out.terms.data();
   std::size_t i = 0;
-  for (; i + kWidth <= n; i += kWidth) prepare_cells<V>(p, site, forcing, i, terms, out.stride);
-  for (; i < n; ++i) prepare_cells<double>(p, site, forcing, i, terms, out.stride);
+  for (; i + kWidth <= n; i += kWidth) prepare_cells<V>(p, site, forcing, i, terms);
+  for (; i < n; ++i) prepare_cells<double>(p, site, forcing, i, terms);
 }
 
 /// The prepared terms of W cells for the hourly loop.
@@ -137,8 +207,8 @@ template <class V> struct CellLanes {
 
 template <class V>
 [[gnu::always_inline]] inline void load_lanes(const PreparedDays& prep, std::size_t first, CellLanes<V>& c) {
-  const double* const t = prep.terms.data() + first;
-  const std::size_t s = prep.stride;
+  const double* const t = prep.terms.data() + terms_at(first);
+  constexpr std::size_t s = kGroup;
   c.tau0 = load<V>(t + kTau0 * s), c.tau1 = load<V>(t + kTau1 * s);
   c.fphys0 = load<V>(t + kFphys0 * s), c.fphys1 = load<V>(t + kFphys1 * s);
   c.fchem0 = load<V>(t + kFchem0 * s), c.fchem1 = load<V>(t + kFchem1 * s);
@@ -168,11 +238,19 @@ template <class V, int U>
     const std::size_t f = first + static_cast<std::size_t>(u * kWidth);
     load_lanes<V>(prep, f, c[u]);
     const double* xs = &x_all[f].lit_m;
-    lit_m[u] = gather<V>(xs + 0, kState), lit_s[u] = gather<V>(xs + 1, kState);
-    mic_r[u] = gather<V>(xs + 2, kState), mic_k[u] = gather<V>(xs + 3, kState);
-    som_p[u] = gather<V>(xs + 4, kState), som_c[u] = gather<V>(xs + 5, kState);
-    som_a[u] = gather<V>(xs + 6, kState);
-    input[u] = gather<V>(&sums[f].input, kSums), respiration[u] = gather<V>(&sums[f].respiration, kSums);
+    if constexpr (std::is_same_v<V, v8d>) {
+      V pools[7];
+      load_pools8(xs, pools);
+      lit_m[u] = pools[0], lit_s[u] = pools[1], mic_r[u] = pools[2], mic_k[u] = pools[3];
+      som_p[u] = pools[4], som_c[u] = pools[5], som_a[u] = pools[6];
+      load_sums8(&sums[f].input, input[u], respiration[u]);
+    } else {
+      lit_m[u] = gather<V>(xs + 0, kState), lit_s[u] = gather<V>(xs + 1, kState);
+      mic_r[u] = gather<V>(xs + 2, kState), mic_k[u] = gather<V>(xs + 3, kState);
+      som_p[u] = gather<V>(xs + 4, kState), som_c[u] = gather<V>(xs + 5, kState);
+      som_a[u] = gather<V>(xs + 6, kState);
+      input[u] = gather<V>(&sums[f].input, kSums), respiration[u] = gather<V>(&sums[f].respiration, kSums);
+    }
   }
   const double cue_r_met = prep.cue[0], cue_r_str = prep.cue[1], cue_k_met = prep.cue[2], cue_k_str = prep.cue[3];
   const double one_cue_r_met = 1.0 - cue_r_met, one_cue_r_str = 1.0 - cue_r_str;
@@ -229,6 +307,12 @@ template <class V, int U>
   }
   for (int u = 0; u < U; ++u) {
     const V out[7] = {lit_m[u], lit_s[u], mic_r[u], mic_k[u], som_p[u], som_c[u], som_a[u]};
+    if constexpr (std::is_same_v<V, v8d>) {
+      const std::size_t f = first + static_cast<std::size_t>(u * kWidth);
+      store_pools8(&x_all[f].lit_m, out);
+      store_sums8(&sums[f].input, input[u], respiration[u]);
+      continue;
+    }
     for (int l = 0; l < kWidth; ++l) {
       const std::size_t i = first + static_cast<std::size_t>(u * kWidth + l);
       double* x = &x_all[i].lit_m;
@@ -290,9 +374,8 @@ int use_isa(int isa) {
 void prepare_days(const Parameters& p, std::size_t n, const SiteConstants* const* site, const DailyForcing* forcing,
                   PreparedDays& out, int isa) {
   out.n = n;
-  out.stride = (n + 7) / 8 * 8;
   out.cue[0] = p.cue_r_met, out.cue[1] = p.cue_r_str, out.cue[2] = p.cue_k_met, out.cue[3] = p.cue_k_str;
-  out.terms.resize(static_cast<std::size_t>(PreparedDays::kTerms) * out.stride);
+  out.terms.resize((n + kGroup - 1) / kGroup * (kGroup * kNumTerms));
   switch (use_isa(isa)) {
     case 2: prepare_avx512(p, n, site, forcing, out); return;
     case 1: prepare_avx2(p, n, site, forcing, out); return;

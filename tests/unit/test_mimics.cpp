@@ -389,12 +389,14 @@ TEST(MimicsKernel, YearStepEqualsItsDaysAndDayItsHours) {
 
 /// The block kernel (step_days_block; prepare_days and step_prepared_days) gives every cell the bits of
 /// step_day, day after day, on every instruction set the CPU runs, at every position in a block whose size
-/// is no multiple of 8, and however the month is split into calls.
+/// is no multiple of the vector width, and however the month is split into calls.
 TEST(MimicsBlock, SameBitsAsStepDayOnEveryInstructionSet) {
   const mm::Parameters p;
   std::mt19937_64 rng(21);
   auto uniform = [&](double lo, double hi) { return lo + (hi - lo) * (static_cast<double>(rng() >> 11) * 0x1.0p-53); };
-  constexpr std::size_t n = 37;
+  // 45 cells: on every instruction set, groups of U vectors (U W = 16, 12, 8 cells), then single vectors
+  // of W = 8, 4, 2 cells, then the scalar instance, are all used.
+  constexpr std::size_t n = 45;
   std::vector<mm::SiteConstants> sites(n);
   std::vector<const mm::SiteConstants*> site(n);
   std::vector<mm::DailyForcing> forcing(n);
