@@ -22,7 +22,7 @@ namespace alamod::models::mimics {
 
 namespace {
 
-/// The prepared terms of a cell, in the order of its group's (PreparedDays::terms).
+/// The prepared terms of a cell, in their order within its group of PreparedDays::terms.
 enum Term : int {
   kTau0, kTau1,        // microbial turnover rates (h-1)
   kFphys0, kFphys1,    // necromass shares to SOMp (1)
