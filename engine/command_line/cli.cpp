@@ -29,6 +29,10 @@
 #include "engine/official/rothc_official.hpp"
 #include "engine/site/site_evaluate.hpp"
 #include "engine/site/site_list.hpp"
+#ifndef ALAMOD_LIGHT_EXECUTABLE
+#include "engine/site/site_netcdf.hpp"
+#include "engine/site/site_netcdf_run.hpp"
+#endif
 #include "engine/site/site_run.hpp"
 #include "engine/spectra/spectra_command.hpp"
 #include "engine/site_data/complete.hpp"
@@ -117,6 +121,12 @@ struct SiteCommand {
   CLI::App* command = nullptr;
   SiteRunOptions options;
   std::string forcing_list;  ///< --forcing-list: many sites in one process (engine/site/site_list.hpp)
+  /// --forcing-netcdf: many sites from one NetCDF file into one (engine/site/site_netcdf_run.hpp)
+  std::string forcing_netcdf;
+  /// --write-netcdf: a forcing list written as one NetCDF site collection (engine/site/site_netcdf.hpp)
+  std::string write_netcdf;
+  /// Whether the command reads or writes NetCDF: the light executable hands it to alamod-engine.
+  bool needs_engine() const { return !forcing_netcdf.empty() || !write_netcdf.empty(); }
 };
 
 /// `alamod evaluate`: models over a site collection.
@@ -363,23 +373,49 @@ void add_site_command(CLI::App& app, SiteCommand& site) {
       "site", "run one model at one site from a site forcing file (data/sites/FORMAT.md); pools and fluxes per step");
   CLI::App* cmd = site.command;
   SiteRunOptions& so = site.options;
-  cmd->add_option("--model", so.model, "model name (`alamod models` lists them)")->required();
+  auto* model = cmd->add_option("--model", so.model, "model name (`alamod models` lists them); required, except with --write-netcdf");
   auto* forcing = cmd->add_option("--forcing", so.forcing, "site forcing CSV (data/sites/FORMAT.md); its metadata also holds the site settings of docs/SITES.md \"Site settings\": structural_lignin_fraction and surface_input_share (century), yasso_step (year, month, day), millennial_integrator (euler, rk4), pool_NAME (--spinup pools)");
   auto* list = cmd->add_option(
       "--forcing-list", site.forcing_list,
       "many sites in one process: a CSV with the header site_id,forcing and one row per site (forcing paths "
       "relative to the list's folder); --out is then a folder that receives SITE_ID.csv per site. Example:\n"
       "  alamod site --model rothc --forcing-list sites.csv --out results/");
+  auto* netcdf = cmd->add_option(
+      "--forcing-netcdf", site.forcing_netcdf,
+      "many sites from one NetCDF file (CF-1.8 featureType timeSeries: site_id(site) with cf_role timeseries_id, "
+      "the forcing's metadata as KEY(site) and its monthly columns as VAR(site, time), docs/SITES.md \"Many sites in "
+      "one NetCDF file\"); --out is then one NetCDF file with every site's series. Example:\n"
+      "  alamod site --model rothc --forcing-netcdf sites.nc --out results.nc");
+  auto* write = cmd->add_option(
+      "--write-netcdf", site.write_netcdf,
+      "with --forcing-list: write its (monthly) forcing files as one NetCDF site collection for --forcing-netcdf, and "
+      "run no model. Example:\n"
+      "  alamod site --forcing-list sites.csv --write-netcdf sites.nc");
   forcing->excludes(list);
+  forcing->excludes(netcdf);
   list->excludes(forcing);
+  list->excludes(netcdf);
+  netcdf->excludes(forcing);
+  netcdf->excludes(list);
+  netcdf->excludes(write);
+  write->needs(list);
+  write->excludes(netcdf);
+  write->excludes(model);
   cmd->add_option("--parameters", so.parameters,
                   "TOML file with a [parameters] table (names and units as `alamod models show NAME`), e.g. "
                   "written by `alamod calibrate`; [fit] and [provenance] are ignored");
   add_spinup_option(cmd, so.spinup, kStartHelp);
-  cmd->add_option("--out", so.out,
-                  "output CSV (written under a temporary name, then renamed); with --forcing-list a folder")
-      ->required();
+  auto* out = cmd->add_option("--out", so.out,
+                              "output CSV (written under a temporary name, then renamed); with --forcing-list a folder; "
+                              "with --forcing-netcdf a NetCDF file; required, except with --write-netcdf");
+  write->excludes(out);
   cmd->add_flag("--overwrite", so.overwrite, "replace an existing output file");
+  // --model and --out are required unless the command only writes a site collection
+  cmd->parse_complete_callback([&site, model, out] {
+    if (!site.write_netcdf.empty()) return;
+    if (model->count() == 0) throw CLI::RequiredError("--model");
+    if (out->count() == 0) throw CLI::RequiredError("--out");
+  });
 }
 
 void add_evaluate_command(CLI::App& app, EvaluateCommand& evaluate) {
@@ -1156,6 +1192,21 @@ int run_catalogue_command(const CatalogueCommand& catalogue, int rank) {
 
 int run_site_command(const SiteCommand& site, int rank) {
   if (rank != 0) return 0;
+  if (site.needs_engine()) {
+#ifdef ALAMOD_LIGHT_EXECUTABLE
+    return engine_answers();  // light_main.cpp hands it over before run(); kept for safety
+#else
+    if (!site.write_netcdf.empty()) {
+      const std::size_t n = write_site_collection(site.forcing_list, site.write_netcdf, site.options.overwrite);
+      std::printf("site: %zu sites of %s written to %s\n", n, site.forcing_list.c_str(), site.write_netcdf.c_str());
+    } else {
+      const std::size_t n = run_site_netcdf(site.options, site.forcing_netcdf, site.options.out);
+      std::printf("site: %zu sites of %s run with %s into %s\n", n, site.forcing_netcdf.c_str(),
+                  site.options.model.c_str(), site.options.out.c_str());
+    }
+    return 0;
+#endif
+  }
   if (site.forcing_list.empty()) {
     if (site.options.forcing.empty()) throw InputError("site: give --forcing FILE or --forcing-list LIST.csv");
     run_site(site.options);
@@ -1240,6 +1291,10 @@ const std::vector<std::string>& CommandLine::petsc_options() const { return comm
 
 bool CommandLine::serial() const {
   const Commands& c = *commands_;
+#ifdef ALAMOD_LIGHT_EXECUTABLE
+  // a site command that reads or writes NetCDF runs serially too, but in alamod-engine (netCDF is the engine's)
+  if (*c.site.command && c.site.needs_engine()) return false;
+#endif
   return *c.rothc.command || *c.amg.command || *c.site.command;
 }
 

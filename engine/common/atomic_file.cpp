@@ -85,6 +85,25 @@ class TemporaryFile {
     if (closed != 0) fail_write(errno);
   }
 
+  /// The temporary's path.
+  const fs::path& path() const { return path_; }
+
+  /// Close the file without writing, for a library that opens it by name (AtomicOutputPath).
+  void close_for_library() {
+    const int closed = ::close(fd_);
+    fd_ = -1;
+    if (closed != 0) fail_write(errno);
+  }
+
+  /// Flush what a library wrote under the temporary's name to disk (AtomicOutputPath::commit).
+  void sync_by_name() {
+    const int fd = ::open(path_.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) fail_write(errno);
+    const int synced = ::fsync(fd), error = errno;
+    ::close(fd);
+    if (synced != 0) fail_write(error);
+  }
+
   /// Refuse a target that exists and is not a regular file (a symbolic link, a folder, a device).
   void check_target() const {
     struct stat st {};
@@ -145,6 +164,25 @@ fs::path create_output_folder(const std::string& dir) {
     throw AtomicFileError(AtomicFileError::Step::create, folder.string() + ": cannot create the output folder: " +
                                                              (ec ? ec.message() : std::string("not a folder")));
   return folder;
+}
+
+struct AtomicOutputPath::Impl {
+  explicit Impl(const fs::path& target) : file(target) {}
+  TemporaryFile file;
+};
+
+AtomicOutputPath::AtomicOutputPath(const fs::path& target) : impl_(std::make_unique<Impl>(target)) {
+  impl_->file.close_for_library();
+}
+
+AtomicOutputPath::~AtomicOutputPath() = default;
+
+const fs::path& AtomicOutputPath::temporary() const { return impl_->file.path(); }
+
+void AtomicOutputPath::commit() {
+  impl_->file.sync_by_name();
+  impl_->file.check_target();
+  impl_->file.commit();
 }
 
 void write_output_atomically(const fs::path& path, std::string_view text) {

@@ -11,6 +11,7 @@
 /// renamed over NAME. A target that exists and is not a regular file (a symbolic link, a folder) is
 /// refused, not replaced. On every failure the temporary is removed. Plain C++ and POSIX: no MPI.
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -49,6 +50,31 @@ void write_files_atomically(const std::vector<FileText>& files);
 /// The output folder `dir` ("" = the current folder), created with its parents if missing. Throws
 /// AtomicFileError (step create) naming it when it cannot be created or a file stands in its place.
 std::filesystem::path create_output_folder(const std::string& dir);
+
+/// An output that a library writes by its name (a NetCDF file): temporary() is created beside `target` as
+/// write_file_atomically creates its temporary (exclusive, DIR/.NAME.XXXXXX) and left empty for the library
+/// to open and fill; commit(), once the library has closed it, flushes it to disk and renames it over the
+/// target (a target that is not a regular file is refused). Destroyed before commit(), the temporary is
+/// removed: a failure leaves nothing half-written. Throws AtomicFileError.
+///
+///   AtomicOutputPath out("results.nc");
+///   nc_create(out.temporary().c_str(), NC_NETCDF4 | NC_CLOBBER, &ncid);  ... nc_close(ncid);
+///   out.commit();
+class AtomicOutputPath {
+ public:
+  explicit AtomicOutputPath(const std::filesystem::path& target);
+  ~AtomicOutputPath();
+  AtomicOutputPath(const AtomicOutputPath&) = delete;
+  AtomicOutputPath& operator=(const AtomicOutputPath&) = delete;
+  /// The temporary file's path (it exists, empty, until the library writes it).
+  const std::filesystem::path& temporary() const;
+  /// Flush the temporary to disk and rename it over the target.
+  void commit();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 /// write_file_atomically for an output the user named: a folder that cannot be written or a target that
 /// is not a regular file is the user's to fix and thrown as alamod::InputError; a write that fails

@@ -350,6 +350,63 @@ bool accepts_unit_one(const std::string& name) {
   return q && q->column_ok && accepts_one(accepted_units(q->kind, TimeStep::month));
 }
 
+ForcingName forcing_name(const std::string& name) {
+  ForcingName n;
+  if (std::find(std::begin(kTextKeys), std::end(kTextKeys), name) != std::end(kTextKeys)) {
+    n.known = n.text = n.meta_ok = true;
+    n.what = "text";
+    return n;
+  }
+  const Quantity* q = find_quantity(name);
+  if (!q) return n;
+  n.known = true;
+  n.column_ok = q->column_ok;
+  n.meta_ok = q->meta_ok;
+  n.sum = q->sum;
+  n.whole = name == "spinup_years" || name == "rothc_moisture_option";
+  n.lower = q->lower;
+  n.upper = q->upper;
+  n.what = q->what;
+  return n;
+}
+
+std::vector<std::string> forcing_names() { return known_names(); }
+
+bool forcing_unit(const std::string& name, const std::string& unit, TimeStep step, double& factor, double& offset,
+                  std::string& accepted) {
+  const Quantity* q = find_quantity(name);
+  if (!q) return false;
+  const auto units = accepted_units(q->kind, step);
+  const std::string u = squeeze(unit).empty() && accepts_one(units) ? "1" : squeeze(unit);
+  const auto hit = std::find_if(units.begin(), units.end(), [&](const auto& x) { return x.first == u; });
+  if (hit == units.end()) {
+    accepted = unit_list(q->kind, step);
+    return false;
+  }
+  factor = hit->second.factor;
+  offset = hit->second.offset;
+  return true;
+}
+
+std::string canonical_unit(const std::string& name, TimeStep step) {
+  std::string u = canonical_unit(name);
+  const std::string per_step = " per step";
+  if (u.size() > per_step.size() && u.compare(u.size() - per_step.size(), per_step.size(), per_step) == 0)
+    u = u.substr(0, u.size() - per_step.size()) + " " + step_suffixes(step).front();
+  return u;
+}
+
+std::string check_forcing_text(const std::string& key, const std::string& value) {
+  if ((key == "land_use" || key == "history_land_use") &&
+      std::find(std::begin(kLandUses), std::end(kLandUses), value) == std::end(kLandUses))
+    return "one of cropland, grassland, forest, bare";
+  if (key == "millennial_integrator" && value != "euler" && value != "rk4")
+    return "euler (the official Fortran's daily step, default) or rk4 (the R version's)";
+  if (key == "yasso_step" && value != "year" && value != "month" && value != "day" && value != "forcing")
+    return "year (default), month, day or forcing (the file's own step)";
+  return "";
+}
+
 const std::vector<double>& SiteForcing::column(const std::string& name, const std::string& needed_by) const {
   const auto it = columns.find(name);
   if (it == columns.end())
@@ -424,12 +481,8 @@ SiteForcing read_site_forcing(const std::string& path) {
       continue;
     }
     if (std::find(std::begin(kTextKeys), std::end(kTextKeys), key) != std::end(kTextKeys)) {
-      if ((key == "land_use" || key == "history_land_use") && std::find(std::begin(kLandUses), std::end(kLandUses), value) == std::end(kLandUses))
-        w.fail(no, value_col, key, "found '" + value + "', expected one of cropland, grassland, forest, bare");
-      if (key == "millennial_integrator" && value != "euler" && value != "rk4")
-        w.fail(no, value_col, key, "found '" + value + "', expected euler (the official Fortran's daily step, default) or rk4 (the R version's)");
-      if (key == "yasso_step" && value != "year" && value != "month" && value != "day" && value != "forcing")
-        w.fail(no, value_col, key, "found '" + value + "', expected year (default), month, day or forcing (the file's own step)");
+      if (const std::string expected = check_forcing_text(key, value); !expected.empty())
+        w.fail(no, value_col, key, "found '" + value + "', expected " + expected);
       f.texts[key] = value;
       continue;
     }

@@ -80,6 +80,34 @@ std::string canonical_unit(const std::string& name);
 /// an empty unit means `1` (data/sites/FORMAT.md, section 1). False for unknown names.
 bool accepts_unit_one(const std::string& name);
 
+/// What the format says of one name, for the readers of other containers of the same values (the NetCDF
+/// site collection, site_netcdf.hpp), which must accept exactly what a forcing file accepts.
+struct ForcingName {
+  bool known = false;        ///< a quantity of the format, pool_NAME, or a text key
+  bool text = false;         ///< a text metadata key (site_id, land_use, treatment_id, ...)
+  bool column_ok = false;    ///< may be a column (a series over time)
+  bool meta_ok = false;      ///< may be metadata (one value per site)
+  bool sum = false;          ///< an amount per step (summed when resampled), else a mean or a state
+  bool whole = false;        ///< a whole number (spinup_years, rothc_moisture_option)
+  double lower = 0, upper = 0;  ///< admissible range in the canonical unit
+  std::string what;          ///< what it is, for messages
+};
+/// The format's rules for `name` (known = false for a name the format does not define).
+ForcingName forcing_name(const std::string& name);
+/// Every name of the format (quantities, text keys, time columns), for nearest-name suggestions.
+std::vector<std::string> forcing_names();
+/// The conversion of a value of `name` in `unit` (blanks squeezed; "" is `1` where `1` is accepted) to its
+/// canonical unit on a file with one row per `step`: canonical = value * factor + offset, exactly as
+/// read_site_forcing converts it. False when the unit is not accepted; `accepted` then lists the units that are.
+bool forcing_unit(const std::string& name, const std::string& unit, TimeStep step, double& factor, double& offset,
+                  std::string& accepted);
+/// The canonical unit of `name` spelled for a file with one row per `step` ("mm month-1", "t ha-1 month-1",
+/// "degC"...): what a converted value is in.
+std::string canonical_unit(const std::string& name, TimeStep step);
+/// "" when `value` is admissible for the text key `key`, else what is expected (e.g. land_use: "one of
+/// cropland, grassland, forest, bare").
+std::string check_forcing_text(const std::string& key, const std::string& value);
+
 /// The forcing on a model's time step. Finer model steps repeat means and spread sums uniformly
 /// over the sub-steps (a month's sum over its days, a year's over 12 months or its days); coarser
 /// ones average means and add sums over whole months or years (a partial first or last period is an
