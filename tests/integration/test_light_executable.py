@@ -129,6 +129,21 @@ try:
           "alamod site --model millennial: run here (nothing heavy loaded), the engine's messages", heavy or out + err)
     check(os.path.exists(os.path.join(lw, "mil.csv")) and same_files(os.path.join(lw, "mil.csv"), os.path.join(ew, "mil.csv")),
           "alamod site --model millennial: output byte for byte the engine's")
+    # a site command that reads or writes NetCDF: handed over (netCDF is the engine's), the engine's output
+    nc_list = os.path.join(tmp, "nc_sites.csv")
+    with open(nc_list, "w") as fh:
+        fh.write("site_id,forcing\nbroadbalk,%s\n" % broadbalk)
+    nc_in, nc_out = os.path.join(tmp, "nc_sites.nc"), os.path.join(tmp, "nc_results.nc")
+    rc, out, err, loaded = run(BIN, ["site", "--forcing-list", nc_list, "--write-netcdf", nc_in], tmp,
+                               debug=os.path.join(tmp, "ld"))
+    check(rc == 0 and os.path.exists(nc_in) and any("libnetcdf" in f for f in loaded),
+          "alamod site --write-netcdf: handed to alamod-engine (libnetcdf loaded)", out + err)
+    rc, out, err, loaded = run(BIN, ["site", "--model", "rothc", "--forcing-netcdf", nc_in, "--out", nc_out], tmp,
+                               debug=os.path.join(tmp, "ld"))
+    erc, eout, eerr, _ = run(ENGINE, ["site", "--model", "rothc", "--forcing-netcdf", nc_in, "--out", nc_out + "2"], tmp)
+    check(rc == 0 and erc == 0 and any("libnetcdf" in f for f in loaded) and out.replace(nc_out, "X") ==
+          eout.replace(nc_out + "2", "X"),
+          "alamod site --forcing-netcdf: handed to alamod-engine (libnetcdf loaded), the engine's messages", out + err)
     # a serial command given PETSc options: handed over (the engine reads them), the same output
     args = ["rothc", "--official-input", rothc_input, "--out", "OUT", "-snes_type", "newtonls"]
     lw, ew = os.path.join(tmp, "petsc_light"), os.path.join(tmp, "petsc_engine")
