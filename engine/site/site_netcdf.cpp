@@ -56,10 +56,10 @@ int def_string(int ncid, const std::string& name, int site_dim, const std::strin
   return id;
 }
 
-void put_string(int ncid, int varid, std::size_t site, const std::string& value) {
-  const char* p = value.c_str();
-  const std::size_t start[1] = {site};
-  check(nc_put_var1_string(ncid, varid, start, &p), "writing a string");
+void put_strings(int ncid, int varid, const std::vector<std::string>& values) {
+  std::vector<const char*> p(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) p[i] = values[i].c_str();
+  if (!p.empty()) check(nc_put_var_string(ncid, varid, p.data()), "writing strings");
 }
 
 File::~File() {
@@ -79,6 +79,7 @@ namespace {
 using site_nc::check;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+const std::string kOne = "1";
 
 std::string month_label(int year, int month) {
   char buf[32];
@@ -196,18 +197,18 @@ struct SiteCollection::Impl {
 
   /// The value x of v converted and checked (site i, time index k or -1).
   double convert(const NumVar& v, double x, std::size_t i, long k) const {
-    const std::string unit = v.unit.empty() ? std::string("1") : v.unit;
+    const std::string& unit = v.unit.empty() ? kOne : v.unit;
     if (std::isnan(x))
       fail_at(v.nc_name, i, k, "NaN, expected a number in " + unit + " (" + v.rules.what + ")" +
                                    (k >= 0 ? ", or the _FillValue outside the site's period" : ", or the _FillValue where not given"));
     const double c = x * v.factor + v.offset;
-    const std::string canon = canonical_unit(v.name, TimeStep::month);
     if (!std::isfinite(c))
-      fail_at(v.nc_name, i, k, "value " + exact_number(x) + " is not finite once converted to " + canon + " (" + v.rules.what + ")");
+      fail_at(v.nc_name, i, k, "value " + exact_number(x) + " is not finite once converted to " +
+                                   canonical_unit(v.name, TimeStep::month) + " (" + v.rules.what + ")");
     if (!(c >= v.rules.lower && c <= v.rules.upper))
       fail_at(v.nc_name, i, k, "value " + exact_number(x) + " " + unit + " is out of range, expected " +
-                                   short_number(v.rules.lower) + " to " + short_number(v.rules.upper) + " " + canon +
-                                   " (" + v.rules.what + ")");
+                                   short_number(v.rules.lower) + " to " + short_number(v.rules.upper) + " " +
+                                   canonical_unit(v.name, TimeStep::month) + " (" + v.rules.what + ")");
     if (v.rules.whole && c != std::floor(c))
       fail_at(v.nc_name, i, k, "value " + exact_number(x) + " is not a whole number, expected an integer");
     return c;
@@ -659,12 +660,16 @@ std::size_t write_site_collection(const std::string& list, const std::string& ou
     check(nc_put_var_double(ncid, v_bnds, b.data()), out + ": writing time_bnds");
   }
   std::vector<double> row(months);
+  // the strings, written at once at the end (one write of a string variable per site costs more than the site)
+  std::vector<std::string> ids(entries.size()), files(entries.size()), shas(entries.size());
+  std::map<std::string, std::vector<std::string>> texts;
+  for (const auto& [key, id] : v_text) texts[key].assign(entries.size(), "");
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const SiteListEntry& e = entries[i];
     const SiteForcing f = read(e);
-    site_nc::put_string(ncid, v_id, i, e.site_id);
-    site_nc::put_string(ncid, v_file, i, e.forcing);
-    site_nc::put_string(ncid, v_sha, i, grids::sha256_file(e.forcing));
+    ids[i] = e.site_id;
+    files[i] = e.forcing;
+    shas[i] = grids::sha256_file(e.forcing);
     const std::size_t at[1] = {i};
     for (const auto& [name, id] : v_number)
       if (const auto it = f.numbers.find(name); it != f.numbers.end())
@@ -674,7 +679,7 @@ std::size_t write_site_collection(const std::string& list, const std::string& ou
       if (f.has_number("longitude")) check(nc_put_var1_double(ncid, v_lon, at, &f.numbers.at("longitude")), out + ": writing lon");
     }
     for (const auto& [key, id] : v_text)
-      if (const auto it = f.texts.find(key); it != f.texts.end()) site_nc::put_string(ncid, id, i, it->second);
+      if (const auto it = f.texts.find(key); it != f.texts.end()) texts[key][i] = it->second;
     const std::size_t offset = static_cast<std::size_t>(f.year.front() * 12 + f.month.front() - 1 - first);
     for (const auto& [name, id] : v_column) {
       std::fill(row.begin(), row.end(), NC_FILL_DOUBLE);
@@ -684,6 +689,10 @@ std::size_t write_site_collection(const std::string& list, const std::string& ou
       check(nc_put_vara_double(ncid, id, start, count, row.data()), out + ": writing " + name);
     }
   }
+  site_nc::put_strings(ncid, v_id, ids);
+  site_nc::put_strings(ncid, v_file, files);
+  site_nc::put_strings(ncid, v_sha, shas);
+  for (const auto& [key, id] : v_text) site_nc::put_strings(ncid, id, texts[key]);
   nc.close(out + ": closing the file");
   try {
     target->commit();

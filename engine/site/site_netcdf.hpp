@@ -87,8 +87,8 @@ int def_double(int ncid, const std::string& name, const std::vector<int>& dims, 
                const std::string& long_name, const std::vector<std::size_t>& chunks = {});
 /// A string variable over the site dimension with its long_name. Returns its id.
 int def_string(int ncid, const std::string& name, int site_dim, const std::string& long_name);
-/// One string of a string variable over the site dimension.
-void put_string(int ncid, int varid, std::size_t site, const std::string& value);
+/// Every string of a string variable over the site dimension, in one write.
+void put_strings(int ncid, int varid, const std::vector<std::string>& values);
 /// Closes the file (if open) without checking, when a failure has been thrown: the temporary is then removed.
 struct File {
   int id = -1;

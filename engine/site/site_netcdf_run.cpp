@@ -176,8 +176,12 @@ class ResultsFile {
     }
     check(nc_put_var_double(ncid, v_time_, t.data()), out_ + ": writing time");
     check(nc_put_var_double(ncid, v_bnds_, b.data()), out_ + ": writing time_bnds");
+    std::vector<std::string> ids(in_.sites());
+    for (std::size_t i = 0; i < in_.sites(); ++i) ids[i] = in_.site_id(i);
+    site_nc::put_strings(ncid, v_id_, ids);
+    methods_.assign(in_.sites(), "");
+    notes_.assign(in_.sites(), "");
     for (std::size_t i = 0; i < in_.sites(); ++i) {
-      site_nc::put_string(ncid, v_id_, i, in_.site_id(i));
       const std::size_t at[1] = {i};
       if (v_lat_ >= 0 && !std::isnan(in_.latitude(i))) {
         const double la = in_.latitude(i), lo = in_.longitude(i);
@@ -206,12 +210,9 @@ class ResultsFile {
     const int ncid = nc_.id;
     const std::size_t at[1] = {i};
     check(nc_put_var1_double(ncid, v_start_, at, &r.soc_start), out_ + ": writing soc_start");
-    std::string method, notes;
     for (const auto& [k, v] : r.metadata)
-      if (k == "spinup_method") method = v;
-    for (const auto& n : r.notes) notes += (notes.empty() ? "" : "\n") + n;
-    site_nc::put_string(ncid, v_method_, i, method);
-    site_nc::put_string(ncid, v_notes_, i, notes);
+      if (k == "spinup_method") methods_[i] = v;
+    for (const auto& n : r.notes) notes_[i] += (notes_[i].empty() ? "" : "\n") + n;
     if (r.steps.empty()) return;
     const long first = index(r.steps.front());
     const std::size_t n = r.steps.size();
@@ -232,7 +233,12 @@ class ResultsFile {
   }
 
   bool defined() const { return !step_.empty(); }
-  void close() { nc_.close(out_ + ": closing the file"); }
+  /// The strings gathered from every site written, then the file closed.
+  void close() {
+    site_nc::put_strings(nc_.id, v_method_, methods_);
+    site_nc::put_strings(nc_.id, v_notes_, notes_);
+    nc_.close(out_ + ": closing the file");
+  }
 
  private:
   std::string out_;
@@ -247,6 +253,7 @@ class ResultsFile {
   int v_time_ = -1, v_bnds_ = -1, v_id_ = -1, v_lat_ = -1, v_lon_ = -1, v_start_ = -1, v_method_ = -1, v_notes_ = -1;
   std::vector<int> v_series_;
   std::vector<double> row_;
+  std::vector<std::string> methods_, notes_;  ///< spinup_method and notes of each site, written by close()
 };
 
 }  // namespace
