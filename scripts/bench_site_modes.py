@@ -2,6 +2,7 @@
 """Sites per second of the three ways to run many sites (a benchmark, not a test).
 
   /usr/bin/python3 scripts/bench_site_modes.py [--bin build/engine/alamod] [--sites 200] [--model rothc] [--repeat 3]
+                                               [--modes loop,list,netcdf]
 
 The --sites sites are copies of the shipped monthly forcing files (data/sites/*/forcing_*.csv that RothC and ICBM
 run: not the annual AMG trial, the RothC example's spin-up file or the catchments without clay), taken in turn, each
@@ -55,6 +56,7 @@ def main():
     ap.add_argument("--sites", type=int, default=200)
     ap.add_argument("--model", default="rothc")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--modes", default="loop,list,netcdf", help="which of loop, list, netcdf to time")
     a = ap.parse_args()
     alamod = os.path.abspath(a.bin)
     files = shipped()
@@ -71,7 +73,7 @@ def main():
                     "--out \"$out/$id.csv\"\ndone < <(tail -n +2 " + lst + ")\n")
         nc = os.path.join(work, "sites.nc")
         conv = timed([alamod, "site", "--forcing-list", lst, "--write-netcdf", nc])
-        runs = {"loop": [], "list": [], "netcdf": []}
+        runs = {m: [] for m in a.modes.split(",")}
         for r in range(a.repeat):
             for mode in runs:
                 out = os.path.join(work, f"{mode}_{r}")
