@@ -131,6 +131,36 @@ for model in ("rothc", "icbm"):
               n > 1000 and not bad, bad)
         check(f"{model}{tag}: no value outside each site's rows (the _FillValue there)", extra == 0, extra)
 
+# a daily model (Millennial) and a yearly one (Yasso15) on the generated forcing every model runs on, as two sites
+# of different periods (1981-1990 and 1984-1990): the day and year axes, each site at its offset
+import sys  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from output_fingerprints import write_full_forcing  # noqa: E402
+full, late = os.path.join(work, "generated.csv"), os.path.join(work, "generated_1984.csv")
+write_full_forcing(full, years=10)
+with open(full) as f:
+    text = f.read().splitlines()
+head = [line for line in text if line.startswith("#")] + [line for line in text if not line.startswith("#")][:2]
+with open(late, "w") as f:
+    f.write("\n".join(head + [line for line in text if line[:4].isdigit() and int(line[:4]) >= 1984]) + "\n")
+GEN_LIST, GEN = os.path.join(work, "generated_sites.csv"), os.path.join(work, "generated.nc")
+with open(GEN_LIST, "w") as f:
+    f.write(f"site_id,forcing\ng1981,{full}\ng1984,{late}\n")
+r = alamod("site", "--forcing-list", GEN_LIST, "--write-netcdf", GEN)
+check("--write-netcdf: the generated forcing, two periods", r.returncode == 0, r.stderr)
+all_sites = sites
+sites = [("g1981", full), ("g1984", late)]
+for model, step in (("millennial", "days"), ("yasso15", "years")):
+    csv_dir, out = os.path.join(work, "gen_list_" + model), os.path.join(work, f"gen_{model}.nc")
+    r1 = alamod("site", "--model", model, "--forcing-list", GEN_LIST, "--out", csv_dir)
+    r2 = alamod("site", "--model", model, "--forcing-netcdf", GEN, "--out", out)
+    check(f"{model}: both modes run (exit 0)", r1.returncode == 0 and r2.returncode == 0, r1.stderr + r2.stderr)
+    if r2.returncode == 0:
+        n, bad, extra = compare(model, out, csv_dir)
+        check(f"{model} ({step}): {n} values of the two sites bit for bit the --forcing-list CSV values, none outside",
+              n > 100 and not bad and extra == 0, (bad, extra))
+sites = all_sites
+
 # read back: xarray (warnings as errors), cdo sinfo, ncdump -h
 for model, out in sorted(outputs.items()):
     with warnings.catch_warnings():
