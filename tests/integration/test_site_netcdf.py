@@ -14,6 +14,9 @@
 - bad collections (a missing variable, wrong units, a NaN at one (site, time), a missing value inside a site's
   period, a site dimension of 0, no cf_role, a site the model cannot run): exit 1, one error line naming the file,
   the variable and the site (and time index), and no output left (not even a temporary);
+- --write-netcdf refuses an annual forcing file and a name that is a column in one file and metadata in another,
+  naming the list's line, and writes nothing;
+- Millennial (days) and Yasso15 (years) on two generated sites of different periods, bit for bit;
 - an existing output is kept without --overwrite; --write-netcdf without --forcing-list is a bad command line.
 """
 import csv
@@ -287,6 +290,30 @@ for name, path, expected in cases:
           r.returncode == 1 and len(lines) == 1 and path in lines[0] and all(e in lines[0] for e in expected),
           r.stderr + f" (expected {expected})")
     check(f"{name}: no output left (nor a temporary)", os.listdir(out_dir) == [], os.listdir(out_dir))
+
+# bad forcing lists for --write-netcdf: an annual forcing file, a name that is a column here and metadata there
+amg = os.path.join(src, "data/sites/amg_trial1/forcing_fym.csv")
+clay_column = os.path.join(work, "clay_column.csv")
+with open(sites[0][1]) as f:
+    lines = [line for line in f.read().splitlines() if not line.startswith("# clay:")]
+with open(clay_column, "w") as f:
+    data = [line for line in lines if not line.startswith("#")]
+    f.write("\n".join([line for line in lines if line.startswith("#")] + [data[0] + ",clay", data[1] + ",percent"] +
+                      [row + ",23.4" for row in data[2:]]) + "\n")
+for name, rows, expected in (
+        ("an annual forcing file", f"a,{sites[0][1]}\nb,{amg}\n",
+         f":3 (site b): {amg}: one row per year, expected a monthly forcing file"),
+        ("clay a column in one file, metadata in another", f"a,{sites[0][1]}\nb,{clay_column}\n",
+         f":3 (site b): clay is a column of {clay_column} but metadata of {sites[0][1]}")):
+    lst, out = os.path.join(work, "bad_list.csv"), os.path.join(work, "bad_list_out", "sites.nc")
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(lst, "w") as f:
+        f.write("site_id,forcing\n" + rows)
+    r = alamod("site", "--forcing-list", lst, "--write-netcdf", out)
+    lines = r.stderr.strip().splitlines()
+    check(f"--write-netcdf, {name}: exit 1, one line naming the list's line and site, nothing written",
+          r.returncode == 1 and len(lines) == 1 and (lst + expected) in lines[0] and
+          os.listdir(os.path.dirname(out)) == [], r.stderr)
 
 # an existing output is kept without --overwrite, replaced with it
 out = outputs.get("rothc", os.path.join(work, "none.nc"))
