@@ -1,4 +1,5 @@
-// Atomic text outputs (engine/common/atomic_file): the content arrives whole under the final name, no
+// Atomic text outputs (engine/common/atomic_file), and AtomicOutputPath for a library that writes by name: the
+// content arrives whole under the final name, no
 // temporary is left behind, a symbolic link or folder at the target is refused (and what the link points
 // to is left untouched), and an unwritable folder gives an error naming the path and the reason.
 #include <gtest/gtest.h>
@@ -18,6 +19,7 @@
 
 namespace fs = std::filesystem;
 using alamod::engine::AtomicFileError;
+using alamod::engine::AtomicOutputPath;
 using alamod::engine::write_file_atomically;
 using alamod::engine::write_files_atomically;
 using alamod::test::read_file;
@@ -168,6 +170,45 @@ TEST(AtomicFile, SeveralFilesAreCommittedTogether) {
   EXPECT_EQ(read_file(a), "months\n");
   EXPECT_EQ(read_file(victim), "precious\n");
   EXPECT_EQ(names_in(dir.path()), (std::vector<std::string>{"month_results.csv", "victim.txt", "year_results.csv"}));
+}
+
+// A file a library writes by name (netCDF): the temporary exists, empty, beside the target; written and committed,
+// it is renamed into place; abandoned (an error thrown before commit), it is removed and the target kept.
+TEST(AtomicFile, OutputPathForALibraryCommitsOrLeavesNothing) {
+  TempDir dir;
+  const fs::path target = dir.path() / "results.nc";
+  {
+    AtomicOutputPath out(target);
+    EXPECT_EQ(out.temporary().parent_path(), dir.path());
+    EXPECT_EQ(out.temporary().filename().string().rfind(".results.nc.", 0), 0u) << out.temporary();
+    ASSERT_TRUE(fs::is_regular_file(out.temporary()));
+    EXPECT_EQ(fs::file_size(out.temporary()), 0u);
+    write_file(out.temporary(), "first\n");  // what the library writes by name
+    out.commit();
+  }
+  EXPECT_EQ(read_file(target), "first\n");
+  EXPECT_EQ(names_in(dir.path()), std::vector<std::string>{"results.nc"});
+  {  // abandoned: the temporary removed, the earlier output whole
+    AtomicOutputPath out(target);
+    write_file(out.temporary(), "half");
+  }
+  EXPECT_EQ(read_file(target), "first\n");
+  EXPECT_EQ(names_in(dir.path()), std::vector<std::string>{"results.nc"});
+  // a folder at the target is refused at commit, the temporary removed
+  const fs::path folder = dir.path() / "folder.nc";
+  fs::create_directory(folder);
+  const auto [message, step] = error_of([&] {
+    AtomicOutputPath out(folder);
+    write_file(out.temporary(), "x");
+    out.commit();
+  });
+  EXPECT_EQ(step, AtomicFileError::Step::commit);
+  EXPECT_NE(message.find("a folder"), std::string::npos) << message;
+  EXPECT_EQ(names_in(dir.path()), (std::vector<std::string>{"folder.nc", "results.nc"}));
+  // a missing folder: refused at creation, naming the path
+  const auto [missing, missing_step] = error_of([&] { AtomicOutputPath out(dir.path() / "no" / "x.nc"); });
+  EXPECT_EQ(missing_step, AtomicFileError::Step::create);
+  EXPECT_NE(missing.find("x.nc"), std::string::npos) << missing;
 }
 
 }  // namespace
