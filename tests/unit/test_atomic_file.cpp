@@ -1,7 +1,7 @@
 // Atomic text outputs (engine/common/atomic_file), and AtomicOutputPath for a library that writes by name: the
-// content arrives whole under the final name, no
-// temporary is left behind, a symbolic link or folder at the target is refused (and what the link points
-// to is left untouched), and an unwritable folder gives an error naming the path and the reason.
+// content arrives whole under the final name, no temporary is left behind, a symbolic link or folder at the
+// target is refused (and what the link points to is left untouched), and an unwritable folder gives an error
+// naming the path and the reason.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/stat.h>
