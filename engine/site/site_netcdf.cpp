@@ -160,6 +160,9 @@ std::string lower(std::string s) {
 }  // namespace
 
 struct SiteCollection::Impl {
+  ~Impl() {
+    if (ncid >= 0) nc_close(ncid);  // also when the constructor throws
+  }
   std::string path;
   int ncid = -1;
   std::vector<std::string> ids;
@@ -441,9 +444,7 @@ SiteCollection::SiteCollection(const std::string& path) : impl_(std::make_unique
   }
 }
 
-SiteCollection::~SiteCollection() {
-  if (impl_ && impl_->ncid >= 0) nc_close(impl_->ncid);
-}
+SiteCollection::~SiteCollection() = default;
 
 const std::string& SiteCollection::path() const { return impl_->path; }
 std::size_t SiteCollection::sites() const { return impl_->ids.size(); }
