@@ -7,9 +7,11 @@
 # the soil's input (RothC: fCarbonInput = fVegLitter on every cell, 1 and 3 ranks bitwise; needs RothC's
 # set_input_change); the soil spun up on the litter (drift of the first decade below 0.5 %, against a jump above 3 %
 # when spun up on the static raster); scenarios (the litter with a scenario's interventions on top: the baseline
-# bitwise a run without scenarios, the scenario's soil input 1.2 x litter + cover crops on cropland, 1 and 3 ranks).
+# bitwise a run without scenarios, the scenario's soil input 1.2 x litter + cover crops on cropland, 1 and 3 ranks);
+# land-use change with vegetation (luc: 1 and 3 ranks bitwise, every cell's vegetation + soil + exported carbon
+# conserved, forest cleared, grassland ploughed, a young stand on new forest; luc-restart: SIGTERM and restart).
 set(ALAMOD_VEGETATION_GRID_TEST ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_vegetation_grid.py)
-foreach(what ranks restart bad-input ign coupled spinup scenarios)
+foreach(what ranks restart bad-input ign coupled spinup scenarios luc luc-restart)
   alamod_script_test(vegetation_grid_${what} /usr/bin/python3 ${ALAMOD_VEGETATION_GRID_TEST} ${what}
     --alamod $<TARGET_FILE:alamod> --source-dir ${CMAKE_SOURCE_DIR} --work ${ALAMOD_RUN_DIR}/vegetation_grid_${what})
   set_tests_properties(vegetation_grid_${what} PROPERTIES FIXTURES_REQUIRED france_data PROCESSORS 3 TIMEOUT 300)

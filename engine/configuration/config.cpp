@@ -494,6 +494,9 @@ void read_vegetation(const Reader& r, RunConfig& c) {
                                     "not mixed when the spin-up's land cover moves to the run's");
   v.forest_foliage_share = r.number("vegetation.forest_foliage_share", v.forest_foliage_share);
   v.forest_root_share = r.number("vegetation.forest_root_share", v.forest_root_share);
+  v.clearing_export = r.number("vegetation.clearing_export", v.clearing_export);
+  v.planting_stems = r.number("vegetation.planting_stems", v.planting_stems);
+  v.planting_biomass = r.number("vegetation.planting_biomass", v.planting_biomass);
   v.greenness = input_path(r, "vegetation.greenness", false);
   v.greenness_quantity = r.choice("vegetation.greenness_quantity", "ndvi", {"ndvi", "fapar"});
   v.greenness_scale = r.number("vegetation.greenness_scale", 1.0);
@@ -537,9 +540,6 @@ void read_vegetation(const Reader& r, RunConfig& c) {
                                         "inputs.region (whose codes select the table's rows)");
   if ((!v.grassland.empty() || !v.cropland.empty()) && v.greenness.empty())
     r.fail("vegetation.greenness", "is required with an LUE vegetation (the satellite greenness of the tiles)");
-  if (v.enabled() && c.land_use_changes())
-    r.fail(c.luc_rates.empty() ? "land_use_change.maps" : "land_use_change.rates",
-           "is not available with [vegetation] yet (the stands do not move between tiles)");
 }
 
 /// [checks]

@@ -44,6 +44,10 @@ struct VegetationConfig {
   double forest_alpha_factor = 1;   ///< vegetation.forest_alpha_factor: multiplies alphaCx (1), calibrated
   double forest_unstocked = 0;      ///< vegetation.forest_unstocked: share of the forest without a stand (1)
   double forest_foliage_share = 0.03, forest_root_share = 0.2;  ///< of the initial live dry matter (1)
+  /// land-use change (docs/VEGETATION.md, "Land-use change"): vegetation.clearing_export, the share of a cleared
+  /// stand's stem pool exported as wood (1); vegetation.planting_stems (trees ha-1) and vegetation.planting_biomass
+  /// (t dry matter ha-1) of the stand planted on new forest area
+  double clearing_export = 0.7, planting_stems = 1100, planting_biomass = 0.2;
   std::string greenness;            ///< vegetation.greenness: raster of NDVI or fAPAR (absolute path)
   std::string greenness_quantity = "ndvi";  ///< "ndvi" or "fapar"
   double greenness_scale = 1, greenness_offset = 0;  ///< physical = raw x scale + offset

@@ -221,6 +221,14 @@ const std::vector<ConfigKey>& config_keys() {
       {"vegetation.forest_foliage_share", "number", "0.03", "1", "foliage share of the initial live dry matter",
        within(0, 0.3)},
       {"vegetation.forest_root_share", "number", "0.2", "1", "root share of the initial live dry matter", within(0, 0.6)},
+      {"vegetation.clearing_export", "number", "0.7", "1",
+       "land-use change: share of a cleared forest stand's stem pool (stems, branches, bark) exported as wood; the rest, "
+       "the foliage and the roots go to the receiving tile's soil as litter", within(0, 1)},
+      {"vegetation.planting_stems", "number", "1100", "ha-1", "land-use change: trees per ha planted on new forest area",
+       above(0, 100000)},
+      {"vegetation.planting_biomass", "number", "0.2", "t ha-1",
+       "land-use change: dry matter of the planting stock on new forest area (half stems, a quarter roots, a quarter "
+       "foliage; carbon 0.5 of dry matter)", above(0, 50)},
       {"vegetation.greenness", "path", "\"\"", "1",
        "raster of NDVI or fAPAR (after scale and offset) for the LUE tiles, e.g. the June value of a climatology"},
       text_key("vegetation.greenness_quantity", "ndvi", "what vegetation.greenness holds: ndvi (-1 to 1, fAPAR by "

@@ -346,12 +346,13 @@ void GridRun::step_year(int year) {
     collectively(comm_, [&] {
       const InputChange change = vegetation_->vegetation_input_change(year, tile_climate, model_->input_scale());
       if (!cfg_.vegetation.litter_to_soil) return;
+      // the biomass cleared by this year's land-use change, as litter, after the scenario's factors
       if (!scenario) {
-        model_->set_input_change(change);
+        model_->set_input_change(vegetation_->with_land_use_litter(year, change));
         return;
       }
       try {
-        model_->set_input_change(vegetation_with_scenario(change, *scenario));
+        model_->set_input_change(vegetation_->with_land_use_litter(year, vegetation_with_scenario(change, *scenario)));
       } catch (const InputError&) {
         throw;
       } catch (const std::runtime_error& e) {
@@ -391,7 +392,9 @@ bool GridRun::change_land_use(int year) {
   std::vector<double> rate(nk * nk), f(nk), remain(nk), gain(nk), before_stock(nk), mixed(nk);
   std::vector<std::int32_t> tile_of(nk);
   std::vector<size_t> changed;
-  std::vector<double> carbon_before;
+  std::vector<double> carbon_before, moved;
+  std::vector<VegetationCoupling::LandUseMove> vegetation_moves;  // per changed cell (vegetation_coupling.hpp)
+  if (vegetation_) vegetation_->start_land_use_year(year, n);
   collectively(comm_, [&] {
     for (size_t i = 0; i < n; ++i) {
       std::fill(rate.begin(), rate.end(), 0.0);
@@ -435,6 +438,11 @@ bool GridRun::change_land_use(int year) {
         remain[a] = f[a] * (1.0 - out);
         for (size_t b = 0; b < nk; ++b) gain[b] += rate[a * nk + b] * f[a];
       }
+      if (vegetation_) {  // the stands and living biomass move with the area (docs/VEGETATION.md "Land-use change")
+        moved.assign(nk * nk, 0.0);
+        for (size_t ab = 0; ab < nk * nk; ++ab) moved[ab] = rate[ab] * f[ab / nk];
+        vegetation_moves.push_back(vegetation_->change_land_use(i, tile_of, f, moved, remain));
+      }
       double loss = 0.0;
       for (const auto& [name, values] : state) {
         if (name == "input_scale") continue;  // each tile keeps its own inputs
@@ -470,6 +478,21 @@ bool GridRun::change_land_use(int year) {
       for (std::int32_t t = tiles_.first[i]; t < tiles_.first[i + 1]; ++t)
         if (tiles_.weight[static_cast<size_t>(t)] > 0.0) c1 += tiles_.weight[static_cast<size_t>(t)] * stock[static_cast<size_t>(t)];
       const double c0 = carbon_before[j];
+      if (vegetation_) {
+        // vegetation and soil together: nothing created or lost but the wood exported and the planting stock
+        // brought in; the cleared biomass left as litter enters the soil in this year's inputs (t C ha-1 of the cell)
+        const auto& v = vegetation_moves[j];
+        const double in = c0 + v.before + v.planted, out = c1 + luc_loss_[i] + v.after + v.exported + v.residue;
+        if (!(std::fabs(out - in) <= cfg_.luc_tolerance * std::max(1.0, std::fabs(in))))
+          throw InputError(source + ": the land-use transitions of " + std::to_string(year) + " at land " +
+                           cfg_.grid.describe_cell(cells_[i]) + " do not conserve the vegetation's and the soil's "
+                           "carbon: soil " + format_number("%.9g", c0) + " and vegetation " +
+                           format_number("%.9g", v.before) + " t ha-1 before, with the planting stock " +
+                           format_number("%.9g", v.planted) + "; soil " + format_number("%.9g", c1) + " (sealed " +
+                           format_number("%.9g", luc_loss_[i]) + ") and vegetation " + format_number("%.9g", v.after) +
+                           " after, wood exported " + format_number("%.9g", v.exported) + ", litter to the soil " +
+                           format_number("%.9g", v.residue));
+      }
       if (!(std::fabs(c1 + luc_loss_[i] - c0) <= cfg_.luc_tolerance * std::max(1.0, std::fabs(c0))))
         throw InputError(source + ": the land-use transitions of " + std::to_string(year) + " at land " +
                          cfg_.grid.describe_cell(cells_[i]) + " do not conserve carbon: " + format_number("%.9g", c0) +

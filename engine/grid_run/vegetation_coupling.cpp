@@ -51,6 +51,8 @@ int days_in_year(int year) { return (year % 4 == 0 && (year % 100 != 0 || year %
 }  // namespace
 
 VegetationCoupling::VegetationCoupling(const RunConfig& cfg) : v_(cfg.vegetation), grid_(cfg.grid) {
+  with_luc_ = cfg.land_use_changes();
+  for (const auto& s : cfg.scenarios.scenarios) with_luc_ = with_luc_ || !s.luc_rates.empty() || !s.luc_maps.empty();
   for (const auto& u : cfg.land_uses) {
     class_names_.push_back(u.name);
     class_fym_.push_back(u.fym);
@@ -217,7 +219,10 @@ void VegetationCoupling::set_tiles(const LandTiles& tiles, const std::function<s
     debt_[k].assign(nt, 0.0);
     stems_[k].assign(nt, 0.0);
     asw_[k].assign(nt, 0.0);
+    age_[k].assign(nt, v_.forest_age);
   }
+  for (auto& l : luc_litter_) l.clear();
+  luc_year_ = -1;
   bucket_.assign(nt, v_.bucket_mm);
   lue_leaf_.assign(nt, 0.0);  // the run starts in January with bare grass and crop tiles (no living biomass)
   lue_root_.assign(nt, 0.0);
@@ -317,6 +322,7 @@ std::vector<std::pair<std::string, std::vector<double>*>> VegetationCoupling::st
     s.emplace_back("veg_debt" + sfx, &debt_[k]);
     s.emplace_back("veg_stems" + sfx, &stems_[k]);
     s.emplace_back("veg_asw" + sfx, &asw_[k]);
+    if (with_luc_) s.emplace_back("veg_age" + sfx, &age_[k]);  // below forest_age only where land was planted
   }
   s.emplace_back("veg_bucket", &bucket_);
   s.emplace_back("veg_lue_leaf", &lue_leaf_);
@@ -363,7 +369,11 @@ void VegetationCoupling::step_stand(int year, std::size_t t, int k, const CellCl
   }
   vg::StandState s{ws_[k][t], wr_[k][t], wf_[k][t], debt_[k][t], stems_[k][t], asw_[k][t]};
   const double wood_before = s.ws + s.wr;
-  const vg::StandYear y = vg::step_stand_year(species_[static_cast<std::size_t>(k)], latitude_[t], v_.forest_age, v_.bucket_mm, year, sc, s);
+  // the stand's mean age: forest_age (constant, a landscape of all ages), or younger where land was planted; a
+  // younger stand ages a year per year up to forest_age
+  double& age = age_[k][t];
+  const vg::StandYear y = vg::step_stand_year(species_[static_cast<std::size_t>(k)], latitude_[t], age, v_.bucket_mm, year, sc, s);
+  if (age < v_.forest_age) age = std::min(age + 1.0, v_.forest_age);
   // the inventory's removals and mortality at the end of the year, as shares of the stand (whole trees)
   const double h = removal_rate_[k][t], m = mortality_rate_[k][t];
   const double keep = 1.0 - h - m;
@@ -603,6 +613,110 @@ InputChange vegetation_with_scenario(const InputChange& vegetation, const InputC
   return out;
 }
 
+void VegetationCoupling::start_land_use_year(int year, std::size_t cells) {
+  luc_year_ = year;
+  for (auto* v : {&luc_export_, &luc_residue_, &luc_planted_}) v->assign(cells, 0.0);
+  for (auto& l : luc_litter_) l.clear();
+}
+
+VegetationCoupling::LandUseMove VegetationCoupling::change_land_use(std::size_t i, const std::vector<std::int32_t>& tile_of,
+                                                                    const std::vector<double>& fraction,
+                                                                    const std::vector<double>& moved,
+                                                                    const std::vector<double>& remain) {
+  const std::size_t nk = tile_of.size(), nt = kind_.size();
+  const auto plant = static_cast<std::size_t>(AddedInput::plant), woody = static_cast<std::size_t>(AddedInput::woody),
+             grass = static_cast<std::size_t>(AddedInput::grass);
+  for (const std::size_t kind : {plant, woody, grass})
+    if (luc_litter_[kind].size() != nt) luc_litter_[kind].assign(nt, 0.0);
+  LandUseMove m;
+  const std::vector<double> carbon = tile_carbon();
+  auto at = [&](std::size_t k) { return static_cast<std::size_t>(tile_of[k]); };
+  for (std::size_t k = 0; k < nk; ++k)
+    if (tile_of[k] >= 0 && fraction[k] > 0.0) m.before += fraction[k] * carbon[at(k)];
+  // what one hectare of each donor's cleared area gives: wood exported, litter by kind (t C ha-1)
+  std::vector<double> exported(nk, 0.0);
+  std::vector<std::array<double, 3>> litter(nk, {0.0, 0.0, 0.0});  // plant, woody, grass
+  for (std::size_t a = 0; a < nk; ++a) {
+    if (tile_of[a] < 0) continue;
+    const std::size_t t = at(a);
+    if (kind_[t] == forest) {
+      for (int k = 0; k < 2; ++k) {
+        if (!(share_[k][t] > 0.0)) continue;
+        const double stem = 0.5 * share_[k][t] * ws_[k][t];
+        exported[a] += v_.clearing_export * stem;
+        litter[a][1] += stem - v_.clearing_export * stem + 0.5 * share_[k][t] * wr_[k][t];
+        litter[a][0] += 0.5 * share_[k][t] * wf_[k][t];
+      }
+    } else if (kind_[t] == grassland) {
+      litter[a][2] = lue_leaf_[t] + lue_root_[t];
+    } else if (kind_[t] == cropland) {
+      litter[a][0] = lue_leaf_[t] + lue_root_[t];
+    }
+  }
+  // the planting stock per hectare of new forest: half stems, a quarter roots, a quarter foliage (a deciduous
+  // stand's foliage to regrow in spring, as the initial state's)
+  const double stock = v_.planting_biomass;
+  for (std::size_t b = 0; b < nk; ++b) {
+    double gain = 0.0;
+    for (std::size_t a = 0; a < nk; ++a) gain += moved[a * nk + b];
+    if (!(gain > 0.0) || tile_of[b] < 0) continue;
+    const std::size_t t = at(b);
+    const double stay = remain[b] > 0.0 ? remain[b] : 0.0, area = stay + gain;
+    for (std::size_t a = 0; a < nk; ++a) {
+      const double x = moved[a * nk + b];
+      if (!(x > 0.0)) continue;
+      m.exported += x * exported[a];
+      const double r = litter[a][0] + litter[a][1] + litter[a][2];
+      m.residue += x * r;
+      luc_litter_[plant][t] += x * litter[a][0] / area;
+      luc_litter_[woody][t] += x * litter[a][1] / area;
+      luc_litter_[grass][t] += x * litter[a][2] / area;
+    }
+    auto mix = [&](double& v, double arriving) { v = (stay * v + gain * arriving) / area; };
+    if (kind_[t] == forest) {
+      for (int k = 0; k < 2; ++k) {
+        const bool deciduous = species_[static_cast<std::size_t>(k)].deciduous;
+        mix(ws_[k][t], 0.5 * stock);
+        mix(wr_[k][t], 0.25 * stock);
+        mix(wf_[k][t], deciduous ? 0.0 : 0.25 * stock);
+        mix(debt_[k][t], deciduous ? 0.25 * stock : 0.0);
+        mix(stems_[k][t], v_.planting_stems);
+        mix(age_[k][t], 0.0);
+        if (share_[k][t] > 0.0) m.planted += gain * share_[k][t] * 0.5 * (0.75 * stock + (deciduous ? 0.0 : 0.25 * stock));
+      }
+    } else if (kind_[t] == grassland || kind_[t] == cropland) {
+      mix(lue_leaf_[t], 0.0);
+      mix(lue_root_[t], 0.0);
+    }
+  }
+  const std::vector<double> after = tile_carbon();
+  for (std::size_t k = 0; k < nk; ++k) {
+    double f = remain[k] > 0.0 ? remain[k] : 0.0;
+    for (std::size_t a = 0; a < nk; ++a) f += moved[a * nk + k];
+    if (tile_of[k] >= 0 && f > 0.0) m.after += f * after[at(k)];
+  }
+  if (i < luc_export_.size()) {
+    luc_export_[i] = m.exported;
+    luc_residue_[i] = m.residue;
+    luc_planted_[i] = m.planted;
+  }
+  return m;
+}
+
+InputChange VegetationCoupling::with_land_use_litter(int year, InputChange change) const {
+  const std::size_t nt = kind_.size();
+  if (luc_year_ != year) return change;
+  for (std::size_t kind = 0; kind < luc_litter_.size(); ++kind) {
+    const auto& l = luc_litter_[kind];
+    if (l.size() != nt) continue;
+    auto& a = change.added[kind];
+    if (a.empty()) a.assign(nt, 0.0);
+    for (std::size_t t = 0; t < nt; ++t) a[t] += l[t];
+  }
+  if (change.plant_factor.empty()) change.plant_factor.assign(nt, 1.0);
+  return change;
+}
+
 void VegetationCoupling::check_soil_input(int year, const std::vector<double>& tile_input,
                                           const std::vector<double>& input_scale, const InputChange* scenario) const {
   auto at = [](const std::vector<double>& v, std::size_t t, double none) { return v.empty() ? none : v[t]; };
@@ -615,7 +729,10 @@ void VegetationCoupling::check_soil_input(int year, const std::vector<double>& t
       factor = at(scenario->plant_factor, t, 1.0);
       for (const auto& a : scenario->added) added += at(a, t, 0.0);
     }
-    const double expected = litter * factor + manure + added;
+    double cleared = 0.0;  // this year's land-use litter (with_land_use_litter)
+    for (const auto& l : luc_litter_)
+      if (l.size() == kind_.size() && luc_year_ == year) cleared += l[t];
+    const double expected = litter * factor + manure + added + cleared;
     if (!(std::fabs(tile_input[t] - expected) <= v_.balance_tolerance * std::max(1.0, expected)))
       throw InputError("vegetation and soil of " + std::to_string(year) + " at land " + describe_(t) +
                        ": the soil's input " + format_number("%.9g", tile_input[t]) +
@@ -625,6 +742,7 @@ void VegetationCoupling::check_soil_input(int year, const std::vector<double>& t
                                        " plus the scenario's added carbon " + format_number("%.9g", added)
                                  : std::string()) +
                        " plus the class's manure " + format_number("%.9g", manure) +
+                       (cleared > 0.0 ? " plus the land-use change's litter " + format_number("%.9g", cleared) : std::string()) +
                        " (carbon created or lost between vegetation and soil)");
   }
 }
@@ -685,6 +803,21 @@ std::vector<grids::OutputVariable> VegetationCoupling::output_variables(const st
       v.push_back({"cVegInitial_" + class_names_[k], "carbon mass in vegetation of the " + class_names_[k] +
                        " tiles per area of the cell at the start of the run", "", "kg m-2", "area: mean where land",
                    false, false, false, false, "the classes add up to cVegInitial"});
+  if (with_luc_) {  // land-use change (docs/VEGETATION.md, "Land-use change")
+    const std::string cell = " (per area of the cell; 0 in the years and cells without land-use change)";
+    v.push_back({"fDeforestToProduct", "carbon mass flux into wood products from forest cleared by land-use change, "
+                 "yearly mean", "", "kg m-2 s-1", mean, false, true, false, false,
+                 "CMIP6 Emon fDeforestToProduct: vegetation.clearing_export of the cleared stands' stem pool (stems, "
+                 "branches, bark), exported from the cell" + cell});
+    v.push_back({"fLulccResidue", "carbon mass flux from vegetation into litter and soil due to land-use change, yearly "
+                 "mean", "", "kg m-2 s-1", mean, false, true, false, false,
+                 "CMIP6 fLulccResidueLut summed over the cell's tiles: the cleared area's living biomass not exported "
+                 "(stems left, foliage, roots; grass and crop shoots and roots), added to the receiving tile's soil "
+                 "input of the year (in fCarbonInput)" + cell});
+    v.push_back({"fVegPlanting", "carbon mass flux into vegetation as the planting stock of new forest, yearly mean", "",
+                 "kg m-2 s-1", mean, false, true, false, false,
+                 "vegetation.planting_biomass x 0.5 on the area turned to forest, brought from outside the cell" + cell});
+  }
   bool any = false;
   for (const auto& p : soil_pools) any = any || litter_pool(p);
   if (any) {
@@ -719,6 +852,17 @@ void VegetationCoupling::cell_values(int year, const LandTiles& tiles, const std
   }
   for (std::size_t k = 0; k < class_names_.size(); ++k)
     if (kind_of_class_[k] != none) out.emplace_back("cVeg_" + class_names_[k], class_carbon(tiles, k));
+  if (with_luc_) {
+    const std::size_t n = tiles.first.empty() ? 0 : tiles.first.size() - 1;
+    const std::pair<const char*, const std::vector<double>*> luc[] = {
+        {"fDeforestToProduct", &luc_export_}, {"fLulccResidue", &luc_residue_}, {"fVegPlanting", &luc_planted_}};
+    for (const auto& [name, values] : luc) {
+      std::vector<double> cells(n, 0.0);
+      if (luc_year_ == year && values->size() == n)
+        for (std::size_t i = 0; i < n; ++i) cells[i] = flux * (*values)[i];
+      out.emplace_back(name, std::move(cells));
+    }
+  }
   std::vector<double> lit(tiles.tiles(), 0.0);
   bool any = false;
   for (std::size_t p = 0; p < soil_pools.size() && p < tile_pools.size(); ++p)

@@ -81,6 +81,27 @@ class VegetationCoupling {
   /// The mean litter per tile of the spin-up (t C ha-1 yr-1; empty before add_spinup_year), for the log.
   const std::vector<double>& spinup_litter() const { return spinup_litter_; }
 
+  /// Land-use change (docs/VEGETATION.md, "Land-use change"). start_land_use_year before a year's transitions
+  /// (every year a run has land-use change, also when no rule is in force): the year's fluxes of the rank's `cells`
+  /// set to 0. change_land_use: the transitions of one cell `i`, called before the tiles' weights change:
+  /// `tile_of[k]` its tile of class k (-1: none), `fraction[k]` the fractions before, `moved[a * nk + b]` the share
+  /// of the cell moved from class a to b, `remain[k]` the share class k keeps. The moved area leaves its donor at
+  /// the donor's per-hectare state: its living biomass is cleared (forest: vegetation.clearing_export of the stem
+  /// pool exported as wood, the rest of the stems, the foliage and the roots to the receiving tile's soil as litter;
+  /// grass and crops: all of it to the receiver's soil as litter); the receiver's stands mix with the arriving area
+  /// by area (forest: the arriving area planted, a stand of age 0 with vegetation.planting_stems trees ha-1 and
+  /// vegetation.planting_biomass; grassland, cropland: bare). Returns the cell's accounts (t C per ha of cell);
+  /// before + planted = after + exported + residue (checked by the caller with the soil's carbon).
+  struct LandUseMove {
+    double before = 0, after = 0, exported = 0, residue = 0, planted = 0;
+  };
+  void start_land_use_year(int year, std::size_t cells);
+  LandUseMove change_land_use(std::size_t i, const std::vector<std::int32_t>& tile_of, const std::vector<double>& fraction,
+                              const std::vector<double>& moved, const std::vector<double>& remain);
+  /// `change` (the soil's change of inputs in `year`, per tile) with that year's land-use litter added by kind
+  /// (after any scenario's factors: the cleared biomass reaches the soil whole); `change` unchanged without it.
+  InputChange with_land_use_litter(int year, InputChange change) const;
+
   /// After the soil's year: every vegetated tile's soil input (t ha-1 yr-1, per tile) must be its litter plus
   /// its class's manure times the model's input scale (nothing created or lost between vegetation and soil);
   /// in a scenario's forward period (`scenario`: its change this year, per tile) the litter times the scenario's
@@ -89,7 +110,8 @@ class VegetationCoupling {
                         const InputChange* scenario = nullptr) const;
 
   /// The output's vegetation variables (CMIP names: cVeg, cLeaf, cWood, cRoot, cLitter, gpp, npp, fVegLitter,
-  /// fHarvest; alamod's: fWoodProduction, fVegRemovals, fVegMortality).
+  /// fHarvest; alamod's: fWoodProduction, fVegRemovals, fVegMortality; with land-use change: fDeforestToProduct,
+  /// fLulccResidue, fVegPlanting).
   std::vector<grids::OutputVariable> output_variables(const std::vector<std::string>& soil_pools) const;
   /// Their values per cell this year (area-weighted means of the tiles, kg m-2 or kg m-2 s-1), in the order of
   /// output_variables; `tile_pools` the soil's pools per tile (cLitter: the soil model's litter pools).
@@ -145,6 +167,7 @@ class VegetationCoupling {
   std::array<std::vector<double>, 2> share_, removal_rate_, mortality_rate_;  // per stand
   // per tile state: per stand (0 broadleaf, 1 conifer) the 3-PG pools (t DM ha-1), stems (ha-1), soil water (mm)
   std::array<std::vector<double>, 2> ws_, wr_, wf_, debt_, stems_, asw_;
+  std::array<std::vector<double>, 2> age_;  // per stand the mean age (yr): forest_age, less where planted
   std::vector<double> bucket_;  // LUE tiles' soil water (mm)
   std::vector<double> lue_leaf_, lue_root_;  // LUE tiles' living above-ground and root carbon (t C ha-1)
   // per tile, this year's fluxes (t C ha-1 yr-1) and stocks (t C ha-1)
@@ -156,6 +179,12 @@ class VegetationCoupling {
   int spinup_years_ = 0;
   std::vector<std::vector<double>> spinup_initial_;  // the state before the spin-up's years
   std::vector<double> soil_scale_;  // per tile, what the soil's litter was multiplied by this year (1)
+  // land-use change (with_luc_: the run or one of its scenarios has some): this year's (luc_year_) litter per
+  // receiving tile (t C ha-1 of the tile, by AddedInput kind) and the fluxes per cell (t C ha-1 of the cell)
+  bool with_luc_ = false;
+  int luc_year_ = -1;
+  std::array<std::vector<double>, kAddedInputKinds> luc_litter_{};
+  std::vector<double> luc_export_, luc_residue_, luc_planted_;
 };
 
 }  // namespace alamod::engine

@@ -29,6 +29,16 @@
       bitwise (it starts from the branch's state); on the cells all cropland its fCarbonInput is 1.2 x fVegLitter +
       the cover crops' 0.78 t C ha-1 yr-1, on the cells without cropland the baseline's bitwise; 1 and 3 ranks bitwise
       with cells moving every 2 years (in the historical years and the forward periods).
+  test_vegetation_grid.py luc       --alamod PATH --source-dir DIR --work DIR
+      land-use change with vegetation (docs/VEGETATION.md, "Land-use change") on the 40 x 40 window, 1990-1995: a
+      région's forest 30 % cleared to cropland in 1991, cropland afforested at 5 % a year in 1991-1992, grassland
+      ploughed at 2 % a year in 1991-1993; 1 and 3 ranks with cells moving bitwise; from the output, every cell's
+      vegetation + soil + exported carbon conserved each year and the soil's input the litter plus the cleared
+      biomass's; the cleared band's forest carbon falls and its wood is exported there only; a young stand grows on
+      the new forest.
+  test_vegetation_grid.py luc-restart --alamod PATH --source-dir DIR --work DIR
+      the same run to 2000 stopped by SIGTERM on 2 ranks after 1990 (in the transition period) and restarted on 3: the 1-rank
+      run's bits.
 """
 import argparse
 import os
@@ -434,16 +444,149 @@ def test_scenarios(a):
     check("more soil carbon than the baseline where there is cropland (%.4g)" % more, more > 0)
 
 
+def luc_setup(a):
+    """A rates table for the window (docs/VEGETATION.md, "Land-use change"): the région of the window with the most
+    forest cells clears 30 % of its forest to cropland in 1991 (the band); everywhere cropland turns to forest at 5 %
+    a year in 1991-1992 (afforestation) and grassland is ploughed to cropland at 2 % a year in 1991-1993. Returns the
+    --set lines (litter to the soil, an equilibrium spin-up: the soil receives the litter itself) and the région."""
+    ds = gdal.Open(os.path.join(a.source_dir, "data/france/region_8km.tif"))
+    gt = ds.GetGeoTransform()
+    c0, r0 = int(round((560000.0 - gt[0]) / gt[1])), int(round((6720000.0 - gt[3]) / gt[5]))
+    region = ds.GetRasterBand(1).ReadAsArray()[r0:r0 + 40, c0:c0 + 40]
+    forest = gdal.Open(os.path.join(a.source_dir, "data/france/land_cover_fraction_forest_8km.tif"))
+    forest = forest.GetRasterBand(1).ReadAsArray()[r0:r0 + 40, c0:c0 + 40]
+    codes, counts = np.unique(region[(forest > 0.05) & (forest <= 1.0) & (region > 0)], return_counts=True)
+    band = int(codes[np.argmax(counts)])
+    rates = os.path.join(a.work, "rates.csv")
+    with open(rates, "w") as f:
+        f.write("zone_kind,zone_code,from,to,rate,first_year,last_year\n"
+                "region,%d,forest,cropland,0.3,1991,1991\n"
+                "country,0,cropland,forest,0.05,1991,1992\n"
+                "country,0,grassland,cropland,0.02,1991,1993\n" % band)
+    return WINDOW + ['vegetation.soil_input="litter"', 'spinup.method="equilibrium"',
+                     'land_use_change.rates="%s"' % rates], band
+
+
+def test_luc(a):
+    sets, band = luc_setup(a)
+    outs = []
+    for n in (1, 3):
+        out = os.path.join(a.work, "luc_np%d" % n)
+        r = run(a, n, out, sets + MOVING)
+        check("land-use change with vegetation on %d rank(s)" % n, r.returncode == 0, r.stderr[-1500:])
+        outs.append(out)
+    if not all(results):
+        return
+    v = read_vars(os.path.join(outs[0], "carbon_yearly.nc"))
+    got = read_vars(os.path.join(outs[1], "carbon_yearly.nc"))
+    differ = [k for k in v if k not in got or v[k].tobytes() != got[k].tobytes()]
+    check("3 ranks (cells moving): every variable bitwise the 1-rank run's", not differ, differ)
+    with netCDF4.Dataset(os.path.join(outs[0], "carbon_yearly.nc")) as ds:
+        units = {n: ds.variables[n].units for n in ("fDeforestToProduct", "fLulccResidue", "fVegPlanting")}
+    check("fDeforestToProduct, fLulccResidue, fVegPlanting in kg m-2 s-1", set(units.values()) == {"kg m-2 s-1"}, units)
+    years = list(range(1990, 1996))
+    sec = np.array([(366 if y % 4 == 0 else 365) * 86400.0 for y in years])[:, None, None] * 10.0  # -> t C ha-1 yr-1
+    land = np.isfinite(v["cVegInitial"]) & (v["cVegInitial"] < 1e30)
+    t = lambda k: v[k] * sec  # noqa: E731  a flux in t C ha-1 yr-1
+    # the soil received exactly the vegetation's litter and the cleared biomass left as litter (no manure here)
+    err = np.abs(v["fCarbonInput"] - t("fVegLitter") - t("fLulccResidue"))[:, land]
+    check("the soil's input is the litter plus the land-use change's litter on every cell and year (max %.2g t C "
+          "ha-1)" % err.max(), err.max() <= 1e-9 * v["fCarbonInput"][:, land].max(), err.max())
+    # vegetation + soil of every cell, each year: change = npp - harvest - wood exported + planting stock - rh - leaching
+    total = np.concatenate([(10.0 * v["cVegInitial"] + v["cSoilInitial"])[None], 10.0 * v["cVeg"] + v["cSoil"]])
+    flux = t("npp") - t("fHarvest") - t("fDeforestToProduct") + t("fVegPlanting") - v["rh"]
+    if "fCarbonLeaching" in v:
+        flux = flux - v["fCarbonLeaching"]
+    bal = np.abs(np.diff(total, axis=0) - flux)[:, land]
+    changed = (np.abs(np.diff(np.concatenate([v["area_fraction_initial"][None], v["area_fraction"]]), axis=0))
+               .sum(axis=1) > 0)[:, land]
+    check("vegetation + soil + exported carbon conserved in every cell and year, %d cell-years with land moving "
+          "(max error %.2g t C ha-1)" % (changed.sum(), bal.max()),
+          changed.sum() > 100 and bal.max() <= 1e-8 * total[:, land].max(), bal.max())
+    # forest cleared in the band in 1991: its forest's carbon falls, the wood is exported there and then only
+    frac = v["area_fraction"]  # (time, landcover, y, x): cropland, forest, grassland
+    f0 = v["area_fraction_initial"]  # (landcover, y, x)
+    inband = land & (v["region"] == band) & (f0[1] > 0.01)
+    out_band = land & (v["region"] != band) & (f0[1] > 0.01)
+    fc = v["cVeg_forest"]
+    ratio_in = fc[1][inband] / fc[0][inband]
+    ratio_out = fc[1][out_band] / fc[0][out_band]
+    export = t("fDeforestToProduct")
+    check("forest cleared in région %d in 1991: its forest carbon falls to %.3f-%.3f of 1990's on %d cells (%.3f-%.3f "
+          "elsewhere)" % (band, ratio_in.min(), ratio_in.max(), inband.sum(), ratio_out.min(), ratio_out.max()),
+          inband.sum() >= 10 and np.median(ratio_in) < 0.8 and ratio_in.max() < 0.9 and ratio_out.min() > 0.95,
+          (np.median(ratio_in), ratio_in.max(), ratio_out.min()))
+    # the wood exported: vegetation.clearing_export (0.7) of the stem pool (cWood: the forest's only, per cell) of
+    # the 30 % cleared, at the end of 1990
+    expected = 0.7 * 0.3 * 10.0 * v["cWood"][0]
+    err = np.abs(export[1] - expected)[inband]
+    check("wood exported where the band was cleared in 1991 (%.2f-%.2f t C ha-1) = 0.7 x the cleared 30 %% of the "
+          "stem pool (max error %.2g), nowhere else and in no other year"
+          % (export[1][inband].min(), export[1][inband].max(), err.max()),
+          (export[1][inband] > 0.1).all() and err.max() <= 1e-9 * expected[inband].max()
+          and (export[1][land & (v["region"] != band)] == 0).all()
+          and (export[[0, 2, 3, 4, 5]][:, land] == 0).all(), export[:, land].max(axis=1))
+    # ploughing: the grass's living biomass to the soil as litter where grassland turned to cropland
+    grass = land & (f0[2] > 0.05)
+    residue = t("fLulccResidue")
+    check("grassland ploughed 1991-1993: its living biomass to the soil as litter on %d cells (%.3f-%.3f t C ha-1)"
+          % (grass.sum(), residue[1][grass].min(), residue[1][grass].max()),
+          grass.sum() >= 10 and (residue[1:4][:, grass] > 0).all() and (residue[4:][:, land] == 0).all())
+    # afforestation: on the cells without forest at the start, a young stand: little carbon, growing
+    new = land & (f0[1] == 0) & (f0[0] > 0.05)
+    per_ha = 10.0 * fc[1:, new] / frac[1:, 1][:, new]  # t C per ha of forest, 1991-1995 (none in 1990)
+    planting = t("fVegPlanting")
+    grows = (np.diff(per_ha[1:], axis=0) > 0).all()
+    check("afforestation on %d cells without forest: a young stand of %.3f-%.3f t C ha-1 at the end of 1992, "
+          "%.3f-%.3f in 1995, growing every year after the planting; the planting stock counted in 1991-1992 only"
+          % (new.sum(), per_ha[1].min(), per_ha[1].max(), per_ha[-1].min(), per_ha[-1].max()),
+          new.sum() >= 5 and per_ha.max() < 6.0 and grows and (planting[1:3][:, new] > 0).all()
+          and (planting[3:][:, land] == 0).all(), per_ha[:, :4])
+
+
+def test_luc_restart(a):
+    sets, _ = luc_setup(a)
+    ref_out = os.path.join(a.work, "restart_np1")
+    r = run(a, 1, ref_out, sets, end_year=2000)
+    check("land-use change with vegetation, uninterrupted on 1 rank", r.returncode == 0, r.stderr[-800:])
+    d = os.path.join(a.work, "sigterm")
+    shutil.rmtree(d, ignore_errors=True)
+    cmd = command(a, 2, d, sets + MOVING, end_year=2000) + ["--checkpoint-every", "1"]
+    p = subprocess.Popen(cmd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for line in p.stdout:
+        if "year 1990 done" in line:
+            for pid in rank_pids(d):
+                os.kill(pid, signal.SIGTERM)
+            break
+    _, err = p.communicate(timeout=300)
+    import re
+    stop = re.search(r"after year (\d+)", err)
+    check("SIGTERM on 2 ranks: exit 75 with a checkpoint after %s (transitions 1991-1993)"
+          % (stop.group(1) if stop else "?"), p.returncode == 75, "rc=%d %s" % (p.returncode, err[-500:]))
+    again = [x for x in cmd if x != "--overwrite"]
+    r = subprocess.run(again[:2] + ["3"] + again[3:] + ["--restart", "--quiet"], env=ENV, capture_output=True,
+                       text=True, timeout=600)
+    check("restart on 3 ranks", r.returncode == 0, r.stderr[-800:])
+    if r.returncode == 0:
+        ref = read_vars(os.path.join(ref_out, "carbon_yearly.nc"))
+        got = read_vars(os.path.join(d, "carbon_yearly.nc"))
+        differ = [k for k in ref if k not in got or ref[k].tobytes() != got[k].tobytes()]
+        check("stopped on 2 ranks, restarted on 3: every variable bitwise the uninterrupted 1-rank run's", not differ,
+              differ)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("what", choices=["ranks", "restart", "bad-input", "ign", "coupled", "spinup", "scenarios"])
+    ap.add_argument("what", choices=["ranks", "restart", "bad-input", "ign", "coupled", "spinup", "scenarios", "luc",
+                                     "luc-restart"])
     ap.add_argument("--alamod", required=True)
     ap.add_argument("--source-dir", required=True)
     ap.add_argument("--work", required=True)
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     {"ranks": test_ranks, "restart": test_restart, "bad-input": test_bad_input, "ign": test_ign,
-     "coupled": test_coupled, "spinup": test_spinup, "scenarios": test_scenarios}[a.what](a)
+     "coupled": test_coupled, "spinup": test_spinup, "scenarios": test_scenarios, "luc": test_luc,
+     "luc-restart": test_luc_restart}[a.what](a)
     print("%d of %d checks passed" % (sum(results), len(results)))
     return 0 if results and all(results) else 1
 
