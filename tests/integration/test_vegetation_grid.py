@@ -35,7 +35,7 @@
       ploughed at 2 % a year in 1991-1993; 1 and 3 ranks with cells moving bitwise; from the output, every cell's
       vegetation + soil + exported carbon conserved each year and the soil's input the litter plus the cleared
       biomass's; the cleared band's forest carbon falls and its wood is exported there only; a young stand grows on
-      the new forest.
+      the new forest. A scenario's land_use_change_rates (branch 1993) on 2 ranks: conserved in every cell too.
   test_vegetation_grid.py luc-restart --alamod PATH --source-dir DIR --work DIR
       the same run to 2000 stopped by SIGTERM on 2 ranks after 1990 (in the transition period) and restarted on 3: the 1-rank
       run's bits.
@@ -542,6 +542,36 @@ def test_luc(a):
           % (new.sum(), per_ha[1].min(), per_ha[1].max(), per_ha[-1].min(), per_ha[-1].max()),
           new.sum() >= 5 and per_ha.max() < 6.0 and grows and (planting[1:3][:, new] > 0).all()
           and (planting[3:][:, land] == 0).all(), per_ha[:, :4])
+    # a scenario's land_use_change_rates (docs/SCENARIOS.md): forest cleared and cropland afforested from the branch
+    text = open(os.path.join(a.source_dir, "configs/france_vegetation.toml")).read()
+    text = text.replace('"../data/', '"' + os.path.join(os.path.abspath(a.source_dir), "data") + "/")
+    with open(os.path.join(a.work, "scenario_rates.csv"), "w") as f:
+        f.write("zone_kind,zone_code,from,to,rate,first_year,last_year\n"
+                "country,0,forest,cropland,0.1,1993,1994\ncountry,0,cropland,forest,0.05,1993,1994\n")
+    cfg = os.path.join(a.work, "scenario.toml")
+    with open(cfg, "w") as f:
+        f.write(text + '\n[scenarios]\nbranch_year = 1993\n\n[scenario.clearing]\ndescription = "forest cleared"\n'
+                'land_use_change_rates = "scenario_rates.csv"\n')
+    out = os.path.join(a.work, "scenario")
+    cmd = ["mpiexec", "-n", "2", a.alamod, "run", cfg, "--out", out, "--overwrite", "--quiet", "--set", "run.end_year=1995"]
+    for x in [x for x in sets if not x.startswith("land_use_change.")] + MOVING:
+        cmd += ["--set", x]
+    r = subprocess.run(cmd, env=ENV, capture_output=True, text=True, timeout=600)
+    check("a scenario's land_use_change_rates with vegetation on 2 ranks", r.returncode == 0, r.stderr[-1500:])
+    if r.returncode != 0:
+        return
+    s, b = (read_vars(os.path.join(out, n)) for n in ("clearing.nc", "baseline.nc"))
+    sec = np.array([(366 if y % 4 == 0 else 365) * 86400.0 for y in (1993, 1994, 1995)])[:, None, None] * 10.0
+    land = np.isfinite(s["cVegInitial"]) & (s["cVegInitial"] < 1e30)
+    total = np.concatenate([(10.0 * s["cVegInitial"] + s["cSoilInitial"])[None], 10.0 * s["cVeg"] + s["cSoil"]])
+    flux = (s["npp"] - s["fHarvest"] - s["fDeforestToProduct"] + s["fVegPlanting"]) * sec - s["rh"]
+    bal = np.abs(np.diff(total, axis=0) - flux)[:, land]
+    export = (s["fDeforestToProduct"] * sec)[:, land].sum(axis=1) * 6400.0 / 1e6  # Tg C (6400 ha cells)
+    check("the scenario: vegetation + soil + exported carbon conserved in every cell (max error %.2g t C ha-1); wood "
+          "exported %.3f, %.3f, %.3f Tg C in 1993-1995, none in the baseline"
+          % (bal.max(), export[0], export[1], export[2]),
+          bal.max() <= 1e-8 * total[:, land].max() and export[0] > 0 and export[1] > 0 and export[2] == 0
+          and (b["fDeforestToProduct"][:, land] == 0).all(), bal.max())
 
 
 def test_luc_restart(a):
