@@ -3,7 +3,8 @@
 /// land_cover.hpp), from a table of rates per zone (land_use_change.rates). At the start of each year, in each
 /// cell, every rule in force moves `rate` x the donor class's area to the receiver class; the carbon of the
 /// moved area leaves the donor at its per-hectare state and mixes into the receiver area-weighted (CTSM's and
-/// LPJmL's rule), less the receiver's sealing loss; the cell's carbon is checked before and after.
+/// LPJmL's rule), less the receiver's sealing loss; the cell's carbon is checked before and after. With [vegetation]
+/// the stands and living biomass move too (VegetationCoupling::change_land_use; docs/VEGETATION.md "Land-use change").
 /// docs/LAND_COVER.md, "Land-use change".
 #include <cstdint>
 #include <string>

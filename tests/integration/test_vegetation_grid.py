@@ -10,7 +10,8 @@
       the same run stopped by SIGTERM on 2 ranks after a checkpoint and restarted on 3: the 1-rank run's bits.
   test_vegetation_grid.py bad-input --alamod PATH --source-dir DIR --work DIR
       fAPAR outside 0-1, a species without parameters (unknown, and a published set lacking some), an all-cloud
-      cell (no valid greenness), a forest table without the tile's région: exit 1, one line, no output.
+      cell (no valid greenness), a forest table without the tile's région, a share of cleared wood exported above 1:
+      exit 1, one line, no output.
   test_vegetation_grid.py ign       --alamod PATH --source-dir DIR --work DIR
       the France 8 km default with vegetation, 1990-1999: initial live carbon within 1 % of IGN's per-région
       values for the same areas; production, removals, mortality within 20 % of IGN's national values.
@@ -228,6 +229,8 @@ def test_bad_input(a):
         ("a harvest index above 1 in the crop yields", ['vegetation.cropland_input="yield"',
                                                         'vegetation.crop_yield_table="%s"' % bad_yield],
          ["yields_bad.csv", "line 2", "harvest_index", "1.479"]),
+        ("a share of cleared wood exported above 1 (land-use change)", ["vegetation.clearing_export=1.5"],
+         ["vegetation.clearing_export", "1.5", "within 0-1"]),
     ]
     for name, sets, must in cases:
         out = os.path.join(a.work, "bad_" + str(len(results)))
