@@ -347,10 +347,15 @@ std::vector<std::string> VegetationCoupling::vegetated_classes() const {
 
 std::vector<double> VegetationCoupling::tile_carbon() const {
   std::vector<double> c(kind_.size(), 0.0);
-  for (std::size_t t = 0; t < c.size(); ++t)
-    for (int k = 0; k < 2; ++k)
-      if (share_[k][t] > 0.0) c[t] += share_[k][t] * 0.5 * (ws_[k][t] + wr_[k][t] + wf_[k][t]);
-  for (std::size_t t = 0; t < c.size() && t < lue_leaf_.size(); ++t) c[t] += lue_leaf_[t] + lue_root_[t];
+  for (std::size_t t = 0; t < c.size(); ++t) c[t] = carbon_of(t);
+  return c;
+}
+
+double VegetationCoupling::carbon_of(std::size_t t) const {
+  double c = 0.0;
+  for (int k = 0; k < 2; ++k)
+    if (share_[k][t] > 0.0) c += share_[k][t] * 0.5 * (ws_[k][t] + wr_[k][t] + wf_[k][t]);
+  if (t < lue_leaf_.size()) c += lue_leaf_[t] + lue_root_[t];
   return c;
 }
 
@@ -629,10 +634,9 @@ VegetationCoupling::LandUseMove VegetationCoupling::change_land_use(std::size_t 
   for (const std::size_t kind : {plant, woody, grass})
     if (luc_litter_[kind].size() != nt) luc_litter_[kind].assign(nt, 0.0);
   LandUseMove m;
-  const std::vector<double> carbon = tile_carbon();
   auto at = [&](std::size_t k) { return static_cast<std::size_t>(tile_of[k]); };
   for (std::size_t k = 0; k < nk; ++k)
-    if (tile_of[k] >= 0 && fraction[k] > 0.0) m.before += fraction[k] * carbon[at(k)];
+    if (tile_of[k] >= 0 && fraction[k] > 0.0) m.before += fraction[k] * carbon_of(at(k));
   // what one hectare of each donor's cleared area gives: wood exported, litter by kind (t C ha-1)
   std::vector<double> exported(nk, 0.0);
   std::vector<std::array<double, 3>> litter(nk, {0.0, 0.0, 0.0});  // plant, woody, grass
@@ -689,11 +693,10 @@ VegetationCoupling::LandUseMove VegetationCoupling::change_land_use(std::size_t 
       mix(lue_root_[t], 0.0);
     }
   }
-  const std::vector<double> after = tile_carbon();
   for (std::size_t k = 0; k < nk; ++k) {
     double f = remain[k] > 0.0 ? remain[k] : 0.0;
     for (std::size_t a = 0; a < nk; ++a) f += moved[a * nk + k];
-    if (tile_of[k] >= 0 && f > 0.0) m.after += f * after[at(k)];
+    if (tile_of[k] >= 0 && f > 0.0) m.after += f * carbon_of(at(k));
   }
   if (i < luc_export_.size()) {
     luc_export_[i] = m.exported;

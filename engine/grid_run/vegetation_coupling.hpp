@@ -118,8 +118,9 @@ class VegetationCoupling {
   void cell_values(int year, const LandTiles& tiles, const std::vector<std::string>& soil_pools,
                    const std::vector<std::vector<double>>& tile_pools,
                    std::vector<std::pair<std::string, std::vector<double>>>& out) const;
-  /// Per tile: live vegetation carbon now (t C ha-1), for the totals.
+  /// Per tile: live vegetation carbon now (t C ha-1), for the totals; carbon_of: one tile's.
   std::vector<double> tile_carbon() const;
+  double carbon_of(std::size_t tile) const;
   /// Per cell: the live carbon of class k's tiles over the cell's area (kg m-2; the classes add up to cVeg).
   std::vector<double> class_carbon(const LandTiles& tiles, std::size_t k) const;
   /// By class index: the class's name where it carries vegetation, "" elsewhere.
