@@ -36,7 +36,8 @@
       ploughed at 2 % a year in 1991-1993; 1 and 3 ranks with cells moving bitwise; from the output, every cell's
       vegetation + soil + exported carbon conserved each year and the soil's input the litter plus the cleared
       biomass's; the cleared band's forest carbon falls and its wood is exported there only; a young stand grows on
-      the new forest. A scenario's land_use_change_rates (branch 1993) on 2 ranks: conserved in every cell too.
+      the new forest. land_use_change.maps (a 1994 map: a band cleared, a band afforested) with the inverse spin-up
+      and a scenario's land_use_change_rates (branch 1993), on 2 ranks: conserved in every cell too.
   test_vegetation_grid.py luc-restart --alamod PATH --source-dir DIR --work DIR
       the same run to 2000 stopped by SIGTERM on 2 ranks after 1990 (in the transition period) and restarted on 3: the 1-rank
       run's bits.
@@ -545,6 +546,46 @@ def test_luc(a):
           % (new.sum(), per_ha[1].min(), per_ha[1].max(), per_ha[-1].min(), per_ha[-1].max()),
           new.sum() >= 5 and per_ha.max() < 6.0 and grows and (planting[1:3][:, new] > 0).all()
           and (planting[3:][:, land] == 0).all(), per_ha[:, :4])
+    # land_use_change.maps: a 1994 map with a band of forest cleared to cropland and one of cropland afforested,
+    # the change spread over 1991-1994; the run's inverse spin-up multiplies the litter the soil receives, so the
+    # soil's input beyond the litter and the cleared biomass's is part of the budget (it is the factor's, 0 above)
+    src = gdal.Open(os.path.join(a.source_dir, "data/france/land_use_1km.tif"))
+    arr = src.GetRasterBand(1).ReadAsArray()
+    gt = src.GetGeoTransform()
+    rows = lambda y0, y1: slice(int((gt[3] - y1) / -gt[5]), int((gt[3] - y0) / -gt[5]))  # noqa: E731
+    band = arr[rows(6450000.0, 6560000.0)]
+    band[band == 3] = 1
+    band = arr[rows(6620000.0, 6700000.0)]
+    band[band == 1] = 3
+    later = os.path.join(a.work, "land_use_1994_1km.tif")
+    dst = gdal.GetDriverByName("GTiff").Create(later, src.RasterXSize, src.RasterYSize, 1,
+                                               src.GetRasterBand(1).DataType)
+    dst.SetGeoTransform(gt)
+    dst.SetProjection(src.GetProjection())
+    if src.GetRasterBand(1).GetNoDataValue() is not None:
+        dst.GetRasterBand(1).SetNoDataValue(src.GetRasterBand(1).GetNoDataValue())
+    dst.GetRasterBand(1).WriteArray(arr)
+    dst = None
+    maps = os.path.join(a.work, "maps.csv")
+    with open(maps, "w") as f:
+        f.write("year,file\n1990,%s\n1994,%s\n" % (os.path.abspath(os.path.join(a.source_dir,
+                                                                                 "data/france/land_use_1km.tif")), later))
+    out = os.path.join(a.work, "maps")
+    r = run(a, 2, out, WINDOW + MOVING + ['land_use_change.maps="%s"' % maps])
+    check("land_use_change.maps with vegetation (inverse spin-up) on 2 ranks", r.returncode == 0, r.stderr[-1500:])
+    if r.returncode == 0:
+        m = read_vars(os.path.join(out, "carbon_yearly.nc"))
+        total = np.concatenate([(10.0 * m["cVegInitial"] + m["cSoilInitial"])[None], 10.0 * m["cVeg"] + m["cSoil"]])
+        extra = m["fCarbonInput"] - (m["fVegLitter"] + m["fLulccResidue"]) * sec
+        flux = (m["npp"] - m["fHarvest"] - m["fDeforestToProduct"] + m["fVegPlanting"]) * sec - m["rh"] + extra
+        bal = np.abs(np.diff(total, axis=0) - flux)[:, land]
+        exported = (m["fDeforestToProduct"] * sec)[:, land].sum(axis=1) * 6400.0 / 1e6  # Tg C
+        planted = (m["fVegPlanting"] * sec)[:, land].sum(axis=1) * 6400.0 / 1e6
+        check("maps: every cell conserved each year (max error %.2g t C ha-1); wood exported %s Tg C and planting "
+              "stock %s Tg C in 1990-1995 (the change spread over 1991-1994)"
+              % (bal.max(), " ".join("%.3f" % x for x in exported), " ".join("%.4f" % x for x in planted)),
+              bal.max() <= 1e-8 * total[:, land].max() and (exported[1:5] > 0).all() and exported[0] == 0
+              and exported[5] == 0 and (planted[1:5] > 0).all(), bal.max())
     # a scenario's land_use_change_rates (docs/SCENARIOS.md): forest cleared and cropland afforested from the branch
     text = open(os.path.join(a.source_dir, "configs/france_vegetation.toml")).read()
     text = text.replace('"../data/', '"' + os.path.join(os.path.abspath(a.source_dir), "data") + "/")
