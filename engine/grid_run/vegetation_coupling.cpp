@@ -156,6 +156,11 @@ std::string VegetationCoupling::describe() const {
   if (!v_.greenness.empty()) s += " from " + v_.greenness_quantity + " " + v_.greenness;
   if (v_.cropland_input == "yield")
     s += "; cropland litter: crop residues from the yields of " + v_.crop_yield_table + " (Bolinder et al. 2007 allometry)";
+  if (with_luc_)
+    s += "; land-use change: cleared forest's stem pool exported at " + format_number("%g", v_.clearing_export) +
+         ", the rest and the grass's and crops' biomass to the receiving tile's soil as litter, new forest planted (" +
+         format_number("%g", v_.planting_stems) + " trees ha-1, " + format_number("%g", v_.planting_biomass) +
+         " t DM ha-1, age 0) and mixed by area";
   s += "; SYNTHETIC climate parts: Tmin/Tmax = tas -/+ " + format_number("%g", v_.diurnal_range / 2) +
        " degC, radiation by Angstrom (relative sunshine " + format_number("%g", v_.sunshine_fraction) +
        "), VPD and frost days from Tmin/Tmax; litter replaces the static carbon input";
