@@ -464,17 +464,41 @@ void CfWriter::write_time() {
 }
 
 void CfWriter::write_cell_lon_lat() {
-  const CellLonLat cells = cell_lon_lat(spec_.grid, begin_, end_);
-  put(varid_of("lat"), false, false, 0, -1, cells.lat, true);
-  put(varid_of("lon"), false, false, 0, -1, cells.lon, true);
-  for (const auto& r : blocks()) {
-    size_t start[3] = {r.row, r.col, 0}, count[3] = {r.nrows, r.ncols, 4};
+  // In bands of at most one chunk height of rows: the centres (double) and corners (4 x 2 doubles) of a
+  // rank's whole range held at once took 80 B per grid cell (100 MiB at 1 km on one rank, sea included).
+  // Collective: every rank makes as many calls as the rank with the most bands (empty ones after its own).
+  const GridSpec& g = spec_.grid;
+  const size_t band_rows = static_cast<size_t>(output_chunk_rows(g));
+  struct Band {
+    size_t row, col, nrows, ncols;
+    std::int64_t first;  // grid index of its first cell
+  };
+  std::vector<Band> bands;
+  for (const auto& r : blocks())
+    for (size_t row = 0; row < r.nrows; row += band_rows)
+      bands.push_back({r.row + row, r.col, std::min(band_rows, r.nrows - row), r.ncols,
+                       begin_ + r.offset + static_cast<std::int64_t>(row * r.ncols)});
+  int calls = static_cast<int>(bands.size());
+  MPI_Allreduce(MPI_IN_PLACE, &calls, 1, MPI_INT, MPI_MAX, comm_);
+  std::vector<float> vertex;
+  for (int b = 0; b < calls; ++b) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const Band band = b < static_cast<int>(bands.size()) ? bands[static_cast<size_t>(b)] : Band{0, 0, 0, 0, begin_};
+    const size_t n = band.nrows * band.ncols;
+    CellLonLat cells = cell_lon_lat(g, band.first, band.first + static_cast<std::int64_t>(n));
+    for (double& v : cells.lat) v = std::isnan(v) ? kFillDouble : v;
+    for (double& v : cells.lon) v = std::isnan(v) ? kFillDouble : v;
+    size_t start[3] = {band.row, band.col, 0}, count[3] = {band.nrows, band.ncols, 4};
+    check(nc_put_vara_double(ncid_, varid_of("lat"), start, count, cells.lat.data()), "writing to " + tmp_path_);
+    check(nc_put_vara_double(ncid_, varid_of("lon"), start, count, cells.lon.data()), "writing to " + tmp_path_);
+    bytes_ += static_cast<double>(n) * 16.0;
+    write_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     // single precision is 1e-7 degrees (about 1 cm): plenty for cell vertices
-    const auto first = 4 * r.offset, last = 4 * (r.offset + std::int64_t(r.nrows * r.ncols));
-    std::vector<float> flat(cells.vertex_lat.begin() + first, cells.vertex_lat.begin() + last);
-    std::vector<float> flon(cells.vertex_lon.begin() + first, cells.vertex_lon.begin() + last);
-    check(nc_put_vara_float(ncid_, varid_of("lat_bnds"), start, count, flat.data()), "writing lat_bnds");
-    check(nc_put_vara_float(ncid_, varid_of("lon_bnds"), start, count, flon.data()), "writing lon_bnds");
+    if (n == 0) count[2] = 0;
+    vertex.assign(cells.vertex_lat.begin(), cells.vertex_lat.end());
+    check(nc_put_vara_float(ncid_, varid_of("lat_bnds"), start, count, vertex.data()), "writing lat_bnds");
+    vertex.assign(cells.vertex_lon.begin(), cells.vertex_lon.end());
+    check(nc_put_vara_float(ncid_, varid_of("lon_bnds"), start, count, vertex.data()), "writing lon_bnds");
   }
 }
 
@@ -614,26 +638,31 @@ std::vector<CfWriter::Block> CfWriter::blocks() const {
   return out;
 }
 
-void CfWriter::refuse_unwritable(const std::string& name, const std::vector<const std::vector<double>*>& arrays,
+std::string CfWriter::unwritable(const std::string& name, const std::vector<double>& values, std::size_t layer,
                                  bool per_pool, bool dbl) const {
   const double limit = dbl ? std::numeric_limits<double>::max() : std::numeric_limits<float>::max();
-  std::string message;
-  for (std::size_t a = 0; a < arrays.size() && message.empty(); ++a) {
-    const std::vector<double>& values = *arrays[a];
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      if (!(std::fabs(values[i]) > limit)) continue;  // NaN: the sea
-      char number[64];
-      std::snprintf(number, sizeof number, "%g", values[i]);
-      const bool layers = vars_.count(name) && vars_.at(name).per_land_cover;
-      const auto& labels = layers ? spec_.land_covers : spec_.pools;
-      message = spec_.path + ": refused to write " + name +
-                (per_pool && a < labels.size() ? (layers ? " land cover " : " pool ") + labels[a] : std::string()) +
-                " = " + number +
-                " at " + spec_.grid.describe_cell(begin_ + static_cast<std::int64_t>(i)) +
-                (std::isinf(values[i]) ? ": not a finite number" : ": beyond what a float variable holds (3.4e38)");
-      break;
-    }
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (!(std::fabs(values[i]) > limit)) continue;  // NaN: the sea
+    char number[64];
+    std::snprintf(number, sizeof number, "%g", values[i]);
+    const bool layers = vars_.count(name) && vars_.at(name).per_land_cover;
+    const auto& labels = layers ? spec_.land_covers : spec_.pools;
+    return spec_.path + ": refused to write " + name +
+           (per_pool && layer < labels.size() ? (layers ? " land cover " : " pool ") + labels[layer] : std::string()) +
+           " = " + number + " at " + spec_.grid.describe_cell(begin_ + static_cast<std::int64_t>(i)) +
+           (std::isinf(values[i]) ? ": not a finite number" : ": beyond what a float variable holds (3.4e38)");
   }
+  return std::string();
+}
+
+void CfWriter::refuse_unwritable(const std::string& name, const std::vector<const std::vector<double>*>& arrays,
+                                 bool per_pool, bool dbl) const {
+  std::string message;
+  for (std::size_t a = 0; a < arrays.size() && message.empty(); ++a) message = unwritable(name, *arrays[a], a, per_pool, dbl);
+  refuse_unwritable(std::move(message));
+}
+
+void CfWriter::refuse_unwritable(std::string message) const {
   int size = 1;
   MPI_Comm_size(comm_, &size);
   int failed = message.empty() ? size : rank_, first = size;
@@ -695,6 +724,9 @@ void CfWriter::put(int varid, bool per_pool, bool time_varying, int time_index, 
     check(rc, "writing to " + tmp_path_);
     bytes_ += static_cast<double>(n) * (dbl ? 8.0 : 4.0);
   }
+  // a static variable is written once: its integer or double buffer is not kept for the years
+  if (integer) std::vector<int>().swap(ibuf_);
+  else if (dbl && !time_varying) std::vector<double>().swap(dbuf_);
   write_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
@@ -705,43 +737,54 @@ void CfWriter::write(const std::string& name, int time_index, const std::vector<
 }
 
 void CfWriter::write_pools(const std::string& name, int time_index, const std::vector<std::vector<double>>& pools) {
+  write_layers(name, time_index, pools.size(), [&](std::size_t p) -> const std::vector<double>& { return pools[p]; });
+}
+
+void CfWriter::write_layers(const std::string& name, int time_index, std::size_t np, const LayerSource& layer) {
   const auto& v = vars_.at(name);
   const int varid = varid_of(name);
-  {
-    std::vector<const std::vector<double>*> arrays;
-    for (const auto& p : pools) arrays.push_back(&p);
-    refuse_unwritable(name, arrays, true, v.double_precision);
+  const auto rects = blocks();
+  const size_t total = static_cast<size_t>(end_ - begin_);
+  const bool dbl = v.double_precision;
+  if (dbl) dbuf_.resize(np * total);
+  else fbuf_.resize(np * total);
+  // each block's layers one after the other (block b from np x the cells of the blocks before it)
+  std::string message;
+  double seconds = 0.0;
+  for (size_t p = 0; p < np; ++p) {
+    const std::vector<double>& values = layer(p);
+    if (message.empty()) message = unwritable(name, values, p, true, dbl);
+    if (!message.empty()) continue;  // refused below, on every rank
+    const auto t0 = std::chrono::steady_clock::now();
+    size_t base = 0;
+    for (const auto& r : rects) {
+      const size_t n = r.nrows * r.ncols;
+      const double* x = values.data() + r.offset;
+      if (dbl) {
+        double* out = dbuf_.data() + np * base + p * n;
+        for (size_t i = 0; i < n; ++i) out[i] = std::isnan(x[i]) ? kFillDouble : x[i];
+      } else {
+        float* out = fbuf_.data() + np * base + p * n;
+        for (size_t i = 0; i < n; ++i) out[i] = std::isnan(x[i]) ? kFillFloat : static_cast<float>(x[i]);
+      }
+      base += n;
+    }
+    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
+  refuse_unwritable(std::move(message));
   const auto t0 = std::chrono::steady_clock::now();
-  const size_t np = pools.size();
-  for (const auto& r : blocks()) {
+  size_t base = 0;
+  for (const auto& r : rects) {
     const size_t n = r.nrows * r.ncols;
     size_t start[4] = {static_cast<size_t>(time_index), 0, r.row, r.col};
     size_t count[4] = {n ? size_t(1) : 0, n ? np : 0, r.nrows, r.ncols};
-    int rc;
-    if (v.double_precision) {
-      std::vector<double>& buf = dbuf_;
-      buf.resize(np * n);
-      for (size_t p = 0; p < np; ++p)
-        for (size_t i = 0; i < n; ++i) {
-          const double x = pools[p][static_cast<size_t>(r.offset) + i];
-          buf[p * n + i] = std::isnan(x) ? kFillDouble : x;
-        }
-      rc = nc_put_vara_double(ncid_, varid, start, count, buf.data());
-    } else {
-      std::vector<float>& buf = fbuf_;
-      buf.resize(np * n);
-      for (size_t p = 0; p < np; ++p)
-        for (size_t i = 0; i < n; ++i) {
-          const double x = pools[p][static_cast<size_t>(r.offset) + i];
-          buf[p * n + i] = std::isnan(x) ? kFillFloat : static_cast<float>(x);
-        }
-      rc = nc_put_vara_float(ncid_, varid, start, count, buf.data());
-    }
+    const int rc = dbl ? nc_put_vara_double(ncid_, varid, start, count, dbuf_.data() + np * base)
+                       : nc_put_vara_float(ncid_, varid, start, count, fbuf_.data() + np * base);
     check(rc, "writing " + name + " to " + tmp_path_);
-    bytes_ += static_cast<double>(np * n) * (v.double_precision ? 8.0 : 4.0);
+    bytes_ += static_cast<double>(np * n) * (dbl ? 8.0 : 4.0);
+    base += n;
   }
-  write_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  write_seconds_ += seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 void CfWriter::write_static(const std::string& name, const std::vector<double>& values, int land_cover) {
@@ -764,6 +807,8 @@ void CfWriter::commit() {
     throw OutputError("closing " + tmp_path_ + ": " + nc_strerror(rc), tmp_path_, error_number);
   }
   ncid_ = -1;
+  std::vector<float>().swap(fbuf_);  // nothing more to write: what runs after the output (the totals) has the room
+  std::vector<double>().swap(dbuf_);
   MPI_Barrier(comm_);
   // rename() replaces the name itself: an earlier output, or a link planted since, is never written through
   int ok = 1, why = 0;

@@ -11,7 +11,9 @@
 /// call, so the caller calls discard_after_failure() and aborts the communicator instead of closing.
 #include <mpi.h>
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -80,6 +82,13 @@ class CfWriter {
   /// Collective: write every pool of a per-pool variable (or every layer of a per-land-cover one) in one
   /// call; pools[p] holds end - begin values.
   void write_pools(const std::string& name, int time_index, const std::vector<std::vector<double>>& pools);
+  /// The values of one layer of a multi-layer variable: end - begin values (e.g. a buffer filled anew for
+  /// each layer; it need only stay valid until the next call).
+  using LayerSource = std::function<const std::vector<double>&(std::size_t layer)>;
+  /// Collective: as write_pools, with the layers asked for one at a time (`layer(0)`, `layer(1)`, ... in
+  /// order, on every rank alike) and each converted at once into the writer's buffer: the caller holds one
+  /// layer of doubles instead of all of them. The same single write of every layer.
+  void write_layers(const std::string& name, int time_index, std::size_t layers, const LayerSource& layer);
   /// Collective: write a static 2-D variable (of a per-land-cover variable, the layer `land_cover`).
   void write_static(const std::string& name, const std::vector<double>& values, int land_cover = -1);
   /// Collective: add or replace a global text attribute before commit (e.g. timings).
@@ -141,6 +150,12 @@ class CfWriter {
   /// of the lowest rank that found one. NaN is the sea's fill value.
   void refuse_unwritable(const std::string& name, const std::vector<const std::vector<double>*>& arrays,
                          bool per_pool, bool dbl) const;
+  /// Local: why `values` (layer `layer` of `name` when `per_pool`) cannot be written, "" when they can.
+  std::string unwritable(const std::string& name, const std::vector<double>& values, std::size_t layer, bool per_pool,
+                         bool dbl) const;
+  /// Collective: throws InputError on every rank with the message of the lowest rank whose `message` is
+  /// not empty; returns when every rank's is.
+  void refuse_unwritable(std::string message) const;
   void use_filters() const;  ///< libdeflate, word shuffle, output.deflate_low_bytes
   void set_paths();
   void open_existing();  ///< open tmp_path_ for writing and look up every variable
@@ -162,7 +177,8 @@ class CfWriter {
   std::map<std::string, int> varids_;
   std::map<std::string, OutputVariable> vars_;
   double write_seconds_ = 0.0, bytes_ = 0.0;
-  // conversion buffers, kept between writes (a fresh large allocation costs page faults every year)
+  // conversion buffers, kept between writes (a fresh large allocation costs page faults every year); dbuf_
+  // only while double variables are written, ibuf_ only during a write of integer codes
   std::vector<float> fbuf_;
   std::vector<double> dbuf_;
   std::vector<int> ibuf_;

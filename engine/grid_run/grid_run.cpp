@@ -316,9 +316,19 @@ void GridRun::to_grid_range(const std::vector<double>& owned, std::vector<double
 }
 
 const std::vector<double>& GridRun::to_io_rows(const std::vector<double>& owned, std::vector<double>& out) {
+  if (io_rows_are_compute_ranges()) {  // nothing to exchange: straight into the I/O rows
+    to_grid_range(owned, out);
+    return out;
+  }
   to_grid_range(owned, grid_buf_);
   io_->to_io(grid_buf_, out);
   return out;
+}
+
+bool GridRun::io_rows_are_compute_ranges() const {
+  for (int r = 0; r < size_; ++r)
+    if (partition_->grid_begin(r) != io_->io_begin(r) || partition_->grid_end(r) != io_->io_begin(r + 1)) return false;
+  return true;
 }
 
 void GridRun::report_phases() {

@@ -228,11 +228,6 @@ class GridRun {
   void step_year(int year);
   void check_balance(int year) const;  ///< throws InputError at the first cell out of balance
   void write_year(int year_index);
-  /// The multi-layer variables written after cSoilPools (area_fraction, cSoilTile) borrow pool_io_'s I/O-row
-  /// buffers, `count` layers into `layers` (one set of layers for the year instead of one per variable), and
-  /// return them after the write.
-  void borrow_io_layers(std::vector<std::vector<double>>& layers, size_t count);
-  void return_io_layers(std::vector<std::vector<double>>& layers);
   void balance_output_rows(int year_index);
   void balance_compute(int year_index);
   void write_checkpoint_when_due(int year_index);  ///< throws StoppedForRestart after a stop signal
@@ -284,8 +279,12 @@ class GridRun {
   /// Owned land values -> this rank's range of the grid (sea cells NaN), into `out`.
   void to_grid_range(const std::vector<double>& owned, std::vector<double>& out) const;
   /// Owned land values -> this rank's I/O rows (sea cells NaN), into `out` (or into a kept buffer).
+  /// Collective, unless every rank's I/O rows are its compute range (io_rows_are_compute_ranges()).
   const std::vector<double>& to_io_rows(const std::vector<double>& owned, std::vector<double>& out);
   const std::vector<double>& to_io_rows(const std::vector<double>& owned) { return to_io_rows(owned, io_buf_); }
+  /// Every rank writes the rows of its own compute range (one rank, or the boundaries happen to agree): the
+  /// same on every rank.
+  bool io_rows_are_compute_ranges() const;
 
   MPI_Comm comm_;
   int rank_ = 0, size_ = 1;
@@ -325,8 +324,6 @@ class GridRun {
   std::vector<LucMap> luc_maps_;                   ///< land_use_change.maps (empty: none)
   LucMapMoves luc_map_moves_;                      ///< the maps' moves per period, pair and owned cell
   std::vector<double> luc_loss_;                   ///< this year's sealing loss per owned cell (t ha-1 of the cell)
-  std::vector<std::vector<double>> fraction_io_;   ///< area_fraction's layers in this rank's I/O rows
-  std::vector<std::vector<double>> tile_io_;       ///< cSoilTile's layers in this rank's I/O rows
   SpinupReport spinup_;    ///< per-cell spin-up residual and cost (fresh runs)
   double spinup_read_seconds_ = 0;  ///< reading the spin-up years' climate (counted as input)
   PhaseTimes times_;
@@ -359,8 +356,8 @@ class GridRun {
   std::atomic<bool> checkpointed_{false};  ///< a checkpoint refers to the partial output (kept on failure)
   std::atomic<int> checkpoint_in_progress_{-1};  ///< the year of the checkpoint being written, -1 between
   // buffers kept for the whole run: a fresh allocation of this size costs page faults every year
+  // (grid_buf_ only where the I/O rows are not the compute ranges: on one rank to_io_rows fills io_buf_ directly)
   std::vector<double> grid_buf_, io_buf_;
-  std::vector<std::vector<double>> pool_io_;
   /// This year's climate of the owned cells' forcing cells (each forcing cell once: a 1 km run on an 8 km
   /// climate holds ~64 x fewer values than one row per cell), or of the cells under a climate_delta.
   MonthlyClimate climate_;

@@ -92,6 +92,8 @@ void GridRun::simulate() {
   // the run is complete: its checkpoints are no longer needed
   if (rank_ == 0) remove_checkpoints();
   report_output();
+  std::vector<double>().swap(grid_buf_);  // the output is complete: the totals' files and maps have the room
+  std::vector<double>().swap(io_buf_);
   // biomass in the national totals, read back from the committed output, and in the report beside the soil
   BiomassTotals biomass;
   if (totals_ && vegetation_) {
@@ -184,9 +186,10 @@ void GridRun::write_spin_up_result() {
 void GridRun::write_year(int yi) {
   PhaseTimer timer(times_.output, phase_events().output);
   OutputWatchdog::Phase watched(watchdog_.get(), {temporary_path()});
-  pool_io_.resize(pools_.size());
-  for (size_t k = 0; k < pools_.size(); ++k) to_io_rows(pools_[k], pool_io_[k]);  // no extra copy
-  writer_->write_pools("cSoilPools", yi, pool_io_);
+  // the multi-layer variables layer by layer, straight into the writer's buffer: one layer of doubles in the
+  // I/O rows at a time (io_buf_), not all of them
+  const auto io_layer = [this](const std::vector<double>& owned) -> const std::vector<double>& { return to_io_rows(owned); };
+  writer_->write_layers("cSoilPools", yi, pools_.size(), [&](size_t k) -> const std::vector<double>& { return io_layer(pools_[k]); });
   writer_->write("cSoil", yi, to_io_rows(stock_end_));
   writer_->write("rh", yi, to_io_rows(fluxes_.rh));
   writer_->write("fCarbonInput", yi, to_io_rows(fluxes_.input));
@@ -196,34 +199,20 @@ void GridRun::write_year(int yi) {
     for (const auto& [name, values] : vegetation_values_) writer_->write(name, yi, to_io_rows(values));
   }
   if (cfg_.land_use_changes()) {
-    borrow_io_layers(fraction_io_, tiles_.classes());
-    for (size_t k = 0; k < tiles_.classes(); ++k) to_io_rows(tiles_.fraction[k], fraction_io_[k]);
-    writer_->write_pools("area_fraction", yi, fraction_io_);
-    return_io_layers(fraction_io_);
+    writer_->write_layers("area_fraction", yi, tiles_.classes(),
+                          [&](size_t k) -> const std::vector<double>& { return io_layer(tiles_.fraction[k]); });
     if (sealing_output_) writer_->write("fCarbonSealing", yi, to_io_rows(luc_loss_));
   }
   if (tile_output_) {  // every class's layer in one collective write
     const auto& by_class = class_stocks();
-    borrow_io_layers(tile_io_, by_class.size());
-    for (size_t k = 0; k < by_class.size(); ++k) {
+    writer_->write_layers("cSoilTile", yi, by_class.size(), [&](size_t k) -> const std::vector<double>& {
       tile_buf_ = by_class[k];
       for (size_t i = 0; i < tile_buf_.size(); ++i)
         if (!(tiles_.fraction[k][i] > 0.0)) tile_buf_[i] = std::numeric_limits<double>::quiet_NaN();  // no tile
-      to_io_rows(tile_buf_, tile_io_[k]);
-    }
-    writer_->write_pools("cSoilTile", yi, tile_io_);
-    return_io_layers(tile_io_);
+      return io_layer(tile_buf_);
+    });
   }
   balance_output_rows(yi);
-}
-
-void GridRun::borrow_io_layers(std::vector<std::vector<double>>& layers, size_t count) {
-  layers.resize(count);
-  for (size_t k = 0; k < count && k < pool_io_.size(); ++k) layers[k].swap(pool_io_[k]);
-}
-
-void GridRun::return_io_layers(std::vector<std::vector<double>>& layers) {
-  for (size_t k = 0; k < layers.size() && k < pool_io_.size(); ++k) layers[k].swap(pool_io_[k]);
 }
 
 void GridRun::balance_output_rows(int yi) {

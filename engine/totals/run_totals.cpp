@@ -83,35 +83,37 @@ void RunTotals::log(const std::string& line) const {
 }
 
 const std::vector<double>& RunTotals::at_home(const decomposition::LandPartition& partition,
-                                              const std::vector<double>& stock) {
+                                              const std::vector<double>& values, std::vector<double>& buffer) {
   const std::vector<std::int64_t> from = first_land_cells(partition);
-  if (from == home_first_land_) return stock;
+  if (from == home_first_land_) return values;
   if (!moved_ || from != moved_from_) {  // the cells moved since the last year (collective on every rank alike)
     moved_ = std::make_unique<decomposition::LandMigration>(comm_, partition, home_);
     moved_from_ = from;
   }
-  moved_values_ = stock;
-  moved_->move(moved_values_);
-  return moved_values_;
+  buffer = values;
+  moved_->move(buffer);
+  return buffer;
 }
 
-std::vector<std::vector<double>> RunTotals::tiles_at_home(const decomposition::LandPartition& partition,
-                                                          const std::vector<std::vector<double>>& tile_stock) {
-  std::vector<std::vector<double>> home;
-  if (!totals_->tiles()) return home;
-  for (const std::size_t k : order_) home.push_back(at_home(partition, tile_stock.at(k)));
+CellLayers RunTotals::layers_at_home(const decomposition::LandPartition& partition,
+                                     const std::vector<std::vector<double>>& layers,
+                                     std::vector<std::vector<double>>& buffers) {
+  CellLayers home;
+  buffers.resize(order_.size());
+  for (std::size_t c = 0; c < order_.size(); ++c) home.push_back(&at_home(partition, layers.at(order_[c]), buffers[c]));
   return home;
 }
 
 void RunTotals::start(const decomposition::LandPartition& partition, const std::vector<double>& stock,
                       const std::vector<double>& observed, const std::vector<std::vector<double>>& tile_stock) {
   const double t0 = MPI_Wtime();
-  const auto tiles = tiles_at_home(partition, tile_stock);
-  totals_->add_start(at_home(partition, stock), tiles);
-  const double start = totals_->national_TgC(at_home(partition, stock));
+  const CellLayers tiles = totals_->tiles() ? layers_at_home(partition, tile_stock, moved_tiles_) : CellLayers{};
+  const std::vector<double>& home = at_home(partition, stock, moved_values_);
+  totals_->add_start(home, tiles, CellLayers{});
+  const double start = totals_->national_TgC(home);
   const double area = totals_->national_area_ha();
   // the observed map as read (not rounded to the output's precision)
-  const double seen = totals_->national_TgC(at_home(partition, observed), false);
+  const double seen = totals_->national_TgC(at_home(partition, observed, moved_values_), false);
   log("totals: " + totals_->national_name() + ", soil organic carbon 0-" +
       format_number("%g", totals_->setup().depth_cm) + " cm on " + start_label_ + ": " + stock_text(start, area) +
       "; the observed map (inputs.soc_stock) holds " + format_number("%.2f", seen) + " Tg C (" +
@@ -123,9 +125,9 @@ void RunTotals::add_year(int y, const decomposition::LandPartition& partition, c
                          const std::vector<std::vector<double>>& tile_stock,
                          const std::vector<std::vector<double>>& fraction) {
   const double t0 = MPI_Wtime();
-  const auto tiles = tiles_at_home(partition, tile_stock);
-  const auto now = luc_ ? tiles_at_home(partition, fraction) : std::vector<std::vector<double>>{};
-  totals_->add_year(y, at_home(partition, stock), tiles, now);
+  const CellLayers tiles = totals_->tiles() ? layers_at_home(partition, tile_stock, moved_tiles_) : CellLayers{};
+  const CellLayers now = luc_ && totals_->tiles() ? layers_at_home(partition, fraction, moved_fractions_) : CellLayers{};
+  totals_->add_year(y, at_home(partition, stock, moved_values_), tiles, now);
   seconds_ += MPI_Wtime() - t0;
 }
 

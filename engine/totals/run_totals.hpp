@@ -62,11 +62,14 @@ class RunTotals {
   double seconds() const { return seconds_; }
 
  private:
-  /// `stock` of the owned cells of `partition` in the home cells' order (itself when no cell has moved).
-  const std::vector<double>& at_home(const decomposition::LandPartition& partition, const std::vector<double>& stock);
-  /// The tiles' stocks at home, in the totals' class order (by code).
-  std::vector<std::vector<double>> tiles_at_home(const decomposition::LandPartition& partition,
-                                                 const std::vector<std::vector<double>>& tile_stock);
+  /// `values` of the owned cells of `partition` in the home cells' order: `values` itself when no cell has
+  /// moved, else moved into `buffer` (collective then).
+  const std::vector<double>& at_home(const decomposition::LandPartition& partition, const std::vector<double>& values,
+                                     std::vector<double>& buffer);
+  /// Per class, in the totals' class order (by code), `layers` at home: the caller's arrays themselves when no
+  /// cell has moved, else moved into `buffers`.
+  CellLayers layers_at_home(const decomposition::LandPartition& partition, const std::vector<std::vector<double>>& layers,
+                            std::vector<std::vector<double>>& buffers);
   std::vector<std::size_t> order_;  ///< the totals' classes (by code) as indices of cfg.land_uses
   bool luc_ = false;                 ///< land-use change: the fractions change every year
   void log(const std::string& line) const;
@@ -79,6 +82,7 @@ class RunTotals {
   std::vector<std::int64_t> home_first_land_;  ///< home_'s first land cell of each rank, and the count
   std::vector<std::int64_t> moved_from_;  ///< first land cells of the partition `moved_` migrates from
   std::vector<double> moved_values_;      ///< the stocks moved home (kept between years)
+  std::vector<std::vector<double>> moved_tiles_, moved_fractions_;  ///< the tiles' stocks and fractions moved home
   std::unique_ptr<decomposition::LandMigration> moved_;
   std::unique_ptr<ZoneTotals> totals_;
   double seconds_ = 0;

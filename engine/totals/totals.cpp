@@ -49,7 +49,7 @@ double stored_value(double v, bool as_float, int significant_bits) {
 
 ZoneTotals::ZoneTotals(MPI_Comm comm, TotalsSetup setup, std::vector<std::int64_t> cells,
                        std::vector<std::vector<double>> fraction)
-    : comm_(comm), setup_(std::move(setup)), cells_(std::move(cells)), fraction_(std::move(fraction)) {
+    : comm_(comm), setup_(std::move(setup)), cells_(std::move(cells)) {
   MPI_Comm_rank(comm_, &rank_);
   const auto& s = setup_;
   ZoneNames names;
@@ -64,25 +64,12 @@ ZoneTotals::ZoneTotals(MPI_Comm comm, TotalsSetup setup, std::vector<std::int64_
     if (!path->empty()) layers.push_back(read_code_raster(comm_, kind, *path, s.grid, cells_, names));
   if (!s.zones.empty())
     layers.push_back(read_user_zones(comm_, s.zones, s.zone_field, s.zone_subcells, s.grid, cells_, names));
-  if (!fraction_.empty()) {
-    sums_ = std::make_unique<ZoneSums>(std::move(layers), fraction_, s.class_names, s.years);
+  if (!fraction.empty()) {  // the sums hold the fractions (one copy)
+    sums_ = std::make_unique<ZoneSums>(std::move(layers), std::move(fraction), s.class_names, s.years);
     return;
   }
   std::vector<int> classes = read_land_classes(comm_, s.land_use, s.grid, cells_, s.class_codes);
   sums_ = std::make_unique<ZoneSums>(std::move(layers), std::move(classes), s.class_names, s.years);
-}
-
-std::vector<std::vector<double>> ZoneTotals::class_values(const std::vector<std::vector<double>>& tile_stock,
-                                                         const std::vector<std::vector<double>>& fraction_now) const {
-  const auto& fraction = fraction_now.empty() ? fraction_ : fraction_now;
-  std::vector<std::vector<double>> v(fraction.size());
-  for (std::size_t c = 0; c < fraction.size(); ++c) {
-    v[c].assign(cells_.size(), 0.0);
-    for (std::size_t i = 0; i < cells_.size(); ++i)
-      if (fraction[c][i] > 0.0)
-        v[c][i] = fraction[c][i] * stored_value(tile_stock[c][i], setup_.stored_as_float, setup_.significant_bits);
-  }
-  return v;
 }
 
 ZoneTotals::~ZoneTotals() = default;
@@ -93,25 +80,39 @@ std::vector<double> ZoneTotals::as_stored(const std::vector<double>& stock) cons
   return v;
 }
 
+namespace {
+
+CellLayers borrow(const std::vector<std::vector<double>>& layers) {
+  CellLayers p;
+  for (const auto& l : layers) p.push_back(&l);
+  return p;
+}
+
+}  // namespace
+
 void ZoneTotals::add_start(const std::vector<double>& stock, const std::vector<std::vector<double>>& tile_stock,
                            const std::vector<std::vector<double>>& fraction) {
-  start_ = as_stored(stock);
-  sums_->add_start(start_, tiles() ? class_values(tile_stock, fraction) : std::vector<std::vector<double>>{}, fraction);
+  add_start(stock, borrow(tile_stock), borrow(fraction));
 }
 
 void ZoneTotals::add_year(int y, const std::vector<double>& stock, const std::vector<std::vector<double>>& tile_stock,
                           const std::vector<std::vector<double>>& fraction) {
-  const auto classes = tiles() ? class_values(tile_stock, fraction) : std::vector<std::vector<double>>{};
-  if (y + 1 == setup_.years) {
-    last_ = as_stored(stock);
-    sums_->add_year(y, last_, classes, fraction);
-  } else {
-    sums_->add_year(y, as_stored(stock), classes, fraction);
-  }
+  add_year(y, stock, borrow(tile_stock), borrow(fraction));
+}
+
+void ZoneTotals::add_start(const std::vector<double>& stock, const CellLayers& tile_stock, const CellLayers& fraction) {
+  start_ = as_stored(stock);
+  sums_->add_start(stock, tile_stock, fraction, stored());
+}
+
+void ZoneTotals::add_year(int y, const std::vector<double>& stock, const CellLayers& tile_stock,
+                          const CellLayers& fraction) {
+  if (y + 1 == setup_.years) last_ = as_stored(stock);  // the map of the change
+  sums_->add_year(y, stock, tile_stock, fraction, stored());
 }
 
 double ZoneTotals::national_TgC(const std::vector<double>& stock, bool rounded) const {
-  return sums_->national_TgC(comm_, rounded ? as_stored(stock) : stock, cell_area_ha());
+  return sums_->national_TgC(comm_, stock, cell_area_ha(), rounded ? stored() : StoredAs{});
 }
 
 double ZoneTotals::national_area_ha() const {
@@ -126,30 +127,42 @@ TotalsTable ZoneTotals::finish(const std::map<std::string, std::string>& attribu
   table.model = setup_.model;
   table.first_year = setup_.first_year;
   table.depth_cm = setup_.depth_cm;
-  // the maps: every rank's cells onto rank 0's grid (start, and change over the run)
+  // the maps: every rank's cells onto rank 0's grid (start, and change over the run); rank 0 places its own
+  // cells itself and receives the others' as floats (the map's precision; the change is taken in double first)
   ReportMaps maps;
   if (setup_.report) {
     int size = 1;
     MPI_Comm_size(comm_, &size);
+    const std::vector<double>& last = last_.size() == cells_.size() ? last_ : start_;
     const int n = static_cast<int>(cells_.size());
     std::vector<int> counts(static_cast<size_t>(size)), displs(static_cast<size_t>(size), 0);
     MPI_Gather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, comm_);
+    if (rank_ == 0) counts[0] = 0;
     std::partial_sum(counts.begin(), counts.end() - 1, displs.begin() + 1);
     const size_t total = rank_ == 0 ? static_cast<size_t>(displs.back() + counts.back()) : 0;
+    const int send = rank_ == 0 ? 0 : n;
+    std::vector<float> start_f(static_cast<size_t>(send)), change_f(static_cast<size_t>(send));
+    for (int i = 0; i < send; ++i) {
+      start_f[static_cast<size_t>(i)] = static_cast<float>(start_[static_cast<size_t>(i)]);
+      change_f[static_cast<size_t>(i)] = static_cast<float>(last[static_cast<size_t>(i)] - start_[static_cast<size_t>(i)]);
+    }
     std::vector<std::int64_t> all_cells(total);
-    std::vector<double> all_start(total), all_last(total);
-    std::vector<double> last = last_.size() == cells_.size() ? last_ : start_;
-    MPI_Gatherv(cells_.data(), n, MPI_INT64_T, all_cells.data(), counts.data(), displs.data(), MPI_INT64_T, 0, comm_);
-    MPI_Gatherv(start_.data(), n, MPI_DOUBLE, all_start.data(), counts.data(), displs.data(), MPI_DOUBLE, 0, comm_);
-    MPI_Gatherv(last.data(), n, MPI_DOUBLE, all_last.data(), counts.data(), displs.data(), MPI_DOUBLE, 0, comm_);
+    std::vector<float> all_start(total), all_change(total);
+    MPI_Gatherv(cells_.data(), send, MPI_INT64_T, all_cells.data(), counts.data(), displs.data(), MPI_INT64_T, 0, comm_);
+    MPI_Gatherv(start_f.data(), send, MPI_FLOAT, all_start.data(), counts.data(), displs.data(), MPI_FLOAT, 0, comm_);
+    MPI_Gatherv(change_f.data(), send, MPI_FLOAT, all_change.data(), counts.data(), displs.data(), MPI_FLOAT, 0, comm_);
     if (rank_ == 0) {
       maps.grid = setup_.grid;
       const size_t g = static_cast<size_t>(setup_.grid.cells());
       maps.start.assign(g, std::numeric_limits<float>::quiet_NaN());
       maps.change.assign(g, std::numeric_limits<float>::quiet_NaN());
+      for (size_t i = 0; i < cells_.size(); ++i) {
+        maps.start[static_cast<size_t>(cells_[i])] = static_cast<float>(start_[i]);
+        maps.change[static_cast<size_t>(cells_[i])] = static_cast<float>(last[i] - start_[i]);
+      }
       for (size_t i = 0; i < total; ++i) {
-        maps.start[static_cast<size_t>(all_cells[i])] = static_cast<float>(all_start[i]);
-        maps.change[static_cast<size_t>(all_cells[i])] = static_cast<float>(all_last[i] - all_start[i]);
+        maps.start[static_cast<size_t>(all_cells[i])] = all_start[i];
+        maps.change[static_cast<size_t>(all_cells[i])] = all_change[i];
       }
     }
   }

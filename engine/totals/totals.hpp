@@ -43,10 +43,6 @@ struct TotalsSetup {
   std::string out_dir;
 };
 
-/// A stock as the gridded output stores it (float rounding, then netCDF's BitRound of
-/// `significant_bits` mantissa bits when > 0).
-double stored_value(double v, bool as_float, int significant_bits);
-
 /// The totals of a set of land cells spread over the ranks (each rank its own cells, grid indices
 /// ascending): the zone layers read for them, the sums, and the files at the end.
 class ZoneTotals {
@@ -66,7 +62,10 @@ class ZoneTotals {
                  const std::vector<std::vector<double>>& fraction = {});
   void add_year(int y, const std::vector<double>& stock, const std::vector<std::vector<double>>& tile_stock = {},
                 const std::vector<std::vector<double>>& fraction = {});
-  bool tiles() const { return !fraction_.empty(); }
+  /// The same with the layers borrowed (the caller's arrays, no copies).
+  void add_start(const std::vector<double>& stock, const CellLayers& tile_stock, const CellLayers& fraction);
+  void add_year(int y, const std::vector<double>& stock, const CellLayers& tile_stock, const CellLayers& fraction);
+  bool tiles() const { return sums_->tiles(); }
   /// Collective: the national total of per-cell stocks (t ha-1), in Tg C (each value first rounded as
   /// the output stores it when `as_stored`).
   double national_TgC(const std::vector<double>& stock, bool as_stored = true) const;
@@ -84,14 +83,11 @@ class ZoneTotals {
 
  private:
   std::vector<double> as_stored(const std::vector<double>& stock) const;
-  /// Per class, per cell: share times the tile's stock as stored (0 without a tile).
-  std::vector<std::vector<double>> class_values(const std::vector<std::vector<double>>& tile_stock,
-                                                const std::vector<std::vector<double>>& fraction) const;
+  StoredAs stored() const { return {true, setup_.stored_as_float, setup_.significant_bits}; }
   MPI_Comm comm_;
   int rank_ = 0;
   TotalsSetup setup_;
   std::vector<std::int64_t> cells_;
-  std::vector<std::vector<double>> fraction_;  ///< per class (by code), per cell; empty without tiles
   std::unique_ptr<ZoneSums> sums_;
   std::vector<double> start_, last_;  ///< per cell, as stored: the start and the last year (the maps)
 };

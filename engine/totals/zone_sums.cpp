@@ -10,6 +10,7 @@ namespace alamod::engine {
 ZoneSums::ZoneSums(std::vector<ZoneLayer> layers, std::vector<int> land_class, std::vector<std::string> class_names,
                    int years)
     : layers_(std::move(layers)), land_class_(std::move(land_class)), class_names_(std::move(class_names)) {
+  cells_ = land_class_.size();
   set_up();
   start_.assign(slots_, 0);
   year_.assign(slots_ * static_cast<std::size_t>(years), 0);
@@ -18,7 +19,7 @@ ZoneSums::ZoneSums(std::vector<ZoneLayer> layers, std::vector<int> land_class, s
 ZoneSums::ZoneSums(std::vector<ZoneLayer> layers, std::vector<std::vector<double>> fraction,
                    std::vector<std::string> class_names, int years)
     : layers_(std::move(layers)), class_names_(std::move(class_names)), fraction_(std::move(fraction)) {
-  land_class_.assign(fraction_.empty() ? 0 : fraction_[0].size(), 0);
+  cells_ = fraction_.empty() ? 0 : fraction_[0].size();
   set_up();
   start_.assign(slots_, 0);
   year_.assign(slots_ * static_cast<std::size_t>(years), 0);
@@ -28,7 +29,7 @@ ZoneSums::ZoneSums(std::vector<ZoneLayer> layers, std::vector<std::vector<double
 void ZoneSums::set_up() {
   const std::size_t per_zone = class_names_.size() + 1;
   for (const auto& layer : layers_) {
-    if (layer.offset.size() != land_class_.size() + 1)
+    if (layer.offset.size() != cells_ + 1)
       throw std::logic_error("zone layer " + layer.kind + " does not cover the cells of the totals");
     base_.push_back(slots_);
     slots_ += layer.zones.size() * per_zone;
@@ -36,7 +37,7 @@ void ZoneSums::set_up() {
   weight_.assign(slots_, 0);
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     const auto& layer = layers_[l];
-    for (std::size_t i = 0; i < land_class_.size(); ++i)
+    for (std::size_t i = 0; i < cells_; ++i)
       for (auto k = layer.offset[i]; k < layer.offset[i + 1]; ++k) {
         const std::size_t slot = base_[l] + static_cast<std::size_t>(layer.member_zone[static_cast<size_t>(k)]) * per_zone;
         const auto w = layer.member_weight[static_cast<size_t>(k)];
@@ -53,32 +54,35 @@ void ZoneSums::set_up() {
   }
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     bool whole = layers_[l].denominator == 1;
-    for (std::size_t i = 0; whole && i < land_class_.size(); ++i) whole = layers_[l].offset[i + 1] - layers_[l].offset[i] <= 1;
+    for (std::size_t i = 0; whole && i < cells_; ++i) whole = layers_[l].offset[i + 1] - layers_[l].offset[i] <= 1;
     (whole ? dense_layers_ : shared_layers_).push_back(l);
   }
   const std::size_t nd = dense_layers_.size();
-  dense_slot_.assign(land_class_.size() * nd, -1);
+  dense_slot_.assign(cells_ * nd, -1);
   for (std::size_t d = 0; d < nd; ++d) {
     const auto& layer = layers_[dense_layers_[d]];
-    for (std::size_t i = 0; i < land_class_.size(); ++i)
+    for (std::size_t i = 0; i < cells_; ++i)
       if (layer.offset[i + 1] > layer.offset[i])
         dense_slot_[i * nd + d] = static_cast<std::int32_t>(
             base_[dense_layers_[d]] + static_cast<std::size_t>(layer.member_zone[static_cast<size_t>(layer.offset[i])]) * per_zone);
   }
   for (const std::size_t l : dense_layers_) {  // their membership is dense_slot_ now: ~12 bytes a cell each
     auto& layer = layers_[l];
-    layer.offset = {0};
+    std::vector<std::int32_t>{0}.swap(layer.offset);  // (assigning {0} would keep the capacity)
     std::vector<std::int32_t>().swap(layer.member_zone);
     std::vector<std::int32_t>().swap(layer.member_weight);
   }
 }
 
-void ZoneSums::add(const std::vector<double>& stock, const std::vector<std::vector<double>>& class_value,
-                   const std::vector<std::vector<double>>& fraction_now, FixedPoint* sums, FixedPoint* areas) {
-  const auto& fraction = fraction_now.empty() ? fraction_ : fraction_now;
-  if (stock.size() != land_class_.size()) throw std::logic_error("ZoneSums: one stock per cell expected");
+void ZoneSums::add(const std::vector<double>& stock, const CellLayers& tile_stock, const CellLayers& fraction_now,
+                   const StoredAs& stored, FixedPoint* sums, FixedPoint* areas) {
   const bool tiles = !fraction_.empty();
-  if (tiles && class_value.size() != fraction_.size()) throw std::logic_error("ZoneSums: class values expected");
+  CellLayers fraction = fraction_now;
+  if (fraction.empty())
+    for (const auto& f : fraction_) fraction.push_back(&f);
+  if (stock.size() != cells_) throw std::logic_error("ZoneSums: one stock per cell expected");
+  if (tiles && (tile_stock.size() != fraction_.size() || fraction.size() != fraction_.size()))
+    throw std::logic_error("ZoneSums: tile stocks expected");
   const std::size_t per_zone = class_names_.size() + 1, nd = dense_layers_.size();
   auto fixed = [](double v) {
     try {
@@ -89,14 +93,17 @@ void ZoneSums::add(const std::vector<double>& stock, const std::vector<std::vect
     }
   };
   std::vector<FixedPoint> qc(tiles ? fraction_.size() : 0);
-  for (std::size_t i = 0; i < stock.size(); ++i) {
-    FixedPoint q = fixed(stock[i]);
-    const std::size_t cls = 1 + static_cast<std::size_t>(land_class_[i]);
-    for (std::size_t c = 0; c < qc.size(); ++c) qc[c] = fraction[c][i] > 0.0 ? fixed(class_value[c][i]) : 0;
-    if (tiles) {  // the cell's stock is the sum of its classes' terms: the classes add up to "all" exactly
-      q = 0;
-      for (const FixedPoint t : qc) q += t;
+  for (std::size_t i = 0; i < cells_; ++i) {
+    FixedPoint q = 0;
+    const std::size_t cls = tiles ? 0 : 1 + static_cast<std::size_t>(land_class_[i]);
+    // a class's term: its share of the cell times its tile's stock as stored; the cell's stock is the sum of
+    // its classes' terms, so that the classes add up to "all" exactly
+    for (std::size_t c = 0; c < qc.size(); ++c) {
+      const double f = (*fraction[c])[i];
+      qc[c] = f > 0.0 ? fixed(f * stored((*tile_stock[c])[i])) : 0;
+      q += qc[c];
     }
+    if (!tiles) q = fixed(stored(stock[i]));
     const std::int32_t* dense = dense_slot_.data() + i * nd;
     for (std::size_t d = 0; d < nd; ++d)
       if (dense[d] >= 0) {
@@ -104,7 +111,8 @@ void ZoneSums::add(const std::vector<double>& stock, const std::vector<std::vect
         if (!tiles) sums[static_cast<std::size_t>(dense[d]) + cls] += q;
         for (std::size_t c = 0; c < qc.size(); ++c) {
           sums[static_cast<std::size_t>(dense[d]) + 1 + c] += qc[c];
-          if (fraction[c][i] > 0.0) areas[static_cast<std::size_t>(dense[d]) + 1 + c] += to_fixed_point(fraction[c][i]);
+          const double f = (*fraction[c])[i];
+          if (f > 0.0) areas[static_cast<std::size_t>(dense[d]) + 1 + c] += to_fixed_point(f);
         }
       }
     for (const std::size_t l : shared_layers_) {
@@ -117,31 +125,34 @@ void ZoneSums::add(const std::vector<double>& stock, const std::vector<std::vect
         FixedPoint* area = areas + (zone - sums);
         for (std::size_t c = 0; c < qc.size(); ++c) {
           zone[1 + c] += qc[c] * w;
-          if (fraction[c][i] > 0.0) area[1 + c] += to_fixed_point(fraction[c][i]) * w;
+          const double f = (*fraction[c])[i];
+          if (f > 0.0) area[1 + c] += to_fixed_point(f) * w;
         }
       }
     }
   }
 }
 
-void ZoneSums::add_start(const std::vector<double>& stock, const std::vector<std::vector<double>>& class_value,
-                         const std::vector<std::vector<double>>& fraction) {
-  add(stock, class_value, fraction, start_.data(), area_time_.data());
+void ZoneSums::add_start(const std::vector<double>& stock, const CellLayers& tile_stock, const CellLayers& fraction,
+                         const StoredAs& stored) {
+  add(stock, tile_stock, fraction, stored, start_.data(), area_time_.data());
 }
 
-void ZoneSums::add_year(int y, const std::vector<double>& stock, const std::vector<std::vector<double>>& class_value,
-                        const std::vector<std::vector<double>>& fraction) {
-  add(stock, class_value, fraction, year_.data() + slots_ * static_cast<std::size_t>(y),
+void ZoneSums::add_year(int y, const std::vector<double>& stock, const CellLayers& tile_stock, const CellLayers& fraction,
+                        const StoredAs& stored) {
+  add(stock, tile_stock, fraction, stored, year_.data() + slots_ * static_cast<std::size_t>(y),
       area_time_.data() + slots_ * static_cast<std::size_t>(y + 1));
 }
 
-double ZoneSums::national_TgC(MPI_Comm comm, const std::vector<double>& stock, double cell_area_ha) const {
+double ZoneSums::national_TgC(MPI_Comm comm, const std::vector<double>& stock, double cell_area_ha,
+                              const StoredAs& stored) const {
   std::vector<FixedPoint> sum(1, 0);
   for (const double v : stock) {
+    const double x = stored(v);
     try {
-      sum[0] += to_fixed_point(v);
+      sum[0] += to_fixed_point(x);
     } catch (const std::range_error&) {
-      throw InputError("soil carbon stock " + format_number("%g", v) + " t ha-1 of a land cell is beyond what the "
+      throw InputError("soil carbon stock " + format_number("%g", x) + " t ha-1 of a land cell is beyond what the "
                        "totals add up (|stock| < 1.1e12 t ha-1)");
     }
   }

@@ -38,6 +38,21 @@ struct TotalsTable {
   const TotalsRow& national() const { return rows.front(); }
 };
 
+/// A stock as the gridded output stores it (float rounding, then netCDF's BitRound of
+/// `significant_bits` mantissa bits when > 0).
+double stored_value(double v, bool as_float, int significant_bits);
+
+/// How the sums take a cell's value: as the output stores it (stored_value), or as it is.
+struct StoredAs {
+  bool round = false;
+  bool as_float = true;
+  int significant_bits = 0;
+  double operator()(double v) const { return round ? stored_value(v, as_float, significant_bits) : v; }
+};
+
+/// Per-cell layers (one per land-cover class), borrowed: the caller's arrays, not copies.
+using CellLayers = std::vector<const std::vector<double>*>;
+
 /// The exact sums of one rank's cells ("the cells": the order of the zone layers' membership).
 class ZoneSums {
  public:
@@ -48,29 +63,37 @@ class ZoneSums {
   /// the exact sum of its shares, and its stock the sum of class values (add_start, add_year).
   ZoneSums(std::vector<ZoneLayer> layers, std::vector<std::vector<double>> fraction,
            std::vector<std::string> class_names, int years);
-  /// The stock of each cell (t ha-1) on 1 January of the first year / at the end of year index y.
-  /// Throws InputError when a value is not finite or out of the fixed-point range (|v| >= 2^40).
-  /// With fractions, `class_value[c][i]`: class c's share of the cell times its tile's stock (t ha-1 of the cell).
+  /// The stock of each cell (t ha-1) on 1 January of the first year / at the end of year index y, each value
+  /// taken as `stored` says. Throws InputError when a value is not finite or out of the fixed-point range
+  /// (|v| >= 2^40).
+  /// With fractions, `tile_stock[c][i]`: the stock of class c's tile in cell i (t ha-1 of the tile; any value
+  /// where the cell has none): the class adds its share times the stock (as stored), and the cell's stock is the
+  /// sum of its classes' terms (`stock` is not read).
   /// `fraction`: the classes' fractions of that time (land-use change), empty for those of the constructor.
-  void add_start(const std::vector<double>& stock, const std::vector<std::vector<double>>& class_value = {},
-                 const std::vector<std::vector<double>>& fraction = {});
-  void add_year(int y, const std::vector<double>& stock, const std::vector<std::vector<double>>& class_value = {},
-                const std::vector<std::vector<double>>& fraction = {});
+  void add_start(const std::vector<double>& stock, const CellLayers& tile_stock, const CellLayers& fraction,
+                 const StoredAs& stored);
+  void add_year(int y, const std::vector<double>& stock, const CellLayers& tile_stock, const CellLayers& fraction,
+                const StoredAs& stored);
   /// Collective: the table over every rank's cells (the same on every rank). `cell_area_ha` is the
   /// projected area of one cell.
   TotalsTable reduce(MPI_Comm comm, double cell_area_ha) const;
   /// Collective: the national stock of `stock` (one value per cell, t ha-1) in Tg C, exactly summed.
-  double national_TgC(MPI_Comm comm, const std::vector<double>& stock, double cell_area_ha) const;
-  std::size_t cells() const { return land_class_.size(); }
+  double national_TgC(MPI_Comm comm, const std::vector<double>& stock, double cell_area_ha,
+                      const StoredAs& stored = {}) const;
+  std::size_t cells() const { return cells_; }
+  bool tiles() const { return !fraction_.empty(); }
+  /// Per class, per cell: the fractions given to the constructor (empty: one class per cell).
+  const std::vector<std::vector<double>>& fraction() const { return fraction_; }
   /// The layers and their zones (the membership of raster layers is released once held in dense slots).
   const std::vector<ZoneLayer>& layers() const { return layers_; }
 
  private:
-  void add(const std::vector<double>& stock, const std::vector<std::vector<double>>& class_value,
-           const std::vector<std::vector<double>>& fraction, FixedPoint* sums, FixedPoint* areas);
+  void add(const std::vector<double>& stock, const CellLayers& tile_stock, const CellLayers& fraction,
+           const StoredAs& stored, FixedPoint* sums, FixedPoint* areas);
   void set_up();  ///< slots, weights and dense membership (both constructors)
   std::vector<ZoneLayer> layers_;
-  std::vector<int> land_class_;
+  std::size_t cells_ = 0;
+  std::vector<int> land_class_;          ///< each cell's class (empty with fractions)
   std::vector<std::string> class_names_;
   std::vector<std::size_t> base_;        ///< first slot of each layer: zone z, class c at base + z (C + 1) + 1 + c
   /// The layers of one whole zone or none per cell (rasters of codes): each cell's "all" slot in each of
