@@ -1,6 +1,7 @@
 // Many sites in one process (site_list.hpp).
 #include "engine/site/site_list.hpp"
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -86,15 +87,25 @@ std::size_t run_site_list(const SiteRunOptions& base, const std::string& list, c
   std::filesystem::create_directories(out_dir, ec);
   if (ec || !std::filesystem::is_directory(out_dir))
     throw InputError(out_dir + ": cannot create the output folder (--out with --forcing-list is a folder)");
+  // an output already there is refused before the first run (not after some sites are written)
+  const auto out_of = [&](const SiteListEntry& e) { return (std::filesystem::path(out_dir) / (e.site_id + ".csv")).string(); };
+  if (!base.overwrite)
+    for (const auto& e : entries)
+      if (std::filesystem::exists(out_of(e)))
+        throw InputError(list + ":" + std::to_string(e.line) + " (site " + e.site_id + "): " + out_of(e) +
+                         ": the output exists, expected a new folder (or --overwrite); nothing run");
+  std::size_t written = 0;
   for (const auto& e : entries) {
     SiteRunOptions o = base;
     o.forcing = e.forcing;
-    o.out = (std::filesystem::path(out_dir) / (e.site_id + ".csv")).string();
+    o.out = out_of(e);
     try {
       run_site(o);
     } catch (const std::exception& ex) {
-      throw InputError(list + ":" + std::to_string(e.line) + " (site " + e.site_id + "): " + ex.what());
+      throw InputError(list + ":" + std::to_string(e.line) + " (site " + e.site_id + "): " + ex.what() + " (" +
+                       std::to_string(written) + " site(s) before it written in " + out_dir + ", none after it)");
     }
+    ++written;
   }
   return entries.size();
 }

@@ -649,6 +649,27 @@ def area_targets(a):
         check("explain: région %d target, eligible and adopted area" % r,
               m is not None and int(m.group(1)) == round(t) and abs(int(m.group(3)) - t) <= 1 and int(m.group(2)) >= t,
               m and m.groups())
+    # a target equal to the eligible area as a message prints it (rounded): all of it, not an error (was refused
+    # as "261548 ha is larger than the eligible area, 261548 ha"); 1 ha more is refused, the area printed to 0.1 ha
+    def explain_target(value):
+        whole = os.path.join(a.work, "whole.toml")
+        with open(whole, "w") as f:
+            f.write(open(plain_config(a, a.work)).read() + "\n[scenarios]\nbranch_year = 2020\n[scenario.all]\n"
+                    '[[scenario.all.intervention]]\ninput_add_tC_ha_yr = 1.0\nclasses = ["cropland"]\nregions = [53]\n'
+                    "area_target_ha = %r\n" % value)
+        return subprocess.run([a.alamod, "scenario", "explain", whole], env=ENV, capture_output=True, text=True, timeout=300)
+    p = explain_target(1e9)
+    m = re.search(r"1000000000 ha is larger than the eligible area, (\d+\.\d) ha of cropland", p.stderr)
+    check("a target above the eligible area: exit 1, the eligible area to 0.1 ha", p.returncode == 1 and m, p.stderr)
+    if m:
+        e = float(m.group(1))
+        p = explain_target(round(e + 0.45))
+        check("a target of the eligible area rounded up to whole ha (%d for %.1f): accepted, adoption 1" % (round(e + 0.45), e),
+              p.returncode == 0 and re.search(r"area target %d ha = 1 of the eligible area" % round(e + 0.45), p.stdout),
+              (p.stderr[-500:], re.findall(r"area target .*", p.stdout)))
+        p = explain_target(e + 1.0)
+        check("a target 1 ha above the eligible area: exit 1", p.returncode == 1 and "larger than the eligible area" in
+              p.stderr, p.stderr[-500:])
 
 
 def restart_inputs(a):

@@ -8,7 +8,9 @@
 - bad lists (no forcing column, a site listed twice, a missing forcing file, an unsafe site_id, no rows,
   --forcing together with --forcing-list): exit 1, one error line naming the list and its line, nothing
   written;
-- a site whose run fails stops the run with its line and site named; the sites before it are complete.
+- a site whose run fails stops the run with its line and site named, and how many outputs were written before it;
+  the sites before it are complete;
+- an output already in the folder (without --overwrite) is refused before any site runs.
 """
 import os
 import shutil
@@ -82,4 +84,13 @@ check("a failing site: exit 1 naming its line and site", r.returncode == 1 and (
       r.stderr)
 check("a failing site: the sites before it complete, none after it",
       os.path.isdir(out) and sorted(os.listdir(out)) == ["first.csv"], os.listdir(out) if os.path.isdir(out) else "")
+check("a failing site: the message says how many outputs were written before it",
+      "(1 site(s) before it written in %s, none after it)" % out in r.stderr, r.stderr)
+# the same list again without --overwrite: first.csv exists; refused before any site runs (not after writing some)
+fixed = write("fixed.csv", "site_id,forcing\nnew,%s\nfirst,%s\n" % (broadbalk, broadbalk))
+r = alamod("site", "--model", "rothc", "--forcing-list", fixed, "--out", out)
+lines = r.stderr.strip().splitlines()
+check("an existing output in the folder: exit 1, one line naming the list's line, refused before any run",
+      r.returncode == 1 and len(lines) == 1 and (fixed + ":3 (site first)") in lines[0] and "nothing run" in lines[0] and
+      sorted(os.listdir(out)) == ["first.csv"], r.stderr + str(os.listdir(out)))
 finish()
