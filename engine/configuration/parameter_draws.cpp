@@ -89,8 +89,8 @@ EnsembleDraws draw_ensemble(const EnsembleOptions& o, const std::string& model) 
     if (!m) throw InputError(o.fit + ": [parameters] lacks " + name);
     if (!(*m >= row->lower && *m <= row->upper))  // a mean outside the bounds: no draw would be kept
       throw InputError(o.fit + ": [parameters] " + name + " = " + format_number("%g", *m) + " is outside its bounds " +
-                       format_number("%g", row->lower) + " to " + format_number("%g", row->upper) + " (alamod models show " +
-                       model + ")");
+                       format_number("%g", row->lower) + " to " + format_number("%g", row->upper) +
+                       " (alamod models show " + model + ")");
     mean.push_back(*m);
   }
   const std::string samples = t.at_path("fit.posterior.samples").value_or(std::string());
@@ -139,7 +139,8 @@ EnsembleDraws draw_ensemble(const EnsembleOptions& o, const std::string& model) 
   if (d.source != "covariance") throw InputError("--ensemble-from '" + o.source + "': posterior, covariance or auto");
   std::vector<std::vector<double>> cov(n, std::vector<double>(n, 0.0));
   if (!t.at_path("fit.covariance").as_table())
-    throw InputError(o.fit + ": no [fit.covariance] table (a row per [fit] parameter), or use --ensemble-from posterior");
+    throw InputError(o.fit +
+                     ": no [fit.covariance] table (a row per [fit] parameter), or use --ensemble-from posterior");
   for (size_t j = 0; j < n; ++j) {
     const toml::array* r = t.at_path("fit.covariance." + d.names[j]).as_array();
     if (!r || r->size() != n)

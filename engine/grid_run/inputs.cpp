@@ -249,7 +249,8 @@ void GridRun::read_static_layers() {
     if (!map.empty() && counts[2] > 0 && fell_back == counts[2])
       throw InputError(map + ": key " + key + ": no classified pixel on any of the " + std::to_string(counts[2]) +
                        " land cells: the map does not cover the grid (" + cfg_.grid.crs + ", x " +
-                       format_number("%.0f", cfg_.grid.x_min) + "-" + format_number("%.0f", cfg_.grid.x_max()) + " m, y " +
+                       format_number("%.0f", cfg_.grid.x_min) + "-" + format_number("%.0f", cfg_.grid.x_max()) +
+                       " m, y " +
                        format_number("%.0f", cfg_.grid.y_min()) + "-" + format_number("%.0f", cfg_.grid.y_max) + " m)");
   if (counts[3] > 0)
     log("spin-up land cover " + cfg_.spinup_land_cover_map + ": " + std::to_string(counts[3]) + " of " +

@@ -88,7 +88,9 @@ std::size_t run_site_list(const SiteRunOptions& base, const std::string& list, c
   if (ec || !std::filesystem::is_directory(out_dir))
     throw InputError(out_dir + ": cannot create the output folder (--out with --forcing-list is a folder)");
   // an output already there is refused before the first run (not after some sites are written)
-  const auto out_of = [&](const SiteListEntry& e) { return (std::filesystem::path(out_dir) / (e.site_id + ".csv")).string(); };
+  const auto out_of = [&](const SiteListEntry& e) {
+    return (std::filesystem::path(out_dir) / (e.site_id + ".csv")).string();
+  };
   if (!base.overwrite)
     for (const auto& e : entries)
       if (std::filesystem::exists(out_of(e)))

@@ -663,10 +663,10 @@ def area_targets(a):
     check("a target above the eligible area: exit 1, the eligible area to 0.1 ha", p.returncode == 1 and m, p.stderr)
     if m:
         e = float(m.group(1))
-        p = explain_target(round(e + 0.45))
-        check("a target of the eligible area rounded up to whole ha (%d for %.1f): accepted, adoption 1" % (round(e + 0.45), e),
-              p.returncode == 0 and re.search(r"area target %d ha = 1 of the eligible area" % round(e + 0.45), p.stdout),
-              (p.stderr[-500:], re.findall(r"area target .*", p.stdout)))
+        p = explain_target(round(e + 0.4, 1))  # as a rounding to whole ha may give: at most 0.5 ha above
+        check("a target 0.4 ha above the eligible area (%.1f for %.1f): accepted, adoption 1" % (e + 0.4, e),
+              p.returncode == 0 and re.search(r"area target %.0f ha = 1 of the eligible area" % round(e + 0.4, 1),
+                                              p.stdout), (p.stderr[-500:], re.findall(r"area target .*", p.stdout)))
         p = explain_target(e + 1.0)
         check("a target 1 ha above the eligible area: exit 1", p.returncode == 1 and "larger than the eligible area" in
               p.stderr, p.stderr[-500:])

@@ -82,8 +82,8 @@ TEST(Ensemble, BadFitsAreRefused) {
 // file, the table, the row and the column.
 TEST(Ensemble, FitsThatWereReadSilentlyWrongAreRefused) {
   const std::string dir = ::testing::TempDir();
-  const std::string head = "model = \"rothc\"\n[parameters]\nk_hum = MEAN\nk_rpm = 0.3\n[fit]\nparameters = [\"k_hum\", "
-                           "\"k_rpm\"]\nPOSTERIOR\n";
+  const std::string head =
+      "model = \"rothc\"\n[parameters]\nk_hum = MEAN\nk_rpm = 0.3\n[fit]\nparameters = [\"k_hum\", \"k_rpm\"]\nPOSTERIOR\n";
   auto fit = [&](const std::string& name, const std::string& mean, const std::string& rest,
                  const std::string& posterior = "") {
     std::string text = head;
@@ -104,10 +104,12 @@ TEST(Ensemble, FitsThatWereReadSilentlyWrongAreRefused) {
   o.members = 3;
   const std::string cov = "[fit.covariance]\nk_hum = [9.0e-6, 7.5e-5]\nk_rpm = [7.5e-5, 2.5e-3]\n";
   o.fit = fit("nan.toml", "0.02", "[fit.covariance]\nk_hum = [nan, 7.5e-5]\nk_rpm = [7.5e-5, 2.5e-3]\n");
-  EXPECT_NE(message(o).find("nan.toml: [fit.covariance] k_hum, column 1 (k_hum): not a finite number"), std::string::npos)
+  EXPECT_NE(message(o).find("nan.toml: [fit.covariance] k_hum, column 1 (k_hum): not a finite number"),
+            std::string::npos)
       << message(o);  // was: a NaN variance drawn as none
   o.fit = fit("text.toml", "0.02", "[fit.covariance]\nk_hum = [9.0e-6, \"x\"]\nk_rpm = [7.5e-5, 2.5e-3]\n");
-  EXPECT_NE(message(o).find("text.toml: [fit.covariance] k_hum, column 2 (k_rpm): not a finite number"), std::string::npos)
+  EXPECT_NE(message(o).find("text.toml: [fit.covariance] k_hum, column 2 (k_rpm): not a finite number"),
+            std::string::npos)
       << message(o);
   o.fit = fit("asym.toml", "0.02", "[fit.covariance]\nk_hum = [9.0e-6, 7.5e-2]\nk_rpm = [7.5e-5, 2.5e-3]\n");
   EXPECT_NE(message(o).find("asym.toml: [fit.covariance] is not symmetric: k_rpm, column 1 = 7.5e-05 but k_hum, "
