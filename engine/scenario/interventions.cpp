@@ -144,6 +144,10 @@ InterventionPlan::InterventionPlan(MPI_Comm comm, const RunConfig& cfg, const Sc
       for (size_t r = 0; r < v.region_targets.size(); ++r) {
         const auto& g = v.region_targets[r];
         const double e = to_double(region_eligible[first_target[j] + r]);
+        if (g.area_ha > 0.0 && !(e > 0.0))  // a région code that inputs.region does not hold, or no such class there
+          throw InputError(v.where + ": key area_target_ha" + (g.source.empty() ? "" : " (" + g.source + ")") +
+                           ": région " + format_number("%g", g.region) + ": no eligible area (" +
+                           class_list(v.classes) + ") in the selection: is it a code of inputs.region?");
         if (g.area_ha > e + kAreaSlackHa)
           throw InputError(v.where + ": key area_target_ha" + (g.source.empty() ? "" : " (" + g.source + ")") +
                            ": région " + format_number("%g", g.region) + ": " + format_number("%.10g", g.area_ha) +
@@ -163,7 +167,7 @@ InterventionPlan::InterventionPlan(MPI_Comm comm, const RunConfig& cfg, const Sc
     }
     double a = v.adoption;
     if (v.area_target_ha >= 0.0) {
-      if (v.area_target_ha > total + kAreaSlackHa)
+      if (v.area_target_ha > total + kAreaSlackHa || (v.area_target_ha > 0.0 && !(total > 0.0)))
         throw InputError(v.where + ": key area_target_ha: " + format_number("%.10g", v.area_target_ha) +
                          " ha is larger than the eligible area, " + format_number("%.1f", total) + " ha of " +
                          class_list(v.classes) +

@@ -495,6 +495,11 @@ BAD = [
      'area_target_ha = "targets_bad.csv"\n',
      ["scenario x", "intervention 1", "key area_target_ha", "targets_bad.csv:3", "région 53",
       "larger than the région's eligible area"]),
+    # a région code inputs.region does not hold (was "10 ha is larger than the région's eligible area, 0 ha")
+    ("area target of a région that does not exist",
+     '[scenario.x]\n[[scenario.x.intervention]]\ninput_factor = 1.1\nclasses = ["cropland"]\n'
+     'area_target_ha = { 44 = 1000, 999 = 10 }\n',
+     ["scenario x", "intervention 1", "key area_target_ha", "région 999", "no eligible area", "inputs.region"]),
     ("area target per région: a bad CSV line",
      '[scenario.x]\n[[scenario.x.intervention]]\ninput_factor = 1.1\nclasses = ["cropland"]\n'
      'area_target_ha = "targets_text.csv"\n',
