@@ -1278,9 +1278,18 @@ std::optional<int> CommandLine::parse(int argc, char** argv) {
   try {
     c.app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    // --help ends here with 0; every other parse error is a bad command line: 2, as documented
-    const int code = rank == 0 ? c.app.exit(e) : e.get_exit_code();
-    return code == 0 ? 0 : 2;
+    // --help ends here with 0; every other parse error is a bad command line: 2, as documented, said in one
+    // line like every other error, naming the subcommand whose --help teaches it
+    if (e.get_exit_code() == 0) return rank == 0 ? c.app.exit(e) : 0;
+    if (rank == 0) {
+      std::string where = "alamod";
+      for (const CLI::App* a = &c.app; !a->get_subcommands().empty();) {
+        a = a->get_subcommands().front();
+        where += " " + a->get_name();
+      }
+      std::fprintf(stderr, "alamod: error: %s (see %s --help)\n", e.what(), where.c_str());
+    }
+    return 2;
   }
   c.petsc_options = leftover_words(c);
   if (!are_petsc_options(c.petsc_options, rank)) return 2;

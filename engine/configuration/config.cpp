@@ -579,6 +579,13 @@ void read_scenario_tables(const Reader& r, RunConfig& c) {
                        "move area between a cell's tiles");
   if (c.scenarios.enabled() && !c.models.empty())
     throw InputError(r.file() + ": scenarios run one model: give model = \"NAME\", not a list");
+  // the GSOCseq maps are written with DIR/scenarios.html: asked for without it, they would be silently missing
+  if (c.gsocseq_maps && !c.scenarios.enabled())
+    r.fail("totals.gsocseq_maps", "= true needs [scenarios] (the rates count from the branch year, against the "
+                                  "baseline)");
+  if (c.gsocseq_maps && !(c.totals && c.totals_report))
+    r.fail("totals.gsocseq_maps", "= true needs totals.enabled and totals.report = true (the maps are written "
+                                  "beside DIR/scenarios.html)");
 }
 
 /// The resolved configuration's text and hashes: of all of it, and of what shapes the results (all but

@@ -186,7 +186,8 @@ const std::vector<ConfigKey>& config_keys() {
        "also write DIR/report.html (maps, national series, tables), the maps and series as PNG and the maps as "
        "cloud-optimised GeoTIFFs"},
       {"totals.gsocseq_maps", "boolean", "false", "-",
-       "with [scenarios] and totals.report: also write the GSOCseq sequestration rates per pixel (t C ha-1 yr-1, from "
+       "with [scenarios] and totals.report (an error without them): also write the GSOCseq sequestration rates "
+       "per pixel (t C ha-1 yr-1, from "
        "1 January of the branch year to the end of the run) as cloud-optimised GeoTIFFs: DIR/gsocseq_asr_NAME.tif "
        "(absolute rate, the stock's change / years) for every scenario, the baseline (BAU) included, and "
        "DIR/gsocseq_rsr_NAME.tif (relative rate, the stock minus the baseline's / years) for every other scenario; "

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 
@@ -86,6 +87,10 @@ EnsembleDraws draw_ensemble(const EnsembleOptions& o, const std::string& model) 
     upper.push_back(row->upper);
     const auto m = t.at_path("parameters." + name).value<double>();
     if (!m) throw InputError(o.fit + ": [parameters] lacks " + name);
+    if (!(*m >= row->lower && *m <= row->upper))  // a mean outside the bounds: no draw would be kept
+      throw InputError(o.fit + ": [parameters] " + name + " = " + format_number("%g", *m) + " is outside its bounds " +
+                       format_number("%g", row->lower) + " to " + format_number("%g", row->upper) +
+                       " (alamod models show " + model + ")");
     mean.push_back(*m);
   }
   const std::string samples = t.at_path("fit.posterior.samples").value_or(std::string());
@@ -114,9 +119,15 @@ EnsembleDraws draw_ensemble(const EnsembleOptions& o, const std::string& model) 
       if (line.empty()) continue;
       const auto f = csv_fields(line);
       std::vector<double> v;
-      for (size_t c : at) {
+      for (size_t j = 0; j < at.size(); ++j) {
+        const size_t c = at[j];
         if (c >= f.size()) throw InputError(path + ":" + std::to_string(row) + ": too few fields");
-        v.push_back(std::stod(f[c]));
+        char* end = nullptr;
+        const double x = std::strtod(f[c].c_str(), &end);
+        if (f[c].empty() || *end != '\0' || !std::isfinite(x))
+          throw InputError(path + ":" + std::to_string(row) + ", column '" + d.names[j] + "': '" + f[c] +
+                           "' is not a finite number");
+        v.push_back(x);
       }
       rows.push_back(std::move(v));
     }
@@ -127,12 +138,29 @@ EnsembleDraws draw_ensemble(const EnsembleOptions& o, const std::string& model) 
   }
   if (d.source != "covariance") throw InputError("--ensemble-from '" + o.source + "': posterior, covariance or auto");
   std::vector<std::vector<double>> cov(n, std::vector<double>(n, 0.0));
+  if (!t.at_path("fit.covariance").as_table())
+    throw InputError(o.fit +
+                     ": no [fit.covariance] table (a row per [fit] parameter), or use --ensemble-from posterior");
   for (size_t j = 0; j < n; ++j) {
     const toml::array* r = t.at_path("fit.covariance." + d.names[j]).as_array();
     if (!r || r->size() != n)
       throw InputError(o.fit + ": [fit.covariance] " + d.names[j] + " must be a row of " + std::to_string(n) + " numbers");
-    for (size_t k = 0; k < n; ++k) cov[j][k] = (*r)[k].value<double>().value_or(std::nan(""));
+    for (size_t k = 0; k < n; ++k) {
+      // a value that is not a finite number would be read as no variance, silently
+      const auto v = (*r)[k].value<double>();
+      if (!v || !std::isfinite(*v))
+        throw InputError(o.fit + ": [fit.covariance] " + d.names[j] + ", column " + std::to_string(k + 1) + " (" +
+                         d.names[k] + "): not a finite number");
+      cov[j][k] = *v;
+    }
   }
+  // symmetric: the draws use the lower triangle only, so a different upper one would be ignored silently
+  for (size_t j = 0; j < n; ++j)
+    for (size_t k = 0; k < j; ++k)
+      if (!(std::fabs(cov[j][k] - cov[k][j]) <= 1e-9 * std::max(std::fabs(cov[j][k]), std::fabs(cov[k][j]))))
+        throw InputError(o.fit + ": [fit.covariance] is not symmetric: " + d.names[j] + ", column " +
+                         std::to_string(k + 1) + " = " + format_number("%g", cov[j][k]) + " but " + d.names[k] +
+                         ", column " + std::to_string(j + 1) + " = " + format_number("%g", cov[k][j]));
   const auto l = cholesky(cov, o.fit);
   for (int k = 0; k < o.members; ++k) {
     std::vector<double> x;

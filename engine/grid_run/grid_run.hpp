@@ -314,6 +314,7 @@ class GridRun {
   /// Per class, per owned cell: the spin-up's fractions (spinup.land_cover_map), empty without it.
   std::vector<std::vector<double>> spinup_fraction_;
   long fraction_fallbacks_ = 0;  ///< cells without a classified pixel of inputs.land_cover_map (this rank)
+  long spinup_fraction_fallbacks_ = 0;  ///< the same of spinup.land_cover_map (this rank)
   std::vector<std::vector<double>> tile_pools_;  ///< [pool][tile] (t ha-1 of the tile)
   std::vector<double> tile_stock_;               ///< per tile (t ha-1 of the tile)
   YearFluxes tile_fluxes_;

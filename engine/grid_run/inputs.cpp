@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 #include "engine/common/collective.hpp"
 #include "engine/common/number_format.hpp"
@@ -219,7 +220,7 @@ void GridRun::read_static_layers() {
       RunConfig c = cfg_;
       c.land_cover_map = cfg_.spinup_land_cover_map;
       for (auto& u : c.land_uses) u.fraction.clear();
-      spinup_fraction_ = read_fractions(c, cells_, st.land_class);
+      spinup_fraction_ = read_fractions(c, cells_, st.land_class, &spinup_fraction_fallbacks_);
       for (size_t k = 0; k < present.size(); ++k)
         for (size_t i = 0; i < n; ++i)
           if (!(present[k][i] > 0.0) && spinup_fraction_[k][i] > 0.0) present[k][i] = spinup_fraction_[k][i];
@@ -237,9 +238,23 @@ void GridRun::read_static_layers() {
       tiles_.reweight();
     }
   });
-  std::int64_t counts[3] = {static_cast<std::int64_t>(tiles_.tiles()), fraction_fallbacks_,
-                            static_cast<std::int64_t>(cells_.size())};
-  MPI_Allreduce(MPI_IN_PLACE, counts, 3, MPI_INT64_T, MPI_SUM, comm_);
+  std::int64_t counts[4] = {static_cast<std::int64_t>(tiles_.tiles()), fraction_fallbacks_,
+                            static_cast<std::int64_t>(cells_.size()), spinup_fraction_fallbacks_};
+  MPI_Allreduce(MPI_IN_PLACE, counts, 4, MPI_INT64_T, MPI_SUM, comm_);
+  // a class map without a classified pixel on any land cell does not cover the grid (another extent, a window
+  // outside it): every cell would silently take its class of inputs.land_use
+  for (const auto& [fell_back, key, map] :
+       {std::tuple{counts[1], "inputs.land_cover_map", cfg_.land_cover_map},
+        std::tuple{counts[3], "spinup.land_cover_map", cfg_.spinup_land_cover_map}})
+    if (!map.empty() && counts[2] > 0 && fell_back == counts[2])
+      throw InputError(map + ": key " + key + ": no classified pixel on any of the " + std::to_string(counts[2]) +
+                       " land cells: the map does not cover the grid (" + cfg_.grid.crs + ", x " +
+                       format_number("%.0f", cfg_.grid.x_min) + "-" + format_number("%.0f", cfg_.grid.x_max()) +
+                       " m, y " +
+                       format_number("%.0f", cfg_.grid.y_min()) + "-" + format_number("%.0f", cfg_.grid.y_max) + " m)");
+  if (counts[3] > 0)
+    log("spin-up land cover " + cfg_.spinup_land_cover_map + ": " + std::to_string(counts[3]) + " of " +
+        std::to_string(counts[2]) + " land cells without a classified pixel take their class of " + cfg_.land_use);
   if (cfg_.tiles()) {
     // the tiles' share of the land per class (exactly summed order: cells in land order per rank, then ranks)
     std::string shares;

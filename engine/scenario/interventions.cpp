@@ -16,6 +16,10 @@ namespace alamod::engine::scenario {
 
 namespace {
 
+/// ha: an area target up to this much above the eligible area is all of it (a target copied from the eligible
+/// area as a message or report rounds it), not an error; above, the error prints the area to 0.1 ha.
+constexpr double kAreaSlackHa = 0.5;
+
 /// "cropland, grassland": the classes of an intervention, for messages.
 std::string class_list(const std::vector<std::string>& classes) {
   std::string c;
@@ -140,13 +144,17 @@ InterventionPlan::InterventionPlan(MPI_Comm comm, const RunConfig& cfg, const Sc
       for (size_t r = 0; r < v.region_targets.size(); ++r) {
         const auto& g = v.region_targets[r];
         const double e = to_double(region_eligible[first_target[j] + r]);
-        if (g.area_ha > e)
+        if (g.area_ha > 0.0 && !(e > 0.0))  // a région code that inputs.region does not hold, or no such class there
           throw InputError(v.where + ": key area_target_ha" + (g.source.empty() ? "" : " (" + g.source + ")") +
-                           ": région " + format_number("%g", g.region) + ": " + format_number("%.0f", g.area_ha) +
-                           " ha is larger than the région's eligible area, " + format_number("%.0f", e) + " ha of " +
+                           ": région " + format_number("%g", g.region) + ": no eligible area (" +
+                           class_list(v.classes) + ") in the selection: is it a code of inputs.region?");
+        if (g.area_ha > e + kAreaSlackHa)
+          throw InputError(v.where + ": key area_target_ha" + (g.source.empty() ? "" : " (" + g.source + ")") +
+                           ": région " + format_number("%g", g.region) + ": " + format_number("%.10g", g.area_ha) +
+                           " ha is larger than the région's eligible area, " + format_number("%.1f", e) + " ha of " +
                            class_list(v.classes) +
                            " in the selection");
-        region_adoption_[j].push_back({g.region, g.area_ha, e, e > 0.0 ? g.area_ha / e : 0.0});
+        region_adoption_[j].push_back({g.region, g.area_ha, e, e > 0.0 ? std::min(1.0, g.area_ha / e) : 0.0});
         target += g.area_ha;
       }
       adoption_[j] = total > 0.0 ? target / total : 0.0;
@@ -159,12 +167,12 @@ InterventionPlan::InterventionPlan(MPI_Comm comm, const RunConfig& cfg, const Sc
     }
     double a = v.adoption;
     if (v.area_target_ha >= 0.0) {
-      if (v.area_target_ha > total)
-        throw InputError(v.where + ": key area_target_ha: " + format_number("%.0f", v.area_target_ha) +
-                         " ha is larger than the eligible area, " + format_number("%.0f", total) + " ha of " +
+      if (v.area_target_ha > total + kAreaSlackHa || (v.area_target_ha > 0.0 && !(total > 0.0)))
+        throw InputError(v.where + ": key area_target_ha: " + format_number("%.10g", v.area_target_ha) +
+                         " ha is larger than the eligible area, " + format_number("%.1f", total) + " ha of " +
                          class_list(v.classes) +
                          " in the selection");
-      a = total > 0.0 ? v.area_target_ha / total : 0.0;
+      a = total > 0.0 ? std::min(1.0, v.area_target_ha / total) : 0.0;
     }
     adoption_[j] = a;
     if (!v.adoption_raster.empty()) continue;  // each tile its cell's share of the raster

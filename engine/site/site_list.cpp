@@ -1,25 +1,25 @@
 // Many sites in one process (site_list.hpp).
 #include "engine/site/site_list.hpp"
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
 
+#include "engine/common/csv_line.hpp"
 #include "grids/input_error.hpp"
 
 namespace alamod::engine {
 
 namespace {
 
+/// The trimmed fields of a line (RFC 4180 quotes, as spreadsheets write them: csv_line.hpp).
 std::vector<std::string> split_csv(const std::string& line) {
-  std::vector<std::string> cells;
-  std::stringstream ss(line);
-  for (std::string cell; std::getline(ss, cell, ',');) {
+  std::vector<std::string> cells = csv_fields(line);
+  for (auto& cell : cells) {
     const auto b = cell.find_first_not_of(" \t\r"), e = cell.find_last_not_of(" \t\r");
-    cells.push_back(b == std::string::npos ? "" : cell.substr(b, e - b + 1));
+    cell = b == std::string::npos ? "" : cell.substr(b, e - b + 1);
   }
-  if (!line.empty() && line.back() == ',') cells.emplace_back();
   return cells;
 }
 
@@ -33,6 +33,7 @@ bool safe_id(const std::string& id) {
 }  // namespace
 
 std::vector<SiteListEntry> read_site_list(const std::string& path) {
+  if (std::filesystem::is_directory(path)) throw InputError(path + ": a folder, expected the forcing list (a CSV file)");
   std::ifstream in(path);
   if (!in) throw InputError(path + ": cannot open the forcing list");
   const std::filesystem::path folder = std::filesystem::path(path).parent_path();
@@ -43,6 +44,7 @@ std::vector<SiteListEntry> read_site_list(const std::string& path) {
   while (std::getline(in, line)) {
     ++number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // a spreadsheet's UTF-8 byte order mark
     if (line.empty() || line[0] == '#') continue;
     const auto cells = split_csv(line);
     if (id_col < 0) {
@@ -51,8 +53,9 @@ std::vector<SiteListEntry> read_site_list(const std::string& path) {
         if (cells[i] == "forcing") forcing_col = static_cast<int>(i);
       }
       if (id_col < 0 || forcing_col < 0)
-        throw InputError(path + ":" + std::to_string(number) + ": the header has no column '" +
-                         (id_col < 0 ? "site_id" : "forcing") + "' (expected the header site_id,forcing)");
+        throw InputError(path + ":" + std::to_string(number) + ": the header '" + line + "' has no column '" +
+                         (id_col < 0 ? "site_id" : "forcing") +
+                         "' (expected the header site_id,forcing, comma-separated)");
       continue;
     }
     SiteListEntry e;
@@ -86,15 +89,27 @@ std::size_t run_site_list(const SiteRunOptions& base, const std::string& list, c
   std::filesystem::create_directories(out_dir, ec);
   if (ec || !std::filesystem::is_directory(out_dir))
     throw InputError(out_dir + ": cannot create the output folder (--out with --forcing-list is a folder)");
+  // an output already there is refused before the first run (not after some sites are written)
+  const auto out_of = [&](const SiteListEntry& e) {
+    return (std::filesystem::path(out_dir) / (e.site_id + ".csv")).string();
+  };
+  if (!base.overwrite)
+    for (const auto& e : entries)
+      if (std::filesystem::exists(out_of(e)))
+        throw InputError(list + ":" + std::to_string(e.line) + " (site " + e.site_id + "): " + out_of(e) +
+                         ": the output exists, expected a new folder (or --overwrite); nothing run");
+  std::size_t written = 0;
   for (const auto& e : entries) {
     SiteRunOptions o = base;
     o.forcing = e.forcing;
-    o.out = (std::filesystem::path(out_dir) / (e.site_id + ".csv")).string();
+    o.out = out_of(e);
     try {
       run_site(o);
     } catch (const std::exception& ex) {
-      throw InputError(list + ":" + std::to_string(e.line) + " (site " + e.site_id + "): " + ex.what());
+      throw InputError(list + ":" + std::to_string(e.line) + " (site " + e.site_id + "): " + ex.what() + " (" +
+                       std::to_string(written) + " site(s) before it written in " + out_dir + ", none after it)");
     }
+    ++written;
   }
   return entries.size();
 }

@@ -24,9 +24,10 @@ std::vector<SiteListEntry> read_site_list(const std::string& path);
 
 /// run_site for every entry of the list with the options `base` (model, parameters, start, overwrite),
 /// each into out_dir/SITE_ID.csv (out_dir created if missing). The whole list is read and checked before
-/// the first run; each output is written whole (temporary name, then rename). A site that fails stops the
-/// run with alamod::InputError naming the list's line and the site: the outputs of the sites before it
-/// stay (each complete), none of the later ones is written. Returns the number of sites run.
+/// the first run, and without base.overwrite an output already in out_dir is refused before any run; each
+/// output is written whole (temporary name, then rename). A site that fails stops the run with
+/// alamod::InputError naming the list's line, the site and how many outputs were written before it: those stay
+/// (each complete), none of the later ones is written. Returns the number of sites run.
 std::size_t run_site_list(const SiteRunOptions& base, const std::string& list, const std::string& out_dir);
 
 }  // namespace alamod::engine

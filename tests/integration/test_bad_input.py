@@ -536,7 +536,10 @@ def bad_grid_cases(args, case):
              ["inputs.land_mask_partial", "true or false"]),
             # a folder given as an input file is refused up front, naming the key
             ("input_is_a_folder", "soc_folder", 'inputs.soc_stock="%s"' % case.root,
-             ["inputs.soc_stock", case.root, "a folder", "not a regular file"])):
+             ["inputs.soc_stock", case.root, "a folder", "not a regular file"]),
+            # the GSOCseq maps without [scenarios]: were silently not written (exit 0)
+            ("gsocseq_maps_without_scenarios", "gsocseq_no_scenarios", "totals.gsocseq_maps=true",
+             ["--set 'totals.gsocseq_maps=true'", "totals.gsocseq_maps", "needs [scenarios]"])):
         cfg = case.config(label)
         expect_error(args, name, ["run", cfg, "--out", case.out(label), "--set", override], words, case.out(label))
 

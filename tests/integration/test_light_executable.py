@@ -158,6 +158,23 @@ try:
     erc, eout, eerr, _ = run(ENGINE, ["run", "--no-such-option", "x.toml"], tmp)
     check(rc == 2 and erc == 2 and err == eerr, "alamod run with a bad option: exit 2, the engine's message", err)
 
+    # a bad command line that CLI11 rejects (a missing required option, a value out of range): one line in the
+    # form of every other error, naming the subcommand's --help (was two lines, "Run with --help ...")
+    for args, words in ((["site", "--forcing", "x.csv", "--out", "y.csv"], "--model is required (see alamod site --help)"),
+                        (["run", "c.toml", "--out", "o", "--ensemble", "1"], "(see alamod run --help)")):
+        rc, out, err, _ = run(BIN, args, tmp)
+        lines = err.splitlines()
+        check(rc == 2 and len(lines) == 1 and lines[0].startswith("alamod: error: ") and words in lines[0], f"alamod {' '.join(args)}: exit 2, one line 'alamod: error: ...{words}'", err)
+    # an engine beside alamod that is not executable: named, exit 3 (was "neither beside this executable nor in ...")
+    inst = os.path.join(tmp, "inst")
+    os.makedirs(inst)
+    shutil.copy(BIN, os.path.join(inst, "alamod"))
+    shutil.copy(ENGINE, os.path.join(inst, "alamod-engine"))
+    os.chmod(os.path.join(inst, "alamod-engine"), 0o644)
+    rc, out, err, _ = run(os.path.join(inst, "alamod"), ["run", "--config-help"], tmp)
+    check(rc == 3 and err.strip() == "alamod: internal error: cannot start the engine %s: not executable by this user"
+          % os.path.join(inst, "alamod-engine"), "an engine that is not executable: exit 3, one line naming it", err)
+
     # 5. under a launcher: `mpiexec -n 2 alamod rothc` writes once (rank 0) and both ranks exit 0
     work = os.path.join(tmp, "np2")
     os.makedirs(work)

@@ -495,6 +495,11 @@ BAD = [
      'area_target_ha = "targets_bad.csv"\n',
      ["scenario x", "intervention 1", "key area_target_ha", "targets_bad.csv:3", "région 53",
       "larger than the région's eligible area"]),
+    # a région code inputs.region does not hold (was "10 ha is larger than the région's eligible area, 0 ha")
+    ("area target of a région that does not exist",
+     '[scenario.x]\n[[scenario.x.intervention]]\ninput_factor = 1.1\nclasses = ["cropland"]\n'
+     'area_target_ha = { 44 = 1000, 999 = 10 }\n',
+     ["scenario x", "intervention 1", "key area_target_ha", "région 999", "no eligible area", "inputs.region"]),
     ("area target per région: a bad CSV line",
      '[scenario.x]\n[[scenario.x.intervention]]\ninput_factor = 1.1\nclasses = ["cropland"]\n'
      'area_target_ha = "targets_text.csv"\n',
@@ -649,6 +654,27 @@ def area_targets(a):
         check("explain: région %d target, eligible and adopted area" % r,
               m is not None and int(m.group(1)) == round(t) and abs(int(m.group(3)) - t) <= 1 and int(m.group(2)) >= t,
               m and m.groups())
+    # a target equal to the eligible area as a message prints it (rounded): all of it, not an error (was refused
+    # as "261548 ha is larger than the eligible area, 261548 ha"); 1 ha more is refused, the area printed to 0.1 ha
+    def explain_target(value):
+        whole = os.path.join(a.work, "whole.toml")
+        with open(whole, "w") as f:
+            f.write(open(plain_config(a, a.work)).read() + "\n[scenarios]\nbranch_year = 2020\n[scenario.all]\n"
+                    '[[scenario.all.intervention]]\ninput_add_tC_ha_yr = 1.0\nclasses = ["cropland"]\nregions = [53]\n'
+                    "area_target_ha = %r\n" % value)
+        return subprocess.run([a.alamod, "scenario", "explain", whole], env=ENV, capture_output=True, text=True, timeout=300)
+    p = explain_target(1e9)
+    m = re.search(r"1000000000 ha is larger than the eligible area, (\d+\.\d) ha of cropland", p.stderr)
+    check("a target above the eligible area: exit 1, the eligible area to 0.1 ha", p.returncode == 1 and m, p.stderr)
+    if m:
+        e = float(m.group(1))
+        p = explain_target(round(e + 0.4, 1))  # as a rounding to whole ha may give: at most 0.5 ha above
+        check("a target 0.4 ha above the eligible area (%.1f for %.1f): accepted, adoption 1" % (e + 0.4, e),
+              p.returncode == 0 and re.search(r"area target %.0f ha = 1 of the eligible area" % round(e + 0.4, 1),
+                                              p.stdout), (p.stderr[-500:], re.findall(r"area target .*", p.stdout)))
+        p = explain_target(e + 1.0)
+        check("a target 1 ha above the eligible area: exit 1", p.returncode == 1 and "larger than the eligible area" in
+              p.stderr, p.stderr[-500:])
 
 
 def restart_inputs(a):

@@ -10,7 +10,8 @@ with the real binary on a window of the France 8 km default (Bretagne and the Pa
   m_ab), m_ab = L_a G_b / sum G; the others keep their state; unchanged cells keep a plain run's bits;
 - carbon is conserved: each cell's cSoilInitial equals its stock under the spin-up's land cover (no sealing class);
 - every variable bitwise the same on 1 and 3 ranks (cells moving every year);
-- a spinup.land_cover_map that does not exist: exit 1, one line naming the key, nothing written.
+- a spinup.land_cover_map that does not exist, or that covers no land cell of the grid: exit 1, one line naming the
+  key, nothing written.
 
   test_spinup_land_cover.py --alamod PATH --source-dir DIR --work DIR
 """
@@ -146,6 +147,15 @@ def main():
     check("a spinup.land_cover_map that does not exist: exit 1, one line naming the key and the file, nothing written",
           rbad.returncode == 1 and len(lines) == 1 and "spinup.land_cover_map" in lines[0] and "nowhere.tif" in lines[0]
           and not os.path.exists(pbad), rbad.stderr[-800:])
+    # a map of another place (its extent outside the window): was every cell silently its class of inputs.land_use
+    elsewhere = os.path.join(a.work, "land_cover_elsewhere.tif")
+    gdal.Translate(elsewhere, fine, projWin=[800000.0, 6500000.0, 1000000.0, 6300000.0])
+    rbad, pbad = run("elsewhere", 2, 'spinup.land_cover_map="%s"' % elsewhere)
+    lines = [l for l in rbad.stderr.splitlines() if l.startswith("alamod: error:")]
+    check("a spinup.land_cover_map not covering the grid: exit 1, one line naming the map, the key and the grid, "
+          "nothing written", rbad.returncode == 1 and len(lines) == 1 and elsewhere in lines[0] and
+          "spinup.land_cover_map" in lines[0] and "does not cover the grid" in lines[0] and not os.path.exists(pbad),
+          rbad.stderr[-800:])
     finish()
 
 

@@ -78,6 +78,57 @@ TEST(Ensemble, BadFitsAreRefused) {
   EXPECT_THROW(draw_ensemble(o, "rothc"), alamod::InputError);  // no [fit] parameters list
 }
 
+// Fits that were read silently wrong (adversarial pass; docs/FAULTS.md): each refused with one message naming the
+// file, the table, the row and the column.
+TEST(Ensemble, FitsThatWereReadSilentlyWrongAreRefused) {
+  const std::string dir = ::testing::TempDir();
+  const std::string head =
+      "model = \"rothc\"\n[parameters]\nk_hum = MEAN\nk_rpm = 0.3\n[fit]\nparameters = [\"k_hum\", \"k_rpm\"]\nPOSTERIOR\n";
+  auto fit = [&](const std::string& name, const std::string& mean, const std::string& rest,
+                 const std::string& posterior = "") {
+    std::string text = head;
+    text.replace(text.find("MEAN"), 4, mean);
+    text.replace(text.find("POSTERIOR"), 9, posterior);
+    std::ofstream(dir + "/" + name) << text << rest;
+    return dir + "/" + name;
+  };
+  auto message = [](const EnsembleOptions& o) -> std::string {
+    try {
+      draw_ensemble(o, "rothc");
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  EnsembleOptions o;
+  o.members = 3;
+  const std::string cov = "[fit.covariance]\nk_hum = [9.0e-6, 7.5e-5]\nk_rpm = [7.5e-5, 2.5e-3]\n";
+  o.fit = fit("nan.toml", "0.02", "[fit.covariance]\nk_hum = [nan, 7.5e-5]\nk_rpm = [7.5e-5, 2.5e-3]\n");
+  EXPECT_NE(message(o).find("nan.toml: [fit.covariance] k_hum, column 1 (k_hum): not a finite number"),
+            std::string::npos)
+      << message(o);  // was: a NaN variance drawn as none
+  o.fit = fit("text.toml", "0.02", "[fit.covariance]\nk_hum = [9.0e-6, \"x\"]\nk_rpm = [7.5e-5, 2.5e-3]\n");
+  EXPECT_NE(message(o).find("text.toml: [fit.covariance] k_hum, column 2 (k_rpm): not a finite number"),
+            std::string::npos)
+      << message(o);
+  o.fit = fit("asym.toml", "0.02", "[fit.covariance]\nk_hum = [9.0e-6, 7.5e-2]\nk_rpm = [7.5e-5, 2.5e-3]\n");
+  EXPECT_NE(message(o).find("asym.toml: [fit.covariance] is not symmetric: k_rpm, column 1 = 7.5e-05 but k_hum, "
+                            "column 2 = 0.075"),
+            std::string::npos)
+      << message(o);  // was: the upper triangle ignored
+  o.fit = fit("mean.toml", "-0.02", cov);
+  EXPECT_NE(message(o).find("mean.toml: [parameters] k_hum = -0.02 is outside its bounds"), std::string::npos)
+      << message(o);  // was: "1000 draws ... the covariance is too wide"
+  o.fit = fit("nocov.toml", "0.02", "");
+  EXPECT_NE(message(o).find("nocov.toml: no [fit.covariance] table"), std::string::npos) << message(o);
+  std::ofstream(dir + "/post.csv") << "k_hum,k_rpm\n0.02,0.3\n0.021,abc\n";
+  o.fit = fit("post.toml", "0.02", cov, "posterior.samples = \"post.csv\"");
+  EXPECT_NE(message(o).find("post.csv:3, column 'k_rpm': 'abc' is not a finite number"), std::string::npos)
+      << message(o);  // was: "alamod: error: stod"
+  o.fit = fit("good.toml", "0.02", cov);
+  EXPECT_EQ(message(o), "no error");
+}
+
 TEST(Ensemble, GroupsSplitTheRanksIntoContiguousBlocks) {
   // 0: one member per group at a time, as many groups as the fewer of ranks and members
   EXPECT_EQ(ensemble_groups(0, 3, 2), 2);
