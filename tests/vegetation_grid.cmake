@@ -5,7 +5,7 @@
 # all-cloud cell, a région without forest rows: one line, exit 1, no output); the France 8 km forest against IGN
 # (initial live carbon within 1 % for the same areas; production, removals, mortality within 20 %); the litter as
 # the soil's input (RothC: fCarbonInput = fVegLitter on every cell, 1 and 3 ranks bitwise; needs RothC's
-# set_input_change); the soil spun up on the litter (drift of the first decade below 0.5 %, against a jump above 3 %
+# set_input_change; AMG: its humified input 0.3 x the previous year's litter); the soil spun up on the litter (drift of the first decade below 0.5 %, against a jump above 3 %
 # when spun up on the static raster); scenarios (the litter with a scenario's interventions on top: the baseline
 # bitwise a run without scenarios, the scenario's soil input 1.2 x litter + cover crops on cropland, 1 and 3 ranks);
 # land-use change with vegetation (luc: 1 and 3 ranks bitwise, every cell's vegetation + soil + exported carbon

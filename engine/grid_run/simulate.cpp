@@ -350,7 +350,8 @@ void GridRun::step_year(int year) {
       }
     });
   model_->step_year(year, tile_climate, tile_fluxes_);
-  if (vegetation_ && cfg_.vegetation.litter_to_soil)
+  // the soil's input against the litter, where the model reports the year's whole input (not AMG's humified one)
+  if (vegetation_ && cfg_.vegetation.litter_to_soil && model_->flux_meaning().input_is_total)
     collectively(comm_, [&] { vegetation_->check_soil_input(year, tile_fluxes_.input, model_->input_scale(), scenario); });
   tiles_.to_cells(tile_fluxes_.input, fluxes_.input);
   tiles_.to_cells(tile_fluxes_.rh, fluxes_.rh);

@@ -31,7 +31,8 @@ struct AmgTraits {
             "within its year, is not included (models/amg/README.md)",
             "humified carbon input to the active pool, yearly mean",
             "AMG: plant residue and manure carbon times its humification coefficient (about 0.3 of the plant "
-            "carbon by default)"};
+            "carbon by default)",
+            false};
   }
   static constexpr int kState = 2;
   static constexpr bool kLeaching = false;

@@ -108,6 +108,9 @@ struct FluxMeaning {
   bool rh_is_total = true;          ///< false: rh gets no CF standard name
   std::string rh_long_name, rh_comment;        ///< "" keeps the default
   std::string input_long_name, input_comment;  ///< of fCarbonInput; "" keeps the default
+  /// false: the input flux is not the year's whole carbon input (AMG: the humified input of the year before),
+  /// so the vegetation coupling cannot compare it with the year's litter (engine/grid_run/vegetation_coupling)
+  bool input_is_total = true;
 };
 
 /// Kinds of carbon input a scenario may add to a cell (engine/scenario). Each model splits each kind into its

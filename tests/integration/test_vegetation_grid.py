@@ -283,6 +283,17 @@ def test_coupled(a):
     check("the soil's input is the vegetation's litter on every cell (nothing created or lost)",
           err.max() <= 1e-9 * max(1.0, soil[:, land].max()), err.max())
     del frac
+    # AMG on the litter: its fCarbonInput is the humified input entering from the year before (0.3 of the plant
+    # carbon, models/amg/README.md), so the year's input is 0.3 x the previous year's litter on every cell
+    out = os.path.join(a.work, "coupled_amg")
+    r = run(a, 2, out, sets + ['model="amg"'])
+    check("litter to the soil (AMG) on 2 ranks", r.returncode == 0, r.stderr[-1500:])
+    if r.returncode == 0:
+        amg = read_vars(os.path.join(out, "carbon_yearly.nc"))
+        lit = amg["fVegLitter"] * seconds * 10.0
+        err = np.abs(amg["fCarbonInput"][1:] - 0.3 * lit[:-1])[:, land]
+        check("AMG's humified input is 0.3 x the previous year's litter on every cell (max error %.2e)" % err.max(),
+              land.sum() > 100 and err.max() <= 1e-9 * max(1.0, lit[:, land].max()), err.max())
     # crop residues from yields (vegetation.cropland_input = "yield"): on the cells all cropland, the litter is
     # Bolinder's straw returned and roots within 30 cm of data/france/crop_yields_regions.csv's wheat, computed here
     out = os.path.join(a.work, "coupled_yield")
