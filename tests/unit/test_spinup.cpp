@@ -380,7 +380,7 @@ namespace {
 /// its hours, multiplied over the blocks.
 su::CycleWithJacobian mimics_cycle_with_jacobian(const mm::Parameters& p, const mm::SiteConstants& c,
                                                  const std::vector<mm::DailyForcing>& days) {
-  return [=](const double* in, double* out, double* jac) {
+  return [=](const double* in, double* out, double* jac, int) {
     constexpr int n = 7;
     mm::State x{in[0], in[1], in[2], in[3], in[4], in[5], in[6]};
     double year[n * n] = {}, step[n * n], block[n * n], tmp[n * n];
@@ -453,7 +453,7 @@ TEST(SpinupNonlinear, NewtonCyclesHandOverToTheSnes) {
   const mm::SiteConstants c = mm::derive_site_constants(p, site);
   const auto days = alamod::test::mimics_forcing(p, c, site.litter_input);
   const su::CycleMap map = alamod::test::mimics_cycle(p, c, days);
-  const su::CycleWithJacobian zero = [&](const double* in, double* out, double* jac) {
+  const su::CycleWithJacobian zero = [&](const double* in, double* out, double* jac, int) {
     map(in, out);
     std::fill(jac, jac + 49, 0.0);
   };
