@@ -419,6 +419,16 @@ TEST(Spinup, MatrixPowerMatchesRepeatedProducts) {
   for (int i = 0; i < 9; ++i) EXPECT_NEAR(power[i], expected[i], 1e-14 * std::fabs(expected[i]) + 1e-300) << i;
   su::matrix_power(3, s, 0, power);
   for (int i = 0; i < 9; ++i) EXPECT_EQ(power[i], i % 4 == 0 ? 1.0 : 0.0);
+  // the fixed-size forms (the grid's Jacobians) give the same bits
+  double fixed[9];
+  for (long k : {0L, 1L, 30L, 37L, 744L}) {
+    su::matrix_power(3, s, k, power);
+    su::matrix_power_n<3>(s, k, fixed);
+    for (int i = 0; i < 9; ++i) EXPECT_EQ(fixed[i], power[i]) << "k " << k << ", entry " << i;
+  }
+  su::matrix_product(3, s, expected, power);
+  su::matrix_product_n<3>(s, expected, fixed);
+  for (int i = 0; i < 9; ++i) EXPECT_EQ(fixed[i], power[i]) << i;
 }
 
 // The Newton cycles of the grid's nonlinear spin-up: the same equilibrium as the SNES, in a few cycles.
