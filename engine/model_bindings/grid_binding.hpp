@@ -290,8 +290,8 @@ class CellGrid final : public GridModel {
         if (changed) {
           r = solver.solve(map, guess.data());  // the model's Jacobian cycles know no additions
         } else if constexpr (HasCycleJacobian<T>::value) {
-          const spinup::CycleWithJacobian cycle = [&](const double* in, double* out, double* jac) {
-            t_.cycle_jacobian(cells_[i], y, in, out, jac);
+          const spinup::CycleWithJacobian cycle = [&](const double* in, double* out, double* jac, int k) {
+            t_.cycle_jacobian(cells_[i], y, in, out, jac, k);
           };
           r = solver.solve(cycle, map, guess.data());
         } else {
@@ -302,7 +302,8 @@ class CellGrid final : public GridModel {
         rep.residual[i] = r.residual;
         rep.cycles[i] = static_cast<double>(r.cycles);
         if constexpr (HasCycleJacobian<T>::value) {
-          rep.cycles[i] += static_cast<double>(r.jacobians) * T::kJacobianCycles;  // the work of the Jacobians
+          if (r.jacobians > 0)  // the work of the Jacobians: the first coarse, the later ones finer
+            rep.cycles[i] += T::kFirstJacobianCycles + static_cast<double>(r.jacobians - 1) * T::kJacobianCycles;
           rep.cycles[i] += T::kGuessCycles;                                           // and of the start
         }
         iterations += r.snes_iterations;
@@ -311,8 +312,8 @@ class CellGrid final : public GridModel {
       rep.flagged_what = "cells the SNES left to plain cycling";
       rep.method = std::string("periodic equilibrium of the mean year by ") +
                    (HasCycleJacobian<T>::value
-                        ? "Newton cycles (the Jacobian of each cycle from the model's step Jacobians at mid-month), "
-                          "then where needed "
+                        ? "Newton cycles (the Jacobians of the first two cycles from the model's step Jacobians "
+                          "within each month, Broyden updates after), then where needed "
                         : "") +
                    "PETSc SNES (" + solver.method() +
                    ", log-pool variables, matrix-free Jacobian; fall-back to plain cycling); " + T::kRule;

@@ -107,58 +107,58 @@ struct MillennialTraits {
   void pools(const Cell&, const double* x, double* out) const {
     for (int k = 0; k < kState; ++k) out[k] = x[k] * kTonnesPerHaPerGramPerM2;
   }
-  /// The work of building cycle_jacobian's matrix in years of this model (60 extra daily steps and small
-  /// 5 x 5 products against the year's 365 daily steps).
-  static constexpr double kJacobianCycles = 0.2;
+  /// Jacobians per month of the solver's first Jacobian and of the later ones (more did not pay here:
+  /// three per month save a cycle in half the cells but cost twice as much; docs/SPINUP.md section 6).
+  static constexpr int kFirstJacobianSamples = 1, kJacobianSamples = 1;
+  /// The work of building cycle_jacobian's matrix in years of this model (its time beyond the cycle's
+  /// against the time of year(), the minimum of 7 timings on 233 cells of France 8 km, docs/SPINUP.md
+  /// section 6): 12 analytic daily Jacobians, their powers and products of 5 x 5 matrices, against a
+  /// year of only 365 cheap daily steps.
+  static constexpr double kFirstJacobianCycles = 0.43, kJacobianCycles = 0.43;
   /// One cycle of the spin-up from x into out (the bits of year()) and its approximate Jacobian: the
-  /// product over the months of J_m^days_m, J_m the Jacobian of the month's daily step at the state after
-  /// half its days, by forward differences (5 extra daily steps a month).
-  void cycle_jacobian(const Cell& c, const Year& y, const double* x, double* out, double* jac) const {
+  /// product over the months, each cut into `samples` parts of whole days, of (I + A)^days, A the
+  /// analytic Jacobian of the daily tendencies (m::millennial::jacobian) at the month's rates and the
+  /// state in the middle of the part. which: 0 for the solver's first Jacobian, else a later one.
+  void cycle_jacobian(const Cell& c, const Year& y, const double* x, double* out, double* jac, int which) const {
     constexpr int n = kState;
+    const int samples = which == 0 ? kFirstJacobianSamples : kJacobianSamples;
     m::millennial::State s{x[0], x[1], x[2], x[3], x[4]};
-    double year[n * n], step[n * n], month[n * n], tmp[n * n];
+    double year[n * n], step[n * n], part[n * n], tmp[n * n];
     for (int i = 0; i < n * n; ++i) year[i] = (i % (n + 1) == 0) ? 1.0 : 0.0;
-    auto values = [](const m::millennial::State& v, double* o) {
-      o[0] = v.pom, o[1] = v.lmwc, o[2] = v.agg, o[3] = v.mic, o[4] = v.maom;
-    };
     for (const auto& mo : y) {
       const m::millennial::DailyForcing d{mo.tas, moisture(mo), (mo.input + mo.fym) / mo.days / kTonnesPerHaPerGramPerM2};
       const m::millennial::DayRates rates = m::millennial::day_rates(p, d);  // as year() computes it
-      for (int k = 0; k < mo.days; ++k) {
-        if (k == mo.days / 2) {
-          double at[n], base[n];
-          values(s, at);
-          m::millennial::State sb = s;
-          m::millennial::step_day(p, c.sc, rates, d.npp, sb);
-          values(sb, base);
-          for (int j = 0; j < n; ++j) {
-            double up[n];
-            std::copy(at, at + n, up);
-            const double h = 1e-7 * std::max(std::fabs(at[j]), 1e-3);
-            up[j] += h;
-            m::millennial::State su{up[0], up[1], up[2], up[3], up[4]};
-            m::millennial::step_day(p, c.sc, rates, d.npp, su);
-            double vu[n];
-            values(su, vu);
-            for (int i = 0; i < n; ++i) step[i * n + j] = (vu[i] - base[i]) / (up[j] - at[j]);
+      int first = 0;
+      for (int seg = 0; seg < samples; ++seg) {
+        const int last = mo.days * (seg + 1) / samples, mid = (first + last) / 2;
+        for (int k = first; k < last; ++k) {
+          if (k == mid) {
+            double a[n][n];
+            m::millennial::jacobian(p, c.sc, rates, s, a);
+            for (int i = 0; i < n; ++i)
+              for (int j = 0; j < n; ++j) step[i * n + j] = (i == j ? 1.0 : 0.0) + a[i][j] * m::millennial::kDay;
           }
+          m::millennial::step_day(p, c.sc, rates, d.npp, s);
         }
-        m::millennial::step_day(p, c.sc, rates, d.npp, s);
+        spinup::matrix_power_n<n>(step, last - first, part);
+        spinup::matrix_product_n<n>(part, year, tmp);
+        std::copy(tmp, tmp + n * n, year);
+        first = last;
       }
-      spinup::matrix_power(n, step, mo.days, month);
-      spinup::matrix_product(n, month, year, tmp);
-      std::copy(tmp, tmp + n * n, year);
     }
-    values(s, out);
+    out[0] = s.pom, out[1] = s.lmwc, out[2] = s.agg, out[3] = s.mic, out[4] = s.maom;
     std::copy(year, year + n * n, jac);
   }
   /// Start of the spin-up: the steady state of the year's mean tendencies with the state held constant
   /// (each rate of the daily fluxes averaged over the year's days, respired share weighted by the
   /// microbial uptake rate; these fluxes being linear in those rates, this is the zero of the mean
-  /// tendency), by Newton with forward differences from the official test's start (docs/SPINUP.md),
+  /// tendency), by Newton with the analytic Jacobian (m::millennial::jacobian at the mean rates) from
+  /// the official test's start (docs/SPINUP.md),
   /// at most kGuessIterations iterations; the official start when that fails. g m-2.
   static constexpr int kGuessIterations = 12;
-  static constexpr double kGuessCycles = kGuessIterations * 6.0 / 365.0;  ///< its work in years, at most
+  /// Its work in years, measured as kJacobianCycles (12 months' rates, exponentials and square roots
+  /// included, and the Newton iterations).
+  static constexpr double kGuessCycles = 0.20;
   void guess(const Cell& c, const Year& y, double* x) const {
     const double start[5] = {100.0, 10.0, 100.0, 10.0, 1000.0};
     std::copy(start, start + 5, x);
@@ -193,14 +193,10 @@ struct MillennialTraits {
       double worst = 0.0;
       for (int i = 0; i < 5; ++i) worst = std::max(worst, std::fabs(t[i]) / std::max(v[i], 1e-12));
       if (worst < 1e-12) break;
-      for (int j = 0; j < 5; ++j) {
-        double up[5], tu[5];
-        std::copy(v, v + 5, up);
-        const double h = 1e-7 * std::max(std::fabs(v[j]), 1e-3);
-        up[j] += h;
-        tendency(up, tu);
-        for (int i = 0; i < 5; ++i) a[i * 5 + j] = (tu[i] - t[i]) / (up[j] - v[j]);
-      }
+      double jm[5][5];
+      m::millennial::jacobian(p, c.sc, mean, {v[0], v[1], v[2], v[3], v[4]}, jm);
+      for (int i = 0; i < 5; ++i)
+        for (int j = 0; j < 5; ++j) a[i * 5 + j] = jm[i][j];
       for (int i = 0; i < 5; ++i) dx[i] = -t[i];
       if (!spinup::solve_dense(5, a, dx)) return;
       double step = 1.0;

@@ -163,46 +163,119 @@ struct MimicsTraits {
   void pools(const Cell&, const double* x, double* out) const {
     for (int k = 0; k < kState; ++k) out[k] = t_ha(x[k]);
   }
-  /// The work of building cycle_jacobian's matrix in years of this model (12 hourly Jacobians and 12 x 14
-  /// products of 7 x 7 matrices: 0.17-0.20 of the time of a year's 8,760 hourly steps, measured).
-  static constexpr double kJacobianCycles = 0.2;
+  /// Jacobians per month: the first (coarse: its step is limited by the distance to the equilibrium)
+  /// and the later ones (the month cut into kJacobianSamples parts, each with its own Jacobian).
+  static constexpr int kFirstJacobianSamples = 1, kJacobianSamples = 5;
+  /// The work of building cycle_jacobian's matrix in years of this model (its time beyond the cycle's
+  /// against the time of year(), the minimum of 7 timings on 233 cells of France 8 km, docs/SPINUP.md
+  /// section 6): 12 or 60 hourly Jacobians and their powers, products of 7 x 7 matrices.
+  static constexpr double kFirstJacobianCycles = 0.08, kJacobianCycles = 0.30;
   /// One cycle of the spin-up from x into out (the bits of year()) and its approximate Jacobian: the
-  /// product over the months of (I + A_m)^(24 days_m), A_m the hourly Jacobian (explicit Euler, 1 h) at the
-  /// month's kinetics and the state after half its days.
-  void cycle_jacobian(const Cell& c, const Year& y, const double* x, double* out, double* jac) const {
+  /// product over the months, each cut into `samples` parts of whole days, of (I + A)^(24 days), A the
+  /// hourly Jacobian (explicit Euler, 1 h) at the month's kinetics and the state in the middle of the
+  /// part. which: 0 for the solver's first Jacobian (kFirstJacobianSamples), else kJacobianSamples.
+  void cycle_jacobian(const Cell& c, const Year& y, const double* x, double* out, double* jac, int which) const {
     m::mimics::State s{x[0], x[1], x[2], x[3], x[4], x[5], x[6]};
     constexpr int n = kState;
-    double year[n * n], step[n * n], month[n * n], tmp[n * n];
+    const int samples = which == 0 ? kFirstJacobianSamples : kJacobianSamples;
+    double year[n * n], step[n * n], part[n * n], tmp[n * n];
     for (int i = 0; i < n * n; ++i) year[i] = (i % (n + 1) == 0) ? 1.0 : 0.0;
     for (const auto& mo : y) {
       const double per_day = (mo.input + mo.fym) / mo.days / kTonnesPerHaPerGramPerM2;  // g m-2 d-1
       const m::mimics::DailyForcing d{mo.tas, m::mimics::litter_input(p, c.sc, per_day * m::mimics::kDaysPerYear)};
-      for (int k = 0; k < mo.days; ++k) {
-        if (k == mo.days / 2) {
-          double a[n][n];
-          m::mimics::jacobian(p, c.sc, m::mimics::kinetics(p, c.sc, mo.tas), s, a);
-          for (int i = 0; i < n; ++i)
-            for (int j = 0; j < n; ++j) step[i * n + j] = (i == j ? 1.0 : 0.0) + a[i][j] * m::mimics::kHour;
+      const m::mimics::Kinetics k = m::mimics::kinetics(p, c.sc, mo.tas);
+      int first = 0;
+      for (int seg = 0; seg < samples; ++seg) {
+        const int last = mo.days * (seg + 1) / samples, mid = (first + last) / 2;
+        for (int day = first; day < last; ++day) {
+          if (day == mid) {
+            double a[n][n];
+            m::mimics::jacobian(p, c.sc, k, s, a);
+            for (int i = 0; i < n; ++i)
+              for (int j = 0; j < n; ++j) step[i * n + j] = (i == j ? 1.0 : 0.0) + a[i][j] * m::mimics::kHour;
+          }
+          m::mimics::step_day(p, c.sc, d, s);
         }
-        m::mimics::step_day(p, c.sc, d, s);
+        spinup::matrix_power_n<n>(step, static_cast<long>(m::mimics::kHoursPerDay) * (last - first), part);
+        spinup::matrix_product_n<n>(part, year, tmp);
+        std::copy(tmp, tmp + n * n, year);
+        first = last;
       }
-      spinup::matrix_power(n, step, static_cast<long>(m::mimics::kHoursPerDay) * mo.days, month);
-      spinup::matrix_product(n, month, year, tmp);
-      std::copy(tmp, tmp + n * n, year);
     }
     out[0] = s.lit_m, out[1] = s.lit_s, out[2] = s.mic_r, out[3] = s.mic_k, out[4] = s.som_p, out[5] = s.som_c;
     out[6] = s.som_a;
     std::copy(year, year + n * n, jac);
   }
-  /// Start of the SNES: the steady state of the mean temperature and input (the official script's stode).
+  /// Start of the spin-up: the zero of the year's mean tendency with the state held constant (each
+  /// month's hourly tendency at its kinetics and input, weighted by its days), by Newton with the
+  /// analytic Jacobians from the script's start (LIT = MIC = I, SOMp = I_met, SOMc = I_str, SOMa =
+  /// I_met); where that does not converge, from the steady state of the mean temperature and input (the
+  /// official script's stode). Its slow pools come within 1 % of the periodic equilibrium's (the steady
+  /// state of the mean forcing: a few %).
   void guess(const Cell& c, const Year& y, double* x) const {
-    const auto k = m::mimics::kinetics(p, c.sc, annual_mean(y, &Month::tas));
     const auto li = m::mimics::litter_input(p, c.sc, c.annual_input_g_m2);
+    const double start[7] = {li.met, li.str, li.met, li.str, li.met, li.str, li.met};
+    std::copy(start, start + 7, x);
+    if (mean_tendency_zero(c, y, x)) return;
+    const auto k = m::mimics::kinetics(p, c.sc, annual_mean(y, &Month::tas));
     const auto s = m::mimics::steady_state(p, c.sc, k, li);
     const double v[7] = {s.lit_m, s.lit_s, s.mic_r, s.mic_k, s.som_p, s.som_c, s.som_a};
     std::copy(v, v + 7, x);
+    mean_tendency_zero(c, y, x);
   }
-  static constexpr double kGuessCycles = 0.0;  ///< work of guess() in years (a steady-state solve: no cycle)
+  static constexpr int kGuessIterations = 40;  ///< Newton iterations of the start at most
+  /// Work of guess() in years (measured as kJacobianCycles: 0.027; the fall-back to stode is rare).
+  static constexpr double kGuessCycles = 0.03;
+  /// The zero of the year's mean tendency by Newton from x (at most kGuessIterations, a step that would
+  /// leave a pool non-positive halved); true when the last update was below 1e-12 (relative), x then
+  /// the zero; x unchanged otherwise.
+  bool mean_tendency_zero(const Cell& c, const Year& y, double* x) const {
+    constexpr int n = kState;
+    m::mimics::Kinetics k[12];
+    m::mimics::LitterInput li[12];
+    double w[12];
+    for (int mo = 0; mo < 12; ++mo) {
+      const Month& m = y[static_cast<size_t>(mo)];
+      k[mo] = m::mimics::kinetics(p, c.sc, m.tas);
+      const double per_day = (m.input + m.fym) / m.days / kTonnesPerHaPerGramPerM2;  // g m-2 d-1
+      li[mo] = m::mimics::litter_input(p, c.sc, per_day * m::mimics::kDaysPerYear);
+      w[mo] = m.days / static_cast<double>(m::mimics::kDaysPerYear);
+    }
+    double v[n];
+    std::copy(x, x + n, v);
+    for (int it = 0; it < kGuessIterations; ++it) {
+      double t[n] = {}, a[n * n] = {};
+      const m::mimics::State s{v[0], v[1], v[2], v[3], v[4], v[5], v[6]};
+      for (int mo = 0; mo < 12; ++mo) {
+        const auto d = m::mimics::tendencies(p, c.sc, m::mimics::hourly_fluxes(p, c.sc, k[mo], s), li[mo]);
+        const double dv[n] = {d.lit_m, d.lit_s, d.mic_r, d.mic_k, d.som_p, d.som_c, d.som_a};
+        double jm[n][n];
+        m::mimics::jacobian(p, c.sc, k[mo], s, jm);
+        for (int i = 0; i < n; ++i) {
+          t[i] += w[mo] * dv[i];
+          for (int j = 0; j < n; ++j) a[i * n + j] += w[mo] * jm[i][j];
+        }
+      }
+      double dx[n];
+      for (int i = 0; i < n; ++i) dx[i] = -t[i];
+      if (!spinup::solve_dense(n, a, dx)) return false;
+      double step = 1.0, next[n];
+      bool ok = false;
+      for (int halving = 0; halving < 40 && !ok; ++halving, step *= 0.5) {
+        ok = true;
+        for (int i = 0; i < n; ++i) next[i] = v[i] + step * dx[i], ok = ok && next[i] > 0.0 && std::isfinite(next[i]);
+      }
+      if (!ok) return false;
+      double change = 0.0;
+      for (int i = 0; i < n; ++i) change = std::max(change, std::fabs(next[i] - v[i]) / v[i]);
+      std::copy(next, next + n, v);
+      if (change < 1e-12) {
+        std::copy(v, v + n, x);
+        return true;
+      }
+    }
+    return false;
+  }
 };
 
 

@@ -249,26 +249,23 @@ NonlinearSteadyState NonlinearSpinup::solve(const CycleWithJacobian& cycle, cons
     return true;
   };
   if (!positive(guess)) return solve(map, guess);
-  Pools x{}, best{};
+  Pools x{}, best{}, x_before{}, r_before{};
   std::copy(guess, guess + n, x.begin());
   best = x;
   double best_residual = std::numeric_limits<double>::infinity();
   long cycles = 0;
   long jacobians = 0;
-  double previous = std::numeric_limits<double>::infinity();
-  double last_jacobian[kMaxPools * kMaxPools];
+  bool secant = false;                 // (x_before, r_before) is the previous iterate and its R
+  double b[kMaxPools * kMaxPools];     // the approximation of R' = J - I
   while (cycles < kMaxNewtonCycles) {
     Pools fx{};
-    double b[kMaxPools * kMaxPools];
-    // A cycle expected to be the last (the previous residual below kSkipJacobianBelow: Newton gains at
-    // least two orders a cycle here) runs without building a Jacobian; if it is not, the last one serves.
-    if (previous < kSkipJacobianBelow && jacobians > 0) {
-      map(x.data(), fx.data());
-      std::copy(last_jacobian, last_jacobian + n * n, b);
-    } else {
-      cycle(x.data(), fx.data(), b);
-      std::copy(b, b + n * n, last_jacobian);
+    const bool fresh = jacobians < kFreshJacobians;
+    if (fresh) {
+      cycle(x.data(), fx.data(), b, static_cast<int>(jacobians));
       ++jacobians;
+      for (int i = 0; i < n; ++i) b[i * n + i] -= 1.0;
+    } else {
+      map(x.data(), fx.data());
     }
     ++cycles;
     if (!positive(fx.data())) break;
@@ -282,15 +279,29 @@ NonlinearSteadyState NonlinearSpinup::solve(const CycleWithJacobian& cycle, cons
       out.converged = true;
       return out;
     }
-    previous = residual;
+    Pools r{};
+    for (int i = 0; i < n; ++i) r[i] = fx[i] - x[i];
+    if (!fresh && secant) {
+      // Broyden's rank-one update: B <- B + (y - B s) s^T / (s^T s), s the last step, y the change of R
+      double s[kMaxPools], ss = 0.0;
+      for (int i = 0; i < n; ++i) s[i] = x[i] - x_before[i], ss += s[i] * s[i];
+      if (ss > 0.0)
+        for (int i = 0; i < n; ++i) {
+          double bs = 0.0;
+          for (int j = 0; j < n; ++j) bs += b[i * n + j] * s[j];
+          const double c = (r[i] - r_before[i] - bs) / ss;
+          for (int j = 0; j < n; ++j) b[i * n + j] += c * s[j];
+        }
+    }
     if (residual < best_residual) best_residual = residual, best = x;
     bool usable = true;
     for (int i = 0; i < n * n; ++i) usable = usable && std::isfinite(b[i]);
     if (!usable) break;
-    // Newton step on R(x) = F(x) - x with R' = J - I
-    double step[kMaxPools];
-    for (int i = 0; i < n; ++i) b[i * n + i] -= 1.0, step[i] = x[i] - fx[i];
-    if (!solve_dense(n, b, step)) break;
+    // Newton step on R(x) = F(x) - x: B d = -R
+    double a[kMaxPools * kMaxPools], step[kMaxPools];
+    std::copy(b, b + n * n, a);
+    for (int i = 0; i < n; ++i) step[i] = -r[i];
+    if (!solve_dense(n, a, step)) break;
     Pools xn{};
     double t = 1.0;
     for (int halving = 0; halving < 40; ++halving, t *= 0.5) {
@@ -298,6 +309,7 @@ NonlinearSteadyState NonlinearSpinup::solve(const CycleWithJacobian& cycle, cons
       if (positive(xn.data())) break;
     }
     if (!positive(xn.data())) break;
+    x_before = x, r_before = r, secant = true;
     x = xn;
   }
   // Not converged: the SNES from the best iterate.

@@ -134,15 +134,57 @@ using CycleMap = std::function<void(const double* in, double* out)>;
 
 /// One cycle from x into fx (the same bits as the CycleMap) and an approximation of its Jacobian
 /// dF/dx at x (n x n, row-major, jac[i * n + j] = dF_i/dx_j), e.g. the product over the months of the
-/// model's one-step Jacobians at the mid-month state of this cycle, raised to the month's step count
-/// (matrix_power). Building the Jacobian must cost a small fraction of one cycle.
-using CycleWithJacobian = std::function<void(const double* x, double* fx, double* jac)>;
+/// model's one-step Jacobians at states of this cycle, raised to their step counts (matrix_power_n).
+/// k: 0 for the solver's first Jacobian, 1 for the second (the caller may build the first coarser).
+using CycleWithJacobian = std::function<void(const double* x, double* fx, double* jac, int k)>;
 
 /// out = a b for n x n row-major matrices (out may not alias a or b).
 void matrix_product(int n, const double* a, const double* b, double* out);
 
 /// out = s^k (n x n, row-major, k >= 0) by repeated squaring.
 void matrix_power(int n, const double* s, long k, double* out);
+
+/// matrix_product for a size known when compiling (unrolled by the compiler: the spin-up's Jacobians
+/// multiply hundreds of 5 x 5 or 7 x 7 matrices per cell; the same sums in the same order).
+template <int N>
+inline void matrix_product_n(const double* a, const double* b, double* out) {
+  for (int i = 0; i < N; ++i) {
+    double row[N] = {};
+    for (int k = 0; k < N; ++k) {
+      const double aik = a[i * N + k];
+      for (int j = 0; j < N; ++j) row[j] += aik * b[k * N + j];
+    }
+    for (int j = 0; j < N; ++j) out[i * N + j] = row[j];
+  }
+}
+
+/// matrix_power for a size known when compiling.
+template <int N>
+inline void matrix_power_n(const double* s, long k, double* out) {
+  double result[N * N], base[N * N], tmp[N * N];
+  bool first = true;  // result = identity until the first factor
+  for (int i = 0; i < N * N; ++i) base[i] = s[i];
+  while (k > 0) {
+    if (k & 1) {
+      if (first) {
+        for (int i = 0; i < N * N; ++i) result[i] = base[i];
+        first = false;
+      } else {
+        matrix_product_n<N>(result, base, tmp);
+        for (int i = 0; i < N * N; ++i) result[i] = tmp[i];
+      }
+    }
+    k >>= 1;
+    if (k > 0) {
+      matrix_product_n<N>(base, base, tmp);
+      for (int i = 0; i < N * N; ++i) base[i] = tmp[i];
+    }
+  }
+  if (first)
+    for (int i = 0; i < N * N; ++i) out[i] = (i % (N + 1) == 0) ? 1.0 : 0.0;
+  else
+    for (int i = 0; i < N * N; ++i) out[i] = result[i];
+}
 
 /// Settings of NonlinearSpinup. The SNES itself is configured through the PETSc options database
 /// under `prefix` (e.g. -spinup_snes_type anderson, -spinup_snes_monitor, -spinup_ksp_rtol 1e-6).
@@ -192,15 +234,18 @@ class NonlinearSpinup {
   NonlinearSteadyState solve(const CycleMap& map, const double* guess);
 
   /// The same periodic steady state, first by Newton iterations on R(x) = F(x) - x that cost one cycle
-  /// each: every cycle from the iterate x also gives the approximate Jacobian J of the cycle at x, and
-  /// the next iterate is x - (J - I)^-1 R(x) (a step that would leave a pool non-positive is halved).
-  /// The first iterate whose cycle changes every pool by at most the tolerance is the answer (its
-  /// cycle is the check). A cell not converged within kMaxNewtonCycles goes on with the SNES from its
-  /// best iterate (the cycles spent so far counted in `cycles`); `jacobians` counts the Jacobians built.
-  /// A cycle after a residual below kSkipJacobianBelow, expected to be the last, builds none (`map`).
+  /// each: the first kFreshJacobians cycles also give an approximate Jacobian J of the cycle at their
+  /// iterate (`cycle`'s last argument is 0 for the first, 1 for the second: the caller may build the
+  /// first coarser, since the first step is limited by the distance to the equilibrium, not by J); the
+  /// later cycles are plain (`map`) and update the last J - I by Broyden's rank-one secant update. The
+  /// next iterate is x - B^-1 R(x), B the current approximation of J - I (a step that would leave a
+  /// pool non-positive is halved). The first iterate whose cycle changes every pool by at most the
+  /// tolerance is the answer (its cycle is the check). A cell not converged within kMaxNewtonCycles
+  /// goes on with the SNES from its best iterate (the cycles spent so far counted in `cycles`);
+  /// `jacobians` counts the Jacobians built.
   NonlinearSteadyState solve(const CycleWithJacobian& cycle, const CycleMap& map, const double* guess);
   static constexpr int kMaxNewtonCycles = 10;  ///< Newton cycles before the SNES takes over
-  static constexpr double kSkipJacobianBelow = 1e-3;  ///< residual after which the next cycle builds no Jacobian
+  static constexpr int kFreshJacobians = 2;    ///< cycles that build a Jacobian; Broyden updates after
 
   /// The SNES type in use (after the options database), e.g. "newtonls".
   std::string method() const;

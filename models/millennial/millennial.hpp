@@ -292,6 +292,41 @@ inline State tendencies(const Parameters& p, const Fluxes& fl, double npp) {
   return d;
 }
 
+/// d(tendencies)/d(state) at x with the day's rates r: jac[i][j] = d(dX_i/dt)/dX_j (d-1), pools in the
+/// order POM, LMWC, AGG, MIC, MAOM (State). For pools > 0 (where every flux of daily_fluxes is on);
+/// one day's Euler step has the Jacobian I + jac kDay. The spin-up builds its Newton steps from it.
+inline void jacobian(const Parameters& p, const SoilConstants& s, const DayRates& r, const State& x, double jac[5][5]) {
+  enum { POM, LMWC, AGG, MIC, MAOM };
+  for (int i = 0; i < 5; ++i)
+    for (int j = 0; j < 5; ++j) jac[i][j] = 0.0;
+  const double wd = r.modifiers.scalar_wd;
+  const double dpl = 1.0 / (p.kaff_pl + x.mic), dlb = 1.0 / (p.kaff_lb + x.lmwc);
+  const double po_lm_pom = r.vmax_pl_wd * x.mic * dpl;                         // d f_po_lm / d POM
+  const double po_lm_mic = r.vmax_pl_wd * x.pom * p.kaff_pl * dpl * dpl;       // d f_po_lm / d MIC
+  const double lm_ma_lmwc = wd * s.kaff_lm * (1.0 - x.maom / s.qmax);         // d f_lm_ma / d LMWC
+  const double lm_ma_maom = -wd * s.kaff_lm * x.lmwc / s.qmax;                // d f_lm_ma / d MAOM
+  const double ma_lm_maom = p.kaff_des / s.qmax;                              // d f_ma_lm / d MAOM
+  const double lm_mb_mic = r.vmax_lb_wb * x.lmwc * dlb;                       // d f_lm_mb / d MIC
+  const double lm_mb_lmwc = r.vmax_lb_wb * x.mic * p.kaff_lb * dlb * dlb;     // d f_lm_mb / d LMWC
+  const double turn_mic = 2.0 * p.rate_bd * x.mic;                            // d f_mb_turn / d MIC
+  jac[POM][POM] = -r.rate_pa_wd - po_lm_pom;
+  jac[POM][AGG] = p.param_pa * r.rate_break_wd;
+  jac[POM][MIC] = -po_lm_mic;
+  jac[LMWC][POM] = po_lm_pom;
+  jac[LMWC][LMWC] = -r.rate_leach_wd - lm_ma_lmwc - lm_mb_lmwc;
+  jac[LMWC][MIC] = po_lm_mic - lm_mb_mic + (1.0 - p.param_pb) * turn_mic;
+  jac[LMWC][MAOM] = -lm_ma_maom + ma_lm_maom;
+  jac[AGG][POM] = r.rate_pa_wd;
+  jac[AGG][AGG] = -r.rate_break_wd;
+  jac[AGG][MAOM] = r.rate_ma_wd;
+  jac[MIC][LMWC] = (1.0 - r.respired_share) * lm_mb_lmwc;
+  jac[MIC][MIC] = (1.0 - r.respired_share) * lm_mb_mic - turn_mic;
+  jac[MAOM][LMWC] = lm_ma_lmwc;
+  jac[MAOM][AGG] = (1.0 - p.param_pa) * r.rate_break_wd;
+  jac[MAOM][MIC] = p.param_pb * turn_mic;
+  jac[MAOM][MAOM] = lm_ma_maom - ma_lm_maom - r.rate_ma_wd;
+}
+
 /// One official day for one cell with the day's rates (day_rates) and plant input npp (g m-2 d-1):
 /// all fluxes from the state at the start of the day, then one explicit Euler step of one day, each
 /// pool summed left to right from its old value exactly as the official code does. Returns the

@@ -380,7 +380,7 @@ namespace {
 /// its hours, multiplied over the blocks.
 su::CycleWithJacobian mimics_cycle_with_jacobian(const mm::Parameters& p, const mm::SiteConstants& c,
                                                  const std::vector<mm::DailyForcing>& days) {
-  return [=](const double* in, double* out, double* jac) {
+  return [=](const double* in, double* out, double* jac, int) {
     constexpr int n = 7;
     mm::State x{in[0], in[1], in[2], in[3], in[4], in[5], in[6]};
     double year[n * n] = {}, step[n * n], block[n * n], tmp[n * n];
@@ -419,6 +419,16 @@ TEST(Spinup, MatrixPowerMatchesRepeatedProducts) {
   for (int i = 0; i < 9; ++i) EXPECT_NEAR(power[i], expected[i], 1e-14 * std::fabs(expected[i]) + 1e-300) << i;
   su::matrix_power(3, s, 0, power);
   for (int i = 0; i < 9; ++i) EXPECT_EQ(power[i], i % 4 == 0 ? 1.0 : 0.0);
+  // the fixed-size forms (the grid's Jacobians) give the same bits
+  double fixed[9];
+  for (long k : {0L, 1L, 30L, 37L, 744L}) {
+    su::matrix_power(3, s, k, power);
+    su::matrix_power_n<3>(s, k, fixed);
+    for (int i = 0; i < 9; ++i) EXPECT_EQ(fixed[i], power[i]) << "k " << k << ", entry " << i;
+  }
+  su::matrix_product(3, s, expected, power);
+  su::matrix_product_n<3>(s, expected, fixed);
+  for (int i = 0; i < 9; ++i) EXPECT_EQ(fixed[i], power[i]) << i;
 }
 
 // The Newton cycles of the grid's nonlinear spin-up: the same equilibrium as the SNES, in a few cycles.
@@ -453,7 +463,7 @@ TEST(SpinupNonlinear, NewtonCyclesHandOverToTheSnes) {
   const mm::SiteConstants c = mm::derive_site_constants(p, site);
   const auto days = alamod::test::mimics_forcing(p, c, site.litter_input);
   const su::CycleMap map = alamod::test::mimics_cycle(p, c, days);
-  const su::CycleWithJacobian zero = [&](const double* in, double* out, double* jac) {
+  const su::CycleWithJacobian zero = [&](const double* in, double* out, double* jac, int) {
     map(in, out);
     std::fill(jac, jac + 49, 0.0);
   };
