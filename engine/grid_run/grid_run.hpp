@@ -226,7 +226,6 @@ class GridRun {
   /// Whether the phase's scenario has a climate_delta (apply_climate_delta changes the climate cell by cell).
   bool climate_delta_active() const;
   void step_year(int year);
-  void check_balance(int year) const;  ///< throws InputError at the first cell out of balance
   void write_year(int year_index);
   /// The multi-layer variables written after cSoilPools (area_fraction, cSoilTile) borrow pool_io_'s I/O-row
   /// buffers, `count` layers into `layers` (one set of layers for the year instead of one per variable), and
@@ -243,6 +242,13 @@ class GridRun {
   /// pools_ (per cell, area-weighted over its tiles) and tile_stock_ (per tile) from the model, the sum of
   /// pools_ per cell into `stock`
   void add_pools(std::vector<double>& stock);
+  /// The model's pools copied into tile_pools_, `tile_pools` pointing at them (a model without pool_arrays).
+  void pool_copies(std::vector<const double*>& tile_pools);
+  /// The cells [c0, c1) of fluxes_ from tile_fluxes_, weighted by the tiles' fractions.
+  void fluxes_to_cells(size_t c0, size_t c1);
+  /// The cells [c0, c1) of pools_ from the tiles' pools, weighted by their fractions, their sums into `stock`,
+  /// and the sums of their tiles' pools into tile_stock_.
+  void pools_to_cells(const std::vector<const double*>& tile_pools, size_t c0, size_t c1, std::vector<double>& stock);
   /// Per class, per cell: the stock of the class's tile (0 where it has none), for the totals.
   const std::vector<std::vector<double>>& class_stocks();
 

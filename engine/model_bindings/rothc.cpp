@@ -70,6 +70,7 @@ class RothcGrid final : public GridModel {
     // costs as much as a simulated year on some virtual machines. The yearly work arrays hold one block of cells.
     for (auto* v : {&dpm_, &rpm_, &bio_, &hum_, &smd_}) fill_cells(*v, n, 0.0);
     for (auto* v : {&tas_, &rain_, &evap_, &cin_, &fym_, &cov_, &co2_, &plant_, &manure_}) v->assign(kBlock, 0.0);
+    row_.assign(kBlock, 0);
     fill_cells(report_.residual, n, 0.0);  // the spin-up's per-cell diagnostics, likewise
     fill_cells(report_.cycles, n, 0.0);
     fill_cells(dfrac_, n, 0.0);
@@ -98,7 +99,14 @@ class RothcGrid final : public GridModel {
       dpm_[i] *= scale, rpm_[i] *= scale, bio_[i] *= scale, hum_[i] *= scale;
     }
   }
-    void step_year(int year, const CellClimate& climate, YearFluxes& f) override;
+  void step_year(int year, const CellClimate& climate, YearFluxes& f) override {
+    step_year_blocks(year, climate, f, nullptr);
+  }
+  void step_year_blocks(int year, const CellClimate& climate, YearFluxes& f, const YearBlockSink& done) override;
+  bool pool_arrays(std::vector<const double*>& out) const override {
+    out = {dpm_.data(), rpm_.data(), bio_.data(), hum_.data(), iom_.data()};
+    return true;
+  }
   void set_input_change(const InputChange& change) override;
 
   void pools(std::vector<std::vector<double>>& out) const override {
@@ -141,6 +149,9 @@ class RothcGrid final : public GridModel {
   static constexpr size_t kBlock = 1024;
   std::vector<double> tas_, rain_, evap_, cin_, fym_, cov_, co2_;
   std::vector<double> plant_, manure_;  ///< the block's plant input and manure per year times input_scale (t ha-1 yr-1)
+  std::vector<std::int32_t> row_;       ///< the block's climate rows
+  // per year: the classes' input shares and soil cover by month, their manure, the evaporation by climate row
+  std::vector<double> share_, covered_, manure_by_class_, evap_rows_;
   // a scenario's change (set_input_change): the per-cell vectors, and the carbon the additions bring to DPM, RPM
   // and HUM per year, [0] spread like the class's plant input, [1] over the cover-crop months (t C ha-1 yr-1)
   scenario_inputs::Change change_;
@@ -447,15 +458,47 @@ SpinupReport RothcGrid::spin_up(const CellClimate& mean, bool inverse, double to
   return rep;
 }
 
-void RothcGrid::step_year(int, const CellClimate& clim, YearFluxes& f) {
+void RothcGrid::step_year_blocks(int, const CellClimate& clim, YearFluxes& f, const YearBlockSink& done) {
   // One pass over memory: a block of cells at a time, its monthly forcing built into the small work arrays
-  // and the block stepped through the twelve months while its state and constants stay in cache. Each cell
-  // sees the same operations in the same order as a month-by-month pass over all cells: the same bits.
+  // and the block stepped through the twelve months while its state and constants stay in cache; then the
+  // caller's yearly work on the block (`done`: the tiles weighted to cells, the stocks, the checks) while its
+  // state and fluxes are still there. Each cell sees the same operations in the same order as a month-by-month
+  // pass over all cells: the same bits.
   const size_t n = land_class_.size();
-  f.input.assign(n, 0.0);
-  f.rh.assign(n, 0.0);
-  f.leaching.assign(n, 0.0);
+  f.input.resize(n);  // every value is set below, block by block
+  f.rh.resize(n);
+  f.leaching.resize(n);
   const double* rate = change_.active && !change_.decomposition.empty() ? change_.decomposition.data() : nullptr;
+  // the classes' monthly shares and soil cover as small tables (class k, month mo at [mo * classes + k])
+  const size_t nk = cfg_.land_uses.size();
+  share_.resize(12 * nk);
+  covered_.resize(12 * nk);
+  manure_by_class_.resize(nk);
+  for (size_t k = 0; k < nk; ++k) {
+    const auto& lu = cfg_.land_uses[k];
+    for (int mo = 0; mo < 12; ++mo) {
+      share_[static_cast<size_t>(mo) * nk + k] = lu.input_share[static_cast<size_t>(mo)];
+      covered_[static_cast<size_t>(mo) * nk + k] = lu.covered[static_cast<size_t>(mo)];
+    }
+    manure_by_class_[k] = lu.fym;
+  }
+  // the open-pan evaporation of each climate row (pet / evap_factor) once a year when the tiles share rows
+  // (the 8 km forcing of the 1 km cells: 64 times fewer divisions), else per tile as it is read
+  const size_t rows = clim.rows();
+  const bool evap_by_row = !clim.identity() && rows * 4 <= n;
+  if (evap_by_row) {
+    evap_rows_.resize(12 * rows);
+    for (int mo = 0; mo < 12; ++mo) {
+      const double* em = clim.month(2, mo);
+      double* out = evap_rows_.data() + static_cast<size_t>(mo) * rows;
+      for (size_t r = 0; r < rows; ++r) out[r] = em[r] / p_.evap_factor;
+    }
+  } else {
+    evap_rows_.clear();
+    evap_rows_.shrink_to_fit();
+  }
+  const std::int32_t* row_of = clim.row_index();  // nullptr: tile i reads row i
+  const int* cls = land_class_.data();
   for (size_t c0 = 0; c0 < n; c0 += kBlock) {
     const size_t nc = std::min(kBlock, n - c0);
     rothc::Block b = block(c0);
@@ -476,25 +519,36 @@ void RothcGrid::step_year(int, const CellClimate& clim, YearFluxes& f) {
     b.rate_factor = rate ? rate + c0 : nullptr;
     double* rh = f.rh.data() + c0;
     double* input = f.input.data() + c0;
+    std::fill(rh, rh + nc, 0.0);
+    std::fill(input, input + nc, 0.0);
+    std::fill(f.leaching.data() + c0, f.leaching.data() + c0 + nc, 0.0);
     for (size_t j = 0; j < nc; ++j) {
       const size_t i = c0 + j;
       plant_[j] = annual_input_[i] * input_scale_[i];
-      manure_[j] = cfg_.land_uses[static_cast<size_t>(land_class_[i])].fym * input_scale_[i];
+      manure_[j] = manure_by_class_[static_cast<size_t>(cls[i])] * input_scale_[i];
       if (change_.active) plant_[j] *= change_.plant_factor(i);
+      row_[j] = row_of ? row_of[i] : static_cast<std::int32_t>(i);
     }
     for (int mo = 0; mo < 12; ++mo) {
-      const double* tm = clim.month(0, mo);  // of the climate cells: a tile reads its cell's (clim.row)
+      const double* tm = clim.month(0, mo);  // of the climate cells: a tile reads its cell's (row_)
       const double* pm = clim.month(1, mo);
-      const double* em = clim.month(2, mo);
+      const double* share = share_.data() + static_cast<size_t>(mo) * nk;
+      const double* covered = covered_.data() + static_cast<size_t>(mo) * nk;
       for (size_t j = 0; j < nc; ++j) {
-        const size_t i = c0 + j, r = clim.row(i);
-        const auto& lu = cfg_.land_uses[static_cast<size_t>(land_class_[i])];
+        const size_t r = static_cast<size_t>(row_[j]);
+        const size_t k = static_cast<size_t>(cls[c0 + j]);
         tas_[j] = tm[r];
         rain_[j] = pm[r];
-        evap_[j] = em[r] / p_.evap_factor;
-        cin_[j] = plant_[j] * lu.input_share[mo];
-        fym_[j] = manure_[j] * lu.input_share[mo];
-        cov_[j] = lu.covered[mo];
+        cin_[j] = plant_[j] * share[k];
+        fym_[j] = manure_[j] * share[k];
+        cov_[j] = covered[k];
+      }
+      if (evap_by_row) {
+        const double* em = evap_rows_.data() + static_cast<size_t>(mo) * rows;
+        for (size_t j = 0; j < nc; ++j) evap_[j] = em[static_cast<size_t>(row_[j])];
+      } else {
+        const double* em = clim.month(2, mo);
+        for (size_t j = 0; j < nc; ++j) evap_[j] = em[static_cast<size_t>(row_[j])] / p_.evap_factor;
       }
       // a scenario's change: the plant input times its factor (above), the soil covered in the cover-crop
       // months, the rate modifiers times the decomposition factor (rate), the additions at the end of the month
@@ -512,10 +566,10 @@ void RothcGrid::step_year(int, const CellClimate& clim, YearFluxes& f) {
         for (size_t j = 0; j < nc; ++j) {
           const size_t i = c0 + j;
           if (!change_.special[i]) continue;
-          const double share = cfg_.land_uses[static_cast<size_t>(land_class_[i])].input_share[mo];
-          const double d = add_dpm_[0][i] * share + add_dpm_[1][i] * cc;
-          const double r = add_rpm_[0][i] * share + add_rpm_[1][i] * cc;
-          const double h = add_hum_[0][i] * share + add_hum_[1][i] * cc;
+          const double sh = share[static_cast<size_t>(cls[i])];
+          const double d = add_dpm_[0][i] * sh + add_dpm_[1][i] * cc;
+          const double r = add_rpm_[0][i] * sh + add_rpm_[1][i] * cc;
+          const double h = add_hum_[0][i] * sh + add_hum_[1][i] * cc;
           dpm_[i] += d;
           rpm_[i] += r;
           hum_[i] += h;
@@ -523,9 +577,9 @@ void RothcGrid::step_year(int, const CellClimate& clim, YearFluxes& f) {
         }
       }
     }
+    if (done) done(c0, c0 + nc);
   }
 }
-
 
 }  // namespace grid_side
 
