@@ -416,6 +416,17 @@ void GridRun::fluxes_to_cells(size_t c0, size_t c1) {
   const std::int32_t* first = tiles_.first.data();
   const double* w = tiles_.weight.data();
   const double *in = tile_fluxes_.input.data(), *rh = tile_fluxes_.rh.data(), *le = tile_fluxes_.leaching.data();
+  if (tiles_.tiles() == cells_.size()) {  // a tile per cell, tile i in cell i: the same sums, in vector loops
+    double* __restrict out_in = fluxes_.input.data();
+    double* __restrict out_rh = fluxes_.rh.data();
+    double* __restrict out_le = fluxes_.leaching.data();
+    for (size_t i = c0; i < c1; ++i) {
+      out_in[i] = 0.0 + w[i] * in[i];
+      out_rh[i] = 0.0 + w[i] * rh[i];
+      out_le[i] = 0.0 + w[i] * le[i];
+    }
+    return;
+  }
   for (size_t i = c0; i < c1; ++i) {
     double s_in = 0.0, s_rh = 0.0, s_le = 0.0;
     for (std::int32_t t = first[i]; t < first[i + 1]; ++t) {
@@ -436,6 +447,21 @@ void GridRun::pools_to_cells(const std::vector<const double*>& tile_pools, size_
   const std::int32_t* first = tiles_.first.data();
   const double* w = tiles_.weight.data();
   const size_t np = tile_pools.size();
+  if (tiles_.tiles() == cells_.size()) {  // a tile per cell, tile i in cell i: the same sums, in vector loops
+    double* __restrict st = stock.data();
+    double* __restrict ts = tile_stock_.data();
+    for (size_t i = c0; i < c1; ++i) st[i] = 0.0, ts[i] = 0.0;
+    for (size_t k = 0; k < np; ++k) {
+      const double* __restrict p = tile_pools[k];
+      double* __restrict out = pools_[k].data();
+      for (size_t i = c0; i < c1; ++i) {
+        out[i] = 0.0 + w[i] * p[i];
+        st[i] += out[i];
+        ts[i] += p[i];
+      }
+    }
+    return;
+  }
   for (size_t i = c0; i < c1; ++i) {
     double total = 0.0;
     for (size_t k = 0; k < np; ++k) {
