@@ -41,6 +41,8 @@ struct OutputVariable;
 }
 
 namespace alamod::engine {
+
+struct YearValues;
 class OutputLock;
 class OutputWatchdog;
 class RunTotals;
@@ -244,6 +246,10 @@ class GridRun {
   void add_pools(std::vector<double>& stock);
   /// The model's pools copied into tile_pools_, `tile_pools` pointing at them (a model without pool_arrays).
   void pool_copies(std::vector<const double*>& tile_pools);
+  /// A tile per cell: the year's per-cell work on the cells [c0, c1) (fluxes, pools and stocks to cells, the
+  /// check of each cell, whose first failure's message goes to `failed`) in one loop.
+  void year_one_tile(const std::vector<const double*>& tile_pools, size_t c0, size_t c1, const YearValues& values,
+                     std::string& failed);
   /// The cells [c0, c1) of fluxes_ from tile_fluxes_, weighted by the tiles' fractions.
   void fluxes_to_cells(size_t c0, size_t c1);
   /// The cells [c0, c1) of pools_ from the tiles' pools, weighted by their fractions, their sums into `stock`,

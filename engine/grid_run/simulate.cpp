@@ -9,6 +9,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include <emmintrin.h>
+
 #include "decomposition/row_io_layout.hpp"
 #include "engine/common/collective.hpp"
 #include "engine/common/number_format.hpp"
@@ -376,10 +378,17 @@ void GridRun::step_year(int year) {
   for (auto& p : pools_) p.resize(n);
   const YearValues values{year, &cfg_.grid, &cells_, &pools_, &names, &stock_start_, &stock_end_, &fluxes_};
   std::string failed;  // the first failing cell's message
+  const bool one_tile = tiles_.tiles() == n;  // tile i is cell i
   size_t next_cell = 0;
   model_->step_year_blocks(year, tile_climate, tile_fluxes_, [&](size_t, size_t tile_end) {
     if (!pools_held && tile_pools.empty()) pool_copies(tile_pools);  // a model that hands the whole year at once
     size_t c1 = next_cell;
+    if (one_tile) {
+      c1 = std::min(tile_end, n);
+      year_one_tile(tile_pools, next_cell, c1, values, failed);
+      next_cell = c1;
+      return;
+    }
     while (c1 < n && static_cast<size_t>(tiles_.first[c1 + 1]) <= tile_end) ++c1;
     fluxes_to_cells(next_cell, c1);
     pools_to_cells(tile_pools, next_cell, c1, stock_end_);
@@ -403,6 +412,73 @@ void GridRun::step_year(int year) {
     busy_end = MPI_Wtime();
   });
   times_.compute_busy += busy_end - t;
+}
+
+void GridRun::year_one_tile(const std::vector<const double*>& tile_pools, size_t c0, size_t c1,
+                            const YearValues& values, std::string& failed) {
+  // one loop over the cells, two at a time (SSE2), with the operations of fluxes_to_cells, pools_to_cells and the
+  // check per cell (a tile per cell: first[i] = i), every result written once. (Streaming stores past the
+  // caches were slower here.)
+  const double* w = tiles_.weight.data();
+  const double *t_in = tile_fluxes_.input.data(), *t_rh = tile_fluxes_.rh.data(), *t_le = tile_fluxes_.leaching.data();
+  double *in = fluxes_.input.data(), *rh = fluxes_.rh.data(), *le = fluxes_.leaching.data();
+  double *end = stock_end_.data(), *start = stock_start_.data(), *ts = tile_stock_.data();
+  const size_t np = tile_pools.size();
+  const double tolerance = cfg_.balance_tolerance;
+  auto check = [&](size_t i) {
+    if (!year_values_pass(start[i], end[i], in[i], rh[i], le[i], tolerance) && failed.empty())
+      failed = year_values_error(values, i, tolerance);
+  };
+  auto one = [&](size_t i) {  // the scalar form of the loop below
+    in[i] = 0.0 + w[i] * t_in[i];
+    rh[i] = 0.0 + w[i] * t_rh[i];
+    le[i] = 0.0 + w[i] * t_le[i];
+    double total = 0.0, tile = 0.0;
+    for (size_t k = 0; k < np; ++k) {
+      const double v = 0.0 + w[i] * tile_pools[k][i];
+      pools_[k][i] = v;
+      total += v;
+      tile += tile_pools[k][i];
+    }
+    end[i] = total;
+    ts[i] = tile;
+    check(i);
+    start[i] = total;
+  };
+  size_t i = c0;
+  const __m128d zero = _mm_setzero_pd();
+  for (; i + 2 <= c1; i += 2) {
+    const __m128d wv = _mm_loadu_pd(w + i);
+    const __m128d v_in = _mm_add_pd(zero, _mm_mul_pd(wv, _mm_loadu_pd(t_in + i)));
+    const __m128d v_rh = _mm_add_pd(zero, _mm_mul_pd(wv, _mm_loadu_pd(t_rh + i)));
+    const __m128d v_le = _mm_add_pd(zero, _mm_mul_pd(wv, _mm_loadu_pd(t_le + i)));
+    _mm_storeu_pd(in + i, v_in);
+    _mm_storeu_pd(rh + i, v_rh);
+    _mm_storeu_pd(le + i, v_le);
+    __m128d total = zero, tile = zero;
+    for (size_t k = 0; k < np; ++k) {
+      const __m128d p = _mm_loadu_pd(tile_pools[k] + i);
+      const __m128d v = _mm_add_pd(zero, _mm_mul_pd(wv, p));
+      _mm_storeu_pd(pools_[k].data() + i, v);
+      total = _mm_add_pd(total, v);
+      tile = _mm_add_pd(tile, p);
+    }
+    _mm_storeu_pd(end + i, total);
+    _mm_storeu_pd(ts + i, tile);
+    // the check of both cells (their start still in place for a message), then their start for the next year
+    const __m128d s = _mm_loadu_pd(start + i);
+    alignas(16) double e2[2], s2[2], in2[2], rh2[2], le2[2];
+    _mm_store_pd(e2, total);
+    _mm_store_pd(s2, s);
+    _mm_store_pd(in2, v_in);
+    _mm_store_pd(rh2, v_rh);
+    _mm_store_pd(le2, v_le);
+    for (int l = 0; l < 2; ++l)
+      if (!year_values_pass(s2[l], e2[l], in2[l], rh2[l], le2[l], tolerance) && failed.empty())
+        failed = year_values_error(values, i + static_cast<size_t>(l), tolerance);
+    _mm_storeu_pd(start + i, total);
+  }
+  if (i < c1) one(i);
 }
 
 void GridRun::pool_copies(std::vector<const double*>& tile_pools) {
