@@ -41,6 +41,8 @@ struct OutputVariable;
 }
 
 namespace alamod::engine {
+
+struct YearValues;
 class OutputLock;
 class OutputWatchdog;
 class RunTotals;
@@ -226,7 +228,6 @@ class GridRun {
   /// Whether the phase's scenario has a climate_delta (apply_climate_delta changes the climate cell by cell).
   bool climate_delta_active() const;
   void step_year(int year);
-  void check_balance(int year) const;  ///< throws InputError at the first cell out of balance
   void write_year(int year_index);
   void balance_output_rows(int year_index);
   void balance_compute(int year_index);
@@ -238,6 +239,17 @@ class GridRun {
   /// pools_ (per cell, area-weighted over its tiles) and tile_stock_ (per tile) from the model, the sum of
   /// pools_ per cell into `stock`
   void add_pools(std::vector<double>& stock);
+  /// The model's pools copied into tile_pools_, `tile_pools` pointing at them (a model without pool_arrays).
+  void pool_copies(std::vector<const double*>& tile_pools);
+  /// A tile per cell: the year's per-cell work on the cells [c0, c1) (fluxes, pools and stocks to cells, the
+  /// check of each cell, whose first failure's message goes to `failed`) in one loop.
+  void year_one_tile(const std::vector<const double*>& tile_pools, size_t c0, size_t c1, const YearValues& values,
+                     std::string& failed);
+  /// The cells [c0, c1) of fluxes_ from tile_fluxes_, weighted by the tiles' fractions.
+  void fluxes_to_cells(size_t c0, size_t c1);
+  /// The cells [c0, c1) of pools_ from the tiles' pools, weighted by their fractions, their sums into `stock`,
+  /// and the sums of their tiles' pools into tile_stock_.
+  void pools_to_cells(const std::vector<const double*>& tile_pools, size_t c0, size_t c1, std::vector<double>& stock);
   /// Per class, per cell: the stock of the class's tile (0 where it has none), for the totals.
   const std::vector<std::vector<double>>& class_stocks();
 

@@ -7,6 +7,9 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <stdexcept>
+
+#include <emmintrin.h>
 
 #include "decomposition/row_io_layout.hpp"
 #include "engine/common/collective.hpp"
@@ -349,21 +352,198 @@ void GridRun::step_year(int year) {
                          " cannot apply interventions (" + e.what() + "); run the scenarios with a model that takes them");
       }
     });
-  model_->step_year(year, tile_climate, tile_fluxes_);
+  // the year's per-cell work on each block of tiles as soon as the model has stepped it (while the block is in
+  // the core's cache; GridModel::step_year_blocks): the fluxes and pools weighted to cells, the stocks per cell
+  // and per tile, and the check of every cell's values and carbon balance (the first failing cell's message is
+  // kept and thrown below). Each value is formed by the same operations in the same order as in separate
+  // passes: the same bits.
+  const size_t n = cells_.size();
+  for (auto* v : {&fluxes_.input, &fluxes_.rh, &fluxes_.leaching, &stock_end_}) v->resize(n);
+  tile_stock_.resize(tiles_.tiles());
+  std::vector<const double*> tile_pools;
+  const bool pools_held = model_->pool_arrays(tile_pools);
+  const std::vector<std::string> names = model_->pool_names();
+  pools_.resize(names.size());
+  for (auto& p : pools_) p.resize(n);
+  const YearValues values{year, &cfg_.grid, &cells_, &pools_, &names, &stock_start_, &stock_end_, &fluxes_};
+  std::string failed;  // the first failing cell's message
+  const bool one_tile = tiles_.tiles() == n;  // tile i is cell i
+  size_t next_cell = 0;
+  model_->step_year_blocks(year, tile_climate, tile_fluxes_, [&](size_t, size_t tile_end) {
+    if (!pools_held && tile_pools.empty()) pool_copies(tile_pools);  // a model that hands the whole year at once
+    size_t c1 = next_cell;
+    if (one_tile) {
+      c1 = std::min(tile_end, n);
+      year_one_tile(tile_pools, next_cell, c1, values, failed);
+      next_cell = c1;
+      return;
+    }
+    while (c1 < n && static_cast<size_t>(tiles_.first[c1 + 1]) <= tile_end) ++c1;
+    fluxes_to_cells(next_cell, c1);
+    pools_to_cells(tile_pools, next_cell, c1, stock_end_);
+    for (size_t i = next_cell; i < c1; ++i) {
+      const double end = stock_end_[i];
+      if (!year_values_pass(stock_start_[i], end, fluxes_.input[i], fluxes_.rh[i], fluxes_.leaching[i],
+                            cfg_.balance_tolerance) &&
+          failed.empty())
+        failed = year_values_error(values, i, cfg_.balance_tolerance);
+      stock_start_[i] = end;  // the next year's start
+    }
+    next_cell = c1;
+  });
+  if (vegetation_) model_->pools(tile_pools_);  // the vegetation's output reads the tiles' pools
   // the soil's input against the litter, where the model reports the year's whole input (not AMG's humified one)
   if (vegetation_ && cfg_.vegetation.litter_to_soil && model_->flux_meaning().input_is_total)
     collectively(comm_, [&] { vegetation_->check_soil_input(year, tile_fluxes_.input, model_->input_scale(), scenario); });
-  tiles_.to_cells(tile_fluxes_.input, fluxes_.input);
-  tiles_.to_cells(tile_fluxes_.rh, fluxes_.rh);
-  tiles_.to_cells(tile_fluxes_.leaching, fluxes_.leaching);
-  add_pools(stock_end_);
   double busy_end = 0.0;  // this rank's own work ends before the collective error check
   collectively(comm_, [&] {
-    check_balance(year);
+    if (next_cell != n) throw std::logic_error("the model stepped " + std::to_string(next_cell) + " of " + std::to_string(n) + " cells");
+    if (!failed.empty()) throw InputError(failed);
     busy_end = MPI_Wtime();
   });
   times_.compute_busy += busy_end - t;
-  stock_start_ = stock_end_;
+}
+
+void GridRun::year_one_tile(const std::vector<const double*>& tile_pools, size_t c0, size_t c1,
+                            const YearValues& values, std::string& failed) {
+  // one loop over the cells, two at a time (SSE2), with the operations of fluxes_to_cells, pools_to_cells and the
+  // check per cell (a tile per cell: first[i] = i), every result written once. (Streaming stores past the
+  // caches were slower here.)
+  const double* w = tiles_.weight.data();
+  const double *t_in = tile_fluxes_.input.data(), *t_rh = tile_fluxes_.rh.data(), *t_le = tile_fluxes_.leaching.data();
+  double *in = fluxes_.input.data(), *rh = fluxes_.rh.data(), *le = fluxes_.leaching.data();
+  double *end = stock_end_.data(), *start = stock_start_.data(), *ts = tile_stock_.data();
+  const size_t np = tile_pools.size();
+  const double tolerance = cfg_.balance_tolerance;
+  auto check = [&](size_t i) {
+    if (!year_values_pass(start[i], end[i], in[i], rh[i], le[i], tolerance) && failed.empty())
+      failed = year_values_error(values, i, tolerance);
+  };
+  auto one = [&](size_t i) {  // the scalar form of the loop below
+    in[i] = 0.0 + w[i] * t_in[i];
+    rh[i] = 0.0 + w[i] * t_rh[i];
+    le[i] = 0.0 + w[i] * t_le[i];
+    double total = 0.0, tile = 0.0;
+    for (size_t k = 0; k < np; ++k) {
+      const double v = 0.0 + w[i] * tile_pools[k][i];
+      pools_[k][i] = v;
+      total += v;
+      tile += tile_pools[k][i];
+    }
+    end[i] = total;
+    ts[i] = tile;
+    check(i);
+    start[i] = total;
+  };
+  size_t i = c0;
+  const __m128d zero = _mm_setzero_pd();
+  for (; i + 2 <= c1; i += 2) {
+    const __m128d wv = _mm_loadu_pd(w + i);
+    const __m128d v_in = _mm_add_pd(zero, _mm_mul_pd(wv, _mm_loadu_pd(t_in + i)));
+    const __m128d v_rh = _mm_add_pd(zero, _mm_mul_pd(wv, _mm_loadu_pd(t_rh + i)));
+    const __m128d v_le = _mm_add_pd(zero, _mm_mul_pd(wv, _mm_loadu_pd(t_le + i)));
+    _mm_storeu_pd(in + i, v_in);
+    _mm_storeu_pd(rh + i, v_rh);
+    _mm_storeu_pd(le + i, v_le);
+    __m128d total = zero, tile = zero;
+    for (size_t k = 0; k < np; ++k) {
+      const __m128d p = _mm_loadu_pd(tile_pools[k] + i);
+      const __m128d v = _mm_add_pd(zero, _mm_mul_pd(wv, p));
+      _mm_storeu_pd(pools_[k].data() + i, v);
+      total = _mm_add_pd(total, v);
+      tile = _mm_add_pd(tile, p);
+    }
+    _mm_storeu_pd(end + i, total);
+    _mm_storeu_pd(ts + i, tile);
+    // the check of both cells (their start still in place for a message), then their start for the next year
+    const __m128d s = _mm_loadu_pd(start + i);
+    alignas(16) double e2[2], s2[2], in2[2], rh2[2], le2[2];
+    _mm_store_pd(e2, total);
+    _mm_store_pd(s2, s);
+    _mm_store_pd(in2, v_in);
+    _mm_store_pd(rh2, v_rh);
+    _mm_store_pd(le2, v_le);
+    for (int l = 0; l < 2; ++l)
+      if (!year_values_pass(s2[l], e2[l], in2[l], rh2[l], le2[l], tolerance) && failed.empty())
+        failed = year_values_error(values, i + static_cast<size_t>(l), tolerance);
+    _mm_storeu_pd(start + i, total);
+  }
+  if (i < c1) one(i);
+}
+
+void GridRun::pool_copies(std::vector<const double*>& tile_pools) {
+  model_->pools(tile_pools_);
+  tile_pools.clear();
+  for (const auto& p : tile_pools_) tile_pools.push_back(p.data());
+}
+
+void GridRun::fluxes_to_cells(size_t c0, size_t c1) {
+  // as LandTiles::to_cells: per cell, the tiles' values times their fractions summed from 0 in tile order
+  const std::int32_t* first = tiles_.first.data();
+  const double* w = tiles_.weight.data();
+  const double *in = tile_fluxes_.input.data(), *rh = tile_fluxes_.rh.data(), *le = tile_fluxes_.leaching.data();
+  if (tiles_.tiles() == cells_.size()) {  // a tile per cell, tile i in cell i: the same sums, in vector loops
+    double* __restrict out_in = fluxes_.input.data();
+    double* __restrict out_rh = fluxes_.rh.data();
+    double* __restrict out_le = fluxes_.leaching.data();
+    for (size_t i = c0; i < c1; ++i) {
+      out_in[i] = 0.0 + w[i] * in[i];
+      out_rh[i] = 0.0 + w[i] * rh[i];
+      out_le[i] = 0.0 + w[i] * le[i];
+    }
+    return;
+  }
+  for (size_t i = c0; i < c1; ++i) {
+    double s_in = 0.0, s_rh = 0.0, s_le = 0.0;
+    for (std::int32_t t = first[i]; t < first[i + 1]; ++t) {
+      s_in += w[t] * in[t];
+      s_rh += w[t] * rh[t];
+      s_le += w[t] * le[t];
+    }
+    fluxes_.input[i] = s_in;
+    fluxes_.rh[i] = s_rh;
+    fluxes_.leaching[i] = s_le;
+  }
+}
+
+void GridRun::pools_to_cells(const std::vector<const double*>& tile_pools, size_t c0, size_t c1,
+                             std::vector<double>& stock) {
+  // per cell, each pool weighted as LandTiles::to_cells and their sum from 0 in pool order; per tile, the sum of
+  // its pools from 0 in pool order
+  const std::int32_t* first = tiles_.first.data();
+  const double* w = tiles_.weight.data();
+  const size_t np = tile_pools.size();
+  if (tiles_.tiles() == cells_.size()) {  // a tile per cell, tile i in cell i: the same sums, in vector loops
+    double* __restrict st = stock.data();
+    double* __restrict ts = tile_stock_.data();
+    for (size_t i = c0; i < c1; ++i) st[i] = 0.0, ts[i] = 0.0;
+    for (size_t k = 0; k < np; ++k) {
+      const double* __restrict p = tile_pools[k];
+      double* __restrict out = pools_[k].data();
+      for (size_t i = c0; i < c1; ++i) {
+        out[i] = 0.0 + w[i] * p[i];
+        st[i] += out[i];
+        ts[i] += p[i];
+      }
+    }
+    return;
+  }
+  for (size_t i = c0; i < c1; ++i) {
+    double total = 0.0;
+    for (size_t k = 0; k < np; ++k) {
+      const double* p = tile_pools[k];
+      double s = 0.0;
+      for (std::int32_t t = first[i]; t < first[i + 1]; ++t) s += w[t] * p[t];
+      pools_[k][i] = s;
+      total += s;
+    }
+    stock[i] = total;
+    for (std::int32_t t = first[i]; t < first[i + 1]; ++t) {
+      double s = 0.0;
+      for (size_t k = 0; k < np; ++k) s += tile_pools[k][t];
+      tile_stock_[static_cast<size_t>(t)] = s;
+    }
+  }
 }
 
 bool GridRun::change_land_use(int year) {
@@ -495,24 +675,15 @@ bool GridRun::change_land_use(int year) {
   return true;
 }
 
-void GridRun::check_balance(int year) const {
-  // per cell: every value finite, and change in stock = inputs - respiration - leaching (year_checks.hpp)
-  const std::vector<std::string> names = model_->pool_names();
-  check_year_values({year, &cfg_.grid, &cells_, &pools_, &names, &stock_start_, &stock_end_, &fluxes_},
-                    cfg_.balance_tolerance);
-}
-
 void GridRun::add_pools(std::vector<double>& stock) {
-  const size_t n = cells_.size(), nt = tiles_.tiles();
-  model_->pools(tile_pools_);
-  pools_.resize(tile_pools_.size());
-  for (size_t k = 0; k < tile_pools_.size(); ++k) tiles_.to_cells(tile_pools_[k], pools_[k]);
-  stock.assign(n, 0.0);
-  for (const auto& pool : pools_)
-    for (size_t i = 0; i < n; ++i) stock[i] += pool[i];
-  tile_stock_.assign(nt, 0.0);
-  for (const auto& pool : tile_pools_)
-    for (size_t t = 0; t < nt; ++t) tile_stock_[t] += pool[t];
+  const size_t n = cells_.size();
+  std::vector<const double*> tile_pools;
+  if (!model_->pool_arrays(tile_pools)) pool_copies(tile_pools);  // without a copy where the model holds them
+  pools_.resize(tile_pools.size());
+  for (auto& p : pools_) p.resize(n);
+  stock.resize(n);
+  tile_stock_.resize(tiles_.tiles());
+  pools_to_cells(tile_pools, 0, n, stock);
 }
 
 const std::vector<std::vector<double>>& GridRun::class_stocks() {

@@ -30,22 +30,24 @@ std::string first_non_finite(const YearValues& y, std::size_t i) {
 
 }  // namespace
 
+std::string year_values_error(const YearValues& y, std::size_t i, double /*tolerance*/) {
+  const auto& f = *y.fluxes;
+  const double end = (*y.stock_end)[i];
+  // a non-finite pool makes the stock non-finite (or NaN): one test per cell on the way
+  if (!(std::isfinite(end) && std::isfinite(f.input[i]) && std::isfinite(f.rh[i]) && std::isfinite(f.leaching[i])))
+    return "non-finite value in " + std::to_string(y.year) + " at land " + y.grid->describe_cell((*y.cells)[i]) +
+           ": " + first_non_finite(y, i) + " (the model left the range where it computes; check this cell's inputs)";
+  const double err = (end - (*y.stock_start)[i]) - (f.input[i] - f.rh[i] - f.leaching[i]);
+  return "carbon balance violated in " + std::to_string(y.year) + " at land " + y.grid->describe_cell((*y.cells)[i]) +
+         ": stock change - (inputs - respiration - leaching) = " + format_number("%.3e", err) +
+         " t ha-1 (tolerance checks.balance_tolerance)";
+}
+
 void check_year_values(const YearValues& y, double tolerance) {
   const auto& f = *y.fluxes;
-  for (std::size_t i = 0; i < y.cells->size(); ++i) {
-    const double end = (*y.stock_end)[i];
-    // a non-finite pool makes the stock non-finite (or NaN): one test per cell on the way
-    if (!(std::isfinite(end) && std::isfinite(f.input[i]) && std::isfinite(f.rh[i]) && std::isfinite(f.leaching[i])))
-      throw InputError("non-finite value in " + std::to_string(y.year) + " at land " +
-                       y.grid->describe_cell((*y.cells)[i]) + ": " + first_non_finite(y, i) +
-                       " (the model left the range where it computes; check this cell's inputs)");
-    const double err = (end - (*y.stock_start)[i]) - (f.input[i] - f.rh[i] - f.leaching[i]);
-    if (!(std::fabs(err) <= tolerance * std::max(1.0, end)))
-      throw InputError("carbon balance violated in " + std::to_string(y.year) + " at land " +
-                       y.grid->describe_cell((*y.cells)[i]) +
-                       ": stock change - (inputs - respiration - leaching) = " + format_number("%.3e", err) +
-                       " t ha-1 (tolerance checks.balance_tolerance)");
-  }
+  for (std::size_t i = 0; i < y.cells->size(); ++i)
+    if (!year_values_pass((*y.stock_start)[i], (*y.stock_end)[i], f.input[i], f.rh[i], f.leaching[i], tolerance))
+      throw InputError(year_values_error(y, i, tolerance));
 }
 
 }  // namespace alamod::engine

@@ -1,6 +1,8 @@
 #pragma once
 /// The checks of every simulated year of a grid run, per owned land cell (GridRun::check_balance): every
 /// pool, the stock and the fluxes are finite numbers, and the stock changed by inputs - outputs.
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -26,5 +28,16 @@ struct YearValues {
 /// column, x and y, the output variable and the value) or where the stock change differs from
 /// inputs - respiration - leaching by more than `tolerance` times max(1, stock) (checks.balance_tolerance).
 void check_year_values(const YearValues& y, double tolerance);
+
+/// The test check_year_values makes of one cell: its stock at the year's end and fluxes finite, and the stock
+/// change within `tolerance` times max(1, stock) of inputs - respiration - leaching.
+inline bool year_values_pass(double start, double end, double input, double rh, double leaching, double tolerance) {
+  if (!(std::isfinite(end) && std::isfinite(input) && std::isfinite(rh) && std::isfinite(leaching))) return false;
+  const double err = (end - start) - (input - rh - leaching);
+  return std::fabs(err) <= tolerance * std::max(1.0, end);
+}
+
+/// The message check_year_values throws for cell i, which failed year_values_pass.
+std::string year_values_error(const YearValues& y, std::size_t i, double tolerance);
 
 }  // namespace alamod::engine

@@ -80,6 +80,9 @@ class CellClimate {
   }
   /// Whether model cell i reads climate cell i (no index).
   bool identity() const { return cell_ == nullptr; }
+  /// The climate cells' count, and the index row() reads (nullptr: none).
+  std::size_t rows() const { return n_; }
+  const std::int32_t* row_index() const { return cell_; }
 
  private:
   const MonthlyClimate* values_;
@@ -91,6 +94,9 @@ class CellClimate {
 struct YearFluxes {
   std::vector<double> input, rh, leaching;
 };
+
+/// Told by GridModel::step_year_blocks that the model's cells [begin, end) finished the year.
+using YearBlockSink = std::function<void(std::size_t begin, std::size_t end)>;
 
 /// What the spin-up did, per cell and in summary.
 struct SpinupReport {
@@ -183,8 +189,21 @@ class GridModel {
   virtual SpinupReport brute_force_spin_up(const CellClimate& mean, double tolerance, long max_years) = 0;
   /// Advance every cell by the calendar year `year` with its monthly climate.
   virtual void step_year(int year, const CellClimate& climate, YearFluxes& fluxes) = 0;
+  /// step_year, telling `done` (if set) of each block of cells [begin, end) once its year is complete, blocks
+  /// in cell order, every cell once: a model that steps the year block by block (RothC) calls it while the
+  /// block's pools and fluxes are in cache, so that the caller's yearly work per cell (tiles weighted to
+  /// cells, stocks, checks) costs no pass over memory of its own. A model that calls it before the end of the
+  /// year must give pool_arrays. By default: step_year, then one block of all cells.
+  virtual void step_year_blocks(int year, const CellClimate& climate, YearFluxes& fluxes, const YearBlockSink& done) {
+    step_year(year, climate, fluxes);
+    if (done) done(0, fluxes.input.size());
+  }
   /// Pools (t ha-1) of every cell: out[pool][cell].
   virtual void pools(std::vector<std::vector<double>>& out) const = 0;
+  /// The pools (t ha-1) as the model holds them, without a copy: out[pool] points at one value per cell, in
+  /// pool_names() order, valid until the next call that changes the cells; false (the default) where the
+  /// model derives them (then pools()).
+  virtual bool pool_arrays(std::vector<const double*>& /*out*/) const { return false; }
   /// The state a restart needs, by name (values in the model's own units, doubles).
   virtual std::vector<std::pair<std::string, std::vector<double>*>> state() = 0;
   /// Called after a checkpoint was read into the vectors state() returned.

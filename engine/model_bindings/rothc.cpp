@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
+#include <immintrin.h>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -25,6 +27,139 @@ namespace grid_side {
 using namespace grid_binding;
 
 namespace rothc = alamod::models::rothc;
+
+/// One month's forcing of a block of tiles, in the arrays the block kernel reads: the climate of each tile's row,
+/// its input and manure times its class's share of the month, its class's soil cover. `evap_divisor` 0: `em`
+/// is open-pan evaporation already; else pet, divided by it.
+struct MonthForcing {
+  std::size_t n = 0;
+  const std::int32_t* row = nullptr;
+  const int* cls = nullptr;
+  const double *tm = nullptr, *pm = nullptr, *em = nullptr;
+  double evap_divisor = 0.0;
+  bool no_manure = false;  ///< every tile's manure is +0 and every share >= +0: fym stays +0 (not written)
+  const double *share = nullptr, *covered = nullptr, *plant = nullptr, *manure = nullptr;
+  double *tas = nullptr, *rain = nullptr, *evap = nullptr, *cin = nullptr, *fym = nullptr, *cov = nullptr;
+};
+
+/// The loops over the block, one source for every instruction set (the wider ones gather with vector loads):
+/// loads, products and quotients of the same values, the same bits on every path.
+[[gnu::always_inline]] inline void build_month(const MonthForcing& m) {
+  const std::size_t n = m.n;
+  const std::int32_t* __restrict row = m.row;
+  const int* __restrict cls = m.cls;
+  const double* __restrict tm = m.tm;
+  const double* __restrict pm = m.pm;
+  const double* __restrict em = m.em;
+  const double* __restrict share = m.share;
+  const double* __restrict covered = m.covered;
+  const double* __restrict plant = m.plant;
+  const double* __restrict manure = m.manure;
+  double* __restrict tas = m.tas;
+  double* __restrict rain = m.rain;
+  double* __restrict evap = m.evap;
+  double* __restrict cin = m.cin;
+  double* __restrict fym = m.fym;
+  double* __restrict cov = m.cov;
+  for (std::size_t j = 0; j < n; ++j) {
+    tas[j] = tm[row[j]];
+    rain[j] = pm[row[j]];
+  }
+  if (m.evap_divisor == 0.0) {
+    for (std::size_t j = 0; j < n; ++j) evap[j] = em[row[j]];
+  } else {
+    const double d = m.evap_divisor;
+    for (std::size_t j = 0; j < n; ++j) evap[j] = em[row[j]] / d;
+  }
+  if (m.no_manure) {  // fym holds +0 already
+    for (std::size_t j = 0; j < n; ++j) {
+      cin[j] = plant[j] * share[cls[j]];
+      cov[j] = covered[cls[j]];
+    }
+  } else {
+    for (std::size_t j = 0; j < n; ++j) {
+      cin[j] = plant[j] * share[cls[j]];
+      fym[j] = manure[j] * share[cls[j]];
+      cov[j] = covered[cls[j]];
+    }
+  }
+}
+
+/// After the kernel: the month's respiration and inputs added to the year's (the first month: to 0). Without
+/// manure (fym all +0) the input is the plant input alone: x + (c + 0) and x + c are the same for every x this
+/// sum takes (it starts at +0, so it is never -0).
+[[gnu::always_inline]] inline void add_month(const MonthForcing& m, const double* co2_in, double* rh_sum,
+                                             double* input_sum, bool first) {
+  const std::size_t n = m.n;
+  const double* __restrict co2 = co2_in;
+  const double* __restrict cin = m.cin;
+  const double* __restrict fym = m.fym;
+  double* __restrict rh = rh_sum;
+  double* __restrict input = input_sum;
+  if (first) {
+    for (std::size_t j = 0; j < n; ++j) rh[j] = 0.0 + co2[j];
+    if (m.no_manure)
+      for (std::size_t j = 0; j < n; ++j) input[j] = 0.0 + cin[j];
+    else
+      for (std::size_t j = 0; j < n; ++j) input[j] = 0.0 + (cin[j] + fym[j]);
+    return;
+  }
+  for (std::size_t j = 0; j < n; ++j) rh[j] += co2[j];
+  if (m.no_manure)
+    for (std::size_t j = 0; j < n; ++j) input[j] += cin[j];
+  else
+    for (std::size_t j = 0; j < n; ++j) input[j] += cin[j] + fym[j];
+}
+
+struct MonthLoops {
+  void (*build)(const MonthForcing&);
+  void (*add)(const MonthForcing&, const double*, double*, double*, bool);
+};
+void build_month_baseline(const MonthForcing& m) { build_month(m); }
+__attribute__((target("avx2"))) void build_month_avx2(const MonthForcing& m) { build_month(m); }
+/// AVX-512: eight tiles at a time, the climate rows and class values gathered by index (the compiler does not
+/// gather by itself for generic tuning); the rest as build_month. The same loads and operations per tile.
+__attribute__((target("avx512f"))) void build_month_avx512(const MonthForcing& m) {
+  const std::size_t n = m.n, n8 = n - n % 8;
+  const bool divide = m.evap_divisor != 0.0;
+  const __m512d divisor = _mm512_set1_pd(m.evap_divisor);
+  for (std::size_t j = 0; j < n8; j += 8) {
+    const __m256i r = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(m.row + j));
+    _mm512_storeu_pd(m.tas + j, _mm512_i32gather_pd(r, m.tm, 8));
+    _mm512_storeu_pd(m.rain + j, _mm512_i32gather_pd(r, m.pm, 8));
+    const __m512d e = _mm512_i32gather_pd(r, m.em, 8);
+    _mm512_storeu_pd(m.evap + j, divide ? _mm512_div_pd(e, divisor) : e);
+    const __m256i k = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(m.cls + j));
+    const __m512d share = _mm512_i32gather_pd(k, m.share, 8);
+    _mm512_storeu_pd(m.cin + j, _mm512_mul_pd(_mm512_loadu_pd(m.plant + j), share));
+    if (!m.no_manure) _mm512_storeu_pd(m.fym + j, _mm512_mul_pd(_mm512_loadu_pd(m.manure + j), share));
+    _mm512_storeu_pd(m.cov + j, _mm512_i32gather_pd(k, m.covered, 8));
+  }
+  MonthForcing rest = m;  // the last n mod 8 tiles
+  rest.n = n - n8;
+  rest.row += n8, rest.cls += n8, rest.plant += n8, rest.manure += n8;
+  rest.tas += n8, rest.rain += n8, rest.evap += n8, rest.cin += n8, rest.fym += n8, rest.cov += n8;
+  build_month(rest);
+}
+void add_month_baseline(const MonthForcing& m, const double* c, double* r, double* in, bool first) {
+  add_month(m, c, r, in, first);
+}
+__attribute__((target("avx2"))) void add_month_avx2(const MonthForcing& m, const double* c, double* r, double* in,
+                                                    bool first) {
+  add_month(m, c, r, in, first);
+}
+__attribute__((target("avx512f"))) void add_month_avx512(const MonthForcing& m, const double* c, double* r,
+                                                         double* in, bool first) {
+  add_month(m, c, r, in, first);
+}
+MonthLoops month_loops(rothc::KernelIsa isa) {
+  switch (isa) {
+    case rothc::KernelIsa::avx512: return {build_month_avx512, add_month_avx512};
+    case rothc::KernelIsa::avx2: return {build_month_avx2, add_month_avx2};
+    case rothc::KernelIsa::baseline: break;
+  }
+  return {build_month_baseline, add_month_baseline};
+}
 
 class RothcGrid final : public GridModel {
  public:
@@ -70,6 +205,7 @@ class RothcGrid final : public GridModel {
     // costs as much as a simulated year on some virtual machines. The yearly work arrays hold one block of cells.
     for (auto* v : {&dpm_, &rpm_, &bio_, &hum_, &smd_}) fill_cells(*v, n, 0.0);
     for (auto* v : {&tas_, &rain_, &evap_, &cin_, &fym_, &cov_, &co2_, &plant_, &manure_}) v->assign(kBlock, 0.0);
+    row_.assign(kBlock, 0);
     fill_cells(report_.residual, n, 0.0);  // the spin-up's per-cell diagnostics, likewise
     fill_cells(report_.cycles, n, 0.0);
     fill_cells(dfrac_, n, 0.0);
@@ -98,7 +234,14 @@ class RothcGrid final : public GridModel {
       dpm_[i] *= scale, rpm_[i] *= scale, bio_[i] *= scale, hum_[i] *= scale;
     }
   }
-    void step_year(int year, const CellClimate& climate, YearFluxes& f) override;
+  void step_year(int year, const CellClimate& climate, YearFluxes& f) override {
+    step_year_blocks(year, climate, f, nullptr);
+  }
+  void step_year_blocks(int year, const CellClimate& climate, YearFluxes& f, const YearBlockSink& done) override;
+  bool pool_arrays(std::vector<const double*>& out) const override {
+    out = {dpm_.data(), rpm_.data(), bio_.data(), hum_.data(), iom_.data()};
+    return true;
+  }
   void set_input_change(const InputChange& change) override;
 
   void pools(std::vector<std::vector<double>>& out) const override {
@@ -141,6 +284,10 @@ class RothcGrid final : public GridModel {
   static constexpr size_t kBlock = 1024;
   std::vector<double> tas_, rain_, evap_, cin_, fym_, cov_, co2_;
   std::vector<double> plant_, manure_;  ///< the block's plant input and manure per year times input_scale (t ha-1 yr-1)
+  std::vector<std::int32_t> row_;       ///< the block's climate rows
+  // per year: the classes' input shares and soil cover by month, their manure, the evaporation by climate row
+  std::vector<double> share_, covered_, manure_by_class_, evap_rows_;
+  bool fym_zero_ = false;  ///< fym_ holds +0 in every place (the blocks without manure leave it so)
   // a scenario's change (set_input_change): the per-cell vectors, and the carbon the additions bring to DPM, RPM
   // and HUM per year, [0] spread like the class's plant input, [1] over the cover-crop months (t C ha-1 yr-1)
   scenario_inputs::Change change_;
@@ -447,15 +594,50 @@ SpinupReport RothcGrid::spin_up(const CellClimate& mean, bool inverse, double to
   return rep;
 }
 
-void RothcGrid::step_year(int, const CellClimate& clim, YearFluxes& f) {
+void RothcGrid::step_year_blocks(int, const CellClimate& clim, YearFluxes& f, const YearBlockSink& done) {
   // One pass over memory: a block of cells at a time, its monthly forcing built into the small work arrays
-  // and the block stepped through the twelve months while its state and constants stay in cache. Each cell
-  // sees the same operations in the same order as a month-by-month pass over all cells: the same bits.
+  // and the block stepped through the twelve months while its state and constants stay in cache; then the
+  // caller's yearly work on the block (`done`: the tiles weighted to cells, the stocks, the checks) while its
+  // state and fluxes are still there. Each cell sees the same operations in the same order as a month-by-month
+  // pass over all cells: the same bits.
   const size_t n = land_class_.size();
-  f.input.assign(n, 0.0);
-  f.rh.assign(n, 0.0);
-  f.leaching.assign(n, 0.0);
+  f.input.resize(n);  // every value is set below, block by block
+  f.rh.resize(n);
+  if (f.leaching.size() != n) f.leaching.assign(n, 0.0);  // RothC leaches nothing: zeros once, kept
   const double* rate = change_.active && !change_.decomposition.empty() ? change_.decomposition.data() : nullptr;
+  // the classes' monthly shares and soil cover as small tables (class k, month mo at [mo * classes + k])
+  const size_t nk = cfg_.land_uses.size();
+  share_.resize(12 * nk);
+  covered_.resize(12 * nk);
+  manure_by_class_.resize(nk);
+  for (size_t k = 0; k < nk; ++k) {
+    const auto& lu = cfg_.land_uses[k];
+    for (int mo = 0; mo < 12; ++mo) {
+      share_[static_cast<size_t>(mo) * nk + k] = lu.input_share[static_cast<size_t>(mo)];
+      covered_[static_cast<size_t>(mo) * nk + k] = lu.covered[static_cast<size_t>(mo)];
+    }
+    manure_by_class_[k] = lu.fym;
+  }
+  // the open-pan evaporation of each climate row (pet / evap_factor) once a year when the tiles share rows
+  // (the 8 km forcing of the 1 km cells: 64 times fewer divisions), else per tile as it is read
+  const size_t rows = clim.rows();
+  const bool evap_by_row = !clim.identity() && rows * 4 <= n;
+  if (evap_by_row) {
+    evap_rows_.resize(12 * rows);
+    for (int mo = 0; mo < 12; ++mo) {
+      const double* em = clim.month(2, mo);
+      double* out = evap_rows_.data() + static_cast<size_t>(mo) * rows;
+      for (size_t r = 0; r < rows; ++r) out[r] = em[r] / p_.evap_factor;
+    }
+  } else {
+    evap_rows_.clear();
+    evap_rows_.shrink_to_fit();
+  }
+  const std::int32_t* row_of = clim.row_index();  // nullptr: tile i reads row i
+  static const MonthLoops loops = month_loops(rothc::kernel_isa());
+  bool shares_positive = true;  // no share is negative or -0 (+0 times such a share is +0)
+  for (const double v : share_) shares_positive = shares_positive && !std::signbit(v);
+  const int* cls = land_class_.data();
   for (size_t c0 = 0; c0 < n; c0 += kBlock) {
     const size_t nc = std::min(kBlock, n - c0);
     rothc::Block b = block(c0);
@@ -476,26 +658,34 @@ void RothcGrid::step_year(int, const CellClimate& clim, YearFluxes& f) {
     b.rate_factor = rate ? rate + c0 : nullptr;
     double* rh = f.rh.data() + c0;
     double* input = f.input.data() + c0;
+    bool no_manure = shares_positive;
     for (size_t j = 0; j < nc; ++j) {
       const size_t i = c0 + j;
       plant_[j] = annual_input_[i] * input_scale_[i];
-      manure_[j] = cfg_.land_uses[static_cast<size_t>(land_class_[i])].fym * input_scale_[i];
+      manure_[j] = manure_by_class_[static_cast<size_t>(cls[i])] * input_scale_[i];
+      no_manure = no_manure && manure_[j] == 0.0 && !std::signbit(manure_[j]);
       if (change_.active) plant_[j] *= change_.plant_factor(i);
+      row_[j] = row_of ? row_of[i] : static_cast<std::int32_t>(i);
     }
+    if (no_manure && !fym_zero_) std::fill(fym_.begin(), fym_.end(), 0.0);
+    fym_zero_ = no_manure;
+    MonthForcing mf;
+    mf.n = nc;
+    mf.row = row_.data();
+    mf.cls = cls + c0;
+    mf.plant = plant_.data(), mf.manure = manure_.data();
+    mf.tas = tas_.data(), mf.rain = rain_.data(), mf.evap = evap_.data();
+    mf.cin = cin_.data(), mf.fym = fym_.data(), mf.cov = cov_.data();
+    mf.evap_divisor = evap_by_row ? 0.0 : p_.evap_factor;
+    mf.no_manure = no_manure;
     for (int mo = 0; mo < 12; ++mo) {
-      const double* tm = clim.month(0, mo);  // of the climate cells: a tile reads its cell's (clim.row)
-      const double* pm = clim.month(1, mo);
-      const double* em = clim.month(2, mo);
-      for (size_t j = 0; j < nc; ++j) {
-        const size_t i = c0 + j, r = clim.row(i);
-        const auto& lu = cfg_.land_uses[static_cast<size_t>(land_class_[i])];
-        tas_[j] = tm[r];
-        rain_[j] = pm[r];
-        evap_[j] = em[r] / p_.evap_factor;
-        cin_[j] = plant_[j] * lu.input_share[mo];
-        fym_[j] = manure_[j] * lu.input_share[mo];
-        cov_[j] = lu.covered[mo];
-      }
+      mf.tm = clim.month(0, mo);  // of the climate cells: a tile reads its cell's (row_)
+      mf.pm = clim.month(1, mo);
+      mf.em = evap_by_row ? evap_rows_.data() + static_cast<size_t>(mo) * rows : clim.month(2, mo);
+      const double* share = share_.data() + static_cast<size_t>(mo) * nk;
+      mf.share = share;
+      mf.covered = covered_.data() + static_cast<size_t>(mo) * nk;
+      loops.build(mf);
       // a scenario's change: the plant input times its factor (above), the soil covered in the cover-crop
       // months, the rate modifiers times the decomposition factor (rate), the additions at the end of the month
       // as RothC adds every input (after the decay)
@@ -503,19 +693,16 @@ void RothcGrid::step_year(int, const CellClimate& clim, YearFluxes& f) {
         for (size_t j = 0; j < nc; ++j)
           if (cover_crop_[c0 + j]) cov_[j] = 1.0;
       rothc::step_block(p_, b);
-      for (size_t j = 0; j < nc; ++j) {
-        rh[j] += co2_[j];
-        input[j] += cin_[j] + fym_[j];
-      }
+      loops.add(mf, co2_.data(), rh, input, mo == 0);
       if (change_.any_special) {
         const double cc = scenario_inputs::cover_crop_share(mo);
         for (size_t j = 0; j < nc; ++j) {
           const size_t i = c0 + j;
           if (!change_.special[i]) continue;
-          const double share = cfg_.land_uses[static_cast<size_t>(land_class_[i])].input_share[mo];
-          const double d = add_dpm_[0][i] * share + add_dpm_[1][i] * cc;
-          const double r = add_rpm_[0][i] * share + add_rpm_[1][i] * cc;
-          const double h = add_hum_[0][i] * share + add_hum_[1][i] * cc;
+          const double sh = share[static_cast<size_t>(cls[i])];
+          const double d = add_dpm_[0][i] * sh + add_dpm_[1][i] * cc;
+          const double r = add_rpm_[0][i] * sh + add_rpm_[1][i] * cc;
+          const double h = add_hum_[0][i] * sh + add_hum_[1][i] * cc;
           dpm_[i] += d;
           rpm_[i] += r;
           hum_[i] += h;
@@ -523,9 +710,9 @@ void RothcGrid::step_year(int, const CellClimate& clim, YearFluxes& f) {
         }
       }
     }
+    if (done) done(c0, c0 + nc);
   }
 }
-
 
 }  // namespace grid_side
 

@@ -531,6 +531,12 @@ def bad_grid_cases(args, case):
              ["land_use.forest.awen", "element 2", "0-1", "got -0.2"]),
             ("balance_tolerance_above_bound", "loose_tolerance", "checks.balance_tolerance=0.5",
              ["checks.balance_tolerance", "<= 0.01", "got 0.5"]),
+            # a tolerance below the rounding of the yearly sums: the per-cell check, made block by block as the
+            # model steps (GridModel::step_year_blocks), names the first cell (row 0, col 0 here) and the year on
+            # every rank count, as the separate check after the year did
+            ("balance_violated", "tight_tolerance", "checks.balance_tolerance=1e-300",
+             ["carbon balance violated in 1990 at land cell (row 0, col 0;", "stock change - (inputs - respiration - leaching) = ",
+              "checks.balance_tolerance"]),
             ("start_year_zero", "year_zero", "run.start_year=0", ["run.start_year", "1-9999", "got 0"]),
             ("land_mask_partial_not_boolean", "partial_yes", 'inputs.land_mask_partial="yes"',
              ["inputs.land_mask_partial", "true or false"]),
