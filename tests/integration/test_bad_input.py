@@ -12,6 +12,8 @@ names the file, variable, month, cell or line concerned, and no DIR/carbon_yearl
 DIR/.carbon_yearly.nc.incomplete left behind. The official RothC input cases use
 tests/data/rothc/RothC_input.dat (see tests/data/rothc/SOURCE.md).
 
+The bad cases run several at once (--jobs; each has its own inputs and output folder), their lines printed
+in order; the cases whose check is a time, and those sharing the valid case's output, run alone.
 Prints one line per case and a final line "N passed, M failed"; exits non-zero on any failure.
 """
 import argparse
@@ -109,28 +111,82 @@ def leftovers(out_dir, allowed=()):
     return problems
 
 
-def expect_error(args, name, cmd, must_contain, out_dir, timeout=60, allowed=(), extra=None):
-    """Runs a bad case; checks exit status, time, the one error line, its content and leftovers."""
-    r = run(args, cmd, timeout)
-    why = []
-    if r.timed_out:
-        why.append("no answer within %d s (hang?)" % timeout)
-    elif r.rc == 0:
-        why.append("exit status 0, expected non-zero")
-    lines = r.error_lines()
-    if len(lines) != 1:
-        why.append("%d stderr lines start with 'alamod: error:', expected exactly 1" % len(lines))
-    msg = lines[0] if lines else ""
-    missing = [s for s in must_contain if s not in msg]
-    if lines and missing:
-        why.append("the error line lacks %s" % ", ".join(repr(s) for s in missing))
-    why += leftovers(out_dir, allowed)
-    if extra:
-        why += extra(r, msg)
-    report(name, not why, r.seconds, "; ".join(why) + (r.dump() if why else ""))
-    if not why and args.verbose:
-        print("     " + msg)
-    return r
+# Cases collected for a concurrent batch (see `concurrently`), or None: each case then runs at once.
+_batch = None
+
+
+def expect_error(args, name, cmd, must_contain, out_dir, timeout=60, allowed=(), extra=None, alone=False):
+    """Runs a bad case; checks exit status, time, the one error line, its content and leftovers.
+
+    Inside a `concurrently` block the case is queued and runs with the block's other cases (alone=True: after
+    them, by itself, for the cases whose check is a time); it then returns None, else the run's Result."""
+    def case():
+        r = run(args, cmd, timeout)
+        why = []
+        if r.timed_out:
+            why.append("no answer within %d s (hang?)" % timeout)
+        elif r.rc == 0:
+            why.append("exit status 0, expected non-zero")
+        lines = r.error_lines()
+        if len(lines) != 1:
+            why.append("%d stderr lines start with 'alamod: error:', expected exactly 1" % len(lines))
+        msg = lines[0] if lines else ""
+        missing = [s for s in must_contain if s not in msg]
+        if lines and missing:
+            why.append("the error line lacks %s" % ", ".join(repr(s) for s in missing))
+        why += leftovers(out_dir, allowed)
+        if extra:
+            why += extra(r, msg)
+        return r, why, msg
+
+    def report_case(result):
+        r, why, msg = result
+        report(name, not why, r.seconds, "; ".join(why) + (r.dump() if why else ""))
+        if not why and args.verbose:
+            print("     " + msg)
+        return r
+
+    if _batch is not None:
+        _batch.append((case, report_case, alone))
+        return None
+    return report_case(case())
+
+
+class concurrently:
+    """`with concurrently(jobs):` the expect_error cases queued inside the block run `jobs` at a time when the
+    block ends (each with its own inputs and output folder), their lines printed in the order they were queued;
+    those queued with alone=True run afterwards, one at a time. Most of a failing case's time is the start of
+    mpiexec and of the engine (waiting, not computing), so several at once take a fraction of the time."""
+
+    def __init__(self, jobs):
+        self.jobs = max(1, jobs)
+
+    def __enter__(self):
+        global _batch
+        assert _batch is None, "concurrently() blocks do not nest"
+        _batch = []
+        return self
+
+    def __exit__(self, kind, value, tb):
+        global _batch
+        queued, _batch = _batch, None
+        if kind is not None:
+            return False
+        together = [(case, rep) for case, rep, alone in queued if not alone]
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(self.jobs) as pool:
+            for (case, rep), result in zip(together, pool.map(lambda c: c[0](), together)):
+                rep(result)
+        for case, rep, alone in queued:
+            if alone:
+                rep(case())
+        return False
+
+
+def default_jobs(ranks):
+    """Cases at once: a failing case uses about 0.1 s of CPU per process over 0.5-1 s (mostly the start of
+    mpiexec and of the engine's libraries), so two per core whatever the rank count, and at most 4."""
+    return max(1, min(4, 2 * (os.cpu_count() or 2)))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -455,38 +511,40 @@ def bad_grid_cases(args, case):
     # 9. models other than RothC on the grid: a parameter name with a typo, parameters of another
     #    model, and the inverse spin-up asked of a nonlinear model
     cfg = case.config("icbm_typo", model="icbm")
+    # (one output folder per case: the cases may run at the same time)
     expect_error(args, "unknown_model_parameter", ["run", cfg, "--out", case.out("icbm_typo"),
                                                    "--set", "icbm.parameters.k_yung=0.8"],
                  ["k_yung", "k_young", "icbm"], case.out("icbm_typo"))
-    expect_error(args, "parameters_of_another_model", ["run", cfg, "--out", case.out("icbm_typo"),
+    expect_error(args, "parameters_of_another_model", ["run", cfg, "--out", case.out("icbm_century_parameters"),
                                                        "--set", "century.parameters.k_active=7.0"],
-                 ["century.parameters", "model = \"icbm\""], case.out("icbm_typo"))
-    expect_error(args, "rothc_parameters_with_another_model", ["run", cfg, "--out", case.out("icbm_typo"),
+                 ["century.parameters", "model = \"icbm\""], case.out("icbm_century_parameters"))
+    expect_error(args, "rothc_parameters_with_another_model", ["run", cfg, "--out", case.out("icbm_rothc_parameters"),
                                                                "--set", "rothc.parameters.k_hum=0.03"],
-                 ["rothc.parameters", "model = \"icbm\""], case.out("icbm_typo"))
+                 ["rothc.parameters", "model = \"icbm\""], case.out("icbm_rothc_parameters"))
     # a key that moved: the message says where to
-    expect_error(args, "retired_key_soil_depth", ["run", cfg, "--out", case.out("icbm_typo"),
+    expect_error(args, "retired_key_soil_depth", ["run", cfg, "--out", case.out("icbm_soil_depth"),
                                                   "--set", "rothc.soil_depth_cm=30.0"],
-                 ["rothc.soil_depth_cm", "run.soil_depth_cm"], case.out("icbm_typo"))
+                 ["rothc.soil_depth_cm", "run.soil_depth_cm"], case.out("icbm_soil_depth"))
     cfg = case.config("mimics_inverse", model="mimics")
-    # refused when the configuration is read: no output folder, within seconds (the spin-up never ran)
+    # refused when the configuration is read: no output folder, within seconds (the spin-up never ran); timed,
+    # so each runs alone
     def failed_fast(out_dir):
         return lambda r, msg: ((["created %s" % out_dir] if os.path.lexists(out_dir) else []) +
                                (["took %.1f s, expected < 5 s" % r.seconds] if r.seconds >= 5.0 else []))
     expect_error(args, "inverse_spinup_nonlinear_model", ["run", cfg, "--out", case.out("mimics_inverse"),
                                                           "--set", "spinup.method=\"inverse\""],
                  ["spinup.method", "inverse", "linear model", "mimics"], case.out("mimics_inverse"),
-                 extra=failed_fast(case.out("mimics_inverse")))
+                 extra=failed_fast(case.out("mimics_inverse")), alone=True)
     expect_error(args, "scaled_start_nonlinear_model", ["run", cfg, "--out", case.out("mimics_scaled"),
                                                         "--set", "spinup.method=\"scaled\""],
                  ["--set 'spinup.method=\"scaled\"'", "spinup.method", "\"scaled\"", "linear model", "mimics"],
-                 case.out("mimics_scaled"), extra=failed_fast(case.out("mimics_scaled")))
+                 case.out("mimics_scaled"), extra=failed_fast(case.out("mimics_scaled")), alone=True)
     scaled = case.config("mimics_scaled_in_file", model="millennial")
     text = open(scaled).read()
     open(scaled, "w").write(text.replace("[spinup]\n", "[spinup]\nmethod = \"scaled\"\n", 1))
     expect_error(args, "scaled_start_nonlinear_model_in_file", ["run", scaled, "--out", case.out("millennial_scaled")],
                  [scaled + ":", "spinup.method", "\"scaled\"", "linear model", "millennial"],
-                 case.out("millennial_scaled"), extra=failed_fast(case.out("millennial_scaled")))
+                 case.out("millennial_scaled"), extra=failed_fast(case.out("millennial_scaled")), alone=True)
 
     # 10-21. bad `--set` values on an otherwise valid configuration: (case, folder, overrides, expected words)
     clay = case.inputs["clay"]
@@ -649,7 +707,9 @@ def main():
     ap.add_argument("--mpiexec", default=shutil.which("mpiexec") or "mpiexec")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
     ap.add_argument("--verbose", action="store_true", help="print each error line seen")
+    ap.add_argument("--jobs", type=int, default=0, help="bad cases run at once (default: from the cores and --ranks)")
     args = ap.parse_args()
+    args.jobs = args.jobs or default_jobs(args.ranks)
     args.alamod = os.path.abspath(args.alamod)
     source_dir = os.path.abspath(args.source_dir)
 
@@ -661,15 +721,16 @@ def main():
             print("FAIL the test window holds no land cell")
             return 1
         check_valid(args, case)
-        bad_grid_cases(args, case)
-        existing_output_cases(args, case)
-        rothc_cases(args, case, source_dir)
+        with concurrently(args.jobs):  # each case its own inputs and output folder
+            bad_grid_cases(args, case)
+            rothc_cases(args, case, source_dir)
+        existing_output_cases(args, case)  # one after another: they share the valid case's output
     finally:
         if args.keep or failed:
             print("temporary files kept in " + root)
         else:
             shutil.rmtree(root, ignore_errors=True)
-    print("%d ranks, %.1f s in all" % (args.ranks, time.monotonic() - t0))
+    print("%d ranks, %d cases at once, %.1f s in all" % (args.ranks, args.jobs, time.monotonic() - t0))
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed or not passed else 0
 

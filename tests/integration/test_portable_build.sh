@@ -3,7 +3,7 @@
 # and GDAL laid out in other prefixes, the way a module system or Spack presents them, with Debian's own
 # locations of those four hidden from the search.
 #
-#   test_portable_build.sh --source-dir DIR --work DIR [--cmake CMAKE] [--jobs N]
+#   test_portable_build.sh --source-dir DIR --work DIR [--build-dir DIR] [--cmake CMAKE] [--jobs N]
 #
 # Staging (WORK/stage, one prefix per package, as Spack installs them): include/ (Debian's headers), lib/
 # (links to Debian's shared libraries), lib/pkgconfig/*.pc written for the new prefix under generic names
@@ -22,10 +22,17 @@
 # made, the Debian folders stay visible; the script says so, and the path checks below are then what catch
 # a fallback to them.
 #
-# Configurations, with BUILD_TESTING=OFF (no GoogleTest, as in a Spack build without tests):
+# Configurations, with BUILD_TESTING=OFF (no GoogleTest, as in a Spack build without tests) and
+# CMAKE_BUILD_TYPE=None (no optimisation flags, as Debian's packaging passes it: which headers and libraries a
+# build finds does not depend on the optimisation, and the build takes half the compiler time of Release):
 #   A  -DPETSC_ROOT -DNETCDF_ROOT -DHDF5_ROOT -DGDAL_ROOT: built (target alamod only), `alamod --version`
 #      run; the CMake cache, compile_commands.json, the compiler's dependency files (which headers were
 #      really read) and the link line must name the staged prefixes and never Debian's folders;
+#      then installed (-DALAMOD_INSTALL=ON, `cmake --install` into a temporary prefix outside the trees) and,
+#      with the source tree, the main build tree (--build-dir) and A's build tree hidden (empty folders mounted
+#      over them in a nested mount namespace) and a clean environment, the installed bin/alamod --version,
+#      `alamod models`, `alamod site` on a shipped site forcing and `mpiexec -n 2 alamod run` of the installed
+#      France configuration on a small window (through libexec/alamod/alamod-engine) must work from the prefix;
 #   B  a module system: only PATH (bin/ of each prefix: nc-config, h5pcc, gdal-config) and PKG_CONFIG_PATH
 #      (PETSc); configured and checked the same way;
 #   C  Spack-like: only CMAKE_PREFIX_PATH; configured and checked;
@@ -33,13 +40,14 @@
 # ccache is used with CCACHE_BASEDIR=WORK, so a second run of the test (same staged paths) compiles nothing.
 set -u -o pipefail
 
-SRC="" WORK="" CMAKE=cmake JOBS=2
+SRC="" WORK="" CMAKE=cmake JOBS=2 BUILD_DIR=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --source-dir) SRC="$2"; shift 2 ;;
     --work) WORK="$2"; shift 2 ;;
     --cmake) CMAKE="$2"; shift 2 ;;
     --jobs) JOBS="$2"; shift 2 ;;
+    --build-dir) BUILD_DIR="$2"; shift 2 ;;
     *) echo "test_portable_build.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -54,7 +62,7 @@ if [ -z "${ALAMOD_PB_INSIDE:-}" ]; then
     if unshare $how --propagation private true 2>/dev/null; then
       # shellcheck disable=SC2086
       ALAMOD_PB_INSIDE="namespace ($how)" exec unshare $how --propagation private "$0" --source-dir "$SRC" \
-        --work "$WORK" --cmake "$CMAKE" --jobs "$JOBS"
+        --work "$WORK" --cmake "$CMAKE" --jobs "$JOBS" ${BUILD_DIR:+--build-dir "$BUILD_DIR"}
     fi
   done
   echo "NOTE no mount namespace could be made here (unshare refused): Debian's folders stay visible;"
@@ -238,7 +246,7 @@ fi
 echo "staged in $((SECONDS - t0)) s"
 
 export CCACHE_BASEDIR="$WORK"
-ALAMOD_PB_CMAKE_ARGS=(-DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF)
+ALAMOD_PB_CMAKE_ARGS=(-DCMAKE_BUILD_TYPE=None -DBUILD_TESTING=OFF)
 
 # check_configuration NAME BUILD_DIR: the staged prefixes, and no Debian folder, in what CMake decided.
 check_configuration() {
@@ -279,12 +287,86 @@ EOF
   check "$name: alamod-engine's link line names the staged libraries only" $? "$(grep -Eo "$DEBIAN_RE" <<<"$link" | sort -u)"
 }
 
+# check_installed: A installed into a temporary prefix outside the trees, then run from there with the trees
+# it was built from hidden, so that nothing can resolve back into them.
+check_installed() {
+  local T P out rc t
+  T="$(mktemp -d "${TMPDIR:-/tmp}/alamod_installed.XXXXXX")" || { check "installed: a temporary prefix" 1; return; }
+  P="$T/prefix"
+  t=$SECONDS
+  out="$("$CMAKE" --install "$BA" --prefix "$P" 2>&1)"
+  rc=$?
+  [ $rc -eq 0 ] && [ -x "$P/bin/alamod" ] && [ -x "$P/libexec/alamod/alamod-engine" ] &&
+    [ -f "$P/share/alamod/configs/france_default.toml" ] && [ -f "$P/share/alamod/data/france/land_mask_8km.tif" ]
+  check "A: cmake --install wrote bin/alamod, libexec/alamod/alamod-engine, share/alamod/{configs,data} ($((SECONDS - t)) s)" $? "$out"
+  if [ $rc -ne 0 ] || [ ! -x "$P/bin/alamod" ]; then rm -rf "$T"; return; fi
+  mkdir -p "$T/empty" "$T/work"
+  local hide=yes
+  [ "$ALAMOD_PB_INSIDE" = "no namespace" ] && hide=no
+  # The checks run in a nested mount namespace (where this script's own folder is hidden), from a script given
+  # on the command line, in an environment holding nothing of the test's (no ALAMOD_* variable).
+  local inner
+  inner="$(cat <<'EOF'
+set -u
+P="$1" T="$2" HIDE="$3" NC_VERSION="$4"; shift 4
+ok() { if [ "$2" -eq 0 ]; then echo "PASS installed: $1"; else echo "FAIL installed: $1"; [ -n "${3:-}" ] && printf '%s\n' "$3" | tail -25 | sed 's/^/     /'; fi; }
+if [ "$HIDE" = yes ]; then
+  for d in "$@"; do [ -d "$d" ] && mount --bind "$T/empty" "$d"; done
+  r=0; for d in "$@"; do [ -d "$d" ] && [ -n "$(ls -A "$d")" ] && r=1; done
+  ok "the source tree and the build trees are hidden: $*" $r
+else
+  echo "NOTE no mount namespace: the source and build trees stay visible during the installed checks"
+fi
+cd "$T/work" || exit 1
+out="$("$P/bin/alamod" --version 2>&1)"; r=$?
+[ $r -eq 0 ] && grep -q "netCDF $NC_VERSION (parallel)" <<<"$out"
+ok "bin/alamod --version" $? "$out"
+out="$("$P/libexec/alamod/alamod-engine" --version 2>&1)"; r=$?
+[ $r -eq 0 ] && grep -q "netCDF $NC_VERSION (parallel)" <<<"$out"
+ok "libexec/alamod/alamod-engine --version" $? "$out"
+out="$("$P/bin/alamod" models 2>&1)"; r=$?
+[ $r -eq 0 ] && grep -q "^rothc" <<<"$out" && grep -q "^millennial" <<<"$out"
+ok "alamod models lists the models" $? "$out"
+forcing="$P/share/alamod/data/sites/broadbalk/forcing_fym1843.csv"
+out="$("$P/bin/alamod" site --model rothc --forcing "$forcing" --out "$T/work/site.csv" 2>&1)"; r=$?
+[ $r -eq 0 ] && [ "$(grep -vc '^#' "$T/work/site.csv" 2>/dev/null)" -gt 10 ]
+ok "alamod site --model rothc on the installed $forcing" $? "$out"
+# the installed France configuration (its inputs relative to it, in share/alamod/data) on a 25 x 25-cell window
+out="$(mpiexec -n 2 "$P/bin/alamod" run "$P/share/alamod/configs/france_default.toml" --out "$T/work/run" --quiet \
+  --set grid.xmin=560000.0 --set grid.xmax=760000.0 --set grid.ymin=6700000.0 --set grid.ymax=6900000.0 \
+  --set run.end_year=1991 2>&1)"; r=$?
+meta="$(ncdump -h "$T/work/run/carbon_yearly.nc" 2>&1)"
+[ $r -eq 0 ] && grep -q ":alamod_config_file = \"$P/share/alamod/configs/france_default.toml\"" <<<"$meta" &&
+  grep -q "$P/share/alamod/configs/../data/france/forcing/climate_8km_monthly_1990_2100.nc sha256:" <<<"$meta" &&
+  grep -q "netCDF $NC_VERSION (parallel)" <<<"$meta" && grep -q ":alamod_mpi_ranks = 2" <<<"$meta"
+ok "mpiexec -n 2 alamod run of the installed france_default.toml (a window, 1990-1991) through the installed engine" $? \
+  "$out$(printf '\n%s' "$(grep -E 'alamod_config_file|alamod_library_versions|alamod_mpi_ranks' <<<"$meta")")"
+EOF
+)"
+  local hidden=("$BA" "$SRC")
+  [ -n "$BUILD_DIR" ] && hidden=("$BA" "$BUILD_DIR" "$SRC")
+  local envs=(PATH=/usr/local/bin:/usr/bin:/bin HOME="$T" LANG=C.UTF-8 OMPI_ALLOW_RUN_AS_ROOT=1
+              OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1)
+  if [ "$hide" = yes ]; then
+    out="$(env -i "${envs[@]}" unshare --mount --propagation private /bin/bash -c "$inner" installed-checks \
+      "$P" "$T" yes "$NC_VERSION" "${hidden[@]}" 2>&1)"
+  else
+    out="$(env -i "${envs[@]}" /bin/bash -c "$inner" installed-checks "$P" "$T" no "$NC_VERSION" "${hidden[@]}" 2>&1)"
+  fi
+  printf '%s\n' "$out"
+  passed=$((passed + $(grep -c '^PASS ' <<<"$out")))
+  failed=$((failed + $(grep -c '^FAIL ' <<<"$out")))
+  grep -q '^PASS installed: mpiexec' <<<"$out" || grep -q '^FAIL installed: mpiexec' <<<"$out" ||
+    { echo "FAIL installed: the checks stopped before the run"; failed=$((failed + 1)); }
+  rm -rf "$T"
+}
+
 # --- A: explicit roots, built and run. -------------------------------------------------------------------
 BA="$WORK/build-roots"
 rm -rf "$BA"
 t=$SECONDS
 "$CMAKE" -S "$SRC" -B "$BA" "${ALAMOD_PB_CMAKE_ARGS[@]}" -DPETSC_ROOT="$ST/petsc" -DNETCDF_ROOT="$ST/netcdf-c" \
-  -DHDF5_ROOT="$ST/hdf5" -DGDAL_ROOT="$ST/gdal" > "$WORK/configure-roots.log" 2>&1
+  -DHDF5_ROOT="$ST/hdf5" -DGDAL_ROOT="$ST/gdal" -DALAMOD_INSTALL=ON > "$WORK/configure-roots.log" 2>&1
 rc=$?
 check "A (<Package>_ROOT): configured in $((SECONDS - t)) s" $rc "$(cat "$WORK/configure-roots.log")"
 sed -n '/alamod dependencies/,/parallel netCDF headers/p' "$WORK/configure-roots.log"
@@ -317,6 +399,7 @@ if [ $rc -eq 0 ]; then
     out="$("$(dirname "$exe")/alamod-engine" --version 2>&1)"
     [ $? -eq 0 ] && grep -q "netCDF $NC_VERSION (parallel)" <<<"$out"
     check "A: alamod-engine --version runs and reports the parallel netCDF" $? "$out"
+    check_installed
   fi
 fi
 
