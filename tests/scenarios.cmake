@@ -16,6 +16,7 @@ foreach(what phases ranks restart restart-inputs bad-input explain report maps a
     --alamod $<TARGET_FILE:alamod> --source-dir ${CMAKE_SOURCE_DIR} --work ${ALAMOD_RUN_DIR}/scenarios_${what})
   set_tests_properties(scenarios_${what} PROPERTIES FIXTURES_REQUIRED france_data PROCESSORS 3 TIMEOUT 600)
 endforeach()
+set_tests_properties(scenarios_explain PROPERTIES PROCESSORS 1)  # one process: `alamod scenario explain`
 
 # The spin-up's own climate period and file (spinup.first_year, spinup.climate): tests/integration/test_spinup_climate.py.
 alamod_script_test(scenarios_spinup_climate /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/integration/test_spinup_climate.py

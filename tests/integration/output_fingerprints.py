@@ -27,6 +27,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 import netCDF4
 import numpy as np
@@ -129,12 +130,15 @@ def collect(alamod, models, work):
             continue
         prints[key] = netcdf_fingerprints(os.path.join(out, "carbon_yearly.nc"))
         print("output_fingerprints: %s done" % key, flush=True)
-    for model in models:
-        for forcing in SITE_FORCINGS + [full]:
-            out = os.path.join(work, "site_%s_%s.csv" % (model, os.path.basename(forcing)))
-            rc, err = run([alamod, "site", "--model", model, "--forcing", forcing, "--out", out, "--overwrite"])
-            key = "site/%s/%s" % (model, forcing if forcing != full else "generated")
-            prints[key] = csv_fingerprint(out) if rc == 0 else {"exit": rc}
+    # `alamod site` is one process that mostly waits for its libraries to load: 4 runs at once
+    sites = [(model, forcing, os.path.join(work, "site_%s_%s.csv" % (model, os.path.basename(forcing))))
+             for model in models for forcing in SITE_FORCINGS + [full]]
+    with ThreadPoolExecutor(4) as pool:
+        codes = list(pool.map(lambda s: run([alamod, "site", "--model", s[0], "--forcing", s[1], "--out", s[2],
+                                             "--overwrite"])[0], sites))
+    for (model, forcing, out), rc in zip(sites, codes):
+        key = "site/%s/%s" % (model, forcing if forcing != full else "generated")
+        prints[key] = csv_fingerprint(out) if rc == 0 else {"exit": rc}
     eval_out = os.path.join(work, "evaluate")
     rc, err = run(["mpiexec", "-n", "2", alamod, "evaluate", "--sites", "data/sites", "--models", "rothc,icbm",
                    "--out", eval_out])

@@ -652,27 +652,32 @@ def extreme_climate_cases(args, case):
     models = [l.split()[0] for l in subprocess.run([args.alamod, "models"], stdout=subprocess.PIPE, text=True,
                                                    env=env()).stdout.splitlines()[1:]
               if l.strip() and not l.startswith((" ", "`"))]
+    # the runs several at once (each its own configuration and output folder), checked in order
+    from concurrent.futures import ThreadPoolExecutor
+    runs = []
     for name, path, words in climates:
         for model in models:
             cfg = case.config("%s_%s" % (name, model), model=model, climate=path)
-            out = case.out("%s_%s" % (name, model))
-            r = tb.run(args, ["run", cfg, "--out", out, "--quiet"], timeout=120)
-            why = []
-            if r.timed_out:
-                why.append("no answer within 120 s")
-            elif r.rc == 0:
-                with xr.open_dataset(os.path.join(out, OUT_NAME)) as ds:
-                    soc, pools = ds["cSoil"].values, ds["cSoilPools"].values
-                    if not (np.nanmax(soc) < 5000.0 and np.nanmin(soc) >= 0.0 and np.nanmin(pools) >= 0.0):
-                        why.append("exit 0 with stocks %.3g to %.3g t ha-1, pools down to %.3g"
-                                   % (np.nanmin(soc), np.nanmax(soc), np.nanmin(pools)))
-                    if np.isinf(soc).any():
-                        why.append("exit 0 with infinite stocks")
-            else:
-                lines = r.error_lines()
-                if r.rc != 1 or len(lines) != 1 or not any(w in lines[0] for w in words):
-                    why.append("exit %d, expected 0 with sane stocks or 1 naming %s" % (r.rc, " or ".join(words)))
-            tb.report("%s_climate_%s" % (name, model), not why, r.seconds, "; ".join(why) + (r.dump() if why else ""))
+            runs.append((name, model, words, case.out("%s_%s" % (name, model)), cfg))
+    with ThreadPoolExecutor(tb.default_jobs(args.ranks)) as pool:
+        results = list(pool.map(lambda x: tb.run(args, ["run", x[4], "--out", x[3], "--quiet"], timeout=120), runs))
+    for (name, model, words, out, _), r in zip(runs, results):
+        why = []
+        if r.timed_out:
+            why.append("no answer within 120 s")
+        elif r.rc == 0:
+            with xr.open_dataset(os.path.join(out, OUT_NAME)) as ds:
+                soc, pools = ds["cSoil"].values, ds["cSoilPools"].values
+                if not (np.nanmax(soc) < 5000.0 and np.nanmin(soc) >= 0.0 and np.nanmin(pools) >= 0.0):
+                    why.append("exit 0 with stocks %.3g to %.3g t ha-1, pools down to %.3g"
+                               % (np.nanmin(soc), np.nanmax(soc), np.nanmin(pools)))
+                if np.isinf(soc).any():
+                    why.append("exit 0 with infinite stocks")
+        else:
+            lines = r.error_lines()
+            if r.rc != 1 or len(lines) != 1 or not any(w in lines[0] for w in words):
+                why.append("exit %d, expected 0 with sane stocks or 1 naming %s" % (r.rc, " or ".join(words)))
+        tb.report("%s_climate_%s" % (name, model), not why, r.seconds, "; ".join(why) + (r.dump() if why else ""))
 
     # no carbon input at all: the equilibrium of Millennial and MIMICS is empty pools, not 20,000 years of cycling
     zero = os.path.join(case.root, "carbon_input_zero.tif")
@@ -703,6 +708,11 @@ def extreme_climate_cases(args, case):
 
 
 def value_cases(args, case):
+    with tb.concurrently(tb.default_jobs(args.ranks)):  # the refusals below run several at once at the end
+        value_cases_queued(args, case)
+
+
+def value_cases_queued(args, case):
     cfg = case.config("fym_huge")
     tb.expect_error(args, "manure_1e40_refused", ["run", cfg, "--out", case.out("fym_huge"), "--quiet",
                                                   "--set", "land_use.cropland.fym=1e40"],

@@ -558,13 +558,21 @@ def bad_input(a):
         f.write("region,area_ha\n44,1000\n53,1e7\n")
     with open(os.path.join(a.work, "targets_text.csv"), "w") as f:
         f.write("region,area_ha\n44,lots\n")
-    for k, (name, tables, words) in enumerate(BAD):
+    # Each case its own configuration file and output folder, 3 at once (a refused run is mostly the start of
+    # mpiexec and of the engine: waiting, not computing); the checks follow in the list's order.
+    def attempt(k):
+        name, tables, words = BAD[k]
         text = base + "\n[scenarios]\nbranch_year = %d\n" % (2030 if tables is None else 2020) + (tables or "")
-        path = os.path.join(a.work, "bad.toml")
+        path = os.path.join(a.work, "bad_%d.toml" % k)
         with open(path, "w") as f:
             f.write(text)
         out = os.path.join(a.work, "bad_out_%d" % k)
-        p = run(a, 2, out, path, ("--quiet",))
+        return path, out, run(a, 2, out, path, ("--quiet",))
+
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(3) as pool:
+        attempts = list(pool.map(attempt, range(len(BAD))))
+    for (name, tables, words), (path, out, p) in zip(BAD, attempts):
         lines = [x for x in p.stderr.splitlines() if x.startswith("alamod: error:")]
         msg = lines[0] if lines else p.stderr[-800:]
         ok = p.returncode == 1 and len(lines) == 1 and all(w in msg for w in words) and path in msg or (

@@ -9,6 +9,8 @@ identical to an uninterrupted run.
 
   test_slurm.py --alamod PATH --source-dir DIR --work DIR
 """
+import hashlib
+import multiprocessing
 import os
 import shutil
 import signal
@@ -127,12 +129,47 @@ PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP OverSu
             return ""
 
 
-def read_vars(path):
-    ds = netCDF4.Dataset(path)
-    ds.set_auto_maskandscale(False)
-    d = {v: ds.variables[v][:].tobytes() for v in ("cSoilPools", "cSoil", "rh", "fCarbonInput", "time")}
-    ds.close()
-    return d
+COMPARED = ("cSoilPools", "cSoil", "rh", "fCarbonInput", "time")
+
+
+def _digests(path, name, first, last):
+    """SHA-256 of the raw bytes (fill values included) of time steps first..last-1 of a variable, one each."""
+    with netCDF4.Dataset(path) as ds:
+        v = ds.variables[name]
+        v.set_auto_maskandscale(False)
+        return [hashlib.sha256(v[t].tobytes()).hexdigest() for t in range(first, last)]
+
+
+def fingerprints(path, pool):
+    """{variable: (dtype, shape, SHA-256 of each time step's raw values)} of the compared variables, computed by
+    the processes of `pool` (a 1 km output holds 4 GB of them: hashing a step at a time keeps the memory small,
+    and lets the reference's be computed while the job still runs). Equal fingerprints: bitwise equal values."""
+    with netCDF4.Dataset(path) as ds:
+        shapes = {n: (ds.variables[n].dtype.str, ds.variables[n].shape) for n in COMPARED}
+    tasks = []
+    for n, (_, shape) in shapes.items():
+        steps = shape[0] if len(shape) > 1 else 0
+        if steps == 0:  # the time axis itself: one piece
+            tasks.append((n, pool.apply_async(_digests_whole, (path, n))))
+        else:
+            for first in range(0, steps, 16):
+                tasks.append((n, pool.apply_async(_digests, (path, n, first, min(steps, first + 16)))))
+    return tasks, shapes
+
+
+def _digests_whole(path, name):
+    with netCDF4.Dataset(path) as ds:
+        v = ds.variables[name]
+        v.set_auto_maskandscale(False)
+        return [hashlib.sha256(v[:].tobytes()).hexdigest()]
+
+
+def collect(pending):
+    tasks, shapes = pending
+    out = {n: [] for n in shapes}
+    for n, r in tasks:
+        out[n] += r.get(timeout=600)
+    return {n: (shapes[n], out[n]) for n in shapes}
 
 
 def main():
@@ -173,9 +210,15 @@ def main():
                               f"--output={log}", os.path.join(a.source_dir, "jobscripts/national_run.sbatch")],
                              env=job_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         job_id, raised = None, False
+        # The reference's fingerprints are computed as soon as it has finished, on the core the 1-rank job
+        # leaves free (processes forked before any netCDF file is opened here).
+        ref_pool, ref_prints = multiprocessing.get_context("fork").Pool(1), None
+        ref_path = os.path.join(ref_dir, "carbon_yearly.nc")
         deadline = time.time() + 600
         while p.poll() is None and time.time() < deadline:
             time.sleep(1)
+            if ref_prints is None and reference.poll() == 0 and os.path.exists(ref_path):
+                ref_prints = fingerprints(ref_path, ref_pool)
             if job_id is None:
                 q = subprocess.run(["squeue", "-h", "-o", "%i"], env=slurm.env, capture_output=True, text=True)
                 job_id = q.stdout.split()[0] if q.stdout.split() else None
@@ -202,9 +245,13 @@ def main():
         _, ref_err = reference.communicate()
         check("uninterrupted reference run", reference.returncode == 0, ref_err[-600:])
         print(f"reference run finished {time.time() - t0:.1f} s after it started")
-        if os.path.exists(final):
-            ref, got = read_vars(os.path.join(ref_dir, "carbon_yearly.nc")), read_vars(final)
-            for v in ref:
+        if os.path.exists(final) and reference.returncode == 0:
+            with multiprocessing.get_context("fork").Pool(2) as pool:
+                got = collect(fingerprints(final, pool))
+                ref = collect(ref_prints or fingerprints(ref_path, pool))
+            ref_pool.close()
+            print(f"outputs compared {time.time() - t0:.1f} s after the reference started")
+            for v in COMPARED:
                 check(f"{v} bitwise identical to the uninterrupted run", ref[v] == got[v])
         # the calibration jobscript through the same SLURM, submitted with jobscripts/submit.sh: the account and
         # partition of cluster.env reach sbatch, and the job loads ALAMOD_MODULES through a module command (a
