@@ -233,10 +233,14 @@ def test_bad_input(a):
         ("a share of cleared wood exported above 1 (land-use change)", ["vegetation.clearing_export=1.5"],
          ["vegetation.clearing_export", "1.5", "within 0-1"]),
     ]
-    for name, sets, must in cases:
-        out = os.path.join(a.work, "bad_" + str(len(results)))
+    # the refusals 3 at once (each its own output folder), checked in order
+    outs = [os.path.join(a.work, "bad_%d" % k) for k in range(len(cases))]
+    for out in outs:
         shutil.rmtree(out, ignore_errors=True)
-        r = run(a, 2, out, WINDOW + sets, end_year=1991)
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(3) as pool:
+        runs = list(pool.map(lambda k: run(a, 2, outs[k], WINDOW + cases[k][1], end_year=1991), range(len(cases))))
+    for (name, sets, must), out, r in zip(cases, outs, runs):
         lines = [l for l in r.stderr.splitlines() if l.strip()]
         errs = [l for l in lines if l.startswith("alamod: error:")]
         ok = r.returncode == 1 and len(errs) == 1 and all(m in errs[0] for m in must)
