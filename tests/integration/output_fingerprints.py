@@ -115,6 +115,16 @@ def collect(alamod, models, work):
     prints = {}
     full = os.path.join(work, "forcing_generated.csv")
     write_full_forcing(full)
+    # the site runs, the evaluation and the drop-ins (each its own output) beside the grid runs
+    with ThreadPoolExecutor(1) as side:
+        others = side.submit(collect_others, alamod, models, work, full)
+        prints.update(collect_grid(alamod, models, work))
+        prints.update(others.result())
+    return prints
+
+
+def collect_grid(alamod, models, work):
+    prints = {}
     for model in models:
         out = os.path.join(work, "grid_" + model)
         args = ["--set", 'model="%s"' % model]
@@ -130,6 +140,11 @@ def collect(alamod, models, work):
             continue
         prints[key] = netcdf_fingerprints(os.path.join(out, "carbon_yearly.nc"))
         print("output_fingerprints: %s done" % key, flush=True)
+    return prints
+
+
+def collect_others(alamod, models, work, full):
+    prints = {}
     # `alamod site` is one process that mostly waits for its libraries to load: 4 runs at once
     sites = [(model, forcing, os.path.join(work, "site_%s_%s.csv" % (model, os.path.basename(forcing))))
              for model in models for forcing in SITE_FORCINGS + [full]]
