@@ -478,8 +478,12 @@ def overwrite_cases(args, case):
 
 def kill_run(p, out):
     """SIGKILL a run started by start(): its ranks (Open MPI starts each in a process group of its own, so
-    signalling mpiexec's group does not reach them) and mpiexec; returns when the ranks are gone."""
-    for pid in rank_pids(out):
+    signalling mpiexec's group does not reach them) and mpiexec; returns when the ranks are gone: exited or
+    zombies, whose files (and HDF5's locks on them) are closed. A dying rank's command line reads empty before
+    its files are closed, so rank_pids() alone would return too early: a checkpoint the rank had open for
+    reading (the listing after each checkpoint opens them) could still be locked when the test opens it."""
+    killed = rank_pids(out)
+    for pid in killed:
         try:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
@@ -489,8 +493,15 @@ def kill_run(p, out):
     except ProcessLookupError:
         pass
     finish(p, 10)
+
+    def alive(pid):
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+        except (OSError, IndexError):
+            return False
     t0 = time.monotonic()
-    while rank_pids(out) and time.monotonic() - t0 < 10:
+    while (any(alive(pid) for pid in killed) or rank_pids(out)) and time.monotonic() - t0 < 10:
         time.sleep(0.05)
 
 

@@ -44,6 +44,7 @@
 """
 import argparse
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -168,13 +169,16 @@ def test_ranks(a):
     check("land-mean NPP %.2f t C ha-1 yr-1 (between 2 and 10)" % npp, 2 < npp < 10, npp)
 
 
-def test_restart(a):
+def sigterm_and_restart(a, sets, end_year, what):
+    """The run of `sets` uninterrupted on 1 rank; stopped by SIGTERM on 2 ranks once 1990 is done (a checkpoint a
+    year); restarted on 3 ranks. Checks the stop (exit 75) and that every variable of the restarted run is bitwise
+    the uninterrupted run's. Returns (the uninterrupted run's folder, the restarted run's folder or None)."""
     ref_out = os.path.join(a.work, "restart_np1")
-    r = run(a, 1, ref_out, WINDOW, end_year=2010)
-    check("uninterrupted run on 1 rank", r.returncode == 0, r.stderr[-800:])
+    r = run(a, 1, ref_out, sets, end_year=end_year)
+    check("%s, uninterrupted on 1 rank" % what, r.returncode == 0, r.stderr[-800:])
     d = os.path.join(a.work, "sigterm")
     shutil.rmtree(d, ignore_errors=True)
-    cmd = command(a, 2, d, WINDOW + MOVING, end_year=2010) + ["--checkpoint-every", "1"]
+    cmd = command(a, 2, d, sets + MOVING, end_year=end_year) + ["--checkpoint-every", "1"]
     p = subprocess.Popen(cmd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     for line in p.stdout:
         if "year 1990 done" in line:
@@ -182,17 +186,26 @@ def test_restart(a):
                 os.kill(pid, signal.SIGTERM)
             break
     _, err = p.communicate(timeout=300)
-    check("SIGTERM on 2 ranks: exit 75 with a checkpoint", p.returncode == 75, "rc=%d %s" % (p.returncode, err[-500:]))
+    stop = re.search(r"after year (\d+)", err)
+    check("SIGTERM on 2 ranks: exit 75 with a checkpoint after %s" % (stop.group(1) if stop else "?"),
+          p.returncode == 75, "rc=%d %s" % (p.returncode, err[-500:]))
     again = [x for x in cmd if x != "--overwrite"]
     r = subprocess.run(again[:2] + ["3"] + again[3:] + ["--restart", "--quiet"], env=ENV, capture_output=True,
                        text=True, timeout=600)
     check("restart on 3 ranks", r.returncode == 0, r.stderr[-800:])
-    if r.returncode == 0:
-        ref = read_vars(os.path.join(ref_out, "carbon_yearly.nc"))
-        got = read_vars(os.path.join(d, "carbon_yearly.nc"))
-        differ = [k for k in ref if k not in got or ref[k].tobytes() != got[k].tobytes()]
-        check("stopped on 2 ranks, restarted on 3: every variable bitwise the uninterrupted 1-rank run's", not differ,
-              differ)
+    if r.returncode != 0:
+        return ref_out, None
+    ref = read_vars(os.path.join(ref_out, "carbon_yearly.nc"))
+    got = read_vars(os.path.join(d, "carbon_yearly.nc"))
+    differ = [k for k in ref if k not in got or ref[k].tobytes() != got[k].tobytes()]
+    check("stopped on 2 ranks, restarted on 3: every variable bitwise the uninterrupted 1-rank run's", not differ,
+          differ)
+    return ref_out, d
+
+
+def test_restart(a):
+    ref_out, d = sigterm_and_restart(a, WINDOW, 2010, "vegetation")
+    if d:
         same = open(os.path.join(d, "biomass_totals.csv")).read() == open(os.path.join(ref_out, "biomass_totals.csv")).read()
         check("... and the same biomass_totals.csv", same)
 
@@ -634,34 +647,9 @@ def test_luc(a):
 
 
 def test_luc_restart(a):
+    """Land-use change with vegetation (transitions 1991-1993), stopped inside the transition period."""
     sets, _ = luc_setup(a)
-    ref_out = os.path.join(a.work, "restart_np1")
-    r = run(a, 1, ref_out, sets, end_year=2000)
-    check("land-use change with vegetation, uninterrupted on 1 rank", r.returncode == 0, r.stderr[-800:])
-    d = os.path.join(a.work, "sigterm")
-    shutil.rmtree(d, ignore_errors=True)
-    cmd = command(a, 2, d, sets + MOVING, end_year=2000) + ["--checkpoint-every", "1"]
-    p = subprocess.Popen(cmd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    for line in p.stdout:
-        if "year 1990 done" in line:
-            for pid in rank_pids(d):
-                os.kill(pid, signal.SIGTERM)
-            break
-    _, err = p.communicate(timeout=300)
-    import re
-    stop = re.search(r"after year (\d+)", err)
-    check("SIGTERM on 2 ranks: exit 75 with a checkpoint after %s (transitions 1991-1993)"
-          % (stop.group(1) if stop else "?"), p.returncode == 75, "rc=%d %s" % (p.returncode, err[-500:]))
-    again = [x for x in cmd if x != "--overwrite"]
-    r = subprocess.run(again[:2] + ["3"] + again[3:] + ["--restart", "--quiet"], env=ENV, capture_output=True,
-                       text=True, timeout=600)
-    check("restart on 3 ranks", r.returncode == 0, r.stderr[-800:])
-    if r.returncode == 0:
-        ref = read_vars(os.path.join(ref_out, "carbon_yearly.nc"))
-        got = read_vars(os.path.join(d, "carbon_yearly.nc"))
-        differ = [k for k in ref if k not in got or ref[k].tobytes() != got[k].tobytes()]
-        check("stopped on 2 ranks, restarted on 3: every variable bitwise the uninterrupted 1-rank run's", not differ,
-              differ)
+    sigterm_and_restart(a, sets, 2000, "land-use change with vegetation")
 
 
 def main():
