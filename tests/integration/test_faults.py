@@ -568,9 +568,19 @@ def restart_cases(args, case):
             f.seek(os.path.getsize(path) // 2 if middle else 4096)
             f.write(os.urandom(8192))
 
+    def for_writing(path):
+        """The checkpoint opened for writing; a lock a just-killed rank still held is waited for (2 s at most),
+        a file that stays unreadable still fails here."""
+        for _ in range(40):
+            try:
+                return netCDF4.Dataset(path, "a")
+            except OSError:
+                time.sleep(0.05)
+        return netCDF4.Dataset(path, "a")
+
     def set_pool(out, ckpt, value, keep_checksum=False, prefix=None):
         """Set the first value of the first pool variable (or of the first variable named `prefix`...)."""
-        with netCDF4.Dataset(os.path.join(out, ckpt), "a") as nc:
+        with for_writing(os.path.join(out, ckpt)) as nc:
             var = [v for v in nc.variables if v != "cell" and
                    (v.startswith(prefix) if prefix else not v.startswith("area_fraction"))][0]
             nc.variables[var][0] = value
@@ -578,7 +588,7 @@ def restart_cases(args, case):
                 nc.setncattr("alamod_state_sha256", state_sha256(nc))
 
     def other_model(out, ckpt):
-        with netCDF4.Dataset(os.path.join(out, ckpt), "a") as nc:
+        with for_writing(os.path.join(out, ckpt)) as nc:
             nc.setncattr("alamod_model", "century")
 
     # (name, checkpoints to wait for, damage(out, names), index of the checkpoint --restart names or None
