@@ -276,21 +276,31 @@ def test_ign(a):
           c.returncode == 0, c.stdout[-800:] + c.stderr[-800:])
 
 
-def test_coupled(a):
-    # an equilibrium spin-up: the soil's input is the litter itself (the inverse spin-up scales it, test_spinup)
-    sets = WINDOW + ['vegetation.soil_input="litter"', 'spinup.method="equilibrium"']
+def on_1_and_3_ranks(a, name, sets, what):
+    """`sets` on 1 rank and on 3 with cells moving; checks both ran and every variable of the 3-rank output is
+    bitwise the 1-rank one's. Returns the two output folders, or None when a check failed."""
     outs = []
     for n in (1, 3):
-        out = os.path.join(a.work, "coupled_np%d" % n)
+        out = os.path.join(a.work, "%s_np%d" % (name, n))
         r = run(a, n, out, sets + MOVING)
-        check("litter to the soil (RothC) on %d rank(s)" % n, r.returncode == 0, r.stderr[-1500:])
+        check("%s on %d rank(s)" % (what, n), r.returncode == 0, r.stderr[-1500:])
         outs.append(out)
     if not all(results):
-        return
+        return None
     ref = read_vars(os.path.join(outs[0], "carbon_yearly.nc"))
     got = read_vars(os.path.join(outs[1], "carbon_yearly.nc"))
     differ = [k for k in ref if k not in got or ref[k].tobytes() != got[k].tobytes()]
-    check("3 ranks: every variable bitwise the 1-rank run's", not differ, differ)
+    check("3 ranks (cells moving): every variable bitwise the 1-rank run's", not differ, differ)
+    return outs
+
+
+def test_coupled(a):
+    # an equilibrium spin-up: the soil's input is the litter itself (the inverse spin-up scales it, test_spinup)
+    sets = WINDOW + ['vegetation.soil_input="litter"', 'spinup.method="equilibrium"']
+    outs = on_1_and_3_ranks(a, "coupled", sets, "litter to the soil (RothC)")
+    if not outs:
+        return
+    ref = read_vars(os.path.join(outs[0], "carbon_yearly.nc"))
     seconds = np.array([(366 if y % 4 == 0 else 365) * 86400.0 for y in range(1990, 1996)])[:, None, None]
     frac = ref["area_fraction"]  # (landcover, y, x): cropland, forest, grassland; all three carry vegetation
     land = np.isfinite(ref["cVegInitial"]) & (ref["cVegInitial"] < 1e30)
@@ -501,18 +511,10 @@ def luc_setup(a):
 
 def test_luc(a):
     sets, band = luc_setup(a)
-    outs = []
-    for n in (1, 3):
-        out = os.path.join(a.work, "luc_np%d" % n)
-        r = run(a, n, out, sets + MOVING)
-        check("land-use change with vegetation on %d rank(s)" % n, r.returncode == 0, r.stderr[-1500:])
-        outs.append(out)
-    if not all(results):
+    outs = on_1_and_3_ranks(a, "luc", sets, "land-use change with vegetation")
+    if not outs:
         return
     v = read_vars(os.path.join(outs[0], "carbon_yearly.nc"))
-    got = read_vars(os.path.join(outs[1], "carbon_yearly.nc"))
-    differ = [k for k in v if k not in got or v[k].tobytes() != got[k].tobytes()]
-    check("3 ranks (cells moving): every variable bitwise the 1-rank run's", not differ, differ)
     with netCDF4.Dataset(os.path.join(outs[0], "carbon_yearly.nc")) as ds:
         units = {n: ds.variables[n].units for n in ("fDeforestToProduct", "fLulccResidue", "fVegPlanting")}
     check("fDeforestToProduct, fLulccResidue, fVegPlanting in kg m-2 s-1", set(units.values()) == {"kg m-2 s-1"}, units)
